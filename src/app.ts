@@ -1,0 +1,50 @@
+// Builds the servers from injected dependencies. Starts nothing: main.ts listens.
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { NativeDeps } from './http/native/context.ts';
+import { nativeApi } from './http/native/plugin.ts';
+
+export interface AppOptions {
+  logger: Logger;
+  /** Bytes of request headers accepted. */
+  maxHeaderSize?: number;
+}
+
+/** The API port's server: the native API (and later the file dialects and the console). */
+export async function buildApiServer(deps: NativeDeps, options: AppOptions): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomBytes(8).toString('hex'),
+    requestIdHeader: false,
+    exposeHeadRoutes: false,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 2048 },
+    http: {
+      requestTimeout: 0,
+      headersTimeout: 30_000,
+      keepAliveTimeout: 65_000,
+      maxHeaderSize: options.maxHeaderSize ?? 16_384,
+    },
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // One log line per request, with its id.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        principal: request.principal?.name,
+      },
+      'request',
+    );
+  });
+  await nativeApi(app, deps);
+  return app;
+}

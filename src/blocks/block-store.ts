@@ -1,0 +1,35 @@
+// The BlockStore contract: immutable blocks of a few MiB, written once, read by range, deleted by GC.
+
+export interface BlockRef {
+  id: string;
+  signal?: AbortSignal;
+}
+
+export interface BlockStore {
+  readonly kind: string;
+  /** Stores the block durably before resolving. Writing an existing id replaces nothing: ids are unique. */
+  put(options: BlockRef & { data: Uint8Array }): Promise<void>;
+  /** Reads `length` bytes from `offset`. Throws StorageError NoSuchKey... never: a missing block throws BlockMissing. */
+  read(options: BlockRef & { offset?: number; length?: number }): Promise<Buffer>;
+  /** Deletes the block; deleting a missing block is not an error. */
+  delete(options: BlockRef): Promise<void>;
+  /** Lists stored block ids with their write time, for the orphan sweep. */
+  list(options?: { signal?: AbortSignal }): AsyncIterable<{ id: string; mtimeMs: number }>;
+  close(): Promise<void>;
+}
+
+export class BlockMissingError extends Error {
+  readonly blockId: string;
+  constructor(blockId: string, cause?: unknown) {
+    super(`block ${blockId} is missing from the block store`, { cause });
+    this.name = 'BlockMissingError';
+    this.blockId = blockId;
+  }
+}
+
+/** Block ids are 32 lowercase hex characters. Anything else is refused before it reaches a path or a key. */
+export const BLOCK_ID = /^[0-9a-f]{32}$/;
+
+export function assertBlockId(id: string): void {
+  if (!BLOCK_ID.test(id)) throw new Error(`invalid block id: ${JSON.stringify(id)}`);
+}

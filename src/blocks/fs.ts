@@ -1,0 +1,121 @@
+// BlockStore on a local directory: write to a temp file, fsync, rename, fsync the directory.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, opendir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { assertBlockId, BLOCK_ID, BlockMissingError, type BlockRef, type BlockStore } from './block-store.ts';
+import { keyToPath } from './secure-path.ts';
+
+export class FsBlockStore implements BlockStore {
+  readonly kind = 'fs';
+  readonly #root: string;
+  readonly #tmp: string;
+  readonly #knownDirs = new Set<string>();
+
+  constructor(options: { root: string }) {
+    this.#root = join(options.root, 'blocks');
+    this.#tmp = join(options.root, 'tmp');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.#root, { recursive: true });
+    await mkdir(this.#tmp, { recursive: true });
+    // Temp files are never referenced: a crash may leave some behind.
+    for (const name of await readdir(this.#tmp)) await rm(join(this.#tmp, name), { force: true });
+  }
+
+  async put(options: BlockRef & { data: Uint8Array }): Promise<void> {
+    assertBlockId(options.id);
+    options.signal?.throwIfAborted();
+    const target = keyToPath(this.#root, options.id);
+    const dir = dirname(target);
+    if (!this.#knownDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.#knownDirs.add(dir);
+    }
+    const tmp = join(this.#tmp, `${options.id}.${randomBytes(4).toString('hex')}`);
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      let off = 0;
+      while (off < options.data.byteLength) {
+        const { bytesWritten } = await fh.write(options.data, off, options.data.byteLength - off);
+        off += bytesWritten;
+      }
+      await fh.datasync();
+    } catch (err) {
+      await fh.close();
+      await unlink(tmp).catch(() => {});
+      throw err;
+    }
+    await fh.close();
+    await rename(tmp, target);
+    await syncDir(dir);
+  }
+
+  async read(options: BlockRef & { offset?: number; length?: number }): Promise<Buffer> {
+    assertBlockId(options.id);
+    const path = keyToPath(this.#root, options.id);
+    let fh: Awaited<ReturnType<typeof open>>;
+    try {
+      fh = await open(path, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BlockMissingError(options.id, err);
+      throw err;
+    }
+    try {
+      const offset = options.offset ?? 0;
+      const length = options.length ?? (await fh.stat()).size - offset;
+      const buf = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      if (got < length)
+        throw new BlockMissingError(options.id, new Error(`short block: ${got} of ${length}`));
+      return buf;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async delete(options: BlockRef): Promise<void> {
+    assertBlockId(options.id);
+    await rm(keyToPath(this.#root, options.id), { force: true });
+  }
+
+  async *list(options: { signal?: AbortSignal } = {}): AsyncIterable<{ id: string; mtimeMs: number }> {
+    for await (const path of walk(this.#root)) {
+      options.signal?.throwIfAborted();
+      const id = path.slice(path.lastIndexOf('/') + 1);
+      if (!BLOCK_ID.test(id)) continue;
+      const st = await stat(path).catch(() => undefined);
+      if (st) yield { id, mtimeMs: st.mtimeMs };
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+async function* walk(dir: string): AsyncIterable<string> {
+  let handle: Awaited<ReturnType<typeof opendir>>;
+  try {
+    handle = await opendir(dir);
+  } catch {
+    return;
+  }
+  for await (const entry of handle) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(p);
+    else if (entry.isFile()) yield p;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

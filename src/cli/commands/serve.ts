@@ -1,0 +1,72 @@
+// mimeo serve: open the stores, listen on the API port, run jobs and GC, and shut down gracefully on SIGTERM.
+import pino from 'pino';
+import { buildApiServer } from '../../app.ts';
+import { loadRootCredentials } from '../../auth/root-credentials.ts';
+import type { Config } from '../../config/config.ts';
+import { collectGarbage } from '../../core/gc.ts';
+import { JobRunner } from '../../core/jobs.ts';
+import { runTreeCopy, TREE_COPY } from '../../core/tree-copy.ts';
+import { closeCore, openCore } from '../../runtime.ts';
+
+export async function serve(config: Config): Promise<void> {
+  const logger = pino({
+    level: config.logLevel,
+    redact: ['req.headers.authorization', '*.secret', '*.secretKey'],
+  });
+  const { credentials, generated } = loadRootCredentials({
+    dataDir: config.dataDir,
+    accessKey: config.rootAccessKey,
+    secretKey: config.rootSecretKey,
+  });
+  const core = await openCore(config);
+  const jobs = new JobRunner(core, { [TREE_COPY]: runTreeCopy });
+  const api = await buildApiServer({ core, root: credentials, jobs }, { logger });
+  await api.listen({ host: config.host, port: config.apiPort });
+  jobs.start();
+
+  let gcTimer: NodeJS.Timeout | undefined;
+  let gcRunning: Promise<unknown> = Promise.resolve();
+  if (config.gcIntervalSeconds > 0) {
+    gcTimer = setInterval(() => {
+      gcRunning = collectGarbage(core)
+        .then((report) => logger.info({ gc: report }, 'gc pass'))
+        .catch((err: unknown) => logger.error({ err }, 'gc pass failed'));
+    }, config.gcIntervalSeconds * 1000);
+    gcTimer.unref();
+  }
+
+  const address = api.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.apiPort;
+  logger.info(
+    { api: `http://${config.host}:${port}`, meta: core.meta.kind, dataDir: config.dataDir },
+    'mimeo listening',
+  );
+  // The one line a script waits for; it carries the port actually bound.
+  process.stdout.write(`mimeo api listening on http://${config.host}:${port}\n`);
+  if (generated) {
+    process.stdout.write(
+      `Generated root credentials (stored in ${config.dataDir}, shown once):\n  access key: ${credentials.accessKey}\n  secret key: ${credentials.secretKey}\n`,
+    );
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.error('shutdown grace period over: exiting');
+      process.exit(1);
+    }, config.shutdownGraceSeconds * 1000);
+    force.unref();
+    if (gcTimer) clearInterval(gcTimer);
+    await api.close();
+    await jobs.stop();
+    await gcRunning;
+    await closeCore(core);
+    logger.info('stopped');
+    clearTimeout(force);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}

@@ -1,0 +1,164 @@
+// The only reader of process.env: settings come from flags, then MIMEO_* variables, then a JSON config file.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Limits {
+  /** Upload block size in bytes. */
+  blockSize: number;
+  /** A range copy handles at most this many source extents per request, then returns the remainder. */
+  maxCopyExtents: number;
+  /** A range copy moves at most this many bytes per request, then returns the remainder. */
+  maxCopyBytes: number;
+  /** Files a tree copy job inserts per transaction. */
+  treeBatchSize: number;
+  maxKeyBytes: number;
+}
+
+export interface Config {
+  dataDir: string;
+  /** A sqlite path or a postgres:// URL. */
+  meta: string;
+  host: string;
+  s3Port: number;
+  apiPort: number;
+  rootAccessKey: string | undefined;
+  rootSecretKey: string | undefined;
+  logLevel: string;
+  tokenTtlSeconds: number;
+  /** Unreferenced blocks younger than this are never collected. */
+  gcGraceSeconds: number;
+  /** How often the background collector runs; 0 turns it off. */
+  gcIntervalSeconds: number;
+  jobLeaseSeconds: number;
+  shutdownGraceSeconds: number;
+  limits: Limits;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  blockSize: 4 * 1024 * 1024,
+  maxCopyExtents: 10_000,
+  maxCopyBytes: Number.MAX_SAFE_INTEGER,
+  treeBatchSize: 500,
+  maxKeyBytes: 1024,
+};
+
+type Source = Record<string, string | undefined>;
+
+/** Every setting: its flag, its MIMEO_ variable and its key in the config file. */
+const SETTINGS = {
+  dataDir: { flag: 'data', env: 'MIMEO_DATA_DIR', kind: 'string' },
+  meta: { flag: 'meta', env: 'MIMEO_META', kind: 'string' },
+  host: { flag: 'host', env: 'MIMEO_HOST', kind: 'string' },
+  s3Port: { flag: 's3-port', env: 'MIMEO_S3_PORT', kind: 'int' },
+  apiPort: { flag: 'api-port', env: 'MIMEO_API_PORT', kind: 'int' },
+  rootAccessKey: { flag: 'root-access-key', env: 'MIMEO_ROOT_ACCESS_KEY', kind: 'string' },
+  rootSecretKey: { flag: 'root-secret-key', env: 'MIMEO_ROOT_SECRET_KEY', kind: 'string' },
+  logLevel: { flag: 'log-level', env: 'MIMEO_LOG_LEVEL', kind: 'string' },
+  tokenTtlSeconds: { flag: 'token-ttl', env: 'MIMEO_TOKEN_TTL', kind: 'int' },
+  gcGraceSeconds: { flag: 'gc-grace', env: 'MIMEO_GC_GRACE', kind: 'int' },
+  gcIntervalSeconds: { flag: 'gc-interval', env: 'MIMEO_GC_INTERVAL', kind: 'int' },
+  jobLeaseSeconds: { flag: 'job-lease', env: 'MIMEO_JOB_LEASE', kind: 'int' },
+  shutdownGraceSeconds: { flag: 'shutdown-grace', env: 'MIMEO_SHUTDOWN_GRACE', kind: 'int' },
+  blockSize: { flag: 'block-size', env: 'MIMEO_BLOCK_SIZE', kind: 'int' },
+  maxCopyExtents: { flag: 'max-copy-extents', env: 'MIMEO_MAX_COPY_EXTENTS', kind: 'int' },
+  maxCopyBytes: { flag: 'max-copy-bytes', env: 'MIMEO_MAX_COPY_BYTES', kind: 'int' },
+  treeBatchSize: { flag: 'tree-batch-size', env: 'MIMEO_TREE_BATCH_SIZE', kind: 'int' },
+} as const;
+
+type SettingName = keyof typeof SETTINGS;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses `--name value` and `--name=value` flags; positional arguments are returned apart. */
+export function parseFlags(argv: readonly string[]): { flags: Source; positional: string[] } {
+  const flags: Source = {};
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    if (eq > 0) flags[arg.slice(2, eq)] = arg.slice(eq + 1);
+    else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) flags[arg.slice(2)] = argv[++i];
+    else flags[arg.slice(2)] = 'true';
+  }
+  return { flags, positional };
+}
+
+function parseValue(name: SettingName, raw: string): string | number {
+  if (SETTINGS[name].kind === 'string') return raw;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new ConfigError(`${name} must be a non-negative integer, got ${raw}`);
+  return n;
+}
+
+/**
+ * Builds the configuration. Precedence: flag, then environment variable, then the config file named by
+ * `--config` or MIMEO_CONFIG, then the default. Throws ConfigError on an unknown flag or a bad value.
+ */
+export function loadConfig(options: { flags?: Source; env?: Source } = {}): Config {
+  const flags = options.flags ?? {};
+  const env = options.env ?? process.env;
+  const known = new Set<string>(['config', ...Object.values(SETTINGS).map((s) => s.flag)]);
+  for (const f of Object.keys(flags)) if (!known.has(f)) throw new ConfigError(`unknown flag --${f}`);
+
+  const configPath = flags['config'] ?? env['MIMEO_CONFIG'];
+  let file: Record<string, unknown> = {};
+  if (configPath) {
+    try {
+      file = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${configPath}: ${(err as Error).message}`);
+    }
+  }
+
+  const values: Partial<Record<SettingName, string | number>> = {};
+  for (const name of Object.keys(SETTINGS) as SettingName[]) {
+    const s = SETTINGS[name];
+    const raw = flags[s.flag] ?? env[s.env] ?? (file[name] === undefined ? undefined : String(file[name]));
+    if (raw !== undefined && raw !== '') values[name] = parseValue(name, raw);
+  }
+  const str = (n: SettingName, d: string) => (values[n] as string | undefined) ?? d;
+  const int = (n: SettingName, d: number) => (values[n] as number | undefined) ?? d;
+
+  const dataDir = resolve(str('dataDir', './data'));
+  const limits: Limits = {
+    blockSize: int('blockSize', DEFAULT_LIMITS.blockSize),
+    maxCopyExtents: int('maxCopyExtents', DEFAULT_LIMITS.maxCopyExtents),
+    maxCopyBytes: int('maxCopyBytes', DEFAULT_LIMITS.maxCopyBytes),
+    treeBatchSize: int('treeBatchSize', DEFAULT_LIMITS.treeBatchSize),
+    maxKeyBytes: DEFAULT_LIMITS.maxKeyBytes,
+  };
+  if (limits.blockSize < 1024 || limits.blockSize > 64 * 1024 * 1024) {
+    throw new ConfigError('blockSize must be between 1 KiB and 64 MiB');
+  }
+  if (limits.maxCopyExtents < 1 || limits.maxCopyBytes < 1 || limits.treeBatchSize < 1) {
+    throw new ConfigError('copy and batch bounds must be at least 1');
+  }
+  return {
+    dataDir,
+    meta: str('meta', join(dataDir, 'meta.sqlite')),
+    host: str('host', '127.0.0.1'),
+    s3Port: int('s3Port', 9000),
+    apiPort: int('apiPort', 9001),
+    rootAccessKey: values.rootAccessKey as string | undefined,
+    rootSecretKey: values.rootSecretKey as string | undefined,
+    logLevel: str('logLevel', 'info'),
+    tokenTtlSeconds: int('tokenTtlSeconds', 3600),
+    gcGraceSeconds: int('gcGraceSeconds', 3600),
+    gcIntervalSeconds: int('gcIntervalSeconds', 600),
+    jobLeaseSeconds: int('jobLeaseSeconds', 15),
+    shutdownGraceSeconds: int('shutdownGraceSeconds', 20),
+    limits,
+  };
+}
+
+/** Settings as documented in the README: flag, variable, default. */
+export function describeSettings(): { flag: string; env: string }[] {
+  return Object.values(SETTINGS).map((s) => ({ flag: `--${s.flag}`, env: s.env }));
+}

@@ -1,0 +1,45 @@
+// SQL for block rows: registered with their writer's lease, collected only when unreferenced and past the grace.
+import type { Tx } from '../meta/meta-store.ts';
+
+export interface BlockInfo {
+  id: string;
+  size: number;
+  sha256: string;
+  /** CRC-64/NVME of the whole block, as a decimal string of the unsigned value. */
+  crc64: string;
+}
+
+const BATCH = 400;
+
+/** Inserts block rows; rows that a checkpoint already inserted are left as they are. */
+export async function insertBlocks(
+  tx: Tx,
+  blocks: readonly BlockInfo[],
+  options: { leaseId: string | null; now: number },
+): Promise<void> {
+  for (let i = 0; i < blocks.length; i += BATCH) {
+    const batch = blocks.slice(i, i + BATCH);
+    const params: (string | number | null)[] = [];
+    for (const b of batch) params.push(b.id, b.size, b.sha256, b.crc64, options.leaseId, options.now);
+    await tx.run(
+      `INSERT INTO blocks (id, size, sha256, crc64, lease_id, created_at) VALUES ${batch
+        .map(() => '(?, ?, ?, ?, ?, ?)')
+        .join(', ')} ON CONFLICT (id) DO NOTHING`,
+      params,
+    );
+  }
+}
+
+export async function getBlocks(tx: Tx, ids: readonly string[]): Promise<Map<string, BlockInfo>> {
+  const out = new Map<string, BlockInfo>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += BATCH) {
+    const batch = unique.slice(i, i + BATCH);
+    const rows = await tx.all<BlockInfo>(
+      `SELECT id, size, sha256, crc64 FROM blocks WHERE id IN (${batch.map(() => '?').join(', ')})`,
+      batch,
+    );
+    for (const r of rows) out.set(r.id, r);
+  }
+  return out;
+}

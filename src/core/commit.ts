@@ -1,0 +1,151 @@
+// The one way a new version becomes current: preconditions, conflict policy, supersede and purge, in one transaction.
+import type { Tx } from '../meta/meta-store.ts';
+import { type Conditions, checkConditions } from './conditions.ts';
+import { StorageError } from './errors.ts';
+import { newId } from './ids.ts';
+import type { ConflictPolicy, Project, VersionInfo } from './model.ts';
+import {
+  type FileRow,
+  getFileByPath,
+  getVersionByRowId,
+  insertVersion,
+  type NewVersion,
+} from './repo/versions.ts';
+
+export type VersionDraft = Omit<NewVersion, 'rowId' | 'fileId' | 'versionId' | 'seq' | 'now' | 'principalId'>;
+
+export interface CommitInput {
+  project: Project;
+  path: string;
+  principalId: string;
+  now: number;
+  /** Preconditions on the current version of the target (If-Match, If-None-Match: *). */
+  conditions?: Conditions;
+  conflict?: ConflictPolicy;
+  /** How a taken name is renamed under the `rename` policy: the n-th candidate for `path`. */
+  renamer?: (path: string, n: number) => string;
+  /** Builds the new version from the live current one (undefined when there is none). */
+  build: (current: VersionInfo | undefined) => Promise<VersionDraft> | VersionDraft;
+}
+
+/** `name (n).ext`, the default rename rule. */
+export function defaultRenamer(path: string, n: number): string {
+  const slash = path.lastIndexOf('/');
+  const dir = path.slice(0, slash + 1);
+  const base = path.slice(slash + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? `${dir}${base.slice(0, dot)} (${n})${base.slice(dot)}` : `${dir}${base} (${n})`;
+}
+
+async function liveCurrent(tx: Tx, file: FileRow | undefined): Promise<VersionInfo | undefined> {
+  if (!file?.current_version_id) return undefined;
+  const v = await getVersionByRowId(tx, file.current_version_id);
+  return v && !v.deleteMarker ? v : undefined;
+}
+
+/**
+ * Makes a new version current at `path`, inside the caller's transaction. Throws PreconditionFailed, Conflict
+ * or IsADirectory and writes nothing in that case.
+ */
+export async function commitVersion(tx: Tx, input: CommitInput): Promise<VersionInfo> {
+  let path = input.path;
+  let file = await getFileByPath(tx, input.project.id, path);
+  if (file?.type === 'directory') throw new StorageError('IsADirectory', undefined, { resource: path });
+  let current = await liveCurrent(tx, file);
+  checkConditions(
+    input.conditions,
+    current ? { etag: current.etag, modifiedAt: current.modifiedAt } : undefined,
+    {
+      safe: false,
+      resource: path,
+    },
+  );
+  if (current && input.conflict === 'fail') {
+    throw new StorageError('Conflict', `'${path}' already exists.`, { resource: path });
+  }
+  if (current && input.conflict === 'rename') {
+    const renamer = input.renamer ?? defaultRenamer;
+    for (let n = 1; ; n++) {
+      if (n > 10_000) throw new StorageError('Conflict', 'No free name was found.', { resource: path });
+      const candidate = renamer(input.path, n);
+      file = await getFileByPath(tx, input.project.id, candidate);
+      if (file?.type === 'directory') continue;
+      if (!(await liveCurrent(tx, file))) {
+        path = candidate;
+        current = undefined;
+        break;
+      }
+    }
+  }
+  const draft = await input.build(current);
+  const versioning = (
+    await tx.get<{ versioning: string }>('SELECT versioning FROM projects WHERE id = ?', [input.project.id])
+  )?.versioning;
+  const seq = await tx.nextSeq();
+  let fileId = file?.id;
+  if (!fileId) {
+    fileId = newId('f');
+    await tx.run(
+      'INSERT INTO files (id, project_id, path, type, current_version_id, created_at) VALUES (?, ?, ?, ?, NULL, ?)',
+      [fileId, input.project.id, path, 'file', input.now],
+    );
+  }
+  if (file?.current_version_id)
+    await supersede(tx, {
+      rowId: file.current_version_id,
+      seq,
+      versioning: versioning ?? 'off',
+      projectId: input.project.id,
+    });
+  const rowId = newId('r');
+  await insertVersion(tx, {
+    ...draft,
+    rowId,
+    fileId,
+    versionId: versioning === 'enabled' ? newId('') : 'null',
+    seq,
+    now: input.now,
+    principalId: input.principalId,
+  });
+  await tx.run('UPDATE files SET current_version_id = ? WHERE id = ?', [rowId, fileId]);
+  return (await getVersionByRowId(tx, rowId))!;
+}
+
+/**
+ * Ends a current version at `seq`. Under versioning it stays listed; otherwise a "null" version is unlisted and
+ * purged at once unless a snapshot still sees it.
+ */
+export async function supersede(
+  tx: Tx,
+  input: { rowId: string; seq: number; versioning: string; projectId: string },
+): Promise<void> {
+  await tx.run('UPDATE versions SET superseded_seq = ? WHERE id = ? AND superseded_seq IS NULL', [
+    input.seq,
+    input.rowId,
+  ]);
+  if (input.versioning === 'enabled') return;
+  const v = await tx.get<{ version_id: string }>('SELECT version_id FROM versions WHERE id = ?', [
+    input.rowId,
+  ]);
+  if (v?.version_id !== 'null') return;
+  await tx.run('UPDATE versions SET listed = 0 WHERE id = ?', [input.rowId]);
+  await purgeIfUnneeded(tx, input.rowId, input.projectId);
+}
+
+/** Deletes an unlisted, superseded version that no snapshot sees. Its blocks go later, by GC. */
+export async function purgeIfUnneeded(tx: Tx, rowId: string, projectId: string): Promise<void> {
+  await tx.run(
+    `DELETE FROM versions WHERE id = ? AND listed = 0 AND superseded_seq IS NOT NULL AND NOT EXISTS (
+       SELECT 1 FROM snapshots s WHERE (s.project_id IS NULL OR s.project_id = ?)
+         AND s.seq >= versions.created_seq AND s.seq < versions.superseded_seq)`,
+    [rowId, projectId],
+  );
+}
+
+/** Removes a file row that has no version left, so its path is free and its id is never reused. */
+export async function dropFileIfEmpty(tx: Tx, fileId: string): Promise<void> {
+  await tx.run(
+    'DELETE FROM files WHERE id = ? AND current_version_id IS NULL AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.file_id = files.id)',
+    [fileId],
+  );
+}

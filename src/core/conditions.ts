@@ -1,0 +1,63 @@
+// Preconditions on a version, evaluated in the order of RFC 9110 section 13.2.2.
+import { StorageError } from './errors.ts';
+
+export interface Conditions {
+  /** Entity tags as the client sent them, quoted or not; "*" matches any existing version. */
+  ifMatch?: string[];
+  ifNoneMatch?: string[];
+  ifModifiedSince?: Date;
+  ifUnmodifiedSince?: Date;
+}
+
+export interface ConditionSubject {
+  etag: string;
+  modifiedAt: number;
+}
+
+export function unquote(tag: string): string {
+  const t = tag.trim().replace(/^W\//, '');
+  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
+}
+
+function matches(list: readonly string[], etag: string | undefined): boolean {
+  return list.some((t) =>
+    t.trim() === '*' ? etag !== undefined : etag !== undefined && unquote(t) === etag,
+  );
+}
+
+/** Whole seconds: HTTP dates carry no fractions. */
+const sec = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * Evaluates conditions for a read (`safe`), a write, or the source of a copy (`copySource`: every failure is a
+ * PreconditionFailed, as S3's x-amz-copy-source-if-* headers require). Throws PreconditionFailed, or NotModified for a safe
+ * request whose If-None-Match or If-Modified-Since fails. `subject` is undefined when nothing exists.
+ */
+export function checkConditions(
+  c: Conditions | undefined,
+  subject: ConditionSubject | undefined,
+  options: { safe: boolean; resource?: string; copySource?: boolean },
+): void {
+  if (!c) return;
+  const fail = (what: string) =>
+    new StorageError('PreconditionFailed', `The ${what} precondition did not hold.`, {
+      resource: options.resource,
+    });
+  if (c.ifMatch && c.ifMatch.length > 0) {
+    if (!matches(c.ifMatch, subject?.etag)) throw fail('If-Match');
+  } else if (c.ifUnmodifiedSince && subject) {
+    if (sec(subject.modifiedAt) > sec(c.ifUnmodifiedSince.getTime())) throw fail('If-Unmodified-Since');
+  }
+  if (c.ifNoneMatch && c.ifNoneMatch.length > 0) {
+    if (matches(c.ifNoneMatch, subject?.etag)) {
+      if (options.safe && !options.copySource)
+        throw new StorageError('NotModified', undefined, { resource: options.resource });
+      throw fail('If-None-Match');
+    }
+  } else if (c.ifModifiedSince && subject && (options.safe || options.copySource)) {
+    if (sec(subject.modifiedAt) <= sec(c.ifModifiedSince.getTime())) {
+      if (options.copySource) throw fail('If-Modified-Since');
+      throw new StorageError('NotModified', undefined, { resource: options.resource });
+    }
+  }
+}

@@ -1,0 +1,357 @@
+// The copy engine: every form is a metadata operation over shared blocks, committed in one transaction.
+import type { Tx } from '../meta/meta-store.ts';
+import { commitVersion, type VersionDraft } from './commit.ts';
+import { composeChecksums } from './compose.ts';
+import { type Conditions, checkConditions } from './conditions.ts';
+import type { CoreDeps } from './deps.ts';
+import { nowOf } from './deps.ts';
+import { StorageError } from './errors.ts';
+import { clip, shift, splice } from './extents.ts';
+import type {
+  ContentAttributes,
+  CopyReceipt,
+  CopyRequest,
+  Extent,
+  MetadataDirective,
+  Principal,
+  Project,
+  Role,
+  VersionInfo,
+} from './model.ts';
+import { validatePath } from './paths.ts';
+import { checkDataClass, requireProject } from './permissions.ts';
+import { createManifest, readExtents } from './repo/manifests.ts';
+import { getFileByPath, getVersionByRowId } from './repo/versions.ts';
+import { type Resolved, resolveVersion } from './resolve.ts';
+import { carry, opaqueEtag } from './write.ts';
+
+export interface CopyOptions {
+  /** The role needed on the source: `read` for S3, `copy` where the dialect says so. */
+  sourceRole?: Role;
+  renamer?: (path: string, n: number) => string;
+  signal?: AbortSignal;
+}
+
+function sourceConditions(req: CopyRequest): Conditions {
+  const s = req.source;
+  return {
+    ifMatch: s.ifMatch !== undefined ? [s.ifMatch] : undefined,
+    ifNoneMatch: s.ifNoneMatch !== undefined ? [s.ifNoneMatch] : undefined,
+    ifModifiedSince: s.ifModifiedSince,
+    ifUnmodifiedSince: s.ifUnmodifiedSince,
+  };
+}
+
+function targetConditions(req: CopyRequest): Conditions {
+  return {
+    ifMatch: req.target.ifMatch !== undefined ? [req.target.ifMatch] : undefined,
+    ifNoneMatch: req.target.ifNoneMatch !== undefined ? [req.target.ifNoneMatch] : undefined,
+  };
+}
+
+/** Applies a metadata directive: `copy` keeps the source's, `replace` takes the request's, `merge` overlays them. */
+export function applyDirective(
+  base: ContentAttributes,
+  meta: ({ directive: MetadataDirective } & ContentAttributes) | undefined,
+): ContentAttributes {
+  if (!meta || meta.directive === 'copy') return base;
+  const given: ContentAttributes = {};
+  for (const k of [
+    'contentType',
+    'contentDisposition',
+    'contentEncoding',
+    'cacheControl',
+    'expires',
+  ] as const) {
+    if (meta[k] !== undefined) given[k] = meta[k];
+  }
+  if (meta.directive === 'replace') {
+    return {
+      contentType: given.contentType ?? null,
+      contentDisposition: given.contentDisposition ?? null,
+      contentEncoding: given.contentEncoding ?? null,
+      cacheControl: given.cacheControl ?? null,
+      expires: given.expires ?? null,
+      userMetadata: meta.userMetadata ?? {},
+      tags: meta.tags ?? {},
+      properties: meta.properties ?? {},
+    };
+  }
+  if (meta.directive === 'merge') {
+    return {
+      ...base,
+      ...given,
+      userMetadata: { ...base.userMetadata, ...meta.userMetadata },
+      tags: { ...base.tags, ...meta.tags },
+      properties: { ...base.properties, ...meta.properties },
+    };
+  }
+  throw new StorageError('InvalidArgument', "The metadata directive must be 'copy', 'replace' or 'merge'.");
+}
+
+function validateRequest(req: CopyRequest): void {
+  validatePath(req.target.path);
+  for (const [name, v] of [
+    ['source.offset', req.source.offset],
+    ['source.length', req.source.length],
+    ['target.offset', req.target.offset],
+  ] as const) {
+    if (v !== undefined && (!Number.isSafeInteger(v) || v < 0)) {
+      throw new StorageError('InvalidArgument', `${name} must be a non-negative integer.`);
+    }
+  }
+  if (req.conflict !== undefined && !['fail', 'overwrite', 'rename'].includes(req.conflict)) {
+    throw new StorageError('InvalidArgument', "conflict must be 'fail', 'overwrite' or 'rename'.");
+  }
+}
+
+const isRangeCopy = (req: CopyRequest) =>
+  req.source.offset !== undefined || req.source.length !== undefined || req.target.offset !== undefined;
+
+/** Copies one file (whole or a byte range). Tree copies go through `startTreeCopy`. */
+export async function copyFile(
+  deps: CoreDeps,
+  principal: Principal,
+  req: CopyRequest,
+  options: CopyOptions = {},
+): Promise<CopyReceipt> {
+  validateRequest(req);
+  return isRangeCopy(req)
+    ? copyRange(deps, principal, req, options)
+    : copyWhole(deps, principal, req, options);
+}
+
+function lineageOf(r: Resolved) {
+  return {
+    fileId: r.version.fileId,
+    versionId: r.version.versionId,
+    etag: r.version.etag,
+    project: r.project.name,
+    path: r.version.path,
+  };
+}
+
+function receipt(r: Resolved, target: VersionInfo, stream: string, bytes: number): CopyReceipt {
+  return {
+    mode: 'reference',
+    source: {
+      project: r.project.name,
+      path: r.version.path,
+      fileId: r.version.fileId,
+      versionId: r.version.versionId,
+      etag: r.version.etag,
+      stream: r.stream,
+    },
+    target: {
+      project: target.project,
+      path: target.path,
+      fileId: target.fileId,
+      versionId: target.versionId,
+      etag: target.etag,
+      stream,
+    },
+    bytes,
+    checksums: target.checksums,
+  };
+}
+
+async function openSource(tx: Tx, principal: Principal, req: CopyRequest, role: Role): Promise<Resolved> {
+  const r = await resolveVersion(tx, principal, req.source, role);
+  checkConditions(sourceConditions(req), r.version, {
+    safe: true,
+    copySource: true,
+    resource: req.source.path ?? req.source.id,
+  });
+  return r;
+}
+
+async function openTarget(tx: Tx, principal: Principal, req: CopyRequest, source: Project): Promise<Project> {
+  const target = await requireProject(tx, principal, req.target.project, 'write');
+  checkDataClass(source, target);
+  return target;
+}
+
+/** Whole file: the new version shares the source's manifests. O(1) in the file's size and extent count. */
+async function copyWhole(
+  deps: CoreDeps,
+  principal: Principal,
+  req: CopyRequest,
+  options: CopyOptions,
+): Promise<CopyReceipt> {
+  const now = nowOf(deps);
+  return deps.meta.tx(async (tx) => {
+    const r = await openSource(tx, principal, req, options.sourceRole ?? 'read');
+    const target = await openTarget(tx, principal, req, r.project);
+    const targetStream = req.target.stream ?? '';
+    const v = await commitVersion(tx, {
+      project: target,
+      path: req.target.path,
+      principalId: principal.id,
+      now,
+      conditions: targetConditions(req),
+      conflict: req.conflict ?? 'overwrite',
+      renamer: options.renamer,
+      build: async (current): Promise<VersionDraft> => {
+        if (targetStream !== '') {
+          // Into a named stream of an existing file: only that stream changes.
+          if (!current)
+            throw new StorageError('NoSuchKey', 'A named stream needs an existing file.', {
+              resource: req.target.path,
+            });
+          const draft = carry(current);
+          draft.streams[targetStream] = r.manifestId;
+          return draft;
+        }
+        const draft = carry(r.version);
+        const attrs = applyDirective(draft, req.metadata);
+        if (r.stream !== '') {
+          // From a named stream: it becomes the default stream of the target.
+          const extents = await readExtents(tx, { manifestId: r.manifestId, start: 0, end: r.size });
+          return {
+            ...draft,
+            ...attrs,
+            size: r.size,
+            etag: opaqueEtag(),
+            checksums: await composeChecksums(deps, extents, r.size),
+            streams: { '': r.manifestId },
+            lineage: lineageOf(r),
+          };
+        }
+        return { ...draft, ...attrs, lineage: lineageOf(r), createdBy: principal.id, createdAt: now };
+      },
+    });
+    return receipt(r, v, targetStream, r.size);
+  });
+}
+
+/** The current version changed between planning and commit: plan again. */
+class StalePlan extends Error {}
+
+/**
+ * A byte range into an offset of an existing or new file. Splits at most the two boundary extents of the source
+ * and of the target. Bounded: after `maxCopyExtents` source extents or `maxCopyBytes` bytes it stops, and the
+ * receipt carries the request for the remainder.
+ */
+async function copyRange(
+  deps: CoreDeps,
+  principal: Principal,
+  req: CopyRequest,
+  options: CopyOptions,
+): Promise<CopyReceipt> {
+  const role = options.sourceRole ?? 'read';
+  for (let attempt = 0; attempt < 8; attempt++) {
+    options.signal?.throwIfAborted();
+    const plan = await deps.meta.tx(
+      async (tx) => {
+        const r = await openSource(tx, principal, req, role);
+        const target = await openTarget(tx, principal, req, r.project);
+        const from = req.source.offset ?? 0;
+        if (from > r.size)
+          throw new StorageError('InvalidRange', 'The source offset is past the end of the source.', {
+            details: { size: r.size },
+          });
+        const wanted = Math.min(req.source.length ?? r.size - from, r.size - from);
+        let n = Math.min(wanted, deps.limits.maxCopyBytes);
+        const src = await readExtents(tx, {
+          manifestId: r.manifestId,
+          start: from,
+          end: from + n,
+          limit: deps.limits.maxCopyExtents + 1,
+        });
+        if (src.length > deps.limits.maxCopyExtents) {
+          n = Math.max(1, src[deps.limits.maxCopyExtents]!.fileOffset - from);
+        }
+        const file = await getFileByPath(tx, target.id, req.target.path);
+        const cur = file?.current_version_id
+          ? await getVersionByRowId(tx, file.current_version_id)
+          : undefined;
+        // Under `rename` a taken target is left alone: the copy goes to a new file.
+        const live = cur && !cur.deleteMarker && req.conflict !== 'rename' ? cur : undefined;
+        if (cur && !cur.deleteMarker && req.conflict === 'fail') {
+          throw new StorageError('Conflict', `'${req.target.path}' already exists.`, {
+            resource: req.target.path,
+          });
+        }
+        const stream = req.target.stream ?? '';
+        const tm = live?.streams[stream];
+        if (stream !== '' && !live)
+          throw new StorageError('NoSuchKey', 'A named stream needs an existing file.', {
+            resource: req.target.path,
+          });
+        const tExtents = tm
+          ? await readExtents(tx, { manifestId: tm.manifestId, start: 0, end: tm.size })
+          : [];
+        return {
+          r,
+          target,
+          from,
+          n,
+          wanted,
+          src: clip(src, from, from + n),
+          live,
+          tExtents,
+          tSize: tm?.size ?? 0,
+          stream,
+        };
+      },
+      { readOnly: true },
+    );
+    const at = req.target.offset ?? 0;
+    const moved = shift(plan.src, at - plan.from);
+    const extents: Extent[] = splice(plan.tExtents, at, plan.n, moved);
+    const size = Math.max(plan.tSize, at + plan.n);
+    const checksums = await composeChecksums(deps, extents, size);
+    const now = nowOf(deps);
+    try {
+      const v = await deps.meta.tx(async (tx) => {
+        const r = await openSource(tx, principal, req, role);
+        if (r.version.rowId !== plan.r.version.rowId) throw new StalePlan();
+        const target = await openTarget(tx, principal, req, r.project);
+        const manifestId = await createManifest(tx, { size, extents, now });
+        return commitVersion(tx, {
+          project: target,
+          path: req.target.path,
+          principalId: principal.id,
+          now,
+          conditions: targetConditions(req),
+          conflict: req.conflict ?? 'overwrite',
+          renamer: options.renamer,
+          build: (current): VersionDraft => {
+            if ((current?.rowId ?? null) !== (plan.live?.rowId ?? null)) throw new StalePlan();
+            const base = current
+              ? carry(current)
+              : { ...carry(r.version), createdBy: principal.id, createdAt: now };
+            const attrs = applyDirective(base, req.metadata);
+            const draft: VersionDraft = { ...base, ...attrs, lineage: lineageOf(r) };
+            draft.streams = current ? { ...base.streams, [plan.stream]: manifestId } : { '': manifestId };
+            if (plan.stream === '') {
+              draft.size = size;
+              draft.etag = opaqueEtag();
+              draft.checksums = checksums;
+            }
+            return draft;
+          },
+        });
+      });
+      const out = receipt(plan.r, v, plan.stream, plan.n);
+      if (plan.n < plan.wanted) {
+        out.remainder = {
+          ...req,
+          source: {
+            ...req.source,
+            offset: plan.from + plan.n,
+            length: plan.wanted - plan.n,
+            ifMatch: plan.r.version.etag,
+          },
+          target: { ...req.target, offset: at + plan.n, ifMatch: v.etag },
+        };
+      }
+      return out;
+    } catch (err) {
+      if (!(err instanceof StalePlan)) throw err;
+    }
+  }
+  throw new StorageError('Conflict', 'The source or target kept changing during the copy; try again.', {
+    resource: req.target.path,
+  });
+}

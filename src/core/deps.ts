@@ -1,0 +1,16 @@
+// What the core is built from: injected stores and settings. Nothing here is global.
+import type { BlockStore } from '../blocks/block-store.ts';
+import type { Limits } from '../config/config.ts';
+import type { MetaStore } from '../meta/meta-store.ts';
+
+export interface CoreDeps {
+  meta: MetaStore;
+  blocks: BlockStore;
+  limits: Limits;
+  gcGraceSeconds: number;
+  jobLeaseSeconds: number;
+  tokenTtlSeconds: number;
+  now?: () => number;
+}
+
+export const nowOf = (deps: CoreDeps): number => (deps.now ? deps.now() : Date.now());

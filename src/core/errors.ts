@@ -1,0 +1,66 @@
+// The one error type the core throws: a string code, never an HTTP status. Each dialect maps every code.
+
+/** Every code the core can raise. Dialects map each one in their own complete table. */
+export const ERROR_CODES = {
+  AccessDenied: 'The principal lacks the role this operation needs.',
+  Unauthenticated: 'No valid credentials were presented.',
+  TokenExpired: 'The bearer token has expired.',
+  InvalidCredentials: 'The access key or secret is wrong.',
+  NoSuchProject: 'The project does not exist.',
+  ProjectAlreadyExists: 'A project with this name already exists.',
+  ProjectNotEmpty: 'The project still holds files.',
+  InvalidProjectName: 'The project name breaks the naming rules.',
+  NoSuchKey: 'No file exists at this path.',
+  NoSuchFile: 'No file has this id.',
+  NoSuchVersion: 'The version does not exist.',
+  NoSuchSnapshot: 'The snapshot does not exist.',
+  NoSuchStream: 'The named stream does not exist.',
+  NoSuchJob: 'The job does not exist.',
+  NoSuchPrincipal: 'The principal does not exist.',
+  InvalidPath: 'The path is not allowed.',
+  KeyTooLong: 'The path is longer than the limit.',
+  InvalidArgument: 'An argument is malformed or out of range.',
+  InvalidRange: 'The requested range is not satisfiable.',
+  PreconditionFailed: 'A precondition did not hold.',
+  NotModified: 'The resource has not been modified.',
+  Conflict: 'The target already exists and the conflict policy is fail.',
+  IsADirectory: 'The path names a directory, not a file.',
+  NotADirectory: 'The path names a file, not a directory.',
+  MethodNotAllowedOnDeleteMarker: 'The version is a delete marker.',
+  ControlledDataInOpenProject: 'Controlled data cannot be copied into an open project.',
+  EntityTooLarge: 'The body is larger than the limit.',
+  IncompleteBody: 'The body ended before its declared length.',
+  BadDigest: 'The body does not match its declared checksum.',
+  JobNotActive: 'The job has already ended.',
+  DataCorrupted: 'Stored data failed its integrity check.',
+  NoSuchRoute: 'No operation exists at this method and path.',
+  ServiceUnavailable: 'The server is shutting down or overloaded.',
+  InternalError: 'An internal error occurred.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface StorageErrorOptions {
+  resource?: string;
+  cause?: unknown;
+  /** Extra facts a dialect may render (for example the object size for a 416). */
+  details?: Record<string, unknown>;
+}
+
+export class StorageError extends Error {
+  readonly code: ErrorCode;
+  readonly resource: string | undefined;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message?: string, options: StorageErrorOptions = {}) {
+    super(message ?? ERROR_CODES[code], options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StorageError';
+    this.code = code;
+    this.resource = options.resource;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isStorageError(err: unknown, code?: ErrorCode): err is StorageError {
+  return err instanceof StorageError && (code === undefined || err.code === code);
+}

@@ -1,0 +1,111 @@
+// Garbage collection by reachability: no reference counts. Metadata goes first, bytes after it commits.
+import { getBlocks } from './block-rows.ts';
+import type { CoreDeps } from './deps.ts';
+import { nowOf } from './deps.ts';
+
+export interface GcReport {
+  manifestsCondemned: number;
+  manifestsDeleted: number;
+  blocksDeleted: number;
+  bytesFreed: number;
+  orphanFilesDeleted: number;
+}
+
+const BATCH = 500;
+
+/**
+ * One collection pass.
+ * - A manifest that no stream references is condemned; one condemned for longer than the grace period and still
+ *   unreferenced is deleted with its extents (readers of a just-deleted version keep the grace period).
+ * - A block that no extent references, older than the grace period and not under a live upload lease, is deleted.
+ *   The extents' foreign key keeps a block alive while a copy that references it commits: the delete and the
+ *   insert conflict, and exactly one of them wins.
+ * - A block file with no row, older than the grace period, is an orphan of a crash and is deleted.
+ */
+export async function collectGarbage(
+  deps: CoreDeps,
+  options: { signal?: AbortSignal; graceSeconds?: number } = {},
+): Promise<GcReport> {
+  const grace = (options.graceSeconds ?? deps.gcGraceSeconds) * 1000;
+  const now = nowOf(deps);
+  const cutoff = now - grace;
+  const report: GcReport = {
+    manifestsCondemned: 0,
+    manifestsDeleted: 0,
+    blocksDeleted: 0,
+    bytesFreed: 0,
+    orphanFilesDeleted: 0,
+  };
+  const unreferencedManifest = 'NOT EXISTS (SELECT 1 FROM streams s WHERE s.manifest_id = manifests.id)';
+
+  report.manifestsCondemned = (
+    await deps.meta.tx(async (tx) => {
+      await tx.run(
+        `UPDATE manifests SET condemned_at = NULL WHERE condemned_at IS NOT NULL AND NOT (${unreferencedManifest})`,
+      );
+      return tx.run(
+        `UPDATE manifests SET condemned_at = ? WHERE condemned_at IS NULL AND created_at <= ? AND ${unreferencedManifest}`,
+        [now, cutoff],
+      );
+    })
+  ).changes;
+
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const n = await deps.meta.tx(
+      async (tx) =>
+        (
+          await tx.run(
+            `DELETE FROM manifests WHERE id IN (SELECT id FROM manifests WHERE condemned_at IS NOT NULL AND condemned_at <= ? AND ${unreferencedManifest} LIMIT ${BATCH})`,
+            [cutoff],
+          )
+        ).changes,
+    );
+    report.manifestsDeleted += n;
+    if (n < BATCH) break;
+  }
+
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const gone = await deps.meta.tx((tx) =>
+      tx.all<{ id: string; size: number }>(
+        `DELETE FROM blocks WHERE id IN (
+           SELECT b.id FROM blocks b WHERE b.created_at <= ?
+             AND NOT EXISTS (SELECT 1 FROM extents e WHERE e.block_id = b.id)
+             AND (b.lease_id IS NULL OR NOT EXISTS (SELECT 1 FROM leases l WHERE l.id = b.lease_id AND l.expires_at > ?))
+           LIMIT ${BATCH})
+         RETURNING id, size`,
+        [cutoff, now],
+      ),
+    );
+    // Committed: now the bytes can go.
+    for (const b of gone) await deps.blocks.delete({ id: b.id });
+    report.blocksDeleted += gone.length;
+    report.bytesFreed += gone.reduce((a, b) => a + b.size, 0);
+    if (gone.length < BATCH) break;
+  }
+
+  let candidates: string[] = [];
+  const sweep = async () => {
+    const known = await deps.meta.tx((tx) => getBlocks(tx, candidates), { readOnly: true });
+    for (const id of candidates) {
+      if (!known.has(id)) {
+        await deps.blocks.delete({ id });
+        report.orphanFilesDeleted++;
+      }
+    }
+    candidates = [];
+  };
+  for await (const b of deps.blocks.list({ signal: options.signal })) {
+    if (b.mtimeMs > cutoff) continue;
+    candidates.push(b.id);
+    if (candidates.length >= BATCH) await sweep();
+  }
+  if (candidates.length > 0) await sweep();
+
+  await deps.meta.tx(async (tx) => {
+    await tx.run('DELETE FROM leases WHERE expires_at < ?', [now]);
+    await tx.run('DELETE FROM tokens WHERE expires_at < ?', [now]);
+  });
+  return report;
+}

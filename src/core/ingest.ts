@@ -1,0 +1,198 @@
+// Streams a body into blocks: md5, sha256 and CRC-64/NVME computed in flight, memory bounded by two blocks in flight.
+import { createHash } from 'node:crypto';
+import type { BlockStore } from '../blocks/block-store.ts';
+import type { MetaStore } from '../meta/meta-store.ts';
+import { type BlockInfo, insertBlocks } from './block-rows.ts';
+import { Crc64Nvme, crc64Combine, crc64ToBase64 } from './checksums/crc64nvme.ts';
+import { StorageError } from './errors.ts';
+import { newBlockId, newId } from './ids.ts';
+import type { Extent } from './model.ts';
+
+export interface IngestDeps {
+  meta: MetaStore;
+  blocks: BlockStore;
+  blockSize: number;
+  gcGraceSeconds: number;
+}
+
+export interface IngestResult {
+  size: number;
+  extents: Extent[];
+  blocks: BlockInfo[];
+  md5: string;
+  sha256: string;
+  crc64nvme: string;
+  /** The lease that protects the blocks until the caller's commit; release it after committing. */
+  leaseId: string | null;
+}
+
+const WRITES_IN_FLIGHT = 2;
+
+/**
+ * Reads `body` to its end and stores it as blocks placed from file offset `at`. Throws EntityTooLarge past
+ * `maxSize`, IncompleteBody when the body is shorter than `expectedSize`, and BadDigest when `expectedMd5`
+ * (base64) differs. The blocks are unreferenced until the caller commits metadata that points to them.
+ */
+export async function ingest(
+  deps: IngestDeps,
+  body: AsyncIterable<Uint8Array>,
+  options: {
+    at?: number;
+    expectedSize?: number;
+    maxSize?: number;
+    expectedMd5?: string;
+    signal?: AbortSignal;
+  } = {},
+): Promise<IngestResult> {
+  const at = options.at ?? 0;
+  const md5 = createHash('md5');
+  const sha = createHash('sha256');
+  const blocks: BlockInfo[] = [];
+  const extents: Extent[] = [];
+  const inflight = new Set<Promise<void>>();
+  let failure: unknown;
+  let crc = 0n;
+  let size = 0;
+  /** Bytes already cut into blocks. */
+  let flushed = 0;
+  let buf = Buffer.allocUnsafe(deps.blockSize);
+  let fill = 0;
+  const checkpoint = new Checkpointer(deps, blocks);
+
+  const flush = async () => {
+    if (fill === 0) return;
+    const data = buf.subarray(0, fill);
+    const blockCrc = new Crc64Nvme().update(data).digestBigInt();
+    const info: BlockInfo = {
+      id: newBlockId(),
+      size: fill,
+      sha256: createHash('sha256').update(data).digest('hex'),
+      crc64: blockCrc.toString(),
+    };
+    crc = blocks.length === 0 ? blockCrc : crc64Combine(crc, blockCrc, fill);
+    extents.push({ fileOffset: at + flushed, length: fill, blockId: info.id, blockOffset: 0 });
+    flushed += fill;
+    blocks.push(info);
+    while (inflight.size >= WRITES_IN_FLIGHT) await Promise.race(inflight);
+    if (failure) throw failure;
+    const p: Promise<void> = deps.blocks
+      .put({ id: info.id, data, signal: options.signal })
+      .catch((err: unknown) => {
+        failure ??= err;
+      })
+      .finally(() => inflight.delete(p));
+    inflight.add(p);
+    buf = Buffer.allocUnsafe(deps.blockSize);
+    fill = 0;
+  };
+
+  try {
+    for await (const chunk of body) {
+      options.signal?.throwIfAborted();
+      if (failure) throw failure;
+      size += chunk.byteLength;
+      if (options.maxSize !== undefined && size > options.maxSize) {
+        throw new StorageError('EntityTooLarge', `The body is larger than ${options.maxSize} bytes.`);
+      }
+      if (options.expectedSize !== undefined && size > options.expectedSize) {
+        throw new StorageError('InvalidArgument', 'The body is longer than its declared length.');
+      }
+      md5.update(chunk);
+      sha.update(chunk);
+      let off = 0;
+      while (off < chunk.byteLength) {
+        const n = Math.min(deps.blockSize - fill, chunk.byteLength - off);
+        buf.set(chunk.subarray(off, off + n), fill);
+        fill += n;
+        off += n;
+        if (fill === deps.blockSize) await flush();
+      }
+    }
+    await flush();
+    await Promise.all(inflight);
+    if (failure) throw failure;
+  } catch (err) {
+    await Promise.allSettled(inflight);
+    await checkpoint.release();
+    throw err;
+  }
+  if (options.expectedSize !== undefined && size < options.expectedSize) {
+    await checkpoint.release();
+    throw new StorageError(
+      'IncompleteBody',
+      `The body has ${size} of ${options.expectedSize} declared bytes.`,
+    );
+  }
+  await checkpoint.stop();
+  const md5b = md5.digest();
+  if (options.expectedMd5 !== undefined && md5b.toString('base64') !== options.expectedMd5) {
+    await checkpoint.release();
+    throw new StorageError('BadDigest', 'The Content-MD5 you specified did not match what was received.');
+  }
+  return {
+    size,
+    extents,
+    blocks,
+    md5: md5b.toString('hex'),
+    sha256: sha.digest('hex'),
+    crc64nvme: crc64ToBase64(crc),
+    leaseId: checkpoint.leaseId,
+  };
+}
+
+/**
+ * Keeps a long upload's blocks safe from the collector: every quarter of the grace period, the rows of the blocks
+ * written so far are registered under a lease that is renewed each time. An upload shorter than that never
+ * touches the database here, and no block file can be older than the grace period without a row.
+ */
+class Checkpointer {
+  readonly #deps: IngestDeps;
+  readonly #blocks: readonly BlockInfo[];
+  readonly #timer: NodeJS.Timeout;
+  #registered = 0;
+  #running: Promise<void> = Promise.resolve();
+  leaseId: string | null = null;
+
+  constructor(deps: IngestDeps, blocks: readonly BlockInfo[]) {
+    this.#deps = deps;
+    this.#blocks = blocks;
+    this.#timer = setInterval(
+      () => {
+        this.#running = this.#running.then(() => this.#register()).catch(() => {});
+      },
+      (deps.gcGraceSeconds * 1000) / 4,
+    );
+    this.#timer.unref();
+  }
+
+  async #register(): Promise<void> {
+    this.leaseId ??= newId('l');
+    const leaseId = this.leaseId;
+    const now = Date.now();
+    const fresh = this.#blocks.slice(this.#registered);
+    await this.#deps.meta.tx(async (tx) => {
+      await tx.run(
+        'INSERT INTO leases (id, expires_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at',
+        [leaseId, now + this.#deps.gcGraceSeconds * 1000],
+      );
+      await insertBlocks(tx, fresh, { leaseId, now });
+    });
+    this.#registered += fresh.length;
+  }
+
+  /** Stops renewing. The lease stays until `release`, which the caller runs after its commit. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#running;
+  }
+
+  async release(): Promise<void> {
+    await this.stop();
+    await releaseLease(this.#deps.meta, this.leaseId);
+  }
+}
+
+export async function releaseLease(meta: MetaStore, leaseId: string | null): Promise<void> {
+  if (leaseId === null) return;
+  await meta.tx((tx) => tx.run('DELETE FROM leases WHERE id = ?', [leaseId])).catch(() => {});
+}

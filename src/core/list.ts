@@ -1,0 +1,133 @@
+// Listing by prefix and delimiter with a key cursor: a page never repeats or skips a key that exists throughout.
+import type { CoreDeps } from './deps.ts';
+import { StorageError } from './errors.ts';
+import type { Checksums, Principal } from './model.ts';
+import { prefixEnd } from './paths.ts';
+import { requireProject } from './permissions.ts';
+import { snapshotSeqOf } from './resolve.ts';
+
+export interface ListInput {
+  project: string;
+  prefix?: string;
+  delimiter?: string;
+  /** List keys strictly after this one. */
+  after?: string;
+  limit?: number;
+  snapshot?: string;
+}
+
+export interface ListEntry {
+  id: string;
+  path: string;
+  size: number;
+  etag: string;
+  versionId: string;
+  modifiedAt: number;
+  contentType: string | null;
+  checksums: Checksums;
+}
+
+export interface ListPage {
+  entries: ListEntry[];
+  prefixes: string[];
+  truncated: boolean;
+  /** The last key or prefix returned: pass it as `after` for the next page. */
+  next: string | null;
+}
+
+interface Row {
+  id: string;
+  path: string;
+  size: number;
+  etag: string;
+  version_id: string;
+  modified_at: number;
+  content_type: string | null;
+  checksums: string;
+}
+
+export const MAX_LIST_LIMIT = 1000;
+
+export function listFiles(deps: CoreDeps, principal: Principal, input: ListInput): Promise<ListPage> {
+  const limit = input.limit ?? MAX_LIST_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw new StorageError('InvalidArgument', `limit must be an integer from 1 to ${MAX_LIST_LIMIT}.`);
+  }
+  const prefix = input.prefix ?? '';
+  const delimiter = input.delimiter ?? '';
+  return deps.meta.tx(
+    async (tx) => {
+      const project = await requireProject(tx, principal, input.project, 'read');
+      const seq =
+        input.snapshot !== undefined ? await snapshotSeqOf(tx, project.id, input.snapshot) : undefined;
+      const visible =
+        seq === undefined
+          ? 'JOIN versions v ON v.id = f.current_version_id'
+          : 'JOIN versions v ON v.file_id = f.id AND v.created_seq <= ? AND (v.superseded_seq IS NULL OR v.superseded_seq > ?)';
+      const seqParams = seq === undefined ? [] : [seq, seq];
+      const entries: ListEntry[] = [];
+      const prefixes: string[] = [];
+      let cursor = input.after !== undefined && input.after >= prefix ? input.after : undefined;
+      if (cursor !== undefined && delimiter && cursor.startsWith(prefix)) {
+        // A cursor under a common prefix means that whole prefix was returned: continue after all of it.
+        const cut = cursor.indexOf(delimiter, prefix.length);
+        if (cut >= 0) cursor = prefixEnd(cursor.slice(0, cut + delimiter.length));
+      }
+      const hi = prefixEnd(prefix);
+      for (;;) {
+        const want = limit - entries.length - prefixes.length + 1;
+        const rows = await tx.all<Row>(
+          `SELECT f.id, f.path, v.size, v.etag, v.version_id, v.modified_at, v.content_type, v.checksums
+           FROM files f ${visible}
+           WHERE f.project_id = ? AND f.hidden = 0 AND v.delete_marker = 0 AND f.path >= ? AND f.path < ?
+             ${cursor !== undefined ? 'AND f.path > ?' : ''}
+           ORDER BY f.path LIMIT ?`,
+          [...seqParams, project.id, prefix, hi, ...(cursor !== undefined ? [cursor] : []), want],
+        );
+        let jumped = false;
+        for (const r of rows) {
+          if (entries.length + prefixes.length === limit) {
+            return { entries, prefixes, truncated: true, next: cursor ?? null };
+          }
+          const rest = r.path.slice(prefix.length);
+          const cut = delimiter ? rest.indexOf(delimiter) : -1;
+          if (cut >= 0) {
+            const cp = prefix + rest.slice(0, cut + delimiter.length);
+            prefixes.push(cp);
+            // Skip every other key under this common prefix in one step.
+            cursor = prefixEnd(cp);
+            jumped = true;
+            break;
+          }
+          entries.push({
+            id: r.id,
+            path: r.path,
+            size: r.size,
+            etag: r.etag,
+            versionId: r.version_id,
+            modifiedAt: r.modified_at,
+            contentType: r.content_type,
+            checksums: JSON.parse(r.checksums) as Checksums,
+          });
+          cursor = r.path;
+        }
+        if (!jumped && rows.length < want) return { entries, prefixes, truncated: false, next: null };
+        if (jumped && entries.length + prefixes.length === limit) {
+          // One more look decides whether anything follows the last prefix.
+          const more = await tx.get(
+            `SELECT f.id FROM files f ${visible} WHERE f.project_id = ? AND f.hidden = 0 AND v.delete_marker = 0
+               AND f.path > ? AND f.path < ? LIMIT 1`,
+            [...seqParams, project.id, cursor!, hi],
+          );
+          return {
+            entries,
+            prefixes,
+            truncated: more !== undefined,
+            next: more ? prefixes[prefixes.length - 1]! : null,
+          };
+        }
+      }
+    },
+    { readOnly: true },
+  );
+}

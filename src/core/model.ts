@@ -1,0 +1,133 @@
+// The core's data types: principals, projects, files, versions, extents, receipts.
+
+export const ROLES = ['read', 'copy', 'write', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type Versioning = 'off' | 'enabled' | 'suspended';
+export type DataClass = 'open' | 'controlled';
+export type ConflictPolicy = 'fail' | 'overwrite' | 'rename';
+export type MetadataDirective = 'copy' | 'replace' | 'merge';
+
+export interface Principal {
+  id: string;
+  name: string;
+  isRoot: boolean;
+  isAdmin: boolean;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  ownerId: string;
+  versioning: Versioning;
+  dataClass: DataClass;
+  createdAt: number;
+}
+
+/** Checksums of a version's default stream. md5 and sha256 are hex, crc64nvme is base64 (as S3 sends it). */
+export interface Checksums {
+  md5?: string;
+  sha256?: string;
+  crc64nvme?: string;
+}
+
+export interface Lineage {
+  fileId: string;
+  versionId: string;
+  etag: string;
+  project: string;
+  path: string;
+}
+
+export interface VersionInfo {
+  /** Internal row id. */
+  rowId: string;
+  fileId: string;
+  project: string;
+  projectId: string;
+  path: string;
+  /** The id a client names: random, or "null" for a version written while versioning was off or suspended. */
+  versionId: string;
+  isLatest: boolean;
+  seq: number;
+  size: number;
+  etag: string;
+  checksums: Checksums;
+  contentType: string | null;
+  contentDisposition: string | null;
+  contentEncoding: string | null;
+  cacheControl: string | null;
+  expires: string | null;
+  userMetadata: Record<string, string>;
+  tags: Record<string, string>;
+  properties: Record<string, string>;
+  deleteMarker: boolean;
+  lineage: Lineage | null;
+  createdBy: string;
+  createdAt: number;
+  modifiedBy: string;
+  modifiedAt: number;
+  /** Named streams of this version, with their sizes; the default stream is "". */
+  streams: Record<string, { manifestId: string; size: number }>;
+}
+
+export interface Extent {
+  fileOffset: number;
+  length: number;
+  blockId: string;
+  blockOffset: number;
+}
+
+/** Content-describing attributes a writer may set. */
+export interface ContentAttributes {
+  contentType?: string | null;
+  contentDisposition?: string | null;
+  contentEncoding?: string | null;
+  cacheControl?: string | null;
+  expires?: string | null;
+  userMetadata?: Record<string, string>;
+  tags?: Record<string, string>;
+  properties?: Record<string, string>;
+}
+
+/** What a copy did: the proof a client keeps. */
+export interface CopyReceipt {
+  mode: 'reference' | 'data';
+  source: { project: string; path: string; fileId: string; versionId: string; etag: string; stream: string };
+  target: { project: string; path: string; fileId: string; versionId: string; etag: string; stream: string };
+  bytes: number;
+  checksums: Checksums;
+  /** Present when a bounded range copy stopped early: send it again to copy the rest. */
+  remainder?: CopyRequest;
+}
+
+export interface SourceRef {
+  project: string;
+  path?: string;
+  id?: string;
+  versionId?: string;
+  snapshot?: string;
+  stream?: string;
+  offset?: number;
+  length?: number;
+  ifMatch?: string;
+  ifNoneMatch?: string;
+  ifModifiedSince?: Date;
+  ifUnmodifiedSince?: Date;
+}
+
+export interface TargetRef {
+  project: string;
+  path: string;
+  stream?: string;
+  offset?: number;
+  ifMatch?: string;
+  ifNoneMatch?: string;
+}
+
+export interface CopyRequest {
+  source: SourceRef;
+  target: TargetRef;
+  conflict?: ConflictPolicy;
+  metadata?: { directive: MetadataDirective } & ContentAttributes;
+}

@@ -1,0 +1,69 @@
+// SQL for manifests and extents: create an immutable extent list, read the extents that overlap a range.
+import type { Tx } from '../../meta/meta-store.ts';
+import { newId } from '../ids.ts';
+import type { Extent } from '../model.ts';
+
+const INSERT_BATCH = 400;
+
+/** Inserts a new manifest with its extents and returns its id. Extents must be sorted and must not overlap. */
+export async function createManifest(
+  tx: Tx,
+  options: { size: number; extents: readonly Extent[]; now: number },
+): Promise<string> {
+  const id = newId('m');
+  await tx.run('INSERT INTO manifests (id, size, extent_count, created_at) VALUES (?, ?, ?, ?)', [
+    id,
+    options.size,
+    options.extents.length,
+    options.now,
+  ]);
+  for (let i = 0; i < options.extents.length; i += INSERT_BATCH) {
+    const batch = options.extents.slice(i, i + INSERT_BATCH);
+    const params: (string | number)[] = [];
+    for (const e of batch) params.push(id, e.fileOffset, e.length, e.blockId, e.blockOffset);
+    await tx.run(
+      `INSERT INTO extents (manifest_id, file_offset, length, block_id, block_offset) VALUES ${batch
+        .map(() => '(?, ?, ?, ?, ?)')
+        .join(', ')}`,
+      params,
+    );
+  }
+  return id;
+}
+
+interface ExtentRow {
+  file_offset: number;
+  length: number;
+  block_id: string;
+  block_offset: number;
+}
+
+/** Extents of a manifest that overlap [start, end), in file order; at most `limit` of them. */
+export async function readExtents(
+  tx: Tx,
+  options: { manifestId: string; start: number; end: number; limit?: number },
+): Promise<Extent[]> {
+  // The extent that contains `start` begins at or before it; every other overlapping one begins inside the range.
+  const first = await tx.get<ExtentRow>(
+    `SELECT file_offset, length, block_id, block_offset FROM extents
+     WHERE manifest_id = ? AND file_offset <= ? ORDER BY file_offset DESC LIMIT 1`,
+    [options.manifestId, options.start],
+  );
+  const rest = await tx.all<ExtentRow>(
+    `SELECT file_offset, length, block_id, block_offset FROM extents
+     WHERE manifest_id = ? AND file_offset > ? AND file_offset < ? ORDER BY file_offset LIMIT ?`,
+    [options.manifestId, options.start, options.end, options.limit ?? 1_000_000_000],
+  );
+  const rows = first && first.file_offset + first.length > options.start ? [first, ...rest] : rest;
+  return rows.slice(0, options.limit ?? rows.length).map((r) => ({
+    fileOffset: r.file_offset,
+    length: r.length,
+    blockId: r.block_id,
+    blockOffset: r.block_offset,
+  }));
+}
+
+export async function manifestSize(tx: Tx, manifestId: string): Promise<number> {
+  const row = await tx.get<{ size: number }>('SELECT size FROM manifests WHERE id = ?', [manifestId]);
+  return row?.size ?? 0;
+}

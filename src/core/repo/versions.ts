@@ -1,0 +1,200 @@
+// SQL for files and versions: lookups by path, id, version id and snapshot sequence, and version inserts.
+import type { Tx } from '../../meta/meta-store.ts';
+import type { Checksums, ContentAttributes, Lineage, VersionInfo } from '../model.ts';
+
+export interface VersionRow {
+  row_id: string;
+  file_id: string;
+  project_name: string;
+  project_id: string;
+  path: string;
+  version_id: string;
+  current_version_id: string | null;
+  created_seq: number;
+  size: number;
+  etag: string;
+  checksums: string;
+  content_type: string | null;
+  content_disposition: string | null;
+  content_encoding: string | null;
+  cache_control: string | null;
+  expires: string | null;
+  user_metadata: string;
+  tags: string;
+  properties: string;
+  delete_marker: number;
+  lineage: string | null;
+  created_by: string;
+  created_at: number;
+  modified_by: string;
+  modified_at: number;
+}
+
+export const VERSION_SELECT = `
+SELECT v.id AS row_id, v.file_id, p.name AS project_name, p.id AS project_id, f.path, v.version_id,
+  f.current_version_id, v.created_seq, v.size, v.etag, v.checksums, v.content_type, v.content_disposition,
+  v.content_encoding, v.cache_control, v.expires, v.user_metadata, v.tags, v.properties, v.delete_marker,
+  v.lineage, v.created_by, v.created_at, v.modified_by, v.modified_at
+FROM versions v JOIN files f ON f.id = v.file_id JOIN projects p ON p.id = f.project_id`;
+
+export async function loadStreams(tx: Tx, rowId: string): Promise<VersionInfo['streams']> {
+  const rows = await tx.all<{ name: string; manifest_id: string; size: number }>(
+    'SELECT s.name, s.manifest_id, m.size FROM streams s JOIN manifests m ON m.id = s.manifest_id WHERE s.version_id = ?',
+    [rowId],
+  );
+  const out: VersionInfo['streams'] = {};
+  for (const r of rows) out[r.name] = { manifestId: r.manifest_id, size: r.size };
+  return out;
+}
+
+export async function toVersion(tx: Tx, row: VersionRow): Promise<VersionInfo> {
+  return {
+    rowId: row.row_id,
+    fileId: row.file_id,
+    project: row.project_name,
+    projectId: row.project_id,
+    path: row.path,
+    versionId: row.version_id,
+    isLatest: row.current_version_id === row.row_id,
+    seq: row.created_seq,
+    size: row.size,
+    etag: row.etag,
+    checksums: JSON.parse(row.checksums) as Checksums,
+    contentType: row.content_type,
+    contentDisposition: row.content_disposition,
+    contentEncoding: row.content_encoding,
+    cacheControl: row.cache_control,
+    expires: row.expires,
+    userMetadata: JSON.parse(row.user_metadata) as Record<string, string>,
+    tags: JSON.parse(row.tags) as Record<string, string>,
+    properties: JSON.parse(row.properties) as Record<string, string>,
+    deleteMarker: row.delete_marker === 1,
+    lineage: row.lineage ? (JSON.parse(row.lineage) as Lineage) : null,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    modifiedBy: row.modified_by,
+    modifiedAt: row.modified_at,
+    streams: await loadStreams(tx, row.row_id),
+  };
+}
+
+export interface FileRow {
+  id: string;
+  project_id: string;
+  path: string;
+  type: string;
+  current_version_id: string | null;
+}
+
+export function getFileByPath(tx: Tx, projectId: string, path: string): Promise<FileRow | undefined> {
+  return tx.get<FileRow>(
+    'SELECT id, project_id, path, type, current_version_id FROM files WHERE project_id = ? AND path = ? AND hidden = 0',
+    [projectId, path],
+  );
+}
+
+export function getFileById(tx: Tx, id: string): Promise<FileRow | undefined> {
+  return tx.get<FileRow>(
+    'SELECT id, project_id, path, type, current_version_id FROM files WHERE id = ? AND hidden = 0',
+    [id],
+  );
+}
+
+export async function getVersionByRowId(tx: Tx, rowId: string): Promise<VersionInfo | undefined> {
+  const row = await tx.get<VersionRow>(`${VERSION_SELECT} WHERE v.id = ?`, [rowId]);
+  return row ? toVersion(tx, row) : undefined;
+}
+
+/** A listed version of a file by the id clients see. */
+export async function getVersionById(
+  tx: Tx,
+  fileId: string,
+  versionId: string,
+): Promise<VersionInfo | undefined> {
+  const row = await tx.get<VersionRow>(
+    `${VERSION_SELECT} WHERE v.file_id = ? AND v.version_id = ? AND v.listed = 1 ORDER BY v.created_seq DESC LIMIT 1`,
+    [fileId, versionId],
+  );
+  return row ? toVersion(tx, row) : undefined;
+}
+
+/** The version of a file that was current at sequence `seq`: created at or before it, superseded after it. */
+export async function getVersionAtSeq(tx: Tx, fileId: string, seq: number): Promise<VersionInfo | undefined> {
+  const row = await tx.get<VersionRow>(
+    `${VERSION_SELECT} WHERE v.file_id = ? AND v.created_seq <= ? AND (v.superseded_seq IS NULL OR v.superseded_seq > ?)`,
+    [fileId, seq, seq],
+  );
+  return row ? toVersion(tx, row) : undefined;
+}
+
+/** The file row at `path` in a snapshot, whether or not it still exists at the head. */
+export function getFileByPathAtSeq(
+  tx: Tx,
+  projectId: string,
+  path: string,
+  seq: number,
+): Promise<FileRow | undefined> {
+  return tx.get<FileRow>(
+    `SELECT f.id, f.project_id, f.path, f.type, f.current_version_id FROM files f JOIN versions v ON v.file_id = f.id
+     WHERE f.project_id = ? AND f.path = ? AND f.hidden = 0 AND v.created_seq <= ?
+       AND (v.superseded_seq IS NULL OR v.superseded_seq > ?) LIMIT 1`,
+    [projectId, path, seq, seq],
+  );
+}
+
+export interface NewVersion extends ContentAttributes {
+  rowId: string;
+  fileId: string;
+  versionId: string;
+  seq: number;
+  size: number;
+  etag: string;
+  checksums: Checksums;
+  deleteMarker?: boolean;
+  lineage?: Lineage | null;
+  principalId: string;
+  now: number;
+  createdBy?: string;
+  createdAt?: number;
+  /** Stream name to manifest id; the default stream is "". */
+  streams: Record<string, string>;
+}
+
+export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
+  await tx.run(
+    `INSERT INTO versions (id, file_id, version_id, listed, created_seq, superseded_seq, size, etag, checksums,
+       content_type, content_disposition, content_encoding, cache_control, expires, user_metadata, tags, properties,
+       delete_marker, lineage, created_by, created_at, modified_by, modified_at)
+     VALUES (?, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      v.rowId,
+      v.fileId,
+      v.versionId,
+      v.seq,
+      v.size,
+      v.etag,
+      JSON.stringify(v.checksums),
+      v.contentType ?? null,
+      v.contentDisposition ?? null,
+      v.contentEncoding ?? null,
+      v.cacheControl ?? null,
+      v.expires ?? null,
+      JSON.stringify(v.userMetadata ?? {}),
+      JSON.stringify(v.tags ?? {}),
+      JSON.stringify(v.properties ?? {}),
+      v.deleteMarker ? 1 : 0,
+      v.lineage ? JSON.stringify(v.lineage) : null,
+      v.createdBy ?? v.principalId,
+      v.createdAt ?? v.now,
+      v.principalId,
+      v.now,
+    ],
+  );
+  for (const [name, manifestId] of Object.entries(v.streams)) {
+    await tx.run('INSERT INTO streams (version_id, name, manifest_id) VALUES (?, ?, ?)', [
+      v.rowId,
+      name,
+      manifestId,
+    ]);
+  }
+}

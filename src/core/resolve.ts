@@ -1,0 +1,116 @@
+// Resolves what a request names (path or id, version, snapshot, stream) to one version and stream.
+import type { Tx } from '../meta/meta-store.ts';
+import { StorageError } from './errors.ts';
+import type { Principal, Project, Role, VersionInfo } from './model.ts';
+import { validatePath } from './paths.ts';
+import { getProjectById, requireProject } from './permissions.ts';
+import {
+  getFileById,
+  getFileByPath,
+  getFileByPathAtSeq,
+  getVersionAtSeq,
+  getVersionById,
+  getVersionByRowId,
+} from './repo/versions.ts';
+
+export interface Selector {
+  project?: string;
+  path?: string;
+  id?: string;
+  versionId?: string;
+  snapshot?: string;
+  stream?: string;
+}
+
+export interface Resolved {
+  project: Project;
+  version: VersionInfo;
+  stream: string;
+  manifestId: string;
+  size: number;
+}
+
+export async function snapshotSeqOf(tx: Tx, projectId: string, snapshotId: string): Promise<number> {
+  const row = await tx.get<{ seq: number }>(
+    'SELECT seq FROM snapshots WHERE id = ? AND (project_id IS NULL OR project_id = ?)',
+    [snapshotId, projectId],
+  );
+  if (!row)
+    throw new StorageError('NoSuchSnapshot', `The snapshot '${snapshotId}' does not exist.`, {
+      resource: snapshotId,
+    });
+  return row.seq;
+}
+
+/**
+ * Finds the version a selector names and checks `role` on its project. A current delete marker reads as
+ * NoSuchKey; a delete marker named by versionId throws MethodNotAllowedOnDeleteMarker.
+ */
+export async function resolveVersion(
+  tx: Tx,
+  principal: Principal,
+  sel: Selector,
+  role: Role,
+): Promise<Resolved> {
+  let project: Project;
+  let fileId: string;
+  const resource = sel.path ?? sel.id ?? '';
+  if (sel.id !== undefined) {
+    const file = await getFileById(tx, sel.id);
+    if (!file) throw new StorageError('NoSuchFile', `No file has the id '${sel.id}'.`, { resource: sel.id });
+    const p = await getProjectById(tx, file.project_id);
+    project = await requireProject(tx, principal, p!.name, role);
+    if (sel.project !== undefined && sel.project !== project.name) {
+      throw new StorageError('NoSuchFile', `No file has the id '${sel.id}' in project '${sel.project}'.`, {
+        resource: sel.id,
+      });
+    }
+    fileId = file.id;
+  } else {
+    if (sel.project === undefined || sel.path === undefined) {
+      throw new StorageError('InvalidArgument', 'Name a file by project and path, or by id.');
+    }
+    project = await requireProject(tx, principal, sel.project, role);
+    validatePath(sel.path);
+    const file =
+      sel.snapshot !== undefined
+        ? await getFileByPathAtSeq(
+            tx,
+            project.id,
+            sel.path,
+            await snapshotSeqOf(tx, project.id, sel.snapshot),
+          )
+        : await getFileByPath(tx, project.id, sel.path);
+    if (!file)
+      throw new StorageError('NoSuchKey', `No file exists at '${sel.path}'.`, { resource: sel.path });
+    if (file.type === 'directory') throw new StorageError('IsADirectory', undefined, { resource: sel.path });
+    fileId = file.id;
+  }
+
+  let version: VersionInfo | undefined;
+  if (sel.versionId !== undefined) {
+    version = await getVersionById(tx, fileId, sel.versionId);
+    if (!version)
+      throw new StorageError('NoSuchVersion', `The version '${sel.versionId}' does not exist.`, { resource });
+    if (version.deleteMarker)
+      throw new StorageError('MethodNotAllowedOnDeleteMarker', undefined, { resource });
+  } else if (sel.snapshot !== undefined) {
+    version = await getVersionAtSeq(tx, fileId, await snapshotSeqOf(tx, project.id, sel.snapshot));
+    if (!version || version.deleteMarker) {
+      throw new StorageError('NoSuchKey', 'The file did not exist in that snapshot.', { resource });
+    }
+  } else {
+    const file = await getFileById(tx, fileId);
+    version = file?.current_version_id ? await getVersionByRowId(tx, file.current_version_id) : undefined;
+    if (!version || version.deleteMarker) {
+      throw new StorageError(sel.id !== undefined ? 'NoSuchFile' : 'NoSuchKey', 'The file does not exist.', {
+        resource,
+      });
+    }
+  }
+  const stream = sel.stream ?? '';
+  const s = version.streams[stream];
+  if (!s)
+    throw new StorageError('NoSuchStream', `The stream '${stream}' does not exist.`, { resource: stream });
+  return { project, version, stream, manifestId: s.manifestId, size: s.size };
+}

@@ -1,0 +1,398 @@
+// Directory tree copies: a job that stages files in batches and makes the whole tree visible in one commit.
+import type { SqlValue, Tx } from '../meta/meta-store.ts';
+import { defaultRenamer, supersede } from './commit.ts';
+import type { CoreDeps } from './deps.ts';
+import { nowOf } from './deps.ts';
+import { StorageError } from './errors.ts';
+import { newId } from './ids.ts';
+import { getJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
+import type { ConflictPolicy, Principal } from './model.ts';
+import { prefixEnd, validatePath } from './paths.ts';
+import { checkDataClass, requireProject } from './permissions.ts';
+import { snapshotSeqOf } from './resolve.ts';
+import { purgeUnneededVersions } from './snapshots.ts';
+
+export const TREE_COPY = 'tree-copy';
+
+interface TreeSpec {
+  sourceProjectId: string;
+  sourceProject: string;
+  sourcePrefix: string;
+  targetProjectId: string;
+  targetProject: string;
+  targetPrefix: string;
+  conflict: ConflictPolicy;
+  seq: number;
+  /** The hidden snapshot that keeps the source's versions while the job runs. */
+  pinId: string | null;
+}
+
+interface TreeProgress {
+  filesTotal: number;
+  filesCopied: number;
+  bytesTotal: number;
+  bytesCopied: number;
+  cursor: string | null;
+}
+
+/** Staged files live under a path no client can name (control characters are refused), one folder per job. */
+const stagePrefix = (jobId: string) => `\u0001${jobId}/`;
+
+const asDir = (p: string) => (p === '' || p.endsWith('/') ? p : `${p}/`);
+
+/** Whether `path` names a tree: it ends with '/', or no file is there but files are below it. */
+export async function isTree(
+  deps: CoreDeps,
+  principal: Principal,
+  source: { project: string; path?: string; snapshot?: string; versionId?: string },
+): Promise<boolean> {
+  if (source.path === undefined || source.versionId !== undefined) return false;
+  const path = source.path;
+  if (path.endsWith('/')) return true;
+  return deps.meta.tx(
+    async (tx) => {
+      const p = await requireProject(tx, principal, source.project, 'read');
+      const own = await tx.get(
+        'SELECT f.id FROM files f JOIN versions v ON v.id = f.current_version_id WHERE f.project_id = ? AND f.path = ? AND f.hidden = 0 AND v.delete_marker = 0',
+        [p.id, path],
+      );
+      if (own) return false;
+      const below = await tx.get(
+        'SELECT id FROM files WHERE project_id = ? AND hidden = 0 AND path >= ? AND path < ? LIMIT 1',
+        [p.id, `${path}/`, prefixEnd(`${path}/`)],
+      );
+      return below !== undefined;
+    },
+    { readOnly: true },
+  );
+}
+
+/**
+ * Starts copying every file below `source.path` (at a consistent point in time, or at a snapshot) to below
+ * `target.path`. Returns the queued job. With `fail`, a target folder that already holds files is a Conflict;
+ * with `rename`, the target folder gets the first free name; with `overwrite`, files at the same paths get new versions.
+ */
+export async function startTreeCopy(
+  deps: CoreDeps,
+  principal: Principal,
+  input: {
+    source: { project: string; path: string; snapshot?: string };
+    target: { project: string; path: string };
+    conflict?: ConflictPolicy;
+    sourceRole?: 'read' | 'copy';
+    metadataDirective?: string;
+  },
+): Promise<Job> {
+  if (input.metadataDirective !== undefined && input.metadataDirective !== 'copy') {
+    throw new StorageError(
+      'InvalidArgument',
+      "A tree copy keeps each file's metadata: the directive must be 'copy'.",
+    );
+  }
+  const sourcePrefix = asDir(input.source.path);
+  let targetPrefix = asDir(input.target.path);
+  if (sourcePrefix !== '') validatePath(sourcePrefix, { allowDirectory: true });
+  if (targetPrefix !== '') validatePath(targetPrefix, { allowDirectory: true });
+  const conflict = input.conflict ?? 'fail';
+  const now = nowOf(deps);
+  // A snapshot's sequence, or a fresh consistent one pinned by a hidden snapshot until the job ends.
+  const pinned = input.source.snapshot === undefined ? await deps.meta.snapshotSeq() : undefined;
+  return deps.meta.tx(async (tx) => {
+    const src = await requireProject(tx, principal, input.source.project, input.sourceRole ?? 'read');
+    const dst = await requireProject(tx, principal, input.target.project, 'write');
+    checkDataClass(src, dst);
+    if (
+      src.id === dst.id &&
+      targetPrefix.startsWith(sourcePrefix) &&
+      input.source.snapshot === undefined &&
+      sourcePrefix === targetPrefix
+    ) {
+      throw new StorageError('InvalidArgument', 'A tree cannot be copied onto itself.');
+    }
+    const seq = pinned ?? (await snapshotSeqOf(tx, src.id, input.source.snapshot!));
+    const totals = await tx.get<{ n: number; bytes: number | null }>(
+      `SELECT COUNT(*) AS n, SUM(v.size) AS bytes FROM files f JOIN versions v ON v.file_id = f.id
+         AND v.created_seq <= ? AND (v.superseded_seq IS NULL OR v.superseded_seq > ?)
+       WHERE f.project_id = ? AND f.hidden = 0 AND v.delete_marker = 0 AND f.path >= ? AND f.path < ?`,
+      [seq, seq, src.id, sourcePrefix, prefixEnd(sourcePrefix)],
+    );
+    if (!totals || Number(totals.n) === 0) {
+      throw new StorageError('NoSuchKey', `No files exist below '${sourcePrefix}'.`, {
+        resource: sourcePrefix,
+      });
+    }
+    if (await hasLiveFiles(tx, dst.id, targetPrefix)) {
+      if (conflict === 'fail')
+        throw new StorageError('Conflict', `'${targetPrefix}' already holds files.`, {
+          resource: targetPrefix,
+        });
+      if (conflict === 'rename') {
+        const base = targetPrefix.slice(0, -1);
+        for (let n = 1; ; n++) {
+          if (n > 10_000)
+            throw new StorageError('Conflict', 'No free name was found.', { resource: targetPrefix });
+          const candidate = `${defaultRenamer(base, n)}/`;
+          if (!(await hasLiveFiles(tx, dst.id, candidate))) {
+            targetPrefix = candidate;
+            break;
+          }
+        }
+      }
+    }
+    let pinId: string | null = null;
+    if (pinned !== undefined) {
+      pinId = newId('s');
+      await tx.run(
+        'INSERT INTO snapshots (id, project_id, name, seq, hidden, created_at) VALUES (?, ?, ?, ?, 1, ?)',
+        [pinId, src.id, 'tree-copy', seq, now],
+      );
+    }
+    const spec: TreeSpec = {
+      sourceProjectId: src.id,
+      sourceProject: src.name,
+      sourcePrefix,
+      targetProjectId: dst.id,
+      targetProject: dst.name,
+      targetPrefix,
+      conflict,
+      seq,
+      pinId,
+    };
+    const progress: TreeProgress = {
+      filesTotal: Number(totals.n),
+      filesCopied: 0,
+      bytesTotal: Number(totals.bytes ?? 0),
+      bytesCopied: 0,
+      cursor: null,
+    };
+    return insertJob(tx, { kind: TREE_COPY, principalId: principal.id, spec, progress, now });
+  });
+}
+
+async function hasLiveFiles(tx: Tx, projectId: string, prefix: string): Promise<boolean> {
+  const row = await tx.get(
+    `SELECT f.id FROM files f JOIN versions v ON v.id = f.current_version_id
+     WHERE f.project_id = ? AND f.hidden = 0 AND v.delete_marker = 0 AND f.path >= ? AND f.path < ? LIMIT 1`,
+    [projectId, prefix, prefixEnd(prefix)],
+  );
+  return row !== undefined;
+}
+
+interface SourceRow {
+  file_id: string;
+  path: string;
+  row_id: string;
+  version_id: string;
+  etag: string;
+  size: number;
+}
+
+/** The job handler: batches until the source is exhausted, then one commit makes the tree visible. */
+export async function runTreeCopy(deps: CoreDeps, ctx: JobContext): Promise<void> {
+  try {
+    await runBatches(deps, ctx);
+  } catch (err) {
+    if (err instanceof StorageError) await failTreeCopy(deps, ctx.job, err);
+    throw err;
+  }
+}
+
+async function runBatches(deps: CoreDeps, ctx: JobContext): Promise<void> {
+  const spec = ctx.job.spec as unknown as TreeSpec;
+  const stage = stagePrefix(ctx.job.id);
+  for (;;) {
+    const outcome = await ctx.step(async (tx, job) => {
+      if (job.state === 'aborting') {
+        await cleanup(tx, spec, stage);
+        await finish(tx, job.id, 'aborted', null, nowOf(deps));
+        return 'done' as const;
+      }
+      const progress = job.progress as unknown as TreeProgress;
+      const rows = await tx.all<SourceRow>(
+        `SELECT f.id AS file_id, f.path, v.id AS row_id, v.version_id, v.etag, v.size FROM files f
+           JOIN versions v ON v.file_id = f.id AND v.created_seq <= ? AND (v.superseded_seq IS NULL OR v.superseded_seq > ?)
+         WHERE f.project_id = ? AND f.hidden = 0 AND v.delete_marker = 0 AND f.path >= ? AND f.path < ? AND f.path > ?
+         ORDER BY f.path LIMIT ?`,
+        [
+          spec.seq,
+          spec.seq,
+          spec.sourceProjectId,
+          spec.sourcePrefix,
+          prefixEnd(spec.sourcePrefix),
+          progress.cursor ?? '',
+          deps.limits.treeBatchSize,
+        ],
+      );
+      if (rows.length === 0) {
+        await commitTree(tx, spec, stage, nowOf(deps));
+        await finish(tx, job.id, 'succeeded', null, nowOf(deps));
+        return 'done' as const;
+      }
+      await stageBatch(tx, spec, stage, rows, nowOf(deps), ctx.job.principalId);
+      const next: TreeProgress = {
+        ...progress,
+        filesCopied: progress.filesCopied + rows.length,
+        bytesCopied: progress.bytesCopied + rows.reduce((a, r) => a + r.size, 0),
+        cursor: rows[rows.length - 1]!.path,
+      };
+      await tx.run('UPDATE jobs SET progress = ? WHERE id = ?', [JSON.stringify(next), job.id]);
+      return 'more' as const;
+    });
+    if (outcome === undefined) throw new LeaseLost();
+    if (outcome === 'done') return;
+  }
+}
+
+async function finish(
+  tx: Tx,
+  jobId: string,
+  state: string,
+  error: object | null,
+  now: number,
+): Promise<void> {
+  const job = (await tx.get<{ spec: string }>('SELECT spec FROM jobs WHERE id = ?', [jobId]))!;
+  const spec = JSON.parse(job.spec) as TreeSpec;
+  if (spec.pinId) {
+    await tx.run('DELETE FROM snapshots WHERE id = ?', [spec.pinId]);
+    await purgeUnneededVersions(tx, spec.sourceProjectId);
+  }
+  await tx.run(
+    'UPDATE jobs SET state = ?, error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?',
+    [state, error ? JSON.stringify(error) : null, now, jobId],
+  );
+}
+
+/** Inserts one batch of staged files, versions and streams with one statement per table. */
+async function stageBatch(
+  tx: Tx,
+  spec: TreeSpec,
+  stage: string,
+  rows: SourceRow[],
+  now: number,
+  principalId: string,
+): Promise<void> {
+  const versioning = (await tx.get<{ versioning: string }>('SELECT versioning FROM projects WHERE id = ?', [
+    spec.targetProjectId,
+  ]))!.versioning;
+  const seq = await tx.nextSeq();
+  const map = rows.map((r) => ({
+    src: r,
+    fileId: newId('f'),
+    rowId: newId('r'),
+    versionId: versioning === 'enabled' ? newId('') : 'null',
+    lineage: JSON.stringify({
+      fileId: r.file_id,
+      versionId: r.version_id,
+      etag: r.etag,
+      project: spec.sourceProject,
+      path: r.path,
+    }),
+    path: stage + r.path.slice(spec.sourcePrefix.length),
+  }));
+  const fileParams: SqlValue[] = [];
+  for (const m of map) fileParams.push(m.fileId, spec.targetProjectId, m.path, m.rowId, now);
+  await tx.run(
+    `INSERT INTO files (id, project_id, path, type, current_version_id, created_at, hidden) VALUES ${map
+      .map(() => "(?, ?, ?, 'file', ?, ?, 1)")
+      .join(', ')}`,
+    fileParams,
+  );
+  const values = map.map(() => '(?, ?, ?, ?, ?)').join(', ');
+  const valueParams: SqlValue[] = [];
+  for (const m of map) valueParams.push(m.src.row_id, m.rowId, m.fileId, m.versionId, m.lineage);
+  await tx.run(
+    `INSERT INTO versions (id, file_id, version_id, listed, created_seq, superseded_seq, size, etag, checksums,
+       content_type, content_disposition, content_encoding, cache_control, expires, user_metadata, tags, properties,
+       delete_marker, lineage, created_by, created_at, modified_by, modified_at)
+     SELECT m.column2, m.column3, m.column4, 1, ?, NULL, v.size, v.etag, v.checksums, v.content_type,
+       v.content_disposition, v.content_encoding, v.cache_control, v.expires, v.user_metadata, v.tags, v.properties,
+       0, m.column5, ?, ?, ?, ?
+     FROM versions v JOIN (VALUES ${values}) AS m ON v.id = m.column1`,
+    [seq, principalId, now, principalId, now, ...valueParams],
+  );
+  const pairs = map.map(() => '(?, ?)').join(', ');
+  const pairParams: SqlValue[] = [];
+  for (const m of map) pairParams.push(m.src.row_id, m.rowId);
+  await tx.run(
+    `INSERT INTO streams (version_id, name, manifest_id)
+     SELECT m.column2, s.name, s.manifest_id FROM streams s JOIN (VALUES ${pairs}) AS m ON s.version_id = m.column1`,
+    pairParams,
+  );
+}
+
+/** Makes every staged file visible at its final path in one transaction. */
+async function commitTree(tx: Tx, spec: TreeSpec, stage: string, now: number): Promise<void> {
+  const project = spec.targetProjectId;
+  const lo = stage;
+  const hi = prefixEnd(stage);
+  const cut = stage.length + 1;
+  const seq = await tx.nextSeq();
+  const finalPath = `? || substr(s.path, ${cut})`;
+  // Live files already at final paths.
+  const clash = `SELECT t.id AS target_id, t.current_version_id AS target_row, s.id AS staged_id, s.current_version_id AS staged_row
+    FROM files s JOIN files t ON t.project_id = s.project_id AND t.hidden = 0 AND t.path = ${finalPath}
+    WHERE s.project_id = ? AND s.hidden = 1 AND s.path >= ? AND s.path < ?`;
+  const clashes = await tx.all<{
+    target_id: string;
+    target_row: string | null;
+    staged_id: string;
+    staged_row: string;
+  }>(clash, [spec.targetPrefix, project, lo, hi]);
+  const versioning = (await tx.get<{ versioning: string }>('SELECT versioning FROM projects WHERE id = ?', [
+    project,
+  ]))!.versioning;
+  if (clashes.length > 0) {
+    const live = await tx.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM versions WHERE delete_marker = 0 AND id IN (${clashes.map(() => '?').join(', ')})`,
+      clashes.map((c) => c.target_row ?? ''),
+    );
+    if (spec.conflict !== 'overwrite' && Number(live?.n ?? 0) > 0) {
+      throw new StorageError(
+        'Conflict',
+        `Files appeared under '${spec.targetPrefix}' while the tree was being copied.`,
+        { resource: spec.targetPrefix },
+      );
+    }
+    // The staged version becomes the new current version of the existing file.
+    for (const c of clashes) {
+      if (c.target_row) await supersede(tx, { rowId: c.target_row, seq, versioning, projectId: project });
+      await tx.run('UPDATE versions SET file_id = ? WHERE id = ?', [c.target_id, c.staged_row]);
+      await tx.run('UPDATE files SET current_version_id = ? WHERE id = ?', [c.staged_row, c.target_id]);
+      await tx.run('DELETE FROM files WHERE id = ?', [c.staged_id]);
+    }
+  }
+  await tx.run(
+    `UPDATE versions SET created_seq = ? WHERE id IN (SELECT current_version_id FROM files WHERE project_id = ? AND hidden = 1 AND path >= ? AND path < ?)`,
+    [seq, project, lo, hi],
+  );
+  if (clashes.length > 0) {
+    await tx.run(`UPDATE versions SET created_seq = ? WHERE id IN (${clashes.map(() => '?').join(', ')})`, [
+      seq,
+      ...clashes.map((c) => c.staged_row),
+    ]);
+  }
+  await tx.run(
+    `UPDATE files SET path = ? || substr(path, ${cut}), hidden = 0, created_at = ? WHERE project_id = ? AND hidden = 1 AND path >= ? AND path < ?`,
+    [spec.targetPrefix, now, project, lo, hi],
+  );
+}
+
+/** Removes everything a job staged. */
+async function cleanup(tx: Tx, spec: TreeSpec, stage: string): Promise<void> {
+  const range = [spec.targetProjectId, stage, prefixEnd(stage)];
+  await tx.run(
+    'DELETE FROM versions WHERE file_id IN (SELECT id FROM files WHERE project_id = ? AND hidden = 1 AND path >= ? AND path < ?)',
+    range,
+  );
+  await tx.run('DELETE FROM files WHERE project_id = ? AND hidden = 1 AND path >= ? AND path < ?', range);
+}
+
+/** When a tree copy fails, its staged files go too. */
+export async function failTreeCopy(deps: CoreDeps, job: Job, error: StorageError): Promise<void> {
+  await deps.meta.tx(async (tx) => {
+    await cleanup(tx, job.spec as unknown as TreeSpec, stagePrefix(job.id));
+    await finish(tx, job.id, 'failed', { code: error.code, message: error.message }, nowOf(deps));
+  });
+}
+
+export { getJob };

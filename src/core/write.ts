@@ -1,0 +1,299 @@
+// Writes: a whole stream from a body, bytes at an offset, truncate, and in-place tag and property updates.
+import { randomBytes } from 'node:crypto';
+import type { BlockInfo } from './block-rows.ts';
+import { insertBlocks } from './block-rows.ts';
+import { commitVersion, type VersionDraft } from './commit.ts';
+import { composeChecksums } from './compose.ts';
+import type { Conditions } from './conditions.ts';
+import type { CoreDeps } from './deps.ts';
+import { nowOf } from './deps.ts';
+import { StorageError } from './errors.ts';
+import { truncate as cut, splice } from './extents.ts';
+import { ingest, releaseLease } from './ingest.ts';
+import type { ContentAttributes, Extent, Principal, VersionInfo } from './model.ts';
+import { validatePath } from './paths.ts';
+import { requireProject } from './permissions.ts';
+import { createManifest, readExtents } from './repo/manifests.ts';
+import { resolveVersion } from './resolve.ts';
+
+/** ETags of content that was assembled rather than uploaded whole are opaque: not an MD5 of the bytes. */
+export function opaqueEtag(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export interface PutInput extends ContentAttributes {
+  project: string;
+  path: string;
+  body: AsyncIterable<Uint8Array>;
+  /** Declared length; a shorter body fails with IncompleteBody. */
+  size?: number;
+  /** Base64 MD5 the body must have. */
+  contentMd5?: string;
+  /** A named stream to write; the other streams of the current version are kept. */
+  stream?: string;
+  conditions?: Conditions;
+  signal?: AbortSignal;
+}
+
+/** Stores a body as the new current version at a path. Nothing is visible until the metadata commits. */
+export async function putFile(deps: CoreDeps, principal: Principal, input: PutInput): Promise<VersionInfo> {
+  validatePath(input.path);
+  const project = await deps.meta.tx((tx) => requireProject(tx, principal, input.project, 'write'), {
+    readOnly: true,
+  });
+  const stored = await ingest(
+    {
+      meta: deps.meta,
+      blocks: deps.blocks,
+      blockSize: deps.limits.blockSize,
+      gcGraceSeconds: deps.gcGraceSeconds,
+    },
+    input.body,
+    { expectedSize: input.size, expectedMd5: input.contentMd5, signal: input.signal },
+  );
+  const now = nowOf(deps);
+  try {
+    return await deps.meta.tx(async (tx) => {
+      await requireProject(tx, principal, input.project, 'write');
+      await insertBlocks(tx, stored.blocks, { leaseId: null, now });
+      const manifestId = await createManifest(tx, { size: stored.size, extents: stored.extents, now });
+      const checksums = { md5: stored.md5, sha256: stored.sha256, crc64nvme: stored.crc64nvme };
+      return commitVersion(tx, {
+        project,
+        path: input.path,
+        principalId: principal.id,
+        now,
+        conditions: input.conditions,
+        conflict: 'overwrite',
+        build: (current): VersionDraft => {
+          const stream = input.stream ?? '';
+          if (stream !== '') {
+            if (!current)
+              throw new StorageError('NoSuchKey', 'A named stream needs an existing file.', {
+                resource: input.path,
+              });
+            const streams = Object.fromEntries(
+              Object.entries(current.streams).map(([k, v]) => [k, v.manifestId]),
+            );
+            return { ...carry(current), streams: { ...streams, [stream]: manifestId } };
+          }
+          return {
+            size: stored.size,
+            etag: stored.md5,
+            checksums,
+            contentType: input.contentType ?? null,
+            contentDisposition: input.contentDisposition ?? null,
+            contentEncoding: input.contentEncoding ?? null,
+            cacheControl: input.cacheControl ?? null,
+            expires: input.expires ?? null,
+            userMetadata: input.userMetadata ?? {},
+            tags: input.tags ?? {},
+            properties: input.properties ?? {},
+            streams: { '': manifestId },
+          };
+        },
+      });
+    });
+  } finally {
+    await releaseLease(deps.meta, stored.leaseId);
+  }
+}
+
+/** The attributes of `v` as a draft for a new version of the same content. */
+export function carry(v: VersionInfo): VersionDraft {
+  return {
+    size: v.size,
+    etag: v.etag,
+    checksums: v.checksums,
+    contentType: v.contentType,
+    contentDisposition: v.contentDisposition,
+    contentEncoding: v.contentEncoding,
+    cacheControl: v.cacheControl,
+    expires: v.expires,
+    userMetadata: v.userMetadata,
+    tags: v.tags,
+    properties: v.properties,
+    lineage: v.lineage,
+    createdBy: v.createdBy,
+    createdAt: v.createdAt,
+    streams: Object.fromEntries(Object.entries(v.streams).map(([k, s]) => [k, s.manifestId])),
+  };
+}
+
+/** The current version changed between planning and commit: plan again. */
+class StalePlan extends Error {}
+
+export interface RewriteInput {
+  project: string;
+  path: string;
+  stream?: string;
+  conditions?: Conditions;
+}
+
+/**
+ * Replaces a stream of the current version with new extents computed from the old ones, as a new version.
+ * Planned outside the transaction (partial blocks are read to compose the CRC) and committed only if the current
+ * version is still the one planned against; otherwise planned again.
+ */
+async function rewriteStream(
+  deps: CoreDeps,
+  principal: Principal,
+  input: RewriteInput,
+  plan: (extents: Extent[], size: number) => { extents: Extent[]; size: number },
+  extra?: { blocks: BlockInfo[] },
+): Promise<VersionInfo> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const base = await deps.meta.tx(
+      async (tx) => {
+        const r = await resolveVersion(
+          tx,
+          principal,
+          { project: input.project, path: input.path, stream: input.stream },
+          'write',
+        );
+        const extents = await readExtents(tx, { manifestId: r.manifestId, start: 0, end: r.size });
+        return { r, extents };
+      },
+      { readOnly: true },
+    );
+    const next = plan(base.extents, base.r.size);
+    const stream = base.r.stream;
+    const checksums = await composeChecksumsAfterInsert(deps, next.extents, next.size, extra);
+    const now = nowOf(deps);
+    const attemptResult = deps.meta.tx(async (tx) => {
+      const project = await requireProject(tx, principal, input.project, 'write');
+      if (extra) await insertBlocks(tx, extra.blocks, { leaseId: null, now });
+      const manifestId = await createManifest(tx, { size: next.size, extents: next.extents, now });
+      return commitVersion(tx, {
+        project,
+        path: input.path,
+        principalId: principal.id,
+        now,
+        conditions: input.conditions,
+        conflict: 'overwrite',
+        build: (current) => {
+          if (!current || current.rowId !== base.r.version.rowId) throw new StalePlan();
+          const draft = carry(current);
+          draft.streams[stream] = manifestId;
+          if (stream === '') {
+            draft.size = next.size;
+            draft.etag = opaqueEtag();
+            draft.checksums = checksums;
+          }
+          return draft;
+        },
+      });
+    });
+    try {
+      return await attemptResult;
+    } catch (err) {
+      if (!(err instanceof StalePlan)) throw err;
+    }
+  }
+  throw new StorageError('Conflict', 'The file kept changing while it was being written; try again.', {
+    resource: input.path,
+  });
+}
+
+async function composeChecksumsAfterInsert(
+  deps: CoreDeps,
+  extents: Extent[],
+  size: number,
+  extra?: { blocks: BlockInfo[] },
+) {
+  if (!extra || extra.blocks.length === 0) return composeChecksums(deps, extents, size);
+  // New blocks have no rows yet: register them first (a lease-free row is safe for the grace period).
+  await deps.meta.tx((tx) => insertBlocks(tx, extra.blocks, { leaseId: null, now: nowOf(deps) }));
+  return composeChecksums(deps, extents, size);
+}
+
+/** Writes `body` at `offset` of an existing file's stream, extending it when the write goes past its end. */
+export async function writeAt(
+  deps: CoreDeps,
+  principal: Principal,
+  input: RewriteInput & {
+    offset: number;
+    body: AsyncIterable<Uint8Array>;
+    size?: number;
+    signal?: AbortSignal;
+  },
+): Promise<VersionInfo> {
+  if (!Number.isSafeInteger(input.offset) || input.offset < 0) {
+    throw new StorageError('InvalidArgument', 'The offset must be a non-negative integer.');
+  }
+  validatePath(input.path);
+  await deps.meta.tx((tx) => requireProject(tx, principal, input.project, 'write'), { readOnly: true });
+  const stored = await ingest(
+    {
+      meta: deps.meta,
+      blocks: deps.blocks,
+      blockSize: deps.limits.blockSize,
+      gcGraceSeconds: deps.gcGraceSeconds,
+    },
+    input.body,
+    { at: input.offset, expectedSize: input.size, signal: input.signal },
+  );
+  try {
+    return await rewriteStream(
+      deps,
+      principal,
+      input,
+      (extents, size) => ({
+        extents: splice(extents, input.offset, stored.size, stored.extents),
+        size: Math.max(size, input.offset + stored.size),
+      }),
+      { blocks: stored.blocks },
+    );
+  } finally {
+    await releaseLease(deps.meta, stored.leaseId);
+  }
+}
+
+/** Sets a stream's size: shorter cuts it, longer extends it with a hole that reads as zeros. */
+export async function truncateFile(
+  deps: CoreDeps,
+  principal: Principal,
+  input: RewriteInput & { size: number },
+): Promise<VersionInfo> {
+  if (!Number.isSafeInteger(input.size) || input.size < 0) {
+    throw new StorageError('InvalidArgument', 'The size must be a non-negative integer.');
+  }
+  return rewriteStream(deps, principal, input, (extents) => ({
+    extents: cut(extents, input.size),
+    size: input.size,
+  }));
+}
+
+/** Replaces the tags and/or properties of the current version, in place (as S3 PutObjectTagging does). */
+export function setLabels(
+  deps: CoreDeps,
+  principal: Principal,
+  input: {
+    project?: string;
+    path?: string;
+    id?: string;
+    versionId?: string;
+    tags?: Record<string, string>;
+    properties?: Record<string, string>;
+  },
+): Promise<VersionInfo> {
+  return deps.meta.tx(async (tx) => {
+    const r = await resolveVersion(tx, principal, input, 'write');
+    if (input.tags)
+      await tx.run('UPDATE versions SET tags = ? WHERE id = ?', [
+        JSON.stringify(input.tags),
+        r.version.rowId,
+      ]);
+    if (input.properties) {
+      await tx.run('UPDATE versions SET properties = ? WHERE id = ?', [
+        JSON.stringify(input.properties),
+        r.version.rowId,
+      ]);
+    }
+    return {
+      ...r.version,
+      tags: input.tags ?? r.version.tags,
+      properties: input.properties ?? r.version.properties,
+    };
+  });
+}

@@ -1,0 +1,69 @@
+// The one place untrusted headers become a Range or preconditions (RFC 9110 sections 13.1 and 14.2).
+import type { Conditions } from '../../core/conditions.ts';
+import { StorageError } from '../../core/errors.ts';
+import type { RangeSpec } from '../../core/ranges.ts';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+function one(h: Headers, name: string): string | undefined {
+  const v = h[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+/** Splits an entity-tag list (`"a", W/"b"` or `*`) into its members. */
+export function parseEtagList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const out = value.match(/\*|(?:W\/)?"[^"]*"|[^,\s]+/g) ?? [];
+  return out.length > 0 ? out : undefined;
+}
+
+/** An HTTP date, or undefined when the value is absent or invalid (an invalid date is ignored, RFC 9110 13.1.3). */
+export function parseHttpDate(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : new Date(t);
+}
+
+/** Preconditions from If-Match, If-None-Match, If-Modified-Since and If-Unmodified-Since (or prefixed names). */
+export function parseConditions(h: Headers, prefix = ''): Conditions | undefined {
+  const c: Conditions = {
+    ifMatch: parseEtagList(one(h, `${prefix}if-match`)),
+    ifNoneMatch: parseEtagList(one(h, `${prefix}if-none-match`)),
+    ifModifiedSince: parseHttpDate(one(h, `${prefix}if-modified-since`)),
+    ifUnmodifiedSince: parseHttpDate(one(h, `${prefix}if-unmodified-since`)),
+  };
+  return c.ifMatch || c.ifNoneMatch || c.ifModifiedSince || c.ifUnmodifiedSince ? c : undefined;
+}
+
+const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Parses a single `bytes=` range. Returns undefined when there is no header. Throws InvalidRange for a malformed
+ * value, a range whose last byte is before its first, or several ranges (mimeo serves one range per request).
+ */
+export function parseRange(value: string | undefined): RangeSpec | undefined {
+  if (value === undefined) return undefined;
+  const bad = (why: string) => new StorageError('InvalidRange', `The Range header is invalid: ${why}.`);
+  const m = /^\s*bytes\s*=\s*(.*)$/i.exec(value);
+  if (!m) throw bad('only the bytes unit is supported');
+  const spec = m[1]!.trim();
+  if (spec.includes(',')) throw bad('only one range per request is supported');
+  const r = /^(\d*)\s*-\s*(\d*)$/.exec(spec);
+  if (!r || (r[1] === '' && r[2] === '')) throw bad('expected first-last, first- or -suffix');
+  const first = r[1] === '' ? undefined : Number(r[1]);
+  const last = r[2] === '' ? undefined : Number(r[2]);
+  if ((first !== undefined && first > MAX_OFFSET) || (last !== undefined && last > MAX_OFFSET))
+    throw bad('offset too large');
+  if (first === undefined) return { suffix: last! };
+  if (last !== undefined && last < first) throw bad('the last byte is before the first');
+  return last === undefined ? { first } : { first, last };
+}
+
+/** A non-negative integer from a query parameter or header, or undefined when absent. */
+export function parseNonNegativeInt(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new StorageError('InvalidArgument', `${name} must be a non-negative integer.`);
+  }
+  return Number(value);
+}

@@ -1,0 +1,82 @@
+// What native routes share: the injected dependencies and the authenticated principal of a request.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RootCredentials } from '../../auth/principals.ts';
+import type { CoreDeps } from '../../core/deps.ts';
+import { StorageError } from '../../core/errors.ts';
+import type { JobRunner } from '../../core/jobs.ts';
+import type { Principal, VersionInfo } from '../../core/model.ts';
+
+export interface NativeDeps {
+  core: CoreDeps;
+  root: RootCredentials;
+  jobs: JobRunner;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new StorageError('Unauthenticated', 'Send Authorization: Bearer <token>.');
+  return request.principal;
+}
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The JSON form of a file version. */
+export function fileJson(v: VersionInfo) {
+  return {
+    id: v.fileId,
+    project: v.project,
+    path: v.path,
+    size: v.size,
+    etag: v.etag,
+    versionId: v.versionId,
+    isLatest: v.isLatest,
+    deleteMarker: v.deleteMarker,
+    checksums: v.checksums,
+    contentType: v.contentType,
+    contentDisposition: v.contentDisposition,
+    contentEncoding: v.contentEncoding,
+    cacheControl: v.cacheControl,
+    expires: v.expires,
+    userMetadata: v.userMetadata,
+    tags: v.tags,
+    properties: v.properties,
+    lineage: v.lineage,
+    streams: Object.fromEntries(Object.entries(v.streams).map(([k, s]) => [k, { size: s.size }])),
+    createdBy: v.createdBy,
+    createdAt: iso(v.createdAt),
+    modifiedBy: v.modifiedBy,
+    modifiedAt: iso(v.modifiedAt),
+  };
+}
+
+/** Headers that describe a version on GET and HEAD. */
+export function setVersionHeaders(reply: FastifyReply, v: VersionInfo): void {
+  reply.header('etag', `"${v.etag}"`);
+  reply.header('last-modified', new Date(v.modifiedAt).toUTCString());
+  reply.header('accept-ranges', 'bytes');
+  reply.header('x-mimeo-file-id', v.fileId);
+  reply.header('x-mimeo-version-id', v.versionId);
+  reply.header('content-type', v.contentType ?? 'application/octet-stream');
+  if (v.contentDisposition) reply.header('content-disposition', v.contentDisposition);
+  if (v.contentEncoding) reply.header('content-encoding', v.contentEncoding);
+  if (v.cacheControl) reply.header('cache-control', v.cacheControl);
+  if (v.expires) reply.header('expires', v.expires);
+  if (v.checksums.sha256) reply.header('x-mimeo-checksum-sha256', v.checksums.sha256);
+  if (v.checksums.crc64nvme) reply.header('x-mimeo-checksum-crc64nvme', v.checksums.crc64nvme);
+  if (v.checksums.md5) reply.header('x-mimeo-checksum-md5', v.checksums.md5);
+  for (const [k, val] of Object.entries(v.userMetadata)) reply.header(`x-mimeo-meta-${k}`, val);
+}
+
+/** User metadata from x-mimeo-meta-* request headers. */
+export function userMetadataFrom(headers: FastifyRequest['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (k.startsWith('x-mimeo-meta-') && typeof v === 'string') out[k.slice('x-mimeo-meta-'.length)] = v;
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+// The mimeo command: `mimeo serve`, `mimeo gc`, `mimeo help`. Reads configuration, then runs one command.
+
+import { gc } from './cli/commands/gc.ts';
+import { serve } from './cli/commands/serve.ts';
+import { ConfigError, describeSettings, loadConfig, parseFlags } from './config/config.ts';
+
+const USAGE = `usage: mimeo <command> [flags]
+
+commands:
+  serve    start the server (API on --api-port, default 9001)
+  gc       run one garbage collection pass and print its report
+  help     show this text
+
+flags (each also MIMEO_<NAME> in the environment, or a key in the --config JSON file):
+${describeSettings()
+  .map((s) => `  ${s.flag.padEnd(22)} ${s.env}`)
+  .join('\n')}
+  --config FILE          MIMEO_CONFIG
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { flags, positional } = parseFlags(argv);
+  const command = positional[0] ?? 'help';
+  if (command === 'help' || flags['help']) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  delete flags['help'];
+  const config = loadConfig({ flags });
+  if (command === 'serve') {
+    await serve(config);
+    return -1;
+  }
+  if (command === 'gc') {
+    await gc(config);
+    return 0;
+  }
+  process.stderr.write(`mimeo: unknown command '${command}'\n${USAGE}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(
+      `mimeo: ${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`,
+    );
+    process.exitCode = err instanceof ConfigError ? 2 : 1;
+  },
+);

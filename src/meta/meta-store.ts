@@ -1,0 +1,48 @@
+// The MetaStore contract: transactions over one SQL schema, implemented by sqlite and postgres.
+
+export type SqlValue = string | number | bigint | null | Uint8Array;
+
+/** One open transaction. SQL uses `?` placeholders; each store translates them for its driver. */
+export interface Tx {
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+  /** The next value of the global, monotone sequence. Ordered with commits: see `snapshotSeq`. */
+  nextSeq(): Promise<number>;
+}
+
+export interface TxOptions {
+  signal?: AbortSignal;
+  /** Read-only transactions may run concurrently with writers and never retry. */
+  readOnly?: boolean;
+}
+
+export interface MetaStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /**
+   * Runs `fn` in one serializable transaction and commits it. On a serialization failure or a deadlock the
+   * whole function runs again (so it must have no side effects outside the transaction). Any throw rolls back.
+   */
+  tx<T>(fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
+  /**
+   * Allocates a sequence number that is consistent as a point in time: every transaction that took a smaller
+   * number has committed, and every later one takes a larger number. Snapshots and tree copies read at it.
+   */
+  snapshotSeq(options?: { signal?: AbortSignal }): Promise<number>;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Raised by a store when a transaction could not be serialized even after retries. */
+export class SerializationError extends Error {
+  constructor(cause: unknown) {
+    super('transaction could not be serialized after retries', { cause });
+    this.name = 'SerializationError';
+  }
+}
+
+export const MAX_TX_ATTEMPTS = 12;
+
+export function backoffMs(attempt: number): number {
+  return Math.min(200, 2 ** attempt) * (0.5 + Math.random());
+}

@@ -1,0 +1,163 @@
+// Numbered schema migrations, written once in SQL that both sqlite and postgres accept.
+// Types: TEXT, BIGINT (sizes, times in ms, sequence numbers) and INTEGER (flags, 0 or 1).
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'core',
+    sql: `
+CREATE TABLE principals (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  is_admin INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE access_keys (
+  id TEXT PRIMARY KEY,
+  principal_id TEXT NOT NULL REFERENCES principals(id) ON DELETE CASCADE,
+  secret_hash TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE tokens (
+  token_hash TEXT PRIMARY KEY,
+  principal_id TEXT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX tokens_expiry ON tokens(expires_at);
+CREATE TABLE projects (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  owner_id TEXT NOT NULL,
+  versioning TEXT NOT NULL DEFAULT 'off',
+  data_class TEXT NOT NULL DEFAULT 'open',
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE members (
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  principal_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  PRIMARY KEY (project_id, principal_id)
+);
+CREATE TABLE leases (
+  id TEXT PRIMARY KEY,
+  expires_at BIGINT NOT NULL
+);
+CREATE TABLE blocks (
+  id TEXT PRIMARY KEY,
+  size BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  crc64 TEXT NOT NULL,
+  lease_id TEXT,
+  created_at BIGINT NOT NULL,
+  condemned_at BIGINT
+);
+CREATE TABLE manifests (
+  id TEXT PRIMARY KEY,
+  size BIGINT NOT NULL,
+  extent_count BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  condemned_at BIGINT
+);
+CREATE TABLE extents (
+  manifest_id TEXT NOT NULL REFERENCES manifests(id) ON DELETE CASCADE,
+  file_offset BIGINT NOT NULL,
+  length BIGINT NOT NULL,
+  block_id TEXT NOT NULL REFERENCES blocks(id),
+  block_offset BIGINT NOT NULL,
+  PRIMARY KEY (manifest_id, file_offset)
+);
+CREATE INDEX extents_block ON extents(block_id);
+CREATE TABLE files (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id),
+  path TEXT{{BINARY}} NOT NULL,
+  type TEXT NOT NULL,
+  hidden INTEGER NOT NULL DEFAULT 0,
+  current_version_id TEXT,
+  created_at BIGINT NOT NULL,
+  UNIQUE (project_id, path)
+);
+CREATE TABLE versions (
+  id TEXT PRIMARY KEY,
+  file_id TEXT NOT NULL REFERENCES files(id),
+  version_id TEXT NOT NULL,
+  listed INTEGER NOT NULL,
+  created_seq BIGINT NOT NULL,
+  superseded_seq BIGINT,
+  size BIGINT NOT NULL,
+  etag TEXT NOT NULL,
+  checksums TEXT NOT NULL,
+  content_type TEXT,
+  content_disposition TEXT,
+  content_encoding TEXT,
+  cache_control TEXT,
+  expires TEXT,
+  user_metadata TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  properties TEXT NOT NULL,
+  delete_marker INTEGER NOT NULL DEFAULT 0,
+  lineage TEXT,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  modified_by TEXT NOT NULL,
+  modified_at BIGINT NOT NULL,
+  expires_at BIGINT
+);
+CREATE INDEX versions_file ON versions(file_id, created_seq);
+CREATE INDEX versions_seq ON versions(created_seq);
+CREATE TABLE streams (
+  version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  manifest_id TEXT NOT NULL REFERENCES manifests(id),
+  PRIMARY KEY (version_id, name)
+);
+CREATE INDEX streams_manifest ON streams(manifest_id);
+CREATE TABLE snapshots (
+  id TEXT PRIMARY KEY,
+  project_id TEXT,
+  name TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  hidden INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  state TEXT NOT NULL,
+  principal_id TEXT NOT NULL,
+  spec TEXT NOT NULL,
+  progress TEXT NOT NULL,
+  error TEXT,
+  lease_owner TEXT,
+  lease_expires_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX jobs_state ON jobs(state);
+CREATE TABLE settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`,
+  },
+];
+
+/**
+ * Splits a migration into statements for one store. `{{BINARY}}` marks text that must sort and compare byte by
+ * byte (paths): sqlite does so already, postgres needs the "C" collation. The SQL holds no semicolons in literals.
+ */
+export function statements(sql: string, kind: 'sqlite' | 'postgres'): string[] {
+  return sql
+    .replaceAll('{{BINARY}}', kind === 'postgres' ? ' COLLATE "C"' : '')
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,122 @@
+// The embedded MetaStore: node:sqlite in WAL mode. One writer connection behind a mutex, one reader connection.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import type { MetaStore, SqlValue, Tx, TxOptions } from './meta-store.ts';
+import { MIGRATIONS, statements } from './migrations.ts';
+import { Mutex } from './mutex.ts';
+
+export interface SqliteOptions {
+  /** A file path, or ':memory:' (then readers share the writer connection). */
+  path: string;
+}
+
+class SqliteTx implements Tx {
+  readonly #db: DatabaseSync;
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+  async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.#db.prepare(sql).all(...(params as SQLInputValue[])) as T[];
+  }
+  async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return this.#db.prepare(sql).get(...(params as SQLInputValue[])) as T | undefined;
+  }
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
+    const r = this.#db.prepare(sql).run(...(params as SQLInputValue[]));
+    return { changes: Number(r.changes) };
+  }
+  async nextSeq(): Promise<number> {
+    const row = this.#db.prepare('UPDATE seq SET value = value + 1 WHERE id = 1 RETURNING value').get() as {
+      value: number;
+    };
+    return row.value;
+  }
+}
+
+export class SqliteMetaStore implements MetaStore {
+  readonly kind = 'sqlite' as const;
+  readonly #writer: DatabaseSync;
+  readonly #reader: DatabaseSync;
+  readonly #writeLock = new Mutex();
+  readonly #readLock: Mutex;
+
+  constructor(options: SqliteOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.#writer = open(options.path);
+    if (options.path === ':memory:') {
+      this.#reader = this.#writer;
+      this.#readLock = this.#writeLock;
+    } else {
+      this.#reader = open(options.path);
+      this.#readLock = new Mutex();
+    }
+  }
+
+  tx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    options.signal?.throwIfAborted();
+    const db = options.readOnly ? this.#reader : this.#writer;
+    const lock = options.readOnly ? this.#readLock : this.#writeLock;
+    return lock.run(async () => {
+      db.exec(options.readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE');
+      try {
+        const result = await fn(new SqliteTx(db));
+        db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (db.isTransaction) db.exec('ROLLBACK');
+        throw err;
+      }
+    });
+  }
+
+  snapshotSeq(): Promise<number> {
+    // Writers are serialized, so a number taken inside a write transaction orders every commit.
+    return this.tx((tx) => tx.nextSeq());
+  }
+
+  async migrate(): Promise<void> {
+    await this.#writeLock.run(async () => {
+      const db = this.#writer;
+      db.exec(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)',
+      );
+      db.exec(
+        'CREATE TABLE IF NOT EXISTS seq (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)',
+      );
+      db.exec('INSERT OR IGNORE INTO seq (id, value) VALUES (1, 0)');
+      const done = new Set(
+        (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+          (r) => r.version,
+        ),
+      );
+      for (const m of MIGRATIONS) {
+        if (done.has(m.version)) continue;
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          for (const s of statements(m.sql, 'sqlite')) db.exec(s);
+          db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
+          db.exec('COMMIT');
+        } catch (err) {
+          db.exec('ROLLBACK');
+          throw err;
+        }
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#writeLock.run(async () => {
+      if (this.#reader !== this.#writer) this.#reader.close();
+      this.#writer.close();
+    });
+  }
+}
+
+function open(path: string): DatabaseSync {
+  const db = new DatabaseSync(path, { enableForeignKeyConstraints: true, timeout: 10_000 });
+  if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
+  // FULL: a commit is on disk before it is acknowledged.
+  db.exec('PRAGMA synchronous = FULL');
+  return db;
+}

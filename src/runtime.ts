@@ -1,0 +1,27 @@
+// Opens the stores a configuration names and builds the core's dependencies. Shared by `serve` and `gc`.
+import { join } from 'node:path';
+import { FsBlockStore } from './blocks/fs.ts';
+import type { Config } from './config/config.ts';
+import type { CoreDeps } from './core/deps.ts';
+import { openMetaStore } from './meta/open.ts';
+
+export async function openCore(config: Config): Promise<CoreDeps> {
+  const meta = await openMetaStore(config.meta);
+  const blocks = new FsBlockStore({ root: config.dataDir });
+  await blocks.init();
+  return {
+    meta,
+    blocks,
+    limits: config.limits,
+    gcGraceSeconds: config.gcGraceSeconds,
+    jobLeaseSeconds: config.jobLeaseSeconds,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+  };
+}
+
+export async function closeCore(core: CoreDeps): Promise<void> {
+  await core.blocks.close();
+  await core.meta.close();
+}
+
+export const defaultMetaPath = (dataDir: string) => join(dataDir, 'meta.sqlite');
