@@ -1,0 +1,83 @@
+// One BlockStore conformance suite, run against every implementation.
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import { type BlockStore, BlockMissingError } from '../src/blocks/block-store.ts';
+import { FsBlockStore } from '../src/blocks/fs.ts';
+import { MemoryBlockStore } from '../src/blocks/memory.ts';
+import { newBlockId } from '../src/core/ids.ts';
+import { bytes } from './helpers/data.ts';
+import { tempDir } from './helpers/stores.ts';
+
+const kinds: { name: string; open: () => Promise<{ store: BlockStore; close: () => Promise<void>; dir?: string }> }[] = [
+  {
+    name: 'fs',
+    open: async () => {
+      const dir = await tempDir('mimeo-bs');
+      const store = new FsBlockStore({ root: dir.path });
+      await store.init();
+      return { store, dir: dir.path, close: dir.remove };
+    },
+  },
+  { name: 'memory', open: async () => ({ store: new MemoryBlockStore(), close: async () => {} }) },
+];
+
+for (const kind of kinds) {
+  describe(`BlockStore conformance: ${kind.name}`, () => {
+    let store: BlockStore;
+    let close: () => Promise<void>;
+    before(async () => {
+      ({ store, close } = await kind.open());
+    });
+    after(async () => close());
+
+    test('put then read returns the same bytes, whole and by range', async () => {
+      const id = newBlockId();
+      const data = bytes(100_000, 3);
+      await store.put({ id, data });
+      assert.deepEqual(await store.read({ id }), data);
+      assert.deepEqual(await store.read({ id, offset: 99_990, length: 10 }), data.subarray(99_990));
+      assert.deepEqual(await store.read({ id, offset: 0, length: 0 }), Buffer.alloc(0));
+    });
+
+    test('a missing block and a read past the end throw BlockMissingError', async () => {
+      await assert.rejects(store.read({ id: newBlockId() }), BlockMissingError);
+      const id = newBlockId();
+      await store.put({ id, data: bytes(10) });
+      await assert.rejects(store.read({ id, offset: 5, length: 10 }), BlockMissingError);
+    });
+
+    test('delete removes a block, and deleting twice is fine', async () => {
+      const id = newBlockId();
+      await store.put({ id, data: bytes(10) });
+      await store.delete({ id });
+      await store.delete({ id });
+      await assert.rejects(store.read({ id }), BlockMissingError);
+    });
+
+    test('list yields every stored id with a write time', async () => {
+      const ids = [newBlockId(), newBlockId()];
+      for (const id of ids) await store.put({ id, data: bytes(5) });
+      const listed = new Map<string, number>();
+      for await (const b of store.list()) listed.set(b.id, b.mtimeMs);
+      for (const id of ids) assert.ok((listed.get(id) ?? 0) > Date.now() - 60_000, id);
+    });
+
+    test('ids that are not 32 hex characters are refused before any I/O', async () => {
+      for (const id of ['../x', 'ABC', '', 'a'.repeat(33)]) {
+        await assert.rejects(store.put({ id, data: bytes(1) }), /invalid block id/);
+        await assert.rejects(store.read({ id }), /invalid block id/);
+      }
+    });
+  });
+}
+
+test('fs: blocks land as whole files, and no temp file is left behind', async () => {
+  const { store, dir, close } = await kinds[0]!.open();
+  const id = newBlockId();
+  const data = bytes(4096, 9);
+  await store.put({ id, data });
+  assert.deepEqual(await readFile(`${dir}/blocks/${id.slice(0, 2)}/${id.slice(2, 4)}/${id}`), data);
+  assert.deepEqual(await readdir(`${dir}/tmp`), []);
+  await close();
+});

@@ -1,0 +1,184 @@
+// Core: streamed upload and download, checksums, ranges, conditions, bad input, writes at an offset and truncate.
+import assert from 'node:assert/strict';
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
+import { openRead, stat } from '../../src/core/read.ts';
+import { putFile, setLabels, truncateFile, writeAt } from '../../src/core/write.ts';
+import { body, bytes, collect, md5hex, sha256hex } from '../helpers/data.ts';
+import { count, forEachStore, newProject, put, read, rejectsWith, root } from '../helpers/core.ts';
+
+const BS = 4096;
+
+forEachStore(
+  'core files',
+  (get) => {
+    test('upload streams into blocks; download returns the same bytes and checksums computed in flight', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      const data = bytes(10 * BS + 123, 11);
+      const v = await put(deps, p, 'dir/a.bin', data);
+      assert.equal(v.size, data.length);
+      assert.equal(v.etag, md5hex(data));
+      assert.equal(v.checksums.sha256, sha256hex(data));
+      assert.equal(v.checksums.crc64nvme, new Crc64Nvme().update(data).digest());
+      assert.deepEqual(await read(deps, p, 'dir/a.bin'), data);
+      const s = await stat(deps, root, { id: v.fileId });
+      assert.equal(s.path, 'dir/a.bin');
+    });
+
+    test('an empty file round-trips', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      const v = await put(deps, p, 'empty', Buffer.alloc(0));
+      assert.equal(v.etag, md5hex(Buffer.alloc(0)));
+      assert.deepEqual(await read(deps, p, 'empty'), Buffer.alloc(0));
+    });
+
+    test('single ranges: first-last, open-ended, suffix, across blocks; an unsatisfiable one is InvalidRange', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      const data = bytes(3 * BS + 10, 12);
+      await put(deps, p, 'r', data);
+      const cases: [object, number, number][] = [
+        [{ first: 0, last: 0 }, 0, 1],
+        [{ first: BS - 2, last: BS + 1 }, BS - 2, BS + 2],
+        [{ first: 2 * BS + 5 }, 2 * BS + 5, data.length],
+        [{ suffix: 7 }, data.length - 7, data.length],
+        [{ first: 5, last: 10 ** 9 }, 5, data.length],
+      ];
+      for (const [range, s, e] of cases) {
+        const r = await openRead(deps, root, { project: p, path: 'r', range: range as never });
+        assert.deepEqual(r.range, { start: s, end: e });
+        assert.deepEqual(await collect(r.body), data.subarray(s, e), JSON.stringify(range));
+      }
+      await rejectsWith(openRead(deps, root, { project: p, path: 'r', range: { first: data.length } }), 'InvalidRange');
+    });
+
+    test('conditional reads: NotModified and PreconditionFailed', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      const v = await put(deps, p, 'c', bytes(10));
+      await rejectsWith(openRead(deps, root, { project: p, path: 'c', conditions: { ifNoneMatch: [`"${v.etag}"`] } }), 'NotModified');
+      await rejectsWith(openRead(deps, root, { project: p, path: 'c', conditions: { ifMatch: ['"other"'] } }), 'PreconditionFailed');
+      await rejectsWith(
+        openRead(deps, root, { project: p, path: 'c', conditions: { ifModifiedSince: new Date(Date.now() + 60_000) } }),
+        'NotModified',
+      );
+      const ok = await openRead(deps, root, { project: p, path: 'c', conditions: { ifMatch: [`"${v.etag}"`] } });
+      assert.equal((await collect(ok.body)).length, 10);
+    });
+
+    test('conditional writes: a failed If-Match or If-None-Match * changes nothing', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      const first = bytes(100, 1);
+      const v = await put(deps, p, 'w', first);
+      await rejectsWith(putFile(deps, root, { project: p, path: 'w', body: body(bytes(5)), conditions: { ifMatch: ['"nope"'] } }), 'PreconditionFailed');
+      await rejectsWith(putFile(deps, root, { project: p, path: 'w', body: body(bytes(5)), conditions: { ifNoneMatch: ['*'] } }), 'PreconditionFailed');
+      assert.deepEqual(await read(deps, p, 'w'), first);
+      const v2 = await putFile(deps, root, { project: p, path: 'w', body: body(bytes(5, 2)), conditions: { ifMatch: [`"${v.etag}"`] } });
+      assert.equal(v2.etag, md5hex(bytes(5, 2)));
+      await putFile(deps, root, { project: p, path: 'new', body: body(bytes(5)), conditions: { ifNoneMatch: ['*'] } });
+    });
+
+    test('a wrong Content-MD5 or a short body stores nothing', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      const data = bytes(1000);
+      await rejectsWith(putFile(deps, root, { project: p, path: 'm', body: body(data), contentMd5: Buffer.alloc(16).toString('base64') }), 'BadDigest');
+      await rejectsWith(putFile(deps, root, { project: p, path: 'm', body: body(data), size: 2000 }), 'IncompleteBody');
+      await rejectsWith(read(deps, p, 'm'), 'NoSuchKey');
+      await putFile(deps, root, { project: p, path: 'm', body: body(data), contentMd5: Buffer.from(md5hex(data), 'hex').toString('base64'), size: 1000 });
+    });
+
+    test('bad input: unknown project, .., NUL, over-long path, leading slash', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      const before = await count(deps, 'versions');
+      await rejectsWith(put(deps, 'no-such-project', 'a', bytes(1)), 'NoSuchProject');
+      await rejectsWith(put(deps, p, 'a/../b', bytes(1)), 'InvalidPath');
+      await rejectsWith(put(deps, p, 'a\0b', bytes(1)), 'InvalidPath');
+      await rejectsWith(put(deps, p, '/abs', bytes(1)), 'InvalidPath');
+      await rejectsWith(put(deps, p, 'a//b', bytes(1)), 'InvalidPath');
+      await rejectsWith(put(deps, p, 'x'.repeat(1025), bytes(1)), 'KeyTooLong');
+      assert.equal(await count(deps, 'versions'), before);
+    });
+
+    test('writes at an offset: inside, across blocks, and past the end (the gap reads as zeros)', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      const ref = Buffer.from(bytes(3 * BS, 21));
+      await put(deps, p, 'q', ref);
+      const patches: [number, number][] = [
+        [10, 20],
+        [BS - 5, 10],
+        [2 * BS + 100, BS],
+        [5 * BS, 100],
+      ];
+      let expected = ref;
+      for (const [off, len] of patches) {
+        const patch = bytes(len, off + 1);
+        await writeAt(deps, root, { project: p, path: 'q', offset: off, body: body(patch) });
+        const size = Math.max(expected.length, off + len);
+        const next = Buffer.alloc(size);
+        expected.copy(next);
+        patch.copy(next, off);
+        expected = next;
+        const v = await stat(deps, root, { project: p, path: 'q' });
+        assert.equal(v.size, expected.length);
+        assert.equal(v.checksums.crc64nvme, new Crc64Nvme().update(expected).digest(), `crc after write at ${off}`);
+      }
+      assert.deepEqual(await read(deps, p, 'q'), expected);
+      await rejectsWith(writeAt(deps, root, { project: p, path: 'q', offset: -1, body: body(bytes(1)) }), 'InvalidArgument');
+    });
+
+    test('truncate cuts and extends with zeros', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      const data = bytes(2 * BS + 7, 5);
+      await put(deps, p, 't', data);
+      await truncateFile(deps, root, { project: p, path: 't', size: BS + 3 });
+      assert.deepEqual(await read(deps, p, 't'), data.subarray(0, BS + 3));
+      await truncateFile(deps, root, { project: p, path: 't', size: BS + 10 });
+      assert.deepEqual(await read(deps, p, 't'), Buffer.concat([data.subarray(0, BS + 3), Buffer.alloc(7)]));
+      const v = await stat(deps, root, { project: p, path: 't' });
+      assert.equal(v.checksums.crc64nvme, new Crc64Nvme().update(await read(deps, p, 't')).digest());
+    });
+
+    test('named streams sit next to the default stream', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      const main = bytes(500, 1);
+      const side = bytes(300, 2);
+      await put(deps, p, 's', main);
+      await putFile(deps, root, { project: p, path: 's', stream: 'thumb', body: body(side) });
+      assert.deepEqual(await read(deps, p, 's'), main);
+      assert.deepEqual(await read(deps, p, 's', { stream: 'thumb' }), side);
+      await rejectsWith(read(deps, p, 's', { stream: 'nope' }), 'NoSuchStream');
+    });
+
+    test('tags and properties change in place; user metadata is kept', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      await putFile(deps, root, { project: p, path: 'l', body: body(bytes(3)), userMetadata: { owner: 'ana' }, contentType: 'text/plain' });
+      await setLabels(deps, root, { project: p, path: 'l', tags: { a: '1' }, properties: { lab: 'x' } });
+      const v = await stat(deps, root, { project: p, path: 'l' });
+      assert.deepEqual([v.tags, v.properties, v.userMetadata, v.contentType], [{ a: '1' }, { lab: 'x' }, { owner: 'ana' }, 'text/plain']);
+    });
+
+    test('a corrupted block is detected on read', async () => {
+      const { deps, blocksDir } = get();
+      const p = await newProject(deps);
+      await put(deps, p, 'bad', bytes(BS * 2, 77));
+      const v = await stat(deps, root, { project: p, path: 'bad' });
+      const ext = await deps.meta.tx((tx) => tx.get<{ block_id: string }>('SELECT block_id FROM extents WHERE manifest_id = ? ORDER BY file_offset', [v.streams['']!.manifestId]));
+      const id = ext!.block_id;
+      await writeFile(join(blocksDir, id.slice(0, 2), id.slice(2, 4), id), bytes(BS, 1));
+      await rejectsWith(read(deps, p, 'bad'), 'DataCorrupted');
+      assert.ok((await readdir(join(blocksDir, id.slice(0, 2), id.slice(2, 4)))).includes(id));
+    });
+  },
+  { limits: { blockSize: BS } },
+);

@@ -1,0 +1,85 @@
+// One MetaStore conformance suite, run against sqlite and postgres.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { MetaStore } from '../src/meta/meta-store.ts';
+import { META_KINDS } from './helpers/stores.ts';
+
+for (const kind of META_KINDS) {
+  describe(`MetaStore conformance: ${kind.name}`, { skip: kind.skip }, () => {
+    let meta: MetaStore;
+    let close: () => Promise<void>;
+    before(async () => {
+      ({ meta, close } = await kind.open());
+    });
+    after(async () => close());
+
+    test('migrations are idempotent', async () => {
+      await meta.migrate();
+      const n = await meta.tx((tx) => tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM schema_migrations'));
+      assert.equal(Number(n?.n), 1);
+    });
+
+    test('a committed transaction is visible; a thrown one leaves nothing', async () => {
+      await meta.tx((tx) => tx.run("INSERT INTO settings (name, value) VALUES ('a', '1')"));
+      await assert.rejects(
+        meta.tx(async (tx) => {
+          await tx.run("INSERT INTO settings (name, value) VALUES ('b', '2')");
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      const rows = await meta.tx((tx) => tx.all<{ name: string }>("SELECT name FROM settings WHERE name IN ('a', 'b') ORDER BY name"), { readOnly: true });
+      assert.deepEqual(rows.map((r) => r.name), ['a']);
+    });
+
+    test('placeholders bind in order; BIGINT comes back as a number', async () => {
+      const big = 2 ** 40 + 7;
+      await meta.tx((tx) => tx.run('INSERT INTO leases (id, expires_at) VALUES (?, ?)', ['lease-x', big]));
+      const row = await meta.tx((tx) => tx.get<{ id: string; expires_at: number }>('SELECT id, expires_at FROM leases WHERE id = ?', ['lease-x']));
+      assert.deepEqual({ ...row }, { id: 'lease-x', expires_at: big });
+    });
+
+    test('the sequence is monotone and snapshotSeq is above every number taken before it', async () => {
+      const a = await meta.tx((tx) => tx.nextSeq());
+      const b = await meta.tx((tx) => tx.nextSeq());
+      const s = await meta.snapshotSeq();
+      assert.ok(a < b && b < s, `${a} < ${b} < ${s}`);
+    });
+
+    test('foreign keys hold: an extent cannot name a missing block', async () => {
+      await assert.rejects(
+        meta.tx(async (tx) => {
+          await tx.run("INSERT INTO manifests (id, size, extent_count, created_at) VALUES ('m1', 1, 1, 0)");
+          await tx.run("INSERT INTO extents (manifest_id, file_offset, length, block_id, block_offset) VALUES ('m1', 0, 1, 'nope', 0)");
+        }),
+      );
+    });
+
+    test('paths sort and compare byte by byte (UTF-8 order, as S3 lists)', async () => {
+      const names = ['b', 'B', 'a/b', 'a-b', 'é', 'z', '\u{1F600}'];
+      await meta.tx(async (tx) => {
+        await tx.run("INSERT INTO projects (id, name, owner_id, created_at) VALUES ('pcol', 'pcol', 'root', 0)");
+        for (const [i, n] of names.entries()) {
+          await tx.run("INSERT INTO files (id, project_id, path, type, created_at) VALUES (?, 'pcol', ?, 'file', 0)", [`fc${i}`, n]);
+        }
+      });
+      const rows = await meta.tx((tx) => tx.all<{ path: string }>("SELECT path FROM files WHERE project_id = 'pcol' ORDER BY path"));
+      const expected = [...names].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+      assert.deepEqual(rows.map((r) => r.path), expected);
+    });
+
+    test('concurrent read-modify-write transactions never lose an update', async () => {
+      await meta.tx((tx) => tx.run("INSERT INTO settings (name, value) VALUES ('counter', '0')"));
+      await Promise.all(
+        Array.from({ length: 16 }, () =>
+          meta.tx(async (tx) => {
+            const r = await tx.get<{ value: string }>("SELECT value FROM settings WHERE name = 'counter'");
+            await tx.run("UPDATE settings SET value = ? WHERE name = 'counter'", [String(Number(r!.value) + 1)]);
+          }),
+        ),
+      );
+      const r = await meta.tx((tx) => tx.get<{ value: string }>("SELECT value FROM settings WHERE name = 'counter'"));
+      assert.equal(r!.value, '16');
+    });
+  });
+}
