@@ -22,7 +22,7 @@ export interface DeleteResult {
  * (kept only while a snapshot sees it). With `versionId`, that version is removed for good and, if it was current,
  * the newest remaining version becomes current. Throws NoSuchKey when there is nothing to delete.
  */
-export function deleteFile(
+export async function deleteFile(
   deps: CoreDeps,
   principal: Principal,
   input: { project: string; path: string; versionId?: string; conditions?: Conditions },

@@ -48,7 +48,7 @@ interface Row {
 
 export const MAX_LIST_LIMIT = 1000;
 
-export function listFiles(deps: CoreDeps, principal: Principal, input: ListInput): Promise<ListPage> {
+export async function listFiles(deps: CoreDeps, principal: Principal, input: ListInput): Promise<ListPage> {
   const limit = input.limit ?? MAX_LIST_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
     throw new StorageError('InvalidArgument', `limit must be an integer from 1 to ${MAX_LIST_LIMIT}.`);
