@@ -1,0 +1,161 @@
+// Core: directory tree copies as jobs: atomic, at a consistent point in time, resumable, abortable.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CoreDeps } from '../../src/core/deps.ts';
+import { deleteFile } from '../../src/core/delete.ts';
+import { abortJob, getJob, type JobContext, JobRunner, LeaseLost } from '../../src/core/jobs.ts';
+import { listFiles } from '../../src/core/list.ts';
+import { runTreeCopy, startTreeCopy, TREE_COPY } from '../../src/core/tree-copy.ts';
+import { bytes } from '../helpers/data.ts';
+import { count, forEachStore, newProject, put, read, rejectsWith, root } from '../helpers/core.ts';
+
+const FILES = 53;
+
+async function seed(deps: CoreDeps, project: string): Promise<string[]> {
+  const paths = Array.from({ length: FILES }, (_, i) => `src/${i % 3 === 0 ? 'sub/' : ''}f${String(i).padStart(3, '0')}.dat`);
+  for (const [i, path] of paths.entries()) await put(deps, project, path, bytes(100 + i, i + 1));
+  return paths;
+}
+
+/** Runs a job, but "crashes" (loses its lease without cleaning up) after `steps` committed batches. */
+function crashingHandler(steps: number) {
+  return async (deps: CoreDeps, ctx: JobContext) => {
+    let n = 0;
+    const step: JobContext['step'] = async (fn) => {
+      if (n++ >= steps) throw new LeaseLost();
+      return ctx.step(fn);
+    };
+    await runTreeCopy(deps, { ...ctx, step });
+  };
+}
+
+async function listAll(deps: CoreDeps, project: string, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await listFiles(deps, root, { project, prefix, after });
+    out.push(...page.entries.map((e) => e.path));
+    if (!page.truncated) return out;
+    after = page.next!;
+  }
+}
+
+forEachStore(
+  'core tree copy',
+  (get) => {
+    test('a tree copy is one job; the tree appears whole or not at all, and resumes after a crash', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      const paths = await seed(deps, p);
+      const blocks = await count(deps, 'blocks');
+      const job = await startTreeCopy(deps, root, { source: { project: p, path: 'src' }, target: { project: p, path: 'dst' } });
+      assert.equal(job.state, 'queued');
+      // First runner crashes after 3 batches: nothing is visible yet, progress is stored.
+      const crashing = new JobRunner(deps, { [TREE_COPY]: crashingHandler(3) });
+      assert.equal(await crashing.runOnce(), true);
+      const mid = await getJob(deps, root, job.id);
+      assert.equal(mid.state, 'running');
+      assert.equal(mid.progress['filesCopied'], 30);
+      assert.deepEqual(await listAll(deps, p, 'dst/'), []);
+      // Its lease expires; a new runner resumes from the stored cursor.
+      const saved = deps.now;
+      deps.now = () => Date.now() + 60_000;
+      try {
+        assert.equal(await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce(), true);
+      } finally {
+        deps.now = saved;
+      }
+      const done = await getJob(deps, root, job.id);
+      assert.equal(done.state, 'succeeded');
+      assert.deepEqual(done.progress['filesCopied'], FILES);
+      const copied = await listAll(deps, p, 'dst/');
+      assert.deepEqual(copied, paths.map((x) => x.replace(/^src\//, 'dst/')).sort());
+      for (const [i, path] of paths.entries()) {
+        assert.deepEqual(await read(deps, p, path.replace(/^src\//, 'dst/')), bytes(100 + i, i + 1));
+      }
+      assert.equal(await count(deps, 'blocks'), blocks);
+      assert.equal(await hiddenRows(deps), 0);
+    });
+
+    test('the copy reads the source at the moment the job started', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      await seed(deps, p);
+      const job = await startTreeCopy(deps, root, { source: { project: p, path: 'src/' }, target: { project: p, path: 'copy/' } });
+      await put(deps, p, 'src/f001.dat', bytes(5, 999));
+      await put(deps, p, 'src/new.dat', bytes(5, 998));
+      await deleteFile(deps, root, { project: p, path: 'src/f002.dat' });
+      await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
+      assert.equal((await getJob(deps, root, job.id)).state, 'succeeded');
+      assert.deepEqual(await read(deps, p, 'copy/f001.dat'), bytes(101, 2));
+      assert.deepEqual(await read(deps, p, 'copy/f002.dat'), bytes(102, 3));
+      await rejectsWith(read(deps, p, 'copy/new.dat'), 'NoSuchKey');
+    });
+
+    test('abort removes everything the job staged', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      await seed(deps, p);
+      const job = await startTreeCopy(deps, root, { source: { project: p, path: 'src' }, target: { project: p, path: 'dst' } });
+      await new JobRunner(deps, { [TREE_COPY]: crashingHandler(2) }).runOnce();
+      assert.ok((await hiddenRows(deps)) > 0);
+      await abortJob(deps, root, job.id);
+      const saved = deps.now;
+      deps.now = () => Date.now() + 60_000;
+      try {
+        await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
+      } finally {
+        deps.now = saved;
+      }
+      assert.equal((await getJob(deps, root, job.id)).state, 'aborted');
+      assert.deepEqual(await listAll(deps, p, 'dst/'), []);
+      assert.equal(await hiddenRows(deps), 0);
+      await rejectsWith(abortJob(deps, root, job.id), 'JobNotActive');
+    });
+
+    test('conflicts: fail refuses a non-empty target, rename picks "dst (1)/", overwrite makes new versions', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      await seed(deps, p);
+      await put(deps, p, 'dst/f001.dat', bytes(3, 5));
+      await rejectsWith(startTreeCopy(deps, root, { source: { project: p, path: 'src' }, target: { project: p, path: 'dst' } }), 'Conflict');
+      const runner = new JobRunner(deps, { [TREE_COPY]: runTreeCopy });
+      const renamed = await startTreeCopy(deps, root, { source: { project: p, path: 'src' }, target: { project: p, path: 'dst' }, conflict: 'rename' });
+      await runner.runOnce();
+      assert.equal((await getJob(deps, root, renamed.id)).state, 'succeeded');
+      assert.equal((await listAll(deps, p, 'dst (1)/')).length, FILES);
+      const over = await startTreeCopy(deps, root, { source: { project: p, path: 'src' }, target: { project: p, path: 'dst' }, conflict: 'overwrite' });
+      await runner.runOnce();
+      assert.equal((await getJob(deps, root, over.id)).state, 'succeeded');
+      assert.deepEqual(await read(deps, p, 'dst/f001.dat'), bytes(101, 2));
+      assert.equal((await listAll(deps, p, 'dst/')).length, FILES);
+    });
+
+    test('a file created in the target during the job fails it cleanly under fail', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      await seed(deps, p);
+      const job = await startTreeCopy(deps, root, { source: { project: p, path: 'src' }, target: { project: p, path: 'race' } });
+      await put(deps, p, 'race/f001.dat', bytes(1));
+      await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
+      const j = await getJob(deps, root, job.id);
+      assert.equal(j.state, 'failed');
+      assert.equal(j.error?.code, 'Conflict');
+      assert.deepEqual(await listAll(deps, p, 'race/'), ['race/f001.dat']);
+      assert.equal(await hiddenRows(deps), 0);
+    });
+
+    test('bad trees: an empty source and a missing project', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      await rejectsWith(startTreeCopy(deps, root, { source: { project: p, path: 'nothing' }, target: { project: p, path: 'x' } }), 'NoSuchKey');
+      await rejectsWith(startTreeCopy(deps, root, { source: { project: 'no-such', path: 'a' }, target: { project: p, path: 'x' } }), 'NoSuchProject');
+    });
+  },
+  { limits: { treeBatchSize: 10 } },
+);
+
+async function hiddenRows(deps: CoreDeps): Promise<number> {
+  const r = await deps.meta.tx((tx) => tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM files WHERE hidden = 1'));
+  return Number(r?.n ?? 0);
+}
