@@ -21,6 +21,8 @@ export async function buildApiServer(deps: NativeDeps, options: AppOptions): Pro
     exposeHeadRoutes: false,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    // A number where a string belongs (or the reverse) is a client error, never silently converted.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 2048 },
     http: {
       requestTimeout: 0,

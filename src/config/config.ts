@@ -137,6 +137,7 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
   if (limits.blockSize < 1024 || limits.blockSize > 64 * 1024 * 1024) {
     throw new ConfigError('blockSize must be between 1 KiB and 64 MiB');
   }
+  if (int('gcGraceSeconds', 3600) < 1) throw new ConfigError('gcGrace must be at least 1 second');
   if (limits.maxCopyExtents < 1 || limits.maxCopyBytes < 1 || limits.treeBatchSize < 1) {
     throw new ConfigError('copy and batch bounds must be at least 1');
   }

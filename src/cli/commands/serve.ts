@@ -60,7 +60,10 @@ export async function serve(config: Config): Promise<void> {
     }, config.shutdownGraceSeconds * 1000);
     force.unref();
     if (gcTimer) clearInterval(gcTimer);
+    // In-flight requests finish; a keep-alive connection is closed as soon as it goes idle.
+    const closeIdle = setInterval(() => api.server.closeIdleConnections(), 50);
     await api.close();
+    clearInterval(closeIdle);
     await jobs.stop();
     await gcRunning;
     await closeCore(core);

@@ -63,7 +63,7 @@ const listQuery = {
     prefix: { type: 'string', maxLength: 1024 },
     delimiter: { type: 'string', maxLength: 16 },
     after: { type: 'string', maxLength: 1024 },
-    limit: { type: 'integer', minimum: 1, maximum: 1000 },
+    limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
     snapshot: { type: 'string' },
   },
 } as const;

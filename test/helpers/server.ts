@@ -1,0 +1,65 @@
+// Starts the real server as a child process (`mimeo serve`) and talks to it over HTTP.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const MAIN = resolve(import.meta.dirname, '../../src/main.ts');
+export const CREDS = { MIMEO_ROOT_ACCESS_KEY: 'E2EROOT', MIMEO_ROOT_SECRET_KEY: 'e2e-root-secret' };
+
+export interface RunningServer {
+  url: string;
+  proc: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  token(): Promise<string>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `mimeo serve` on an ephemeral port and resolves once it prints its address. */
+export async function startServer(options: { dataDir: string; args?: string[]; env?: Record<string, string>; creds?: boolean }): Promise<RunningServer> {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), MIMEO_LOG_LEVEL: 'warn', ...options.env };
+  if (options.creds !== false) Object.assign(env, CREDS);
+  else {
+    delete env['MIMEO_ROOT_ACCESS_KEY'];
+    delete env['MIMEO_ROOT_SECRET_KEY'];
+  }
+  const proc = spawn(process.execPath, [MAIN, 'serve', '--data', options.dataDir, '--api-port', '0', ...(options.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+  const url = await new Promise<string>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`server did not start: ${err}`)), 20_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        res(m[1]!);
+      }
+    });
+    void exited.then((code) => rej(new Error(`server exited with ${code}: ${err}`)));
+  });
+  return {
+    url,
+    proc,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    async token() {
+      const creds = options.creds === false ? undefined : CREDS;
+      const r = await fetch(`${url}/api/v1/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ accessKey: creds?.MIMEO_ROOT_ACCESS_KEY, secret: creds?.MIMEO_ROOT_SECRET_KEY }),
+      });
+      return ((await r.json()) as { token: string }).token;
+    },
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// Dependencies point down: http -> core -> (meta, blocks). Only config reads process.env.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+import { test } from 'node:test';
+
+const SRC = resolve(import.meta.dirname, '../src');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') && !p.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+const layer = (p: string) => relative(SRC, p).split('/')[0]!;
+
+/** Which top-level folders each layer may import from. */
+const ALLOWED: Record<string, string[]> = {
+  meta: ['meta'],
+  blocks: ['blocks'],
+  config: ['config'],
+  core: ['core', 'meta', 'blocks', 'config'],
+  auth: ['auth', 'core', 'meta'],
+  http: ['http', 'core', 'auth', 'config'],
+  cli: ['cli', 'app.ts', 'auth', 'config', 'core', 'runtime.ts', 'http'],
+};
+
+test('no module imports a layer above it', () => {
+  const bad: string[] = [];
+  for (const f of files(SRC)) {
+    const from = layer(f);
+    const allowed = ALLOWED[from];
+    if (!allowed) continue;
+    for (const m of readFileSync(f, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+      const to = layer(resolve(dirname(f), m[1]!));
+      if (!allowed.includes(to)) bad.push(`${relative(SRC, f)} imports ${m[1]}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('only src/config reads process.env', () => {
+  const readers = files(SRC).filter((f) => readFileSync(f, 'utf8').includes('process.env') && layer(f) !== 'config');
+  assert.deepEqual(readers.map((f) => relative(SRC, f)), []);
+});
