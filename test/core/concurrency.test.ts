@@ -45,12 +45,14 @@ forEachStore(
             await collectGarbage(deps, { graceSeconds: 0 }).catch(() => {});
           }
         })();
-        const ops = Array.from({ length: CLIENTS }, (_, i) => {
-          const source = { project: p, path: `src${round}` };
-          if (i === CLIENTS / 2) return deleteFile(deps, root, source).then(() => 'deleted');
+        const source = { project: p, path: `src${round}` };
+        const copies = Array.from({ length: CLIENTS - 1 }, (_, i) => {
           const target = { project: p, path: `dst${round}-${i}`, ...(i % 2 ? { offset: 0 } : {}) };
           return copyFile(deps, root, { source: i % 2 ? { ...source, offset: 0 } : source, target }).then(() => target.path);
         });
+        // The delete starts once the first copy has settled, while the others are still in flight.
+        const del = copies[0]!.catch(() => {}).then(() => deleteFile(deps, root, source).then(() => 'deleted'));
+        const ops = [...copies, del];
         const results = await Promise.allSettled(ops);
         stop = true;
         await collector;
