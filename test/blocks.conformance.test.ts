@@ -2,14 +2,17 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { type BlockStore, BlockMissingError } from '../src/blocks/block-store.ts';
+import { BlockMissingError, type BlockStore } from '../src/blocks/block-store.ts';
 import { FsBlockStore } from '../src/blocks/fs.ts';
 import { MemoryBlockStore } from '../src/blocks/memory.ts';
 import { newBlockId } from '../src/core/ids.ts';
 import { bytes } from './helpers/data.ts';
 import { tempDir } from './helpers/stores.ts';
 
-const kinds: { name: string; open: () => Promise<{ store: BlockStore; close: () => Promise<void>; dir?: string }> }[] = [
+const kinds: {
+  name: string;
+  open: () => Promise<{ store: BlockStore; close: () => Promise<void>; dir?: string }>;
+}[] = [
   {
     name: 'fs',
     open: async () => {

@@ -1,7 +1,7 @@
 // Dependencies point down: http -> core -> (meta, blocks). Only config reads process.env.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, dirname } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 
 const SRC = resolve(import.meta.dirname, '../src');
@@ -41,6 +41,11 @@ test('no module imports a layer above it', () => {
 });
 
 test('only src/config reads process.env', () => {
-  const readers = files(SRC).filter((f) => readFileSync(f, 'utf8').includes('process.env') && layer(f) !== 'config');
-  assert.deepEqual(readers.map((f) => relative(SRC, f)), []);
+  const readers = files(SRC).filter(
+    (f) => readFileSync(f, 'utf8').includes('process.env') && layer(f) !== 'config',
+  );
+  assert.deepEqual(
+    readers.map((f) => relative(SRC, f)),
+    [],
+  );
 });

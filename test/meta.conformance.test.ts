@@ -28,14 +28,24 @@ for (const kind of META_KINDS) {
         }),
         /boom/,
       );
-      const rows = await meta.tx((tx) => tx.all<{ name: string }>("SELECT name FROM settings WHERE name IN ('a', 'b') ORDER BY name"), { readOnly: true });
-      assert.deepEqual(rows.map((r) => r.name), ['a']);
+      const rows = await meta.tx(
+        (tx) => tx.all<{ name: string }>("SELECT name FROM settings WHERE name IN ('a', 'b') ORDER BY name"),
+        { readOnly: true },
+      );
+      assert.deepEqual(
+        rows.map((r) => r.name),
+        ['a'],
+      );
     });
 
     test('placeholders bind in order; BIGINT comes back as a number', async () => {
       const big = 2 ** 40 + 7;
       await meta.tx((tx) => tx.run('INSERT INTO leases (id, expires_at) VALUES (?, ?)', ['lease-x', big]));
-      const row = await meta.tx((tx) => tx.get<{ id: string; expires_at: number }>('SELECT id, expires_at FROM leases WHERE id = ?', ['lease-x']));
+      const row = await meta.tx((tx) =>
+        tx.get<{ id: string; expires_at: number }>('SELECT id, expires_at FROM leases WHERE id = ?', [
+          'lease-x',
+        ]),
+      );
       assert.deepEqual({ ...row }, { id: 'lease-x', expires_at: big });
     });
 
@@ -50,7 +60,9 @@ for (const kind of META_KINDS) {
       await assert.rejects(
         meta.tx(async (tx) => {
           await tx.run("INSERT INTO manifests (id, size, extent_count, created_at) VALUES ('m1', 1, 1, 0)");
-          await tx.run("INSERT INTO extents (manifest_id, file_offset, length, block_id, block_offset) VALUES ('m1', 0, 1, 'nope', 0)");
+          await tx.run(
+            "INSERT INTO extents (manifest_id, file_offset, length, block_id, block_offset) VALUES ('m1', 0, 1, 'nope', 0)",
+          );
         }),
       );
     });
@@ -58,14 +70,24 @@ for (const kind of META_KINDS) {
     test('paths sort and compare byte by byte (UTF-8 order, as S3 lists)', async () => {
       const names = ['b', 'B', 'a/b', 'a-b', 'é', 'z', '\u{1F600}'];
       await meta.tx(async (tx) => {
-        await tx.run("INSERT INTO projects (id, name, owner_id, created_at) VALUES ('pcol', 'pcol', 'root', 0)");
+        await tx.run(
+          "INSERT INTO projects (id, name, owner_id, created_at) VALUES ('pcol', 'pcol', 'root', 0)",
+        );
         for (const [i, n] of names.entries()) {
-          await tx.run("INSERT INTO files (id, project_id, path, type, created_at) VALUES (?, 'pcol', ?, 'file', 0)", [`fc${i}`, n]);
+          await tx.run(
+            "INSERT INTO files (id, project_id, path, type, created_at) VALUES (?, 'pcol', ?, 'file', 0)",
+            [`fc${i}`, n],
+          );
         }
       });
-      const rows = await meta.tx((tx) => tx.all<{ path: string }>("SELECT path FROM files WHERE project_id = 'pcol' ORDER BY path"));
+      const rows = await meta.tx((tx) =>
+        tx.all<{ path: string }>("SELECT path FROM files WHERE project_id = 'pcol' ORDER BY path"),
+      );
       const expected = [...names].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
-      assert.deepEqual(rows.map((r) => r.path), expected);
+      assert.deepEqual(
+        rows.map((r) => r.path),
+        expected,
+      );
     });
 
     test('concurrent read-modify-write transactions never lose an update', async () => {
@@ -74,11 +96,15 @@ for (const kind of META_KINDS) {
         Array.from({ length: 16 }, () =>
           meta.tx(async (tx) => {
             const r = await tx.get<{ value: string }>("SELECT value FROM settings WHERE name = 'counter'");
-            await tx.run("UPDATE settings SET value = ? WHERE name = 'counter'", [String(Number(r!.value) + 1)]);
+            await tx.run("UPDATE settings SET value = ? WHERE name = 'counter'", [
+              String(Number(r!.value) + 1),
+            ]);
           }),
         ),
       );
-      const r = await meta.tx((tx) => tx.get<{ value: string }>("SELECT value FROM settings WHERE name = 'counter'"));
+      const r = await meta.tx((tx) =>
+        tx.get<{ value: string }>("SELECT value FROM settings WHERE name = 'counter'"),
+      );
       assert.equal(r!.value, '16');
     });
   });

@@ -1,8 +1,8 @@
 // The native API over HTTP (in-process): statuses, headers, error bodies, and bad input that changes nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { bytes, md5hex } from './helpers/data.ts';
 import { openTestApi, ROOT, type TestApi } from './helpers/api.ts';
+import { bytes, md5hex } from './helpers/data.ts';
 
 let api: TestApi;
 before(async () => {
@@ -10,21 +10,36 @@ before(async () => {
 });
 after(async () => api.close());
 
-const errorOf = (r: { body: string }) => JSON.parse(r.body).error as { code: string; message: string; requestId: string };
+const errorOf = (r: { body: string }) =>
+  JSON.parse(r.body).error as { code: string; message: string; requestId: string };
 
 async function project(name: string, extra: object = {}) {
-  const r = await api.app.inject({ method: 'POST', url: '/api/v1/projects', headers: api.auth(), payload: { name, ...extra } });
+  const r = await api.app.inject({
+    method: 'POST',
+    url: '/api/v1/projects',
+    headers: api.auth(),
+    payload: { name, ...extra },
+  });
   assert.equal(r.statusCode, 201, r.body);
   return api.json(r);
 }
 
 async function upload(p: string, path: string, data: Buffer, headers: Record<string, string> = {}) {
-  return api.app.inject({ method: 'PUT', url: `/api/v1/projects/${p}/files/${path}`, headers: { ...api.auth(), 'content-type': 'application/octet-stream', ...headers }, payload: data });
+  return api.app.inject({
+    method: 'PUT',
+    url: `/api/v1/projects/${p}/files/${path}`,
+    headers: { ...api.auth(), 'content-type': 'application/octet-stream', ...headers },
+    payload: data,
+  });
 }
 
 describe('authentication', () => {
   test('a token for the root access key; a wrong secret is 401 with the JSON error shape', async () => {
-    const bad = await api.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { accessKey: ROOT.accessKey, secret: 'wrong' } });
+    const bad = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/token',
+      payload: { accessKey: ROOT.accessKey, secret: 'wrong' },
+    });
     assert.equal(bad.statusCode, 401);
     const e = errorOf(bad);
     assert.equal(e.code, 'InvalidCredentials');
@@ -51,12 +66,21 @@ describe('authentication', () => {
   });
 
   test('JSON of the wrong shape is 400 InvalidArgument', async () => {
-    for (const payload of [{ accessKey: 1, secret: 'x' }, { accessKey: 'a' }, { accessKey: 'a', secret: 'b', extra: 1 }]) {
+    for (const payload of [
+      { accessKey: 1, secret: 'x' },
+      { accessKey: 'a' },
+      { accessKey: 'a', secret: 'b', extra: 1 },
+    ]) {
       const r = await api.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload });
       assert.equal(r.statusCode, 400);
       assert.equal(errorOf(r).code, 'InvalidArgument');
     }
-    const r = await api.app.inject({ method: 'POST', url: '/api/v1/auth/token', headers: { 'content-type': 'application/json' }, payload: '{not json' });
+    const r = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/token',
+      headers: { 'content-type': 'application/json' },
+      payload: '{not json',
+    });
     assert.equal(r.statusCode, 400);
     assert.equal(errorOf(r).code, 'InvalidArgument');
   });
@@ -66,10 +90,20 @@ describe('projects and files', () => {
   test('create a project: 201; again: 409; a bad name: 400', async () => {
     const p = await project('api-files', { versioning: 'enabled' });
     assert.deepEqual([p.name, p.versioning, p.dataClass], ['api-files', 'enabled', 'open']);
-    const again = await api.app.inject({ method: 'POST', url: '/api/v1/projects', headers: api.auth(), payload: { name: 'api-files' } });
+    const again = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/projects',
+      headers: api.auth(),
+      payload: { name: 'api-files' },
+    });
     assert.equal(again.statusCode, 409);
     assert.equal(errorOf(again).code, 'ProjectAlreadyExists');
-    const bad = await api.app.inject({ method: 'POST', url: '/api/v1/projects', headers: api.auth(), payload: { name: 'Bad_Name' } });
+    const bad = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/projects',
+      headers: api.auth(),
+      payload: { name: 'Bad_Name' },
+    });
     assert.equal(bad.statusCode, 400);
     assert.equal(errorOf(bad).code, 'InvalidProjectName');
   });
@@ -79,22 +113,37 @@ describe('projects and files', () => {
     const r = await upload('api-files', 'dir/one.bin', data, { 'x-mimeo-meta-color': 'blue' });
     assert.equal(r.statusCode, 201);
     const f = api.json(r);
-    assert.deepEqual([f.path, f.size, f.etag, f.checksums.md5, f.userMetadata], ['dir/one.bin', 10_000, md5hex(data), md5hex(data), { color: 'blue' }]);
+    assert.deepEqual(
+      [f.path, f.size, f.etag, f.checksums.md5, f.userMetadata],
+      ['dir/one.bin', 10_000, md5hex(data), md5hex(data), { color: 'blue' }],
+    );
     assert.ok(f.id && f.versionId && f.checksums.sha256 && f.checksums.crc64nvme);
-    const g = await api.app.inject({ method: 'GET', url: '/api/v1/projects/api-files/files/dir/one.bin', headers: api.auth() });
+    const g = await api.app.inject({
+      method: 'GET',
+      url: '/api/v1/projects/api-files/files/dir/one.bin',
+      headers: api.auth(),
+    });
     assert.equal(g.statusCode, 200);
     assert.deepEqual(g.rawPayload, data);
     assert.equal(g.headers['etag'], `"${md5hex(data)}"`);
     assert.equal(g.headers['content-length'], '10000');
     assert.equal(g.headers['accept-ranges'], 'bytes');
     assert.equal(g.headers['x-mimeo-meta-color'], 'blue');
-    const h = await api.app.inject({ method: 'HEAD', url: '/api/v1/projects/api-files/files/dir/one.bin', headers: api.auth() });
+    const h = await api.app.inject({
+      method: 'HEAD',
+      url: '/api/v1/projects/api-files/files/dir/one.bin',
+      headers: api.auth(),
+    });
     assert.equal(h.statusCode, 200);
     assert.equal(h.headers['content-length'], '10000');
     assert.equal(h.body, '');
     const byId = await api.app.inject({ method: 'GET', url: `/api/v1/files/${f.id}`, headers: api.auth() });
     assert.equal(api.json(byId).path, 'dir/one.bin');
-    const content = await api.app.inject({ method: 'GET', url: `/api/v1/files/${f.id}/content`, headers: { ...api.auth(), range: 'bytes=0-9' } });
+    const content = await api.app.inject({
+      method: 'GET',
+      url: `/api/v1/files/${f.id}/content`,
+      headers: { ...api.auth(), range: 'bytes=0-9' },
+    });
     assert.equal(content.statusCode, 206);
     assert.deepEqual(content.rawPayload, data.subarray(0, 10));
   });
@@ -111,17 +160,29 @@ describe('projects and files', () => {
       assert.equal(bad.statusCode, 416, range);
       assert.equal(errorOf(bad).code, 'InvalidRange');
     }
-    const unsat = await api.app.inject({ method: 'GET', url, headers: { ...api.auth(), range: 'bytes=10000-' } });
+    const unsat = await api.app.inject({
+      method: 'GET',
+      url,
+      headers: { ...api.auth(), range: 'bytes=10000-' },
+    });
     assert.equal(unsat.headers['content-range'], 'bytes */10000');
   });
 
   test('conditional reads: 304 and 412', async () => {
     const url = '/api/v1/projects/api-files/files/dir/one.bin';
     const etag = `"${md5hex(bytes(10_000, 3))}"`;
-    const nm = await api.app.inject({ method: 'GET', url, headers: { ...api.auth(), 'if-none-match': etag } });
+    const nm = await api.app.inject({
+      method: 'GET',
+      url,
+      headers: { ...api.auth(), 'if-none-match': etag },
+    });
     assert.equal(nm.statusCode, 304);
     assert.equal(nm.body, '');
-    const pf = await api.app.inject({ method: 'GET', url, headers: { ...api.auth(), 'if-match': '"other"' } });
+    const pf = await api.app.inject({
+      method: 'GET',
+      url,
+      headers: { ...api.auth(), 'if-match': '"other"' },
+    });
     assert.equal(pf.statusCode, 412);
     assert.equal(errorOf(pf).code, 'PreconditionFailed');
   });
@@ -139,21 +200,43 @@ describe('projects and files', () => {
       ['GET', '/api/v1/nothing-here', 404, 'NoSuchRoute'],
     ];
     for (const [method, url, status, code] of cases) {
-      const r = await api.app.inject({ method: method as 'PUT', url, headers: { ...api.auth(), 'content-type': 'application/octet-stream' }, payload: method === 'PUT' ? Buffer.from('x') : undefined });
+      const r = await api.app.inject({
+        method: method as 'PUT',
+        url,
+        headers: { ...api.auth(), 'content-type': 'application/octet-stream' },
+        payload: method === 'PUT' ? Buffer.from('x') : undefined,
+      });
       assert.equal(r.statusCode, status, `${method} ${url.slice(0, 80)}: ${r.body}`);
       assert.equal(errorOf(r).code, code, url.slice(0, 80));
     }
-    const g = await api.app.inject({ method: 'GET', url: '/api/v1/projects/api-files/files/dir/one.bin', headers: api.auth() });
+    const g = await api.app.inject({
+      method: 'GET',
+      url: '/api/v1/projects/api-files/files/dir/one.bin',
+      headers: api.auth(),
+    });
     assert.deepEqual(g.rawPayload, bytes(10_000, 3));
-    const list = await api.app.inject({ method: 'GET', url: '/api/v1/projects/api-files/files', headers: api.auth() });
-    assert.deepEqual(api.json(list).files.map((f: { path: string }) => f.path), ['dir/one.bin']);
+    const list = await api.app.inject({
+      method: 'GET',
+      url: '/api/v1/projects/api-files/files',
+      headers: api.auth(),
+    });
+    assert.deepEqual(
+      api.json(list).files.map((f: { path: string }) => f.path),
+      ['dir/one.bin'],
+    );
   });
 
   test('a wrong Content-MD5 is 400 BadDigest and stores nothing', async () => {
-    const r = await upload('api-files', 'md5.bin', bytes(100), { 'content-md5': Buffer.alloc(16).toString('base64') });
+    const r = await upload('api-files', 'md5.bin', bytes(100), {
+      'content-md5': Buffer.alloc(16).toString('base64'),
+    });
     assert.equal(r.statusCode, 400);
     assert.equal(errorOf(r).code, 'BadDigest');
-    const g = await api.app.inject({ method: 'GET', url: '/api/v1/projects/api-files/files/md5.bin', headers: api.auth() });
+    const g = await api.app.inject({
+      method: 'GET',
+      url: '/api/v1/projects/api-files/files/md5.bin',
+      headers: api.auth(),
+    });
     assert.equal(g.statusCode, 404);
   });
 
@@ -163,17 +246,39 @@ describe('projects and files', () => {
     const w = await upload('api-files', 'w.bin?offset=150', Buffer.from('tail'));
     assert.equal(w.statusCode, 200);
     assert.equal(api.json(w).size, 154);
-    const g = await api.app.inject({ method: 'GET', url: '/api/v1/projects/api-files/files/w.bin', headers: api.auth() });
+    const g = await api.app.inject({
+      method: 'GET',
+      url: '/api/v1/projects/api-files/files/w.bin',
+      headers: api.auth(),
+    });
     assert.deepEqual(g.rawPayload, Buffer.concat([data, Buffer.alloc(50), Buffer.from('tail')]));
-    const t = await api.app.inject({ method: 'PATCH', url: '/api/v1/projects/api-files/files/w.bin', headers: api.auth(), payload: { size: 10, tags: { k: 'v' } } });
+    const t = await api.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/projects/api-files/files/w.bin',
+      headers: api.auth(),
+      payload: { size: 10, tags: { k: 'v' } },
+    });
     assert.equal(t.statusCode, 200, t.body);
     assert.deepEqual([api.json(t).size, api.json(t).tags], [10, { k: 'v' }]);
-    const bad = await api.app.inject({ method: 'PATCH', url: '/api/v1/projects/api-files/files/w.bin', headers: api.auth(), payload: { size: -1 } });
+    const bad = await api.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/projects/api-files/files/w.bin',
+      headers: api.auth(),
+      payload: { size: -1 },
+    });
     assert.equal(bad.statusCode, 400);
-    const d = await api.app.inject({ method: 'DELETE', url: '/api/v1/projects/api-files/files/w.bin', headers: api.auth() });
+    const d = await api.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/projects/api-files/files/w.bin',
+      headers: api.auth(),
+    });
     assert.equal(d.statusCode, 204);
     assert.equal(d.headers['x-mimeo-delete-marker'], 'true');
-    const gone = await api.app.inject({ method: 'GET', url: '/api/v1/projects/api-files/files/w.bin', headers: api.auth() });
+    const gone = await api.app.inject({
+      method: 'GET',
+      url: '/api/v1/projects/api-files/files/w.bin',
+      headers: api.auth(),
+    });
     assert.equal(gone.statusCode, 404);
   });
 });
@@ -184,27 +289,68 @@ describe('copy, jobs, snapshots and usage', () => {
     const data = bytes(9000, 4);
     await upload('api-copy', 'tree/a', data);
     await upload('api-copy', 'tree/b/c', bytes(10, 5));
-    const r = await api.app.inject({ method: 'POST', url: '/api/v1/copy', headers: api.auth(), payload: { source: { project: 'api-copy', path: 'tree/a' }, target: { project: 'api-copy', path: 'a-copy' } } });
+    const r = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/copy',
+      headers: api.auth(),
+      payload: {
+        source: { project: 'api-copy', path: 'tree/a' },
+        target: { project: 'api-copy', path: 'a-copy' },
+      },
+    });
     assert.equal(r.statusCode, 201, r.body);
     const receipt = api.json(r);
-    assert.deepEqual([receipt.mode, receipt.bytes, receipt.source.etag, receipt.target.etag], ['reference', 9000, md5hex(data), md5hex(data)]);
-    const range = await api.app.inject({ method: 'POST', url: '/api/v1/copy', headers: api.auth(), payload: { source: { project: 'api-copy', path: 'tree/a', offset: 100, length: 50 }, target: { project: 'api-copy', path: 'part', offset: 0 } } });
+    assert.deepEqual(
+      [receipt.mode, receipt.bytes, receipt.source.etag, receipt.target.etag],
+      ['reference', 9000, md5hex(data), md5hex(data)],
+    );
+    const range = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/copy',
+      headers: api.auth(),
+      payload: {
+        source: { project: 'api-copy', path: 'tree/a', offset: 100, length: 50 },
+        target: { project: 'api-copy', path: 'part', offset: 0 },
+      },
+    });
     assert.equal(range.statusCode, 201);
-    const part = await api.app.inject({ method: 'GET', url: '/api/v1/projects/api-copy/files/part', headers: api.auth() });
+    const part = await api.app.inject({
+      method: 'GET',
+      url: '/api/v1/projects/api-copy/files/part',
+      headers: api.auth(),
+    });
     assert.deepEqual(part.rawPayload, data.subarray(100, 150));
-    const tree = await api.app.inject({ method: 'POST', url: '/api/v1/copy', headers: api.auth(), payload: { source: { project: 'api-copy', path: 'tree/' }, target: { project: 'api-copy', path: 'tree2/' } } });
+    const tree = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/copy',
+      headers: api.auth(),
+      payload: {
+        source: { project: 'api-copy', path: 'tree/' },
+        target: { project: 'api-copy', path: 'tree2/' },
+      },
+    });
     assert.equal(tree.statusCode, 202, tree.body);
     const job = api.json(tree).job;
     assert.equal(tree.headers['location'], `/api/v1/jobs/${job.id}`);
     let state = job.state;
     for (let i = 0; i < 200 && state !== 'succeeded' && state !== 'failed'; i++) {
       await new Promise((res) => setTimeout(res, 20));
-      state = api.json(await api.app.inject({ method: 'GET', url: `/api/v1/jobs/${job.id}`, headers: api.auth() })).state;
+      state = api.json(
+        await api.app.inject({ method: 'GET', url: `/api/v1/jobs/${job.id}`, headers: api.auth() }),
+      ).state;
     }
     assert.equal(state, 'succeeded');
-    const c = await api.app.inject({ method: 'GET', url: '/api/v1/projects/api-copy/files/tree2/b/c', headers: api.auth() });
+    const c = await api.app.inject({
+      method: 'GET',
+      url: '/api/v1/projects/api-copy/files/tree2/b/c',
+      headers: api.auth(),
+    });
     assert.deepEqual(c.rawPayload, bytes(10, 5));
-    const done = await api.app.inject({ method: 'DELETE', url: `/api/v1/jobs/${job.id}`, headers: api.auth() });
+    const done = await api.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/jobs/${job.id}`,
+      headers: api.auth(),
+    });
     assert.equal(done.statusCode, 409);
     assert.equal(errorOf(done).code, 'JobNotActive');
   });
@@ -212,25 +358,52 @@ describe('copy, jobs, snapshots and usage', () => {
   test('copy requests of the wrong shape, with negative offsets or a bad policy are 400', async () => {
     for (const payload of [
       { source: { project: 'api-copy' } },
-      { source: { project: 'api-copy', path: 'tree/a', offset: -1 }, target: { project: 'api-copy', path: 'x' } },
-      { source: { project: 'api-copy', path: 'tree/a' }, target: { project: 'api-copy', path: 'x' }, conflict: 'maybe' },
-      { source: { project: 'api-copy', path: 'tree/a' }, target: { project: 'api-copy', path: 'x', offset: '5' } },
+      {
+        source: { project: 'api-copy', path: 'tree/a', offset: -1 },
+        target: { project: 'api-copy', path: 'x' },
+      },
+      {
+        source: { project: 'api-copy', path: 'tree/a' },
+        target: { project: 'api-copy', path: 'x' },
+        conflict: 'maybe',
+      },
+      {
+        source: { project: 'api-copy', path: 'tree/a' },
+        target: { project: 'api-copy', path: 'x', offset: '5' },
+      },
     ]) {
       const r = await api.app.inject({ method: 'POST', url: '/api/v1/copy', headers: api.auth(), payload });
       assert.equal(r.statusCode, 400, JSON.stringify(payload));
       assert.equal(errorOf(r).code, 'InvalidArgument');
     }
-    const x = await api.app.inject({ method: 'GET', url: '/api/v1/projects/api-copy/files/x', headers: api.auth() });
+    const x = await api.app.inject({
+      method: 'GET',
+      url: '/api/v1/projects/api-copy/files/x',
+      headers: api.auth(),
+    });
     assert.equal(x.statusCode, 404);
   });
 
   test('snapshots and usage', async () => {
-    const s = await api.app.inject({ method: 'POST', url: '/api/v1/projects/api-copy/snapshots', headers: api.auth(), payload: { name: 'first' } });
+    const s = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/projects/api-copy/snapshots',
+      headers: api.auth(),
+      payload: { name: 'first' },
+    });
     assert.equal(s.statusCode, 201);
     await upload('api-copy', 'tree/a', bytes(5, 1));
-    const old = await api.app.inject({ method: 'GET', url: `/api/v1/projects/api-copy/files/tree/a?snapshot=${api.json(s).id}`, headers: api.auth() });
+    const old = await api.app.inject({
+      method: 'GET',
+      url: `/api/v1/projects/api-copy/files/tree/a?snapshot=${api.json(s).id}`,
+      headers: api.auth(),
+    });
     assert.deepEqual(old.rawPayload, bytes(9000, 4));
-    const u = await api.app.inject({ method: 'GET', url: '/api/v1/projects/api-copy/usage', headers: api.auth() });
+    const u = await api.app.inject({
+      method: 'GET',
+      url: '/api/v1/projects/api-copy/usage',
+      headers: api.auth(),
+    });
     const usage = api.json(u);
     assert.ok(usage.physicalBytes < usage.logicalBytes && usage.sharedBytes > 0, u.body);
   });
@@ -238,31 +411,79 @@ describe('copy, jobs, snapshots and usage', () => {
 
 describe('roles', () => {
   test('a user sees nothing until granted, and each role allows exactly its operations', async () => {
-    const created = await api.app.inject({ method: 'POST', url: '/api/v1/admin/users', headers: api.auth(), payload: { name: 'ana' } });
+    const created = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/users',
+      headers: api.auth(),
+      payload: { name: 'ana' },
+    });
     assert.equal(created.statusCode, 201);
     const u = api.json(created);
-    const t = await api.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { accessKey: u.accessKey, secret: u.secretKey } });
+    const t = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/token',
+      payload: { accessKey: u.accessKey, secret: u.secretKey },
+    });
     const ana = api.auth(api.json(t).token);
     await project('api-roles');
     await upload('api-roles', 'f', bytes(10));
     const url = '/api/v1/projects/api-roles/files/f';
-    const put = () => api.app.inject({ method: 'PUT', url, headers: { ...ana, 'content-type': 'application/octet-stream' }, payload: Buffer.from('new') });
+    const put = () =>
+      api.app.inject({
+        method: 'PUT',
+        url,
+        headers: { ...ana, 'content-type': 'application/octet-stream' },
+        payload: Buffer.from('new'),
+      });
     assert.equal((await api.app.inject({ method: 'GET', url, headers: ana })).statusCode, 403);
-    assert.deepEqual(api.json(await api.app.inject({ method: 'GET', url: '/api/v1/projects', headers: ana })).projects, []);
+    assert.deepEqual(
+      api.json(await api.app.inject({ method: 'GET', url: '/api/v1/projects', headers: ana })).projects,
+      [],
+    );
     const grant = async (role: string | null) =>
-      assert.equal((await api.app.inject({ method: 'PUT', url: `/api/v1/projects/api-roles/members/${u.id}`, headers: api.auth(), payload: { role } })).statusCode, 204);
+      assert.equal(
+        (
+          await api.app.inject({
+            method: 'PUT',
+            url: `/api/v1/projects/api-roles/members/${u.id}`,
+            headers: api.auth(),
+            payload: { role },
+          })
+        ).statusCode,
+        204,
+      );
     await grant('read');
     assert.equal((await api.app.inject({ method: 'GET', url, headers: ana })).statusCode, 200);
     const denied = await put();
     assert.equal(denied.statusCode, 403);
     assert.equal(errorOf(denied).code, 'AccessDenied');
     const copy = { source: { project: 'api-roles', path: 'f' }, target: { project: 'api-roles', path: 'g' } };
-    assert.equal((await api.app.inject({ method: 'POST', url: '/api/v1/copy', headers: ana, payload: copy })).statusCode, 403);
+    assert.equal(
+      (await api.app.inject({ method: 'POST', url: '/api/v1/copy', headers: ana, payload: copy })).statusCode,
+      403,
+    );
     await grant('write');
     assert.equal((await put()).statusCode, 201);
-    assert.equal((await api.app.inject({ method: 'POST', url: '/api/v1/copy', headers: ana, payload: copy })).statusCode, 201);
-    assert.equal((await api.app.inject({ method: 'DELETE', url: '/api/v1/projects/api-roles', headers: ana })).statusCode, 403);
-    assert.equal((await api.app.inject({ method: 'POST', url: '/api/v1/admin/users', headers: ana, payload: { name: 'eve' } })).statusCode, 403);
+    assert.equal(
+      (await api.app.inject({ method: 'POST', url: '/api/v1/copy', headers: ana, payload: copy })).statusCode,
+      201,
+    );
+    assert.equal(
+      (await api.app.inject({ method: 'DELETE', url: '/api/v1/projects/api-roles', headers: ana }))
+        .statusCode,
+      403,
+    );
+    assert.equal(
+      (
+        await api.app.inject({
+          method: 'POST',
+          url: '/api/v1/admin/users',
+          headers: ana,
+          payload: { name: 'eve' },
+        })
+      ).statusCode,
+      403,
+    );
     await grant(null);
     assert.equal((await api.app.inject({ method: 'GET', url, headers: ana })).statusCode, 403);
   });
@@ -274,7 +495,16 @@ describe('documents', () => {
     assert.equal(doc.statusCode, 200);
     const d = api.json(doc);
     assert.equal(d.openapi, '3.1.0');
-    for (const path of ['/api/v1/auth/token', '/api/v1/projects', '/api/v1/projects/{project}/files/{path}', '/api/v1/files/{id}', '/api/v1/copy', '/api/v1/jobs/{id}', '/api/v1/projects/{project}/snapshots', '/api/v1/projects/{project}/usage']) {
+    for (const path of [
+      '/api/v1/auth/token',
+      '/api/v1/projects',
+      '/api/v1/projects/{project}/files/{path}',
+      '/api/v1/files/{id}',
+      '/api/v1/copy',
+      '/api/v1/jobs/{id}',
+      '/api/v1/projects/{project}/snapshots',
+      '/api/v1/projects/{project}/usage',
+    ]) {
       assert.ok(d.paths[path], path);
     }
     const page = await api.app.inject({ method: 'GET', url: '/api/v1/docs' });

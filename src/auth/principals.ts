@@ -48,9 +48,9 @@ export async function authenticateKey(
       ),
     { readOnly: true },
   );
-  if (!row || row.enabled !== 1 || !sameString(hashSecret(secret), row.secret_hash)) {
+  if (!row) throw new StorageError('InvalidCredentials');
+  if (row.enabled !== 1 || !sameString(hashSecret(secret), row.secret_hash))
     throw new StorageError('InvalidCredentials');
-  }
   return { id: row.id, name: row.name, isRoot: false, isAdmin: row.is_admin === 1 };
 }
 

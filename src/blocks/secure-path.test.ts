@@ -8,7 +8,17 @@ test('a key maps below the root, fanned out by its first characters', () => {
 });
 
 test('dangerous keys are refused', () => {
-  for (const key of ['', '..', '.', '../etc/passwd', 'a/../../b', '/etc/passwd', 'a\0b', 'a\\b', 'x'.repeat(256)]) {
+  for (const key of [
+    '',
+    '..',
+    '.',
+    '../etc/passwd',
+    'a/../../b',
+    '/etc/passwd',
+    'a\0b',
+    'a\\b',
+    'x'.repeat(256),
+  ]) {
     assert.throws(() => keyToPath('/data/blocks', key), `key ${JSON.stringify(key)}`);
   }
 });

@@ -15,7 +15,10 @@ test('defaults: ports 9000 and 9001, sqlite under ./data', () => {
 test('a flag beats the environment, which beats the config file', () => {
   const file = join(tmpdir(), `mimeo-config-${process.pid}.json`);
   writeFileSync(file, JSON.stringify({ apiPort: 7001, s3Port: 7000, logLevel: 'warn' }));
-  const c = loadConfig({ flags: { 'api-port': '8001', config: file }, env: { MIMEO_API_PORT: '9999', MIMEO_S3_PORT: '8000' } });
+  const c = loadConfig({
+    flags: { 'api-port': '8001', config: file },
+    env: { MIMEO_API_PORT: '9999', MIMEO_S3_PORT: '8000' },
+  });
   assert.equal(c.apiPort, 8001);
   assert.equal(c.s3Port, 8000);
   assert.equal(c.logLevel, 'warn');
@@ -28,5 +31,8 @@ test('unknown flags and bad numbers are refused', () => {
 });
 
 test('flags parse as --name value and --name=value', () => {
-  assert.deepEqual(parseFlags(['serve', '--data', '/x', '--api-port=1']), { flags: { data: '/x', 'api-port': '1' }, positional: ['serve'] });
+  assert.deepEqual(parseFlags(['serve', '--data', '/x', '--api-port=1']), {
+    flags: { data: '/x', 'api-port': '1' },
+    positional: ['serve'],
+  });
 });

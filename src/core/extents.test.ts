@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import { assertWellFormed, clip, splice, truncate } from './extents.ts';
 import type { Extent } from './model.ts';
 
-const e = (fileOffset: number, length: number, blockId: string, blockOffset = 0): Extent => ({ fileOffset, length, blockId, blockOffset });
+const e = (fileOffset: number, length: number, blockId: string, blockOffset = 0): Extent => ({
+  fileOffset,
+  length,
+  blockId,
+  blockOffset,
+});
 const list = [e(0, 10, 'a'), e(10, 10, 'b'), e(25, 5, 'c')];
 
 test('clip splits only the boundary extents and keeps block offsets right', () => {

@@ -6,8 +6,8 @@ import { deleteFile } from '../../src/core/delete.ts';
 import { isStorageError } from '../../src/core/errors.ts';
 import { collectGarbage } from '../../src/core/gc.ts';
 import { putFile } from '../../src/core/write.ts';
-import { body, bytes } from '../helpers/data.ts';
 import { forEachStore, newProject, put, read, root } from '../helpers/core.ts';
+import { body, bytes } from '../helpers/data.ts';
 
 const CLIENTS = 12;
 
@@ -21,13 +21,22 @@ forEachStore(
         const v = await put(deps, p, 'hot', bytes(100, round));
         const results = await Promise.allSettled(
           Array.from({ length: CLIENTS }, (_, i) =>
-            putFile(deps, root, { project: p, path: 'hot', body: body(bytes(200, 1000 + i)), conditions: { ifMatch: [`"${v.etag}"`] } }),
+            putFile(deps, root, {
+              project: p,
+              path: 'hot',
+              body: body(bytes(200, 1000 + i)),
+              conditions: { ifMatch: [`"${v.etag}"`] },
+            }),
           ),
         );
         const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
         const lost = results.filter((r) => r.status === 'rejected');
         assert.equal(won.length, 1, `round ${round}: ${won.length} winners`);
-        for (const r of lost) assert.ok(isStorageError((r as PromiseRejectedResult).reason, 'PreconditionFailed'), String((r as PromiseRejectedResult).reason));
+        for (const r of lost)
+          assert.ok(
+            isStorageError((r as PromiseRejectedResult).reason, 'PreconditionFailed'),
+            String((r as PromiseRejectedResult).reason),
+          );
         assert.deepEqual(await read(deps, p, 'hot'), bytes(200, 1000 + won[0]!));
       }
     });
@@ -48,16 +57,23 @@ forEachStore(
         const source = { project: p, path: `src${round}` };
         const copies = Array.from({ length: CLIENTS - 1 }, (_, i) => {
           const target = { project: p, path: `dst${round}-${i}`, ...(i % 2 ? { offset: 0 } : {}) };
-          return copyFile(deps, root, { source: i % 2 ? { ...source, offset: 0 } : source, target }).then(() => target.path);
+          return copyFile(deps, root, { source: i % 2 ? { ...source, offset: 0 } : source, target }).then(
+            () => target.path,
+          );
         });
         // The delete starts once the first copy has settled, while the others are still in flight.
-        const del = copies[0]!.catch(() => {}).then(() => deleteFile(deps, root, source).then(() => 'deleted'));
+        const del = copies[0]!
+          .catch(() => {})
+          .then(() => deleteFile(deps, root, source).then(() => 'deleted'));
         const ops = [...copies, del];
         const results = await Promise.allSettled(ops);
         stop = true;
         await collector;
         await collectGarbage(deps, { graceSeconds: 0 });
-        assert.ok(results.some((r) => r.status === 'fulfilled' && r.value !== 'deleted'), 'no copy succeeded');
+        assert.ok(
+          results.some((r) => r.status === 'fulfilled' && r.value !== 'deleted'),
+          'no copy succeeded',
+        );
         for (const r of results) {
           if (r.status === 'rejected') {
             assert.ok(isStorageError(r.reason), `unexpected failure: ${String(r.reason)}`);

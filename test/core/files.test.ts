@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
 import { openRead, stat } from '../../src/core/read.ts';
 import { putFile, setLabels, truncateFile, writeAt } from '../../src/core/write.ts';
-import { body, bytes, collect, md5hex, sha256hex } from '../helpers/data.ts';
 import { count, forEachStore, newProject, put, read, rejectsWith, root } from '../helpers/core.ts';
+import { body, bytes, collect, md5hex, sha256hex } from '../helpers/data.ts';
 
 const BS = 4096;
 
@@ -53,20 +53,37 @@ forEachStore(
         assert.deepEqual(r.range, { start: s, end: e });
         assert.deepEqual(await collect(r.body), data.subarray(s, e), JSON.stringify(range));
       }
-      await rejectsWith(openRead(deps, root, { project: p, path: 'r', range: { first: data.length } }), 'InvalidRange');
+      await rejectsWith(
+        openRead(deps, root, { project: p, path: 'r', range: { first: data.length } }),
+        'InvalidRange',
+      );
     });
 
     test('conditional reads: NotModified and PreconditionFailed', async () => {
       const { deps } = get();
       const p = await newProject(deps);
       const v = await put(deps, p, 'c', bytes(10));
-      await rejectsWith(openRead(deps, root, { project: p, path: 'c', conditions: { ifNoneMatch: [`"${v.etag}"`] } }), 'NotModified');
-      await rejectsWith(openRead(deps, root, { project: p, path: 'c', conditions: { ifMatch: ['"other"'] } }), 'PreconditionFailed');
       await rejectsWith(
-        openRead(deps, root, { project: p, path: 'c', conditions: { ifModifiedSince: new Date(Date.now() + 60_000) } }),
+        openRead(deps, root, { project: p, path: 'c', conditions: { ifNoneMatch: [`"${v.etag}"`] } }),
         'NotModified',
       );
-      const ok = await openRead(deps, root, { project: p, path: 'c', conditions: { ifMatch: [`"${v.etag}"`] } });
+      await rejectsWith(
+        openRead(deps, root, { project: p, path: 'c', conditions: { ifMatch: ['"other"'] } }),
+        'PreconditionFailed',
+      );
+      await rejectsWith(
+        openRead(deps, root, {
+          project: p,
+          path: 'c',
+          conditions: { ifModifiedSince: new Date(Date.now() + 60_000) },
+        }),
+        'NotModified',
+      );
+      const ok = await openRead(deps, root, {
+        project: p,
+        path: 'c',
+        conditions: { ifMatch: [`"${v.etag}"`] },
+      });
       assert.equal((await collect(ok.body)).length, 10);
     });
 
@@ -75,22 +92,65 @@ forEachStore(
       const p = await newProject(deps);
       const first = bytes(100, 1);
       const v = await put(deps, p, 'w', first);
-      await rejectsWith(putFile(deps, root, { project: p, path: 'w', body: body(bytes(5)), conditions: { ifMatch: ['"nope"'] } }), 'PreconditionFailed');
-      await rejectsWith(putFile(deps, root, { project: p, path: 'w', body: body(bytes(5)), conditions: { ifNoneMatch: ['*'] } }), 'PreconditionFailed');
+      await rejectsWith(
+        putFile(deps, root, {
+          project: p,
+          path: 'w',
+          body: body(bytes(5)),
+          conditions: { ifMatch: ['"nope"'] },
+        }),
+        'PreconditionFailed',
+      );
+      await rejectsWith(
+        putFile(deps, root, {
+          project: p,
+          path: 'w',
+          body: body(bytes(5)),
+          conditions: { ifNoneMatch: ['*'] },
+        }),
+        'PreconditionFailed',
+      );
       assert.deepEqual(await read(deps, p, 'w'), first);
-      const v2 = await putFile(deps, root, { project: p, path: 'w', body: body(bytes(5, 2)), conditions: { ifMatch: [`"${v.etag}"`] } });
+      const v2 = await putFile(deps, root, {
+        project: p,
+        path: 'w',
+        body: body(bytes(5, 2)),
+        conditions: { ifMatch: [`"${v.etag}"`] },
+      });
       assert.equal(v2.etag, md5hex(bytes(5, 2)));
-      await putFile(deps, root, { project: p, path: 'new', body: body(bytes(5)), conditions: { ifNoneMatch: ['*'] } });
+      await putFile(deps, root, {
+        project: p,
+        path: 'new',
+        body: body(bytes(5)),
+        conditions: { ifNoneMatch: ['*'] },
+      });
     });
 
     test('a wrong Content-MD5 or a short body stores nothing', async () => {
       const { deps } = get();
       const p = await newProject(deps);
       const data = bytes(1000);
-      await rejectsWith(putFile(deps, root, { project: p, path: 'm', body: body(data), contentMd5: Buffer.alloc(16).toString('base64') }), 'BadDigest');
-      await rejectsWith(putFile(deps, root, { project: p, path: 'm', body: body(data), size: 2000 }), 'IncompleteBody');
+      await rejectsWith(
+        putFile(deps, root, {
+          project: p,
+          path: 'm',
+          body: body(data),
+          contentMd5: Buffer.alloc(16).toString('base64'),
+        }),
+        'BadDigest',
+      );
+      await rejectsWith(
+        putFile(deps, root, { project: p, path: 'm', body: body(data), size: 2000 }),
+        'IncompleteBody',
+      );
       await rejectsWith(read(deps, p, 'm'), 'NoSuchKey');
-      await putFile(deps, root, { project: p, path: 'm', body: body(data), contentMd5: Buffer.from(md5hex(data), 'hex').toString('base64'), size: 1000 });
+      await putFile(deps, root, {
+        project: p,
+        path: 'm',
+        body: body(data),
+        contentMd5: Buffer.from(md5hex(data), 'hex').toString('base64'),
+        size: 1000,
+      });
     });
 
     test('bad input: unknown project, .., NUL, over-long path, leading slash', async () => {
@@ -128,10 +188,17 @@ forEachStore(
         expected = next;
         const v = await stat(deps, root, { project: p, path: 'q' });
         assert.equal(v.size, expected.length);
-        assert.equal(v.checksums.crc64nvme, new Crc64Nvme().update(expected).digest(), `crc after write at ${off}`);
+        assert.equal(
+          v.checksums.crc64nvme,
+          new Crc64Nvme().update(expected).digest(),
+          `crc after write at ${off}`,
+        );
       }
       assert.deepEqual(await read(deps, p, 'q'), expected);
-      await rejectsWith(writeAt(deps, root, { project: p, path: 'q', offset: -1, body: body(bytes(1)) }), 'InvalidArgument');
+      await rejectsWith(
+        writeAt(deps, root, { project: p, path: 'q', offset: -1, body: body(bytes(1)) }),
+        'InvalidArgument',
+      );
     });
 
     test('truncate cuts and extends with zeros', async () => {
@@ -162,10 +229,19 @@ forEachStore(
     test('tags and properties change in place; user metadata is kept', async () => {
       const { deps } = get();
       const p = await newProject(deps);
-      await putFile(deps, root, { project: p, path: 'l', body: body(bytes(3)), userMetadata: { owner: 'ana' }, contentType: 'text/plain' });
+      await putFile(deps, root, {
+        project: p,
+        path: 'l',
+        body: body(bytes(3)),
+        userMetadata: { owner: 'ana' },
+        contentType: 'text/plain',
+      });
       await setLabels(deps, root, { project: p, path: 'l', tags: { a: '1' }, properties: { lab: 'x' } });
       const v = await stat(deps, root, { project: p, path: 'l' });
-      assert.deepEqual([v.tags, v.properties, v.userMetadata, v.contentType], [{ a: '1' }, { lab: 'x' }, { owner: 'ana' }, 'text/plain']);
+      assert.deepEqual(
+        [v.tags, v.properties, v.userMetadata, v.contentType],
+        [{ a: '1' }, { lab: 'x' }, { owner: 'ana' }, 'text/plain'],
+      );
     });
 
     test('a corrupted block is detected on read', async () => {
@@ -173,7 +249,12 @@ forEachStore(
       const p = await newProject(deps);
       await put(deps, p, 'bad', bytes(BS * 2, 77));
       const v = await stat(deps, root, { project: p, path: 'bad' });
-      const ext = await deps.meta.tx((tx) => tx.get<{ block_id: string }>('SELECT block_id FROM extents WHERE manifest_id = ? ORDER BY file_offset', [v.streams['']!.manifestId]));
+      const ext = await deps.meta.tx((tx) =>
+        tx.get<{ block_id: string }>(
+          'SELECT block_id FROM extents WHERE manifest_id = ? ORDER BY file_offset',
+          [v.streams['']!.manifestId],
+        ),
+      );
       const id = ext!.block_id;
       await writeFile(join(blocksDir, id.slice(0, 2), id.slice(2, 4), id), bytes(BS, 1));
       await rejectsWith(read(deps, p, 'bad'), 'DataCorrupted');

@@ -1,22 +1,23 @@
 // Core: garbage collection frees exactly the unreachable blocks, after the metadata commits.
 import assert from 'node:assert/strict';
-import { readdir, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { CoreDeps } from '../../src/core/deps.ts';
+import { insertBlocks } from '../../src/core/block-rows.ts';
 import { copyFile } from '../../src/core/copy.ts';
 import { deleteFile } from '../../src/core/delete.ts';
+import type { CoreDeps } from '../../src/core/deps.ts';
 import { collectGarbage } from '../../src/core/gc.ts';
 import { newBlockId } from '../../src/core/ids.ts';
 import { ingest } from '../../src/core/ingest.ts';
 import { createSnapshot, deleteSnapshot } from '../../src/core/snapshots.ts';
-import { insertBlocks } from '../../src/core/block-rows.ts';
-import { body, bytes } from '../helpers/data.ts';
 import { count, forEachStore, newProject, put, read, root } from '../helpers/core.ts';
+import { body, bytes } from '../helpers/data.ts';
 
 async function blockFiles(dir: string): Promise<Set<string>> {
   const out = new Set<string>();
-  for (const a of await readdir(dir).catch(() => [])) for (const b of await readdir(join(dir, a))) for (const f of await readdir(join(dir, a, b))) out.add(f);
+  for (const a of await readdir(dir).catch(() => []))
+    for (const b of await readdir(join(dir, a))) for (const f of await readdir(join(dir, a, b))) out.add(f);
   return out;
 }
 
@@ -71,14 +72,19 @@ forEachStore(
 
     test('a live upload lease keeps its registered blocks', async () => {
       const { deps } = get();
-      const stored = await ingest({ meta: deps.meta, blocks: deps.blocks, blockSize: 1024, gcGraceSeconds: 3600 }, body(bytes(3000)));
+      const stored = await ingest(
+        { meta: deps.meta, blocks: deps.blocks, blockSize: 1024, gcGraceSeconds: 3600 },
+        body(bytes(3000)),
+      );
       const now = Date.now();
       await deps.meta.tx(async (tx) => {
         await tx.run('INSERT INTO leases (id, expires_at) VALUES (?, ?)', ['lease-live', now + 60_000]);
         await insertBlocks(tx, stored.blocks, { leaseId: 'lease-live', now: now - 10_000 });
       });
       assert.equal((await gc(deps)).blocksDeleted, 0);
-      await deps.meta.tx((tx) => tx.run('UPDATE leases SET expires_at = ? WHERE id = ?', [now - 1, 'lease-live']));
+      await deps.meta.tx((tx) =>
+        tx.run('UPDATE leases SET expires_at = ? WHERE id = ?', [now - 1, 'lease-live']),
+      );
       assert.equal((await gc(deps)).blocksDeleted, 3);
     });
   },

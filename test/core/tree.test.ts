@@ -1,18 +1,21 @@
 // Core: directory tree copies as jobs: atomic, at a consistent point in time, resumable, abortable.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CoreDeps } from '../../src/core/deps.ts';
 import { deleteFile } from '../../src/core/delete.ts';
+import type { CoreDeps } from '../../src/core/deps.ts';
 import { abortJob, getJob, type JobContext, JobRunner, LeaseLost } from '../../src/core/jobs.ts';
 import { listFiles } from '../../src/core/list.ts';
 import { runTreeCopy, startTreeCopy, TREE_COPY } from '../../src/core/tree-copy.ts';
-import { bytes } from '../helpers/data.ts';
 import { count, forEachStore, newProject, put, read, rejectsWith, root } from '../helpers/core.ts';
+import { bytes } from '../helpers/data.ts';
 
 const FILES = 53;
 
 async function seed(deps: CoreDeps, project: string): Promise<string[]> {
-  const paths = Array.from({ length: FILES }, (_, i) => `src/${i % 3 === 0 ? 'sub/' : ''}f${String(i).padStart(3, '0')}.dat`);
+  const paths = Array.from(
+    { length: FILES },
+    (_, i) => `src/${i % 3 === 0 ? 'sub/' : ''}f${String(i).padStart(3, '0')}.dat`,
+  );
   for (const [i, path] of paths.entries()) await put(deps, project, path, bytes(100 + i, i + 1));
   return paths;
 }
@@ -48,7 +51,10 @@ forEachStore(
       const p = await newProject(deps);
       const paths = await seed(deps, p);
       const blocks = await count(deps, 'blocks');
-      const job = await startTreeCopy(deps, root, { source: { project: p, path: 'src' }, target: { project: p, path: 'dst' } });
+      const job = await startTreeCopy(deps, root, {
+        source: { project: p, path: 'src' },
+        target: { project: p, path: 'dst' },
+      });
       assert.equal(job.state, 'queued');
       // First runner crashes after 3 batches: nothing is visible yet, progress is stored.
       const crashing = new JobRunner(deps, { [TREE_COPY]: crashingHandler(3) });
@@ -81,7 +87,10 @@ forEachStore(
       const { deps } = get();
       const p = await newProject(deps);
       await seed(deps, p);
-      const job = await startTreeCopy(deps, root, { source: { project: p, path: 'src/' }, target: { project: p, path: 'copy/' } });
+      const job = await startTreeCopy(deps, root, {
+        source: { project: p, path: 'src/' },
+        target: { project: p, path: 'copy/' },
+      });
       await put(deps, p, 'src/f001.dat', bytes(5, 999));
       await put(deps, p, 'src/new.dat', bytes(5, 998));
       await deleteFile(deps, root, { project: p, path: 'src/f002.dat' });
@@ -96,7 +105,10 @@ forEachStore(
       const { deps } = get();
       const p = await newProject(deps);
       await seed(deps, p);
-      const job = await startTreeCopy(deps, root, { source: { project: p, path: 'src' }, target: { project: p, path: 'dst' } });
+      const job = await startTreeCopy(deps, root, {
+        source: { project: p, path: 'src' },
+        target: { project: p, path: 'dst' },
+      });
       await new JobRunner(deps, { [TREE_COPY]: crashingHandler(2) }).runOnce();
       assert.ok((await hiddenRows(deps)) > 0);
       await abortJob(deps, root, job.id);
@@ -118,13 +130,27 @@ forEachStore(
       const p = await newProject(deps);
       await seed(deps, p);
       await put(deps, p, 'dst/f001.dat', bytes(3, 5));
-      await rejectsWith(startTreeCopy(deps, root, { source: { project: p, path: 'src' }, target: { project: p, path: 'dst' } }), 'Conflict');
+      await rejectsWith(
+        startTreeCopy(deps, root, {
+          source: { project: p, path: 'src' },
+          target: { project: p, path: 'dst' },
+        }),
+        'Conflict',
+      );
       const runner = new JobRunner(deps, { [TREE_COPY]: runTreeCopy });
-      const renamed = await startTreeCopy(deps, root, { source: { project: p, path: 'src' }, target: { project: p, path: 'dst' }, conflict: 'rename' });
+      const renamed = await startTreeCopy(deps, root, {
+        source: { project: p, path: 'src' },
+        target: { project: p, path: 'dst' },
+        conflict: 'rename',
+      });
       await runner.runOnce();
       assert.equal((await getJob(deps, root, renamed.id)).state, 'succeeded');
       assert.equal((await listAll(deps, p, 'dst (1)/')).length, FILES);
-      const over = await startTreeCopy(deps, root, { source: { project: p, path: 'src' }, target: { project: p, path: 'dst' }, conflict: 'overwrite' });
+      const over = await startTreeCopy(deps, root, {
+        source: { project: p, path: 'src' },
+        target: { project: p, path: 'dst' },
+        conflict: 'overwrite',
+      });
       await runner.runOnce();
       assert.equal((await getJob(deps, root, over.id)).state, 'succeeded');
       assert.deepEqual(await read(deps, p, 'dst/f001.dat'), bytes(101, 2));
@@ -135,7 +161,10 @@ forEachStore(
       const { deps } = get();
       const p = await newProject(deps);
       await seed(deps, p);
-      const job = await startTreeCopy(deps, root, { source: { project: p, path: 'src' }, target: { project: p, path: 'race' } });
+      const job = await startTreeCopy(deps, root, {
+        source: { project: p, path: 'src' },
+        target: { project: p, path: 'race' },
+      });
       await put(deps, p, 'race/f001.dat', bytes(1));
       await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
       const j = await getJob(deps, root, job.id);
@@ -148,14 +177,28 @@ forEachStore(
     test('bad trees: an empty source and a missing project', async () => {
       const { deps } = get();
       const p = await newProject(deps);
-      await rejectsWith(startTreeCopy(deps, root, { source: { project: p, path: 'nothing' }, target: { project: p, path: 'x' } }), 'NoSuchKey');
-      await rejectsWith(startTreeCopy(deps, root, { source: { project: 'no-such', path: 'a' }, target: { project: p, path: 'x' } }), 'NoSuchProject');
+      await rejectsWith(
+        startTreeCopy(deps, root, {
+          source: { project: p, path: 'nothing' },
+          target: { project: p, path: 'x' },
+        }),
+        'NoSuchKey',
+      );
+      await rejectsWith(
+        startTreeCopy(deps, root, {
+          source: { project: 'no-such', path: 'a' },
+          target: { project: p, path: 'x' },
+        }),
+        'NoSuchProject',
+      );
     });
   },
   { limits: { treeBatchSize: 10 } },
 );
 
 async function hiddenRows(deps: CoreDeps): Promise<number> {
-  const r = await deps.meta.tx((tx) => tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM files WHERE hidden = 1'));
+  const r = await deps.meta.tx((tx) =>
+    tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM files WHERE hidden = 1'),
+  );
   return Number(r?.n ?? 0);
 }

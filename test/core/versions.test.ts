@@ -1,15 +1,15 @@
 // Core: versioning, delete markers, snapshots and listing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { copyFile } from '../../src/core/copy.ts';
 import { deleteFile } from '../../src/core/delete.ts';
 import { listFiles } from '../../src/core/list.ts';
-import { deleteSnapshot, createSnapshot } from '../../src/core/snapshots.ts';
-import { setVersioning, deleteProject } from '../../src/core/projects.ts';
+import { deleteProject, setVersioning } from '../../src/core/projects.ts';
 import { stat } from '../../src/core/read.ts';
+import { createSnapshot, deleteSnapshot } from '../../src/core/snapshots.ts';
 import { projectUsage } from '../../src/core/usage.ts';
-import { copyFile } from '../../src/core/copy.ts';
-import { bytes } from '../helpers/data.ts';
 import { count, forEachStore, newProject, put, read, rejectsWith, root } from '../helpers/core.ts';
+import { bytes } from '../helpers/data.ts';
 
 forEachStore('core versions and listing', (get) => {
   test('versioning off: an overwrite replaces and the old version is purged at once', async () => {
@@ -45,7 +45,10 @@ forEachStore('core versions and listing', (get) => {
     await deleteFile(deps, root, { project: p, path: 'f', versionId: v2.versionId });
     assert.deepEqual(await read(deps, p, 'f'), bytes(10, 1));
     assert.equal((await stat(deps, root, { project: p, path: 'f' })).versionId, v1.versionId);
-    await rejectsWith(deleteFile(deps, root, { project: p, path: 'f', versionId: v2.versionId }), 'NoSuchVersion');
+    await rejectsWith(
+      deleteFile(deps, root, { project: p, path: 'f', versionId: v2.versionId }),
+      'NoSuchVersion',
+    );
   });
 
   test('suspended versioning writes "null" versions and keeps the earlier ones', async () => {
@@ -74,8 +77,14 @@ forEachStore('core versions and listing', (get) => {
     assert.deepEqual(await read(deps, p, 'gone', { snapshot: snap.id }), bytes(10, 2));
     await rejectsWith(read(deps, p, 'later', { snapshot: snap.id }), 'NoSuchKey');
     const listed = await listFiles(deps, root, { project: p, snapshot: snap.id });
-    assert.deepEqual(listed.entries.map((e) => e.path), ['gone', 'keep']);
-    assert.deepEqual((await listFiles(deps, root, { project: p })).entries.map((e) => e.path), ['keep', 'later']);
+    assert.deepEqual(
+      listed.entries.map((e) => e.path),
+      ['gone', 'keep'],
+    );
+    assert.deepEqual(
+      (await listFiles(deps, root, { project: p })).entries.map((e) => e.path),
+      ['keep', 'later'],
+    );
     // Deleting the snapshot purges what only it kept.
     const before = await count(deps, 'versions');
     await deleteSnapshot(deps, root, { project: p, id: snap.id });
@@ -89,9 +98,18 @@ forEachStore('core versions and listing', (get) => {
     const paths = ['a.txt', 'd1/x', 'd1/y', 'd2/z', 'e/f/g', 'e/h', 'z.txt'];
     for (const path of paths) await put(deps, p, path, bytes(1));
     const all = await listFiles(deps, root, { project: p });
-    assert.deepEqual(all.entries.map((e) => e.path), paths);
+    assert.deepEqual(
+      all.entries.map((e) => e.path),
+      paths,
+    );
     const top = await listFiles(deps, root, { project: p, delimiter: '/' });
-    assert.deepEqual([top.entries.map((e) => e.path), top.prefixes], [['a.txt', 'z.txt'], ['d1/', 'd2/', 'e/']]);
+    assert.deepEqual(
+      [top.entries.map((e) => e.path), top.prefixes],
+      [
+        ['a.txt', 'z.txt'],
+        ['d1/', 'd2/', 'e/'],
+      ],
+    );
     const e = await listFiles(deps, root, { project: p, prefix: 'e/', delimiter: '/' });
     assert.deepEqual([e.entries.map((x) => x.path), e.prefixes], [['e/h'], ['e/f/']]);
     const seen: string[] = [];
@@ -134,7 +152,10 @@ forEachStore('core versions and listing', (get) => {
     const b = await newProject(deps);
     await put(deps, a, 'one', bytes(5000, 1));
     await put(deps, a, 'two', bytes(3000, 2));
-    await copyFile(deps, root, { source: { project: a, path: 'one' }, target: { project: a, path: 'one-copy' } });
+    await copyFile(deps, root, {
+      source: { project: a, path: 'one' },
+      target: { project: a, path: 'one-copy' },
+    });
     await copyFile(deps, root, { source: { project: a, path: 'two' }, target: { project: b, path: 'two' } });
     const ua = await projectUsage(deps, root, a);
     assert.deepEqual([ua.files, ua.logicalBytes, ua.physicalBytes, ua.sharedBytes], [3, 13000, 8000, 8000]);

@@ -20,8 +20,14 @@ async function api(s: RunningServer) {
   const auth = { authorization: `Bearer ${await s.token()}` };
   return {
     auth,
-    put: (path: string, data: Buffer) => fetch(`${s.url}/api/v1/projects/crash/files/${path}`, { method: 'PUT', headers: auth, body: data }),
-    copy: (body: object) => fetch(`${s.url}/api/v1/copy`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    put: (path: string, data: Buffer) =>
+      fetch(`${s.url}/api/v1/projects/crash/files/${path}`, { method: 'PUT', headers: auth, body: data }),
+    copy: (body: object) =>
+      fetch(`${s.url}/api/v1/copy`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
     get: async (path: string) => {
       const r = await fetch(`${s.url}/api/v1/projects/crash/files/${path}`, { headers: auth });
       return { status: r.status, body: Buffer.from(await r.arrayBuffer()) };
@@ -29,11 +35,17 @@ async function api(s: RunningServer) {
   };
 }
 
-test('SIGKILL during uploads, copies and GC leaves either the old state or the new one', { timeout: 180_000 }, async () => {
+test('SIGKILL during uploads, copies and GC leaves either the old state or the new one', {
+  timeout: 180_000,
+}, async () => {
   const dir = await tempDir('mimeo-crash');
   let s = await startServer({ dataDir: dir.path, args: ARGS });
   let c = await api(s);
-  await fetch(`${s.url}/api/v1/projects`, { method: 'POST', headers: { ...c.auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'crash' }) });
+  await fetch(`${s.url}/api/v1/projects`, {
+    method: 'POST',
+    headers: { ...c.auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'crash' }),
+  });
   const expect = new Map<string, Expectation>();
   const sources: { path: string; data: Buffer }[] = [];
   let seq = 0;
@@ -71,7 +83,10 @@ test('SIGKILL during uploads, copies and GC leaves either the old state or the n
             const offset = kind === 3 ? Math.floor(src.data.length / 3) : undefined;
             const expected = offset === undefined ? src.data : src.data.subarray(offset);
             expect.set(path, { allowed: new Set([sha(expected)]), acked: false });
-            const r = await c.copy({ source: { project: 'crash', path: src.path, offset }, target: { project: 'crash', path, offset: offset === undefined ? undefined : 0 } });
+            const r = await c.copy({
+              source: { project: 'crash', path: src.path, offset },
+              target: { project: 'crash', path, offset: offset === undefined ? undefined : 0 },
+            });
             if (r.status === 201) expect.get(path)!.acked = true;
           }
         } catch {
@@ -98,7 +113,11 @@ test('SIGKILL during uploads, copies and GC leaves either the old state or the n
           acked++;
           assert.equal(r.status, 200, `acknowledged ${path} is missing (round ${round})`);
         }
-        if (r.status === 200) assert.ok(e.allowed.has(sha(r.body)), `${path} holds bytes nobody wrote whole (round ${round}, ${r.body.length} bytes)`);
+        if (r.status === 200)
+          assert.ok(
+            e.allowed.has(sha(r.body)),
+            `${path} holds bytes nobody wrote whole (round ${round}, ${r.body.length} bytes)`,
+          );
         else assert.equal(r.status, 404, `${path}: ${r.status}`);
       }
       assert.ok(acked > 0, 'no write was acknowledged before the crash');

@@ -9,7 +9,13 @@ import { startServer } from '../helpers/server.ts';
 import { freshPgDatabase, PG_SKIP, tempDir } from '../helpers/stores.ts';
 
 /** Sends a request with the path exactly as given (no URL normalization), as curl --path-as-is does. */
-function raw(url: string, method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<{ status: number; body: string }> {
+function raw(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+): Promise<{ status: number; body: string }> {
   const u = new URL(url);
   return new Promise((res, rej) => {
     const req = request({ host: u.hostname, port: u.port, method, path, headers }, (r) => {
@@ -32,7 +38,10 @@ async function* slowBody(data: Buffer, pieces: number, delayMs: number) {
   }
 }
 
-const sha = (b: Buffer | ArrayBuffer) => createHash('sha256').update(Buffer.from(b as ArrayBuffer)).digest('hex');
+const sha = (b: Buffer | ArrayBuffer) =>
+  createHash('sha256')
+    .update(Buffer.from(b as ArrayBuffer))
+    .digest('hex');
 
 describe('mimeo serve', () => {
   test('a 64 MiB upload streams in and back out byte for byte; raw dot segments and NUL bytes are refused', async () => {
@@ -40,12 +49,21 @@ describe('mimeo serve', () => {
     const s = await startServer({ dataDir: dir.path });
     try {
       const auth = { authorization: `Bearer ${await s.token()}` };
-      assert.equal((await fetch(`${s.url}/api/v1/projects`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'e2e' }) })).status, 201);
+      assert.equal(
+        (
+          await fetch(`${s.url}/api/v1/projects`, {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: JSON.stringify({ name: 'e2e' }),
+          })
+        ).status,
+        201,
+      );
       const data = bytes(64 * 1024 * 1024 + 3, 5);
       const put = await fetch(`${s.url}/api/v1/projects/e2e/files/big/file.bin`, {
         method: 'PUT',
         headers: auth,
-        body: ReadableStream.from(slowBody(data, 64, 0)) as unknown as BodyInit,
+        body: ReadableStream.from(slowBody(data, 64, 0)) as unknown as RequestInit['body'],
         duplex: 'half',
       } as RequestInit);
       assert.equal(put.status, 201);
@@ -55,13 +73,29 @@ describe('mimeo serve', () => {
       const get = await fetch(`${s.url}/api/v1/projects/e2e/files/big/file.bin`, { headers: auth });
       assert.equal(get.headers.get('content-length'), String(data.length));
       assert.equal(sha(await get.arrayBuffer()), sha(data));
-      for (const path of ['/api/v1/projects/e2e/files/a/../b', '/api/v1/projects/e2e/files/a/%2e%2e/b', '/api/v1/projects/e2e/files/..', '/api/v1/projects/e2e/files/a%00b']) {
-        const r = await raw(s.url, 'PUT', path, { ...auth, 'content-type': 'application/octet-stream' }, Buffer.from('x'));
+      for (const path of [
+        '/api/v1/projects/e2e/files/a/../b',
+        '/api/v1/projects/e2e/files/a/%2e%2e/b',
+        '/api/v1/projects/e2e/files/..',
+        '/api/v1/projects/e2e/files/a%00b',
+      ]) {
+        const r = await raw(
+          s.url,
+          'PUT',
+          path,
+          { ...auth, 'content-type': 'application/octet-stream' },
+          Buffer.from('x'),
+        );
         assert.equal(r.status, 400, `${path}: ${r.body}`);
         assert.equal(JSON.parse(r.body).error.code, 'InvalidPath');
       }
-      const list = (await (await fetch(`${s.url}/api/v1/projects/e2e/files`, { headers: auth })).json()) as { files: { path: string }[] };
-      assert.deepEqual(list.files.map((x) => x.path), ['big/file.bin']);
+      const list = (await (await fetch(`${s.url}/api/v1/projects/e2e/files`, { headers: auth })).json()) as {
+        files: { path: string }[];
+      };
+      assert.deepEqual(
+        list.files.map((x) => x.path),
+        ['big/file.bin'],
+      );
     } finally {
       await s.stop();
       await dir.remove();
@@ -80,7 +114,11 @@ describe('mimeo serve', () => {
       const s2 = await startServer({ dataDir: dir.path, creds: false });
       await new Promise((r) => setTimeout(r, 200));
       assert.doesNotMatch(s2.stdout(), /secret key/);
-      const t = await fetch(`${s2.url}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accessKey: key, secret }) });
+      const t = await fetch(`${s2.url}/api/v1/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ accessKey: key, secret }),
+      });
       assert.equal(t.status, 201);
       await s2.stop();
     } finally {
@@ -92,12 +130,16 @@ describe('mimeo serve', () => {
     const dir = await tempDir('mimeo-e2e');
     const s = await startServer({ dataDir: dir.path });
     const auth = { authorization: `Bearer ${await s.token()}` };
-    await fetch(`${s.url}/api/v1/projects`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'graceful' }) });
+    await fetch(`${s.url}/api/v1/projects`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'graceful' }),
+    });
     const data = bytes(2 * 1024 * 1024, 8);
     const upload = fetch(`${s.url}/api/v1/projects/graceful/files/slow.bin`, {
       method: 'PUT',
       headers: auth,
-      body: ReadableStream.from(slowBody(data, 20, 50)) as unknown as BodyInit,
+      body: ReadableStream.from(slowBody(data, 20, 50)) as unknown as RequestInit['body'],
       duplex: 'half',
     } as RequestInit);
     await new Promise((r) => setTimeout(r, 300));
@@ -107,7 +149,9 @@ describe('mimeo serve', () => {
     assert.equal(await s.exited, 0);
     const again = await startServer({ dataDir: dir.path });
     try {
-      const got = await fetch(`${again.url}/api/v1/projects/graceful/files/slow.bin`, { headers: { authorization: `Bearer ${await again.token()}` } });
+      const got = await fetch(`${again.url}/api/v1/projects/graceful/files/slow.bin`, {
+        headers: { authorization: `Bearer ${await again.token()}` },
+      });
       assert.equal(sha(await got.arrayBuffer()), sha(data));
     } finally {
       await again.stop();
@@ -121,16 +165,36 @@ describe('mimeo serve', () => {
     const s = await startServer({ dataDir: dir.path, args: ['--meta', db.url] });
     try {
       const auth = { authorization: `Bearer ${await s.token()}` };
-      await fetch(`${s.url}/api/v1/projects`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'on-pg' }) });
+      await fetch(`${s.url}/api/v1/projects`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'on-pg' }),
+      });
       const data = bytes(100_000, 2);
-      assert.equal((await fetch(`${s.url}/api/v1/projects/on-pg/files/a`, { method: 'PUT', headers: auth, body: data })).status, 201);
-      const c = await fetch(`${s.url}/api/v1/copy`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ source: { project: 'on-pg', path: 'a' }, target: { project: 'on-pg', path: 'b' } }) });
+      assert.equal(
+        (await fetch(`${s.url}/api/v1/projects/on-pg/files/a`, { method: 'PUT', headers: auth, body: data }))
+          .status,
+        201,
+      );
+      const c = await fetch(`${s.url}/api/v1/copy`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          source: { project: 'on-pg', path: 'a' },
+          target: { project: 'on-pg', path: 'b' },
+        }),
+      });
       assert.equal(c.status, 201);
-      assert.equal(sha(await (await fetch(`${s.url}/api/v1/projects/on-pg/files/b`, { headers: auth })).arrayBuffer()), sha(data));
+      assert.equal(
+        sha(await (await fetch(`${s.url}/api/v1/projects/on-pg/files/b`, { headers: auth })).arrayBuffer()),
+        sha(data),
+      );
       const pg = await import('pg');
       const client = new pg.default.Client({ connectionString: db.url });
       await client.connect();
-      const n = await client.query("SELECT COUNT(*)::int AS n FROM files f JOIN projects p ON p.id = f.project_id WHERE p.name = 'on-pg'");
+      const n = await client.query(
+        "SELECT COUNT(*)::int AS n FROM files f JOIN projects p ON p.id = f.project_id WHERE p.name = 'on-pg'",
+      );
       await client.end();
       assert.equal(n.rows[0].n, 2);
     } finally {

@@ -2,10 +2,10 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { buildApiServer } from '../../src/app.ts';
+import type { Limits } from '../../src/config/config.ts';
 import { JobRunner } from '../../src/core/jobs.ts';
 import { runTreeCopy, TREE_COPY } from '../../src/core/tree-copy.ts';
 import { META_KINDS, openTestCore, type TestCore } from './stores.ts';
-import type { Limits } from '../../src/config/config.ts';
 
 export const ROOT = { accessKey: 'TESTROOTKEY', secretKey: 'test-root-secret' };
 
@@ -14,6 +14,7 @@ export interface TestApi {
   core: TestCore;
   token: string;
   auth: (token?: string) => Record<string, string>;
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field in the tests
   json: (r: LightMyRequestResponse) => any;
   close(): Promise<void>;
 }
@@ -21,9 +22,16 @@ export interface TestApi {
 export async function openTestApi(limits: Partial<Limits> = {}): Promise<TestApi> {
   const core = await openTestCore(META_KINDS[0]!, limits);
   const jobs = new JobRunner(core.deps, { [TREE_COPY]: runTreeCopy }, { pollMs: 20 });
-  const app = await buildApiServer({ core: core.deps, root: ROOT, jobs }, { logger: pino({ level: 'silent' }) });
+  const app = await buildApiServer(
+    { core: core.deps, root: ROOT, jobs },
+    { logger: pino({ level: 'silent' }) },
+  );
   jobs.start();
-  const r = await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { accessKey: ROOT.accessKey, secret: ROOT.secretKey } });
+  const r = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/token',
+    payload: { accessKey: ROOT.accessKey, secret: ROOT.secretKey },
+  });
   const token = (r.json() as { token: string }).token;
   return {
     app,

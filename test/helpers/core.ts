@@ -1,9 +1,9 @@
 // Runs a core test suite once per MetaStore, each with a fresh core, and small helpers for its tests.
 import { describe } from 'node:test';
-import type { Limits } from '../../src/config/config.ts';
 import { rootPrincipal } from '../../src/auth/principals.ts';
+import type { Limits } from '../../src/config/config.ts';
 import type { CoreDeps } from '../../src/core/deps.ts';
-import { isStorageError, type ErrorCode } from '../../src/core/errors.ts';
+import { type ErrorCode, isStorageError } from '../../src/core/errors.ts';
 import type { Principal } from '../../src/core/model.ts';
 import { createProject } from '../../src/core/projects.ts';
 import { openRead } from '../../src/core/read.ts';
@@ -35,17 +35,31 @@ let counter = 0;
 /** A fresh project name. */
 export const projectName = (tag = 'p') => `${tag}-${process.pid}-${++counter}`;
 
-export async function newProject(deps: CoreDeps, opts: { versioning?: 'off' | 'enabled'; dataClass?: 'open' | 'controlled' } = {}): Promise<string> {
+export async function newProject(
+  deps: CoreDeps,
+  opts: { versioning?: 'off' | 'enabled'; dataClass?: 'open' | 'controlled' } = {},
+): Promise<string> {
   const name = projectName();
   await createProject(deps, root, { name, ...opts });
   return name;
 }
 
-export async function put(deps: CoreDeps, project: string, path: string, data: Buffer, principal: Principal = root) {
+export async function put(
+  deps: CoreDeps,
+  project: string,
+  path: string,
+  data: Buffer,
+  principal: Principal = root,
+) {
   return putFile(deps, principal, { project, path, body: body(data, 7_000) });
 }
 
-export async function read(deps: CoreDeps, project: string, path: string, extra: Record<string, unknown> = {}): Promise<Buffer> {
+export async function read(
+  deps: CoreDeps,
+  project: string,
+  path: string,
+  extra: Record<string, unknown> = {},
+): Promise<Buffer> {
   const r = await openRead(deps, root, { project, path, ...extra });
   return collect(r.body);
 }
@@ -60,7 +74,12 @@ export async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise
 }
 
 /** Counts rows of a table, for proving what an operation did and did not write. */
-export async function count(deps: CoreDeps, table: 'blocks' | 'manifests' | 'extents' | 'versions' | 'files'): Promise<number> {
-  const r = await deps.meta.tx((tx) => tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`), { readOnly: true });
+export async function count(
+  deps: CoreDeps,
+  table: 'blocks' | 'manifests' | 'extents' | 'versions' | 'files',
+): Promise<number> {
+  const r = await deps.meta.tx((tx) => tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`), {
+    readOnly: true,
+  });
   return Number(r?.n ?? 0);
 }

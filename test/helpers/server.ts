@@ -16,14 +16,27 @@ export interface RunningServer {
 }
 
 /** Starts `mimeo serve` on an ephemeral port and resolves once it prints its address. */
-export async function startServer(options: { dataDir: string; args?: string[]; env?: Record<string, string>; creds?: boolean }): Promise<RunningServer> {
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), MIMEO_LOG_LEVEL: 'warn', ...options.env };
+export async function startServer(options: {
+  dataDir: string;
+  args?: string[];
+  env?: Record<string, string>;
+  creds?: boolean;
+}): Promise<RunningServer> {
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    MIMEO_LOG_LEVEL: 'warn',
+    ...options.env,
+  };
   if (options.creds !== false) Object.assign(env, CREDS);
   else {
     delete env['MIMEO_ROOT_ACCESS_KEY'];
     delete env['MIMEO_ROOT_SECRET_KEY'];
   }
-  const proc = spawn(process.execPath, [MAIN, 'serve', '--data', options.dataDir, '--api-port', '0', ...(options.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(
+    process.execPath,
+    [MAIN, 'serve', '--data', options.dataDir, '--api-port', '0', ...(options.args ?? [])],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => {
@@ -53,7 +66,10 @@ export async function startServer(options: { dataDir: string; args?: string[]; e
       const r = await fetch(`${url}/api/v1/auth/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ accessKey: creds?.MIMEO_ROOT_ACCESS_KEY, secret: creds?.MIMEO_ROOT_SECRET_KEY }),
+        body: JSON.stringify({
+          accessKey: creds?.MIMEO_ROOT_ACCESS_KEY,
+          secret: creds?.MIMEO_ROOT_SECRET_KEY,
+        }),
       });
       return ((await r.json()) as { token: string }).token;
     },

@@ -89,7 +89,11 @@ export interface TestCore {
 }
 
 /** A core on a real MetaStore and an fs BlockStore in a temp dir. */
-export async function openTestCore(kind: StoreKind, limits: Partial<Limits> = {}, extra: Partial<CoreDeps> = {}): Promise<TestCore> {
+export async function openTestCore(
+  kind: StoreKind,
+  limits: Partial<Limits> = {},
+  extra: Partial<CoreDeps> = {},
+): Promise<TestCore> {
   const { meta, close } = await kind.open();
   const dir = await tempDir('mimeo-blocks');
   const blocks: BlockStore = new FsBlockStore({ root: dir.path });

@@ -21,14 +21,18 @@ test('the CRC-64/NVME check value of "123456789" is ae8b14860a799888', () => {
 
 test('matches the bit-at-a-time definition for every length from 0 to 70', () => {
   const data = Buffer.from(Array.from({ length: 70 }, (_, i) => (i * 37 + 11) & 0xff));
-  for (let n = 0; n <= 70; n++) assert.equal(crc(data.subarray(0, n)), reference(data.subarray(0, n)), `length ${n}`);
+  for (let n = 0; n <= 70; n++)
+    assert.equal(crc(data.subarray(0, n)), reference(data.subarray(0, n)), `length ${n}`);
 });
 
 test('incremental updates in any split give the same CRC', () => {
   const data = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff));
   const whole = crc(data);
   for (const cut of [0, 1, 7, 8, 9, 500, 999, 1000]) {
-    assert.equal(new Crc64Nvme().update(data.subarray(0, cut)).update(data.subarray(cut)).digestBigInt(), whole);
+    assert.equal(
+      new Crc64Nvme().update(data.subarray(0, cut)).update(data.subarray(cut)).digestBigInt(),
+      whole,
+    );
   }
 });
 

@@ -1,0 +1,19 @@
+// npm run bench [-- core]: runs the benchmarks and prints a table of figures and ratios.
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { benchCore } from './core.ts';
+
+const which = process.argv[2] ?? 'core';
+const work = join(import.meta.dirname, '..', '.bench');
+process.stdout.write(
+  `mimeo bench: ${which}; node ${process.version}; ${cpus().length} cores; ${(totalmem() / 1024 ** 3).toFixed(0)} GiB\n\n`,
+);
+if (which === 'core') {
+  await benchCore(join(work, 'core'), {
+    copies: Number(process.env['BENCH_COPIES'] ?? 20),
+    treeFiles: Number(process.env['BENCH_TREE_FILES'] ?? 10_000),
+  });
+} else {
+  process.stderr.write(`unknown benchmark '${which}' (known: core)\n`);
+  process.exitCode = 2;
+}
