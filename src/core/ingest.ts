@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import type { BlockStore } from '../blocks/block-store.ts';
 import type { MetaStore } from '../meta/meta-store.ts';
 import { type BlockInfo, insertBlocks } from './block-rows.ts';
-import { Crc64Nvme, crc64Combine, crc64ToBase64 } from './checksums/crc64nvme.ts';
+import { blockHasher, releaseShared, takeShared } from './checksums/block-hasher.ts';
+import { crc64Combine, crc64ToBase64 } from './checksums/crc64nvme.ts';
 import { StorageError } from './errors.ts';
 import { newBlockId, newId } from './ids.ts';
 import type { Extent } from './model.ts';
@@ -26,7 +27,8 @@ export interface IngestResult {
   leaseId: string | null;
 }
 
-const WRITES_IN_FLIGHT = 2;
+/** Blocks being hashed and written at once: enough for fsyncs to overlap, 16 MiB of buffers at the default size. */
+const WRITES_IN_FLIGHT = 4;
 
 /**
  * Reads `body` to its end and stores it as blocks placed from file offset `at`. Throws EntityTooLarge past
@@ -44,46 +46,56 @@ export async function ingest(
     signal?: AbortSignal;
   } = {},
 ): Promise<IngestResult> {
-  const at = options.at ?? 0;
+  const at0 = options.at ?? 0;
   const md5 = createHash('md5');
   const sha = createHash('sha256');
   const blocks: BlockInfo[] = [];
+  const crcs: bigint[] = [];
   const extents: Extent[] = [];
   const inflight = new Set<Promise<void>>();
   let failure: unknown;
-  let crc = 0n;
   let size = 0;
   /** Bytes already cut into blocks. */
   let flushed = 0;
-  let buf = Buffer.allocUnsafe(deps.blockSize);
+  /** Chunks of the block being filled, kept by reference until it is full. */
+  let parts: Uint8Array[] = [];
   let fill = 0;
   const checkpoint = new Checkpointer(deps, blocks);
 
   const flush = async () => {
     if (fill === 0) return;
-    const data = buf.subarray(0, fill);
-    const blockCrc = new Crc64Nvme().update(data).digestBigInt();
-    const info: BlockInfo = {
-      id: newBlockId(),
-      size: fill,
-      sha256: createHash('sha256').update(data).digest('hex'),
-      crc64: blockCrc.toString(),
-    };
-    crc = blocks.length === 0 ? blockCrc : crc64Combine(crc, blockCrc, fill);
-    extents.push({ fileOffset: at + flushed, length: fill, blockId: info.id, blockOffset: 0 });
-    flushed += fill;
-    blocks.push(info);
+    const length = fill;
+    const shared = length >= 256 * 1024 ? takeShared(deps.blockSize) : undefined;
+    const data = shared ? shared.subarray(0, length) : Buffer.allocUnsafe(length);
+    let at = 0;
+    for (const p of parts) {
+      data.set(p, at);
+      at += p.byteLength;
+    }
+    parts = [];
+    fill = 0;
+    const index = blocks.length;
+    const id = newBlockId();
+    blocks.push({ id, size: length, sha256: '', crc64: '' });
+    extents.push({ fileOffset: at0 + flushed, length, blockId: id, blockOffset: 0 });
+    flushed += length;
     while (inflight.size >= WRITES_IN_FLIGHT) await Promise.race(inflight);
     if (failure) throw failure;
-    const p: Promise<void> = deps.blocks
-      .put({ id: info.id, data, signal: options.signal })
+    const p: Promise<void> = Promise.all([
+      blockHasher.hash(data).then((d) => {
+        blocks[index] = { id, size: length, sha256: d.sha256, crc64: d.crc64.toString() };
+        crcs[index] = d.crc64;
+      }),
+      deps.blocks.put({ id, data, signal: options.signal }),
+    ])
+      .then(() => {
+        if (shared) releaseShared(shared);
+      })
       .catch((err: unknown) => {
         failure ??= err;
       })
       .finally(() => inflight.delete(p));
     inflight.add(p);
-    buf = Buffer.allocUnsafe(deps.blockSize);
-    fill = 0;
   };
 
   try {
@@ -102,7 +114,7 @@ export async function ingest(
       let off = 0;
       while (off < chunk.byteLength) {
         const n = Math.min(deps.blockSize - fill, chunk.byteLength - off);
-        buf.set(chunk.subarray(off, off + n), fill);
+        parts.push(off === 0 && n === chunk.byteLength ? chunk : chunk.subarray(off, off + n));
         fill += n;
         off += n;
         if (fill === deps.blockSize) await flush();
@@ -116,6 +128,8 @@ export async function ingest(
     await checkpoint.release();
     throw err;
   }
+  let crc = 0n;
+  for (const [i, c] of crcs.entries()) crc = i === 0 ? c : crc64Combine(crc, c, blocks[i]!.size);
   if (options.expectedSize !== undefined && size < options.expectedSize) {
     await checkpoint.release();
     throw new StorageError(
@@ -169,7 +183,10 @@ class Checkpointer {
     this.leaseId ??= newId('l');
     const leaseId = this.leaseId;
     const now = Date.now();
-    const fresh = this.#blocks.slice(this.#registered);
+    // Only blocks whose digests are known: a row is written once and never corrected.
+    let end = this.#registered;
+    while (end < this.#blocks.length && this.#blocks[end]!.sha256 !== '') end++;
+    const fresh = this.#blocks.slice(this.#registered, end);
     await this.#deps.meta.tx(async (tx) => {
       await tx.run(
         'INSERT INTO leases (id, expires_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at',
@@ -177,7 +194,7 @@ class Checkpointer {
       );
       await insertBlocks(tx, fresh, { leaseId, now });
     });
-    this.#registered += fresh.length;
+    this.#registered = end;
   }
 
   /** Stops renewing. The lease stays until `release`, which the caller runs after its commit. */

@@ -28,6 +28,34 @@ forEachStore(
       assert.equal(s.path, 'dir/a.bin');
     });
 
+    test('large blocks are hashed off the main thread: digests, block rows and reads all agree', async () => {
+      const { deps } = get();
+      const saved = deps.limits;
+      deps.limits = { ...saved, blockSize: 512 * 1024 };
+      try {
+        const p = await newProject(deps);
+        const data = bytes(3 * 512 * 1024 + 300_000, 31);
+        const v = await put(deps, p, 'large', data);
+        assert.deepEqual(
+          [v.etag, v.checksums.sha256, v.checksums.crc64nvme],
+          [md5hex(data), sha256hex(data), new Crc64Nvme().update(data).digest()],
+        );
+        const rows = await deps.meta.tx((tx) =>
+          tx.all<{ sha256: string; size: number; block_offset: number }>(
+            'SELECT b.sha256, b.size, e.block_offset FROM extents e JOIN blocks b ON b.id = e.block_id WHERE e.manifest_id = ? ORDER BY e.file_offset',
+            [v.streams['']!.manifestId],
+          ),
+        );
+        assert.deepEqual(
+          rows.map((r) => r.sha256),
+          [0, 1, 2, 3].map((i) => sha256hex(data.subarray(i * 512 * 1024, (i + 1) * 512 * 1024))),
+        );
+        assert.deepEqual(await read(deps, p, 'large'), data);
+      } finally {
+        deps.limits = saved;
+      }
+    });
+
     test('an empty file round-trips', async () => {
       const { deps } = get();
       const p = await newProject(deps);

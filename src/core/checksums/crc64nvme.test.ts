@@ -25,6 +25,12 @@ test('matches the bit-at-a-time definition for every length from 0 to 70', () =>
     assert.equal(crc(data.subarray(0, n)), reference(data.subarray(0, n)), `length ${n}`);
 });
 
+test('word-at-a-time reads give the same CRC at every alignment', () => {
+  const data = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 91 + 3) & 0xff));
+  for (let off = 0; off < 9; off++)
+    assert.equal(crc(data.subarray(off)), reference(data.subarray(off)), `offset ${off}`);
+});
+
 test('incremental updates in any split give the same CRC', () => {
   const data = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff));
   const whole = crc(data);

@@ -7,6 +7,7 @@ const R_HI = Number(REFLECTED >> 32n) >>> 0;
 const R_LO = Number(REFLECTED & 0xffffffffn) >>> 0;
 
 const TABLES = 8;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const HI = new Uint32Array(256 * TABLES);
 const LO = new Uint32Array(256 * TABLES);
 
@@ -45,22 +46,31 @@ export class Crc64Nvme {
     let lo = this.#lo;
     const n = data.length;
     let i = 0;
-    const end8 = n - (n % 8);
-    while (i < end8) {
-      const a = (lo ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24))) >>> 0;
-      const b =
-        (hi ^ (data[i + 4]! | (data[i + 5]! << 8) | (data[i + 6]! << 16) | (data[i + 7]! << 24))) >>> 0;
-      const i7 = 7 * 256 + (a & 0xff);
-      const i6 = 6 * 256 + ((a >>> 8) & 0xff);
-      const i5 = 5 * 256 + ((a >>> 16) & 0xff);
-      const i4 = 4 * 256 + (a >>> 24);
-      const i3 = 3 * 256 + (b & 0xff);
-      const i2 = 2 * 256 + ((b >>> 8) & 0xff);
-      const i1 = 256 + ((b >>> 16) & 0xff);
-      const i0 = b >>> 24;
-      hi = HI[i7]! ^ HI[i6]! ^ HI[i5]! ^ HI[i4]! ^ HI[i3]! ^ HI[i2]! ^ HI[i1]! ^ HI[i0]!;
-      lo = LO[i7]! ^ LO[i6]! ^ LO[i5]! ^ LO[i4]! ^ LO[i3]! ^ LO[i2]! ^ LO[i1]! ^ LO[i0]!;
-      i += 8;
+    // Bytes up to an 4-byte boundary, then 8 bytes per step as two aligned little-endian words.
+    while (i < n && (data.byteOffset + i) % 4 !== 0) {
+      const idx = (lo ^ data[i]!) & 0xff;
+      lo = ((lo >>> 8) | (hi << 24)) ^ LO[idx]!;
+      hi = (hi >>> 8) ^ HI[idx]!;
+      i++;
+    }
+    const words = Math.floor((n - i) / 8) * 2;
+    if (words > 0 && LITTLE_ENDIAN) {
+      const w = new Uint32Array(data.buffer, data.byteOffset + i, words);
+      for (let k = 0; k < words; k += 2) {
+        const a = (lo ^ w[k]!) >>> 0;
+        const b = (hi ^ w[k + 1]!) >>> 0;
+        const i7 = 1792 + (a & 0xff);
+        const i6 = 1536 + ((a >>> 8) & 0xff);
+        const i5 = 1280 + ((a >>> 16) & 0xff);
+        const i4 = 1024 + (a >>> 24);
+        const i3 = 768 + (b & 0xff);
+        const i2 = 512 + ((b >>> 8) & 0xff);
+        const i1 = 256 + ((b >>> 16) & 0xff);
+        const i0 = b >>> 24;
+        hi = HI[i7]! ^ HI[i6]! ^ HI[i5]! ^ HI[i4]! ^ HI[i3]! ^ HI[i2]! ^ HI[i1]! ^ HI[i0]!;
+        lo = LO[i7]! ^ LO[i6]! ^ LO[i5]! ^ LO[i4]! ^ LO[i3]! ^ LO[i2]! ^ LO[i1]! ^ LO[i0]!;
+      }
+      i += words * 4;
     }
     while (i < n) {
       const idx = (lo ^ data[i]!) & 0xff;
