@@ -32,10 +32,12 @@ export async function benchCore(
     let t = now();
     const up = await upload(url, token, '/api/v1/projects/bench/files/big.bin', GiB, chunk);
     const upMs = ms(t);
+    const rssAfterUpload = peakRssMiB(s.proc.pid!);
     if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.body}`);
     t = now();
     const down = await download(url, token, '/api/v1/projects/bench/files/big.bin');
     const downMs = ms(t);
+    const rssAfterDownload = peakRssMiB(s.proc.pid!);
     if (down.bytes !== GiB) throw new Error(`download returned ${down.bytes} bytes`);
     await upload(url, token, '/api/v1/projects/bench/files/small.bin', MiB, chunk);
 
@@ -126,6 +128,7 @@ export async function benchCore(
       if (r.status !== 201) throw new Error(`seed copy failed: ${r.body}`);
     });
     const seedMs = ms(t);
+    const rssAfterSeed = peakRssMiB(s.proc.pid!);
     t = now();
     const started = await call(
       url,
@@ -174,7 +177,9 @@ export async function benchCore(
     log(
       `| tree copy of ${options.treeFiles} files, one job | ${state} in ${(treeMs / 1000).toFixed(2)} s; ${total} files after; visible early on ${visibleEarly} of ${polls} polls |`,
     );
-    log(`| mimeo peak RSS | ${peakRssMiB(s.proc.pid!).toFixed(0)} MiB |`);
+    log(
+      `| mimeo peak RSS: after upload, download, seeding, tree copy | ${[rssAfterUpload, rssAfterDownload, rssAfterSeed, peakRssMiB(s.proc.pid!)].map((x) => x.toFixed(0)).join(' / ')} MiB |`,
+    );
   } finally {
     await s.stop();
     rmSync(workDir, { recursive: true, force: true });

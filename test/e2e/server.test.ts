@@ -1,11 +1,12 @@
 // End to end: the real `mimeo serve` process, driven over real sockets.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { request } from 'node:http';
 import { describe, test } from 'node:test';
 import { bytes } from '../helpers/data.ts';
-import { startServer } from '../helpers/server.ts';
+import { MAIN, startServer } from '../helpers/server.ts';
 import { freshPgDatabase, PG_SKIP, tempDir } from '../helpers/stores.ts';
 
 /** Sends a request with the path exactly as given (no URL normalization), as curl --path-as-is does. */
@@ -157,6 +158,84 @@ describe('mimeo serve', () => {
       await again.stop();
       await dir.remove();
     }
+  });
+
+  test('one structured log line per request, carrying the id sent back in x-request-id', async () => {
+    const dir = await tempDir('mimeo-e2e');
+    const s = await startServer({ dataDir: dir.path, env: { MIMEO_LOG_LEVEL: 'info' } });
+    try {
+      const token = await s.token();
+      const a = await fetch(`${s.url}/api/v1/projects`, { headers: { authorization: `Bearer ${token}` } });
+      const b = await fetch(`${s.url}/api/v1/projects/nope`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      const lines = s
+        .stdout()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg: string; reqId?: string; status?: number; url?: string });
+      for (const [res, status] of [
+        [a, 200],
+        [b, 404],
+      ] as const) {
+        const id = res.headers.get('x-request-id');
+        const mine = lines.filter((l) => l.reqId === id);
+        assert.equal(mine.length, 1, `lines for ${id}`);
+        assert.deepEqual([mine[0]!.msg, mine[0]!.status], ['request', status]);
+      }
+      assert.ok(!s.stdout().includes(token), 'the token must not be logged');
+    } finally {
+      await s.stop();
+      await dir.remove();
+    }
+  });
+
+  test('mimeo gc runs one pass against the data directory and prints its report', async () => {
+    const dir = await tempDir('mimeo-e2e');
+    const s = await startServer({ dataDir: dir.path });
+    const auth = { authorization: `Bearer ${await s.token()}` };
+    const created = await fetch(`${s.url}/api/v1/projects`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'collect' }),
+    });
+    assert.equal(created.status, 201);
+    assert.equal(
+      (
+        await fetch(`${s.url}/api/v1/projects/collect/files/a`, {
+          method: 'PUT',
+          headers: auth,
+          body: bytes(5000, 1),
+        })
+      ).status,
+      201,
+    );
+    assert.equal(
+      (await fetch(`${s.url}/api/v1/projects/collect/files/a`, { method: 'DELETE', headers: auth })).status,
+      204,
+    );
+    await s.stop();
+    const out = execFileSync(process.execPath, [MAIN, 'gc', '--data', dir.path, '--gc-grace', '1'], {
+      encoding: 'utf8',
+      env: { ...process.env, MIMEO_LOG_LEVEL: 'warn' },
+    });
+    const early = JSON.parse(out) as { blocksDeleted: number };
+    assert.equal(early.blocksDeleted, 0, 'younger than the grace period');
+    const pass = () =>
+      JSON.parse(
+        execFileSync(process.execPath, [MAIN, 'gc', '--data', dir.path, '--gc-grace', '1'], {
+          encoding: 'utf8',
+        }),
+      ) as { manifestsCondemned: number; blocksDeleted: number; bytesFreed: number };
+    // Past the grace period the unreferenced manifest is condemned; one grace period later it and its block go.
+    await new Promise((r) => setTimeout(r, 1100));
+    const condemned = pass();
+    assert.deepEqual([condemned.manifestsCondemned, condemned.blocksDeleted], [1, 0]);
+    await new Promise((r) => setTimeout(r, 1100));
+    const report = pass();
+    assert.deepEqual([report.blocksDeleted, report.bytesFreed], [1, 5000]);
+    await dir.remove();
   });
 
   test('--meta postgres:// keeps the metadata in PostgreSQL', { skip: PG_SKIP }, async () => {
