@@ -1,5 +1,7 @@
 // The native API over HTTP (in-process): statuses, headers, error bodies, and bad input that changes nothing.
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openTestApi, ROOT, type TestApi } from './helpers/api.ts';
 import { bytes, md5hex } from './helpers/data.ts';
@@ -511,5 +513,51 @@ describe('documents', () => {
     assert.equal(page.statusCode, 200);
     assert.match(String(page.headers['content-type']), /text\/html/);
     assert.match(page.body, /\/api\/v1\/copy/);
+  });
+});
+
+describe('server-side failures', () => {
+  test('a corrupt block is a 500 DataCorrupted that names no internal part; an unexpected error is a 500 InternalError', async () => {
+    const own = await openTestApi({ blockSize: 4096 });
+    try {
+      await own.app.inject({
+        method: 'POST',
+        url: '/api/v1/projects',
+        headers: own.auth(),
+        payload: { name: 'broken' },
+      });
+      const put = await own.app.inject({
+        method: 'PUT',
+        url: '/api/v1/projects/broken/files/f',
+        headers: { ...own.auth(), 'content-type': 'application/octet-stream' },
+        payload: bytes(8192, 1),
+      });
+      const id = (await own.core.deps.meta.tx((tx) =>
+        tx.get<{ block_id: string }>('SELECT block_id FROM extents ORDER BY file_offset LIMIT 1'),
+      ))!.block_id;
+      await writeFile(join(own.core.blocksDir, id.slice(0, 2), id.slice(2, 4), id), bytes(4096, 2));
+      const r = await own.app.inject({
+        method: 'GET',
+        url: '/api/v1/projects/broken/files/f',
+        headers: own.auth(),
+      });
+      assert.equal(r.statusCode, 500);
+      const e = errorOf(r);
+      assert.equal(e.code, 'DataCorrupted');
+      assert.ok(!e.message.includes(id), e.message);
+      assert.equal(e.requestId, r.headers['x-request-id']);
+      assert.equal(api.json(put).size, 8192);
+      // The metadata store goes away under the server: the error is generic, with the request id to find it in the log.
+      await own.core.deps.meta.close();
+      const down = await own.app.inject({ method: 'GET', url: '/api/v1/projects', headers: own.auth() });
+      assert.equal(down.statusCode, 500);
+      assert.deepEqual(errorOf(down), {
+        code: 'InternalError',
+        message: 'An internal error occurred.',
+        requestId: down.headers['x-request-id'],
+      });
+    } finally {
+      await own.close().catch(() => {});
+    }
   });
 });

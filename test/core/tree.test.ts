@@ -5,6 +5,7 @@ import { deleteFile } from '../../src/core/delete.ts';
 import type { CoreDeps } from '../../src/core/deps.ts';
 import { abortJob, getJob, type JobContext, JobRunner, LeaseLost } from '../../src/core/jobs.ts';
 import { listFiles } from '../../src/core/list.ts';
+import { createSnapshot } from '../../src/core/snapshots.ts';
 import { runTreeCopy, startTreeCopy, TREE_COPY } from '../../src/core/tree-copy.ts';
 import { count, forEachStore, newProject, put, read, rejectsWith, root } from '../helpers/core.ts';
 import { bytes } from '../helpers/data.ts';
@@ -99,6 +100,24 @@ forEachStore(
       assert.deepEqual(await read(deps, p, 'copy/f001.dat'), bytes(101, 2));
       assert.deepEqual(await read(deps, p, 'copy/f002.dat'), bytes(102, 3));
       await rejectsWith(read(deps, p, 'copy/new.dat'), 'NoSuchKey');
+    });
+
+    test('a tree copies from a snapshot', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      await seed(deps, p);
+      const snap = await createSnapshot(deps, root, { project: p });
+      await put(deps, p, 'src/f001.dat', bytes(3, 3));
+      await deleteFile(deps, root, { project: p, path: 'src/f002.dat' });
+      const job = await startTreeCopy(deps, root, {
+        source: { project: p, path: 'src', snapshot: snap.id },
+        target: { project: p, path: 'then' },
+      });
+      await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
+      assert.equal((await getJob(deps, root, job.id)).state, 'succeeded');
+      assert.equal((await listAll(deps, p, 'then/')).length, FILES);
+      assert.deepEqual(await read(deps, p, 'then/f001.dat'), bytes(101, 2));
+      assert.deepEqual(await read(deps, p, 'then/f002.dat'), bytes(102, 3));
     });
 
     test('abort removes everything the job staged', async () => {

@@ -58,8 +58,11 @@ export const META_KINDS: StoreKind[] = [
       return {
         meta,
         close: async () => {
-          await meta.close();
-          await dir.remove();
+          try {
+            await meta.close();
+          } finally {
+            await dir.remove();
+          }
         },
       };
     },
@@ -74,8 +77,11 @@ export const META_KINDS: StoreKind[] = [
       return {
         meta,
         close: async () => {
-          await meta.close();
-          await db.drop();
+          try {
+            await meta.close();
+          } finally {
+            await db.drop();
+          }
         },
       };
     },
@@ -110,8 +116,11 @@ export async function openTestCore(
     },
     blocksDir: join(dir.path, 'blocks'),
     close: async () => {
-      await close();
-      await dir.remove();
+      try {
+        await close();
+      } finally {
+        await dir.remove();
+      }
     },
   };
 }

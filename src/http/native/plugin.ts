@@ -1,7 +1,7 @@
 // The native JSON API at /api/v1: bearer authentication, one error shape, and the route modules.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { verifyToken } from '../../auth/tokens.ts';
-import { isStorageError, StorageError } from '../../core/errors.ts';
+import { ERROR_CODES, isStorageError, StorageError } from '../../core/errors.ts';
 import type { NativeDeps } from './context.ts';
 import { NATIVE_STATUS } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -46,7 +46,7 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
   app.setErrorHandler(async (err, request, reply) => {
     const se = toStorageError(err);
     const status = NATIVE_STATUS[se.code];
-    if (status >= 500) request.log.error({ err }, 'request failed');
+    if (status >= 500) request.log.error({ err, code: se.code }, 'request failed');
     if (reply.raw.headersSent) {
       reply.raw.destroy(err as Error);
       return reply;
@@ -58,7 +58,8 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
       reply.header('content-range', `bytes */${se.details['size']}`);
     }
     if (status === 304) return reply.code(304).send();
-    const message = status >= 500 && se.code === 'InternalError' ? 'An internal error occurred.' : se.message;
+    // A server-side failure says what kind it was, never which internal part: the log has that.
+    const message = status >= 500 ? ERROR_CODES[se.code] : se.message;
     return reply
       .code(status)
       .type('application/json')

@@ -54,7 +54,14 @@ export async function sendContent(
   } else {
     reply.header('content-length', read.size);
   }
-  return reply.send(Readable.from(read.body, { objectMode: false, highWaterMark: 1 }));
+  // The first piece is read before the status goes out, so a missing or corrupt first block is a clean 500.
+  const it = read.body[Symbol.asyncIterator]();
+  const first = await it.next();
+  async function* rest(): AsyncGenerator<Buffer> {
+    if (!first.done) yield first.value;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  return reply.send(Readable.from(rest(), { objectMode: false, highWaterMark: 1 }));
 }
 
 const listQuery = {
