@@ -427,6 +427,13 @@ describe('roles', () => {
       payload: { accessKey: u.accessKey, secret: u.secretKey },
     });
     const ana = api.auth(api.json(t).token);
+    const stored = await api.core.deps.meta.tx((tx) =>
+      tx.all<Record<string, unknown>>('SELECT * FROM access_keys'),
+    );
+    assert.ok(
+      stored.length > 0 && !JSON.stringify(stored).includes(u.secretKey),
+      'a key secret is stored in the clear',
+    );
     await project('api-roles');
     await upload('api-roles', 'f', bytes(10));
     const url = '/api/v1/projects/api-roles/files/f';

@@ -23,6 +23,8 @@ export interface Config {
   apiPort: number;
   rootAccessKey: string | undefined;
   rootSecretKey: string | undefined;
+  /** 32 bytes as hex or base64; unset: a key file in the data directory. */
+  masterKey: string | undefined;
   logLevel: string;
   tokenTtlSeconds: number;
   /** Unreferenced blocks younger than this are never collected. */
@@ -53,6 +55,7 @@ const SETTINGS = {
   apiPort: { flag: 'api-port', env: 'MIMEO_API_PORT', kind: 'int' },
   rootAccessKey: { flag: 'root-access-key', env: 'MIMEO_ROOT_ACCESS_KEY', kind: 'string' },
   rootSecretKey: { flag: 'root-secret-key', env: 'MIMEO_ROOT_SECRET_KEY', kind: 'string' },
+  masterKey: { flag: 'master-key', env: 'MIMEO_MASTER_KEY', kind: 'string' },
   logLevel: { flag: 'log-level', env: 'MIMEO_LOG_LEVEL', kind: 'string' },
   tokenTtlSeconds: { flag: 'token-ttl', env: 'MIMEO_TOKEN_TTL', kind: 'int' },
   gcGraceSeconds: { flag: 'gc-grace', env: 'MIMEO_GC_GRACE', kind: 'int' },
@@ -149,6 +152,7 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     apiPort: int('apiPort', 9001),
     rootAccessKey: values.rootAccessKey as string | undefined,
     rootSecretKey: values.rootSecretKey as string | undefined,
+    masterKey: values.masterKey as string | undefined,
     logLevel: str('logLevel', 'info'),
     tokenTtlSeconds: int('tokenTtlSeconds', 3600),
     gcGraceSeconds: int('gcGraceSeconds', 3600),

@@ -22,7 +22,7 @@ CREATE TABLE principals (
 CREATE TABLE access_keys (
   id TEXT PRIMARY KEY,
   principal_id TEXT NOT NULL REFERENCES principals(id) ON DELETE CASCADE,
-  secret_hash TEXT NOT NULL,
+  secret_sealed TEXT NOT NULL,
   enabled INTEGER NOT NULL DEFAULT 1,
   created_at BIGINT NOT NULL
 );

@@ -1,7 +1,9 @@
 // Core: the copy engine. Whole copies share manifests; range copies are checked byte for byte against a reference.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { createUser } from '../../src/auth/principals.ts';
+import { SecretBox } from '../../src/auth/secret-box.ts';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
 import { copyFile } from '../../src/core/copy.ts';
 import type { CopyRequest, Principal } from '../../src/core/model.ts';
@@ -329,9 +331,13 @@ forEachStore(
       const src = await newProject(deps);
       const dst = await newProject(deps);
       await put(deps, src, 'f', bytes(10));
-      const u = await createUser(deps, root, {
-        name: `u${Date.now()}${Math.random().toString(36).slice(2, 6)}`,
-      });
+      const u = await createUser(
+        { core: deps, root: { accessKey: 'R', secretKey: 'S' }, box: new SecretBox(randomBytes(32)) },
+        root,
+        {
+          name: `u${Date.now()}${Math.random().toString(36).slice(2, 6)}`,
+        },
+      );
       const user: Principal = { id: u.id, name: u.name, isRoot: false, isAdmin: false };
       const req: CopyRequest = { source: { project: src, path: 'f' }, target: { project: dst, path: 'g' } };
       await rejectsWith(copyFile(deps, user, req), 'AccessDenied');

@@ -1,7 +1,9 @@
 // An in-process native API on a real sqlite store and fs blocks, driven with inject().
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { buildApiServer } from '../../src/app.ts';
+import { SecretBox } from '../../src/auth/secret-box.ts';
 import type { Limits } from '../../src/config/config.ts';
 import { JobRunner } from '../../src/core/jobs.ts';
 import { runTreeCopy, TREE_COPY } from '../../src/core/tree-copy.ts';
@@ -23,7 +25,7 @@ export async function openTestApi(limits: Partial<Limits> = {}): Promise<TestApi
   const core = await openTestCore(META_KINDS[0]!, limits);
   const jobs = new JobRunner(core.deps, { [TREE_COPY]: runTreeCopy }, { pollMs: 20 });
   const app = await buildApiServer(
-    { core: core.deps, root: ROOT, jobs },
+    { core: core.deps, root: ROOT, box: new SecretBox(randomBytes(32)), jobs },
     { logger: pino({ level: 'silent' }) },
   );
   jobs.start();

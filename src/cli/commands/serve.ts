@@ -2,6 +2,7 @@
 import pino from 'pino';
 import { buildApiServer } from '../../app.ts';
 import { loadRootCredentials } from '../../auth/root-credentials.ts';
+import { loadMasterKey, SecretBox } from '../../auth/secret-box.ts';
 import type { Config } from '../../config/config.ts';
 import { collectGarbage } from '../../core/gc.ts';
 import { JobRunner } from '../../core/jobs.ts';
@@ -20,7 +21,8 @@ export async function serve(config: Config): Promise<void> {
   });
   const core = await openCore(config);
   const jobs = new JobRunner(core, { [TREE_COPY]: runTreeCopy });
-  const api = await buildApiServer({ core, root: credentials, jobs }, { logger });
+  const box = new SecretBox(loadMasterKey({ dataDir: config.dataDir, configured: config.masterKey }));
+  const api = await buildApiServer({ core, root: credentials, box, jobs }, { logger });
   await api.listen({ host: config.host, port: config.apiPort });
   jobs.start();
 

@@ -1,14 +1,11 @@
 // What native routes share: the injected dependencies and the authenticated principal of a request.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RootCredentials } from '../../auth/principals.ts';
-import type { CoreDeps } from '../../core/deps.ts';
+import type { AuthDeps } from '../../auth/principals.ts';
 import { StorageError } from '../../core/errors.ts';
 import type { JobRunner } from '../../core/jobs.ts';
 import type { Principal, VersionInfo } from '../../core/model.ts';
 
-export interface NativeDeps {
-  core: CoreDeps;
-  root: RootCredentials;
+export interface NativeDeps extends AuthDeps {
   jobs: JobRunner;
 }
 

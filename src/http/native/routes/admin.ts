@@ -20,6 +20,6 @@ export const adminRoutes = (deps: NativeDeps) => async (app: FastifyInstance) =>
     '/api/v1/admin/users',
     { schema: { body: userBody } },
     async (request, reply) =>
-      reply.code(201).send(await createUser(deps.core, principalOf(request), request.body)),
+      reply.code(201).send(await createUser(deps, principalOf(request), request.body)),
   );
 };

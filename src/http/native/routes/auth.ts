@@ -20,12 +20,7 @@ export const authRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
     '/api/v1/auth/token',
     { schema: { body: tokenBody } },
     async (request, reply) => {
-      const principal = await authenticateKey(
-        deps.core,
-        deps.root,
-        request.body.accessKey,
-        request.body.secret,
-      );
+      const principal = await authenticateKey(deps, request.body.accessKey, request.body.secret);
       const t = await issueToken(deps.core, principal);
       return reply.code(201).send({
         token: t.token,
