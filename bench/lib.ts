@@ -25,6 +25,8 @@ export async function startMimeo(dataDir: string, args: string[] = []): Promise<
       dataDir,
       '--api-port',
       '0',
+      '--s3-port',
+      '0',
       '--log-level',
       'warn',
       '--gc-interval',
@@ -40,7 +42,7 @@ export async function startMimeo(dataDir: string, args: string[] = []): Promise<
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
+      const m = /api listening on (http:\/\/\S+)/.exec(out);
       if (m) res(new URL(m[1]!));
     });
     proc.once('exit', (code) => rej(new Error(`mimeo exited with ${code}`)));

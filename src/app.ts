@@ -4,6 +4,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino';
 import type { NativeDeps } from './http/native/context.ts';
 import { nativeApi } from './http/native/plugin.ts';
+import type { S3Deps } from './http/s3/context.ts';
+import { s3Api } from './http/s3/server.ts';
 
 export interface AppOptions {
   logger: Logger;
@@ -11,8 +13,8 @@ export interface AppOptions {
   maxHeaderSize?: number;
 }
 
-/** The API port's server: the native API (and later the file dialects and the console). */
-export async function buildApiServer(deps: NativeDeps, options: AppOptions): Promise<FastifyInstance> {
+/** A server with the settings both ports share: request ids, one log line per request, header limits. */
+function baseServer(options: AppOptions): FastifyInstance {
   const app: FastifyInstance = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -47,6 +49,19 @@ export async function buildApiServer(deps: NativeDeps, options: AppOptions): Pro
       'request',
     );
   });
+  return app;
+}
+
+/** The API port's server: the native API (and later the file dialects and the console). */
+export async function buildApiServer(deps: NativeDeps, options: AppOptions): Promise<FastifyInstance> {
+  const app = baseServer(options);
   await nativeApi(app, deps);
+  return app;
+}
+
+/** The S3 port's server. */
+export async function buildS3Server(deps: S3Deps, options: AppOptions): Promise<FastifyInstance> {
+  const app = baseServer(options);
+  await s3Api(app, deps);
   return app;
 }

@@ -52,7 +52,7 @@ export async function lookupKey(auth: AuthDeps, accessKey: string): Promise<KeyO
       ),
     { readOnly: true },
   );
-  if (!row || row.enabled !== 1) return undefined;
+  if (row?.enabled !== 1) return undefined;
   return {
     principal: { id: row.id, name: row.name, isRoot: false, isAdmin: row.is_admin === 1 },
     secret: auth.box.open(row.secret_sealed, accessKey),

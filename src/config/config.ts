@@ -26,6 +26,10 @@ export interface Config {
   /** 32 bytes as hex or base64; unset: a key file in the data directory. */
   masterKey: string | undefined;
   logLevel: string;
+  /** Domains for virtual-hosted S3 addressing. */
+  domains: string[];
+  region: string;
+  minPartSize: number;
   tokenTtlSeconds: number;
   /** Unreferenced blocks younger than this are never collected. */
   gcGraceSeconds: number;
@@ -57,6 +61,9 @@ const SETTINGS = {
   rootSecretKey: { flag: 'root-secret-key', env: 'MIMEO_ROOT_SECRET_KEY', kind: 'string' },
   masterKey: { flag: 'master-key', env: 'MIMEO_MASTER_KEY', kind: 'string' },
   logLevel: { flag: 'log-level', env: 'MIMEO_LOG_LEVEL', kind: 'string' },
+  domains: { flag: 'domain', env: 'MIMEO_DOMAIN', kind: 'string' },
+  region: { flag: 'region', env: 'MIMEO_REGION', kind: 'string' },
+  minPartSize: { flag: 'min-part-size', env: 'MIMEO_MIN_PART_SIZE', kind: 'int' },
   tokenTtlSeconds: { flag: 'token-ttl', env: 'MIMEO_TOKEN_TTL', kind: 'int' },
   gcGraceSeconds: { flag: 'gc-grace', env: 'MIMEO_GC_GRACE', kind: 'int' },
   gcIntervalSeconds: { flag: 'gc-interval', env: 'MIMEO_GC_INTERVAL', kind: 'int' },
@@ -154,6 +161,12 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     rootSecretKey: values.rootSecretKey as string | undefined,
     masterKey: values.masterKey as string | undefined,
     logLevel: str('logLevel', 'info'),
+    domains: str('domains', '')
+      .split(',')
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean),
+    region: str('region', 'us-east-1'),
+    minPartSize: int('minPartSize', 5 * 1024 * 1024),
     tokenTtlSeconds: int('tokenTtlSeconds', 3600),
     gcGraceSeconds: int('gcGraceSeconds', 3600),
     gcIntervalSeconds: int('gcIntervalSeconds', 600),

@@ -5,6 +5,7 @@ import type { MetaStore } from '../meta/meta-store.ts';
 import { type BlockInfo, insertBlocks } from './block-rows.ts';
 import { blockHasher, releaseShared, takeShared } from './checksums/block-hasher.ts';
 import { crc64Combine, crc64ToBase64 } from './checksums/crc64nvme.ts';
+import { type ExtraAlgorithm, incremental } from './checksums/extra.ts';
 import { StorageError } from './errors.ts';
 import { newBlockId, newId } from './ids.ts';
 import type { Extent } from './model.ts';
@@ -17,6 +18,8 @@ export interface IngestDeps {
 }
 
 export interface IngestResult {
+  /** The extra checksums asked for, base64. */
+  extra: Partial<Record<ExtraAlgorithm, string>>;
   size: number;
   extents: Extent[];
   blocks: BlockInfo[];
@@ -43,12 +46,17 @@ export async function ingest(
     expectedSize?: number;
     maxSize?: number;
     expectedMd5?: string;
+    /** Checksums to compute besides md5, sha256 and CRC-64/NVME. */
+    algorithms?: readonly ExtraAlgorithm[];
+    /** Checksums the body must have (base64), read once the body has ended (they may come in trailers). */
+    expected?: () => Partial<Record<ExtraAlgorithm | 'sha256' | 'crc64nvme', string>>;
     signal?: AbortSignal;
   } = {},
 ): Promise<IngestResult> {
   const at0 = options.at ?? 0;
   const md5 = createHash('md5');
   const sha = createHash('sha256');
+  const extras = (options.algorithms ?? []).map((a) => [a, incremental(a)] as const);
   const blocks: BlockInfo[] = [];
   const crcs: bigint[] = [];
   const extents: Extent[] = [];
@@ -111,6 +119,7 @@ export async function ingest(
       }
       md5.update(chunk);
       sha.update(chunk);
+      for (const [, h] of extras) h.update(chunk);
       let off = 0;
       while (off < chunk.byteLength) {
         const n = Math.min(deps.blockSize - fill, chunk.byteLength - off);
@@ -143,15 +152,42 @@ export async function ingest(
     await checkpoint.release();
     throw new StorageError('BadDigest', 'The Content-MD5 you specified did not match what was received.');
   }
-  return {
+  const result: IngestResult = {
     size,
     extents,
     blocks,
     md5: md5b.toString('hex'),
     sha256: sha.digest('hex'),
     crc64nvme: crc64ToBase64(crc),
+    extra: Object.fromEntries(extras.map(([a, h]) => [a, h.digest()])),
     leaseId: checkpoint.leaseId,
   };
+  const computed: Record<string, string | undefined> = {
+    ...result.extra,
+    sha256: Buffer.from(result.sha256, 'hex').toString('base64'),
+    crc64nvme: result.crc64nvme,
+  };
+  for (const [algorithm, value] of Object.entries(options.expected?.() ?? {})) {
+    if (value === undefined) continue;
+    if (computed[algorithm] === undefined) {
+      await checkpoint.release();
+      throw new StorageError(
+        'InvalidArgument',
+        `The ${algorithm} checksum was not computed for this request.`,
+      );
+    }
+    if (computed[algorithm] !== value) {
+      await checkpoint.release();
+      throw new StorageError(
+        'BadDigest',
+        `The ${algorithm.toUpperCase()} you specified did not match the calculated checksum.`,
+        {
+          details: { algorithm },
+        },
+      );
+    }
+  }
+  return result;
 }
 
 /**

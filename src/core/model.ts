@@ -29,6 +29,10 @@ export interface Checksums {
   md5?: string;
   sha256?: string;
   crc64nvme?: string;
+  /** Base64, present when the writer asked for them. */
+  crc32?: string;
+  crc32c?: string;
+  sha1?: string;
 }
 
 export interface Lineage {

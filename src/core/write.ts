@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BlockInfo } from './block-rows.ts';
 import { insertBlocks } from './block-rows.ts';
+import type { ExtraAlgorithm } from './checksums/extra.ts';
 import { commitVersion, type VersionDraft } from './commit.ts';
 import { composeChecksums } from './compose.ts';
 import type { Conditions } from './conditions.ts';
@@ -29,6 +30,9 @@ export interface PutInput extends ContentAttributes {
   size?: number;
   /** Base64 MD5 the body must have. */
   contentMd5?: string;
+  /** Checksums to compute besides md5, sha256 and CRC-64/NVME, and the values the body must have. */
+  algorithms?: readonly ExtraAlgorithm[];
+  expected?: () => Partial<Record<ExtraAlgorithm | 'sha256' | 'crc64nvme', string>>;
   /** A named stream to write; the other streams of the current version are kept. */
   stream?: string;
   conditions?: Conditions;
@@ -49,7 +53,13 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
       gcGraceSeconds: deps.gcGraceSeconds,
     },
     input.body,
-    { expectedSize: input.size, expectedMd5: input.contentMd5, signal: input.signal },
+    {
+      expectedSize: input.size,
+      expectedMd5: input.contentMd5,
+      algorithms: input.algorithms,
+      expected: input.expected,
+      signal: input.signal,
+    },
   );
   const now = nowOf(deps);
   try {
@@ -57,7 +67,12 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
       await requireProject(tx, principal, input.project, 'write');
       await insertBlocks(tx, stored.blocks, { leaseId: null, now });
       const manifestId = await createManifest(tx, { size: stored.size, extents: stored.extents, now });
-      const checksums = { md5: stored.md5, sha256: stored.sha256, crc64nvme: stored.crc64nvme };
+      const checksums = {
+        md5: stored.md5,
+        sha256: stored.sha256,
+        crc64nvme: stored.crc64nvme,
+        ...stored.extra,
+      };
       return commitVersion(tx, {
         project,
         path: input.path,

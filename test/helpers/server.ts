@@ -7,6 +7,7 @@ export const CREDS = { MIMEO_ROOT_ACCESS_KEY: 'E2EROOT', MIMEO_ROOT_SECRET_KEY: 
 
 export interface RunningServer {
   url: string;
+  s3Url: string;
   proc: ChildProcess;
   stdout: () => string;
   stderr: () => string;
@@ -34,7 +35,7 @@ export async function startServer(options: {
   }
   const proc = spawn(
     process.execPath,
-    [MAIN, 'serve', '--data', options.dataDir, '--api-port', '0', ...(options.args ?? [])],
+    [MAIN, 'serve', '--data', options.dataDir, '--api-port', '0', '--s3-port', '0', ...(options.args ?? [])],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -43,11 +44,14 @@ export async function startServer(options: {
     err += d.toString();
   });
   const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+  let s3Url = '';
   const url = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`server did not start: ${err}`)), 20_000);
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
+      const s3 = /s3 listening on (http:\/\/\S+)/.exec(out);
+      if (s3) s3Url = s3[1]!;
+      const m = /api listening on (http:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         res(m[1]!);
@@ -57,6 +61,7 @@ export async function startServer(options: {
   });
   return {
     url,
+    s3Url,
     proc,
     stdout: () => out,
     stderr: () => err,

@@ -1,6 +1,6 @@
 // mimeo serve: open the stores, listen on the API port, run jobs and GC, and shut down gracefully on SIGTERM.
 import pino from 'pino';
-import { buildApiServer } from '../../app.ts';
+import { buildApiServer, buildS3Server } from '../../app.ts';
 import { loadRootCredentials } from '../../auth/root-credentials.ts';
 import { loadMasterKey, SecretBox } from '../../auth/secret-box.ts';
 import type { Config } from '../../config/config.ts';
@@ -23,7 +23,19 @@ export async function serve(config: Config): Promise<void> {
   const jobs = new JobRunner(core, { [TREE_COPY]: runTreeCopy });
   const box = new SecretBox(loadMasterKey({ dataDir: config.dataDir, configured: config.masterKey }));
   const api = await buildApiServer({ core, root: credentials, box, jobs }, { logger });
+  const s3 = await buildS3Server(
+    {
+      core,
+      root: credentials,
+      box,
+      domains: config.domains,
+      region: config.region,
+      minPartSize: config.minPartSize,
+    },
+    { logger },
+  );
   await api.listen({ host: config.host, port: config.apiPort });
+  await s3.listen({ host: config.host, port: config.s3Port });
   jobs.start();
 
   let gcTimer: NodeJS.Timeout | undefined;
@@ -37,13 +49,18 @@ export async function serve(config: Config): Promise<void> {
     gcTimer.unref();
   }
 
-  const address = api.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.apiPort;
+  const portOf = (server: typeof api.server, fallback: number) => {
+    const a = server.address();
+    return typeof a === 'object' && a ? a.port : fallback;
+  };
+  const port = portOf(api.server, config.apiPort);
+  const s3Port = portOf(s3.server, config.s3Port);
   logger.info(
     { api: `http://${config.host}:${port}`, meta: core.meta.kind, dataDir: config.dataDir },
     'mimeo listening',
   );
   // The one line a script waits for; it carries the port actually bound.
+  process.stdout.write(`mimeo s3 listening on http://${config.host}:${s3Port}\n`);
   process.stdout.write(`mimeo api listening on http://${config.host}:${port}\n`);
   if (generated) {
     process.stdout.write(
@@ -63,8 +80,11 @@ export async function serve(config: Config): Promise<void> {
     force.unref();
     if (gcTimer) clearInterval(gcTimer);
     // In-flight requests finish; a keep-alive connection is closed as soon as it goes idle.
-    const closeIdle = setInterval(() => api.server.closeIdleConnections(), 50);
-    await api.close();
+    const closeIdle = setInterval(() => {
+      api.server.closeIdleConnections();
+      s3.server.closeIdleConnections();
+    }, 50);
+    await Promise.all([api.close(), s3.close()]);
     clearInterval(closeIdle);
     await jobs.stop();
     await gcRunning;

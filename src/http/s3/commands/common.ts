@@ -1,0 +1,147 @@
+// Helpers shared by S3 commands: required names, object headers, user metadata and checksum headers.
+
+import { EXTRA_ALGORITHMS, type ExtraAlgorithm } from '../../../core/checksums/extra.ts';
+import type { Checksums, VersionInfo } from '../../../core/model.ts';
+import { httpDate, quoted, type S3Context } from '../context.ts';
+import { S3Error } from '../errors.ts';
+
+export function bucketOf(ctx: S3Context): string {
+  if (!ctx.bucket) throw new S3Error('InvalidRequest', 400, 'A bucket name is required.');
+  return ctx.bucket;
+}
+
+export function keyOf(ctx: S3Context): string {
+  if (!ctx.key) throw new S3Error('InvalidRequest', 400, 'An object key is required.');
+  return ctx.key;
+}
+
+export const MAX_USER_METADATA = 2048;
+
+/** x-amz-meta-* headers; their names and values together may not pass 2 KiB (as in S3). */
+export function userMetadata(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  let size = 0;
+  for (const [k, v] of Object.entries(headers)) {
+    if (!k.startsWith('x-amz-meta-')) continue;
+    const name = k.slice('x-amz-meta-'.length);
+    out[name] = v;
+    size += Buffer.byteLength(name) + Buffer.byteLength(v);
+  }
+  if (size > MAX_USER_METADATA) {
+    throw new S3Error(
+      'MetadataTooLarge',
+      400,
+      `Your metadata headers exceed the maximum allowed metadata size (${MAX_USER_METADATA} bytes).`,
+    );
+  }
+  return out;
+}
+
+export const S3_ALGORITHMS = [...EXTRA_ALGORITHMS, 'sha256', 'crc64nvme'] as const;
+export type S3Algorithm = (typeof S3_ALGORITHMS)[number];
+
+/** The checksum algorithm a request names (x-amz-checksum-<alg>, x-amz-sdk-checksum-algorithm or x-amz-trailer). */
+export function requestedAlgorithm(headers: Record<string, string>): S3Algorithm | undefined {
+  const named = (
+    headers['x-amz-sdk-checksum-algorithm'] ?? headers['x-amz-checksum-algorithm']
+  )?.toLowerCase();
+  const trailer = headers['x-amz-trailer']?.toLowerCase().replace(/^x-amz-checksum-/, '');
+  const header = S3_ALGORITHMS.find((a) => headers[`x-amz-checksum-${a}`] !== undefined);
+  const alg = named ?? trailer ?? header;
+  if (alg === undefined) return undefined;
+  if (!(S3_ALGORITHMS as readonly string[]).includes(alg))
+    throw new S3Error('InvalidRequest', 400, `The checksum algorithm '${alg}' is not supported.`);
+  return alg as S3Algorithm;
+}
+
+/** What a write must compute and verify for its checksum headers or trailer. */
+export function checksumRequest(ctx: S3Context) {
+  const alg = requestedAlgorithm(ctx.headers);
+  const algorithms: ExtraAlgorithm[] =
+    alg && (EXTRA_ALGORITHMS as readonly string[]).includes(alg) ? [alg as ExtraAlgorithm] : [];
+  const expected = () => {
+    if (!alg) return {};
+    const value = ctx.headers[`x-amz-checksum-${alg}`] ?? ctx.trailers[`x-amz-checksum-${alg}`];
+    return value === undefined ? {} : { [alg]: value };
+  };
+  return { algorithm: alg, algorithms, expected };
+}
+
+export function checksumValue(c: Checksums, alg: S3Algorithm): string | undefined {
+  if (alg === 'sha256') return c.sha256 ? Buffer.from(c.sha256, 'hex').toString('base64') : undefined;
+  return c[alg];
+}
+
+/** The checksum headers of a stored object: every algorithm it has. */
+export function checksumHeaders(c: Checksums): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of S3_ALGORITHMS) {
+    const v = checksumValue(c, a);
+    if (v) out[`x-amz-checksum-${a}`] = v;
+  }
+  if (Object.keys(out).length > 0) out['x-amz-checksum-type'] = 'FULL_OBJECT';
+  return out;
+}
+
+/** Headers GET and HEAD return for an object version. */
+export function objectHeaders(ctx: S3Context, v: VersionInfo, options: { checksums: boolean }): void {
+  const r = ctx.reply;
+  r.header('etag', quoted(v.etag));
+  r.header('last-modified', httpDate(v.modifiedAt));
+  r.header('accept-ranges', 'bytes');
+  r.header('content-type', v.contentType ?? 'binary/octet-stream');
+  if (v.versionId !== 'null' || ctx.query.has('versionId')) r.header('x-amz-version-id', v.versionId);
+  if (v.contentDisposition) r.header('content-disposition', v.contentDisposition);
+  if (v.contentEncoding) r.header('content-encoding', v.contentEncoding);
+  if (v.cacheControl) r.header('cache-control', v.cacheControl);
+  if (v.expires) r.header('expires', v.expires);
+  for (const [k, val] of Object.entries(v.userMetadata)) r.header(`x-amz-meta-${k}`, val);
+  const tags = Object.keys(v.tags).length;
+  if (tags > 0) r.header('x-amz-tagging-count', String(tags));
+  if (options.checksums)
+    for (const [k, val] of Object.entries(checksumHeaders(v.checksums))) r.header(k, val);
+}
+
+/** Content headers a PUT or a REPLACE copy sets, with aws-chunked taken out of Content-Encoding. */
+export function contentAttributes(ctx: S3Context) {
+  const h = ctx.headers;
+  const encoding = h['content-encoding']
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s && s !== 'aws-chunked')
+    .join(', ');
+  return {
+    contentType: h['content-type'],
+    contentDisposition: h['content-disposition'],
+    contentEncoding: encoding || undefined,
+    cacheControl: h['cache-control'],
+    expires: h['expires'],
+    userMetadata: userMetadata(h),
+  };
+}
+
+/** `k1=v1&k2=v2` (x-amz-tagging) to a map; at most 10 tags, keys up to 128 and values up to 256 characters. */
+export function parseTagging(value: string | undefined): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  const tags: Record<string, string> = {};
+  for (const pair of value.split('&')) {
+    if (!pair) continue;
+    const eq = pair.indexOf('=');
+    const k = decodeURIComponent((eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' '));
+    const v = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
+    tags[k] = v;
+  }
+  validateTags(tags);
+  return tags;
+}
+
+export function validateTags(tags: Record<string, string>): void {
+  const keys = Object.keys(tags);
+  if (keys.length > 10) throw new S3Error('BadRequest', 400, 'Object tags cannot be greater than 10.');
+  for (const k of keys) {
+    if (k.length === 0 || k.length > 128)
+      throw new S3Error('InvalidTag', 400, 'The TagKey you have provided is invalid.');
+    if (tags[k]!.length > 256)
+      throw new S3Error('InvalidTag', 400, 'The TagValue you have provided is too long.');
+  }
+}

@@ -1,0 +1,28 @@
+// Parses x-amz-copy-source: `bucket/key` or `/bucket/key`, URL-encoded, with an optional `?versionId=`.
+import { S3Error } from '../errors.ts';
+
+export interface CopySource {
+  bucket: string;
+  key: string;
+  versionId: string | undefined;
+}
+
+export function parseCopySource(value: string): CopySource {
+  const q = value.indexOf('?');
+  const path = q < 0 ? value : value.slice(0, q);
+  let versionId: string | undefined;
+  if (q >= 0) {
+    const params = new URLSearchParams(value.slice(q + 1));
+    versionId = params.get('versionId') ?? undefined;
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path.startsWith('/') ? path.slice(1) : path);
+  } catch {
+    throw new S3Error('InvalidArgument', 400, 'x-amz-copy-source is not properly URL-encoded.');
+  }
+  const slash = decoded.indexOf('/');
+  if (slash <= 0 || slash === decoded.length - 1)
+    throw new S3Error('InvalidArgument', 400, 'x-amz-copy-source must name a bucket and a key.');
+  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
+}

@@ -1,0 +1,20 @@
+// DeleteObjectTagging: DELETE /bucket/key?tagging.
+import { setLabels } from '../../../core/write.ts';
+import type { S3Context } from '../context.ts';
+import type { S3Command } from '../router.ts';
+import { bucketOf, keyOf } from './common.ts';
+
+export const deleteObjectTagging: S3Command = {
+  name: 'DeleteObjectTagging',
+  matches: (ctx) => ctx.method === 'DELETE' && ctx.key !== undefined && ctx.query.has('tagging'),
+  async handle(ctx: S3Context) {
+    const v = await setLabels(ctx.deps.core, ctx.principal, {
+      project: bucketOf(ctx),
+      path: keyOf(ctx),
+      versionId: ctx.query.get('versionId'),
+      tags: {},
+    });
+    if (v.versionId !== 'null') ctx.reply.header('x-amz-version-id', v.versionId);
+    return ctx.reply.code(204).send();
+  },
+};

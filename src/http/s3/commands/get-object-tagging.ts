@@ -1,0 +1,21 @@
+// GetObjectTagging: GET /bucket/key?tagging.
+import { stat } from '../../../core/read.ts';
+import { type S3Context, sendXml } from '../context.ts';
+import type { S3Command } from '../router.ts';
+import { bucketOf, keyOf } from './common.ts';
+
+export const getObjectTagging: S3Command = {
+  name: 'GetObjectTagging',
+  matches: (ctx) => ctx.method === 'GET' && ctx.key !== undefined && ctx.query.has('tagging'),
+  async handle(ctx: S3Context) {
+    const v = await stat(ctx.deps.core, ctx.principal, {
+      project: bucketOf(ctx),
+      path: keyOf(ctx),
+      versionId: ctx.query.get('versionId'),
+    });
+    if (v.versionId !== 'null') ctx.reply.header('x-amz-version-id', v.versionId);
+    return sendXml(ctx, 200, 'Tagging', {
+      TagSet: { Tag: Object.entries(v.tags).map(([Key, Value]) => ({ Key, Value })) },
+    });
+  },
+};

@@ -1,0 +1,33 @@
+// HeadObject: HEAD /bucket/key — the headers GET would send, without the body.
+
+import { resolveRange } from '../../../core/ranges.ts';
+import { stat } from '../../../core/read.ts';
+import { parseConditions, parseRange } from '../../common/conditions.ts';
+import type { S3Context } from '../context.ts';
+import type { S3Command } from '../router.ts';
+import { bucketOf, keyOf, objectHeaders } from './common.ts';
+
+export const headObject: S3Command = {
+  name: 'HeadObject',
+  matches: (ctx) => ctx.method === 'HEAD' && ctx.key !== undefined,
+  async handle(ctx: S3Context) {
+    const v = await stat(ctx.deps.core, ctx.principal, {
+      project: bucketOf(ctx),
+      path: keyOf(ctx),
+      versionId: ctx.query.get('versionId'),
+      conditions: parseConditions(ctx.headers),
+    });
+    const range = resolveRange(parseRange(ctx.headers['range']), v.size);
+    objectHeaders(ctx, v, {
+      checksums: !range && ctx.headers['x-amz-checksum-mode']?.toUpperCase() === 'ENABLED',
+    });
+    if (range) {
+      return ctx.reply
+        .code(206)
+        .header('content-range', `bytes ${range.start}-${range.end - 1}/${v.size}`)
+        .header('content-length', range.end - range.start)
+        .send();
+    }
+    return ctx.reply.code(200).header('content-length', v.size).send();
+  },
+};

@@ -1,0 +1,41 @@
+// Every S3 command, in the order the router tries them.
+import type { S3Command } from '../router.ts';
+import { copyObject } from './copy-object.ts';
+import { createBucket } from './create-bucket.ts';
+import { deleteBucket } from './delete-bucket.ts';
+import { deleteObject } from './delete-object.ts';
+import { deleteObjectTagging } from './delete-object-tagging.ts';
+import { deleteObjects } from './delete-objects.ts';
+import { getBucketLocation } from './get-bucket-location.ts';
+import { getBucketVersioning } from './get-bucket-versioning.ts';
+import { getObject } from './get-object.ts';
+import { getObjectTagging } from './get-object-tagging.ts';
+import { headBucket } from './head-bucket.ts';
+import { headObject } from './head-object.ts';
+import { listBuckets } from './list-buckets.ts';
+import { listObjects } from './list-objects.ts';
+import { listObjectsV2 } from './list-objects-v2.ts';
+import { putBucketVersioning } from './put-bucket-versioning.ts';
+import { putObject } from './put-object.ts';
+import { putObjectTagging } from './put-object-tagging.ts';
+
+export const COMMANDS: S3Command[] = [
+  listBuckets,
+  getBucketLocation,
+  getBucketVersioning,
+  putBucketVersioning,
+  listObjectsV2,
+  listObjects,
+  deleteObjects,
+  createBucket,
+  headBucket,
+  deleteBucket,
+  getObjectTagging,
+  putObjectTagging,
+  deleteObjectTagging,
+  copyObject,
+  putObject,
+  getObject,
+  headObject,
+  deleteObject,
+];

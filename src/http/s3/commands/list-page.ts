@@ -1,0 +1,62 @@
+// One page of keys for ListObjects v1 and v2: max-keys, encoding-type and owner handled once.
+import { awsEncode } from '../../../auth/sigv4.ts';
+import { listFiles } from '../../../core/list.ts';
+import { getProject } from '../../../core/projects.ts';
+import { isoDate, quoted, type S3Context } from '../context.ts';
+import { S3Error } from '../errors.ts';
+import { bucketOf } from './common.ts';
+
+export interface ListParams {
+  after: string | undefined;
+  fetchOwner: boolean;
+}
+
+/** encoding-type=url: keys percent-encoded as S3 does, spaces as '+'. */
+export const urlEncodeKey = (s: string) => awsEncode(s, true).replace(/%20/g, '+');
+
+export async function listPage(ctx: S3Context, params: ListParams) {
+  const bucket = bucketOf(ctx);
+  const rawMax = ctx.query.get('max-keys');
+  const maxKeys = rawMax === undefined ? 1000 : Number(rawMax);
+  if (!Number.isInteger(maxKeys) || maxKeys < 0)
+    throw new S3Error('InvalidArgument', 400, 'max-keys must be a non-negative integer.');
+  const encodingType = ctx.query.get('encoding-type');
+  if (encodingType !== undefined && encodingType !== 'url')
+    throw new S3Error('InvalidArgument', 400, 'Invalid Encoding Method specified in Request');
+  const enc = (s: string) => (encodingType === 'url' ? urlEncodeKey(s) : s);
+  const prefix = ctx.query.get('prefix') ?? '';
+  const delimiter = ctx.query.get('delimiter') ?? '';
+  const project = await getProject(ctx.deps.core, ctx.principal, bucket);
+  const page =
+    maxKeys === 0
+      ? { entries: [], prefixes: [], truncated: false, next: null }
+      : await listFiles(ctx.deps.core, ctx.principal, {
+          project: bucket,
+          prefix,
+          delimiter,
+          after: params.after,
+          limit: Math.min(maxKeys, 1000),
+        });
+  const owner = params.fetchOwner ? { ID: project.ownerId, DisplayName: project.ownerId } : undefined;
+  return {
+    bucket,
+    prefix,
+    delimiter,
+    maxKeys,
+    encodingType,
+    enc,
+    truncated: page.truncated,
+    next: page.next,
+    prefixes: page.prefixes,
+    contents: page.entries.map((e) => ({
+      Key: enc(e.path),
+      LastModified: isoDate(e.modifiedAt),
+      ETag: quoted(e.etag),
+      ChecksumAlgorithm: e.checksums.crc64nvme ? 'CRC64NVME' : undefined,
+      ChecksumType: e.checksums.crc64nvme ? 'FULL_OBJECT' : undefined,
+      Size: e.size,
+      Owner: owner,
+      StorageClass: 'STANDARD',
+    })),
+  };
+}

@@ -1,0 +1,34 @@
+// PutBucketVersioning: PUT /bucket?versioning with <VersioningConfiguration><Status>Enabled|Suspended</Status>.
+import { setVersioning } from '../../../core/projects.ts';
+import type { S3Context } from '../context.ts';
+import { S3Error } from '../errors.ts';
+import type { S3Command } from '../router.ts';
+import { readXml } from '../xml.ts';
+import { bucketOf } from './common.ts';
+
+export const putBucketVersioning: S3Command = {
+  name: 'PutBucketVersioning',
+  matches: (ctx) =>
+    ctx.method === 'PUT' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('versioning'),
+  async handle(ctx: S3Context) {
+    const doc = await readXml(ctx.body);
+    const conf = doc['VersioningConfiguration'] as Record<string, unknown> | undefined;
+    const status = conf?.['Status'];
+    if (conf?.['MfaDelete'] === 'Enabled')
+      throw new S3Error('NotImplemented', 501, 'MFA delete is not implemented.');
+    if (status !== 'Enabled' && status !== 'Suspended') {
+      throw new S3Error(
+        'MalformedXML',
+        400,
+        'The XML you provided was not well-formed or did not validate against our published schema.',
+      );
+    }
+    await setVersioning(
+      ctx.deps.core,
+      ctx.principal,
+      bucketOf(ctx),
+      status === 'Enabled' ? 'enabled' : 'suspended',
+    );
+    return ctx.reply.code(200).send();
+  },
+};

@@ -1,0 +1,52 @@
+// PutObject: PUT /bucket/key — a streamed body, Content-MD5 and x-amz-checksum-* verified, If-Match / If-None-Match.
+import { putFile } from '../../../core/write.ts';
+import { parseConditions } from '../../common/conditions.ts';
+import { quoted, type S3Context } from '../context.ts';
+import type { S3Command } from '../router.ts';
+import {
+  bucketOf,
+  checksumHeaders,
+  checksumRequest,
+  checksumValue,
+  contentAttributes,
+  keyOf,
+  parseTagging,
+} from './common.ts';
+
+export const putObject: S3Command = {
+  name: 'PutObject',
+  matches: (ctx) =>
+    ctx.method === 'PUT' &&
+    ctx.key !== undefined &&
+    ctx.headers['x-amz-copy-source'] === undefined &&
+    !ctx.query.has('uploadId') &&
+    !ctx.query.has('tagging'),
+  async handle(ctx: S3Context) {
+    const sums = checksumRequest(ctx);
+    const length =
+      ctx.decodedLength ??
+      (ctx.headers['content-length'] !== undefined ? Number(ctx.headers['content-length']) : undefined);
+    const v = await putFile(ctx.deps.core, ctx.principal, {
+      project: bucketOf(ctx),
+      path: keyOf(ctx),
+      body: ctx.body,
+      size: length,
+      contentMd5: ctx.headers['content-md5'],
+      conditions: parseConditions(ctx.headers),
+      algorithms: sums.algorithms,
+      expected: sums.expected,
+      tags: parseTagging(ctx.headers['x-amz-tagging']),
+      ...contentAttributes(ctx),
+    });
+    ctx.reply.header('etag', quoted(v.etag));
+    if (v.versionId !== 'null') ctx.reply.header('x-amz-version-id', v.versionId);
+    const all = checksumHeaders(v.checksums);
+    const alg = sums.algorithm ?? 'crc64nvme';
+    const value = checksumValue(v.checksums, alg);
+    if (value)
+      ctx.reply
+        .header(`x-amz-checksum-${alg}`, value)
+        .header('x-amz-checksum-type', all['x-amz-checksum-type'] ?? 'FULL_OBJECT');
+    return ctx.reply.code(200).send();
+  },
+};

@@ -1,0 +1,38 @@
+// What an S3 command is given: the parsed request (bucket, key, query, headers), the principal and the body.
+import type { FastifyReply } from 'fastify';
+import type { AuthDeps } from '../../auth/principals.ts';
+import type { Principal } from '../../core/model.ts';
+import type { XmlNode } from './xml.ts';
+import { xmlDocument } from './xml.ts';
+
+export interface S3Deps extends AuthDeps {
+  /** Domains for virtual-hosted addressing: `bucket.<domain>`. */
+  domains: string[];
+  region: string;
+  /** The smallest part but the last in a multipart upload. */
+  minPartSize: number;
+}
+
+export interface S3Context {
+  deps: S3Deps;
+  reply: FastifyReply;
+  requestId: string;
+  method: string;
+  bucket: string | undefined;
+  key: string | undefined;
+  query: Map<string, string>;
+  headers: Record<string, string>;
+  principal: Principal;
+  body: AsyncIterable<Uint8Array>;
+  decodedLength: number | undefined;
+  trailers: Record<string, string>;
+  chunked: boolean;
+}
+
+export function sendXml(ctx: S3Context, status: number, root: string, body: XmlNode): FastifyReply {
+  return ctx.reply.code(status).type('application/xml').send(xmlDocument(root, body));
+}
+
+export const isoDate = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
+export const httpDate = (ms: number) => new Date(ms).toUTCString();
+export const quoted = (etag: string) => `"${etag}"`;

@@ -1,0 +1,80 @@
+// XML for S3: a small escaping builder for responses, and a bounded parser for request bodies.
+import { XMLParser } from 'fast-xml-parser';
+import { S3Error } from './errors.ts';
+
+export type XmlValue = string | number | boolean | null | undefined | XmlNode | XmlValue[];
+export interface XmlNode {
+  [tag: string]: XmlValue;
+}
+
+export function escapeXml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
+}
+
+function render(tag: string, v: XmlValue): string {
+  if (v === undefined || v === null) return '';
+  if (Array.isArray(v)) return v.map((x) => render(tag, x)).join('');
+  if (typeof v === 'object')
+    return `<${tag}>${Object.entries(v)
+      .map(([k, x]) => render(k, x))
+      .join('')}</${tag}>`;
+  return `<${tag}>${escapeXml(String(v))}</${tag}>`;
+}
+
+/** A document with the S3 namespace on its root element. */
+export function xmlDocument(root: string, body: XmlNode, options: { namespace?: boolean } = {}): string {
+  const ns = options.namespace === false ? '' : ' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
+  const inner = Object.entries(body)
+    .map(([k, v]) => render(k, v))
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${ns}>${inner}</${root}>`;
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: true,
+  ignoreDeclaration: true,
+});
+
+export const MAX_XML_BODY = 1024 * 1024;
+
+/** Reads a whole (small) XML body and parses it. Throws MalformedXML for bad or oversized XML. */
+export async function readXml(
+  body: AsyncIterable<Uint8Array>,
+  maxBytes = MAX_XML_BODY,
+): Promise<Record<string, unknown>> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const c of body) {
+    n += c.byteLength;
+    if (n > maxBytes) throw new S3Error('MalformedXML', 400, 'The XML you provided was too large.');
+    parts.push(Buffer.from(c));
+  }
+  const text = Buffer.concat(parts).toString('utf8');
+  if (text.trim() === '')
+    throw new S3Error(
+      'MalformedXML',
+      400,
+      'The XML you provided was not well-formed or did not validate against our published schema.',
+    );
+  try {
+    const doc = parser.parse(text, true) as Record<string, unknown>;
+    return doc;
+  } catch {
+    throw new S3Error(
+      'MalformedXML',
+      400,
+      'The XML you provided was not well-formed or did not validate against our published schema.',
+    );
+  }
+}
+
+/** A child as a list, whether the XML had one or several of it. */
+export function many(v: unknown): unknown[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}

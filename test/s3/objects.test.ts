@@ -1,0 +1,588 @@
+// S3 buckets and objects end to end with @aws-sdk/client-s3 on its default settings.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  DeleteObjectTaggingCommand,
+  GetBucketLocationCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListObjectsCommand,
+  ListObjectsV2Command,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  PutObjectTaggingCommand,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
+import { bytes } from '../helpers/data.ts';
+import { openS3, rawSigned, type S3Env, s3Error } from '../helpers/s3.ts';
+
+let env: S3Env;
+before(async () => {
+  env = await openS3();
+  await env.client.send(new CreateBucketCommand({ Bucket: 'objects' }));
+});
+after(async () => env.close());
+
+const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
+const text = async (r: { Body?: { transformToByteArray(): Promise<Uint8Array> } }) =>
+  Buffer.from(await r.Body!.transformToByteArray());
+
+describe('buckets', () => {
+  test('create, head, list, location; a second create is 409; a bad name is 400', async () => {
+    const c = env.client;
+    await c.send(new CreateBucketCommand({ Bucket: 'b-two' }));
+    assert.equal((await c.send(new HeadBucketCommand({ Bucket: 'b-two' }))).$metadata.httpStatusCode, 200);
+    const names = (await c.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name);
+    assert.ok(names?.includes('b-two') && names.includes('objects'));
+    assert.equal(
+      (await c.send(new GetBucketLocationCommand({ Bucket: 'b-two' }))).LocationConstraint,
+      undefined,
+    );
+    const again = await s3Error(() => c.send(new CreateBucketCommand({ Bucket: 'b-two' })));
+    assert.deepEqual(
+      [again.code, again.status, typeof again.requestId],
+      ['BucketAlreadyOwnedByYou', 409, 'string'],
+    );
+    assert.equal(
+      (await s3Error(() => c.send(new CreateBucketCommand({ Bucket: 'Bad_Bucket' })))).code,
+      'InvalidBucketName',
+    );
+    assert.equal(
+      (await s3Error(() => c.send(new HeadBucketCommand({ Bucket: 'no-such-bucket' })))).status,
+      404,
+    );
+  });
+
+  test('a bucket with objects is 409 BucketNotEmpty; empty, it deletes', async () => {
+    const c = env.client;
+    await c.send(new CreateBucketCommand({ Bucket: 'to-delete' }));
+    await c.send(new PutObjectCommand({ Bucket: 'to-delete', Key: 'x', Body: 'x' }));
+    const e = await s3Error(() => c.send(new DeleteBucketCommand({ Bucket: 'to-delete' })));
+    assert.deepEqual([e.code, e.status], ['BucketNotEmpty', 409]);
+    await c.send(new DeleteObjectCommand({ Bucket: 'to-delete', Key: 'x' }));
+    await c.send(new DeleteBucketCommand({ Bucket: 'to-delete' }));
+    assert.equal((await s3Error(() => c.send(new HeadBucketCommand({ Bucket: 'to-delete' })))).status, 404);
+  });
+
+  test('versioning: get and put, and versions read back', async () => {
+    const c = env.client;
+    await c.send(new CreateBucketCommand({ Bucket: 'versioned' }));
+    assert.equal((await c.send(new GetBucketVersioningCommand({ Bucket: 'versioned' }))).Status, undefined);
+    await c.send(
+      new PutBucketVersioningCommand({ Bucket: 'versioned', VersioningConfiguration: { Status: 'Enabled' } }),
+    );
+    assert.equal((await c.send(new GetBucketVersioningCommand({ Bucket: 'versioned' }))).Status, 'Enabled');
+    const v1 = await c.send(new PutObjectCommand({ Bucket: 'versioned', Key: 'k', Body: 'one' }));
+    const v2 = await c.send(new PutObjectCommand({ Bucket: 'versioned', Key: 'k', Body: 'two' }));
+    assert.ok(v1.VersionId && v2.VersionId && v1.VersionId !== v2.VersionId);
+    assert.equal(
+      (
+        await text(
+          await c.send(new GetObjectCommand({ Bucket: 'versioned', Key: 'k', VersionId: v1.VersionId })),
+        )
+      ).toString(),
+      'one',
+    );
+    const d = await c.send(new DeleteObjectCommand({ Bucket: 'versioned', Key: 'k' }));
+    assert.equal(d.DeleteMarker, true);
+    assert.equal(
+      (await s3Error(() => c.send(new GetObjectCommand({ Bucket: 'versioned', Key: 'k' })))).code,
+      'NoSuchKey',
+    );
+  });
+});
+
+describe('objects', () => {
+  test('put and get a multi-block object byte for byte, with its ETag, metadata and checksums', async () => {
+    const data = bytes(9 * 1024 * 1024 + 17, 4);
+    const put = await env.client.send(
+      new PutObjectCommand({
+        Bucket: 'objects',
+        Key: 'dir/big.bin',
+        Body: data,
+        ContentType: 'application/x-test',
+        Metadata: { owner: 'ana' },
+        CacheControl: 'max-age=60',
+      }),
+    );
+    assert.equal(put.ETag, `"${md5(data)}"`);
+    const got = await env.client.send(
+      new GetObjectCommand({ Bucket: 'objects', Key: 'dir/big.bin', ChecksumMode: 'ENABLED' }),
+    );
+    assert.deepEqual(await text(got), data);
+    assert.equal(got.ETag, `"${md5(data)}"`);
+    assert.equal(got.ContentType, 'application/x-test');
+    assert.equal(got.CacheControl, 'max-age=60');
+    assert.deepEqual(got.Metadata, { owner: 'ana' });
+    assert.equal(got.ChecksumCRC64NVME, new Crc64Nvme().update(data).digest());
+    const head = await env.client.send(new HeadObjectCommand({ Bucket: 'objects', Key: 'dir/big.bin' }));
+    assert.equal(head.ContentLength, data.length);
+  });
+
+  test('every checksum algorithm is accepted, verified, stored and returned', async () => {
+    for (const alg of ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME'] as const) {
+      const data = bytes(70_000, alg.length);
+      const put = await env.client.send(
+        new PutObjectCommand({ Bucket: 'objects', Key: `sum/${alg}`, Body: data, ChecksumAlgorithm: alg }),
+      );
+      const field = `Checksum${alg}` as const;
+      assert.ok(put[field], `${alg} returned on PUT`);
+      const got = await env.client.send(
+        new GetObjectCommand({ Bucket: 'objects', Key: `sum/${alg}`, ChecksumMode: 'ENABLED' }),
+      );
+      assert.equal(got[field], put[field], alg);
+      assert.deepEqual(await text(got), data);
+    }
+  });
+
+  test('single ranges, a 416 with Content-Range, and conditional reads', async () => {
+    const data = bytes(9 * 1024 * 1024 + 17, 4);
+    const r = await env.client.send(
+      new GetObjectCommand({ Bucket: 'objects', Key: 'dir/big.bin', Range: 'bytes=-10' }),
+    );
+    assert.equal(r.ContentRange, `bytes ${data.length - 10}-${data.length - 1}/${data.length}`);
+    assert.deepEqual(await text(r), data.subarray(data.length - 10));
+    const e = await s3Error(() =>
+      env.client.send(
+        new GetObjectCommand({ Bucket: 'objects', Key: 'dir/big.bin', Range: `bytes=${data.length}-` }),
+      ),
+    );
+    assert.deepEqual([e.code, e.status], ['InvalidRange', 416]);
+    const nm = await s3Error(() =>
+      env.client.send(
+        new GetObjectCommand({ Bucket: 'objects', Key: 'dir/big.bin', IfNoneMatch: `"${md5(data)}"` }),
+      ),
+    );
+    assert.equal(nm.status, 304);
+    const pf = await s3Error(() =>
+      env.client.send(new GetObjectCommand({ Bucket: 'objects', Key: 'dir/big.bin', IfMatch: '"nope"' })),
+    );
+    assert.deepEqual([pf.code, pf.status], ['PreconditionFailed', 412]);
+  });
+
+  test('If-None-Match: * and If-Match on writes', async () => {
+    await env.client.send(
+      new PutObjectCommand({ Bucket: 'objects', Key: 'once', Body: 'first', IfNoneMatch: '*' }),
+    );
+    const e = await s3Error(() =>
+      env.client.send(
+        new PutObjectCommand({ Bucket: 'objects', Key: 'once', Body: 'second', IfNoneMatch: '*' }),
+      ),
+    );
+    assert.deepEqual([e.code, e.status], ['PreconditionFailed', 412]);
+    const m = await s3Error(() =>
+      env.client.send(
+        new PutObjectCommand({ Bucket: 'objects', Key: 'once', Body: 'third', IfMatch: '"nope"' }),
+      ),
+    );
+    assert.equal(m.status, 412);
+    assert.equal(
+      (
+        await text(await env.client.send(new GetObjectCommand({ Bucket: 'objects', Key: 'once' })))
+      ).toString(),
+      'first',
+    );
+  });
+
+  test('tagging: put, get, delete; x-amz-tagging on PUT', async () => {
+    await env.client.send(
+      new PutObjectCommand({ Bucket: 'objects', Key: 'tagged', Body: 't', Tagging: 'a=1&b=two%20words' }),
+    );
+    assert.deepEqual(
+      (await env.client.send(new GetObjectTaggingCommand({ Bucket: 'objects', Key: 'tagged' }))).TagSet,
+      [
+        { Key: 'a', Value: '1' },
+        { Key: 'b', Value: 'two words' },
+      ],
+    );
+    await env.client.send(
+      new PutObjectTaggingCommand({
+        Bucket: 'objects',
+        Key: 'tagged',
+        Tagging: { TagSet: [{ Key: 'x', Value: 'y' }] },
+      }),
+    );
+    assert.deepEqual(
+      (await env.client.send(new GetObjectTaggingCommand({ Bucket: 'objects', Key: 'tagged' }))).TagSet,
+      [{ Key: 'x', Value: 'y' }],
+    );
+    await env.client.send(new DeleteObjectTaggingCommand({ Bucket: 'objects', Key: 'tagged' }));
+    assert.deepEqual(
+      (await env.client.send(new GetObjectTaggingCommand({ Bucket: 'objects', Key: 'tagged' }))).TagSet ?? [],
+      [],
+    );
+  });
+
+  test('user metadata over 2 KiB is 400 MetadataTooLarge and stores nothing', async () => {
+    const e = await s3Error(() =>
+      env.client.send(
+        new PutObjectCommand({
+          Bucket: 'objects',
+          Key: 'meta',
+          Body: 'm',
+          Metadata: { big: 'x'.repeat(2100) },
+        }),
+      ),
+    );
+    assert.deepEqual([e.code, e.status], ['MetadataTooLarge', 400]);
+    assert.equal(
+      (await s3Error(() => env.client.send(new HeadObjectCommand({ Bucket: 'objects', Key: 'meta' }))))
+        .status,
+      404,
+    );
+  });
+
+  test('delete, and DeleteObjects in batch, quiet too', async () => {
+    for (const k of ['d1', 'd2', 'd3'])
+      await env.client.send(new PutObjectCommand({ Bucket: 'objects', Key: `del/${k}`, Body: k }));
+    const r = await env.client.send(
+      new DeleteObjectsCommand({
+        Bucket: 'objects',
+        Delete: { Objects: [{ Key: 'del/d1' }, { Key: 'del/d2' }, { Key: 'del/none' }] },
+      }),
+    );
+    assert.deepEqual(r.Deleted?.map((d) => d.Key).sort(), ['del/d1', 'del/d2', 'del/none']);
+    const q = await env.client.send(
+      new DeleteObjectsCommand({ Bucket: 'objects', Delete: { Objects: [{ Key: 'del/d3' }], Quiet: true } }),
+    );
+    assert.equal(q.Deleted, undefined);
+    const left = await env.client.send(new ListObjectsV2Command({ Bucket: 'objects', Prefix: 'del/' }));
+    assert.equal(left.KeyCount, 0);
+    assert.equal(
+      (await env.client.send(new DeleteObjectCommand({ Bucket: 'objects', Key: 'del/never' }))).$metadata
+        .httpStatusCode,
+      204,
+    );
+  });
+});
+
+describe('listing', () => {
+  before(async () => {
+    await env.client.send(new CreateBucketCommand({ Bucket: 'listing' }));
+    for (const k of ['a.txt', 'd1/x', 'd1/y', 'd2/z', 'sp ace/k+plus', 'z.txt'])
+      await env.client.send(new PutObjectCommand({ Bucket: 'listing', Key: k, Body: k }));
+  });
+
+  test('v2: delimiter, pages with continuation tokens, start-after, fetch-owner, encoding-type=url', async () => {
+    const top = await env.client.send(new ListObjectsV2Command({ Bucket: 'listing', Delimiter: '/' }));
+    assert.deepEqual(
+      top.Contents?.map((c) => c.Key),
+      ['a.txt', 'z.txt'],
+    );
+    assert.deepEqual(
+      top.CommonPrefixes?.map((p) => p.Prefix),
+      ['d1/', 'd2/', 'sp ace/'],
+    );
+    const seen: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await env.client.send(
+        new ListObjectsV2Command({
+          Bucket: 'listing',
+          MaxKeys: 2,
+          ContinuationToken: token,
+          FetchOwner: true,
+        }),
+      );
+      seen.push(...(page.Contents ?? []).map((c) => c.Key!));
+      assert.ok((page.Contents ?? []).every((c) => c.Owner?.ID));
+      token = page.NextContinuationToken;
+      assert.equal(page.IsTruncated, token !== undefined);
+    } while (token);
+    assert.deepEqual(seen, ['a.txt', 'd1/x', 'd1/y', 'd2/z', 'sp ace/k+plus', 'z.txt']);
+    const after = await env.client.send(new ListObjectsV2Command({ Bucket: 'listing', StartAfter: 'd2/z' }));
+    assert.deepEqual(
+      after.Contents?.map((c) => c.Key),
+      ['sp ace/k+plus', 'z.txt'],
+    );
+    // The SDK hands url-encoded keys back as sent: spaces as '+', reserved characters as %XX (botocore decodes them).
+    const enc = await env.client.send(
+      new ListObjectsV2Command({ Bucket: 'listing', Prefix: 'sp ace/', EncodingType: 'url' }),
+    );
+    assert.deepEqual(
+      enc.Contents?.map((c) => c.Key),
+      ['sp+ace/k%2Bplus'],
+    );
+    assert.equal(decodeURIComponent(enc.Contents![0]!.Key!.replace(/\+/g, ' ')), 'sp ace/k+plus');
+    assert.equal(enc.Prefix, 'sp+ace/');
+  });
+
+  test('v1: marker and max-keys', async () => {
+    const page = await env.client.send(new ListObjectsCommand({ Bucket: 'listing', MaxKeys: 3 }));
+    assert.deepEqual([page.Contents?.map((c) => c.Key), page.IsTruncated], [['a.txt', 'd1/x', 'd1/y'], true]);
+    const next = await env.client.send(
+      new ListObjectsCommand({ Bucket: 'listing', Marker: page.NextMarker ?? 'd1/y' }),
+    );
+    assert.deepEqual(
+      next.Contents?.map((c) => c.Key),
+      ['d2/z', 'sp ace/k+plus', 'z.txt'],
+    );
+  });
+});
+
+describe('CopyObject', () => {
+  test('copies by reference: same ETag and checksums, metadata and tagging directives', async () => {
+    const c = env.client;
+    const data = bytes(200_000, 9);
+    const src = await c.send(
+      new PutObjectCommand({
+        Bucket: 'objects',
+        Key: 'src.bin',
+        Body: data,
+        Metadata: { m: '1' },
+        Tagging: 't=1',
+      }),
+    );
+    const copy = await c.send(
+      new CopyObjectCommand({ Bucket: 'objects', Key: 'copy 1.bin', CopySource: 'objects/src.bin' }),
+    );
+    assert.equal(copy.CopyObjectResult?.ETag, src.ETag);
+    assert.ok(copy.CopyObjectResult?.LastModified);
+    const got = await c.send(new GetObjectCommand({ Bucket: 'objects', Key: 'copy 1.bin' }));
+    assert.deepEqual([await text(got), got.Metadata], [data, { m: '1' }]);
+    await c.send(
+      new CopyObjectCommand({
+        Bucket: 'objects',
+        Key: 'copy2.bin',
+        CopySource: encodeURIComponent('objects/copy 1.bin'),
+        MetadataDirective: 'REPLACE',
+        Metadata: { m: '2' },
+        ContentType: 'text/x',
+        TaggingDirective: 'REPLACE',
+        Tagging: 'u=2',
+      }),
+    );
+    const h = await c.send(new HeadObjectCommand({ Bucket: 'objects', Key: 'copy2.bin' }));
+    assert.deepEqual([h.Metadata, h.ContentType], [{ m: '2' }, 'text/x']);
+    assert.deepEqual(
+      (await c.send(new GetObjectTaggingCommand({ Bucket: 'objects', Key: 'copy2.bin' }))).TagSet,
+      [{ Key: 'u', Value: '2' }],
+    );
+    assert.deepEqual(
+      (await c.send(new GetObjectTaggingCommand({ Bucket: 'objects', Key: 'copy 1.bin' }))).TagSet,
+      [{ Key: 't', Value: '1' }],
+    );
+  });
+
+  test('a self-copy that changes nothing is 400; with REPLACE it is allowed', async () => {
+    const e = await s3Error(() =>
+      env.client.send(
+        new CopyObjectCommand({ Bucket: 'objects', Key: 'src.bin', CopySource: 'objects/src.bin' }),
+      ),
+    );
+    assert.deepEqual([e.code, e.status], ['InvalidRequest', 400]);
+    await env.client.send(
+      new CopyObjectCommand({
+        Bucket: 'objects',
+        Key: 'src.bin',
+        CopySource: 'objects/src.bin',
+        MetadataDirective: 'REPLACE',
+        Metadata: { m: 'new' },
+      }),
+    );
+    assert.deepEqual(
+      (await env.client.send(new HeadObjectCommand({ Bucket: 'objects', Key: 'src.bin' }))).Metadata,
+      { m: 'new' },
+    );
+  });
+
+  test('copy-source conditions follow the S3 precedence', async () => {
+    const c = env.client;
+    const etag = (await c.send(new HeadObjectCommand({ Bucket: 'objects', Key: 'src.bin' }))).ETag!;
+    const past = new Date(Date.now() - 3600_000);
+    const future = new Date(Date.now() + 3600_000);
+    // If-Match true plus If-Unmodified-Since false: copies.
+    await c.send(
+      new CopyObjectCommand({
+        Bucket: 'objects',
+        Key: 'cond',
+        CopySource: 'objects/src.bin',
+        CopySourceIfMatch: etag,
+        CopySourceIfUnmodifiedSince: past,
+      }),
+    );
+    // If-None-Match false plus If-Modified-Since true: 412.
+    const e = await s3Error(() =>
+      c.send(
+        new CopyObjectCommand({
+          Bucket: 'objects',
+          Key: 'cond2',
+          CopySource: 'objects/src.bin',
+          CopySourceIfNoneMatch: etag,
+          CopySourceIfModifiedSince: past,
+        }),
+      ),
+    );
+    assert.deepEqual([e.code, e.status], ['PreconditionFailed', 412]);
+    const m = await s3Error(() =>
+      c.send(
+        new CopyObjectCommand({
+          Bucket: 'objects',
+          Key: 'cond3',
+          CopySource: 'objects/src.bin',
+          CopySourceIfModifiedSince: future,
+        }),
+      ),
+    );
+    assert.equal(m.status, 412);
+    assert.equal(
+      (await s3Error(() => c.send(new HeadObjectCommand({ Bucket: 'objects', Key: 'cond2' })))).status,
+      404,
+    );
+  });
+
+  test('versions: ?versionId= in the source, version headers, and delete-marker sources', async () => {
+    const c = env.client;
+    const v1 = await c.send(new PutObjectCommand({ Bucket: 'versioned', Key: 'cv', Body: 'one' }));
+    await c.send(new PutObjectCommand({ Bucket: 'versioned', Key: 'cv', Body: 'two' }));
+    const r = await c.send(
+      new CopyObjectCommand({
+        Bucket: 'versioned',
+        Key: 'cv-copy',
+        CopySource: `versioned/cv?versionId=${v1.VersionId}`,
+      }),
+    );
+    assert.equal(r.CopySourceVersionId, v1.VersionId);
+    assert.ok(r.VersionId);
+    assert.equal(
+      (await text(await c.send(new GetObjectCommand({ Bucket: 'versioned', Key: 'cv-copy' })))).toString(),
+      'one',
+    );
+    const marker = await c.send(new DeleteObjectCommand({ Bucket: 'versioned', Key: 'cv' }));
+    assert.equal(
+      (
+        await s3Error(() =>
+          c.send(new CopyObjectCommand({ Bucket: 'versioned', Key: 'x', CopySource: 'versioned/cv' })),
+        )
+      ).status,
+      404,
+    );
+    const named = await s3Error(() =>
+      c.send(
+        new CopyObjectCommand({
+          Bucket: 'versioned',
+          Key: 'x',
+          CopySource: `versioned/cv?versionId=${marker.VersionId}`,
+        }),
+      ),
+    );
+    assert.deepEqual([named.code, named.status], ['InvalidRequest', 400]);
+  });
+});
+
+describe('authentication and bad input', () => {
+  test('a wrong secret is 403 SignatureDoesNotMatch; an unknown key is 403 InvalidAccessKeyId; both carry a request id', async () => {
+    const wrong = await s3Error(() =>
+      env.clientFor('E2EROOT', 'not-the-secret').send(new ListBucketsCommand({})),
+    );
+    assert.deepEqual([wrong.code, wrong.status], ['SignatureDoesNotMatch', 403]);
+    assert.ok(wrong.requestId);
+    const unknown = await s3Error(() => env.clientFor('NOSUCHKEY', 'x').send(new ListBucketsCommand({})));
+    assert.deepEqual([unknown.code, unknown.status], ['InvalidAccessKeyId', 403]);
+  });
+
+  test('anonymous requests are denied; unsupported sub-resources are 501 NotImplemented', async () => {
+    const anon = await fetch(`${env.server.s3Url}/objects/src.bin`);
+    assert.equal(anon.status, 403);
+    const body = await anon.text();
+    assert.match(body, /<Code>AccessDenied<\/Code>/);
+    assert.match(body, /<RequestId>[0-9a-f]+<\/RequestId>/);
+    assert.equal(anon.headers.get('x-amz-request-id'), /<RequestId>([0-9a-f]+)<\/RequestId>/.exec(body)![1]);
+    for (const sub of ['policy', 'lifecycle', 'acl']) {
+      const r = await rawSigned(`${env.server.s3Url}/objects?${sub}`, {
+        method: 'GET',
+        accessKey: 'E2EROOT',
+        secret: 'e2e-root-secret',
+      });
+      assert.equal(r.status, 501, sub);
+      assert.match(r.body, /<Code>NotImplemented<\/Code>/);
+    }
+  });
+
+  test('presigned GET and PUT work; an expired presigned URL is 403 and a tampered one too', async () => {
+    const put = await getSignedUrl(
+      env.client,
+      new PutObjectCommand({ Bucket: 'objects', Key: 'presigned' }),
+      { expiresIn: 60 },
+    );
+    assert.equal((await fetch(put, { method: 'PUT', body: 'via url' })).status, 200);
+    const get = await getSignedUrl(
+      env.client,
+      new GetObjectCommand({ Bucket: 'objects', Key: 'presigned' }),
+      { expiresIn: 60 },
+    );
+    assert.equal(await (await fetch(get)).text(), 'via url');
+    const tampered = await fetch(get.replace('presigned', 'presigneD'));
+    assert.equal(tampered.status, 403);
+    assert.match(await tampered.text(), /SignatureDoesNotMatch/);
+    const old = await getSignedUrl(
+      env.client,
+      new GetObjectCommand({ Bucket: 'objects', Key: 'presigned' }),
+      { expiresIn: 1, signingDate: new Date(Date.now() - 10_000) },
+    );
+    const expired = await fetch(old);
+    assert.equal(expired.status, 403);
+    assert.match(await expired.text(), /Request has expired/);
+  });
+
+  test('a wrong Content-MD5 is 400 BadDigest, an oversized key is 400 KeyTooLongError, and nothing is stored', async () => {
+    const e = await s3Error(() =>
+      env.client.send(
+        new PutObjectCommand({
+          Bucket: 'objects',
+          Key: 'md5',
+          Body: 'abc',
+          ContentMD5: Buffer.alloc(16).toString('base64'),
+        }),
+      ),
+    );
+    assert.deepEqual([e.code, e.status], ['BadDigest', 400]);
+    assert.equal(
+      (await s3Error(() => env.client.send(new HeadObjectCommand({ Bucket: 'objects', Key: 'md5' })))).status,
+      404,
+    );
+    const k = await s3Error(() =>
+      env.client.send(new PutObjectCommand({ Bucket: 'objects', Key: 'k'.repeat(1025), Body: 'x' })),
+    );
+    assert.deepEqual([k.code, k.status], ['KeyTooLongError', 400]);
+  });
+
+  test('malformed XML is 400 MalformedXML and changes nothing', async () => {
+    const creds = { accessKey: 'E2EROOT', secret: 'e2e-root-secret' };
+    for (const body of [
+      '<VersioningConfiguration><Status>Enabled',
+      '<VersioningConfiguration><Status>Maybe</Status></VersioningConfiguration>',
+      '',
+    ]) {
+      const r = await rawSigned(`${env.server.s3Url}/objects?versioning`, { method: 'PUT', body, ...creds });
+      assert.equal(r.status, 400, body);
+      assert.match(r.body, /<Code>MalformedXML<\/Code>/);
+    }
+    const del = await rawSigned(`${env.server.s3Url}/objects?delete`, {
+      method: 'POST',
+      body: '<Delete><Object><Key>src.bin</Key></Object>',
+      ...creds,
+    });
+    assert.equal(del.status, 400);
+    assert.equal(
+      (await env.client.send(new HeadObjectCommand({ Bucket: 'objects', Key: 'src.bin' }))).$metadata
+        .httpStatusCode,
+      200,
+    );
+    assert.equal(
+      (await env.client.send(new GetBucketVersioningCommand({ Bucket: 'objects' }))).Status,
+      undefined,
+    );
+  });
+});
