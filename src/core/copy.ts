@@ -214,6 +214,7 @@ async function copyWhole(
             etag: opaqueEtag(),
             checksums: await composeChecksums(deps, extents, r.size),
             streams: { '': r.manifestId },
+            partSizes: null,
             lineage: lineageOf(r),
           };
         }
@@ -328,6 +329,7 @@ async function copyRange(
               draft.size = size;
               draft.etag = opaqueEtag();
               draft.checksums = checksums;
+              draft.partSizes = null;
             }
             return draft;
           },

@@ -15,7 +15,7 @@ const BATCH = 500;
 
 /**
  * One collection pass.
- * - A manifest that no stream references is condemned; one condemned for longer than the grace period and still
+ * - A manifest that no stream or multipart part references is condemned; one condemned for longer than the grace period and still
  *   unreferenced is deleted with its extents (readers of a just-deleted version keep the grace period).
  * - A block that no extent references, older than the grace period and not under a live upload lease, is deleted.
  *   The extents' foreign key keeps a block alive while a copy that references it commits: the delete and the
@@ -36,7 +36,8 @@ export async function collectGarbage(
     bytesFreed: 0,
     orphanFilesDeleted: 0,
   };
-  const unreferencedManifest = 'NOT EXISTS (SELECT 1 FROM streams s WHERE s.manifest_id = manifests.id)';
+  const unreferencedManifest =
+    'NOT EXISTS (SELECT 1 FROM streams s WHERE s.manifest_id = manifests.id) AND NOT EXISTS (SELECT 1 FROM parts p WHERE p.manifest_id = manifests.id)';
 
   report.manifestsCondemned = (
     await deps.meta.tx(async (tx) => {

@@ -67,6 +67,8 @@ export interface VersionInfo {
   properties: Record<string, string>;
   deleteMarker: boolean;
   lineage: Lineage | null;
+  /** Sizes of the parts of a multipart upload, in order; null for anything else. */
+  partSizes: number[] | null;
   createdBy: string;
   createdAt: number;
   modifiedBy: string;

@@ -303,10 +303,10 @@ async function stageBatch(
   await tx.run(
     `INSERT INTO versions (id, file_id, version_id, listed, created_seq, superseded_seq, size, etag, checksums,
        content_type, content_disposition, content_encoding, cache_control, expires, user_metadata, tags, properties,
-       delete_marker, lineage, created_by, created_at, modified_by, modified_at)
+       delete_marker, lineage, part_sizes, created_by, created_at, modified_by, modified_at)
      SELECT m.column2, m.column3, m.column4, 1, ?, NULL, v.size, v.etag, v.checksums, v.content_type,
        v.content_disposition, v.content_encoding, v.cache_control, v.expires, v.user_metadata, v.tags, v.properties,
-       0, m.column5, ?, ?, ?, ?
+       0, m.column5, v.part_sizes, ?, ?, ?, ?
      FROM versions v JOIN (VALUES ${values}) AS m ON v.id = m.column1`,
     [seq, principalId, now, principalId, now, ...valueParams],
   );

@@ -129,6 +129,7 @@ export function carry(v: VersionInfo): VersionDraft {
     tags: v.tags,
     properties: v.properties,
     lineage: v.lineage,
+    partSizes: v.partSizes,
     createdBy: v.createdBy,
     createdAt: v.createdAt,
     streams: Object.fromEntries(Object.entries(v.streams).map(([k, s]) => [k, s.manifestId])),
@@ -194,6 +195,7 @@ async function rewriteStream(
             draft.size = next.size;
             draft.etag = opaqueEtag();
             draft.checksums = checksums;
+            draft.partSizes = null;
           }
           return draft;
         },

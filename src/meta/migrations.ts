@@ -105,6 +105,7 @@ CREATE TABLE versions (
   properties TEXT NOT NULL,
   delete_marker INTEGER NOT NULL DEFAULT 0,
   lineage TEXT,
+  part_sizes TEXT,
   created_by TEXT NOT NULL,
   created_at BIGINT NOT NULL,
   modified_by TEXT NOT NULL,
@@ -120,6 +121,26 @@ CREATE TABLE streams (
   PRIMARY KEY (version_id, name)
 );
 CREATE INDEX streams_manifest ON streams(manifest_id);
+CREATE TABLE uploads (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id),
+  path TEXT{{BINARY}} NOT NULL,
+  principal_id TEXT NOT NULL,
+  attributes TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX uploads_path ON uploads(project_id, path, created_at);
+CREATE TABLE parts (
+  upload_id TEXT NOT NULL REFERENCES uploads(id) ON DELETE CASCADE,
+  part_number INTEGER NOT NULL,
+  manifest_id TEXT NOT NULL REFERENCES manifests(id),
+  size BIGINT NOT NULL,
+  etag TEXT NOT NULL,
+  checksums TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (upload_id, part_number)
+);
+CREATE INDEX parts_manifest ON parts(manifest_id);
 CREATE TABLE snapshots (
   id TEXT PRIMARY KEY,
   project_id TEXT,

@@ -5,6 +5,7 @@ import { tempDir } from './stores.ts';
 
 export interface S3Env {
   server: RunningServer;
+  dataDir: string;
   client: S3Client;
   clientFor(accessKeyId: string, secretAccessKey: string): S3Client;
   close(): Promise<void>;
@@ -22,6 +23,7 @@ export async function openS3(args: string[] = []): Promise<S3Env> {
     });
   return {
     server,
+    dataDir: dir.path,
     client: clientFor(CREDS.MIMEO_ROOT_ACCESS_KEY, CREDS.MIMEO_ROOT_SECRET_KEY),
     clientFor,
     close: async () => {
@@ -99,4 +101,20 @@ export async function rawSigned(
     headers: { ...rest, authorization },
   });
   return { status: r.status, body: await r.text(), headers: r.headers };
+}
+
+/** Bytes of block files under a data directory: what a copy must not add to. */
+export async function blockBytes(dataDir: string): Promise<number> {
+  const { readdir, stat } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  let total = 0;
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true }).catch(() => [])) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else total += (await stat(p)).size;
+    }
+  };
+  await walk(join(dataDir, 'blocks'));
+  return total;
 }

@@ -24,6 +24,7 @@ export interface VersionRow {
   properties: string;
   delete_marker: number;
   lineage: string | null;
+  part_sizes: string | null;
   created_by: string;
   created_at: number;
   modified_by: string;
@@ -34,7 +35,7 @@ export const VERSION_SELECT = `
 SELECT v.id AS row_id, v.file_id, p.name AS project_name, p.id AS project_id, f.path, v.version_id,
   f.current_version_id, v.created_seq, v.size, v.etag, v.checksums, v.content_type, v.content_disposition,
   v.content_encoding, v.cache_control, v.expires, v.user_metadata, v.tags, v.properties, v.delete_marker,
-  v.lineage, v.created_by, v.created_at, v.modified_by, v.modified_at
+  v.lineage, v.part_sizes, v.created_by, v.created_at, v.modified_by, v.modified_at
 FROM versions v JOIN files f ON f.id = v.file_id JOIN projects p ON p.id = f.project_id`;
 
 export async function loadStreams(tx: Tx, rowId: string): Promise<VersionInfo['streams']> {
@@ -70,6 +71,7 @@ export async function toVersion(tx: Tx, row: VersionRow): Promise<VersionInfo> {
     properties: JSON.parse(row.properties) as Record<string, string>,
     deleteMarker: row.delete_marker === 1,
     lineage: row.lineage ? (JSON.parse(row.lineage) as Lineage) : null,
+    partSizes: row.part_sizes ? (JSON.parse(row.part_sizes) as number[]) : null,
     createdBy: row.created_by,
     createdAt: row.created_at,
     modifiedBy: row.modified_by,
@@ -152,6 +154,7 @@ export interface NewVersion extends ContentAttributes {
   checksums: Checksums;
   deleteMarker?: boolean;
   lineage?: Lineage | null;
+  partSizes?: number[] | null;
   principalId: string;
   now: number;
   createdBy?: string;
@@ -164,8 +167,8 @@ export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
   await tx.run(
     `INSERT INTO versions (id, file_id, version_id, listed, created_seq, superseded_seq, size, etag, checksums,
        content_type, content_disposition, content_encoding, cache_control, expires, user_metadata, tags, properties,
-       delete_marker, lineage, created_by, created_at, modified_by, modified_at)
-     VALUES (?, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       delete_marker, lineage, part_sizes, created_by, created_at, modified_by, modified_at)
+     VALUES (?, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       v.rowId,
       v.fileId,
@@ -184,6 +187,7 @@ export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
       JSON.stringify(v.properties ?? {}),
       v.deleteMarker ? 1 : 0,
       v.lineage ? JSON.stringify(v.lineage) : null,
+      v.partSizes ? JSON.stringify(v.partSizes) : null,
       v.createdBy ?? v.principalId,
       v.createdAt ?? v.now,
       v.principalId,

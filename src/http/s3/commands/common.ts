@@ -145,3 +145,29 @@ export function validateTags(tags: Record<string, string>): void {
       throw new S3Error('InvalidTag', 400, 'The TagValue you have provided is too long.');
   }
 }
+
+/** ?partNumber as an integer from 1 to 10,000. */
+export function partNumberOf(ctx: S3Context): number {
+  const raw = ctx.query.get('partNumber');
+  const n = Number(raw);
+  if (raw === undefined || !/^\d+$/.test(raw) || n < 1 || n > 10_000) {
+    throw new S3Error(
+      'InvalidArgument',
+      400,
+      'Part number must be an integer between 1 and 10000, inclusive',
+    );
+  }
+  return n;
+}
+
+/** The byte range of part `n` of a version (a whole non-multipart object is part 1), or 416 InvalidPartNumber. */
+export function partRange(v: VersionInfo, n: number): { first: number; last: number } | undefined {
+  if (!v.partSizes) {
+    if (n === 1) return v.size > 0 ? { first: 0, last: v.size - 1 } : undefined;
+    throw new S3Error('InvalidPartNumber', 416, 'The requested partnumber is not satisfiable');
+  }
+  if (n > v.partSizes.length)
+    throw new S3Error('InvalidPartNumber', 416, 'The requested partnumber is not satisfiable');
+  const first = v.partSizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
+  return { first, last: first + v.partSizes[n - 1]! - 1 };
+}

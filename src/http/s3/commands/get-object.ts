@@ -1,10 +1,10 @@
 // GetObject: GET /bucket/key — single ranges, conditionals, versionId, ChecksumMode and response-* overrides.
 import { Readable } from 'node:stream';
-import { openRead } from '../../../core/read.ts';
+import { openRead, stat } from '../../../core/read.ts';
 import { parseConditions, parseRange } from '../../common/conditions.ts';
 import type { S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
-import { bucketOf, keyOf, objectHeaders } from './common.ts';
+import { bucketOf, keyOf, objectHeaders, partNumberOf, partRange } from './common.ts';
 
 const OVERRIDES: [string, string][] = [
   ['response-content-type', 'content-type'],
@@ -20,13 +20,28 @@ export const getObject: S3Command = {
   matches: (ctx) =>
     ctx.method === 'GET' && ctx.key !== undefined && !ctx.query.has('tagging') && !ctx.query.has('uploadId'),
   async handle(ctx: S3Context) {
+    let versionId = ctx.query.get('versionId');
+    let range = parseRange(ctx.headers['range']);
+    let parts: number | undefined;
+    if (ctx.query.has('partNumber')) {
+      // The part's range comes from the version read first; the read is pinned to that version.
+      const v = await stat(ctx.deps.core, ctx.principal, {
+        project: bucketOf(ctx),
+        path: keyOf(ctx),
+        versionId,
+      });
+      versionId = v.versionId;
+      range = partRange(v, partNumberOf(ctx));
+      parts = v.partSizes?.length ?? 1;
+    }
     const read = await openRead(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
       path: keyOf(ctx),
-      versionId: ctx.query.get('versionId'),
+      versionId: versionId === 'null' && !ctx.query.has('versionId') ? undefined : versionId,
       conditions: parseConditions(ctx.headers),
-      range: parseRange(ctx.headers['range']),
+      range,
     });
+    if (parts !== undefined) ctx.reply.header('x-amz-mp-parts-count', parts);
     const whole = !read.range;
     objectHeaders(ctx, read.version, {
       checksums: whole && ctx.headers['x-amz-checksum-mode']?.toUpperCase() === 'ENABLED',

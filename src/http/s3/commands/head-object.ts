@@ -5,7 +5,7 @@ import { stat } from '../../../core/read.ts';
 import { parseConditions, parseRange } from '../../common/conditions.ts';
 import type { S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
-import { bucketOf, keyOf, objectHeaders } from './common.ts';
+import { bucketOf, keyOf, objectHeaders, partNumberOf, partRange } from './common.ts';
 
 export const headObject: S3Command = {
   name: 'HeadObject',
@@ -17,7 +17,9 @@ export const headObject: S3Command = {
       versionId: ctx.query.get('versionId'),
       conditions: parseConditions(ctx.headers),
     });
-    const range = resolveRange(parseRange(ctx.headers['range']), v.size);
+    const part = ctx.query.has('partNumber') ? partRange(v, partNumberOf(ctx)) : undefined;
+    if (ctx.query.has('partNumber')) ctx.reply.header('x-amz-mp-parts-count', v.partSizes?.length ?? 1);
+    const range = resolveRange(part ?? parseRange(ctx.headers['range']), v.size);
     objectHeaders(ctx, v, {
       checksums: !range && ctx.headers['x-amz-checksum-mode']?.toUpperCase() === 'ENABLED',
     });

@@ -1,7 +1,10 @@
 // Every S3 command, in the order the router tries them.
 import type { S3Command } from '../router.ts';
+import { abortMultipartUpload } from './abort-multipart-upload.ts';
+import { completeMultipartUpload } from './complete-multipart-upload.ts';
 import { copyObject } from './copy-object.ts';
 import { createBucket } from './create-bucket.ts';
+import { createMultipartUpload } from './create-multipart-upload.ts';
 import { deleteBucket } from './delete-bucket.ts';
 import { deleteObject } from './delete-object.ts';
 import { deleteObjectTagging } from './delete-object-tagging.ts';
@@ -13,13 +16,24 @@ import { getObjectTagging } from './get-object-tagging.ts';
 import { headBucket } from './head-bucket.ts';
 import { headObject } from './head-object.ts';
 import { listBuckets } from './list-buckets.ts';
+import { listMultipartUploads } from './list-multipart-uploads.ts';
 import { listObjects } from './list-objects.ts';
 import { listObjectsV2 } from './list-objects-v2.ts';
+import { listPartsCommand } from './list-parts.ts';
 import { putBucketVersioning } from './put-bucket-versioning.ts';
 import { putObject } from './put-object.ts';
 import { putObjectTagging } from './put-object-tagging.ts';
+import { uploadPartCommand } from './upload-part.ts';
+import { uploadPartCopyCommand } from './upload-part-copy.ts';
 
 export const COMMANDS: S3Command[] = [
+  createMultipartUpload,
+  completeMultipartUpload,
+  abortMultipartUpload,
+  listMultipartUploads,
+  listPartsCommand,
+  uploadPartCopyCommand,
+  uploadPartCommand,
   listBuckets,
   getBucketLocation,
   getBucketVersioning,

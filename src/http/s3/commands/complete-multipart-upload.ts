@@ -1,0 +1,52 @@
+// CompleteMultipartUpload: POST /bucket/key?uploadId=ID with the part list — concatenates manifests, moves no bytes.
+import { completeUpload } from '../../../core/multipart.ts';
+import { parseConditions } from '../../common/conditions.ts';
+import { quoted, type S3Context, sendXml } from '../context.ts';
+import { S3Error } from '../errors.ts';
+import type { S3Command } from '../router.ts';
+import { many, readXml } from '../xml.ts';
+import { bucketOf, keyOf } from './common.ts';
+
+export const completeMultipartUpload: S3Command = {
+  name: 'CompleteMultipartUpload',
+  matches: (ctx) => ctx.method === 'POST' && ctx.key !== undefined && ctx.query.has('uploadId'),
+  async handle(ctx: S3Context) {
+    const doc = await readXml(ctx.body);
+    const list = doc['CompleteMultipartUpload'] as Record<string, unknown> | undefined;
+    const parts = many(list?.['Part']).map((p) => {
+      const part = p as { PartNumber?: string; ETag?: string };
+      const n = Number(part.PartNumber);
+      if (!Number.isInteger(n) || typeof part.ETag !== 'string') {
+        throw new S3Error(
+          'MalformedXML',
+          400,
+          'The XML you provided was not well-formed or did not validate against our published schema.',
+        );
+      }
+      return { partNumber: n, etag: part.ETag };
+    });
+    if (parts.length === 0)
+      throw new S3Error(
+        'MalformedXML',
+        400,
+        'The XML you provided was not well-formed or did not validate against our published schema.',
+      );
+    const v = await completeUpload(ctx.deps.core, ctx.principal, {
+      project: bucketOf(ctx),
+      path: keyOf(ctx),
+      uploadId: ctx.query.get('uploadId')!,
+      parts,
+      minPartSize: ctx.deps.minPartSize,
+      conditions: parseConditions(ctx.headers),
+    });
+    if (v.versionId !== 'null') ctx.reply.header('x-amz-version-id', v.versionId);
+    return sendXml(ctx, 200, 'CompleteMultipartUploadResult', {
+      Location: `/${v.project}/${v.path}`,
+      Bucket: v.project,
+      Key: v.path,
+      ETag: quoted(v.etag),
+      ChecksumCRC64NVME: v.checksums.crc64nvme,
+      ChecksumType: v.checksums.crc64nvme ? 'FULL_OBJECT' : undefined,
+    });
+  },
+};

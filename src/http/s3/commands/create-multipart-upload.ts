@@ -1,0 +1,28 @@
+// CreateMultipartUpload: POST /bucket/key?uploads — content attributes and tags are kept for Complete.
+import { createUpload } from '../../../core/multipart.ts';
+import { type S3Context, sendXml } from '../context.ts';
+import type { S3Command } from '../router.ts';
+import { bucketOf, contentAttributes, keyOf, parseTagging, requestedAlgorithm } from './common.ts';
+
+export const createMultipartUpload: S3Command = {
+  name: 'CreateMultipartUpload',
+  matches: (ctx) => ctx.method === 'POST' && ctx.key !== undefined && ctx.query.has('uploads'),
+  async handle(ctx: S3Context) {
+    const algorithm = requestedAlgorithm(ctx.headers);
+    const u = await createUpload(ctx.deps.core, ctx.principal, {
+      project: bucketOf(ctx),
+      path: keyOf(ctx),
+      attributes: {
+        ...contentAttributes(ctx),
+        tags: parseTagging(ctx.headers['x-amz-tagging']),
+        checksumAlgorithm: algorithm,
+      },
+    });
+    if (algorithm) ctx.reply.header('x-amz-checksum-algorithm', algorithm.toUpperCase());
+    return sendXml(ctx, 200, 'InitiateMultipartUploadResult', {
+      Bucket: u.project,
+      Key: u.path,
+      UploadId: u.id,
+    });
+  },
+};

@@ -1,0 +1,45 @@
+// ListMultipartUploads: GET /bucket?uploads — prefix, key-marker, upload-id-marker, max-uploads.
+import { listUploads } from '../../../core/multipart.ts';
+import { isoDate, type S3Context, sendXml } from '../context.ts';
+import { S3Error } from '../errors.ts';
+import type { S3Command } from '../router.ts';
+import { bucketOf } from './common.ts';
+
+export const listMultipartUploads: S3Command = {
+  name: 'ListMultipartUploads',
+  matches: (ctx) =>
+    ctx.method === 'GET' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('uploads'),
+  async handle(ctx: S3Context) {
+    const max = Number(ctx.query.get('max-uploads') ?? 1000);
+    if (!Number.isInteger(max) || max < 1)
+      throw new S3Error('InvalidArgument', 400, 'max-uploads must be a positive integer.');
+    const keyMarker = ctx.query.get('key-marker') || undefined;
+    const idMarker = ctx.query.get('upload-id-marker') || undefined;
+    const r = await listUploads(ctx.deps.core, ctx.principal, {
+      project: bucketOf(ctx),
+      prefix: ctx.query.get('prefix'),
+      afterKey: keyMarker,
+      afterId: idMarker,
+      limit: Math.min(max, 1000),
+    });
+    const last = r.uploads[r.uploads.length - 1];
+    return sendXml(ctx, 200, 'ListMultipartUploadsResult', {
+      Bucket: bucketOf(ctx),
+      KeyMarker: keyMarker ?? '',
+      UploadIdMarker: idMarker ?? '',
+      NextKeyMarker: r.truncated && last ? last.path : undefined,
+      NextUploadIdMarker: r.truncated && last ? last.id : undefined,
+      Prefix: ctx.query.get('prefix'),
+      MaxUploads: max,
+      IsTruncated: r.truncated,
+      Upload: r.uploads.map((u) => ({
+        Key: u.path,
+        UploadId: u.id,
+        Initiator: { ID: u.principalId, DisplayName: u.principalId },
+        Owner: { ID: u.principalId, DisplayName: u.principalId },
+        StorageClass: 'STANDARD',
+        Initiated: isoDate(u.createdAt),
+      })),
+    });
+  },
+};

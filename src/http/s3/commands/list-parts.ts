@@ -1,0 +1,49 @@
+// ListParts: GET /bucket/key?uploadId=ID — part-number-marker and max-parts.
+import { listParts } from '../../../core/multipart.ts';
+import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
+import { S3Error } from '../errors.ts';
+import type { S3Command } from '../router.ts';
+import { bucketOf, keyOf } from './common.ts';
+
+export const listPartsCommand: S3Command = {
+  name: 'ListParts',
+  matches: (ctx) => ctx.method === 'GET' && ctx.key !== undefined && ctx.query.has('uploadId'),
+  async handle(ctx: S3Context) {
+    const marker = Number(ctx.query.get('part-number-marker') ?? 0);
+    const max = Number(ctx.query.get('max-parts') ?? 1000);
+    if (!Number.isInteger(marker) || marker < 0 || !Number.isInteger(max) || max < 0) {
+      throw new S3Error(
+        'InvalidArgument',
+        400,
+        'part-number-marker and max-parts must be non-negative integers.',
+      );
+    }
+    const r = await listParts(ctx.deps.core, ctx.principal, {
+      project: bucketOf(ctx),
+      path: keyOf(ctx),
+      uploadId: ctx.query.get('uploadId')!,
+      after: marker,
+      limit: Math.min(max, 1000),
+    });
+    const last = r.parts[r.parts.length - 1];
+    return sendXml(ctx, 200, 'ListPartsResult', {
+      Bucket: r.upload.project,
+      Key: r.upload.path,
+      UploadId: r.upload.id,
+      Initiator: { ID: r.upload.principalId, DisplayName: r.upload.principalId },
+      Owner: { ID: r.upload.principalId, DisplayName: r.upload.principalId },
+      StorageClass: 'STANDARD',
+      PartNumberMarker: marker,
+      NextPartNumberMarker: r.truncated && last ? last.partNumber : undefined,
+      MaxParts: max,
+      IsTruncated: r.truncated,
+      Part: r.parts.map((p) => ({
+        PartNumber: p.partNumber,
+        LastModified: isoDate(p.createdAt),
+        ETag: quoted(p.etag),
+        Size: p.size,
+        ChecksumCRC64NVME: p.checksums.crc64nvme,
+      })),
+    });
+  },
+};

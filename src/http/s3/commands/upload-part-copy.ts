@@ -1,0 +1,63 @@
+// UploadPartCopy: PUT /bucket/key?partNumber=N&uploadId=ID with x-amz-copy-source[-range] — by reference.
+import { uploadPartCopy } from '../../../core/multipart.ts';
+import { parseConditions } from '../../common/conditions.ts';
+import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
+import { S3Error } from '../errors.ts';
+import type { S3Command } from '../router.ts';
+import { bucketOf, checksumValue, keyOf, partNumberOf } from './common.ts';
+import { parseCopySource } from './copy-source.ts';
+
+/** `bytes=first-last`, both required, as S3 wants for x-amz-copy-source-range. */
+export function parseCopyRange(value: string | undefined): { first: number; last: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^bytes=(\d+)-(\d+)$/.exec(value.trim());
+  if (!m)
+    throw new S3Error(
+      'InvalidArgument',
+      400,
+      'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy',
+    );
+  const first = Number(m[1]);
+  const last = Number(m[2]);
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || last < first) {
+    throw new S3Error(
+      'InvalidArgument',
+      400,
+      'The x-amz-copy-source-range is not valid: the last byte is before the first.',
+    );
+  }
+  return { first, last };
+}
+
+export const uploadPartCopyCommand: S3Command = {
+  name: 'UploadPartCopy',
+  matches: (ctx) =>
+    ctx.method === 'PUT' &&
+    ctx.key !== undefined &&
+    ctx.query.has('uploadId') &&
+    ctx.headers['x-amz-copy-source'] !== undefined,
+  async handle(ctx: S3Context) {
+    const src = parseCopySource(ctx.headers['x-amz-copy-source']!);
+    const part = await uploadPartCopy(ctx.deps.core, ctx.principal, {
+      project: bucketOf(ctx),
+      path: keyOf(ctx),
+      uploadId: ctx.query.get('uploadId')!,
+      partNumber: partNumberOf(ctx),
+      source: {
+        project: src.bucket,
+        path: src.key,
+        versionId: src.versionId,
+        range: parseCopyRange(ctx.headers['x-amz-copy-source-range']),
+        conditions: parseConditions(ctx.headers, 'x-amz-copy-source-'),
+      },
+    });
+    if (part.sourceVersionId !== 'null')
+      ctx.reply.header('x-amz-copy-source-version-id', part.sourceVersionId);
+    const crc = checksumValue(part.checksums, 'crc64nvme');
+    return sendXml(ctx, 200, 'CopyPartResult', {
+      ETag: quoted(part.etag),
+      LastModified: isoDate(part.createdAt),
+      ChecksumCRC64NVME: crc,
+    });
+  },
+};

@@ -1,0 +1,37 @@
+// UploadPart: PUT /bucket/key?partNumber=N&uploadId=ID — a streamed part, checksums verified like PutObject.
+import { uploadPart } from '../../../core/multipart.ts';
+import { quoted, type S3Context } from '../context.ts';
+import type { S3Command } from '../router.ts';
+import { bucketOf, checksumRequest, checksumValue, keyOf, partNumberOf } from './common.ts';
+
+export const uploadPartCommand: S3Command = {
+  name: 'UploadPart',
+  matches: (ctx) =>
+    ctx.method === 'PUT' &&
+    ctx.key !== undefined &&
+    ctx.query.has('uploadId') &&
+    ctx.headers['x-amz-copy-source'] === undefined,
+  async handle(ctx: S3Context) {
+    const sums = checksumRequest(ctx);
+    const length =
+      ctx.decodedLength ??
+      (ctx.headers['content-length'] !== undefined ? Number(ctx.headers['content-length']) : undefined);
+    const part = await uploadPart(ctx.deps.core, ctx.principal, {
+      project: bucketOf(ctx),
+      path: keyOf(ctx),
+      uploadId: ctx.query.get('uploadId')!,
+      partNumber: partNumberOf(ctx),
+      body: ctx.body,
+      size: length,
+      contentMd5: ctx.headers['content-md5'],
+      algorithms: sums.algorithms,
+      expected: sums.expected,
+    });
+    ctx.reply.header('etag', quoted(part.etag));
+    if (sums.algorithm) {
+      const v = checksumValue(part.checksums, sums.algorithm);
+      if (v) ctx.reply.header(`x-amz-checksum-${sums.algorithm}`, v);
+    }
+    return ctx.reply.code(200).send();
+  },
+};
