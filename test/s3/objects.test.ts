@@ -18,6 +18,7 @@ import {
   ListBucketsCommand,
   ListObjectsCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
@@ -584,5 +585,59 @@ describe('authentication and bad input', () => {
       (await env.client.send(new GetBucketVersioningCommand({ Bucket: 'objects' }))).Status,
       undefined,
     );
+  });
+});
+
+describe('ListObjectVersions', () => {
+  test('versions and delete markers, newest first, paged by key and version markers', async () => {
+    const c = env.client;
+    await c.send(new CreateBucketCommand({ Bucket: 'history' }));
+    await c.send(
+      new PutBucketVersioningCommand({ Bucket: 'history', VersioningConfiguration: { Status: 'Enabled' } }),
+    );
+    const ids: string[] = [];
+    for (const body of ['a1', 'a2', 'a3'])
+      ids.push((await c.send(new PutObjectCommand({ Bucket: 'history', Key: 'a', Body: body }))).VersionId!);
+    const marker = await c.send(new DeleteObjectCommand({ Bucket: 'history', Key: 'a' }));
+    const b1 = (await c.send(new PutObjectCommand({ Bucket: 'history', Key: 'dir/b', Body: 'b1' })))
+      .VersionId!;
+    const all = await c.send(new ListObjectVersionsCommand({ Bucket: 'history' }));
+    assert.deepEqual(
+      all.Versions?.map((v) => [v.Key, v.VersionId, v.IsLatest]),
+      [
+        ['a', ids[2], false],
+        ['a', ids[1], false],
+        ['a', ids[0], false],
+        ['dir/b', b1, true],
+      ],
+    );
+    assert.deepEqual(
+      all.DeleteMarkers?.map((d) => [d.Key, d.VersionId, d.IsLatest]),
+      [['a', marker.VersionId, true]],
+    );
+    const seen: string[] = [];
+    let keyMarker: string | undefined;
+    let versionMarker: string | undefined;
+    for (;;) {
+      const page = await c.send(
+        new ListObjectVersionsCommand({
+          Bucket: 'history',
+          MaxKeys: 2,
+          KeyMarker: keyMarker,
+          VersionIdMarker: versionMarker,
+        }),
+      );
+      seen.push(...[...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => v.VersionId!));
+      if (!page.IsTruncated) break;
+      keyMarker = page.NextKeyMarker;
+      versionMarker = page.NextVersionIdMarker;
+    }
+    assert.deepEqual(seen.sort(), [...ids, marker.VersionId!, b1].sort());
+    const rolled = await c.send(new ListObjectVersionsCommand({ Bucket: 'history', Delimiter: '/' }));
+    assert.deepEqual(
+      rolled.CommonPrefixes?.map((p) => p.Prefix),
+      ['dir/'],
+    );
+    assert.equal(rolled.Versions?.length, 3);
   });
 });

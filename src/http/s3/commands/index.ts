@@ -17,6 +17,7 @@ import { headBucket } from './head-bucket.ts';
 import { headObject } from './head-object.ts';
 import { listBuckets } from './list-buckets.ts';
 import { listMultipartUploads } from './list-multipart-uploads.ts';
+import { listObjectVersions } from './list-object-versions.ts';
 import { listObjects } from './list-objects.ts';
 import { listObjectsV2 } from './list-objects-v2.ts';
 import { listPartsCommand } from './list-parts.ts';
@@ -38,6 +39,7 @@ export const COMMANDS: S3Command[] = [
   getBucketLocation,
   getBucketVersioning,
   putBucketVersioning,
+  listObjectVersions,
   listObjectsV2,
   listObjects,
   deleteObjects,

@@ -1,0 +1,132 @@
+// Listing of every kept version and delete marker: keys in order, newest version first, with key and version markers.
+import type { CoreDeps } from './deps.ts';
+import { StorageError } from './errors.ts';
+import type { Checksums, Principal } from './model.ts';
+import { prefixEnd } from './paths.ts';
+import { requireProject } from './permissions.ts';
+
+export interface VersionEntry {
+  path: string;
+  versionId: string;
+  isLatest: boolean;
+  deleteMarker: boolean;
+  size: number;
+  etag: string;
+  modifiedAt: number;
+  checksums: Checksums;
+}
+
+export interface VersionPage {
+  versions: VersionEntry[];
+  prefixes: string[];
+  truncated: boolean;
+  nextKeyMarker: string | null;
+  nextVersionIdMarker: string | null;
+}
+
+interface Row {
+  id: string;
+  path: string;
+  version_id: string;
+  current_version_id: string | null;
+  delete_marker: number;
+  size: number;
+  etag: string;
+  modified_at: number;
+  checksums: string;
+  created_seq: number;
+}
+
+export async function listVersions(
+  deps: CoreDeps,
+  principal: Principal,
+  input: {
+    project: string;
+    prefix?: string;
+    delimiter?: string;
+    keyMarker?: string;
+    versionIdMarker?: string;
+    limit?: number;
+  },
+): Promise<VersionPage> {
+  const limit = input.limit ?? 1000;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new StorageError('InvalidArgument', 'max-keys must be from 1 to 1000.');
+  const prefix = input.prefix ?? '';
+  const delimiter = input.delimiter ?? '';
+  return deps.meta.tx(
+    async (tx) => {
+      const p = await requireProject(tx, principal, input.project, 'read');
+      // The cursor: after key `path`, or after the version with sequence `seq` within that key.
+      let path = input.keyMarker ?? '';
+      let seq: number | null = null;
+      if (input.keyMarker !== undefined && input.versionIdMarker) {
+        const m = await tx.get<{ created_seq: number }>(
+          'SELECT v.created_seq FROM versions v JOIN files f ON f.id = v.file_id WHERE f.project_id = ? AND f.path = ? AND v.version_id = ? AND v.listed = 1',
+          [p.id, input.keyMarker, input.versionIdMarker],
+        );
+        if (!m)
+          throw new StorageError(
+            'InvalidArgument',
+            'The version-id-marker does not name a version of key-marker.',
+          );
+        seq = m.created_seq;
+      }
+      const out: VersionPage = {
+        versions: [],
+        prefixes: [],
+        truncated: false,
+        nextKeyMarker: null,
+        nextVersionIdMarker: null,
+      };
+      const full = () => out.versions.length + out.prefixes.length >= limit;
+      for (;;) {
+        const rows = await tx.all<Row>(
+          `SELECT v.id, f.path, v.version_id, f.current_version_id, v.delete_marker, v.size, v.etag, v.modified_at, v.checksums, v.created_seq
+           FROM versions v JOIN files f ON f.id = v.file_id
+           WHERE f.project_id = ? AND f.hidden = 0 AND v.listed = 1 AND f.path >= ? AND f.path < ?
+             AND (f.path > ? OR (f.path = ? AND v.created_seq < ?))
+           ORDER BY f.path, v.created_seq DESC LIMIT ?`,
+          [p.id, prefix, prefixEnd(prefix), path, path, seq ?? -1, limit + 1],
+        );
+        if (rows.length === 0) return out;
+        let jumped = false;
+        for (const r of rows) {
+          if (full()) {
+            out.truncated = true;
+            return out;
+          }
+          const rest = r.path.slice(prefix.length);
+          const cut = delimiter ? rest.indexOf(delimiter) : -1;
+          if (cut >= 0) {
+            const cp = prefix + rest.slice(0, cut + delimiter.length);
+            out.prefixes.push(cp);
+            out.nextKeyMarker = cp;
+            out.nextVersionIdMarker = null;
+            path = prefixEnd(cp);
+            seq = null;
+            jumped = true;
+            break;
+          }
+          out.versions.push({
+            path: r.path,
+            versionId: r.version_id,
+            isLatest: r.current_version_id === r.id,
+            deleteMarker: r.delete_marker === 1,
+            size: r.size,
+            etag: r.etag,
+            modifiedAt: r.modified_at,
+            checksums: JSON.parse(r.checksums) as Checksums,
+          });
+          out.nextKeyMarker = r.path;
+          out.nextVersionIdMarker = r.version_id;
+          path = r.path;
+          seq = r.created_seq;
+        }
+        // Every row fetched was taken: nothing is left. After a jump past a common prefix, look again.
+        if (!jumped) return out;
+      }
+    },
+    { readOnly: true },
+  );
+}

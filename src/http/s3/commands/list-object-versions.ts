@@ -1,0 +1,73 @@
+// ListObjectVersions: GET /bucket?versions — key-marker, version-id-marker, prefix, delimiter, max-keys, encoding.
+import { listVersions } from '../../../core/list-versions.ts';
+import { getProject } from '../../../core/projects.ts';
+import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
+import { S3Error } from '../errors.ts';
+import type { S3Command } from '../router.ts';
+import { bucketOf } from './common.ts';
+import { urlEncodeKey } from './list-page.ts';
+
+export const listObjectVersions: S3Command = {
+  name: 'ListObjectVersions',
+  matches: (ctx) =>
+    ctx.method === 'GET' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('versions'),
+  async handle(ctx: S3Context) {
+    const bucket = bucketOf(ctx);
+    const max = Number(ctx.query.get('max-keys') ?? 1000);
+    if (!Number.isInteger(max) || max < 0)
+      throw new S3Error('InvalidArgument', 400, 'max-keys must be a non-negative integer.');
+    const encodingType = ctx.query.get('encoding-type');
+    if (encodingType !== undefined && encodingType !== 'url')
+      throw new S3Error('InvalidArgument', 400, 'Invalid Encoding Method specified in Request');
+    const enc = (s: string) => (encodingType === 'url' ? urlEncodeKey(s) : s);
+    const project = await getProject(ctx.deps.core, ctx.principal, bucket);
+    const keyMarker = ctx.query.get('key-marker') || undefined;
+    const versionIdMarker = ctx.query.get('version-id-marker') || undefined;
+    const page =
+      max === 0
+        ? { versions: [], prefixes: [], truncated: false, nextKeyMarker: null, nextVersionIdMarker: null }
+        : await listVersions(ctx.deps.core, ctx.principal, {
+            project: bucket,
+            prefix: ctx.query.get('prefix'),
+            delimiter: ctx.query.get('delimiter'),
+            keyMarker,
+            versionIdMarker,
+            limit: Math.min(max, 1000),
+          });
+    const owner = { ID: project.ownerId, DisplayName: project.ownerId };
+    return sendXml(ctx, 200, 'ListVersionsResult', {
+      Name: bucket,
+      Prefix: enc(ctx.query.get('prefix') ?? ''),
+      KeyMarker: enc(keyMarker ?? ''),
+      VersionIdMarker: versionIdMarker ?? '',
+      NextKeyMarker: page.truncated && page.nextKeyMarker ? enc(page.nextKeyMarker) : undefined,
+      NextVersionIdMarker: page.truncated && page.nextVersionIdMarker ? page.nextVersionIdMarker : undefined,
+      MaxKeys: max,
+      Delimiter: ctx.query.get('delimiter'),
+      EncodingType: encodingType,
+      IsTruncated: page.truncated,
+      Version: page.versions
+        .filter((v) => !v.deleteMarker)
+        .map((v) => ({
+          Key: enc(v.path),
+          VersionId: v.versionId,
+          IsLatest: v.isLatest,
+          LastModified: isoDate(v.modifiedAt),
+          ETag: quoted(v.etag),
+          Size: v.size,
+          Owner: owner,
+          StorageClass: 'STANDARD',
+        })),
+      DeleteMarker: page.versions
+        .filter((v) => v.deleteMarker)
+        .map((v) => ({
+          Key: enc(v.path),
+          VersionId: v.versionId,
+          IsLatest: v.isLatest,
+          LastModified: isoDate(v.modifiedAt),
+          Owner: owner,
+        })),
+      CommonPrefixes: page.prefixes.map((p) => ({ Prefix: enc(p) })),
+    });
+  },
+};
