@@ -11,6 +11,8 @@ export interface AppOptions {
   logger: Logger;
   /** Bytes of request headers accepted. */
   maxHeaderSize?: number;
+  headerTimeoutMs?: number;
+  idleTimeoutMs?: number;
 }
 
 /** A server with the settings both ports share: request ids, one log line per request, header limits. */
@@ -26,10 +28,14 @@ function baseServer(options: AppOptions): FastifyInstance {
     // A number where a string belongs (or the reverse) is a client error, never silently converted.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 2048 },
+    // Slow clients: every header within headerTimeoutMs and no connection idle past idleTimeoutMs; a body may
+    // take as long as it keeps moving. Node checks these every second.
+    connectionTimeout: options.idleTimeoutMs ?? 60_000,
     http: {
       requestTimeout: 0,
-      headersTimeout: 30_000,
-      keepAliveTimeout: 65_000,
+      headersTimeout: options.headerTimeoutMs ?? 20_000,
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: 1_000,
       maxHeaderSize: options.maxHeaderSize ?? 16_384,
     },
   });

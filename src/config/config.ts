@@ -37,6 +37,10 @@ export interface Config {
   gcIntervalSeconds: number;
   jobLeaseSeconds: number;
   shutdownGraceSeconds: number;
+  /** A client must send all request headers within this time (slow-loris protection). */
+  headerTimeoutSeconds: number;
+  /** A connection idle for this long is closed. */
+  idleTimeoutSeconds: number;
   limits: Limits;
 }
 
@@ -69,6 +73,8 @@ const SETTINGS = {
   gcIntervalSeconds: { flag: 'gc-interval', env: 'MIMEO_GC_INTERVAL', kind: 'int' },
   jobLeaseSeconds: { flag: 'job-lease', env: 'MIMEO_JOB_LEASE', kind: 'int' },
   shutdownGraceSeconds: { flag: 'shutdown-grace', env: 'MIMEO_SHUTDOWN_GRACE', kind: 'int' },
+  headerTimeoutSeconds: { flag: 'header-timeout', env: 'MIMEO_HEADER_TIMEOUT', kind: 'int' },
+  idleTimeoutSeconds: { flag: 'idle-timeout', env: 'MIMEO_IDLE_TIMEOUT', kind: 'int' },
   blockSize: { flag: 'block-size', env: 'MIMEO_BLOCK_SIZE', kind: 'int' },
   maxCopyExtents: { flag: 'max-copy-extents', env: 'MIMEO_MAX_COPY_EXTENTS', kind: 'int' },
   maxCopyBytes: { flag: 'max-copy-bytes', env: 'MIMEO_MAX_COPY_BYTES', kind: 'int' },
@@ -172,6 +178,8 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     gcIntervalSeconds: int('gcIntervalSeconds', 600),
     jobLeaseSeconds: int('jobLeaseSeconds', 15),
     shutdownGraceSeconds: int('shutdownGraceSeconds', 20),
+    headerTimeoutSeconds: int('headerTimeoutSeconds', 20),
+    idleTimeoutSeconds: int('idleTimeoutSeconds', 60),
     limits,
   };
 }

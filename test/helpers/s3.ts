@@ -118,3 +118,113 @@ export async function blockBytes(dataDir: string): Promise<number> {
   await walk(join(dataDir, 'blocks'));
   return total;
 }
+
+export interface SignedOptions {
+  method: string;
+  /** Path and query, as sent. */
+  path: string;
+  host: string;
+  body?: Buffer;
+  headers?: Record<string, string>;
+  payloadHash: string;
+  accessKey: string;
+  secret: string;
+}
+
+/** The Authorization header and amz date for a request, from the project's SigV4 functions. */
+export async function signRequest(
+  o: SignedOptions,
+): Promise<{ headers: Record<string, string>; seed: string; key: Buffer; amzDate: string }> {
+  const { canonicalRequest, sign, signingKey, stringToSign } = await import('../../src/auth/sigv4.ts');
+  const amzDate = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  const scope = { date: amzDate.slice(0, 8), region: 'us-east-1', service: 's3' };
+  const headers: Record<string, string> = {
+    host: o.host,
+    'x-amz-date': amzDate,
+    'x-amz-content-sha256': o.payloadHash,
+    ...o.headers,
+  };
+  const signed = Object.keys(headers).sort();
+  const q = o.path.indexOf('?');
+  const canonical = canonicalRequest({
+    method: o.method,
+    rawPath: q < 0 ? o.path : o.path.slice(0, q),
+    rawQuery: q < 0 ? '' : o.path.slice(q + 1),
+    headers,
+    signedHeaders: signed,
+    payloadHash: o.payloadHash,
+  });
+  const key = signingKey(o.secret, scope);
+  const seed = sign(key, stringToSign(amzDate, scope, canonical));
+  headers['authorization'] =
+    `AWS4-HMAC-SHA256 Credential=${o.accessKey}/${scope.date}/us-east-1/s3/aws4_request, SignedHeaders=${signed.join(';')}, Signature=${seed}`;
+  return { headers, seed, key, amzDate };
+}
+
+/** Sends bytes to 127.0.0.1:port with exactly the given headers (Host included). */
+export async function sendRaw(
+  port: number,
+  o: { method: string; path: string; headers: Record<string, string>; body?: Buffer },
+): Promise<{ status: number; body: string }> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, method: o.method, path: o.path, headers: o.headers },
+      (res) => {
+        let b = '';
+        res.on('data', (d: Buffer) => {
+          b += d.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode!, body: b }));
+      },
+    );
+    req.on('error', reject);
+    req.end(o.body);
+  });
+}
+
+/** An aws-chunked body: chunks signed in a chain from `seed` when `signing` is given, then optional trailers. */
+export async function chunkedBody(
+  chunks: Buffer[],
+  options: {
+    signing?: { key: Buffer; amzDate: string; seed: string };
+    trailers?: Record<string, string>;
+    tamper?: number;
+  },
+): Promise<Buffer> {
+  const { chunkSignature, sha256hex, trailerSignature } = await import('../../src/auth/sigv4.ts');
+  const out: Buffer[] = [];
+  let previous = options.signing?.seed ?? '';
+  const scope = options.signing
+    ? { date: options.signing.amzDate.slice(0, 8), region: 'us-east-1', service: 's3' }
+    : undefined;
+  for (const [i, c] of [...chunks, Buffer.alloc(0)].entries()) {
+    let ext = '';
+    if (options.signing && scope) {
+      const sig = chunkSignature(options.signing.key, options.signing.amzDate, scope, previous, sha256hex(c));
+      previous = sig;
+      ext = `;chunk-signature=${i === options.tamper ? sig.replace(/^./, sig[0] === 'a' ? 'b' : 'a') : sig}`;
+    }
+    out.push(Buffer.from(`${c.length.toString(16)}${ext}\r\n`), c);
+    if (c.length > 0 || !options.trailers) out.push(Buffer.from('\r\n'));
+  }
+  if (options.trailers) {
+    const lines = Object.entries(options.trailers).map(([k, v]) => `${k}:${v}`);
+    out.push(Buffer.from(lines.map((l) => `${l}\r\n`).join('')));
+    if (options.signing && scope) {
+      const sig = trailerSignature(
+        options.signing.key,
+        options.signing.amzDate,
+        scope,
+        previous,
+        lines.map((l) => `${l}\n`).join(''),
+      );
+      out.push(Buffer.from(`x-amz-trailer-signature:${sig}\r\n`));
+    }
+    out.push(Buffer.from('\r\n'));
+  }
+  return Buffer.concat(out);
+}

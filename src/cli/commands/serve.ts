@@ -22,7 +22,14 @@ export async function serve(config: Config): Promise<void> {
   const core = await openCore(config);
   const jobs = new JobRunner(core, { [TREE_COPY]: runTreeCopy });
   const box = new SecretBox(loadMasterKey({ dataDir: config.dataDir, configured: config.masterKey }));
-  const api = await buildApiServer({ core, root: credentials, box, jobs }, { logger });
+  const api = await buildApiServer(
+    { core, root: credentials, box, jobs },
+    {
+      logger,
+      headerTimeoutMs: config.headerTimeoutSeconds * 1000,
+      idleTimeoutMs: config.idleTimeoutSeconds * 1000,
+    },
+  );
   const s3 = await buildS3Server(
     {
       core,
@@ -32,7 +39,11 @@ export async function serve(config: Config): Promise<void> {
       region: config.region,
       minPartSize: config.minPartSize,
     },
-    { logger },
+    {
+      logger,
+      headerTimeoutMs: config.headerTimeoutSeconds * 1000,
+      idleTimeoutMs: config.idleTimeoutSeconds * 1000,
+    },
   );
   await api.listen({ host: config.host, port: config.apiPort });
   await s3.listen({ host: config.host, port: config.s3Port });

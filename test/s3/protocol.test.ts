@@ -1,0 +1,259 @@
+// S3 wire protocol: signed and unsigned aws-chunked bodies with trailers, payload hashes, virtual-hosted
+// addressing, and protection against slow or oversized requests.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
+import { Readable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import { crc32 } from 'node:zlib';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import { bytes } from '../helpers/data.ts';
+import { chunkedBody, openS3, type S3Env, s3Error, sendRaw, signRequest } from '../helpers/s3.ts';
+import { CREDS } from '../helpers/server.ts';
+
+const KEYS = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secret: CREDS.MIMEO_ROOT_SECRET_KEY };
+let env: S3Env;
+let port: number;
+before(async () => {
+  env = await openS3(['--domain', 's3.mimeo.test', '--header-timeout', '1', '--idle-timeout', '2']);
+  port = Number(new URL(env.server.s3Url).port);
+  await env.client.send(new CreateBucketCommand({ Bucket: 'wire' }));
+});
+after(async () => env.close());
+
+const crc32b64 = (b: Buffer) => {
+  const x = Buffer.alloc(4);
+  x.writeUInt32BE(crc32(b) >>> 0);
+  return x.toString('base64');
+};
+const get = async (key: string) => {
+  const r = await env.client.send(new GetObjectCommand({ Bucket: 'wire', Key: key }));
+  return Buffer.from(await r.Body!.transformToByteArray());
+};
+
+describe('aws-chunked bodies', () => {
+  test('STREAMING-AWS4-HMAC-SHA256-PAYLOAD: every chunk signature checked; a tampered chunk is 403 and stores nothing', async () => {
+    const chunks = [bytes(65_536, 1), bytes(65_536, 2), bytes(1000, 3)];
+    const data = Buffer.concat(chunks);
+    for (const tamper of [undefined, 1]) {
+      const path = `/wire/signed-${tamper ?? 'ok'}`;
+      const s = await signRequest({
+        method: 'PUT',
+        path,
+        host: `127.0.0.1:${port}`,
+        payloadHash: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+        headers: { 'content-encoding': 'aws-chunked', 'x-amz-decoded-content-length': String(data.length) },
+        ...KEYS,
+      });
+      const body = await chunkedBody(chunks, { signing: s, tamper });
+      const r = await sendRaw(port, {
+        method: 'PUT',
+        path,
+        headers: { ...s.headers, 'content-length': String(body.length) },
+        body,
+      });
+      if (tamper === undefined) {
+        assert.equal(r.status, 200, r.body);
+        assert.deepEqual(await get('signed-ok'), data);
+        const h = await env.client.send(new HeadObjectCommand({ Bucket: 'wire', Key: 'signed-ok' }));
+        assert.equal(h.ContentEncoding, undefined, 'aws-chunked is not stored as the content encoding');
+      } else {
+        assert.equal(r.status, 403);
+        assert.match(r.body, /SignatureDoesNotMatch/);
+        assert.equal(
+          (
+            await s3Error(() =>
+              env.client.send(new HeadObjectCommand({ Bucket: 'wire', Key: `signed-${tamper}` })),
+            )
+          ).status,
+          404,
+        );
+      }
+    }
+  });
+
+  test('signed chunks with a signed trailer carrying a CRC32', async () => {
+    const chunks = [bytes(70_000, 5), bytes(10, 6)];
+    const data = Buffer.concat(chunks);
+    const s = await signRequest({
+      method: 'PUT',
+      path: '/wire/signed-trailer',
+      host: `127.0.0.1:${port}`,
+      payloadHash: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+      headers: {
+        'content-encoding': 'aws-chunked',
+        'x-amz-decoded-content-length': String(data.length),
+        'x-amz-trailer': 'x-amz-checksum-crc32',
+      },
+      ...KEYS,
+    });
+    const body = await chunkedBody(chunks, {
+      signing: s,
+      trailers: { 'x-amz-checksum-crc32': crc32b64(data) },
+    });
+    const r = await sendRaw(port, {
+      method: 'PUT',
+      path: '/wire/signed-trailer',
+      headers: { ...s.headers, 'content-length': String(body.length) },
+      body,
+    });
+    assert.equal(r.status, 200, r.body);
+    assert.deepEqual(await get('signed-trailer'), data);
+  });
+
+  test('STREAMING-UNSIGNED-PAYLOAD-TRAILER: a right trailing CRC32 stores; a wrong one is 400 BadDigest and stores nothing', async () => {
+    const data = bytes(100_000, 7);
+    for (const [name, sum] of [
+      ['trailer-ok', crc32b64(data)],
+      ['trailer-bad', crc32b64(Buffer.from('other'))],
+    ] as const) {
+      const s = await signRequest({
+        method: 'PUT',
+        path: `/wire/${name}`,
+        host: `127.0.0.1:${port}`,
+        payloadHash: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+        headers: {
+          'content-encoding': 'aws-chunked',
+          'x-amz-decoded-content-length': String(data.length),
+          'x-amz-trailer': 'x-amz-checksum-crc32',
+        },
+        ...KEYS,
+      });
+      const body = await chunkedBody([data.subarray(0, 65_536), data.subarray(65_536)], {
+        trailers: { 'x-amz-checksum-crc32': sum },
+      });
+      const r = await sendRaw(port, {
+        method: 'PUT',
+        path: `/wire/${name}`,
+        headers: { ...s.headers, 'content-length': String(body.length) },
+        body,
+      });
+      if (name === 'trailer-ok') {
+        assert.equal(r.status, 200, r.body);
+        assert.deepEqual(await get(name), data);
+      } else {
+        assert.equal(r.status, 400);
+        assert.match(r.body, /<Code>BadDigest<\/Code>/);
+        assert.equal(
+          (await s3Error(() => env.client.send(new HeadObjectCommand({ Bucket: 'wire', Key: name })))).status,
+          404,
+        );
+      }
+    }
+  });
+
+  test('the SDK streaming a body of known length (its default trailer checksum) round-trips', async () => {
+    const data = bytes(3 * 1024 * 1024 + 5, 8);
+    const put = await env.client.send(
+      new PutObjectCommand({
+        Bucket: 'wire',
+        Key: 'sdk-stream',
+        Body: Readable.from([data.subarray(0, 1_000_000), data.subarray(1_000_000)]),
+        ContentLength: data.length,
+      }),
+    );
+    assert.ok(put.ETag);
+    assert.deepEqual(await get('sdk-stream'), data);
+  });
+
+  test('a signed payload whose SHA-256 differs is 400 XAmzContentSHA256Mismatch and stores nothing', async () => {
+    const body = Buffer.from('the real body');
+    const s = await signRequest({
+      method: 'PUT',
+      path: '/wire/hash',
+      host: `127.0.0.1:${port}`,
+      payloadHash: createHash('sha256').update('another body').digest('hex'),
+      ...KEYS,
+    });
+    const r = await sendRaw(port, {
+      method: 'PUT',
+      path: '/wire/hash',
+      headers: { ...s.headers, 'content-length': String(body.length) },
+      body,
+    });
+    assert.equal(r.status, 400);
+    assert.match(r.body, /XAmzContentSHA256Mismatch/);
+    assert.equal(
+      (await s3Error(() => env.client.send(new HeadObjectCommand({ Bucket: 'wire', Key: 'hash' })))).status,
+      404,
+    );
+  });
+});
+
+describe('addressing and limits', () => {
+  test('virtual-hosted style for a configured domain', async () => {
+    const host = `wire.s3.mimeo.test:${port}`;
+    const body = Buffer.from('virtual');
+    const put = await signRequest({
+      method: 'PUT',
+      path: '/v/key.txt',
+      host,
+      payloadHash: createHash('sha256').update(body).digest('hex'),
+      ...KEYS,
+    });
+    assert.equal(
+      (
+        await sendRaw(port, {
+          method: 'PUT',
+          path: '/v/key.txt',
+          headers: { ...put.headers, 'content-length': String(body.length) },
+          body,
+        })
+      ).status,
+      200,
+    );
+    assert.deepEqual(await get('v/key.txt'), body);
+    const list = await signRequest({
+      method: 'GET',
+      path: '/?list-type=2&prefix=v%2F',
+      host,
+      payloadHash: createHash('sha256').update('').digest('hex'),
+      ...KEYS,
+    });
+    const r = await sendRaw(port, {
+      method: 'GET',
+      path: '/?list-type=2&prefix=v%2F',
+      headers: list.headers,
+    });
+    assert.match(r.body, /<Key>v\/key.txt<\/Key>/);
+  });
+
+  test('oversized headers are refused with 431', async () => {
+    const r = await fetch(`${env.server.s3Url}/wire/x`, {
+      headers: { 'x-amz-meta-big': 'x'.repeat(20_000) },
+    });
+    assert.equal(r.status, 431);
+  });
+
+  test('slow-loris: a client that never finishes its headers, or goes idle, is disconnected', async () => {
+    const closedAfter = (script: (s: import('node:net').Socket) => void) =>
+      new Promise<number>((resolve, reject) => {
+        const t0 = Date.now();
+        const s = connect(port, '127.0.0.1', () => script(s));
+        s.on('error', () => {});
+        // Read what the server sends (its 408), so the end of the stream is seen.
+        s.resume();
+        // The server ending its side (after its 408) is the proof; the client's own close may lag behind.
+        const done = () => {
+          clearTimeout(timer);
+          s.destroy();
+          resolve(Date.now() - t0);
+        };
+        s.once('end', done);
+        s.once('close', done);
+        const timer = setTimeout(() => {
+          s.destroy();
+          reject(new Error('the server kept a stalled connection open'));
+        }, 8000);
+      });
+    const headersMs = await closedAfter((s) => s.write('GET /wire/x HTTP/1.1\r\nHost: a\r\n'));
+    assert.ok(headersMs < 4000, `closed after ${headersMs} ms`);
+    const idleMs = await closedAfter(() => {});
+    assert.ok(idleMs < 5000, `idle socket closed after ${idleMs} ms`);
+  });
+});
