@@ -2,6 +2,7 @@
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchCore } from './core.ts';
+import { benchS3 } from './s3.ts';
 
 const which = process.argv[2] ?? 'core';
 const work = join(import.meta.dirname, '..', '.bench');
@@ -13,7 +14,13 @@ if (which === 'core') {
     copies: Number(process.env['BENCH_COPIES'] ?? 20),
     treeFiles: Number(process.env['BENCH_TREE_FILES'] ?? 10_000),
   });
+} else if (which === 's3') {
+  await benchS3(join(work, 's3'), {
+    small: Number(process.env['BENCH_SMALL_OPS'] ?? 20_000),
+    concurrency: Number(process.env['BENCH_CONCURRENCY'] ?? 32),
+    large: Number(process.env['BENCH_LARGE_BYTES'] ?? 1024 ** 3),
+  });
 } else {
-  process.stderr.write(`unknown benchmark '${which}' (known: core)\n`);
+  process.stderr.write(`unknown benchmark '${which}' (known: core, s3)\n`);
   process.exitCode = 2;
 }

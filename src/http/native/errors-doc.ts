@@ -5,7 +5,10 @@ import { NATIVE_STATUS } from './errors.ts';
 
 export function renderErrorsDoc(): string {
   const rows = (Object.keys(ERROR_CODES) as ErrorCode[])
-    .map((code) => `| \`${code}\` | ${NATIVE_STATUS[code]} | \`${S3_ERRORS[code].code}\` ${S3_ERRORS[code].status} | ${ERROR_CODES[code]} |`)
+    .map(
+      (code) =>
+        `| \`${code}\` | ${NATIVE_STATUS[code]} | \`${S3_ERRORS[code].code}\` ${S3_ERRORS[code].status} | ${ERROR_CODES[code]} |`,
+    )
     .join('\n');
   return `# Errors
 

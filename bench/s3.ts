@@ -1,0 +1,368 @@
+// npm run bench -- s3: mimeo and s3rver side by side, the same scenarios, figures and mimeo/peer ratios.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { join, resolve } from 'node:path';
+import { median, ms, now, peakRssMiB, pool, ROOT } from './lib.ts';
+import { LeanS3 } from './s3-client.ts';
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+interface Proc {
+  url: string;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function startProc(args: string[], pattern: RegExp, env: Record<string, string> = {}): Promise<Proc> {
+  const proc = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((res, rej) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = pattern.exec(out);
+      if (m)
+        res({
+          url: m[1]!,
+          proc,
+          stop: () =>
+            new Promise((r) => {
+              proc.once('exit', () => r());
+              proc.kill('SIGTERM');
+            }),
+        });
+    });
+    proc.once('exit', (code) => rej(new Error(`${args[0]} exited with ${code}`)));
+  });
+}
+
+interface Figures {
+  [scenario: string]: number | string;
+}
+
+type Row = {
+  name: string;
+  unit: string;
+  mimeo: number | string;
+  peer: number | string;
+  better: 'higher' | 'lower';
+};
+
+async function scenarios(
+  c: LeanS3,
+  bucket: string,
+  o: { small: number; concurrency: number; large: number },
+): Promise<Figures> {
+  const f: Figures = {};
+  const chunk = randomBytes(4 * MiB);
+  const ok = (r: { status: number; body: Buffer }, what: string) => {
+    if (r.status >= 300) throw new Error(`${what}: ${r.status} ${r.body.toString().slice(0, 200)}`);
+    return r;
+  };
+  ok(await c.send('PUT', `/${bucket}`), 'create bucket');
+
+  let t = now();
+  ok(await c.send('PUT', `/${bucket}/large`, { size: o.large, chunk }), 'put-large');
+  f['put-large'] = o.large / MiB / (ms(t) / 1000);
+  t = now();
+  const got = ok(await c.send('GET', `/${bucket}/large`, { discard: true }), 'get-large') as unknown as {
+    bytes: number;
+  };
+  if (got.bytes !== o.large) throw new Error(`get-large returned ${got.bytes} bytes`);
+  f['get-large'] = o.large / MiB / (ms(t) / 1000);
+
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    t = now();
+    ok(
+      await c.send('PUT', `/${bucket}/large-copy-${i}`, {
+        headers: { 'x-amz-copy-source': `/${bucket}/large` },
+      }),
+      'copy-large',
+    );
+    times.push(ms(t));
+  }
+  f['copy-large'] = median(times);
+
+  try {
+    t = now();
+    const init = ok(await c.send('POST', `/${bucket}/assembled?uploads`), 'create upload');
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(init.body.toString())![1]!;
+    const part = o.large / 8;
+    const etags: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const r = ok(
+        await c.send(
+          'PUT',
+          `/${bucket}/assembled?partNumber=${i + 1}&uploadId=${encodeURIComponent(uploadId)}`,
+          {
+            headers: {
+              'x-amz-copy-source': `/${bucket}/large`,
+              'x-amz-copy-source-range': `bytes=${i * part}-${(i + 1) * part - 1}`,
+            },
+          },
+        ),
+        'upload-part-copy',
+      );
+      etags.push(/<ETag>([^<]+)<\/ETag>/.exec(r.body.toString())![1]!.replace(/&quot;/g, '"'));
+    }
+    const xml = `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
+    ok(
+      await c.send('POST', `/${bucket}/assembled?uploadId=${encodeURIComponent(uploadId)}`, {
+        body: Buffer.from(xml),
+      }),
+      'complete',
+    );
+    f['copy-multipart'] = ms(t);
+  } catch (err) {
+    f['copy-multipart'] = `cannot: ${(err as Error).message.slice(0, 60)}`;
+  }
+
+  const small = randomBytes(4096);
+  const keys = Array.from({ length: o.small }, (_, i) => `small/${String(i).padStart(6, '0')}`);
+  t = now();
+  await pool(
+    keys,
+    o.concurrency,
+    async (k) => void ok(await c.send('PUT', `/${bucket}/${k}`, { body: small }), 'small-put'),
+  );
+  f['small-put'] = o.small / (ms(t) / 1000);
+  t = now();
+  await pool(
+    keys,
+    o.concurrency,
+    async (k) => void ok(await c.send('GET', `/${bucket}/${k}`, { discard: true }), 'small-get'),
+  );
+  f['small-get'] = o.small / (ms(t) / 1000);
+  t = now();
+  await pool(
+    keys,
+    o.concurrency,
+    async (k) =>
+      void ok(
+        await c.send('PUT', `/${bucket}/copy-${k}`, { headers: { 'x-amz-copy-source': `/${bucket}/${k}` } }),
+        'copy-small',
+      ),
+  );
+  f['copy-small'] = o.small / (ms(t) / 1000);
+
+  t = now();
+  let token: string | undefined;
+  let listed = 0;
+  do {
+    const r = ok(
+      await c.send(
+        'GET',
+        `/${bucket}?list-type=2&prefix=small%2F&max-keys=1000${token ? `&continuation-token=${encodeURIComponent(token)}` : ''}`,
+      ),
+      'list',
+    );
+    const body = r.body.toString();
+    listed += (body.match(/<Key>/g) ?? []).length;
+    token = /<NextContinuationToken>([^<]+)<\/NextContinuationToken>/.exec(body)?.[1];
+  } while (token);
+  f['list'] = ms(t);
+  if (listed !== o.small) f['list'] = `listed ${listed} of ${o.small}`;
+  return f;
+}
+
+async function ceilings(bareUrl: string, o: { small: number; concurrency: number; large: number }) {
+  const buf = randomBytes(64 * MiB);
+  const rate = (alg: string) => {
+    const t = now();
+    const h = createHash(alg);
+    for (let i = 0; i < 8; i++) h.update(buf);
+    h.digest();
+    return (8 * 64) / (ms(t) / 1000);
+  };
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const u = new URL(bareUrl);
+  const get = (path: string) =>
+    new Promise<number>((res, rej) => {
+      const req = request({ host: u.hostname, port: u.port, path, agent }, (r) => {
+        let n = 0;
+        r.on('data', (d: Buffer) => {
+          n += d.length;
+        });
+        r.on('end', () => res(n));
+      });
+      req.on('error', rej);
+      req.end();
+    });
+  let t = now();
+  await pool(
+    Array.from({ length: o.small }, (_, i) => i),
+    o.concurrency,
+    async () => void (await get('/tiny')),
+  );
+  const tiny = o.small / (ms(t) / 1000);
+  t = now();
+  await get(`/stream?size=${o.large}`);
+  const stream = o.large / MiB / (ms(t) / 1000);
+  agent.destroy();
+  return { md5: rate('md5'), sha256: rate('sha256'), tiny, stream };
+}
+
+export async function benchS3(
+  work: string,
+  o: { small: number; concurrency: number; large: number },
+): Promise<void> {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(join(work, 's3rver'), { recursive: true });
+  const main = resolve(import.meta.dirname, '../src/main.ts');
+  const mimeo = await startProc(
+    [
+      main,
+      'serve',
+      '--data',
+      join(work, 'mimeo'),
+      '--api-port',
+      '0',
+      '--s3-port',
+      '0',
+      '--log-level',
+      'warn',
+      '--gc-interval',
+      '0',
+    ],
+    /s3 listening on (http:\/\/\S+)/,
+    { MIMEO_ROOT_ACCESS_KEY: ROOT.accessKey, MIMEO_ROOT_SECRET_KEY: ROOT.secret },
+  );
+  const peer = await startProc(
+    [resolve(import.meta.dirname, 's3rver-main.ts'), join(work, 's3rver')],
+    /s3rver listening on (http:\/\/\S+)/,
+  );
+  const bare = await startProc(
+    [resolve(import.meta.dirname, 'bare-http.ts')],
+    /bare listening on (http:\/\/\S+)/,
+  );
+  try {
+    const m = await scenarios(new LeanS3(mimeo.url, ROOT.accessKey, ROOT.secret), 'bench', o);
+    const mRss = peakRssMiB(mimeo.proc.pid!);
+    let p: Figures;
+    try {
+      p = await scenarios(new LeanS3(peer.url, 'S3RVER', 'S3RVER'), 'bench', o);
+    } catch (err) {
+      p = { error: (err as Error).message };
+    }
+    const pRss = peakRssMiB(peer.proc.pid!);
+    const ceil = await ceilings(bare.url, o);
+    const large = o.large >= GiB ? `${o.large / GiB} GiB` : `${o.large / MiB} MiB`;
+    const rows: Row[] = [
+      {
+        name: `put-large (${large})`,
+        unit: 'MiB/s',
+        mimeo: m['put-large']!,
+        peer: p['put-large'] ?? 'n/a',
+        better: 'higher',
+      },
+      {
+        name: `get-large (${large})`,
+        unit: 'MiB/s',
+        mimeo: m['get-large']!,
+        peer: p['get-large'] ?? 'n/a',
+        better: 'higher',
+      },
+      {
+        name: `copy-large (CopyObject ${large}, median of 5)`,
+        unit: 'ms',
+        mimeo: m['copy-large']!,
+        peer: p['copy-large'] ?? 'n/a',
+        better: 'lower',
+      },
+      {
+        name: 'copy-multipart (8 UploadPartCopy + Complete)',
+        unit: 'ms',
+        mimeo: m['copy-multipart']!,
+        peer: p['copy-multipart'] ?? 'n/a',
+        better: 'lower',
+      },
+      {
+        name: `small-put (4 KiB x ${o.small}, c=${o.concurrency})`,
+        unit: 'ops/s',
+        mimeo: m['small-put']!,
+        peer: p['small-put'] ?? 'n/a',
+        better: 'higher',
+      },
+      {
+        name: `small-get (4 KiB x ${o.small}, c=${o.concurrency})`,
+        unit: 'ops/s',
+        mimeo: m['small-get']!,
+        peer: p['small-get'] ?? 'n/a',
+        better: 'higher',
+      },
+      {
+        name: `copy-small (4 KiB x ${o.small}, c=${o.concurrency})`,
+        unit: 'ops/s',
+        mimeo: m['copy-small']!,
+        peer: p['copy-small'] ?? 'n/a',
+        better: 'higher',
+      },
+      {
+        name: `list (${o.small} keys, pages of 1000)`,
+        unit: 'ms',
+        mimeo: m['list']!,
+        peer: p['list'] ?? 'n/a',
+        better: 'lower',
+      },
+      { name: 'peak RSS', unit: 'MiB', mimeo: mRss, peer: pRss, better: 'lower' },
+    ];
+    const fmt = (v: number | string) =>
+      typeof v === 'number' ? (v >= 100 ? v.toFixed(0) : v.toFixed(2)) : v;
+    const lines = ['| scenario | unit | mimeo | s3rver | mimeo/s3rver |', '|---|---|---|---|---|'];
+    for (const r of rows) {
+      const ratio =
+        typeof r.mimeo === 'number' && typeof r.peer === 'number'
+          ? `${(r.mimeo / r.peer).toFixed(2)}x`
+          : 'n/a';
+      lines.push(`| ${r.name} | ${r.unit} | ${fmt(r.mimeo)} | ${fmt(r.peer)} | ${ratio} |`);
+    }
+    if (p['error']) lines.push(`\ns3rver stopped with: ${String(p['error']).slice(0, 200)}`);
+    lines.push('', '| ceiling (same run) | figure |', '|---|---|');
+    lines.push(
+      `| Node md5 | ${ceil.md5.toFixed(0)} MiB/s |`,
+      `| Node sha256 | ${ceil.sha256.toFixed(0)} MiB/s |`,
+    );
+    lines.push(
+      `| bare node:http tiny requests, c=${o.concurrency} | ${ceil.tiny.toFixed(0)} req/s |`,
+      `| bare node:http streaming ${large} | ${ceil.stream.toFixed(0)} MiB/s |`,
+    );
+    const num = (v: number | string | undefined) => (typeof v === 'number' ? v : Number.NaN);
+    const target = (label: string, ok: boolean, figure: string) =>
+      lines.push(`| ${label} | ${figure} | ${ok ? 'met' : 'not met'} |`);
+    lines.push('', '| target | where mimeo stands | |', '|---|---|---|');
+    target('copy-large under 10 ms', num(m['copy-large']) < 10, `${fmt(m['copy-large']!)} ms`);
+    target('copy-multipart under 50 ms', num(m['copy-multipart']) < 50, `${fmt(m['copy-multipart']!)} ms`);
+    target(
+      'put-large at least 85% of the md5 ceiling',
+      num(m['put-large']) >= 0.85 * ceil.md5,
+      `${((num(m['put-large']) / ceil.md5) * 100).toFixed(0)}%`,
+    );
+    target(
+      'get-large at least 70% of bare streaming',
+      num(m['get-large']) >= 0.7 * ceil.stream,
+      `${((num(m['get-large']) / ceil.stream) * 100).toFixed(0)}%`,
+    );
+    target(
+      'small-get at least 25% of bare tiny requests',
+      num(m['small-get']) >= 0.25 * ceil.tiny,
+      `${((num(m['small-get']) / ceil.tiny) * 100).toFixed(0)}%`,
+    );
+    target(
+      'small-put at least 10% of bare tiny requests (durable)',
+      num(m['small-put']) >= 0.1 * ceil.tiny,
+      `${((num(m['small-put']) / ceil.tiny) * 100).toFixed(0)}%`,
+    );
+    target(`list of ${o.small} keys under 200 ms`, num(m['list']) < 200, `${fmt(m['list']!)} ms`);
+    target('peak RSS under 200 MiB', mRss < 200, `${mRss.toFixed(0)} MiB`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await Promise.all([mimeo.stop(), peer.stop(), bare.stop()]);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
