@@ -53,6 +53,15 @@ type Row = {
   better: 'higher' | 'lower';
 };
 
+/** Runs one scenario; a failure is recorded in its cell and the others still run. */
+async function attempt(f: Figures, name: string, fn: () => Promise<number>): Promise<void> {
+  try {
+    f[name] = await fn();
+  } catch (err) {
+    f[name] = `failed: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 70)}`;
+  }
+}
+
 async function scenarios(
   c: LeanS3,
   bucket: string,
@@ -60,114 +69,122 @@ async function scenarios(
 ): Promise<Figures> {
   const f: Figures = {};
   const chunk = randomBytes(4 * MiB);
-  const ok = (r: { status: number; body: Buffer }, what: string) => {
+  const ok = (r: { status: number; body: Buffer; bytes: number }, what: string) => {
     if (r.status >= 300) throw new Error(`${what}: ${r.status} ${r.body.toString().slice(0, 200)}`);
     return r;
   };
+  const timed = async (fn: () => Promise<unknown>) => {
+    const t = now();
+    await fn();
+    return ms(t);
+  };
   ok(await c.send('PUT', `/${bucket}`), 'create bucket');
 
-  let t = now();
-  ok(await c.send('PUT', `/${bucket}/large`, { size: o.large, chunk }), 'put-large');
-  f['put-large'] = o.large / MiB / (ms(t) / 1000);
-  t = now();
-  const got = ok(await c.send('GET', `/${bucket}/large`, { discard: true }), 'get-large') as unknown as {
-    bytes: number;
-  };
-  if (got.bytes !== o.large) throw new Error(`get-large returned ${got.bytes} bytes`);
-  f['get-large'] = o.large / MiB / (ms(t) / 1000);
-
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    t = now();
-    ok(
-      await c.send('PUT', `/${bucket}/large-copy-${i}`, {
-        headers: { 'x-amz-copy-source': `/${bucket}/large` },
-      }),
-      'copy-large',
-    );
-    times.push(ms(t));
-  }
-  f['copy-large'] = median(times);
-
-  try {
-    t = now();
-    const init = ok(await c.send('POST', `/${bucket}/assembled?uploads`), 'create upload');
-    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(init.body.toString())![1]!;
-    const part = o.large / 8;
-    const etags: string[] = [];
-    for (let i = 0; i < 8; i++) {
-      const r = ok(
-        await c.send(
-          'PUT',
-          `/${bucket}/assembled?partNumber=${i + 1}&uploadId=${encodeURIComponent(uploadId)}`,
-          {
-            headers: {
-              'x-amz-copy-source': `/${bucket}/large`,
-              'x-amz-copy-source-range': `bytes=${i * part}-${(i + 1) * part - 1}`,
-            },
-          },
+  await attempt(
+    f,
+    'put-large',
+    async () =>
+      o.large /
+      MiB /
+      ((await timed(async () =>
+        ok(await c.send('PUT', `/${bucket}/large`, { size: o.large, chunk }), 'put-large'),
+      )) /
+        1000),
+  );
+  await attempt(f, 'get-large', async () => {
+    let bytes = 0;
+    const t = await timed(async () => {
+      bytes = ok(await c.send('GET', `/${bucket}/large`, { discard: true }), 'get-large').bytes;
+    });
+    if (bytes !== o.large) throw new Error(`get-large returned ${bytes} bytes`);
+    return o.large / MiB / (t / 1000);
+  });
+  await attempt(f, 'copy-large', async () => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      times.push(
+        await timed(async () =>
+          ok(
+            await c.send('PUT', `/${bucket}/large-copy-${i}`, {
+              headers: { 'x-amz-copy-source': `/${bucket}/large` },
+            }),
+            'copy-large',
+          ),
         ),
-        'upload-part-copy',
       );
-      etags.push(/<ETag>([^<]+)<\/ETag>/.exec(r.body.toString())![1]!.replace(/&quot;/g, '"'));
     }
-    const xml = `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
-    ok(
-      await c.send('POST', `/${bucket}/assembled?uploadId=${encodeURIComponent(uploadId)}`, {
-        body: Buffer.from(xml),
-      }),
-      'complete',
-    );
-    f['copy-multipart'] = ms(t);
-  } catch (err) {
-    f['copy-multipart'] = `cannot: ${(err as Error).message.slice(0, 60)}`;
-  }
+    return median(times);
+  });
+  await attempt(f, 'copy-multipart', () =>
+    timed(async () => {
+      const init = ok(await c.send('POST', `/${bucket}/assembled?uploads`), 'create upload');
+      const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(init.body.toString())![1]!;
+      const part = o.large / 8;
+      const etags: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const r = ok(
+          await c.send(
+            'PUT',
+            `/${bucket}/assembled?partNumber=${i + 1}&uploadId=${encodeURIComponent(uploadId)}`,
+            {
+              headers: {
+                'x-amz-copy-source': `/${bucket}/large`,
+                'x-amz-copy-source-range': `bytes=${i * part}-${(i + 1) * part - 1}`,
+              },
+            },
+          ),
+          'upload-part-copy',
+        );
+        etags.push(/<ETag>([^<]+)<\/ETag>/.exec(r.body.toString())![1]!.replace(/&quot;/g, '"'));
+      }
+      const xml = `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
+      ok(
+        await c.send('POST', `/${bucket}/assembled?uploadId=${encodeURIComponent(uploadId)}`, {
+          body: Buffer.from(xml),
+        }),
+        'complete',
+      );
+    }),
+  );
 
   const small = randomBytes(4096);
   const keys = Array.from({ length: o.small }, (_, i) => `small/${String(i).padStart(6, '0')}`);
-  t = now();
-  await pool(
-    keys,
-    o.concurrency,
-    async (k) => void ok(await c.send('PUT', `/${bucket}/${k}`, { body: small }), 'small-put'),
+  const rate = async (fn: (k: string) => Promise<unknown>) =>
+    o.small / ((await timed(() => pool(keys, o.concurrency, async (k) => void (await fn(k))))) / 1000);
+  await attempt(f, 'small-put', () =>
+    rate(async (k) => ok(await c.send('PUT', `/${bucket}/${k}`, { body: small }), 'small-put')),
   );
-  f['small-put'] = o.small / (ms(t) / 1000);
-  t = now();
-  await pool(
-    keys,
-    o.concurrency,
-    async (k) => void ok(await c.send('GET', `/${bucket}/${k}`, { discard: true }), 'small-get'),
+  await attempt(f, 'small-get', () =>
+    rate(async (k) => ok(await c.send('GET', `/${bucket}/${k}`, { discard: true }), 'small-get')),
   );
-  f['small-get'] = o.small / (ms(t) / 1000);
-  t = now();
-  await pool(
-    keys,
-    o.concurrency,
-    async (k) =>
-      void ok(
+  await attempt(f, 'copy-small', () =>
+    rate(async (k) =>
+      ok(
         await c.send('PUT', `/${bucket}/copy-${k}`, { headers: { 'x-amz-copy-source': `/${bucket}/${k}` } }),
         'copy-small',
       ),
+    ),
   );
-  f['copy-small'] = o.small / (ms(t) / 1000);
-
-  t = now();
-  let token: string | undefined;
-  let listed = 0;
-  do {
-    const r = ok(
-      await c.send(
-        'GET',
-        `/${bucket}?list-type=2&prefix=small%2F&max-keys=1000${token ? `&continuation-token=${encodeURIComponent(token)}` : ''}`,
-      ),
-      'list',
-    );
-    const body = r.body.toString();
-    listed += (body.match(/<Key>/g) ?? []).length;
-    token = /<NextContinuationToken>([^<]+)<\/NextContinuationToken>/.exec(body)?.[1];
-  } while (token);
-  f['list'] = ms(t);
-  if (listed !== o.small) f['list'] = `listed ${listed} of ${o.small}`;
+  await attempt(f, 'list', async () => {
+    let token: string | undefined;
+    let listed = 0;
+    const t = await timed(async () => {
+      do {
+        const r = ok(
+          await c.send(
+            'GET',
+            `/${bucket}?list-type=2&prefix=small%2F&max-keys=1000${token ? `&continuation-token=${encodeURIComponent(token)}` : ''}`,
+          ),
+          'list',
+        );
+        const body = r.body.toString();
+        listed += (body.match(/<Key>/g) ?? []).length;
+        token = /<NextContinuationToken>([^<]+)<\/NextContinuationToken>/.exec(body)?.[1];
+      } while (token);
+    });
+    if (listed !== o.small) throw new Error(`listed ${listed} of ${o.small}`);
+    return t;
+  });
   return f;
 }
 
@@ -244,12 +261,7 @@ export async function benchS3(
   try {
     const m = await scenarios(new LeanS3(mimeo.url, ROOT.accessKey, ROOT.secret), 'bench', o);
     const mRss = peakRssMiB(mimeo.proc.pid!);
-    let p: Figures;
-    try {
-      p = await scenarios(new LeanS3(peer.url, 'S3RVER', 'S3RVER'), 'bench', o);
-    } catch (err) {
-      p = { error: (err as Error).message };
-    }
+    const p = await scenarios(new LeanS3(peer.url, 'S3RVER', 'S3RVER'), 'bench', o);
     const pRss = peakRssMiB(peer.proc.pid!);
     const ceil = await ceilings(bare.url, o);
     const large = o.large >= GiB ? `${o.large / GiB} GiB` : `${o.large / MiB} MiB`;
@@ -322,7 +334,6 @@ export async function benchS3(
           : 'n/a';
       lines.push(`| ${r.name} | ${r.unit} | ${fmt(r.mimeo)} | ${fmt(r.peer)} | ${ratio} |`);
     }
-    if (p['error']) lines.push(`\ns3rver stopped with: ${String(p['error']).slice(0, 200)}`);
     lines.push('', '| ceiling (same run) | figure |', '|---|---|');
     lines.push(
       `| Node md5 | ${ceil.md5.toFixed(0)} MiB/s |`,

@@ -1,14 +1,18 @@
 // Streams a body into blocks: md5, sha256 and CRC-64/NVME computed in flight, memory bounded by two blocks in flight.
 import { createHash } from 'node:crypto';
 import type { BlockStore } from '../blocks/block-store.ts';
-import type { MetaStore } from '../meta/meta-store.ts';
-import { type BlockInfo, insertBlocks } from './block-rows.ts';
+import type { MetaStore, Tx } from '../meta/meta-store.ts';
+import type { BlockInfo } from './block-rows.ts';
+import { insertBlocks } from './block-rows.ts';
 import { blockHasher, releaseShared, takeShared } from './checksums/block-hasher.ts';
 import { crc64Combine, crc64ToBase64 } from './checksums/crc64nvme.ts';
 import { type ExtraAlgorithm, incremental } from './checksums/extra.ts';
+import type { CoreDeps } from './deps.ts';
+import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { newBlockId, newId } from './ids.ts';
 import type { Extent } from './model.ts';
+import { createManifest } from './repo/manifests.ts';
 
 export interface IngestDeps {
   meta: MetaStore;
@@ -248,4 +252,37 @@ class Checkpointer {
 export async function releaseLease(meta: MetaStore, leaseId: string | null): Promise<void> {
   if (leaseId === null) return;
   await meta.tx((tx) => tx.run('DELETE FROM leases WHERE id = ?', [leaseId])).catch(() => {});
+}
+
+export const ingestDepsOf = (deps: CoreDeps): IngestDeps => ({
+  meta: deps.meta,
+  blocks: deps.blocks,
+  blockSize: deps.limits.blockSize,
+  gcGraceSeconds: deps.gcGraceSeconds,
+});
+
+export type IngestOptions = Parameters<typeof ingest>[2];
+
+/**
+ * Stores a body, then runs `commit` in one transaction in which the body's blocks are registered and a manifest
+ * made for them. If `commit` throws, nothing points at the blocks and GC takes them. The upload's lease is released
+ * either way.
+ */
+export async function storeBody<T>(
+  deps: CoreDeps,
+  body: AsyncIterable<Uint8Array>,
+  options: IngestOptions,
+  commit: (tx: Tx, stored: IngestResult & { manifestId: string }, now: number) => Promise<T>,
+): Promise<T> {
+  const stored = await ingest(ingestDepsOf(deps), body, options);
+  const now = nowOf(deps);
+  try {
+    return await deps.meta.tx(async (tx) => {
+      await insertBlocks(tx, stored.blocks, { leaseId: null, now });
+      const manifestId = await createManifest(tx, { size: stored.size, extents: stored.extents, now });
+      return commit(tx, { ...stored, manifestId }, now);
+    });
+  } finally {
+    await releaseLease(deps.meta, stored.leaseId);
+  }
 }

@@ -2,7 +2,6 @@
 // into one manifest and moves no bytes.
 import { createHash } from 'node:crypto';
 import type { Tx } from '../meta/meta-store.ts';
-import { insertBlocks } from './block-rows.ts';
 import { crc64Combine, crc64FromBase64, crc64ToBase64 } from './checksums/crc64nvme.ts';
 import type { ExtraAlgorithm } from './checksums/extra.ts';
 import { commitVersion } from './commit.ts';
@@ -13,7 +12,7 @@ import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { clip, shift } from './extents.ts';
 import { newId } from './ids.ts';
-import { ingest, releaseLease } from './ingest.ts';
+import { storeBody } from './ingest.ts';
 import type { Checksums, ContentAttributes, Extent, Principal, Project, VersionInfo } from './model.ts';
 import { validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
@@ -153,49 +152,33 @@ export async function uploadPart(
       ),
     { readOnly: true },
   );
-  const stored = await ingest(
-    {
-      meta: deps.meta,
-      blocks: deps.blocks,
-      blockSize: deps.limits.blockSize,
-      gcGraceSeconds: deps.gcGraceSeconds,
-    },
-    input.body,
-    {
-      expectedSize: input.size,
-      expectedMd5: input.contentMd5,
-      algorithms: input.algorithms,
-      expected: input.expected,
-      signal: input.signal,
-    },
-  );
-  const now = nowOf(deps);
-  try {
-    return await deps.meta.tx(async (tx) => {
-      const p = await requireProject(tx, principal, input.project, 'write');
-      await requireUpload(tx, p, input.path, input.uploadId);
-      await insertBlocks(tx, stored.blocks, { leaseId: null, now });
-      const manifestId = await createManifest(tx, { size: stored.size, extents: stored.extents, now });
-      const checksums: Checksums = {
-        md5: stored.md5,
-        sha256: stored.sha256,
-        crc64nvme: stored.crc64nvme,
-        ...stored.extra,
-      };
-      await savePart(tx, {
-        uploadId: input.uploadId,
-        partNumber: input.partNumber,
-        manifestId,
-        size: stored.size,
-        etag: stored.md5,
-        checksums,
-        now,
-      });
-      return { partNumber: input.partNumber, size: stored.size, etag: stored.md5, checksums, createdAt: now };
+  const options = {
+    expectedSize: input.size,
+    expectedMd5: input.contentMd5,
+    algorithms: input.algorithms,
+    expected: input.expected,
+    signal: input.signal,
+  };
+  return storeBody(deps, input.body, options, async (tx, stored, now) => {
+    const p = await requireProject(tx, principal, input.project, 'write');
+    await requireUpload(tx, p, input.path, input.uploadId);
+    const checksums: Checksums = {
+      md5: stored.md5,
+      sha256: stored.sha256,
+      crc64nvme: stored.crc64nvme,
+      ...stored.extra,
+    };
+    await savePart(tx, {
+      uploadId: input.uploadId,
+      partNumber: input.partNumber,
+      manifestId: stored.manifestId,
+      size: stored.size,
+      etag: stored.md5,
+      checksums,
+      now,
     });
-  } finally {
-    await releaseLease(deps.meta, stored.leaseId);
-  }
+    return { partNumber: input.partNumber, size: stored.size, etag: stored.md5, checksums, createdAt: now };
+  });
 }
 
 /**

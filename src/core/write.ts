@@ -10,7 +10,7 @@ import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { truncate as cut, splice } from './extents.ts';
-import { ingest, releaseLease } from './ingest.ts';
+import { ingest, ingestDepsOf, releaseLease, storeBody } from './ingest.ts';
 import type { ContentAttributes, Extent, Principal, VersionInfo } from './model.ts';
 import { validatePath } from './paths.ts';
 import { requireProject } from './permissions.ts';
@@ -45,73 +45,58 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
   const project = await deps.meta.tx((tx) => requireProject(tx, principal, input.project, 'write'), {
     readOnly: true,
   });
-  const stored = await ingest(
-    {
-      meta: deps.meta,
-      blocks: deps.blocks,
-      blockSize: deps.limits.blockSize,
-      gcGraceSeconds: deps.gcGraceSeconds,
-    },
-    input.body,
-    {
-      expectedSize: input.size,
-      expectedMd5: input.contentMd5,
-      algorithms: input.algorithms,
-      expected: input.expected,
-      signal: input.signal,
-    },
-  );
-  const now = nowOf(deps);
-  try {
-    return await deps.meta.tx(async (tx) => {
-      await requireProject(tx, principal, input.project, 'write');
-      await insertBlocks(tx, stored.blocks, { leaseId: null, now });
-      const manifestId = await createManifest(tx, { size: stored.size, extents: stored.extents, now });
-      const checksums = {
-        md5: stored.md5,
-        sha256: stored.sha256,
-        crc64nvme: stored.crc64nvme,
-        ...stored.extra,
-      };
-      return commitVersion(tx, {
-        project,
-        path: input.path,
-        principalId: principal.id,
-        now,
-        conditions: input.conditions,
-        conflict: 'overwrite',
-        build: (current): VersionDraft => {
-          const stream = input.stream ?? '';
-          if (stream !== '') {
-            if (!current)
-              throw new StorageError('NoSuchKey', 'A named stream needs an existing file.', {
-                resource: input.path,
-              });
-            const streams = Object.fromEntries(
-              Object.entries(current.streams).map(([k, v]) => [k, v.manifestId]),
-            );
-            return { ...carry(current), streams: { ...streams, [stream]: manifestId } };
-          }
-          return {
-            size: stored.size,
-            etag: stored.md5,
-            checksums,
-            contentType: input.contentType ?? null,
-            contentDisposition: input.contentDisposition ?? null,
-            contentEncoding: input.contentEncoding ?? null,
-            cacheControl: input.cacheControl ?? null,
-            expires: input.expires ?? null,
-            userMetadata: input.userMetadata ?? {},
-            tags: input.tags ?? {},
-            properties: input.properties ?? {},
-            streams: { '': manifestId },
-          };
-        },
-      });
+  const options = {
+    expectedSize: input.size,
+    expectedMd5: input.contentMd5,
+    algorithms: input.algorithms,
+    expected: input.expected,
+    signal: input.signal,
+  };
+  return storeBody(deps, input.body, options, async (tx, stored, now) => {
+    await requireProject(tx, principal, input.project, 'write');
+    const manifestId = stored.manifestId;
+    const checksums = {
+      md5: stored.md5,
+      sha256: stored.sha256,
+      crc64nvme: stored.crc64nvme,
+      ...stored.extra,
+    };
+    return commitVersion(tx, {
+      project,
+      path: input.path,
+      principalId: principal.id,
+      now,
+      conditions: input.conditions,
+      conflict: 'overwrite',
+      build: (current): VersionDraft => {
+        const stream = input.stream ?? '';
+        if (stream !== '') {
+          if (!current)
+            throw new StorageError('NoSuchKey', 'A named stream needs an existing file.', {
+              resource: input.path,
+            });
+          const streams = Object.fromEntries(
+            Object.entries(current.streams).map(([k, v]) => [k, v.manifestId]),
+          );
+          return { ...carry(current), streams: { ...streams, [stream]: manifestId } };
+        }
+        return {
+          size: stored.size,
+          etag: stored.md5,
+          checksums,
+          contentType: input.contentType ?? null,
+          contentDisposition: input.contentDisposition ?? null,
+          contentEncoding: input.contentEncoding ?? null,
+          cacheControl: input.cacheControl ?? null,
+          expires: input.expires ?? null,
+          userMetadata: input.userMetadata ?? {},
+          tags: input.tags ?? {},
+          properties: input.properties ?? {},
+          streams: { '': manifestId },
+        };
+      },
     });
-  } finally {
-    await releaseLease(deps.meta, stored.leaseId);
-  }
+  });
 }
 
 /** The attributes of `v` as a draft for a new version of the same content. */
@@ -240,16 +225,11 @@ export async function writeAt(
   }
   validatePath(input.path);
   await deps.meta.tx((tx) => requireProject(tx, principal, input.project, 'write'), { readOnly: true });
-  const stored = await ingest(
-    {
-      meta: deps.meta,
-      blocks: deps.blocks,
-      blockSize: deps.limits.blockSize,
-      gcGraceSeconds: deps.gcGraceSeconds,
-    },
-    input.body,
-    { at: input.offset, expectedSize: input.size, signal: input.signal },
-  );
+  const stored = await ingest(ingestDepsOf(deps), input.body, {
+    at: input.offset,
+    expectedSize: input.size,
+    signal: input.signal,
+  });
   try {
     return await rewriteStream(
       deps,

@@ -1,7 +1,7 @@
 // The embedded MetaStore: node:sqlite in WAL mode. One writer connection behind a mutex, one reader connection.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { MetaStore, SqlValue, Tx, TxOptions } from './meta-store.ts';
 import { MIGRATIONS, statements } from './migrations.ts';
 import { Mutex } from './mutex.ts';
@@ -11,23 +11,48 @@ export interface SqliteOptions {
   path: string;
 }
 
-class SqliteTx implements Tx {
+/** Prepared statements of one connection, reused by SQL text; the least recently used go past the bound. */
+class StatementCache {
   readonly #db: DatabaseSync;
+  readonly #cache = new Map<string, StatementSync>();
+  static readonly MAX = 256;
+
   constructor(db: DatabaseSync) {
     this.#db = db;
   }
+
+  get(sql: string): StatementSync {
+    let s = this.#cache.get(sql);
+    if (s) {
+      this.#cache.delete(sql);
+    } else {
+      s = this.#db.prepare(sql);
+      if (this.#cache.size >= StatementCache.MAX) this.#cache.delete(this.#cache.keys().next().value!);
+    }
+    this.#cache.set(sql, s);
+    return s;
+  }
+}
+
+class SqliteTx implements Tx {
+  readonly #statements: StatementCache;
+  constructor(statements: StatementCache) {
+    this.#statements = statements;
+  }
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return this.#db.prepare(sql).all(...(params as SQLInputValue[])) as T[];
+    return this.#statements.get(sql).all(...(params as SQLInputValue[])) as T[];
   }
   async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
-    return this.#db.prepare(sql).get(...(params as SQLInputValue[])) as T | undefined;
+    return this.#statements.get(sql).get(...(params as SQLInputValue[])) as T | undefined;
   }
   async run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
-    const r = this.#db.prepare(sql).run(...(params as SQLInputValue[]));
+    const r = this.#statements.get(sql).run(...(params as SQLInputValue[]));
     return { changes: Number(r.changes) };
   }
   async nextSeq(): Promise<number> {
-    const row = this.#db.prepare('UPDATE seq SET value = value + 1 WHERE id = 1 RETURNING value').get() as {
+    const row = this.#statements
+      .get('UPDATE seq SET value = value + 1 WHERE id = 1 RETURNING value')
+      .get() as {
       value: number;
     };
     return row.value;
@@ -40,6 +65,8 @@ export class SqliteMetaStore implements MetaStore {
   readonly #reader: DatabaseSync;
   readonly #writeLock = new Mutex();
   readonly #readLock: Mutex;
+  readonly #writerStatements: StatementCache;
+  readonly #readerStatements: StatementCache;
 
   constructor(options: SqliteOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -51,6 +78,9 @@ export class SqliteMetaStore implements MetaStore {
       this.#reader = open(options.path);
       this.#readLock = new Mutex();
     }
+    this.#writerStatements = new StatementCache(this.#writer);
+    this.#readerStatements =
+      this.#reader === this.#writer ? this.#writerStatements : new StatementCache(this.#reader);
   }
 
   tx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
@@ -60,7 +90,9 @@ export class SqliteMetaStore implements MetaStore {
     return lock.run(async () => {
       db.exec(options.readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE');
       try {
-        const result = await fn(new SqliteTx(db));
+        const result = await fn(
+          new SqliteTx(options.readOnly ? this.#readerStatements : this.#writerStatements),
+        );
         db.exec('COMMIT');
         return result;
       } catch (err) {

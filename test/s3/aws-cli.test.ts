@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -92,6 +92,9 @@ describe('aws CLI', { skip: SKIP }, () => {
     for (const [p, b] of Object.entries(files)) {
       await mkdir(join(tree, p, '..'), { recursive: true });
       await writeFile(join(tree, p), b);
+      // S3 times are whole seconds: a file written in the second it is uploaded would look newer than its copy.
+      const hourAgo = new Date(Date.now() - 3600_000);
+      await utimes(join(tree, p), hourAgo, hourAgo);
     }
     await aws('s3', 'sync', tree, 's3://cli-a/tree');
     const down = join(work.path, 'down');
