@@ -330,7 +330,7 @@ export async function benchS3(
     for (const r of rows) {
       const ratio =
         typeof r.mimeo === 'number' && typeof r.peer === 'number'
-          ? `${(r.mimeo / r.peer).toFixed(2)}x`
+          ? `${Number((r.mimeo / r.peer).toPrecision(2))}x`
           : 'n/a';
       lines.push(`| ${r.name} | ${r.unit} | ${fmt(r.mimeo)} | ${fmt(r.peer)} | ${ratio} |`);
     }
