@@ -9,6 +9,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 export interface Server {
   url: URL;
+  s3Url: string;
   proc: ChildProcess;
   token: string;
   stop(): Promise<void>;
@@ -38,10 +39,12 @@ export async function startMimeo(dataDir: string, args: string[] = []): Promise<
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
+  let s3Url = '';
   const url = await new Promise<URL>((res, rej) => {
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
+      s3Url = /s3 listening on (http:\/\/\S+)/.exec(out)?.[1] ?? s3Url;
       const m = /api listening on (http:\/\/\S+)/.exec(out);
       if (m) res(new URL(m[1]!));
     });
@@ -57,6 +60,7 @@ export async function startMimeo(dataDir: string, args: string[] = []): Promise<
   const token = (JSON.parse(r.body) as { token: string }).token;
   return {
     url,
+    s3Url,
     proc,
     token,
     stop: () =>

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join, resolve } from 'node:path';
-import { median, ms, now, peakRssMiB, pool, ROOT } from './lib.ts';
+import { median, ms, now, peakRssMiB, pool, ROOT, startMimeo } from './lib.ts';
 import { LeanS3 } from './s3-client.ts';
 
 const GiB = 1024 ** 3;
@@ -231,25 +231,7 @@ export async function benchS3(
 ): Promise<void> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(work, 's3rver'), { recursive: true });
-  const main = resolve(import.meta.dirname, '../src/main.ts');
-  const mimeo = await startProc(
-    [
-      main,
-      'serve',
-      '--data',
-      join(work, 'mimeo'),
-      '--api-port',
-      '0',
-      '--s3-port',
-      '0',
-      '--log-level',
-      'warn',
-      '--gc-interval',
-      '0',
-    ],
-    /s3 listening on (http:\/\/\S+)/,
-    { MIMEO_ROOT_ACCESS_KEY: ROOT.accessKey, MIMEO_ROOT_SECRET_KEY: ROOT.secret },
-  );
+  const mimeo = await startMimeo(join(work, 'mimeo'));
   const peer = await startProc(
     [resolve(import.meta.dirname, 's3rver-main.ts'), join(work, 's3rver')],
     /s3rver listening on (http:\/\/\S+)/,
@@ -259,7 +241,7 @@ export async function benchS3(
     /bare listening on (http:\/\/\S+)/,
   );
   try {
-    const m = await scenarios(new LeanS3(mimeo.url, ROOT.accessKey, ROOT.secret), 'bench', o);
+    const m = await scenarios(new LeanS3(mimeo.s3Url, ROOT.accessKey, ROOT.secret), 'bench', o);
     const mRss = peakRssMiB(mimeo.proc.pid!);
     const p = await scenarios(new LeanS3(peer.url, 'S3RVER', 'S3RVER'), 'bench', o);
     const pRss = peakRssMiB(peer.proc.pid!);

@@ -263,6 +263,23 @@ export const ingestDepsOf = (deps: CoreDeps): IngestDeps => ({
 
 export type IngestOptions = Parameters<typeof ingest>[2];
 
+/** What a writer may say about the body it sends: its length, its MD5, the checksums to compute and expect. */
+export interface BodyChecks {
+  size?: number;
+  contentMd5?: string;
+  algorithms?: readonly ExtraAlgorithm[];
+  expected?: () => Partial<Record<ExtraAlgorithm | 'sha256' | 'crc64nvme', string>>;
+  signal?: AbortSignal;
+}
+
+export const checksOf = (c: BodyChecks): IngestOptions => ({
+  expectedSize: c.size,
+  expectedMd5: c.contentMd5,
+  algorithms: c.algorithms,
+  expected: c.expected,
+  signal: c.signal,
+});
+
 /**
  * Stores a body, then runs `commit` in one transaction in which the body's blocks are registered and a manifest
  * made for them. If `commit` throws, nothing points at the blocks and GC takes them. The upload's lease is released

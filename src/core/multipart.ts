@@ -12,7 +12,7 @@ import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { clip, shift } from './extents.ts';
 import { newId } from './ids.ts';
-import { storeBody } from './ingest.ts';
+import { checksOf, storeBody } from './ingest.ts';
 import type { Checksums, ContentAttributes, Extent, Principal, Project, VersionInfo } from './model.ts';
 import { validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
@@ -152,14 +152,7 @@ export async function uploadPart(
       ),
     { readOnly: true },
   );
-  const options = {
-    expectedSize: input.size,
-    expectedMd5: input.contentMd5,
-    algorithms: input.algorithms,
-    expected: input.expected,
-    signal: input.signal,
-  };
-  return storeBody(deps, input.body, options, async (tx, stored, now) => {
+  return storeBody(deps, input.body, checksOf(input), async (tx, stored, now) => {
     const p = await requireProject(tx, principal, input.project, 'write');
     await requireUpload(tx, p, input.path, input.uploadId);
     const checksums: Checksums = {

@@ -10,7 +10,7 @@ import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { truncate as cut, splice } from './extents.ts';
-import { ingest, ingestDepsOf, releaseLease, storeBody } from './ingest.ts';
+import { checksOf, ingest, ingestDepsOf, releaseLease, storeBody } from './ingest.ts';
 import type { ContentAttributes, Extent, Principal, VersionInfo } from './model.ts';
 import { validatePath } from './paths.ts';
 import { requireProject } from './permissions.ts';
@@ -45,14 +45,7 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
   const project = await deps.meta.tx((tx) => requireProject(tx, principal, input.project, 'write'), {
     readOnly: true,
   });
-  const options = {
-    expectedSize: input.size,
-    expectedMd5: input.contentMd5,
-    algorithms: input.algorithms,
-    expected: input.expected,
-    signal: input.signal,
-  };
-  return storeBody(deps, input.body, options, async (tx, stored, now) => {
+  return storeBody(deps, input.body, checksOf(input), async (tx, stored, now) => {
     await requireProject(tx, principal, input.project, 'write');
     const manifestId = stored.manifestId;
     const checksums = {
