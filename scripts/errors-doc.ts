@@ -1,5 +1,5 @@
 // Writes docs/errors.md from the error catalogue.
 import { writeFileSync } from 'node:fs';
-import { renderErrorsDoc } from '../src/http/native/errors-doc.ts';
+import { renderErrorsDoc } from '../src/http/errors-doc.ts';
 
 writeFileSync(new URL('../docs/errors.md', import.meta.url), renderErrorsDoc());

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ERROR_CODES } from '../src/core/errors.ts';
+import { renderErrorsDoc } from '../src/http/errors-doc.ts';
 import { NATIVE_STATUS } from '../src/http/native/errors.ts';
-import { renderErrorsDoc } from '../src/http/native/errors-doc.ts';
 import { S3_ERRORS } from '../src/http/s3/errors.ts';
 
 test('every core error code has a native status, and no status is for an unknown code', () => {

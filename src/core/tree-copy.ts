@@ -1,12 +1,13 @@
 // Directory tree copies: a job that stages files in batches and makes the whole tree visible in one commit.
 import type { SqlValue, Tx } from '../meta/meta-store.ts';
 import { defaultRenamer, supersede } from './commit.ts';
+import { type CopyOptions, copyFile } from './copy.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
 import { getJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
-import type { ConflictPolicy, Principal } from './model.ts';
+import type { ConflictPolicy, CopyReceipt, CopyRequest, Principal, Role } from './model.ts';
 import { prefixEnd, validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { snapshotSeqOf } from './resolve.ts';
@@ -79,7 +80,7 @@ export async function startTreeCopy(
     source: { project: string; path: string; snapshot?: string };
     target: { project: string; path: string };
     conflict?: ConflictPolicy;
-    sourceRole?: 'read' | 'copy';
+    sourceRole?: Role;
     metadataDirective?: string;
   },
 ): Promise<Job> {
@@ -396,3 +397,33 @@ export async function failTreeCopy(deps: CoreDeps, job: Job, error: StorageError
 }
 
 export { getJob };
+
+/**
+ * One copy request, whatever it names: a directory tree (a path ending in '/', or a path with no file but with
+ * files below it) starts a job; a file, a byte range, a version or an id is copied at once and gives a receipt.
+ */
+export async function copyAny(
+  deps: CoreDeps,
+  principal: Principal,
+  req: CopyRequest,
+  options: CopyOptions = {},
+): Promise<{ receipt: CopyReceipt } | { job: Job }> {
+  const whole =
+    req.source.offset === undefined && req.source.length === undefined && req.target.offset === undefined;
+  if (
+    whole &&
+    req.source.id === undefined &&
+    req.source.path !== undefined &&
+    (await isTree(deps, principal, { ...req.source, path: req.source.path }))
+  ) {
+    const job = await startTreeCopy(deps, principal, {
+      source: { project: req.source.project, path: req.source.path, snapshot: req.source.snapshot },
+      target: req.target,
+      conflict: req.conflict,
+      sourceRole: options.sourceRole,
+      metadataDirective: req.metadata?.directive,
+    });
+    return { job };
+  }
+  return { receipt: await copyFile(deps, principal, req, options) };
+}

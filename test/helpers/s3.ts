@@ -65,41 +65,18 @@ export async function rawSigned(
     secret: string;
   },
 ): Promise<{ status: number; body: string; headers: Headers }> {
-  const { canonicalRequest, sign, signingKey, stringToSign, UNSIGNED_PAYLOAD } = await import(
-    '../../src/auth/sigv4.ts'
-  );
   const u = new URL(url);
-  const amzDate = new Date()
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  const scope = { date: amzDate.slice(0, 8), region: 'us-east-1', service: 's3' };
-  const headers: Record<string, string> = {
+  const signed = await signRequest({
+    method: options.method,
+    path: u.pathname + u.search,
     host: u.host,
-    'x-amz-date': amzDate,
-    'x-amz-content-sha256': UNSIGNED_PAYLOAD,
-    ...options.headers,
-  };
-  const signed = Object.keys(headers)
-    .map((h) => h.toLowerCase())
-    .sort();
-  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const canonical = canonicalRequest({
-    method: options.method,
-    rawPath: u.pathname,
-    rawQuery: u.search.slice(1),
-    headers: lower,
-    signedHeaders: signed,
-    payloadHash: UNSIGNED_PAYLOAD,
+    headers: Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+    payloadHash: 'UNSIGNED-PAYLOAD',
+    accessKey: options.accessKey,
+    secret: options.secret,
   });
-  const signature = sign(signingKey(options.secret, scope), stringToSign(amzDate, scope, canonical));
-  const authorization = `AWS4-HMAC-SHA256 Credential=${options.accessKey}/${scope.date}/us-east-1/s3/aws4_request, SignedHeaders=${signed.join(';')}, Signature=${signature}`;
-  const { host: _host, ...rest } = headers;
-  const r = await fetch(url, {
-    method: options.method,
-    body: options.body,
-    headers: { ...rest, authorization },
-  });
+  const { host: _host, ...headers } = signed.headers;
+  const r = await fetch(url, { method: options.method, body: options.body, headers });
   return { status: r.status, body: await r.text(), headers: r.headers };
 }
 

@@ -1,8 +1,7 @@
 // POST /api/v1/copy: one file (whole or a byte range) gives a receipt; a directory tree gives 202 and a job.
 import type { FastifyInstance } from 'fastify';
-import { copyFile } from '../../../core/copy.ts';
 import type { CopyRequest } from '../../../core/model.ts';
-import { isTree, startTreeCopy } from '../../../core/tree-copy.ts';
+import { copyAny } from '../../../core/tree-copy.ts';
 import type { NativeDeps } from '../context.ts';
 import { principalOf } from '../context.ts';
 import { jobJson } from './jobs.ts';
@@ -86,27 +85,12 @@ export const copyRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
         ifUnmodifiedSince: b.source.ifUnmodifiedSince ? new Date(b.source.ifUnmodifiedSince) : undefined,
       },
     };
-    const plain =
-      req.source.offset === undefined && req.source.length === undefined && req.target.offset === undefined;
-    if (
-      plain &&
-      req.source.id === undefined &&
-      (await isTree(deps.core, principal, { ...req.source, path: req.source.path }))
-    ) {
-      const job = await startTreeCopy(deps.core, principal, {
-        source: { project: req.source.project, path: req.source.path!, snapshot: req.source.snapshot },
-        target: req.target,
-        conflict: req.conflict,
-        sourceRole: 'copy',
-        metadataDirective: req.metadata?.directive,
-      });
-      deps.jobs.poke();
-      return reply
-        .code(202)
-        .header('location', `/api/v1/jobs/${job.id}`)
-        .send({ job: jobJson(job) });
-    }
-    const receipt = await copyFile(deps.core, principal, req, { sourceRole: 'copy' });
-    return reply.code(201).send(receipt);
+    const result = await copyAny(deps.core, principal, req, { sourceRole: 'copy' });
+    if ('receipt' in result) return reply.code(201).send(result.receipt);
+    deps.jobs.poke();
+    return reply
+      .code(202)
+      .header('location', `/api/v1/jobs/${result.job.id}`)
+      .send({ job: jobJson(result.job) });
   });
 };

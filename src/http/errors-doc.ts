@@ -1,7 +1,7 @@
-// Renders docs/errors.md from the error catalogue and the native table, so the two cannot drift apart.
-import { ERROR_CODES, type ErrorCode } from '../../core/errors.ts';
-import { S3_ERRORS } from '../s3/errors.ts';
-import { NATIVE_STATUS } from './errors.ts';
+// Renders docs/errors.md from the error catalogue and each API's table, so they cannot drift apart.
+import { ERROR_CODES, type ErrorCode } from '../core/errors.ts';
+import { NATIVE_STATUS } from './native/errors.ts';
+import { S3_ERRORS } from './s3/errors.ts';
 
 export function renderErrorsDoc(): string {
   const rows = (Object.keys(ERROR_CODES) as ErrorCode[])
