@@ -54,7 +54,13 @@ type Row = {
 };
 
 /** Runs one scenario; a failure is recorded in its cell and the others still run. */
-async function attempt(f: Figures, name: string, fn: () => Promise<number>): Promise<void> {
+async function attempt(
+  f: Figures,
+  name: string,
+  fn: () => Promise<number>,
+  only?: ReadonlySet<string>,
+): Promise<void> {
+  if (only && !only.has(name)) return;
   try {
     f[name] = await fn();
   } catch (err) {
@@ -62,12 +68,13 @@ async function attempt(f: Figures, name: string, fn: () => Promise<number>): Pro
   }
 }
 
-async function scenarios(
+export async function scenarios(
   c: LeanS3,
   bucket: string,
-  o: { small: number; concurrency: number; large: number },
+  o: { small: number; concurrency: number; large: number; only?: ReadonlySet<string> },
 ): Promise<Figures> {
   const f: Figures = {};
+  const run = (name: string, fn: () => Promise<number>) => attempt(f, name, fn, o.only);
   const chunk = randomBytes(4 * MiB);
   const ok = (r: { status: number; body: Buffer; bytes: number }, what: string) => {
     if (r.status >= 300) throw new Error(`${what}: ${r.status} ${r.body.toString().slice(0, 200)}`);
@@ -80,8 +87,7 @@ async function scenarios(
   };
   ok(await c.send('PUT', `/${bucket}`), 'create bucket');
 
-  await attempt(
-    f,
+  await run(
     'put-large',
     async () =>
       o.large /
@@ -91,7 +97,7 @@ async function scenarios(
       )) /
         1000),
   );
-  await attempt(f, 'get-large', async () => {
+  await run('get-large', async () => {
     let bytes = 0;
     const t = await timed(async () => {
       bytes = ok(await c.send('GET', `/${bucket}/large`, { discard: true }), 'get-large').bytes;
@@ -99,7 +105,7 @@ async function scenarios(
     if (bytes !== o.large) throw new Error(`get-large returned ${bytes} bytes`);
     return o.large / MiB / (t / 1000);
   });
-  await attempt(f, 'copy-large', async () => {
+  await run('copy-large', async () => {
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
       times.push(
@@ -115,7 +121,7 @@ async function scenarios(
     }
     return median(times);
   });
-  await attempt(f, 'copy-multipart', () =>
+  await run('copy-multipart', () =>
     timed(async () => {
       const init = ok(await c.send('POST', `/${bucket}/assembled?uploads`), 'create upload');
       const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(init.body.toString())![1]!;
@@ -151,13 +157,13 @@ async function scenarios(
   const keys = Array.from({ length: o.small }, (_, i) => `small/${String(i).padStart(6, '0')}`);
   const rate = async (fn: (k: string) => Promise<unknown>) =>
     o.small / ((await timed(() => pool(keys, o.concurrency, async (k) => void (await fn(k))))) / 1000);
-  await attempt(f, 'small-put', () =>
+  await run('small-put', () =>
     rate(async (k) => ok(await c.send('PUT', `/${bucket}/${k}`, { body: small }), 'small-put')),
   );
-  await attempt(f, 'small-get', () =>
+  await run('small-get', () =>
     rate(async (k) => ok(await c.send('GET', `/${bucket}/${k}`, { discard: true }), 'small-get')),
   );
-  await attempt(f, 'copy-small', () =>
+  await run('copy-small', () =>
     rate(async (k) =>
       ok(
         await c.send('PUT', `/${bucket}/copy-${k}`, { headers: { 'x-amz-copy-source': `/${bucket}/${k}` } }),
@@ -165,7 +171,7 @@ async function scenarios(
       ),
     ),
   );
-  await attempt(f, 'list', async () => {
+  await run('list', async () => {
     let token: string | undefined;
     let listed = 0;
     const t = await timed(async () => {

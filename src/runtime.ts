@@ -3,12 +3,17 @@ import { join } from 'node:path';
 import { FsBlockStore } from './blocks/fs.ts';
 import type { Config } from './config/config.ts';
 import type { CoreDeps } from './core/deps.ts';
+import { SmallBlockStore } from './core/small-blocks.ts';
 import { openMetaStore } from './meta/open.ts';
 
 export async function openCore(config: Config): Promise<CoreDeps> {
   const meta = await openMetaStore(config.meta);
-  const blocks = new FsBlockStore({ root: config.dataDir });
-  await blocks.init();
+  const files = new FsBlockStore({ root: config.dataDir });
+  await files.init();
+  const blocks =
+    config.smallBlockMax > 0
+      ? new SmallBlockStore({ meta, large: files, below: config.smallBlockMax })
+      : files;
   return {
     meta,
     blocks,

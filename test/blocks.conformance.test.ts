@@ -6,8 +6,9 @@ import { BlockMissingError, type BlockStore } from '../src/blocks/block-store.ts
 import { FsBlockStore } from '../src/blocks/fs.ts';
 import { MemoryBlockStore } from '../src/blocks/memory.ts';
 import { newBlockId } from '../src/core/ids.ts';
+import { SmallBlockStore } from '../src/core/small-blocks.ts';
 import { bytes } from './helpers/data.ts';
-import { tempDir } from './helpers/stores.ts';
+import { META_KINDS, tempDir } from './helpers/stores.ts';
 
 const kinds: {
   name: string;
@@ -23,6 +24,14 @@ const kinds: {
     },
   },
   { name: 'memory', open: async () => ({ store: new MemoryBlockStore(), close: async () => {} }) },
+  // Blocks under 64 bytes are rows in the metadata store, the rest go to memory: each test crosses the threshold.
+  ...META_KINDS.filter((k) => !k.skip).map((k) => ({
+    name: `small blocks on ${k.name}`,
+    open: async () => {
+      const { meta, close } = await k.open();
+      return { store: new SmallBlockStore({ meta, large: new MemoryBlockStore(), below: 64 }), close };
+    },
+  })),
 ];
 
 for (const kind of kinds) {
@@ -51,16 +60,27 @@ for (const kind of kinds) {
     });
 
     test('delete removes a block, and deleting twice is fine', async () => {
+      for (const size of [10, 1000]) {
+        const id = newBlockId();
+        await store.put({ id, data: bytes(size) });
+        await store.delete({ id });
+        await store.delete({ id });
+        await assert.rejects(store.read({ id }), BlockMissingError);
+      }
+    });
+
+    test('a small block reads back whole and by range', async () => {
       const id = newBlockId();
-      await store.put({ id, data: bytes(10) });
-      await store.delete({ id });
-      await store.delete({ id });
-      await assert.rejects(store.read({ id }), BlockMissingError);
+      const data = bytes(40, 5);
+      await store.put({ id, data });
+      assert.deepEqual(await store.read({ id }), data);
+      assert.deepEqual(await store.read({ id, offset: 30, length: 10 }), data.subarray(30));
+      await assert.rejects(store.read({ id, offset: 35, length: 10 }), BlockMissingError);
     });
 
     test('list yields every stored id with a write time', async () => {
-      const ids = [newBlockId(), newBlockId()];
-      for (const id of ids) await store.put({ id, data: bytes(5) });
+      const ids = [newBlockId(), newBlockId(), newBlockId()];
+      for (const [i, id] of ids.entries()) await store.put({ id, data: bytes(5 + i * 100) });
       const listed = new Map<string, number>();
       for await (const b of store.list()) listed.set(b.id, b.mtimeMs);
       for (const id of ids) assert.ok((listed.get(id) ?? 0) > Date.now() - 60_000, id);

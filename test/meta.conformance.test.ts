@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { MetaStore } from '../src/meta/meta-store.ts';
+import { MIGRATIONS } from '../src/meta/migrations.ts';
 import { META_KINDS } from './helpers/stores.ts';
 
 for (const kind of META_KINDS) {
@@ -16,7 +17,25 @@ for (const kind of META_KINDS) {
     test('migrations are idempotent', async () => {
       await meta.migrate();
       const n = await meta.tx((tx) => tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM schema_migrations'));
-      assert.equal(Number(n?.n), 1);
+      assert.equal(Number(n?.n), MIGRATIONS.length);
+    });
+
+    test('concurrent writers all commit once, and each sees its own commit when it returns', async () => {
+      const names = Array.from({ length: 100 }, (_, i) => `concurrent-${i}`);
+      await Promise.all(
+        names.map(async (name) => {
+          await meta.tx((tx) => tx.run('INSERT INTO settings (name, value) VALUES (?, ?)', [name, name]));
+          const row = await meta.tx(
+            (tx) => tx.get<{ value: string }>('SELECT value FROM settings WHERE name = ?', [name]),
+            { readOnly: true },
+          );
+          assert.equal(row?.value, name);
+        }),
+      );
+      const n = await meta.tx((tx) =>
+        tx.get<{ n: number }>("SELECT COUNT(*) AS n FROM settings WHERE name LIKE 'concurrent-%'"),
+      );
+      assert.equal(Number(n?.n), 100);
     });
 
     test('a committed transaction is visible; a thrown one leaves nothing', async () => {

@@ -1,6 +1,6 @@
 // AWS Signature Version 4 for S3: canonical requests, signing keys, header and query (presigned) authentication,
 // and the chained signatures of aws-chunked bodies. Pure functions; the HTTP layer supplies the request parts.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -9,7 +9,7 @@ export const STREAMING_SIGNED = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD';
 export const STREAMING_SIGNED_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
 export const STREAMING_UNSIGNED_TRAILER = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
 
-export const sha256hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+export const sha256hex = (data: string | Uint8Array) => hash('sha256', data, 'hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
 
 /** RFC 3986 encoding as SigV4 wants it: unreserved characters stay, everything else is %XX (uppercase). */
@@ -90,8 +90,19 @@ export interface Scope {
 
 export const scopeString = (s: Scope) => `${s.date}/${s.region}/${s.service}/aws4_request`;
 
+/** Signing keys derived lately, by scope and secret: a key lives a day, and deriving one costs four HMACs. */
+const derived = new Map<string, Buffer>();
+const DERIVED_MAX = 1024;
+
 export function signingKey(secret: string, scope: Scope): Buffer {
-  return hmac(hmac(hmac(hmac(`AWS4${secret}`, scope.date), scope.region), scope.service), 'aws4_request');
+  const id = `${scopeString(scope)}\n${secret}`;
+  let key = derived.get(id);
+  if (!key) {
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, scope.date), scope.region), scope.service), 'aws4_request');
+    if (derived.size >= DERIVED_MAX) derived.delete(derived.keys().next().value!);
+    derived.set(id, key);
+  }
+  return key;
 }
 
 export function stringToSign(amzDate: string, scope: Scope, canonical: string): string {

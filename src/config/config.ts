@@ -41,6 +41,8 @@ export interface Config {
   headerTimeoutSeconds: number;
   /** A connection idle for this long is closed. */
   idleTimeoutSeconds: number;
+  /** Blocks shorter than this many bytes are kept in the metadata store; 0 keeps every block in the block store. */
+  smallBlockMax: number;
   limits: Limits;
 }
 
@@ -75,6 +77,7 @@ const SETTINGS = {
   shutdownGraceSeconds: { flag: 'shutdown-grace', env: 'MIMEO_SHUTDOWN_GRACE', kind: 'int' },
   headerTimeoutSeconds: { flag: 'header-timeout', env: 'MIMEO_HEADER_TIMEOUT', kind: 'int' },
   idleTimeoutSeconds: { flag: 'idle-timeout', env: 'MIMEO_IDLE_TIMEOUT', kind: 'int' },
+  smallBlockMax: { flag: 'small-block-max', env: 'MIMEO_SMALL_BLOCK_MAX', kind: 'int' },
   blockSize: { flag: 'block-size', env: 'MIMEO_BLOCK_SIZE', kind: 'int' },
   maxCopyExtents: { flag: 'max-copy-extents', env: 'MIMEO_MAX_COPY_EXTENTS', kind: 'int' },
   maxCopyBytes: { flag: 'max-copy-bytes', env: 'MIMEO_MAX_COPY_BYTES', kind: 'int' },
@@ -153,6 +156,9 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
   if (limits.blockSize < 1024 || limits.blockSize > 64 * 1024 * 1024) {
     throw new ConfigError('blockSize must be between 1 KiB and 64 MiB');
   }
+  if (int('smallBlockMax', 0) < 0 || int('smallBlockMax', 0) > 1024 * 1024) {
+    throw new ConfigError('smallBlockMax must be between 0 and 1 MiB');
+  }
   if (int('gcGraceSeconds', 3600) < 1) throw new ConfigError('gcGrace must be at least 1 second');
   if (limits.maxCopyExtents < 1 || limits.maxCopyBytes < 1 || limits.treeBatchSize < 1) {
     throw new ConfigError('copy and batch bounds must be at least 1');
@@ -180,6 +186,7 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     shutdownGraceSeconds: int('shutdownGraceSeconds', 20),
     headerTimeoutSeconds: int('headerTimeoutSeconds', 20),
     idleTimeoutSeconds: int('idleTimeoutSeconds', 60),
+    smallBlockMax: int('smallBlockMax', 32 * 1024),
     limits,
   };
 }

@@ -169,15 +169,27 @@ CREATE TABLE settings (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'small blocks',
+    sql: `
+CREATE TABLE block_data (
+  id TEXT PRIMARY KEY,
+  data {{BYTES}} NOT NULL,
+  created_at BIGINT NOT NULL
+);
+`,
+  },
 ];
 
 /**
  * Splits a migration into statements for one store. `{{BINARY}}` marks text that must sort and compare byte by
- * byte (paths): sqlite does so already, postgres needs the "C" collation. The SQL holds no semicolons in literals.
+ * byte (paths): sqlite does so already, postgres needs the "C" collation. `{{BYTES}}` is a byte string column. The SQL holds no semicolons in literals.
  */
 export function statements(sql: string, kind: 'sqlite' | 'postgres'): string[] {
   return sql
     .replaceAll('{{BINARY}}', kind === 'postgres' ? ' COLLATE "C"' : '')
+    .replaceAll('{{BYTES}}', kind === 'postgres' ? 'BYTEA' : 'BLOB')
     .split(';')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);

@@ -1,5 +1,9 @@
 // The embedded MetaStore: node:sqlite in WAL mode. One writer connection behind a mutex, one reader connection.
+// Commits are made durable by group commit: SQLite writes the WAL without syncing it (synchronous = NORMAL), and
+// a write transaction returns only once an fdatasync of the WAL, run off the main thread, covers its commit. One
+// sync covers every commit made before it started.
 import { mkdirSync } from 'node:fs';
+import { type FileHandle, open as openFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { MetaStore, SqlValue, Tx, TxOptions } from './meta-store.ts';
@@ -67,9 +71,11 @@ export class SqliteMetaStore implements MetaStore {
   readonly #readLock: Mutex;
   readonly #writerStatements: StatementCache;
   readonly #readerStatements: StatementCache;
+  readonly #wal: WalSync | undefined;
 
   constructor(options: SqliteOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.#wal = options.path === ':memory:' ? undefined : new WalSync(`${options.path}-wal`);
     this.#writer = open(options.path);
     if (options.path === ':memory:') {
       this.#reader = this.#writer;
@@ -83,23 +89,26 @@ export class SqliteMetaStore implements MetaStore {
       this.#reader === this.#writer ? this.#writerStatements : new StatementCache(this.#reader);
   }
 
-  tx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+  async tx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
     options.signal?.throwIfAborted();
     const db = options.readOnly ? this.#reader : this.#writer;
     const lock = options.readOnly ? this.#readLock : this.#writeLock;
-    return lock.run(async () => {
+    let wrote = false;
+    const result = await lock.run(async () => {
       db.exec(options.readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE');
       try {
-        const result = await fn(
-          new SqliteTx(options.readOnly ? this.#readerStatements : this.#writerStatements),
-        );
+        const r = await fn(new SqliteTx(options.readOnly ? this.#readerStatements : this.#writerStatements));
         db.exec('COMMIT');
-        return result;
+        wrote = !options.readOnly;
+        return r;
       } catch (err) {
         if (db.isTransaction) db.exec('ROLLBACK');
         throw err;
       }
     });
+    // Outside the lock, so that the next writers commit while this sync runs and share the one after it.
+    if (wrote) await this.#wal?.durable();
+    return result;
   }
 
   snapshotSeq(): Promise<number> {
@@ -135,20 +144,67 @@ export class SqliteMetaStore implements MetaStore {
         }
       }
     });
+    await this.#wal?.durable();
   }
 
   async close(): Promise<void> {
     await this.#writeLock.run(async () => {
+      await this.#wal?.close();
       if (this.#reader !== this.#writer) this.#reader.close();
       this.#writer.close();
     });
   }
 }
 
+/** Group commit over the WAL file: `durable()` resolves once every commit made before the call is on disk. */
+class WalSync {
+  readonly #path: string;
+  #handle: Promise<FileHandle> | undefined;
+  /** Commits counted so far, and the count the last finished sync covered. */
+  #committed = 0;
+  #synced = 0;
+  #running: Promise<void> | undefined;
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  async durable(): Promise<void> {
+    const mine = ++this.#committed;
+    while (this.#synced < mine) {
+      this.#running ??= this.#sync();
+      await this.#running;
+    }
+  }
+
+  async #sync(): Promise<void> {
+    const covers = this.#committed;
+    try {
+      // The WAL lives as long as the connections: SQLite removes it only when the last one closes.
+      this.#handle ??= openFile(this.#path, 'r+');
+      const fh = await this.#handle.catch((err: unknown) => {
+        this.#handle = undefined;
+        throw err;
+      });
+      await fh.datasync();
+      this.#synced = Math.max(this.#synced, covers);
+    } finally {
+      this.#running = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#running?.catch(() => {});
+    const fh = await this.#handle?.catch(() => undefined);
+    this.#handle = undefined;
+    await fh?.close();
+  }
+}
+
 function open(path: string): DatabaseSync {
   const db = new DatabaseSync(path, { enableForeignKeyConstraints: true, timeout: 10_000 });
   if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
-  // FULL: a commit is on disk before it is acknowledged.
-  db.exec('PRAGMA synchronous = FULL');
+  // NORMAL: SQLite syncs the WAL only at checkpoints; WalSync makes each commit durable before it returns.
+  db.exec('PRAGMA synchronous = NORMAL');
   return db;
 }
