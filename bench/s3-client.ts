@@ -1,4 +1,5 @@
 // A lean S3 client for benchmarks: SigV4 with UNSIGNED-PAYLOAD over keep-alive node:http, nothing else.
+import type { KeyObject } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { canonicalRequest, sign, signingKey, stringToSign, UNSIGNED_PAYLOAD } from '../src/auth/sigv4.ts';
 
@@ -14,7 +15,7 @@ export class LeanS3 {
   readonly #accessKey: string;
   readonly #secret: string;
   readonly #agent: Agent;
-  #key: { date: string; key: Buffer } | undefined;
+  #key: { date: string; key: KeyObject } | undefined;
 
   constructor(endpoint: string, accessKey: string, secret: string, maxSockets = 64) {
     this.#url = new URL(endpoint);

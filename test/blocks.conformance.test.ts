@@ -100,7 +100,7 @@ test('fs: blocks land as whole files, and no temp file is left behind', async ()
   const id = newBlockId();
   const data = bytes(4096, 9);
   await store.put({ id, data });
-  assert.deepEqual(await readFile(`${dir}/blocks/${id.slice(0, 2)}/${id.slice(2, 4)}/${id}`), data);
+  assert.deepEqual(await readFile(`${dir}/blocks/${id.slice(-4, -2)}/${id.slice(-2)}/${id}`), data);
   assert.deepEqual(await readdir(`${dir}/tmp`), []);
   await close();
 });

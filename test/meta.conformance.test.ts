@@ -38,6 +38,28 @@ for (const kind of META_KINDS) {
       assert.equal(Number(n?.n), 100);
     });
 
+    test('among concurrent writers, the ones that throw leave nothing and the others all commit', async () => {
+      await meta.tx((tx) => tx.run("INSERT INTO settings (name, value) VALUES ('dup', 'x')"));
+      const results = await Promise.allSettled(
+        Array.from({ length: 60 }, (_, i) =>
+          meta.tx(async (tx) => {
+            await tx.run('INSERT INTO settings (name, value) VALUES (?, ?)', [`mixed-${i}`, String(i)]);
+            if (i % 3 === 0) throw new Error(`refused ${i}`);
+            // A constraint failure is an error of the statement, not of the whole transaction.
+            if (i % 3 === 1) await tx.run("INSERT INTO settings (name, value) VALUES ('dup', 'y')");
+            return i;
+          }),
+        ),
+      );
+      const kept = await meta.tx((tx) =>
+        tx.all<{ name: string }>("SELECT name FROM settings WHERE name LIKE 'mixed-%' ORDER BY name"),
+      );
+      const fulfilled = results.flatMap((r, i) => (r.status === 'fulfilled' ? [`mixed-${i}`] : []));
+      assert.deepEqual(kept.map((r) => r.name).sort(), fulfilled.sort());
+      assert.equal(fulfilled.length, 20);
+      assert.ok(results.every((r, i) => (r.status === 'fulfilled') === (i % 3 === 2)));
+    });
+
     test('a committed transaction is visible; a thrown one leaves nothing', async () => {
       await meta.tx((tx) => tx.run("INSERT INTO settings (name, value) VALUES ('a', '1')"));
       await assert.rejects(

@@ -1,10 +1,9 @@
 // The native API over HTTP (in-process): statuses, headers, error bodies, and bad input that changes nothing.
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openTestApi, ROOT, type TestApi } from './helpers/api.ts';
 import { bytes, md5hex } from './helpers/data.ts';
+import { overwriteBlock } from './helpers/stores.ts';
 
 let api: TestApi;
 before(async () => {
@@ -542,7 +541,7 @@ describe('server-side failures', () => {
       const id = (await own.core.deps.meta.tx((tx) =>
         tx.get<{ block_id: string }>('SELECT block_id FROM extents ORDER BY file_offset LIMIT 1'),
       ))!.block_id;
-      await writeFile(join(own.core.blocksDir, id.slice(0, 2), id.slice(2, 4), id), bytes(4096, 2));
+      await overwriteBlock(own.core, id, bytes(4096, 2));
       const r = await own.app.inject({
         method: 'GET',
         url: '/api/v1/projects/broken/files/f',

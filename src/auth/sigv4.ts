@@ -1,6 +1,6 @@
 // AWS Signature Version 4 for S3: canonical requests, signing keys, header and query (presigned) authentication,
 // and the chained signatures of aws-chunked bodies. Pure functions; the HTTP layer supplies the request parts.
-import { createHmac, hash, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hash, type KeyObject, timingSafeEqual } from 'node:crypto';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -91,14 +91,16 @@ export interface Scope {
 export const scopeString = (s: Scope) => `${s.date}/${s.region}/${s.service}/aws4_request`;
 
 /** Signing keys derived lately, by scope and secret: a key lives a day, and deriving one costs four HMACs. */
-const derived = new Map<string, Buffer>();
+const derived = new Map<string, KeyObject>();
 const DERIVED_MAX = 1024;
 
-export function signingKey(secret: string, scope: Scope): Buffer {
+export function signingKey(secret: string, scope: Scope): KeyObject {
   const id = `${scopeString(scope)}\n${secret}`;
   let key = derived.get(id);
   if (!key) {
-    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, scope.date), scope.region), scope.service), 'aws4_request');
+    key = createSecretKey(
+      hmac(hmac(hmac(hmac(`AWS4${secret}`, scope.date), scope.region), scope.service), 'aws4_request'),
+    );
     if (derived.size >= DERIVED_MAX) derived.delete(derived.keys().next().value!);
     derived.set(id, key);
   }
@@ -109,11 +111,11 @@ export function stringToSign(amzDate: string, scope: Scope, canonical: string): 
   return [ALGORITHM, amzDate, scopeString(scope), sha256hex(canonical)].join('\n');
 }
 
-export const sign = (key: Buffer, data: string) => createHmac('sha256', key).update(data).digest('hex');
+export const sign = (key: KeyObject, data: string) => createHmac('sha256', key).update(data).digest('hex');
 
 /** Signature of one aws-chunked chunk, chained to the previous signature (the seed for the first chunk). */
 export function chunkSignature(
-  key: Buffer,
+  key: KeyObject,
   amzDate: string,
   scope: Scope,
   previous: string,
@@ -127,7 +129,7 @@ export function chunkSignature(
 
 /** Signature of the trailing headers of an aws-chunked body ("name:value\n" each). */
 export function trailerSignature(
-  key: Buffer,
+  key: KeyObject,
   amzDate: string,
   scope: Scope,
   previous: string,

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { keyToPath } from './secure-path.ts';
 
-test('a key maps below the root, fanned out by its first characters', () => {
-  assert.equal(keyToPath('/data/blocks', 'abcdef0123'), join('/data/blocks', 'ab', 'cd', 'abcdef0123'));
+test('a key maps below the root, fanned out by its last characters', () => {
+  assert.equal(keyToPath('/data/blocks', 'abcdef0123'), join('/data/blocks', '01', '23', 'abcdef0123'));
 });
 
 test('dangerous keys are refused', () => {

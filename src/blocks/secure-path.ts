@@ -4,7 +4,8 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 export const MAX_KEY_BYTES = 255;
 
 /**
- * Maps `key` to a path strictly inside `root`, fanned out by the key's first four characters.
+ * Maps `key` to a path strictly inside `root`, fanned out by the key's last four characters (the random end of a
+ * block id: its start is a time).
  * Throws on an empty key, a NUL byte, a separator, `.` or `..`, an absolute path, or a key longer than 255 bytes.
  */
 export function keyToPath(root: string, key: string): string {
@@ -15,7 +16,7 @@ export function keyToPath(root: string, key: string): string {
   if (key === '.' || key === '..') throw new Error('dot segment as key');
   if (isAbsolute(key)) throw new Error('absolute key');
   const base = resolve(root);
-  const fan = key.length >= 4 ? join(key.slice(0, 2), key.slice(2, 4)) : '_';
+  const fan = key.length >= 4 ? join(key.slice(-4, -2), key.slice(-2)) : '_';
   const full = resolve(base, fan, key);
   const rel = relative(base, full);
   if (rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..'))

@@ -7,11 +7,13 @@ export interface BlockInfo {
   sha256: string;
   /** CRC-64/NVME of the whole block, as a decimal string of the unsigned value. */
   crc64: string;
+  /** The bytes of a small block, stored as a row with the block's (see SmallBlockStore). */
+  data?: Uint8Array;
 }
 
 const BATCH = 400;
 
-/** Inserts block rows; rows that a checkpoint already inserted are left as they are. */
+/** Inserts block rows, and the bytes of small blocks; rows that a checkpoint already inserted are left as they are. */
 export async function insertBlocks(
   tx: Tx,
   blocks: readonly BlockInfo[],
@@ -27,6 +29,15 @@ export async function insertBlocks(
         .join(', ')} ON CONFLICT (id) DO NOTHING`,
       params,
     );
+    const small = batch.filter((b) => b.data !== undefined);
+    if (small.length > 0) {
+      await tx.run(
+        `INSERT INTO block_data (id, data, created_at) VALUES ${small
+          .map(() => '(?, ?, ?)')
+          .join(', ')} ON CONFLICT (id) DO NOTHING`,
+        small.flatMap((b) => [b.id, b.data!, options.now]),
+      );
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import { StorageError } from './errors.ts';
 import { newBlockId, newId } from './ids.ts';
 import type { Extent } from './model.ts';
 import { createManifest } from './repo/manifests.ts';
+import { SmallBlockStore } from './small-blocks.ts';
 
 export interface IngestDeps {
   meta: MetaStore;
@@ -74,9 +75,11 @@ export async function ingest(
   let fill = 0;
   const checkpoint = new Checkpointer(deps, blocks);
 
-  const flush = async () => {
+  const flush = async (last: boolean) => {
     if (fill === 0) return;
     const length = fill;
+    // The body's small tail goes in with the caller's commit: one block at most, so memory stays bounded.
+    const inline = last && deps.blocks instanceof SmallBlockStore && deps.blocks.holds(length);
     const shared = length >= 256 * 1024 ? takeShared(deps.blockSize) : undefined;
     const data = shared ? shared.subarray(0, length) : Buffer.allocUnsafe(length);
     let at = 0;
@@ -96,9 +99,10 @@ export async function ingest(
     const p: Promise<void> = Promise.all([
       blockHasher.hash(data).then((d) => {
         blocks[index] = { id, size: length, sha256: d.sha256, crc64: d.crc64.toString() };
+        if (inline) blocks[index].data = data;
         crcs[index] = d.crc64;
       }),
-      deps.blocks.put({ id, data, signal: options.signal }),
+      inline ? undefined : deps.blocks.put({ id, data, signal: options.signal }),
     ])
       .then(() => {
         if (shared) releaseShared(shared);
@@ -130,10 +134,10 @@ export async function ingest(
         parts.push(off === 0 && n === chunk.byteLength ? chunk : chunk.subarray(off, off + n));
         fill += n;
         off += n;
-        if (fill === deps.blockSize) await flush();
+        if (fill === deps.blockSize) await flush(false);
       }
     }
-    await flush();
+    await flush(true);
     await Promise.all(inflight);
     if (failure) throw failure;
   } catch (err) {

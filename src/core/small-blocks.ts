@@ -18,6 +18,11 @@ export class SmallBlockStore implements BlockStore {
     this.kind = `small+${options.large.kind}`;
   }
 
+  /** Whether a block of this size is kept as a row. Writers may then insert it with their own commit (insertBlocks). */
+  holds(size: number): boolean {
+    return size < this.#below;
+  }
+
   async put(options: BlockRef & { data: Uint8Array }): Promise<void> {
     if (options.data.byteLength >= this.#below) return this.#large.put(options);
     assertBlockId(options.id);

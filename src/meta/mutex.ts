@@ -2,6 +2,12 @@
 
 export class Mutex {
   #tail: Promise<void> = Promise.resolve();
+  #waiting = 0;
+
+  /** Callers queued behind the holder. */
+  get waiting(): number {
+    return this.#waiting;
+  }
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
     const previous = this.#tail;
@@ -9,7 +15,9 @@ export class Mutex {
     this.#tail = new Promise<void>((resolve) => {
       release = resolve;
     });
+    this.#waiting++;
     await previous;
+    this.#waiting--;
     try {
       return await fn();
     } finally {

@@ -1,14 +1,12 @@
-// The embedded MetaStore: node:sqlite in WAL mode. One writer connection behind a mutex, one reader connection.
-// Commits are made durable by group commit: SQLite writes the WAL without syncing it (synchronous = NORMAL), and
-// a write transaction returns only once an fdatasync of the WAL, run off the main thread, covers its commit. One
-// sync covers every commit made before it started.
+// The embedded MetaStore: node:sqlite in WAL mode. One writer connection behind a mutex, with group commit
+// (sqlite-group-commit.ts), and one reader connection.
 import { mkdirSync } from 'node:fs';
-import { type FileHandle, open as openFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { MetaStore, SqlValue, Tx, TxOptions } from './meta-store.ts';
 import { MIGRATIONS, statements } from './migrations.ts';
 import { Mutex } from './mutex.ts';
+import { GroupCommit } from './sqlite-group-commit.ts';
 
 export interface SqliteOptions {
   /** A file path, or ':memory:' (then readers share the writer connection). */
@@ -71,11 +69,10 @@ export class SqliteMetaStore implements MetaStore {
   readonly #readLock: Mutex;
   readonly #writerStatements: StatementCache;
   readonly #readerStatements: StatementCache;
-  readonly #wal: WalSync | undefined;
+  readonly #commits: GroupCommit;
 
   constructor(options: SqliteOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    this.#wal = options.path === ':memory:' ? undefined : new WalSync(`${options.path}-wal`);
     this.#writer = open(options.path);
     if (options.path === ':memory:') {
       this.#reader = this.#writer;
@@ -84,6 +81,11 @@ export class SqliteMetaStore implements MetaStore {
       this.#reader = open(options.path);
       this.#readLock = new Mutex();
     }
+    this.#commits = new GroupCommit(
+      this.#writer,
+      this.#writeLock,
+      options.path === ':memory:' ? undefined : `${options.path}-wal`,
+    );
     this.#writerStatements = new StatementCache(this.#writer);
     this.#readerStatements =
       this.#reader === this.#writer ? this.#writerStatements : new StatementCache(this.#reader);
@@ -91,24 +93,19 @@ export class SqliteMetaStore implements MetaStore {
 
   async tx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
     options.signal?.throwIfAborted();
-    const db = options.readOnly ? this.#reader : this.#writer;
-    const lock = options.readOnly ? this.#readLock : this.#writeLock;
-    let wrote = false;
-    const result = await lock.run(async () => {
-      db.exec(options.readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE');
+    if (!options.readOnly) return this.#commits.run(() => fn(new SqliteTx(this.#writerStatements)));
+    return this.#readLock.run(async () => {
+      const db = this.#reader;
+      db.exec('BEGIN DEFERRED');
       try {
-        const r = await fn(new SqliteTx(options.readOnly ? this.#readerStatements : this.#writerStatements));
+        const r = await fn(new SqliteTx(this.#readerStatements));
         db.exec('COMMIT');
-        wrote = !options.readOnly;
         return r;
       } catch (err) {
         if (db.isTransaction) db.exec('ROLLBACK');
         throw err;
       }
     });
-    // Outside the lock, so that the next writers commit while this sync runs and share the one after it.
-    if (wrote) await this.#wal?.durable();
-    return result;
   }
 
   snapshotSeq(): Promise<number> {
@@ -118,6 +115,7 @@ export class SqliteMetaStore implements MetaStore {
 
   async migrate(): Promise<void> {
     await this.#writeLock.run(async () => {
+      this.#commits.flush();
       const db = this.#writer;
       db.exec(
         'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)',
@@ -143,68 +141,26 @@ export class SqliteMetaStore implements MetaStore {
           throw err;
         }
       }
+      // The WAL is not synced at commit (synchronous = NORMAL): a checkpoint puts the schema on disk.
+      if (done.size < MIGRATIONS.length) db.exec('PRAGMA wal_checkpoint(FULL)');
     });
-    await this.#wal?.durable();
   }
 
   async close(): Promise<void> {
     await this.#writeLock.run(async () => {
-      await this.#wal?.close();
+      this.#commits.flush();
+      await this.#commits.close();
       if (this.#reader !== this.#writer) this.#reader.close();
       this.#writer.close();
     });
   }
 }
 
-/** Group commit over the WAL file: `durable()` resolves once every commit made before the call is on disk. */
-class WalSync {
-  readonly #path: string;
-  #handle: Promise<FileHandle> | undefined;
-  /** Commits counted so far, and the count the last finished sync covered. */
-  #committed = 0;
-  #synced = 0;
-  #running: Promise<void> | undefined;
-
-  constructor(path: string) {
-    this.#path = path;
-  }
-
-  async durable(): Promise<void> {
-    const mine = ++this.#committed;
-    while (this.#synced < mine) {
-      this.#running ??= this.#sync();
-      await this.#running;
-    }
-  }
-
-  async #sync(): Promise<void> {
-    const covers = this.#committed;
-    try {
-      // The WAL lives as long as the connections: SQLite removes it only when the last one closes.
-      this.#handle ??= openFile(this.#path, 'r+');
-      const fh = await this.#handle.catch((err: unknown) => {
-        this.#handle = undefined;
-        throw err;
-      });
-      await fh.datasync();
-      this.#synced = Math.max(this.#synced, covers);
-    } finally {
-      this.#running = undefined;
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.#running?.catch(() => {});
-    const fh = await this.#handle?.catch(() => undefined);
-    this.#handle = undefined;
-    await fh?.close();
-  }
-}
-
 function open(path: string): DatabaseSync {
   const db = new DatabaseSync(path, { enableForeignKeyConstraints: true, timeout: 10_000 });
   if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
-  // NORMAL: SQLite syncs the WAL only at checkpoints; WalSync makes each commit durable before it returns.
+  // NORMAL: SQLite syncs the WAL only at checkpoints; GroupCommit makes each commit durable before it returns.
   db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA wal_autocheckpoint = 0');
   return db;
 }

@@ -1,4 +1,5 @@
 // A real server for S3 tests and an SDK client on its default settings (flexible checksums on).
+import type { KeyObject } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CREDS, type RunningServer, startServer } from './server.ts';
 import { tempDir } from './stores.ts';
@@ -111,7 +112,7 @@ export interface SignedOptions {
 /** The Authorization header and amz date for a request, from the project's SigV4 functions. */
 export async function signRequest(
   o: SignedOptions,
-): Promise<{ headers: Record<string, string>; seed: string; key: Buffer; amzDate: string }> {
+): Promise<{ headers: Record<string, string>; seed: string; key: KeyObject; amzDate: string }> {
   const { canonicalRequest, sign, signingKey, stringToSign } = await import('../../src/auth/sigv4.ts');
   const amzDate = new Date()
     .toISOString()
@@ -167,7 +168,7 @@ export async function sendRaw(
 export async function chunkedBody(
   chunks: Buffer[],
   options: {
-    signing?: { key: Buffer; amzDate: string; seed: string };
+    signing?: { key: KeyObject; amzDate: string; seed: string };
     trailers?: Record<string, string>;
     tamper?: number;
   },

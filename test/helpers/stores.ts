@@ -1,6 +1,6 @@
 // Real stores for tests: sqlite in a temp dir, and postgres in a fresh database on the server MIMEO_TEST_PG_URL names.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -8,6 +8,7 @@ import type { BlockStore } from '../../src/blocks/block-store.ts';
 import { FsBlockStore } from '../../src/blocks/fs.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../src/config/config.ts';
 import type { CoreDeps } from '../../src/core/deps.ts';
+import { SmallBlockStore } from '../../src/core/small-blocks.ts';
 import type { MetaStore } from '../../src/meta/meta-store.ts';
 import { PostgresMetaStore } from '../../src/meta/postgres.ts';
 import { SqliteMetaStore } from '../../src/meta/sqlite.ts';
@@ -94,7 +95,7 @@ export interface TestCore {
   close(): Promise<void>;
 }
 
-/** A core on a real MetaStore and an fs BlockStore in a temp dir. */
+/** A core on a real MetaStore and an fs BlockStore in a temp dir, as the server builds it. */
 export async function openTestCore(
   kind: StoreKind,
   limits: Partial<Limits> = {},
@@ -102,8 +103,10 @@ export async function openTestCore(
 ): Promise<TestCore> {
   const { meta, close } = await kind.open();
   const dir = await tempDir('mimeo-blocks');
-  const blocks: BlockStore = new FsBlockStore({ root: dir.path });
-  await (blocks as FsBlockStore).init();
+  const files = new FsBlockStore({ root: dir.path });
+  await files.init();
+  // As the server runs: blocks under 32 KiB are rows in the metadata store.
+  const blocks: BlockStore = new SmallBlockStore({ meta, large: files, below: 32 * 1024 });
   return {
     deps: {
       meta,
@@ -123,4 +126,19 @@ export async function openTestCore(
       }
     },
   };
+}
+
+/** Replaces a stored block's bytes behind the server's back, wherever the block lives (a row or a file). */
+export async function overwriteBlock(core: TestCore, id: string, data: Buffer): Promise<void> {
+  const { changes } = await core.deps.meta.tx((tx) =>
+    tx.run('UPDATE block_data SET data = ? WHERE id = ?', [data, id]),
+  );
+  if (changes === 0) await writeFile(join(core.blocksDir, id.slice(-4, -2), id.slice(-2), id), data);
+}
+
+/** Ids of the blocks stored, rows and files alike. */
+export async function storedBlocks(deps: CoreDeps): Promise<Set<string>> {
+  const out = new Set<string>();
+  for await (const b of deps.blocks.list()) out.add(b.id);
+  return out;
 }

@@ -1,6 +1,6 @@
 // Authenticates an S3 request with SigV4 (Authorization header or presigned query) and returns the principal and
 // the request body as the client meant it: verified against its payload hash, or decoded from aws-chunked.
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { type AuthDeps, lookupKey } from '../../auth/principals.ts';
 import {
   ALGORITHM,
@@ -194,7 +194,7 @@ function withPayload(
   req: RawRequest,
   principal: Principal,
   payload: string,
-  signing: { key: Buffer; amzDate: string; scope: Scope; seed: string },
+  signing: { key: KeyObject; amzDate: string; scope: Scope; seed: string },
 ): Authenticated {
   const decoded = req.headers['x-amz-decoded-content-length'];
   const decodedLength = decoded === undefined ? undefined : Number(decoded);
