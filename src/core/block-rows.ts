@@ -41,16 +41,24 @@ export async function insertBlocks(
   }
 }
 
-export async function getBlocks(tx: Tx, ids: readonly string[]): Promise<Map<string, BlockInfo>> {
+/** Block rows by id; `withData` adds the bytes of blocks kept as rows. */
+export async function getBlocks(
+  tx: Tx,
+  ids: readonly string[],
+  options: { withData?: boolean } = {},
+): Promise<Map<string, BlockInfo>> {
   const out = new Map<string, BlockInfo>();
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += BATCH) {
     const batch = unique.slice(i, i + BATCH);
-    const rows = await tx.all<BlockInfo>(
-      `SELECT id, size, sha256, crc64 FROM blocks WHERE id IN (${batch.map(() => '?').join(', ')})`,
+    const rows = await tx.all<BlockInfo & { data: Uint8Array | null }>(
+      options.withData
+        ? `SELECT b.id, b.size, b.sha256, b.crc64, d.data FROM blocks b LEFT JOIN block_data d ON d.id = b.id
+           WHERE b.id IN (${batch.map(() => '?').join(', ')})`
+        : `SELECT id, size, sha256, crc64, NULL AS data FROM blocks WHERE id IN (${batch.map(() => '?').join(', ')})`,
       batch,
     );
-    for (const r of rows) out.set(r.id, r);
+    for (const { data, ...r } of rows) out.set(r.id, data === null ? r : { ...r, data });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Reads: a version's attributes, and its bytes by range, with every whole block checked against its sha256.
 import { createHash } from 'node:crypto';
 import { BlockMissingError } from '../blocks/block-store.ts';
+import type { Tx } from '../meta/meta-store.ts';
 import { getBlocks } from './block-rows.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
 import type { CoreDeps } from './deps.ts';
@@ -37,63 +38,79 @@ export function stat(
 /**
  * Opens a read. Conditions are evaluated first (RFC 9110 13.2.2), then the range (InvalidRange when it cannot be
  * satisfied). The body streams lazily, one block ahead, and fails with DataCorrupted if a block's bytes are bad.
+ * The first page of extents is read in the same transaction as the version, so a small file costs one.
  */
 export async function openRead(
   deps: CoreDeps,
   principal: Principal,
   sel: Selector & { conditions?: Conditions; range?: RangeSpec; signal?: AbortSignal },
 ): Promise<OpenedRead> {
-  const r = await deps.meta.tx(
+  const { r, range, first } = await deps.meta.tx(
     async (tx) => {
       const resolved = await resolveVersion(tx, principal, sel, 'read');
       checkConditions(sel.conditions, resolved.version, { safe: true, resource: sel.path ?? sel.id });
-      return resolved;
+      const range = resolveRange(sel.range, resolved.size);
+      const start = range?.start ?? 0;
+      const end = range?.end ?? resolved.size;
+      const first = start < end ? await readPage(tx, resolved.manifestId, start, end) : [];
+      return { r: resolved, range, first };
     },
     { readOnly: true },
   );
-  const range = resolveRange(sel.range, r.size);
-  const start = range?.start ?? 0;
-  const end = range?.end ?? r.size;
   return {
     version: r.version,
     size: r.size,
     range,
-    body: readManifest(deps, { manifestId: r.manifestId, start, end, signal: sel.signal }),
+    body: readManifest(deps, {
+      manifestId: r.manifestId,
+      start: range?.start ?? 0,
+      end: range?.end ?? r.size,
+      signal: sel.signal,
+      first,
+    }),
   };
 }
 
-const PAGE = 256;
+/** Extents per page: a page of small blocks carries their bytes, 2 MiB at most at the largest small block. */
+const PAGE = 64;
+
+interface PageItem {
+  extent: Extent;
+  sha256: string;
+  blockSize: number;
+  /** The bytes of a block kept as a row. */
+  data: Uint8Array | undefined;
+}
+
+async function readPage(tx: Tx, manifestId: string, start: number, end: number): Promise<PageItem[]> {
+  const extents = await readExtents(tx, { manifestId, start, end, limit: PAGE });
+  const blocks = await getBlocks(
+    tx,
+    extents.map((e) => e.blockId),
+    { withData: true },
+  );
+  return extents.map((extent) => {
+    const b = blocks.get(extent.blockId);
+    return { extent, sha256: b?.sha256 ?? '', blockSize: b?.size ?? 0, data: b?.data };
+  });
+}
 
 /** The bytes [start, end) of a manifest, holes as zeros. */
 export async function* readManifest(
   deps: CoreDeps,
-  options: { manifestId: string; start: number; end: number; signal?: AbortSignal },
+  options: { manifestId: string; start: number; end: number; signal?: AbortSignal; first?: PageItem[] },
 ): AsyncGenerator<Buffer> {
   let pos = options.start;
   let ahead: Promise<Buffer> | undefined;
-  let pending: { extent: Extent; sha256: string; blockSize: number }[] = [];
+  let pending: PageItem[] = options.first ?? [];
+  /** Whether pages may follow the ones read: a page shorter than PAGE is the last. */
+  let more = options.first === undefined || options.first.length === PAGE;
   while (pos < options.end) {
     if (pending.length === 0) {
-      const page = await deps.meta.tx(
-        async (tx) => {
-          const extents = await readExtents(tx, {
-            manifestId: options.manifestId,
-            start: pos,
-            end: options.end,
-            limit: PAGE,
-          });
-          const blocks = await getBlocks(
-            tx,
-            extents.map((e) => e.blockId),
-          );
-          return extents.map((extent) => ({
-            extent,
-            sha256: blocks.get(extent.blockId)?.sha256 ?? '',
-            blockSize: blocks.get(extent.blockId)?.size ?? 0,
-          }));
-        },
-        { readOnly: true },
-      );
+      const page = more
+        ? await deps.meta.tx((tx) => readPage(tx, options.manifestId, pos, options.end), { readOnly: true })
+        : [];
+      more = page.length === PAGE;
       if (page.length === 0) {
         yield* zeros(options.end - pos);
         return;
@@ -129,17 +146,15 @@ export async function* readManifest(
  * Reads bytes [from, to) of one extent. When the piece covers most of its block, the whole block is read and its
  * sha256 checked; a small piece of a large block is read alone.
  */
-async function readPiece(
-  deps: CoreDeps,
-  item: { extent: Extent; sha256: string; blockSize: number },
-  from: number,
-  to: number,
-): Promise<Buffer> {
+async function readPiece(deps: CoreDeps, item: PageItem, from: number, to: number): Promise<Buffer> {
   const e = item.extent;
   const wanted = to - from;
   try {
-    if (wanted * 4 >= item.blockSize) {
-      const whole = await deps.blocks.read({ id: e.blockId });
+    // A block kept as a row came with its page, and is always checked whole: it is small.
+    if (item.data || wanted * 4 >= item.blockSize) {
+      const whole = item.data
+        ? Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength)
+        : await deps.blocks.read({ id: e.blockId });
       if (
         whole.length !== item.blockSize ||
         createHash('sha256').update(whole).digest('hex') !== item.sha256

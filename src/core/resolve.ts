@@ -54,6 +54,7 @@ export async function resolveVersion(
 ): Promise<Resolved> {
   let project: Project;
   let fileId: string;
+  let currentRowId: string | null;
   const resource = sel.path ?? sel.id ?? '';
   if (sel.id !== undefined) {
     const file = await getFileById(tx, sel.id);
@@ -66,6 +67,7 @@ export async function resolveVersion(
       });
     }
     fileId = file.id;
+    currentRowId = file.current_version_id;
   } else {
     if (sel.project === undefined || sel.path === undefined) {
       throw new StorageError('InvalidArgument', 'Name a file by project and path, or by id.');
@@ -85,6 +87,7 @@ export async function resolveVersion(
       throw new StorageError('NoSuchKey', `No file exists at '${sel.path}'.`, { resource: sel.path });
     if (file.type === 'directory') throw new StorageError('IsADirectory', undefined, { resource: sel.path });
     fileId = file.id;
+    currentRowId = file.current_version_id;
   }
 
   let version: VersionInfo | undefined;
@@ -100,8 +103,7 @@ export async function resolveVersion(
       throw new StorageError('NoSuchKey', 'The file did not exist in that snapshot.', { resource });
     }
   } else {
-    const file = await getFileById(tx, fileId);
-    version = file?.current_version_id ? await getVersionByRowId(tx, file.current_version_id) : undefined;
+    version = currentRowId ? await getVersionByRowId(tx, currentRowId) : undefined;
     if (!version || version.deleteMarker) {
       throw new StorageError(sel.id !== undefined ? 'NoSuchFile' : 'NoSuchKey', 'The file does not exist.', {
         resource,

@@ -60,6 +60,12 @@ export const getObject: S3Command = {
     }
     const it = read.body[Symbol.asyncIterator]();
     const first = await it.next();
+    const length = read.range ? read.range.end - read.range.start : read.size;
+    // A body that came in one piece (a small object) is sent as it is, without a stream.
+    if (!first.done && first.value.length === length) {
+      await it.return?.(undefined);
+      return ctx.reply.send(first.value);
+    }
     async function* rest(): AsyncGenerator<Buffer> {
       if (!first.done) yield first.value;
       for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
