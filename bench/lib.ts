@@ -16,11 +16,11 @@ export interface Server {
 }
 
 export async function startMimeo(dataDir: string, args: string[] = []): Promise<Server> {
-  const main = resolve(import.meta.dirname, '../src/main.ts');
+  // The launcher users run, with its runtime settings; it execs node, so the pid is the server's.
+  const launcher = resolve(import.meta.dirname, '../bin/mimeo');
   const proc = spawn(
-    process.execPath,
+    launcher,
     [
-      main,
       'serve',
       '--data',
       dataDir,

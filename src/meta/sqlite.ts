@@ -161,6 +161,5 @@ function open(path: string): DatabaseSync {
   if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
   // NORMAL: SQLite syncs the WAL only at checkpoints; GroupCommit makes each commit durable before it returns.
   db.exec('PRAGMA synchronous = NORMAL');
-  db.exec('PRAGMA wal_autocheckpoint = 0');
   return db;
 }

@@ -7,29 +7,39 @@ export interface XmlNode {
   [tag: string]: XmlValue;
 }
 
+const SPECIAL = /[&<>"']/;
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+
 export function escapeXml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
-  );
+  return SPECIAL.test(s) ? s.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : s;
 }
 
 function render(tag: string, v: XmlValue): string {
   if (v === undefined || v === null) return '';
-  if (Array.isArray(v)) return v.map((x) => render(tag, x)).join('');
-  if (typeof v === 'object')
-    return `<${tag}>${Object.entries(v)
-      .map(([k, x]) => render(k, x))
-      .join('')}</${tag}>`;
-  return `<${tag}>${escapeXml(String(v))}</${tag}>`;
+  if (Array.isArray(v)) {
+    let out = '';
+    for (const x of v) out += render(tag, x);
+    return out;
+  }
+  if (typeof v === 'object') {
+    let out = `<${tag}>`;
+    for (const k in v) out += render(k, v[k]);
+    return `${out}</${tag}>`;
+  }
+  return `<${tag}>${typeof v === 'string' ? escapeXml(v) : String(v)}</${tag}>`;
 }
 
 /** A document with the S3 namespace on its root element. */
 export function xmlDocument(root: string, body: XmlNode, options: { namespace?: boolean } = {}): string {
   const ns = options.namespace === false ? '' : ' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
-  const inner = Object.entries(body)
-    .map(([k, v]) => render(k, v))
-    .join('');
+  let inner = '';
+  for (const k in body) inner += render(k, body[k]);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${ns}>${inner}</${root}>`;
 }
 

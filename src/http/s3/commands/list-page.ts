@@ -26,7 +26,9 @@ export async function listPage(ctx: S3Context, params: ListParams) {
   const enc = (s: string) => (encodingType === 'url' ? urlEncodeKey(s) : s);
   const prefix = ctx.query.get('prefix') ?? '';
   const delimiter = ctx.query.get('delimiter') ?? '';
-  const project = await getProject(ctx.deps.core, ctx.principal, bucket);
+  // listFiles checks the bucket and the role itself; the project row is read only for what it adds.
+  const project =
+    params.fetchOwner || maxKeys === 0 ? await getProject(ctx.deps.core, ctx.principal, bucket) : undefined;
   const page =
     maxKeys === 0
       ? { entries: [], prefixes: [], truncated: false, next: null }
@@ -37,7 +39,8 @@ export async function listPage(ctx: S3Context, params: ListParams) {
           after: params.after,
           limit: Math.min(maxKeys, 1000),
         });
-  const owner = params.fetchOwner ? { ID: project.ownerId, DisplayName: project.ownerId } : undefined;
+  const owner =
+    project && params.fetchOwner ? { ID: project.ownerId, DisplayName: project.ownerId } : undefined;
   return {
     bucket,
     prefix,
