@@ -340,22 +340,22 @@ export async function benchS3(
     target(
       'put-large at least 85% of the md5 ceiling',
       num(m['put-large']) >= 0.85 * ceil.md5,
-      `${((num(m['put-large']) / ceil.md5) * 100).toFixed(0)}%`,
+      `${((num(m['put-large']) / ceil.md5) * 100).toFixed(1)}%`,
     );
     target(
       'get-large at least 70% of bare streaming',
       num(m['get-large']) >= 0.7 * ceil.stream,
-      `${((num(m['get-large']) / ceil.stream) * 100).toFixed(0)}%`,
+      `${((num(m['get-large']) / ceil.stream) * 100).toFixed(1)}%`,
     );
     target(
       'small-get at least 25% of bare tiny requests',
       num(m['small-get']) >= 0.25 * ceil.tiny,
-      `${((num(m['small-get']) / ceil.tiny) * 100).toFixed(0)}%`,
+      `${((num(m['small-get']) / ceil.tiny) * 100).toFixed(1)}%`,
     );
     target(
       'small-put at least 10% of bare tiny requests (durable)',
       num(m['small-put']) >= 0.1 * ceil.tiny,
-      `${((num(m['small-put']) / ceil.tiny) * 100).toFixed(0)}%`,
+      `${((num(m['small-put']) / ceil.tiny) * 100).toFixed(1)}%`,
     );
     target(`list of ${o.small} keys under 200 ms`, num(m['list']) < 200, `${fmt(m['list']!)} ms`);
     target('peak RSS under 200 MiB', mRss < 200, `${mRss.toFixed(0)} MiB`);
