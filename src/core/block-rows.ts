@@ -13,7 +13,7 @@ export interface BlockInfo {
 
 const BATCH = 400;
 
-/** Inserts block rows, and the bytes of small blocks; rows that a checkpoint already inserted are left as they are. */
+/** Inserts block rows and the bytes of small blocks; rows that a checkpoint already inserted stay as they are. */
 export async function insertBlocks(
   tx: Tx,
   blocks: readonly BlockInfo[],

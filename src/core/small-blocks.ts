@@ -18,7 +18,7 @@ export class SmallBlockStore implements BlockStore {
     this.kind = `small+${options.large.kind}`;
   }
 
-  /** Whether a block of this size is kept as a row. Writers may then insert it with their own commit (insertBlocks). */
+  /** Whether a block of this size is kept as a row: a writer may then insert it in its own commit (insertBlocks). */
   holds(size: number): boolean {
     return size < this.#below;
   }

@@ -184,7 +184,8 @@ CREATE TABLE block_data (
 
 /**
  * Splits a migration into statements for one store. `{{BINARY}}` marks text that must sort and compare byte by
- * byte (paths): sqlite does so already, postgres needs the "C" collation. `{{BYTES}}` is a byte string column. The SQL holds no semicolons in literals.
+ * byte (paths): sqlite does so already, postgres needs the "C" collation. `{{BYTES}}` is a byte string column.
+ * The SQL holds no semicolons in literals.
  */
 export function statements(sql: string, kind: 'sqlite' | 'postgres'): string[] {
   return sql
