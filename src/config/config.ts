@@ -156,7 +156,8 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
   if (limits.blockSize < 1024 || limits.blockSize > 64 * 1024 * 1024) {
     throw new ConfigError('blockSize must be between 1 KiB and 64 MiB');
   }
-  if (int('smallBlockMax', 0) < 0 || int('smallBlockMax', 0) > 1024 * 1024) {
+  const smallBlockMax = int('smallBlockMax', 32 * 1024);
+  if (smallBlockMax < 0 || smallBlockMax > 1024 * 1024) {
     throw new ConfigError('smallBlockMax must be between 0 and 1 MiB');
   }
   if (int('gcGraceSeconds', 3600) < 1) throw new ConfigError('gcGrace must be at least 1 second');
@@ -186,7 +187,7 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     shutdownGraceSeconds: int('shutdownGraceSeconds', 20),
     headerTimeoutSeconds: int('headerTimeoutSeconds', 20),
     idleTimeoutSeconds: int('idleTimeoutSeconds', 60),
-    smallBlockMax: int('smallBlockMax', 32 * 1024),
+    smallBlockMax,
     limits,
   };
 }
