@@ -33,6 +33,11 @@ export function sendXml(ctx: S3Context, status: number, root: string, body: XmlN
   return ctx.reply.code(status).type('application/xml').send(xmlDocument(root, body));
 }
 
-export const isoDate = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
+/** S3's timestamp form, to the second with zero milliseconds; the last one is kept, since listings repeat it. */
+let lastIso = { ms: Number.NaN, text: '' };
+export const isoDate = (ms: number) => {
+  if (ms !== lastIso.ms) lastIso = { ms, text: `${new Date(ms).toISOString().slice(0, 20)}000Z` };
+  return lastIso.text;
+};
 export const httpDate = (ms: number) => new Date(ms).toUTCString();
 export const quoted = (etag: string) => `"${etag}"`;
