@@ -1,5 +1,7 @@
-// The mimeo command: `mimeo serve`, `mimeo gc`, `mimeo help`. Reads configuration, then runs one command.
+// The mimeo command: `mimeo serve`, `mimeo gc`, `mimeo user`, `mimeo key`, `mimeo help`.
 
+import { ApiError } from './cli/client.ts';
+import { ADMIN_USAGE, admin } from './cli/commands/admin.ts';
 import { gc } from './cli/commands/gc.ts';
 import { serve } from './cli/commands/serve.ts';
 import { ConfigError, describeSettings, loadConfig, parseFlags } from './config/config.ts';
@@ -10,6 +12,7 @@ commands:
   serve    start the server (API on --api-port, default 9001)
   gc       run one garbage collection pass and print its report
   help     show this text
+${ADMIN_USAGE}
 
 flags (each also MIMEO_<NAME> in the environment, or a key in the --config JSON file):
 ${describeSettings()
@@ -26,6 +29,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   delete flags['help'];
+  if (command === 'user' || command === 'key') {
+    return admin(command, positional.slice(1), flags, (text) => process.stdout.write(`${text}\n`));
+  }
   const config = loadConfig({ flags });
   if (command === 'serve') {
     await serve(config);
@@ -44,9 +50,9 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(
-      `mimeo: ${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`,
-    );
+    const known = err instanceof ConfigError || err instanceof ApiError;
+    const code = err instanceof ApiError && err.status > 0 ? `${err.code}: ` : '';
+    process.stderr.write(`mimeo: ${code}${known ? err.message : ((err as Error).stack ?? String(err))}\n`);
     process.exitCode = err instanceof ConfigError ? 2 : 1;
   },
 );

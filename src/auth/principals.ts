@@ -1,9 +1,7 @@
 // Principals and access keys: the root principal from configuration, users and their keys from the MetaStore.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { CoreDeps } from '../core/deps.ts';
-import { nowOf } from '../core/deps.ts';
 import { StorageError } from '../core/errors.ts';
-import { newId, newSecret } from '../core/ids.ts';
 import type { Principal } from '../core/model.ts';
 import type { SecretBox } from './secret-box.ts';
 
@@ -16,6 +14,16 @@ export interface RootCredentials {
 
 export const rootPrincipal = (): Principal => ({ id: ROOT_ID, name: 'root', isRoot: true, isAdmin: true });
 
+/** The S3 canonical user id of a principal: 64 hex digits, stable for the principal's lifetime. */
+export function canonicalId(principalId: string): string {
+  return createHash('sha256').update(`mimeo-principal:${principalId}`).digest('hex');
+}
+
+export function requireAdmin(actor: Principal): void {
+  if (!actor.isRoot && !actor.isAdmin)
+    throw new StorageError('AccessDenied', 'Only root or an administrator may manage users and keys.');
+}
+
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
@@ -26,7 +34,6 @@ function sameString(a: string, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
-/** Checks an access key and secret. Throws InvalidCredentials without saying which of the two was wrong. */
 /** What authentication needs: the core's stores, the root credentials and the box that seals key secrets. */
 export interface AuthDeps {
   core: CoreDeps;
@@ -59,6 +66,7 @@ export async function lookupKey(auth: AuthDeps, accessKey: string): Promise<KeyO
   };
 }
 
+/** Checks an access key and secret. Throws InvalidCredentials without saying which of the two was wrong. */
 export async function authenticateKey(
   auth: AuthDeps,
   accessKey: unknown,
@@ -72,45 +80,16 @@ export async function authenticateKey(
   return owner.principal;
 }
 
-export interface CreatedUser {
-  id: string;
-  name: string;
-  accessKey: string;
-  /** Shown once: it is stored sealed under the master key. */
-  secretKey: string;
-}
-
-/** Creates a user with one access key. Only root or an admin may. */
-export function createUser(
+/** How S3 shows a principal: its canonical id and display name (a deleted user's id stands for the name). */
+export async function ownerOf(
   auth: AuthDeps,
-  actor: Principal,
-  input: { name: string; displayName?: string; admin?: boolean },
-): Promise<CreatedUser> {
-  if (!actor.isRoot && !actor.isAdmin)
-    return Promise.reject(new StorageError('AccessDenied', 'Only an administrator may create users.'));
-  if (typeof input.name !== 'string' || !/^[A-Za-z0-9._@-]{1,64}$/.test(input.name)) {
-    return Promise.reject(
-      new StorageError('InvalidArgument', 'A user name is 1 to 64 of A-Z a-z 0-9 . _ @ -.'),
-    );
-  }
-  const now = nowOf(auth.core);
-  return auth.core.meta.tx(async (tx) => {
-    if (input.name === 'root' || (await tx.get('SELECT id FROM principals WHERE name = ?', [input.name]))) {
-      throw new StorageError('Conflict', `A user named '${input.name}' already exists.`, {
-        resource: input.name,
-      });
-    }
-    const id = newId('u');
-    await tx.run(
-      'INSERT INTO principals (id, name, display_name, is_admin, created_at) VALUES (?, ?, ?, ?, ?)',
-      [id, input.name, input.displayName ?? input.name, input.admin ? 1 : 0, now],
-    );
-    const accessKey = `MK${newSecret(12).replace(/[-_]/g, 'X').toUpperCase().slice(0, 18)}`;
-    const secretKey = newSecret(30);
-    await tx.run(
-      'INSERT INTO access_keys (id, principal_id, secret_sealed, enabled, created_at) VALUES (?, ?, ?, 1, ?)',
-      [accessKey, id, auth.box.seal(secretKey, accessKey), now],
-    );
-    return { id, name: input.name, accessKey, secretKey };
-  });
+  principalId: string,
+): Promise<{ ID: string; DisplayName: string }> {
+  if (principalId === ROOT_ID) return { ID: canonicalId(ROOT_ID), DisplayName: 'root' };
+  const row = await auth.core.meta.tx(
+    (tx) =>
+      tx.get<{ display_name: string }>('SELECT display_name FROM principals WHERE id = ?', [principalId]),
+    { readOnly: true },
+  );
+  return { ID: canonicalId(principalId), DisplayName: row?.display_name ?? principalId };
 }

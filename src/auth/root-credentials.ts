@@ -36,3 +36,11 @@ export function loadRootCredentials(options: { dataDir: string; accessKey?: stri
   chmodSync(file, 0o600);
   return { credentials, generated: true };
 }
+
+/** The stored root credentials of a data directory, if it has them; never creates them. */
+export function readRootCredentials(dataDir: string): RootCredentials | undefined {
+  const file = join(dataDir, ROOT_CREDENTIALS_FILE);
+  if (!existsSync(file)) return undefined;
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as RootCredentials;
+  return typeof parsed.accessKey === 'string' && typeof parsed.secretKey === 'string' ? parsed : undefined;
+}

@@ -11,17 +11,27 @@ export interface IssuedToken {
   expiresAt: number;
 }
 
-export async function issueToken(deps: CoreDeps, principal: Principal): Promise<IssuedToken> {
+/** A token for `principal`; one issued for a user's access key dies with the key (disabled or deleted). */
+export async function issueToken(
+  deps: CoreDeps,
+  principal: Principal,
+  accessKeyId: string | null = null,
+): Promise<IssuedToken> {
   const token = `mt_${randomBytes(32).toString('base64url')}`;
   const now = nowOf(deps);
   const expiresAt = now + deps.tokenTtlSeconds * 1000;
+  const keyId = principal.isRoot ? null : accessKeyId;
   await deps.meta.tx(async (tx) => {
+    // The key may have been disabled since it was checked: the token and that change do not cross.
+    if (keyId !== null) {
+      const key = await tx.get<{ enabled: number }>('SELECT enabled FROM access_keys WHERE id = ?', [keyId]);
+      if (key?.enabled !== 1) throw new StorageError('InvalidCredentials');
+    }
     await tx.run('DELETE FROM tokens WHERE expires_at < ?', [now]);
-    await tx.run('INSERT INTO tokens (token_hash, principal_id, expires_at) VALUES (?, ?, ?)', [
-      hashSecret(token),
-      principal.id,
-      expiresAt,
-    ]);
+    await tx.run(
+      'INSERT INTO tokens (token_hash, principal_id, access_key_id, expires_at) VALUES (?, ?, ?, ?)',
+      [hashSecret(token), principal.id, keyId, expiresAt],
+    );
   });
   return { token, expiresAt };
 }

@@ -196,3 +196,63 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
 export function describeSettings(): { flag: string; env: string }[] {
   return Object.values(SETTINGS).map((s) => ({ flag: `--${s.flag}`, env: s.env }));
 }
+
+/** What `mimeo user`, `mimeo key` and other client commands need: where the API is and how to sign in. */
+export interface ClientConfig {
+  url: string;
+  accessKey: string | undefined;
+  secretKey: string | undefined;
+  /** PEM certificates to trust besides the system's, for a server with its own certificate. */
+  ca: string | undefined;
+  /** The server's data directory, where root credentials may be read when no key is given. */
+  dataDir: string;
+}
+
+const CLIENT_SETTINGS = {
+  url: { flag: 'url', env: 'MIMEO_URL' },
+  accessKey: { flag: 'access-key', env: 'MIMEO_ACCESS_KEY' },
+  secretKey: { flag: 'secret-key', env: 'MIMEO_SECRET_KEY' },
+  ca: { flag: 'ca', env: 'MIMEO_CA_FILE' },
+} as const;
+
+/** Flags a client command accepts besides its own. */
+export const CLIENT_FLAGS: readonly string[] = [
+  ...Object.values(CLIENT_SETTINGS).map((s) => s.flag),
+  'data',
+  'api-port',
+  'host',
+];
+
+/**
+ * The client's settings: flag, then environment. The URL defaults to the API port of a local server (host and
+ * port read as `serve` reads them); without a key, the root credentials are read from MIMEO_ROOT_* or `--data`.
+ */
+export function loadClientConfig(options: { flags?: Source; env?: Source } = {}): ClientConfig {
+  const flags = options.flags ?? {};
+  const env = options.env ?? process.env;
+  const get = (s: { flag: string; env: string }) => flags[s.flag] ?? env[s.env] ?? undefined;
+  const host = flags['host'] ?? env['MIMEO_HOST'] ?? '127.0.0.1';
+  const port = flags['api-port'] ?? env['MIMEO_API_PORT'] ?? '9001';
+  const caFile = get(CLIENT_SETTINGS.ca);
+  let ca: string | undefined;
+  if (caFile) {
+    try {
+      ca = readFileSync(caFile, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read the CA file ${caFile}: ${(err as Error).message}`);
+    }
+  }
+  const url = get(CLIENT_SETTINGS.url) ?? `http://${host}:${port}`;
+  try {
+    new URL(url);
+  } catch {
+    throw new ConfigError(`not a URL: ${url}`);
+  }
+  return {
+    url,
+    accessKey: get(CLIENT_SETTINGS.accessKey) ?? env['MIMEO_ROOT_ACCESS_KEY'],
+    secretKey: get(CLIENT_SETTINGS.secretKey) ?? env['MIMEO_ROOT_SECRET_KEY'],
+    ca,
+    dataDir: resolve(flags['data'] ?? env['MIMEO_DATA_DIR'] ?? './data'),
+  };
+}

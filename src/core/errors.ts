@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   NoSuchStream: 'The named stream does not exist.',
   NoSuchJob: 'The job does not exist.',
   NoSuchPrincipal: 'The principal does not exist.',
+  NoSuchAccessKey: 'The access key does not exist.',
   InvalidPath: 'The path is not allowed.',
   KeyTooLong: 'The path is longer than the limit.',
   InvalidArgument: 'An argument is malformed or out of range.',

@@ -105,13 +105,14 @@ export function setMember(
 ): Promise<void> {
   return deps.meta.tx(async (tx) => {
     const p = await requireProject(tx, principal, input.project, 'admin');
-    const target = await tx.get('SELECT id FROM principals WHERE id = ?', [input.principalId]);
+    // A user is named by name or by id.
+    const target = await tx.get<{ id: string }>('SELECT id FROM principals WHERE id = ? OR name = ?', [
+      input.principalId,
+      input.principalId,
+    ]);
     if (!target) throw new StorageError('NoSuchPrincipal', undefined, { resource: input.principalId });
     if (input.role === null) {
-      await tx.run('DELETE FROM members WHERE project_id = ? AND principal_id = ?', [
-        p.id,
-        input.principalId,
-      ]);
+      await tx.run('DELETE FROM members WHERE project_id = ? AND principal_id = ?', [p.id, target.id]);
       return;
     }
     if (!ROLES.includes(input.role))
@@ -119,9 +120,29 @@ export function setMember(
     await tx.run(
       `INSERT INTO members (project_id, principal_id, role) VALUES (?, ?, ?)
        ON CONFLICT (project_id, principal_id) DO UPDATE SET role = excluded.role`,
-      [p.id, input.principalId, input.role],
+      [p.id, target.id, input.role],
     );
   });
+}
+
+/** The members of a project and their roles, for its admins. */
+export function listMembers(
+  deps: CoreDeps,
+  principal: Principal,
+  project: string,
+): Promise<{ id: string; name: string; role: Role }[]> {
+  return deps.meta.tx(
+    async (tx) => {
+      const p = await requireProject(tx, principal, project, 'admin');
+      return tx.all<{ id: string; name: string; role: Role }>(
+        `SELECT m.principal_id AS id, COALESCE(u.name, m.principal_id) AS name, m.role FROM members m
+         LEFT JOIN principals u ON u.id = m.principal_id
+         WHERE m.project_id = ? ORDER BY name`,
+        [p.id],
+      );
+    },
+    { readOnly: true },
+  );
 }
 
 export function myRole(deps: CoreDeps, principal: Principal, project: string): Promise<Role | null> {

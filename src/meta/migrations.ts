@@ -180,6 +180,18 @@ CREATE TABLE block_data (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'users and keys',
+    sql: `
+ALTER TABLE tokens ADD COLUMN access_key_id TEXT;
+CREATE INDEX tokens_key ON tokens(access_key_id);
+CREATE INDEX tokens_principal ON tokens(principal_id);
+CREATE INDEX access_keys_principal ON access_keys(principal_id);
+CREATE INDEX members_principal ON members(principal_id);
+CREATE INDEX projects_owner ON projects(owner_id);
+`,
+  },
 ];
 
 /**

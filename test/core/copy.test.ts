@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { createUser } from '../../src/auth/principals.ts';
 import { SecretBox } from '../../src/auth/secret-box.ts';
+import { createUser } from '../../src/auth/users.ts';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
 import { copyFile } from '../../src/core/copy.ts';
 import type { CopyRequest, Principal } from '../../src/core/model.ts';

@@ -17,6 +17,7 @@ export const NATIVE_STATUS: Record<ErrorCode, number> = {
   NoSuchStream: 404,
   NoSuchJob: 404,
   NoSuchPrincipal: 404,
+  NoSuchAccessKey: 404,
   InvalidPath: 400,
   KeyTooLong: 400,
   InvalidArgument: 400,

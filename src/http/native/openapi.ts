@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document of the native API, built from the same JSON schemas the routes validate with.
 import { ERROR_CODES } from '../../core/errors.ts';
-import { userBody } from './routes/admin.ts';
+import { adminPaths, adminSchemas } from './openapi-admin.ts';
 import { tokenBody } from './routes/auth.ts';
 import { copyBody } from './routes/copy.ts';
 import { patchBody } from './routes/files.ts';
@@ -130,6 +130,7 @@ export function openApiDocument() {
         Receipt,
         Job,
         CopyRequest: copyBody,
+        ...adminSchemas,
       },
     },
     paths: {
@@ -150,12 +151,7 @@ export function openApiDocument() {
           },
         }),
       },
-      '/api/v1/admin/users': {
-        post: op('Create a user with an access key (root or admin)', {
-          requestBody: json(userBody),
-          responses: { '201': { description: 'The user and its secret, shown once' }, ...errors },
-        }),
-      },
+      ...adminPaths,
       '/api/v1/projects': {
         post: op('Create a project', {
           requestBody: json(projectBody),
@@ -187,7 +183,7 @@ export function openApiDocument() {
           projectParam,
           { name: 'principal', in: 'path', required: true, schema: { type: 'string' } },
         ],
-        put: op('Grant a role (read, copy, write, admin) or revoke it with null', {
+        put: op('Grant a user (by name or id) a role (read, copy, write, admin), or revoke it with null', {
           responses: { '204': { description: 'Done' }, ...errors },
         }),
       },

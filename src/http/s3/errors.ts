@@ -32,6 +32,7 @@ export const S3_ERRORS: Record<ErrorCode, { code: string; status: number }> = {
   NoSuchStream: { code: 'InvalidArgument', status: 400 },
   NoSuchJob: { code: 'InvalidArgument', status: 400 },
   NoSuchPrincipal: { code: 'InvalidArgument', status: 400 },
+  NoSuchAccessKey: { code: 'InvalidArgument', status: 400 },
   InvalidPath: { code: 'InvalidArgument', status: 400 },
   KeyTooLong: { code: 'KeyTooLongError', status: 400 },
   InvalidArgument: { code: 'InvalidArgument', status: 400 },

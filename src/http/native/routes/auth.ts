@@ -21,7 +21,7 @@ export const authRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
     { schema: { body: tokenBody } },
     async (request, reply) => {
       const principal = await authenticateKey(deps, request.body.accessKey, request.body.secret);
-      const t = await issueToken(deps.core, principal);
+      const t = await issueToken(deps.core, principal, request.body.accessKey);
       return reply.code(201).send({
         token: t.token,
         expiresAt: iso(t.expiresAt),

@@ -5,6 +5,7 @@ import {
   createProject,
   deleteProject,
   getProject,
+  listMembers,
   listProjects,
   setMember,
   setVersioning,
@@ -78,6 +79,9 @@ export const projectRoutes = (deps: NativeDeps) => async (app: FastifyInstance) 
         await setVersioning(core, principalOf(request), request.params.project, request.body.versioning),
       ),
   );
+  app.get<P>('/api/v1/projects/:project/members', async (request) => ({
+    members: await listMembers(core, principalOf(request), request.params.project),
+  }));
   app.put<{ Params: { project: string; principal: string }; Body: { role: Role | null } }>(
     '/api/v1/projects/:project/members/:principal',
     {

@@ -1,4 +1,5 @@
 // ListBuckets: GET / — the buckets the caller has any role on.
+import { ownerOf } from '../../../auth/principals.ts';
 import { listProjects } from '../../../core/projects.ts';
 import { isoDate, type S3Context, sendXml } from '../context.ts';
 import type { S3Command } from '../router.ts';
@@ -9,7 +10,7 @@ export const listBuckets: S3Command = {
   async handle(ctx: S3Context) {
     const projects = await listProjects(ctx.deps.core, ctx.principal);
     return sendXml(ctx, 200, 'ListAllMyBucketsResult', {
-      Owner: { ID: ctx.principal.id, DisplayName: ctx.principal.name },
+      Owner: await ownerOf(ctx.deps, ctx.principal.id),
       Buckets: {
         Bucket: projects.map((p) => ({
           Name: p.name,

@@ -1,4 +1,5 @@
 // ListMultipartUploads: GET /bucket?uploads — prefix, key-marker, upload-id-marker, max-uploads.
+import { ownerOf } from '../../../auth/principals.ts';
 import { listUploads } from '../../../core/multipart.ts';
 import { isoDate, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
@@ -23,6 +24,9 @@ export const listMultipartUploads: S3Command = {
       limit: Math.min(max, 1000),
     });
     const last = r.uploads[r.uploads.length - 1];
+    const owners = new Map<string, { ID: string; DisplayName: string }>();
+    for (const u of r.uploads)
+      if (!owners.has(u.principalId)) owners.set(u.principalId, await ownerOf(ctx.deps, u.principalId));
     return sendXml(ctx, 200, 'ListMultipartUploadsResult', {
       Bucket: bucketOf(ctx),
       KeyMarker: keyMarker ?? '',
@@ -35,8 +39,8 @@ export const listMultipartUploads: S3Command = {
       Upload: r.uploads.map((u) => ({
         Key: u.path,
         UploadId: u.id,
-        Initiator: { ID: u.principalId, DisplayName: u.principalId },
-        Owner: { ID: u.principalId, DisplayName: u.principalId },
+        Initiator: owners.get(u.principalId),
+        Owner: owners.get(u.principalId),
         StorageClass: 'STANDARD',
         Initiated: isoDate(u.createdAt),
       })),

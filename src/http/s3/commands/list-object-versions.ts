@@ -1,4 +1,5 @@
 // ListObjectVersions: GET /bucket?versions — key-marker, version-id-marker, prefix, delimiter, max-keys, encoding.
+import { ownerOf } from '../../../auth/principals.ts';
 import { listVersions } from '../../../core/list-versions.ts';
 import { getProject } from '../../../core/projects.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
@@ -34,7 +35,7 @@ export const listObjectVersions: S3Command = {
             versionIdMarker,
             limit: Math.min(max, 1000),
           });
-    const owner = { ID: project.ownerId, DisplayName: project.ownerId };
+    const owner = await ownerOf(ctx.deps, project.ownerId);
     return sendXml(ctx, 200, 'ListVersionsResult', {
       Name: bucket,
       Prefix: enc(ctx.query.get('prefix') ?? ''),

@@ -1,4 +1,5 @@
 // One page of keys for ListObjects v1 and v2: max-keys, encoding-type and owner handled once.
+import { ownerOf } from '../../../auth/principals.ts';
 import { awsEncode } from '../../../auth/sigv4.ts';
 import { listFiles } from '../../../core/list.ts';
 import { getProject } from '../../../core/projects.ts';
@@ -39,8 +40,7 @@ export async function listPage(ctx: S3Context, params: ListParams) {
           after: params.after,
           limit: Math.min(maxKeys, 1000),
         });
-  const owner =
-    project && params.fetchOwner ? { ID: project.ownerId, DisplayName: project.ownerId } : undefined;
+  const owner = project && params.fetchOwner ? await ownerOf(ctx.deps, project.ownerId) : undefined;
   return {
     bucket,
     prefix,

@@ -1,4 +1,5 @@
 // ListParts: GET /bucket/key?uploadId=ID — part-number-marker and max-parts.
+import { ownerOf } from '../../../auth/principals.ts';
 import { listParts } from '../../../core/multipart.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
@@ -26,12 +27,13 @@ export const listPartsCommand: S3Command = {
       limit: Math.min(max, 1000),
     });
     const last = r.parts[r.parts.length - 1];
+    const initiator = await ownerOf(ctx.deps, r.upload.principalId);
     return sendXml(ctx, 200, 'ListPartsResult', {
       Bucket: r.upload.project,
       Key: r.upload.path,
       UploadId: r.upload.id,
-      Initiator: { ID: r.upload.principalId, DisplayName: r.upload.principalId },
-      Owner: { ID: r.upload.principalId, DisplayName: r.upload.principalId },
+      Initiator: initiator,
+      Owner: initiator,
       StorageClass: 'STANDARD',
       PartNumberMarker: marker,
       NextPartNumberMarker: r.truncated && last ? last.partNumber : undefined,

@@ -1,0 +1,178 @@
+// mimeo user … and mimeo key …: users, access keys and memberships through the native admin API.
+import { readRootCredentials } from '../../auth/root-credentials.ts';
+import { CLIENT_FLAGS, ConfigError, loadClientConfig } from '../../config/config.ts';
+import { ApiClient, seg } from '../client.ts';
+
+export const ADMIN_USAGE = `  user list
+  user create NAME [--display-name TEXT] [--admin]
+  user show NAME
+  user update NAME [--display-name TEXT] [--admin true|false]
+  user delete NAME
+  user grant NAME PROJECT read|copy|write|admin
+  user revoke NAME PROJECT
+  key list [USER]
+  key create USER
+  key disable KEY | key enable KEY
+  key delete KEY
+  (client flags: --url, --access-key, --secret-key, --ca FILE, --json; or MIMEO_URL, MIMEO_ACCESS_KEY,
+   MIMEO_SECRET_KEY, MIMEO_CA_FILE; without a key, the root credentials in --data are used)`;
+
+type Flags = Record<string, string | undefined>;
+type Out = (text: string) => void;
+
+interface User {
+  id: string;
+  name: string;
+  displayName: string;
+  canonicalId: string;
+  admin: boolean;
+  createdAt: string;
+}
+interface Key {
+  accessKey: string;
+  user: string;
+  enabled: boolean;
+  createdAt: string;
+}
+
+function table(rows: object[], columns: string[]): string {
+  const cell = (r: object, c: string) => String((r as Record<string, unknown>)[c] ?? '');
+  const cells = [columns, ...rows.map((r) => columns.map((c) => cell(r, c)))];
+  const widths = columns.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  return cells
+    .map((row) =>
+      row
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+const fields = (o: object) =>
+  Object.entries(o)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join('\n');
+
+function bool(raw: string | undefined, flag: string): boolean | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(`--${flag} is true or false, got ${raw}`);
+}
+
+function args(positional: string[], n: number, usage: string): string[] {
+  if (positional.length !== n) throw new ConfigError(`usage: mimeo ${usage}`);
+  return positional;
+}
+
+/** Runs `mimeo user …` or `mimeo key …`; returns the exit code. */
+export async function admin(
+  noun: 'user' | 'key',
+  positional: string[],
+  flags: Flags,
+  out: Out,
+): Promise<number> {
+  const own = ['display-name', 'admin', 'json'];
+  for (const f of Object.keys(flags))
+    if (!CLIENT_FLAGS.includes(f) && !own.includes(f)) throw new ConfigError(`unknown flag --${f}`);
+  const clientFlags = Object.fromEntries(Object.entries(flags).filter(([k]) => CLIENT_FLAGS.includes(k)));
+  const config = loadClientConfig({ flags: clientFlags });
+  if (!config.accessKey || !config.secretKey) {
+    const root = readRootCredentials(config.dataDir);
+    if (root) Object.assign(config, { accessKey: root.accessKey, secretKey: root.secretKey });
+  }
+  const api = new ApiClient(config);
+  const json = flags['json'] === 'true';
+  const show = (value: unknown, text: () => string) => out(json ? JSON.stringify(value, null, 2) : text());
+  const [verb, ...rest] = positional;
+
+  if (noun === 'user') {
+    switch (verb) {
+      case 'list': {
+        args(rest, 0, 'user list');
+        const r = await api.call<{ users: User[] }>('GET', '/api/v1/admin/users');
+        show(r.users, () => table(r.users, ['name', 'displayName', 'admin', 'id', 'createdAt']));
+        return 0;
+      }
+      case 'create': {
+        const [name] = args(rest, 1, 'user create NAME [--display-name TEXT] [--admin]');
+        const r = await api.call<User & { secretKey: string }>('POST', '/api/v1/admin/users', {
+          name,
+          displayName: flags['display-name'],
+          admin: bool(flags['admin'], 'admin'),
+        });
+        show(r, () => `${fields(r)}\n(the secret key is shown only now)`);
+        return 0;
+      }
+      case 'show': {
+        const [name] = args(rest, 1, 'user show NAME');
+        const r = await api.call<Record<string, unknown>>('GET', `/api/v1/admin/users/${seg(name!)}`);
+        show(r, () => fields(r));
+        return 0;
+      }
+      case 'update': {
+        const [name] = args(rest, 1, 'user update NAME [--display-name TEXT] [--admin true|false]');
+        const body = { displayName: flags['display-name'], admin: bool(flags['admin'], 'admin') };
+        if (body.displayName === undefined && body.admin === undefined)
+          throw new ConfigError('user update needs --display-name or --admin');
+        const r = await api.call<User>('PATCH', `/api/v1/admin/users/${seg(name!)}`, body);
+        show(r, () => fields(r));
+        return 0;
+      }
+      case 'delete': {
+        const [name] = args(rest, 1, 'user delete NAME');
+        await api.call('DELETE', `/api/v1/admin/users/${seg(name!)}`);
+        show({ deleted: name }, () => `deleted user ${name}`);
+        return 0;
+      }
+      case 'grant':
+      case 'revoke': {
+        const [name, project, role] =
+          verb === 'grant'
+            ? args(rest, 3, 'user grant NAME PROJECT read|copy|write|admin')
+            : [...args(rest, 2, 'user revoke NAME PROJECT'), null];
+        await api.call('PUT', `/api/v1/projects/${seg(project!)}/members/${seg(name!)}`, { role });
+        show({ user: name, project, role }, () =>
+          role ? `${name} has the ${role} role on ${project}` : `${name} has no role on ${project}`,
+        );
+        return 0;
+      }
+    }
+  } else {
+    switch (verb) {
+      case 'list': {
+        if (rest.length > 1) throw new ConfigError('usage: mimeo key list [USER]');
+        const path = rest[0] ? `/api/v1/admin/users/${seg(rest[0])}/keys` : '/api/v1/admin/keys';
+        const r = await api.call<{ keys: Key[] }>('GET', path);
+        show(r.keys, () => table(r.keys, ['accessKey', 'user', 'enabled', 'createdAt']));
+        return 0;
+      }
+      case 'create': {
+        const [user] = args(rest, 1, 'key create USER');
+        const r = await api.call<Key & { secretKey: string }>(
+          'POST',
+          `/api/v1/admin/users/${seg(user!)}/keys`,
+        );
+        show(r, () => `${fields(r)}\n(the secret key is shown only now)`);
+        return 0;
+      }
+      case 'disable':
+      case 'enable': {
+        const [key] = args(rest, 1, `key ${verb} KEY`);
+        const r = await api.call<Key>('PATCH', `/api/v1/admin/keys/${seg(key!)}`, {
+          enabled: verb === 'enable',
+        });
+        show(r, () => fields(r));
+        return 0;
+      }
+      case 'delete': {
+        const [key] = args(rest, 1, 'key delete KEY');
+        await api.call('DELETE', `/api/v1/admin/keys/${seg(key!)}`);
+        show({ deleted: key }, () => `deleted key ${key}`);
+        return 0;
+      }
+    }
+  }
+  throw new ConfigError(`unknown command: mimeo ${noun} ${verb ?? ''}\n${ADMIN_USAGE}`);
+}
