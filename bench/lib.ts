@@ -44,8 +44,8 @@ export async function startMimeo(dataDir: string, args: string[] = []): Promise<
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      s3Url = /s3 listening on (http:\/\/\S+)/.exec(out)?.[1] ?? s3Url;
-      const m = /api listening on (http:\/\/\S+)/.exec(out);
+      s3Url = /s3 listening on (https?:\/\/\S+)/.exec(out)?.[1] ?? s3Url;
+      const m = /api listening on (https?:\/\/\S+)/.exec(out);
       if (m) res(new URL(m[1]!));
     });
     proc.once('exit', (code) => rej(new Error(`mimeo exited with ${code}`)));

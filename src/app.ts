@@ -13,11 +13,22 @@ export interface AppOptions {
   maxHeaderSize?: number;
   headerTimeoutMs?: number;
   idleTimeoutMs?: number;
+  /** PEM certificate chain and key: the server speaks HTTPS only. */
+  tls?: { cert: string; key: string };
 }
 
 /** A server with the settings both ports share: request ids, one log line per request, header limits. */
 function baseServer(options: AppOptions): FastifyInstance {
-  const app: FastifyInstance = Fastify({
+  const serverOptions = {
+    requestTimeout: 0,
+    headersTimeout: options.headerTimeoutMs ?? 20_000,
+    keepAliveTimeout: 5_000,
+    connectionsCheckingInterval: 1_000,
+    maxHeaderSize: options.maxHeaderSize ?? 16_384,
+  };
+  // The same limits either way; with TLS they go to the HTTPS server, whose options include the HTTP ones.
+  const transport = options.tls ? { https: { ...serverOptions, ...options.tls } } : { http: serverOptions };
+  const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomBytes(8).toString('hex'),
@@ -31,14 +42,8 @@ function baseServer(options: AppOptions): FastifyInstance {
     // Slow clients: every header within headerTimeoutMs and no connection idle past idleTimeoutMs; a body may
     // take as long as it keeps moving. Node checks these every second.
     connectionTimeout: options.idleTimeoutMs ?? 60_000,
-    http: {
-      requestTimeout: 0,
-      headersTimeout: options.headerTimeoutMs ?? 20_000,
-      keepAliveTimeout: 5_000,
-      connectionsCheckingInterval: 1_000,
-      maxHeaderSize: options.maxHeaderSize ?? 16_384,
-    },
-  });
+    ...transport,
+  }) as unknown as FastifyInstance;
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -43,6 +43,8 @@ export interface Config {
   idleTimeoutSeconds: number;
   /** Blocks shorter than this many bytes are kept in the metadata store; 0 keeps every block in the block store. */
   smallBlockMax: number;
+  /** TLS on both listeners: certificate and key files, or a development certificate made and kept in the data directory. */
+  tls: { cert: string; key: string } | 'self-signed' | undefined;
   limits: Limits;
 }
 
@@ -78,6 +80,9 @@ const SETTINGS = {
   headerTimeoutSeconds: { flag: 'header-timeout', env: 'MIMEO_HEADER_TIMEOUT', kind: 'int' },
   idleTimeoutSeconds: { flag: 'idle-timeout', env: 'MIMEO_IDLE_TIMEOUT', kind: 'int' },
   smallBlockMax: { flag: 'small-block-max', env: 'MIMEO_SMALL_BLOCK_MAX', kind: 'int' },
+  tls: { flag: 'tls', env: 'MIMEO_TLS', kind: 'string' },
+  tlsCert: { flag: 'tls-cert', env: 'MIMEO_TLS_CERT', kind: 'string' },
+  tlsKey: { flag: 'tls-key', env: 'MIMEO_TLS_KEY', kind: 'string' },
   blockSize: { flag: 'block-size', env: 'MIMEO_BLOCK_SIZE', kind: 'int' },
   maxCopyExtents: { flag: 'max-copy-extents', env: 'MIMEO_MAX_COPY_EXTENTS', kind: 'int' },
   maxCopyBytes: { flag: 'max-copy-bytes', env: 'MIMEO_MAX_COPY_BYTES', kind: 'int' },
@@ -160,6 +165,16 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
   if (smallBlockMax < 0 || smallBlockMax > 1024 * 1024) {
     throw new ConfigError('smallBlockMax must be between 0 and 1 MiB');
   }
+  const tlsMode = values.tls as string | undefined;
+  const tlsCert = values.tlsCert as string | undefined;
+  const tlsKey = values.tlsKey as string | undefined;
+  if (tlsMode !== undefined && tlsMode !== 'self-signed')
+    throw new ConfigError(
+      `tls is 'self-signed' or unset (give --tls-cert and --tls-key for a real certificate), got ${tlsMode}`,
+    );
+  if ((tlsCert === undefined) !== (tlsKey === undefined))
+    throw new ConfigError('give both --tls-cert and --tls-key, or neither');
+  if (tlsMode && tlsCert) throw new ConfigError('--tls self-signed and --tls-cert exclude each other');
   if (int('gcGraceSeconds', 3600) < 1) throw new ConfigError('gcGrace must be at least 1 second');
   if (limits.maxCopyExtents < 1 || limits.maxCopyBytes < 1 || limits.treeBatchSize < 1) {
     throw new ConfigError('copy and batch bounds must be at least 1');
@@ -188,6 +203,12 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     headerTimeoutSeconds: int('headerTimeoutSeconds', 20),
     idleTimeoutSeconds: int('idleTimeoutSeconds', 60),
     smallBlockMax,
+    tls:
+      tlsCert && tlsKey
+        ? { cert: resolve(tlsCert), key: resolve(tlsKey) }
+        : tlsMode === 'self-signed'
+          ? 'self-signed'
+          : undefined,
     limits,
   };
 }

@@ -49,9 +49,9 @@ export async function startServer(options: {
     const timer = setTimeout(() => rej(new Error(`server did not start: ${err}`)), 20_000);
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const s3 = /s3 listening on (http:\/\/\S+)/.exec(out);
+      const s3 = /s3 listening on (https?:\/\/\S+)/.exec(out);
       if (s3) s3Url = s3[1]!;
-      const m = /api listening on (http:\/\/\S+)/.exec(out);
+      const m = /api listening on (https?:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         res(m[1]!);

@@ -1,15 +1,47 @@
 // mimeo serve: open the stores, listen on the API port, run jobs and GC, and shut down gracefully on SIGTERM.
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { buildApiServer, buildS3Server } from '../../app.ts';
 import { loadRootCredentials } from '../../auth/root-credentials.ts';
 import { loadMasterKey, SecretBox } from '../../auth/secret-box.ts';
-import type { Config } from '../../config/config.ts';
+import { type Config, ConfigError } from '../../config/config.ts';
 import { collectGarbage } from '../../core/gc.ts';
 import { JobRunner } from '../../core/jobs.ts';
 import { runTreeCopy, TREE_COPY } from '../../core/tree-copy.ts';
+import { developmentCertificate } from '../../http/common/self-signed.ts';
 import { closeCore, openCore } from '../../runtime.ts';
 
+/** The certificate and key both listeners use, checked before anything starts; undefined for plain HTTP. */
+function tlsMaterial(config: Config): { cert: string; key: string; certPath: string } | undefined {
+  if (config.tls === undefined) return undefined;
+  if (config.tls === 'self-signed') {
+    const wild = ['0.0.0.0', '::', ''];
+    const names = new Set(['localhost', '127.0.0.1', '::1']);
+    if (!wild.includes(config.host)) names.add(config.host);
+    for (const d of config.domains) names.add(d).add(`*.${d}`);
+    return developmentCertificate(config.dataDir, [...names]);
+  }
+  const read = (path: string, what: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read the TLS ${what} ${path}: ${(err as Error).message}`);
+    }
+  };
+  const cert = read(config.tls.cert, 'certificate');
+  const key = read(config.tls.key, 'key');
+  try {
+    if (!new X509Certificate(cert).checkPrivateKey(createPrivateKey(key)))
+      throw new Error('the key does not belong to the certificate');
+  } catch (err) {
+    throw new ConfigError(`unusable TLS certificate or key: ${(err as Error).message}`);
+  }
+  return { cert, key, certPath: config.tls.cert };
+}
+
 export async function serve(config: Config): Promise<void> {
+  const tls = tlsMaterial(config);
   const logger = pino({
     level: config.logLevel,
     redact: ['req.headers.authorization', '*.secret', '*.secretKey'],
@@ -28,6 +60,7 @@ export async function serve(config: Config): Promise<void> {
       logger,
       headerTimeoutMs: config.headerTimeoutSeconds * 1000,
       idleTimeoutMs: config.idleTimeoutSeconds * 1000,
+      tls,
     },
   );
   const s3 = await buildS3Server(
@@ -43,6 +76,7 @@ export async function serve(config: Config): Promise<void> {
       logger,
       headerTimeoutMs: config.headerTimeoutSeconds * 1000,
       idleTimeoutMs: config.idleTimeoutSeconds * 1000,
+      tls,
     },
   );
   await api.listen({ host: config.host, port: config.apiPort });
@@ -65,14 +99,16 @@ export async function serve(config: Config): Promise<void> {
     return typeof a === 'object' && a ? a.port : fallback;
   };
   const port = portOf(api.server, config.apiPort);
+  const scheme = tls ? 'https' : 'http';
   const s3Port = portOf(s3.server, config.s3Port);
   logger.info(
-    { api: `http://${config.host}:${port}`, meta: core.meta.kind, dataDir: config.dataDir },
+    { api: `${scheme}://${config.host}:${port}`, meta: core.meta.kind, dataDir: config.dataDir },
     'mimeo listening',
   );
   // The one line a script waits for; it carries the port actually bound.
-  process.stdout.write(`mimeo s3 listening on http://${config.host}:${s3Port}\n`);
-  process.stdout.write(`mimeo api listening on http://${config.host}:${port}\n`);
+  if (tls) process.stdout.write(`mimeo tls certificate ${tls.certPath}\n`);
+  process.stdout.write(`mimeo s3 listening on ${scheme}://${config.host}:${s3Port}\n`);
+  process.stdout.write(`mimeo api listening on ${scheme}://${config.host}:${port}\n`);
   if (generated) {
     process.stdout.write(
       `Generated root credentials (stored in ${config.dataDir}, shown once):\n  access key: ${credentials.accessKey}\n  secret key: ${credentials.secretKey}\n`,
