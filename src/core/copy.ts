@@ -210,6 +210,7 @@ async function copyWhole(
           return {
             ...draft,
             ...attrs,
+            acl: req.acl ?? null,
             size: r.size,
             etag: opaqueEtag(),
             checksums: await composeChecksums(deps, extents, r.size),
@@ -218,7 +219,14 @@ async function copyWhole(
             lineage: lineageOf(r),
           };
         }
-        return { ...draft, ...attrs, lineage: lineageOf(r), createdBy: principal.id, createdAt: now };
+        return {
+          ...draft,
+          ...attrs,
+          acl: req.acl ?? null,
+          lineage: lineageOf(r),
+          createdBy: principal.id,
+          createdAt: now,
+        };
       },
     });
     return receipt(r, v, targetStream, r.size);
@@ -319,9 +327,10 @@ async function copyRange(
           renamer: options.renamer,
           build: (current): VersionDraft => {
             if ((current?.rowId ?? null) !== (plan.live?.rowId ?? null)) throw new StalePlan();
+            // Into an existing file its ACL stays; a new file gets the request's.
             const base = current
               ? carry(current)
-              : { ...carry(r.version), createdBy: principal.id, createdAt: now };
+              : { ...carry(r.version), acl: req.acl ?? null, createdBy: principal.id, createdAt: now };
             const attrs = applyDirective(base, req.metadata);
             const draft: VersionDraft = { ...base, ...attrs, lineage: lineageOf(r) };
             draft.streams = current ? { ...base.streams, [plan.stream]: manifestId } : { '': manifestId };

@@ -8,11 +8,24 @@ export type DataClass = 'open' | 'controlled';
 export type ConflictPolicy = 'fail' | 'overwrite' | 'rename';
 export type MetadataDirective = 'copy' | 'replace' | 'merge';
 
+/** S3's canned ACLs. On a project they grant a role to a group; on a version, reading it. */
+export const CANNED_ACLS = [
+  'private',
+  'public-read',
+  'public-read-write',
+  'authenticated-read',
+  'bucket-owner-read',
+  'bucket-owner-full-control',
+] as const;
+export type CannedAcl = (typeof CANNED_ACLS)[number];
+
 export interface Principal {
   id: string;
   name: string;
   isRoot: boolean;
   isAdmin: boolean;
+  /** A request without credentials: it holds no role but what an ACL grants everyone. */
+  isAnonymous?: boolean;
 }
 
 export interface Project {
@@ -21,6 +34,7 @@ export interface Project {
   ownerId: string;
   versioning: Versioning;
   dataClass: DataClass;
+  acl: CannedAcl;
   createdAt: number;
 }
 
@@ -69,6 +83,8 @@ export interface VersionInfo {
   lineage: Lineage | null;
   /** Sizes of the parts of a multipart upload, in order; null for anything else. */
   partSizes: number[] | null;
+  /** The version's canned ACL; null is private. */
+  acl: CannedAcl | null;
   createdBy: string;
   createdAt: number;
   modifiedBy: string;
@@ -94,6 +110,7 @@ export interface ContentAttributes {
   userMetadata?: Record<string, string>;
   tags?: Record<string, string>;
   properties?: Record<string, string>;
+  acl?: CannedAcl | null;
 }
 
 /** What a copy did: the proof a client keeps. */
@@ -136,4 +153,6 @@ export interface CopyRequest {
   target: TargetRef;
   conflict?: ConflictPolicy;
   metadata?: { directive: MetadataDirective } & ContentAttributes;
+  /** The new version's ACL; a whole copy never takes the source's (null: private). */
+  acl?: CannedAcl | null;
 }

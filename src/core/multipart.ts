@@ -440,6 +440,7 @@ export async function completeUpload(
         userMetadata: attrs.userMetadata ?? {},
         tags: attrs.tags ?? {},
         properties: attrs.properties ?? {},
+        acl: attrs.acl ?? null,
         partSizes: chosen.map((c) => c.size),
         streams: { '': manifestId },
       }),

@@ -1,18 +1,31 @@
 // Projects (S3 buckets): create, read, list, delete, versioning, data class and membership.
+
+import { checkAcl } from './acl.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
-import { type DataClass, type Principal, type Project, ROLES, type Role, type Versioning } from './model.ts';
+import {
+  type CannedAcl,
+  type DataClass,
+  type Principal,
+  type Project,
+  ROLES,
+  type Role,
+  type Versioning,
+} from './model.ts';
 import { validateProjectName } from './paths.ts';
 import { PROJECT_COLUMNS, requireProject, roleAtLeast, roleOf, toProject } from './permissions.ts';
 
 export async function createProject(
   deps: CoreDeps,
   principal: Principal,
-  input: { name: string; dataClass?: DataClass; versioning?: Versioning },
+  input: { name: string; dataClass?: DataClass; versioning?: Versioning; acl?: CannedAcl },
 ): Promise<Project> {
+  if (principal.isAnonymous)
+    throw new StorageError('AccessDenied', 'Anonymous requests cannot create projects.');
   const name = validateProjectName(input.name);
+  const acl = checkAcl(input.acl ?? 'private');
   const dataClass = input.dataClass ?? 'open';
   const versioning = input.versioning ?? 'off';
   if (dataClass !== 'open' && dataClass !== 'controlled') {
@@ -30,15 +43,15 @@ export async function createProject(
       });
     const id = newId('p');
     await tx.run(
-      'INSERT INTO projects (id, name, owner_id, versioning, data_class, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [id, name, principal.id, versioning, dataClass, now],
+      'INSERT INTO projects (id, name, owner_id, versioning, data_class, acl, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [id, name, principal.id, versioning, dataClass, acl, now],
     );
     await tx.run('INSERT INTO members (project_id, principal_id, role) VALUES (?, ?, ?)', [
       id,
       principal.id,
       'admin',
     ]);
-    return { id, name, ownerId: principal.id, versioning, dataClass, createdAt: now };
+    return { id, name, ownerId: principal.id, versioning, dataClass, acl, createdAt: now };
   });
 }
 
@@ -48,6 +61,8 @@ export function getProject(deps: CoreDeps, principal: Principal, name: string): 
 
 /** Projects on which the principal holds any role, by name. */
 export function listProjects(deps: CoreDeps, principal: Principal): Promise<Project[]> {
+  if (principal.isAnonymous)
+    return Promise.reject(new StorageError('AccessDenied', 'Anonymous requests cannot list projects.'));
   return deps.meta.tx(
     async (tx) => {
       const rows =

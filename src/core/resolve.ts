@@ -3,7 +3,7 @@ import type { Tx } from '../meta/meta-store.ts';
 import { StorageError } from './errors.ts';
 import type { Principal, Project, Role, VersionInfo } from './model.ts';
 import { validatePath } from './paths.ts';
-import { getProjectById, requireProject } from './permissions.ts';
+import { aclRole, getProjectById, loadProject, requireProject, roleAtLeast } from './permissions.ts';
 import {
   getFileById,
   getFileByPath,
@@ -44,13 +44,37 @@ export async function snapshotSeqOf(tx: Tx, projectId: string, snapshotId: strin
 
 /**
  * Finds the version a selector names and checks `role` on its project. A current delete marker reads as
- * NoSuchKey; a delete marker named by versionId throws MethodNotAllowedOnDeleteMarker.
+ * NoSuchKey; a delete marker named by versionId throws MethodNotAllowedOnDeleteMarker. Reading is also allowed
+ * when the version's own ACL grants it; without that, a principal who may not read the project learns nothing
+ * of what it holds (AccessDenied, never NoSuchKey). `viaAcl: false` counts membership only.
  */
 export async function resolveVersion(
   tx: Tx,
   principal: Principal,
   sel: Selector,
   role: Role,
+  options: { viaAcl?: boolean } = {},
+): Promise<Resolved> {
+  try {
+    return await resolveWith(tx, sel, (name) => requireProject(tx, principal, name, role, options));
+  } catch (err) {
+    if (
+      role !== 'read' ||
+      options.viaAcl === false ||
+      !(err instanceof StorageError) ||
+      err.code !== 'AccessDenied'
+    )
+      throw err;
+    const r = await resolveWith(tx, sel, (name) => loadProject(tx, name)).catch(() => undefined);
+    if (r && roleAtLeast(aclRole(r.version.acl, principal), 'read')) return r;
+    throw err;
+  }
+}
+
+async function resolveWith(
+  tx: Tx,
+  sel: Selector,
+  check: (project: string) => Promise<Project>,
 ): Promise<Resolved> {
   let project: Project;
   let fileId: string;
@@ -60,7 +84,7 @@ export async function resolveVersion(
     const file = await getFileById(tx, sel.id);
     if (!file) throw new StorageError('NoSuchFile', `No file has the id '${sel.id}'.`, { resource: sel.id });
     const p = await getProjectById(tx, file.project_id);
-    project = await requireProject(tx, principal, p!.name, role);
+    project = await check(p!.name);
     if (sel.project !== undefined && sel.project !== project.name) {
       throw new StorageError('NoSuchFile', `No file has the id '${sel.id}' in project '${sel.project}'.`, {
         resource: sel.id,
@@ -72,7 +96,7 @@ export async function resolveVersion(
     if (sel.project === undefined || sel.path === undefined) {
       throw new StorageError('InvalidArgument', 'Name a file by project and path, or by id.');
     }
-    project = await requireProject(tx, principal, sel.project, role);
+    project = await check(sel.project);
     validatePath(sel.path);
     const file =
       sel.snapshot !== undefined

@@ -85,6 +85,7 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
           userMetadata: input.userMetadata ?? {},
           tags: input.tags ?? {},
           properties: input.properties ?? {},
+          acl: input.acl ?? null,
           streams: { '': manifestId },
         };
       },
@@ -108,6 +109,7 @@ export function carry(v: VersionInfo): VersionDraft {
     properties: v.properties,
     lineage: v.lineage,
     partSizes: v.partSizes,
+    acl: v.acl,
     createdBy: v.createdBy,
     createdAt: v.createdAt,
     streams: Object.fromEntries(Object.entries(v.streams).map(([k, s]) => [k, s.manifestId])),

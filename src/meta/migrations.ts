@@ -192,6 +192,14 @@ CREATE INDEX members_principal ON members(principal_id);
 CREATE INDEX projects_owner ON projects(owner_id);
 `,
   },
+  {
+    version: 4,
+    name: 'canned ACLs',
+    sql: `
+ALTER TABLE projects ADD COLUMN acl TEXT NOT NULL DEFAULT 'private';
+ALTER TABLE versions ADD COLUMN acl TEXT;
+`,
+  },
 ];
 
 /**

@@ -57,8 +57,25 @@ export async function authenticate(deps: AuthDeps, req: RawRequest): Promise<Aut
   if (req.query.has('Signature') || req.query.has('AWSAccessKeyId')) {
     throw new S3Error('InvalidRequest', 400, 'Signature Version 2 is not supported; use AWS4-HMAC-SHA256.');
   }
-  throw denied('Anonymous access is not allowed.');
+  // No credentials: the request may do only what an ACL grants everyone.
+  if (req.headers['x-amz-content-sha256']?.startsWith('STREAMING-'))
+    throw denied('An aws-chunked body must come with a signature.');
+  return {
+    principal: ANONYMOUS,
+    body: req.body,
+    decodedLength: undefined,
+    trailers: {},
+    chunked: false,
+  };
 }
+
+export const ANONYMOUS: Principal = {
+  id: 'anonymous',
+  name: 'anonymous',
+  isRoot: false,
+  isAdmin: false,
+  isAnonymous: true,
+};
 
 async function secretFor(deps: AuthDeps, accessKey: string) {
   const owner = await lookupKey(deps, accessKey);

@@ -7,7 +7,6 @@ import { S3Error } from './errors.ts';
 /** Sub-resources S3 has that mimeo does not implement: refused with 501, never silently ignored. */
 const UNSUPPORTED = [
   'accelerate',
-  'acl',
   'analytics',
   'cors',
   'encryption',

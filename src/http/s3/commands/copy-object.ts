@@ -1,4 +1,5 @@
 // CopyObject: PUT /bucket/key with x-amz-copy-source — by reference, whatever the size (no 5 GiB limit).
+
 import { copyFile } from '../../../core/copy.ts';
 import { isStorageError, StorageError } from '../../../core/errors.ts';
 import { stat } from '../../../core/read.ts';
@@ -6,6 +7,7 @@ import { parseConditions } from '../../common/conditions.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
+import { requestAcl } from './acl-common.ts';
 import { bucketOf, checksumValue, contentAttributes, keyOf, parseTagging, S3_ALGORITHMS } from './common.ts';
 import { parseCopySource } from './copy-source.ts';
 
@@ -82,6 +84,7 @@ export const copyObject: S3Command = {
           ifMatch: target?.ifMatch?.[0],
           ifNoneMatch: target?.ifNoneMatch?.[0],
         },
+        acl: requestAcl(ctx) ?? null,
         // Both directives are spelled out in full, so tags follow the tagging directive on their own.
         metadata:
           directive === 'REPLACE'

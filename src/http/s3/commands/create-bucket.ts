@@ -1,8 +1,10 @@
 // CreateBucket: PUT /bucket, with an optional CreateBucketConfiguration body.
+
 import { createProject } from '../../../core/projects.ts';
 import type { S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
 import { readXml } from '../xml.ts';
+import { requestAcl } from './acl-common.ts';
 import { bucketOf } from './common.ts';
 
 export const createBucket: S3Command = {
@@ -13,7 +15,8 @@ export const createBucket: S3Command = {
     const name = bucketOf(ctx);
     if (ctx.headers['content-length'] !== undefined && ctx.headers['content-length'] !== '0')
       await readXml(ctx.body);
-    await createProject(ctx.deps.core, ctx.principal, { name });
+    const acl = requestAcl(ctx);
+    await createProject(ctx.deps.core, ctx.principal, { name, acl });
     return ctx.reply.code(200).header('location', `/${name}`).send();
   },
 };

@@ -1,7 +1,9 @@
 // CreateMultipartUpload: POST /bucket/key?uploads — content attributes and tags are kept for Complete.
+
 import { createUpload } from '../../../core/multipart.ts';
 import { type S3Context, sendXml } from '../context.ts';
 import type { S3Command } from '../router.ts';
+import { requestAcl } from './acl-common.ts';
 import { bucketOf, contentAttributes, keyOf, parseTagging, requestedAlgorithm } from './common.ts';
 
 export const createMultipartUpload: S3Command = {
@@ -15,6 +17,7 @@ export const createMultipartUpload: S3Command = {
       attributes: {
         ...contentAttributes(ctx),
         tags: parseTagging(ctx.headers['x-amz-tagging']),
+        acl: requestAcl(ctx),
         checksumAlgorithm: algorithm,
       },
     });

@@ -9,9 +9,11 @@ import { deleteBucket } from './delete-bucket.ts';
 import { deleteObject } from './delete-object.ts';
 import { deleteObjectTagging } from './delete-object-tagging.ts';
 import { deleteObjects } from './delete-objects.ts';
+import { getBucketAcl } from './get-bucket-acl.ts';
 import { getBucketLocation } from './get-bucket-location.ts';
 import { getBucketVersioning } from './get-bucket-versioning.ts';
 import { getObject } from './get-object.ts';
+import { getObjectAcl } from './get-object-acl.ts';
 import { getObjectTagging } from './get-object-tagging.ts';
 import { headBucket } from './head-bucket.ts';
 import { headObject } from './head-object.ts';
@@ -21,13 +23,19 @@ import { listObjectVersions } from './list-object-versions.ts';
 import { listObjects } from './list-objects.ts';
 import { listObjectsV2 } from './list-objects-v2.ts';
 import { listPartsCommand } from './list-parts.ts';
+import { putBucketAcl } from './put-bucket-acl.ts';
 import { putBucketVersioning } from './put-bucket-versioning.ts';
 import { putObject } from './put-object.ts';
+import { putObjectAcl } from './put-object-acl.ts';
 import { putObjectTagging } from './put-object-tagging.ts';
 import { uploadPartCommand } from './upload-part.ts';
 import { uploadPartCopyCommand } from './upload-part-copy.ts';
 
 export const COMMANDS: S3Command[] = [
+  getBucketAcl,
+  putBucketAcl,
+  getObjectAcl,
+  putObjectAcl,
   createMultipartUpload,
   completeMultipartUpload,
   abortMultipartUpload,

@@ -3,6 +3,7 @@ import { putFile } from '../../../core/write.ts';
 import { parseConditions } from '../../common/conditions.ts';
 import { quoted, type S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
+import { requestAcl } from './acl-common.ts';
 import {
   bucketOf,
   checksumHeaders,
@@ -36,6 +37,7 @@ export const putObject: S3Command = {
       algorithms: sums.algorithms,
       expected: sums.expected,
       tags: parseTagging(ctx.headers['x-amz-tagging']),
+      acl: requestAcl(ctx),
       ...contentAttributes(ctx),
     });
     ctx.reply.header('etag', quoted(v.etag));

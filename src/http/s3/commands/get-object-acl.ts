@@ -1,0 +1,26 @@
+// GetObjectAcl: GET /bucket/key?acl[&versionId=] — the version's canned ACL as grants, its writer as the owner.
+import { ownerOf } from '../../../auth/principals.ts';
+import { getVersionAcl } from '../../../core/acl.ts';
+import type { S3Context } from '../context.ts';
+import type { S3Command } from '../router.ts';
+import { sendAcl } from './acl-common.ts';
+import { bucketOf, keyOf } from './common.ts';
+
+export const getObjectAcl: S3Command = {
+  name: 'GetObjectAcl',
+  matches: (ctx) => ctx.method === 'GET' && ctx.key !== undefined && ctx.query.has('acl'),
+  async handle(ctx: S3Context) {
+    const r = await getVersionAcl(ctx.deps.core, ctx.principal, {
+      project: bucketOf(ctx),
+      path: keyOf(ctx),
+      versionId: ctx.query.get('versionId') || undefined,
+    });
+    if (r.versionId !== 'null') ctx.reply.header('x-amz-version-id', r.versionId);
+    const acl = r.acl ?? 'private';
+    const bucketOwner =
+      acl === 'bucket-owner-read' || acl === 'bucket-owner-full-control'
+        ? await ownerOf(ctx.deps, r.bucketOwnerId)
+        : undefined;
+    return sendAcl(ctx, await ownerOf(ctx.deps, r.ownerId), acl, bucketOwner);
+  },
+};
