@@ -1,7 +1,9 @@
 // Opens the stores a configuration names and builds the core's dependencies. Shared by `serve` and `gc`.
 import { join } from 'node:path';
+import { loadMasterKey } from './auth/secret-box.ts';
 import { FsBlockStore } from './blocks/fs.ts';
 import type { Config } from './config/config.ts';
+import { ensureKek } from './core/crypto/keys.ts';
 import type { CoreDeps } from './core/deps.ts';
 import { SmallBlockStore } from './core/small-blocks.ts';
 import { openMetaStore } from './meta/open.ts';
@@ -14,14 +16,17 @@ export async function openCore(config: Config): Promise<CoreDeps> {
     config.smallBlockMax > 0
       ? new SmallBlockStore({ meta, large: files, below: config.smallBlockMax })
       : files;
-  return {
+  const deps: CoreDeps = {
     meta,
     blocks,
     limits: config.limits,
     gcGraceSeconds: config.gcGraceSeconds,
     jobLeaseSeconds: config.jobLeaseSeconds,
     tokenTtlSeconds: config.tokenTtlSeconds,
+    masterKey: loadMasterKey({ dataDir: config.dataDir, configured: config.masterKey }),
   };
+  await ensureKek(deps);
+  return deps;
 }
 
 export async function closeCore(core: CoreDeps): Promise<void> {

@@ -15,7 +15,7 @@ test('every core error code has a native status, and no status is for an unknown
 test('every core error code has an S3 code and status', () => {
   assert.deepEqual(Object.keys(S3_ERRORS).sort(), Object.keys(ERROR_CODES).sort());
   for (const [code, e] of Object.entries(S3_ERRORS))
-    assert.ok(/^[A-Z][A-Za-z0-9]+$/.test(e.code) && e.status >= 300 && e.status < 600, code);
+    assert.ok(/^[A-Z][A-Za-z0-9.]+$/.test(e.code) && e.status >= 300 && e.status < 600, code);
 });
 
 test('docs/errors.md is up to date (regenerate with npm run docs:errors)', () => {

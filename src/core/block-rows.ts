@@ -5,8 +5,10 @@ export interface BlockInfo {
   id: string;
   size: number;
   sha256: string;
-  /** CRC-64/NVME of the whole block, as a decimal string of the unsigned value. */
+  /** CRC-64/NVME of the whole block's plaintext, as a decimal string of the unsigned value. */
   crc64: string;
+  /** The data key the block is sealed under; null for a block written before encryption (plaintext). */
+  dekId: string | null;
   /** The bytes of a small block, stored as a row with the block's (see SmallBlockStore). */
   data?: Uint8Array;
 }
@@ -22,10 +24,11 @@ export async function insertBlocks(
   for (let i = 0; i < blocks.length; i += BATCH) {
     const batch = blocks.slice(i, i + BATCH);
     const params: (string | number | null)[] = [];
-    for (const b of batch) params.push(b.id, b.size, b.sha256, b.crc64, options.leaseId, options.now);
+    for (const b of batch)
+      params.push(b.id, b.size, b.sha256, b.crc64, b.dekId, options.leaseId, options.now);
     await tx.run(
-      `INSERT INTO blocks (id, size, sha256, crc64, lease_id, created_at) VALUES ${batch
-        .map(() => '(?, ?, ?, ?, ?, ?)')
+      `INSERT INTO blocks (id, size, sha256, crc64, dek_id, lease_id, created_at) VALUES ${batch
+        .map(() => '(?, ?, ?, ?, ?, ?, ?)')
         .join(', ')} ON CONFLICT (id) DO NOTHING`,
       params,
     );
@@ -51,14 +54,15 @@ export async function getBlocks(
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += BATCH) {
     const batch = unique.slice(i, i + BATCH);
-    const rows = await tx.all<BlockInfo & { data: Uint8Array | null }>(
+    const rows = await tx.all<Omit<BlockInfo, 'dekId'> & { data: Uint8Array | null; dek_id: string | null }>(
       options.withData
-        ? `SELECT b.id, b.size, b.sha256, b.crc64, d.data FROM blocks b LEFT JOIN block_data d ON d.id = b.id
+        ? `SELECT b.id, b.size, b.sha256, b.crc64, b.dek_id, d.data FROM blocks b LEFT JOIN block_data d ON d.id = b.id
            WHERE b.id IN (${batch.map(() => '?').join(', ')})`
-        : `SELECT id, size, sha256, crc64, NULL AS data FROM blocks WHERE id IN (${batch.map(() => '?').join(', ')})`,
+        : `SELECT id, size, sha256, crc64, dek_id, NULL AS data FROM blocks WHERE id IN (${batch.map(() => '?').join(', ')})`,
       batch,
     );
-    for (const { data, ...r } of rows) out.set(r.id, data === null ? r : { ...r, data });
+    for (const { data, dek_id, ...r } of rows)
+      out.set(r.id, data === null ? { ...r, dekId: dek_id } : { ...r, dekId: dek_id, data });
   }
   return out;
 }

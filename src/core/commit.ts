@@ -1,9 +1,12 @@
 // The one way a new version becomes current: preconditions, conflict policy, supersede and purge, in one transaction.
 import type { Tx } from '../meta/meta-store.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
+import { addKeys, copyKeys, type RingTable } from './crypto/keys.ts';
+import type { DataKey } from './crypto/seal.ts';
+import type { CoreDeps } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
-import type { ConflictPolicy, Project, VersionInfo } from './model.ts';
+import type { ConflictPolicy, Project, Protection, VersionInfo } from './model.ts';
 import {
   type FileRow,
   getFileByPath,
@@ -12,9 +15,40 @@ import {
   type NewVersion,
 } from './repo/versions.ts';
 
-export type VersionDraft = Omit<NewVersion, 'rowId' | 'fileId' | 'versionId' | 'seq' | 'now' | 'principalId'>;
+/**
+ * The data keys a new version needs for every block its streams reference: rings copied as they are (when they
+ * are wrapped as the new version's keys are), and keys wrapped anew under the new version's protection.
+ */
+export interface RingPlan {
+  carry?: { table: RingTable; owner: string }[];
+  add?: DataKey[];
+  /** For `add`: how to wrap. SSE-C needs the customer's key here. */
+  protection: Protection;
+}
+
+export type VersionDraft = Omit<
+  NewVersion,
+  'rowId' | 'fileId' | 'versionId' | 'seq' | 'now' | 'principalId'
+> & {
+  ring?: RingPlan;
+};
+
+/** The protection a version's keys are wrapped under (without a customer key, which is never stored). */
+export const protectionOf = (v: Pick<VersionInfo, 'sse' | 'sseKey'>): Protection => ({
+  sse: v.sse,
+  kmsKey: v.sse === 'aws:kms' ? (v.sseKey ?? undefined) : undefined,
+  customerKeyMd5: v.sse === 'SSE-C' ? (v.sseKey ?? undefined) : undefined,
+});
+
+/** The ring plan of a version made from `v` with the same protection: its ring carries over as it is. */
+export const carryRing = (v: VersionInfo, add: DataKey[] = []): RingPlan => ({
+  carry: [{ table: 'version_keys', owner: v.rowId }],
+  add,
+  protection: protectionOf(v),
+});
 
 export interface CommitInput {
+  deps: CoreDeps;
   project: Project;
   path: string;
   principalId: string;
@@ -98,8 +132,9 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
       projectId: input.project.id,
     });
   const rowId = newId('r');
+  const { ring, ...fields } = draft;
   await insertVersion(tx, {
-    ...draft,
+    ...fields,
     rowId,
     fileId,
     versionId: versioning === 'enabled' ? newId('') : 'null',
@@ -107,6 +142,10 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
     now: input.now,
     principalId: input.principalId,
   });
+  if (ring) {
+    for (const from of ring.carry ?? []) await copyKeys(tx, from, { table: 'version_keys', owner: rowId });
+    if (ring.add?.length) await addKeys(tx, input.deps, 'version_keys', rowId, ring.add, ring.protection);
+  }
   await tx.run('UPDATE files SET current_version_id = ? WHERE id = ?', [rowId, fileId]);
   return (await getVersionByRowId(tx, rowId))!;
 }

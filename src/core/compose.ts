@@ -1,7 +1,9 @@
 // Checksums of content assembled from extents, without reading more than the blocks that are only partly used.
+import { type Keys, readBlockRange } from './block-read.ts';
 import { getBlocks } from './block-rows.ts';
 import { Crc64Nvme, crc64Combine, crc64OfZeros, crc64ToBase64 } from './checksums/crc64nvme.ts';
 import type { CoreDeps } from './deps.ts';
+import { StorageError } from './errors.ts';
 import type { Checksums, Extent } from './model.ts';
 
 /**
@@ -12,6 +14,7 @@ export async function composeChecksums(
   deps: CoreDeps,
   extents: readonly Extent[],
   size: number,
+  keys: Keys,
 ): Promise<Checksums> {
   const blocks = await deps.meta.tx(
     (tx) =>
@@ -33,7 +36,9 @@ export async function composeChecksums(
     if (b && e.blockOffset === 0 && e.length === b.size) {
       append(BigInt(b.crc64), e.length);
     } else {
-      const data = await deps.blocks.read({ id: e.blockId, offset: e.blockOffset, length: e.length });
+      if (!b)
+        throw new StorageError('DataCorrupted', `Block ${e.blockId} has no row.`, { resource: e.blockId });
+      const data = await readBlockRange(deps, b, keys, e.blockOffset, e.length);
       append(new Crc64Nvme().update(data).digestBigInt(), e.length);
     }
   }

@@ -1,8 +1,9 @@
 // The copy engine: every form is a metadata operation over shared blocks, committed in one transaction.
 import type { Tx } from '../meta/meta-store.ts';
-import { commitVersion, type VersionDraft } from './commit.ts';
+import { carryRing, commitVersion, protectionOf, type VersionDraft } from './commit.ts';
 import { composeChecksums } from './compose.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
+import { checkUnlock, defaultProtection, readKeys, ringFrom, sseColumns } from './crypto/keys.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
@@ -162,6 +163,7 @@ async function openSource(tx: Tx, principal: Principal, req: CopyRequest, role: 
     copySource: true,
     resource: req.source.path ?? req.source.id,
   });
+  checkUnlock(r.version, req.unlock ?? {});
   return r;
 }
 
@@ -184,6 +186,7 @@ async function copyWhole(
     const target = await openTarget(tx, principal, req, r.project);
     const targetStream = req.target.stream ?? '';
     const v = await commitVersion(tx, {
+      deps,
       project: target,
       path: req.target.path,
       principalId: principal.id,
@@ -199,21 +202,30 @@ async function copyWhole(
               resource: req.target.path,
             });
           const draft = carry(current);
+          const theirs = await ringFrom(tx, deps, r.version, protectionOf(current), req.unlock ?? {});
+          draft.ring = { ...theirs, carry: [...draft.ring!.carry!, ...(theirs.carry ?? [])] };
           draft.streams[targetStream] = r.manifestId;
           return draft;
         }
-        const draft = carry(r.version);
+        // The target's encryption is the request's or its project's default, never the source's (as in S3).
+        const protection = req.protection ?? defaultProtection(target);
+        const draft: VersionDraft = {
+          ...carry(r.version),
+          ...sseColumns(protection),
+          ring: await ringFrom(tx, deps, r.version, protection, req.unlock ?? {}),
+        };
         const attrs = applyDirective(draft, req.metadata);
         if (r.stream !== '') {
           // From a named stream: it becomes the default stream of the target.
           const extents = await readExtents(tx, { manifestId: r.manifestId, start: 0, end: r.size });
+          const keys = await readKeys(tx, deps, 'version_keys', r.version.rowId, req.unlock ?? {});
           return {
             ...draft,
             ...attrs,
             acl: req.acl ?? null,
             size: r.size,
             etag: opaqueEtag(),
-            checksums: await composeChecksums(deps, extents, r.size),
+            checksums: await composeChecksums(deps, extents, r.size, keys),
             streams: { '': r.manifestId },
             partSizes: null,
             lineage: lineageOf(r),
@@ -290,6 +302,10 @@ async function copyRange(
         const tExtents = tm
           ? await readExtents(tx, { manifestId: tm.manifestId, start: 0, end: tm.size })
           : [];
+        // The keys of both sides, to read the boundary blocks whose checksums must be computed.
+        const keys = await readKeys(tx, deps, 'version_keys', r.version.rowId, req.unlock ?? {});
+        if (live)
+          for (const [id, key] of await readKeys(tx, deps, 'version_keys', live.rowId, {})) keys.set(id, key);
         return {
           r,
           target,
@@ -301,6 +317,7 @@ async function copyRange(
           tExtents,
           tSize: tm?.size ?? 0,
           stream,
+          keys,
         };
       },
       { readOnly: true },
@@ -309,7 +326,7 @@ async function copyRange(
     const moved = shift(plan.src, at - plan.from);
     const extents: Extent[] = splice(plan.tExtents, at, plan.n, moved);
     const size = Math.max(plan.tSize, at + plan.n);
-    const checksums = await composeChecksums(deps, extents, size);
+    const checksums = await composeChecksums(deps, extents, size, plan.keys);
     const now = nowOf(deps);
     try {
       const v = await deps.meta.tx(async (tx) => {
@@ -318,6 +335,7 @@ async function copyRange(
         const target = await openTarget(tx, principal, req, r.project);
         const manifestId = await createManifest(tx, { size, extents, now });
         return commitVersion(tx, {
+          deps,
           project: target,
           path: req.target.path,
           principalId: principal.id,
@@ -325,12 +343,26 @@ async function copyRange(
           conditions: targetConditions(req),
           conflict: req.conflict ?? 'overwrite',
           renamer: options.renamer,
-          build: (current): VersionDraft => {
+          build: async (current): Promise<VersionDraft> => {
             if ((current?.rowId ?? null) !== (plan.live?.rowId ?? null)) throw new StalePlan();
-            // Into an existing file its ACL stays; a new file gets the request's.
-            const base = current
-              ? carry(current)
-              : { ...carry(r.version), acl: req.acl ?? null, createdBy: principal.id, createdAt: now };
+            // Into an existing file its ACL and encryption stay; a new file gets the request's.
+            const protection = current
+              ? protectionOf(current)
+              : (req.protection ?? defaultProtection(target));
+            const theirs = await ringFrom(tx, deps, r.version, protection, req.unlock ?? {});
+            const base: VersionDraft = current
+              ? {
+                  ...carry(current),
+                  ring: { ...theirs, carry: [...carryRing(current).carry!, ...(theirs.carry ?? [])] },
+                }
+              : {
+                  ...carry(r.version),
+                  ...sseColumns(protection),
+                  ring: theirs,
+                  acl: req.acl ?? null,
+                  createdBy: principal.id,
+                  createdAt: now,
+                };
             const attrs = applyDirective(base, req.metadata);
             const draft: VersionDraft = { ...base, ...attrs, lineage: lineageOf(r) };
             draft.streams = current ? { ...base.streams, [plan.stream]: manifestId } : { '': manifestId };

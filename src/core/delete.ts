@@ -1,7 +1,9 @@
 // Deletes: a delete marker under versioning, a removal otherwise, or the permanent removal of one version.
+
 import type { Tx } from '../meta/meta-store.ts';
 import { commitVersion, dropFileIfEmpty, purgeIfUnneeded, supersede } from './commit.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
+import { copyKeys } from './crypto/keys.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
@@ -57,6 +59,7 @@ export async function deleteFile(
       return { versionId: null, deleteMarker: false };
     }
     const marker = await commitVersion(tx, {
+      deps,
       project,
       path: input.path,
       principalId: principal.id,
@@ -99,11 +102,18 @@ async function deleteVersion(
       await tx.run(
         `INSERT INTO versions (id, file_id, version_id, listed, created_seq, superseded_seq, size, etag, checksums,
            content_type, content_disposition, content_encoding, cache_control, expires, user_metadata, tags, properties,
-           delete_marker, lineage, part_sizes, created_by, created_at, modified_by, modified_at, expires_at)
+           delete_marker, lineage, part_sizes, acl, sse, sse_key, created_by, created_at, modified_by, modified_at,
+           expires_at)
          SELECT ?, file_id, version_id, 1, ?, NULL, size, etag, checksums, content_type, content_disposition,
            content_encoding, cache_control, expires, user_metadata, tags, properties, delete_marker, lineage,
-           part_sizes, created_by, created_at, modified_by, modified_at, expires_at FROM versions WHERE id = ?`,
+           part_sizes, acl, sse, sse_key, created_by, created_at, modified_by, modified_at, expires_at
+         FROM versions WHERE id = ?`,
         [currentId, seq, prev.id],
+      );
+      await copyKeys(
+        tx,
+        { table: 'version_keys', owner: prev.id },
+        { table: 'version_keys', owner: currentId },
       );
       await tx.run(
         'INSERT INTO streams (version_id, name, manifest_id) SELECT ?, name, manifest_id FROM streams WHERE version_id = ?',

@@ -10,6 +10,8 @@ export interface CoreDeps {
   gcGraceSeconds: number;
   jobLeaseSeconds: number;
   tokenTtlSeconds: number;
+  /** 32 bytes that seal the key-encryption keys. */
+  masterKey: Buffer;
   now?: () => number;
 }
 

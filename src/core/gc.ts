@@ -9,6 +9,8 @@ export interface GcReport {
   blocksDeleted: number;
   bytesFreed: number;
   orphanFilesDeleted: number;
+  /** Wrapped data keys of purged versions and ended uploads: once gone, nothing can open those blocks. */
+  keysDeleted: number;
 }
 
 const BATCH = 500;
@@ -21,6 +23,7 @@ const BATCH = 500;
  *   The extents' foreign key keeps a block alive while a copy that references it commits: the delete and the
  *   insert conflict, and exactly one of them wins.
  * - A block file with no row, older than the grace period, is an orphan of a crash and is deleted.
+ * - The wrapped data keys of versions and uploads that no longer exist are deleted.
  */
 export async function collectGarbage(
   deps: CoreDeps,
@@ -35,7 +38,21 @@ export async function collectGarbage(
     blocksDeleted: 0,
     bytesFreed: 0,
     orphanFilesDeleted: 0,
+    keysDeleted: 0,
   };
+  report.keysDeleted = await deps.meta.tx(
+    async (tx) =>
+      (
+        await tx.run(
+          'DELETE FROM version_keys WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.id = version_keys.version_id)',
+        )
+      ).changes +
+      (
+        await tx.run(
+          'DELETE FROM upload_keys WHERE NOT EXISTS (SELECT 1 FROM uploads u WHERE u.id = upload_keys.upload_id)',
+        )
+      ).changes,
+  );
   const unreferencedManifest =
     'NOT EXISTS (SELECT 1 FROM streams s WHERE s.manifest_id = manifests.id) AND NOT EXISTS (SELECT 1 FROM parts p WHERE p.manifest_id = manifests.id)';
 

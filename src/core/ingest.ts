@@ -1,4 +1,5 @@
-// Streams a body into blocks: md5, sha256 and CRC-64/NVME computed in flight, memory bounded by two blocks in flight.
+// Streams a body into blocks sealed under one new data key: md5, sha256 and CRC-64/NVME computed in flight,
+// memory bounded by the blocks in flight.
 import { createHash } from 'node:crypto';
 import type { BlockStore } from '../blocks/block-store.ts';
 import type { MetaStore, Tx } from '../meta/meta-store.ts';
@@ -7,6 +8,7 @@ import { insertBlocks } from './block-rows.ts';
 import { blockHasher, releaseShared, takeShared } from './checksums/block-hasher.ts';
 import { crc64Combine, crc64ToBase64 } from './checksums/crc64nvme.ts';
 import { type ExtraAlgorithm, incremental } from './checksums/extra.ts';
+import { type DataKey, newDataKey } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
@@ -33,6 +35,8 @@ export interface IngestResult {
   crc64nvme: string;
   /** The lease that protects the blocks until the caller's commit; release it after committing. */
   leaseId: string | null;
+  /** The data key every block is sealed under: the caller's commit wraps it into the new version's key ring. */
+  dek: DataKey;
 }
 
 /** Blocks being hashed and written at once: enough for fsyncs to overlap, 16 MiB of buffers at the default size. */
@@ -74,6 +78,7 @@ export async function ingest(
   let parts: Uint8Array[] = [];
   let fill = 0;
   const checkpoint = new Checkpointer(deps, blocks);
+  const dek = newDataKey(newId('k'));
 
   const flush = async (last: boolean) => {
     if (fill === 0) return;
@@ -91,21 +96,27 @@ export async function ingest(
     fill = 0;
     const index = blocks.length;
     const id = newBlockId();
-    blocks.push({ id, size: length, sha256: '', crc64: '' });
+    blocks.push({ id, size: length, sha256: '', crc64: '', dekId: dek.id });
     extents.push({ fileOffset: at0 + flushed, length, blockId: id, blockOffset: 0 });
     flushed += length;
     while (inflight.size >= WRITES_IN_FLIGHT) await Promise.race(inflight);
     if (failure) throw failure;
-    const p: Promise<void> = Promise.all([
-      blockHasher.hash(data).then((d) => {
-        blocks[index] = { id, size: length, sha256: d.sha256, crc64: d.crc64.toString() };
-        if (inline) blocks[index].data = data;
-        crcs[index] = d.crc64;
-      }),
-      inline ? undefined : deps.blocks.put({ id, data, signal: options.signal }),
-    ])
-      .then(() => {
+    const p: Promise<void> = blockHasher
+      .hash(data, { key: dek.key, blockId: id })
+      .then(async (d) => {
         if (shared) releaseShared(shared);
+        const info: BlockInfo = {
+          id,
+          size: length,
+          sha256: d.sha256,
+          crc64: d.crc64.toString(),
+          dekId: dek.id,
+        };
+        crcs[index] = d.crc64;
+        if (inline) info.data = d.sealed;
+        else await deps.blocks.put({ id, data: d.sealed, signal: options.signal });
+        // Registered by a checkpoint only once written: a row is written once and never corrected.
+        blocks[index] = info;
       })
       .catch((err: unknown) => {
         failure ??= err;
@@ -169,6 +180,7 @@ export async function ingest(
     crc64nvme: crc64ToBase64(crc),
     extra: Object.fromEntries(extras.map(([a, h]) => [a, h.digest()])),
     leaseId: checkpoint.leaseId,
+    dek,
   };
   const computed: Record<string, string | undefined> = {
     ...result.extra,

@@ -19,6 +19,22 @@ export const CANNED_ACLS = [
 ] as const;
 export type CannedAcl = (typeof CANNED_ACLS)[number];
 
+/** Server-side encryption as S3 names it; null is none (the data is still encrypted at rest). */
+export type Sse = 'AES256' | 'aws:kms' | 'SSE-C';
+
+/** How a new version's data keys are wrapped: under the master KEK, a KMS key or the customer's key. */
+export interface Protection {
+  sse: Sse | null;
+  kmsKey?: string;
+  customerKey?: Buffer;
+  customerKeyMd5?: string;
+}
+
+/** What a reader brings to open protected data: the customer's key for SSE-C. */
+export interface Unlock {
+  customerKey?: Buffer;
+}
+
 export interface Principal {
   id: string;
   name: string;
@@ -35,6 +51,9 @@ export interface Project {
   versioning: Versioning;
   dataClass: DataClass;
   acl: CannedAcl;
+  /** Bucket default encryption: what a write without SSE headers gets. */
+  defaultSse: Sse | null;
+  defaultSseKey: string | null;
   createdAt: number;
 }
 
@@ -85,6 +104,9 @@ export interface VersionInfo {
   partSizes: number[] | null;
   /** The version's canned ACL; null is private. */
   acl: CannedAcl | null;
+  sse: Sse | null;
+  /** The KMS key name for aws:kms, the customer key's MD5 (base64) for SSE-C. */
+  sseKey: string | null;
   createdBy: string;
   createdAt: number;
   modifiedBy: string;
@@ -111,6 +133,8 @@ export interface ContentAttributes {
   tags?: Record<string, string>;
   properties?: Record<string, string>;
   acl?: CannedAcl | null;
+  sse?: Sse | null;
+  sseKey?: string | null;
 }
 
 /** What a copy did: the proof a client keeps. */
@@ -155,4 +179,8 @@ export interface CopyRequest {
   metadata?: { directive: MetadataDirective } & ContentAttributes;
   /** The new version's ACL; a whole copy never takes the source's (null: private). */
   acl?: CannedAcl | null;
+  /** The new version's protection; unset: the target project's default encryption. */
+  protection?: Protection;
+  /** The source's customer key, for an SSE-C source. */
+  unlock?: Unlock;
 }

@@ -4,16 +4,35 @@ import { createHash } from 'node:crypto';
 import type { Tx } from '../meta/meta-store.ts';
 import { crc64Combine, crc64FromBase64, crc64ToBase64 } from './checksums/crc64nvme.ts';
 import type { ExtraAlgorithm } from './checksums/extra.ts';
-import { commitVersion } from './commit.ts';
+import { commitVersion, protectionOf } from './commit.ts';
 import { composeChecksums } from './compose.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
+import {
+  addKeys,
+  checkUnlock,
+  copyKeys,
+  defaultProtection,
+  kmsMaterial,
+  readKeys,
+  ringFrom,
+  sseColumns,
+} from './crypto/keys.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { clip, shift } from './extents.ts';
 import { newId } from './ids.ts';
 import { checksOf, storeBody } from './ingest.ts';
-import type { Checksums, ContentAttributes, Extent, Principal, Project, VersionInfo } from './model.ts';
+import type {
+  Checksums,
+  ContentAttributes,
+  Extent,
+  Principal,
+  Project,
+  Protection,
+  Unlock,
+  VersionInfo,
+} from './model.ts';
 import { validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
@@ -62,6 +81,17 @@ async function requireUpload(tx: Tx, project: Project, path: string, uploadId: s
   return row;
 }
 
+/**
+ * How an upload's data keys are wrapped: fixed when it was created. An SSE-C upload needs its customer key with
+ * every part (checked by MD5); any other upload refuses one.
+ */
+function uploadProtection(u: UploadRow, unlock: Unlock): Protection {
+  const attrs = JSON.parse(u.attributes) as UploadInfo['attributes'];
+  const p = protectionOf({ sse: attrs.sse ?? null, sseKey: attrs.sseKey ?? null });
+  checkUnlock({ sse: p.sse, sseKey: attrs.sseKey ?? null }, unlock);
+  return p.sse === 'SSE-C' ? { ...p, customerKey: unlock.customerKey } : p;
+}
+
 function checkPartNumber(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > MAX_PART_NUMBER) {
     throw new StorageError(
@@ -74,23 +104,27 @@ function checkPartNumber(n: number): void {
 export async function createUpload(
   deps: CoreDeps,
   principal: Principal,
-  input: { project: string; path: string; attributes: UploadInfo['attributes'] },
+  input: { project: string; path: string; attributes: UploadInfo['attributes']; protection?: Protection },
 ): Promise<UploadInfo> {
   validatePath(input.path);
   const now = nowOf(deps);
   return deps.meta.tx(async (tx) => {
     const p = await requireProject(tx, principal, input.project, 'write');
+    const protection = input.protection ?? defaultProtection(p);
+    // A KMS key must exist and be enabled now, not only when the first part comes.
+    if (protection.sse === 'aws:kms') await kmsMaterial(tx, deps, protection.kmsKey!);
+    const attributes = { ...input.attributes, ...sseColumns(protection) };
     const id = newId('');
     await tx.run(
       'INSERT INTO uploads (id, project_id, path, principal_id, attributes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [id, p.id, input.path, principal.id, JSON.stringify(input.attributes), now],
+      [id, p.id, input.path, principal.id, JSON.stringify(attributes), now],
     );
     return {
       id,
       project: p.name,
       path: input.path,
       principalId: principal.id,
-      attributes: input.attributes,
+      attributes,
       createdAt: now,
     };
   });
@@ -139,22 +173,28 @@ export async function uploadPart(
     algorithms?: readonly ExtraAlgorithm[];
     expected?: () => Partial<Record<ExtraAlgorithm | 'sha256' | 'crc64nvme', string>>;
     signal?: AbortSignal;
+    /** The customer key of an SSE-C upload. */
+    unlock?: Unlock;
   },
-): Promise<PartInfo> {
+): Promise<PartInfo & { upload: UploadInfo['attributes'] }> {
   checkPartNumber(input.partNumber);
   await deps.meta.tx(
     async (tx) =>
-      requireUpload(
-        tx,
-        await requireProject(tx, principal, input.project, 'write'),
-        input.path,
-        input.uploadId,
+      uploadProtection(
+        await requireUpload(
+          tx,
+          await requireProject(tx, principal, input.project, 'write'),
+          input.path,
+          input.uploadId,
+        ),
+        input.unlock ?? {},
       ),
     { readOnly: true },
   );
   return storeBody(deps, input.body, checksOf(input), async (tx, stored, now) => {
     const p = await requireProject(tx, principal, input.project, 'write');
-    await requireUpload(tx, p, input.path, input.uploadId);
+    const u = await requireUpload(tx, p, input.path, input.uploadId);
+    await addKeys(tx, deps, 'upload_keys', u.id, [stored.dek], uploadProtection(u, input.unlock ?? {}));
     const checksums: Checksums = {
       md5: stored.md5,
       sha256: stored.sha256,
@@ -170,7 +210,14 @@ export async function uploadPart(
       checksums,
       now,
     });
-    return { partNumber: input.partNumber, size: stored.size, etag: stored.md5, checksums, createdAt: now };
+    return {
+      partNumber: input.partNumber,
+      size: stored.size,
+      etag: stored.md5,
+      checksums,
+      createdAt: now,
+      upload: JSON.parse(u.attributes) as UploadInfo['attributes'],
+    };
   });
 }
 
@@ -193,9 +240,13 @@ export async function uploadPartCopy(
       versionId?: string;
       range?: { first: number; last: number };
       conditions?: Conditions;
+      /** The source's customer key, for an SSE-C source. */
+      unlock?: Unlock;
     };
+    /** The upload's customer key, for an SSE-C upload. */
+    unlock?: Unlock;
   },
-): Promise<PartInfo & { sourceVersionId: string }> {
+): Promise<PartInfo & { sourceVersionId: string; upload: UploadInfo['attributes'] }> {
   checkPartNumber(input.partNumber);
   const plan = await deps.meta.tx(
     async (tx) => {
@@ -205,9 +256,10 @@ export async function uploadPartCopy(
         copySource: true,
         resource: input.source.path,
       });
+      checkUnlock(r.version, input.source.unlock ?? {});
       const target = await requireProject(tx, principal, input.project, 'write');
       checkDataClass(r.project, target);
-      await requireUpload(tx, target, input.path, input.uploadId);
+      uploadProtection(await requireUpload(tx, target, input.path, input.uploadId), input.unlock ?? {});
       const range = input.source.range;
       if (range && (range.first > range.last || range.last >= r.size)) {
         throw new StorageError(
@@ -219,19 +271,25 @@ export async function uploadPartCopy(
       const start = range?.first ?? 0;
       const end = range ? range.last + 1 : r.size;
       const extents = await readExtents(tx, { manifestId: r.manifestId, start, end });
-      return { r, start, end, extents: shift(clip(extents, start, end), -start) };
+      const keys = await readKeys(tx, deps, 'version_keys', r.version.rowId, input.source.unlock ?? {});
+      return { r, start, end, extents: shift(clip(extents, start, end), -start), keys };
     },
     { readOnly: true },
   );
   const size = plan.end - plan.start;
-  const checksums = await composeChecksums(deps, plan.extents, size);
+  const checksums = await composeChecksums(deps, plan.extents, size, plan.keys);
   const etag = createHash('md5')
     .update(`${plan.r.version.etag}:${plan.start}-${plan.end - 1}`)
     .digest('hex');
   const now = nowOf(deps);
-  await deps.meta.tx(async (tx) => {
+  const attributes = await deps.meta.tx(async (tx) => {
     const target = await requireProject(tx, principal, input.project, 'write');
-    await requireUpload(tx, target, input.path, input.uploadId);
+    const u = await requireUpload(tx, target, input.path, input.uploadId);
+    // The source's data keys join the upload's ring, wrapped as the upload wraps: no block is touched.
+    const protection = uploadProtection(u, input.unlock ?? {});
+    const ring = await ringFrom(tx, deps, plan.r.version, protection, input.source.unlock ?? {});
+    for (const from of ring.carry ?? []) await copyKeys(tx, from, { table: 'upload_keys', owner: u.id });
+    if (ring.add?.length) await addKeys(tx, deps, 'upload_keys', u.id, ring.add, protection);
     const manifestId = await createManifest(tx, { size, extents: plan.extents, now });
     await savePart(tx, {
       uploadId: input.uploadId,
@@ -242,6 +300,7 @@ export async function uploadPartCopy(
       checksums,
       now,
     });
+    return JSON.parse(u.attributes) as UploadInfo['attributes'];
   });
   return {
     partNumber: input.partNumber,
@@ -250,6 +309,7 @@ export async function uploadPartCopy(
     checksums,
     createdAt: now,
     sourceVersionId: plan.r.version.versionId,
+    upload: attributes,
   };
 }
 
@@ -340,6 +400,7 @@ export async function abortUpload(
   await deps.meta.tx(async (tx) => {
     const p = await requireProject(tx, principal, input.project, 'write');
     await requireUpload(tx, p, input.path, input.uploadId);
+    await tx.run('DELETE FROM upload_keys WHERE upload_id = ?', [input.uploadId]);
     await tx.run('DELETE FROM uploads WHERE id = ?', [input.uploadId]);
   });
 }
@@ -422,6 +483,7 @@ export async function completeUpload(
     const manifestId = await createManifest(tx, { size: offset, extents, now });
     const attrs = JSON.parse(u.attributes) as UploadInfo['attributes'];
     const v = await commitVersion(tx, {
+      deps,
       project: p,
       path: u.path,
       principalId: principal.id,
@@ -441,10 +503,18 @@ export async function completeUpload(
         tags: attrs.tags ?? {},
         properties: attrs.properties ?? {},
         acl: attrs.acl ?? null,
+        sse: attrs.sse ?? null,
+        sseKey: attrs.sseKey ?? null,
+        // The upload's ring is already wrapped as the object's must be.
+        ring: {
+          carry: [{ table: 'upload_keys', owner: u.id }],
+          protection: protectionOf({ sse: attrs.sse ?? null, sseKey: attrs.sseKey ?? null }),
+        },
         partSizes: chosen.map((c) => c.size),
         streams: { '': manifestId },
       }),
     });
+    await tx.run('DELETE FROM upload_keys WHERE upload_id = ?', [u.id]);
     await tx.run('DELETE FROM uploads WHERE id = ?', [u.id]);
     return v;
   });

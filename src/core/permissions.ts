@@ -2,7 +2,7 @@
 // project's canned ACL grants a role to everyone or to every authenticated principal; a version's, reading it.
 import type { Tx } from '../meta/meta-store.ts';
 import { StorageError } from './errors.ts';
-import type { CannedAcl, DataClass, Principal, Project, Role, Versioning } from './model.ts';
+import type { CannedAcl, DataClass, Principal, Project, Role, Sse, Versioning } from './model.ts';
 
 const RANK: Record<Role, number> = { read: 1, copy: 2, write: 3, admin: 4 };
 
@@ -17,6 +17,8 @@ interface ProjectRow {
   versioning: string;
   data_class: string;
   acl: string;
+  default_sse: string | null;
+  default_sse_key: string | null;
   created_at: number;
 }
 
@@ -28,11 +30,14 @@ export function toProject(r: ProjectRow): Project {
     versioning: r.versioning as Versioning,
     dataClass: r.data_class as DataClass,
     acl: r.acl as CannedAcl,
+    defaultSse: r.default_sse as Sse | null,
+    defaultSseKey: r.default_sse_key,
     createdAt: r.created_at,
   };
 }
 
-export const PROJECT_COLUMNS = 'id, name, owner_id, versioning, data_class, acl, created_at';
+export const PROJECT_COLUMNS =
+  'id, name, owner_id, versioning, data_class, acl, default_sse, default_sse_key, created_at';
 
 /** The role a member holds; null for anyone else (and always for an anonymous request). */
 export async function roleOf(tx: Tx, principal: Principal, projectId: string): Promise<Role | null> {

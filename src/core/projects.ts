@@ -51,7 +51,17 @@ export async function createProject(
       principal.id,
       'admin',
     ]);
-    return { id, name, ownerId: principal.id, versioning, dataClass, acl, createdAt: now };
+    return {
+      id,
+      name,
+      ownerId: principal.id,
+      versioning,
+      dataClass,
+      acl,
+      defaultSse: null,
+      defaultSseKey: null,
+      createdAt: now,
+    };
   });
 }
 

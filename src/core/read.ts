@@ -1,11 +1,11 @@
-// Reads: a version's attributes, and its bytes by range, with every whole block checked against its sha256.
-import { createHash } from 'node:crypto';
-import { BlockMissingError } from '../blocks/block-store.ts';
+// Reads: a version's attributes, and its bytes by range, deciphered with the version's data keys; every whole
+// block read is authenticated.
 import type { Tx } from '../meta/meta-store.ts';
+import { type BlockRef, type Keys, readBlockRange, readWholeBlock } from './block-read.ts';
 import { getBlocks } from './block-rows.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
+import { checkUnlock, readKeys, type Unlock } from './crypto/keys.ts';
 import type { CoreDeps } from './deps.ts';
-import { StorageError } from './errors.ts';
 import type { Extent, Principal, VersionInfo } from './model.ts';
 import { type RangeSpec, type ResolvedRange, resolveRange } from './ranges.ts';
 import { readExtents } from './repo/manifests.ts';
@@ -23,12 +23,14 @@ export interface OpenedRead {
 export function stat(
   deps: CoreDeps,
   principal: Principal,
-  sel: Selector & { conditions?: Conditions },
+  sel: Selector & { conditions?: Conditions; unlock?: Unlock },
 ): Promise<VersionInfo> {
   return deps.meta.tx(
     async (tx) => {
       const r = await resolveVersion(tx, principal, sel, 'read');
       checkConditions(sel.conditions, r.version, { safe: true, resource: sel.path ?? sel.id });
+      // S3 asks an SSE-C object's key even for its attributes; the native API does not.
+      if (sel.unlock) checkUnlock(r.version, sel.unlock);
       return r.version;
     },
     { readOnly: true },
@@ -43,17 +45,20 @@ export function stat(
 export async function openRead(
   deps: CoreDeps,
   principal: Principal,
-  sel: Selector & { conditions?: Conditions; range?: RangeSpec; signal?: AbortSignal },
+  sel: Selector & { conditions?: Conditions; range?: RangeSpec; signal?: AbortSignal; unlock?: Unlock },
 ): Promise<OpenedRead> {
-  const { r, range, first } = await deps.meta.tx(
+  const { r, range, first, keys } = await deps.meta.tx(
     async (tx) => {
       const resolved = await resolveVersion(tx, principal, sel, 'read');
       checkConditions(sel.conditions, resolved.version, { safe: true, resource: sel.path ?? sel.id });
+      const unlock = sel.unlock ?? {};
+      checkUnlock(resolved.version, unlock);
+      const keys = await readKeys(tx, deps, 'version_keys', resolved.version.rowId, unlock);
       const range = resolveRange(sel.range, resolved.size);
       const start = range?.start ?? 0;
       const end = range?.end ?? resolved.size;
       const first = start < end ? await readPage(tx, resolved.manifestId, start, end) : [];
-      return { r: resolved, range, first };
+      return { r: resolved, range, first, keys };
     },
     { readOnly: true },
   );
@@ -66,6 +71,7 @@ export async function openRead(
       start: range?.start ?? 0,
       end: range?.end ?? r.size,
       signal: sel.signal,
+      keys,
       first,
     }),
   };
@@ -76,10 +82,8 @@ const PAGE = 64;
 
 interface PageItem {
   extent: Extent;
-  sha256: string;
-  blockSize: number;
-  /** The bytes of a block kept as a row. */
-  data: Uint8Array | undefined;
+  /** The block, with its bytes when it is kept as a row. */
+  block: BlockRef;
 }
 
 async function readPage(tx: Tx, manifestId: string, start: number, end: number): Promise<PageItem[]> {
@@ -91,14 +95,30 @@ async function readPage(tx: Tx, manifestId: string, start: number, end: number):
   );
   return extents.map((extent) => {
     const b = blocks.get(extent.blockId);
-    return { extent, sha256: b?.sha256 ?? '', blockSize: b?.size ?? 0, data: b?.data };
+    return {
+      extent,
+      block: {
+        id: extent.blockId,
+        size: b?.size ?? 0,
+        sha256: b?.sha256 ?? '',
+        dekId: b?.dekId ?? null,
+        data: b?.data,
+      },
+    };
   });
 }
 
 /** The bytes [start, end) of a manifest, holes as zeros. */
 export async function* readManifest(
   deps: CoreDeps,
-  options: { manifestId: string; start: number; end: number; signal?: AbortSignal; first?: PageItem[] },
+  options: {
+    manifestId: string;
+    start: number;
+    end: number;
+    keys: Keys;
+    signal?: AbortSignal;
+    first?: PageItem[];
+  },
 ): AsyncGenerator<Buffer> {
   let pos = options.start;
   let ahead: Promise<Buffer> | undefined;
@@ -127,13 +147,19 @@ export async function* readManifest(
     options.signal?.throwIfAborted();
     const from = pos - e.fileOffset;
     const to = Math.min(e.length, options.end - e.fileOffset);
-    const current = ahead ?? readPiece(deps, item, from, to);
+    const current = ahead ?? readPiece(deps, item, options.keys, from, to);
     ahead = undefined;
     pending.shift();
     const next = pending[0];
     if (next && next.extent.fileOffset < options.end) {
       // The next piece always starts at its extent's first byte: extents are read in file order.
-      ahead = readPiece(deps, next, 0, Math.min(next.extent.length, options.end - next.extent.fileOffset));
+      ahead = readPiece(
+        deps,
+        next,
+        options.keys,
+        0,
+        Math.min(next.extent.length, options.end - next.extent.fileOffset),
+      );
       ahead.catch(() => {});
     }
     const data = await current;
@@ -143,38 +169,23 @@ export async function* readManifest(
 }
 
 /**
- * Reads bytes [from, to) of one extent. When the piece covers most of its block, the whole block is read and its
- * sha256 checked; a small piece of a large block is read alone.
+ * Reads bytes [from, to) of one extent. When the piece covers most of its block (or the block is a row), the
+ * whole block is read and authenticated; a small piece of a large block is read alone.
  */
-async function readPiece(deps: CoreDeps, item: PageItem, from: number, to: number): Promise<Buffer> {
+async function readPiece(
+  deps: CoreDeps,
+  item: PageItem,
+  keys: Keys,
+  from: number,
+  to: number,
+): Promise<Buffer> {
   const e = item.extent;
   const wanted = to - from;
-  try {
-    // A block kept as a row came with its page, and is always checked whole: it is small.
-    if (item.data || wanted * 4 >= item.blockSize) {
-      const whole = item.data
-        ? Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength)
-        : await deps.blocks.read({ id: e.blockId });
-      if (
-        whole.length !== item.blockSize ||
-        createHash('sha256').update(whole).digest('hex') !== item.sha256
-      ) {
-        throw new StorageError('DataCorrupted', `Block ${e.blockId} failed its sha256 check.`, {
-          resource: e.blockId,
-        });
-      }
-      return whole.subarray(e.blockOffset + from, e.blockOffset + to);
-    }
-    return await deps.blocks.read({ id: e.blockId, offset: e.blockOffset + from, length: wanted });
-  } catch (err) {
-    if (err instanceof BlockMissingError) {
-      throw new StorageError('DataCorrupted', `Block ${e.blockId} is missing.`, {
-        resource: e.blockId,
-        cause: err,
-      });
-    }
-    throw err;
+  if (item.block.data || wanted * 4 >= item.block.size) {
+    const whole = await readWholeBlock(deps, item.block, keys);
+    return whole.subarray(e.blockOffset + from, e.blockOffset + to);
   }
+  return readBlockRange(deps, item.block, keys, e.blockOffset + from, wanted);
 }
 
 const ZERO = Buffer.alloc(1024 * 1024);

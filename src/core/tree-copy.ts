@@ -304,10 +304,10 @@ async function stageBatch(
   await tx.run(
     `INSERT INTO versions (id, file_id, version_id, listed, created_seq, superseded_seq, size, etag, checksums,
        content_type, content_disposition, content_encoding, cache_control, expires, user_metadata, tags, properties,
-       delete_marker, lineage, part_sizes, created_by, created_at, modified_by, modified_at)
+       delete_marker, lineage, part_sizes, sse, sse_key, created_by, created_at, modified_by, modified_at)
      SELECT m.column2, m.column3, m.column4, 1, ?, NULL, v.size, v.etag, v.checksums, v.content_type,
        v.content_disposition, v.content_encoding, v.cache_control, v.expires, v.user_metadata, v.tags, v.properties,
-       0, m.column5, v.part_sizes, ?, ?, ?, ?
+       0, m.column5, v.part_sizes, v.sse, v.sse_key, ?, ?, ?, ?
      FROM versions v JOIN (VALUES ${values}) AS m ON v.id = m.column1`,
     [seq, principalId, now, principalId, now, ...valueParams],
   );
@@ -317,6 +317,13 @@ async function stageBatch(
   await tx.run(
     `INSERT INTO streams (version_id, name, manifest_id)
      SELECT m.column2, s.name, s.manifest_id FROM streams s JOIN (VALUES ${pairs}) AS m ON s.version_id = m.column1`,
+    pairParams,
+  );
+  // Each copy keeps its source's encryption, so the key rings carry over as they are: no key is unwrapped.
+  await tx.run(
+    `INSERT INTO version_keys (version_id, dek_id, wrapped, wrapped_by)
+     SELECT m.column2, k.dek_id, k.wrapped, k.wrapped_by FROM version_keys k JOIN (VALUES ${pairs}) AS m
+       ON k.version_id = m.column1`,
     pairParams,
   );
 }

@@ -1,17 +1,20 @@
 // Writes: a whole stream from a body, bytes at an offset, truncate, and in-place tag and property updates.
 import { randomBytes } from 'node:crypto';
+import type { Keys } from './block-read.ts';
 import type { BlockInfo } from './block-rows.ts';
 import { insertBlocks } from './block-rows.ts';
 import type { ExtraAlgorithm } from './checksums/extra.ts';
-import { commitVersion, type VersionDraft } from './commit.ts';
+import { carryRing, commitVersion, type VersionDraft } from './commit.ts';
 import { composeChecksums } from './compose.ts';
 import type { Conditions } from './conditions.ts';
+import { defaultProtection, readKeys, sseColumns } from './crypto/keys.ts';
+import type { DataKey } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { truncate as cut, splice } from './extents.ts';
 import { checksOf, ingest, ingestDepsOf, releaseLease, storeBody } from './ingest.ts';
-import type { ContentAttributes, Extent, Principal, VersionInfo } from './model.ts';
+import type { ContentAttributes, Extent, Principal, Protection, VersionInfo } from './model.ts';
 import { validatePath } from './paths.ts';
 import { requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
@@ -37,6 +40,8 @@ export interface PutInput extends ContentAttributes {
   stream?: string;
   conditions?: Conditions;
   signal?: AbortSignal;
+  /** How the new version's data key is wrapped; none by default (still encrypted at rest). */
+  protection?: Protection;
 }
 
 /** Stores a body as the new current version at a path. Nothing is visible until the metadata commits. */
@@ -45,6 +50,7 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
   const project = await deps.meta.tx((tx) => requireProject(tx, principal, input.project, 'write'), {
     readOnly: true,
   });
+  const protection: Protection = input.protection ?? defaultProtection(project);
   return storeBody(deps, input.body, checksOf(input), async (tx, stored, now) => {
     await requireProject(tx, principal, input.project, 'write');
     const manifestId = stored.manifestId;
@@ -55,6 +61,7 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
       ...stored.extra,
     };
     return commitVersion(tx, {
+      deps,
       project,
       path: input.path,
       principalId: principal.id,
@@ -71,7 +78,11 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
           const streams = Object.fromEntries(
             Object.entries(current.streams).map(([k, v]) => [k, v.manifestId]),
           );
-          return { ...carry(current), streams: { ...streams, [stream]: manifestId } };
+          return {
+            ...carry(current),
+            ring: carryRing(current, [stored.dek]),
+            streams: { ...streams, [stream]: manifestId },
+          };
         }
         return {
           size: stored.size,
@@ -86,6 +97,8 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
           tags: input.tags ?? {},
           properties: input.properties ?? {},
           acl: input.acl ?? null,
+          ...sseColumns(protection),
+          ring: { add: [stored.dek], protection },
           streams: { '': manifestId },
         };
       },
@@ -110,6 +123,9 @@ export function carry(v: VersionInfo): VersionDraft {
     lineage: v.lineage,
     partSizes: v.partSizes,
     acl: v.acl,
+    sse: v.sse,
+    sseKey: v.sseKey,
+    ring: carryRing(v),
     createdBy: v.createdBy,
     createdAt: v.createdAt,
     streams: Object.fromEntries(Object.entries(v.streams).map(([k, s]) => [k, s.manifestId])),
@@ -136,7 +152,7 @@ async function rewriteStream(
   principal: Principal,
   input: RewriteInput,
   plan: (extents: Extent[], size: number) => { extents: Extent[]; size: number },
-  extra?: { blocks: BlockInfo[] },
+  extra?: { blocks: BlockInfo[]; dek: DataKey },
 ): Promise<VersionInfo> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const base = await deps.meta.tx(
@@ -148,19 +164,22 @@ async function rewriteStream(
           'write',
         );
         const extents = await readExtents(tx, { manifestId: r.manifestId, start: 0, end: r.size });
-        return { r, extents };
+        const keys = await readKeys(tx, deps, 'version_keys', r.version.rowId, {});
+        if (extra) keys.set(extra.dek.id, extra.dek.key);
+        return { r, extents, keys };
       },
       { readOnly: true },
     );
     const next = plan(base.extents, base.r.size);
     const stream = base.r.stream;
-    const checksums = await composeChecksumsAfterInsert(deps, next.extents, next.size, extra);
+    const checksums = await composeChecksumsAfterInsert(deps, next.extents, next.size, base.keys, extra);
     const now = nowOf(deps);
     const attemptResult = deps.meta.tx(async (tx) => {
       const project = await requireProject(tx, principal, input.project, 'write');
       if (extra) await insertBlocks(tx, extra.blocks, { leaseId: null, now });
       const manifestId = await createManifest(tx, { size: next.size, extents: next.extents, now });
       return commitVersion(tx, {
+        deps,
         project,
         path: input.path,
         principalId: principal.id,
@@ -170,6 +189,7 @@ async function rewriteStream(
         build: (current) => {
           if (!current || current.rowId !== base.r.version.rowId) throw new StalePlan();
           const draft = carry(current);
+          draft.ring = carryRing(current, extra ? [extra.dek] : []);
           draft.streams[stream] = manifestId;
           if (stream === '') {
             draft.size = next.size;
@@ -196,12 +216,13 @@ async function composeChecksumsAfterInsert(
   deps: CoreDeps,
   extents: Extent[],
   size: number,
+  keys: Keys,
   extra?: { blocks: BlockInfo[] },
 ) {
-  if (!extra || extra.blocks.length === 0) return composeChecksums(deps, extents, size);
+  if (!extra || extra.blocks.length === 0) return composeChecksums(deps, extents, size, keys);
   // New blocks have no rows yet: register them first (a lease-free row is safe for the grace period).
   await deps.meta.tx((tx) => insertBlocks(tx, extra.blocks, { leaseId: null, now: nowOf(deps) }));
-  return composeChecksums(deps, extents, size);
+  return composeChecksums(deps, extents, size, keys);
 }
 
 /** Writes `body` at `offset` of an existing file's stream, extending it when the write goes past its end. */
@@ -234,7 +255,7 @@ export async function writeAt(
         extents: splice(extents, input.offset, stored.size, stored.extents),
         size: Math.max(size, input.offset + stored.size),
       }),
-      { blocks: stored.blocks },
+      { blocks: stored.blocks, dek: stored.dek },
     );
   } finally {
     await releaseLease(deps.meta, stored.leaseId);

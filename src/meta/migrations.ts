@@ -200,6 +200,45 @@ ALTER TABLE projects ADD COLUMN acl TEXT NOT NULL DEFAULT 'private';
 ALTER TABLE versions ADD COLUMN acl TEXT;
 `,
   },
+  {
+    version: 5,
+    name: 'envelope encryption',
+    sql: `
+CREATE TABLE keks (
+  id TEXT PRIMARY KEY,
+  wrapped TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE kms_keys (
+  name TEXT PRIMARY KEY,
+  wrapped TEXT NOT NULL,
+  kek_id TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE version_keys (
+  version_id TEXT NOT NULL,
+  dek_id TEXT NOT NULL,
+  wrapped TEXT NOT NULL,
+  wrapped_by TEXT NOT NULL,
+  PRIMARY KEY (version_id, dek_id)
+);
+CREATE INDEX version_keys_wrapper ON version_keys(wrapped_by);
+CREATE TABLE upload_keys (
+  upload_id TEXT NOT NULL,
+  dek_id TEXT NOT NULL,
+  wrapped TEXT NOT NULL,
+  wrapped_by TEXT NOT NULL,
+  PRIMARY KEY (upload_id, dek_id)
+);
+ALTER TABLE blocks ADD COLUMN dek_id TEXT;
+ALTER TABLE versions ADD COLUMN sse TEXT;
+ALTER TABLE versions ADD COLUMN sse_key TEXT;
+ALTER TABLE projects ADD COLUMN default_sse TEXT;
+ALTER TABLE projects ADD COLUMN default_sse_key TEXT;
+`,
+  },
 ];
 
 /**

@@ -40,15 +40,21 @@ forEachStore(
           [md5hex(data), sha256hex(data), new Crc64Nvme().update(data).digest()],
         );
         const rows = await deps.meta.tx((tx) =>
-          tx.all<{ sha256: string; size: number; block_offset: number }>(
-            'SELECT b.sha256, b.size, e.block_offset FROM extents e JOIN blocks b ON b.id = e.block_id WHERE e.manifest_id = ? ORDER BY e.file_offset',
+          tx.all<{ id: string; sha256: string; size: number }>(
+            'SELECT b.id, b.sha256, b.size FROM extents e JOIN blocks b ON b.id = e.block_id WHERE e.manifest_id = ? ORDER BY e.file_offset',
             [v.streams['']!.manifestId],
           ),
         );
-        assert.deepEqual(
-          rows.map((r) => r.sha256),
-          [0, 1, 2, 3].map((i) => sha256hex(data.subarray(i * 512 * 1024, (i + 1) * 512 * 1024))),
-        );
+        // Each block is stored sealed: its row's sha256 is that of the stored bytes, which are not the plaintext.
+        assert.equal(rows.length, 4);
+        for (const [i, r] of rows.entries()) {
+          const plain = data.subarray(i * 512 * 1024, (i + 1) * 512 * 1024);
+          const stored = await deps.blocks.read({ id: r.id });
+          assert.equal(r.size, plain.length);
+          assert.equal(stored.length, plain.length + 16);
+          assert.equal(r.sha256, sha256hex(stored));
+          assert.ok(!stored.subarray(0, plain.length).equals(plain));
+        }
         assert.deepEqual(await read(deps, p, 'large'), data);
       } finally {
         deps.limits = saved;

@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { BlockStore } from '../../src/blocks/block-store.ts';
 import { FsBlockStore } from '../../src/blocks/fs.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../src/config/config.ts';
+import { ensureKek } from '../../src/core/crypto/keys.ts';
 import type { CoreDeps } from '../../src/core/deps.ts';
 import { SmallBlockStore } from '../../src/core/small-blocks.ts';
 import type { MetaStore } from '../../src/meta/meta-store.ts';
@@ -107,16 +108,19 @@ export async function openTestCore(
   await files.init();
   // As the server runs: blocks under 32 KiB are rows in the metadata store.
   const blocks: BlockStore = new SmallBlockStore({ meta, large: files, below: 32 * 1024 });
+  const deps: CoreDeps = {
+    meta,
+    blocks,
+    limits: { ...DEFAULT_LIMITS, ...limits },
+    gcGraceSeconds: 3600,
+    jobLeaseSeconds: 5,
+    tokenTtlSeconds: 3600,
+    masterKey: randomBytes(32),
+    ...extra,
+  };
+  await ensureKek(deps);
   return {
-    deps: {
-      meta,
-      blocks,
-      limits: { ...DEFAULT_LIMITS, ...limits },
-      gcGraceSeconds: 3600,
-      jobLeaseSeconds: 5,
-      tokenTtlSeconds: 3600,
-      ...extra,
-    },
+    deps,
     blocksDir: join(dir.path, 'blocks'),
     close: async () => {
       try {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { buildApiServer, buildS3Server } from '../../app.ts';
 import { loadRootCredentials } from '../../auth/root-credentials.ts';
-import { loadMasterKey, SecretBox } from '../../auth/secret-box.ts';
+import { SecretBox } from '../../auth/secret-box.ts';
 import { type Config, ConfigError } from '../../config/config.ts';
 import { collectGarbage } from '../../core/gc.ts';
 import { JobRunner } from '../../core/jobs.ts';
@@ -53,7 +53,7 @@ export async function serve(config: Config): Promise<void> {
   });
   const core = await openCore(config);
   const jobs = new JobRunner(core, { [TREE_COPY]: runTreeCopy });
-  const box = new SecretBox(loadMasterKey({ dataDir: config.dataDir, configured: config.masterKey }));
+  const box = new SecretBox(core.masterKey);
   const api = await buildApiServer(
     { core, root: credentials, box, jobs },
     {

@@ -1,20 +1,33 @@
-// Hashes blocks (sha256 and CRC-64/NVME) on a worker thread, so uploads hash in parallel with the main thread.
+// Seals and hashes blocks on a worker thread, so uploads do that in parallel with the main thread: the CRC-64/NVME
+// of the plaintext, the block sealed under its data key, and the sha256 of what is stored.
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { sealBlock } from '../crypto/seal.ts';
 import { Crc64Nvme } from './crc64nvme.ts';
 
 export interface BlockDigest {
+  /** sha256 of the stored bytes (the sealed block). */
   sha256: string;
+  /** CRC-64/NVME of the plaintext. */
   crc64: bigint;
+  /** What to store: ciphertext and tag. */
+  sealed: Buffer;
+}
+
+export interface SealWith {
+  key: Buffer;
+  blockId: string;
 }
 
 /** Below this size a block is hashed inline: posting it to a worker costs more than hashing it. */
 const INLINE_BELOW = 256 * 1024;
 
-export function hashInline(data: Uint8Array): BlockDigest {
+export function hashInline(data: Uint8Array, seal: SealWith): BlockDigest {
+  const sealed = sealBlock(seal.key, seal.blockId, data);
   return {
-    sha256: createHash('sha256').update(data).digest('hex'),
+    sha256: createHash('sha256').update(sealed).digest('hex'),
     crc64: new Crc64Nvme().update(data).digestBigInt(),
+    sealed,
   };
 }
 
@@ -30,11 +43,11 @@ class BlockHasher {
   #start(): Worker {
     const w = new Worker(new URL('./block-hash-worker.ts', import.meta.url));
     w.unref();
-    w.on('message', (m: { id: number } & BlockDigest) => {
+    w.on('message', (m: { id: number; sha256: string; crc64: bigint; sealed: ArrayBuffer }) => {
       const p = this.#waiting.get(m.id);
       this.#waiting.delete(m.id);
       if (this.#waiting.size === 0) w.unref();
-      p?.resolve({ sha256: m.sha256, crc64: m.crc64 });
+      p?.resolve({ sha256: m.sha256, crc64: m.crc64, sealed: Buffer.from(m.sealed) });
     });
     const fail = (err: unknown) => {
       for (const p of this.#waiting.values()) p.reject(err);
@@ -46,8 +59,9 @@ class BlockHasher {
     return w;
   }
 
-  hash(data: Uint8Array): Promise<BlockDigest> {
-    if (data.byteLength < INLINE_BELOW) return Promise.resolve(hashInline(data));
+  /** Seals `data` under the data key and hashes it; the plaintext buffer may be reused once this resolves. */
+  hash(data: Uint8Array, seal: SealWith): Promise<BlockDigest> {
+    if (data.byteLength < INLINE_BELOW) return Promise.resolve(hashInline(data, seal));
     this.#worker ??= this.#start();
     const id = this.#next++;
     const shared = data.buffer instanceof SharedArrayBuffer;
@@ -60,6 +74,8 @@ class BlockHasher {
         buffer,
         offset: shared ? data.byteOffset : 0,
         length: data.byteLength,
+        key: seal.key,
+        blockId: seal.blockId,
       });
     });
   }

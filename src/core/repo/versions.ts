@@ -1,6 +1,6 @@
 // SQL for files and versions: lookups by path, id, version id and snapshot sequence, and version inserts.
 import type { Tx } from '../../meta/meta-store.ts';
-import type { CannedAcl, Checksums, ContentAttributes, Lineage, VersionInfo } from '../model.ts';
+import type { CannedAcl, Checksums, ContentAttributes, Lineage, Sse, VersionInfo } from '../model.ts';
 
 export interface VersionRow {
   row_id: string;
@@ -26,6 +26,8 @@ export interface VersionRow {
   lineage: string | null;
   part_sizes: string | null;
   acl: string | null;
+  sse: string | null;
+  sse_key: string | null;
   created_by: string;
   created_at: number;
   modified_by: string;
@@ -36,7 +38,7 @@ export const VERSION_SELECT = `
 SELECT v.id AS row_id, v.file_id, p.name AS project_name, p.id AS project_id, f.path, v.version_id,
   f.current_version_id, v.created_seq, v.size, v.etag, v.checksums, v.content_type, v.content_disposition,
   v.content_encoding, v.cache_control, v.expires, v.user_metadata, v.tags, v.properties, v.delete_marker,
-  v.lineage, v.part_sizes, v.acl, v.created_by, v.created_at, v.modified_by, v.modified_at
+  v.lineage, v.part_sizes, v.acl, v.sse, v.sse_key, v.created_by, v.created_at, v.modified_by, v.modified_at
 FROM versions v JOIN files f ON f.id = v.file_id JOIN projects p ON p.id = f.project_id`;
 
 export async function loadStreams(tx: Tx, rowId: string): Promise<VersionInfo['streams']> {
@@ -74,6 +76,8 @@ export async function toVersion(tx: Tx, row: VersionRow): Promise<VersionInfo> {
     lineage: row.lineage ? (JSON.parse(row.lineage) as Lineage) : null,
     partSizes: row.part_sizes ? (JSON.parse(row.part_sizes) as number[]) : null,
     acl: row.acl as CannedAcl | null,
+    sse: row.sse as Sse | null,
+    sseKey: row.sse_key,
     createdBy: row.created_by,
     createdAt: row.created_at,
     modifiedBy: row.modified_by,
@@ -169,8 +173,8 @@ export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
   await tx.run(
     `INSERT INTO versions (id, file_id, version_id, listed, created_seq, superseded_seq, size, etag, checksums,
        content_type, content_disposition, content_encoding, cache_control, expires, user_metadata, tags, properties,
-       delete_marker, lineage, part_sizes, acl, created_by, created_at, modified_by, modified_at)
-     VALUES (?, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       delete_marker, lineage, part_sizes, acl, sse, sse_key, created_by, created_at, modified_by, modified_at)
+     VALUES (?, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       v.rowId,
       v.fileId,
@@ -191,6 +195,8 @@ export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
       v.lineage ? JSON.stringify(v.lineage) : null,
       v.partSizes ? JSON.stringify(v.partSizes) : null,
       v.acl && v.acl !== 'private' ? v.acl : null,
+      v.sse ?? null,
+      v.sseKey ?? null,
       v.createdBy ?? v.principalId,
       v.createdAt ?? v.now,
       v.principalId,

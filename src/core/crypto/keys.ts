@@ -1,0 +1,226 @@
+// Key management for envelope encryption. Every block is sealed under a data key (one per upload). A version
+// (or a multipart upload) holds the data keys its content needs, each wrapped under the key-encryption key its
+// protection names: the active master KEK (no SSE, or SSE-S3), a named KMS key (SSE-KMS) or the customer's key
+// (SSE-C, never stored). Copies re-wrap these keys and never touch blocks. KEKs are random, sealed under the
+// server's master key, and replaced by rotation.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Tx } from '../../meta/meta-store.ts';
+import type { CoreDeps } from '../deps.ts';
+import { nowOf } from '../deps.ts';
+import { StorageError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { Project, Protection, Unlock, VersionInfo } from '../model.ts';
+import { type DataKey, unwrapKey, wrapKey } from './seal.ts';
+
+export type { Unlock };
+
+export type RingTable = 'version_keys' | 'upload_keys';
+const OWNER: Record<RingTable, string> = { version_keys: 'version_id', upload_keys: 'upload_id' };
+
+interface RingRow {
+  dek_id: string;
+  wrapped: string;
+  wrapped_by: string;
+}
+
+/** Unwrapped KEKs and KMS key material, by the sealed form they came from: immutable, so safe to keep. */
+const cache = new WeakMap<CoreDeps, Map<string, Buffer>>();
+
+function cached(deps: CoreDeps, sealed: string, open: () => Buffer): Buffer {
+  let m = cache.get(deps);
+  if (!m) {
+    m = new Map();
+    cache.set(deps, m);
+  }
+  let key = m.get(sealed);
+  if (!key) {
+    key = open();
+    if (m.size > 1000) m.clear();
+    m.set(sealed, key);
+  }
+  return key;
+}
+
+export const customerKeyMd5 = (key: Buffer) => createHash('md5').update(key).digest('base64');
+
+/** Makes the first KEK when there is none. Run once at startup, before any write. */
+export async function ensureKek(deps: CoreDeps): Promise<void> {
+  await deps.meta.tx(async (tx) => {
+    if (await tx.get('SELECT id FROM keks WHERE active = 1')) return;
+    await insertKek(tx, deps);
+  });
+}
+
+export async function insertKek(tx: Tx, deps: CoreDeps): Promise<string> {
+  const id = newId('kek');
+  await tx.run('UPDATE keks SET active = 0 WHERE active = 1');
+  await tx.run('INSERT INTO keks (id, wrapped, active, created_at) VALUES (?, ?, 1, ?)', [
+    id,
+    wrapKey(deps.masterKey, id, randomBytes(32)),
+    nowOf(deps),
+  ]);
+  return id;
+}
+
+export async function kekById(tx: Tx, deps: CoreDeps, id: string): Promise<Buffer> {
+  const row = await tx.get<{ wrapped: string }>('SELECT wrapped FROM keks WHERE id = ?', [id]);
+  if (!row) throw new StorageError('InternalError', `The key-encryption key ${id} is missing.`);
+  return cached(deps, row.wrapped, () => {
+    try {
+      return unwrapKey(deps.masterKey, id, row.wrapped);
+    } catch (err) {
+      throw new StorageError('InternalError', 'The master key does not open the stored keys.', {
+        cause: err,
+      });
+    }
+  });
+}
+
+export async function activeKek(tx: Tx, deps: CoreDeps): Promise<{ id: string; key: Buffer }> {
+  const row = await tx.get<{ id: string }>('SELECT id FROM keks WHERE active = 1');
+  if (!row) throw new StorageError('InternalError', 'No key-encryption key is active.');
+  return { id: row.id, key: await kekById(tx, deps, row.id) };
+}
+
+/** The material of a named KMS key. Throws NoSuchKmsKey, or KmsKeyDisabled for a disabled key. */
+export async function kmsMaterial(tx: Tx, deps: CoreDeps, name: string): Promise<Buffer> {
+  const row = await tx.get<{ wrapped: string; kek_id: string; enabled: number }>(
+    'SELECT wrapped, kek_id, enabled FROM kms_keys WHERE name = ?',
+    [name],
+  );
+  if (!row)
+    throw new StorageError('NoSuchKmsKey', `The KMS key '${name}' does not exist.`, { resource: name });
+  if (row.enabled !== 1)
+    throw new StorageError('KmsKeyDisabled', `The KMS key '${name}' is disabled.`, { resource: name });
+  const kek = await kekById(tx, deps, row.kek_id);
+  return cached(deps, row.wrapped, () => unwrapKey(kek, `kms:${name}`, row.wrapped));
+}
+
+async function wrapFor(tx: Tx, deps: CoreDeps, p: Protection, dek: DataKey): Promise<RingRow> {
+  if (p.sse === 'SSE-C') {
+    if (!p.customerKey) throw new StorageError('EncryptionKeyRequired');
+    return { dek_id: dek.id, wrapped: wrapKey(p.customerKey, dek.id, dek.key), wrapped_by: 'customer' };
+  }
+  if (p.sse === 'aws:kms') {
+    const material = await kmsMaterial(tx, deps, p.kmsKey!);
+    return { dek_id: dek.id, wrapped: wrapKey(material, dek.id, dek.key), wrapped_by: `kms:${p.kmsKey}` };
+  }
+  const kek = await activeKek(tx, deps);
+  return { dek_id: dek.id, wrapped: wrapKey(kek.key, dek.id, dek.key), wrapped_by: `kek:${kek.id}` };
+}
+
+async function unwrapRow(tx: Tx, deps: CoreDeps, row: RingRow, unlock: Unlock): Promise<Buffer> {
+  if (row.wrapped_by === 'customer') {
+    if (!unlock.customerKey) throw new StorageError('EncryptionKeyRequired');
+    try {
+      return unwrapKey(unlock.customerKey, row.dek_id, row.wrapped);
+    } catch {
+      throw new StorageError('EncryptionKeyMismatch');
+    }
+  }
+  if (row.wrapped_by.startsWith('kms:')) {
+    return unwrapKey(await kmsMaterial(tx, deps, row.wrapped_by.slice(4)), row.dek_id, row.wrapped);
+  }
+  return unwrapKey(await kekById(tx, deps, row.wrapped_by.slice(4)), row.dek_id, row.wrapped);
+}
+
+/** Adds data keys to a ring, wrapped under `p`; keys already in the ring stay as they are. */
+export async function addKeys(
+  tx: Tx,
+  deps: CoreDeps,
+  table: RingTable,
+  owner: string,
+  keys: Iterable<DataKey>,
+  p: Protection,
+): Promise<void> {
+  for (const dek of keys) {
+    const row = await wrapFor(tx, deps, p, dek);
+    await tx.run(
+      `INSERT INTO ${table} (${OWNER[table]}, dek_id, wrapped, wrapped_by) VALUES (?, ?, ?, ?)
+       ON CONFLICT (${OWNER[table]}, dek_id) DO NOTHING`,
+      [owner, row.dek_id, row.wrapped, row.wrapped_by],
+    );
+  }
+}
+
+/** Copies a ring as it is: for a new owner under the same protection. No key is unwrapped. */
+export async function copyKeys(
+  tx: Tx,
+  from: { table: RingTable; owner: string },
+  to: { table: RingTable; owner: string },
+): Promise<void> {
+  await tx.run(
+    `INSERT INTO ${to.table} (${OWNER[to.table]}, dek_id, wrapped, wrapped_by)
+     SELECT ?, dek_id, wrapped, wrapped_by FROM ${from.table} WHERE ${OWNER[from.table]} = ?
+     ON CONFLICT (${OWNER[to.table]}, dek_id) DO NOTHING`,
+    [to.owner, from.owner],
+  );
+}
+
+/** The unwrapped data keys of a ring. Throws EncryptionKeyRequired or EncryptionKeyMismatch for SSE-C. */
+export async function readKeys(
+  tx: Tx,
+  deps: CoreDeps,
+  table: RingTable,
+  owner: string,
+  unlock: Unlock,
+): Promise<Map<string, Buffer>> {
+  const rows = await tx.all<RingRow>(
+    `SELECT dek_id, wrapped, wrapped_by FROM ${table} WHERE ${OWNER[table]} = ?`,
+    [owner],
+  );
+  const out = new Map<string, Buffer>();
+  for (const r of rows) out.set(r.dek_id, await unwrapRow(tx, deps, r, unlock));
+  return out;
+}
+
+/**
+ * Checks what a reader brings against a version's protection: an SSE-C version needs its customer key (MD5
+ * compared), and a customer key for any other version is refused, as S3 does.
+ */
+export function checkUnlock(v: Pick<VersionInfo, 'sse' | 'sseKey'>, unlock: Unlock): void {
+  if (v.sse === 'SSE-C') {
+    if (!unlock.customerKey) throw new StorageError('EncryptionKeyRequired');
+    if (customerKeyMd5(unlock.customerKey) !== v.sseKey) throw new StorageError('EncryptionKeyMismatch');
+  } else if (unlock.customerKey) {
+    throw new StorageError('EncryptionNotApplicable');
+  }
+}
+
+/** Whether two protections wrap keys the same way, so a ring can be copied without unwrapping. */
+export function sameWrapping(a: Protection, b: Pick<VersionInfo, 'sse' | 'sseKey'>): boolean {
+  const kindA = a.sse === 'aws:kms' ? `kms:${a.kmsKey}` : a.sse === 'SSE-C' ? `c:${a.customerKeyMd5}` : 'kek';
+  const kindB = b.sse === 'aws:kms' ? `kms:${b.sseKey}` : b.sse === 'SSE-C' ? `c:${b.sseKey}` : 'kek';
+  return kindA === kindB;
+}
+
+/** What a write without encryption headers gets: the project's default encryption, or none. */
+export function defaultProtection(project: Pick<Project, 'defaultSse' | 'defaultSseKey'>): Protection {
+  if (project.defaultSse === 'aws:kms') return { sse: 'aws:kms', kmsKey: project.defaultSseKey ?? undefined };
+  return { sse: project.defaultSse === 'AES256' ? 'AES256' : null };
+}
+
+/** The columns a version stores for its protection. */
+export function sseColumns(p: Protection): { sse: Protection['sse']; sseKey: string | null } {
+  return {
+    sse: p.sse,
+    sseKey: p.sse === 'aws:kms' ? (p.kmsKey ?? null) : p.sse === 'SSE-C' ? (p.customerKeyMd5 ?? null) : null,
+  };
+}
+
+/**
+ * The ring plan that gives a new version under `protection` the keys of `source`: its ring copied as it is when
+ * both wrap alike, else its keys unwrapped (with the reader's unlock) and wrapped anew. No block is touched.
+ */
+export async function ringFrom(
+  tx: Tx,
+  deps: CoreDeps,
+  source: VersionInfo,
+  protection: Protection,
+  unlock: Unlock,
+): Promise<{ carry?: { table: RingTable; owner: string }[]; add?: DataKey[]; protection: Protection }> {
+  if (sameWrapping(protection, source))
+    return { carry: [{ table: 'version_keys', owner: source.rowId }], protection };
+  const keys = await readKeys(tx, deps, 'version_keys', source.rowId, unlock);
+  return { add: [...keys].map(([id, key]) => ({ id, key })), protection };
+}

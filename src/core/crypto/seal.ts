@@ -1,0 +1,89 @@
+// Envelope encryption primitives: AES-256-GCM for blocks under a data key, and for data keys under a key-
+// encryption key. A block's nonce comes from its id (ids are unique and a block is written once), so it is not
+// stored; a block is its ciphertext followed by the 16-byte GCM tag. Any range of a block can be deciphered
+// alone with the CTR stream GCM uses; a whole block is also authenticated.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+export const TAG_BYTES = 16;
+
+export interface DataKey {
+  id: string;
+  key: Buffer;
+}
+
+export function blockNonce(blockId: string): Buffer {
+  return createHash('sha256').update(`mimeo-block-nonce:${blockId}`).digest().subarray(0, 12);
+}
+
+/** The stored form of a block: ciphertext and tag. */
+export function sealBlock(key: Buffer, blockId: string, plain: Uint8Array): Buffer {
+  const c = createCipheriv('aes-256-gcm', key, blockNonce(blockId));
+  const out = Buffer.allocUnsafeSlow(plain.byteLength + TAG_BYTES);
+  const body = c.update(plain);
+  body.copy(out, 0);
+  c.final();
+  c.getAuthTag().copy(out, plain.byteLength);
+  return out;
+}
+
+export class BlockAuthError extends Error {
+  override name = 'BlockAuthError';
+}
+
+/** The plaintext of a whole stored block; throws BlockAuthError when its bytes were changed. */
+export function openBlock(key: Buffer, blockId: string, stored: Uint8Array): Buffer {
+  if (stored.byteLength < TAG_BYTES) throw new BlockAuthError(`block ${blockId} is shorter than its tag`);
+  const n = stored.byteLength - TAG_BYTES;
+  const d = createDecipheriv('aes-256-gcm', key, blockNonce(blockId));
+  d.setAuthTag(Buffer.from(stored.buffer, stored.byteOffset + n, TAG_BYTES));
+  const plain = d.update(Buffer.from(stored.buffer, stored.byteOffset, n));
+  try {
+    d.final();
+  } catch (err) {
+    throw new BlockAuthError(`block ${blockId} failed its authentication: ${(err as Error).message}`);
+  }
+  return plain;
+}
+
+/** Where to start reading stored bytes to decipher plaintext from `offset`: the 16-byte boundary below it. */
+export const alignedStart = (offset: number) => offset - (offset % 16);
+
+/**
+ * Deciphers stored bytes that start at `alignedOffset` (a multiple of 16) of a block, without the tag: GCM's
+ * counter for a 96-bit nonce starts at 2 for the first 16 bytes.
+ */
+export function openBlockRange(
+  key: Buffer,
+  blockId: string,
+  alignedOffset: number,
+  cipher: Uint8Array,
+): Buffer {
+  const counter = Buffer.alloc(16);
+  blockNonce(blockId).copy(counter, 0);
+  counter.writeUInt32BE(2 + alignedOffset / 16, 12);
+  const d = createDecipheriv('aes-256-ctr', key, counter);
+  return d.update(cipher);
+}
+
+export function newDataKey(id: string): DataKey {
+  return { id, key: randomBytes(32) };
+}
+
+/** A data key sealed under a key-encryption key, bound to its id: `iv.tag.ciphertext`, base64url. */
+export function wrapKey(kek: Buffer, dekId: string, dek: Buffer): string {
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', kek, iv);
+  c.setAAD(Buffer.from(`mimeo-dek:${dekId}`));
+  const body = Buffer.concat([c.update(dek), c.final()]);
+  return [iv, c.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
+}
+
+/** Throws when `wrapped` was not sealed under `kek` for `dekId`. */
+export function unwrapKey(kek: Buffer, dekId: string, wrapped: string): Buffer {
+  const [iv, tag, body] = wrapped.split('.');
+  if (!iv || !tag || body === undefined) throw new Error('malformed wrapped key');
+  const d = createDecipheriv('aes-256-gcm', kek, Buffer.from(iv, 'base64url'));
+  d.setAAD(Buffer.from(`mimeo-dek:${dekId}`));
+  d.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]);
+}
