@@ -3,6 +3,7 @@
 import { ApiError } from './cli/client.ts';
 import { ADMIN_USAGE, admin } from './cli/commands/admin.ts';
 import { gc } from './cli/commands/gc.ts';
+import { kmsRotate } from './cli/commands/kms.ts';
 import { serve } from './cli/commands/serve.ts';
 import { ConfigError, describeSettings, loadConfig, parseFlags } from './config/config.ts';
 
@@ -29,7 +30,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   delete flags['help'];
-  if (command === 'user' || command === 'key') {
+  if (command === 'kms' && positional[1] === 'rotate') {
+    if (positional.length > 2) throw new ConfigError('usage: mimeo kms rotate');
+    await kmsRotate(loadConfig({ flags }));
+    return 0;
+  }
+  if (command === 'user' || command === 'key' || command === 'kms') {
     return admin(command, positional.slice(1), flags, (text) => process.stdout.write(`${text}\n`));
   }
   const config = loadConfig({ flags });

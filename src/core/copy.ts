@@ -150,6 +150,8 @@ function receipt(r: Resolved, target: VersionInfo, stream: string, bytes: number
       versionId: target.versionId,
       etag: target.etag,
       stream,
+      sse: target.sse,
+      sseKey: target.sseKey,
     },
     bytes,
     checksums: target.checksums,

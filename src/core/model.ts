@@ -141,7 +141,16 @@ export interface ContentAttributes {
 export interface CopyReceipt {
   mode: 'reference' | 'data';
   source: { project: string; path: string; fileId: string; versionId: string; etag: string; stream: string };
-  target: { project: string; path: string; fileId: string; versionId: string; etag: string; stream: string };
+  target: {
+    project: string;
+    path: string;
+    fileId: string;
+    versionId: string;
+    etag: string;
+    stream: string;
+    sse: Sse | null;
+    sseKey: string | null;
+  };
   bytes: number;
   checksums: Checksums;
   /** Present when a bounded range copy stopped early: send it again to copy the rest. */

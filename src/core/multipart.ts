@@ -11,7 +11,9 @@ import {
   addKeys,
   checkUnlock,
   copyKeys,
+  DEFAULT_KMS_KEY,
   defaultProtection,
+  ensureDefaultKmsKey,
   kmsMaterial,
   readKeys,
   ringFrom,
@@ -112,7 +114,10 @@ export async function createUpload(
     const p = await requireProject(tx, principal, input.project, 'write');
     const protection = input.protection ?? defaultProtection(p);
     // A KMS key must exist and be enabled now, not only when the first part comes.
-    if (protection.sse === 'aws:kms') await kmsMaterial(tx, deps, protection.kmsKey!);
+    if (protection.sse === 'aws:kms') {
+      if (protection.kmsKey === DEFAULT_KMS_KEY) await ensureDefaultKmsKey(tx, deps);
+      await kmsMaterial(tx, deps, protection.kmsKey!);
+    }
     const attributes = { ...input.attributes, ...sseColumns(protection) };
     const id = newId('');
     await tx.run(

@@ -14,6 +14,8 @@ export const ADMIN_USAGE = `  user list
   key create USER
   key disable KEY | key enable KEY
   key delete KEY
+  kms list | kms create NAME | kms disable NAME | kms enable NAME
+  kms rotate             (against the stores: a new master KEK, every data key re-wrapped; no data is read)
   (client flags: --url, --access-key, --secret-key, --ca FILE, --json; or MIMEO_URL, MIMEO_ACCESS_KEY,
    MIMEO_SECRET_KEY, MIMEO_CA_FILE; without a key, the root credentials in --data are used)`;
 
@@ -68,7 +70,7 @@ function args(positional: string[], n: number, usage: string): string[] {
 
 /** Runs `mimeo user …` or `mimeo key …`; returns the exit code. */
 export async function admin(
-  noun: 'user' | 'key',
+  noun: 'user' | 'key' | 'kms',
   positional: string[],
   flags: Flags,
   out: Out,
@@ -136,6 +138,29 @@ export async function admin(
         show({ user: name, project, role }, () =>
           role ? `${name} has the ${role} role on ${project}` : `${name} has no role on ${project}`,
         );
+        return 0;
+      }
+    }
+  } else if (noun === 'kms') {
+    switch (verb) {
+      case 'list': {
+        args(rest, 0, 'kms list');
+        const r = await api.call<{ keys: object[] }>('GET', '/api/v1/admin/kms/keys');
+        show(r.keys, () => table(r.keys, ['name', 'enabled', 'createdAt']));
+        return 0;
+      }
+      case 'create': {
+        const [name] = args(rest, 1, 'kms create NAME');
+        const r = await api.call<object>('POST', '/api/v1/admin/kms/keys', { name });
+        show(r, () => fields(r));
+        return 0;
+      }
+      case 'disable':
+      case 'enable': {
+        const [name] = args(rest, 1, `kms ${verb} NAME`);
+        const path = `/api/v1/admin/kms/keys/${name!.split('/').map(seg).join('/')}`;
+        const r = await api.call<object>('PATCH', path, { enabled: verb === 'enable' });
+        show(r, () => fields(r));
         return 0;
       }
     }

@@ -96,12 +96,38 @@ export async function kmsMaterial(tx: Tx, deps: CoreDeps, name: string): Promise
   return cached(deps, row.wrapped, () => unwrapKey(kek, `kms:${name}`, row.wrapped));
 }
 
+/** The key SSE-KMS uses when a request names none, made on first use (as S3's aws/s3 key). */
+export const DEFAULT_KMS_KEY = 'aws/s3';
+
+export async function insertKmsKey(
+  tx: Tx,
+  deps: CoreDeps,
+  name: string,
+): Promise<{ name: string; enabled: boolean; createdAt: number }> {
+  const kek = await activeKek(tx, deps);
+  const now = nowOf(deps);
+  await tx.run('INSERT INTO kms_keys (name, wrapped, kek_id, enabled, created_at) VALUES (?, ?, ?, 1, ?)', [
+    name,
+    wrapKey(kek.key, `kms:${name}`, randomBytes(32)),
+    kek.id,
+    now,
+  ]);
+  return { name, enabled: true, createdAt: now };
+}
+
+/** Makes the default key if it is missing, in the caller's write transaction. */
+export async function ensureDefaultKmsKey(tx: Tx, deps: CoreDeps): Promise<void> {
+  if (!(await tx.get('SELECT name FROM kms_keys WHERE name = ?', [DEFAULT_KMS_KEY])))
+    await insertKmsKey(tx, deps, DEFAULT_KMS_KEY);
+}
+
 async function wrapFor(tx: Tx, deps: CoreDeps, p: Protection, dek: DataKey): Promise<RingRow> {
   if (p.sse === 'SSE-C') {
     if (!p.customerKey) throw new StorageError('EncryptionKeyRequired');
     return { dek_id: dek.id, wrapped: wrapKey(p.customerKey, dek.id, dek.key), wrapped_by: 'customer' };
   }
   if (p.sse === 'aws:kms') {
+    if (p.kmsKey === DEFAULT_KMS_KEY) await ensureDefaultKmsKey(tx, deps);
     const material = await kmsMaterial(tx, deps, p.kmsKey!);
     return { dek_id: dek.id, wrapped: wrapKey(material, dek.id, dek.key), wrapped_by: `kms:${p.kmsKey}` };
   }

@@ -1,5 +1,6 @@
 // The admin part of the OpenAPI document: users, access keys and project members.
 import { keyPatchBody, userBody, userPatchBody } from './routes/admin.ts';
+import { kmsKeyBody, kmsPatchBody } from './routes/kms.ts';
 
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -120,6 +121,22 @@ export const adminPaths = {
     }),
     delete: op('Delete a key and its bearer tokens', {
       responses: { '204': { description: 'Deleted' }, ...errors },
+    }),
+  },
+  '/api/v1/admin/kms/keys': {
+    get: op('KMS keys of the built-in key store (root or admin); material never leaves the server', {
+      responses: { '200': { description: 'Keys' }, ...errors },
+    }),
+    post: op('Create a named KMS key for SSE-KMS', {
+      requestBody: json(kmsKeyBody),
+      responses: { '201': { description: 'Key' }, ...errors },
+    }),
+  },
+  '/api/v1/admin/kms/keys/{name}': {
+    parameters: [param('name', 'A KMS key name (may hold slashes)')],
+    patch: op('Disable or enable a KMS key; objects under a disabled key cannot be read or written', {
+      requestBody: json(kmsPatchBody),
+      responses: { '200': { description: 'Key' }, ...errors },
     }),
   },
   '/api/v1/projects/{project}/members': {

@@ -11,6 +11,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { fileIdRoutes } from './routes/file-ids.ts';
 import { fileRoutes } from './routes/files.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { kmsRoutes } from './routes/kms.ts';
 import { projectRoutes } from './routes/projects.ts';
 
 const PUBLIC = new Set(['/api/v1/auth/token', '/api/v1/openapi.json', '/api/v1/docs']);
@@ -72,6 +73,7 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
 
   await app.register(authRoutes(deps));
   await app.register(adminRoutes(deps));
+  await app.register(kmsRoutes(deps));
   await app.register(projectRoutes(deps));
   await app.register(fileRoutes(deps));
   await app.register(fileIdRoutes(deps));

@@ -9,7 +9,6 @@ const UNSUPPORTED = [
   'accelerate',
   'analytics',
   'cors',
-  'encryption',
   'intelligent-tiering',
   'inventory',
   'legal-hold',

@@ -4,6 +4,7 @@ import { EXTRA_ALGORITHMS, type ExtraAlgorithm } from '../../../core/checksums/e
 import type { Checksums, VersionInfo } from '../../../core/model.ts';
 import { httpDate, quoted, type S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
+import { sseHeaders } from './sse.ts';
 
 export function bucketOf(ctx: S3Context): string {
   if (!ctx.bucket) throw new S3Error('InvalidRequest', 400, 'A bucket name is required.');
@@ -90,6 +91,7 @@ export function objectHeaders(ctx: S3Context, v: VersionInfo, options: { checksu
   r.header('last-modified', httpDate(v.modifiedAt));
   r.header('accept-ranges', 'bytes');
   r.header('content-type', v.contentType ?? 'binary/octet-stream');
+  sseHeaders(ctx, v);
   if (v.versionId !== 'null' || ctx.query.has('versionId')) r.header('x-amz-version-id', v.versionId);
   if (v.contentDisposition) r.header('content-disposition', v.contentDisposition);
   if (v.contentEncoding) r.header('content-encoding', v.contentEncoding);

@@ -1,4 +1,5 @@
 // CompleteMultipartUpload: POST /bucket/key?uploadId=ID with the part list — concatenates manifests, moves no bytes.
+
 import { completeUpload } from '../../../core/multipart.ts';
 import { parseConditions } from '../../common/conditions.ts';
 import { quoted, type S3Context, sendXml } from '../context.ts';
@@ -6,6 +7,7 @@ import { S3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
 import { many, readXml } from '../xml.ts';
 import { bucketOf, keyOf } from './common.ts';
+import { sseHeaders } from './sse.ts';
 
 export const completeMultipartUpload: S3Command = {
   name: 'CompleteMultipartUpload',
@@ -40,6 +42,7 @@ export const completeMultipartUpload: S3Command = {
       conditions: parseConditions(ctx.headers),
     });
     if (v.versionId !== 'null') ctx.reply.header('x-amz-version-id', v.versionId);
+    sseHeaders(ctx, v);
     return sendXml(ctx, 200, 'CompleteMultipartUploadResult', {
       Location: `/${v.project}/${v.path}`,
       Bucket: v.project,

@@ -10,6 +10,7 @@ import type { S3Command } from '../router.ts';
 import { requestAcl } from './acl-common.ts';
 import { bucketOf, checksumValue, contentAttributes, keyOf, parseTagging, S3_ALGORITHMS } from './common.ts';
 import { parseCopySource } from './copy-source.ts';
+import { copySourceUnlock, requestProtection, sseHeaders } from './sse.ts';
 
 export const copyObject: S3Command = {
   name: 'CopyObject',
@@ -35,6 +36,7 @@ export const copyObject: S3Command = {
       project: src.bucket,
       path: src.key,
       versionId: src.versionId,
+      unlock: copySourceUnlock(ctx),
     }).catch((err: unknown) => {
       // A delete marker is 404 when it is the current version and 400 when it is named.
       if (isStorageError(err, 'MethodNotAllowedOnDeleteMarker'))
@@ -45,9 +47,11 @@ export const copyObject: S3Command = {
         );
       throw err;
     });
+    const protection = requestProtection(ctx);
     const selfCopy = src.bucket === bucket && src.key === key && src.versionId === undefined;
     if (
       selfCopy &&
+      protection === undefined &&
       directive === 'COPY' &&
       tagDirective === 'COPY' &&
       ctx.headers['x-amz-storage-class'] === undefined
@@ -85,6 +89,8 @@ export const copyObject: S3Command = {
           ifNoneMatch: target?.ifNoneMatch?.[0],
         },
         acl: requestAcl(ctx) ?? null,
+        protection,
+        unlock: copySourceUnlock(ctx),
         // Both directives are spelled out in full, so tags follow the tagging directive on their own.
         metadata:
           directive === 'REPLACE'
@@ -108,6 +114,7 @@ export const copyObject: S3Command = {
       throw err;
     });
     if (receipt.target.versionId !== 'null') ctx.reply.header('x-amz-version-id', receipt.target.versionId);
+    sseHeaders(ctx, receipt.target);
     if (receipt.source.versionId !== 'null')
       ctx.reply.header('x-amz-copy-source-version-id', receipt.source.versionId);
     const result: Record<string, string> = {

@@ -5,6 +5,7 @@ import { type S3Context, sendXml } from '../context.ts';
 import type { S3Command } from '../router.ts';
 import { requestAcl } from './acl-common.ts';
 import { bucketOf, contentAttributes, keyOf, parseTagging, requestedAlgorithm } from './common.ts';
+import { requestProtection, sseHeaders } from './sse.ts';
 
 export const createMultipartUpload: S3Command = {
   name: 'CreateMultipartUpload',
@@ -20,7 +21,9 @@ export const createMultipartUpload: S3Command = {
         acl: requestAcl(ctx),
         checksumAlgorithm: algorithm,
       },
+      protection: requestProtection(ctx),
     });
+    sseHeaders(ctx, u.attributes);
     if (algorithm) ctx.reply.header('x-amz-checksum-algorithm', algorithm.toUpperCase());
     return sendXml(ctx, 200, 'InitiateMultipartUploadResult', {
       Bucket: u.project,

@@ -1,10 +1,12 @@
 // GetObject: GET /bucket/key — single ranges, conditionals, versionId, ChecksumMode and response-* overrides.
+
 import { Readable } from 'node:stream';
 import { openRead, stat } from '../../../core/read.ts';
 import { parseConditions, parseRange } from '../../common/conditions.ts';
 import type { S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
 import { bucketOf, keyOf, objectHeaders, partNumberOf, partRange } from './common.ts';
+import { requestUnlock } from './sse.ts';
 
 const OVERRIDES: [string, string][] = [
   ['response-content-type', 'content-type'],
@@ -20,6 +22,7 @@ export const getObject: S3Command = {
   matches: (ctx) =>
     ctx.method === 'GET' && ctx.key !== undefined && !ctx.query.has('tagging') && !ctx.query.has('uploadId'),
   async handle(ctx: S3Context) {
+    const unlock = requestUnlock(ctx);
     let versionId = ctx.query.get('versionId');
     let range = parseRange(ctx.headers['range']);
     let parts: number | undefined;
@@ -29,6 +32,7 @@ export const getObject: S3Command = {
         project: bucketOf(ctx),
         path: keyOf(ctx),
         versionId,
+        unlock,
       });
       versionId = v.versionId;
       range = partRange(v, partNumberOf(ctx));
@@ -40,6 +44,7 @@ export const getObject: S3Command = {
       versionId: versionId === 'null' && !ctx.query.has('versionId') ? undefined : versionId,
       conditions: parseConditions(ctx.headers),
       range,
+      unlock,
     });
     if (parts !== undefined) ctx.reply.header('x-amz-mp-parts-count', parts);
     const whole = !read.range;

@@ -6,6 +6,7 @@ import { parseConditions, parseRange } from '../../common/conditions.ts';
 import type { S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
 import { bucketOf, keyOf, objectHeaders, partNumberOf, partRange } from './common.ts';
+import { requestUnlock } from './sse.ts';
 
 export const headObject: S3Command = {
   name: 'HeadObject',
@@ -16,6 +17,7 @@ export const headObject: S3Command = {
       path: keyOf(ctx),
       versionId: ctx.query.get('versionId'),
       conditions: parseConditions(ctx.headers),
+      unlock: requestUnlock(ctx),
     });
     const part = ctx.query.has('partNumber') ? partRange(v, partNumberOf(ctx)) : undefined;
     if (ctx.query.has('partNumber')) ctx.reply.header('x-amz-mp-parts-count', v.partSizes?.length ?? 1);

@@ -6,10 +6,12 @@ import { copyObject } from './copy-object.ts';
 import { createBucket } from './create-bucket.ts';
 import { createMultipartUpload } from './create-multipart-upload.ts';
 import { deleteBucket } from './delete-bucket.ts';
+import { deleteBucketEncryption } from './delete-bucket-encryption.ts';
 import { deleteObject } from './delete-object.ts';
 import { deleteObjectTagging } from './delete-object-tagging.ts';
 import { deleteObjects } from './delete-objects.ts';
 import { getBucketAcl } from './get-bucket-acl.ts';
+import { getBucketEncryption } from './get-bucket-encryption.ts';
 import { getBucketLocation } from './get-bucket-location.ts';
 import { getBucketVersioning } from './get-bucket-versioning.ts';
 import { getObject } from './get-object.ts';
@@ -24,6 +26,7 @@ import { listObjects } from './list-objects.ts';
 import { listObjectsV2 } from './list-objects-v2.ts';
 import { listPartsCommand } from './list-parts.ts';
 import { putBucketAcl } from './put-bucket-acl.ts';
+import { putBucketEncryption } from './put-bucket-encryption.ts';
 import { putBucketVersioning } from './put-bucket-versioning.ts';
 import { putObject } from './put-object.ts';
 import { putObjectAcl } from './put-object-acl.ts';
@@ -32,6 +35,9 @@ import { uploadPartCommand } from './upload-part.ts';
 import { uploadPartCopyCommand } from './upload-part-copy.ts';
 
 export const COMMANDS: S3Command[] = [
+  getBucketEncryption,
+  putBucketEncryption,
+  deleteBucketEncryption,
   getBucketAcl,
   putBucketAcl,
   getObjectAcl,

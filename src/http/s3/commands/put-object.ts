@@ -1,4 +1,5 @@
 // PutObject: PUT /bucket/key — a streamed body, Content-MD5 and x-amz-checksum-* verified, If-Match / If-None-Match.
+
 import { putFile } from '../../../core/write.ts';
 import { parseConditions } from '../../common/conditions.ts';
 import { quoted, type S3Context } from '../context.ts';
@@ -13,6 +14,7 @@ import {
   keyOf,
   parseTagging,
 } from './common.ts';
+import { requestProtection, sseHeaders } from './sse.ts';
 
 export const putObject: S3Command = {
   name: 'PutObject',
@@ -38,9 +40,11 @@ export const putObject: S3Command = {
       expected: sums.expected,
       tags: parseTagging(ctx.headers['x-amz-tagging']),
       acl: requestAcl(ctx),
+      protection: requestProtection(ctx),
       ...contentAttributes(ctx),
     });
     ctx.reply.header('etag', quoted(v.etag));
+    sseHeaders(ctx, v);
     if (v.versionId !== 'null') ctx.reply.header('x-amz-version-id', v.versionId);
     const all = checksumHeaders(v.checksums);
     const alg = sums.algorithm ?? 'crc64nvme';

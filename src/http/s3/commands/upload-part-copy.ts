@@ -1,4 +1,5 @@
 // UploadPartCopy: PUT /bucket/key?partNumber=N&uploadId=ID with x-amz-copy-source[-range] — by reference.
+
 import { uploadPartCopy } from '../../../core/multipart.ts';
 import { parseConditions } from '../../common/conditions.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
@@ -6,6 +7,7 @@ import { S3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
 import { bucketOf, checksumValue, keyOf, partNumberOf } from './common.ts';
 import { parseCopySource } from './copy-source.ts';
+import { copySourceUnlock, requestUnlock, sseHeaders } from './sse.ts';
 
 /** `bytes=first-last`, both required, as S3 wants for x-amz-copy-source-range. */
 export function parseCopyRange(value: string | undefined): { first: number; last: number } | undefined {
@@ -49,8 +51,11 @@ export const uploadPartCopyCommand: S3Command = {
         versionId: src.versionId,
         range: parseCopyRange(ctx.headers['x-amz-copy-source-range']),
         conditions: parseConditions(ctx.headers, 'x-amz-copy-source-'),
+        unlock: copySourceUnlock(ctx),
       },
+      unlock: requestUnlock(ctx),
     });
+    sseHeaders(ctx, part.upload);
     if (part.sourceVersionId !== 'null')
       ctx.reply.header('x-amz-copy-source-version-id', part.sourceVersionId);
     const crc = checksumValue(part.checksums, 'crc64nvme');

@@ -1,8 +1,10 @@
 // UploadPart: PUT /bucket/key?partNumber=N&uploadId=ID — a streamed part, checksums verified like PutObject.
+
 import { uploadPart } from '../../../core/multipart.ts';
 import { quoted, type S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
 import { bucketOf, checksumRequest, checksumValue, keyOf, partNumberOf } from './common.ts';
+import { requestUnlock, sseHeaders } from './sse.ts';
 
 export const uploadPartCommand: S3Command = {
   name: 'UploadPart',
@@ -26,8 +28,10 @@ export const uploadPartCommand: S3Command = {
       contentMd5: ctx.headers['content-md5'],
       algorithms: sums.algorithms,
       expected: sums.expected,
+      unlock: requestUnlock(ctx),
     });
     ctx.reply.header('etag', quoted(part.etag));
+    sseHeaders(ctx, part.upload);
     if (sums.algorithm) {
       const v = checksumValue(part.checksums, sums.algorithm);
       if (v) ctx.reply.header(`x-amz-checksum-${sums.algorithm}`, v);

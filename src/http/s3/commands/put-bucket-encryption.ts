@@ -1,0 +1,44 @@
+// PutBucketEncryption: PUT /bucket?encryption with one rule: SSEAlgorithm AES256, or aws:kms and a KMSMasterKeyID.
+import { setDefaultEncryption } from '../../../core/default-encryption.ts';
+import type { S3Context } from '../context.ts';
+import { S3Error } from '../errors.ts';
+import type { S3Command } from '../router.ts';
+import { readXml } from '../xml.ts';
+import { bucketOf } from './common.ts';
+import { kmsKeyName } from './sse.ts';
+
+const malformed = () =>
+  new S3Error(
+    'MalformedXML',
+    400,
+    'The XML you provided was not well-formed or did not validate against our published schema.',
+  );
+
+export const putBucketEncryption: S3Command = {
+  name: 'PutBucketEncryption',
+  matches: (ctx) =>
+    ctx.method === 'PUT' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('encryption'),
+  async handle(ctx: S3Context) {
+    const doc = await readXml(ctx.body);
+    const conf = doc['ServerSideEncryptionConfiguration'] as Record<string, unknown> | undefined;
+    const rule = conf?.['Rule'];
+    if (!rule || Array.isArray(rule)) throw malformed();
+    const by = (rule as Record<string, unknown>)['ApplyServerSideEncryptionByDefault'] as
+      | Record<string, unknown>
+      | undefined;
+    const algorithm = by?.['SSEAlgorithm'];
+    const keyId = by?.['KMSMasterKeyID'];
+    if (algorithm !== 'AES256' && algorithm !== 'aws:kms') {
+      if (algorithm === 'aws:kms:dsse')
+        throw new S3Error('NotImplemented', 501, 'Dual-layer SSE-KMS is not implemented.');
+      throw malformed();
+    }
+    if (keyId !== undefined && (algorithm !== 'aws:kms' || typeof keyId !== 'string'))
+      throw new S3Error('InvalidArgument', 400, 'KMSMasterKeyID is allowed only with SSEAlgorithm aws:kms.');
+    await setDefaultEncryption(ctx.deps.core, ctx.principal, bucketOf(ctx), {
+      sse: algorithm,
+      kmsKey: typeof keyId === 'string' ? kmsKeyName(keyId) : undefined,
+    });
+    return ctx.reply.code(200).send();
+  },
+};
