@@ -1,0 +1,168 @@
+// The aws CLI over TLS with --sse AES256, --sse aws:kms --sse-kms-key-id and --sse-c: uploads (multipart),
+// downloads and server-side copies, byte for byte, with no block written by a copy and no plaintext stored.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { openS3, rawSigned } from '../helpers/s3.ts';
+import { CREDS } from '../helpers/server.ts';
+import { tempDir } from '../helpers/stores.ts';
+import { openTlsS3, type TlsEnv } from '../helpers/tls.ts';
+
+const AWS = '/usr/bin/aws';
+const SKIP = existsSync(AWS)
+  ? false
+  : 'the aws CLI (Debian package awscli) is not installed: .ci/run installs it';
+const run = promisify(execFile);
+const PATTERN = 'AWS-CLI-PLAINTEXT-PATTERN;';
+const KEY = 'aws-cli-customer-key-32-bytes-ok';
+
+function blockFiles(dataDir: string): Map<string, string> {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
+  return new Map(
+    walk(join(dataDir, 'blocks')).map((p) => [p, createHash('sha256').update(readFileSync(p)).digest('hex')]),
+  );
+}
+
+describe('aws CLI with server-side encryption', { skip: SKIP }, () => {
+  let env: TlsEnv;
+  let work: { path: string; remove: () => Promise<void> };
+  let awsEnv: Record<string, string>;
+  const aws = async (...args: string[]) =>
+    (
+      await run(AWS, ['--endpoint-url', env.server.s3Url, '--ca-bundle', env.certPath, ...args], {
+        env: awsEnv,
+        maxBuffer: 64 * 1024 * 1024,
+      })
+    ).stdout;
+
+  before(async () => {
+    env = await openTlsS3();
+    work = await tempDir('mimeo-awscli-sse');
+    const config = join(work.path, 'config');
+    await writeFile(config, '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n');
+    awsEnv = {
+      PATH: process.env['PATH'] ?? '',
+      HOME: work.path,
+      AWS_CONFIG_FILE: config,
+      AWS_SHARED_CREDENTIALS_FILE: join(work.path, 'none'),
+      AWS_ACCESS_KEY_ID: CREDS.MIMEO_ROOT_ACCESS_KEY,
+      AWS_SECRET_ACCESS_KEY: CREDS.MIMEO_ROOT_SECRET_KEY,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_PAGER: '',
+    };
+    assert.equal((await env.api('POST', '/api/v1/admin/kms/keys', { name: 'cli-key' })).status, 201);
+    await aws('s3', 'mb', 's3://enc');
+  });
+  after(async () => {
+    await env?.close();
+    await work?.remove();
+  });
+
+  test('--sse AES256, --sse aws:kms and --sse-c: multipart up, down and server-side copy', async () => {
+    // 12 MiB: above the CLI's 8 MiB threshold, so uploads and copies go in parts.
+    const data = Buffer.from(PATTERN.repeat(Math.ceil((12 * 1024 * 1024) / PATTERN.length)));
+    const file = join(work.path, 'data.bin');
+    await writeFile(file, data);
+    const ssec = ['--sse-c', 'AES256', '--sse-c-key', KEY];
+    const modes: [string, string[], string[]][] = [
+      ['s3', ['--sse', 'AES256'], []],
+      ['kms', ['--sse', 'aws:kms', '--sse-kms-key-id', 'cli-key'], []],
+      ['c', ssec, ssec],
+    ];
+    for (const [name, up, down] of modes) {
+      await aws('s3', 'cp', file, `s3://enc/${name}`, ...up);
+      const out = join(work.path, `${name}.out`);
+      await aws('s3', 'cp', `s3://enc/${name}`, out, ...down);
+      assert.ok((await readFile(out)).equals(data), name);
+    }
+    const head = (key: string, ...extra: string[]) =>
+      aws('s3api', 'head-object', '--bucket', 'enc', '--key', key, ...extra).then((s) => JSON.parse(s));
+    assert.equal((await head('s3')).ServerSideEncryption, 'AES256');
+    const kms = await head('kms');
+    assert.equal(kms.ServerSideEncryption, 'aws:kms');
+    assert.equal(kms.SSEKMSKeyId, 'arn:aws:kms:us-east-1:000000000000:key/cli-key');
+    const c = await head('c', '--sse-customer-algorithm', 'AES256', '--sse-customer-key', KEY);
+    assert.equal(c.SSECustomerAlgorithm, 'AES256');
+    await assert.rejects(head('c'), 'an SSE-C object without its key');
+
+    // Server-side copies that change the encryption: by reference, no block written.
+    const before = blockFiles(env.dataDir);
+    await aws(
+      's3',
+      'cp',
+      's3://enc/c',
+      's3://enc/c-to-kms',
+      '--sse-c-copy-source',
+      'AES256',
+      '--sse-c-copy-source-key',
+      KEY,
+      '--sse',
+      'aws:kms',
+      '--sse-kms-key-id',
+      'cli-key',
+    );
+    // aws s3 cp would send the target's customer key on its HeadObject of an unencrypted source, which S3
+    // refuses: s3api copy-object is how the CLI encrypts a copy with a customer key.
+    await aws(
+      's3api',
+      'copy-object',
+      '--copy-source',
+      'enc/kms',
+      '--bucket',
+      'enc',
+      '--key',
+      'kms-to-c',
+      '--sse-customer-algorithm',
+      'AES256',
+      '--sse-customer-key',
+      KEY,
+    );
+    await aws('s3', 'cp', 's3://enc/s3', 's3://enc/s3-to-none');
+    assert.deepEqual(blockFiles(env.dataDir), before);
+    for (const [key, down] of [
+      ['c-to-kms', []],
+      ['kms-to-c', ssec],
+      ['s3-to-none', []],
+    ] as const) {
+      const out = join(work.path, `${key}.out`);
+      await aws('s3', 'cp', `s3://enc/${key}`, out, ...down);
+      assert.ok((await readFile(out)).equals(data), key);
+    }
+    for (const p of blockFiles(env.dataDir).keys())
+      assert.ok(!readFileSync(p).includes(PATTERN), `plaintext in ${p}`);
+  });
+});
+
+describe('SSE-C over plain HTTP', () => {
+  test('is refused with 400 InvalidRequest, and nothing is stored', async () => {
+    const env = await openS3();
+    try {
+      const key = Buffer.from(KEY);
+      const put = await rawSigned(`${env.server.s3Url}/plain/k`, {
+        method: 'PUT',
+        accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY,
+        secret: CREDS.MIMEO_ROOT_SECRET_KEY,
+        headers: {
+          'x-amz-server-side-encryption-customer-algorithm': 'AES256',
+          'x-amz-server-side-encryption-customer-key': key.toString('base64'),
+          'x-amz-server-side-encryption-customer-key-md5': createHash('md5').update(key).digest('base64'),
+        },
+        body: Buffer.from('secret'),
+      });
+      assert.equal(put.status, 400);
+      assert.match(put.body, /<Code>InvalidRequest<\/Code>/);
+      assert.match(put.body, /secure connection/);
+    } finally {
+      await env.close();
+    }
+  });
+});
