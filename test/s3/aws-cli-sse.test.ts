@@ -140,6 +140,80 @@ describe('aws CLI with server-side encryption', { skip: SKIP }, () => {
     for (const p of blockFiles(env.dataDir).keys())
       assert.ok(!readFileSync(p).includes(PATTERN), `plaintext in ${p}`);
   });
+
+  test('s3api copy-object across every pair of source and target encryption, by reference', async () => {
+    assert.equal((await env.api('POST', '/api/v1/admin/kms/keys', { name: 'cli-key-2' })).status, 201);
+    const KEY2 = 'aws-cli-second-customer-key-32b!';
+    const kinds = [
+      { name: 'none', write: [], read: [], source: [] },
+      { name: 's3', write: ['--server-side-encryption', 'AES256'], read: [], source: [] },
+      {
+        name: 'kms',
+        write: ['--server-side-encryption', 'aws:kms', '--ssekms-key-id', 'cli-key'],
+        read: [],
+        source: [],
+      },
+      {
+        name: 'c',
+        write: ['--sse-customer-algorithm', 'AES256', '--sse-customer-key', KEY],
+        read: ['--sse-customer-algorithm', 'AES256', '--sse-customer-key', KEY],
+        source: ['--copy-source-sse-customer-algorithm', 'AES256', '--copy-source-sse-customer-key', KEY],
+      },
+    ];
+    const targets = kinds.map((k) =>
+      k.name === 'kms'
+        ? { ...k, write: ['--server-side-encryption', 'aws:kms', '--ssekms-key-id', 'cli-key-2'] }
+        : k.name === 'c'
+          ? {
+              ...k,
+              write: ['--sse-customer-algorithm', 'AES256', '--sse-customer-key', KEY2],
+              read: ['--sse-customer-algorithm', 'AES256', '--sse-customer-key', KEY2],
+            }
+          : k,
+    );
+    for (const k of kinds) {
+      const file = join(work.path, `pair-${k.name}`);
+      await writeFile(file, Buffer.from(`${k.name}:${PATTERN.repeat(4000)}`));
+      await aws(
+        's3api',
+        'put-object',
+        '--bucket',
+        'enc',
+        '--key',
+        `pair-${k.name}`,
+        '--body',
+        file,
+        ...k.write,
+      );
+    }
+    const before = blockFiles(env.dataDir);
+    for (const s of kinds) {
+      for (const t of targets) {
+        const key = `pair-${s.name}-to-${t.name}`;
+        await aws(
+          's3api',
+          'copy-object',
+          '--copy-source',
+          `enc/pair-${s.name}`,
+          '--bucket',
+          'enc',
+          '--key',
+          key,
+          ...t.write,
+          ...s.source,
+        );
+        const out = join(work.path, `${key}.out`);
+        const meta = JSON.parse(
+          await aws('s3api', 'get-object', '--bucket', 'enc', '--key', key, ...t.read, out),
+        );
+        assert.ok((await readFile(out)).equals(await readFile(join(work.path, `pair-${s.name}`))), key);
+        const expected = { none: undefined, s3: 'AES256', kms: 'aws:kms', c: undefined }[t.name];
+        assert.equal(meta.ServerSideEncryption, expected, key);
+        if (t.name === 'c') assert.equal(meta.SSECustomerAlgorithm, 'AES256', key);
+      }
+    }
+    assert.deepEqual(blockFiles(env.dataDir), before);
+  });
 });
 
 describe('SSE-C over plain HTTP', () => {

@@ -261,6 +261,22 @@ describe('server-side encryption', () => {
       new CopyObjectCommand({ Bucket: 'dst', Key: 'defaulted-copy', CopySource: 'src/sse-s3' }),
     );
     assert.equal(copy.ServerSideEncryption, 'aws:kms');
+    // The native API's copy says what it did: by reference, re-wrapped for the target's default encryption.
+    const blocks = blockFiles(env.dataDir);
+    const native = await env.api('POST', '/api/v1/copy', {
+      source: { project: 'src', path: 'sse-s3' },
+      target: { project: 'dst', path: 'native-copy' },
+    });
+    assert.equal(native.status, 201);
+    const receipt = native.body as { mode: string; bytes: number; target: { sse: string; sseKey: string } };
+    assert.deepEqual(
+      [receipt.mode, receipt.target.sse, receipt.target.sseKey],
+      ['reference', 'aws:kms', 'team-b'],
+    );
+    assert.deepEqual(blockFiles(env.dataDir), blocks);
+    const viaS3 = await env.client.send(new GetObjectCommand({ Bucket: 'dst', Key: 'native-copy' }));
+    assert.equal(viaS3.ServerSideEncryption, 'aws:kms');
+    assert.deepEqual(Buffer.from(await viaS3.Body!.transformToByteArray()), bodyOf('sse-s3'));
     await env.client.send(new DeleteBucketEncryptionCommand({ Bucket: 'dst' }));
     const plain = await env.client.send(new PutObjectCommand({ Bucket: 'dst', Key: 'plain', Body: 'hello' }));
     assert.equal(plain.ServerSideEncryption, undefined);
