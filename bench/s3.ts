@@ -71,12 +71,12 @@ async function attempt(
 export async function scenarios(
   c: LeanS3,
   bucket: string,
-  o: { small: number; concurrency: number; large: number; only?: ReadonlySet<string> },
+  o: { small: number; concurrency: number; large: number; only?: ReadonlySet<string>; sse?: boolean },
 ): Promise<Figures> {
   const f: Figures = {};
   const run = (name: string, fn: () => Promise<number>) => attempt(f, name, fn, o.only);
   const chunk = randomBytes(4 * MiB);
-  const ok = (r: { status: number; body: Buffer; bytes: number }, what: string) => {
+  const ok = <R extends { status: number; body: Buffer; bytes: number }>(r: R, what: string): R => {
     if (r.status >= 300) throw new Error(`${what}: ${r.status} ${r.body.toString().slice(0, 200)}`);
     return r;
   };
@@ -105,6 +105,31 @@ export async function scenarios(
     if (bytes !== o.large) throw new Error(`get-large returned ${bytes} bytes`);
     return o.large / MiB / (t / 1000);
   });
+  if (o.sse) {
+    // The same 1 GiB with SSE-S3, side by side with the runs above (the peer does not encrypt).
+    const sse = { 'x-amz-server-side-encryption': 'AES256' };
+    await run('put-large-sse', async () => {
+      const t = await timed(async () =>
+        ok(
+          await c.send('PUT', `/${bucket}/large-sse`, { size: o.large, chunk, headers: sse }),
+          'put-large-sse',
+        ),
+      );
+      return o.large / MiB / (t / 1000);
+    });
+    await run('get-large-sse', async () => {
+      let bytes = 0;
+      let header: string | string[] | undefined;
+      const t = await timed(async () => {
+        const r = ok(await c.send('GET', `/${bucket}/large-sse`, { discard: true }), 'get-large-sse');
+        bytes = r.bytes;
+        header = r.headers['x-amz-server-side-encryption'];
+      });
+      if (bytes !== o.large || header !== 'AES256')
+        throw new Error(`get-large-sse: ${bytes} bytes, ${header}`);
+      return o.large / MiB / (t / 1000);
+    });
+  }
   await run('copy-large', async () => {
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -247,7 +272,10 @@ export async function benchS3(
     /bare listening on (http:\/\/\S+)/,
   );
   try {
-    const m = await scenarios(new LeanS3(mimeo.s3Url, ROOT.accessKey, ROOT.secret), 'bench', o);
+    const m = await scenarios(new LeanS3(mimeo.s3Url, ROOT.accessKey, ROOT.secret), 'bench', {
+      ...o,
+      sse: true,
+    });
     const mRss = peakRssMiB(mimeo.proc.pid!);
     const p = await scenarios(new LeanS3(peer.url, 'S3RVER', 'S3RVER'), 'bench', o);
     const pRss = peakRssMiB(peer.proc.pid!);
@@ -266,6 +294,20 @@ export async function benchS3(
         unit: 'MiB/s',
         mimeo: m['get-large']!,
         peer: p['get-large'] ?? 'n/a',
+        better: 'higher',
+      },
+      {
+        name: `put-large with SSE-S3 (${large})`,
+        unit: 'MiB/s',
+        mimeo: m['put-large-sse']!,
+        peer: 'n/a: no encryption',
+        better: 'higher',
+      },
+      {
+        name: `get-large with SSE-S3 (${large})`,
+        unit: 'MiB/s',
+        mimeo: m['get-large-sse']!,
+        peer: 'n/a: no encryption',
         better: 'higher',
       },
       {
