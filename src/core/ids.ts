@@ -7,14 +7,24 @@ import { randomBytes, randomFillSync } from 'node:crypto';
 const pool = Buffer.alloc(4096);
 let used = pool.length;
 
-function timeAndRandom(): string {
-  if (used + 10 > pool.length) {
+function take(n: number): number {
+  if (used + n > pool.length) {
     randomFillSync(pool);
     used = 0;
   }
-  const hex = Date.now().toString(16).padStart(12, '0') + pool.toString('hex', used, used + 10);
-  used += 10;
-  return hex;
+  used += n;
+  return used - n;
+}
+
+function timeAndRandom(): string {
+  const at = take(10);
+  return Date.now().toString(16).padStart(12, '0') + pool.toString('hex', at, at + 10);
+}
+
+/** `n` (at most 64) bytes from the CSPRNG, in a buffer of their own: for keys and nonces. */
+export function randomPooled(n: number): Buffer {
+  const at = take(n);
+  return Buffer.from(pool.subarray(at, at + n));
 }
 
 export function newId(prefix: string): string {

@@ -23,7 +23,7 @@ interface RingRow {
   wrapped_by: string;
 }
 
-/** Unwrapped KEKs and KMS key material, by the sealed form they came from: immutable, so safe to keep. */
+/** Unwrapped KEKs (by id), KMS key material and data keys (by their sealed form): immutable, so safe to keep. */
 const cache = new WeakMap<CoreDeps, Map<string, Buffer>>();
 
 function cached(deps: CoreDeps, sealed: string, open: () => Buffer): Buffer {
@@ -35,7 +35,7 @@ function cached(deps: CoreDeps, sealed: string, open: () => Buffer): Buffer {
   let key = m.get(sealed);
   if (!key) {
     key = open();
-    if (m.size > 1000) m.clear();
+    if (m.size > 10_000) m.clear();
     m.set(sealed, key);
   }
   return key;
@@ -63,9 +63,12 @@ export async function insertKek(tx: Tx, deps: CoreDeps): Promise<string> {
 }
 
 export async function kekById(tx: Tx, deps: CoreDeps, id: string): Promise<Buffer> {
+  // A KEK row never changes while it exists, so its key is kept by id.
+  const known = cache.get(deps)?.get(`kek:${id}`);
+  if (known) return known;
   const row = await tx.get<{ wrapped: string }>('SELECT wrapped FROM keks WHERE id = ?', [id]);
   if (!row) throw new StorageError('InternalError', `The key-encryption key ${id} is missing.`);
-  return cached(deps, row.wrapped, () => {
+  return cached(deps, `kek:${id}`, () => {
     try {
       return unwrapKey(deps.masterKey, id, row.wrapped);
     } catch (err) {
@@ -76,6 +79,10 @@ export async function kekById(tx: Tx, deps: CoreDeps, id: string): Promise<Buffe
   });
 }
 
+/**
+ * The active KEK, read in the writer's transaction: a key is never wrapped under a KEK that rotation has retired
+ * (on SQLite the two transactions are serialized; see the note on PostgreSQL in docs/architecture.md).
+ */
 export async function activeKek(tx: Tx, deps: CoreDeps): Promise<{ id: string; key: Buffer }> {
   const row = await tx.get<{ id: string }>('SELECT id FROM keks WHERE active = 1');
   if (!row) throw new StorageError('InternalError', 'No key-encryption key is active.');
@@ -144,10 +151,16 @@ async function unwrapRow(tx: Tx, deps: CoreDeps, row: RingRow, unlock: Unlock): 
       throw new StorageError('EncryptionKeyMismatch');
     }
   }
+  // Data keys under server keys are kept by their sealed form (a KMS key's state is still checked every time);
+  // one under a customer key is opened every time, so a wrong key never passes.
   if (row.wrapped_by.startsWith('kms:')) {
-    return unwrapKey(await kmsMaterial(tx, deps, row.wrapped_by.slice(4)), row.dek_id, row.wrapped);
+    const material = await kmsMaterial(tx, deps, row.wrapped_by.slice(4));
+    return cached(deps, `dek:${row.wrapped_by}:${row.wrapped}`, () =>
+      unwrapKey(material, row.dek_id, row.wrapped),
+    );
   }
-  return unwrapKey(await kekById(tx, deps, row.wrapped_by.slice(4)), row.dek_id, row.wrapped);
+  const kek = await kekById(tx, deps, row.wrapped_by.slice(4));
+  return cached(deps, `dek:${row.wrapped_by}:${row.wrapped}`, () => unwrapKey(kek, row.dek_id, row.wrapped));
 }
 
 /** Adds data keys to a ring, wrapped under `p`; keys already in the ring stay as they are. */

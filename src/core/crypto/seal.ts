@@ -2,7 +2,8 @@
 // encryption key. A block's nonce comes from its id (ids are unique and a block is written once), so it is not
 // stored; a block is its ciphertext followed by the 16-byte GCM tag. Any range of a block can be deciphered
 // alone with the CTR stream GCM uses; a whole block is also authenticated.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, type KeyObject } from 'node:crypto';
+import { randomPooled } from '../ids.ts';
 
 export const TAG_BYTES = 16;
 
@@ -11,13 +12,27 @@ export interface DataKey {
   key: Buffer;
 }
 
+/**
+ * The KeyObject of a raw key, made once per Buffer: a cipher built from a Buffer key converts it every time,
+ * which costs several times the encryption of a small block.
+ */
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+function keyObject(key: Buffer): KeyObject {
+  let k = keyObjects.get(key);
+  if (!k) {
+    k = createSecretKey(key);
+    keyObjects.set(key, k);
+  }
+  return k;
+}
+
 export function blockNonce(blockId: string): Buffer {
   return createHash('sha256').update(`mimeo-block-nonce:${blockId}`).digest().subarray(0, 12);
 }
 
 /** The stored form of a block: ciphertext and tag. */
 export function sealBlock(key: Buffer, blockId: string, plain: Uint8Array): Buffer {
-  const c = createCipheriv('aes-256-gcm', key, blockNonce(blockId));
+  const c = createCipheriv('aes-256-gcm', keyObject(key), blockNonce(blockId));
   const out = Buffer.allocUnsafeSlow(plain.byteLength + TAG_BYTES);
   const body = c.update(plain);
   body.copy(out, 0);
@@ -34,7 +49,7 @@ export class BlockAuthError extends Error {
 export function openBlock(key: Buffer, blockId: string, stored: Uint8Array): Buffer {
   if (stored.byteLength < TAG_BYTES) throw new BlockAuthError(`block ${blockId} is shorter than its tag`);
   const n = stored.byteLength - TAG_BYTES;
-  const d = createDecipheriv('aes-256-gcm', key, blockNonce(blockId));
+  const d = createDecipheriv('aes-256-gcm', keyObject(key), blockNonce(blockId));
   d.setAuthTag(Buffer.from(stored.buffer, stored.byteOffset + n, TAG_BYTES));
   const plain = d.update(Buffer.from(stored.buffer, stored.byteOffset, n));
   try {
@@ -61,18 +76,18 @@ export function openBlockRange(
   const counter = Buffer.alloc(16);
   blockNonce(blockId).copy(counter, 0);
   counter.writeUInt32BE(2 + alignedOffset / 16, 12);
-  const d = createDecipheriv('aes-256-ctr', key, counter);
+  const d = createDecipheriv('aes-256-ctr', keyObject(key), counter);
   return d.update(cipher);
 }
 
 export function newDataKey(id: string): DataKey {
-  return { id, key: randomBytes(32) };
+  return { id, key: randomPooled(32) };
 }
 
 /** A data key sealed under a key-encryption key, bound to its id: `iv.tag.ciphertext`, base64url. */
 export function wrapKey(kek: Buffer, dekId: string, dek: Buffer): string {
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', kek, iv);
+  const iv = randomPooled(12);
+  const c = createCipheriv('aes-256-gcm', keyObject(kek), iv);
   c.setAAD(Buffer.from(`mimeo-dek:${dekId}`));
   const body = Buffer.concat([c.update(dek), c.final()]);
   return [iv, c.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
@@ -82,7 +97,7 @@ export function wrapKey(kek: Buffer, dekId: string, dek: Buffer): string {
 export function unwrapKey(kek: Buffer, dekId: string, wrapped: string): Buffer {
   const [iv, tag, body] = wrapped.split('.');
   if (!iv || !tag || body === undefined) throw new Error('malformed wrapped key');
-  const d = createDecipheriv('aes-256-gcm', kek, Buffer.from(iv, 'base64url'));
+  const d = createDecipheriv('aes-256-gcm', keyObject(kek), Buffer.from(iv, 'base64url'));
   d.setAAD(Buffer.from(`mimeo-dek:${dekId}`));
   d.setAuthTag(Buffer.from(tag, 'base64url'));
   return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]);
