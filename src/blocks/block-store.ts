@@ -9,7 +9,10 @@ export interface BlockStore {
   readonly kind: string;
   /** Stores the block durably before resolving. Writing an existing id replaces nothing: ids are unique. */
   put(options: BlockRef & { data: Uint8Array }): Promise<void>;
-  /** Reads `length` bytes from `offset` (the whole block by default). A missing or short block throws BlockMissingError. */
+  /**
+   * Reads `length` bytes from `offset` (the whole block by default) into a buffer the caller owns and may
+   * overwrite. A missing or short block throws BlockMissingError.
+   */
   read(options: BlockRef & { offset?: number; length?: number }): Promise<Buffer>;
   /** Deletes the block; deleting a missing block is not an error. */
   delete(options: BlockRef): Promise<void>;

@@ -63,7 +63,9 @@ export async function readBlockRange(
 async function fetch(deps: CoreDeps, block: BlockRef, range: { offset?: number; length?: number }) {
   try {
     if (block.data) {
-      const all = Buffer.from(block.data.buffer, block.data.byteOffset, block.data.byteLength);
+      // A copy: the row's bytes may be read again for another extent of the same block, and a whole block is
+      // deciphered in place.
+      const all = Buffer.from(block.data);
       return range.offset === undefined ? all : all.subarray(range.offset, range.offset + range.length!);
     }
     return await deps.blocks.read({ id: block.id, ...range });

@@ -113,8 +113,17 @@ export async function ingest(
           dekId: dek.id,
         };
         crcs[index] = d.crc64;
-        if (inline) info.data = d.sealed;
-        else await deps.blocks.put({ id, data: d.sealed, signal: options.signal });
+        const sharedOut = d.sealed.buffer instanceof SharedArrayBuffer;
+        if (inline) {
+          info.data = sharedOut ? Buffer.from(d.sealed) : d.sealed;
+          if (sharedOut) releaseShared(d.sealed);
+        } else {
+          try {
+            await deps.blocks.put({ id, data: d.sealed, signal: options.signal });
+          } finally {
+            if (sharedOut) releaseShared(d.sealed);
+          }
+        }
         // Registered by a checkpoint only once written: a row is written once and never corrected.
         blocks[index] = info;
       })

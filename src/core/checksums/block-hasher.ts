@@ -2,7 +2,7 @@
 // of the plaintext, the block sealed under its data key, and the sha256 of what is stored.
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { sealBlock } from '../crypto/seal.ts';
+import { sealBlock, TAG_BYTES } from '../crypto/seal.ts';
 import { Crc64Nvme } from './crc64nvme.ts';
 
 export interface BlockDigest {
@@ -10,7 +10,7 @@ export interface BlockDigest {
   sha256: string;
   /** CRC-64/NVME of the plaintext. */
   crc64: bigint;
-  /** What to store: ciphertext and tag. */
+  /** What to store: ciphertext and tag. For a large block, a shared buffer to give back with `releaseShared`. */
   sealed: Buffer;
 }
 
@@ -38,16 +38,19 @@ export function hashInline(data: Uint8Array, seal: SealWith): BlockDigest {
 class BlockHasher {
   #worker: Worker | undefined;
   #next = 0;
-  readonly #waiting = new Map<number, { resolve: (d: BlockDigest) => void; reject: (e: unknown) => void }>();
+  readonly #waiting = new Map<
+    number,
+    { resolve: (d: { sha256: string; crc64: bigint }) => void; reject: (e: unknown) => void }
+  >();
 
   #start(): Worker {
     const w = new Worker(new URL('./block-hash-worker.ts', import.meta.url));
     w.unref();
-    w.on('message', (m: { id: number; sha256: string; crc64: bigint; sealed: ArrayBuffer }) => {
+    w.on('message', (m: { id: number; sha256: string; crc64: bigint }) => {
       const p = this.#waiting.get(m.id);
       this.#waiting.delete(m.id);
       if (this.#waiting.size === 0) w.unref();
-      p?.resolve({ sha256: m.sha256, crc64: m.crc64, sealed: Buffer.from(m.sealed) });
+      p?.resolve(m);
     });
     const fail = (err: unknown) => {
       for (const p of this.#waiting.values()) p.reject(err);
@@ -59,25 +62,36 @@ class BlockHasher {
     return w;
   }
 
-  /** Seals `data` under the data key and hashes it; the plaintext buffer may be reused once this resolves. */
-  hash(data: Uint8Array, seal: SealWith): Promise<BlockDigest> {
-    if (data.byteLength < INLINE_BELOW) return Promise.resolve(hashInline(data, seal));
+  /**
+   * Seals `data` under the data key and hashes it; the plaintext buffer may be reused once this resolves. A large
+   * block is sealed into a shared buffer from `takeShared`: hand `sealed` to `releaseShared` once it is written.
+   */
+  async hash(data: Uint8Array, seal: SealWith): Promise<BlockDigest> {
+    if (data.byteLength < INLINE_BELOW) return hashInline(data, seal);
     this.#worker ??= this.#start();
     const id = this.#next++;
     const shared = data.buffer instanceof SharedArrayBuffer;
     const buffer = shared ? data.buffer : data.slice().buffer;
-    return new Promise((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
-      this.#worker!.ref();
-      this.#worker!.postMessage({
-        id,
-        buffer,
-        offset: shared ? data.byteOffset : 0,
-        length: data.byteLength,
-        key: seal.key,
-        blockId: seal.blockId,
+    const out = takeShared(data.byteLength + TAG_BYTES);
+    try {
+      const d = await new Promise<{ sha256: string; crc64: bigint }>((resolve, reject) => {
+        this.#waiting.set(id, { resolve, reject });
+        this.#worker!.ref();
+        this.#worker!.postMessage({
+          id,
+          buffer,
+          offset: shared ? data.byteOffset : 0,
+          length: data.byteLength,
+          out: out.buffer,
+          key: seal.key,
+          blockId: seal.blockId,
+        });
       });
-    });
+      return { sha256: d.sha256, crc64: d.crc64, sealed: out };
+    } catch (err) {
+      releaseShared(out);
+      throw err;
+    }
   }
 }
 

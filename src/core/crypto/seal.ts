@@ -30,14 +30,23 @@ export function blockNonce(blockId: string): Buffer {
   return createHash('sha256').update(`mimeo-block-nonce:${blockId}`).digest().subarray(0, 12);
 }
 
+/** Ciphertext is produced this much at a time: each piece is garbage at once, so memory stays flat. */
+const SEAL_PIECE = 256 * 1024;
+
+/** Writes the stored form of a block (ciphertext, then the tag) into `out`, which has room for both. */
+export function sealBlockInto(key: Buffer, blockId: string, plain: Uint8Array, out: Uint8Array): void {
+  const c = createCipheriv('aes-256-gcm', keyObject(key), blockNonce(blockId));
+  for (let at = 0; at < plain.byteLength; at += SEAL_PIECE) {
+    out.set(c.update(plain.subarray(at, Math.min(at + SEAL_PIECE, plain.byteLength))), at);
+  }
+  c.final();
+  out.set(c.getAuthTag(), plain.byteLength);
+}
+
 /** The stored form of a block: ciphertext and tag. */
 export function sealBlock(key: Buffer, blockId: string, plain: Uint8Array): Buffer {
-  const c = createCipheriv('aes-256-gcm', keyObject(key), blockNonce(blockId));
   const out = Buffer.allocUnsafeSlow(plain.byteLength + TAG_BYTES);
-  const body = c.update(plain);
-  body.copy(out, 0);
-  c.final();
-  c.getAuthTag().copy(out, plain.byteLength);
+  sealBlockInto(key, blockId, plain, out);
   return out;
 }
 
@@ -45,13 +54,19 @@ export class BlockAuthError extends Error {
   override name = 'BlockAuthError';
 }
 
-/** The plaintext of a whole stored block; throws BlockAuthError when its bytes were changed. */
+/**
+ * The plaintext of a whole stored block, deciphered in place: `stored` is overwritten piece by piece, and the
+ * result is a view of it without the tag. Throws BlockAuthError when its bytes were changed.
+ */
 export function openBlock(key: Buffer, blockId: string, stored: Uint8Array): Buffer {
   if (stored.byteLength < TAG_BYTES) throw new BlockAuthError(`block ${blockId} is shorter than its tag`);
   const n = stored.byteLength - TAG_BYTES;
   const d = createDecipheriv('aes-256-gcm', keyObject(key), blockNonce(blockId));
   d.setAuthTag(Buffer.from(stored.buffer, stored.byteOffset + n, TAG_BYTES));
-  const plain = d.update(Buffer.from(stored.buffer, stored.byteOffset, n));
+  const plain = Buffer.from(stored.buffer, stored.byteOffset, n);
+  // Each piece of plaintext replaces the ciphertext it came from, which is no longer needed.
+  for (let at = 0; at < n; at += SEAL_PIECE)
+    plain.set(d.update(plain.subarray(at, Math.min(at + SEAL_PIECE, n))), at);
   try {
     d.final();
   } catch (err) {
