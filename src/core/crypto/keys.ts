@@ -35,7 +35,7 @@ function cached(deps: CoreDeps, sealed: string, open: () => Buffer): Buffer {
   let key = m.get(sealed);
   if (!key) {
     key = open();
-    if (m.size > 10_000) m.clear();
+    if (m.size > 2048) m.clear();
     m.set(sealed, key);
   }
   return key;
