@@ -3,8 +3,9 @@ import { nowOf } from '../core/deps.ts';
 import { StorageError } from '../core/errors.ts';
 import { newSecret } from '../core/ids.ts';
 import type { Principal } from '../core/model.ts';
+import { requireAdmin } from '../core/permissions.ts';
 import type { Tx } from '../meta/meta-store.ts';
-import { type AuthDeps, requireAdmin } from './principals.ts';
+import type { AuthDeps } from './principals.ts';
 import type { SecretBox } from './secret-box.ts';
 import { findUser } from './user-rows.ts';
 
@@ -63,14 +64,14 @@ export async function keysOf(tx: Tx, principalId: string): Promise<AccessKeyInfo
 }
 
 export async function createKey(auth: AuthDeps, actor: Principal, user: string): Promise<CreatedKey> {
-  requireAdmin(actor);
+  requireAdmin(actor, 'users and keys');
   const now = nowOf(auth.core);
   return auth.core.meta.tx(async (tx) => insertKey(tx, auth.box, (await findUser(tx, user)).id, now));
 }
 
 /** Every key, or one user's keys. */
 export async function listKeys(auth: AuthDeps, actor: Principal, user?: string): Promise<AccessKeyInfo[]> {
-  requireAdmin(actor);
+  requireAdmin(actor, 'users and keys');
   return auth.core.meta.tx(
     async (tx) =>
       user === undefined
@@ -97,7 +98,7 @@ export async function setKeyEnabled(
   accessKey: string,
   enabled: boolean,
 ): Promise<AccessKeyInfo> {
-  requireAdmin(actor);
+  requireAdmin(actor, 'users and keys');
   return auth.core.meta.tx(async (tx) => {
     const key = await findKey(tx, accessKey);
     await tx.run('UPDATE access_keys SET enabled = ? WHERE id = ?', [enabled ? 1 : 0, accessKey]);
@@ -107,7 +108,7 @@ export async function setKeyEnabled(
 }
 
 export async function deleteKey(auth: AuthDeps, actor: Principal, accessKey: string): Promise<void> {
-  requireAdmin(actor);
+  requireAdmin(actor, 'users and keys');
   await auth.core.meta.tx(async (tx) => {
     await findKey(tx, accessKey);
     await tx.run('DELETE FROM tokens WHERE access_key_id = ?', [accessKey]);

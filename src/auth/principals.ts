@@ -19,11 +19,6 @@ export function canonicalId(principalId: string): string {
   return createHash('sha256').update(`mimeo-principal:${principalId}`).digest('hex');
 }
 
-export function requireAdmin(actor: Principal): void {
-  if (!actor.isRoot && !actor.isAdmin)
-    throw new StorageError('AccessDenied', 'Only root or an administrator may manage users and keys.');
-}
-
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }

@@ -4,8 +4,9 @@ import { nowOf } from '../core/deps.ts';
 import { StorageError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { Principal, Role } from '../core/model.ts';
+import { requireAdmin } from '../core/permissions.ts';
 import { type AccessKeyInfo, type CreatedKey, insertKey, keysOf } from './keys.ts';
-import { type AuthDeps, requireAdmin } from './principals.ts';
+import type { AuthDeps } from './principals.ts';
 import { findUser, toUser, USER_COLUMNS, type UserInfo, type UserRow } from './user-rows.ts';
 
 export interface UserDetail extends UserInfo {
@@ -32,7 +33,7 @@ export async function createUser(
   actor: Principal,
   input: { name: string; displayName?: string; admin?: boolean },
 ): Promise<CreatedUser> {
-  requireAdmin(actor);
+  requireAdmin(actor, 'users and keys');
   if (typeof input.name !== 'string' || !NAME.test(input.name)) {
     throw new StorageError('InvalidArgument', 'A user name is 1 to 64 of A-Z a-z 0-9 . _ @ -.');
   }
@@ -65,7 +66,7 @@ export async function createUser(
 }
 
 export async function listUsers(auth: AuthDeps, actor: Principal): Promise<UserInfo[]> {
-  requireAdmin(actor);
+  requireAdmin(actor, 'users and keys');
   const rows = await auth.core.meta.tx(
     (tx) => tx.all<UserRow>(`SELECT ${USER_COLUMNS} FROM principals ORDER BY name`),
     { readOnly: true },
@@ -74,7 +75,7 @@ export async function listUsers(auth: AuthDeps, actor: Principal): Promise<UserI
 }
 
 export async function getUser(auth: AuthDeps, actor: Principal, nameOrId: string): Promise<UserDetail> {
-  requireAdmin(actor);
+  requireAdmin(actor, 'users and keys');
   return auth.core.meta.tx(
     async (tx) => {
       const user = await findUser(tx, nameOrId);
@@ -95,7 +96,7 @@ export async function updateUser(
   nameOrId: string,
   input: { displayName?: string; admin?: boolean },
 ): Promise<UserInfo> {
-  requireAdmin(actor);
+  requireAdmin(actor, 'users and keys');
   checkDisplayName(input.displayName);
   return auth.core.meta.tx(async (tx) => {
     const user = await findUser(tx, nameOrId);
@@ -117,7 +118,7 @@ export async function updateUser(
  * Conflict: their buckets would be left without an owner.
  */
 export async function deleteUser(auth: AuthDeps, actor: Principal, nameOrId: string): Promise<void> {
-  requireAdmin(actor);
+  requireAdmin(actor, 'users and keys');
   await auth.core.meta.tx(async (tx) => {
     const user = await findUser(tx, nameOrId);
     if (user.id === actor.id) throw new StorageError('InvalidArgument', 'A user cannot delete themselves.');

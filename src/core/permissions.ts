@@ -95,6 +95,12 @@ export async function getProjectById(tx: Tx, id: string): Promise<Project | unde
   return row ? toProject(row) : undefined;
 }
 
+/** Server-wide administration (users, keys, KMS keys) is for root and users with the admin flag. */
+export function requireAdmin(actor: Principal, what: string): void {
+  if (!actor.isRoot && !actor.isAdmin)
+    throw new StorageError('AccessDenied', `Only root or an administrator may manage ${what}.`);
+}
+
 /** Controlled data never lands in an open project. */
 export function checkDataClass(source: Project, target: Project): void {
   if (source.dataClass === 'controlled' && target.dataClass === 'open') {

@@ -1,9 +1,6 @@
 // mimeo kms rotate: a new KEK, every data key re-wrapped, every object still readable, no block file changed.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import {
@@ -16,21 +13,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { bytes } from '../helpers/data.ts';
 import { CREDS, MAIN } from '../helpers/server.ts';
-import { openTlsS3, type TlsEnv } from '../helpers/tls.ts';
+import { blockFileHashes, openTlsS3, type TlsEnv } from '../helpers/tls.ts';
 
 const run = promisify(execFile);
 const KEY = 'rotation-test-customer-key-32byt';
-
-function blockFiles(dataDir: string): Map<string, string> {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir).flatMap((n) => {
-      const p = join(dir, n);
-      return statSync(p).isDirectory() ? walk(p) : [p];
-    });
-  return new Map(
-    walk(join(dataDir, 'blocks')).map((p) => [p, createHash('sha256').update(readFileSync(p)).digest('hex')]),
-  );
-}
 
 describe('mimeo kms rotate', () => {
   let env: TlsEnv;
@@ -67,7 +53,7 @@ describe('mimeo kms rotate', () => {
         Body: partData,
       }),
     );
-    const before = blockFiles(env.dataDir);
+    const before = blockFileHashes(env.dataDir);
 
     const { stdout } = await run(process.execPath, [MAIN, 'kms', 'rotate', '--data', env.dataDir], {
       env: { PATH: process.env['PATH'] ?? '', ...CREDS },
@@ -80,7 +66,7 @@ describe('mimeo kms rotate', () => {
     assert.equal(report.keksRetired, 1);
     assert.match(report.kek, /^kek/);
 
-    assert.deepEqual(blockFiles(env.dataDir), before);
+    assert.deepEqual(blockFileHashes(env.dataDir), before);
     for (const [name] of kinds) {
       const read = name === 'c' ? { SSECustomerAlgorithm: 'AES256', SSECustomerKey: KEY } : {};
       const got = await env.client.send(new GetObjectCommand({ Bucket: 'rot', Key: name, ...read }));

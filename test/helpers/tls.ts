@@ -1,6 +1,8 @@
 // A server on `--tls self-signed`, an SDK client that trusts its certificate, and native API calls over HTTPS.
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:https';
+import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CREDS, type RunningServer, startServer } from './server.ts';
 import { tempDir } from './stores.ts';
@@ -73,4 +75,16 @@ export async function openTlsS3(args: string[] = []): Promise<TlsEnv> {
       await dir.remove();
     },
   };
+}
+
+/** Every block file of a data directory with the sha256 of its bytes: what the block store holds on disk. */
+export function blockFileHashes(dataDir: string): Map<string, string> {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
+  return new Map(
+    walk(join(dataDir, 'blocks')).map((p) => [p, createHash('sha256').update(readFileSync(p)).digest('hex')]),
+  );
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { openS3, rawSigned } from '../helpers/s3.ts';
 import { CREDS } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
-import { openTlsS3, type TlsEnv } from '../helpers/tls.ts';
+import { blockFileHashes, openTlsS3, type TlsEnv } from '../helpers/tls.ts';
 
 const AWS = '/usr/bin/aws';
 const SKIP = existsSync(AWS)
@@ -20,17 +20,6 @@ const SKIP = existsSync(AWS)
 const run = promisify(execFile);
 const PATTERN = 'AWS-CLI-PLAINTEXT-PATTERN;';
 const KEY = 'aws-cli-customer-key-32-bytes-ok';
-
-function blockFiles(dataDir: string): Map<string, string> {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir).flatMap((n) => {
-      const p = join(dir, n);
-      return statSync(p).isDirectory() ? walk(p) : [p];
-    });
-  return new Map(
-    walk(join(dataDir, 'blocks')).map((p) => [p, createHash('sha256').update(readFileSync(p)).digest('hex')]),
-  );
-}
 
 describe('aws CLI with server-side encryption', { skip: SKIP }, () => {
   let env: TlsEnv;
@@ -95,7 +84,7 @@ describe('aws CLI with server-side encryption', { skip: SKIP }, () => {
     await assert.rejects(head('c'), 'an SSE-C object without its key');
 
     // Server-side copies that change the encryption: by reference, no block written.
-    const before = blockFiles(env.dataDir);
+    const before = blockFileHashes(env.dataDir);
     await aws(
       's3',
       'cp',
@@ -127,7 +116,7 @@ describe('aws CLI with server-side encryption', { skip: SKIP }, () => {
       KEY,
     );
     await aws('s3', 'cp', 's3://enc/s3', 's3://enc/s3-to-none');
-    assert.deepEqual(blockFiles(env.dataDir), before);
+    assert.deepEqual(blockFileHashes(env.dataDir), before);
     for (const [key, down] of [
       ['c-to-kms', []],
       ['kms-to-c', ssec],
@@ -137,7 +126,7 @@ describe('aws CLI with server-side encryption', { skip: SKIP }, () => {
       await aws('s3', 'cp', `s3://enc/${key}`, out, ...down);
       assert.ok((await readFile(out)).equals(data), key);
     }
-    for (const p of blockFiles(env.dataDir).keys())
+    for (const p of blockFileHashes(env.dataDir).keys())
       assert.ok(!readFileSync(p).includes(PATTERN), `plaintext in ${p}`);
   });
 
@@ -186,7 +175,7 @@ describe('aws CLI with server-side encryption', { skip: SKIP }, () => {
         ...k.write,
       );
     }
-    const before = blockFiles(env.dataDir);
+    const before = blockFileHashes(env.dataDir);
     for (const s of kinds) {
       for (const t of targets) {
         const key = `pair-${s.name}-to-${t.name}`;
@@ -212,7 +201,7 @@ describe('aws CLI with server-side encryption', { skip: SKIP }, () => {
         if (t.name === 'c') assert.equal(meta.SSECustomerAlgorithm, 'AES256', key);
       }
     }
-    assert.deepEqual(blockFiles(env.dataDir), before);
+    assert.deepEqual(blockFileHashes(env.dataDir), before);
   });
 });
 

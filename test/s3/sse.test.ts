@@ -19,7 +19,7 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { s3Error } from '../helpers/s3.ts';
-import { openTlsS3, type TlsEnv } from '../helpers/tls.ts';
+import { blockFileHashes, openTlsS3, type TlsEnv } from '../helpers/tls.ts';
 
 const PATTERN = 'MIMEO-PLAINTEXT-PATTERN:';
 const KEY_A = 'customer-key-number-one-32-bytes';
@@ -91,16 +91,6 @@ function files(dir: string): string[] {
   });
 }
 
-/** Every block file with its sha256: what the block store holds. */
-function blockFiles(dataDir: string): Map<string, string> {
-  return new Map(
-    files(join(dataDir, 'blocks')).map((p) => [
-      p,
-      createHash('sha256').update(readFileSync(p)).digest('hex'),
-    ]),
-  );
-}
-
 describe('server-side encryption', () => {
   let env: TlsEnv;
   const bodyOf = (name: string) => Buffer.from(`${name}|${PATTERN.repeat(12_000)}`);
@@ -126,7 +116,7 @@ describe('server-side encryption', () => {
   });
 
   test('every pair of source and target encryption copies by reference, by CopyObject and UploadPartCopy', async () => {
-    const before = blockFiles(env.dataDir);
+    const before = blockFileHashes(env.dataDir);
     for (const s of KINDS) {
       for (const t of TARGETS) {
         const key = `${s.name}-to-${t.name}`;
@@ -173,7 +163,7 @@ describe('server-side encryption', () => {
       }
     }
     // 32 copies later the block store holds exactly the same files, byte for byte.
-    assert.deepEqual(blockFiles(env.dataDir), before);
+    assert.deepEqual(blockFileHashes(env.dataDir), before);
     // The block store never holds the plaintext, nor does the metadata store.
     const all = files(env.dataDir).filter((p) => !p.includes('/tls/'));
     assert.ok(all.some((p) => p.includes('/blocks/')));
@@ -262,7 +252,7 @@ describe('server-side encryption', () => {
     );
     assert.equal(copy.ServerSideEncryption, 'aws:kms');
     // The native API's copy says what it did: by reference, re-wrapped for the target's default encryption.
-    const blocks = blockFiles(env.dataDir);
+    const blocks = blockFileHashes(env.dataDir);
     const native = await env.api('POST', '/api/v1/copy', {
       source: { project: 'src', path: 'sse-s3' },
       target: { project: 'dst', path: 'native-copy' },
@@ -273,7 +263,7 @@ describe('server-side encryption', () => {
       [receipt.mode, receipt.target.sse, receipt.target.sseKey],
       ['reference', 'aws:kms', 'team-b'],
     );
-    assert.deepEqual(blockFiles(env.dataDir), blocks);
+    assert.deepEqual(blockFileHashes(env.dataDir), blocks);
     const viaS3 = await env.client.send(new GetObjectCommand({ Bucket: 'dst', Key: 'native-copy' }));
     assert.equal(viaS3.ServerSideEncryption, 'aws:kms');
     assert.deepEqual(Buffer.from(await viaS3.Body!.transformToByteArray()), bodyOf('sse-s3'));

@@ -3,6 +3,7 @@
 import type { CoreDeps } from '../deps.ts';
 import { StorageError } from '../errors.ts';
 import type { Principal } from '../model.ts';
+import { requireAdmin } from '../permissions.ts';
 import { insertKmsKey } from './keys.ts';
 
 export interface KmsKeyInfo {
@@ -13,13 +14,8 @@ export interface KmsKeyInfo {
 
 const NAME = /^[A-Za-z0-9/_.-]{1,256}$/;
 
-function requireAdmin(actor: Principal): void {
-  if (!actor.isRoot && !actor.isAdmin)
-    throw new StorageError('AccessDenied', 'Only root or an administrator may manage KMS keys.');
-}
-
 export function createKmsKey(deps: CoreDeps, actor: Principal, name: string): Promise<KmsKeyInfo> {
-  requireAdmin(actor);
+  requireAdmin(actor, 'KMS keys');
   if (typeof name !== 'string' || !NAME.test(name) || name.startsWith('aws/'))
     return Promise.reject(
       new StorageError(
@@ -35,7 +31,7 @@ export function createKmsKey(deps: CoreDeps, actor: Principal, name: string): Pr
 }
 
 export async function listKmsKeys(deps: CoreDeps, actor: Principal): Promise<KmsKeyInfo[]> {
-  requireAdmin(actor);
+  requireAdmin(actor, 'KMS keys');
   const rows = await deps.meta.tx(
     (tx) =>
       tx.all<{ name: string; enabled: number; created_at: number }>(
@@ -52,7 +48,7 @@ export function setKmsKeyEnabled(
   name: string,
   enabled: boolean,
 ): Promise<KmsKeyInfo> {
-  requireAdmin(actor);
+  requireAdmin(actor, 'KMS keys');
   return deps.meta.tx(async (tx) => {
     const row = await tx.get<{ created_at: number }>('SELECT created_at FROM kms_keys WHERE name = ?', [
       name,
