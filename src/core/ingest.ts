@@ -31,6 +31,7 @@ export interface IngestResult {
   extents: Extent[];
   blocks: BlockInfo[];
   md5: string;
+  /** Hex; empty when the writer did not want it (`wholeSha256: false`). */
   sha256: string;
   crc64nvme: string;
   /** The lease that protects the blocks until the caller's commit; release it after committing. */
@@ -55,6 +56,8 @@ export async function ingest(
     expectedSize?: number;
     maxSize?: number;
     expectedMd5?: string;
+    /** Whether to compute the sha256 of the whole body (default true): S3 computes it only when asked. */
+    wholeSha256?: boolean;
     /** Checksums to compute besides md5, sha256 and CRC-64/NVME. */
     algorithms?: readonly ExtraAlgorithm[];
     /** Checksums the body must have (base64), read once the body has ended (they may come in trailers). */
@@ -64,7 +67,7 @@ export async function ingest(
 ): Promise<IngestResult> {
   const at0 = options.at ?? 0;
   const md5 = createHash('md5');
-  const sha = createHash('sha256');
+  const sha = options.wholeSha256 === false ? undefined : createHash('sha256');
   const extras = (options.algorithms ?? []).map((a) => [a, incremental(a)] as const);
   const blocks: BlockInfo[] = [];
   const crcs: bigint[] = [];
@@ -146,7 +149,7 @@ export async function ingest(
         throw new StorageError('InvalidArgument', 'The body is longer than its declared length.');
       }
       md5.update(chunk);
-      sha.update(chunk);
+      sha?.update(chunk);
       for (const [, h] of extras) h.update(chunk);
       let off = 0;
       while (off < chunk.byteLength) {
@@ -185,7 +188,7 @@ export async function ingest(
     extents,
     blocks,
     md5: md5b.toString('hex'),
-    sha256: sha.digest('hex'),
+    sha256: sha ? sha.digest('hex') : '',
     crc64nvme: crc64ToBase64(crc),
     extra: Object.fromEntries(extras.map(([a, h]) => [a, h.digest()])),
     leaseId: checkpoint.leaseId,
@@ -193,7 +196,7 @@ export async function ingest(
   };
   const computed: Record<string, string | undefined> = {
     ...result.extra,
-    sha256: Buffer.from(result.sha256, 'hex').toString('base64'),
+    sha256: sha ? Buffer.from(result.sha256, 'hex').toString('base64') : undefined,
     crc64nvme: result.crc64nvme,
   };
   for (const [algorithm, value] of Object.entries(options.expected?.() ?? {})) {
@@ -295,11 +298,14 @@ export interface BodyChecks {
   algorithms?: readonly ExtraAlgorithm[];
   expected?: () => Partial<Record<ExtraAlgorithm | 'sha256' | 'crc64nvme', string>>;
   signal?: AbortSignal;
+  /** Whether the version gets the sha256 of its whole body; yes unless the writer says no. */
+  wholeSha256?: boolean;
 }
 
 export const checksOf = (c: BodyChecks): IngestOptions => ({
   expectedSize: c.size,
   expectedMd5: c.contentMd5,
+  wholeSha256: c.wholeSha256,
   algorithms: c.algorithms,
   expected: c.expected,
   signal: c.signal,

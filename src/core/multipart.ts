@@ -178,6 +178,8 @@ export async function uploadPart(
     algorithms?: readonly ExtraAlgorithm[];
     expected?: () => Partial<Record<ExtraAlgorithm | 'sha256' | 'crc64nvme', string>>;
     signal?: AbortSignal;
+    /** Whether the part gets the sha256 of its whole body (default true). */
+    wholeSha256?: boolean;
     /** The customer key of an SSE-C upload. */
     unlock?: Unlock;
   },
@@ -202,7 +204,7 @@ export async function uploadPart(
     await addKeys(tx, deps, 'upload_keys', u.id, [stored.dek], uploadProtection(u, input.unlock ?? {}));
     const checksums: Checksums = {
       md5: stored.md5,
-      sha256: stored.sha256,
+      sha256: stored.sha256 || undefined,
       crc64nvme: stored.crc64nvme,
       ...stored.extra,
     };

@@ -36,6 +36,8 @@ export interface PutInput extends ContentAttributes {
   /** Checksums to compute besides md5, sha256 and CRC-64/NVME, and the values the body must have. */
   algorithms?: readonly ExtraAlgorithm[];
   expected?: () => Partial<Record<ExtraAlgorithm | 'sha256' | 'crc64nvme', string>>;
+  /** Whether the version gets the sha256 of its whole body (default true). */
+  wholeSha256?: boolean;
   /** A named stream to write; the other streams of the current version are kept. */
   stream?: string;
   conditions?: Conditions;
@@ -56,7 +58,7 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
     const manifestId = stored.manifestId;
     const checksums = {
       md5: stored.md5,
-      sha256: stored.sha256,
+      sha256: stored.sha256 || undefined,
       crc64nvme: stored.crc64nvme,
       ...stored.extra,
     };

@@ -127,6 +127,8 @@ describe('objects', () => {
     assert.equal(got.CacheControl, 'max-age=60');
     assert.deepEqual(got.Metadata, { owner: 'ana' });
     assert.equal(got.ChecksumCRC64NVME, new Crc64Nvme().update(data).digest());
+    // As S3: no SHA-256 unless the writer sent or asked for one.
+    assert.equal(got.ChecksumSHA256, undefined);
     const head = await env.client.send(new HeadObjectCommand({ Bucket: 'objects', Key: 'dir/big.bin' }));
     assert.equal(head.ContentLength, data.length);
   });
@@ -143,6 +145,7 @@ describe('objects', () => {
         new GetObjectCommand({ Bucket: 'objects', Key: `sum/${alg}`, ChecksumMode: 'ENABLED' }),
       );
       assert.equal(got[field], put[field], alg);
+      if (alg === 'SHA256') assert.equal(got[field], createHash('sha256').update(data).digest('base64'));
       assert.deepEqual(await text(got), data);
     }
   });

@@ -65,7 +65,8 @@ export function checksumRequest(ctx: S3Context) {
     const value = ctx.headers[`x-amz-checksum-${alg}`] ?? ctx.trailers[`x-amz-checksum-${alg}`];
     return value === undefined ? {} : { [alg]: value };
   };
-  return { algorithm: alg, algorithms, expected };
+  // As S3: an object gets a SHA-256 when the client sends or asks for one, not otherwise (it costs a core).
+  return { algorithm: alg, algorithms, expected, wholeSha256: alg === 'sha256' };
 }
 
 export function checksumValue(c: Checksums, alg: S3Algorithm): string | undefined {

@@ -38,6 +38,7 @@ export const putObject: S3Command = {
       conditions: parseConditions(ctx.headers),
       algorithms: sums.algorithms,
       expected: sums.expected,
+      wholeSha256: sums.wholeSha256,
       tags: parseTagging(ctx.headers['x-amz-tagging']),
       acl: requestAcl(ctx),
       protection: requestProtection(ctx),

@@ -28,6 +28,7 @@ export const uploadPartCommand: S3Command = {
       contentMd5: ctx.headers['content-md5'],
       algorithms: sums.algorithms,
       expected: sums.expected,
+      wholeSha256: sums.wholeSha256,
       unlock: requestUnlock(ctx),
     });
     ctx.reply.header('etag', quoted(part.etag));
