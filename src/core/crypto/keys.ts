@@ -80,8 +80,8 @@ export async function kekById(tx: Tx, deps: CoreDeps, id: string): Promise<Buffe
 }
 
 /**
- * The active KEK, read in the writer's transaction: a key is never wrapped under a KEK that rotation has retired
- * (on SQLite the two transactions are serialized; see the note on PostgreSQL in docs/architecture.md).
+ * The active KEK, read in the writer's transaction: a key is never wrapped under a KEK that rotation deletes (the
+ * two transactions conflict; see docs/architecture.md).
  */
 export async function activeKek(tx: Tx, deps: CoreDeps): Promise<{ id: string; key: Buffer }> {
   const row = await tx.get<{ id: string }>('SELECT id FROM keks WHERE active = 1');
