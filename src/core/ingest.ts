@@ -40,6 +40,9 @@ export interface IngestResult {
   dek: DataKey;
 }
 
+/** A block this long or longer is filled in a shared buffer, which the hashing worker reads in place. */
+const SHARE_FROM = 256 * 1024;
+
 /** Blocks being hashed and written at once: enough for fsyncs to overlap, 16 MiB of buffers at the default size. */
 const WRITES_IN_FLIGHT = 4;
 
@@ -77,8 +80,12 @@ export async function ingest(
   let size = 0;
   /** Bytes already cut into blocks. */
   let flushed = 0;
-  /** Chunks of the block being filled, kept by reference until it is full. */
+  /**
+   * The block being filled: its first chunks are kept by reference; past SHARE_FROM bytes it moves into a shared
+   * block buffer and later chunks are copied in as they come, so they die young instead of living a whole block.
+   */
   let parts: Uint8Array[] = [];
+  let filling: Buffer | undefined;
   let fill = 0;
   const checkpoint = new Checkpointer(deps, blocks);
   const dek = newDataKey(newId('k'));
@@ -88,14 +95,17 @@ export async function ingest(
     const length = fill;
     // The body's small tail goes in with the caller's commit: one block at most, so memory stays bounded.
     const inline = last && deps.blocks instanceof SmallBlockStore && deps.blocks.holds(length);
-    const shared = length >= 256 * 1024 ? takeShared(deps.blockSize) : undefined;
+    const shared = filling;
     const data = shared ? shared.subarray(0, length) : Buffer.allocUnsafe(length);
-    let at = 0;
-    for (const p of parts) {
-      data.set(p, at);
-      at += p.byteLength;
+    if (!shared) {
+      let at = 0;
+      for (const p of parts) {
+        data.set(p, at);
+        at += p.byteLength;
+      }
     }
     parts = [];
+    filling = undefined;
     fill = 0;
     const index = blocks.length;
     const id = newBlockId();
@@ -154,7 +164,20 @@ export async function ingest(
       let off = 0;
       while (off < chunk.byteLength) {
         const n = Math.min(deps.blockSize - fill, chunk.byteLength - off);
-        parts.push(off === 0 && n === chunk.byteLength ? chunk : chunk.subarray(off, off + n));
+        const piece = off === 0 && n === chunk.byteLength ? chunk : chunk.subarray(off, off + n);
+        if (filling) filling.set(piece, fill);
+        else {
+          parts.push(piece);
+          if (fill + n >= SHARE_FROM) {
+            filling = takeShared(deps.blockSize);
+            let at = 0;
+            for (const p of parts) {
+              filling.set(p, at);
+              at += p.byteLength;
+            }
+            parts = [];
+          }
+        }
         fill += n;
         off += n;
         if (fill === deps.blockSize) await flush(false);
