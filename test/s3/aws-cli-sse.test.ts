@@ -3,25 +3,22 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { AWS, AWS_SKIP, awsCliEnv } from '../helpers/aws-cli.ts';
 import { openS3, rawSigned } from '../helpers/s3.ts';
 import { CREDS } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 import { blockFileHashes, openTlsS3, type TlsEnv } from '../helpers/tls.ts';
 
-const AWS = '/usr/bin/aws';
-const SKIP = existsSync(AWS)
-  ? false
-  : 'the aws CLI (Debian package awscli) is not installed: .ci/run installs it';
 const run = promisify(execFile);
 const PATTERN = 'AWS-CLI-PLAINTEXT-PATTERN;';
 const KEY = 'aws-cli-customer-key-32-bytes-ok';
 
-describe('aws CLI with server-side encryption', { skip: SKIP }, () => {
+describe('aws CLI with server-side encryption', { skip: AWS_SKIP }, () => {
   let env: TlsEnv;
   let work: { path: string; remove: () => Promise<void> };
   let awsEnv: Record<string, string>;
@@ -36,18 +33,7 @@ describe('aws CLI with server-side encryption', { skip: SKIP }, () => {
   before(async () => {
     env = await openTlsS3();
     work = await tempDir('mimeo-awscli-sse');
-    const config = join(work.path, 'config');
-    await writeFile(config, '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n');
-    awsEnv = {
-      PATH: process.env['PATH'] ?? '',
-      HOME: work.path,
-      AWS_CONFIG_FILE: config,
-      AWS_SHARED_CREDENTIALS_FILE: join(work.path, 'none'),
-      AWS_ACCESS_KEY_ID: CREDS.MIMEO_ROOT_ACCESS_KEY,
-      AWS_SECRET_ACCESS_KEY: CREDS.MIMEO_ROOT_SECRET_KEY,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_PAGER: '',
-    };
+    awsEnv = await awsCliEnv(work.path);
     assert.equal((await env.api('POST', '/api/v1/admin/kms/keys', { name: 'cli-key' })).status, 201);
     await aws('s3', 'mb', 's3://enc');
   });

@@ -2,20 +2,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { AWS, AWS_SKIP, awsCliEnv } from '../helpers/aws-cli.ts';
 import { bytes } from '../helpers/data.ts';
 import { blockBytes, openS3, type S3Env } from '../helpers/s3.ts';
-import { CREDS } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 
-const AWS = '/usr/bin/aws';
-const SKIP = existsSync(AWS)
-  ? false
-  : 'the aws CLI (Debian package awscli) is not installed: .ci/run installs it';
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
 
@@ -33,22 +28,11 @@ async function aws(...args: string[]): Promise<string> {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-describe('aws CLI', { skip: SKIP }, () => {
+describe('aws CLI', { skip: AWS_SKIP }, () => {
   before(async () => {
     env = await openS3();
     work = await tempDir('mimeo-awscli');
-    const config = join(work.path, 'config');
-    await writeFile(config, '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n');
-    awsEnv = {
-      PATH: process.env['PATH'] ?? '',
-      HOME: work.path,
-      AWS_CONFIG_FILE: config,
-      AWS_SHARED_CREDENTIALS_FILE: join(work.path, 'none'),
-      AWS_ACCESS_KEY_ID: CREDS.MIMEO_ROOT_ACCESS_KEY,
-      AWS_SECRET_ACCESS_KEY: CREDS.MIMEO_ROOT_SECRET_KEY,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_PAGER: '',
-    };
+    awsEnv = await awsCliEnv(work.path);
     await aws('s3', 'mb', 's3://cli-a');
     await aws('s3', 'mb', 's3://cli-b');
   });
