@@ -316,8 +316,11 @@ export type IngestOptions = Parameters<typeof ingest>[2];
 
 /** What a writer may say about the body it sends: its length, its MD5, the checksums to compute and expect. */
 export interface BodyChecks {
+  /** Declared length; a shorter body fails with IncompleteBody. */
   size?: number;
+  /** Base64 MD5 the body must have. */
   contentMd5?: string;
+  /** Checksums to compute besides md5, sha256 and CRC-64/NVME, and the values the body must have. */
   algorithms?: readonly ExtraAlgorithm[];
   expected?: () => Partial<Record<ExtraAlgorithm | 'sha256' | 'crc64nvme', string>>;
   signal?: AbortSignal;

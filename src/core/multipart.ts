@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import type { Tx } from '../meta/meta-store.ts';
 import { crc64Combine, crc64FromBase64, crc64ToBase64 } from './checksums/crc64nvme.ts';
-import type { ExtraAlgorithm } from './checksums/extra.ts';
 import { commitVersion, protectionOf } from './commit.ts';
 import { composeChecksums } from './compose.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
@@ -24,7 +23,7 @@ import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { clip, shift } from './extents.ts';
 import { newId } from './ids.ts';
-import { checksOf, storeBody } from './ingest.ts';
+import { type BodyChecks, checksOf, storeBody } from './ingest.ts';
 import type {
   Checksums,
   ContentAttributes,
@@ -167,19 +166,12 @@ async function savePart(
 export async function uploadPart(
   deps: CoreDeps,
   principal: Principal,
-  input: {
+  input: BodyChecks & {
     project: string;
     path: string;
     uploadId: string;
     partNumber: number;
     body: AsyncIterable<Uint8Array>;
-    size?: number;
-    contentMd5?: string;
-    algorithms?: readonly ExtraAlgorithm[];
-    expected?: () => Partial<Record<ExtraAlgorithm | 'sha256' | 'crc64nvme', string>>;
-    signal?: AbortSignal;
-    /** Whether the part gets the sha256 of its whole body (default true). */
-    wholeSha256?: boolean;
     /** The customer key of an SSE-C upload. */
     unlock?: Unlock;
   },

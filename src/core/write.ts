@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import type { Keys } from './block-read.ts';
 import type { BlockInfo } from './block-rows.ts';
 import { insertBlocks } from './block-rows.ts';
-import type { ExtraAlgorithm } from './checksums/extra.ts';
 import { carryRing, commitVersion, type VersionDraft } from './commit.ts';
 import { composeChecksums } from './compose.ts';
 import type { Conditions } from './conditions.ts';
@@ -13,7 +12,7 @@ import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { truncate as cut, splice } from './extents.ts';
-import { checksOf, ingest, ingestDepsOf, releaseLease, storeBody } from './ingest.ts';
+import { type BodyChecks, checksOf, ingest, ingestDepsOf, releaseLease, storeBody } from './ingest.ts';
 import type { ContentAttributes, Extent, Principal, Protection, VersionInfo } from './model.ts';
 import { validatePath } from './paths.ts';
 import { requireProject } from './permissions.ts';
@@ -25,23 +24,13 @@ export function opaqueEtag(): string {
   return randomBytes(16).toString('hex');
 }
 
-export interface PutInput extends ContentAttributes {
+export interface PutInput extends ContentAttributes, BodyChecks {
   project: string;
   path: string;
   body: AsyncIterable<Uint8Array>;
-  /** Declared length; a shorter body fails with IncompleteBody. */
-  size?: number;
-  /** Base64 MD5 the body must have. */
-  contentMd5?: string;
-  /** Checksums to compute besides md5, sha256 and CRC-64/NVME, and the values the body must have. */
-  algorithms?: readonly ExtraAlgorithm[];
-  expected?: () => Partial<Record<ExtraAlgorithm | 'sha256' | 'crc64nvme', string>>;
-  /** Whether the version gets the sha256 of its whole body (default true). */
-  wholeSha256?: boolean;
   /** A named stream to write; the other streams of the current version are kept. */
   stream?: string;
   conditions?: Conditions;
-  signal?: AbortSignal;
   /** How the new version's data key is wrapped; none by default (still encrypted at rest). */
   protection?: Protection;
 }
