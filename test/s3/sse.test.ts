@@ -96,7 +96,7 @@ describe('server-side encryption', () => {
   const bodyOf = (name: string) => Buffer.from(`${name}|${PATTERN.repeat(12_000)}`);
 
   before(async () => {
-    env = await openTlsS3();
+    env = await openTlsS3(['--log-level', 'debug']);
     for (const name of ['team-a', 'team-b']) {
       const r = await env.api('POST', '/api/v1/admin/kms/keys', { name });
       assert.equal(r.status, 201);
@@ -280,5 +280,15 @@ describe('server-side encryption', () => {
     await env.client.send(new DeleteBucketEncryptionCommand({ Bucket: 'dst' }));
     const plain = await env.client.send(new PutObjectCommand({ Bucket: 'dst', Key: 'plain', Body: 'hello' }));
     assert.equal(plain.ServerSideEncryption, undefined);
+  });
+
+  test('customer keys never reach the log, even at debug level', () => {
+    const log = env.server.stdout() + env.server.stderr();
+    // The requests that carried the keys were logged, one line each.
+    assert.ok(log.includes('"msg":"request"'), 'the server logged no request');
+    for (const key of [KEY_A, KEY_B]) {
+      assert.ok(!log.includes(key), 'a customer key is in the log');
+      assert.ok(!log.includes(Buffer.from(key).toString('base64')), 'a customer key (base64) is in the log');
+    }
   });
 });
