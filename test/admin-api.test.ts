@@ -49,6 +49,23 @@ describe('admin API', () => {
     await call('POST', '/api/v1/projects', { name: 'cy-proj' });
     const grant = await call('PUT', '/api/v1/projects/cy-proj/members/cy', { role: 'write' });
     assert.equal(grant.statusCode, 204);
+    // The same through the admin API, by user: a role is set, changed and removed.
+    assert.equal(
+      (await call('PUT', '/api/v1/admin/users/cy/projects/cy-proj', { role: 'read' })).statusCode,
+      204,
+    );
+    assert.deepEqual(api.json(await call('GET', '/api/v1/admin/users/cy')).memberships, [
+      { project: 'cy-proj', role: 'read' },
+    ]);
+    assert.deepEqual(errorOf(await call('PUT', '/api/v1/admin/users/cy/projects/nope', { role: 'read' })), [
+      404,
+      'NoSuchProject',
+    ]);
+    assert.deepEqual(
+      errorOf(await call('PUT', '/api/v1/admin/users/cy/projects/cy-proj', { role: 'owner' })),
+      [400, 'InvalidArgument'],
+    );
+    await call('PUT', '/api/v1/admin/users/cy/projects/cy-proj', { role: 'write' });
     const members = api.json(await call('GET', '/api/v1/projects/cy-proj/members'));
     assert.deepEqual(
       members.members.map((m: { name: string; role: string }) => [m.name, m.role]),
@@ -114,6 +131,10 @@ describe('admin API', () => {
     ] as const) {
       assert.deepEqual(errorOf(await call(method, url, undefined, token)), [403, 'AccessDenied'], url);
     }
+    assert.deepEqual(
+      errorOf(await call('PUT', '/api/v1/admin/users/dee/projects/anything', { role: 'admin' }, token)),
+      [403, 'AccessDenied'],
+    );
     await call('PATCH', '/api/v1/admin/users/dee', { admin: true });
     assert.equal((await call('GET', '/api/v1/admin/keys', undefined, token)).statusCode, 200);
     assert.deepEqual(errorOf(await call('PATCH', '/api/v1/admin/users/dee', { admin: false }, token)), [

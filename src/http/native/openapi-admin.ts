@@ -1,5 +1,5 @@
 // The admin part of the OpenAPI document: users, access keys and project members.
-import { keyPatchBody, userBody, userPatchBody } from './routes/admin.ts';
+import { keyPatchBody, membershipBody, userBody, userPatchBody } from './routes/admin.ts';
 import { kmsKeyBody, kmsPatchBody } from './routes/kms.ts';
 
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
@@ -82,6 +82,13 @@ export const adminPaths = {
     }),
     delete: op('Delete a user with their keys, tokens and memberships; 409 while they own projects', {
       responses: { '204': { description: 'Deleted' }, ...errors },
+    }),
+  },
+  '/api/v1/admin/users/{user}/projects/{project}': {
+    parameters: [userParam, param('project', 'A project name')],
+    put: op("Set a user's role on a project (read, copy, write, admin), or remove it with null", {
+      requestBody: json(membershipBody),
+      responses: { '204': { description: 'Done' }, ...errors },
     }),
   },
   '/api/v1/admin/users/{user}/keys': {

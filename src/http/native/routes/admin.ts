@@ -3,6 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { type AccessKeyInfo, createKey, deleteKey, listKeys, setKeyEnabled } from '../../../auth/keys.ts';
 import type { UserInfo } from '../../../auth/user-rows.ts';
 import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../../auth/users.ts';
+import type { Role } from '../../../core/model.ts';
+import { requireAdmin } from '../../../core/permissions.ts';
+import { setMember } from '../../../core/projects.ts';
 import type { NativeDeps } from '../context.ts';
 import { iso, principalOf } from '../context.ts';
 
@@ -22,6 +25,13 @@ export const userPatchBody = {
   additionalProperties: false,
   minProperties: 1,
   properties: { displayName: { type: 'string', maxLength: 256 }, admin: { type: 'boolean' } },
+} as const;
+
+export const membershipBody = {
+  type: 'object',
+  required: ['role'],
+  additionalProperties: false,
+  properties: { role: { type: ['string', 'null'], enum: ['read', 'copy', 'write', 'admin', null] } },
 } as const;
 
 export const keyPatchBody = {
@@ -76,6 +86,21 @@ export const adminRoutes = (deps: NativeDeps) => async (app: FastifyInstance) =>
     await deleteUser(deps, principalOf(request), request.params.user);
     return reply.code(204).send();
   });
+  // A user's role on a project, set (or with null removed) by an administrator.
+  app.put<{ Params: { user: string; project: string }; Body: { role: Role | null } }>(
+    '/api/v1/admin/users/:user/projects/:project',
+    { schema: { body: membershipBody } },
+    async (request, reply) => {
+      const actor = principalOf(request);
+      requireAdmin(actor, 'users and keys');
+      await setMember(deps.core, actor, {
+        project: request.params.project,
+        principalId: request.params.user,
+        role: request.body.role,
+      });
+      return reply.code(204).send();
+    },
+  );
   app.get<U>('/api/v1/admin/users/:user/keys', async (request) => ({
     keys: (await listKeys(deps, principalOf(request), request.params.user)).map(keyJson),
   }));
