@@ -88,8 +88,9 @@ async function requireUpload(tx: Tx, project: Project, path: string, uploadId: s
  */
 function uploadProtection(u: UploadRow, unlock: Unlock): Protection {
   const attrs = JSON.parse(u.attributes) as UploadInfo['attributes'];
-  const p = protectionOf({ sse: attrs.sse ?? null, sseKey: attrs.sseKey ?? null });
-  checkUnlock({ sse: p.sse, sseKey: attrs.sseKey ?? null }, unlock);
+  const sse = { sse: attrs.sse ?? null, sseKey: attrs.sseKey ?? null };
+  checkUnlock(sse, unlock);
+  const p = protectionOf(sse);
   return p.sse === 'SSE-C' ? { ...p, customerKey: unlock.customerKey } : p;
 }
 
@@ -481,6 +482,7 @@ export async function completeUpload(
     const etag = `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${chosen.length}`;
     const manifestId = await createManifest(tx, { size: offset, extents, now });
     const attrs = JSON.parse(u.attributes) as UploadInfo['attributes'];
+    const sse = { sse: attrs.sse ?? null, sseKey: attrs.sseKey ?? null };
     const v = await commitVersion(tx, {
       deps,
       project: p,
@@ -502,12 +504,11 @@ export async function completeUpload(
         tags: attrs.tags ?? {},
         properties: attrs.properties ?? {},
         acl: attrs.acl ?? null,
-        sse: attrs.sse ?? null,
-        sseKey: attrs.sseKey ?? null,
+        ...sse,
         // The upload's ring is already wrapped as the object's must be.
         ring: {
           carry: [{ table: 'upload_keys', owner: u.id }],
-          protection: protectionOf({ sse: attrs.sse ?? null, sseKey: attrs.sseKey ?? null }),
+          protection: protectionOf(sse),
         },
         partSizes: chosen.map((c) => c.size),
         streams: { '': manifestId },
