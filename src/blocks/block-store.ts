@@ -5,15 +5,22 @@ export interface BlockRef {
   signal?: AbortSignal;
 }
 
+export interface ReadOptions extends BlockRef {
+  offset?: number;
+  length?: number;
+  into?: Buffer;
+}
+
 export interface BlockStore {
   readonly kind: string;
   /** Stores the block durably before resolving. Writing an existing id replaces nothing: ids are unique. */
   put(options: BlockRef & { data: Uint8Array }): Promise<void>;
   /**
    * Reads `length` bytes from `offset` (the whole block by default) into a buffer the caller owns and may
-   * overwrite. A missing or short block throws BlockMissingError.
+   * overwrite: the start of `into` when it is given (it must hold `length` bytes), a new one otherwise. A missing
+   * or short block throws BlockMissingError.
    */
-  read(options: BlockRef & { offset?: number; length?: number }): Promise<Buffer>;
+  read(options: ReadOptions): Promise<Buffer>;
   /** Deletes the block; deleting a missing block is not an error. */
   delete(options: BlockRef): Promise<void>;
   /** Lists stored block ids with their write time, for the orphan sweep. */

@@ -2,7 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, opendir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { assertBlockId, BLOCK_ID, BlockMissingError, type BlockRef, type BlockStore } from './block-store.ts';
+import {
+  assertBlockId,
+  BLOCK_ID,
+  BlockMissingError,
+  type BlockRef,
+  type BlockStore,
+  type ReadOptions,
+} from './block-store.ts';
 import { keyToPath } from './secure-path.ts';
 
 export class FsBlockStore implements BlockStore {
@@ -51,7 +58,7 @@ export class FsBlockStore implements BlockStore {
     await syncDir(dir);
   }
 
-  async read(options: BlockRef & { offset?: number; length?: number }): Promise<Buffer> {
+  async read(options: ReadOptions): Promise<Buffer> {
     assertBlockId(options.id);
     const path = keyToPath(this.#root, options.id);
     let fh: Awaited<ReturnType<typeof open>>;
@@ -64,7 +71,7 @@ export class FsBlockStore implements BlockStore {
     try {
       const offset = options.offset ?? 0;
       const length = options.length ?? (await fh.stat()).size - offset;
-      const buf = Buffer.allocUnsafe(length);
+      const buf = options.into ? options.into.subarray(0, length) : Buffer.allocUnsafe(length);
       let got = 0;
       while (got < length) {
         const { bytesRead } = await fh.read(buf, got, length - got, offset + got);

@@ -1,5 +1,11 @@
 // BlockStore in memory, for tests and for measuring the layers above without disk.
-import { assertBlockId, BlockMissingError, type BlockRef, type BlockStore } from './block-store.ts';
+import {
+  assertBlockId,
+  BlockMissingError,
+  type BlockRef,
+  type BlockStore,
+  type ReadOptions,
+} from './block-store.ts';
 
 export class MemoryBlockStore implements BlockStore {
   readonly kind = 'memory';
@@ -11,7 +17,7 @@ export class MemoryBlockStore implements BlockStore {
     this.#blocks.set(options.id, { data: Buffer.from(options.data), mtimeMs: Date.now() });
   }
 
-  async read(options: BlockRef & { offset?: number; length?: number }): Promise<Buffer> {
+  async read(options: ReadOptions): Promise<Buffer> {
     assertBlockId(options.id);
     const block = this.#blocks.get(options.id);
     if (!block) throw new BlockMissingError(options.id);
@@ -19,7 +25,10 @@ export class MemoryBlockStore implements BlockStore {
     const length = options.length ?? block.data.length - offset;
     if (offset + length > block.data.length)
       throw new BlockMissingError(options.id, new Error('short block'));
-    return Buffer.from(block.data.subarray(offset, offset + length));
+    const part = block.data.subarray(offset, offset + length);
+    if (!options.into) return Buffer.from(part);
+    part.copy(options.into);
+    return options.into.subarray(0, length);
   }
 
   async delete(options: BlockRef): Promise<void> {

@@ -2,6 +2,7 @@
 // encryption); a part of one is deciphered alone, from the 16-byte boundary below it.
 import { createHash } from 'node:crypto';
 import { BlockMissingError } from '../blocks/block-store.ts';
+import type { BufferPool } from './buffer-pool.ts';
 import { alignedStart, BlockAuthError, openBlock, openBlockRange, TAG_BYTES } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import { StorageError } from './errors.ts';
@@ -29,14 +30,37 @@ function keyOf(block: BlockRef, keys: Keys): Buffer {
 const corrupted = (id: string, why: string, cause?: unknown) =>
   new StorageError('DataCorrupted', `Block ${id} ${why}.`, { resource: id, cause });
 
-/** The whole plaintext of a block, authenticated. */
-export async function readWholeBlock(deps: CoreDeps, block: BlockRef, keys: Keys): Promise<Buffer> {
+/**
+ * The whole plaintext of a block, authenticated. With a pool, a block from the block store is read into a buffer
+ * taken from it, which the caller may give back once done with the result.
+ */
+export async function readWholeBlock(
+  deps: CoreDeps,
+  block: BlockRef,
+  keys: Keys,
+  pool?: BufferPool,
+): Promise<Buffer> {
+  if (pool && !block.data && block.dekId !== null) {
+    const length = block.size + TAG_BYTES;
+    const into = pool.take(length);
+    try {
+      return open(block, keys, await fetch(deps, block, { length, into }));
+    } catch (err) {
+      pool.give(into);
+      throw err;
+    }
+  }
   const stored = await fetch(deps, block, {});
   if (block.dekId === null) {
     if (stored.length !== block.size || createHash('sha256').update(stored).digest('hex') !== block.sha256)
       throw corrupted(block.id, 'failed its sha256 check');
     return stored;
   }
+  return open(block, keys, stored);
+}
+
+/** Deciphers a sealed block in place and checks its tag. */
+function open(block: BlockRef, keys: Keys, stored: Buffer): Buffer {
   if (stored.length !== block.size + TAG_BYTES) throw corrupted(block.id, 'has the wrong length');
   try {
     return openBlock(keyOf(block, keys), block.id, stored);
@@ -60,7 +84,11 @@ export async function readBlockRange(
   return openBlockRange(keyOf(block, keys), block.id, from, cipher).subarray(offset - from);
 }
 
-async function fetch(deps: CoreDeps, block: BlockRef, range: { offset?: number; length?: number }) {
+async function fetch(
+  deps: CoreDeps,
+  block: BlockRef,
+  range: { offset?: number; length?: number; into?: Buffer },
+) {
   try {
     if (block.data) {
       // A copy: the row's bytes may be read again for another extent of the same block, and a whole block is

@@ -5,7 +5,7 @@ import type { BlockStore } from '../blocks/block-store.ts';
 import type { MetaStore, Tx } from '../meta/meta-store.ts';
 import type { BlockInfo } from './block-rows.ts';
 import { insertBlocks } from './block-rows.ts';
-import { blockHasher, releaseShared, takeShared } from './checksums/block-hasher.ts';
+import { blockHasher, sharedBuffers } from './checksums/block-hasher.ts';
 import { crc64Combine, crc64ToBase64 } from './checksums/crc64nvme.ts';
 import { type ExtraAlgorithm, incremental } from './checksums/extra.ts';
 import { type DataKey, newDataKey } from './crypto/seal.ts';
@@ -16,6 +16,7 @@ import { newBlockId, newId } from './ids.ts';
 import type { Extent } from './model.ts';
 import { createManifest } from './repo/manifests.ts';
 import { SmallBlockStore } from './small-blocks.ts';
+import { moved } from './young-gc.ts';
 
 export interface IngestDeps {
   meta: MetaStore;
@@ -66,6 +67,8 @@ export async function ingest(
     /** Checksums the body must have (base64), read once the body has ended (they may come in trailers). */
     expected?: () => Partial<Record<ExtraAlgorithm | 'sha256' | 'crc64nvme', string>>;
     signal?: AbortSignal;
+    /** The data key to seal the blocks under; a new one by default. */
+    dek?: DataKey;
   } = {},
 ): Promise<IngestResult> {
   const at0 = options.at ?? 0;
@@ -88,7 +91,7 @@ export async function ingest(
   let filling: Buffer | undefined;
   let fill = 0;
   const checkpoint = new Checkpointer(deps, blocks);
-  const dek = newDataKey(newId('k'));
+  const dek = options.dek ?? newDataKey(newId('k'));
 
   const flush = async (last: boolean) => {
     if (fill === 0) return;
@@ -117,7 +120,7 @@ export async function ingest(
     const p: Promise<void> = blockHasher
       .hash(data, { key: dek.key, blockId: id })
       .then(async (d) => {
-        if (shared) releaseShared(shared);
+        if (shared) sharedBuffers.give(shared);
         const info: BlockInfo = {
           id,
           size: length,
@@ -129,12 +132,12 @@ export async function ingest(
         const sharedOut = d.sealed.buffer instanceof SharedArrayBuffer;
         if (inline) {
           info.data = sharedOut ? Buffer.from(d.sealed) : d.sealed;
-          if (sharedOut) releaseShared(d.sealed);
+          if (sharedOut) sharedBuffers.give(d.sealed);
         } else {
           try {
             await deps.blocks.put({ id, data: d.sealed, signal: options.signal });
           } finally {
-            if (sharedOut) releaseShared(d.sealed);
+            if (sharedOut) sharedBuffers.give(d.sealed);
           }
         }
         // Registered by a checkpoint only once written: a row is written once and never corrected.
@@ -158,6 +161,7 @@ export async function ingest(
       if (options.expectedSize !== undefined && size > options.expectedSize) {
         throw new StorageError('InvalidArgument', 'The body is longer than its declared length.');
       }
+      moved(chunk.byteLength);
       md5.update(chunk);
       sha?.update(chunk);
       for (const [, h] of extras) h.update(chunk);
@@ -169,7 +173,7 @@ export async function ingest(
         else {
           parts.push(piece);
           if (fill + n >= SHARE_FROM) {
-            filling = takeShared(deps.blockSize);
+            filling = sharedBuffers.take(deps.blockSize);
             let at = 0;
             for (const p of parts) {
               filling.set(p, at);

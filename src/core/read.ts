@@ -3,6 +3,7 @@
 import type { Tx } from '../meta/meta-store.ts';
 import { type BlockRef, type Keys, readBlockRange, readWholeBlock } from './block-read.ts';
 import { getBlocks } from './block-rows.ts';
+import { readBuffers } from './buffer-pool.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
 import { checkUnlock, readKeys, type Unlock } from './crypto/keys.ts';
 import type { CoreDeps } from './deps.ts';
@@ -10,6 +11,7 @@ import type { Extent, Principal, VersionInfo } from './model.ts';
 import { type RangeSpec, type ResolvedRange, resolveRange } from './ranges.ts';
 import { readExtents } from './repo/manifests.ts';
 import { resolveVersion, type Selector } from './resolve.ts';
+import { moved } from './young-gc.ts';
 
 export interface OpenedRead {
   version: VersionInfo;
@@ -111,7 +113,10 @@ async function readPage(tx: Tx, manifestId: string, start: number, end: number):
   });
 }
 
-/** The bytes [start, end) of a manifest, holes as zeros. */
+/**
+ * The bytes [start, end) of a manifest, holes as zeros. A piece may be a view of a buffer from `readBuffers`: a
+ * consumer that is done with a piece (sent it, copied it) may give it back there, and must not use it after.
+ */
 export async function* readManifest(
   deps: CoreDeps,
   options: {
@@ -168,6 +173,7 @@ export async function* readManifest(
       ahead.set(next, p);
     }
     const data = await current;
+    moved(data.byteLength);
     pos = e.fileOffset + to;
     yield data;
   }
@@ -187,7 +193,7 @@ async function readPiece(
   const e = item.extent;
   const wanted = to - from;
   if (item.block.data || wanted * 4 >= item.block.size) {
-    const whole = await readWholeBlock(deps, item.block, keys);
+    const whole = await readWholeBlock(deps, item.block, keys, readBuffers);
     return whole.subarray(e.blockOffset + from, e.blockOffset + to);
   }
   return readBlockRange(deps, item.block, keys, e.blockOffset + from, wanted);

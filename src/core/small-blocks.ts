@@ -1,7 +1,13 @@
 // A BlockStore that keeps blocks under a size in the metadata store and gives the rest to another BlockStore.
 // A small object then costs one group-committed row instead of a file, its fsync and its directory's fsync, and a
 // read of it opens no file. Blocks keep their contract: immutable, written once, read by range, deleted by GC.
-import { assertBlockId, BlockMissingError, type BlockRef, type BlockStore } from '../blocks/block-store.ts';
+import {
+  assertBlockId,
+  BlockMissingError,
+  type BlockRef,
+  type BlockStore,
+  type ReadOptions,
+} from '../blocks/block-store.ts';
 import type { MetaStore } from '../meta/meta-store.ts';
 
 export class SmallBlockStore implements BlockStore {
@@ -38,7 +44,7 @@ export class SmallBlockStore implements BlockStore {
     );
   }
 
-  async read(options: BlockRef & { offset?: number; length?: number }): Promise<Buffer> {
+  async read(options: ReadOptions): Promise<Buffer> {
     assertBlockId(options.id);
     const row = await this.#meta.tx(
       (tx) => tx.get<{ data: Uint8Array }>('SELECT data FROM block_data WHERE id = ?', [options.id]),
@@ -51,7 +57,10 @@ export class SmallBlockStore implements BlockStore {
     if (offset + length > all.length) {
       throw new BlockMissingError(options.id, new Error(`short block: ${all.length - offset} of ${length}`));
     }
-    return all.subarray(offset, offset + length);
+    const part = all.subarray(offset, offset + length);
+    if (!options.into) return part;
+    part.copy(options.into);
+    return options.into.subarray(0, length);
   }
 
   async delete(options: BlockRef): Promise<void> {

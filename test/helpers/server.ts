@@ -33,9 +33,21 @@ export async function startServer(options: {
     delete env['MIMEO_ROOT_ACCESS_KEY'];
     delete env['MIMEO_ROOT_SECRET_KEY'];
   }
+  // With the runtime flag bin/mimeo gives it, so streams collect their garbage as they do in use.
   const proc = spawn(
     process.execPath,
-    [MAIN, 'serve', '--data', options.dataDir, '--api-port', '0', '--s3-port', '0', ...(options.args ?? [])],
+    [
+      '--expose-gc',
+      MAIN,
+      'serve',
+      '--data',
+      options.dataDir,
+      '--api-port',
+      '0',
+      '--s3-port',
+      '0',
+      ...(options.args ?? []),
+    ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

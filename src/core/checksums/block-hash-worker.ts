@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { sealBlockInto, TAG_BYTES } from '../crypto/seal.ts';
+import { moved } from '../young-gc.ts';
 import { Crc64Nvme } from './crc64nvme.ts';
 
 interface Job {
@@ -22,4 +23,5 @@ parentPort!.on('message', (job: Job) => {
   sealBlockInto(Buffer.from(job.key), job.blockId, data, out);
   const sha256 = createHash('sha256').update(out).digest('hex');
   parentPort!.postMessage({ id: job.id, sha256, crc64 });
+  moved(job.length);
 });

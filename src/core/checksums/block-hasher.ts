@@ -2,6 +2,7 @@
 // of the plaintext, the block sealed under its data key, and the sha256 of what is stored.
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { BufferPool } from '../buffer-pool.ts';
 import { sealBlock, TAG_BYTES } from '../crypto/seal.ts';
 import { Crc64Nvme } from './crc64nvme.ts';
 
@@ -10,7 +11,7 @@ export interface BlockDigest {
   sha256: string;
   /** CRC-64/NVME of the plaintext. */
   crc64: bigint;
-  /** What to store: ciphertext and tag. For a large block, a shared buffer to give back with `releaseShared`. */
+  /** What to store: ciphertext and tag. For a large block, a buffer to give back to `sharedBuffers`. */
   sealed: Buffer;
 }
 
@@ -31,12 +32,16 @@ export function hashInline(data: Uint8Array, seal: SealWith): BlockDigest {
   };
 }
 
+/** A worker that had no block for this long stops, and gives back its memory; the next large block starts one. */
+const IDLE_MS = 1000;
+
 /**
  * One worker, started on first use and never keeping the process alive. A block in shared memory is read in
  * place; any other block is copied to the worker.
  */
 class BlockHasher {
   #worker: Worker | undefined;
+  #idle: NodeJS.Timeout | undefined;
   #next = 0;
   readonly #waiting = new Map<
     number,
@@ -49,10 +54,18 @@ class BlockHasher {
     w.on('message', (m: { id: number; sha256: string; crc64: bigint }) => {
       const p = this.#waiting.get(m.id);
       this.#waiting.delete(m.id);
-      if (this.#waiting.size === 0) w.unref();
+      if (this.#waiting.size === 0) {
+        w.unref();
+        this.#idle = setTimeout(() => {
+          this.#worker = undefined;
+          void w.terminate();
+        }, IDLE_MS).unref();
+      }
       p?.resolve(m);
     });
     const fail = (err: unknown) => {
+      // A worker stopped for idleness is no longer this.#worker, and had nothing waiting.
+      if (this.#worker !== w) return;
       for (const p of this.#waiting.values()) p.reject(err);
       this.#waiting.clear();
       this.#worker = undefined;
@@ -64,15 +77,16 @@ class BlockHasher {
 
   /**
    * Seals `data` under the data key and hashes it; the plaintext buffer may be reused once this resolves. A large
-   * block is sealed into a shared buffer from `takeShared`: hand `sealed` to `releaseShared` once it is written.
+   * block is sealed into a buffer from `sharedBuffers`: give `sealed` back to it once it is written.
    */
   async hash(data: Uint8Array, seal: SealWith): Promise<BlockDigest> {
     if (data.byteLength < INLINE_BELOW) return hashInline(data, seal);
+    clearTimeout(this.#idle);
     this.#worker ??= this.#start();
     const id = this.#next++;
     const shared = data.buffer instanceof SharedArrayBuffer;
     const buffer = shared ? data.buffer : data.slice().buffer;
-    const out = takeShared(data.byteLength + TAG_BYTES);
+    const out = sharedBuffers.take(data.byteLength + TAG_BYTES);
     try {
       const d = await new Promise<{ sha256: string; crc64: bigint }>((resolve, reject) => {
         this.#waiting.set(id, { resolve, reject });
@@ -89,7 +103,7 @@ class BlockHasher {
       });
       return { sha256: d.sha256, crc64: d.crc64, sealed: out };
     } catch (err) {
-      releaseShared(out);
+      sharedBuffers.give(out);
       throw err;
     }
   }
@@ -97,17 +111,8 @@ class BlockHasher {
 
 export const blockHasher = new BlockHasher();
 
-const spare = new Map<number, Buffer[]>();
-const SPARE_PER_SIZE = 4;
-
-/** A block buffer in shared memory, which the worker reads without a copy. Reused after `releaseShared`. */
-export function takeShared(size: number): Buffer {
-  return spare.get(size)?.pop() ?? Buffer.from(new SharedArrayBuffer(size));
-}
-
-/** Returns a buffer from `takeShared` once nothing reads it any more. */
-export function releaseShared(buf: Buffer): void {
-  const list = spare.get(buf.byteLength) ?? [];
-  if (list.length < SPARE_PER_SIZE) list.push(buf);
-  spare.set(buf.byteLength, list);
-}
+/**
+ * Block buffers in shared memory, which the worker reads and writes without a copy: take one with `take`, give it
+ * back with `give` once nothing reads it any more.
+ */
+export const sharedBuffers = new BufferPool((size) => Buffer.from(new SharedArrayBuffer(size)), 4);

@@ -7,6 +7,7 @@ import { listFiles } from '../../../core/list.ts';
 import type { VersionInfo } from '../../../core/model.ts';
 import { openRead, stat } from '../../../core/read.ts';
 import { putFile, setLabels, truncateFile, writeAt } from '../../../core/write.ts';
+import { BodyStream } from '../../common/body-stream.ts';
 import { parseConditions, parseNonNegativeInt, parseRange } from '../../common/conditions.ts';
 import type { NativeDeps } from '../context.ts';
 import { fileJson, iso, principalOf, setVersionHeaders, userMetadataFrom } from '../context.ts';
@@ -57,11 +58,7 @@ export async function sendContent(
   // The first piece is read before the status goes out, so a missing or corrupt first block is a clean 500.
   const it = read.body[Symbol.asyncIterator]();
   const first = await it.next();
-  async function* rest(): AsyncGenerator<Buffer> {
-    if (!first.done) yield first.value;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
-  }
-  return reply.send(Readable.from(rest(), { objectMode: false, highWaterMark: 1 }));
+  return reply.send(new BodyStream(first, it));
 }
 
 const listQuery = {

@@ -1,7 +1,7 @@
 // GetObject: GET /bucket/key — single ranges, conditionals, versionId, ChecksumMode and response-* overrides.
 
-import { Readable } from 'node:stream';
 import { openRead, stat } from '../../../core/read.ts';
+import { BodyStream } from '../../common/body-stream.ts';
 import { parseConditions, parseRange } from '../../common/conditions.ts';
 import type { S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
@@ -71,10 +71,6 @@ export const getObject: S3Command = {
       await it.return?.(undefined);
       return ctx.reply.send(first.value);
     }
-    async function* rest(): AsyncGenerator<Buffer> {
-      if (!first.done) yield first.value;
-      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
-    }
-    return ctx.reply.send(Readable.from(rest(), { objectMode: false, highWaterMark: 1 }));
+    return ctx.reply.send(new BodyStream(first, it));
   },
 };

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BufferPool } from './buffer-pool.ts';
+
+test('a buffer given back is lent again; a view of it gives it back; foreign memory and second gives are ignored', () => {
+  let made = 0;
+  const pool = new BufferPool((n) => {
+    made++;
+    return Buffer.alloc(n);
+  }, 2);
+  const a = pool.take(16);
+  const b = pool.take(16);
+  assert.notEqual(a, b);
+  pool.give(a.subarray(4, 8));
+  assert.equal(pool.take(16), a, 'a view gives back its whole buffer');
+  pool.give(Buffer.alloc(16));
+  pool.give(b);
+  pool.give(b);
+  assert.equal(pool.take(16), b);
+  assert.notEqual(pool.take(16), b, 'a buffer given twice is lent once');
+  assert.equal(pool.take(32).length, 32, 'sizes are pooled apart');
+  assert.equal(made, 4);
+});
+
+test('no more than perSize free buffers of a size are kept', () => {
+  const pool = new BufferPool((n) => Buffer.alloc(n), 1);
+  const a = pool.take(8);
+  const b = pool.take(8);
+  pool.give(a);
+  pool.give(b);
+  assert.equal(pool.take(8), a);
+  const c = pool.take(8);
+  assert.notEqual(c, b, 'the second buffer was not kept');
+});

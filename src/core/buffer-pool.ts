@@ -1,0 +1,61 @@
+// Reused block buffers: a buffer taken from a pool goes back to it only when its user says it is done, so memory
+// stays at the buffers in use instead of growing with garbage that waits for the collector.
+
+const IDLE_MS = 2000;
+
+export class BufferPool {
+  readonly #alloc: (size: number) => Buffer;
+  readonly #perSize: number;
+  readonly #free = new Map<number, Buffer[]>();
+  /** Every buffer this pool made, by its memory, so a view of one finds it. */
+  readonly #own = new WeakMap<ArrayBufferLike, Buffer>();
+  /** Buffers out of the pool: only those can come back, and only once. */
+  readonly #lent = new WeakSet<Buffer>();
+  #takenSinceCheck = false;
+  #idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(alloc: (size: number) => Buffer, perSize: number) {
+    this.#alloc = alloc;
+    this.#perSize = perSize;
+  }
+
+  /** A buffer of exactly `size` bytes, with whatever it held before. */
+  take(size: number): Buffer {
+    let buf = this.#free.get(size)?.pop();
+    if (!buf) {
+      buf = this.#alloc(size);
+      this.#own.set(buf.buffer, buf);
+    }
+    this.#lent.add(buf);
+    this.#takenSinceCheck = true;
+    return buf;
+  }
+
+  /**
+   * Gives back the buffer that `view` (the buffer or a part of it) belongs to, once nothing reads or writes it any
+   * more. A view of memory this pool did not lend is ignored, so a consumer may give back every chunk it gets.
+   */
+  give(view: Uint8Array): void {
+    const buf = this.#own.get(view.buffer);
+    if (!buf || !this.#lent.has(buf)) return;
+    this.#lent.delete(buf);
+    const list = this.#free.get(buf.byteLength);
+    if (!list) this.#free.set(buf.byteLength, [buf]);
+    else if (list.length < this.#perSize) list.push(buf);
+    this.#idleTimer ??= setInterval(() => this.#dropIfIdle(), IDLE_MS).unref();
+  }
+
+  /** Free buffers that nothing took for IDLE_MS go back to the system: a stream that ended keeps no memory. */
+  #dropIfIdle(): void {
+    if (this.#takenSinceCheck) {
+      this.#takenSinceCheck = false;
+      return;
+    }
+    this.#free.clear();
+    clearInterval(this.#idleTimer);
+    this.#idleTimer = undefined;
+  }
+}
+
+/** Buffers that whole blocks are read into and deciphered in place; the HTTP layer gives them back once sent. */
+export const readBuffers = new BufferPool((size) => Buffer.allocUnsafeSlow(size), 4);
