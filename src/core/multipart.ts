@@ -11,6 +11,7 @@ import {
   checkUnlock,
   copyKeys,
   DEFAULT_KMS_KEY,
+  dataKeyFor,
   defaultProtection,
   ensureDefaultKmsKey,
   kmsMaterial,
@@ -178,7 +179,7 @@ export async function uploadPart(
   },
 ): Promise<PartInfo & { upload: UploadInfo['attributes'] }> {
   checkPartNumber(input.partNumber);
-  await deps.meta.tx(
+  const protection = await deps.meta.tx(
     async (tx) =>
       uploadProtection(
         await requireUpload(
@@ -191,7 +192,8 @@ export async function uploadPart(
       ),
     { readOnly: true },
   );
-  return storeBody(deps, input.body, checksOf(input), async (tx, stored, now) => {
+  const dek = dataKeyFor(deps, protection);
+  return storeBody(deps, input.body, { ...checksOf(input), dek }, async (tx, stored, now) => {
     const p = await requireProject(tx, principal, input.project, 'write');
     const u = await requireUpload(tx, p, input.path, input.uploadId);
     await addKeys(tx, deps, 'upload_keys', u.id, [stored.dek], uploadProtection(u, input.unlock ?? {}));

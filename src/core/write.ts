@@ -6,7 +6,7 @@ import { insertBlocks } from './block-rows.ts';
 import { carryRing, commitVersion, type VersionDraft } from './commit.ts';
 import { composeChecksums } from './compose.ts';
 import type { Conditions } from './conditions.ts';
-import { defaultProtection, readKeys, sseColumns } from './crypto/keys.ts';
+import { dataKeyFor, defaultProtection, readKeys, sseColumns } from './crypto/keys.ts';
 import type { DataKey } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
@@ -42,7 +42,9 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
     readOnly: true,
   });
   const protection: Protection = input.protection ?? defaultProtection(project);
-  return storeBody(deps, input.body, checksOf(input), async (tx, stored, now) => {
+  // A named stream joins the current version's ring, whose protection is not known yet: it gets a key of its own.
+  const dek = (input.stream ?? '') === '' ? dataKeyFor(deps, protection) : undefined;
+  return storeBody(deps, input.body, { ...checksOf(input), dek }, async (tx, stored, now) => {
     await requireProject(tx, principal, input.project, 'write');
     const manifestId = stored.manifestId;
     const checksums = {

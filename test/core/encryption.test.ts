@@ -1,5 +1,6 @@
 // Core, on both metadata stores: copies across protections re-wrap keys and touch no block; rotation re-wraps
-// every key and leaves every version readable; GC deletes the rings of purged versions.
+// every key and leaves every version readable; GC deletes the rings of purged versions; which uploads share a data
+// key.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
@@ -106,6 +107,54 @@ forEachStore(
       await deleteFile(deps, root, { project: p, path: 's3-none' });
       await collectGarbage(deps, { graceSeconds: 0 });
       assert.equal(await rings(), n - 1);
+    });
+
+    test('uploads under server keys share a data key; one under a customer key has its own, wrapped by it alone', async () => {
+      const { deps } = get();
+      const kms = `k${Date.now()}`;
+      await createKmsKey(deps, root, kms);
+      const p = await newProject(deps);
+      const cKey = { sse: 'SSE-C' as const, customerKey: customer(3), customerKeyMd5: md5(customer(3)) };
+      const kinds: [string, Protection][] = [
+        ['none', { sse: null }],
+        ['s3', { sse: 'AES256' }],
+        ['kms', { sse: 'aws:kms', kmsKey: kms }],
+        ['c1', cKey],
+        ['c2', cKey],
+      ];
+      for (const [i, [name, protection]] of kinds.entries())
+        await putFile(deps, root, { project: p, path: name, body: body(bytes(70 * 1024, i)), protection });
+      const rows = await deps.meta.tx(
+        (tx) =>
+          tx.all<{ path: string; dek_id: string; wrapped_by: string; wrapped: string }>(
+            `SELECT f.path, k.dek_id, k.wrapped_by, k.wrapped FROM version_keys k
+             JOIN versions v ON v.id = k.version_id JOIN files f ON f.id = v.file_id
+             WHERE f.project_id = (SELECT id FROM projects WHERE name = ?)`,
+            [p],
+          ),
+        { readOnly: true },
+      );
+      const byPath = new Map(rows.map((r) => [r.path, r]));
+      assert.equal(rows.length, 5, 'one data key per version');
+      const server = ['none', 's3', 'kms'].map((n) => byPath.get(n)!);
+      assert.equal(new Set(server.map((r) => r.dek_id)).size, 1, 'server-side uploads share their data key');
+      assert.equal(byPath.get('none')!.wrapped, byPath.get('s3')!.wrapped, 'wrapped once per wrapping key');
+      assert.match(byPath.get('kms')!.wrapped_by, /^kms:/);
+      const c1 = byPath.get('c1')!;
+      const c2 = byPath.get('c2')!;
+      assert.notEqual(c1.dek_id, c2.dek_id, 'each upload under a customer key has its own data key');
+      for (const c of [c1, c2]) {
+        assert.equal(c.wrapped_by, 'customer');
+        assert.equal(
+          rows.filter((r) => r.dek_id === c.dek_id).length,
+          1,
+          'wrapped by the customer key alone',
+        );
+      }
+      for (const [i, [name, protection]] of kinds.entries()) {
+        const unlock = protection.customerKey ? { customerKey: protection.customerKey } : {};
+        assert.deepEqual(await read(deps, p, name, { unlock }), bytes(70 * 1024, i), name);
+      }
     });
   },
   { limits: { blockSize: 64 * 1024 } },

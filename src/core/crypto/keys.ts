@@ -1,4 +1,5 @@
-// Key management for envelope encryption. Every block is sealed under a data key (one per upload). A version
+// Key management for envelope encryption. Every block is sealed under a data key (one per upload under a customer
+// key; uploads under server keys share one for a minute, see dataKeyFor). A version
 // (or a multipart upload) holds the data keys its content needs, each wrapped under the key-encryption key its
 // protection names: the active master KEK (no SSE, or SSE-S3), a named KMS key (SSE-KMS) or the customer's key
 // (SSE-C, never stored). Copies re-wrap these keys and never touch blocks. KEKs are random, sealed under the
@@ -10,7 +11,7 @@ import { nowOf } from '../deps.ts';
 import { StorageError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Project, Protection, Unlock, VersionInfo } from '../model.ts';
-import { type DataKey, unwrapKey, wrapKey } from './seal.ts';
+import { type DataKey, newDataKey, unwrapKey, wrapKey } from './seal.ts';
 
 export type { Unlock };
 
@@ -39,6 +40,44 @@ function cached(deps: CoreDeps, sealed: string, open: () => Buffer): Buffer {
     m.set(sealed, key);
   }
   return key;
+}
+
+/**
+ * The data key uploads under server keys share, like S3's bucket keys: a new one every SHARED_DEK_MS or
+ * SHARED_DEK_USES uploads. It is wrapped once per wrapping key (the wrapped form is kept), and readers find it
+ * unwrapped in the cache, so a small object costs no key work. A customer key never shares: its data keys must
+ * be readable under that key alone.
+ */
+const SHARED_DEK_MS = 60_000;
+const SHARED_DEK_USES = 100_000;
+const shared = new WeakMap<
+  CoreDeps,
+  { dek: DataKey; until: number; uses: number; wraps: Map<string, string> }
+>();
+
+/** The data key a new body under protection `p` is sealed with. */
+export function dataKeyFor(deps: CoreDeps, p: Protection): DataKey {
+  if (p.sse === 'SSE-C') return newDataKey(newId('k'));
+  const now = Date.now();
+  let s = shared.get(deps);
+  if (!s || now >= s.until || s.uses >= SHARED_DEK_USES) {
+    s = { dek: newDataKey(newId('k')), until: now + SHARED_DEK_MS, uses: 0, wraps: new Map() };
+    shared.set(deps, s);
+  }
+  s.uses++;
+  return s.dek;
+}
+
+/** The wrapped form of a shared data key under `by`, made once. */
+function wrapShared(deps: CoreDeps, dek: DataKey, by: string, wrapper: Buffer): string {
+  const s = shared.get(deps);
+  if (s?.dek !== dek) return wrapKey(wrapper, dek.id, dek.key);
+  let w = s.wraps.get(by);
+  if (!w) {
+    w = wrapKey(wrapper, dek.id, dek.key);
+    s.wraps.set(by, w);
+  }
+  return w;
 }
 
 export const customerKeyMd5 = (key: Buffer) => createHash('md5').update(key).digest('base64');
@@ -136,10 +175,12 @@ async function wrapFor(tx: Tx, deps: CoreDeps, p: Protection, dek: DataKey): Pro
   if (p.sse === 'aws:kms') {
     if (p.kmsKey === DEFAULT_KMS_KEY) await ensureDefaultKmsKey(tx, deps);
     const material = await kmsMaterial(tx, deps, p.kmsKey!);
-    return { dek_id: dek.id, wrapped: wrapKey(material, dek.id, dek.key), wrapped_by: `kms:${p.kmsKey}` };
+    const by = `kms:${p.kmsKey}`;
+    return { dek_id: dek.id, wrapped: wrapShared(deps, dek, by, material), wrapped_by: by };
   }
   const kek = await activeKek(tx, deps);
-  return { dek_id: dek.id, wrapped: wrapKey(kek.key, dek.id, dek.key), wrapped_by: `kek:${kek.id}` };
+  const by = `kek:${kek.id}`;
+  return { dek_id: dek.id, wrapped: wrapShared(deps, dek, by, kek.key), wrapped_by: by };
 }
 
 async function unwrapRow(tx: Tx, deps: CoreDeps, row: RingRow, unlock: Unlock): Promise<Buffer> {
