@@ -2,14 +2,13 @@
 // block read is authenticated.
 import type { Tx } from '../meta/meta-store.ts';
 import { type BlockRef, type Keys, readBlockRange, readWholeBlock } from './block-read.ts';
-import { getBlocks } from './block-rows.ts';
 import { readBuffers } from './buffer-pool.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
 import { checkUnlock, readKeys, type Unlock } from './crypto/keys.ts';
 import type { CoreDeps } from './deps.ts';
 import type { Extent, Principal, VersionInfo } from './model.ts';
 import { type RangeSpec, type ResolvedRange, resolveRange } from './ranges.ts';
-import { readExtents } from './repo/manifests.ts';
+import { readExtentBlocks } from './repo/manifests.ts';
 import { resolveVersion, type Selector } from './resolve.ts';
 import { moved } from './young-gc.ts';
 
@@ -92,25 +91,17 @@ interface PageItem {
 }
 
 async function readPage(tx: Tx, manifestId: string, start: number, end: number): Promise<PageItem[]> {
-  const extents = await readExtents(tx, { manifestId, start, end, limit: PAGE });
-  const blocks = await getBlocks(
-    tx,
-    extents.map((e) => e.blockId),
-    { withData: true },
-  );
-  return extents.map((extent) => {
-    const b = blocks.get(extent.blockId);
-    return {
-      extent,
-      block: {
-        id: extent.blockId,
-        size: b?.size ?? 0,
-        sha256: b?.sha256 ?? '',
-        dekId: b?.dekId ?? null,
-        data: b?.data,
-      },
-    };
-  });
+  const rows = await readExtentBlocks(tx, { manifestId, start, end, limit: PAGE });
+  return rows.map(({ block: b, ...extent }) => ({
+    extent,
+    block: {
+      id: extent.blockId,
+      size: b?.size ?? 0,
+      sha256: b?.sha256 ?? '',
+      dekId: b?.dekId ?? null,
+      data: b?.data,
+    },
+  }));
 }
 
 /**

@@ -5,6 +5,8 @@ import type { Principal, Project, Role, VersionInfo } from './model.ts';
 import { validatePath } from './paths.ts';
 import { aclRole, getProjectById, loadProject, requireProject, roleAtLeast } from './permissions.ts';
 import {
+  type FileRow,
+  getCurrentByPath,
   getFileById,
   getFileByPath,
   getFileByPathAtSeq,
@@ -79,6 +81,8 @@ async function resolveWith(
   let project: Project;
   let fileId: string;
   let currentRowId: string | null;
+  /** The current version, when the file's lookup brought it. */
+  let current: VersionInfo | undefined;
   const resource = sel.path ?? sel.id ?? '';
   if (sel.id !== undefined) {
     const file = await getFileById(tx, sel.id);
@@ -98,15 +102,22 @@ async function resolveWith(
     }
     project = await check(sel.project);
     validatePath(sel.path);
-    const file =
-      sel.snapshot !== undefined
-        ? await getFileByPathAtSeq(
-            tx,
-            project.id,
-            sel.path,
-            await snapshotSeqOf(tx, project.id, sel.snapshot),
-          )
-        : await getFileByPath(tx, project.id, sel.path);
+    let file: FileRow | undefined;
+    if (sel.snapshot !== undefined) {
+      file = await getFileByPathAtSeq(
+        tx,
+        project.id,
+        sel.path,
+        await snapshotSeqOf(tx, project.id, sel.snapshot),
+      );
+    } else if (sel.versionId === undefined) {
+      // The current version comes with its file, in one statement.
+      const found = await getCurrentByPath(tx, project.id, sel.path);
+      file = found?.file;
+      current = found?.version;
+    } else {
+      file = await getFileByPath(tx, project.id, sel.path);
+    }
     if (!file)
       throw new StorageError('NoSuchKey', `No file exists at '${sel.path}'.`, { resource: sel.path });
     if (file.type === 'directory') throw new StorageError('IsADirectory', undefined, { resource: sel.path });
@@ -127,7 +138,7 @@ async function resolveWith(
       throw new StorageError('NoSuchKey', 'The file did not exist in that snapshot.', { resource });
     }
   } else {
-    version = currentRowId ? await getVersionByRowId(tx, currentRowId) : undefined;
+    version = current ?? (currentRowId ? await getVersionByRowId(tx, currentRowId) : undefined);
     if (!version || version.deleteMarker) {
       throw new StorageError(sel.id !== undefined ? 'NoSuchFile' : 'NoSuchKey', 'The file does not exist.', {
         resource,

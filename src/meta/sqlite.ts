@@ -96,10 +96,12 @@ export class SqliteMetaStore implements MetaStore {
     if (!options.readOnly) return this.#commits.run(() => fn(new SqliteTx(this.#writerStatements)));
     return this.#readLock.run(async () => {
       const db = this.#reader;
-      db.exec('BEGIN DEFERRED');
+      // Prepared once: parsing these for every read costs more than running them.
+      const statements = this.#readerStatements;
+      statements.get('BEGIN DEFERRED').run();
       try {
-        const r = await fn(new SqliteTx(this.#readerStatements));
-        db.exec('COMMIT');
+        const r = await fn(new SqliteTx(statements));
+        statements.get('COMMIT').run();
         return r;
       } catch (err) {
         if (db.isTransaction) db.exec('ROLLBACK');

@@ -63,6 +63,58 @@ export async function readExtents(
   }));
 }
 
+export interface ExtentBlock extends Extent {
+  block: { size: number; sha256: string; dekId: string | null; data: Uint8Array | undefined } | undefined;
+}
+
+/**
+ * Like readExtents, with each extent's block row and, for a block kept as a row, its bytes: a read's page in one
+ * statement (two when the range starts past the first byte).
+ */
+export async function readExtentBlocks(
+  tx: Tx,
+  options: { manifestId: string; start: number; end: number; limit: number },
+): Promise<ExtentBlock[]> {
+  // The extent that contains `start` begins at or before it; every other overlapping one begins inside the range.
+  let from = options.start;
+  if (from > 0) {
+    const first = await tx.get<{ file_offset: number }>(
+      'SELECT file_offset FROM extents WHERE manifest_id = ? AND file_offset <= ? ORDER BY file_offset DESC LIMIT 1',
+      [options.manifestId, from],
+    );
+    from = first?.file_offset ?? from;
+  }
+  const rows = await tx.all<
+    ExtentRow & {
+      size: number | null;
+      sha256: string | null;
+      dek_id: string | null;
+      data: Uint8Array | null;
+    }
+  >(
+    `SELECT e.file_offset, e.length, e.block_id, e.block_offset, b.size, b.sha256, b.dek_id, d.data
+     FROM extents e LEFT JOIN blocks b ON b.id = e.block_id LEFT JOIN block_data d ON d.id = e.block_id
+     WHERE e.manifest_id = ? AND e.file_offset >= ? AND e.file_offset < ? ORDER BY e.file_offset LIMIT ?`,
+    [options.manifestId, from, options.end, options.limit + 1],
+  );
+  const out: ExtentBlock[] = [];
+  for (const r of rows) {
+    if (r.file_offset + r.length <= options.start) continue;
+    if (out.length === options.limit) break;
+    out.push({
+      fileOffset: r.file_offset,
+      length: r.length,
+      blockId: r.block_id,
+      blockOffset: r.block_offset,
+      block:
+        r.size === null
+          ? undefined
+          : { size: r.size, sha256: r.sha256!, dekId: r.dek_id, data: r.data ?? undefined },
+    });
+  }
+  return out;
+}
+
 export async function manifestSize(tx: Tx, manifestId: string): Promise<number> {
   const row = await tx.get<{ size: number }>('SELECT size FROM manifests WHERE id = ?', [manifestId]);
   return row?.size ?? 0;

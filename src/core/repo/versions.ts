@@ -34,11 +34,12 @@ export interface VersionRow {
   modified_at: number;
 }
 
-export const VERSION_SELECT = `
-SELECT v.id AS row_id, v.file_id, p.name AS project_name, p.id AS project_id, f.path, v.version_id,
+const VERSION_COLUMNS = `v.id AS row_id, v.file_id, p.name AS project_name, p.id AS project_id, f.path, v.version_id,
   f.current_version_id, v.created_seq, v.size, v.etag, v.checksums, v.content_type, v.content_disposition,
   v.content_encoding, v.cache_control, v.expires, v.user_metadata, v.tags, v.properties, v.delete_marker,
-  v.lineage, v.part_sizes, v.acl, v.sse, v.sse_key, v.created_by, v.created_at, v.modified_by, v.modified_at
+  v.lineage, v.part_sizes, v.acl, v.sse, v.sse_key, v.created_by, v.created_at, v.modified_by, v.modified_at`;
+
+export const VERSION_SELECT = `SELECT ${VERSION_COLUMNS}
 FROM versions v JOIN files f ON f.id = v.file_id JOIN projects p ON p.id = f.project_id`;
 
 export async function loadStreams(tx: Tx, rowId: string): Promise<VersionInfo['streams']> {
@@ -99,6 +100,32 @@ export function getFileByPath(tx: Tx, projectId: string, path: string): Promise<
     'SELECT id, project_id, path, type, current_version_id FROM files WHERE project_id = ? AND path = ? AND hidden = 0',
     [projectId, path],
   );
+}
+
+/**
+ * The file at `path` with its current version, in one statement: what most reads ask. The version is undefined
+ * when the file has none (a directory, or a file whose versions are all gone).
+ */
+export async function getCurrentByPath(
+  tx: Tx,
+  projectId: string,
+  path: string,
+): Promise<{ file: FileRow; version: VersionInfo | undefined } | undefined> {
+  const row = await tx.get<VersionRow & { f_id: string; f_type: string }>(
+    `SELECT f.id AS f_id, f.type AS f_type, ${VERSION_COLUMNS}
+     FROM files f JOIN projects p ON p.id = f.project_id LEFT JOIN versions v ON v.id = f.current_version_id
+     WHERE f.project_id = ? AND f.path = ? AND f.hidden = 0`,
+    [projectId, path],
+  );
+  if (!row) return undefined;
+  const file: FileRow = {
+    id: row.f_id,
+    project_id: projectId,
+    path,
+    type: row.f_type,
+    current_version_id: row.current_version_id,
+  };
+  return { file, version: row.row_id === null ? undefined : await toVersion(tx, row) };
 }
 
 export function getFileById(tx: Tx, id: string): Promise<FileRow | undefined> {
