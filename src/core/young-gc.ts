@@ -3,7 +3,7 @@
 // --expose-gc (bin/mimeo starts it so), streams collect the young generation every few MiB they move: a spent
 // buffer is then freed within that many bytes. Without the flag this does nothing.
 
-const EVERY = 8 * 1024 * 1024;
+const EVERY = 4 * 1024 * 1024;
 let since = 0;
 
 /** Counts `bytes` moved by a stream; collects the young generation each time EVERY more bytes have gone by. */

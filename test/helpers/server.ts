@@ -33,11 +33,12 @@ export async function startServer(options: {
     delete env['MIMEO_ROOT_ACCESS_KEY'];
     delete env['MIMEO_ROOT_SECRET_KEY'];
   }
-  // With the runtime flag bin/mimeo gives it, so streams collect their garbage as they do in use.
+  // With the runtime flags bin/mimeo gives it, so streams collect their garbage and the heap grows as they do in use.
   const proc = spawn(
     process.execPath,
     [
       '--expose-gc',
+      '--max-old-space-size=1024',
       MAIN,
       'serve',
       '--data',
