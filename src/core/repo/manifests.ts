@@ -31,6 +31,15 @@ export async function createManifest(
   return id;
 }
 
+/**
+ * A LIMIT written into the statement: SQLite runs `LIMIT ?` several times slower than a literal. Callers use a few
+ * fixed limits, so the statement cache holds one statement for each.
+ */
+function limitOf(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`invalid limit ${n}`);
+  return n;
+}
+
 interface ExtentRow {
   file_offset: number;
   length: number;
@@ -51,8 +60,8 @@ export async function readExtents(
   );
   const rest = await tx.all<ExtentRow>(
     `SELECT file_offset, length, block_id, block_offset FROM extents
-     WHERE manifest_id = ? AND file_offset > ? AND file_offset < ? ORDER BY file_offset LIMIT ?`,
-    [options.manifestId, options.start, options.end, options.limit ?? 1_000_000_000],
+     WHERE manifest_id = ? AND file_offset > ? AND file_offset < ? ORDER BY file_offset LIMIT ${limitOf(options.limit ?? 1_000_000_000)}`,
+    [options.manifestId, options.start, options.end],
   );
   const rows = first && first.file_offset + first.length > options.start ? [first, ...rest] : rest;
   return rows.slice(0, options.limit ?? rows.length).map((r) => ({
@@ -94,8 +103,9 @@ export async function readExtentBlocks(
   >(
     `SELECT e.file_offset, e.length, e.block_id, e.block_offset, b.size, b.sha256, b.dek_id, d.data
      FROM extents e LEFT JOIN blocks b ON b.id = e.block_id LEFT JOIN block_data d ON d.id = e.block_id
-     WHERE e.manifest_id = ? AND e.file_offset >= ? AND e.file_offset < ? ORDER BY e.file_offset LIMIT ?`,
-    [options.manifestId, from, options.end, options.limit + 1],
+     WHERE e.manifest_id = ? AND e.file_offset >= ? AND e.file_offset < ? ORDER BY e.file_offset
+     LIMIT ${limitOf(options.limit + 1)}`,
+    [options.manifestId, from, options.end],
   );
   const out: ExtentBlock[] = [];
   for (const r of rows) {
