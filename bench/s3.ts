@@ -64,7 +64,12 @@ async function attempt(
   try {
     f[name] = await fn();
   } catch (err) {
-    f[name] = `failed: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 70)}`;
+    // An S3 error reads as its status and code; anything else as the start of its message.
+    const message = (err as Error).message;
+    const s3 = /^([\w-]+): (\d{3}) [\s\S]*<Code>([^<]+)<\/Code>/.exec(message);
+    f[name] = s3
+      ? `failed: ${s3[1]} ${s3[2]} ${s3[3]}`
+      : `failed: ${message.replace(/\s+/g, ' ').slice(0, 70)}`;
   }
 }
 
