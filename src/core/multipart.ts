@@ -28,7 +28,6 @@ import { type BodyChecks, checksOf, storeBody } from './ingest.ts';
 import type {
   Checksums,
   ContentAttributes,
-  Extent,
   Principal,
   Project,
   Protection,
@@ -37,7 +36,7 @@ import type {
 } from './model.ts';
 import { validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
-import { createManifest, readExtents } from './repo/manifests.ts';
+import { concatManifests, createManifest, readExtents } from './repo/manifests.ts';
 import { resolveVersion } from './resolve.ts';
 
 export const MAX_PART_NUMBER = 10_000;
@@ -466,13 +465,10 @@ export async function completeUpload(
         );
       }
     }
-    const extents: Extent[] = [];
     let offset = 0;
     let crc = 0n;
     const md5s: Buffer[] = [];
     for (const part of chosen) {
-      const ext = await readExtents(tx, { manifestId: part.manifest_id, start: 0, end: part.size });
-      extents.push(...shift(ext, offset));
       const c = (JSON.parse(part.checksums) as Checksums).crc64nvme;
       crc =
         offset === 0
@@ -482,7 +478,12 @@ export async function completeUpload(
       md5s.push(Buffer.from(part.etag, 'hex'));
     }
     const etag = `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${chosen.length}`;
-    const manifestId = await createManifest(tx, { size: offset, extents, now });
+    const manifestId = (
+      await concatManifests(tx, {
+        pieces: chosen.map((part) => ({ manifestId: part.manifest_id, size: part.size })),
+        now,
+      })
+    ).id;
     const attrs = JSON.parse(u.attributes) as UploadInfo['attributes'];
     const sse = { sse: attrs.sse ?? null, sseKey: attrs.sseKey ?? null };
     const v = await commitVersion(tx, {

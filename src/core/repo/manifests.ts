@@ -32,6 +32,36 @@ export async function createManifest(
 }
 
 /**
+ * A new manifest made of others end to end (a multipart completion), in SQL: one statement per piece, and no
+ * extent passes through memory however many there are.
+ */
+export async function concatManifests(
+  tx: Tx,
+  options: { pieces: readonly { manifestId: string; size: number }[]; now: number },
+): Promise<{ id: string; size: number }> {
+  const id = newId('m');
+  const size = options.pieces.reduce((n, p) => n + p.size, 0);
+  await tx.run('INSERT INTO manifests (id, size, extent_count, created_at) VALUES (?, ?, 0, ?)', [
+    id,
+    size,
+    options.now,
+  ]);
+  let offset = 0;
+  let count = 0;
+  for (const piece of options.pieces) {
+    const { changes } = await tx.run(
+      `INSERT INTO extents (manifest_id, file_offset, length, block_id, block_offset)
+       SELECT ?, file_offset + ?, length, block_id, block_offset FROM extents WHERE manifest_id = ? AND file_offset < ?`,
+      [id, offset, piece.manifestId, piece.size],
+    );
+    count += changes;
+    offset += piece.size;
+  }
+  await tx.run('UPDATE manifests SET extent_count = ? WHERE id = ?', [count, id]);
+  return { id, size };
+}
+
+/**
  * A LIMIT written into the statement: SQLite runs `LIMIT ?` several times slower than a literal. Callers use a few
  * fixed limits, so the statement cache holds one statement for each.
  */
