@@ -77,29 +77,42 @@ interface ExtentRow {
   block_offset: number;
 }
 
+/**
+ * Where the extents that overlap a range starting at `start` begin: the extent that contains `start` begins at or
+ * before it, every other one inside the range. No query for a range from the first byte.
+ */
+async function firstOffset(tx: Tx, manifestId: string, start: number): Promise<number> {
+  if (start === 0) return 0;
+  const first = await tx.get<{ file_offset: number }>(
+    'SELECT file_offset FROM extents WHERE manifest_id = ? AND file_offset <= ? ORDER BY file_offset DESC LIMIT 1',
+    [manifestId, start],
+  );
+  return first?.file_offset ?? start;
+}
+
 /** Extents of a manifest that overlap [start, end), in file order; at most `limit` of them. */
 export async function readExtents(
   tx: Tx,
   options: { manifestId: string; start: number; end: number; limit?: number },
 ): Promise<Extent[]> {
-  // The extent that contains `start` begins at or before it; every other overlapping one begins inside the range.
-  const first = await tx.get<ExtentRow>(
+  const limit = options.limit ?? 1_000_000_000;
+  const rows = await tx.all<ExtentRow>(
     `SELECT file_offset, length, block_id, block_offset FROM extents
-     WHERE manifest_id = ? AND file_offset <= ? ORDER BY file_offset DESC LIMIT 1`,
-    [options.manifestId, options.start],
+     WHERE manifest_id = ? AND file_offset >= ? AND file_offset < ? ORDER BY file_offset LIMIT ${limitOf(limit + 1)}`,
+    [options.manifestId, await firstOffset(tx, options.manifestId, options.start), options.end],
   );
-  const rest = await tx.all<ExtentRow>(
-    `SELECT file_offset, length, block_id, block_offset FROM extents
-     WHERE manifest_id = ? AND file_offset > ? AND file_offset < ? ORDER BY file_offset LIMIT ${limitOf(options.limit ?? 1_000_000_000)}`,
-    [options.manifestId, options.start, options.end],
-  );
-  const rows = first && first.file_offset + first.length > options.start ? [first, ...rest] : rest;
-  return rows.slice(0, options.limit ?? rows.length).map((r) => ({
-    fileOffset: r.file_offset,
-    length: r.length,
-    blockId: r.block_id,
-    blockOffset: r.block_offset,
-  }));
+  const out: Extent[] = [];
+  for (const r of rows) {
+    if (r.file_offset + r.length <= options.start) continue;
+    if (out.length === limit) break;
+    out.push({
+      fileOffset: r.file_offset,
+      length: r.length,
+      blockId: r.block_id,
+      blockOffset: r.block_offset,
+    });
+  }
+  return out;
 }
 
 export interface ExtentBlock extends Extent {
@@ -114,15 +127,7 @@ export async function readExtentBlocks(
   tx: Tx,
   options: { manifestId: string; start: number; end: number; limit: number },
 ): Promise<ExtentBlock[]> {
-  // The extent that contains `start` begins at or before it; every other overlapping one begins inside the range.
-  let from = options.start;
-  if (from > 0) {
-    const first = await tx.get<{ file_offset: number }>(
-      'SELECT file_offset FROM extents WHERE manifest_id = ? AND file_offset <= ? ORDER BY file_offset DESC LIMIT 1',
-      [options.manifestId, from],
-    );
-    from = first?.file_offset ?? from;
-  }
+  const from = await firstOffset(tx, options.manifestId, options.start);
   const rows = await tx.all<
     ExtentRow & {
       size: number | null;
