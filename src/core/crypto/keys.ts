@@ -1,9 +1,9 @@
 // Key management for envelope encryption. Every block is sealed under a data key (one per upload under a customer
-// key; uploads under server keys share one for a minute, see dataKeyFor). A version
-// (or a multipart upload) holds the data keys its content needs, each wrapped under the key-encryption key its
-// protection names: the active master KEK (no SSE, or SSE-S3), a named KMS key (SSE-KMS) or the customer's key
-// (SSE-C, never stored). Copies re-wrap these keys and never touch blocks. KEKs are random, sealed under the
-// server's master key, and replaced by rotation.
+// key; uploads under server keys share one for a minute, see dataKeyFor). A version (or a multipart upload) holds
+// the data keys its content needs, each wrapped under the key-encryption key its protection names: the active
+// master KEK (no SSE, or SSE-S3), a named KMS key (SSE-KMS) or the customer's key (SSE-C, never stored). Copies
+// re-wrap these keys and never touch blocks. KEKs are random, sealed under the server's master key, and replaced
+// by rotation.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Tx } from '../../meta/meta-store.ts';
 import type { CoreDeps } from '../deps.ts';
