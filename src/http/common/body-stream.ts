@@ -15,8 +15,8 @@ export class BodyStream extends Readable {
     this.#it = it;
   }
 
-  override pipe<T extends NodeJS.WritableStream>(dest: T): T {
-    void this.#pump(dest as unknown as Writable);
+  override pipe<T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T {
+    void this.#pump(dest as unknown as Writable, options?.end !== false);
     return dest;
   }
 
@@ -27,7 +27,7 @@ export class BodyStream extends Readable {
     );
   }
 
-  async #pump(dest: Writable): Promise<void> {
+  async #pump(dest: Writable, end: boolean): Promise<void> {
     try {
       for (let r = this.#next!; !r.done; r = await this.#it.next()) {
         this.#next = undefined;
@@ -38,7 +38,7 @@ export class BodyStream extends Readable {
         });
         if (!more && !(await drained(dest))) return;
       }
-      dest.end();
+      if (end) dest.end();
       this.push(null);
       this.resume();
     } catch (err) {
