@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const MAIN = resolve(import.meta.dirname, '../../src/main.ts');
+const LAUNCHER = resolve(import.meta.dirname, '../../bin/mimeo');
 export const CREDS = { MIMEO_ROOT_ACCESS_KEY: 'E2EROOT', MIMEO_ROOT_SECRET_KEY: 'e2e-root-secret' };
 
 export interface RunningServer {
@@ -33,22 +34,10 @@ export async function startServer(options: {
     delete env['MIMEO_ROOT_ACCESS_KEY'];
     delete env['MIMEO_ROOT_SECRET_KEY'];
   }
-  // With the runtime flags bin/mimeo gives it, so streams collect their garbage and the heap grows as they do in use.
+  // The launcher users run (bin/mimeo), with its runtime flags; it execs node, so the pid is the server's.
   const proc = spawn(
-    process.execPath,
-    [
-      '--expose-gc',
-      '--max-old-space-size=1024',
-      MAIN,
-      'serve',
-      '--data',
-      options.dataDir,
-      '--api-port',
-      '0',
-      '--s3-port',
-      '0',
-      ...(options.args ?? []),
-    ],
+    LAUNCHER,
+    ['serve', '--data', options.dataDir, '--api-port', '0', '--s3-port', '0', ...(options.args ?? [])],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

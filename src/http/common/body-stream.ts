@@ -4,6 +4,21 @@
 import { Readable, type Writable } from 'node:stream';
 import { readBuffers } from '../../core/buffer-pool.ts';
 
+/**
+ * A read's body as a reply payload of `length` bytes. Its first piece is read now, before the status goes out, so
+ * a missing or corrupt first block is still a clean error; a body that came in one piece (a small object) is sent
+ * as it is, without a stream.
+ */
+export async function bodyPayload(body: AsyncIterable<Buffer>, length: number): Promise<Buffer | BodyStream> {
+  const it = body[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (!first.done && first.value.length === length) {
+    await it.return?.(undefined);
+    return first.value;
+  }
+  return new BodyStream(first, it);
+}
+
 export class BodyStream extends Readable {
   #next: IteratorResult<Buffer> | undefined;
   readonly #it: AsyncIterator<Buffer>;

@@ -7,7 +7,7 @@ import { listFiles } from '../../../core/list.ts';
 import type { VersionInfo } from '../../../core/model.ts';
 import { openRead, stat } from '../../../core/read.ts';
 import { putFile, setLabels, truncateFile, writeAt } from '../../../core/write.ts';
-import { BodyStream } from '../../common/body-stream.ts';
+import { bodyPayload } from '../../common/body-stream.ts';
 import { parseConditions, parseNonNegativeInt, parseRange } from '../../common/conditions.ts';
 import type { NativeDeps } from '../context.ts';
 import { fileJson, iso, principalOf, setVersionHeaders, userMetadataFrom } from '../context.ts';
@@ -55,10 +55,8 @@ export async function sendContent(
   } else {
     reply.header('content-length', read.size);
   }
-  // The first piece is read before the status goes out, so a missing or corrupt first block is a clean 500.
-  const it = read.body[Symbol.asyncIterator]();
-  const first = await it.next();
-  return reply.send(new BodyStream(first, it));
+  const length = read.range ? read.range.end - read.range.start : read.size;
+  return reply.send(await bodyPayload(read.body, length));
 }
 
 const listQuery = {

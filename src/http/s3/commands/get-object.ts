@@ -1,7 +1,7 @@
 // GetObject: GET /bucket/key — single ranges, conditionals, versionId, ChecksumMode and response-* overrides.
 
 import { openRead, stat } from '../../../core/read.ts';
-import { BodyStream } from '../../common/body-stream.ts';
+import { bodyPayload } from '../../common/body-stream.ts';
 import { parseConditions, parseRange } from '../../common/conditions.ts';
 import type { S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
@@ -63,14 +63,7 @@ export const getObject: S3Command = {
     } else {
       ctx.reply.code(200).header('content-length', read.size);
     }
-    const it = read.body[Symbol.asyncIterator]();
-    const first = await it.next();
     const length = read.range ? read.range.end - read.range.start : read.size;
-    // A body that came in one piece (a small object) is sent as it is, without a stream.
-    if (!first.done && first.value.length === length) {
-      await it.return?.(undefined);
-      return ctx.reply.send(first.value);
-    }
-    return ctx.reply.send(new BodyStream(first, it));
+    return ctx.reply.send(await bodyPayload(read.body, length));
   },
 };
