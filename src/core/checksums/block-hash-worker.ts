@@ -1,5 +1,5 @@
-// Worker: seals one block under its data key, read in place from shared memory and written into a shared output
-// buffer; returns the CRC-64/NVME of the plaintext and the sha256 of the sealed bytes.
+// Worker: seals one block under its data key in place, in shared memory (the tag goes in the room after it);
+// returns the CRC-64/NVME of the plaintext and the sha256 of the sealed bytes.
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { sealBlockInto, TAG_BYTES } from '../crypto/seal.ts';
@@ -8,17 +8,16 @@ import { Crc64Nvme } from './crc64nvme.ts';
 
 interface Job {
   id: number;
-  buffer: SharedArrayBuffer | ArrayBuffer;
+  buffer: SharedArrayBuffer;
   offset: number;
   length: number;
-  out: SharedArrayBuffer;
   key: Uint8Array;
   blockId: string;
 }
 
 parentPort!.on('message', (job: Job) => {
   const data = new Uint8Array(job.buffer, job.offset, job.length);
-  const out = new Uint8Array(job.out, 0, job.length + TAG_BYTES);
+  const out = new Uint8Array(job.buffer, job.offset, job.length + TAG_BYTES);
   const crc64 = new Crc64Nvme().update(data).digestBigInt();
   sealBlockInto(Buffer.from(job.key), job.blockId, data, out);
   const sha256 = createHash('sha256').update(out).digest('hex');

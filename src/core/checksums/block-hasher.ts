@@ -11,7 +11,7 @@ export interface BlockDigest {
   sha256: string;
   /** CRC-64/NVME of the plaintext. */
   crc64: bigint;
-  /** What to store: ciphertext and tag. For a large block, a buffer to give back to `sharedBuffers`. */
+  /** What to store: ciphertext and tag. For a large block, a view of its shared buffer, sealed in place. */
   sealed: Buffer;
 }
 
@@ -35,10 +35,7 @@ export function hashInline(data: Uint8Array, seal: SealWith): BlockDigest {
 /** A worker that had no block for this long stops, and gives back its memory; the next large block starts one. */
 const IDLE_MS = 1000;
 
-/**
- * One worker, started on first use and never keeping the process alive. A block in shared memory is read in
- * place; any other block is copied to the worker.
- */
+/** One worker, started on first use and never keeping the process alive. It reads and seals blocks in place. */
 class BlockHasher {
   #worker: Worker | undefined;
   #idle: NodeJS.Timeout | undefined;
@@ -76,43 +73,41 @@ class BlockHasher {
   }
 
   /**
-   * Seals `data` under the data key and hashes it; the plaintext buffer may be reused once this resolves. A large
-   * block is sealed into a buffer from `sharedBuffers`: give `sealed` back to it once it is written.
+   * Seals `data` under the data key and hashes it. A small block is sealed into a buffer of its own. A large block
+   * is sealed in place: `data` must then be a view of a buffer from `sharedBuffers` with TAG_BYTES of room after it,
+   * and `sealed` is a view of that same buffer, to give back once it is written. Its plaintext is gone.
    */
   async hash(data: Uint8Array, seal: SealWith): Promise<BlockDigest> {
     if (data.byteLength < INLINE_BELOW) return hashInline(data, seal);
+    if (
+      !(data.buffer instanceof SharedArrayBuffer) ||
+      data.buffer.byteLength < data.byteOffset + data.byteLength + TAG_BYTES
+    )
+      throw new Error('a large block is sealed in place: it needs a shared buffer with room for the tag');
     clearTimeout(this.#idle);
     this.#worker ??= this.#start();
     const id = this.#next++;
-    const shared = data.buffer instanceof SharedArrayBuffer;
-    const buffer = shared ? data.buffer : data.slice().buffer;
-    const out = sharedBuffers.take(data.byteLength + TAG_BYTES);
-    try {
-      const d = await new Promise<{ sha256: string; crc64: bigint }>((resolve, reject) => {
-        this.#waiting.set(id, { resolve, reject });
-        this.#worker!.ref();
-        this.#worker!.postMessage({
-          id,
-          buffer,
-          offset: shared ? data.byteOffset : 0,
-          length: data.byteLength,
-          out: out.buffer,
-          key: seal.key,
-          blockId: seal.blockId,
-        });
+    const d = await new Promise<{ sha256: string; crc64: bigint }>((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      this.#worker!.ref();
+      this.#worker!.postMessage({
+        id,
+        buffer: data.buffer,
+        offset: data.byteOffset,
+        length: data.byteLength,
+        key: seal.key,
+        blockId: seal.blockId,
       });
-      return { sha256: d.sha256, crc64: d.crc64, sealed: out };
-    } catch (err) {
-      sharedBuffers.give(out);
-      throw err;
-    }
+    });
+    const sealed = Buffer.from(data.buffer, data.byteOffset, data.byteLength + TAG_BYTES);
+    return { sha256: d.sha256, crc64: d.crc64, sealed };
   }
 }
 
 export const blockHasher = new BlockHasher();
 
 /**
- * Block buffers in shared memory, which the worker reads and writes without a copy: take one with `take`, give it
- * back with `give` once nothing reads it any more.
+ * Block buffers in shared memory, which the worker seals in place: take one with `take` (TAG_BYTES longer than
+ * the block), give it back with `give` once nothing reads it any more.
  */
 export const sharedBuffers = new BufferPool((size) => Buffer.from(new SharedArrayBuffer(size)), 4);

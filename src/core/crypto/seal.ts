@@ -33,7 +33,10 @@ export function blockNonce(blockId: string): Buffer {
 /** Ciphertext is produced this much at a time: each piece is garbage at once, so memory stays flat. */
 const SEAL_PIECE = 256 * 1024;
 
-/** Writes the stored form of a block (ciphertext, then the tag) into `out`, which has room for both. */
+/**
+ * Writes the stored form of a block (ciphertext, then the tag) into `out`, which has room for both. `out` may be
+ * the memory of `plain` itself: each piece is enciphered before the ciphertext overwrites it.
+ */
 export function sealBlockInto(key: Buffer, blockId: string, plain: Uint8Array, out: Uint8Array): void {
   const c = createCipheriv('aes-256-gcm', keyObject(key), blockNonce(blockId));
   for (let at = 0; at < plain.byteLength; at += SEAL_PIECE) {
