@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { BlockMissingError } from '../blocks/block-store.ts';
 import type { BufferPool } from './buffer-pool.ts';
+import { blockHasher, INLINE_BELOW } from './checksums/block-hasher.ts';
 import { alignedStart, BlockAuthError, openBlock, openBlockRange, TAG_BYTES } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import { StorageError } from './errors.ts';
@@ -44,7 +45,7 @@ export async function readWholeBlock(
     const length = block.size + TAG_BYTES;
     const into = pool.take(length);
     try {
-      return open(block, keys, await fetch(deps, block, { length, into }));
+      return await open(block, keys, await fetch(deps, block, { length, into }));
     } catch (err) {
       pool.give(into);
       throw err;
@@ -59,11 +60,17 @@ export async function readWholeBlock(
   return open(block, keys, stored);
 }
 
-/** Deciphers a sealed block in place and checks its tag. */
-function open(block: BlockRef, keys: Keys, stored: Buffer): Buffer {
+/**
+ * Deciphers a sealed block in place and checks its tag. A large block in shared memory is opened by the block
+ * worker, so the main thread meanwhile sends what was read before it.
+ */
+async function open(block: BlockRef, keys: Keys, stored: Buffer): Promise<Buffer> {
   if (stored.length !== block.size + TAG_BYTES) throw corrupted(block.id, 'has the wrong length');
+  const key = keyOf(block, keys);
   try {
-    return openBlock(keyOf(block, keys), block.id, stored);
+    if (block.size >= INLINE_BELOW && stored.buffer instanceof SharedArrayBuffer)
+      return await blockHasher.open(stored, { key, blockId: block.id });
+    return openBlock(key, block.id, stored);
   } catch (err) {
     if (err instanceof BlockAuthError) throw corrupted(block.id, 'failed its authentication', err);
     throw err;

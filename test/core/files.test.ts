@@ -61,6 +61,37 @@ forEachStore(
       }
     });
 
+    test('a large block with one byte changed fails its authentication off the main thread; its neighbours read', async () => {
+      const { deps } = get();
+      const saved = deps.limits;
+      deps.limits = { ...saved, blockSize: 512 * 1024 };
+      try {
+        const p = await newProject(deps);
+        const data = bytes(2 * 512 * 1024, 41);
+        const v = await put(deps, p, 'tampered', data);
+        const ids = await deps.meta.tx((tx) =>
+          tx.all<{ block_id: string }>(
+            'SELECT block_id FROM extents WHERE manifest_id = ? ORDER BY file_offset',
+            [v.streams['']!.manifestId],
+          ),
+        );
+        const second = ids[1]!.block_id;
+        const stored = await deps.blocks.read({ id: second });
+        stored[1000]! ^= 0x01;
+        await overwriteBlock(get(), second, stored);
+        await rejectsWith(read(deps, p, 'tampered'), 'DataCorrupted');
+        // The first block still opens, in a whole read of its range and again after the failure.
+        const first = await openRead(deps, root, {
+          project: p,
+          path: 'tampered',
+          range: { first: 0, last: 512 * 1024 - 1 },
+        });
+        assert.deepEqual(await collect(first.body), data.subarray(0, 512 * 1024));
+      } finally {
+        deps.limits = saved;
+      }
+    });
+
     test('an empty file round-trips', async () => {
       const { deps } = get();
       const p = await newProject(deps);

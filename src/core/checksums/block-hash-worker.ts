@@ -1,26 +1,30 @@
-// Worker: seals one block under its data key in place, in shared memory (the tag goes in the room after it);
-// returns the CRC-64/NVME of the plaintext and the sha256 of the sealed bytes.
+// Worker: seals one block under its data key in place, in shared memory (the tag goes in the room after it), and
+// returns the CRC-64/NVME of the plaintext and the sha256 of the sealed bytes; or opens a sealed block in place.
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import { sealBlockInto, TAG_BYTES } from '../crypto/seal.ts';
+import { openBlock, sealBlockInto, TAG_BYTES } from '../crypto/seal.ts';
 import { moved } from '../young-gc.ts';
+import type { Job, Reply } from './block-hasher.ts';
 import { Crc64Nvme } from './crc64nvme.ts';
 
-interface Job {
-  id: number;
-  buffer: SharedArrayBuffer;
-  offset: number;
-  length: number;
-  key: Uint8Array;
-  blockId: string;
+function run(job: Job): Reply {
+  const stored = new Uint8Array(job.buffer, job.offset, job.length + TAG_BYTES);
+  const key = Buffer.from(job.key.buffer, job.key.byteOffset, job.key.byteLength);
+  if (job.op === 'open') {
+    try {
+      openBlock(key, job.blockId, stored);
+      return { id: job.id };
+    } catch (err) {
+      return { id: job.id, error: (err as Error).message };
+    }
+  }
+  const data = stored.subarray(0, job.length);
+  const crc64 = new Crc64Nvme().update(data).digestBigInt();
+  sealBlockInto(key, job.blockId, data, stored);
+  return { id: job.id, sha256: createHash('sha256').update(stored).digest('hex'), crc64 };
 }
 
 parentPort!.on('message', (job: Job) => {
-  const data = new Uint8Array(job.buffer, job.offset, job.length);
-  const out = new Uint8Array(job.buffer, job.offset, job.length + TAG_BYTES);
-  const crc64 = new Crc64Nvme().update(data).digestBigInt();
-  sealBlockInto(Buffer.from(job.key), job.blockId, data, out);
-  const sha256 = createHash('sha256').update(out).digest('hex');
-  parentPort!.postMessage({ id: job.id, sha256, crc64 });
+  parentPort!.postMessage(run(job));
   moved(job.length);
 });

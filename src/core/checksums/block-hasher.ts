@@ -1,9 +1,10 @@
 // Seals and hashes blocks on a worker thread, so uploads do that in parallel with the main thread: the CRC-64/NVME
-// of the plaintext, the block sealed under its data key, and the sha256 of what is stored.
+// of the plaintext, the block sealed under its data key, and the sha256 of what is stored. Downloads open (decipher
+// and authenticate) large blocks there too, while the main thread sends the block before.
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { BufferPool } from '../buffer-pool.ts';
-import { sealBlock, TAG_BYTES } from '../crypto/seal.ts';
+import { BlockAuthError, sealBlock, TAG_BYTES } from '../crypto/seal.ts';
 import { Crc64Nvme } from './crc64nvme.ts';
 
 export interface BlockDigest {
@@ -20,8 +21,8 @@ export interface SealWith {
   blockId: string;
 }
 
-/** Below this size a block is hashed inline: posting it to a worker costs more than hashing it. */
-const INLINE_BELOW = 256 * 1024;
+/** Below this size a block is hashed or opened inline: posting it to a worker costs more than the work. */
+export const INLINE_BELOW = 256 * 1024;
 
 export function hashInline(data: Uint8Array, seal: SealWith): BlockDigest {
   const sealed = sealBlock(seal.key, seal.blockId, data);
@@ -35,20 +36,17 @@ export function hashInline(data: Uint8Array, seal: SealWith): BlockDigest {
 /** A worker that had no block for this long stops, and gives back its memory; the next large block starts one. */
 const IDLE_MS = 1000;
 
-/** One worker, started on first use and never keeping the process alive. It reads and seals blocks in place. */
+/** One worker, started on first use and never keeping the process alive. It seals and opens blocks in place. */
 class BlockHasher {
   #worker: Worker | undefined;
   #idle: NodeJS.Timeout | undefined;
   #next = 0;
-  readonly #waiting = new Map<
-    number,
-    { resolve: (d: { sha256: string; crc64: bigint }) => void; reject: (e: unknown) => void }
-  >();
+  readonly #waiting = new Map<number, { resolve: (m: Reply) => void; reject: (e: unknown) => void }>();
 
   #start(): Worker {
     const w = new Worker(new URL('./block-hash-worker.ts', import.meta.url));
     w.unref();
-    w.on('message', (m: { id: number; sha256: string; crc64: bigint }) => {
+    w.on('message', (m: Reply) => {
       const p = this.#waiting.get(m.id);
       this.#waiting.delete(m.id);
       if (this.#waiting.size === 0) {
@@ -79,29 +77,69 @@ class BlockHasher {
    */
   async hash(data: Uint8Array, seal: SealWith): Promise<BlockDigest> {
     if (data.byteLength < INLINE_BELOW) return hashInline(data, seal);
-    if (
-      !(data.buffer instanceof SharedArrayBuffer) ||
-      data.buffer.byteLength < data.byteOffset + data.byteLength + TAG_BYTES
-    )
-      throw new Error('a large block is sealed in place: it needs a shared buffer with room for the tag');
+    const d = await this.#post('seal', data.buffer, data.byteOffset, data.byteLength, seal);
+    const sealed = Buffer.from(data.buffer, data.byteOffset, data.byteLength + TAG_BYTES);
+    return { sha256: d.sha256!, crc64: d.crc64!, sealed };
+  }
+
+  /**
+   * Deciphers a stored block (ciphertext, then its tag) in place in its shared buffer and checks the tag, as
+   * `openBlock` does. Throws BlockAuthError when its bytes were changed.
+   */
+  async open(stored: Uint8Array, seal: SealWith): Promise<Buffer> {
+    const length = stored.byteLength - TAG_BYTES;
+    if (length < 0) throw new BlockAuthError(`block ${seal.blockId} is shorter than its tag`);
+    const d = await this.#post('open', stored.buffer, stored.byteOffset, length, seal);
+    if (d.error !== undefined) throw new BlockAuthError(d.error);
+    return Buffer.from(stored.buffer, stored.byteOffset, length);
+  }
+
+  /** Sends a job on a block of `length` bytes at `offset` of `buffer`, which is shared and has room for the tag. */
+  async #post(
+    op: Job['op'],
+    buffer: ArrayBufferLike,
+    offset: number,
+    length: number,
+    seal: SealWith,
+  ): Promise<Reply> {
+    if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < offset + length + TAG_BYTES)
+      throw new Error('a block for the worker lies in a shared buffer, with room for its tag');
     clearTimeout(this.#idle);
     this.#worker ??= this.#start();
     const id = this.#next++;
-    const d = await new Promise<{ sha256: string; crc64: bigint }>((resolve, reject) => {
+    return new Promise<Reply>((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
       this.#worker!.ref();
       this.#worker!.postMessage({
         id,
-        buffer: data.buffer,
-        offset: data.byteOffset,
-        length: data.byteLength,
+        op,
+        buffer,
+        offset,
+        length,
         key: seal.key,
         blockId: seal.blockId,
-      });
+      } satisfies Job);
     });
-    const sealed = Buffer.from(data.buffer, data.byteOffset, data.byteLength + TAG_BYTES);
-    return { sha256: d.sha256, crc64: d.crc64, sealed };
   }
+}
+
+/** A job for the worker: the block is `length` bytes at `offset` of `buffer`, its tag right after it. */
+export interface Job {
+  id: number;
+  op: 'seal' | 'open';
+  buffer: SharedArrayBuffer;
+  offset: number;
+  length: number;
+  key: Uint8Array;
+  blockId: string;
+}
+
+/** The worker's answer: digests of a sealed block, or why a block did not open. */
+export interface Reply {
+  id: number;
+  sha256?: string;
+  crc64?: bigint;
+  error?: string;
 }
 
 export const blockHasher = new BlockHasher();
