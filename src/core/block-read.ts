@@ -2,8 +2,8 @@
 // encryption); a part of one is deciphered alone, from the 16-byte boundary below it.
 import { createHash } from 'node:crypto';
 import { BlockMissingError } from '../blocks/block-store.ts';
+import { blockWorker, INLINE_BELOW } from './block-worker.ts';
 import type { BufferPool } from './buffer-pool.ts';
-import { blockHasher, INLINE_BELOW } from './checksums/block-hasher.ts';
 import { alignedStart, BlockAuthError, openBlock, openBlockRange, TAG_BYTES } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import { StorageError } from './errors.ts';
@@ -69,7 +69,7 @@ async function open(block: BlockRef, keys: Keys, stored: Buffer): Promise<Buffer
   const key = keyOf(block, keys);
   try {
     if (block.size >= INLINE_BELOW && stored.buffer instanceof SharedArrayBuffer)
-      return await blockHasher.open(stored, { key, blockId: block.id });
+      return await blockWorker.open(stored, { key, blockId: block.id });
     return openBlock(key, block.id, stored);
   } catch (err) {
     if (err instanceof BlockAuthError) throw corrupted(block.id, 'failed its authentication', err);

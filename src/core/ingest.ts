@@ -5,7 +5,7 @@ import type { BlockStore } from '../blocks/block-store.ts';
 import type { MetaStore, Tx } from '../meta/meta-store.ts';
 import type { BlockInfo } from './block-rows.ts';
 import { insertBlocks } from './block-rows.ts';
-import { blockHasher, sharedBuffers } from './checksums/block-hasher.ts';
+import { blockWorker, sharedBuffers } from './block-worker.ts';
 import { crc64Combine, crc64ToBase64 } from './checksums/crc64nvme.ts';
 import { type ExtraAlgorithm, incremental } from './checksums/extra.ts';
 import { type DataKey, newDataKey, TAG_BYTES } from './crypto/seal.ts';
@@ -41,7 +41,7 @@ export interface IngestResult {
   dek: DataKey;
 }
 
-/** A block this long or longer is filled in a shared buffer, which the hashing worker reads in place. */
+/** A block this long or longer is filled in a shared buffer, which the block worker seals in place. */
 const SHARE_FROM = 256 * 1024;
 
 /**
@@ -121,7 +121,7 @@ export async function ingest(
     flushed += length;
     while (inflight.size >= WRITES_IN_FLIGHT) await Promise.race(inflight);
     if (failure) throw failure;
-    const p: Promise<void> = blockHasher
+    const p: Promise<void> = blockWorker
       .hash(data, { key: dek.key, blockId: id })
       .then(async (d) => {
         const info: BlockInfo = {

@@ -2,10 +2,10 @@
 // returns the CRC-64/NVME of the plaintext and the sha256 of the sealed bytes; or opens a sealed block in place.
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import { openBlock, sealBlockInto, TAG_BYTES } from '../crypto/seal.ts';
-import { moved } from '../young-gc.ts';
-import type { Job, Reply } from './block-hasher.ts';
-import { Crc64Nvme } from './crc64nvme.ts';
+import type { Job, Reply } from './block-worker.ts';
+import { Crc64Nvme } from './checksums/crc64nvme.ts';
+import { openBlock, sealBlockInto, TAG_BYTES } from './crypto/seal.ts';
+import { moved } from './young-gc.ts';
 
 function run(job: Job): Reply {
   const stored = new Uint8Array(job.buffer, job.offset, job.length + TAG_BYTES);

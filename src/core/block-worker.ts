@@ -3,9 +3,9 @@
 // and authenticate) large blocks there too, while the main thread sends the block before.
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { BufferPool } from '../buffer-pool.ts';
-import { BlockAuthError, sealBlock, TAG_BYTES } from '../crypto/seal.ts';
-import { Crc64Nvme } from './crc64nvme.ts';
+import { BufferPool } from './buffer-pool.ts';
+import { Crc64Nvme } from './checksums/crc64nvme.ts';
+import { BlockAuthError, sealBlock, TAG_BYTES } from './crypto/seal.ts';
 
 export interface BlockDigest {
   /** sha256 of the stored bytes (the sealed block). */
@@ -37,14 +37,14 @@ export function hashInline(data: Uint8Array, seal: SealWith): BlockDigest {
 const IDLE_MS = 1000;
 
 /** One worker, started on first use and never keeping the process alive. It seals and opens blocks in place. */
-class BlockHasher {
+class BlockWorker {
   #worker: Worker | undefined;
   #idle: NodeJS.Timeout | undefined;
   #next = 0;
   readonly #waiting = new Map<number, { resolve: (m: Reply) => void; reject: (e: unknown) => void }>();
 
   #start(): Worker {
-    const w = new Worker(new URL('./block-hash-worker.ts', import.meta.url));
+    const w = new Worker(new URL('./block-worker-thread.ts', import.meta.url));
     w.unref();
     w.on('message', (m: Reply) => {
       const p = this.#waiting.get(m.id);
@@ -66,7 +66,7 @@ class BlockHasher {
       this.#worker = undefined;
     };
     w.on('error', fail);
-    w.on('exit', (code) => fail(new Error(`block hasher exited with ${code}`)));
+    w.on('exit', (code) => fail(new Error(`block worker exited with ${code}`)));
     return w;
   }
 
@@ -142,7 +142,7 @@ export interface Reply {
   error?: string;
 }
 
-export const blockHasher = new BlockHasher();
+export const blockWorker = new BlockWorker();
 
 /**
  * Block buffers in shared memory, which the worker seals in place: take one with `take` (TAG_BYTES longer than
