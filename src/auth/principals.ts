@@ -41,10 +41,12 @@ export interface KeyOwner {
   secret: string;
 }
 
-/** The principal and secret of an access key, or undefined for an unknown or disabled key. */
+/**
+ * The principal and secret of an access key, or undefined for an unknown or disabled key. An access key id is not
+ * a secret (S3 tells an unknown one from a wrong signature), so it is compared plainly.
+ */
 export async function lookupKey(auth: AuthDeps, accessKey: string): Promise<KeyOwner | undefined> {
-  if (sameString(accessKey, auth.root.accessKey))
-    return { principal: rootPrincipal(), secret: auth.root.secretKey };
+  if (accessKey === auth.root.accessKey) return { principal: rootPrincipal(), secret: auth.root.secretKey };
   const row = await auth.core.meta.tx(
     (tx) =>
       tx.get<{ secret_sealed: string; enabled: number; id: string; name: string; is_admin: number }>(

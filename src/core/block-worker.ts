@@ -1,7 +1,7 @@
 // Seals and hashes blocks on a worker thread, so uploads do that in parallel with the main thread: the CRC-64/NVME
 // of the plaintext, the block sealed under its data key, and the sha256 of what is stored. Downloads open (decipher
 // and authenticate) large blocks there too, while the main thread sends the block before.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { BufferPool } from './buffer-pool.ts';
 import { Crc64Nvme } from './checksums/crc64nvme.ts';
@@ -27,7 +27,7 @@ export const INLINE_BELOW = 256 * 1024;
 export function hashInline(data: Uint8Array, seal: SealWith): BlockDigest {
   const sealed = sealBlock(seal.key, seal.blockId, data);
   return {
-    sha256: createHash('sha256').update(sealed).digest('hex'),
+    sha256: hash('sha256', sealed, 'hex'),
     crc64: new Crc64Nvme().update(data).digestBigInt(),
     sealed,
   };

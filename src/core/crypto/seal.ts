@@ -2,7 +2,7 @@
 // encryption key. A block's nonce comes from its id (ids are unique and a block is written once), so it is not
 // stored; a block is its ciphertext followed by the 16-byte GCM tag. Any range of a block can be deciphered
 // alone with the CTR stream GCM uses; a whole block is also authenticated.
-import { createCipheriv, createDecipheriv, createHash, createSecretKey, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, hash, type KeyObject } from 'node:crypto';
 import { randomPooled } from '../ids.ts';
 
 export const TAG_BYTES = 16;
@@ -27,7 +27,7 @@ function keyObject(key: Buffer): KeyObject {
 }
 
 export function blockNonce(blockId: string): Buffer {
-  return createHash('sha256').update(`mimeo-block-nonce:${blockId}`).digest().subarray(0, 12);
+  return hash('sha256', `mimeo-block-nonce:${blockId}`, 'buffer').subarray(0, 12);
 }
 
 /** Ciphertext is produced this much at a time: each piece is garbage at once, so memory stays flat. */
