@@ -45,7 +45,8 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
   // A named stream joins the current version's ring, whose protection is not known yet: it gets a key of its own.
   const dek = (input.stream ?? '') === '' ? dataKeyFor(deps, protection) : undefined;
   return storeBody(deps, input.body, { ...checksOf(input), dek }, async (tx, stored, now) => {
-    await requireProject(tx, principal, input.project, 'write');
+    // Checked again where it counts: the role may have gone, or the project been made anew, during the upload.
+    const target = await requireProject(tx, principal, input.project, 'write');
     const manifestId = stored.manifestId;
     const checksums = {
       md5: stored.md5,
@@ -55,7 +56,7 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
     };
     return commitVersion(tx, {
       deps,
-      project,
+      project: target,
       path: input.path,
       principalId: principal.id,
       now,

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
+import { createProject, deleteProject } from '../../src/core/projects.ts';
 import { openRead, stat } from '../../src/core/read.ts';
 import { putFile, setLabels, truncateFile, writeAt } from '../../src/core/write.ts';
 import { count, forEachStore, newProject, put, read, rejectsWith, root } from '../helpers/core.ts';
@@ -90,6 +91,32 @@ forEachStore(
       } finally {
         deps.limits = saved;
       }
+    });
+
+    test('a project deleted and made anew during an upload receives the upload; the old one is gone', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      const data = bytes(3 * BS + 100, 53);
+      async function* slow() {
+        yield data.subarray(0, BS);
+        // Empty until the upload commits, so it may be deleted; then a project of the same name is made.
+        await deleteProject(deps, root, p);
+        await createProject(deps, root, { name: p });
+        yield data.subarray(BS);
+      }
+      const v = await putFile(deps, root, { project: p, path: 'moved', body: slow() });
+      assert.equal(v.etag, md5hex(data));
+      assert.deepEqual(await read(deps, p, 'moved'), data);
+      const rows = await deps.meta.tx((tx) =>
+        tx.all<{ project_id: string }>('SELECT project_id FROM files WHERE path = ?', ['moved']),
+      );
+      const now = await deps.meta.tx((tx) =>
+        tx.get<{ id: string }>('SELECT id FROM projects WHERE name = ?', [p]),
+      );
+      assert.deepEqual(
+        rows.map((r) => r.project_id),
+        [now!.id],
+      );
     });
 
     test('an empty file round-trips', async () => {
