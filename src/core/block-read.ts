@@ -2,9 +2,15 @@
 // encryption); a part of one is deciphered alone, from the 16-byte boundary below it.
 import { createHash } from 'node:crypto';
 import { BlockMissingError } from '../blocks/block-store.ts';
-import { blockWorker, INLINE_BELOW } from './block-worker.ts';
 import type { BufferPool } from './buffer-pool.ts';
-import { alignedStart, BlockAuthError, openBlock, openBlockRange, TAG_BYTES } from './crypto/seal.ts';
+import {
+  alignedStart,
+  BlockAuthError,
+  openBlock,
+  openBlockInTurns,
+  openBlockRange,
+  TAG_BYTES,
+} from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import { StorageError } from './errors.ts';
 
@@ -60,16 +66,15 @@ export async function readWholeBlock(
   return open(block, keys, stored);
 }
 
-/**
- * Deciphers a sealed block in place and checks its tag. A large block in shared memory is opened by the block
- * worker, so the main thread meanwhile sends what was read before it.
- */
+/** A block this large is deciphered in turns, letting other requests run between its pieces. */
+const IN_TURNS_FROM = 1024 * 1024;
+
+/** Deciphers a sealed block in place and checks its tag. */
 async function open(block: BlockRef, keys: Keys, stored: Buffer): Promise<Buffer> {
   if (stored.length !== block.size + TAG_BYTES) throw corrupted(block.id, 'has the wrong length');
   const key = keyOf(block, keys);
   try {
-    if (block.size >= INLINE_BELOW && stored.buffer instanceof SharedArrayBuffer)
-      return await blockWorker.open(stored, { key, blockId: block.id });
+    if (block.size >= IN_TURNS_FROM) return await openBlockInTurns(key, block.id, stored);
     return openBlock(key, block.id, stored);
   } catch (err) {
     if (err instanceof BlockAuthError) throw corrupted(block.id, 'failed its authentication', err);

@@ -1,30 +1,26 @@
 // Worker: seals one block under its data key in place, in shared memory (the tag goes in the room after it), and
-// returns the CRC-64/NVME of the plaintext and the sha256 of the sealed bytes; or opens a sealed block in place.
-import { createHash } from 'node:crypto';
+// returns the CRC-64/NVME of the plaintext and the sha256 of the sealed bytes.
+import { hash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import type { Job, Reply } from './block-worker.ts';
 import { Crc64Nvme } from './checksums/crc64nvme.ts';
-import { openBlock, sealBlockInto, TAG_BYTES } from './crypto/seal.ts';
+import { sealBlockInto, TAG_BYTES } from './crypto/seal.ts';
 import { moved } from './young-gc.ts';
 
-function run(job: Job): Reply {
+function seal(job: Job): Reply {
   const stored = new Uint8Array(job.buffer, job.offset, job.length + TAG_BYTES);
-  const key = Buffer.from(job.key.buffer, job.key.byteOffset, job.key.byteLength);
-  if (job.op === 'open') {
-    try {
-      openBlock(key, job.blockId, stored);
-      return { id: job.id };
-    } catch (err) {
-      return { id: job.id, error: (err as Error).message };
-    }
-  }
   const data = stored.subarray(0, job.length);
   const crc64 = new Crc64Nvme().update(data).digestBigInt();
-  sealBlockInto(key, job.blockId, data, stored);
-  return { id: job.id, sha256: createHash('sha256').update(stored).digest('hex'), crc64 };
+  sealBlockInto(
+    Buffer.from(job.key.buffer, job.key.byteOffset, job.key.byteLength),
+    job.blockId,
+    data,
+    stored,
+  );
+  return { id: job.id, sha256: hash('sha256', stored, 'hex'), crc64 };
 }
 
 parentPort!.on('message', (job: Job) => {
-  parentPort!.postMessage(run(job));
+  parentPort!.postMessage(seal(job));
   moved(job.length);
 });

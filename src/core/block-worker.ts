@@ -1,11 +1,10 @@
 // Seals and hashes blocks on a worker thread, so uploads do that in parallel with the main thread: the CRC-64/NVME
-// of the plaintext, the block sealed under its data key, and the sha256 of what is stored. Downloads open (decipher
-// and authenticate) large blocks there too, while the main thread sends the block before.
+// of the plaintext, the block sealed under its data key, and the sha256 of what is stored.
 import { hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { BufferPool } from './buffer-pool.ts';
 import { Crc64Nvme } from './checksums/crc64nvme.ts';
-import { BlockAuthError, sealBlock, TAG_BYTES } from './crypto/seal.ts';
+import { sealBlock, TAG_BYTES } from './crypto/seal.ts';
 
 export interface BlockDigest {
   /** sha256 of the stored bytes (the sealed block). */
@@ -21,8 +20,8 @@ export interface SealWith {
   blockId: string;
 }
 
-/** Below this size a block is hashed or opened inline: posting it to a worker costs more than the work. */
-export const INLINE_BELOW = 256 * 1024;
+/** Below this size a block is hashed inline: posting it to a worker costs more than hashing it. */
+const INLINE_BELOW = 256 * 1024;
 
 export function hashInline(data: Uint8Array, seal: SealWith): BlockDigest {
   const sealed = sealBlock(seal.key, seal.blockId, data);
@@ -36,7 +35,7 @@ export function hashInline(data: Uint8Array, seal: SealWith): BlockDigest {
 /** A worker that had no block for this long stops, and gives back its memory; the next large block starts one. */
 const IDLE_MS = 1000;
 
-/** One worker, started on first use and never keeping the process alive. It seals and opens blocks in place. */
+/** One worker, started on first use and never keeping the process alive. It seals blocks in place. */
 class BlockWorker {
   #worker: Worker | undefined;
   #idle: NodeJS.Timeout | undefined;
@@ -77,31 +76,13 @@ class BlockWorker {
    */
   async hash(data: Uint8Array, seal: SealWith): Promise<BlockDigest> {
     if (data.byteLength < INLINE_BELOW) return hashInline(data, seal);
-    const d = await this.#post('seal', data.buffer, data.byteOffset, data.byteLength, seal);
+    const d = await this.#post(data.buffer, data.byteOffset, data.byteLength, seal);
     const sealed = Buffer.from(data.buffer, data.byteOffset, data.byteLength + TAG_BYTES);
-    return { sha256: d.sha256!, crc64: d.crc64!, sealed };
-  }
-
-  /**
-   * Deciphers a stored block (ciphertext, then its tag) in place in its shared buffer and checks the tag, as
-   * `openBlock` does. Throws BlockAuthError when its bytes were changed.
-   */
-  async open(stored: Uint8Array, seal: SealWith): Promise<Buffer> {
-    const length = stored.byteLength - TAG_BYTES;
-    if (length < 0) throw new BlockAuthError(`block ${seal.blockId} is shorter than its tag`);
-    const d = await this.#post('open', stored.buffer, stored.byteOffset, length, seal);
-    if (d.error !== undefined) throw new BlockAuthError(d.error);
-    return Buffer.from(stored.buffer, stored.byteOffset, length);
+    return { sha256: d.sha256, crc64: d.crc64, sealed };
   }
 
   /** Sends a job on a block of `length` bytes at `offset` of `buffer`, which is shared and has room for the tag. */
-  async #post(
-    op: Job['op'],
-    buffer: ArrayBufferLike,
-    offset: number,
-    length: number,
-    seal: SealWith,
-  ): Promise<Reply> {
+  async #post(buffer: ArrayBufferLike, offset: number, length: number, seal: SealWith): Promise<Reply> {
     if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < offset + length + TAG_BYTES)
       throw new Error('a block for the worker lies in a shared buffer, with room for its tag');
     clearTimeout(this.#idle);
@@ -112,7 +93,6 @@ class BlockWorker {
       this.#worker!.ref();
       this.#worker!.postMessage({
         id,
-        op,
         buffer,
         offset,
         length,
@@ -126,7 +106,6 @@ class BlockWorker {
 /** A job for the worker: the block is `length` bytes at `offset` of `buffer`, its tag right after it. */
 export interface Job {
   id: number;
-  op: 'seal' | 'open';
   buffer: SharedArrayBuffer;
   offset: number;
   length: number;
@@ -134,12 +113,11 @@ export interface Job {
   blockId: string;
 }
 
-/** The worker's answer: digests of a sealed block, or why a block did not open. */
+/** The worker's answer: the digests of a sealed block. */
 export interface Reply {
   id: number;
-  sha256?: string;
-  crc64?: bigint;
-  error?: string;
+  sha256: string;
+  crc64: bigint;
 }
 
 export const blockWorker = new BlockWorker();

@@ -57,8 +57,5 @@ export class BufferPool {
   }
 }
 
-/**
- * Buffers that whole blocks are read into and deciphered in place, in shared memory so that the block worker can
- * decipher large ones; the HTTP layer gives them back once sent.
- */
-export const readBuffers = new BufferPool((size) => Buffer.from(new SharedArrayBuffer(size)), 4);
+/** Buffers that whole blocks are read into and deciphered in place; the HTTP layer gives them back once sent. */
+export const readBuffers = new BufferPool((size) => Buffer.allocUnsafeSlow(size), 4);

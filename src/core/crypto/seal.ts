@@ -3,6 +3,7 @@
 // stored; a block is its ciphertext followed by the 16-byte GCM tag. Any range of a block can be deciphered
 // alone with the CTR stream GCM uses; a whole block is also authenticated.
 import { createCipheriv, createDecipheriv, createSecretKey, hash, type KeyObject } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { randomPooled } from '../ids.ts';
 
 export const TAG_BYTES = 16;
@@ -57,25 +58,49 @@ export class BlockAuthError extends Error {
   override name = 'BlockAuthError';
 }
 
-/**
- * The plaintext of a whole stored block, deciphered in place: `stored` is overwritten piece by piece, and the
- * result is a view of it without the tag. Throws BlockAuthError when its bytes were changed.
- */
-export function openBlock(key: Buffer, blockId: string, stored: Uint8Array): Buffer {
+/** Deciphers a stored block in place, one piece per step; returns the plaintext once its tag checks. */
+function* openSteps(key: Buffer, blockId: string, stored: Uint8Array): Generator<void, Buffer> {
   if (stored.byteLength < TAG_BYTES) throw new BlockAuthError(`block ${blockId} is shorter than its tag`);
   const n = stored.byteLength - TAG_BYTES;
   const d = createDecipheriv('aes-256-gcm', keyObject(key), blockNonce(blockId));
   d.setAuthTag(Buffer.from(stored.buffer, stored.byteOffset + n, TAG_BYTES));
   const plain = Buffer.from(stored.buffer, stored.byteOffset, n);
   // Each piece of plaintext replaces the ciphertext it came from, which is no longer needed.
-  for (let at = 0; at < n; at += SEAL_PIECE)
+  for (let at = 0; at < n; at += SEAL_PIECE) {
     plain.set(d.update(plain.subarray(at, Math.min(at + SEAL_PIECE, n))), at);
+    yield;
+  }
   try {
     d.final();
   } catch (err) {
     throw new BlockAuthError(`block ${blockId} failed its authentication: ${(err as Error).message}`);
   }
   return plain;
+}
+
+/**
+ * The plaintext of a whole stored block, deciphered in place: `stored` is overwritten piece by piece, and the
+ * result is a view of it without the tag. Throws BlockAuthError when its bytes were changed.
+ */
+export function openBlock(key: Buffer, blockId: string, stored: Uint8Array): Buffer {
+  const steps = openSteps(key, blockId, stored);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * As `openBlock`, giving the event loop a turn after each piece, so that deciphering a large block does not hold
+ * up other requests. The plaintext is released only once the whole block's tag checks.
+ */
+export async function openBlockInTurns(key: Buffer, blockId: string, stored: Uint8Array): Promise<Buffer> {
+  const steps = openSteps(key, blockId, stored);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await nextTurn();
+  }
 }
 
 /** Where to start reading stored bytes to decipher plaintext from `offset`: the 16-byte boundary below it. */
