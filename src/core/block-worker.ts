@@ -76,30 +76,29 @@ class BlockWorker {
    */
   async hash(data: Uint8Array, seal: SealWith): Promise<BlockDigest> {
     if (data.byteLength < INLINE_BELOW) return hashInline(data, seal);
-    const d = await this.#post(data.buffer, data.byteOffset, data.byteLength, seal);
-    const sealed = Buffer.from(data.buffer, data.byteOffset, data.byteLength + TAG_BYTES);
-    return { sha256: d.sha256, crc64: d.crc64, sealed };
-  }
-
-  /** Sends a job on a block of `length` bytes at `offset` of `buffer`, which is shared and has room for the tag. */
-  async #post(buffer: ArrayBufferLike, offset: number, length: number, seal: SealWith): Promise<Reply> {
-    if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < offset + length + TAG_BYTES)
-      throw new Error('a block for the worker lies in a shared buffer, with room for its tag');
+    const buffer = data.buffer;
+    if (
+      !(buffer instanceof SharedArrayBuffer) ||
+      buffer.byteLength < data.byteOffset + data.byteLength + TAG_BYTES
+    )
+      throw new Error('a large block is sealed in place: it needs a shared buffer with room for its tag');
     clearTimeout(this.#idle);
     this.#worker ??= this.#start();
     const id = this.#next++;
-    return new Promise<Reply>((resolve, reject) => {
+    const d = await new Promise<Reply>((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
       this.#worker!.ref();
       this.#worker!.postMessage({
         id,
         buffer,
-        offset,
-        length,
+        offset: data.byteOffset,
+        length: data.byteLength,
         key: seal.key,
         blockId: seal.blockId,
       } satisfies Job);
     });
+    const sealed = Buffer.from(buffer, data.byteOffset, data.byteLength + TAG_BYTES);
+    return { sha256: d.sha256, crc64: d.crc64, sealed };
   }
 }
 

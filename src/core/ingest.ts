@@ -46,7 +46,7 @@ const SHARE_FROM = 256 * 1024;
 
 /**
  * Blocks being sealed and written at once. Each block's file is synced before it counts as written, so writes
- * overlap to keep the disk busy: four gave about a sixth more than two. Blocks are sealed in place, so each holds one
+ * overlap to keep the disk busy: four gave about 12% more than two. Blocks are sealed in place, so each holds one
  * block buffer.
  */
 const WRITES_IN_FLIGHT = 4;

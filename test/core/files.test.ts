@@ -11,6 +11,17 @@ import { overwriteBlock } from '../helpers/stores.ts';
 
 const BS = 4096;
 
+/** Runs `fn` with blocks of `size` bytes, then puts the store's limits back. */
+async function withBlockSize(deps: { limits: { blockSize: number } }, size: number, fn: () => Promise<void>) {
+  const saved = deps.limits;
+  deps.limits = { ...saved, blockSize: size };
+  try {
+    await fn();
+  } finally {
+    deps.limits = saved;
+  }
+}
+
 forEachStore(
   'core files',
   (get) => {
@@ -30,9 +41,7 @@ forEachStore(
 
     test('large blocks are hashed off the main thread: digests, block rows and reads all agree', async () => {
       const { deps } = get();
-      const saved = deps.limits;
-      deps.limits = { ...saved, blockSize: 512 * 1024 };
-      try {
+      await withBlockSize(deps, 512 * 1024, async () => {
         const p = await newProject(deps);
         const data = bytes(3 * 512 * 1024 + 300_000, 31);
         const v = await put(deps, p, 'large', data);
@@ -57,16 +66,12 @@ forEachStore(
           assert.ok(!stored.subarray(0, plain.length).equals(plain));
         }
         assert.deepEqual(await read(deps, p, 'large'), data);
-      } finally {
-        deps.limits = saved;
-      }
+      });
     });
 
     test('a large block, deciphered in turns, with one byte changed fails its authentication; its neighbours read', async () => {
       const { deps } = get();
-      const saved = deps.limits;
-      deps.limits = { ...saved, blockSize: 1024 * 1024 };
-      try {
+      await withBlockSize(deps, 1024 * 1024, async () => {
         const p = await newProject(deps);
         const data = bytes(2 * 1024 * 1024, 41);
         const v = await put(deps, p, 'tampered', data);
@@ -88,9 +93,7 @@ forEachStore(
           range: { first: 0, last: 1024 * 1024 - 1 },
         });
         assert.deepEqual(await collect(first.body), data.subarray(0, 1024 * 1024));
-      } finally {
-        deps.limits = saved;
-      }
+      });
     });
 
     test('a project deleted and made anew during an upload receives the upload; the old one is gone', async () => {
