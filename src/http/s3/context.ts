@@ -29,8 +29,12 @@ export interface S3Context {
   chunked: boolean;
 }
 
+/** Sends an XML document, encoded once here: as a string, its length would be measured in a pass of its own. */
 export function sendXml(ctx: S3Context, status: number, root: string, body: XmlNode): FastifyReply {
-  return ctx.reply.code(status).type('application/xml').send(xmlDocument(root, body));
+  return ctx.reply
+    .code(status)
+    .type('application/xml')
+    .send(Buffer.from(xmlDocument(root, body)));
 }
 
 /** S3's timestamp form, to the second with zero milliseconds; the last one is kept, since listings repeat it. */
