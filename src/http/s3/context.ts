@@ -37,10 +37,15 @@ export function sendXml(ctx: S3Context, status: number, root: string, body: XmlN
     .send(Buffer.from(xmlDocument(root, body)));
 }
 
-/** S3's timestamp form, to the second with zero milliseconds; the last one is kept, since listings repeat it. */
-let lastIso = { ms: Number.NaN, text: '' };
+/**
+ * S3's timestamp form, to the second with zero milliseconds. The last second's text is kept: keys written together
+ * sit together in a listing, and most of a page shares a few seconds.
+ */
+let lastIso = { second: Number.NaN, text: '' };
 export const isoDate = (ms: number) => {
-  if (ms !== lastIso.ms) lastIso = { ms, text: `${new Date(ms).toISOString().slice(0, 20)}000Z` };
+  const second = Math.floor(ms / 1000);
+  if (second !== lastIso.second)
+    lastIso = { second, text: `${new Date(second * 1000).toISOString().slice(0, 20)}000Z` };
   return lastIso.text;
 };
 export const httpDate = (ms: number) => new Date(ms).toUTCString();
