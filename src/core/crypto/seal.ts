@@ -31,8 +31,13 @@ export function blockNonce(blockId: string): Buffer {
   return hash('sha256', `mimeo-block-nonce:${blockId}`, 'buffer').subarray(0, 12);
 }
 
-/** Ciphertext is produced this much at a time: each piece is garbage at once, so memory stays flat. */
-const SEAL_PIECE = 256 * 1024;
+/**
+ * Blocks are enciphered and deciphered this much at a time: each piece of output is garbage at once, so memory
+ * stays flat. A piece stays under the 128 KiB mmap threshold `bin/mimeo` gives glibc, so its output comes from
+ * malloc's arena rather than from a fresh mapping whose pages fault in: 256 KiB pieces were about 12% slower to
+ * download and 4% slower to upload, 64 KiB pieces slower still.
+ */
+const SEAL_PIECE = 120 * 1024;
 
 /**
  * Writes the stored form of a block (ciphertext, then the tag) into `out`, which has room for both. `out` may be
