@@ -92,23 +92,31 @@ export async function scenarios(
   };
   ok(await c.send('PUT', `/${bucket}`), 'create bucket');
 
-  await run(
-    'put-large',
-    async () =>
-      o.large /
-      MiB /
-      ((await timed(async () =>
-        ok(await c.send('PUT', `/${bucket}/large`, { size: o.large, chunk }), 'put-large'),
-      )) /
-        1000),
-  );
-  await run('get-large', async () => {
+  // Large transfers, as the ceilings: the median of three, downloads after a warm-up download.
+  const upload = async (key: string, headers: Record<string, string> = {}) => {
+    const t = await timed(async () =>
+      ok(await c.send('PUT', `/${bucket}/${key}`, { size: o.large, chunk, headers }), `put ${key}`),
+    );
+    return o.large / MiB / (t / 1000);
+  };
+  const download = async (
+    key: string,
+    check: (r: { headers: Record<string, unknown> }) => void = () => {},
+  ) => {
     let bytes = 0;
     const t = await timed(async () => {
-      bytes = ok(await c.send('GET', `/${bucket}/large`, { discard: true }), 'get-large').bytes;
+      const r = ok(await c.send('GET', `/${bucket}/${key}`, { discard: true }), `get ${key}`);
+      bytes = r.bytes;
+      check(r);
     });
-    if (bytes !== o.large) throw new Error(`get-large returned ${bytes} bytes`);
+    if (bytes !== o.large) throw new Error(`get ${key} returned ${bytes} bytes`);
     return o.large / MiB / (t / 1000);
+  };
+  const medianOf3 = async (fn: () => Promise<number>) => median([await fn(), await fn(), await fn()]);
+  await run('put-large', () => medianOf3(() => upload('large')));
+  await run('get-large', async () => {
+    await download('large');
+    return medianOf3(() => download('large'));
   });
   await run('copy-large', async () => {
     const times: number[] = [];
@@ -197,32 +205,20 @@ export async function scenarios(
     };
     // As the ceilings: a warm-up listing, then the median of three, so that the figure is the steady state.
     await listAll();
-    return median([await timed(listAll), await timed(listAll), await timed(listAll)]);
+    return medianOf3(() => timed(listAll));
   });
   if (o.sse) {
     // The same 1 GiB with SSE-S3, in the same run as put-large and get-large (the peer does not encrypt). Last,
     // so that its writes still being flushed do not slow the scenarios above.
     const sse = { 'x-amz-server-side-encryption': 'AES256' };
-    await run('put-large-sse', async () => {
-      const t = await timed(async () =>
-        ok(
-          await c.send('PUT', `/${bucket}/large-sse`, { size: o.large, chunk, headers: sse }),
-          'put-large-sse',
-        ),
-      );
-      return o.large / MiB / (t / 1000);
-    });
+    await run('put-large-sse', () => medianOf3(() => upload('large-sse', sse)));
     await run('get-large-sse', async () => {
-      let bytes = 0;
-      let header: string | string[] | undefined;
-      const t = await timed(async () => {
-        const r = ok(await c.send('GET', `/${bucket}/large-sse`, { discard: true }), 'get-large-sse');
-        bytes = r.bytes;
-        header = r.headers['x-amz-server-side-encryption'];
-      });
-      if (bytes !== o.large || header !== 'AES256')
-        throw new Error(`get-large-sse: ${bytes} bytes, ${header}`);
-      return o.large / MiB / (t / 1000);
+      const check = (r: { headers: Record<string, unknown> }) => {
+        if (r.headers['x-amz-server-side-encryption'] !== 'AES256')
+          throw new Error(`get-large-sse: ${String(r.headers['x-amz-server-side-encryption'])}`);
+      };
+      await download('large-sse', check);
+      return medianOf3(() => download('large-sse', check));
     });
   }
   return f;
@@ -303,28 +299,28 @@ export async function benchS3(
     const large = o.large >= GiB ? `${o.large / GiB} GiB` : `${o.large / MiB} MiB`;
     const rows: Row[] = [
       {
-        name: `put-large (${large})`,
+        name: `put-large (${large}, median of 3)`,
         unit: 'MiB/s',
         mimeo: m['put-large']!,
         peer: p['put-large'] ?? 'n/a',
         better: 'higher',
       },
       {
-        name: `get-large (${large})`,
+        name: `get-large (${large}, median of 3 after a warm-up)`,
         unit: 'MiB/s',
         mimeo: m['get-large']!,
         peer: p['get-large'] ?? 'n/a',
         better: 'higher',
       },
       {
-        name: `put-large with SSE-S3 (${large})`,
+        name: `put-large with SSE-S3 (${large}, median of 3)`,
         unit: 'MiB/s',
         mimeo: m['put-large-sse']!,
         peer: 'n/a: no encryption',
         better: 'higher',
       },
       {
-        name: `get-large with SSE-S3 (${large})`,
+        name: `get-large with SSE-S3 (${large}, median of 3 after a warm-up)`,
         unit: 'MiB/s',
         mimeo: m['get-large-sse']!,
         peer: 'n/a: no encryption',
