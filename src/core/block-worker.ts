@@ -2,7 +2,6 @@
 // of the plaintext, the block sealed under its data key, and the sha256 of what is stored.
 import { hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { BufferPool } from './buffer-pool.ts';
 import { Crc64Nvme } from './checksums/crc64nvme.ts';
 import { sealBlock, TAG_BYTES } from './crypto/seal.ts';
 
@@ -71,7 +70,7 @@ class BlockWorker {
 
   /**
    * Seals `data` under the data key and hashes it. A small block is sealed into a buffer of its own. A large block
-   * is sealed in place: `data` must then be a view of a buffer from `sharedBuffers` with TAG_BYTES of room after it,
+   * is sealed in place: `data` must then be a view of a buffer in shared memory (`blockBuffers`) with TAG_BYTES of room after it,
    * and `sealed` is a view of that same buffer, to give back once it is written. Its plaintext is gone.
    */
   async hash(data: Uint8Array, seal: SealWith): Promise<BlockDigest> {
@@ -120,9 +119,3 @@ export interface Reply {
 }
 
 export const blockWorker = new BlockWorker();
-
-/**
- * Block buffers in shared memory, which the worker seals in place: take one with `take` (TAG_BYTES longer than
- * the block), give it back with `give` once nothing reads it any more.
- */
-export const sharedBuffers = new BufferPool((size) => Buffer.from(new SharedArrayBuffer(size)), 4);

@@ -5,7 +5,8 @@ import type { BlockStore } from '../blocks/block-store.ts';
 import type { MetaStore, Tx } from '../meta/meta-store.ts';
 import type { BlockInfo } from './block-rows.ts';
 import { insertBlocks } from './block-rows.ts';
-import { blockWorker, sharedBuffers } from './block-worker.ts';
+import { blockWorker } from './block-worker.ts';
+import { blockBuffers } from './buffer-pool.ts';
 import { crc64Combine, crc64ToBase64 } from './checksums/crc64nvme.ts';
 import { type ExtraAlgorithm, incremental } from './checksums/extra.ts';
 import { type DataKey, newDataKey, TAG_BYTES } from './crypto/seal.ts';
@@ -137,7 +138,7 @@ export async function ingest(
           if (inline) info.data = shared ? Buffer.from(d.sealed) : d.sealed;
           else await deps.blocks.put({ id, data: d.sealed, signal: options.signal });
         } finally {
-          if (shared) sharedBuffers.give(shared);
+          if (shared) blockBuffers.give(shared);
         }
         // Registered by a checkpoint only once written: a row is written once and never corrected.
         blocks[index] = info;
@@ -172,7 +173,7 @@ export async function ingest(
         else {
           parts.push(piece);
           if (fill + n >= SHARE_FROM) {
-            filling = sharedBuffers.take(deps.blockSize + TAG_BYTES);
+            filling = blockBuffers.take(deps.blockSize + TAG_BYTES);
             let at = 0;
             for (const p of parts) {
               filling.set(p, at);

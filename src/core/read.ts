@@ -2,7 +2,7 @@
 // block read is authenticated.
 import type { Tx } from '../meta/meta-store.ts';
 import { type BlockRef, type Keys, readBlockRange, readWholeBlock } from './block-read.ts';
-import { readBuffers } from './buffer-pool.ts';
+import { blockBuffers } from './buffer-pool.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
 import { checkUnlock, readKeys, type Unlock } from './crypto/keys.ts';
 import type { CoreDeps } from './deps.ts';
@@ -105,7 +105,7 @@ async function readPage(tx: Tx, manifestId: string, start: number, end: number):
 }
 
 /**
- * The bytes [start, end) of a manifest, holes as zeros. A piece may be a view of a buffer from `readBuffers`: a
+ * The bytes [start, end) of a manifest, holes as zeros. A piece may be a view of a buffer from `blockBuffers`: a
  * consumer that is done with a piece (sent it, copied it) may give it back there, and must not use it after.
  */
 export async function* readManifest(
@@ -184,7 +184,7 @@ async function readPiece(
   const e = item.extent;
   const wanted = to - from;
   if (item.block.data || wanted * 4 >= item.block.size) {
-    const whole = await readWholeBlock(deps, item.block, keys, readBuffers);
+    const whole = await readWholeBlock(deps, item.block, keys, blockBuffers);
     return whole.subarray(e.blockOffset + from, e.blockOffset + to);
   }
   return readBlockRange(deps, item.block, keys, e.blockOffset + from, wanted);

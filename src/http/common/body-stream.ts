@@ -2,7 +2,7 @@
 // itself, waits for the socket to drain, and gives each piece's buffer back to the read pool once the socket has
 // taken it, so a download holds a few block buffers whatever its size.
 import { Readable, type Writable } from 'node:stream';
-import { readBuffers } from '../../core/buffer-pool.ts';
+import { blockBuffers } from '../../core/buffer-pool.ts';
 
 /**
  * A read's body as a reply payload of `length` bytes. Its first piece is read now, before the status goes out, so
@@ -49,7 +49,7 @@ export class BodyStream extends Readable {
         if (this.destroyed || dest.destroyed) return;
         const piece = r.value;
         const more = dest.write(piece, (err) => {
-          if (!err) readBuffers.give(piece);
+          if (!err) blockBuffers.give(piece);
         });
         if (!more && !(await drained(dest))) return;
       }
