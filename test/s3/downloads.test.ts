@@ -1,6 +1,6 @@
 // Downloads of many blocks at once, whole and by range, with some clients hanging up midway: every byte that
 // arrives is right. Block buffers are reused between downloads, so this is where a buffer reused too early
-// would show.
+// would show; uploads share the same buffers.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
@@ -63,4 +63,35 @@ test('concurrent whole and ranged downloads get their own bytes, while others ha
   }
   // After the hang-ups, every object still reads whole.
   for (const [i, d] of data.entries()) assert.ok((await get(`o${i}`)).equals(d), `o${i} after`);
+});
+
+test('uploads and downloads at once share block buffers, and each keeps its own bytes', async () => {
+  // Blocks of 512 KiB are filled and sealed in pooled buffers on upload, and read into them on download.
+  const big = 512 * 1024;
+  const own = await openS3(['--block-size', String(big)]);
+  try {
+    await own.client.send(new CreateBucketCommand({ Bucket: 'mixed' }));
+    const body = (n: number) => bytes(3 * big + 1000 * n + 300_000, 40 + n);
+    const stored = new Map<string, Buffer>();
+    const put = async (key: string, d: Buffer) => {
+      await own.client.send(new PutObjectCommand({ Bucket: 'mixed', Key: key, Body: d }));
+      stored.set(key, d);
+    };
+    const check = async (key: string) => {
+      const r = await own.client.send(new GetObjectCommand({ Bucket: 'mixed', Key: key }));
+      const got = Buffer.from(await r.Body!.transformToByteArray());
+      assert.ok(got.equals(stored.get(key)!), key);
+    };
+    for (let i = 0; i < 3; i++) await put(`first${i}`, body(i));
+    for (let round = 0; round < 3; round++) {
+      const readable = [...stored.keys()];
+      await Promise.all([
+        ...Array.from({ length: 3 }, (_, i) => put(`r${round}-${i}`, body(10 * round + i + 3))),
+        ...readable.map(check),
+      ]);
+    }
+    for (const key of stored.keys()) await check(key);
+  } finally {
+    await own.close();
+  }
 });
