@@ -1,5 +1,5 @@
 // A read's body as a reply payload. Fastify pipes a stream payload into the response; this one writes each piece
-// itself, waits for the socket to drain, and gives each piece's buffer back to the read pool once the socket has
+// itself, waits for the socket to drain, and gives each piece's buffer back to the block pool once the socket has
 // taken it, so a download holds a few block buffers whatever its size.
 import { Readable, type Writable } from 'node:stream';
 import { blockBuffers } from '../../core/buffer-pool.ts';
