@@ -44,25 +44,17 @@ export async function insertBlocks(
   }
 }
 
-/** Block rows by id; `withData` adds the bytes of blocks kept as rows. */
-export async function getBlocks(
-  tx: Tx,
-  ids: readonly string[],
-  options: { withData?: boolean } = {},
-): Promise<Map<string, BlockInfo>> {
+/** Block rows by id. */
+export async function getBlocks(tx: Tx, ids: readonly string[]): Promise<Map<string, BlockInfo>> {
   const out = new Map<string, BlockInfo>();
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += BATCH) {
     const batch = unique.slice(i, i + BATCH);
-    const rows = await tx.all<Omit<BlockInfo, 'dekId'> & { data: Uint8Array | null; dek_id: string | null }>(
-      options.withData
-        ? `SELECT b.id, b.size, b.sha256, b.crc64, b.dek_id, d.data FROM blocks b LEFT JOIN block_data d ON d.id = b.id
-           WHERE b.id IN (${batch.map(() => '?').join(', ')})`
-        : `SELECT id, size, sha256, crc64, dek_id, NULL AS data FROM blocks WHERE id IN (${batch.map(() => '?').join(', ')})`,
+    const rows = await tx.all<Omit<BlockInfo, 'dekId'> & { dek_id: string | null }>(
+      `SELECT id, size, sha256, crc64, dek_id FROM blocks WHERE id IN (${batch.map(() => '?').join(', ')})`,
       batch,
     );
-    for (const { data, dek_id, ...r } of rows)
-      out.set(r.id, data === null ? { ...r, dekId: dek_id } : { ...r, dekId: dek_id, data });
+    for (const { dek_id, ...r } of rows) out.set(r.id, { ...r, dekId: dek_id });
   }
   return out;
 }
