@@ -12,8 +12,12 @@ export const STREAMING_UNSIGNED_TRAILER = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
 export const sha256hex = (data: string | Uint8Array) => hash('sha256', data, 'hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
 
+/** Characters SigV4 leaves as they are; runs of only these need no encoding. */
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+
 /** RFC 3986 encoding as SigV4 wants it: unreserved characters stay, everything else is %XX (uppercase). */
 export function awsEncode(s: string, keepSlash: boolean): string {
+  if (UNRESERVED.test(s)) return s;
   let out = '';
   for (const byte of Buffer.from(s, 'utf8')) {
     const c = String.fromCharCode(byte);
@@ -22,6 +26,8 @@ export function awsEncode(s: string, keepSlash: boolean): string {
   }
   return out;
 }
+
+const UNRESERVED_PATH = /^[A-Za-z0-9\-._~/]*$/;
 
 /** Decodes %XX escapes; a malformed escape is kept as it is. '+' stays '+'. */
 export function safeDecode(s: string): string {
@@ -34,6 +40,8 @@ export function safeDecode(s: string): string {
 
 /** The canonical URI: the path's segments decoded once and encoded again the SigV4 way (S3 does not normalize). */
 export function canonicalUri(rawPath: string): string {
+  // Most paths are only unreserved characters and slashes: decoding and encoding again changes nothing.
+  if (UNRESERVED_PATH.test(rawPath)) return rawPath;
   return rawPath
     .split('/')
     .map((seg) => awsEncode(safeDecode(seg), false))
