@@ -322,6 +322,31 @@ describe('listing', () => {
     assert.equal(enc.Prefix, 'sp+ace/');
   });
 
+  test('each entry carries its key (XML-special characters included), ETag, size, date, checksum and owner', async () => {
+    await env.client.send(new CreateBucketCommand({ Bucket: 'listing-fields' }));
+    const key = `a&b<c>d"e'f/é`;
+    const put = await env.client.send(
+      new PutObjectCommand({ Bucket: 'listing-fields', Key: key, Body: 'seven b' }),
+    );
+    for (const list of [
+      () => env.client.send(new ListObjectsV2Command({ Bucket: 'listing-fields', FetchOwner: true })),
+      () => env.client.send(new ListObjectsCommand({ Bucket: 'listing-fields' })),
+    ]) {
+      const page = await list();
+      assert.equal(page.Contents?.length, 1);
+      const c = page.Contents![0]!;
+      assert.equal(c.Key, key);
+      assert.equal(c.ETag, put.ETag);
+      assert.equal(c.Size, 7);
+      assert.ok(Math.abs(c.LastModified!.getTime() - Date.now()) < 60_000);
+      assert.deepEqual(c.ChecksumAlgorithm, ['CRC64NVME']);
+      assert.equal(c.ChecksumType, 'FULL_OBJECT');
+      assert.equal(c.StorageClass, 'STANDARD');
+      assert.equal(c.Owner?.DisplayName, 'root');
+      assert.match(c.Owner?.ID ?? '', /^[0-9a-f]{64}$/);
+    }
+  });
+
   test('v1: marker and max-keys', async () => {
     const page = await env.client.send(new ListObjectsCommand({ Bucket: 'listing', MaxKeys: 3 }));
     assert.deepEqual([page.Contents?.map((c) => c.Key), page.IsTruncated], [['a.txt', 'd1/x', 'd1/y'], true]);

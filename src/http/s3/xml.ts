@@ -2,9 +2,20 @@
 import { XMLParser } from 'fast-xml-parser';
 import { S3Error } from './errors.ts';
 
-export type XmlValue = string | number | boolean | null | undefined | XmlNode | XmlValue[];
+export type XmlValue = string | number | boolean | null | undefined | XmlNode | XmlValue[] | XmlElements;
 export interface XmlNode {
   [tag: string]: XmlValue;
+}
+
+/**
+ * Elements rendered already, tags and escaping included, written as they are in place of the key they sit under.
+ * For long repeated lists (a page of 1,000 keys), where a renderer of their own is several times faster.
+ */
+export class XmlElements {
+  readonly xml: string;
+  constructor(xml: string) {
+    this.xml = xml;
+  }
 }
 
 const SPECIAL = /[&<>"']/;
@@ -22,6 +33,7 @@ export function escapeXml(s: string): string {
 
 function render(tag: string, v: XmlValue): string {
   if (v === undefined || v === null) return '';
+  if (v instanceof XmlElements) return v.xml;
   if (Array.isArray(v)) {
     let out = '';
     for (const x of v) out += render(tag, x);

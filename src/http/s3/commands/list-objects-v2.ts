@@ -26,7 +26,7 @@ export const listObjectsV2: S3Command = {
       Delimiter: page.delimiter ? page.enc(page.delimiter) : undefined,
       MaxKeys: page.maxKeys,
       EncodingType: page.encodingType,
-      KeyCount: page.contents.length + page.prefixes.length,
+      KeyCount: page.keyCount + page.prefixes.length,
       IsTruncated: page.truncated,
       ContinuationToken: token,
       NextContinuationToken: page.truncated && page.next ? encodeToken(page.next) : undefined,

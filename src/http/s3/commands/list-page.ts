@@ -1,10 +1,11 @@
 // One page of keys for ListObjects v1 and v2: max-keys, encoding-type and owner handled once.
 import { ownerOf } from '../../../auth/principals.ts';
 import { awsEncode } from '../../../auth/sigv4.ts';
-import { listFiles } from '../../../core/list.ts';
+import { type ListEntry, listFiles } from '../../../core/list.ts';
 import { getProject } from '../../../core/projects.ts';
 import { isoDate, quoted, type S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
+import { escapeXml, XmlElements } from '../xml.ts';
 import { bucketOf } from './common.ts';
 
 export interface ListParams {
@@ -51,15 +52,26 @@ export async function listPage(ctx: S3Context, params: ListParams) {
     truncated: page.truncated,
     next: page.next,
     prefixes: page.prefixes,
-    contents: page.entries.map((e) => ({
-      Key: enc(e.path),
-      LastModified: isoDate(e.modifiedAt),
-      ETag: quoted(e.etag),
-      ChecksumAlgorithm: e.checksums.crc64nvme ? 'CRC64NVME' : undefined,
-      ChecksumType: e.checksums.crc64nvme ? 'FULL_OBJECT' : undefined,
-      Size: e.size,
-      Owner: owner,
-      StorageClass: 'STANDARD',
-    })),
+    keyCount: page.entries.length,
+    contents: contentsXml(page.entries, enc, owner),
   };
+}
+
+/** The `<Contents>` elements of a page, in S3's order of fields. */
+function contentsXml(
+  entries: ListEntry[],
+  enc: (s: string) => string,
+  owner: { ID: string; DisplayName: string } | undefined,
+): XmlElements {
+  const ownerXml = owner
+    ? `<Owner><ID>${escapeXml(owner.ID)}</ID><DisplayName>${escapeXml(owner.DisplayName)}</DisplayName></Owner>`
+    : '';
+  let xml = '';
+  for (const e of entries) {
+    xml += `<Contents><Key>${escapeXml(enc(e.path))}</Key><LastModified>${isoDate(e.modifiedAt)}</LastModified><ETag>${escapeXml(quoted(e.etag))}</ETag>`;
+    if (e.checksums.crc64nvme)
+      xml += '<ChecksumAlgorithm>CRC64NVME</ChecksumAlgorithm><ChecksumType>FULL_OBJECT</ChecksumType>';
+    xml += `<Size>${e.size}</Size>${ownerXml}<StorageClass>STANDARD</StorageClass></Contents>`;
+  }
+  return new XmlElements(xml);
 }
