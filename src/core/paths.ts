@@ -5,9 +5,10 @@ export const MAX_PATH_BYTES = 1024;
 
 /**
  * Returns the path unchanged when it is valid, else throws InvalidPath or KeyTooLong.
- * A trailing '/' is allowed (it names a directory prefix); control characters below U+0020 are not.
+ * A trailing '/' is allowed: as a prefix it names a directory tree, and as a file it is a folder marker, the empty
+ * object that S3 consoles and Hadoop's S3A make for a folder (`logs/`). Control characters below U+0020 are not.
  */
-export function validatePath(path: string, options: { allowDirectory?: boolean } = {}): string {
+export function validatePath(path: string): string {
   if (typeof path !== 'string' || path.length === 0)
     throw new StorageError('InvalidPath', 'The path is empty.');
   if (Buffer.byteLength(path, 'utf8') > MAX_PATH_BYTES) {
@@ -22,9 +23,6 @@ export function validatePath(path: string, options: { allowDirectory?: boolean }
   if (path.startsWith('/'))
     throw new StorageError('InvalidPath', 'The path must be relative (no leading /).');
   const body = path.endsWith('/') ? path.slice(0, -1) : path;
-  if (path.endsWith('/') && !options.allowDirectory) {
-    throw new StorageError('InvalidPath', 'The path names a directory (trailing /).', { resource: path });
-  }
   for (const seg of body.split('/')) {
     if (seg === '')
       throw new StorageError('InvalidPath', 'The path has an empty segment.', { resource: path });

@@ -92,8 +92,8 @@ export async function startTreeCopy(
   }
   const sourcePrefix = asDir(input.source.path);
   let targetPrefix = asDir(input.target.path);
-  if (sourcePrefix !== '') validatePath(sourcePrefix, { allowDirectory: true });
-  if (targetPrefix !== '') validatePath(targetPrefix, { allowDirectory: true });
+  if (sourcePrefix !== '') validatePath(sourcePrefix);
+  if (targetPrefix !== '') validatePath(targetPrefix);
   const conflict = input.conflict ?? 'fail';
   const now = nowOf(deps);
   // A snapshot's sequence, or a fresh consistent one pinned by a hidden snapshot until the job ends.

@@ -256,6 +256,8 @@ forEachStore(
       await rejectsWith(put(deps, p, 'a\0b', bytes(1)), 'InvalidPath');
       await rejectsWith(put(deps, p, '/abs', bytes(1)), 'InvalidPath');
       await rejectsWith(put(deps, p, 'a//b', bytes(1)), 'InvalidPath');
+      await rejectsWith(put(deps, p, 'a//', bytes(1)), 'InvalidPath');
+      await rejectsWith(put(deps, p, '/', bytes(1)), 'InvalidPath');
       await rejectsWith(put(deps, p, 'x'.repeat(1025), bytes(1)), 'KeyTooLong');
       assert.equal(await count(deps, 'versions'), before);
     });

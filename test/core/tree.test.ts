@@ -102,6 +102,22 @@ forEachStore(
       await rejectsWith(read(deps, p, 'copy/new.dat'), 'NoSuchKey');
     });
 
+    test('folder markers in a tree are copied with it, the top one included', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      await put(deps, p, 'docs/', bytes(0));
+      await put(deps, p, 'docs/a.txt', bytes(10, 1));
+      await put(deps, p, 'docs/sub/', bytes(0));
+      await startTreeCopy(deps, root, {
+        source: { project: p, path: 'docs/' },
+        target: { project: p, path: 'copy/' },
+      });
+      await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
+      assert.deepEqual(await listAll(deps, p, 'copy/'), ['copy/', 'copy/a.txt', 'copy/sub/']);
+      assert.deepEqual(await read(deps, p, 'copy/'), bytes(0));
+      assert.deepEqual(await read(deps, p, 'copy/a.txt'), bytes(10, 1));
+    });
+
     test('a tree copies from a snapshot', async () => {
       const { deps } = get();
       const p = await newProject(deps);

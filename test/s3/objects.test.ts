@@ -347,6 +347,49 @@ describe('listing', () => {
     }
   });
 
+  test('folder markers: an empty object whose key ends with / stores, lists and deletes like any other', async () => {
+    const c = env.client;
+    await c.send(new CreateBucketCommand({ Bucket: 'folders' }));
+    const marker = await c.send(
+      new PutObjectCommand({
+        Bucket: 'folders',
+        Key: 'logs/',
+        Body: '',
+        ContentType: 'application/x-directory',
+      }),
+    );
+    assert.equal(marker.ETag, '"d41d8cd98f00b204e9800998ecf8427e"');
+    await c.send(new PutObjectCommand({ Bucket: 'folders', Key: 'logs/day1', Body: 'one' }));
+    const head = await c.send(new HeadObjectCommand({ Bucket: 'folders', Key: 'logs/' }));
+    assert.deepEqual([head.ContentLength, head.ContentType], [0, 'application/x-directory']);
+    const got = await c.send(new GetObjectCommand({ Bucket: 'folders', Key: 'logs/' }));
+    assert.equal((await got.Body!.transformToByteArray()).length, 0);
+    // At the top the marker folds into its common prefix; under the prefix it is listed with the files.
+    const top = await c.send(new ListObjectsV2Command({ Bucket: 'folders', Delimiter: '/' }));
+    assert.deepEqual([top.Contents, top.CommonPrefixes?.map((p) => p.Prefix)], [undefined, ['logs/']]);
+    const inside = await c.send(
+      new ListObjectsV2Command({ Bucket: 'folders', Prefix: 'logs/', Delimiter: '/' }),
+    );
+    assert.deepEqual(
+      inside.Contents?.map((o) => [o.Key, o.Size]),
+      [
+        ['logs/', 0],
+        ['logs/day1', 3],
+      ],
+    );
+    // Deleting the marker leaves what is under it; keys with an empty segment are still refused.
+    await c.send(new DeleteObjectCommand({ Bucket: 'folders', Key: 'logs/' }));
+    const after = await c.send(new ListObjectsV2Command({ Bucket: 'folders' }));
+    assert.deepEqual(
+      after.Contents?.map((o) => o.Key),
+      ['logs/day1'],
+    );
+    const bad = await s3Error(() =>
+      c.send(new PutObjectCommand({ Bucket: 'folders', Key: 'logs//x', Body: 'x' })),
+    );
+    assert.deepEqual([bad.status, bad.code], [400, 'InvalidArgument']);
+  });
+
   test('v1: marker and max-keys', async () => {
     const page = await env.client.send(new ListObjectsCommand({ Bucket: 'listing', MaxKeys: 3 }));
     assert.deepEqual([page.Contents?.map((c) => c.Key), page.IsTruncated], [['a.txt', 'd1/x', 'd1/y'], true]);
