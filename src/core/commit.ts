@@ -62,8 +62,9 @@ export interface CommitInput {
   build: (current: VersionInfo | undefined) => Promise<VersionDraft> | VersionDraft;
 }
 
-/** `name (n).ext`, the default rename rule. */
+/** `name (n).ext`, the default rename rule; a folder marker `name/` becomes `name (n)/`. */
 export function defaultRenamer(path: string, n: number): string {
+  if (path.endsWith('/')) return `${defaultRenamer(path.slice(0, -1), n)}/`;
   const slash = path.lastIndexOf('/');
   const dir = path.slice(0, slash + 1);
   const base = path.slice(slash + 1);

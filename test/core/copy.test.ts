@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { SecretBox } from '../../src/auth/secret-box.ts';
 import { createUser } from '../../src/auth/users.ts';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
+import { defaultRenamer } from '../../src/core/commit.ts';
 import { copyFile } from '../../src/core/copy.ts';
 import type { CopyRequest, Principal } from '../../src/core/model.ts';
 import { setMember, setVersioning } from '../../src/core/projects.ts';
@@ -116,6 +117,10 @@ forEachStore(
       const r1 = await copyFile(deps, root, req('rename'));
       const r2 = await copyFile(deps, root, req('rename'));
       assert.deepEqual([r1.target.path, r2.target.path], ['b (1).txt', 'b (2).txt']);
+      assert.deepEqual(
+        ['logs/', 'a/b.tar.gz', '.hidden'].map((path) => defaultRenamer(path, 3)),
+        ['logs (3)/', 'a/b.tar (3).gz', '.hidden (3)'],
+      );
       await copyFile(deps, root, req('overwrite'));
       assert.deepEqual(await read(deps, p, 'b.txt'), bytes(10, 1));
     });
