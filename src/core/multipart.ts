@@ -37,6 +37,7 @@ import type {
 import { validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { concatManifests, createManifest, readExtents } from './repo/manifests.ts';
+import { getVersionByRowId } from './repo/versions.ts';
 import { resolveVersion } from './resolve.ts';
 
 export const MAX_PART_NUMBER = 10_000;
@@ -65,6 +66,29 @@ interface UploadRow {
   principal_id: string;
   attributes: string;
   created_at: number;
+}
+
+/** S3's ETag of an object assembled from parts: the MD5 of the parts' MD5s, then `-` and their number. */
+function multipartEtag(partEtags: string[]): string {
+  const md5s = partEtags.map((e) => Buffer.from(e.replace(/^"|"$/g, ''), 'hex'));
+  return `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${partEtags.length}`;
+}
+
+/**
+ * The version that an earlier Complete of this upload made at this path, when the parts named now are the ones it
+ * assembled (their ETags make its ETag). Undefined when there is none, or when that version is gone.
+ */
+async function completedBefore(
+  tx: Tx,
+  project: Project,
+  input: { path: string; uploadId: string; parts: { etag: string }[] },
+): Promise<VersionInfo | undefined> {
+  const row = await tx.get<{ id: string }>(
+    'SELECT v.id FROM versions v JOIN files f ON f.id = v.file_id WHERE f.project_id = ? AND f.path = ? AND f.hidden = 0 AND v.upload_id = ?',
+    [project.id, input.path, input.uploadId],
+  );
+  const v = row ? await getVersionByRowId(tx, row.id) : undefined;
+  return v && v.etag === multipartEtag(input.parts.map((p) => p.etag)) ? v : undefined;
 }
 
 async function requireUpload(tx: Tx, project: Project, path: string, uploadId: string): Promise<UploadRow> {
@@ -436,7 +460,15 @@ export async function completeUpload(
   const now = nowOf(deps);
   return deps.meta.tx(async (tx) => {
     const p = await requireProject(tx, principal, input.project, 'write');
-    const u = await requireUpload(tx, p, input.path, input.uploadId);
+    let u: UploadRow;
+    try {
+      u = await requireUpload(tx, p, input.path, input.uploadId);
+    } catch (err) {
+      // A client that lost the answer to its Complete sends it again: the same parts get the same version.
+      const done = await completedBefore(tx, p, input);
+      if (done) return done;
+      throw err;
+    }
     const rows = await tx.all<{
       part_number: number;
       manifest_id: string;
@@ -475,9 +507,8 @@ export async function completeUpload(
           ? crc64FromBase64(c ?? 'AAAAAAAAAAA=')
           : crc64Combine(crc, crc64FromBase64(c ?? 'AAAAAAAAAAA='), part.size);
       offset += part.size;
-      md5s.push(Buffer.from(part.etag, 'hex'));
     }
-    const etag = `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${chosen.length}`;
+    const etag = multipartEtag(chosen.map((part) => part.etag));
     const manifestId = (
       await concatManifests(tx, {
         pieces: chosen.map((part) => ({ manifestId: part.manifest_id, size: part.size })),
@@ -514,6 +545,7 @@ export async function completeUpload(
           protection: protectionOf(sse),
         },
         partSizes: chosen.map((c) => c.size),
+        uploadId: u.id,
         streams: { '': manifestId },
       }),
     });

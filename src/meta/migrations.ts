@@ -239,6 +239,14 @@ ALTER TABLE projects ADD COLUMN default_sse TEXT;
 ALTER TABLE projects ADD COLUMN default_sse_key TEXT;
 `,
   },
+  {
+    version: 6,
+    name: 'completed uploads',
+    // The upload a version completed, so that a retried CompleteMultipartUpload gets the same answer.
+    sql: `
+ALTER TABLE versions ADD COLUMN upload_id TEXT;
+`,
+  },
 ];
 
 /**

@@ -252,4 +252,51 @@ describe('multipart', () => {
       'tiny',
     );
   });
+
+  test('a Complete sent again after it succeeded gets the same answer; other parts or a later overwrite do not', async () => {
+    const c = env.client;
+    const parts = [bytes(5 * MiB, 7), bytes(100, 8)];
+    const { UploadId } = await c.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: 'retried' }));
+    const Parts: { ETag: string; PartNumber: number }[] = [];
+    for (const [i, p] of parts.entries()) {
+      const r = await c.send(
+        new UploadPartCommand({ Bucket: 'mpu', Key: 'retried', UploadId, PartNumber: i + 1, Body: p }),
+      );
+      Parts.push({ ETag: r.ETag!, PartNumber: i + 1 });
+    }
+    const complete = (list: typeof Parts) =>
+      c.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: 'mpu',
+          Key: 'retried',
+          UploadId,
+          MultipartUpload: { Parts: list },
+        }),
+      );
+    const first = await complete(Parts);
+    const again = await complete(Parts);
+    assert.equal(first.ETag, multipartEtag(parts));
+    assert.deepEqual(
+      [again.ETag, again.Key, again.Bucket, again.VersionId, again.ChecksumCRC64NVME],
+      [first.ETag, first.Key, first.Bucket, first.VersionId, first.ChecksumCRC64NVME],
+    );
+    assert.deepEqual(
+      await body(await c.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'retried' }))),
+      Buffer.concat(parts),
+    );
+    const other = await s3Error(() => complete(Parts.slice(0, 1)));
+    assert.deepEqual([other.code, other.status], ['NoSuchUpload', 404]);
+    const gone = await s3Error(() =>
+      c.send(new ListPartsCommand({ Bucket: 'mpu', Key: 'retried', UploadId })),
+    );
+    assert.equal(gone.code, 'NoSuchUpload');
+    // Once an overwrite has replaced the completed object, the upload is simply gone.
+    await c.send(new PutObjectCommand({ Bucket: 'mpu', Key: 'retried', Body: 'newer' }));
+    const late = await s3Error(() => complete(Parts));
+    assert.deepEqual([late.code, late.status], ['NoSuchUpload', 404]);
+    assert.equal(
+      (await body(await c.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'retried' })))).toString(),
+      'newer',
+    );
+  });
 });

@@ -188,6 +188,8 @@ export interface NewVersion extends ContentAttributes {
   deleteMarker?: boolean;
   lineage?: Lineage | null;
   partSizes?: number[] | null;
+  /** The multipart upload this version completes, if it does. */
+  uploadId?: string | null;
   principalId: string;
   now: number;
   createdBy?: string;
@@ -200,8 +202,9 @@ export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
   await tx.run(
     `INSERT INTO versions (id, file_id, version_id, listed, created_seq, superseded_seq, size, etag, checksums,
        content_type, content_disposition, content_encoding, cache_control, expires, user_metadata, tags, properties,
-       delete_marker, lineage, part_sizes, acl, sse, sse_key, created_by, created_at, modified_by, modified_at)
-     VALUES (?, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       delete_marker, lineage, part_sizes, acl, sse, sse_key, created_by, created_at, modified_by, modified_at,
+       upload_id)
+     VALUES (?, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       v.rowId,
       v.fileId,
@@ -228,6 +231,7 @@ export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
       v.createdAt ?? v.now,
       v.principalId,
       v.now,
+      v.uploadId ?? null,
     ],
   );
   for (const [name, manifestId] of Object.entries(v.streams)) {
