@@ -499,7 +499,6 @@ export async function completeUpload(
     }
     let offset = 0;
     let crc = 0n;
-    const md5s: Buffer[] = [];
     for (const part of chosen) {
       const c = (JSON.parse(part.checksums) as Checksums).crc64nvme;
       crc =
