@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
-import { completeUpload, createUpload, uploadPart, uploadPartCopy } from '../../src/core/multipart.ts';
+import { createUpload, uploadPart, uploadPartCopy } from '../../src/core/multipart.ts';
+import { completeUpload } from '../../src/core/multipart-complete.ts';
 import { count, forEachStore, newProject, put, read, root } from '../helpers/core.ts';
 import { body, bytes } from '../helpers/data.ts';
 

@@ -1,6 +1,6 @@
 // CompleteMultipartUpload: POST /bucket/key?uploadId=ID with the part list — concatenates manifests, moves no bytes.
 
-import { completeUpload } from '../../../core/multipart.ts';
+import { completeUpload } from '../../../core/multipart-complete.ts';
 import { parseConditions } from '../../common/conditions.ts';
 import { quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';

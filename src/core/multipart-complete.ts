@@ -1,0 +1,162 @@
+// Completing a multipart upload: the parts' extents concatenated into one manifest, no byte moved, and the object
+// committed as the new version. A Complete sent again after it succeeded gets the same version back.
+import { createHash } from 'node:crypto';
+import type { Tx } from '../meta/meta-store.ts';
+import { crc64Combine, crc64FromBase64, crc64ToBase64 } from './checksums/crc64nvme.ts';
+import { commitVersion, protectionOf } from './commit.ts';
+import type { Conditions } from './conditions.ts';
+import type { CoreDeps } from './deps.ts';
+import { nowOf } from './deps.ts';
+import { StorageError } from './errors.ts';
+import type { Checksums, Principal, Project, VersionInfo } from './model.ts';
+import { requireUpload, type UploadInfo, type UploadRow } from './multipart.ts';
+import { requireProject } from './permissions.ts';
+import { concatManifests } from './repo/manifests.ts';
+import { getVersionByRowId } from './repo/versions.ts';
+
+/** S3's ETag of an object assembled from parts: the MD5 of the parts' MD5s, then `-` and their number. */
+function multipartEtag(partEtags: string[]): string {
+  const md5s = partEtags.map((e) => Buffer.from(e.replace(/^"|"$/g, ''), 'hex'));
+  return `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${partEtags.length}`;
+}
+
+/**
+ * The version that an earlier Complete of this upload made at this path, when the parts named now are the ones it
+ * assembled (their ETags make its ETag). Undefined when there is none, or when that version is gone.
+ */
+async function completedBefore(
+  tx: Tx,
+  project: Project,
+  input: { path: string; uploadId: string; parts: { etag: string }[] },
+): Promise<VersionInfo | undefined> {
+  const row = await tx.get<{ id: string }>(
+    'SELECT v.id FROM versions v JOIN files f ON f.id = v.file_id WHERE f.project_id = ? AND f.path = ? AND f.hidden = 0 AND v.upload_id = ?',
+    [project.id, input.path, input.uploadId],
+  );
+  const v = row ? await getVersionByRowId(tx, row.id) : undefined;
+  return v && v.etag === multipartEtag(input.parts.map((p) => p.etag)) ? v : undefined;
+}
+
+/**
+ * Completes an upload from the listed parts. Throws InvalidPartOrder when numbers do not ascend, InvalidPart when a
+ * part is missing or its ETag differs, EntityTooSmall when a part but the last is under `minPartSize`. The object's
+ * ETag is the MD5 of the parts' binary MD5s followed by "-N"; its CRC-64/NVME is composed from the parts'.
+ */
+export async function completeUpload(
+  deps: CoreDeps,
+  principal: Principal,
+  input: {
+    project: string;
+    path: string;
+    uploadId: string;
+    parts: { partNumber: number; etag: string }[];
+    minPartSize: number;
+    conditions?: Conditions;
+  },
+): Promise<VersionInfo> {
+  if (input.parts.length === 0)
+    throw new StorageError('InvalidArgument', 'You must specify at least one part.');
+  for (let i = 1; i < input.parts.length; i++) {
+    if (input.parts[i]!.partNumber <= input.parts[i - 1]!.partNumber) {
+      throw new StorageError(
+        'InvalidPartOrder',
+        'The list of parts was not in ascending order. Parts must be ordered by part number.',
+      );
+    }
+  }
+  const now = nowOf(deps);
+  return deps.meta.tx(async (tx) => {
+    const p = await requireProject(tx, principal, input.project, 'write');
+    let u: UploadRow;
+    try {
+      u = await requireUpload(tx, p, input.path, input.uploadId);
+    } catch (err) {
+      // A client that lost the answer to its Complete sends it again: the same parts get the same version.
+      const done = await completedBefore(tx, p, input);
+      if (done) return done;
+      throw err;
+    }
+    const rows = await tx.all<{
+      part_number: number;
+      manifest_id: string;
+      size: number;
+      etag: string;
+      checksums: string;
+    }>('SELECT part_number, manifest_id, size, etag, checksums FROM parts WHERE upload_id = ?', [u.id]);
+    const byNumber = new Map(rows.map((r) => [r.part_number, r]));
+    // Every listed part must exist with its ETag before any size rule is looked at.
+    const chosen = input.parts.map((want) => {
+      const have = byNumber.get(want.partNumber);
+      if (!have || have.etag !== want.etag.replace(/^"|"$/g, '')) {
+        throw new StorageError(
+          'InvalidPart',
+          `Part ${want.partNumber} could not be found or its ETag does not match.`,
+          { resource: String(want.partNumber) },
+        );
+      }
+      return have;
+    });
+    for (const [i, part] of chosen.entries()) {
+      if (i < chosen.length - 1 && part.size < input.minPartSize) {
+        throw new StorageError(
+          'EntityTooSmall',
+          `Part ${part.part_number} is smaller than the minimum allowed size of ${input.minPartSize} bytes.`,
+        );
+      }
+    }
+    let offset = 0;
+    let crc = 0n;
+    for (const part of chosen) {
+      const c = (JSON.parse(part.checksums) as Checksums).crc64nvme;
+      crc =
+        offset === 0
+          ? crc64FromBase64(c ?? 'AAAAAAAAAAA=')
+          : crc64Combine(crc, crc64FromBase64(c ?? 'AAAAAAAAAAA='), part.size);
+      offset += part.size;
+    }
+    const etag = multipartEtag(chosen.map((part) => part.etag));
+    const manifestId = (
+      await concatManifests(tx, {
+        pieces: chosen.map((part) => ({ manifestId: part.manifest_id, size: part.size })),
+        now,
+      })
+    ).id;
+    const attrs = JSON.parse(u.attributes) as UploadInfo['attributes'];
+    const sse = { sse: attrs.sse ?? null, sseKey: attrs.sseKey ?? null };
+    const v = await commitVersion(tx, {
+      deps,
+      project: p,
+      path: u.path,
+      principalId: principal.id,
+      now,
+      conditions: input.conditions,
+      conflict: 'overwrite',
+      build: () => ({
+        size: offset,
+        etag,
+        checksums: { crc64nvme: crc64ToBase64(crc) },
+        contentType: attrs.contentType ?? null,
+        contentDisposition: attrs.contentDisposition ?? null,
+        contentEncoding: attrs.contentEncoding ?? null,
+        cacheControl: attrs.cacheControl ?? null,
+        expires: attrs.expires ?? null,
+        userMetadata: attrs.userMetadata ?? {},
+        tags: attrs.tags ?? {},
+        properties: attrs.properties ?? {},
+        acl: attrs.acl ?? null,
+        ...sse,
+        // The upload's ring is already wrapped as the object's must be.
+        ring: {
+          carry: [{ table: 'upload_keys', owner: u.id }],
+          protection: protectionOf(sse),
+        },
+        partSizes: chosen.map((c) => c.size),
+        uploadId: u.id,
+        streams: { '': manifestId },
+      }),
+    });
+    await tx.run('DELETE FROM upload_keys WHERE upload_id = ?', [u.id]);
+    await tx.run('DELETE FROM uploads WHERE id = ?', [u.id]);
+    return v;
+  });
+}
