@@ -247,6 +247,14 @@ ALTER TABLE projects ADD COLUMN default_sse_key TEXT;
 ALTER TABLE versions ADD COLUMN upload_id TEXT;
 `,
   },
+  {
+    version: 7,
+    name: 'project tags',
+    // A project's tags as a JSON object; NULL when it has no tag set (S3 bucket tagging).
+    sql: `
+ALTER TABLE projects ADD COLUMN tags TEXT;
+`,
+  },
 ];
 
 /**

@@ -6,10 +6,12 @@ import {
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteBucketCommand,
+  DeleteBucketTaggingCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   DeleteObjectTaggingCommand,
   GetBucketLocationCommand,
+  GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
   GetObjectTaggingCommand,
@@ -19,6 +21,7 @@ import {
   ListObjectsCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
+  PutBucketTaggingCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
@@ -74,6 +77,48 @@ describe('buckets', () => {
     await c.send(new DeleteObjectCommand({ Bucket: 'to-delete', Key: 'x' }));
     await c.send(new DeleteBucketCommand({ Bucket: 'to-delete' }));
     assert.equal((await s3Error(() => c.send(new HeadBucketCommand({ Bucket: 'to-delete' })))).status, 404);
+  });
+
+  test('bucket tagging: none is 404 NoSuchTagSet; put replaces the set, get reads it, delete removes it', async () => {
+    const c = env.client;
+    await c.send(new CreateBucketCommand({ Bucket: 'tagged' }));
+    const none = await s3Error(() => c.send(new GetBucketTaggingCommand({ Bucket: 'tagged' })));
+    assert.deepEqual([none.code, none.status], ['NoSuchTagSet', 404]);
+    const put = (TagSet: { Key: string; Value: string }[]) =>
+      c.send(new PutBucketTaggingCommand({ Bucket: 'tagged', Tagging: { TagSet } }));
+    assert.equal((await put([{ Key: 'team', Value: 'genomics' }])).$metadata.httpStatusCode, 204);
+    await put([
+      { Key: 'cost centre', Value: 'R&D <7>' },
+      { Key: 'empty', Value: '' },
+    ]);
+    const got = await c.send(new GetBucketTaggingCommand({ Bucket: 'tagged' }));
+    assert.deepEqual(
+      got.TagSet?.map((t) => [t.Key, t.Value]),
+      [
+        ['cost centre', 'R&D <7>'],
+        ['empty', ''],
+      ],
+    );
+    // Refused sets change nothing: too many tags, a reserved prefix, a repeated key.
+    const many = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    for (const bad of [
+      many,
+      [{ Key: 'aws:owner', Value: 'x' }],
+      [
+        { Key: 'a', Value: '1' },
+        { Key: 'a', Value: '2' },
+      ],
+    ]) {
+      const e = await s3Error(() => put(bad));
+      assert.deepEqual([e.code, e.status], ['InvalidTag', 400]);
+    }
+    assert.equal((await c.send(new GetBucketTaggingCommand({ Bucket: 'tagged' }))).TagSet?.length, 2);
+    const deleted = await c.send(new DeleteBucketTaggingCommand({ Bucket: 'tagged' }));
+    assert.equal(deleted.$metadata.httpStatusCode, 204);
+    const after = await s3Error(() => c.send(new GetBucketTaggingCommand({ Bucket: 'tagged' })));
+    assert.equal(after.code, 'NoSuchTagSet');
+    const missing = await s3Error(() => c.send(new GetBucketTaggingCommand({ Bucket: 'no-such-bucket' })));
+    assert.deepEqual([missing.code, missing.status], ['NoSuchBucket', 404]);
   });
 
   test('versioning: get and put, and versions read back', async () => {

@@ -4,6 +4,7 @@ import { EXTRA_ALGORITHMS, type ExtraAlgorithm } from '../../../core/checksums/e
 import type { Checksums, VersionInfo } from '../../../core/model.ts';
 import { httpDate, quoted, type S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
+import { many, readXml } from '../xml.ts';
 import { sseHeaders } from './sse.ts';
 
 export function bucketOf(ctx: S3Context): string {
@@ -141,6 +142,12 @@ export function parseTagging(value: string | undefined): Record<string, string> 
 export function validateTags(tags: Record<string, string>): void {
   const keys = Object.keys(tags);
   if (keys.length > 10) throw new S3Error('BadRequest', 400, 'Object tags cannot be greater than 10.');
+  validateTagText(tags);
+}
+
+/** Keys of 1 to 128 characters, values of at most 256. */
+function validateTagText(tags: Record<string, string>): void {
+  const keys = Object.keys(tags);
   for (const k of keys) {
     if (k.length === 0 || k.length > 128)
       throw new S3Error('InvalidTag', 400, 'The TagKey you have provided is invalid.');
@@ -173,4 +180,37 @@ export function partRange(v: VersionInfo, n: number): { first: number; last: num
     throw new S3Error('InvalidPartNumber', 416, 'The requested partnumber is not satisfiable');
   const first = v.partSizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
   return { first, last: first + v.partSizes[n - 1]! - 1 };
+}
+
+/** A `<Tagging><TagSet><Tag><Key/><Value/></Tag>...</TagSet></Tagging>` body as a map; keys must be unique. */
+export async function readTagSet(body: AsyncIterable<Uint8Array>): Promise<Record<string, string>> {
+  const doc = await readXml(body);
+  const set = (doc['Tagging'] as Record<string, unknown> | undefined)?.['TagSet'];
+  if (set === undefined)
+    throw new S3Error(
+      'MalformedXML',
+      400,
+      'The XML you provided was not well-formed or did not validate against our published schema.',
+    );
+  const tags: Record<string, string> = {};
+  for (const t of many(
+    (set as Record<string, unknown> | '')?.constructor === Object
+      ? (set as Record<string, unknown>)['Tag']
+      : undefined,
+  ) as { Key?: unknown; Value?: unknown }[]) {
+    if (typeof t?.Key !== 'string') throw new S3Error('MalformedXML', 400, 'Every Tag needs a Key.');
+    if (t.Key in tags)
+      throw new S3Error('InvalidTag', 400, 'Cannot provide multiple Tags with the same key.');
+    tags[t.Key] = typeof t.Value === 'string' ? t.Value : '';
+  }
+  return tags;
+}
+
+/** A bucket's tags: at most 50, none under the reserved `aws:` prefix. */
+export function validateBucketTags(tags: Record<string, string>): void {
+  const keys = Object.keys(tags);
+  if (keys.length > 50) throw new S3Error('InvalidTag', 400, 'Bucket tag count cannot be greater than 50.');
+  if (keys.some((k) => k.startsWith('aws:')))
+    throw new S3Error('InvalidTag', 400, 'System tags cannot be added or updated by a requester.');
+  validateTagText(tags);
 }

@@ -7,12 +7,14 @@ import { createBucket } from './create-bucket.ts';
 import { createMultipartUpload } from './create-multipart-upload.ts';
 import { deleteBucket } from './delete-bucket.ts';
 import { deleteBucketEncryption } from './delete-bucket-encryption.ts';
+import { deleteBucketTagging } from './delete-bucket-tagging.ts';
 import { deleteObject } from './delete-object.ts';
 import { deleteObjectTagging } from './delete-object-tagging.ts';
 import { deleteObjects } from './delete-objects.ts';
 import { getBucketAcl } from './get-bucket-acl.ts';
 import { getBucketEncryption } from './get-bucket-encryption.ts';
 import { getBucketLocation } from './get-bucket-location.ts';
+import { getBucketTagging } from './get-bucket-tagging.ts';
 import { getBucketVersioning } from './get-bucket-versioning.ts';
 import { getObject } from './get-object.ts';
 import { getObjectAcl } from './get-object-acl.ts';
@@ -27,6 +29,7 @@ import { listObjectsV2 } from './list-objects-v2.ts';
 import { listPartsCommand } from './list-parts.ts';
 import { putBucketAcl } from './put-bucket-acl.ts';
 import { putBucketEncryption } from './put-bucket-encryption.ts';
+import { putBucketTagging } from './put-bucket-tagging.ts';
 import { putBucketVersioning } from './put-bucket-versioning.ts';
 import { putObject } from './put-object.ts';
 import { putObjectAcl } from './put-object-acl.ts';
@@ -38,6 +41,9 @@ export const COMMANDS: S3Command[] = [
   getBucketEncryption,
   putBucketEncryption,
   deleteBucketEncryption,
+  getBucketTagging,
+  putBucketTagging,
+  deleteBucketTagging,
   getBucketAcl,
   putBucketAcl,
   getObjectAcl,

@@ -1,0 +1,17 @@
+// PutBucketTagging: PUT /bucket?tagging with a whole tag set, which replaces the bucket's.
+import { setProjectTags } from '../../../core/project-tags.ts';
+import type { S3Context } from '../context.ts';
+import type { S3Command } from '../router.ts';
+import { bucketOf, readTagSet, validateBucketTags } from './common.ts';
+
+export const putBucketTagging: S3Command = {
+  name: 'PutBucketTagging',
+  matches: (ctx) =>
+    ctx.method === 'PUT' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('tagging'),
+  async handle(ctx: S3Context) {
+    const tags = await readTagSet(ctx.body);
+    validateBucketTags(tags);
+    await setProjectTags(ctx.deps.core, ctx.principal, bucketOf(ctx), tags);
+    return ctx.reply.code(204).send();
+  },
+};
