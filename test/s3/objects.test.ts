@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteBucketTaggingCommand,
   DeleteObjectCommand,
@@ -18,6 +19,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListBucketsCommand,
+  ListMultipartUploadsCommand,
   ListObjectsCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
@@ -271,6 +273,86 @@ describe('objects', () => {
       (await env.client.send(new GetObjectTaggingCommand({ Bucket: 'objects', Key: 'tagged' }))).TagSet ?? [],
       [],
     );
+  });
+
+  test('a storage class other than STANDARD and Object Lock are refused, never ignored; nothing is stored', async () => {
+    const c = env.client;
+    const standard = await c.send(
+      new PutObjectCommand({ Bucket: 'objects', Key: 'class/standard', Body: 'x', StorageClass: 'STANDARD' }),
+    );
+    assert.equal(standard.$metadata.httpStatusCode, 200);
+    const refusals: [() => Promise<unknown>, string, number][] = [
+      [
+        () =>
+          c.send(
+            new PutObjectCommand({
+              Bucket: 'objects',
+              Key: 'class/glacier',
+              Body: 'x',
+              StorageClass: 'GLACIER',
+            }),
+          ),
+        'InvalidStorageClass',
+        400,
+      ],
+      [
+        () =>
+          c.send(
+            new PutObjectCommand({
+              Bucket: 'objects',
+              Key: 'class/locked',
+              Body: 'x',
+              ObjectLockMode: 'COMPLIANCE',
+              ObjectLockRetainUntilDate: new Date(Date.now() + 86_400_000),
+            }),
+          ),
+        'InvalidRequest',
+        400,
+      ],
+      [
+        () =>
+          c.send(
+            new CopyObjectCommand({
+              Bucket: 'objects',
+              Key: 'class/copied',
+              CopySource: 'objects/class/standard',
+              StorageClass: 'STANDARD_IA',
+            }),
+          ),
+        'InvalidStorageClass',
+        400,
+      ],
+      [
+        () =>
+          c.send(
+            new CreateMultipartUploadCommand({
+              Bucket: 'objects',
+              Key: 'class/parts',
+              StorageClass: 'DEEP_ARCHIVE',
+            }),
+          ),
+        'InvalidStorageClass',
+        400,
+      ],
+      [
+        () => c.send(new CreateBucketCommand({ Bucket: 'locked-bucket', ObjectLockEnabledForBucket: true })),
+        'NotImplemented',
+        501,
+      ],
+    ];
+    for (const [send, code, status] of refusals) {
+      const e = await s3Error(send);
+      assert.deepEqual([e.code, e.status], [code, status]);
+    }
+    const left = await c.send(new ListObjectsV2Command({ Bucket: 'objects', Prefix: 'class/' }));
+    assert.deepEqual(
+      left.Contents?.map((o) => o.Key),
+      ['class/standard'],
+    );
+    const uploads = await c.send(new ListMultipartUploadsCommand({ Bucket: 'objects', Prefix: 'class/' }));
+    assert.equal(uploads.Uploads, undefined);
+    const noBucket = await s3Error(() => c.send(new HeadBucketCommand({ Bucket: 'locked-bucket' })));
+    assert.equal(noBucket.status, 404);
   });
 
   test('user metadata over 2 KiB is 400 MetadataTooLarge and stores nothing', async () => {

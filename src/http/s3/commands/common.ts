@@ -214,3 +214,24 @@ export function validateBucketTags(tags: Record<string, string>): void {
     throw new S3Error('InvalidTag', 400, 'System tags cannot be added or updated by a requester.');
   validateTagText(tags);
 }
+
+/**
+ * Write options mimeo does not have are refused, never ignored: every object is stored as STANDARD, and no bucket
+ * has an Object Lock configuration (S3's answer for such a bucket).
+ */
+export function checkWriteOptions(ctx: S3Context): void {
+  const storageClass = ctx.headers['x-amz-storage-class'];
+  if (storageClass !== undefined && storageClass !== 'STANDARD')
+    throw new S3Error(
+      'InvalidStorageClass',
+      400,
+      `The storage class '${storageClass}' is not available: every object is stored as STANDARD.`,
+    );
+  for (const h of [
+    'x-amz-object-lock-mode',
+    'x-amz-object-lock-retain-until-date',
+    'x-amz-object-lock-legal-hold',
+  ])
+    if (ctx.headers[h] !== undefined)
+      throw new S3Error('InvalidRequest', 400, 'Bucket is missing Object Lock Configuration');
+}

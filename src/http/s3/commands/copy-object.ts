@@ -8,7 +8,15 @@ import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
 import { requestAcl } from './acl-common.ts';
-import { bucketOf, checksumValue, contentAttributes, keyOf, parseTagging, S3_ALGORITHMS } from './common.ts';
+import {
+  bucketOf,
+  checksumValue,
+  checkWriteOptions,
+  contentAttributes,
+  keyOf,
+  parseTagging,
+  S3_ALGORITHMS,
+} from './common.ts';
 import { parseCopySource } from './copy-source.ts';
 import { copySourceUnlock, requestProtection, sseHeaders } from './sse.ts';
 
@@ -20,6 +28,7 @@ export const copyObject: S3Command = {
     ctx.headers['x-amz-copy-source'] !== undefined &&
     !ctx.query.has('uploadId'),
   async handle(ctx: S3Context) {
+    checkWriteOptions(ctx);
     const src = parseCopySource(ctx.headers['x-amz-copy-source']!);
     const bucket = bucketOf(ctx);
     const key = keyOf(ctx);

@@ -2,6 +2,7 @@
 
 import { createProject } from '../../../core/projects.ts';
 import type { S3Context } from '../context.ts';
+import { S3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
 import { readXml } from '../xml.ts';
 import { requestAcl } from './acl-common.ts';
@@ -13,6 +14,8 @@ export const createBucket: S3Command = {
     ctx.method === 'PUT' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.size === 0,
   async handle(ctx: S3Context) {
     const name = bucketOf(ctx);
+    if (ctx.headers['x-amz-bucket-object-lock-enabled']?.toLowerCase() === 'true')
+      throw new S3Error('NotImplemented', 501, 'Object Lock is not implemented.');
     if (ctx.headers['content-length'] !== undefined && ctx.headers['content-length'] !== '0')
       await readXml(ctx.body);
     const acl = requestAcl(ctx);

@@ -4,13 +4,21 @@ import { createUpload } from '../../../core/multipart.ts';
 import { type S3Context, sendXml } from '../context.ts';
 import type { S3Command } from '../router.ts';
 import { requestAcl } from './acl-common.ts';
-import { bucketOf, contentAttributes, keyOf, parseTagging, requestedAlgorithm } from './common.ts';
+import {
+  bucketOf,
+  checkWriteOptions,
+  contentAttributes,
+  keyOf,
+  parseTagging,
+  requestedAlgorithm,
+} from './common.ts';
 import { requestProtection, sseHeaders } from './sse.ts';
 
 export const createMultipartUpload: S3Command = {
   name: 'CreateMultipartUpload',
   matches: (ctx) => ctx.method === 'POST' && ctx.key !== undefined && ctx.query.has('uploads'),
   async handle(ctx: S3Context) {
+    checkWriteOptions(ctx);
     const algorithm = requestedAlgorithm(ctx.headers);
     const u = await createUpload(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),

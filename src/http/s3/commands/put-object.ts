@@ -10,6 +10,7 @@ import {
   checksumHeaders,
   checksumRequest,
   checksumValue,
+  checkWriteOptions,
   contentAttributes,
   keyOf,
   parseTagging,
@@ -25,6 +26,7 @@ export const putObject: S3Command = {
     !ctx.query.has('uploadId') &&
     !ctx.query.has('tagging'),
   async handle(ctx: S3Context) {
+    checkWriteOptions(ctx);
     const sums = checksumRequest(ctx);
     const length =
       ctx.decodedLength ??
