@@ -707,6 +707,13 @@ describe('authentication and bad input', () => {
       assert.equal(r.status, 501, sub);
       assert.match(r.body, /<Code>NotImplemented<\/Code>/);
     }
+    // An upload by HTML form (POST Object) is a feature mimeo does not have, not a wrong method.
+    const form = new FormData();
+    form.set('key', 'by-form');
+    form.set('file', new Blob(['x']));
+    const posted = await fetch(`${env.server.s3Url}/objects`, { method: 'POST', body: form });
+    assert.equal(posted.status, 501);
+    assert.match(await posted.text(), /<Code>NotImplemented<\/Code>/);
   });
 
   test('presigned GET and PUT work; an expired presigned URL is 403 and a tampered one too', async () => {

@@ -44,6 +44,14 @@ export function route(ctx: S3Context): S3Command {
       throw new S3Error('NotImplemented', 501, `The '${sub}' sub-resource is not implemented.`);
   }
   const cmd = COMMANDS.find((c) => c.matches(ctx));
+  if (
+    !cmd &&
+    ctx.method === 'POST' &&
+    ctx.bucket !== undefined &&
+    ctx.key === undefined &&
+    ctx.query.size === 0
+  )
+    throw new S3Error('NotImplemented', 501, 'Uploads by HTML form (POST Object) are not implemented.');
   if (!cmd)
     throw new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.');
   return cmd;
