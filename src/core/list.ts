@@ -27,28 +27,78 @@ export interface ListEntry {
   checksums: Checksums;
 }
 
-export interface ListPage {
-  entries: ListEntry[];
+/** What a key listing (S3's) shows of a file: no ids or content type, and of its checksums whether it has a CRC. */
+export interface KeyEntry {
+  path: string;
+  size: number;
+  etag: string;
+  modifiedAt: number;
+  /** Whether a CRC-64/NVME of the whole object is stored (S3 lists its checksum algorithm). */
+  crc64: boolean;
+}
+
+export interface ListPage<E = ListEntry> {
+  entries: E[];
   prefixes: string[];
   truncated: boolean;
   /** The last key or prefix returned: pass it as `after` for the next page. */
   next: string | null;
 }
 
-interface Row {
-  id: string;
-  path: string;
-  size: number;
-  etag: string;
-  version_id: string;
-  modified_at: number;
-  content_type: string | null;
-  checksums: string;
+/** The columns a listing selects (files `f`, versions `v`) and how a row becomes an entry. */
+interface Shape<E> {
+  columns: string;
+  entry(row: Record<string, unknown> & { path: string }): E;
 }
+
+const FULL: Shape<ListEntry> = {
+  columns: 'f.id, f.path, v.size, v.etag, v.version_id, v.modified_at, v.content_type, v.checksums',
+  entry: (r) => ({
+    id: r['id'] as string,
+    path: r.path,
+    size: r['size'] as number,
+    etag: r['etag'] as string,
+    versionId: r['version_id'] as string,
+    modifiedAt: r['modified_at'] as number,
+    contentType: r['content_type'] as string | null,
+    checksums: JSON.parse(r['checksums'] as string) as Checksums,
+  }),
+};
+
+// The checksums are a JSON object whose keys are algorithm names: the test needs no parse.
+const KEYS: Shape<KeyEntry> = {
+  columns: `f.path, v.size, v.etag, v.modified_at, v.checksums LIKE '%"crc64nvme"%' AS crc64`,
+  entry: (r) => ({
+    path: r.path,
+    size: r['size'] as number,
+    etag: r['etag'] as string,
+    modifiedAt: r['modified_at'] as number,
+    crc64: Boolean(r['crc64']),
+  }),
+};
 
 export const MAX_LIST_LIMIT = 1000;
 
-export async function listFiles(deps: CoreDeps, principal: Principal, input: ListInput): Promise<ListPage> {
+/** A page of files with their attributes. */
+export function listFiles(deps: CoreDeps, principal: Principal, input: ListInput): Promise<ListPage> {
+  return listPage(deps, principal, input, FULL);
+}
+
+/** A page of keys with what an S3 listing shows of them: less to read and to build than `listFiles`. */
+export function listObjectKeys(
+  deps: CoreDeps,
+  principal: Principal,
+  input: ListInput,
+): Promise<ListPage<KeyEntry>> {
+  return listPage(deps, principal, input, KEYS);
+}
+
+async function listPage<E>(
+  deps: CoreDeps,
+  principal: Principal,
+  input: ListInput,
+  shape: Shape<E>,
+): Promise<ListPage<E>> {
   const limit = input.limit ?? MAX_LIST_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
     throw new StorageError('InvalidArgument', `limit must be an integer from 1 to ${MAX_LIST_LIMIT}.`);
@@ -65,7 +115,7 @@ export async function listFiles(deps: CoreDeps, principal: Principal, input: Lis
           ? 'JOIN versions v ON v.id = f.current_version_id'
           : 'JOIN versions v ON v.file_id = f.id AND v.created_seq <= ? AND (v.superseded_seq IS NULL OR v.superseded_seq > ?)';
       const seqParams = seq === undefined ? [] : [seq, seq];
-      const entries: ListEntry[] = [];
+      const entries: E[] = [];
       const prefixes: string[] = [];
       let cursor = input.after !== undefined && input.after >= prefix ? input.after : undefined;
       if (cursor !== undefined && delimiter && cursor.startsWith(prefix)) {
@@ -76,8 +126,8 @@ export async function listFiles(deps: CoreDeps, principal: Principal, input: Lis
       const hi = prefixEnd(prefix);
       for (;;) {
         const want = limit - entries.length - prefixes.length + 1;
-        const rows = await tx.all<Row>(
-          `SELECT f.id, f.path, v.size, v.etag, v.version_id, v.modified_at, v.content_type, v.checksums
+        const rows = await tx.all<Record<string, unknown> & { path: string }>(
+          `SELECT ${shape.columns}
            FROM files f ${visible}
            WHERE f.project_id = ? AND f.hidden = 0 AND v.delete_marker = 0 AND f.path >= ? AND f.path < ?
              ${cursor !== undefined ? 'AND f.path > ?' : ''}
@@ -99,16 +149,7 @@ export async function listFiles(deps: CoreDeps, principal: Principal, input: Lis
             jumped = true;
             break;
           }
-          entries.push({
-            id: r.id,
-            path: r.path,
-            size: r.size,
-            etag: r.etag,
-            versionId: r.version_id,
-            modifiedAt: r.modified_at,
-            contentType: r.content_type,
-            checksums: JSON.parse(r.checksums) as Checksums,
-          });
+          entries.push(shape.entry(r));
           cursor = r.path;
         }
         if (!jumped && rows.length < want) return { entries, prefixes, truncated: false, next: null };

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
+import { listFiles, listObjectKeys } from '../../src/core/list.ts';
 import { createProject, deleteProject } from '../../src/core/projects.ts';
 import { openRead, stat } from '../../src/core/read.ts';
 import { putFile, setLabels, truncateFile, writeAt } from '../../src/core/write.ts';
@@ -119,6 +120,38 @@ forEachStore(
       assert.deepEqual(
         rows.map((r) => r.project_id),
         [now!.id],
+      );
+    });
+
+    test('a key listing shows, in brief, what the full listing shows, page by page', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      for (const path of ['k/a', 'k/b/c', 'k/d', 'k/e']) await put(deps, p, path, bytes(path.length * 10, 1));
+      const full = await listFiles(deps, root, { project: p, prefix: 'k/', delimiter: '/', limit: 2 });
+      const brief = await listObjectKeys(deps, root, { project: p, prefix: 'k/', delimiter: '/', limit: 2 });
+      assert.deepEqual(brief, {
+        ...full,
+        entries: full.entries.map((e) => ({
+          path: e.path,
+          size: e.size,
+          etag: e.etag,
+          modifiedAt: e.modifiedAt,
+          crc64: e.checksums.crc64nvme !== undefined,
+        })),
+      });
+      assert.deepEqual(
+        [brief.entries.map((e) => [e.path, e.size, e.crc64]), brief.prefixes, brief.truncated],
+        [[['k/a', 30, true]], ['k/b/'], true],
+      );
+      const rest = await listObjectKeys(deps, root, {
+        project: p,
+        prefix: 'k/',
+        delimiter: '/',
+        after: brief.next!,
+      });
+      assert.deepEqual(
+        rest.entries.map((e) => e.path),
+        ['k/d', 'k/e'],
       );
     });
 

@@ -1,7 +1,7 @@
 // One page of keys for ListObjects v1 and v2: max-keys, encoding-type and owner handled once.
 import { ownerOf } from '../../../auth/principals.ts';
 import { awsEncode } from '../../../auth/sigv4.ts';
-import { type ListEntry, listFiles } from '../../../core/list.ts';
+import { type KeyEntry, listObjectKeys } from '../../../core/list.ts';
 import { getProject } from '../../../core/projects.ts';
 import { isoDate, quoted, type S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
@@ -28,13 +28,13 @@ export async function listPage(ctx: S3Context, params: ListParams) {
   const enc = (s: string) => (encodingType === 'url' ? urlEncodeKey(s) : s);
   const prefix = ctx.query.get('prefix') ?? '';
   const delimiter = ctx.query.get('delimiter') ?? '';
-  // listFiles checks the bucket and the role itself; the project row is read only for what it adds.
+  // listObjectKeys checks the bucket and the role itself; the project row is read only for what it adds.
   const project =
     params.fetchOwner || maxKeys === 0 ? await getProject(ctx.deps.core, ctx.principal, bucket) : undefined;
   const page =
     maxKeys === 0
       ? { entries: [], prefixes: [], truncated: false, next: null }
-      : await listFiles(ctx.deps.core, ctx.principal, {
+      : await listObjectKeys(ctx.deps.core, ctx.principal, {
           project: bucket,
           prefix,
           delimiter,
@@ -59,7 +59,7 @@ export async function listPage(ctx: S3Context, params: ListParams) {
 
 /** The `<Contents>` elements of a page, in S3's order of fields. */
 function contentsXml(
-  entries: ListEntry[],
+  entries: KeyEntry[],
   enc: (s: string) => string,
   owner: { ID: string; DisplayName: string } | undefined,
 ): XmlElements {
@@ -69,7 +69,7 @@ function contentsXml(
   let xml = '';
   for (const e of entries) {
     xml += `<Contents><Key>${escapeXml(enc(e.path))}</Key><LastModified>${isoDate(e.modifiedAt)}</LastModified><ETag>${escapeXml(quoted(e.etag))}</ETag>`;
-    if (e.checksums.crc64nvme)
+    if (e.crc64)
       xml += '<ChecksumAlgorithm>CRC64NVME</ChecksumAlgorithm><ChecksumType>FULL_OBJECT</ChecksumType>';
     xml += `<Size>${e.size}</Size>${ownerXml}<StorageClass>STANDARD</StorageClass></Contents>`;
   }
