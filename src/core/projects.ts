@@ -90,13 +90,21 @@ export function listProjects(deps: CoreDeps, principal: Principal): Promise<Proj
   );
 }
 
-/** Deletes an empty project. Throws ProjectNotEmpty while any file or retained version is left. */
+/**
+ * Deletes an empty project. Throws ProjectNotEmpty while any file or retained version is left. Multipart uploads in
+ * progress go with it, as S3 deletes a bucket whatever uploads it has: their parts become unreachable and GC
+ * reclaims their blocks and keys.
+ */
 export function deleteProject(deps: CoreDeps, principal: Principal, name: string): Promise<void> {
   return deps.meta.tx(async (tx) => {
     const p = await requireProject(tx, principal, name, 'admin');
     const any = await tx.get('SELECT id FROM files WHERE project_id = ? LIMIT 1', [p.id]);
     if (any)
       throw new StorageError('ProjectNotEmpty', `The project '${name}' is not empty.`, { resource: name });
+    await tx.run('DELETE FROM upload_keys WHERE upload_id IN (SELECT id FROM uploads WHERE project_id = ?)', [
+      p.id,
+    ]);
+    await tx.run('DELETE FROM uploads WHERE project_id = ?', [p.id]);
     await tx.run('DELETE FROM snapshots WHERE project_id = ?', [p.id]);
     await tx.run('DELETE FROM members WHERE project_id = ?', [p.id]);
     await tx.run('DELETE FROM projects WHERE id = ?', [p.id]);

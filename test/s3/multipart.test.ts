@@ -1,5 +1,6 @@
 // S3 multipart uploads end to end: parts, part copies by reference, listing, completion rules, abort.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -7,7 +8,9 @@ import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteBucketCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListPartsCommand,
@@ -18,6 +21,7 @@ import {
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
 import { bytes } from '../helpers/data.ts';
 import { blockBytes, openS3, type S3Env, s3Error } from '../helpers/s3.ts';
+import { MAIN } from '../helpers/server.ts';
 
 const MiB = 1024 * 1024;
 let env: S3Env;
@@ -298,5 +302,50 @@ describe('multipart', () => {
       (await body(await c.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'retried' })))).toString(),
       'newer',
     );
+  });
+});
+
+describe('a bucket deleted with an upload in progress', () => {
+  test('DeleteBucket answers 204, the upload goes with it, and GC reclaims its parts', async () => {
+    const own = await openS3();
+    try {
+      const c = own.client;
+      await c.send(new CreateBucketCommand({ Bucket: 'going' }));
+      const { UploadId } = await c.send(new CreateMultipartUploadCommand({ Bucket: 'going', Key: 'k' }));
+      await c.send(
+        new UploadPartCommand({
+          Bucket: 'going',
+          Key: 'k',
+          UploadId,
+          PartNumber: 1,
+          Body: bytes(5 * MiB, 4),
+        }),
+      );
+      assert.ok((await blockBytes(own.dataDir)) >= 5 * MiB);
+      const deleted = await c.send(new DeleteBucketCommand({ Bucket: 'going' }));
+      assert.equal(deleted.$metadata.httpStatusCode, 204);
+      const gone = await s3Error(() => c.send(new HeadBucketCommand({ Bucket: 'going' })));
+      assert.deepEqual([gone.code, gone.status], ['NotFound', 404]);
+      // A bucket of the same name is a new bucket: the old upload is not in it.
+      await c.send(new CreateBucketCommand({ Bucket: 'going' }));
+      const uploads = await c.send(new ListMultipartUploadsCommand({ Bucket: 'going' }));
+      assert.deepEqual(uploads.Uploads ?? [], []);
+      const late = await s3Error(() =>
+        c.send(new UploadPartCommand({ Bucket: 'going', Key: 'k', UploadId, PartNumber: 2, Body: 'x' })),
+      );
+      assert.deepEqual([late.code, late.status], ['NoSuchUpload', 404]);
+      // Past the grace period the parts' manifests are condemned; one grace period later their blocks go.
+      const pass = () =>
+        execFileSync(process.execPath, [MAIN, 'gc', '--data', own.dataDir, '--gc-grace', '1'], {
+          env: { ...process.env, MIMEO_LOG_LEVEL: 'warn' },
+        });
+      for (let i = 0; i < 2; i++) {
+        await new Promise((r) => setTimeout(r, 1100));
+        pass();
+      }
+      assert.equal(await blockBytes(own.dataDir), 0);
+    } finally {
+      await own.close();
+    }
   });
 });
