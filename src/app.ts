@@ -2,10 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { frameworkErrorOptions, type RenderError } from './http/common/error-page.ts';
 import type { NativeDeps } from './http/native/context.ts';
-import { nativeApi } from './http/native/plugin.ts';
+import { nativeApi, renderNativeError } from './http/native/plugin.ts';
 import type { S3Deps } from './http/s3/context.ts';
-import { s3Api } from './http/s3/server.ts';
+import { renderS3Error, s3Api } from './http/s3/server.ts';
 
 export interface AppOptions {
   logger: Logger;
@@ -29,7 +30,7 @@ function nextRequestId(): string {
 }
 
 /** A server with the settings both ports share: request ids, one log line per request, header limits. */
-function baseServer(options: AppOptions): FastifyInstance {
+function baseServer(options: AppOptions, render: RenderError): FastifyInstance {
   const serverOptions = {
     requestTimeout: 0,
     headersTimeout: options.headerTimeoutMs ?? 20_000,
@@ -53,6 +54,7 @@ function baseServer(options: AppOptions): FastifyInstance {
     // Slow clients: every header within headerTimeoutMs and no connection idle past idleTimeoutMs; a body may
     // take as long as it keeps moving. Node checks these every second.
     connectionTimeout: options.idleTimeoutMs ?? 60_000,
+    ...frameworkErrorOptions(render, nextRequestId),
     ...transport,
   }) as unknown as FastifyInstance;
   app.addHook('onRequest', async (request, reply) => {
@@ -76,14 +78,14 @@ function baseServer(options: AppOptions): FastifyInstance {
 
 /** The API port's server: the native API (and later the file dialects and the console). */
 export async function buildApiServer(deps: NativeDeps, options: AppOptions): Promise<FastifyInstance> {
-  const app = baseServer(options);
+  const app = baseServer(options, renderNativeError);
   await nativeApi(app, deps);
   return app;
 }
 
 /** The S3 port's server. */
 export async function buildS3Server(deps: S3Deps, options: AppOptions): Promise<FastifyInstance> {
-  const app = baseServer(options);
+  const app = baseServer(options, renderS3Error);
   await s3Api(app, deps);
   return app;
 }

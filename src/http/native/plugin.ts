@@ -1,7 +1,9 @@
 // The native JSON API at /api/v1: bearer authentication, one error shape, and the route modules.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { verifyToken } from '../../auth/tokens.ts';
-import { ERROR_CODES, isStorageError, StorageError } from '../../core/errors.ts';
+import { ERROR_CODES, StorageError } from '../../core/errors.ts';
+import { type ErrorPage, type ErrorSite, errorHandler, TransportError } from '../common/error-page.ts';
+import { asStorageError } from '../common/framework-errors.ts';
 import type { NativeDeps } from './context.ts';
 import { NATIVE_STATUS } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -16,21 +18,6 @@ import { projectRoutes } from './routes/projects.ts';
 
 const PUBLIC = new Set(['/api/v1/auth/token', '/api/v1/openapi.json', '/api/v1/docs']);
 
-/** Turns any error into a StorageError: framework errors by their status, the rest as InternalError. */
-export function toStorageError(err: unknown): StorageError {
-  if (isStorageError(err)) return err;
-  const e = err as FastifyError;
-  if (e.validation) return new StorageError('InvalidArgument', `Invalid request: ${e.message}`);
-  if (e.statusCode === 413) return new StorageError('EntityTooLarge', e.message);
-  if (e.statusCode === 415)
-    return new StorageError('InvalidArgument', 'The Content-Type is not supported here.');
-  if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
-    return new StorageError('InvalidArgument', e.message);
-  }
-  if (e.name === 'AbortError') return new StorageError('IncompleteBody', 'The request was aborted.');
-  return new StorageError('InternalError', 'An internal error occurred.', { cause: err });
-}
-
 export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise<void> {
   app.decorateRequest('principal', null);
 
@@ -44,28 +31,7 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
     request.principal = await verifyToken(deps.core, m[1]!);
   });
 
-  app.setErrorHandler(async (err, request, reply) => {
-    const se = toStorageError(err);
-    const status = NATIVE_STATUS[se.code];
-    if (status >= 500) request.log.error({ err, code: se.code }, 'request failed');
-    if (reply.raw.headersSent) {
-      reply.raw.destroy(err as Error);
-      return reply;
-    }
-    if (se.code === 'Unauthenticated' || se.code === 'TokenExpired' || se.code === 'InvalidCredentials') {
-      reply.header('www-authenticate', 'Bearer realm="mimeo"');
-    }
-    if (se.code === 'InvalidRange' && typeof se.details['size'] === 'number') {
-      reply.header('content-range', `bytes */${se.details['size']}`);
-    }
-    if (status === 304) return reply.code(304).send();
-    // A server-side failure says what kind it was, never which internal part: the log has that.
-    const message = status >= 500 ? ERROR_CODES[se.code] : se.message;
-    return reply
-      .code(status)
-      .type('application/json')
-      .send({ error: { code: se.code, message, requestId: request.id } });
-  });
+  app.setErrorHandler(errorHandler(renderNativeError));
 
   app.setNotFoundHandler(async (request) => {
     throw new StorageError('NoSuchRoute', `No route for ${request.method} ${request.url.split('?')[0]}.`);
@@ -80,4 +46,27 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
   await app.register(copyRoutes(deps));
   await app.register(jobRoutes(deps));
   await app.register(docsRoutes());
+}
+
+/** Any error as the native JSON body. A server-side failure says what kind it was, never which internal part. */
+export function renderNativeError(err: unknown, site: ErrorSite): ErrorPage {
+  const headers: Record<string, string> = {};
+  if (err instanceof TransportError) {
+    const body = { error: { code: err.code, message: err.message, requestId: site.requestId } };
+    return { status: err.status, headers, contentType: 'application/json', body: JSON.stringify(body) };
+  }
+  const se = asStorageError(err);
+  const status = NATIVE_STATUS[se.code];
+  if (se.code === 'Unauthenticated' || se.code === 'TokenExpired' || se.code === 'InvalidCredentials')
+    headers['www-authenticate'] = 'Bearer realm="mimeo"';
+  if (se.code === 'InvalidRange' && typeof se.details['size'] === 'number')
+    headers['content-range'] = `bytes */${se.details['size']}`;
+  const message = status >= 500 ? ERROR_CODES[se.code] : se.message;
+  const body = { error: { code: se.code, message, requestId: site.requestId } };
+  return {
+    status,
+    headers,
+    contentType: 'application/json',
+    body: status === 304 ? undefined : JSON.stringify(body),
+  };
 }

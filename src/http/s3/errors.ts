@@ -1,6 +1,7 @@
 // The S3 error table: every core code maps to an S3 code and status, and S3's own codes are raised as S3Error.
 import type { ErrorCode } from '../../core/errors.ts';
-import { StorageError } from '../../core/errors.ts';
+import { TransportError } from '../common/error-page.ts';
+import { asStorageError } from '../common/framework-errors.ts';
 
 /** An error only the S3 protocol has (signatures, XML, multipart part rules...). */
 export class S3Error extends Error {
@@ -71,33 +72,28 @@ export interface RenderedError {
   headers: Record<string, string>;
 }
 
-/** Any error as S3 renders it. A server-side failure keeps its message out of the body. */
+/** Any error as S3 renders it: framework errors by their meaning, and a server-side failure without its message. */
 export function toS3Error(err: unknown): RenderedError {
   if (err instanceof S3Error)
     return { code: err.code, status: err.status, message: err.message, headers: err.headers };
-  if (err instanceof StorageError) {
-    const m = S3_ERRORS[err.code];
-    const headers: Record<string, string> = {};
-    if (err.code === 'InvalidRange' && typeof err.details['size'] === 'number')
-      headers['content-range'] = `bytes */${err.details['size']}`;
-    if (err.code === 'BadDigest' && err.details['algorithm'] === 'payload') {
-      return {
-        code: 'XAmzContentSHA256Mismatch',
-        status: 400,
-        message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
-        headers,
-      };
-    }
+  if (err instanceof TransportError)
+    return { code: err.code, status: err.status, message: err.message, headers: {} };
+  const se = asStorageError(err);
+  const m = S3_ERRORS[se.code];
+  const headers: Record<string, string> = {};
+  if (se.code === 'InvalidRange' && typeof se.details['size'] === 'number')
+    headers['content-range'] = `bytes */${se.details['size']}`;
+  if (se.code === 'BadDigest' && se.details['algorithm'] === 'payload') {
     return {
-      ...m,
-      message: m.status >= 500 ? 'We encountered an internal error. Please try again.' : err.message,
+      code: 'XAmzContentSHA256Mismatch',
+      status: 400,
+      message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
       headers,
     };
   }
   return {
-    code: 'InternalError',
-    status: 500,
-    message: 'We encountered an internal error. Please try again.',
-    headers: {},
+    ...m,
+    message: m.status >= 500 ? 'We encountered an internal error. Please try again.' : se.message,
+    headers,
   };
 }

@@ -2,9 +2,11 @@
 
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { keepContentTypes } from '../common/content-type.ts';
+import { type ErrorPage, type ErrorSite, errorHandler } from '../common/error-page.ts';
 import { authenticate } from './auth.ts';
 import type { S3Context, S3Deps } from './context.ts';
-import { toS3Error } from './errors.ts';
+import { S3Error, toS3Error } from './errors.ts';
 import { address, headerMap, queryMap } from './request.ts';
 import { route } from './router.ts';
 import { escapeXml } from './xml.ts';
@@ -16,8 +18,14 @@ function bodyOf(request: FastifyRequest): AsyncIterable<Uint8Array> {
 }
 
 export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
+  // An object's body is bytes whatever its Content-Type says, and commands read the header from the raw headers.
+  // The framework never sees it, so that an empty or unparsable value cannot fail a request before it is routed.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+  app.addHook('onRequest', async (request) => {
+    delete request.raw.headers['content-type'];
+  });
+  keepContentTypes(app);
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('x-amz-request-id', request.id).header('x-amz-id-2', request.id);
@@ -52,36 +60,23 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
   app.route({ method: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], url: '/', handler });
   app.route({ method: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], url: '/*', handler });
 
-  app.setNotFoundHandler(async (request, reply) => {
-    reply.header('x-amz-request-id', request.id);
-    return reply
-      .code(405)
-      .type('application/xml')
-      .send(
-        errorXml(
-          'MethodNotAllowed',
-          'The specified method is not allowed against this resource.',
-          request.url,
-          request.id,
-        ),
-      );
+  app.setNotFoundHandler(async () => {
+    throw new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.');
   });
+  app.setErrorHandler(errorHandler(renderS3Error));
+}
 
-  app.setErrorHandler(async (err, request, reply) => {
-    const e = toS3Error(err);
-    if (e.status >= 500) request.log.error({ err, code: e.code }, 'request failed');
-    if (reply.raw.headersSent) {
-      reply.raw.destroy(err as Error);
-      return reply;
-    }
-    reply.header('x-amz-request-id', request.id).header('x-amz-id-2', request.id);
-    for (const [k, v] of Object.entries(e.headers)) reply.header(k, v);
-    if (e.status === 304) return reply.code(304).send();
-    reply.code(e.status);
-    if (request.method === 'HEAD') return reply.send();
-    const resource = (request.raw.url ?? '/').split('?')[0]!;
-    return reply.type('application/xml').send(errorXml(e.code, e.message, resource, request.id));
-  });
+/** Any error as S3's `<Error>` document, with the request id in its headers. */
+export function renderS3Error(err: unknown, site: ErrorSite): ErrorPage {
+  const e = toS3Error(err);
+  const headers = { 'x-amz-request-id': site.requestId, 'x-amz-id-2': site.requestId, ...e.headers };
+  const resource = site.url.split('?')[0]!;
+  return {
+    status: e.status,
+    headers,
+    contentType: 'application/xml',
+    body: e.status === 304 ? undefined : errorXml(e.code, e.message, resource, site.requestId),
+  };
 }
 
 export function errorXml(code: string, message: string, resource: string, requestId: string): string {

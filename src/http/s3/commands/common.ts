@@ -2,6 +2,7 @@
 
 import { EXTRA_ALGORITHMS, type ExtraAlgorithm } from '../../../core/checksums/extra.ts';
 import type { Checksums, VersionInfo } from '../../../core/model.ts';
+import { setContentType } from '../../common/content-type.ts';
 import { httpDate, quoted, type S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import { many, readXml } from '../xml.ts';
@@ -92,7 +93,7 @@ export function objectHeaders(ctx: S3Context, v: VersionInfo, options: { checksu
   r.header('etag', quoted(v.etag));
   r.header('last-modified', httpDate(v.modifiedAt));
   r.header('accept-ranges', 'bytes');
-  r.header('content-type', v.contentType ?? 'binary/octet-stream');
+  setContentType(r, v.contentType ?? 'binary/octet-stream');
   sseHeaders(ctx, v);
   if (v.versionId !== 'null' || ctx.query.has('versionId')) r.header('x-amz-version-id', v.versionId);
   if (v.contentDisposition) r.header('content-disposition', v.contentDisposition);
@@ -115,7 +116,8 @@ export function contentAttributes(ctx: S3Context) {
     .filter((s) => s && s !== 'aws-chunked')
     .join(', ');
   return {
-    contentType: h['content-type'],
+    // An empty Content-Type is none: the object reads back as binary/octet-stream, as S3's do.
+    contentType: h['content-type']?.trim() || undefined,
     contentDisposition: h['content-disposition'],
     contentEncoding: encoding || undefined,
     cacheControl: h['cache-control'],

@@ -3,6 +3,7 @@
 import { openRead, stat } from '../../../core/read.ts';
 import { bodyPayload } from '../../common/body-stream.ts';
 import { parseConditions, parseRange } from '../../common/conditions.ts';
+import { setContentType } from '../../common/content-type.ts';
 import type { S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
 import { bucketOf, keyOf, objectHeaders, partNumberOf, partRange } from './common.ts';
@@ -53,7 +54,9 @@ export const getObject: S3Command = {
     });
     for (const [q, h] of OVERRIDES) {
       const v = ctx.query.get(q);
-      if (v !== undefined) ctx.reply.header(h, v);
+      if (v === undefined) continue;
+      if (h === 'content-type') setContentType(ctx.reply, v);
+      else ctx.reply.header(h, v);
     }
     if (read.range) {
       ctx.reply

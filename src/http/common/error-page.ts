@@ -1,0 +1,106 @@
+// Errors the framework and Node's HTTP parser raise before a route runs (a URL that does not decode, a malformed
+// header, an over-long header section) answered in the dialect's own shape, through the dialect's renderer.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** An error answer as a dialect renders it. `body` undefined: no body (a 304, or any answer to HEAD). */
+export interface ErrorPage {
+  status: number;
+  headers: Record<string, string>;
+  contentType: string;
+  body: string | undefined;
+}
+
+export interface ErrorSite {
+  requestId: string;
+  method: string;
+  /** The request target as sent: path and query. */
+  url: string;
+}
+
+export type RenderError = (err: unknown, site: ErrorSite) => ErrorPage;
+
+/**
+ * A failure of the transport, before any dialect could read the request: Node's parser refused it. Its status is
+ * HTTP's own (408, 431, 400), and every dialect renders it with that status and this code in its own shape.
+ */
+export class TransportError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'TransportError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+function clientFailure(err: NodeJS.ErrnoException): TransportError {
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return new TransportError(408, 'RequestTimeout', 'The request headers did not arrive in time.');
+  if (err.code === 'HPE_HEADER_OVERFLOW')
+    return new TransportError(431, 'RequestHeaderSectionTooLarge', 'The request headers are too large.');
+  return new TransportError(400, 'BadRequest', 'The request is not valid HTTP.');
+}
+
+const siteOf = (request: FastifyRequest): ErrorSite => ({
+  requestId: request.id,
+  method: request.method,
+  url: request.raw.url ?? '/',
+});
+
+function sendPage(reply: FastifyReply, request: FastifyRequest, page: ErrorPage): FastifyReply {
+  for (const [k, v] of Object.entries(page.headers)) reply.header(k, v);
+  reply.code(page.status);
+  if (page.body === undefined || request.method === 'HEAD') return reply.send();
+  return reply.type(page.contentType).send(page.body);
+}
+
+/**
+ * A dialect's error handler: renders through `render`, logs what the server did wrong (5xx) with its stack, and
+ * cuts a reply whose headers went out already (the client sees a truncated body, never a second status).
+ */
+export function errorHandler(render: RenderError) {
+  return async (err: Error, request: FastifyRequest, reply: FastifyReply) => {
+    const page = render(err, siteOf(request));
+    if (page.status >= 500) request.log.error({ err, status: page.status }, 'request failed');
+    if (reply.raw.headersSent) {
+      reply.raw.destroy(err);
+      return reply;
+    }
+    return sendPage(reply, request, page);
+  };
+}
+
+/** The framework options that route its own errors (a URL that does not decode, bad HTTP) through `render`. */
+export function frameworkErrorOptions(render: RenderError, nextId: () => string) {
+  return {
+    frameworkErrors(err: Error, request: FastifyRequest, reply: FastifyReply) {
+      const failure = new TransportError(
+        400,
+        'InvalidURI',
+        `Couldn't parse the specified URI: ${err.message}`,
+      );
+      return sendPage(reply, request, render(failure, siteOf(request)));
+    },
+    clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) {
+        const page = render(clientFailure(err), { requestId: nextId(), method: 'GET', url: '/' });
+        const body = Buffer.from(page.body ?? '');
+        const headers = Object.entries({
+          ...page.headers,
+          'content-type': page.contentType,
+          'content-length': String(body.length),
+          connection: 'close',
+        })
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('');
+        socket.write(`HTTP/1.1 ${page.status} ${STATUS_CODES[page.status] ?? 'Error'}\r\n${headers}\r\n`);
+        socket.write(body);
+      }
+      socket.destroy(err);
+    },
+  };
+}

@@ -1,0 +1,99 @@
+// Requests the framework would refuse before S3 sees them: odd Content-Types, URLs that do not decode, bad HTTP.
+// Each gets S3's answer in S3's shape, never a 500 and never the framework's own JSON.
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { openS3, type S3Env, sendRaw, signRequest } from '../helpers/s3.ts';
+import { CREDS } from '../helpers/server.ts';
+
+const KEYS = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secret: CREDS.MIMEO_ROOT_SECRET_KEY };
+let env: S3Env;
+let port: number;
+before(async () => {
+  env = await openS3();
+  port = Number(new URL(env.server.s3Url).port);
+  await env.client.send(new CreateBucketCommand({ Bucket: 'odd' }));
+});
+after(async () => env.close());
+
+const codeOf = (xml: string) => /<Code>([^<]*)<\/Code>/.exec(xml)?.[1];
+
+/** Raw bytes to the S3 port; the answer's status line, headers and body as text. */
+function rawHttp(bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => s.write(bytes));
+    let out = '';
+    s.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    s.on('end', () => resolve(out));
+    s.on('close', () => resolve(out));
+    s.on('error', reject);
+  });
+}
+
+describe('odd requests', () => {
+  test('a PUT stores its body whatever its Content-Type, and an empty one reads back as binary/octet-stream', async () => {
+    const cases: [string, string][] = [
+      ['', 'binary/octet-stream'],
+      [' ', 'binary/octet-stream'],
+      ['a', 'a'],
+      [';', ';'],
+      ['text/plain;;', 'text/plain;;'],
+      ['application/json', 'application/json'],
+      ['multipart/form-data', 'multipart/form-data'],
+      ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded'],
+    ];
+    for (const [i, [contentType, stored]] of cases.entries()) {
+      const body = Buffer.from(`body ${i} {"not": json`);
+      const path = `/odd/ct-${i}`;
+      const signed = await signRequest({
+        method: 'PUT',
+        path,
+        host: `127.0.0.1:${port}`,
+        headers: { 'content-type': contentType, 'content-length': String(body.length) },
+        payloadHash: 'UNSIGNED-PAYLOAD',
+        ...KEYS,
+      });
+      const r = await sendRaw(port, { method: 'PUT', path, headers: signed.headers, body });
+      assert.equal(r.status, 200, `${JSON.stringify(contentType)}: ${r.body}`);
+      const got = await env.client.send(new GetObjectCommand({ Bucket: 'odd', Key: `ct-${i}` }));
+      assert.equal(got.ContentType, stored, JSON.stringify(contentType));
+      assert.deepEqual(Buffer.from(await got.Body!.transformToByteArray()), body);
+    }
+  });
+
+  test('a URL that does not decode is 400 InvalidURI in S3 XML; the native API answers in its JSON', async () => {
+    const signed = await signRequest({
+      method: 'GET',
+      path: '/odd/%ZZ',
+      host: `127.0.0.1:${port}`,
+      payloadHash: 'UNSIGNED-PAYLOAD',
+      ...KEYS,
+    });
+    const r = await sendRaw(port, { method: 'GET', path: '/odd/%ZZ', headers: signed.headers });
+    assert.equal(r.status, 400);
+    assert.equal(codeOf(r.body), 'InvalidURI');
+    const api = await fetch(`${env.server.url}/api/v1/projects/%ZZ`);
+    assert.equal(api.status, 400);
+    assert.equal(((await api.json()) as { error: { code: string } }).error.code, 'InvalidURI');
+  });
+
+  test('bytes that are not valid HTTP get a 400 in S3 XML, and the connection closes', async () => {
+    for (const head of [
+      'PUT /odd/k HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n',
+      'PUT /odd/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n',
+      'GET /odd/k HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n',
+    ]) {
+      const out = await rawHttp(head);
+      assert.match(out, /^HTTP\/1\.1 400 Bad Request\r\n/, head);
+      assert.match(out, /content-type: application\/xml/i, head);
+      assert.equal(codeOf(out), 'BadRequest', head);
+    }
+  });
+
+  test('none of the above was a server error', () => {
+    assert.doesNotMatch(env.server.stdout() + env.server.stderr(), /"level":50/);
+  });
+});
