@@ -31,7 +31,9 @@ const sec = (ms: number) => Math.floor(ms / 1000);
 /**
  * Evaluates conditions for a read (`safe`), a write, or the source of a copy (`copySource`: every failure is a
  * PreconditionFailed, as S3's x-amz-copy-source-if-* headers require). Throws PreconditionFailed, or NotModified for a safe
- * request whose If-None-Match or If-Modified-Since fails. `subject` is undefined when nothing exists.
+ * request whose If-None-Match or If-Modified-Since fails. `subject` is undefined when nothing exists: a write
+ * conditioned on If-Match then throws NoSuchKey, since the version it names is not there to be replaced (S3's
+ * conditional writes answer so).
  */
 export function checkConditions(
   c: Conditions | undefined,
@@ -44,6 +46,10 @@ export function checkConditions(
       resource: options.resource,
     });
   if (c.ifMatch && c.ifMatch.length > 0) {
+    if (!subject && !options.safe && !options.copySource)
+      throw new StorageError('NoSuchKey', 'No version exists for If-Match to match.', {
+        resource: options.resource,
+      });
     if (!matches(c.ifMatch, subject?.etag)) throw fail('If-Match');
   } else if (c.ifUnmodifiedSince && subject) {
     if (sec(subject.modifiedAt) > sec(c.ifUnmodifiedSince.getTime())) throw fail('If-Unmodified-Since');

@@ -244,6 +244,17 @@ describe('objects', () => {
       ).toString(),
       'first',
     );
+    // If-Match names a version to replace: with none there, S3 answers 404 NoSuchKey and stores nothing.
+    for (const IfMatch of ['"0123456789abcdef0123456789abcdef"', '*']) {
+      const missing = await s3Error(() =>
+        env.client.send(new PutObjectCommand({ Bucket: 'objects', Key: 'never', Body: 'x', IfMatch })),
+      );
+      assert.deepEqual([missing.code, missing.status], ['NoSuchKey', 404], IfMatch);
+    }
+    const none = await s3Error(() =>
+      env.client.send(new HeadObjectCommand({ Bucket: 'objects', Key: 'never' })),
+    );
+    assert.equal(none.status, 404);
   });
 
   test('tagging: put, get, delete; x-amz-tagging on PUT', async () => {
