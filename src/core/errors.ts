@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   EntityTooLarge: 'The body is larger than the limit.',
   IncompleteBody: 'The body ended before its declared length.',
   BadDigest: 'The body does not match its declared checksum.',
+  InvalidDigest: 'The declared digest is not a well-formed digest.',
   NoSuchUpload: 'The multipart upload does not exist.',
   InvalidPart: 'A listed part is missing or its ETag does not match.',
   InvalidPartOrder: 'The parts are not in ascending order.',

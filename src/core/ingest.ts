@@ -332,9 +332,17 @@ export interface BodyChecks {
   wholeSha256?: boolean;
 }
 
+/** A Content-MD5 is the base64 of 16 bytes: anything else is InvalidDigest, refused before the body is read. */
+export function checkContentMd5(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[A-Za-z0-9+/]{22}==$/.test(value))
+    throw new StorageError('InvalidDigest', 'The Content-MD5 you specified is not valid.');
+  return value;
+}
+
 export const checksOf = (c: BodyChecks): IngestOptions => ({
   expectedSize: c.size,
-  expectedMd5: c.contentMd5,
+  expectedMd5: checkContentMd5(c.contentMd5),
   wholeSha256: c.wholeSha256,
   algorithms: c.algorithms,
   expected: c.expected,

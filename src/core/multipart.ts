@@ -259,11 +259,9 @@ export async function uploadPartCopy(
       uploadProtection(await requireUpload(tx, target, input.path, input.uploadId), input.unlock ?? {});
       const range = input.source.range;
       if (range && (range.first > range.last || range.last >= r.size)) {
-        throw new StorageError(
-          'InvalidArgument',
-          `The x-amz-copy-source-range is not within the source (size ${r.size}).`,
-          { details: { size: r.size } },
-        );
+        throw new StorageError('InvalidRange', `The copy range is not within the source (size ${r.size}).`, {
+          details: { size: r.size },
+        });
       }
       const start = range?.first ?? 0;
       const end = range ? range.last + 1 : r.size;

@@ -90,11 +90,15 @@ describe('multipart', () => {
     assert.deepEqual(await body(part2), parts[1]);
     const head = await c.send(new HeadObjectCommand({ Bucket: 'mpu', Key: 'big', PartNumber: 3 }));
     assert.deepEqual([head.ContentLength, head.PartsCount], [1234, 3]);
-    assert.equal(
-      (await s3Error(() => c.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big', PartNumber: 4 }))))
-        .status,
-      416,
+    // A part number past the last part is 400 InvalidPartNumber, for GET and HEAD alike.
+    const past = await s3Error(() =>
+      c.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big', PartNumber: 4 })),
     );
+    assert.deepEqual([past.code, past.status], ['InvalidPartNumber', 400]);
+    const headPast = await s3Error(() =>
+      c.send(new HeadObjectCommand({ Bucket: 'mpu', Key: 'big', PartNumber: 4 })),
+    );
+    assert.equal(headPast.status, 400);
     assert.equal(
       (await c.send(new ListMultipartUploadsCommand({ Bucket: 'mpu' }))).Uploads?.some(
         (u) => u.UploadId === UploadId,
@@ -142,7 +146,7 @@ describe('multipart', () => {
         }),
       ),
     );
-    assert.deepEqual([out.code, out.status], ['InvalidArgument', 400]);
+    assert.deepEqual([out.code, out.status], ['InvalidRange', 416]);
     const cond = await s3Error(() =>
       c.send(
         new UploadPartCopyCommand({

@@ -93,6 +93,48 @@ describe('odd requests', () => {
     }
   });
 
+  test('a malformed Content-MD5 is 400 InvalidDigest, a wrong one 400 BadDigest; neither stores', async () => {
+    for (const [md5, code] of [
+      ['not-base64!', 'InvalidDigest'],
+      ['', 'InvalidDigest'],
+      ['AAAA', 'InvalidDigest'],
+      ['XUFAKrxLKna5cZ2REBfFkg==', 'BadDigest'],
+    ]) {
+      const body = Buffer.from('digest me');
+      const signed = await signRequest({
+        method: 'PUT',
+        path: '/odd/digest',
+        host: `127.0.0.1:${port}`,
+        headers: { 'content-md5': md5!, 'content-length': String(body.length) },
+        payloadHash: 'UNSIGNED-PAYLOAD',
+        ...KEYS,
+      });
+      const r = await sendRaw(port, { method: 'PUT', path: '/odd/digest', headers: signed.headers, body });
+      assert.deepEqual([r.status, codeOf(r.body)], [400, code], md5);
+    }
+    const e = await env.client.send(new GetObjectCommand({ Bucket: 'odd', Key: 'digest' })).then(
+      () => 'stored',
+      (err: { name: string }) => err.name,
+    );
+    assert.equal(e, 'NoSuchKey');
+  });
+
+  test('a PUT with neither Content-Length nor chunked framing is 411 MissingContentLength', async () => {
+    const signed = await signRequest({
+      method: 'PUT',
+      path: '/odd/unframed',
+      host: `127.0.0.1:${port}`,
+      payloadHash: 'UNSIGNED-PAYLOAD',
+      ...KEYS,
+    });
+    const head = Object.entries(signed.headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
+    const out = await rawHttp(`PUT /odd/unframed HTTP/1.1\r\n${head}connection: close\r\n\r\n`);
+    assert.match(out, /^HTTP\/1\.1 411 /);
+    assert.equal(codeOf(out), 'MissingContentLength');
+  });
+
   test('none of the above was a server error', () => {
     assert.doesNotMatch(env.server.stdout() + env.server.stderr(), /"level":50/);
   });

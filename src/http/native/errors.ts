@@ -32,6 +32,7 @@ export const NATIVE_STATUS: Record<ErrorCode, number> = {
   EntityTooLarge: 413,
   IncompleteBody: 400,
   BadDigest: 400,
+  InvalidDigest: 400,
   NoSuchUpload: 404,
   InvalidPart: 400,
   InvalidPartOrder: 400,

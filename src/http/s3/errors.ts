@@ -54,6 +54,7 @@ export const S3_ERRORS: Record<ErrorCode, { code: string; status: number }> = {
   EntityTooLarge: { code: 'EntityTooLarge', status: 400 },
   IncompleteBody: { code: 'IncompleteBody', status: 400 },
   BadDigest: { code: 'BadDigest', status: 400 },
+  InvalidDigest: { code: 'InvalidDigest', status: 400 },
   NoSuchUpload: { code: 'NoSuchUpload', status: 404 },
   InvalidPart: { code: 'InvalidPart', status: 400 },
   InvalidPartOrder: { code: 'InvalidPartOrder', status: 400 },

@@ -107,6 +107,18 @@ export function objectHeaders(ctx: S3Context, v: VersionInfo, options: { checksu
     for (const [k, val] of Object.entries(checksumHeaders(v.checksums))) r.header(k, val);
 }
 
+/**
+ * The length of a PUT's body: the decoded length of an aws-chunked body, else Content-Length. A body with neither
+ * a length nor chunked framing is 411 MissingContentLength, as S3 answers, before anything is read.
+ */
+export function bodyLength(ctx: S3Context): number | undefined {
+  if (ctx.decodedLength !== undefined) return ctx.decodedLength;
+  const declared = ctx.headers['content-length'];
+  if (declared !== undefined) return Number(declared);
+  if (ctx.headers['transfer-encoding'] !== undefined) return undefined;
+  throw new S3Error('MissingContentLength', 411, 'You must provide the Content-Length HTTP header.');
+}
+
 /** Content headers a PUT or a REPLACE copy sets, with aws-chunked taken out of Content-Encoding. */
 export function contentAttributes(ctx: S3Context) {
   const h = ctx.headers;
@@ -172,14 +184,14 @@ export function partNumberOf(ctx: S3Context): number {
   return n;
 }
 
-/** The byte range of part `n` of a version (a whole non-multipart object is part 1), or 416 InvalidPartNumber. */
+/** The byte range of part `n` of a version (a whole non-multipart object is part 1), or 400 InvalidPartNumber. */
 export function partRange(v: VersionInfo, n: number): { first: number; last: number } | undefined {
   if (!v.partSizes) {
     if (n === 1) return v.size > 0 ? { first: 0, last: v.size - 1 } : undefined;
-    throw new S3Error('InvalidPartNumber', 416, 'The requested partnumber is not satisfiable');
+    throw new S3Error('InvalidPartNumber', 400, 'The requested partnumber is not satisfiable');
   }
   if (n > v.partSizes.length)
-    throw new S3Error('InvalidPartNumber', 416, 'The requested partnumber is not satisfiable');
+    throw new S3Error('InvalidPartNumber', 400, 'The requested partnumber is not satisfiable');
   const first = v.partSizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
   return { first, last: first + v.partSizes[n - 1]! - 1 };
 }

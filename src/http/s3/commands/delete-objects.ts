@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { deleteFile } from '../../../core/delete.ts';
 import { isStorageError } from '../../../core/errors.ts';
+import { checkContentMd5 } from '../../../core/ingest.ts';
 import { type S3Context, sendXml } from '../context.ts';
 import { S3Error, toS3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
@@ -13,10 +14,10 @@ export const deleteObjects: S3Command = {
   matches: (ctx) =>
     ctx.method === 'POST' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('delete'),
   async handle(ctx: S3Context) {
+    const md5 = checkContentMd5(ctx.headers['content-md5']);
     const parts: Buffer[] = [];
     for await (const c of ctx.body) parts.push(Buffer.from(c));
     const raw = Buffer.concat(parts);
-    const md5 = ctx.headers['content-md5'];
     if (md5 !== undefined && createHash('md5').update(raw).digest('base64') !== md5) {
       throw new S3Error('BadDigest', 400, 'The Content-MD5 you specified did not match what was received.');
     }

@@ -6,6 +6,7 @@ import { quoted, type S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
 import { requestAcl } from './acl-common.ts';
 import {
+  bodyLength,
   bucketOf,
   checksumHeaders,
   checksumRequest,
@@ -28,9 +29,7 @@ export const putObject: S3Command = {
   async handle(ctx: S3Context) {
     checkWriteOptions(ctx);
     const sums = checksumRequest(ctx);
-    const length =
-      ctx.decodedLength ??
-      (ctx.headers['content-length'] !== undefined ? Number(ctx.headers['content-length']) : undefined);
+    const length = bodyLength(ctx);
     const v = await putFile(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
       path: keyOf(ctx),

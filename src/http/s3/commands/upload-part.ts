@@ -3,7 +3,7 @@
 import { uploadPart } from '../../../core/multipart.ts';
 import { quoted, type S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
-import { bucketOf, checksumRequest, checksumValue, keyOf, partNumberOf } from './common.ts';
+import { bodyLength, bucketOf, checksumRequest, checksumValue, keyOf, partNumberOf } from './common.ts';
 import { requestUnlock, sseHeaders } from './sse.ts';
 
 export const uploadPartCommand: S3Command = {
@@ -15,9 +15,7 @@ export const uploadPartCommand: S3Command = {
     ctx.headers['x-amz-copy-source'] === undefined,
   async handle(ctx: S3Context) {
     const sums = checksumRequest(ctx);
-    const length =
-      ctx.decodedLength ??
-      (ctx.headers['content-length'] !== undefined ? Number(ctx.headers['content-length']) : undefined);
+    const length = bodyLength(ctx);
     const part = await uploadPart(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
       path: keyOf(ctx),
