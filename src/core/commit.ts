@@ -6,6 +6,7 @@ import type { DataKey } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
+import { checkLabels } from './labels.ts';
 import type { ConflictPolicy, Project, Protection, VersionInfo } from './model.ts';
 import {
   type FileRow,
@@ -79,8 +80,8 @@ async function liveCurrent(tx: Tx, file: FileRow | undefined): Promise<VersionIn
 }
 
 /**
- * Makes a new version current at `path`, inside the caller's transaction. Throws PreconditionFailed, Conflict
- * or IsADirectory and writes nothing in that case.
+ * Makes a new version current at `path`, inside the caller's transaction. Throws PreconditionFailed, Conflict,
+ * IsADirectory, or InvalidTag and MetadataTooLarge for labels past their limits, and writes nothing in that case.
  */
 export async function commitVersion(tx: Tx, input: CommitInput): Promise<VersionInfo> {
   let path = input.path;
@@ -113,6 +114,7 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
     }
   }
   const draft = await input.build(current);
+  checkLabels(draft);
   const versioning = (
     await tx.get<{ versioning: string }>('SELECT versioning FROM projects WHERE id = ?', [input.project.id])
   )?.versioning;

@@ -36,18 +36,22 @@ export interface CopyOptions {
 function sourceConditions(req: CopyRequest): Conditions {
   const s = req.source;
   return {
-    ifMatch: s.ifMatch !== undefined ? [s.ifMatch] : undefined,
-    ifNoneMatch: s.ifNoneMatch !== undefined ? [s.ifNoneMatch] : undefined,
+    ifMatch: s.ifMatch,
+    ifNoneMatch: s.ifNoneMatch,
     ifModifiedSince: s.ifModifiedSince,
     ifUnmodifiedSince: s.ifUnmodifiedSince,
   };
 }
 
 function targetConditions(req: CopyRequest): Conditions {
-  return {
-    ifMatch: req.target.ifMatch !== undefined ? [req.target.ifMatch] : undefined,
-    ifNoneMatch: req.target.ifNoneMatch !== undefined ? [req.target.ifNoneMatch] : undefined,
-  };
+  return { ifMatch: req.target.ifMatch, ifNoneMatch: req.target.ifNoneMatch };
+}
+
+/** The labels a copy gives its target: the metadata directive, then the tagging directive when there is one. */
+export function applyDirectives(base: ContentAttributes, req: CopyRequest): ContentAttributes {
+  const attrs = applyDirective(base, req.metadata);
+  if (!req.tagging) return attrs;
+  return { ...attrs, tags: req.tagging.directive === 'replace' ? (req.tagging.tags ?? {}) : base.tags };
 }
 
 /** Applies a metadata directive: `copy` keeps the source's, `replace` takes the request's, `merge` overlays them. */
@@ -75,7 +79,7 @@ export function applyDirective(
       expires: given.expires ?? null,
       userMetadata: meta.userMetadata ?? {},
       tags: meta.tags ?? {},
-      properties: meta.properties ?? {},
+      properties: meta.properties ?? base.properties,
     };
   }
   if (meta.directive === 'merge') {
@@ -152,6 +156,7 @@ function receipt(r: Resolved, target: VersionInfo, stream: string, bytes: number
       stream,
       sse: target.sse,
       sseKey: target.sseKey,
+      modifiedAt: target.modifiedAt,
     },
     bytes,
     checksums: target.checksums,
@@ -216,7 +221,7 @@ async function copyWhole(
           ...sseColumns(protection),
           ring: await ringFrom(tx, deps, r.version, protection, req.unlock ?? {}),
         };
-        const attrs = applyDirective(draft, req.metadata);
+        const attrs = applyDirectives(draft, req);
         if (r.stream !== '') {
           // From a named stream: it becomes the default stream of the target.
           const extents = await readExtents(tx, { manifestId: r.manifestId, start: 0, end: r.size });
@@ -365,7 +370,7 @@ async function copyRange(
                   createdBy: principal.id,
                   createdAt: now,
                 };
-            const attrs = applyDirective(base, req.metadata);
+            const attrs = applyDirectives(base, req);
             const draft: VersionDraft = { ...base, ...attrs, lineage: lineageOf(r) };
             draft.streams = current ? { ...base.streams, [plan.stream]: manifestId } : { '': manifestId };
             if (plan.stream === '') {
@@ -386,9 +391,9 @@ async function copyRange(
             ...req.source,
             offset: plan.from + plan.n,
             length: plan.wanted - plan.n,
-            ifMatch: plan.r.version.etag,
+            ifMatch: [plan.r.version.etag],
           },
-          target: { ...req.target, offset: at + plan.n, ifMatch: v.etag },
+          target: { ...req.target, offset: at + plan.n, ifMatch: [v.etag] },
         };
       }
       return out;

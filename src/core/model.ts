@@ -150,6 +150,8 @@ export interface CopyReceipt {
     stream: string;
     sse: Sse | null;
     sseKey: string | null;
+    /** When the target version was made: its Last-Modified. */
+    modifiedAt: number;
   };
   bytes: number;
   checksums: Checksums;
@@ -166,8 +168,9 @@ export interface SourceRef {
   stream?: string;
   offset?: number;
   length?: number;
-  ifMatch?: string;
-  ifNoneMatch?: string;
+  /** Entity tags, any of which matches (RFC 9110 lists); checked in the copy's transaction. */
+  ifMatch?: string[];
+  ifNoneMatch?: string[];
   ifModifiedSince?: Date;
   ifUnmodifiedSince?: Date;
 }
@@ -177,15 +180,22 @@ export interface TargetRef {
   path: string;
   stream?: string;
   offset?: number;
-  ifMatch?: string;
-  ifNoneMatch?: string;
+  ifMatch?: string[];
+  ifNoneMatch?: string[];
 }
 
 export interface CopyRequest {
   source: SourceRef;
   target: TargetRef;
   conflict?: ConflictPolicy;
+  /**
+   * Content attributes, user metadata and properties: `copy` keeps the source's, `replace` takes the request's,
+   * `merge` overlays them. Under `replace`, properties the request does not give are kept: they belong to the
+   * APIs that set them. Tags follow this directive too unless `tagging` is given.
+   */
   metadata?: { directive: MetadataDirective } & ContentAttributes;
+  /** Tags by a directive of their own (S3's x-amz-tagging-directive). */
+  tagging?: { directive: 'copy' | 'replace'; tags?: Record<string, string> };
   /** The new version's ACL; a whole copy never takes the source's (null: private). */
   acl?: CannedAcl | null;
   /** The new version's protection; unset: the target project's default encryption. */

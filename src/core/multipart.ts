@@ -24,6 +24,7 @@ import { StorageError } from './errors.ts';
 import { clip, shift } from './extents.ts';
 import { newId } from './ids.ts';
 import { type BodyChecks, checksOf, storeBody } from './ingest.ts';
+import { checkLabels } from './labels.ts';
 import type { Checksums, ContentAttributes, Principal, Project, Protection, Unlock } from './model.ts';
 import { validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
@@ -105,6 +106,7 @@ export async function createUpload(
   input: { project: string; path: string; attributes: UploadInfo['attributes']; protection?: Protection },
 ): Promise<UploadInfo> {
   validatePath(input.path);
+  checkLabels(input.attributes);
   const now = nowOf(deps);
   return deps.meta.tx(async (tx) => {
     const p = await requireProject(tx, principal, input.project, 'write');

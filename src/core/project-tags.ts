@@ -1,5 +1,6 @@
 // A project's tags (S3 bucket tagging): a set of key-value pairs on the project, or none.
 import type { CoreDeps } from './deps.ts';
+import { checkProjectTags } from './labels.ts';
 import type { Principal } from './model.ts';
 import { requireProject } from './permissions.ts';
 
@@ -19,13 +20,14 @@ export function getProjectTags(
   );
 }
 
-/** Replaces the project's tags, or with null removes its tag set. Takes the admin role. */
+/** Replaces the project's tags, or with null removes its tag set. Takes the admin role; throws InvalidTag. */
 export function setProjectTags(
   deps: CoreDeps,
   principal: Principal,
   project: string,
   tags: Record<string, string> | null,
 ): Promise<void> {
+  checkProjectTags(tags);
   return deps.meta.tx(async (tx) => {
     const p = await requireProject(tx, principal, project, 'admin', { viaAcl: false });
     await tx.run('UPDATE projects SET tags = ? WHERE id = ?', [tags ? JSON.stringify(tags) : null, p.id]);

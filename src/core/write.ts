@@ -13,6 +13,7 @@ import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { truncate as cut, splice } from './extents.ts';
 import { type BodyChecks, checksOf, ingest, ingestDepsOf, releaseLease, storeBody } from './ingest.ts';
+import { checkLabels, checkVersionTags } from './labels.ts';
 import type { ContentAttributes, Extent, Principal, Protection, VersionInfo } from './model.ts';
 import { validatePath } from './paths.ts';
 import { requireProject } from './permissions.ts';
@@ -38,6 +39,7 @@ export interface PutInput extends ContentAttributes, BodyChecks {
 /** Stores a body as the new current version at a path. Nothing is visible until the metadata commits. */
 export async function putFile(deps: CoreDeps, principal: Principal, input: PutInput): Promise<VersionInfo> {
   validatePath(input.path);
+  checkLabels(input);
   const project = await deps.meta.tx((tx) => requireProject(tx, principal, input.project, 'write'), {
     readOnly: true,
   });
@@ -284,6 +286,7 @@ export function setLabels(
     properties?: Record<string, string>;
   },
 ): Promise<VersionInfo> {
+  checkVersionTags(input.tags);
   return deps.meta.tx(async (tx) => {
     const r = await resolveVersion(tx, principal, input, 'write');
     if (input.tags)

@@ -161,14 +161,14 @@ forEachStore(
       const v = await put(deps, p, 's', bytes(10));
       await rejectsWith(
         copyFile(deps, root, {
-          source: { project: p, path: 's', ifMatch: 'nope' },
+          source: { project: p, path: 's', ifMatch: ['nope'] },
           target: { project: p, path: 't' },
         }),
         'PreconditionFailed',
       );
       await rejectsWith(
         copyFile(deps, root, {
-          source: { project: p, path: 's', ifNoneMatch: v.etag },
+          source: { project: p, path: 's', ifNoneMatch: [v.etag] },
           target: { project: p, path: 't' },
         }),
         'PreconditionFailed',
@@ -176,13 +176,13 @@ forEachStore(
       await rejectsWith(
         copyFile(deps, root, {
           source: { project: p, path: 's' },
-          target: { project: p, path: 's', ifMatch: 'nope' },
+          target: { project: p, path: 's', ifMatch: ['nope'] },
         }),
         'PreconditionFailed',
       );
       await rejectsWith(read(deps, p, 't'), 'NoSuchKey');
       await copyFile(deps, root, {
-        source: { project: p, path: 's', ifMatch: `"${v.etag}"` },
+        source: { project: p, path: 's', ifMatch: ['"other"', `"${v.etag}"`] },
         target: { project: p, path: 't' },
       });
     });

@@ -33,6 +33,8 @@ export const NATIVE_STATUS: Record<ErrorCode, number> = {
   IncompleteBody: 400,
   BadDigest: 400,
   InvalidDigest: 400,
+  InvalidTag: 400,
+  MetadataTooLarge: 400,
   NoSuchUpload: 404,
   InvalidPart: 400,
   InvalidPartOrder: 400,

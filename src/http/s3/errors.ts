@@ -55,6 +55,8 @@ export const S3_ERRORS: Record<ErrorCode, { code: string; status: number }> = {
   IncompleteBody: { code: 'IncompleteBody', status: 400 },
   BadDigest: { code: 'BadDigest', status: 400 },
   InvalidDigest: { code: 'InvalidDigest', status: 400 },
+  InvalidTag: { code: 'InvalidTag', status: 400 },
+  MetadataTooLarge: { code: 'MetadataTooLarge', status: 400 },
   NoSuchUpload: { code: 'NoSuchUpload', status: 404 },
   InvalidPart: { code: 'InvalidPart', status: 400 },
   InvalidPartOrder: { code: 'InvalidPartOrder', status: 400 },

@@ -9,6 +9,8 @@ import { jobJson } from './jobs.ts';
 const offset = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 const str = { type: 'string', minLength: 1, maxLength: 1100 } as const;
 const labels = { type: 'object', additionalProperties: { type: 'string' } } as const;
+/** One entity tag, or a list of which any matches. */
+const etags = { anyOf: [str, { type: 'array', items: str, minItems: 1, maxItems: 100 }] } as const;
 
 export const copyBody = {
   type: 'object',
@@ -28,8 +30,8 @@ export const copyBody = {
         stream: { type: 'string', maxLength: 255 },
         offset,
         length: offset,
-        ifMatch: str,
-        ifNoneMatch: str,
+        ifMatch: etags,
+        ifNoneMatch: etags,
         ifModifiedSince: { type: 'string', format: 'date-time' },
         ifUnmodifiedSince: { type: 'string', format: 'date-time' },
       },
@@ -43,8 +45,8 @@ export const copyBody = {
         path: str,
         stream: { type: 'string', maxLength: 255 },
         offset,
-        ifMatch: str,
-        ifNoneMatch: str,
+        ifMatch: etags,
+        ifNoneMatch: etags,
       },
     },
     conflict: { type: 'string', enum: ['fail', 'overwrite', 'rename'] },
@@ -66,12 +68,18 @@ export const copyBody = {
   },
 } as const;
 
-type Body = Omit<CopyRequest, 'source'> & {
-  source: Omit<CopyRequest['source'], 'ifModifiedSince' | 'ifUnmodifiedSince'> & {
+type Etags = string | string[];
+type Body = Omit<CopyRequest, 'source' | 'target'> & {
+  source: Omit<CopyRequest['source'], 'ifModifiedSince' | 'ifUnmodifiedSince' | 'ifMatch' | 'ifNoneMatch'> & {
+    ifMatch?: Etags;
+    ifNoneMatch?: Etags;
     ifModifiedSince?: string;
     ifUnmodifiedSince?: string;
   };
+  target: Omit<CopyRequest['target'], 'ifMatch' | 'ifNoneMatch'> & { ifMatch?: Etags; ifNoneMatch?: Etags };
 };
+
+const list = (v: Etags | undefined) => (v === undefined || Array.isArray(v) ? v : [v]);
 
 export const copyRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
   app.post<{ Body: Body }>('/api/v1/copy', { schema: { body: copyBody } }, async (request, reply) => {
@@ -81,9 +89,12 @@ export const copyRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
       ...b,
       source: {
         ...b.source,
+        ifMatch: list(b.source.ifMatch),
+        ifNoneMatch: list(b.source.ifNoneMatch),
         ifModifiedSince: b.source.ifModifiedSince ? new Date(b.source.ifModifiedSince) : undefined,
         ifUnmodifiedSince: b.source.ifUnmodifiedSince ? new Date(b.source.ifUnmodifiedSince) : undefined,
       },
+      target: { ...b.target, ifMatch: list(b.target.ifMatch), ifNoneMatch: list(b.target.ifNoneMatch) },
     };
     const result = await copyAny(deps.core, principal, req, { sourceRole: 'copy' });
     if ('receipt' in result) return reply.code(201).send(result.receipt);

@@ -18,24 +18,11 @@ export function keyOf(ctx: S3Context): string {
   return ctx.key;
 }
 
-export const MAX_USER_METADATA = 2048;
-
-/** x-amz-meta-* headers; their names and values together may not pass 2 KiB (as in S3). */
+/** x-amz-meta-* headers as user metadata; the core holds its size limit. */
 export function userMetadata(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  let size = 0;
   for (const [k, v] of Object.entries(headers)) {
-    if (!k.startsWith('x-amz-meta-')) continue;
-    const name = k.slice('x-amz-meta-'.length);
-    out[name] = v;
-    size += Buffer.byteLength(name) + Buffer.byteLength(v);
-  }
-  if (size > MAX_USER_METADATA) {
-    throw new S3Error(
-      'MetadataTooLarge',
-      400,
-      `Your metadata headers exceed the maximum allowed metadata size (${MAX_USER_METADATA} bytes).`,
-    );
+    if (k.startsWith('x-amz-meta-')) out[k.slice('x-amz-meta-'.length)] = v;
   }
   return out;
 }
@@ -138,36 +125,25 @@ export function contentAttributes(ctx: S3Context) {
   };
 }
 
-/** `k1=v1&k2=v2` (x-amz-tagging) to a map; at most 10 tags, keys up to 128 and values up to 256 characters. */
+/** `k1=v1&k2=v2` (x-amz-tagging) to a map; the core holds the limits on count and lengths. */
 export function parseTagging(value: string | undefined): Record<string, string> | undefined {
   if (value === undefined) return undefined;
   const tags: Record<string, string> = {};
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s.replace(/\+/g, ' '));
+    } catch {
+      throw new S3Error('InvalidArgument', 400, 'The x-amz-tagging header is not properly URL-encoded.');
+    }
+  };
   for (const pair of value.split('&')) {
     if (!pair) continue;
     const eq = pair.indexOf('=');
-    const k = decodeURIComponent((eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' '));
-    const v = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
-    tags[k] = v;
+    const k = decode(eq < 0 ? pair : pair.slice(0, eq));
+    if (k in tags) throw new S3Error('InvalidTag', 400, 'Cannot provide multiple Tags with the same key.');
+    tags[k] = eq < 0 ? '' : decode(pair.slice(eq + 1));
   }
-  validateTags(tags);
   return tags;
-}
-
-export function validateTags(tags: Record<string, string>): void {
-  const keys = Object.keys(tags);
-  if (keys.length > 10) throw new S3Error('BadRequest', 400, 'Object tags cannot be greater than 10.');
-  validateTagText(tags);
-}
-
-/** Keys of 1 to 128 characters, values of at most 256. */
-function validateTagText(tags: Record<string, string>): void {
-  const keys = Object.keys(tags);
-  for (const k of keys) {
-    if (k.length === 0 || k.length > 128)
-      throw new S3Error('InvalidTag', 400, 'The TagKey you have provided is invalid.');
-    if (tags[k]!.length > 256)
-      throw new S3Error('InvalidTag', 400, 'The TagValue you have provided is too long.');
-  }
 }
 
 /** ?partNumber as an integer from 1 to 10,000. */
@@ -218,15 +194,6 @@ export async function readTagSet(body: AsyncIterable<Uint8Array>): Promise<Recor
     tags[t.Key] = typeof t.Value === 'string' ? t.Value : '';
   }
   return tags;
-}
-
-/** A bucket's tags: at most 50, none under the reserved `aws:` prefix. */
-export function validateBucketTags(tags: Record<string, string>): void {
-  const keys = Object.keys(tags);
-  if (keys.length > 50) throw new S3Error('InvalidTag', 400, 'Bucket tag count cannot be greater than 50.');
-  if (keys.some((k) => k.startsWith('aws:')))
-    throw new S3Error('InvalidTag', 400, 'System tags cannot be added or updated by a requester.');
-  validateTagText(tags);
 }
 
 /**

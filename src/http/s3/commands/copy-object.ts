@@ -1,8 +1,7 @@
 // CopyObject: PUT /bucket/key with x-amz-copy-source — by reference, whatever the size (no 5 GiB limit).
 
 import { copyFile } from '../../../core/copy.ts';
-import { isStorageError, StorageError } from '../../../core/errors.ts';
-import { stat } from '../../../core/read.ts';
+import { isStorageError } from '../../../core/errors.ts';
 import { parseConditions } from '../../common/conditions.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
@@ -41,21 +40,6 @@ export const copyObject: S3Command = {
         'The metadata and tagging directives must be COPY or REPLACE.',
       );
     }
-    const source = await stat(ctx.deps.core, ctx.principal, {
-      project: src.bucket,
-      path: src.key,
-      versionId: src.versionId,
-      unlock: copySourceUnlock(ctx),
-    }).catch((err: unknown) => {
-      // A delete marker is 404 when it is the current version and 400 when it is named.
-      if (isStorageError(err, 'MethodNotAllowedOnDeleteMarker'))
-        throw new S3Error(
-          'InvalidRequest',
-          400,
-          'The source of a copy request may not specifically refer to a delete marker by version id.',
-        );
-      throw err;
-    });
     const protection = requestProtection(ctx);
     const selfCopy = src.bucket === bucket && src.key === key && src.versionId === undefined;
     if (
@@ -71,13 +55,12 @@ export const copyObject: S3Command = {
         "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
       );
     }
-    const attrs = contentAttributes(ctx);
-    const tags =
-      tagDirective === 'REPLACE' ? (parseTagging(ctx.headers['x-amz-tagging']) ?? {}) : source.tags;
     const conditions = parseConditions(ctx.headers, 'x-amz-copy-source-');
     const target = parseConditions(ctx.headers);
     if (target?.ifModifiedSince || target?.ifUnmodifiedSince)
       throw new S3Error('NotImplemented', 501, 'Time conditions on the copy target are not implemented.');
+    // One core call: the source is read, its conditions checked and both directives applied in the transaction
+    // that makes the target, so the target's bytes and labels come from the same source version.
     const receipt = await copyFile(
       ctx.deps.core,
       ctx.principal,
@@ -86,40 +69,33 @@ export const copyObject: S3Command = {
           project: src.bucket,
           path: src.key,
           versionId: src.versionId,
-          ifMatch: conditions?.ifMatch?.[0],
-          ifNoneMatch: conditions?.ifNoneMatch?.[0],
+          ifMatch: conditions?.ifMatch,
+          ifNoneMatch: conditions?.ifNoneMatch,
           ifModifiedSince: conditions?.ifModifiedSince,
           ifUnmodifiedSince: conditions?.ifUnmodifiedSince,
         },
-        target: {
-          project: bucket,
-          path: key,
-          ifMatch: target?.ifMatch?.[0],
-          ifNoneMatch: target?.ifNoneMatch?.[0],
-        },
+        target: { project: bucket, path: key, ifMatch: target?.ifMatch, ifNoneMatch: target?.ifNoneMatch },
         acl: requestAcl(ctx) ?? null,
         protection,
         unlock: copySourceUnlock(ctx),
-        // Both directives are spelled out in full, so tags follow the tagging directive on their own.
         metadata:
           directive === 'REPLACE'
-            ? { directive: 'replace', ...attrs, tags, properties: source.properties }
-            : {
-                directive: 'replace',
-                contentType: source.contentType ?? undefined,
-                contentDisposition: source.contentDisposition ?? undefined,
-                contentEncoding: source.contentEncoding ?? undefined,
-                cacheControl: source.cacheControl ?? undefined,
-                expires: source.expires ?? undefined,
-                userMetadata: source.userMetadata,
-                tags,
-                properties: source.properties,
-              },
+            ? { directive: 'replace', ...contentAttributes(ctx) }
+            : { directive: 'copy' },
+        tagging:
+          tagDirective === 'REPLACE'
+            ? { directive: 'replace', tags: parseTagging(ctx.headers['x-amz-tagging']) ?? {} }
+            : { directive: 'copy' },
       },
       { sourceRole: 'read' },
     ).catch((err: unknown) => {
+      // A current delete marker is NoSuchKey already; one named by versionId is refused as S3 refuses it.
       if (isStorageError(err, 'MethodNotAllowedOnDeleteMarker'))
-        throw new StorageError('NoSuchKey', 'The specified key does not exist.');
+        throw new S3Error(
+          'InvalidRequest',
+          400,
+          'The source of a copy request may not specifically refer to a delete marker by version id.',
+        );
       throw err;
     });
     if (receipt.target.versionId !== 'null') ctx.reply.header('x-amz-version-id', receipt.target.versionId);
@@ -128,7 +104,7 @@ export const copyObject: S3Command = {
       ctx.reply.header('x-amz-copy-source-version-id', receipt.source.versionId);
     const result: Record<string, string> = {
       ETag: quoted(receipt.target.etag),
-      LastModified: isoDate(Date.now()),
+      LastModified: isoDate(receipt.target.modifiedAt),
     };
     for (const a of S3_ALGORITHMS) {
       const v = checksumValue(receipt.checksums, a);

@@ -2,7 +2,7 @@
 import { setProjectTags } from '../../../core/project-tags.ts';
 import type { S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
-import { bucketOf, readTagSet, validateBucketTags } from './common.ts';
+import { bucketOf, readTagSet } from './common.ts';
 
 export const putBucketTagging: S3Command = {
   name: 'PutBucketTagging',
@@ -10,7 +10,6 @@ export const putBucketTagging: S3Command = {
     ctx.method === 'PUT' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('tagging'),
   async handle(ctx: S3Context) {
     const tags = await readTagSet(ctx.body);
-    validateBucketTags(tags);
     await setProjectTags(ctx.deps.core, ctx.principal, bucketOf(ctx), tags);
     return ctx.reply.code(204).send();
   },

@@ -2,14 +2,13 @@
 import { setLabels } from '../../../core/write.ts';
 import type { S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
-import { bucketOf, keyOf, readTagSet, validateTags } from './common.ts';
+import { bucketOf, keyOf, readTagSet } from './common.ts';
 
 export const putObjectTagging: S3Command = {
   name: 'PutObjectTagging',
   matches: (ctx) => ctx.method === 'PUT' && ctx.key !== undefined && ctx.query.has('tagging'),
   async handle(ctx: S3Context) {
     const tags = await readTagSet(ctx.body);
-    validateTags(tags);
     const v = await setLabels(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
       path: keyOf(ctx),

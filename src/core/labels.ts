@@ -1,0 +1,65 @@
+// Limits on what a version and a project carry besides content: tags and user metadata. Every API stores through
+// these checks, so none can store what another must refuse (S3's limits, the strictest of the dialects).
+import { StorageError } from './errors.ts';
+
+export const MAX_VERSION_TAGS = 10;
+export const MAX_PROJECT_TAGS = 50;
+export const MAX_TAG_KEY = 128;
+export const MAX_TAG_VALUE = 256;
+/** User metadata: names and values together, in UTF-8 bytes. */
+export const MAX_USER_METADATA = 2048;
+
+const chars = (s: string) => [...s].length;
+
+function checkTagText(tags: Record<string, string>): void {
+  for (const [k, v] of Object.entries(tags)) {
+    if (chars(k) === 0 || chars(k) > MAX_TAG_KEY)
+      throw new StorageError('InvalidTag', `A tag key must have 1 to ${MAX_TAG_KEY} characters.`, {
+        resource: k,
+      });
+    if (chars(v) > MAX_TAG_VALUE)
+      throw new StorageError('InvalidTag', `A tag value may have at most ${MAX_TAG_VALUE} characters.`, {
+        resource: k,
+      });
+  }
+}
+
+/** A version's tags: at most 10, keys of 1 to 128 characters, values of at most 256. Throws InvalidTag. */
+export function checkVersionTags(tags: Record<string, string> | undefined): void {
+  if (!tags) return;
+  if (Object.keys(tags).length > MAX_VERSION_TAGS)
+    throw new StorageError('InvalidTag', `Object tags cannot be greater than ${MAX_VERSION_TAGS}.`);
+  checkTagText(tags);
+}
+
+/** A project's tags: at most 50, none under the reserved `aws:` prefix, the same text limits. */
+export function checkProjectTags(tags: Record<string, string> | null): void {
+  if (!tags) return;
+  const keys = Object.keys(tags);
+  if (keys.length > MAX_PROJECT_TAGS)
+    throw new StorageError('InvalidTag', `Bucket tag count cannot be greater than ${MAX_PROJECT_TAGS}.`);
+  if (keys.some((k) => k.startsWith('aws:')))
+    throw new StorageError('InvalidTag', 'System tags cannot be added or updated by a requester.');
+  checkTagText(tags);
+}
+
+/** User metadata of at most 2 KiB, names and values together. Throws MetadataTooLarge. */
+export function checkUserMetadata(meta: Record<string, string> | undefined): void {
+  if (!meta) return;
+  let size = 0;
+  for (const [k, v] of Object.entries(meta)) size += Buffer.byteLength(k) + Buffer.byteLength(v);
+  if (size > MAX_USER_METADATA)
+    throw new StorageError(
+      'MetadataTooLarge',
+      `User metadata may not exceed ${MAX_USER_METADATA} bytes, names and values together.`,
+    );
+}
+
+/** Both checks, for anything that becomes a version. */
+export function checkLabels(v: {
+  tags?: Record<string, string>;
+  userMetadata?: Record<string, string>;
+}): void {
+  checkVersionTags(v.tags);
+  checkUserMetadata(v.userMetadata);
+}
