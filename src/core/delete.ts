@@ -20,9 +20,10 @@ export interface DeleteResult {
 }
 
 /**
- * Deletes the file at a path. Under versioning this adds a delete marker; otherwise the current version goes
- * (kept only while a snapshot sees it). With `versionId`, that version is removed for good and, if it was current,
- * the newest remaining version becomes current. Throws NoSuchKey when there is nothing to delete.
+ * Deletes the file at a path. Under versioning (enabled or suspended) this adds a delete marker, whether or not
+ * anything was there, as S3 does; otherwise the current version goes (kept only while a snapshot sees it). With
+ * `versionId`, that version is removed for good and, if it was current, the newest remaining version becomes
+ * current. Throws NoSuchKey when versioning is off and there is nothing to delete.
  */
 export async function deleteFile(
   deps: CoreDeps,
@@ -34,9 +35,9 @@ export async function deleteFile(
   return deps.meta.tx(async (tx) => {
     const project = await requireProject(tx, principal, input.project, 'write');
     const file = await getFileByPath(tx, project.id, input.path);
-    if (!file)
+    if (!file && (project.versioning === 'off' || input.versionId !== undefined))
       throw new StorageError('NoSuchKey', `No file exists at '${input.path}'.`, { resource: input.path });
-    if (input.versionId !== undefined)
+    if (file && input.versionId !== undefined)
       return deleteVersion(tx, {
         file,
         versionId: input.versionId,
@@ -44,13 +45,13 @@ export async function deleteFile(
         versioning: project.versioning,
         path: input.path,
       });
-    const current = file.current_version_id
+    const current = file?.current_version_id
       ? await getVersionByRowId(tx, file.current_version_id)
       : undefined;
     const live = current && !current.deleteMarker ? current : undefined;
     checkConditions(input.conditions, live, { safe: false, resource: input.path });
     if (project.versioning === 'off') {
-      if (!live)
+      if (!live || !file)
         throw new StorageError('NoSuchKey', `No file exists at '${input.path}'.`, { resource: input.path });
       const seq = await tx.nextSeq();
       await tx.run('UPDATE files SET current_version_id = NULL WHERE id = ?', [file.id]);

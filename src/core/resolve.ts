@@ -32,6 +32,13 @@ export interface Resolved {
   size: number;
 }
 
+/** What a dialect may tell of a delete marker it met: S3 answers with its id and date. */
+const markerDetails = (v: VersionInfo) => ({
+  deleteMarker: true,
+  versionId: v.versionId,
+  modifiedAt: v.modifiedAt,
+});
+
 export async function snapshotSeqOf(tx: Tx, projectId: string, snapshotId: string): Promise<number> {
   const row = await tx.get<{ seq: number }>(
     'SELECT seq FROM snapshots WHERE id = ? AND (project_id IS NULL OR project_id = ?)',
@@ -131,7 +138,10 @@ async function resolveWith(
     if (!version)
       throw new StorageError('NoSuchVersion', `The version '${sel.versionId}' does not exist.`, { resource });
     if (version.deleteMarker)
-      throw new StorageError('MethodNotAllowedOnDeleteMarker', undefined, { resource });
+      throw new StorageError('MethodNotAllowedOnDeleteMarker', undefined, {
+        resource,
+        details: markerDetails(version),
+      });
   } else if (sel.snapshot !== undefined) {
     version = await getVersionAtSeq(tx, fileId, await snapshotSeqOf(tx, project.id, sel.snapshot));
     if (!version || version.deleteMarker) {
@@ -142,6 +152,7 @@ async function resolveWith(
     if (!version || version.deleteMarker) {
       throw new StorageError(sel.id !== undefined ? 'NoSuchFile' : 'NoSuchKey', 'The file does not exist.', {
         resource,
+        details: version ? markerDetails(version) : {},
       });
     }
   }
