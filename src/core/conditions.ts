@@ -25,6 +25,13 @@ function matches(list: readonly string[], etag: string | undefined): boolean {
   );
 }
 
+/** A 304 carries the validators of what the client has (RFC 9110 section 15.4.5): the ETag and date. */
+const notModified = (subject: ConditionSubject, resource: string | undefined) =>
+  new StorageError('NotModified', undefined, {
+    resource,
+    details: { etag: subject.etag, modifiedAt: subject.modifiedAt },
+  });
+
 /** Whole seconds: HTTP dates carry no fractions. */
 const sec = (ms: number) => Math.floor(ms / 1000);
 
@@ -57,13 +64,13 @@ export function checkConditions(
   if (c.ifNoneMatch && c.ifNoneMatch.length > 0) {
     if (matches(c.ifNoneMatch, subject?.etag)) {
       if (options.safe && !options.copySource)
-        throw new StorageError('NotModified', undefined, { resource: options.resource });
+        throw notModified(subject!, options.resource);
       throw fail('If-None-Match');
     }
   } else if (c.ifModifiedSince && subject && (options.safe || options.copySource)) {
     if (sec(subject.modifiedAt) <= sec(c.ifModifiedSince.getTime())) {
       if (options.copySource) throw fail('If-Modified-Since');
-      throw new StorageError('NotModified', undefined, { resource: options.resource });
+      throw notModified(subject, options.resource);
     }
   }
 }

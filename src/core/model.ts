@@ -66,6 +66,11 @@ export interface Checksums {
   crc32?: string;
   crc32c?: string;
   sha1?: string;
+  /**
+   * The checksum a multipart upload asked for as COMPOSITE: its algorithm's digest of the parts' digests, base64
+   * followed by "-N". Present, it is the object's checksum of that algorithm (S3 shows one checksum then).
+   */
+  composite?: { algorithm: string; value: string };
 }
 
 export interface Lineage {

@@ -2,7 +2,6 @@
 // committed as the new version. A Complete sent again after it succeeded gets the same version back.
 import { createHash } from 'node:crypto';
 import type { Tx } from '../meta/meta-store.ts';
-import { crc64Combine, crc64FromBase64, crc64ToBase64 } from './checksums/crc64nvme.ts';
 import { commitVersion, protectionOf } from './commit.ts';
 import type { Conditions } from './conditions.ts';
 import type { CoreDeps } from './deps.ts';
@@ -10,6 +9,7 @@ import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import type { Checksums, Principal, Project, VersionInfo } from './model.ts';
 import { requireUpload, type UploadInfo, type UploadRow } from './multipart.ts';
+import { assembledChecksum, checksumOf, type PartAlgorithm } from './multipart-checksums.ts';
 import { requireProject } from './permissions.ts';
 import { concatManifests } from './repo/manifests.ts';
 import { getVersionByRowId } from './repo/versions.ts';
@@ -37,10 +37,89 @@ async function completedBefore(
   return v && v.etag === multipartEtag(input.parts.map((p) => p.etag)) ? v : undefined;
 }
 
+/** What a Complete declares of checksums: per part, and for the object (with the type the upload must have). */
+export interface DeclaredChecksums {
+  type?: string;
+  object?: Partial<Record<PartAlgorithm, string>>;
+}
+
+const withoutCount = (v: string) => v.replace(/-\d+$/, '');
+
+/**
+ * The object's checksums from its parts: the CRC-64/NVME always (full object), and the upload's algorithm as the
+ * upload asked (full object or composite). What the request declares is verified: a part's checksum that differs is
+ * InvalidPart, the object's BadDigest; a type or algorithm the upload was not created with is InvalidArgument.
+ */
+function assembleChecksums(
+  attrs: UploadInfo['attributes'],
+  parts: readonly {
+    number: number;
+    size: number;
+    checksums: Checksums;
+    declared?: Partial<Record<PartAlgorithm, string>>;
+  }[],
+  declared: DeclaredChecksums,
+): Checksums {
+  const algorithm = attrs.checksumAlgorithm as PartAlgorithm | undefined;
+  const type = attrs.checksumType;
+  if (declared.type !== undefined && declared.type.toUpperCase() !== (type ?? 'FULL_OBJECT'))
+    throw new StorageError(
+      'InvalidArgument',
+      `The upload was created with the ${type ?? 'FULL_OBJECT'} checksum type; the Complete must use it too.`,
+    );
+  for (const p of parts)
+    for (const [alg, value] of Object.entries(p.declared ?? {}) as [PartAlgorithm, string][])
+      if (checksumOf(p.checksums, alg) !== value)
+        throw new StorageError(
+          'InvalidPart',
+          `The ${alg.toUpperCase()} of part ${p.number} does not match.`,
+          {
+            resource: String(p.number),
+          },
+        );
+  const crc = assembledChecksum(
+    'crc64nvme',
+    'FULL_OBJECT',
+    parts.map((p) => ({ checksum: p.checksums.crc64nvme ?? 'AAAAAAAAAAA=', size: p.size })),
+  );
+  const out: Checksums = { crc64nvme: crc };
+  if (algorithm && type && algorithm !== 'crc64nvme') {
+    const sums = parts.map((p) => ({ checksum: checksumOf(p.checksums, algorithm), size: p.size }));
+    // A part copied by reference has no digest of this algorithm (reading its bytes is what a copy avoids).
+    if (sums.every((s) => s.checksum !== undefined)) {
+      const value = assembledChecksum(algorithm, type, sums as { checksum: string; size: number }[]);
+      if (type === 'COMPOSITE') out.composite = { algorithm, value };
+      else out[algorithm as 'crc32' | 'crc32c'] = value;
+    }
+  }
+  for (const [alg, value] of Object.entries(declared.object ?? {}) as [PartAlgorithm, string][]) {
+    const have =
+      alg === algorithm && type === 'COMPOSITE'
+        ? out.composite?.value
+        : alg === 'crc64nvme'
+          ? crc
+          : undefined;
+    const full = alg === algorithm && type === 'FULL_OBJECT' ? checksumOf(out, alg) : undefined;
+    const computed = have ?? full;
+    if (computed === undefined)
+      throw new StorageError(
+        'InvalidArgument',
+        `The object's ${alg.toUpperCase()} cannot be verified: the upload was not created with that algorithm, or a part was copied.`,
+      );
+    if (withoutCount(computed) !== withoutCount(value))
+      throw new StorageError(
+        'BadDigest',
+        `The ${alg.toUpperCase()} you specified did not match the object's.`,
+      );
+  }
+  return out;
+}
+
 /**
  * Completes an upload from the listed parts. Throws InvalidPartOrder when numbers do not ascend, InvalidPart when a
- * part is missing or its ETag differs, EntityTooSmall when a part but the last is under `minPartSize`. The object's
- * ETag is the MD5 of the parts' binary MD5s followed by "-N"; its CRC-64/NVME is composed from the parts'.
+ * part is missing or its ETag or declared checksum differs, EntityTooSmall when a part but the last is under
+ * `minPartSize`, BadDigest when the object's declared checksum differs. The object's ETag is the MD5 of the parts'
+ * binary MD5s followed by "-N"; its checksums are composed from the parts' (`assembleChecksums`).
  */
 export async function completeUpload(
   deps: CoreDeps,
@@ -49,9 +128,10 @@ export async function completeUpload(
     project: string;
     path: string;
     uploadId: string;
-    parts: { partNumber: number; etag: string }[];
+    parts: { partNumber: number; etag: string; checksums?: Partial<Record<PartAlgorithm, string>> }[];
     minPartSize: number;
     conditions?: Conditions;
+    checksums?: DeclaredChecksums;
   },
 ): Promise<VersionInfo> {
   if (input.parts.length === 0)
@@ -104,16 +184,18 @@ export async function completeUpload(
         );
       }
     }
-    let offset = 0;
-    let crc = 0n;
-    for (const part of chosen) {
-      const c = (JSON.parse(part.checksums) as Checksums).crc64nvme;
-      crc =
-        offset === 0
-          ? crc64FromBase64(c ?? 'AAAAAAAAAAA=')
-          : crc64Combine(crc, crc64FromBase64(c ?? 'AAAAAAAAAAA='), part.size);
-      offset += part.size;
-    }
+    const attrs = JSON.parse(u.attributes) as UploadInfo['attributes'];
+    const checksums = assembleChecksums(
+      attrs,
+      chosen.map((part, i) => ({
+        number: part.part_number,
+        size: part.size,
+        checksums: JSON.parse(part.checksums) as Checksums,
+        declared: input.parts[i]!.checksums,
+      })),
+      input.checksums ?? {},
+    );
+    const offset = chosen.reduce((a, part) => a + part.size, 0);
     const etag = multipartEtag(chosen.map((part) => part.etag));
     const manifestId = (
       await concatManifests(tx, {
@@ -121,7 +203,6 @@ export async function completeUpload(
         now,
       })
     ).id;
-    const attrs = JSON.parse(u.attributes) as UploadInfo['attributes'];
     const sse = { sse: attrs.sse ?? null, sseKey: attrs.sseKey ?? null };
     const v = await commitVersion(tx, {
       deps,
@@ -134,7 +215,7 @@ export async function completeUpload(
       build: () => ({
         size: offset,
         etag,
-        checksums: { crc64nvme: crc64ToBase64(crc) },
+        checksums,
         contentType: attrs.contentType ?? null,
         contentDisposition: attrs.contentDisposition ?? null,
         contentEncoding: attrs.contentEncoding ?? null,

@@ -2,6 +2,7 @@
 // (multipart-complete.ts) concatenates their extents into one manifest and moves no bytes.
 import { createHash } from 'node:crypto';
 import type { Tx } from '../meta/meta-store.ts';
+import { EXTRA_ALGORITHMS, type ExtraAlgorithm } from './checksums/extra.ts';
 import { protectionOf } from './commit.ts';
 import { composeChecksums } from './compose.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
@@ -26,6 +27,7 @@ import { newId } from './ids.ts';
 import { type BodyChecks, checksOf, storeBody } from './ingest.ts';
 import { checkLabels } from './labels.ts';
 import type { Checksums, ContentAttributes, Principal, Project, Protection, Unlock } from './model.ts';
+import { type ChecksumType, checksumTypeFor } from './multipart-checksums.ts';
 import { validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
@@ -38,7 +40,7 @@ export interface UploadInfo {
   project: string;
   path: string;
   principalId: string;
-  attributes: ContentAttributes & { checksumAlgorithm?: string };
+  attributes: ContentAttributes & { checksumAlgorithm?: string; checksumType?: ChecksumType };
   createdAt: number;
 }
 
@@ -107,6 +109,7 @@ export async function createUpload(
 ): Promise<UploadInfo> {
   validatePath(input.path);
   checkLabels(input.attributes);
+  const checksumType = checksumTypeFor(input.attributes.checksumAlgorithm, input.attributes.checksumType);
   const now = nowOf(deps);
   return deps.meta.tx(async (tx) => {
     const p = await requireProject(tx, principal, input.project, 'write');
@@ -116,7 +119,7 @@ export async function createUpload(
       if (protection.kmsKey === DEFAULT_KMS_KEY) await ensureDefaultKmsKey(tx, deps);
       await kmsMaterial(tx, deps, protection.kmsKey!);
     }
-    const attributes = { ...input.attributes, ...sseColumns(protection) };
+    const attributes = { ...input.attributes, checksumType, ...sseColumns(protection) };
     const id = newId('');
     await tx.run(
       'INSERT INTO uploads (id, project_id, path, principal_id, attributes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -161,6 +164,28 @@ async function savePart(
   );
 }
 
+/**
+ * What a part's body is checked and hashed for: the request's checks, plus the upload's checksum algorithm, which
+ * every part gets so that Complete can assemble the object's. A part naming another algorithm is refused.
+ */
+function partChecks(input: BodyChecks & { algorithm?: string }, uploadAlgorithm: string | undefined) {
+  const checks = checksOf(input) ?? {};
+  if (uploadAlgorithm === undefined) return checks;
+  if (input.algorithm !== undefined && input.algorithm !== uploadAlgorithm)
+    throw new StorageError(
+      'InvalidArgument',
+      `Checksum type mismatch: the upload uses ${uploadAlgorithm.toUpperCase()}, the part ${input.algorithm.toUpperCase()}.`,
+    );
+  const extra = (EXTRA_ALGORITHMS as readonly string[]).includes(uploadAlgorithm)
+    ? [uploadAlgorithm as ExtraAlgorithm]
+    : [];
+  return {
+    ...checks,
+    algorithms: [...new Set([...(checks.algorithms ?? []), ...extra])],
+    wholeSha256: checks.wholeSha256 || uploadAlgorithm === 'sha256',
+  };
+}
+
 /** Stores a part from a body. A part sent again with the same number replaces the earlier one. */
 export async function uploadPart(
   deps: CoreDeps,
@@ -171,53 +196,60 @@ export async function uploadPart(
     uploadId: string;
     partNumber: number;
     body: AsyncIterable<Uint8Array>;
+    /** The checksum algorithm the request names for the part, if any. */
+    algorithm?: string;
     /** The customer key of an SSE-C upload. */
     unlock?: Unlock;
   },
 ): Promise<PartInfo & { upload: UploadInfo['attributes'] }> {
   checkPartNumber(input.partNumber);
-  const protection = await deps.meta.tx(
-    async (tx) =>
-      uploadProtection(
-        await requireUpload(
-          tx,
-          await requireProject(tx, principal, input.project, 'write'),
-          input.path,
-          input.uploadId,
-        ),
-        input.unlock ?? {},
-      ),
+  const { protection, attrs } = await deps.meta.tx(
+    async (tx) => {
+      const u = await requireUpload(
+        tx,
+        await requireProject(tx, principal, input.project, 'write'),
+        input.path,
+        input.uploadId,
+      );
+      const attrs = JSON.parse(u.attributes) as UploadInfo['attributes'];
+      return { protection: uploadProtection(u, input.unlock ?? {}), attrs };
+    },
     { readOnly: true },
   );
   const dek = dataKeyFor(deps, protection);
-  return storeBody(deps, input.body, { ...checksOf(input), dek }, async (tx, stored, now) => {
-    const p = await requireProject(tx, principal, input.project, 'write');
-    const u = await requireUpload(tx, p, input.path, input.uploadId);
-    await addKeys(tx, deps, 'upload_keys', u.id, [stored.dek], uploadProtection(u, input.unlock ?? {}));
-    const checksums: Checksums = {
-      md5: stored.md5,
-      sha256: stored.sha256 || undefined,
-      crc64nvme: stored.crc64nvme,
-      ...stored.extra,
-    };
-    await savePart(tx, {
-      uploadId: input.uploadId,
-      partNumber: input.partNumber,
-      manifestId: stored.manifestId,
-      size: stored.size,
-      etag: stored.md5,
-      checksums,
-      now,
-    });
-    return {
-      partNumber: input.partNumber,
-      size: stored.size,
-      etag: stored.md5,
-      checksums,
-      createdAt: now,
-      upload: JSON.parse(u.attributes) as UploadInfo['attributes'],
-    };
-  });
+  return storeBody(
+    deps,
+    input.body,
+    { ...partChecks(input, attrs.checksumAlgorithm), dek },
+    async (tx, stored, now) => {
+      const p = await requireProject(tx, principal, input.project, 'write');
+      const u = await requireUpload(tx, p, input.path, input.uploadId);
+      await addKeys(tx, deps, 'upload_keys', u.id, [stored.dek], uploadProtection(u, input.unlock ?? {}));
+      const checksums: Checksums = {
+        md5: stored.md5,
+        sha256: stored.sha256 || undefined,
+        crc64nvme: stored.crc64nvme,
+        ...stored.extra,
+      };
+      await savePart(tx, {
+        uploadId: input.uploadId,
+        partNumber: input.partNumber,
+        manifestId: stored.manifestId,
+        size: stored.size,
+        etag: stored.md5,
+        checksums,
+        now,
+      });
+      return {
+        partNumber: input.partNumber,
+        size: stored.size,
+        etag: stored.md5,
+        checksums,
+        createdAt: now,
+        upload: JSON.parse(u.attributes) as UploadInfo['attributes'],
+      };
+    },
+  );
 }
 
 /**

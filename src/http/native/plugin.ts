@@ -61,6 +61,10 @@ export function renderNativeError(err: unknown, site: ErrorSite): ErrorPage {
     headers['www-authenticate'] = 'Bearer realm="mimeo"';
   if (se.code === 'InvalidRange' && typeof se.details['size'] === 'number')
     headers['content-range'] = `bytes */${se.details['size']}`;
+  if (se.code === 'NotModified' && typeof se.details['etag'] === 'string') {
+    headers['etag'] = `"${se.details['etag']}"`;
+    headers['last-modified'] = new Date(Number(se.details['modifiedAt'])).toUTCString();
+  }
   const message = status >= 500 ? ERROR_CODES[se.code] : se.message;
   const body = { error: { code: se.code, message, requestId: site.requestId } };
   return {

@@ -86,6 +86,10 @@ export function toS3Error(err: unknown): RenderedError {
   const headers: Record<string, string> = {};
   if (se.code === 'InvalidRange' && typeof se.details['size'] === 'number')
     headers['content-range'] = `bytes */${se.details['size']}`;
+  if (se.code === 'NotModified' && typeof se.details['etag'] === 'string') {
+    headers['etag'] = `"${se.details['etag']}"`;
+    headers['last-modified'] = new Date(Number(se.details['modifiedAt'])).toUTCString();
+  }
   if (se.details['deleteMarker'] === true) {
     // A read that met a delete marker says so, with the marker's id and date (S3's 404 and 405).
     headers['x-amz-delete-marker'] = 'true';

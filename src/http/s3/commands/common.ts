@@ -63,8 +63,34 @@ export function checksumValue(c: Checksums, alg: S3Algorithm): string | undefine
   return c[alg];
 }
 
-/** The checksum headers of a stored object: every algorithm it has. */
+/**
+ * The checksum of an object as its writer asked for it: a multipart upload's composite one, else the one algorithm
+ * it named besides the CRC-64/NVME every object has, else that CRC; with its S3 checksum type.
+ */
+export function primaryChecksum(
+  c: Checksums,
+): { algorithm: string; value: string; type: string } | undefined {
+  if (c.composite) return { ...c.composite, type: 'COMPOSITE' };
+  for (const a of [...EXTRA_ALGORITHMS, 'sha256', 'crc64nvme'] as const) {
+    const value = checksumValue(c, a);
+    if (value) return { algorithm: a, value, type: 'FULL_OBJECT' };
+  }
+  return undefined;
+}
+
+/** `ChecksumXXX` and `ChecksumType` elements of a result document for the object's primary checksum. */
+export function checksumElements(c: Checksums): Record<string, string> {
+  const p = primaryChecksum(c);
+  return p ? { [`Checksum${p.algorithm.toUpperCase()}`]: p.value, ChecksumType: p.type } : {};
+}
+
+/** The checksum headers of a stored object: every algorithm it has, or its composite checksum alone. */
 export function checksumHeaders(c: Checksums): Record<string, string> {
+  if (c.composite)
+    return {
+      [`x-amz-checksum-${c.composite.algorithm}`]: c.composite.value,
+      'x-amz-checksum-type': 'COMPOSITE',
+    };
   const out: Record<string, string> = {};
   for (const a of S3_ALGORITHMS) {
     const v = checksumValue(c, a);

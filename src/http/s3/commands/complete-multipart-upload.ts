@@ -1,12 +1,13 @@
 // CompleteMultipartUpload: POST /bucket/key?uploadId=ID with the part list — concatenates manifests, moves no bytes.
 
+import { PART_ALGORITHMS, type PartAlgorithm } from '../../../core/multipart-checksums.ts';
 import { completeUpload } from '../../../core/multipart-complete.ts';
 import { parseConditions } from '../../common/conditions.ts';
 import { quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
 import { many, readXml } from '../xml.ts';
-import { bucketOf, keyOf } from './common.ts';
+import { bucketOf, checksumElements, keyOf } from './common.ts';
 import { sseHeaders } from './sse.ts';
 
 export const completeMultipartUpload: S3Command = {
@@ -16,17 +17,27 @@ export const completeMultipartUpload: S3Command = {
     const doc = await readXml(ctx.body);
     const list = doc['CompleteMultipartUpload'] as Record<string, unknown> | undefined;
     const parts = many(list?.['Part']).map((p) => {
-      const part = p as { PartNumber?: string; ETag?: string };
-      const n = Number(part.PartNumber);
-      if (!Number.isInteger(n) || typeof part.ETag !== 'string') {
+      const part = p as Record<string, unknown>;
+      const n = Number(part['PartNumber']);
+      if (!Number.isInteger(n) || typeof part['ETag'] !== 'string') {
         throw new S3Error(
           'MalformedXML',
           400,
           'The XML you provided was not well-formed or did not validate against our published schema.',
         );
       }
-      return { partNumber: n, etag: part.ETag };
+      const checksums: Partial<Record<PartAlgorithm, string>> = {};
+      for (const a of PART_ALGORITHMS) {
+        const v = part[`Checksum${a.toUpperCase()}`];
+        if (typeof v === 'string') checksums[a] = v;
+      }
+      return { partNumber: n, etag: part['ETag'], checksums };
     });
+    const declared: Partial<Record<PartAlgorithm, string>> = {};
+    for (const a of PART_ALGORITHMS) {
+      const v = ctx.headers[`x-amz-checksum-${a}`];
+      if (v !== undefined) declared[a] = v;
+    }
     if (parts.length === 0)
       throw new S3Error(
         'MalformedXML',
@@ -40,6 +51,7 @@ export const completeMultipartUpload: S3Command = {
       parts,
       minPartSize: ctx.deps.minPartSize,
       conditions: parseConditions(ctx.headers),
+      checksums: { type: ctx.headers['x-amz-checksum-type'], object: declared },
     });
     if (v.versionId !== 'null') ctx.reply.header('x-amz-version-id', v.versionId);
     sseHeaders(ctx, v);
@@ -48,8 +60,7 @@ export const completeMultipartUpload: S3Command = {
       Bucket: v.project,
       Key: v.path,
       ETag: quoted(v.etag),
-      ChecksumCRC64NVME: v.checksums.crc64nvme,
-      ChecksumType: v.checksums.crc64nvme ? 'FULL_OBJECT' : undefined,
+      ...checksumElements(v.checksums),
     });
   },
 };

@@ -1,6 +1,7 @@
 // CreateMultipartUpload: POST /bucket/key?uploads — content attributes and tags are kept for Complete.
 
 import { createUpload } from '../../../core/multipart.ts';
+import type { ChecksumType } from '../../../core/multipart-checksums.ts';
 import { type S3Context, sendXml } from '../context.ts';
 import type { S3Command } from '../router.ts';
 import { requestAcl } from './acl-common.ts';
@@ -28,11 +29,13 @@ export const createMultipartUpload: S3Command = {
         tags: parseTagging(ctx.headers['x-amz-tagging']),
         acl: requestAcl(ctx),
         checksumAlgorithm: algorithm,
+        checksumType: ctx.headers['x-amz-checksum-type'] as ChecksumType | undefined,
       },
       protection: requestProtection(ctx),
     });
     sseHeaders(ctx, u.attributes);
     if (algorithm) ctx.reply.header('x-amz-checksum-algorithm', algorithm.toUpperCase());
+    if (u.attributes.checksumType) ctx.reply.header('x-amz-checksum-type', u.attributes.checksumType);
     return sendXml(ctx, 200, 'InitiateMultipartUploadResult', {
       Bucket: u.project,
       Key: u.path,

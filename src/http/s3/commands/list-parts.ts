@@ -4,7 +4,7 @@ import { listParts } from '../../../core/multipart.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
-import { bucketOf, keyOf } from './common.ts';
+import { bucketOf, checksumValue, keyOf, type S3Algorithm } from './common.ts';
 
 export const listPartsCommand: S3Command = {
   name: 'ListParts',
@@ -27,6 +27,7 @@ export const listPartsCommand: S3Command = {
       limit: Math.min(max, 1000),
     });
     const last = r.parts[r.parts.length - 1];
+    const algorithm = r.upload.attributes.checksumAlgorithm as S3Algorithm | undefined;
     const initiator = await ownerOf(ctx.deps, r.upload.principalId);
     return sendXml(ctx, 200, 'ListPartsResult', {
       Bucket: r.upload.project,
@@ -44,6 +45,9 @@ export const listPartsCommand: S3Command = {
         LastModified: isoDate(p.createdAt),
         ETag: quoted(p.etag),
         Size: p.size,
+        ...(algorithm && algorithm !== 'crc64nvme'
+          ? { [`Checksum${algorithm.toUpperCase()}`]: checksumValue(p.checksums, algorithm) }
+          : {}),
         ChecksumCRC64NVME: p.checksums.crc64nvme,
       })),
     });

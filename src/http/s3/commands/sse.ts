@@ -49,8 +49,13 @@ function customerKey(ctx: S3Context, prefix: string): { key: Buffer; md5: string
   return { key: raw, md5: actual };
 }
 
-/** The customer key a read (or a part of an SSE-C upload) brings. */
+/**
+ * The customer key a read (or a part of an SSE-C upload) brings. A read names no encryption of its own: S3
+ * refuses x-amz-server-side-encryption and its KMS key id on GET, HEAD and parts with 400.
+ */
 export function requestUnlock(ctx: S3Context): Unlock {
+  for (const h of ['x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id'])
+    if (ctx.headers[h] !== undefined) throw bad(`The ${h} header is not supported for this operation.`);
   const c = customerKey(ctx, 'x-amz-server-side-encryption-customer-');
   return c ? { customerKey: c.key } : {};
 }

@@ -3,7 +3,15 @@
 import { uploadPart } from '../../../core/multipart.ts';
 import { quoted, type S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
-import { bodyLength, bucketOf, checksumRequest, checksumValue, keyOf, partNumberOf } from './common.ts';
+import {
+  bodyLength,
+  bucketOf,
+  checksumRequest,
+  checksumValue,
+  keyOf,
+  partNumberOf,
+  type S3Algorithm,
+} from './common.ts';
 import { requestUnlock, sseHeaders } from './sse.ts';
 
 export const uploadPartCommand: S3Command = {
@@ -27,13 +35,15 @@ export const uploadPartCommand: S3Command = {
       algorithms: sums.algorithms,
       expected: sums.expected,
       wholeSha256: sums.wholeSha256,
+      algorithm: sums.algorithm,
       unlock: requestUnlock(ctx),
     });
     ctx.reply.header('etag', quoted(part.etag));
     sseHeaders(ctx, part.upload);
-    if (sums.algorithm) {
-      const v = checksumValue(part.checksums, sums.algorithm);
-      if (v) ctx.reply.header(`x-amz-checksum-${sums.algorithm}`, v);
+    const algorithm = sums.algorithm ?? (part.upload.checksumAlgorithm as S3Algorithm | undefined);
+    if (algorithm) {
+      const v = checksumValue(part.checksums, algorithm);
+      if (v) ctx.reply.header(`x-amz-checksum-${algorithm}`, v);
     }
     return ctx.reply.code(200).send();
   },
