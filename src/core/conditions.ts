@@ -63,8 +63,7 @@ export function checkConditions(
   }
   if (c.ifNoneMatch && c.ifNoneMatch.length > 0) {
     if (matches(c.ifNoneMatch, subject?.etag)) {
-      if (options.safe && !options.copySource)
-        throw notModified(subject!, options.resource);
+      if (options.safe && !options.copySource) throw notModified(subject!, options.resource);
       throw fail('If-None-Match');
     }
   } else if (c.ifModifiedSince && subject && (options.safe || options.copySource)) {
