@@ -12,6 +12,8 @@ export interface Limits {
   /** Files a tree copy job inserts per transaction. */
   treeBatchSize: number;
   maxKeyBytes: number;
+  /** The largest file or object, in bytes: writes past it, and offsets or lengths beyond it, are refused. */
+  maxObjectSize: number;
 }
 
 export interface Config {
@@ -54,6 +56,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxCopyBytes: Number.MAX_SAFE_INTEGER,
   treeBatchSize: 500,
   maxKeyBytes: 1024,
+  /** S3's limit: 5 TiB. */
+  maxObjectSize: 5 * 1024 ** 4,
 };
 
 type Source = Record<string, string | undefined>;
@@ -87,6 +91,7 @@ const SETTINGS = {
   maxCopyExtents: { flag: 'max-copy-extents', env: 'MIMEO_MAX_COPY_EXTENTS', kind: 'int' },
   maxCopyBytes: { flag: 'max-copy-bytes', env: 'MIMEO_MAX_COPY_BYTES', kind: 'int' },
   treeBatchSize: { flag: 'tree-batch-size', env: 'MIMEO_TREE_BATCH_SIZE', kind: 'int' },
+  maxObjectSize: { flag: 'max-object-size', env: 'MIMEO_MAX_OBJECT_SIZE', kind: 'int' },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -157,6 +162,7 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     maxCopyBytes: int('maxCopyBytes', DEFAULT_LIMITS.maxCopyBytes),
     treeBatchSize: int('treeBatchSize', DEFAULT_LIMITS.treeBatchSize),
     maxKeyBytes: DEFAULT_LIMITS.maxKeyBytes,
+    maxObjectSize: int('maxObjectSize', DEFAULT_LIMITS.maxObjectSize),
   };
   if (limits.blockSize < 1024 || limits.blockSize > 64 * 1024 * 1024) {
     throw new ConfigError('blockSize must be between 1 KiB and 64 MiB');
@@ -176,6 +182,7 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     throw new ConfigError('give both --tls-cert and --tls-key, or neither');
   if (tlsMode && tlsCert) throw new ConfigError('--tls self-signed and --tls-cert exclude each other');
   if (int('gcGraceSeconds', 3600) < 1) throw new ConfigError('gcGrace must be at least 1 second');
+  if (limits.maxObjectSize < 1) throw new ConfigError('maxObjectSize must be at least 1 byte');
   if (limits.maxCopyExtents < 1 || limits.maxCopyBytes < 1 || limits.treeBatchSize < 1) {
     throw new ConfigError('copy and batch bounds must be at least 1');
   }

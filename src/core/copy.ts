@@ -24,6 +24,7 @@ import { checkDataClass, requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
 import { getFileByPath, getVersionByRowId } from './repo/versions.ts';
 import { type Resolved, resolveVersion } from './resolve.ts';
+import { checkSpan } from './size-limit.ts';
 import { carry, opaqueEtag } from './write.ts';
 
 export interface CopyOptions {
@@ -94,17 +95,11 @@ export function applyDirective(
   throw new StorageError('InvalidArgument', "The metadata directive must be 'copy', 'replace' or 'merge'.");
 }
 
-function validateRequest(req: CopyRequest): void {
+function validateRequest(deps: CoreDeps, req: CopyRequest): void {
   validatePath(req.target.path);
-  for (const [name, v] of [
-    ['source.offset', req.source.offset],
-    ['source.length', req.source.length],
-    ['target.offset', req.target.offset],
-  ] as const) {
-    if (v !== undefined && (!Number.isSafeInteger(v) || v < 0)) {
-      throw new StorageError('InvalidArgument', `${name} must be a non-negative integer.`);
-    }
-  }
+  checkSpan(deps, 'source.offset', req.source.offset);
+  checkSpan(deps, 'source.length', req.source.length);
+  checkSpan(deps, 'target.offset', req.target.offset);
   if (req.conflict !== undefined && !['fail', 'overwrite', 'rename'].includes(req.conflict)) {
     throw new StorageError('InvalidArgument', "conflict must be 'fail', 'overwrite' or 'rename'.");
   }
@@ -120,7 +115,7 @@ export async function copyFile(
   req: CopyRequest,
   options: CopyOptions = {},
 ): Promise<CopyReceipt> {
-  validateRequest(req);
+  validateRequest(deps, req);
   return isRangeCopy(req)
     ? copyRange(deps, principal, req, options)
     : copyWhole(deps, principal, req, options);
@@ -330,6 +325,7 @@ async function copyRange(
       { readOnly: true },
     );
     const at = req.target.offset ?? 0;
+    checkSpan(deps, "The copy's end (target.offset plus the length copied)", at + plan.n);
     const moved = shift(plan.src, at - plan.from);
     const extents: Extent[] = splice(plan.tExtents, at, plan.n, moved);
     const size = Math.max(plan.tSize, at + plan.n);

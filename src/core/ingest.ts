@@ -16,6 +16,7 @@ import { StorageError } from './errors.ts';
 import { newBlockId, newId } from './ids.ts';
 import type { Extent } from './model.ts';
 import { createManifest } from './repo/manifests.ts';
+import { checkSize } from './size-limit.ts';
 import { SmallBlockStore } from './small-blocks.ts';
 import { moved } from './young-gc.ts';
 
@@ -352,7 +353,8 @@ export const checksOf = (c: BodyChecks): IngestOptions => ({
 /**
  * Stores a body, then runs `commit` in one transaction in which the body's blocks are registered and a manifest
  * made for them. If `commit` throws, nothing points at the blocks and GC takes them. The upload's lease is released
- * either way.
+ * either way. A body is at most the largest object (`limits.maxObjectSize`): EntityTooLarge past it, before a byte
+ * is read when its declared size says so.
  */
 export async function storeBody<T>(
   deps: CoreDeps,
@@ -360,7 +362,9 @@ export async function storeBody<T>(
   options: IngestOptions,
   commit: (tx: Tx, stored: IngestResult & { manifestId: string }, now: number) => Promise<T>,
 ): Promise<T> {
-  const stored = await ingest(ingestDepsOf(deps), body, options);
+  const maxSize = Math.min(options?.maxSize ?? Number.MAX_SAFE_INTEGER, deps.limits.maxObjectSize);
+  if (options?.expectedSize !== undefined) checkSize(deps, options.expectedSize);
+  const stored = await ingest(ingestDepsOf(deps), body, { ...options, maxSize });
   const now = nowOf(deps);
   try {
     return await deps.meta.tx(async (tx) => {

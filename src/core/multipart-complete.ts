@@ -13,6 +13,7 @@ import { assembledChecksum, checksumOf, type PartAlgorithm } from './multipart-c
 import { requireProject } from './permissions.ts';
 import { concatManifests } from './repo/manifests.ts';
 import { getVersionByRowId } from './repo/versions.ts';
+import { checkSize } from './size-limit.ts';
 
 /** S3's ETag of an object assembled from parts: the MD5 of the parts' MD5s, then `-` and their number. */
 function multipartEtag(partEtags: string[]): string {
@@ -196,6 +197,7 @@ export async function completeUpload(
       input.checksums ?? {},
     );
     const offset = chosen.reduce((a, part) => a + part.size, 0);
+    checkSize(deps, offset);
     const etag = multipartEtag(chosen.map((part) => part.etag));
     const manifestId = (
       await concatManifests(tx, {

@@ -19,6 +19,7 @@ import { validatePath } from './paths.ts';
 import { requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
 import { resolveVersion } from './resolve.ts';
+import { checkSize, checkSpan } from './size-limit.ts';
 
 /** ETags of content that was assembled rather than uploaded whole are opaque: not an MD5 of the bytes. */
 export function opaqueEtag(): string {
@@ -232,14 +233,14 @@ export async function writeAt(
     signal?: AbortSignal;
   },
 ): Promise<VersionInfo> {
-  if (!Number.isSafeInteger(input.offset) || input.offset < 0) {
-    throw new StorageError('InvalidArgument', 'The offset must be a non-negative integer.');
-  }
+  checkSpan(deps, 'The offset', input.offset);
   validatePath(input.path);
+  if (input.size !== undefined) checkSize(deps, input.offset + input.size);
   await deps.meta.tx((tx) => requireProject(tx, principal, input.project, 'write'), { readOnly: true });
   const stored = await ingest(ingestDepsOf(deps), input.body, {
     at: input.offset,
     expectedSize: input.size,
+    maxSize: deps.limits.maxObjectSize - input.offset,
     signal: input.signal,
   });
   try {
@@ -264,9 +265,7 @@ export async function truncateFile(
   principal: Principal,
   input: RewriteInput & { size: number },
 ): Promise<VersionInfo> {
-  if (!Number.isSafeInteger(input.size) || input.size < 0) {
-    throw new StorageError('InvalidArgument', 'The size must be a non-negative integer.');
-  }
+  checkSpan(deps, 'The size', input.size);
   return rewriteStream(deps, principal, input, (extents) => ({
     extents: cut(extents, input.size),
     size: input.size,

@@ -1,9 +1,11 @@
 // What native routes share: the injected dependencies and the authenticated principal of a request.
+
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../auth/principals.ts';
 import { StorageError } from '../../core/errors.ts';
 import type { JobRunner } from '../../core/jobs.ts';
 import type { Principal, VersionInfo } from '../../core/model.ts';
+import { setContentType } from '../common/content-type.ts';
 
 export interface NativeDeps extends AuthDeps {
   jobs: JobRunner;
@@ -58,7 +60,7 @@ export function setVersionHeaders(reply: FastifyReply, v: VersionInfo): void {
   reply.header('accept-ranges', 'bytes');
   reply.header('x-mimeo-file-id', v.fileId);
   reply.header('x-mimeo-version-id', v.versionId);
-  reply.header('content-type', v.contentType ?? 'application/octet-stream');
+  setContentType(reply, v.contentType ?? 'application/octet-stream');
   if (v.contentDisposition) reply.header('content-disposition', v.contentDisposition);
   if (v.contentEncoding) reply.header('content-encoding', v.contentEncoding);
   if (v.cacheControl) reply.header('cache-control', v.cacheControl);

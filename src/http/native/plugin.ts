@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { verifyToken } from '../../auth/tokens.ts';
 import { ERROR_CODES, StorageError } from '../../core/errors.ts';
+import { keepContentTypes } from '../common/content-type.ts';
 import { type ErrorPage, type ErrorSite, errorHandler, TransportError } from '../common/error-page.ts';
 import { asStorageError } from '../common/framework-errors.ts';
 import type { NativeDeps } from './context.ts';
@@ -32,6 +33,7 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
   });
 
   app.setErrorHandler(errorHandler(renderNativeError));
+  keepContentTypes(app);
 
   app.setNotFoundHandler(async (request) => {
     throw new StorageError('NoSuchRoute', `No route for ${request.method} ${request.url.split('?')[0]}.`);

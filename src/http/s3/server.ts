@@ -2,7 +2,7 @@
 
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { keepContentTypes } from '../common/content-type.ts';
+import { keepContentTypes, rawBodies } from '../common/content-type.ts';
 import { type ErrorPage, type ErrorSite, errorHandler } from '../common/error-page.ts';
 import { authenticate } from './auth.ts';
 import type { S3Context, S3Deps } from './context.ts';
@@ -18,13 +18,8 @@ function bodyOf(request: FastifyRequest): AsyncIterable<Uint8Array> {
 }
 
 export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
-  // An object's body is bytes whatever its Content-Type says, and commands read the header from the raw headers.
-  // The framework never sees it, so that an empty or unparsable value cannot fail a request before it is routed.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-  app.addHook('onRequest', async (request) => {
-    delete request.raw.headers['content-type'];
-  });
+  // An object's body is bytes whatever its Content-Type says; commands read the header from the raw headers.
+  rawBodies(app);
   keepContentTypes(app);
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -9,6 +9,7 @@ import { openRead, stat } from '../../../core/read.ts';
 import { putFile, setLabels, truncateFile, writeAt } from '../../../core/write.ts';
 import { bodyPayload } from '../../common/body-stream.ts';
 import { parseConditions, parseNonNegativeInt, parseRange } from '../../common/conditions.ts';
+import { contentTypeOf, rawBodies } from '../../common/content-type.ts';
 import type { NativeDeps } from '../context.ts';
 import { fileJson, iso, principalOf, setVersionHeaders, userMetadataFrom } from '../context.ts';
 
@@ -86,8 +87,7 @@ export const fileRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
 
   // Uploads take the raw body whatever its Content-Type; only these routes see it as a stream.
   await app.register(async (raw) => {
-    raw.removeAllContentTypeParsers();
-    raw.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+    rawBodies(raw);
     raw.put<FileParams>('/api/v1/projects/:project/files/*', async (request, reply) => {
       const q = request.query;
       const offset = parseNonNegativeInt(q['offset'], 'offset');
@@ -108,7 +108,7 @@ export const fileRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
         ...common,
         body: bodyOf(request),
         contentMd5: typeof h['content-md5'] === 'string' ? h['content-md5'] : undefined,
-        contentType: typeof h['content-type'] === 'string' ? h['content-type'] : undefined,
+        contentType: contentTypeOf(request),
         contentDisposition:
           typeof h['content-disposition'] === 'string' ? h['content-disposition'] : undefined,
         contentEncoding: typeof h['content-encoding'] === 'string' ? h['content-encoding'] : undefined,

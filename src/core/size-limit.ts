@@ -1,0 +1,30 @@
+// The one rule on how large a file may grow: no write, copy or resize makes a stream longer than
+// `limits.maxObjectSize`, and no offset or length a request names may lie past it.
+import type { CoreDeps } from './deps.ts';
+import { StorageError } from './errors.ts';
+
+/**
+ * Checks that `name` (an offset or a length a request gives) is a non-negative integer no larger than the largest
+ * object. Throws InvalidArgument.
+ */
+export function checkSpan(deps: CoreDeps, name: string, value: number | undefined): void {
+  if (value === undefined) return;
+  const max = deps.limits.maxObjectSize;
+  if (!Number.isSafeInteger(value) || value < 0 || value > max)
+    throw new StorageError('InvalidArgument', `${name} must be an integer from 0 to ${max}.`, {
+      details: { max },
+    });
+}
+
+/** Checks that a stream `end` bytes long may exist. Throws EntityTooLarge. */
+export function checkSize(deps: CoreDeps, end: number): void {
+  const max = deps.limits.maxObjectSize;
+  if (end > max)
+    throw new StorageError(
+      'EntityTooLarge',
+      `A file may be at most ${max} bytes; this one would be ${end}.`,
+      {
+        details: { max },
+      },
+    );
+}
