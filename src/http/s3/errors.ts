@@ -7,12 +7,20 @@ export class S3Error extends Error {
   readonly code: string;
   readonly status: number;
   readonly headers: Record<string, string>;
-  constructor(code: string, status: number, message: string, headers: Record<string, string> = {}) {
+  /** Elements of the `<Error>` body besides Code and Message (S3's `<Region>` of a wrong-region signature). */
+  readonly fields: Record<string, string>;
+  constructor(
+    code: string,
+    status: number,
+    message: string,
+    extra: { headers?: Record<string, string>; fields?: Record<string, string> } = {},
+  ) {
     super(message);
     this.name = 'S3Error';
     this.code = code;
     this.status = status;
-    this.headers = headers;
+    this.headers = extra.headers ?? {};
+    this.fields = extra.fields ?? {};
   }
 }
 
@@ -69,12 +77,19 @@ export interface RenderedError {
   status: number;
   message: string;
   headers: Record<string, string>;
+  fields: Record<string, string>;
 }
 
 /** Any error as S3 renders it. A server-side failure keeps its message out of the body. */
 export function toS3Error(err: unknown): RenderedError {
   if (err instanceof S3Error)
-    return { code: err.code, status: err.status, message: err.message, headers: err.headers };
+    return {
+      code: err.code,
+      status: err.status,
+      message: err.message,
+      headers: err.headers,
+      fields: err.fields,
+    };
   if (err instanceof StorageError) {
     const m = S3_ERRORS[err.code];
     const headers: Record<string, string> = {};
@@ -86,12 +101,14 @@ export function toS3Error(err: unknown): RenderedError {
         status: 400,
         message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
         headers,
+        fields: {},
       };
     }
     return {
       ...m,
       message: m.status >= 500 ? 'We encountered an internal error. Please try again.' : err.message,
       headers,
+      fields: {},
     };
   }
   return {
@@ -99,5 +116,6 @@ export function toS3Error(err: unknown): RenderedError {
     status: 500,
     message: 'We encountered an internal error. Please try again.',
     headers: {},
+    fields: {},
   };
 }

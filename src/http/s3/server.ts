@@ -58,12 +58,12 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
       .code(405)
       .type('application/xml')
       .send(
-        errorXml(
-          'MethodNotAllowed',
-          'The specified method is not allowed against this resource.',
-          request.url,
-          request.id,
-        ),
+        errorXml({
+          code: 'MethodNotAllowed',
+          message: 'The specified method is not allowed against this resource.',
+          resource: request.url,
+          requestId: request.id,
+        }),
       );
   });
 
@@ -80,10 +80,20 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
     reply.code(e.status);
     if (request.method === 'HEAD') return reply.send();
     const resource = (request.raw.url ?? '/').split('?')[0]!;
-    return reply.type('application/xml').send(errorXml(e.code, e.message, resource, request.id));
+    return reply.type('application/xml').send(errorXml({ ...e, resource, requestId: request.id }));
   });
 }
 
-export function errorXml(code: string, message: string, resource: string, requestId: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message><Resource>${escapeXml(resource)}</Resource><RequestId>${escapeXml(requestId)}</RequestId></Error>`;
+/** S3's `<Error>` document; `fields` are further elements after the message (`<Region>`, `<HeadersNotSigned>`). */
+export function errorXml(e: {
+  code: string;
+  message: string;
+  resource: string;
+  requestId: string;
+  fields?: Record<string, string>;
+}): string {
+  const extra = Object.entries(e.fields ?? {})
+    .map(([k, v]) => `<${k}>${escapeXml(v)}</${k}>`)
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(e.code)}</Code><Message>${escapeXml(e.message)}</Message>${extra}<Resource>${escapeXml(e.resource)}</Resource><RequestId>${escapeXml(e.requestId)}</RequestId></Error>`;
 }
