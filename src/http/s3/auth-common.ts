@@ -17,6 +17,8 @@ export interface RawRequest {
   rawQuery: string;
   headers: Record<string, string>;
   query: Map<string, string>;
+  /** The bucket named by the Host header (virtual-hosted addressing), which the path then leaves out. */
+  hostBucket: string | undefined;
   body: AsyncIterable<Uint8Array>;
 }
 

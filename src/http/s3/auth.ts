@@ -1,7 +1,8 @@
-// Authenticates an S3 request by the one mechanism it carries (a SigV4 Authorization header or presigned URL) and
-// returns the principal and the request body as the client meant it.
+// Authenticates an S3 request by the one mechanism it carries (a SigV4 or SigV2 Authorization header, or a SigV4
+// or SigV2 presigned URL) and returns the principal and the request body as the client meant it.
 import type { Principal } from '../../core/model.ts';
 import { type Authenticated, denied, plainBody, type RawRequest, type SigningDeps } from './auth-common.ts';
+import { headerAuthV2, queryAuthV2 } from './auth-v2.ts';
 import { headerAuthV4, queryAuthV4 } from './auth-v4.ts';
 import { S3Error } from './errors.ts';
 
@@ -27,10 +28,10 @@ export async function authenticate(deps: SigningDeps, req: RawRequest): Promise<
       'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
     );
   }
-  if (header?.startsWith('AWS ') || v2Query)
-    throw new S3Error('InvalidRequest', 400, 'Signature Version 2 is not supported; use AWS4-HMAC-SHA256.');
+  if (header?.startsWith('AWS ')) return headerAuthV2(deps, req, header);
   if (header !== undefined) return headerAuthV4(deps, req, header);
   if (v4Query) return queryAuthV4(deps, req);
+  if (v2Query) return queryAuthV2(deps, req);
   // No credentials: the request may do only what an ACL grants everyone.
   if (req.headers['x-amz-content-sha256']?.startsWith('STREAMING-'))
     throw denied('An aws-chunked body must come with a signature.');

@@ -27,13 +27,14 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     const headers = headerMap(request.raw.rawHeaders);
     const query = queryMap(rawQuery);
-    const { bucket, key } = address(headers['host'], rawPath, deps.domains);
+    const { bucket, key, virtualHosted } = address(headers['host'], rawPath, deps.domains);
     const auth = await authenticate(deps, {
       method: request.method,
       rawPath,
       rawQuery,
       headers,
       query,
+      hostBucket: virtualHosted ? bucket : undefined,
       body: bodyOf(request),
     });
     const ctx: S3Context = {
