@@ -1,6 +1,8 @@
 // S3 request signatures against the real server: the SigV4 rules S3 enforces (the server's region, a request
-// dated by Date, one auth mechanism at a time, presigned lifetimes).
+// dated by Date, one auth mechanism at a time, presigned lifetimes), and Expect: 100-continue answered only once
+// the request has been authenticated and checked.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import {
   CreateBucketCommand,
@@ -10,6 +12,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { bytes } from '../helpers/data.ts';
 import { openS3, presignV4, rawSigned, type S3Env, s3Error, sendRaw, signRequest } from '../helpers/s3.ts';
 import { CREDS } from '../helpers/server.ts';
 
@@ -152,5 +155,133 @@ describe('SigV4 rules', () => {
     });
     assert.equal(live.status, 200);
     assert.equal(await objectText('live.txt'), 'in time');
+  });
+});
+
+/** A connection that sends `head`, then the body only after a 100 Continue; ends when the server closes it or after `waitMs`. */
+function expectExchange(
+  head: string,
+  body: Buffer,
+  waitMs = 3000,
+): Promise<{ text: string; sentBody: boolean; closedByServer: boolean }> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1');
+    let text = '';
+    let sentBody = false;
+    const done = (closedByServer: boolean) => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve({ text, sentBody, closedByServer });
+    };
+    const timer = setTimeout(() => done(false), waitMs);
+    sock.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      if (!sentBody && text.startsWith('HTTP/1.1 100 Continue\r\n\r\n')) {
+        sentBody = true;
+        sock.write(body);
+      }
+    });
+    sock.on('end', () => done(true));
+    sock.on('error', reject);
+    sock.write(head);
+  });
+}
+
+const requestHead = (method: string, path: string, headers: Record<string, string>) =>
+  `${method} ${path} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
+
+describe('Expect', () => {
+  test('an expectation other than 100-continue is ignored, not refused with 417', async () => {
+    const s = await signRequest({
+      method: 'GET',
+      path: '/sig/hello.txt',
+      host,
+      payloadHash: 'UNSIGNED-PAYLOAD',
+      ...KEYS,
+    });
+    const r = await sendRaw(port, {
+      method: 'GET',
+      path: '/sig/hello.txt',
+      headers: { ...s.headers, expect: 'something-else' },
+    });
+    assert.equal(r.status, 200);
+    assert.equal(r.body, 'hello');
+  });
+
+  test('100-continue: a refused request is answered 403 without its body and its connection closed; a valid one continues', async () => {
+    const body = Buffer.from('expected body');
+    const wrong = await signRequest({
+      method: 'PUT',
+      path: '/sig/expect/refused.txt',
+      host,
+      payloadHash: 'UNSIGNED-PAYLOAD',
+      accessKey: KEYS.accessKey,
+      secret: 'not the secret',
+    });
+    for (const [headers, code] of [
+      [wrong.headers, 'SignatureDoesNotMatch'],
+      [{ host }, 'AccessDenied'],
+    ] as const) {
+      const r = await expectExchange(
+        requestHead('PUT', '/sig/expect/refused.txt', {
+          ...headers,
+          'content-length': String(body.length),
+          expect: '100-continue',
+        }),
+        body,
+      );
+      assert.ok(!r.text.includes('100 Continue'), r.text);
+      assert.match(r.text, /^HTTP\/1\.1 403 /);
+      assert.match(r.text, new RegExp(`<Code>${code}</Code>`));
+      assert.equal(r.sentBody, false);
+      assert.equal(
+        r.closedByServer,
+        true,
+        'the server closes the connection instead of waiting for the body',
+      );
+    }
+    assert.ok(await missing('expect/refused.txt'));
+
+    const ok = await signRequest({
+      method: 'PUT',
+      path: '/sig/expect/valid.txt',
+      host,
+      payloadHash: 'UNSIGNED-PAYLOAD',
+      ...KEYS,
+    });
+    const r = await expectExchange(
+      requestHead('PUT', '/sig/expect/valid.txt', {
+        ...ok.headers,
+        'content-length': String(body.length),
+        expect: '100-continue',
+        connection: 'close',
+      }),
+      body,
+    );
+    assert.equal(r.sentBody, true, r.text);
+    assert.match(r.text, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+    assert.equal(await objectText('expect/valid.txt'), 'expected body');
+
+    // The SDK sends Expect: 100-continue with large bodies, and uploads once it has its 100 Continue.
+    const sent: string[] = [];
+    env.client.middlewareStack.add(
+      (next) => async (args) => {
+        const h = (args.request as { headers?: Record<string, string> }).headers ?? {};
+        sent.push(h['Expect'] ?? h['expect'] ?? '');
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'recordExpect' },
+    );
+    try {
+      const data = bytes(3 * 1024 * 1024, 4);
+      await env.client.send(new PutObjectCommand({ Bucket: 'sig', Key: 'expect/sdk.bin', Body: data }));
+      assert.deepEqual(sent, ['100-continue']);
+      const back = await env.client.send(new GetObjectCommand({ Bucket: 'sig', Key: 'expect/sdk.bin' }));
+      assert.deepEqual(Buffer.from(await back.Body!.transformToByteArray()), data);
+    } finally {
+      env.client.middlewareStack.remove('recordExpect');
+    }
   });
 });

@@ -2,6 +2,7 @@
 
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { continuedBody, deferExpectations } from '../common/expect-continue.ts';
 import { authenticate } from './auth.ts';
 import type { S3Context, S3Deps } from './context.ts';
 import { toS3Error } from './errors.ts';
@@ -9,15 +10,16 @@ import { address, headerMap, queryMap } from './request.ts';
 import { route } from './router.ts';
 import { escapeXml } from './xml.ts';
 
-function bodyOf(request: FastifyRequest): AsyncIterable<Uint8Array> {
-  const b = request.body as unknown;
-  if (b instanceof Readable) return b;
+function bodyOf(request: FastifyRequest, reply: FastifyReply): AsyncIterable<Uint8Array> {
+  if (request.body instanceof Readable) return continuedBody(request.raw, reply.raw);
   return (async function* () {})();
 }
 
 export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+  // 100 Continue goes out when a command reads the body, after authentication and its own checks.
+  deferExpectations(app.server);
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('x-amz-request-id', request.id).header('x-amz-id-2', request.id);
@@ -35,7 +37,7 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
       headers,
       query,
       hostBucket: virtualHosted ? bucket : undefined,
-      body: bodyOf(request),
+      body: bodyOf(request, reply),
     });
     const ctx: S3Context = {
       deps,
