@@ -1,6 +1,6 @@
 // AWS Signature Version 4 for S3: canonical requests, signing keys, header and query (presigned) authentication,
 // and the chained signatures of aws-chunked bodies. Pure functions; the HTTP layer supplies the request parts.
-import { createHmac, createSecretKey, hash, type KeyObject, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hash, type KeyObject } from 'node:crypto';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -147,12 +147,6 @@ export function trailerSignature(
     key,
     ['AWS4-HMAC-SHA256-TRAILER', amzDate, scopeString(scope), previous, sha256hex(trailer)].join('\n'),
   );
-}
-
-export function sameSignature(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export interface ParsedAuthorization {

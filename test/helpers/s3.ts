@@ -206,3 +206,46 @@ export async function chunkedBody(
   }
   return Buffer.concat(out);
 }
+
+/**
+ * A SigV4 presigned path (path and query) signed with the project's SigV4 functions, for lifetimes and dates that
+ * the SDK's presigner refuses to make. Only `host` is signed, and the payload is UNSIGNED-PAYLOAD, as the SDK does.
+ */
+export async function presignV4(o: {
+  method: string;
+  path: string;
+  host: string;
+  expires: number | string;
+  accessKey: string;
+  secret: string;
+  /** The signing time; now by default. */
+  date?: Date;
+}): Promise<string> {
+  const { awsEncode, canonicalRequest, sign, signingKey, stringToSign } = await import(
+    '../../src/auth/sigv4.ts'
+  );
+  const amzDate = (o.date ?? new Date())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  const scope = { date: amzDate.slice(0, 8), region: 'us-east-1', service: 's3' };
+  const query = [
+    ['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'],
+    ['X-Amz-Credential', `${o.accessKey}/${scope.date}/us-east-1/s3/aws4_request`],
+    ['X-Amz-Date', amzDate],
+    ['X-Amz-Expires', String(o.expires)],
+    ['X-Amz-SignedHeaders', 'host'],
+  ]
+    .map(([k, v]) => `${k}=${awsEncode(v!, false)}`)
+    .join('&');
+  const canonical = canonicalRequest({
+    method: o.method,
+    rawPath: o.path,
+    rawQuery: query,
+    headers: { host: o.host },
+    signedHeaders: ['host'],
+    payloadHash: 'UNSIGNED-PAYLOAD',
+  });
+  const signature = sign(signingKey(o.secret, scope), stringToSign(amzDate, scope, canonical));
+  return `${o.path}?${query}&X-Amz-Signature=${signature}`;
+}

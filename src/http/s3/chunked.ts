@@ -1,7 +1,8 @@
 // Decodes aws-chunked bodies: `hex-size[;chunk-signature=sig]\r\n data \r\n ... 0...\r\n [trailers] \r\n`.
 // Signed chunks are checked against the chain that starts at the request's seed signature; trailers are returned.
 import { createHash, type KeyObject } from 'node:crypto';
-import { chunkSignature, type Scope, sameSignature, trailerSignature } from '../../auth/sigv4.ts';
+import { sameSignature } from '../../auth/signing.ts';
+import { chunkSignature, type Scope, trailerSignature } from '../../auth/sigv4.ts';
 import { S3Error } from './errors.ts';
 
 export interface ChunkSigning {

@@ -8,12 +8,20 @@ export class S3Error extends Error {
   readonly code: string;
   readonly status: number;
   readonly headers: Record<string, string>;
-  constructor(code: string, status: number, message: string, headers: Record<string, string> = {}) {
+  /** Elements of the `<Error>` body besides Code and Message (S3's `<Region>` of a wrong-region signature). */
+  readonly fields: Record<string, string>;
+  constructor(
+    code: string,
+    status: number,
+    message: string,
+    extra: { headers?: Record<string, string>; fields?: Record<string, string> } = {},
+  ) {
     super(message);
     this.name = 'S3Error';
     this.code = code;
     this.status = status;
-    this.headers = headers;
+    this.headers = extra.headers ?? {};
+    this.fields = extra.fields ?? {};
   }
 }
 
@@ -73,14 +81,21 @@ export interface RenderedError {
   status: number;
   message: string;
   headers: Record<string, string>;
+  fields: Record<string, string>;
 }
 
 /** Any error as S3 renders it: framework errors by their meaning, and a server-side failure without its message. */
 export function toS3Error(err: unknown): RenderedError {
   if (err instanceof S3Error)
-    return { code: err.code, status: err.status, message: err.message, headers: err.headers };
+    return {
+      code: err.code,
+      status: err.status,
+      message: err.message,
+      headers: err.headers,
+      fields: err.fields,
+    };
   if (err instanceof TransportError)
-    return { code: err.code, status: err.status, message: err.message, headers: {} };
+    return { code: err.code, status: err.status, message: err.message, headers: {}, fields: {} };
   const se = asStorageError(err);
   const m = S3_ERRORS[se.code];
   const headers: Record<string, string> = {};
@@ -102,11 +117,13 @@ export function toS3Error(err: unknown): RenderedError {
       status: 400,
       message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
       headers,
+      fields: {},
     };
   }
   return {
     ...m,
     message: m.status >= 500 ? 'We encountered an internal error. Please try again.' : se.message,
     headers,
+    fields: {},
   };
 }

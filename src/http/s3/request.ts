@@ -4,6 +4,8 @@ import { safeDecode } from '../../auth/sigv4.ts';
 export interface Addressed {
   bucket: string | undefined;
   key: string | undefined;
+  /** True when the Host header names the bucket (virtual-hosted addressing), not the path. */
+  virtualHosted: boolean;
 }
 
 /** Path-style `/bucket/key`, or virtual-hosted `bucket.<domain>/key` for a configured domain. */
@@ -13,15 +15,19 @@ export function address(host: string | undefined, rawPath: string, domains: read
     if (h.endsWith(`.${d}`)) {
       const bucket = h.slice(0, -(d.length + 1));
       const key = safeDecode(rawPath.slice(1));
-      return { bucket, key: key === '' ? undefined : key };
+      return { bucket, key: key === '' ? undefined : key, virtualHosted: true };
     }
   }
   const rest = rawPath.slice(1);
   const slash = rest.indexOf('/');
-  if (rest === '') return { bucket: undefined, key: undefined };
-  if (slash < 0) return { bucket: safeDecode(rest), key: undefined };
+  if (rest === '') return { bucket: undefined, key: undefined, virtualHosted: false };
+  if (slash < 0) return { bucket: safeDecode(rest), key: undefined, virtualHosted: false };
   const key = safeDecode(rest.slice(slash + 1));
-  return { bucket: safeDecode(rest.slice(0, slash)), key: key === '' ? undefined : key };
+  return {
+    bucket: safeDecode(rest.slice(0, slash)),
+    key: key === '' ? undefined : key,
+    virtualHosted: false,
+  };
 }
 
 export function queryMap(rawQuery: string): Map<string, string> {

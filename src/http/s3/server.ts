@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { keepContentTypes, rawBodies } from '../common/content-type.ts';
 import { type ErrorPage, type ErrorSite, errorHandler } from '../common/error-page.ts';
+import { continuedBody, deferExpectations } from '../common/expect-continue.ts';
 import { authenticate } from './auth.ts';
 import type { S3Context, S3Deps } from './context.ts';
 import { S3Error, toS3Error } from './errors.ts';
@@ -11,9 +12,8 @@ import { address, headerMap, queryMap } from './request.ts';
 import { route } from './router.ts';
 import { escapeXml } from './xml.ts';
 
-function bodyOf(request: FastifyRequest): AsyncIterable<Uint8Array> {
-  const b = request.body as unknown;
-  if (b instanceof Readable) return b;
+function bodyOf(request: FastifyRequest, reply: FastifyReply): AsyncIterable<Uint8Array> {
+  if (request.body instanceof Readable) return continuedBody(request.raw, reply.raw);
   return (async function* () {})();
 }
 
@@ -21,6 +21,8 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
   // An object's body is bytes whatever its Content-Type says; commands read the header from the raw headers.
   rawBodies(app);
   keepContentTypes(app);
+  // 100 Continue goes out when a command reads the body, after authentication and its own checks.
+  deferExpectations(app.server);
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('x-amz-request-id', request.id).header('x-amz-id-2', request.id);
@@ -30,14 +32,15 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     const headers = headerMap(request.raw.rawHeaders);
     const query = queryMap(rawQuery);
-    const { bucket, key } = address(headers['host'], rawPath, deps.domains);
+    const { bucket, key, virtualHosted } = address(headers['host'], rawPath, deps.domains);
     const auth = await authenticate(deps, {
       method: request.method,
       rawPath,
       rawQuery,
       headers,
       query,
-      body: bodyOf(request),
+      hostBucket: virtualHosted ? bucket : undefined,
+      body: bodyOf(request, reply),
     });
     const ctx: S3Context = {
       deps,
@@ -70,10 +73,20 @@ export function renderS3Error(err: unknown, site: ErrorSite): ErrorPage {
     status: e.status,
     headers,
     contentType: 'application/xml',
-    body: e.status === 304 ? undefined : errorXml(e.code, e.message, resource, site.requestId),
+    body: e.status === 304 ? undefined : errorXml({ ...e, resource, requestId: site.requestId }),
   };
 }
 
-export function errorXml(code: string, message: string, resource: string, requestId: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message><Resource>${escapeXml(resource)}</Resource><RequestId>${escapeXml(requestId)}</RequestId></Error>`;
+/** S3's `<Error>` document; `fields` are further elements after the message (`<Region>`, `<HeadersNotSigned>`). */
+export function errorXml(e: {
+  code: string;
+  message: string;
+  resource: string;
+  requestId: string;
+  fields?: Record<string, string>;
+}): string {
+  const extra = Object.entries(e.fields ?? {})
+    .map(([k, v]) => `<${k}>${escapeXml(v)}</${k}>`)
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(e.code)}</Code><Message>${escapeXml(e.message)}</Message>${extra}<Resource>${escapeXml(e.resource)}</Resource><RequestId>${escapeXml(e.requestId)}</RequestId></Error>`;
 }
