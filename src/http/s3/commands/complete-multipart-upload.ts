@@ -5,7 +5,7 @@ import { parseConditions } from '../../common/conditions.ts';
 import { quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
-import { many, readXml } from '../xml.ts';
+import { isRecord, many, readXml, token } from '../xml.ts';
 import { bucketOf, keyOf } from './common.ts';
 import { sseHeaders } from './sse.ts';
 
@@ -14,18 +14,18 @@ export const completeMultipartUpload: S3Command = {
   matches: (ctx) => ctx.method === 'POST' && ctx.key !== undefined && ctx.query.has('uploadId'),
   async handle(ctx: S3Context) {
     const doc = await readXml(ctx.body);
-    const list = doc['CompleteMultipartUpload'] as Record<string, unknown> | undefined;
-    const parts = many(list?.['Part']).map((p) => {
-      const part = p as { PartNumber?: string; ETag?: string };
-      const n = Number(part.PartNumber);
-      if (!Number.isInteger(n) || typeof part.ETag !== 'string') {
+    const list = doc['CompleteMultipartUpload'];
+    const parts = many(isRecord(list) ? list['Part'] : undefined).map((p) => {
+      const number = isRecord(p) ? token(p['PartNumber']) : undefined;
+      const etag = isRecord(p) ? token(p['ETag']) : undefined;
+      if (number === undefined || !/^[0-9]{1,5}$/.test(number) || etag === undefined) {
         throw new S3Error(
           'MalformedXML',
           400,
           'The XML you provided was not well-formed or did not validate against our published schema.',
         );
       }
-      return { partNumber: n, etag: part.ETag };
+      return { partNumber: Number(number), etag };
     });
     if (parts.length === 0)
       throw new S3Error(
