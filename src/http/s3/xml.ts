@@ -2,6 +2,8 @@
 import { S3Error } from './errors.ts';
 import { parseXml, type XmlRecord, XmlSyntaxError } from './xml-reader.ts';
 
+export type { XmlRecord } from './xml-reader.ts';
+
 export type XmlValue = string | number | boolean | null | undefined | XmlNode | XmlValue[] | XmlElements;
 export interface XmlNode {
   [tag: string]: XmlValue;
