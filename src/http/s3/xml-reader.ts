@@ -1,4 +1,15 @@
 // A strict XML 1.0 (with Namespaces) reader for S3 request bodies: elements become nested records, text is exact.
+import {
+  isChar,
+  isSpace,
+  NCNAME,
+  NOT_CHAR,
+  PREDEFINED,
+  SPACE,
+  XML_DECL,
+  XML_NS,
+  XMLNS_NS,
+} from './xml-syntax.ts';
 
 /** A document that XML 1.0 (or Namespaces in XML 1.0) does not accept, or that this reader refuses by design. */
 export class XmlSyntaxError extends Error {
@@ -19,39 +30,11 @@ export interface XmlRecord {
 
 export const MAX_XML_DEPTH = 32;
 
-const NAME_START =
-  'A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D' +
-  '\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
-const NCNAME = new RegExp(`[${NAME_START}][${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F\\u2040]*`, 'uy');
-/** Every code point outside XML 1.0's Char production (§2.2), lone surrogates included. */
-const NOT_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-const isChar = (c: number) =>
-  c === 0x9 ||
-  c === 0xa ||
-  c === 0xd ||
-  (c >= 0x20 && c <= 0xd7ff) ||
-  (c >= 0xe000 && c <= 0xfffd) ||
-  (c >= 0x10000 && c <= 0x10ffff);
-const SPACE = /[ \t\r\n]*/y;
-const XML_DECL =
-  /<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(["'])1\.[0-9]+\1(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(["'])([A-Za-z][A-Za-z0-9._-]*)\2)?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(["'])(?:yes|no)\4)?[ \t\n]*\?>/y;
-const PREDEFINED = new Map([
-  ['lt;', '<'],
-  ['gt;', '>'],
-  ['amp;', '&'],
-  ['apos;', "'"],
-  ['quot;', '"'],
-]);
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
-
 /** Prefix bindings in scope: a chain, each element's declarations over its parent's. */
 interface Scope {
   prefixes: Map<string, string>;
   parent: Scope | undefined;
 }
-
-const isSpace = (s: string) => /^[ \t\n]*$/.test(s);
 
 /**
  * Parses a whole document into `{ [root's local name]: content }`. XML 1.0 as specified: line ends normalized,
