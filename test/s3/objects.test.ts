@@ -275,44 +275,6 @@ describe('objects', () => {
     );
   });
 
-  test('x-amz-tagging: a malformed escape or a repeated key is 400 InvalidArgument and stores nothing', async () => {
-    const creds = { accessKey: 'E2EROOT', secret: 'e2e-root-secret' };
-    for (const tagging of ['a=%ZZ', '%E0%A4%A=1', 'a=1&a=2']) {
-      const r = await rawSigned(`${env.server.s3Url}/objects/bad-tagging`, {
-        method: 'PUT',
-        body: 'x',
-        headers: { 'x-amz-tagging': tagging },
-        ...creds,
-      });
-      assert.equal(r.status, 400, `${tagging}: ${r.body}`);
-      assert.match(r.body, /<Code>InvalidArgument<\/Code>/);
-    }
-    assert.equal(
-      (await s3Error(() => env.client.send(new HeadObjectCommand({ Bucket: 'objects', Key: 'bad-tagging' }))))
-        .status,
-      404,
-    );
-    // Tags named like Object.prototype members are tags like any other.
-    await env.client.send(
-      new PutObjectCommand({
-        Bucket: 'objects',
-        Key: 'proto-tags',
-        Body: 't',
-        Tagging: '__proto__=p&constructor=c&toString=t',
-      }),
-    );
-    assert.deepEqual(
-      (
-        await env.client.send(new GetObjectTaggingCommand({ Bucket: 'objects', Key: 'proto-tags' }))
-      ).TagSet?.map((t) => [t.Key, t.Value]),
-      [
-        ['__proto__', 'p'],
-        ['constructor', 'c'],
-        ['toString', 't'],
-      ],
-    );
-  });
-
   test('a storage class other than STANDARD and Object Lock are refused, never ignored; nothing is stored', async () => {
     const c = env.client;
     const standard = await c.send(

@@ -124,37 +124,19 @@ export function contentAttributes(ctx: S3Context) {
   };
 }
 
-/**
- * `k1=v1&k2=v2` (x-amz-tagging, URL query encoding: `+` is a space) to a map; at most 10 tags, keys up to 128 and
- * values up to 256 characters. A malformed escape or a key given twice is 400 InvalidArgument.
- */
+/** `k1=v1&k2=v2` (x-amz-tagging) to a map; at most 10 tags, keys up to 128 and values up to 256 characters. */
 export function parseTagging(value: string | undefined): Record<string, string> | undefined {
   if (value === undefined) return undefined;
-  const invalid = () =>
-    new S3Error(
-      'InvalidArgument',
-      400,
-      "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.",
-    );
-  const decode = (s: string) => {
-    try {
-      return decodeURIComponent(s.replace(/\+/g, ' '));
-    } catch {
-      throw invalid();
-    }
-  };
-  // A map, so that a tag may be named `__proto__`.
-  const tags = new Map<string, string>();
+  const tags: Record<string, string> = {};
   for (const pair of value.split('&')) {
     if (!pair) continue;
     const eq = pair.indexOf('=');
-    const k = decode(eq < 0 ? pair : pair.slice(0, eq));
-    if (tags.has(k)) throw invalid();
-    tags.set(k, eq < 0 ? '' : decode(pair.slice(eq + 1)));
+    const k = decodeURIComponent((eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' '));
+    const v = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
+    tags[k] = v;
   }
-  const record = Object.fromEntries(tags);
-  validateTags(record);
-  return record;
+  validateTags(tags);
+  return tags;
 }
 
 export function validateTags(tags: Record<string, string>): void {
