@@ -28,7 +28,7 @@ The S3 API (port 9000) answers with an XML \`<Error>\` holding \`Code\`, \`Messa
 the same id in \`x-amz-request-id\`, and the S3 code and status below. It also has codes of its own, for what
 only S3 has: \`SignatureDoesNotMatch\`, \`InvalidAccessKeyId\`, \`RequestTimeTooSkewed\`,
 \`AuthorizationHeaderMalformed\`, \`AuthorizationQueryParametersError\`, \`XAmzContentSHA256Mismatch\`,
-\`MalformedXML\`, \`MetadataTooLarge\`, \`InvalidTag\`, \`NoSuchTagSet\` (404), \`InvalidPartNumber\`,
+\`MalformedXML\`, \`MalformedACLError\`, \`UnexpectedContent\`, \`MetadataTooLarge\`, \`InvalidTag\`, \`NoSuchTagSet\` (404), \`InvalidPartNumber\`,
 \`InvalidStorageClass\` (every object is STANDARD), \`InvalidRequest\`, \`MethodNotAllowed\` and \`NotImplemented\`
 (501, for every sub-resource mimeo does not implement).
 

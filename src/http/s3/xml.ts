@@ -1,6 +1,8 @@
-// XML for S3: a small escaping builder for responses, and a bounded parser for request bodies.
-import { XMLParser } from 'fast-xml-parser';
+// XML for S3: a small escaping builder for responses, and bounded, strict reading of request bodies.
 import { S3Error } from './errors.ts';
+import { parseXml, type XmlRecord, XmlSyntaxError } from './xml-reader.ts';
+
+export type { XmlRecord } from './xml-reader.ts';
 
 export type XmlValue = string | number | boolean | null | undefined | XmlNode | XmlValue[] | XmlElements;
 export interface XmlNode {
@@ -55,45 +57,68 @@ export function xmlDocument(root: string, body: XmlNode, options: { namespace?: 
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${ns}>${inner}</${root}>`;
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: true,
-  processEntities: true,
-  ignoreDeclaration: true,
-});
-
 export const MAX_XML_BODY = 1024 * 1024;
 
-/** Reads a whole (small) XML body and parses it. Throws MalformedXML for bad or oversized XML. */
-export async function readXml(
+const malformed = (
+  message = 'The XML you provided was not well-formed or did not validate against our published schema.',
+) => new S3Error('MalformedXML', 400, message);
+
+/** A whole (small) request body, or MalformedXML once it passes `maxBytes`: nothing more is read or kept. */
+export async function readXmlBytes(
   body: AsyncIterable<Uint8Array>,
   maxBytes = MAX_XML_BODY,
-): Promise<Record<string, unknown>> {
+): Promise<Buffer> {
   const parts: Buffer[] = [];
   let n = 0;
   for await (const c of body) {
     n += c.byteLength;
-    if (n > maxBytes) throw new S3Error('MalformedXML', 400, 'The XML you provided was too large.');
+    if (n > maxBytes) throw malformed('The XML you provided was too large.');
     parts.push(Buffer.from(c));
   }
-  const text = Buffer.concat(parts).toString('utf8');
-  if (text.trim() === '')
-    throw new S3Error(
-      'MalformedXML',
-      400,
-      'The XML you provided was not well-formed or did not validate against our published schema.',
-    );
+  return Buffer.concat(parts);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A request body parsed as XML 1.0 (see parseXml): text is exactly what the document says, entities and character
+ * references decoded, nothing trimmed. Throws MalformedXML for a body that is empty, not UTF-8, not well-formed, or
+ * that declares a DOCTYPE or entities.
+ */
+export function parseXmlBody(bytes: Uint8Array): XmlRecord {
+  let text: string;
   try {
-    const doc = parser.parse(text, true) as Record<string, unknown>;
-    return doc;
+    text = utf8.decode(bytes);
   } catch {
-    throw new S3Error(
-      'MalformedXML',
-      400,
-      'The XML you provided was not well-formed or did not validate against our published schema.',
-    );
+    throw malformed('The XML you provided is not UTF-8.');
   }
+  if (/^[\uFEFF \t\r\n]*$/.test(text)) throw malformed();
+  try {
+    return parseXml(text);
+  } catch (err) {
+    if (err instanceof XmlSyntaxError)
+      throw malformed(`The XML you provided was not well-formed: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Reads a whole (small) XML body and parses it: readXmlBytes, then parseXmlBody. */
+export async function readXml(body: AsyncIterable<Uint8Array>, maxBytes = MAX_XML_BODY): Promise<XmlRecord> {
+  return parseXmlBody(await readXmlBytes(body, maxBytes));
+}
+
+/** An element that has child elements (an XmlRecord), as opposed to text or a repeated element. */
+export function isRecord(v: unknown): v is XmlRecord {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * A value that is a token, not free text (Status, SSEAlgorithm, PartNumber, ETag, Quiet...): XML whitespace around it
+ * dropped. Undefined when the element is absent, repeated or has children. Object keys and tag keys and values are
+ * never read through this: their spaces are part of them.
+ */
+export function token(v: unknown): string | undefined {
+  return typeof v === 'string' ? v.replace(/^[ \t\n]+|[ \t\n]+$/g, '') : undefined;
 }
 
 /** A child as a list, whether the XML had one or several of it. */

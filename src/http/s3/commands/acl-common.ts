@@ -1,9 +1,10 @@
-// Canned ACLs on S3: the x-amz-acl header read and checked, and AccessControlPolicy documents rendered from it.
+// Canned ACLs on S3: the x-amz-acl header or an AccessControlPolicy body read, and policy documents rendered.
 import { checkAcl } from '../../../core/acl.ts';
 import type { CannedAcl } from '../../../core/model.ts';
 import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import { escapeXml } from '../xml.ts';
+import { escapeXml, parseXmlBody, readXmlBytes } from '../xml.ts';
+import { type AclPolicy, cannedGrants, type Grant, readAclPolicy, type Who } from './acl-policy.ts';
 
 const GRANT_HEADERS = [
   'x-amz-grant-read',
@@ -31,43 +32,34 @@ export function requestAcl(ctx: S3Context): CannedAcl | undefined {
   }
 }
 
-/** PutBucketAcl and PutObjectAcl: a canned ACL in x-amz-acl; an AccessControlPolicy body is 501. */
-export async function aclToPut(ctx: S3Context): Promise<CannedAcl> {
-  let bodyBytes = 0;
-  for await (const chunk of ctx.body) bodyBytes += chunk.byteLength;
+/**
+ * What PutBucketAcl and PutObjectAcl ask for: a canned ACL in x-amz-acl, or an AccessControlPolicy body (which the
+ * command turns into the canned ACL it states, once it knows the owner). Both at once is 400 UnexpectedContent, as
+ * in S3; neither is 400 MissingSecurityHeader.
+ */
+export async function aclToPut(ctx: S3Context): Promise<{ canned: CannedAcl } | { policy: AclPolicy }> {
+  const body = await readXmlBytes(ctx.body);
   const acl = requestAcl(ctx);
-  if (bodyBytes > 0)
-    throw new S3Error(
-      'NotImplemented',
-      501,
-      'ACLs given as an AccessControlPolicy body are not implemented; use x-amz-acl.',
-    );
+  if (body.length > 0) {
+    if (acl !== undefined)
+      throw new S3Error('UnexpectedContent', 400, 'This request does not support content');
+    return { policy: readAclPolicy(parseXmlBody(body)) };
+  }
   if (acl === undefined)
     throw new S3Error('MissingSecurityHeader', 400, 'Your request was missing a required header: x-amz-acl.');
-  return acl;
-}
-
-interface Who {
-  ID: string;
-  DisplayName: string;
+  return { canned: acl };
 }
 
 const XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
-const user = (w: Who, permission: string) =>
-  `<Grant><Grantee ${XSI} xsi:type="CanonicalUser"><ID>${escapeXml(w.ID)}</ID><DisplayName>${escapeXml(w.DisplayName)}</DisplayName></Grantee><Permission>${permission}</Permission></Grant>`;
-const group = (name: 'AllUsers' | 'AuthenticatedUsers', permission: string) =>
-  `<Grant><Grantee ${XSI} xsi:type="Group"><URI>http://acs.amazonaws.com/groups/global/${name}</URI></Grantee><Permission>${permission}</Permission></Grant>`;
+const grantXml = (g: Grant, names: Map<string, string>) =>
+  'id' in g.grantee
+    ? `<Grant><Grantee ${XSI} xsi:type="CanonicalUser"><ID>${escapeXml(g.grantee.id)}</ID><DisplayName>${escapeXml(names.get(g.grantee.id) ?? '')}</DisplayName></Grantee><Permission>${g.permission}</Permission></Grant>`
+    : `<Grant><Grantee ${XSI} xsi:type="Group"><URI>${escapeXml(g.grantee.uri)}</URI></Grantee><Permission>${g.permission}</Permission></Grant>`;
 
 /** The grants a canned ACL stands for, as S3 lists them; `bucketOwner` for the bucket-owner-* ACLs of objects. */
 export function sendAcl(ctx: S3Context, owner: Who, acl: CannedAcl, bucketOwner?: Who) {
-  const grants = [user(owner, 'FULL_CONTROL')];
-  if (acl === 'public-read' || acl === 'public-read-write') grants.push(group('AllUsers', 'READ'));
-  if (acl === 'public-read-write') grants.push(group('AllUsers', 'WRITE'));
-  if (acl === 'authenticated-read') grants.push(group('AuthenticatedUsers', 'READ'));
-  if (bucketOwner && bucketOwner.ID !== owner.ID) {
-    if (acl === 'bucket-owner-read') grants.push(user(bucketOwner, 'READ'));
-    if (acl === 'bucket-owner-full-control') grants.push(user(bucketOwner, 'FULL_CONTROL'));
-  }
+  const names = new Map([owner, ...(bucketOwner ? [bucketOwner] : [])].map((w) => [w.ID, w.DisplayName]));
+  const grants = cannedGrants(acl, owner, bucketOwner).map((g) => grantXml(g, names));
   const body =
     '<?xml version="1.0" encoding="UTF-8"?>\n<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
     `<Owner><ID>${escapeXml(owner.ID)}</ID><DisplayName>${escapeXml(owner.DisplayName)}</DisplayName></Owner>` +

@@ -5,7 +5,7 @@ import type { Checksums, VersionInfo } from '../../../core/model.ts';
 import { setContentType } from '../../common/content-type.ts';
 import { httpDate, quoted, type S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import { many, readXml } from '../xml.ts';
+import { isRecord, many, readXml } from '../xml.ts';
 import { sseHeaders } from './sse.ts';
 
 export function bucketOf(ctx: S3Context): string {
@@ -201,25 +201,26 @@ export function partRange(v: VersionInfo, n: number): { first: number; last: num
 /** A `<Tagging><TagSet><Tag><Key/><Value/></Tag>...</TagSet></Tagging>` body as a map; keys must be unique. */
 export async function readTagSet(body: AsyncIterable<Uint8Array>): Promise<Record<string, string>> {
   const doc = await readXml(body);
-  const set = (doc['Tagging'] as Record<string, unknown> | undefined)?.['TagSet'];
-  if (set === undefined)
+  const tagging = doc['Tagging'];
+  const set = isRecord(tagging) ? tagging['TagSet'] : undefined;
+  if (set === undefined || Array.isArray(set))
     throw new S3Error(
       'MalformedXML',
       400,
       'The XML you provided was not well-formed or did not validate against our published schema.',
     );
-  const tags: Record<string, string> = {};
-  for (const t of many(
-    (set as Record<string, unknown> | '')?.constructor === Object
-      ? (set as Record<string, unknown>)['Tag']
-      : undefined,
-  ) as { Key?: unknown; Value?: unknown }[]) {
-    if (typeof t?.Key !== 'string') throw new S3Error('MalformedXML', 400, 'Every Tag needs a Key.');
-    if (t.Key in tags)
+  // Keys and values are exactly the elements' text. A map, so that a tag may be named `constructor` or `__proto__`.
+  const tags = new Map<string, string>();
+  for (const t of many(isRecord(set) ? set['Tag'] : undefined)) {
+    const key = isRecord(t) ? t['Key'] : undefined;
+    const value = isRecord(t) ? (t['Value'] ?? '') : undefined;
+    if (typeof key !== 'string' || typeof value !== 'string')
+      throw new S3Error('MalformedXML', 400, 'Every Tag needs one Key and at most one Value.');
+    if (tags.has(key))
       throw new S3Error('InvalidTag', 400, 'Cannot provide multiple Tags with the same key.');
-    tags[t.Key] = typeof t.Value === 'string' ? t.Value : '';
+    tags.set(key, value);
   }
-  return tags;
+  return Object.fromEntries(tags);
 }
 
 /**

@@ -6,7 +6,7 @@ import { parseConditions } from '../../common/conditions.ts';
 import { quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
-import { many, readXml } from '../xml.ts';
+import { isRecord, many, readXml, token } from '../xml.ts';
 import { bucketOf, checksumElements, keyOf } from './common.ts';
 import { sseHeaders } from './sse.ts';
 
@@ -15,11 +15,11 @@ export const completeMultipartUpload: S3Command = {
   matches: (ctx) => ctx.method === 'POST' && ctx.key !== undefined && ctx.query.has('uploadId'),
   async handle(ctx: S3Context) {
     const doc = await readXml(ctx.body);
-    const list = doc['CompleteMultipartUpload'] as Record<string, unknown> | undefined;
-    const parts = many(list?.['Part']).map((p) => {
-      const part = p as Record<string, unknown>;
-      const n = Number(part['PartNumber']);
-      if (!Number.isInteger(n) || typeof part['ETag'] !== 'string') {
+    const list = doc['CompleteMultipartUpload'];
+    const parts = many(isRecord(list) ? list['Part'] : undefined).map((p) => {
+      const number = isRecord(p) ? token(p['PartNumber']) : undefined;
+      const etag = isRecord(p) ? token(p['ETag']) : undefined;
+      if (!isRecord(p) || number === undefined || !/^[0-9]{1,5}$/.test(number) || etag === undefined) {
         throw new S3Error(
           'MalformedXML',
           400,
@@ -28,10 +28,10 @@ export const completeMultipartUpload: S3Command = {
       }
       const checksums: Partial<Record<PartAlgorithm, string>> = {};
       for (const a of PART_ALGORITHMS) {
-        const v = part[`Checksum${a.toUpperCase()}`];
-        if (typeof v === 'string') checksums[a] = v;
+        const v = token(p[`Checksum${a.toUpperCase()}`]);
+        if (v !== undefined) checksums[a] = v;
       }
-      return { partNumber: n, etag: part['ETag'], checksums };
+      return { partNumber: Number(number), etag, checksums };
     });
     const declared: Partial<Record<PartAlgorithm, string>> = {};
     for (const a of PART_ALGORITHMS) {

@@ -6,8 +6,14 @@ import { checkContentMd5 } from '../../../core/ingest.ts';
 import { type S3Context, sendXml } from '../context.ts';
 import { S3Error, toS3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
-import { many, readXml, type XmlNode } from '../xml.ts';
+import { isRecord, many, parseXmlBody, readXmlBytes, token, type XmlNode } from '../xml.ts';
 import { bucketOf } from './common.ts';
+
+/**
+ * 1,000 keys of 1,024 bytes, each byte written as a six-byte character reference at worst, with their version ids and
+ * tags: the largest request a client may need to send.
+ */
+const MAX_DELETE_XML = 8 * 1024 * 1024;
 
 export const deleteObjects: S3Command = {
   name: 'DeleteObjects',
@@ -15,33 +21,35 @@ export const deleteObjects: S3Command = {
     ctx.method === 'POST' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('delete'),
   async handle(ctx: S3Context) {
     const md5 = checkContentMd5(ctx.headers['content-md5']);
-    const parts: Buffer[] = [];
-    for await (const c of ctx.body) parts.push(Buffer.from(c));
-    const raw = Buffer.concat(parts);
+    const raw = await readXmlBytes(ctx.body, MAX_DELETE_XML);
     if (md5 !== undefined && createHash('md5').update(raw).digest('base64') !== md5) {
       throw new S3Error('BadDigest', 400, 'The Content-MD5 you specified did not match what was received.');
     }
-    const doc = await readXml(
-      (async function* () {
-        yield raw;
-      })(),
-    );
-    const del = doc['Delete'] as Record<string, unknown> | undefined;
-    if (!del)
+    const del = parseXmlBody(raw)['Delete'];
+    if (!isRecord(del))
       throw new S3Error(
         'MalformedXML',
         400,
         'The XML you provided was not well-formed or did not validate against our published schema.',
       );
-    const objects = many(del['Object']) as { Key?: string; VersionId?: string }[];
-    if (objects.length === 0 || objects.length > 1000 || objects.some((o) => typeof o?.Key !== 'string')) {
+    // A key is exactly the element's text: S3 keys may begin or end with spaces.
+    const objects = many(del['Object']).map((o) =>
+      isRecord(o) ? { Key: o['Key'], VersionId: o['VersionId'] } : { Key: undefined, VersionId: undefined },
+    ) as { Key?: string; VersionId?: string }[];
+    if (
+      objects.length === 0 ||
+      objects.length > 1000 ||
+      objects.some(
+        (o) => typeof o.Key !== 'string' || (o.VersionId !== undefined && typeof o.VersionId !== 'string'),
+      )
+    ) {
       throw new S3Error(
         'MalformedXML',
         400,
         'The request must name from 1 to 1000 objects, each with a Key.',
       );
     }
-    const quiet = String(del['Quiet']).toLowerCase() === 'true';
+    const quiet = token(del['Quiet'])?.toLowerCase() === 'true';
     const deleted: XmlNode[] = [];
     const errors: XmlNode[] = [];
     for (const o of objects) {

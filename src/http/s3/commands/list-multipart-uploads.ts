@@ -1,10 +1,11 @@
-// ListMultipartUploads: GET /bucket?uploads — prefix, key-marker, upload-id-marker, max-uploads.
+// ListMultipartUploads: GET /bucket?uploads — prefix, key-marker, upload-id-marker, max-uploads, encoding-type=url.
 import { ownerOf } from '../../../auth/principals.ts';
 import { listUploads } from '../../../core/multipart.ts';
 import { isoDate, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
 import { bucketOf } from './common.ts';
+import { listEncoding } from './list-page.ts';
 
 export const listMultipartUploads: S3Command = {
   name: 'ListMultipartUploads',
@@ -14,11 +15,13 @@ export const listMultipartUploads: S3Command = {
     const max = Number(ctx.query.get('max-uploads') ?? 1000);
     if (!Number.isInteger(max) || max < 1)
       throw new S3Error('InvalidArgument', 400, 'max-uploads must be a positive integer.');
+    const { enc, encodingType } = listEncoding(ctx);
     const keyMarker = ctx.query.get('key-marker') || undefined;
+    const prefix = ctx.query.get('prefix');
     const idMarker = ctx.query.get('upload-id-marker') || undefined;
     const r = await listUploads(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
-      prefix: ctx.query.get('prefix'),
+      prefix,
       afterKey: keyMarker,
       afterId: idMarker,
       limit: Math.min(max, 1000),
@@ -29,15 +32,16 @@ export const listMultipartUploads: S3Command = {
       if (!owners.has(u.principalId)) owners.set(u.principalId, await ownerOf(ctx.deps, u.principalId));
     return sendXml(ctx, 200, 'ListMultipartUploadsResult', {
       Bucket: bucketOf(ctx),
-      KeyMarker: keyMarker ?? '',
+      KeyMarker: enc(keyMarker ?? ''),
       UploadIdMarker: idMarker ?? '',
-      NextKeyMarker: r.truncated && last ? last.path : undefined,
+      NextKeyMarker: r.truncated && last ? enc(last.path) : undefined,
       NextUploadIdMarker: r.truncated && last ? last.id : undefined,
-      Prefix: ctx.query.get('prefix'),
+      Prefix: prefix !== undefined ? enc(prefix) : undefined,
       MaxUploads: max,
+      EncodingType: encodingType,
       IsTruncated: r.truncated,
       Upload: r.uploads.map((u) => ({
-        Key: u.path,
+        Key: enc(u.path),
         UploadId: u.id,
         Initiator: owners.get(u.principalId),
         Owner: owners.get(u.principalId),

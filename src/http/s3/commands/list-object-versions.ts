@@ -6,7 +6,7 @@ import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
 import { bucketOf } from './common.ts';
-import { urlEncodeKey } from './list-page.ts';
+import { listEncoding } from './list-page.ts';
 
 export const listObjectVersions: S3Command = {
   name: 'ListObjectVersions',
@@ -17,20 +17,18 @@ export const listObjectVersions: S3Command = {
     const max = Number(ctx.query.get('max-keys') ?? 1000);
     if (!Number.isInteger(max) || max < 0)
       throw new S3Error('InvalidArgument', 400, 'max-keys must be a non-negative integer.');
-    const encodingType = ctx.query.get('encoding-type');
-    if (encodingType !== undefined && encodingType !== 'url')
-      throw new S3Error('InvalidArgument', 400, 'Invalid Encoding Method specified in Request');
-    const enc = (s: string) => (encodingType === 'url' ? urlEncodeKey(s) : s);
+    const { enc, encodingType } = listEncoding(ctx);
     const project = await getProject(ctx.deps.core, ctx.principal, bucket);
     const keyMarker = ctx.query.get('key-marker') || undefined;
     const versionIdMarker = ctx.query.get('version-id-marker') || undefined;
+    const delimiter = ctx.query.get('delimiter');
     const page =
       max === 0
         ? { versions: [], prefixes: [], truncated: false, nextKeyMarker: null, nextVersionIdMarker: null }
         : await listVersions(ctx.deps.core, ctx.principal, {
             project: bucket,
             prefix: ctx.query.get('prefix'),
-            delimiter: ctx.query.get('delimiter'),
+            delimiter,
             keyMarker,
             versionIdMarker,
             limit: Math.min(max, 1000),
@@ -44,7 +42,7 @@ export const listObjectVersions: S3Command = {
       NextKeyMarker: page.truncated && page.nextKeyMarker ? enc(page.nextKeyMarker) : undefined,
       NextVersionIdMarker: page.truncated && page.nextVersionIdMarker ? page.nextVersionIdMarker : undefined,
       MaxKeys: max,
-      Delimiter: ctx.query.get('delimiter'),
+      Delimiter: delimiter ? enc(delimiter) : undefined,
       EncodingType: encodingType,
       IsTruncated: page.truncated,
       Version: page.versions

@@ -13,8 +13,22 @@ export interface ListParams {
   fetchOwner: boolean;
 }
 
-/** encoding-type=url: keys percent-encoded as S3 does, spaces as '+'. */
-export const urlEncodeKey = (s: string) => awsEncode(s, true).replace(/%20/g, '+');
+/**
+ * encoding-type=url: the encoding a listing applies to every key-like field (keys, prefixes, markers, the delimiter)
+ * and whether to name it in `<EncodingType>`. S3 percent-encodes the UTF-8 bytes of all but unreserved characters
+ * and '/': a space is `%20` and a '+' is `%2B`, which a client's percent- or form-decoder both read back exactly.
+ * Any other encoding-type is 400 InvalidArgument.
+ */
+export function listEncoding(ctx: S3Context): {
+  enc: (s: string) => string;
+  encodingType: 'url' | undefined;
+} {
+  const encodingType = ctx.query.get('encoding-type');
+  if (encodingType === undefined) return { enc: (s) => s, encodingType };
+  if (encodingType !== 'url')
+    throw new S3Error('InvalidArgument', 400, 'Invalid Encoding Method specified in Request');
+  return { enc: (s) => awsEncode(s, true), encodingType };
+}
 
 export async function listPage(ctx: S3Context, params: ListParams) {
   const bucket = bucketOf(ctx);
@@ -22,10 +36,7 @@ export async function listPage(ctx: S3Context, params: ListParams) {
   const maxKeys = rawMax === undefined ? 1000 : Number(rawMax);
   if (!Number.isInteger(maxKeys) || maxKeys < 0)
     throw new S3Error('InvalidArgument', 400, 'max-keys must be a non-negative integer.');
-  const encodingType = ctx.query.get('encoding-type');
-  if (encodingType !== undefined && encodingType !== 'url')
-    throw new S3Error('InvalidArgument', 400, 'Invalid Encoding Method specified in Request');
-  const enc = (s: string) => (encodingType === 'url' ? urlEncodeKey(s) : s);
+  const { enc, encodingType } = listEncoding(ctx);
   const prefix = ctx.query.get('prefix') ?? '';
   const delimiter = ctx.query.get('delimiter') ?? '';
   // listObjectKeys checks the bucket and the role itself; the project row is read only for what it adds.

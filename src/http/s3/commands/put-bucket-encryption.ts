@@ -3,7 +3,7 @@ import { setDefaultEncryption } from '../../../core/default-encryption.ts';
 import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
-import { readXml } from '../xml.ts';
+import { isRecord, readXml, token } from '../xml.ts';
 import { bucketOf } from './common.ts';
 import { kmsKeyName } from './sse.ts';
 
@@ -20,14 +20,12 @@ export const putBucketEncryption: S3Command = {
     ctx.method === 'PUT' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('encryption'),
   async handle(ctx: S3Context) {
     const doc = await readXml(ctx.body);
-    const conf = doc['ServerSideEncryptionConfiguration'] as Record<string, unknown> | undefined;
-    const rule = conf?.['Rule'];
-    if (!rule || Array.isArray(rule)) throw malformed();
-    const by = (rule as Record<string, unknown>)['ApplyServerSideEncryptionByDefault'] as
-      | Record<string, unknown>
-      | undefined;
-    const algorithm = by?.['SSEAlgorithm'];
-    const keyId = by?.['KMSMasterKeyID'];
+    const conf = doc['ServerSideEncryptionConfiguration'];
+    const rule = isRecord(conf) ? conf['Rule'] : undefined;
+    if (!isRecord(rule)) throw malformed();
+    const by = rule['ApplyServerSideEncryptionByDefault'];
+    const algorithm = isRecord(by) ? token(by['SSEAlgorithm']) : undefined;
+    const keyId = isRecord(by) ? by['KMSMasterKeyID'] : undefined;
     if (algorithm !== 'AES256' && algorithm !== 'aws:kms') {
       if (algorithm === 'aws:kms:dsse')
         throw new S3Error('NotImplemented', 501, 'Dual-layer SSE-KMS is not implemented.');
@@ -37,7 +35,7 @@ export const putBucketEncryption: S3Command = {
       throw new S3Error('InvalidArgument', 400, 'KMSMasterKeyID is allowed only with SSEAlgorithm aws:kms.');
     await setDefaultEncryption(ctx.deps.core, ctx.principal, bucketOf(ctx), {
       sse: algorithm,
-      kmsKey: typeof keyId === 'string' ? kmsKeyName(keyId) : undefined,
+      kmsKey: typeof keyId === 'string' ? kmsKeyName(token(keyId)!) : undefined,
     });
     return ctx.reply.code(200).send();
   },

@@ -3,7 +3,7 @@ import { setVersioning } from '../../../core/projects.ts';
 import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
-import { readXml } from '../xml.ts';
+import { isRecord, readXml, token } from '../xml.ts';
 import { bucketOf } from './common.ts';
 
 export const putBucketVersioning: S3Command = {
@@ -12,9 +12,9 @@ export const putBucketVersioning: S3Command = {
     ctx.method === 'PUT' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('versioning'),
   async handle(ctx: S3Context) {
     const doc = await readXml(ctx.body);
-    const conf = doc['VersioningConfiguration'] as Record<string, unknown> | undefined;
-    const status = conf?.['Status'];
-    if (conf?.['MfaDelete'] === 'Enabled')
+    const conf = doc['VersioningConfiguration'];
+    const status = isRecord(conf) ? token(conf['Status']) : undefined;
+    if (isRecord(conf) && token(conf['MfaDelete']) === 'Enabled')
       throw new S3Error('NotImplemented', 501, 'MFA delete is not implemented.');
     if (status !== 'Enabled' && status !== 'Suspended') {
       throw new S3Error(

@@ -1,21 +1,35 @@
-// PutObjectAcl: PUT /bucket/key?acl[&versionId=] with x-amz-acl; the version changes in place.
-import { setVersionAcl } from '../../../core/acl.ts';
+// PutObjectAcl: PUT /bucket/key?acl[&versionId=] with x-amz-acl, or an AccessControlPolicy body that states a canned
+// ACL; the version changes in place.
+import { ownerOf } from '../../../auth/principals.ts';
+import { getVersionAcl, setVersionAcl } from '../../../core/acl.ts';
 import type { S3Context } from '../context.ts';
 import type { S3Command } from '../router.ts';
 import { aclToPut } from './acl-common.ts';
+import { cannedAclOf } from './acl-policy.ts';
 import { bucketOf, keyOf } from './common.ts';
 
 export const putObjectAcl: S3Command = {
   name: 'PutObjectAcl',
   matches: (ctx) => ctx.method === 'PUT' && ctx.key !== undefined && ctx.query.has('acl'),
   async handle(ctx: S3Context) {
-    const acl = await aclToPut(ctx);
-    const r = await setVersionAcl(
-      ctx.deps.core,
-      ctx.principal,
-      { project: bucketOf(ctx), path: keyOf(ctx), versionId: ctx.query.get('versionId') || undefined },
-      acl,
-    );
+    const asked = await aclToPut(ctx);
+    const sel = {
+      project: bucketOf(ctx),
+      path: keyOf(ctx),
+      versionId: ctx.query.get('versionId') || undefined,
+    };
+    let acl = 'canned' in asked ? asked.canned : undefined;
+    if ('policy' in asked) {
+      // The grants are read against the version's writer and the bucket's owner; that same version is changed.
+      const v = await getVersionAcl(ctx.deps.core, ctx.principal, sel);
+      const [owner, bucketOwner] = await Promise.all([
+        ownerOf(ctx.deps, v.ownerId),
+        ownerOf(ctx.deps, v.bucketOwnerId),
+      ]);
+      acl = cannedAclOf(asked.policy, owner, bucketOwner);
+      sel.versionId = v.versionId;
+    }
+    const r = await setVersionAcl(ctx.deps.core, ctx.principal, sel, acl!);
     if (r.versionId !== 'null') ctx.reply.header('x-amz-version-id', r.versionId);
     return ctx.reply.code(200).send();
   },

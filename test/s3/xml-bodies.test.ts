@@ -1,0 +1,290 @@
+// Request XML as real clients write it: Go's character references, CDATA, namespace prefixes, exact keys; and
+// DOCTYPEs refused in every body.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import {
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetBucketEncryptionCommand,
+  GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { bytes } from '../helpers/data.ts';
+import { openS3, rawSigned, type S3Env, s3Error } from '../helpers/s3.ts';
+import { CREDS } from '../helpers/server.ts';
+
+const KEYS = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secret: CREDS.MIMEO_ROOT_SECRET_KEY };
+const NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
+let env: S3Env;
+before(async () => {
+  env = await openS3(['--min-part-size', '1024']);
+  for (const Bucket of ['xml', 'xml-settings']) await env.client.send(new CreateBucketCommand({ Bucket }));
+});
+after(async () => env.close());
+
+const url = (path: string) => `${env.server.s3Url}${path}`;
+const send = (method: string, path: string, body: string) => rawSigned(url(path), { method, body, ...KEYS });
+const put = (Key: string, Body: string | Buffer = 'x') =>
+  env.client.send(new PutObjectCommand({ Bucket: 'xml', Key, Body }));
+const exists = async (Key: string) => {
+  try {
+    await env.client.send(new HeadObjectCommand({ Bucket: 'xml', Key }));
+    return true;
+  } catch (err) {
+    if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+    throw err;
+  }
+};
+const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
+/** encoding/xml's EscapeText, which Go clients (aws-sdk-go, minio-go) use: `"` as `&#34;`, `'` as `&#39;`. */
+const goEscape = (s: string) =>
+  s.replace(
+    /[&<>"'\t\n\r]/g,
+    (c) => `&#${c === '&' ? 38 : c === '<' ? 60 : c === '>' ? 62 : c.charCodeAt(0)};`,
+  );
+const codeOf = (body: string) => /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
+const goComplete = (parts: { etag: string; n: number }[]) =>
+  `<CompleteMultipartUpload ${NS}>${parts
+    .map((p) => `<Part><ETag>${goEscape(p.etag)}</ETag><PartNumber>${p.n}</PartNumber></Part>`)
+    .join('')}</CompleteMultipartUpload>`;
+
+describe('CompleteMultipartUpload as Go clients send it', () => {
+  test('ETags written with &#34; complete an upload of parts', async () => {
+    const parts = [bytes(2048, 1), bytes(100, 2)];
+    const { UploadId } = await env.client.send(
+      new CreateMultipartUploadCommand({ Bucket: 'xml', Key: 'go-mpu' }),
+    );
+    const etags: string[] = [];
+    for (const [i, Body] of parts.entries()) {
+      const r = await env.client.send(
+        new UploadPartCommand({ Bucket: 'xml', Key: 'go-mpu', UploadId, PartNumber: i + 1, Body }),
+      );
+      etags.push(r.ETag!);
+    }
+    const body = goComplete(etags.map((etag, i) => ({ etag, n: i + 1 })));
+    assert.match(body, /<ETag>&#34;[0-9a-f]{32}&#34;<\/ETag>/);
+    const r = await send('POST', `/xml/go-mpu?uploadId=${UploadId}`, body);
+    assert.equal(r.status, 200, r.body);
+    const expected = createHash('md5')
+      .update(Buffer.concat(parts.map((p) => Buffer.from(md5(p), 'hex'))))
+      .digest('hex');
+    assert.match(r.body, new RegExp(`<ETag>&quot;${expected}-2&quot;</ETag>`));
+    const got = await env.client.send(new GetObjectCommand({ Bucket: 'xml', Key: 'go-mpu' }));
+    assert.deepEqual(Buffer.from(await got.Body!.transformToByteArray()), Buffer.concat(parts));
+  });
+
+  test('ETags written with &#34; complete an upload made by UploadPartCopy (a multipart copy)', async () => {
+    const source = bytes(3000, 3);
+    await put('copy-src', source);
+    const { UploadId } = await env.client.send(
+      new CreateMultipartUploadCommand({ Bucket: 'xml', Key: 'go-copy' }),
+    );
+    const etags: string[] = [];
+    for (const [n, range] of [
+      [1, 'bytes=0-1999'],
+      [2, 'bytes=2000-2999'],
+    ] as const) {
+      const r = await rawSigned(url(`/xml/go-copy?partNumber=${n}&uploadId=${UploadId}`), {
+        method: 'PUT',
+        headers: { 'x-amz-copy-source': '/xml/copy-src', 'x-amz-copy-source-range': range },
+        ...KEYS,
+      });
+      assert.equal(r.status, 200, r.body);
+      // The ETag in a CopyPartResult is XML text too: `&quot;` there, as a Go client reads it back.
+      etags.push(/<ETag>&quot;([0-9a-f]{32})&quot;<\/ETag>/.exec(r.body)![1]!);
+    }
+    const r = await send(
+      'POST',
+      `/xml/go-copy?uploadId=${UploadId}`,
+      goComplete(etags.map((e, i) => ({ etag: `"${e}"`, n: i + 1 }))),
+    );
+    assert.equal(r.status, 200, r.body);
+    const got = await env.client.send(new GetObjectCommand({ Bucket: 'xml', Key: 'go-copy' }));
+    assert.deepEqual(Buffer.from(await got.Body!.transformToByteArray()), source);
+  });
+});
+
+describe('DeleteObjects', () => {
+  test('a DOCTYPE that declares an entity is 400 MalformedXML and deletes nothing', async () => {
+    await put('keep1');
+    for (const body of [
+      `<?xml version="1.0"?><!DOCTYPE Delete [<!ENTITY k "keep1">]><Delete><Object><Key>&k;</Key></Object></Delete>`,
+      `<!DOCTYPE Delete SYSTEM "http://127.0.0.1:1/x.dtd"><Delete><Object><Key>keep1</Key></Object></Delete>`,
+      `<Delete><Object><Key>&k;</Key></Object></Delete>`,
+    ]) {
+      const r = await send('POST', '/xml?delete', body);
+      assert.equal(r.status, 400, body);
+      assert.equal(codeOf(r.body), 'MalformedXML', body);
+    }
+    assert.ok(await exists('keep1'), 'keep1 is still there');
+  });
+
+  test("a key written with &#39; deletes that key, and the result names it: it's", async () => {
+    await put("it's");
+    await put('it&#39;s');
+    const r = await send(
+      'POST',
+      '/xml?delete',
+      `<Delete ${NS}><Object><Key>it&#39;s</Key></Object></Delete>`,
+    );
+    assert.equal(r.status, 200, r.body);
+    assert.match(r.body, /<Deleted><Key>it(&apos;|&#39;|')s<\/Key><\/Deleted>/);
+    assert.equal(await exists("it's"), false, "it's is gone");
+    assert.ok(await exists('it&#39;s'), 'a key that is the reference written out is another key');
+  });
+
+  test('keys are exact: leading and trailing spaces, CDATA, a namespace prefix, references', async () => {
+    const keys = ['  both ends  ', ' lead', 'trail ', 'a<b>&"c"', 'cdata]]>key', 'ns/k', 'é/ü'];
+    for (const k of keys) await put(k);
+    await put('both ends');
+    const body =
+      '<?xml version="1.0" encoding="UTF-8"?>\n' +
+      '<s3:Delete xmlns:s3="http://s3.amazonaws.com/doc/2006-03-01/">\n' +
+      '  <s3:Object><s3:Key>  both ends  </s3:Key></s3:Object>\n' +
+      '  <s3:Object><s3:Key> lead</s3:Key></s3:Object>\n' +
+      '  <s3:Object><s3:Key>trail </s3:Key></s3:Object>\n' +
+      '  <s3:Object><s3:Key>a&lt;b&gt;&amp;&quot;c&#x22;</s3:Key></s3:Object>\n' +
+      '  <s3:Object><s3:Key>&#xe9;/&#252;</s3:Key></s3:Object>\n' +
+      '  <s3:Object><s3:Key><![CDATA[cdata]]]]><![CDATA[>key]]></s3:Key></s3:Object>\n' +
+      '  <s3:Object><s3:Key><![CDATA[ns/k]]></s3:Key></s3:Object>\n' +
+      '</s3:Delete>\n';
+    const r = await send('POST', '/xml?delete', body);
+    assert.equal(r.status, 200, r.body);
+    assert.equal(codeOf(r.body), undefined, r.body);
+    for (const k of keys) assert.equal(await exists(k), false, JSON.stringify(k));
+    assert.ok(await exists('both ends'), 'the key without the spaces is another key');
+    assert.match(r.body, /<Key> {2}both ends {2}<\/Key>/);
+    assert.match(r.body, /<Key>a&lt;b&gt;&amp;&quot;c&quot;<\/Key>/);
+  });
+});
+
+describe('settings bodies decode references too', () => {
+  test('PutObjectTagging and PutBucketTagging: keys and values from references, spaces kept', async () => {
+    await put('tagged');
+    const body =
+      `<Tagging ${NS}><TagSet>` +
+      '<Tag><Key>a&#38;b</Key><Value>&#34;quoted&#34;</Value></Tag>' +
+      '<Tag><Key>constructor</Key><Value> spaced </Value></Tag>' +
+      '<Tag><Key><![CDATA[c<d]]></Key><Value/></Tag>' +
+      '</TagSet></Tagging>';
+    const expected = [
+      ['a&b', '"quoted"'],
+      ['c<d', ''],
+      ['constructor', ' spaced '],
+    ];
+    const r = await send('PUT', '/xml/tagged?tagging', body);
+    assert.equal(r.status, 200, r.body);
+    const got = await env.client.send(new GetObjectTaggingCommand({ Bucket: 'xml', Key: 'tagged' }));
+    assert.deepEqual(got.TagSet?.map((t) => [t.Key, t.Value]).sort(), expected);
+    const b = await send('PUT', '/xml-settings?tagging', body);
+    assert.equal(b.status, 204, b.body);
+    const bucket = await env.client.send(new GetBucketTaggingCommand({ Bucket: 'xml-settings' }));
+    assert.deepEqual(bucket.TagSet?.map((t) => [t.Key, t.Value]).sort(), expected);
+  });
+
+  test('PutBucketVersioning and PutBucketEncryption: values from references', async () => {
+    const v = await send(
+      'PUT',
+      '/xml-settings?versioning',
+      `<VersioningConfiguration ${NS}><Status>En&#97;bled</Status></VersioningConfiguration>`,
+    );
+    assert.equal(v.status, 200, v.body);
+    assert.equal(
+      (await env.client.send(new GetBucketVersioningCommand({ Bucket: 'xml-settings' }))).Status,
+      'Enabled',
+    );
+    const e = await send(
+      'PUT',
+      '/xml-settings?encryption',
+      `<ServerSideEncryptionConfiguration ${NS}><Rule><ApplyServerSideEncryptionByDefault>` +
+        '<SSEAlgorithm>&#x41;ES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule>' +
+        '</ServerSideEncryptionConfiguration>',
+    );
+    assert.equal(e.status, 200, e.body);
+    const got = await env.client.send(new GetBucketEncryptionCommand({ Bucket: 'xml-settings' }));
+    assert.equal(
+      got.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
+      'AES256',
+    );
+  });
+
+  test('a DOCTYPE is 400 MalformedXML in every body, and changes nothing', async () => {
+    await put('doctype');
+    const dtd = (root: string) => `<!DOCTYPE ${root} [<!ENTITY e "Suspended">]>`;
+    const { UploadId } = await env.client.send(
+      new CreateMultipartUploadCommand({ Bucket: 'xml', Key: 'dt' }),
+    );
+    const etag = (
+      await env.client.send(
+        new UploadPartCommand({ Bucket: 'xml', Key: 'dt', UploadId, PartNumber: 1, Body: 'x' }),
+      )
+    ).ETag!;
+    for (const [method, path, body] of [
+      [
+        'PUT',
+        '/xml-settings?versioning',
+        `${dtd('V')}<VersioningConfiguration><Status>&e;</Status></VersioningConfiguration>`,
+      ],
+      [
+        'PUT',
+        '/xml-settings?versioning',
+        `${dtd('V')}<VersioningConfiguration><Status>Suspended</Status></VersioningConfiguration>`,
+      ],
+      [
+        'PUT',
+        '/xml-settings?encryption',
+        `${dtd('S')}<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>`,
+      ],
+      ['PUT', '/xml-settings?tagging', `${dtd('T')}<Tagging><TagSet/></Tagging>`],
+      [
+        'PUT',
+        '/xml/doctype?tagging',
+        `${dtd('T')}<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>`,
+      ],
+      [
+        'POST',
+        `/xml/dt?uploadId=${UploadId}`,
+        `${dtd('C')}<CompleteMultipartUpload><Part><ETag>${etag}</ETag><PartNumber>1</PartNumber></Part></CompleteMultipartUpload>`,
+      ],
+      [
+        'PUT',
+        '/xml-new',
+        `${dtd('C')}<CreateBucketConfiguration><LocationConstraint>us-east-1</LocationConstraint></CreateBucketConfiguration>`,
+      ],
+    ] as const) {
+      const r = await send(method, path, body);
+      assert.equal(r.status, 400, `${path}: ${r.body}`);
+      assert.equal(codeOf(r.body), 'MalformedXML', path);
+    }
+    assert.equal(
+      (await env.client.send(new GetBucketVersioningCommand({ Bucket: 'xml-settings' }))).Status,
+      'Enabled',
+    );
+    const enc = await env.client.send(new GetBucketEncryptionCommand({ Bucket: 'xml-settings' }));
+    assert.equal(
+      enc.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
+      'AES256',
+    );
+    assert.equal(
+      (await env.client.send(new GetBucketTaggingCommand({ Bucket: 'xml-settings' }))).TagSet?.length,
+      3,
+    );
+    assert.deepEqual(
+      (await env.client.send(new GetObjectTaggingCommand({ Bucket: 'xml', Key: 'doctype' }))).TagSet,
+      [],
+    );
+    assert.equal(await exists('dt'), false, 'the upload was not completed');
+    assert.equal(
+      (await s3Error(() => env.client.send(new HeadBucketCommand({ Bucket: 'xml-new' })))).status,
+      404,
+      'the bucket was not created',
+    );
+  });
+});
