@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { openS3, type S3Env, sendRaw, signRequest } from '../helpers/s3.ts';
 import { CREDS } from '../helpers/server.ts';
 
@@ -133,6 +139,27 @@ describe('odd requests', () => {
     const out = await rawHttp(`PUT /odd/unframed HTTP/1.1\r\n${head}connection: close\r\n\r\n`);
     assert.match(out, /^HTTP\/1\.1 411 /);
     assert.equal(codeOf(out), 'MissingContentLength');
+  });
+
+  test('tags and metadata named like the properties of an object are kept like any other', async () => {
+    const c = env.client;
+    await c.send(
+      new PutObjectCommand({
+        Bucket: 'odd',
+        Key: 'proto',
+        Body: 'x',
+        Tagging: 'constructor=1&__proto__=2&toString=3',
+        Metadata: { constructor: 'a', __proto__: 'b' } as Record<string, string>,
+      }),
+    );
+    const tags = await c.send(new GetObjectTaggingCommand({ Bucket: 'odd', Key: 'proto' }));
+    assert.deepEqual(tags.TagSet?.map((t) => `${t.Key}=${t.Value}`).sort(), [
+      '__proto__=2',
+      'constructor=1',
+      'toString=3',
+    ]);
+    const head = await c.send(new HeadObjectCommand({ Bucket: 'odd', Key: 'proto' }));
+    assert.equal(head.Metadata?.['constructor'], 'a');
   });
 
   test('none of the above was a server error', () => {

@@ -73,7 +73,7 @@ export function setVersionHeaders(reply: FastifyReply, v: VersionInfo): void {
 
 /** User metadata from x-mimeo-meta-* request headers. */
 export function userMetadataFrom(headers: FastifyRequest['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(headers)) {
     if (k.startsWith('x-mimeo-meta-') && typeof v === 'string') out[k.slice('x-mimeo-meta-'.length)] = v;
   }

@@ -20,7 +20,8 @@ export function keyOf(ctx: S3Context): string {
 
 /** x-amz-meta-* headers as user metadata; the core holds its size limit. */
 export function userMetadata(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a name such as __proto__ or constructor is a name like any other.
+  const out: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(headers)) {
     if (k.startsWith('x-amz-meta-')) out[k.slice('x-amz-meta-'.length)] = v;
   }
@@ -154,7 +155,7 @@ export function contentAttributes(ctx: S3Context) {
 /** `k1=v1&k2=v2` (x-amz-tagging) to a map; the core holds the limits on count and lengths. */
 export function parseTagging(value: string | undefined): Record<string, string> | undefined {
   if (value === undefined) return undefined;
-  const tags: Record<string, string> = {};
+  const tags: Record<string, string> = Object.create(null);
   const decode = (s: string) => {
     try {
       return decodeURIComponent(s.replace(/\+/g, ' '));
@@ -166,7 +167,8 @@ export function parseTagging(value: string | undefined): Record<string, string> 
     if (!pair) continue;
     const eq = pair.indexOf('=');
     const k = decode(eq < 0 ? pair : pair.slice(0, eq));
-    if (k in tags) throw new S3Error('InvalidTag', 400, 'Cannot provide multiple Tags with the same key.');
+    if (Object.hasOwn(tags, k))
+      throw new S3Error('InvalidTag', 400, 'Cannot provide multiple Tags with the same key.');
     tags[k] = eq < 0 ? '' : decode(pair.slice(eq + 1));
   }
   return tags;
