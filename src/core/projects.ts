@@ -15,7 +15,14 @@ import {
   type Versioning,
 } from './model.ts';
 import { validateProjectName } from './paths.ts';
-import { PROJECT_COLUMNS, requireProject, roleAtLeast, roleOf, toProject } from './permissions.ts';
+import {
+  type Access,
+  PROJECT_COLUMNS,
+  requireProject,
+  roleAtLeast,
+  roleOf,
+  toProject,
+} from './permissions.ts';
 
 export async function createProject(
   deps: CoreDeps,
@@ -65,8 +72,9 @@ export async function createProject(
   });
 }
 
-export function getProject(deps: CoreDeps, principal: Principal, name: string): Promise<Project> {
-  return deps.meta.tx((tx) => requireProject(tx, principal, name, 'read'), { readOnly: true });
+/** A project, when the principal may do what it needs there. Throws NoSuchProject or AccessDenied. */
+export function getProject(deps: CoreDeps, access: Access, name: string): Promise<Project> {
+  return deps.meta.tx((tx) => requireProject(tx, access, name), { readOnly: true });
 }
 
 /** Projects on which the principal holds any role, by name. */
@@ -93,7 +101,7 @@ export function listProjects(deps: CoreDeps, principal: Principal): Promise<Proj
 /** Deletes an empty project. Throws ProjectNotEmpty while any file or retained version is left. */
 export function deleteProject(deps: CoreDeps, principal: Principal, name: string): Promise<void> {
   return deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, principal, name, 'admin');
+    const p = await requireProject(tx, { principal, need: 'admin' }, name);
     const any = await tx.get('SELECT id FROM files WHERE project_id = ? LIMIT 1', [p.id]);
     if (any)
       throw new StorageError('ProjectNotEmpty', `The project '${name}' is not empty.`, { resource: name });
@@ -111,7 +119,7 @@ export function setVersioning(
   versioning: Versioning,
 ): Promise<Project> {
   return deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, principal, name, 'admin');
+    const p = await requireProject(tx, { principal, need: 'admin' }, name);
     if (versioning !== 'enabled' && versioning !== 'suspended' && versioning !== 'off') {
       throw new StorageError('InvalidArgument', "versioning must be 'enabled' or 'suspended'.");
     }
@@ -129,7 +137,7 @@ export function setMember(
   input: { project: string; principalId: string; role: Role | null },
 ): Promise<void> {
   return deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, principal, input.project, 'admin');
+    const p = await requireProject(tx, { principal, need: 'admin' }, input.project);
     // A user is named by name or by id.
     const target = await tx.get<{ id: string }>('SELECT id FROM principals WHERE id = ? OR name = ?', [
       input.principalId,
@@ -158,7 +166,7 @@ export function listMembers(
 ): Promise<{ id: string; name: string; role: Role }[]> {
   return deps.meta.tx(
     async (tx) => {
-      const p = await requireProject(tx, principal, project, 'admin');
+      const p = await requireProject(tx, { principal, need: 'admin' }, project);
       return tx.all<{ id: string; name: string; role: Role }>(
         `SELECT m.principal_id AS id, COALESCE(u.name, m.principal_id) AS name, m.role FROM members m
          LEFT JOIN principals u ON u.id = m.principal_id
@@ -173,7 +181,7 @@ export function listMembers(
 export function myRole(deps: CoreDeps, principal: Principal, project: string): Promise<Role | null> {
   return deps.meta.tx(
     async (tx) => {
-      const p = await requireProject(tx, principal, project, 'read');
+      const p = await requireProject(tx, { principal, need: 'list' }, project);
       return roleOf(tx, principal, p.id);
     },
     { readOnly: true },

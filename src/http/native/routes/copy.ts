@@ -85,7 +85,7 @@ export const copyRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
         ifUnmodifiedSince: b.source.ifUnmodifiedSince ? new Date(b.source.ifUnmodifiedSince) : undefined,
       },
     };
-    const result = await copyAny(deps.core, principal, req, { sourceRole: 'copy' });
+    const result = await copyAny(deps.core, principal, req, { sourceNeed: 'copy' });
     if ('receipt' in result) return reply.code(201).send(result.receipt);
     deps.jobs.poke();
     return reply

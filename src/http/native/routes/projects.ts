@@ -56,7 +56,9 @@ export const projectRoutes = (deps: NativeDeps) => async (app: FastifyInstance) 
     projects: (await listProjects(core, principalOf(request))).map(projectJson),
   }));
   app.get<P>('/api/v1/projects/:project', async (request) =>
-    projectJson(await getProject(core, principalOf(request), request.params.project)),
+    projectJson(
+      await getProject(core, { principal: principalOf(request), need: 'list' }, request.params.project),
+    ),
   );
   app.delete<P>('/api/v1/projects/:project', async (request, reply) => {
     await deleteProject(core, principalOf(request), request.params.project);

@@ -116,7 +116,7 @@ export const copyObject: S3Command = {
                 properties: source.properties,
               },
       },
-      { sourceRole: 'read' },
+      { sourceNeed: 'read-object' },
     ).catch((err: unknown) => {
       if (isStorageError(err, 'MethodNotAllowedOnDeleteMarker'))
         throw new StorageError('NoSuchKey', 'The specified key does not exist.');

@@ -21,7 +21,7 @@ export const listObjectVersions: S3Command = {
     if (encodingType !== undefined && encodingType !== 'url')
       throw new S3Error('InvalidArgument', 400, 'Invalid Encoding Method specified in Request');
     const enc = (s: string) => (encodingType === 'url' ? urlEncodeKey(s) : s);
-    const project = await getProject(ctx.deps.core, ctx.principal, bucket);
+    const project = await getProject(ctx.deps.core, { principal: ctx.principal, need: 'list' }, bucket);
     const keyMarker = ctx.query.get('key-marker') || undefined;
     const versionIdMarker = ctx.query.get('version-id-marker') || undefined;
     const page =
