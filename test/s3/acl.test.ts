@@ -10,8 +10,10 @@ import {
   GetObjectCommand,
   GetObjectTaggingCommand,
   type Grant,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutBucketAclCommand,
+  PutBucketVersioningCommand,
   PutObjectAclCommand,
   PutObjectCommand,
   type S3Client,
@@ -176,15 +178,38 @@ describe('S3 canned ACLs', () => {
       data,
     );
 
-    // A non-member may read a public object but not change its ACL.
-    assert.equal(
-      (
-        await s3Error(() =>
-          s3ana.send(new PutObjectAclCommand({ Bucket: 'acl-private', Key: 'shared', ACL: 'private' })),
-        )
-      ).code,
-      'AccessDenied',
+    // A non-member may read a public object, but not its tags or ACL, nor change its ACL.
+    await s3ana.send(new HeadObjectCommand({ Bucket: 'acl-private', Key: 'shared' }));
+    for (const call of [
+      () => s3ana.send(new GetObjectTaggingCommand({ Bucket: 'acl-private', Key: 'shared' })),
+      () => s3ana.send(new GetObjectAclCommand({ Bucket: 'acl-private', Key: 'shared' })),
+      () => s3ana.send(new PutObjectAclCommand({ Bucket: 'acl-private', Key: 'shared', ACL: 'private' })),
+    ])
+      assert.equal((await s3Error(call)).code, 'AccessDenied');
+  });
+
+  test('public-read-write lets anyone add a delete marker, not remove a version for good', async () => {
+    await env.client.send(
+      new CreateBucketCommand({ Bucket: 'acl-open-versioned', ACL: 'public-read-write' }),
     );
+    await env.client.send(
+      new PutBucketVersioningCommand({
+        Bucket: 'acl-open-versioned',
+        VersioningConfiguration: { Status: 'Enabled' },
+      }),
+    );
+    const put = await anon('PUT', '/acl-open-versioned/v', Buffer.from('kept'));
+    assert.equal(put.status, 200);
+    const versionId = put.headers.get('x-amz-version-id')!;
+    const gone = await anon('DELETE', `/acl-open-versioned/v?versionId=${versionId}`);
+    assert.deepEqual([gone.status, await code(gone)], [403, 'AccessDenied']);
+    const marker = await anon('DELETE', '/acl-open-versioned/v');
+    assert.equal(marker.status, 204);
+    assert.equal(marker.headers.get('x-amz-delete-marker'), 'true');
+    const old = await env.client.send(
+      new GetObjectCommand({ Bucket: 'acl-open-versioned', Key: 'v', VersionId: versionId }),
+    );
+    assert.equal(await old.Body!.transformToString(), 'kept');
   });
 
   test('bad ACL headers: an unknown canned ACL is 400, explicit grants and ACL bodies are 501', async () => {
