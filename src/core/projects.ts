@@ -24,10 +24,21 @@ import {
   toProject,
 } from './permissions.ts';
 
+/**
+ * Creates a project owned by the principal. A name taken by another principal is ProjectAlreadyExists; one the
+ * principal owns is ProjectAlreadyOwnedByYou, unless `whenOwned` is `reset-acl`: then the existing project is
+ * returned with its ACL set to the one asked for (private by default), as S3 does in us-east-1.
+ */
 export async function createProject(
   deps: CoreDeps,
   principal: Principal,
-  input: { name: string; dataClass?: DataClass; versioning?: Versioning; acl?: CannedAcl },
+  input: {
+    name: string;
+    dataClass?: DataClass;
+    versioning?: Versioning;
+    acl?: CannedAcl;
+    whenOwned?: 'fail' | 'reset-acl';
+  },
 ): Promise<Project> {
   if (principal.isAnonymous)
     throw new StorageError('AccessDenied', 'Anonymous requests cannot create projects.');
@@ -43,11 +54,22 @@ export async function createProject(
   }
   const now = nowOf(deps);
   return deps.meta.tx(async (tx) => {
-    const exists = await tx.get('SELECT id FROM projects WHERE name = ?', [name]);
-    if (exists)
-      throw new StorageError('ProjectAlreadyExists', `The project '${name}' already exists.`, {
+    const existing = await tx.get<Parameters<typeof toProject>[0]>(
+      `SELECT ${PROJECT_COLUMNS} FROM projects WHERE name = ?`,
+      [name],
+    );
+    if (existing && existing.owner_id !== principal.id)
+      throw new StorageError('ProjectAlreadyExists', `Another principal owns the project '${name}'.`, {
         resource: name,
       });
+    if (existing && input.whenOwned !== 'reset-acl')
+      throw new StorageError('ProjectAlreadyOwnedByYou', `You already own the project '${name}'.`, {
+        resource: name,
+      });
+    if (existing) {
+      await tx.run('UPDATE projects SET acl = ? WHERE id = ?', [acl, existing.id]);
+      return { ...toProject(existing), acl };
+    }
     const id = newId('p');
     await tx.run(
       'INSERT INTO projects (id, name, owner_id, versioning, data_class, acl, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
