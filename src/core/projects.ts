@@ -14,7 +14,7 @@ import {
   type Role,
   type Versioning,
 } from './model.ts';
-import { validateProjectName } from './paths.ts';
+import { prefixEnd, validateProjectName } from './paths.ts';
 import {
   type Access,
   PROJECT_COLUMNS,
@@ -99,22 +99,42 @@ export function getProject(deps: CoreDeps, access: Access, name: string): Promis
   return deps.meta.tx((tx) => requireProject(tx, access, name), { readOnly: true });
 }
 
-/** Projects on which the principal holds any role, by name. */
-export function listProjects(deps: CoreDeps, principal: Principal): Promise<Project[]> {
+export interface ProjectPage {
+  projects: Project[];
+  /** More projects follow the last one. */
+  truncated: boolean;
+}
+
+/**
+ * Projects on which the principal holds any role, in byte order of their names (on every MetaStore): those whose
+ * names start with `prefix`, after the name `after`, at most `limit` of them (all when unset).
+ */
+export function listProjects(
+  deps: CoreDeps,
+  principal: Principal,
+  page: { prefix?: string; after?: string; limit?: number } = {},
+): Promise<ProjectPage> {
   if (principal.isAnonymous)
     return Promise.reject(new StorageError('AccessDenied', 'Anonymous requests cannot list projects.'));
+  const { prefix = '', after = '', limit } = page;
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1))
+    return Promise.reject(new StorageError('InvalidArgument', 'limit must be a positive integer.'));
+  const name = deps.meta.kind === 'postgres' ? 'name COLLATE "C"' : 'name';
+  const everything = principal.isRoot || principal.isAdmin;
+  const params: (string | number)[] = [prefix, prefixEnd(prefix), after];
+  if (!everything) params.push(principal.id);
+  if (limit !== undefined) params.push(limit + 1);
   return deps.meta.tx(
     async (tx) => {
-      const rows =
-        principal.isRoot || principal.isAdmin
-          ? await tx.all<Parameters<typeof toProject>[0]>(
-              `SELECT ${PROJECT_COLUMNS} FROM projects ORDER BY name`,
-            )
-          : await tx.all<Parameters<typeof toProject>[0]>(
-              `SELECT ${PROJECT_COLUMNS} FROM projects WHERE id IN (SELECT project_id FROM members WHERE principal_id = ?) ORDER BY name`,
-              [principal.id],
-            );
-      return rows.map(toProject);
+      const rows = await tx.all<Parameters<typeof toProject>[0]>(
+        `SELECT ${PROJECT_COLUMNS} FROM projects WHERE ${name} >= ? AND ${name} < ? AND ${name} > ?` +
+          (everything ? '' : ' AND id IN (SELECT project_id FROM members WHERE principal_id = ?)') +
+          ` ORDER BY ${name}` +
+          (limit === undefined ? '' : ' LIMIT ?'),
+        params,
+      );
+      const shown = limit === undefined ? rows : rows.slice(0, limit);
+      return { projects: shown.map(toProject), truncated: rows.length > shown.length };
     },
     { readOnly: true },
   );

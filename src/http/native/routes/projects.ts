@@ -53,7 +53,7 @@ export const projectRoutes = (deps: NativeDeps) => async (app: FastifyInstance) 
       reply.code(201).send(projectJson(await createProject(core, principalOf(request), request.body))),
   );
   app.get('/api/v1/projects', async (request) => ({
-    projects: (await listProjects(core, principalOf(request))).map(projectJson),
+    projects: (await listProjects(core, principalOf(request))).projects.map(projectJson),
   }));
   app.get<P>('/api/v1/projects/:project', async (request) =>
     projectJson(
