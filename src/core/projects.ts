@@ -220,6 +220,18 @@ export function listMembers(
   );
 }
 
+/**
+ * The id of a project's owner, or undefined when no project has that name. No role is checked: this answers S3's
+ * x-amz-expected-bucket-owner, which lets any caller test who owns a bucket.
+ */
+export function projectOwner(deps: CoreDeps, name: string): Promise<string | undefined> {
+  return deps.meta.tx(
+    async (tx) =>
+      (await tx.get<{ owner_id: string }>('SELECT owner_id FROM projects WHERE name = ?', [name]))?.owner_id,
+    { readOnly: true },
+  );
+}
+
 export function myRole(deps: CoreDeps, principal: Principal, project: string): Promise<Role | null> {
   return deps.meta.tx(
     async (tx) => {

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from './auth.ts';
 import type { S3Context, S3Deps } from './context.ts';
 import { toS3Error } from './errors.ts';
+import { checkExpectedOwners } from './expected-owner.ts';
 import { address, headerMap, queryMap } from './request.ts';
 import { route } from './router.ts';
 import { escapeXml } from './xml.ts';
@@ -47,7 +48,9 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
       headers,
       ...auth,
     };
-    return route(ctx).handle(ctx);
+    const command = route(ctx);
+    await checkExpectedOwners(ctx, command);
+    return command.handle(ctx);
   };
   app.route({ method: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], url: '/', handler });
   app.route({ method: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], url: '/*', handler });
