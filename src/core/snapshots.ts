@@ -25,9 +25,7 @@ export async function createSnapshot(
 ): Promise<Snapshot> {
   const project = await deps.meta.tx(
     (tx) => requireProject(tx, { principal, need: 'write' }, input.project),
-    {
-      readOnly: true,
-    },
+    { readOnly: true },
   );
   const seq = await deps.meta.snapshotSeq();
   const id = newId('s');

@@ -40,9 +40,7 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
   validatePath(input.path);
   const project = await deps.meta.tx(
     (tx) => requireProject(tx, { principal, need: 'write-object' }, input.project),
-    {
-      readOnly: true,
-    },
+    { readOnly: true },
   );
   const protection: Protection = input.protection ?? defaultProtection(project);
   // A named stream joins the current version's ring, whose protection is not known yet: it gets a key of its own.
