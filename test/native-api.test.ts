@@ -98,7 +98,7 @@ describe('projects and files', () => {
       payload: { name: 'api-files' },
     });
     assert.equal(again.statusCode, 409);
-    assert.equal(errorOf(again).code, 'ProjectAlreadyExists');
+    assert.equal(errorOf(again).code, 'ProjectAlreadyOwnedByYou');
     const bad = await api.app.inject({
       method: 'POST',
       url: '/api/v1/projects',

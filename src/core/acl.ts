@@ -22,7 +22,7 @@ export function getProjectAcl(
 ): Promise<{ acl: CannedAcl; ownerId: string }> {
   return deps.meta.tx(
     async (tx) => {
-      const p = await requireProject(tx, principal, project, 'admin', { viaAcl: false });
+      const p = await requireProject(tx, { principal, need: 'admin' }, project);
       return { acl: p.acl, ownerId: p.ownerId };
     },
     { readOnly: true },
@@ -37,7 +37,7 @@ export function setProjectAcl(
 ): Promise<void> {
   const checked = checkAcl(acl);
   return deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, principal, project, 'admin', { viaAcl: false });
+    const p = await requireProject(tx, { principal, need: 'admin' }, project);
     await tx.run('UPDATE projects SET acl = ? WHERE id = ?', [checked, p.id]);
   });
 }
@@ -53,7 +53,7 @@ export function getVersionAcl(
 ): Promise<{ acl: CannedAcl | null; ownerId: string; bucketOwnerId: string; versionId: string }> {
   return deps.meta.tx(
     async (tx) => {
-      const r = await resolveVersion(tx, principal, sel, 'read', { viaAcl: false });
+      const r = await resolveVersion(tx, { principal, need: 'read' }, sel);
       return {
         acl: r.version.acl,
         ownerId: r.version.createdBy,
@@ -73,7 +73,7 @@ export function setVersionAcl(
 ): Promise<{ versionId: string }> {
   const checked = checkAcl(acl);
   return deps.meta.tx(async (tx) => {
-    const r = await resolveVersion(tx, principal, sel, 'write', { viaAcl: false });
+    const r = await resolveVersion(tx, { principal, need: 'write' }, sel);
     await tx.run('UPDATE versions SET acl = ? WHERE id = ?', [
       checked === 'private' ? null : checked,
       r.version.rowId,

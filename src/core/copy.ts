@@ -16,11 +16,10 @@ import type {
   MetadataDirective,
   Principal,
   Project,
-  Role,
   VersionInfo,
 } from './model.ts';
 import { validatePath } from './paths.ts';
-import { checkDataClass, requireProject } from './permissions.ts';
+import { type Access, checkDataClass, requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
 import { getFileByPath, getVersionByRowId } from './repo/versions.ts';
 import { type Resolved, resolveVersion } from './resolve.ts';
@@ -28,8 +27,8 @@ import { checkSpan } from './size-limit.ts';
 import { carry, opaqueEtag } from './write.ts';
 
 export interface CopyOptions {
-  /** The role needed on the source: `read` for S3, `copy` where the dialect says so. */
-  sourceRole?: Role;
+  /** What the source needs: `read-object` for S3 (a version's ACL counts), the `copy` role where the dialect says so. */
+  sourceNeed?: 'read-object' | 'copy';
   renamer?: (path: string, n: number) => string;
   signal?: AbortSignal;
 }
@@ -158,8 +157,8 @@ function receipt(r: Resolved, target: VersionInfo, stream: string, bytes: number
   };
 }
 
-async function openSource(tx: Tx, principal: Principal, req: CopyRequest, role: Role): Promise<Resolved> {
-  const r = await resolveVersion(tx, principal, req.source, role);
+async function openSource(tx: Tx, access: Access, req: CopyRequest): Promise<Resolved> {
+  const r = await resolveVersion(tx, access, req.source);
   checkConditions(sourceConditions(req), r.version, {
     safe: true,
     copySource: true,
@@ -170,7 +169,7 @@ async function openSource(tx: Tx, principal: Principal, req: CopyRequest, role: 
 }
 
 async function openTarget(tx: Tx, principal: Principal, req: CopyRequest, source: Project): Promise<Project> {
-  const target = await requireProject(tx, principal, req.target.project, 'write');
+  const target = await requireProject(tx, { principal, need: 'write-object' }, req.target.project);
   checkDataClass(source, target);
   return target;
 }
@@ -184,7 +183,7 @@ async function copyWhole(
 ): Promise<CopyReceipt> {
   const now = nowOf(deps);
   return deps.meta.tx(async (tx) => {
-    const r = await openSource(tx, principal, req, options.sourceRole ?? 'read');
+    const r = await openSource(tx, { principal, need: options.sourceNeed ?? 'read-object' }, req);
     const target = await openTarget(tx, principal, req, r.project);
     const targetStream = req.target.stream ?? '';
     const v = await commitVersion(tx, {
@@ -261,12 +260,12 @@ async function copyRange(
   req: CopyRequest,
   options: CopyOptions,
 ): Promise<CopyReceipt> {
-  const role = options.sourceRole ?? 'read';
+  const source: Access = { principal, need: options.sourceNeed ?? 'read-object' };
   for (let attempt = 0; attempt < 8; attempt++) {
     options.signal?.throwIfAborted();
     const plan = await deps.meta.tx(
       async (tx) => {
-        const r = await openSource(tx, principal, req, role);
+        const r = await openSource(tx, source, req);
         const target = await openTarget(tx, principal, req, r.project);
         const from = req.source.offset ?? 0;
         if (from > r.size)
@@ -333,7 +332,7 @@ async function copyRange(
     const now = nowOf(deps);
     try {
       const v = await deps.meta.tx(async (tx) => {
-        const r = await openSource(tx, principal, req, role);
+        const r = await openSource(tx, source, req);
         if (r.version.rowId !== plan.r.version.rowId) throw new StalePlan();
         const target = await openTarget(tx, principal, req, r.project);
         const manifestId = await createManifest(tx, { size, extents, now });

@@ -18,7 +18,7 @@ export function getDefaultEncryption(
 ): Promise<DefaultEncryption | null> {
   return deps.meta.tx(
     async (tx) => {
-      const p = await requireProject(tx, principal, project, 'read', { viaAcl: false });
+      const p = await requireProject(tx, { principal, need: 'read' }, project);
       if (p.defaultSse === 'AES256') return { sse: 'AES256' };
       if (p.defaultSse === 'aws:kms') return { sse: 'aws:kms', kmsKey: p.defaultSseKey ?? DEFAULT_KMS_KEY };
       return null;
@@ -39,7 +39,7 @@ export function setDefaultEncryption(
       new StorageError('InvalidArgument', 'The default encryption is AES256 or aws:kms.'),
     );
   return deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, principal, project, 'admin', { viaAcl: false });
+    const p = await requireProject(tx, { principal, need: 'admin' }, project);
     let key: string | null = null;
     if (value?.sse === 'aws:kms') {
       key = value.kmsKey ?? DEFAULT_KMS_KEY;

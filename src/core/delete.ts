@@ -33,7 +33,9 @@ export async function deleteFile(
   validatePath(input.path);
   const now = nowOf(deps);
   return deps.meta.tx(async (tx) => {
-    const project = await requireProject(tx, principal, input.project, 'write');
+    // Removing a version for good takes membership: a project ACL's WRITE only adds versions and delete markers.
+    const need = input.versionId === undefined ? 'write-object' : 'write';
+    const project = await requireProject(tx, { principal, need }, input.project);
     const file = await getFileByPath(tx, project.id, input.path);
     if (!file && (project.versioning === 'off' || input.versionId !== undefined))
       throw new StorageError('NoSuchKey', `No file exists at '${input.path}'.`, { resource: input.path });

@@ -56,7 +56,7 @@ export async function listVersions(
   const delimiter = input.delimiter ?? '';
   return deps.meta.tx(
     async (tx) => {
-      const p = await requireProject(tx, principal, input.project, 'read');
+      const p = await requireProject(tx, { principal, need: 'list' }, input.project);
       // The cursor: after key `path`, or after the version with sequence `seq` within that key.
       let path = input.keyMarker ?? '';
       let seq: number | null = null;

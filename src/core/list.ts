@@ -107,7 +107,7 @@ async function listPage<E>(
   const delimiter = input.delimiter ?? '';
   return deps.meta.tx(
     async (tx) => {
-      const project = await requireProject(tx, principal, input.project, 'read');
+      const project = await requireProject(tx, { principal, need: 'list' }, input.project);
       const seq =
         input.snapshot !== undefined ? await snapshotSeqOf(tx, project.id, input.snapshot) : undefined;
       const visible =

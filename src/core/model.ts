@@ -8,7 +8,10 @@ export type DataClass = 'open' | 'controlled';
 export type ConflictPolicy = 'fail' | 'overwrite' | 'rename';
 export type MetadataDirective = 'copy' | 'replace' | 'merge';
 
-/** S3's canned ACLs. On a project they grant a role to a group; on a version, reading it. */
+/**
+ * S3's canned ACLs. On a project they grant a group listing (READ) and writing objects (WRITE), never reading them;
+ * on a version, reading that version. What each grants is in permissions.ts.
+ */
 export const CANNED_ACLS = [
   'private',
   'public-read',

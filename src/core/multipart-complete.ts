@@ -147,7 +147,7 @@ export async function completeUpload(
   }
   const now = nowOf(deps);
   return deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, principal, input.project, 'write');
+    const p = await requireProject(tx, { principal, need: 'write-object' }, input.project);
     let u: UploadRow;
     try {
       u = await requireUpload(tx, p, input.path, input.uploadId);

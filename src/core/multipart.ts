@@ -112,7 +112,7 @@ export async function createUpload(
   const checksumType = checksumTypeFor(input.attributes.checksumAlgorithm, input.attributes.checksumType);
   const now = nowOf(deps);
   return deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, principal, input.project, 'write');
+    const p = await requireProject(tx, { principal, need: 'write-object' }, input.project);
     const protection = input.protection ?? defaultProtection(p);
     // A KMS key must exist and be enabled now, not only when the first part comes.
     if (protection.sse === 'aws:kms') {
@@ -207,7 +207,7 @@ export async function uploadPart(
     async (tx) => {
       const u = await requireUpload(
         tx,
-        await requireProject(tx, principal, input.project, 'write'),
+        await requireProject(tx, { principal, need: 'write-object' }, input.project),
         input.path,
         input.uploadId,
       );
@@ -222,7 +222,7 @@ export async function uploadPart(
     input.body,
     { ...partChecks(input, attrs.checksumAlgorithm), dek },
     async (tx, stored, now) => {
-      const p = await requireProject(tx, principal, input.project, 'write');
+      const p = await requireProject(tx, { principal, need: 'write-object' }, input.project);
       const u = await requireUpload(tx, p, input.path, input.uploadId);
       await addKeys(tx, deps, 'upload_keys', u.id, [stored.dek], uploadProtection(u, input.unlock ?? {}));
       const checksums: Checksums = {
@@ -281,14 +281,14 @@ export async function uploadPartCopy(
   checkPartNumber(input.partNumber);
   const plan = await deps.meta.tx(
     async (tx) => {
-      const r = await resolveVersion(tx, principal, input.source, 'read');
+      const r = await resolveVersion(tx, { principal, need: 'read-object' }, input.source);
       checkConditions(input.source.conditions, r.version, {
         safe: true,
         copySource: true,
         resource: input.source.path,
       });
       checkUnlock(r.version, input.source.unlock ?? {});
-      const target = await requireProject(tx, principal, input.project, 'write');
+      const target = await requireProject(tx, { principal, need: 'write-object' }, input.project);
       checkDataClass(r.project, target);
       uploadProtection(await requireUpload(tx, target, input.path, input.uploadId), input.unlock ?? {});
       const range = input.source.range;
@@ -312,7 +312,7 @@ export async function uploadPartCopy(
     .digest('hex');
   const now = nowOf(deps);
   const attributes = await deps.meta.tx(async (tx) => {
-    const target = await requireProject(tx, principal, input.project, 'write');
+    const target = await requireProject(tx, { principal, need: 'write-object' }, input.project);
     const u = await requireUpload(tx, target, input.path, input.uploadId);
     // The source's data keys join the upload's ring, wrapped as the upload wraps: no block is touched.
     const protection = uploadProtection(u, input.unlock ?? {});
@@ -342,6 +342,10 @@ export async function uploadPartCopy(
   };
 }
 
+/**
+ * The parts of an upload. Listing them is part of uploading, not of reading the bucket: it takes what writing
+ * objects takes, so a bucket's public-read does not show anyone the parts of an upload in progress.
+ */
 export async function listParts(
   deps: CoreDeps,
   principal: Principal,
@@ -349,7 +353,7 @@ export async function listParts(
 ): Promise<{ upload: UploadInfo; parts: PartInfo[]; truncated: boolean }> {
   return deps.meta.tx(
     async (tx) => {
-      const p = await requireProject(tx, principal, input.project, 'read');
+      const p = await requireProject(tx, { principal, need: 'write-object' }, input.project);
       const u = await requireUpload(tx, p, input.path, input.uploadId);
       const limit = input.limit ?? 1000;
       const rows = await tx.all<{
@@ -395,7 +399,7 @@ export async function listUploads(
 ): Promise<{ uploads: UploadInfo[]; truncated: boolean }> {
   return deps.meta.tx(
     async (tx) => {
-      const p = await requireProject(tx, principal, input.project, 'read');
+      const p = await requireProject(tx, { principal, need: 'list' }, input.project);
       const limit = input.limit ?? 1000;
       const prefix = input.prefix ?? '';
       const afterKey = input.afterKey ?? '';
@@ -427,7 +431,7 @@ export async function abortUpload(
   input: { project: string; path: string; uploadId: string },
 ): Promise<void> {
   await deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, principal, input.project, 'write');
+    const p = await requireProject(tx, { principal, need: 'write-object' }, input.project);
     await requireUpload(tx, p, input.path, input.uploadId);
     await tx.run('DELETE FROM upload_keys WHERE upload_id = ?', [input.uploadId]);
     await tx.run('DELETE FROM uploads WHERE id = ?', [input.uploadId]);

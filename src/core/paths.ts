@@ -38,18 +38,31 @@ function isWellFormedUnicode(s: string): boolean {
   return (s as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
-/** Project names follow the S3 bucket rules: 3-63 of a-z 0-9 . -, starting and ending alphanumeric. */
+/** Prefixes and suffixes S3 reserves (access point aliases, Multi-Region Access Points, directory buckets...). */
+const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
+const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
+
+/**
+ * Project names follow S3's general purpose bucket naming rules: 3 to 63 of a-z 0-9 . -, starting and ending with
+ * a letter or digit, no `..`, `.-` or `-.` (every dot-separated label starts and ends alphanumeric), not an IPv4
+ * address, and none of S3's reserved prefixes and suffixes. Throws InvalidProjectName saying which rule.
+ */
 export function validateProjectName(name: unknown): string {
-  if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) || name.includes('..')) {
-    throw new StorageError(
-      'InvalidProjectName',
+  const refuse = (why: string) => {
+    throw new StorageError('InvalidProjectName', why, {
+      resource: typeof name === 'string' ? name.slice(0, 64) : undefined,
+    });
+  };
+  if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name))
+    return refuse(
       'Project names are 3 to 63 characters of a-z, 0-9, "." and "-", starting and ending with a letter or digit.',
-      { resource: typeof name === 'string' ? name.slice(0, 64) : undefined },
     );
-  }
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) {
-    throw new StorageError('InvalidProjectName', 'A project name must not look like an IP address.');
-  }
+  if (/\.\.|\.-|-\./.test(name)) return refuse('A project name must not hold "..", ".-" or "-.".');
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return refuse('A project name must not look like an IP address.');
+  const prefix = RESERVED_PREFIXES.find((p) => name.startsWith(p));
+  if (prefix) return refuse(`Project names starting with "${prefix}" are reserved.`);
+  const suffix = RESERVED_SUFFIXES.find((s) => name.endsWith(s));
+  if (suffix) return refuse(`Project names ending with "${suffix}" are reserved.`);
   return name;
 }
 

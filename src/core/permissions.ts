@@ -1,5 +1,5 @@
-// Roles per project, ordered read < copy < write < admin. The root principal and admins may do anything. A
-// project's canned ACL grants a role to everyone or to every authenticated principal; a version's, reading it.
+// Roles per project, ordered read < copy < write < admin, and what S3's canned ACLs grant besides. The root
+// principal and admins may do anything.
 import type { Tx } from '../meta/meta-store.ts';
 import { StorageError } from './errors.ts';
 import type { CannedAcl, DataClass, Principal, Project, Role, Sse, Versioning } from './model.ts';
@@ -50,32 +50,84 @@ export async function roleOf(tx: Tx, principal: Principal, projectId: string): P
   return row?.role ?? null;
 }
 
-/** The role a project's canned ACL grants the principal: public-read(-write) to all, authenticated-read to the signed. */
-export function aclRole(acl: CannedAcl | null, principal: Principal): Role | null {
-  if (acl === 'public-read-write') return 'write';
-  if (acl === 'public-read') return 'read';
-  if (acl === 'authenticated-read' && !principal.isAnonymous) return 'read';
-  return null;
+/**
+ * What a caller needs of a project. A role is membership alone. Three needs are also what S3's canned ACLs grant,
+ * each separately (S3's "Mapping of ACL permissions and access policy permissions"):
+ * - `list`: list its files, versions and uploads, and learn whether a key exists: the read role, or READ in the
+ *   project's ACL (ListBucket, ListBucketVersions, ListBucketMultipartUploads, HeadBucket);
+ * - `read-object`: read one version's bytes and attributes: the read role, or READ in that version's ACL
+ *   (GetObject, HeadObject), which resolveVersion checks;
+ * - `write-object`: write and delete files, and the calls of a multipart upload: the write role, or WRITE in the
+ *   project's ACL (PutObject, DeleteObject, the target of a copy).
+ * A project's ACL never grants reading what it holds, nor anything about the project itself.
+ */
+export type Need = Role | 'list' | 'read-object' | 'write-object';
+
+/** Who asks, and for what. */
+export interface Access {
+  principal: Principal;
+  need: Need;
 }
 
-const higher = (a: Role | null, b: Role | null) => (a === null ? b : b === null || roleAtLeast(a, b) ? a : b);
+const MEMBER_ROLE: Record<Need, Role> = {
+  read: 'read',
+  copy: 'copy',
+  write: 'write',
+  admin: 'admin',
+  list: 'read',
+  'read-object': 'read',
+  'write-object': 'write',
+};
+
+const ACL_ALTERNATIVE: Record<Need, string> = {
+  read: '',
+  copy: '',
+  write: '',
+  admin: '',
+  list: ', or READ in its ACL',
+  'read-object': ", or READ in the object's ACL",
+  'write-object': ', or WRITE in its ACL',
+};
+
+export type AclPermission = 'READ' | 'WRITE';
+
+/** Whether a project's canned ACL grants a permission: READ lists, WRITE writes objects. */
+export function projectAclGrants(acl: CannedAcl, principal: Principal, permission: AclPermission): boolean {
+  if (acl === 'public-read-write') return true;
+  if (acl === 'public-read') return permission === 'READ';
+  if (acl === 'authenticated-read') return permission === 'READ' && !principal.isAnonymous;
+  // bucket-owner-read and bucket-owner-full-control mean nothing on a bucket: S3 reads them as private.
+  return false;
+}
+
+/** Whether a version's canned ACL lets the principal read that version (GetObject, HeadObject). */
+export function versionAclGrantsRead(acl: CannedAcl | null, project: Project, principal: Principal): boolean {
+  if (acl === 'public-read' || acl === 'public-read-write') return true;
+  if (principal.isAnonymous) return false;
+  if (acl === 'authenticated-read') return true;
+  return (
+    (acl === 'bucket-owner-read' || acl === 'bucket-owner-full-control') && principal.id === project.ownerId
+  );
+}
+
+/** Whether the principal may do what it needs on a loaded project: by membership, or by the project's ACL. */
+export async function allows(tx: Tx, access: Access, project: Project): Promise<boolean> {
+  if (roleAtLeast(await roleOf(tx, access.principal, project.id), MEMBER_ROLE[access.need])) return true;
+  if (access.need === 'list') return projectAclGrants(project.acl, access.principal, 'READ');
+  if (access.need === 'write-object') return projectAclGrants(project.acl, access.principal, 'WRITE');
+  return false;
+}
 
 /**
- * Loads a project by name and checks the principal holds `role` on it, as a member or by the project's ACL
- * (`viaAcl: false` counts membership only: for managing the ACL itself). Throws NoSuchProject or AccessDenied.
+ * Loads a project by name and checks the principal may do what it needs there (see Need). A `read-object` need is
+ * checked here as membership only: resolveVersion adds what the version's ACL grants. Throws NoSuchProject or
+ * AccessDenied.
  */
-export async function requireProject(
-  tx: Tx,
-  principal: Principal,
-  name: string,
-  role: Role,
-  options: { viaAcl?: boolean } = {},
-): Promise<Project> {
+export async function requireProject(tx: Tx, access: Access, name: string): Promise<Project> {
   const project = await loadProject(tx, name);
-  const member = await roleOf(tx, principal, project.id);
-  const have = options.viaAcl === false ? member : higher(member, aclRole(project.acl, principal));
-  if (!roleAtLeast(have, role)) {
-    throw new StorageError('AccessDenied', `This operation needs the '${role}' role on project '${name}'.`, {
+  if (!(await allows(tx, access, project))) {
+    const role = `the '${MEMBER_ROLE[access.need]}' role on project '${name}'`;
+    throw new StorageError('AccessDenied', `This operation needs ${role}${ACL_ALTERNATIVE[access.need]}.`, {
       resource: name,
     });
   }

@@ -12,7 +12,7 @@ export function getProjectTags(
 ): Promise<Record<string, string> | null> {
   return deps.meta.tx(
     async (tx) => {
-      const p = await requireProject(tx, principal, project, 'read', { viaAcl: false });
+      const p = await requireProject(tx, { principal, need: 'read' }, project);
       const row = await tx.get<{ tags: string | null }>('SELECT tags FROM projects WHERE id = ?', [p.id]);
       return row?.tags ? (JSON.parse(row.tags) as Record<string, string>) : null;
     },
@@ -29,7 +29,7 @@ export function setProjectTags(
 ): Promise<void> {
   checkProjectTags(tags);
   return deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, principal, project, 'admin', { viaAcl: false });
+    const p = await requireProject(tx, { principal, need: 'admin' }, project);
     await tx.run('UPDATE projects SET tags = ? WHERE id = ?', [tags ? JSON.stringify(tags) : null, p.id]);
   });
 }

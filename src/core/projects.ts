@@ -14,13 +14,31 @@ import {
   type Role,
   type Versioning,
 } from './model.ts';
-import { validateProjectName } from './paths.ts';
-import { PROJECT_COLUMNS, requireProject, roleAtLeast, roleOf, toProject } from './permissions.ts';
+import { prefixEnd, validateProjectName } from './paths.ts';
+import {
+  type Access,
+  PROJECT_COLUMNS,
+  requireProject,
+  roleAtLeast,
+  roleOf,
+  toProject,
+} from './permissions.ts';
 
+/**
+ * Creates a project owned by the principal. A name taken by another principal is ProjectAlreadyExists; one the
+ * principal owns is ProjectAlreadyOwnedByYou, unless `whenOwned` is `reset-acl`: then the existing project is
+ * returned with its ACL set to the one asked for (private by default), as S3 does in us-east-1.
+ */
 export async function createProject(
   deps: CoreDeps,
   principal: Principal,
-  input: { name: string; dataClass?: DataClass; versioning?: Versioning; acl?: CannedAcl },
+  input: {
+    name: string;
+    dataClass?: DataClass;
+    versioning?: Versioning;
+    acl?: CannedAcl;
+    whenOwned?: 'fail' | 'reset-acl';
+  },
 ): Promise<Project> {
   if (principal.isAnonymous)
     throw new StorageError('AccessDenied', 'Anonymous requests cannot create projects.');
@@ -36,11 +54,22 @@ export async function createProject(
   }
   const now = nowOf(deps);
   return deps.meta.tx(async (tx) => {
-    const exists = await tx.get('SELECT id FROM projects WHERE name = ?', [name]);
-    if (exists)
-      throw new StorageError('ProjectAlreadyExists', `The project '${name}' already exists.`, {
+    const existing = await tx.get<Parameters<typeof toProject>[0]>(
+      `SELECT ${PROJECT_COLUMNS} FROM projects WHERE name = ?`,
+      [name],
+    );
+    if (existing && existing.owner_id !== principal.id)
+      throw new StorageError('ProjectAlreadyExists', `Another principal owns the project '${name}'.`, {
         resource: name,
       });
+    if (existing && input.whenOwned !== 'reset-acl')
+      throw new StorageError('ProjectAlreadyOwnedByYou', `You already own the project '${name}'.`, {
+        resource: name,
+      });
+    if (existing) {
+      await tx.run('UPDATE projects SET acl = ? WHERE id = ?', [acl, existing.id]);
+      return { ...toProject(existing), acl };
+    }
     const id = newId('p');
     await tx.run(
       'INSERT INTO projects (id, name, owner_id, versioning, data_class, acl, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -65,26 +94,47 @@ export async function createProject(
   });
 }
 
-export function getProject(deps: CoreDeps, principal: Principal, name: string): Promise<Project> {
-  return deps.meta.tx((tx) => requireProject(tx, principal, name, 'read'), { readOnly: true });
+/** A project, when the principal may do what it needs there. Throws NoSuchProject or AccessDenied. */
+export function getProject(deps: CoreDeps, access: Access, name: string): Promise<Project> {
+  return deps.meta.tx((tx) => requireProject(tx, access, name), { readOnly: true });
 }
 
-/** Projects on which the principal holds any role, by name. */
-export function listProjects(deps: CoreDeps, principal: Principal): Promise<Project[]> {
+export interface ProjectPage {
+  projects: Project[];
+  /** More projects follow the last one. */
+  truncated: boolean;
+}
+
+/**
+ * Projects on which the principal holds any role, in byte order of their names (on every MetaStore): those whose
+ * names start with `prefix`, after the name `after`, at most `limit` of them (all when unset).
+ */
+export function listProjects(
+  deps: CoreDeps,
+  principal: Principal,
+  page: { prefix?: string; after?: string; limit?: number } = {},
+): Promise<ProjectPage> {
   if (principal.isAnonymous)
     return Promise.reject(new StorageError('AccessDenied', 'Anonymous requests cannot list projects.'));
+  const { prefix = '', after = '', limit } = page;
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1))
+    return Promise.reject(new StorageError('InvalidArgument', 'limit must be a positive integer.'));
+  const name = deps.meta.kind === 'postgres' ? 'name COLLATE "C"' : 'name';
+  const everything = principal.isRoot || principal.isAdmin;
+  const params: (string | number)[] = [prefix, prefixEnd(prefix), after];
+  if (!everything) params.push(principal.id);
+  if (limit !== undefined) params.push(limit + 1);
   return deps.meta.tx(
     async (tx) => {
-      const rows =
-        principal.isRoot || principal.isAdmin
-          ? await tx.all<Parameters<typeof toProject>[0]>(
-              `SELECT ${PROJECT_COLUMNS} FROM projects ORDER BY name`,
-            )
-          : await tx.all<Parameters<typeof toProject>[0]>(
-              `SELECT ${PROJECT_COLUMNS} FROM projects WHERE id IN (SELECT project_id FROM members WHERE principal_id = ?) ORDER BY name`,
-              [principal.id],
-            );
-      return rows.map(toProject);
+      const rows = await tx.all<Parameters<typeof toProject>[0]>(
+        `SELECT ${PROJECT_COLUMNS} FROM projects WHERE ${name} >= ? AND ${name} < ? AND ${name} > ?` +
+          (everything ? '' : ' AND id IN (SELECT project_id FROM members WHERE principal_id = ?)') +
+          ` ORDER BY ${name}` +
+          (limit === undefined ? '' : ' LIMIT ?'),
+        params,
+      );
+      const shown = limit === undefined ? rows : rows.slice(0, limit);
+      return { projects: shown.map(toProject), truncated: rows.length > shown.length };
     },
     { readOnly: true },
   );
@@ -97,7 +147,7 @@ export function listProjects(deps: CoreDeps, principal: Principal): Promise<Proj
  */
 export function deleteProject(deps: CoreDeps, principal: Principal, name: string): Promise<void> {
   return deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, principal, name, 'admin');
+    const p = await requireProject(tx, { principal, need: 'admin' }, name);
     const any = await tx.get('SELECT id FROM files WHERE project_id = ? LIMIT 1', [p.id]);
     if (any)
       throw new StorageError('ProjectNotEmpty', `The project '${name}' is not empty.`, { resource: name });
@@ -119,7 +169,7 @@ export function setVersioning(
   versioning: Versioning,
 ): Promise<Project> {
   return deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, principal, name, 'admin');
+    const p = await requireProject(tx, { principal, need: 'admin' }, name);
     if (versioning !== 'enabled' && versioning !== 'suspended' && versioning !== 'off') {
       throw new StorageError('InvalidArgument', "versioning must be 'enabled' or 'suspended'.");
     }
@@ -137,7 +187,7 @@ export function setMember(
   input: { project: string; principalId: string; role: Role | null },
 ): Promise<void> {
   return deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, principal, input.project, 'admin');
+    const p = await requireProject(tx, { principal, need: 'admin' }, input.project);
     // A user is named by name or by id.
     const target = await tx.get<{ id: string }>('SELECT id FROM principals WHERE id = ? OR name = ?', [
       input.principalId,
@@ -166,7 +216,7 @@ export function listMembers(
 ): Promise<{ id: string; name: string; role: Role }[]> {
   return deps.meta.tx(
     async (tx) => {
-      const p = await requireProject(tx, principal, project, 'admin');
+      const p = await requireProject(tx, { principal, need: 'admin' }, project);
       return tx.all<{ id: string; name: string; role: Role }>(
         `SELECT m.principal_id AS id, COALESCE(u.name, m.principal_id) AS name, m.role FROM members m
          LEFT JOIN principals u ON u.id = m.principal_id
@@ -178,10 +228,22 @@ export function listMembers(
   );
 }
 
+/**
+ * The id of a project's owner, or undefined when no project has that name. No role is checked: this answers S3's
+ * x-amz-expected-bucket-owner, which lets any caller test who owns a bucket.
+ */
+export function projectOwner(deps: CoreDeps, name: string): Promise<string | undefined> {
+  return deps.meta.tx(
+    async (tx) =>
+      (await tx.get<{ owner_id: string }>('SELECT owner_id FROM projects WHERE name = ?', [name]))?.owner_id,
+    { readOnly: true },
+  );
+}
+
 export function myRole(deps: CoreDeps, principal: Principal, project: string): Promise<Role | null> {
   return deps.meta.tx(
     async (tx) => {
-      const p = await requireProject(tx, principal, project, 'read');
+      const p = await requireProject(tx, { principal, need: 'list' }, project);
       return roleOf(tx, principal, p.id);
     },
     { readOnly: true },

@@ -20,7 +20,22 @@ export interface OpenedRead {
   body: AsyncIterable<Buffer>;
 }
 
-/** Attributes of the version a selector names, after its conditions. */
+/** A version's tags. They take the read role: a version's ACL grants reading the object, not its tags. */
+export function getTags(
+  deps: CoreDeps,
+  principal: Principal,
+  sel: Selector,
+): Promise<{ versionId: string; tags: Record<string, string> }> {
+  return deps.meta.tx(
+    async (tx) => {
+      const r = await resolveVersion(tx, { principal, need: 'read' }, sel);
+      return { versionId: r.version.versionId, tags: r.version.tags };
+    },
+    { readOnly: true },
+  );
+}
+
+/** Attributes of the version a selector names, after its conditions; a version's ACL may grant them. */
 export function stat(
   deps: CoreDeps,
   principal: Principal,
@@ -28,7 +43,7 @@ export function stat(
 ): Promise<VersionInfo> {
   return deps.meta.tx(
     async (tx) => {
-      const r = await resolveVersion(tx, principal, sel, 'read');
+      const r = await resolveVersion(tx, { principal, need: 'read-object' }, sel);
       checkConditions(sel.conditions, r.version, { safe: true, resource: sel.path ?? sel.id });
       // S3 asks an SSE-C object's key even for its attributes; the native API does not.
       if (sel.unlock) checkUnlock(r.version, sel.unlock);
@@ -50,7 +65,7 @@ export async function openRead(
 ): Promise<OpenedRead> {
   const { r, range, first, keys } = await deps.meta.tx(
     async (tx) => {
-      const resolved = await resolveVersion(tx, principal, sel, 'read');
+      const resolved = await resolveVersion(tx, { principal, need: 'read-object' }, sel);
       checkConditions(sel.conditions, resolved.version, { safe: true, resource: sel.path ?? sel.id });
       const unlock = sel.unlock ?? {};
       checkUnlock(resolved.version, unlock);

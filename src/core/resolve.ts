@@ -1,9 +1,16 @@
 // Resolves what a request names (path or id, version, snapshot, stream) to one version and stream.
 import type { Tx } from '../meta/meta-store.ts';
-import { StorageError } from './errors.ts';
-import type { Principal, Project, Role, VersionInfo } from './model.ts';
+import { isStorageError, StorageError } from './errors.ts';
+import type { Project, VersionInfo } from './model.ts';
 import { validatePath } from './paths.ts';
-import { aclRole, getProjectById, loadProject, requireProject, roleAtLeast } from './permissions.ts';
+import {
+  type Access,
+  allows,
+  getProjectById,
+  loadProject,
+  requireProject,
+  versionAclGrantsRead,
+} from './permissions.ts';
 import {
   type FileRow,
   getCurrentByPath,
@@ -52,30 +59,26 @@ export async function snapshotSeqOf(tx: Tx, projectId: string, snapshotId: strin
 }
 
 /**
- * Finds the version a selector names and checks `role` on its project. A current delete marker reads as
- * NoSuchKey; a delete marker named by versionId throws MethodNotAllowedOnDeleteMarker. Reading is also allowed
- * when the version's own ACL grants it; without that, a principal who may not read the project learns nothing
- * of what it holds (AccessDenied, never NoSuchKey). `viaAcl: false` counts membership only.
+ * Finds the version a selector names and checks the caller may do what it needs on its project. A current delete
+ * marker reads as NoSuchKey; a delete marker named by versionId throws MethodNotAllowedOnDeleteMarker.
+ * For `read-object`, the version's own ACL also counts. A principal who may not list the project learns nothing of
+ * what it holds (AccessDenied, never NoSuchKey); one who may list it learns that a key is missing (S3 answers 404 to
+ * those with ListBucket, 403 to others).
  */
-export async function resolveVersion(
-  tx: Tx,
-  principal: Principal,
-  sel: Selector,
-  role: Role,
-  options: { viaAcl?: boolean } = {},
-): Promise<Resolved> {
+export async function resolveVersion(tx: Tx, access: Access, sel: Selector): Promise<Resolved> {
   try {
-    return await resolveWith(tx, sel, (name) => requireProject(tx, principal, name, role, options));
+    return await resolveWith(tx, sel, (name) => requireProject(tx, access, name));
   } catch (err) {
-    if (
-      role !== 'read' ||
-      options.viaAcl === false ||
-      !(err instanceof StorageError) ||
-      err.code !== 'AccessDenied'
-    )
-      throw err;
-    const r = await resolveWith(tx, sel, (name) => loadProject(tx, name)).catch(() => undefined);
-    if (r && roleAtLeast(aclRole(r.version.acl, principal), 'read')) return r;
+    if (access.need !== 'read-object' || !isStorageError(err, 'AccessDenied')) throw err;
+    let r: Resolved;
+    try {
+      r = await resolveWith(tx, sel, (name) => loadProject(tx, name));
+    } catch (missing) {
+      const project = sel.project !== undefined ? await loadProject(tx, sel.project) : undefined;
+      const mayList = project && (await allows(tx, { principal: access.principal, need: 'list' }, project));
+      throw mayList && isStorageError(missing) ? missing : err;
+    }
+    if (versionAclGrantsRead(r.version.acl, r.project, access.principal)) return r;
     throw err;
   }
 }

@@ -23,15 +23,16 @@ export async function createSnapshot(
   principal: Principal,
   input: { project: string; name?: string; hidden?: boolean },
 ): Promise<Snapshot> {
-  const project = await deps.meta.tx((tx) => requireProject(tx, principal, input.project, 'write'), {
-    readOnly: true,
-  });
+  const project = await deps.meta.tx(
+    (tx) => requireProject(tx, { principal, need: 'write' }, input.project),
+    { readOnly: true },
+  );
   const seq = await deps.meta.snapshotSeq();
   const id = newId('s');
   const now = nowOf(deps);
   const name = input.name ?? `snapshot-${seq}`;
   await deps.meta.tx(async (tx) => {
-    await requireProject(tx, principal, input.project, 'write');
+    await requireProject(tx, { principal, need: 'write' }, input.project);
     await tx.run(
       'INSERT INTO snapshots (id, project_id, name, seq, hidden, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       [id, project.id, name, seq, input.hidden ? 1 : 0, now],
@@ -43,7 +44,7 @@ export async function createSnapshot(
 export function listSnapshots(deps: CoreDeps, principal: Principal, project: string): Promise<Snapshot[]> {
   return deps.meta.tx(
     async (tx) => {
-      const p = await requireProject(tx, principal, project, 'read');
+      const p = await requireProject(tx, { principal, need: 'read' }, project);
       const rows = await tx.all<{ id: string; name: string; seq: number; created_at: number }>(
         'SELECT id, name, seq, created_at FROM snapshots WHERE project_id = ? AND hidden = 0 ORDER BY seq',
         [p.id],
@@ -67,7 +68,7 @@ export function deleteSnapshot(
   input: { project: string; id: string },
 ): Promise<void> {
   return deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, principal, input.project, 'write');
+    const p = await requireProject(tx, { principal, need: 'write' }, input.project);
     const snap = await tx.get<{ seq: number }>('SELECT seq FROM snapshots WHERE id = ? AND project_id = ?', [
       input.id,
       p.id,

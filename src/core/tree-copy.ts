@@ -7,7 +7,7 @@ import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
 import { getJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
-import type { ConflictPolicy, CopyReceipt, CopyRequest, Principal, Role } from './model.ts';
+import type { ConflictPolicy, CopyReceipt, CopyRequest, Principal } from './model.ts';
 import { prefixEnd, validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { snapshotSeqOf } from './resolve.ts';
@@ -52,7 +52,7 @@ export async function isTree(
   if (path.endsWith('/')) return true;
   return deps.meta.tx(
     async (tx) => {
-      const p = await requireProject(tx, principal, source.project, 'read');
+      const p = await requireProject(tx, { principal, need: 'list' }, source.project);
       const own = await tx.get(
         'SELECT f.id FROM files f JOIN versions v ON v.id = f.current_version_id WHERE f.project_id = ? AND f.path = ? AND f.hidden = 0 AND v.delete_marker = 0',
         [p.id, path],
@@ -80,7 +80,7 @@ export async function startTreeCopy(
     source: { project: string; path: string; snapshot?: string };
     target: { project: string; path: string };
     conflict?: ConflictPolicy;
-    sourceRole?: Role;
+    sourceNeed?: 'read-object' | 'copy';
     metadataDirective?: string;
   },
 ): Promise<Job> {
@@ -99,8 +99,12 @@ export async function startTreeCopy(
   // A snapshot's sequence, or a fresh consistent one pinned by a hidden snapshot until the job ends.
   const pinned = input.source.snapshot === undefined ? await deps.meta.snapshotSeq() : undefined;
   return deps.meta.tx(async (tx) => {
-    const src = await requireProject(tx, principal, input.source.project, input.sourceRole ?? 'read');
-    const dst = await requireProject(tx, principal, input.target.project, 'write');
+    const src = await requireProject(
+      tx,
+      { principal, need: input.sourceNeed ?? 'read-object' },
+      input.source.project,
+    );
+    const dst = await requireProject(tx, { principal, need: 'write-object' }, input.target.project);
     checkDataClass(src, dst);
     if (
       src.id === dst.id &&
@@ -427,7 +431,7 @@ export async function copyAny(
       source: { project: req.source.project, path: req.source.path, snapshot: req.source.snapshot },
       target: req.target,
       conflict: req.conflict,
-      sourceRole: options.sourceRole,
+      sourceNeed: options.sourceNeed,
       metadataDirective: req.metadata?.directive,
     });
     return { job };

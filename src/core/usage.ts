@@ -18,7 +18,7 @@ export interface Usage {
 export function projectUsage(deps: CoreDeps, principal: Principal, project: string): Promise<Usage> {
   return deps.meta.tx(
     async (tx) => {
-      const p = await requireProject(tx, principal, project, 'read');
+      const p = await requireProject(tx, { principal, need: 'read' }, project);
       const logical = await tx.get<{ files: number; versions: number; bytes: number | null }>(
         `SELECT COUNT(DISTINCT f.id) AS files, COUNT(v.id) AS versions, SUM(v.size) AS bytes
          FROM files f JOIN versions v ON v.file_id = f.id WHERE f.project_id = ? AND f.hidden = 0 AND v.delete_marker = 0`,

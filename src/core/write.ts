@@ -41,15 +41,16 @@ export interface PutInput extends ContentAttributes, BodyChecks {
 export async function putFile(deps: CoreDeps, principal: Principal, input: PutInput): Promise<VersionInfo> {
   validatePath(input.path);
   checkLabels(input);
-  const project = await deps.meta.tx((tx) => requireProject(tx, principal, input.project, 'write'), {
-    readOnly: true,
-  });
+  const project = await deps.meta.tx(
+    (tx) => requireProject(tx, { principal, need: 'write-object' }, input.project),
+    { readOnly: true },
+  );
   const protection: Protection = input.protection ?? defaultProtection(project);
   // A named stream joins the current version's ring, whose protection is not known yet: it gets a key of its own.
   const dek = (input.stream ?? '') === '' ? dataKeyFor(deps, protection) : undefined;
   return storeBody(deps, input.body, { ...checksOf(input), dek }, async (tx, stored, now) => {
     // Checked again where it counts: the role may have gone, or the project been made anew, during the upload.
-    const target = await requireProject(tx, principal, input.project, 'write');
+    const target = await requireProject(tx, { principal, need: 'write-object' }, input.project);
     const manifestId = stored.manifestId;
     const checksums = {
       md5: stored.md5,
@@ -154,11 +155,11 @@ async function rewriteStream(
   for (let attempt = 0; attempt < 8; attempt++) {
     const base = await deps.meta.tx(
       async (tx) => {
+        // Membership, not the project's ACL: the new version carries the old bytes, and its writer could read it.
         const r = await resolveVersion(
           tx,
-          principal,
+          { principal, need: 'write' },
           { project: input.project, path: input.path, stream: input.stream },
-          'write',
         );
         const extents = await readExtents(tx, { manifestId: r.manifestId, start: 0, end: r.size });
         const keys = await readKeys(tx, deps, 'version_keys', r.version.rowId, {});
@@ -172,7 +173,7 @@ async function rewriteStream(
     const checksums = await composeChecksumsAfterInsert(deps, next.extents, next.size, base.keys, extra);
     const now = nowOf(deps);
     const attemptResult = deps.meta.tx(async (tx) => {
-      const project = await requireProject(tx, principal, input.project, 'write');
+      const project = await requireProject(tx, { principal, need: 'write' }, input.project);
       if (extra) await insertBlocks(tx, extra.blocks, { leaseId: null, now });
       const manifestId = await createManifest(tx, { size: next.size, extents: next.extents, now });
       return commitVersion(tx, {
@@ -236,7 +237,9 @@ export async function writeAt(
   checkSpan(deps, 'The offset', input.offset);
   validatePath(input.path);
   if (input.size !== undefined) checkSize(deps, input.offset + input.size);
-  await deps.meta.tx((tx) => requireProject(tx, principal, input.project, 'write'), { readOnly: true });
+  await deps.meta.tx((tx) => requireProject(tx, { principal, need: 'write' }, input.project), {
+    readOnly: true,
+  });
   const stored = await ingest(ingestDepsOf(deps), input.body, {
     at: input.offset,
     expectedSize: input.size,
@@ -287,7 +290,7 @@ export function setLabels(
 ): Promise<VersionInfo> {
   checkVersionTags(input.tags);
   return deps.meta.tx(async (tx) => {
-    const r = await resolveVersion(tx, principal, input, 'write');
+    const r = await resolveVersion(tx, { principal, need: 'write' }, input);
     if (input.tags)
       await tx.run('UPDATE versions SET tags = ? WHERE id = ?', [
         JSON.stringify(input.tags),

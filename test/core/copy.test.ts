@@ -349,10 +349,10 @@ forEachStore(
       await setMember(deps, root, { project: src, principalId: u.id, role: 'read' });
       await rejectsWith(copyFile(deps, user, req), 'AccessDenied');
       await setMember(deps, root, { project: dst, principalId: u.id, role: 'write' });
-      await rejectsWith(copyFile(deps, user, req, { sourceRole: 'copy' }), 'AccessDenied');
+      await rejectsWith(copyFile(deps, user, req, { sourceNeed: 'copy' }), 'AccessDenied');
       await copyFile(deps, user, req);
       await setMember(deps, root, { project: src, principalId: u.id, role: 'copy' });
-      await copyFile(deps, user, { ...req, target: { project: dst, path: 'h' } }, { sourceRole: 'copy' });
+      await copyFile(deps, user, { ...req, target: { project: dst, path: 'h' } }, { sourceNeed: 'copy' });
       await setMember(deps, root, { project: dst, principalId: u.id, role: 'copy' });
       await rejectsWith(
         copyFile(deps, user, { ...req, target: { project: dst, path: 'i' } }),

@@ -5,10 +5,15 @@ import {
   CopyObjectCommand,
   CreateBucketCommand,
   GetBucketAclCommand,
+  GetBucketVersioningCommand,
   GetObjectAclCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   type Grant,
+  HeadObjectCommand,
+  ListObjectsV2Command,
   PutBucketAclCommand,
+  PutBucketVersioningCommand,
   PutObjectAclCommand,
   PutObjectCommand,
   type S3Client,
@@ -64,45 +69,63 @@ describe('S3 canned ACLs', () => {
     );
   });
 
-  test('public-read opens reading and listing to everyone, not writing', async () => {
-    const r = await anon('GET', '/acl-public/k');
-    assert.equal(r.status, 200);
-    assert.deepEqual(Buffer.from(await r.arrayBuffer()), data);
+  test('public-read opens listing to everyone, not reading a private object, nor writing', async () => {
     const list = await anon('GET', '/acl-public?list-type=2');
     assert.equal(list.status, 200);
     assert.match(await list.text(), /<Key>k<\/Key>/);
-    assert.equal((await anon('HEAD', '/acl-public/k')).status, 200);
+    assert.equal((await anon('HEAD', '/acl-public')).status, 200);
+    const r = await anon('GET', '/acl-public/k');
+    assert.deepEqual([r.status, await code(r)], [403, 'AccessDenied']);
+    assert.equal((await anon('HEAD', '/acl-public/k')).status, 403);
+    // Who may list learns that a key is missing.
+    assert.equal(await code(await anon('GET', '/acl-public/missing')), 'NoSuchKey');
     assert.equal((await anon('PUT', '/acl-public/x', Buffer.from('x'))).status, 403);
     assert.equal((await anon('DELETE', '/acl-public/k')).status, 403);
-    assert.equal((await anon('GET', '/acl-public/k')).status, 200, 'the object is still there');
-    const got = await s3ana.send(new GetObjectCommand({ Bucket: 'acl-public', Key: 'k' }));
-    assert.deepEqual(Buffer.from(await got.Body!.transformToByteArray()), data);
-    assert.equal(
-      (await s3Error(() => s3ana.send(new PutObjectCommand({ Bucket: 'acl-public', Key: 'y', Body: 'y' }))))
-        .code,
-      'AccessDenied',
-    );
+    const kept = await env.client.send(new GetObjectCommand({ Bucket: 'acl-public', Key: 'k' }));
+    assert.deepEqual(Buffer.from(await kept.Body!.transformToByteArray()), data, 'the object is still there');
+    for (const read of [
+      () => s3ana.send(new GetObjectCommand({ Bucket: 'acl-public', Key: 'k' })),
+      () => s3ana.send(new GetObjectTaggingCommand({ Bucket: 'acl-public', Key: 'k' })),
+      () => s3ana.send(new GetObjectAclCommand({ Bucket: 'acl-public', Key: 'k' })),
+      () => s3ana.send(new GetBucketVersioningCommand({ Bucket: 'acl-public' })),
+      () => s3ana.send(new PutObjectCommand({ Bucket: 'acl-public', Key: 'y', Body: 'y' })),
+      // Reading the bucket's ACL takes the admin role as a member.
+      () => s3ana.send(new GetBucketAclCommand({ Bucket: 'acl-public' })),
+    ])
+      assert.equal((await s3Error(read)).code, 'AccessDenied');
     const acl = await env.client.send(new GetBucketAclCommand({ Bucket: 'acl-public' }));
     assert.deepEqual(grantsOf(acl.Grants), ['CanonicalUser:FULL_CONTROL', `${ALL}:READ`]);
     assert.equal(acl.Owner?.DisplayName, 'root');
     assert.match(acl.Owner?.ID ?? '', /^[0-9a-f]{64}$/);
-    // Reading the ACL itself takes the admin role as a member.
-    assert.equal(
-      (await s3Error(() => s3ana.send(new GetBucketAclCommand({ Bucket: 'acl-public' })))).code,
-      'AccessDenied',
-    );
   });
 
-  test('public-read-write lets anyone write; authenticated-read lets only signed requests read', async () => {
+  test('public-read-write lets anyone write and delete, not read; authenticated-read lists to the signed', async () => {
     const put = await anon('PUT', '/acl-open/by-anyone', Buffer.from('hello'));
     assert.equal(put.status, 200);
-    assert.equal(await (await anon('GET', '/acl-open/by-anyone')).text(), 'hello');
+    assert.equal(await code(await anon('GET', '/acl-open/by-anyone')), 'AccessDenied');
+    const stored = await env.client.send(new GetObjectCommand({ Bucket: 'acl-open', Key: 'by-anyone' }));
+    assert.equal(await stored.Body!.transformToString(), 'hello');
+    const opened = await fetch(`${env.server.s3Url}/acl-open/opened`, {
+      method: 'PUT',
+      body: 'for all',
+      headers: { 'x-amz-acl': 'public-read' },
+    });
+    assert.equal(opened.status, 200);
+    assert.equal(await (await anon('GET', '/acl-open/opened')).text(), 'for all');
     const acl = await env.client.send(new GetBucketAclCommand({ Bucket: 'acl-open' }));
     assert.deepEqual(grantsOf(acl.Grants), ['CanonicalUser:FULL_CONTROL', `${ALL}:READ`, `${ALL}:WRITE`]);
 
+    assert.equal((await anon('GET', '/acl-signed?list-type=2')).status, 403);
     assert.equal((await anon('GET', '/acl-signed/k')).status, 403);
-    const got = await s3ana.send(new GetObjectCommand({ Bucket: 'acl-signed', Key: 'k' }));
-    assert.deepEqual(Buffer.from(await got.Body!.transformToByteArray()), data);
+    const listed = await s3ana.send(new ListObjectsV2Command({ Bucket: 'acl-signed' }));
+    assert.deepEqual(
+      listed.Contents?.map((c) => c.Key),
+      ['k'],
+    );
+    assert.equal(
+      (await s3Error(() => s3ana.send(new GetObjectCommand({ Bucket: 'acl-signed', Key: 'k' })))).code,
+      'AccessDenied',
+    );
     assert.equal(
       (await s3Error(() => s3ana.send(new PutObjectCommand({ Bucket: 'acl-signed', Key: 'z', Body: 'z' }))))
         .code,
@@ -113,7 +136,9 @@ describe('S3 canned ACLs', () => {
 
     // The bucket ACL changes back to private.
     await env.client.send(new PutBucketAclCommand({ Bucket: 'acl-open', ACL: 'private' }));
-    assert.equal((await anon('GET', '/acl-open/by-anyone')).status, 403);
+    assert.equal((await anon('GET', '/acl-open/opened')).status, 200, 'the object ACL still opens it');
+    assert.equal((await anon('GET', '/acl-open?list-type=2')).status, 403);
+    assert.equal((await anon('PUT', '/acl-open/again', Buffer.from('x'))).status, 403);
   });
 
   test('an object ACL opens that object alone; it changes in place; a copy does not take it', async () => {
@@ -153,15 +178,38 @@ describe('S3 canned ACLs', () => {
       data,
     );
 
-    // A non-member may read a public object but not change its ACL.
-    assert.equal(
-      (
-        await s3Error(() =>
-          s3ana.send(new PutObjectAclCommand({ Bucket: 'acl-private', Key: 'shared', ACL: 'private' })),
-        )
-      ).code,
-      'AccessDenied',
+    // A non-member may read a public object, but not its tags or ACL, nor change its ACL.
+    await s3ana.send(new HeadObjectCommand({ Bucket: 'acl-private', Key: 'shared' }));
+    for (const call of [
+      () => s3ana.send(new GetObjectTaggingCommand({ Bucket: 'acl-private', Key: 'shared' })),
+      () => s3ana.send(new GetObjectAclCommand({ Bucket: 'acl-private', Key: 'shared' })),
+      () => s3ana.send(new PutObjectAclCommand({ Bucket: 'acl-private', Key: 'shared', ACL: 'private' })),
+    ])
+      assert.equal((await s3Error(call)).code, 'AccessDenied');
+  });
+
+  test('public-read-write lets anyone add a delete marker, not remove a version for good', async () => {
+    await env.client.send(
+      new CreateBucketCommand({ Bucket: 'acl-open-versioned', ACL: 'public-read-write' }),
     );
+    await env.client.send(
+      new PutBucketVersioningCommand({
+        Bucket: 'acl-open-versioned',
+        VersioningConfiguration: { Status: 'Enabled' },
+      }),
+    );
+    const put = await anon('PUT', '/acl-open-versioned/v', Buffer.from('kept'));
+    assert.equal(put.status, 200);
+    const versionId = put.headers.get('x-amz-version-id')!;
+    const gone = await anon('DELETE', `/acl-open-versioned/v?versionId=${versionId}`);
+    assert.deepEqual([gone.status, await code(gone)], [403, 'AccessDenied']);
+    const marker = await anon('DELETE', '/acl-open-versioned/v');
+    assert.equal(marker.status, 204);
+    assert.equal(marker.headers.get('x-amz-delete-marker'), 'true');
+    const old = await env.client.send(
+      new GetObjectCommand({ Bucket: 'acl-open-versioned', Key: 'v', VersionId: versionId }),
+    );
+    assert.equal(await old.Body!.transformToString(), 'kept');
   });
 
   test('bad ACL headers: an unknown canned ACL is 400, explicit grants are 501', async () => {

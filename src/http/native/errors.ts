@@ -8,6 +8,7 @@ export const NATIVE_STATUS: Record<ErrorCode, number> = {
   InvalidCredentials: 401,
   NoSuchProject: 404,
   ProjectAlreadyExists: 409,
+  ProjectAlreadyOwnedByYou: 409,
   ProjectNotEmpty: 409,
   InvalidProjectName: 400,
   NoSuchKey: 404,

@@ -8,6 +8,7 @@ import { continuedBody, deferExpectations } from '../common/expect-continue.ts';
 import { authenticate } from './auth.ts';
 import type { S3Context, S3Deps } from './context.ts';
 import { S3Error, toS3Error } from './errors.ts';
+import { checkExpectedOwners } from './expected-owner.ts';
 import { address, headerMap, queryMap } from './request.ts';
 import { route } from './router.ts';
 import { escapeXml } from './xml.ts';
@@ -53,7 +54,9 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
       headers,
       ...auth,
     };
-    return route(ctx).handle(ctx);
+    const command = route(ctx);
+    await checkExpectedOwners(ctx, command);
+    return command.handle(ctx);
   };
   app.route({ method: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], url: '/', handler });
   app.route({ method: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], url: '/*', handler });

@@ -96,7 +96,7 @@ export const copyRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
       },
       target: { ...b.target, ifMatch: list(b.target.ifMatch), ifNoneMatch: list(b.target.ifNoneMatch) },
     };
-    const result = await copyAny(deps.core, principal, req, { sourceRole: 'copy' });
+    const result = await copyAny(deps.core, principal, req, { sourceNeed: 'copy' });
     if ('receipt' in result) return reply.code(201).send(result.receipt);
     deps.jobs.poke();
     return reply

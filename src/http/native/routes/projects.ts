@@ -53,10 +53,12 @@ export const projectRoutes = (deps: NativeDeps) => async (app: FastifyInstance) 
       reply.code(201).send(projectJson(await createProject(core, principalOf(request), request.body))),
   );
   app.get('/api/v1/projects', async (request) => ({
-    projects: (await listProjects(core, principalOf(request))).map(projectJson),
+    projects: (await listProjects(core, principalOf(request))).projects.map(projectJson),
   }));
   app.get<P>('/api/v1/projects/:project', async (request) =>
-    projectJson(await getProject(core, principalOf(request), request.params.project)),
+    projectJson(
+      await getProject(core, { principal: principalOf(request), need: 'list' }, request.params.project),
+    ),
   );
   app.delete<P>('/api/v1/projects/:project', async (request, reply) => {
     await deleteProject(core, principalOf(request), request.params.project);

@@ -87,7 +87,7 @@ export const copyObject: S3Command = {
             ? { directive: 'replace', tags: parseTagging(ctx.headers['x-amz-tagging']) ?? {} }
             : { directive: 'copy' },
       },
-      { sourceRole: 'read' },
+      { sourceNeed: 'read-object' },
     ).catch((err: unknown) => {
       // A current delete marker is NoSuchKey already; one named by versionId is refused as S3 refuses it.
       if (isStorageError(err, 'MethodNotAllowedOnDeleteMarker'))

@@ -1,4 +1,5 @@
-// CreateBucket: PUT /bucket, with an optional CreateBucketConfiguration body.
+// CreateBucket: PUT /bucket, with an optional CreateBucketConfiguration body. A name another principal owns is
+// 409 BucketAlreadyExists; one the caller owns, BucketAlreadyOwnedByYou (200 in us-east-1).
 
 import { createProject } from '../../../core/projects.ts';
 import type { S3Context } from '../context.ts';
@@ -19,7 +20,9 @@ export const createBucket: S3Command = {
     if (ctx.headers['content-length'] !== undefined && ctx.headers['content-length'] !== '0')
       await readXml(ctx.body);
     const acl = requestAcl(ctx);
-    await createProject(ctx.deps.core, ctx.principal, { name, acl });
+    // S3's legacy region answers 200 to the owner re-creating a bucket (and resets its ACL); every other, 409.
+    const whenOwned = ctx.deps.region === 'us-east-1' ? 'reset-acl' : 'fail';
+    await createProject(ctx.deps.core, ctx.principal, { name, acl, whenOwned });
     return ctx.reply.code(200).header('location', `/${name}`).send();
   },
 };

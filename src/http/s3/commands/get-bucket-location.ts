@@ -10,7 +10,7 @@ export const getBucketLocation: S3Command = {
   matches: (ctx) =>
     ctx.method === 'GET' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('location'),
   async handle(ctx: S3Context) {
-    await getProject(ctx.deps.core, ctx.principal, bucketOf(ctx));
+    await getProject(ctx.deps.core, { principal: ctx.principal, need: 'read' }, bucketOf(ctx));
     const region = ctx.deps.region === 'us-east-1' ? '' : ctx.deps.region;
     const body = xmlDocument('LocationConstraint', {}).replace(
       '></LocationConstraint>',

@@ -9,7 +9,7 @@ export const getBucketVersioning: S3Command = {
   matches: (ctx) =>
     ctx.method === 'GET' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('versioning'),
   async handle(ctx: S3Context) {
-    const p = await getProject(ctx.deps.core, ctx.principal, bucketOf(ctx));
+    const p = await getProject(ctx.deps.core, { principal: ctx.principal, need: 'read' }, bucketOf(ctx));
     const status =
       p.versioning === 'enabled' ? 'Enabled' : p.versioning === 'suspended' ? 'Suspended' : undefined;
     return sendXml(ctx, 200, 'VersioningConfiguration', { Status: status });

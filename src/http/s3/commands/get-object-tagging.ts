@@ -1,5 +1,5 @@
-// GetObjectTagging: GET /bucket/key?tagging.
-import { stat } from '../../../core/read.ts';
+// GetObjectTagging: GET /bucket/key?tagging. Takes the read role as a member; no ACL grants it.
+import { getTags } from '../../../core/read.ts';
 import { type S3Context, sendXml } from '../context.ts';
 import type { S3Command } from '../router.ts';
 import { bucketOf, keyOf } from './common.ts';
@@ -8,7 +8,7 @@ export const getObjectTagging: S3Command = {
   name: 'GetObjectTagging',
   matches: (ctx) => ctx.method === 'GET' && ctx.key !== undefined && ctx.query.has('tagging'),
   async handle(ctx: S3Context) {
-    const v = await stat(ctx.deps.core, ctx.principal, {
+    const v = await getTags(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
       path: keyOf(ctx),
       versionId: ctx.query.get('versionId'),

@@ -18,7 +18,7 @@ export const listObjectVersions: S3Command = {
     if (!Number.isInteger(max) || max < 0)
       throw new S3Error('InvalidArgument', 400, 'max-keys must be a non-negative integer.');
     const { enc, encodingType } = listEncoding(ctx);
-    const project = await getProject(ctx.deps.core, ctx.principal, bucket);
+    const project = await getProject(ctx.deps.core, { principal: ctx.principal, need: 'list' }, bucket);
     const keyMarker = ctx.query.get('key-marker') || undefined;
     const versionIdMarker = ctx.query.get('version-id-marker') || undefined;
     const delimiter = ctx.query.get('delimiter');

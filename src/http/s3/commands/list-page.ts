@@ -41,7 +41,9 @@ export async function listPage(ctx: S3Context, params: ListParams) {
   const delimiter = ctx.query.get('delimiter') ?? '';
   // listObjectKeys checks the bucket and the role itself; the project row is read only for what it adds.
   const project =
-    params.fetchOwner || maxKeys === 0 ? await getProject(ctx.deps.core, ctx.principal, bucket) : undefined;
+    params.fetchOwner || maxKeys === 0
+      ? await getProject(ctx.deps.core, { principal: ctx.principal, need: 'list' }, bucket)
+      : undefined;
   const page =
     maxKeys === 0
       ? { entries: [], prefixes: [], truncated: false, next: null }
