@@ -6,9 +6,11 @@ import type { Config } from './config/config.ts';
 import { ensureKek } from './core/crypto/keys.ts';
 import type { CoreDeps } from './core/deps.ts';
 import { SmallBlockStore } from './core/small-blocks.ts';
+import { prepareDataDir } from './data-dir.ts';
 import { openMetaStore } from './meta/open.ts';
 
 export async function openCore(config: Config): Promise<CoreDeps> {
+  prepareDataDir(config.dataDir);
   const meta = await openMetaStore(config.meta);
   const files = new FsBlockStore({ root: config.dataDir });
   await files.init();

@@ -24,8 +24,8 @@ export class FsBlockStore implements BlockStore {
   }
 
   async init(): Promise<void> {
-    await mkdir(this.#root, { recursive: true });
-    await mkdir(this.#tmp, { recursive: true });
+    await mkdir(this.#root, { recursive: true, mode: 0o700 });
+    await mkdir(this.#tmp, { recursive: true, mode: 0o700 });
     // Temp files are never referenced: a crash may leave some behind.
     for (const name of await readdir(this.#tmp)) await rm(join(this.#tmp, name), { force: true });
   }
@@ -36,7 +36,7 @@ export class FsBlockStore implements BlockStore {
     const target = keyToPath(this.#root, options.id);
     const dir = dirname(target);
     if (!this.#knownDirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true, mode: 0o700 });
       this.#knownDirs.add(dir);
     }
     const tmp = join(this.#tmp, `${options.id}.${randomBytes(4).toString('hex')}`);

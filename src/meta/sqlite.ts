@@ -1,6 +1,6 @@
 // The embedded MetaStore: node:sqlite in WAL mode. One writer connection behind a mutex, with group commit
 // (sqlite-group-commit.ts), and one reader connection.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { MetaStore, SqlValue, Tx, TxOptions } from './meta-store.ts';
@@ -72,7 +72,10 @@ export class SqliteMetaStore implements MetaStore {
   readonly #commits: GroupCommit;
 
   constructor(options: SqliteOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    if (options.path !== ':memory:') {
+      mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+      makePrivate(options.path);
+    }
     this.#writer = open(options.path);
     if (options.path === ':memory:') {
       this.#reader = this.#writer;
@@ -155,6 +158,21 @@ export class SqliteMetaStore implements MetaStore {
       if (this.#reader !== this.#writer) this.#reader.close();
       this.#writer.close();
     });
+  }
+}
+
+/**
+ * Makes the database file, its WAL and its shared-memory file mode 0600. SQLite gives the files it creates the
+ * mode of the database file, so a new database is created 0600 here before SQLite opens it.
+ */
+function makePrivate(path: string): void {
+  closeSync(openSync(path, 'a', 0o600));
+  for (const p of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(p, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
 }
 
