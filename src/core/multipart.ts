@@ -23,12 +23,12 @@ import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { clip, shift } from './extents.ts';
 import { newId } from './ids.ts';
-import { type BodyChecks, checksOf, storeBody } from './ingest.ts';
 import type { Checksums, ContentAttributes, Principal, Project, Protection, Unlock } from './model.ts';
 import { validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
 import { resolveVersion } from './resolve.ts';
+import { type BodyChecks, checksOf, storeBody } from './store-body.ts';
 
 export const MAX_PART_NUMBER = 10_000;
 

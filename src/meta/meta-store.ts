@@ -41,6 +41,17 @@ export class SerializationError extends Error {
   }
 }
 
+/**
+ * The store had no room to write (a full disk, a quota). The transaction that raised it did not commit, nor did
+ * any other that was to commit with it.
+ */
+export class MetaStoreFullError extends Error {
+  constructor(cause: unknown) {
+    super('no room to write in the metadata store', { cause });
+    this.name = 'MetaStoreFullError';
+  }
+}
+
 export const MAX_TX_ATTEMPTS = 12;
 
 export function backoffMs(attempt: number): number {

@@ -1,7 +1,7 @@
 // The native JSON API at /api/v1: bearer authentication, one error shape, and the route modules.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { verifyToken } from '../../auth/tokens.ts';
-import { ERROR_CODES, isStorageError, StorageError } from '../../core/errors.ts';
+import { coreError, ERROR_CODES, isStorageError, StorageError } from '../../core/errors.ts';
 import type { NativeDeps } from './context.ts';
 import { NATIVE_STATUS } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -17,7 +17,8 @@ import { projectRoutes } from './routes/projects.ts';
 const PUBLIC = new Set(['/api/v1/auth/token', '/api/v1/openapi.json', '/api/v1/docs']);
 
 /** Turns any error into a StorageError: framework errors by their status, the rest as InternalError. */
-export function toStorageError(err: unknown): StorageError {
+export function toStorageError(raw: unknown): StorageError {
+  const err = coreError(raw);
   if (isStorageError(err)) return err;
   const e = err as FastifyError;
   if (e.validation) return new StorageError('InvalidArgument', `Invalid request: ${e.message}`);
@@ -47,7 +48,9 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
   app.setErrorHandler(async (err, request, reply) => {
     const se = toStorageError(err);
     const status = NATIVE_STATUS[se.code];
-    if (status >= 500) request.log.error({ err, code: se.code }, 'request failed');
+    // A full disk is the operator's to fix, not a fault of the server: a warning.
+    if (status === 507) request.log.warn({ err, code: se.code }, 'request refused: no room');
+    else if (status >= 500) request.log.error({ err, code: se.code }, 'request failed');
     if (reply.raw.headersSent) {
       reply.raw.destroy(err as Error);
       return reply;

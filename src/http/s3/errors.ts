@@ -1,6 +1,5 @@
 // The S3 error table: every core code maps to an S3 code and status, and S3's own codes are raised as S3Error.
-import type { ErrorCode } from '../../core/errors.ts';
-import { StorageError } from '../../core/errors.ts';
+import { coreError, ERROR_CODES, type ErrorCode, StorageError } from '../../core/errors.ts';
 
 /** An error only the S3 protocol has (signatures, XML, multipart part rules...). */
 export class S3Error extends Error {
@@ -61,8 +60,12 @@ export const S3_ERRORS: Record<ErrorCode, { code: string; status: number }> = {
   DataCorrupted: { code: 'InternalError', status: 500 },
   NoSuchRoute: { code: 'MethodNotAllowed', status: 405 },
   ServiceUnavailable: { code: 'ServiceUnavailable', status: 503 },
+  // S3 defines no code for a full store; 507 (RFC 4918) is not retried by the SDKs, so clients report it at once.
+  InsufficientStorage: { code: 'InsufficientStorage', status: 507 },
   InternalError: { code: 'InternalError', status: 500 },
 };
+
+const INTERNAL = 'We encountered an internal error. Please try again.';
 
 export interface RenderedError {
   code: string;
@@ -71,8 +74,12 @@ export interface RenderedError {
   headers: Record<string, string>;
 }
 
-/** Any error as S3 renders it. A server-side failure keeps its message out of the body. */
-export function toS3Error(err: unknown): RenderedError {
+/**
+ * Any error as S3 renders it. A server-side failure keeps its message out of the body: a 500 says only that it
+ * happened, another 5xx gives its code's description from the catalogue.
+ */
+export function toS3Error(raw: unknown): RenderedError {
+  const err = coreError(raw);
   if (err instanceof S3Error)
     return { code: err.code, status: err.status, message: err.message, headers: err.headers };
   if (err instanceof StorageError) {
@@ -90,14 +97,14 @@ export function toS3Error(err: unknown): RenderedError {
     }
     return {
       ...m,
-      message: m.status >= 500 ? 'We encountered an internal error. Please try again.' : err.message,
+      message: m.status === 500 ? INTERNAL : m.status > 500 ? ERROR_CODES[err.code] : err.message,
       headers,
     };
   }
   return {
     code: 'InternalError',
     status: 500,
-    message: 'We encountered an internal error. Please try again.',
+    message: INTERNAL,
     headers: {},
   };
 }

@@ -69,7 +69,9 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
 
   app.setErrorHandler(async (err, request, reply) => {
     const e = toS3Error(err);
-    if (e.status >= 500) request.log.error({ err, code: e.code }, 'request failed');
+    // A full disk is the operator's to fix, not a fault of the server: a warning.
+    if (e.status === 507) request.log.warn({ err, code: e.code }, 'request refused: no room');
+    else if (e.status >= 500) request.log.error({ err, code: e.code }, 'request failed');
     if (reply.raw.headersSent) {
       reply.raw.destroy(err as Error);
       return reply;
