@@ -1,12 +1,13 @@
-// The stores on a file system that runs out of room (a 16 MiB tmpfs): each raises its own typed error and leaves
-// nothing half-written.
+// The stores and the disk reserve on a file system that runs out of room (a 16 MiB tmpfs): each store raises its
+// own typed error and leaves nothing half-written; the reserve is made only with room to spare, and given back.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { BlockStoreFullError } from '../src/blocks/block-store.ts';
 import { FsBlockStore } from '../src/blocks/fs.ts';
+import { DiskReserve } from '../src/blocks/reserve.ts';
 import { MetaStoreFullError } from '../src/meta/meta-store.ts';
 import { SqliteMetaStore } from '../src/meta/sqlite.ts';
 import { mountTmpfs } from './helpers/tmpfs.ts';
@@ -70,5 +71,30 @@ describe('a full file system', { skip }, () => {
       } finally {
         await meta.close();
       }
+    }));
+
+  test('DiskReserve: made with room for it twice over, given back when asked, made again once there is room', () =>
+    onTmpfs('reserve', async (dir) => {
+      if (!('path' in fs)) return;
+      await mkdir(join(dir, 'tmp'));
+      const reserve = new DiskReserve({ dir, bytes: 4 * MiB });
+      assert.equal(await reserve.restore(), true);
+      const file = await stat(join(dir, 'reserve'));
+      assert.equal(file.size, 4 * MiB);
+      assert.equal(file.mode & 0o777, 0o600);
+      assert.equal(await reserve.held(), true);
+
+      // Someone fills the rest of the disk: the reserve is still there to give.
+      const filler = join(dir, 'filler');
+      await writeFile(filler, Buffer.alloc((await fs.free()) - 2 * MiB));
+      assert.equal(await reserve.release(), true);
+      assert.equal(await reserve.held(), false);
+      assert.ok((await fs.free()) >= 6 * MiB - 64 * 1024);
+      // About 6 MiB free, less than twice the reserve: it is not made again, and nothing is left of a try.
+      assert.equal(await reserve.restore(), false);
+      assert.deepEqual(await readdir(join(dir, 'tmp')), []);
+      await rm(filler);
+      assert.equal(await reserve.restore(), true);
+      assert.equal((await stat(join(dir, 'reserve'))).size, 4 * MiB);
     }));
 });

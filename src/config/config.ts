@@ -43,6 +43,8 @@ export interface Config {
   idleTimeoutSeconds: number;
   /** Blocks shorter than this many bytes are kept in the metadata store; 0 keeps every block in the block store. */
   smallBlockMax: number;
+  /** Bytes held back in the data directory for deletes and GC on a full disk; 0 turns the reserve off. */
+  diskReserve: number;
   /** TLS on both listeners: certificate and key files, or a development certificate made and kept in the data directory. */
   tls: { cert: string; key: string } | 'self-signed' | undefined;
   limits: Limits;
@@ -55,6 +57,8 @@ export const DEFAULT_LIMITS: Limits = {
   treeBatchSize: 500,
   maxKeyBytes: 1024,
 };
+
+export const DEFAULT_DISK_RESERVE = 64 * 1024 * 1024;
 
 type Source = Record<string, string | undefined>;
 
@@ -80,6 +84,7 @@ const SETTINGS = {
   headerTimeoutSeconds: { flag: 'header-timeout', env: 'MIMEO_HEADER_TIMEOUT', kind: 'int' },
   idleTimeoutSeconds: { flag: 'idle-timeout', env: 'MIMEO_IDLE_TIMEOUT', kind: 'int' },
   smallBlockMax: { flag: 'small-block-max', env: 'MIMEO_SMALL_BLOCK_MAX', kind: 'int' },
+  diskReserve: { flag: 'disk-reserve', env: 'MIMEO_DISK_RESERVE', kind: 'int' },
   tls: { flag: 'tls', env: 'MIMEO_TLS', kind: 'string' },
   tlsCert: { flag: 'tls-cert', env: 'MIMEO_TLS_CERT', kind: 'string' },
   tlsKey: { flag: 'tls-key', env: 'MIMEO_TLS_KEY', kind: 'string' },
@@ -203,6 +208,7 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     headerTimeoutSeconds: int('headerTimeoutSeconds', 20),
     idleTimeoutSeconds: int('idleTimeoutSeconds', 60),
     smallBlockMax,
+    diskReserve: int('diskReserve', DEFAULT_DISK_RESERVE),
     tls:
       tlsCert && tlsKey
         ? { cert: resolve(tlsCert), key: resolve(tlsKey) }

@@ -12,6 +12,7 @@ import type { Principal } from './model.ts';
 import { validatePath } from './paths.ts';
 import { requireProject } from './permissions.ts';
 import { getFileByPath, getVersionById, getVersionByRowId } from './repo/versions.ts';
+import { freeing } from './space.ts';
 
 export interface DeleteResult {
   /** The version removed, or the delete marker's id when one was created. */
@@ -22,7 +23,8 @@ export interface DeleteResult {
 /**
  * Deletes the file at a path. Under versioning this adds a delete marker; otherwise the current version goes
  * (kept only while a snapshot sees it). With `versionId`, that version is removed for good and, if it was current,
- * the newest remaining version becomes current. Throws NoSuchKey when there is nothing to delete.
+ * the newest remaining version becomes current. Throws NoSuchKey when there is nothing to delete. It works on a
+ * full disk: see `freeing`.
  */
 export async function deleteFile(
   deps: CoreDeps,
@@ -31,6 +33,15 @@ export async function deleteFile(
 ): Promise<DeleteResult> {
   validatePath(input.path);
   const now = nowOf(deps);
+  return freeing(deps.reserve, () => remove(deps, principal, { ...input, now }));
+}
+
+async function remove(
+  deps: CoreDeps,
+  principal: Principal,
+  input: { project: string; path: string; versionId?: string; conditions?: Conditions; now: number },
+): Promise<DeleteResult> {
+  const now = input.now;
   return deps.meta.tx(async (tx) => {
     const project = await requireProject(tx, principal, input.project, 'write');
     const file = await getFileByPath(tx, project.id, input.path);

@@ -2,6 +2,7 @@
 import { getBlocks } from './block-rows.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
+import { freeing } from './space.ts';
 
 export interface GcReport {
   manifestsCondemned: number;
@@ -24,10 +25,21 @@ const BATCH = 500;
  *   insert conflict, and exactly one of them wins.
  * - A block file with no row, older than the grace period, is an orphan of a crash and is deleted.
  * - The wrapped data keys of versions and uploads that no longer exist are deleted.
+ * On a full disk, a pass that finds no room for its transactions gives up the disk reserve and runs again; what it
+ * frees may then be room enough to make the reserve anew, which lets writes resume.
  */
 export async function collectGarbage(
   deps: CoreDeps,
   options: { signal?: AbortSignal; graceSeconds?: number } = {},
+): Promise<GcReport> {
+  const report = await freeing(deps.reserve, () => collect(deps, options));
+  await deps.reserve?.restore();
+  return report;
+}
+
+async function collect(
+  deps: CoreDeps,
+  options: { signal?: AbortSignal; graceSeconds?: number },
 ): Promise<GcReport> {
   const grace = (options.graceSeconds ?? deps.gcGraceSeconds) * 1000;
   const now = nowOf(deps);

@@ -2,6 +2,7 @@
 // memory bounded by the blocks in flight.
 import { createHash } from 'node:crypto';
 import type { BlockStore } from '../blocks/block-store.ts';
+import type { DiskReserve } from '../blocks/reserve.ts';
 import type { MetaStore } from '../meta/meta-store.ts';
 import type { BlockInfo } from './block-rows.ts';
 import { blockWorker } from './block-worker.ts';
@@ -15,6 +16,7 @@ import { newBlockId, newId } from './ids.ts';
 import { Checkpointer } from './ingest-lease.ts';
 import type { Extent } from './model.ts';
 import { SmallBlockStore } from './small-blocks.ts';
+import { admitWrite, stillAdmitted } from './space.ts';
 import { moved } from './young-gc.ts';
 
 export interface IngestDeps {
@@ -22,6 +24,7 @@ export interface IngestDeps {
   blocks: BlockStore;
   blockSize: number;
   gcGraceSeconds: number;
+  reserve?: DiskReserve;
 }
 
 export interface IngestResult {
@@ -53,7 +56,7 @@ const WRITES_IN_FLIGHT = 4;
 /**
  * Reads `body` to its end and stores it as blocks placed from file offset `at`. Throws EntityTooLarge past
  * `maxSize`, IncompleteBody when the body is shorter than `expectedSize`, BadDigest when `expectedMd5` (base64)
- * differs, and InsufficientStorage (as a BlockStoreFullError) when the block store has no room. The blocks
+ * differs, and InsufficientStorage when writes wait for room (see space.ts) or the block store has none. The blocks
  * are unreferenced until the caller commits metadata that points to them; when it throws, the blocks it wrote are
  * deleted again.
  */
@@ -95,6 +98,7 @@ export async function ingest(
   let parts: Uint8Array[] = [];
   let filling: Buffer | undefined;
   let fill = 0;
+  await admitWrite(deps);
   const checkpoint = new Checkpointer(deps, blocks);
   const dek = options.dek ?? newDataKey(newId('k'));
   /** Blocks handed to the store: deleted again if the ingest fails. */
@@ -139,6 +143,7 @@ export async function ingest(
         try {
           if (inline) info.data = shared ? Buffer.from(d.sealed) : d.sealed;
           else {
+            await stillAdmitted(deps);
             written.push(id);
             await deps.blocks.put({ id, data: d.sealed, signal: options.signal });
           }
@@ -259,6 +264,7 @@ export const ingestDepsOf = (deps: CoreDeps): IngestDeps => ({
   blocks: deps.blocks,
   blockSize: deps.limits.blockSize,
   gcGraceSeconds: deps.gcGraceSeconds,
+  reserve: deps.reserve,
 });
 
 export type IngestOptions = Parameters<typeof ingest>[2];

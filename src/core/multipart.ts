@@ -28,6 +28,7 @@ import { validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
 import { resolveVersion } from './resolve.ts';
+import { freeing } from './space.ts';
 import { type BodyChecks, checksOf, storeBody } from './store-body.ts';
 
 export const MAX_PART_NUMBER = 10_000;
@@ -394,10 +395,12 @@ export async function abortUpload(
   principal: Principal,
   input: { project: string; path: string; uploadId: string },
 ): Promise<void> {
-  await deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, principal, input.project, 'write');
-    await requireUpload(tx, p, input.path, input.uploadId);
-    await tx.run('DELETE FROM upload_keys WHERE upload_id = ?', [input.uploadId]);
-    await tx.run('DELETE FROM uploads WHERE id = ?', [input.uploadId]);
-  });
+  await freeing(deps.reserve, () =>
+    deps.meta.tx(async (tx) => {
+      const p = await requireProject(tx, principal, input.project, 'write');
+      await requireUpload(tx, p, input.path, input.uploadId);
+      await tx.run('DELETE FROM upload_keys WHERE upload_id = ?', [input.uploadId]);
+      await tx.run('DELETE FROM uploads WHERE id = ?', [input.uploadId]);
+    }),
+  );
 }

@@ -16,6 +16,7 @@ import {
 } from './model.ts';
 import { validateProjectName } from './paths.ts';
 import { PROJECT_COLUMNS, requireProject, roleAtLeast, roleOf, toProject } from './permissions.ts';
+import { freeing } from './space.ts';
 
 export async function createProject(
   deps: CoreDeps,
@@ -92,15 +93,17 @@ export function listProjects(deps: CoreDeps, principal: Principal): Promise<Proj
 
 /** Deletes an empty project. Throws ProjectNotEmpty while any file or retained version is left. */
 export function deleteProject(deps: CoreDeps, principal: Principal, name: string): Promise<void> {
-  return deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, principal, name, 'admin');
-    const any = await tx.get('SELECT id FROM files WHERE project_id = ? LIMIT 1', [p.id]);
-    if (any)
-      throw new StorageError('ProjectNotEmpty', `The project '${name}' is not empty.`, { resource: name });
-    await tx.run('DELETE FROM snapshots WHERE project_id = ?', [p.id]);
-    await tx.run('DELETE FROM members WHERE project_id = ?', [p.id]);
-    await tx.run('DELETE FROM projects WHERE id = ?', [p.id]);
-  });
+  return freeing(deps.reserve, () =>
+    deps.meta.tx(async (tx) => {
+      const p = await requireProject(tx, principal, name, 'admin');
+      const any = await tx.get('SELECT id FROM files WHERE project_id = ? LIMIT 1', [p.id]);
+      if (any)
+        throw new StorageError('ProjectNotEmpty', `The project '${name}' is not empty.`, { resource: name });
+      await tx.run('DELETE FROM snapshots WHERE project_id = ?', [p.id]);
+      await tx.run('DELETE FROM members WHERE project_id = ?', [p.id]);
+      await tx.run('DELETE FROM projects WHERE id = ?', [p.id]);
+    }),
+  );
 }
 
 /** Versioning moves off -> enabled <-> suspended; once enabled it never returns to off (as in S3). */
