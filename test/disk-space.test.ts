@@ -10,6 +10,7 @@ import { FsBlockStore } from '../src/blocks/fs.ts';
 import { DiskReserve } from '../src/blocks/reserve.ts';
 import { MetaStoreFullError } from '../src/meta/meta-store.ts';
 import { SqliteMetaStore } from '../src/meta/sqlite.ts';
+import { tempDir } from './helpers/stores.ts';
 import { mountTmpfs } from './helpers/tmpfs.ts';
 
 const MiB = 1024 * 1024;
@@ -97,4 +98,23 @@ describe('a full file system', { skip }, () => {
       assert.equal(await reserve.restore(), true);
       assert.equal((await stat(join(dir, 'reserve'))).size, 4 * MiB);
     }));
+});
+
+test('SqliteMetaStore.compact gives the room of deleted rows back to the file system', async () => {
+  const dir = await tempDir('mimeo-compact');
+  const path = join(dir.path, 'meta.sqlite');
+  const meta = new SqliteMetaStore({ path });
+  try {
+    await meta.tx((tx) => tx.run('CREATE TABLE t (n INTEGER, data BLOB)'));
+    for (let n = 0; n < 16; n++)
+      await meta.tx((tx) => tx.run('INSERT INTO t VALUES (?, ?)', [n, randomBytes(MiB)]));
+    await meta.tx((tx) => tx.run('DELETE FROM t'));
+    assert.ok((await meta.compact()) >= 15 * MiB);
+    assert.equal(await meta.compact(), 0);
+  } finally {
+    await meta.close();
+  }
+  // Closing checkpoints the WAL, which cuts the file to the pages still in use.
+  assert.ok((await stat(path)).size < MiB, `${(await stat(path)).size} bytes left`);
+  await dir.remove();
 });
