@@ -27,7 +27,7 @@ export function loadRootCredentials(options: { dataDir: string; accessKey?: stri
       throw new Error(`${file} is malformed`);
     return { credentials: parsed, generated: false };
   }
-  mkdirSync(options.dataDir, { recursive: true });
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const credentials: RootCredentials = {
     accessKey: `MROOT${randomBytes(8).toString('hex').toUpperCase()}`,
     secretKey: randomBytes(30).toString('base64url'),

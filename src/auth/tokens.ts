@@ -4,6 +4,7 @@ import type { CoreDeps } from '../core/deps.ts';
 import { nowOf } from '../core/deps.ts';
 import { StorageError } from '../core/errors.ts';
 import type { Principal } from '../core/model.ts';
+import { freeing } from '../core/space.ts';
 import { hashSecret, ROOT_ID, rootPrincipal } from './principals.ts';
 
 export interface IssuedToken {
@@ -21,18 +22,23 @@ export async function issueToken(
   const now = nowOf(deps);
   const expiresAt = now + deps.tokenTtlSeconds * 1000;
   const keyId = principal.isRoot ? null : accessKeyId;
-  await deps.meta.tx(async (tx) => {
-    // The key may have been disabled since it was checked: the token and that change do not cross.
-    if (keyId !== null) {
-      const key = await tx.get<{ enabled: number }>('SELECT enabled FROM access_keys WHERE id = ?', [keyId]);
-      if (key?.enabled !== 1) throw new StorageError('InvalidCredentials');
-    }
-    await tx.run('DELETE FROM tokens WHERE expires_at < ?', [now]);
-    await tx.run(
-      'INSERT INTO tokens (token_hash, principal_id, access_key_id, expires_at) VALUES (?, ?, ?, ?)',
-      [hashSecret(token), principal.id, keyId, expiresAt],
-    );
-  });
+  // Signing in must work on a full disk: it is how a user of the native API reaches a delete.
+  await freeing(deps.reserve, () =>
+    deps.meta.tx(async (tx) => {
+      // The key may have been disabled since it was checked: the token and that change do not cross.
+      if (keyId !== null) {
+        const key = await tx.get<{ enabled: number }>('SELECT enabled FROM access_keys WHERE id = ?', [
+          keyId,
+        ]);
+        if (key?.enabled !== 1) throw new StorageError('InvalidCredentials');
+      }
+      await tx.run('DELETE FROM tokens WHERE expires_at < ?', [now]);
+      await tx.run(
+        'INSERT INTO tokens (token_hash, principal_id, access_key_id, expires_at) VALUES (?, ?, ?, ?)',
+        [hashSecret(token), principal.id, keyId, expiresAt],
+      );
+    }),
+  );
   return { token, expiresAt };
 }
 

@@ -37,6 +37,16 @@ export class BlockMissingError extends Error {
   }
 }
 
+/** The store has no room for the block (ENOSPC, EDQUOT). Nothing of the block is left behind. */
+export class BlockStoreFullError extends Error {
+  readonly blockId: string;
+  constructor(blockId: string, cause?: unknown) {
+    super(`no room in the block store for block ${blockId}`, { cause });
+    this.name = 'BlockStoreFullError';
+    this.blockId = blockId;
+  }
+}
+
 /** Block ids are 32 lowercase hex characters. Anything else is refused before it reaches a path or a key. */
 export const BLOCK_ID = /^[0-9a-f]{32}$/;
 

@@ -8,6 +8,7 @@ import {
   BlockMissingError,
   type BlockRef,
   type BlockStore,
+  BlockStoreFullError,
   type ReadOptions,
 } from './block-store.ts';
 import { keyToPath } from './secure-path.ts';
@@ -24,36 +25,44 @@ export class FsBlockStore implements BlockStore {
   }
 
   async init(): Promise<void> {
-    await mkdir(this.#root, { recursive: true });
-    await mkdir(this.#tmp, { recursive: true });
+    await mkdir(this.#root, { recursive: true, mode: 0o700 });
+    await mkdir(this.#tmp, { recursive: true, mode: 0o700 });
     // Temp files are never referenced: a crash may leave some behind.
     for (const name of await readdir(this.#tmp)) await rm(join(this.#tmp, name), { force: true });
   }
 
+  /** Throws BlockStoreFullError when the file system has no room (ENOSPC) or the quota is spent (EDQUOT). */
   async put(options: BlockRef & { data: Uint8Array }): Promise<void> {
     assertBlockId(options.id);
     options.signal?.throwIfAborted();
     const target = keyToPath(this.#root, options.id);
+    const tmp = join(this.#tmp, `${options.id}.${randomBytes(4).toString('hex')}`);
+    try {
+      await this.#write(tmp, target, options.data);
+    } catch (err) {
+      await unlink(tmp).catch(() => {});
+      const code = (err as NodeJS.ErrnoException).code;
+      throw code === 'ENOSPC' || code === 'EDQUOT' ? new BlockStoreFullError(options.id, err) : err;
+    }
+  }
+
+  async #write(tmp: string, target: string, data: Uint8Array): Promise<void> {
     const dir = dirname(target);
     if (!this.#knownDirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true, mode: 0o700 });
       this.#knownDirs.add(dir);
     }
-    const tmp = join(this.#tmp, `${options.id}.${randomBytes(4).toString('hex')}`);
     const fh = await open(tmp, 'wx', 0o600);
     try {
       let off = 0;
-      while (off < options.data.byteLength) {
-        const { bytesWritten } = await fh.write(options.data, off, options.data.byteLength - off);
+      while (off < data.byteLength) {
+        const { bytesWritten } = await fh.write(data, off, data.byteLength - off);
         off += bytesWritten;
       }
       await fh.datasync();
-    } catch (err) {
+    } finally {
       await fh.close();
-      await unlink(tmp).catch(() => {});
-      throw err;
     }
-    await fh.close();
     await rename(tmp, target);
     await syncDir(dir);
   }

@@ -10,6 +10,8 @@ test('defaults: ports 9000 and 9001, sqlite under ./data', () => {
   assert.equal(c.s3Port, 9000);
   assert.equal(c.apiPort, 9001);
   assert.match(c.meta, /data\/meta\.sqlite$/);
+  assert.equal(c.diskReserve, 64 * 1024 * 1024);
+  assert.equal(loadConfig({ flags: {}, env: { MIMEO_DISK_RESERVE: '0' } }).diskReserve, 0);
 });
 
 test('a flag beats the environment, which beats the config file', () => {

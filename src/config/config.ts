@@ -45,6 +45,8 @@ export interface Config {
   idleTimeoutSeconds: number;
   /** Blocks shorter than this many bytes are kept in the metadata store; 0 keeps every block in the block store. */
   smallBlockMax: number;
+  /** Bytes held back in the data directory for deletes and GC on a full disk; 0 turns the reserve off. */
+  diskReserve: number;
   /** TLS on both listeners: certificate and key files, or a development certificate made and kept in the data directory. */
   tls: { cert: string; key: string } | 'self-signed' | undefined;
   limits: Limits;
@@ -59,6 +61,8 @@ export const DEFAULT_LIMITS: Limits = {
   /** S3's limit: 5 TiB. */
   maxObjectSize: 5 * 1024 ** 4,
 };
+
+export const DEFAULT_DISK_RESERVE = 64 * 1024 * 1024;
 
 type Source = Record<string, string | undefined>;
 
@@ -84,6 +88,7 @@ const SETTINGS = {
   headerTimeoutSeconds: { flag: 'header-timeout', env: 'MIMEO_HEADER_TIMEOUT', kind: 'int' },
   idleTimeoutSeconds: { flag: 'idle-timeout', env: 'MIMEO_IDLE_TIMEOUT', kind: 'int' },
   smallBlockMax: { flag: 'small-block-max', env: 'MIMEO_SMALL_BLOCK_MAX', kind: 'int' },
+  diskReserve: { flag: 'disk-reserve', env: 'MIMEO_DISK_RESERVE', kind: 'int' },
   tls: { flag: 'tls', env: 'MIMEO_TLS', kind: 'string' },
   tlsCert: { flag: 'tls-cert', env: 'MIMEO_TLS_CERT', kind: 'string' },
   tlsKey: { flag: 'tls-key', env: 'MIMEO_TLS_KEY', kind: 'string' },
@@ -210,6 +215,7 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     headerTimeoutSeconds: int('headerTimeoutSeconds', 20),
     idleTimeoutSeconds: int('idleTimeoutSeconds', 60),
     smallBlockMax,
+    diskReserve: int('diskReserve', DEFAULT_DISK_RESERVE),
     tls:
       tlsCert && tlsKey
         ? { cert: resolve(tlsCert), key: resolve(tlsKey) }

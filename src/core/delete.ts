@@ -12,6 +12,7 @@ import type { Principal } from './model.ts';
 import { validatePath } from './paths.ts';
 import { requireProject } from './permissions.ts';
 import { getFileByPath, getVersionById, getVersionByRowId } from './repo/versions.ts';
+import { freeing } from './space.ts';
 
 export interface DeleteResult {
   /** The version removed, or the delete marker's id when one was created. */
@@ -23,7 +24,8 @@ export interface DeleteResult {
  * Deletes the file at a path. Under versioning (enabled or suspended) this adds a delete marker, whether or not
  * anything was there, as S3 does; otherwise the current version goes (kept only while a snapshot sees it). With
  * `versionId`, that version is removed for good and, if it was current, the newest remaining version becomes
- * current. Throws NoSuchKey when versioning is off and there is nothing to delete.
+ * current. Throws NoSuchKey when versioning is off and there is nothing to delete. It works on a full disk:
+ * see `freeing`.
  */
 export async function deleteFile(
   deps: CoreDeps,
@@ -32,6 +34,15 @@ export async function deleteFile(
 ): Promise<DeleteResult> {
   validatePath(input.path);
   const now = nowOf(deps);
+  return freeing(deps.reserve, () => remove(deps, principal, { ...input, now }));
+}
+
+async function remove(
+  deps: CoreDeps,
+  principal: Principal,
+  input: { project: string; path: string; versionId?: string; conditions?: Conditions; now: number },
+): Promise<DeleteResult> {
+  const now = input.now;
   return deps.meta.tx(async (tx) => {
     // Removing a version for good takes membership: a project ACL's WRITE only adds versions and delete markers.
     const need = input.versionId === undefined ? 'write-object' : 'write';

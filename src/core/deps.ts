@@ -1,5 +1,6 @@
 // What the core is built from: injected stores and settings. Nothing here is global.
 import type { BlockStore } from '../blocks/block-store.ts';
+import type { DiskReserve } from '../blocks/reserve.ts';
 import type { Limits } from '../config/config.ts';
 import type { MetaStore } from '../meta/meta-store.ts';
 
@@ -12,6 +13,8 @@ export interface CoreDeps {
   tokenTtlSeconds: number;
   /** 32 bytes that seal the key-encryption keys. */
   masterKey: Buffer;
+  /** Room kept for deletes and GC on a full disk; none (no writes refused ahead of the disk) when absent. */
+  reserve?: DiskReserve;
   now?: () => number;
 }
 

@@ -1,4 +1,6 @@
 // The one error type the core throws: a string code, never an HTTP status. Each dialect maps every code.
+import { BlockStoreFullError } from '../blocks/block-store.ts';
+import { MetaStoreFullError } from '../meta/meta-store.ts';
 
 /** Every code the core can raise. Dialects map each one in their own complete table. */
 export const ERROR_CODES = {
@@ -50,6 +52,7 @@ export const ERROR_CODES = {
   KmsKeyDisabled: 'The KMS key is disabled.',
   NoSuchRoute: 'No operation exists at this method and path.',
   ServiceUnavailable: 'The server is shutting down or overloaded.',
+  InsufficientStorage: 'There is no room left to store data; deleting some makes room.',
   InternalError: 'An internal error occurred.',
 } as const;
 
@@ -78,4 +81,23 @@ export class StorageError extends Error {
 
 export function isStorageError(err: unknown, code?: ErrorCode): err is StorageError {
   return err instanceof StorageError && (code === undefined || err.code === code);
+}
+
+/** Whether `err` says that a store had no room: a full disk or a spent quota, raised by a store or by the core. */
+export function isOutOfSpace(err: unknown): boolean {
+  return (
+    err instanceof BlockStoreFullError ||
+    err instanceof MetaStoreFullError ||
+    isStorageError(err, 'InsufficientStorage')
+  );
+}
+
+/**
+ * Any error as the core reports it: a store that had no room is InsufficientStorage, whichever store it was; every
+ * other error is returned as it is. Dialects render what this returns.
+ */
+export function coreError(err: unknown): unknown {
+  if (err instanceof BlockStoreFullError || err instanceof MetaStoreFullError)
+    return new StorageError('InsufficientStorage', undefined, { cause: err });
+  return err;
 }

@@ -2,6 +2,7 @@
 import { getBlocks } from './block-rows.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
+import { freeing } from './space.ts';
 
 export interface GcReport {
   manifestsCondemned: number;
@@ -11,6 +12,8 @@ export interface GcReport {
   orphanFilesDeleted: number;
   /** Wrapped data keys of purged versions and ended uploads: once gone, nothing can open those blocks. */
   keysDeleted: number;
+  /** Bytes the metadata store gave back to the disk (the room of deleted rows, small blocks among them). */
+  metaBytesReturned: number;
 }
 
 const BATCH = 500;
@@ -24,10 +27,26 @@ const BATCH = 500;
  *   insert conflict, and exactly one of them wins.
  * - A block file with no row, older than the grace period, is an orphan of a crash and is deleted.
  * - The wrapped data keys of versions and uploads that no longer exist are deleted.
+ * On a full disk, a pass that finds no room for its transactions gives up the disk reserve and runs again; what it
+ * frees may then be room enough to make the reserve anew, which lets writes resume.
  */
 export async function collectGarbage(
   deps: CoreDeps,
   options: { signal?: AbortSignal; graceSeconds?: number } = {},
+): Promise<GcReport> {
+  const report = await freeing(deps.reserve, async () => {
+    const r = await collect(deps, options);
+    // Deleted small blocks leave their room in the metadata store: it goes back to the disk.
+    r.metaBytesReturned = await deps.meta.compact({ signal: options.signal });
+    return r;
+  });
+  await deps.reserve?.restore();
+  return report;
+}
+
+async function collect(
+  deps: CoreDeps,
+  options: { signal?: AbortSignal; graceSeconds?: number },
 ): Promise<GcReport> {
   const grace = (options.graceSeconds ?? deps.gcGraceSeconds) * 1000;
   const now = nowOf(deps);
@@ -39,6 +58,7 @@ export async function collectGarbage(
     bytesFreed: 0,
     orphanFilesDeleted: 0,
     keysDeleted: 0,
+    metaBytesReturned: 0,
   };
   report.keysDeleted = await deps.meta.tx(
     async (tx) =>

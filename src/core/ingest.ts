@@ -2,22 +2,21 @@
 // memory bounded by the blocks in flight.
 import { createHash } from 'node:crypto';
 import type { BlockStore } from '../blocks/block-store.ts';
-import type { MetaStore, Tx } from '../meta/meta-store.ts';
+import type { DiskReserve } from '../blocks/reserve.ts';
+import type { MetaStore } from '../meta/meta-store.ts';
 import type { BlockInfo } from './block-rows.ts';
-import { insertBlocks } from './block-rows.ts';
 import { blockWorker } from './block-worker.ts';
 import { blockBuffers } from './buffer-pool.ts';
 import { crc64Combine, crc64ToBase64 } from './checksums/crc64nvme.ts';
 import { type ExtraAlgorithm, incremental } from './checksums/extra.ts';
 import { type DataKey, newDataKey, TAG_BYTES } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
-import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { newBlockId, newId } from './ids.ts';
+import { Checkpointer } from './ingest-lease.ts';
 import type { Extent } from './model.ts';
-import { createManifest } from './repo/manifests.ts';
-import { checkSize } from './size-limit.ts';
 import { SmallBlockStore } from './small-blocks.ts';
+import { admitWrite, stillAdmitted } from './space.ts';
 import { moved } from './young-gc.ts';
 
 export interface IngestDeps {
@@ -25,6 +24,7 @@ export interface IngestDeps {
   blocks: BlockStore;
   blockSize: number;
   gcGraceSeconds: number;
+  reserve?: DiskReserve;
 }
 
 export interface IngestResult {
@@ -55,8 +55,10 @@ const WRITES_IN_FLIGHT = 4;
 
 /**
  * Reads `body` to its end and stores it as blocks placed from file offset `at`. Throws EntityTooLarge past
- * `maxSize`, IncompleteBody when the body is shorter than `expectedSize`, and BadDigest when `expectedMd5`
- * (base64) differs. The blocks are unreferenced until the caller commits metadata that points to them.
+ * `maxSize`, IncompleteBody when the body is shorter than `expectedSize`, BadDigest when `expectedMd5` (base64)
+ * differs, and InsufficientStorage when writes wait for room (see space.ts) or the block store has none. The blocks
+ * are unreferenced until the caller commits metadata that points to them; when it throws, the blocks it wrote are
+ * deleted again.
  */
 export async function ingest(
   deps: IngestDeps,
@@ -96,8 +98,11 @@ export async function ingest(
   let parts: Uint8Array[] = [];
   let filling: Buffer | undefined;
   let fill = 0;
+  await admitWrite(deps);
   const checkpoint = new Checkpointer(deps, blocks);
   const dek = options.dek ?? newDataKey(newId('k'));
+  /** Blocks handed to the store: deleted again if the ingest fails. */
+  const written: string[] = [];
 
   const flush = async (last: boolean) => {
     if (fill === 0) return;
@@ -137,7 +142,11 @@ export async function ingest(
         // A large block was sealed in place in its shared buffer, which goes back once nothing reads it.
         try {
           if (inline) info.data = shared ? Buffer.from(d.sealed) : d.sealed;
-          else await deps.blocks.put({ id, data: d.sealed, signal: options.signal });
+          else {
+            await stillAdmitted(deps);
+            written.push(id);
+            await deps.blocks.put({ id, data: d.sealed, signal: options.signal });
+          }
         } finally {
           if (shared) blockBuffers.give(shared);
         }
@@ -191,123 +200,63 @@ export async function ingest(
     await flush(true);
     await Promise.all(inflight);
     if (failure) throw failure;
+    let crc = 0n;
+    for (const [i, c] of crcs.entries()) crc = i === 0 ? c : crc64Combine(crc, c, blocks[i]!.size);
+    if (options.expectedSize !== undefined && size < options.expectedSize) {
+      throw new StorageError(
+        'IncompleteBody',
+        `The body has ${size} of ${options.expectedSize} declared bytes.`,
+      );
+    }
+    await checkpoint.stop();
+    const md5b = md5.digest();
+    if (options.expectedMd5 !== undefined && md5b.toString('base64') !== options.expectedMd5) {
+      throw new StorageError('BadDigest', 'The Content-MD5 you specified did not match what was received.');
+    }
+    const result: IngestResult = {
+      size,
+      extents,
+      blocks,
+      md5: md5b.toString('hex'),
+      sha256: sha ? sha.digest('hex') : '',
+      crc64nvme: crc64ToBase64(crc),
+      extra: Object.fromEntries(extras.map(([a, h]) => [a, h.digest()])),
+      leaseId: checkpoint.leaseId,
+      dek,
+    };
+    const computed: Record<string, string | undefined> = {
+      ...result.extra,
+      sha256: sha ? Buffer.from(result.sha256, 'hex').toString('base64') : undefined,
+      crc64nvme: result.crc64nvme,
+    };
+    for (const [algorithm, value] of Object.entries(options.expected?.() ?? {})) {
+      if (value === undefined) continue;
+      if (computed[algorithm] === undefined) {
+        throw new StorageError(
+          'InvalidArgument',
+          `The ${algorithm} checksum was not computed for this request.`,
+        );
+      }
+      if (computed[algorithm] !== value) {
+        throw new StorageError(
+          'BadDigest',
+          `The ${algorithm.toUpperCase()} you specified did not match the calculated checksum.`,
+          {
+            details: { algorithm },
+          },
+        );
+      }
+    }
+    return result;
   } catch (err) {
     await Promise.allSettled(inflight);
     await checkpoint.release();
+    await discardBlocks(
+      deps.blocks,
+      written.map((id) => ({ id })),
+    );
     throw err;
   }
-  let crc = 0n;
-  for (const [i, c] of crcs.entries()) crc = i === 0 ? c : crc64Combine(crc, c, blocks[i]!.size);
-  if (options.expectedSize !== undefined && size < options.expectedSize) {
-    await checkpoint.release();
-    throw new StorageError(
-      'IncompleteBody',
-      `The body has ${size} of ${options.expectedSize} declared bytes.`,
-    );
-  }
-  await checkpoint.stop();
-  const md5b = md5.digest();
-  if (options.expectedMd5 !== undefined && md5b.toString('base64') !== options.expectedMd5) {
-    await checkpoint.release();
-    throw new StorageError('BadDigest', 'The Content-MD5 you specified did not match what was received.');
-  }
-  const result: IngestResult = {
-    size,
-    extents,
-    blocks,
-    md5: md5b.toString('hex'),
-    sha256: sha ? sha.digest('hex') : '',
-    crc64nvme: crc64ToBase64(crc),
-    extra: Object.fromEntries(extras.map(([a, h]) => [a, h.digest()])),
-    leaseId: checkpoint.leaseId,
-    dek,
-  };
-  const computed: Record<string, string | undefined> = {
-    ...result.extra,
-    sha256: sha ? Buffer.from(result.sha256, 'hex').toString('base64') : undefined,
-    crc64nvme: result.crc64nvme,
-  };
-  for (const [algorithm, value] of Object.entries(options.expected?.() ?? {})) {
-    if (value === undefined) continue;
-    if (computed[algorithm] === undefined) {
-      await checkpoint.release();
-      throw new StorageError(
-        'InvalidArgument',
-        `The ${algorithm} checksum was not computed for this request.`,
-      );
-    }
-    if (computed[algorithm] !== value) {
-      await checkpoint.release();
-      throw new StorageError(
-        'BadDigest',
-        `The ${algorithm.toUpperCase()} you specified did not match the calculated checksum.`,
-        {
-          details: { algorithm },
-        },
-      );
-    }
-  }
-  return result;
-}
-
-/**
- * Keeps a long upload's blocks safe from the collector: every quarter of the grace period, the rows of the blocks
- * written so far are registered under a lease that is renewed each time. An upload shorter than that never
- * touches the database here, and no block file can be older than the grace period without a row.
- */
-class Checkpointer {
-  readonly #deps: IngestDeps;
-  readonly #blocks: readonly BlockInfo[];
-  readonly #timer: NodeJS.Timeout;
-  #registered = 0;
-  #running: Promise<void> = Promise.resolve();
-  leaseId: string | null = null;
-
-  constructor(deps: IngestDeps, blocks: readonly BlockInfo[]) {
-    this.#deps = deps;
-    this.#blocks = blocks;
-    this.#timer = setInterval(
-      () => {
-        this.#running = this.#running.then(() => this.#register()).catch(() => {});
-      },
-      (deps.gcGraceSeconds * 1000) / 4,
-    );
-    this.#timer.unref();
-  }
-
-  async #register(): Promise<void> {
-    this.leaseId ??= newId('l');
-    const leaseId = this.leaseId;
-    const now = Date.now();
-    // Only blocks whose digests are known: a row is written once and never corrected.
-    let end = this.#registered;
-    while (end < this.#blocks.length && this.#blocks[end]!.sha256 !== '') end++;
-    const fresh = this.#blocks.slice(this.#registered, end);
-    await this.#deps.meta.tx(async (tx) => {
-      await tx.run(
-        'INSERT INTO leases (id, expires_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at',
-        [leaseId, now + this.#deps.gcGraceSeconds * 1000],
-      );
-      await insertBlocks(tx, fresh, { leaseId, now });
-    });
-    this.#registered = end;
-  }
-
-  /** Stops renewing. The lease stays until `release`, which the caller runs after its commit. */
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    await this.#running;
-  }
-
-  async release(): Promise<void> {
-    await this.stop();
-    await releaseLease(this.#deps.meta, this.leaseId);
-  }
-}
-
-export async function releaseLease(meta: MetaStore, leaseId: string | null): Promise<void> {
-  if (leaseId === null) return;
-  await meta.tx((tx) => tx.run('DELETE FROM leases WHERE id = ?', [leaseId])).catch(() => {});
 }
 
 export const ingestDepsOf = (deps: CoreDeps): IngestDeps => ({
@@ -315,64 +264,18 @@ export const ingestDepsOf = (deps: CoreDeps): IngestDeps => ({
   blocks: deps.blocks,
   blockSize: deps.limits.blockSize,
   gcGraceSeconds: deps.gcGraceSeconds,
+  reserve: deps.reserve,
 });
 
 export type IngestOptions = Parameters<typeof ingest>[2];
 
-/** What a writer may say about the body it sends: its length, its MD5, the checksums to compute and expect. */
-export interface BodyChecks {
-  /** Declared length; a shorter body fails with IncompleteBody. */
-  size?: number;
-  /** Base64 MD5 the body must have. */
-  contentMd5?: string;
-  /** Checksums to compute besides md5, sha256 and CRC-64/NVME, and the values the body must have. */
-  algorithms?: readonly ExtraAlgorithm[];
-  expected?: () => Partial<Record<ExtraAlgorithm | 'sha256' | 'crc64nvme', string>>;
-  signal?: AbortSignal;
-  /** Whether the version gets the sha256 of its whole body; yes unless the writer says no. */
-  wholeSha256?: boolean;
-}
-
-/** A Content-MD5 is the base64 of 16 bytes: anything else is InvalidDigest, refused before the body is read. */
-export function checkContentMd5(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (!/^[A-Za-z0-9+/]{22}==$/.test(value))
-    throw new StorageError('InvalidDigest', 'The Content-MD5 you specified is not valid.');
-  return value;
-}
-
-export const checksOf = (c: BodyChecks): IngestOptions => ({
-  expectedSize: c.size,
-  expectedMd5: checkContentMd5(c.contentMd5),
-  wholeSha256: c.wholeSha256,
-  algorithms: c.algorithms,
-  expected: c.expected,
-  signal: c.signal,
-});
-
 /**
- * Stores a body, then runs `commit` in one transaction in which the body's blocks are registered and a manifest
- * made for them. If `commit` throws, nothing points at the blocks and GC takes them. The upload's lease is released
- * either way. A body is at most the largest object (`limits.maxObjectSize`): EntityTooLarge past it, before a byte
- * is read when its declared size says so.
+ * Deletes the blocks of a write that will never commit, those in the block store (a small block kept in the commit
+ * went with it). Best effort: what is left, the collector takes after the grace period.
  */
-export async function storeBody<T>(
-  deps: CoreDeps,
-  body: AsyncIterable<Uint8Array>,
-  options: IngestOptions,
-  commit: (tx: Tx, stored: IngestResult & { manifestId: string }, now: number) => Promise<T>,
-): Promise<T> {
-  const maxSize = Math.min(options?.maxSize ?? Number.MAX_SAFE_INTEGER, deps.limits.maxObjectSize);
-  if (options?.expectedSize !== undefined) checkSize(deps, options.expectedSize);
-  const stored = await ingest(ingestDepsOf(deps), body, { ...options, maxSize });
-  const now = nowOf(deps);
-  try {
-    return await deps.meta.tx(async (tx) => {
-      await insertBlocks(tx, stored.blocks, { leaseId: null, now });
-      const manifestId = await createManifest(tx, { size: stored.size, extents: stored.extents, now });
-      return commit(tx, { ...stored, manifestId }, now);
-    });
-  } finally {
-    await releaseLease(deps.meta, stored.leaseId);
-  }
+export async function discardBlocks(
+  store: BlockStore,
+  blocks: readonly { id: string; data?: Uint8Array }[],
+): Promise<void> {
+  for (const b of blocks) if (b.data === undefined) await store.delete({ id: b.id }).catch(() => {});
 }

@@ -2,7 +2,7 @@
 import type { Tx } from '../meta/meta-store.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
-import { StorageError } from './errors.ts';
+import { coreError, StorageError } from './errors.ts';
 import { newId } from './ids.ts';
 import type { Principal } from './model.ts';
 
@@ -202,9 +202,10 @@ export class JobRunner {
       await this.#handlers[job.kind]!(deps, ctx);
     } catch (err) {
       if (err instanceof LeaseLost) return true;
+      const reported = coreError(err);
       const se =
-        err instanceof StorageError
-          ? err
+        reported instanceof StorageError
+          ? reported
           : new StorageError('InternalError', (err as Error).message, { cause: err });
       await deps.meta
         .tx((tx) =>

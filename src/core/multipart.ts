@@ -24,7 +24,6 @@ import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { clip, shift } from './extents.ts';
 import { newId } from './ids.ts';
-import { type BodyChecks, checksOf, storeBody } from './ingest.ts';
 import { checkLabels } from './labels.ts';
 import type { Checksums, ContentAttributes, Principal, Project, Protection, Unlock } from './model.ts';
 import { type ChecksumType, checksumTypeFor } from './multipart-checksums.ts';
@@ -32,6 +31,8 @@ import { validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
 import { resolveVersion } from './resolve.ts';
+import { freeing } from './space.ts';
+import { type BodyChecks, checksOf, storeBody } from './store-body.ts';
 
 export const MAX_PART_NUMBER = 10_000;
 
@@ -430,10 +431,12 @@ export async function abortUpload(
   principal: Principal,
   input: { project: string; path: string; uploadId: string },
 ): Promise<void> {
-  await deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, { principal, need: 'write-object' }, input.project);
-    await requireUpload(tx, p, input.path, input.uploadId);
-    await tx.run('DELETE FROM upload_keys WHERE upload_id = ?', [input.uploadId]);
-    await tx.run('DELETE FROM uploads WHERE id = ?', [input.uploadId]);
-  });
+  await freeing(deps.reserve, () =>
+    deps.meta.tx(async (tx) => {
+      const p = await requireProject(tx, { principal, need: 'write-object' }, input.project);
+      await requireUpload(tx, p, input.path, input.uploadId);
+      await tx.run('DELETE FROM upload_keys WHERE upload_id = ?', [input.uploadId]);
+      await tx.run('DELETE FROM uploads WHERE id = ?', [input.uploadId]);
+    }),
+  );
 }

@@ -23,6 +23,7 @@ import {
   roleOf,
   toProject,
 } from './permissions.ts';
+import { freeing } from './space.ts';
 
 /**
  * Creates a project owned by the principal. A name taken by another principal is ProjectAlreadyExists; one the
@@ -146,19 +147,22 @@ export function listProjects(
  * reclaims their blocks and keys.
  */
 export function deleteProject(deps: CoreDeps, principal: Principal, name: string): Promise<void> {
-  return deps.meta.tx(async (tx) => {
-    const p = await requireProject(tx, { principal, need: 'admin' }, name);
-    const any = await tx.get('SELECT id FROM files WHERE project_id = ? LIMIT 1', [p.id]);
-    if (any)
-      throw new StorageError('ProjectNotEmpty', `The project '${name}' is not empty.`, { resource: name });
-    await tx.run('DELETE FROM upload_keys WHERE upload_id IN (SELECT id FROM uploads WHERE project_id = ?)', [
-      p.id,
-    ]);
-    await tx.run('DELETE FROM uploads WHERE project_id = ?', [p.id]);
-    await tx.run('DELETE FROM snapshots WHERE project_id = ?', [p.id]);
-    await tx.run('DELETE FROM members WHERE project_id = ?', [p.id]);
-    await tx.run('DELETE FROM projects WHERE id = ?', [p.id]);
-  });
+  return freeing(deps.reserve, () =>
+    deps.meta.tx(async (tx) => {
+      const p = await requireProject(tx, { principal, need: 'admin' }, name);
+      const any = await tx.get('SELECT id FROM files WHERE project_id = ? LIMIT 1', [p.id]);
+      if (any)
+        throw new StorageError('ProjectNotEmpty', `The project '${name}' is not empty.`, { resource: name });
+      await tx.run(
+        'DELETE FROM upload_keys WHERE upload_id IN (SELECT id FROM uploads WHERE project_id = ?)',
+        [p.id],
+      );
+      await tx.run('DELETE FROM uploads WHERE project_id = ?', [p.id]);
+      await tx.run('DELETE FROM snapshots WHERE project_id = ?', [p.id]);
+      await tx.run('DELETE FROM members WHERE project_id = ?', [p.id]);
+      await tx.run('DELETE FROM projects WHERE id = ?', [p.id]);
+    }),
+  );
 }
 
 /** Versioning moves off -> enabled <-> suspended; once enabled it never returns to off (as in S3). */

@@ -1,5 +1,6 @@
 // Writes: a whole stream from a body, bytes at an offset, truncate, and in-place tag and property updates.
 import { randomBytes } from 'node:crypto';
+import { MetaStoreFullError } from '../meta/meta-store.ts';
 import type { Keys } from './block-read.ts';
 import type { BlockInfo } from './block-rows.ts';
 import { insertBlocks } from './block-rows.ts';
@@ -12,7 +13,8 @@ import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { truncate as cut, splice } from './extents.ts';
-import { type BodyChecks, checksOf, ingest, ingestDepsOf, releaseLease, storeBody } from './ingest.ts';
+import { discardBlocks, ingest, ingestDepsOf } from './ingest.ts';
+import { releaseLease } from './ingest-lease.ts';
 import { checkLabels, checkVersionTags } from './labels.ts';
 import type { ContentAttributes, Extent, Principal, Protection, VersionInfo } from './model.ts';
 import { validatePath } from './paths.ts';
@@ -20,6 +22,7 @@ import { requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
 import { resolveVersion } from './resolve.ts';
 import { checkSize, checkSpan } from './size-limit.ts';
+import { type BodyChecks, checksOf, storeBody } from './store-body.ts';
 
 /** ETags of content that was assembled rather than uploaded whole are opaque: not an MD5 of the bytes. */
 export function opaqueEtag(): string {
@@ -257,6 +260,10 @@ export async function writeAt(
       }),
       { blocks: stored.blocks, dek: stored.dek },
     );
+  } catch (err) {
+    // A store with no room committed nothing: the new blocks would only wait for the collector.
+    if (err instanceof MetaStoreFullError) await discardBlocks(deps.blocks, stored.blocks);
+    throw err;
   } finally {
     await releaseLease(deps.meta, stored.leaseId);
   }

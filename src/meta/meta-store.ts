@@ -29,6 +29,11 @@ export interface MetaStore {
    * number has committed, and every later one takes a larger number. Snapshots and tree copies read at it.
    */
   snapshotSeq(options?: { signal?: AbortSignal }): Promise<number>;
+  /**
+   * Gives the room of deleted rows back to the disk where the store keeps it for itself, and resolves with the bytes
+   * given back. A store that has nothing to give (PostgreSQL, whose own vacuum reuses that room) resolves with 0.
+   */
+  compact(options?: { signal?: AbortSignal }): Promise<number>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -38,6 +43,17 @@ export class SerializationError extends Error {
   constructor(cause: unknown) {
     super('transaction could not be serialized after retries', { cause });
     this.name = 'SerializationError';
+  }
+}
+
+/**
+ * The store had no room to write (a full disk, a quota). The transaction that raised it did not commit, nor did
+ * any other that was to commit with it.
+ */
+export class MetaStoreFullError extends Error {
+  constructor(cause: unknown) {
+    super('no room to write in the metadata store', { cause });
+    this.name = 'MetaStoreFullError';
   }
 }
 

@@ -8,6 +8,11 @@ export async function openMetaStore(url: string): Promise<MetaStore> {
     url.startsWith('postgres://') || url.startsWith('postgresql://')
       ? new PostgresMetaStore({ url })
       : new SqliteMetaStore({ path: url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url });
-  await store.migrate();
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw err;
+  }
   return store;
 }

@@ -4,6 +4,7 @@ import {
   backoffMs,
   MAX_TX_ATTEMPTS,
   type MetaStore,
+  MetaStoreFullError,
   SerializationError,
   type SqlValue,
   type Tx,
@@ -12,6 +13,8 @@ import {
 import { MIGRATIONS, statements } from './migrations.ts';
 
 const RETRYABLE = new Set(['40001', '40P01']);
+/** SQLSTATE disk_full: the server could not extend a file. */
+const DISK_FULL = '53100';
 const INT8_OID = 20;
 
 /** Numbers, not strings, for BIGINT: every BIGINT here is a size, a time or a sequence below 2^53. */
@@ -90,6 +93,7 @@ export class PostgresMetaStore implements MetaStore {
           broken = true;
         }
         const code = (err as { code?: string }).code;
+        if (code === DISK_FULL) throw new MetaStoreFullError(err);
         if (code === undefined || !RETRYABLE.has(code)) throw err;
         lastError = err;
       } finally {
@@ -116,6 +120,11 @@ export class PostgresMetaStore implements MetaStore {
     } finally {
       client.release();
     }
+  }
+
+  /** PostgreSQL's vacuum makes the room of deleted rows reusable on its own; nothing is given back here. */
+  async compact(): Promise<number> {
+    return 0;
   }
 
   async migrate(): Promise<void> {

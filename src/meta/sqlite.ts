@@ -1,9 +1,9 @@
 // The embedded MetaStore: node:sqlite in WAL mode. One writer connection behind a mutex, with group commit
 // (sqlite-group-commit.ts), and one reader connection.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import type { MetaStore, SqlValue, Tx, TxOptions } from './meta-store.ts';
+import { type MetaStore, MetaStoreFullError, type SqlValue, type Tx, type TxOptions } from './meta-store.ts';
 import { MIGRATIONS, statements } from './migrations.ts';
 import { Mutex } from './mutex.ts';
 import { GroupCommit } from './sqlite-group-commit.ts';
@@ -72,13 +72,21 @@ export class SqliteMetaStore implements MetaStore {
   readonly #commits: GroupCommit;
 
   constructor(options: SqliteOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    if (options.path !== ':memory:') {
+      mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+      makePrivate(options.path);
+    }
     this.#writer = open(options.path);
     if (options.path === ':memory:') {
       this.#reader = this.#writer;
       this.#readLock = this.#writeLock;
     } else {
-      this.#reader = open(options.path);
+      try {
+        this.#reader = open(options.path);
+      } catch (err) {
+        this.#writer.close();
+        throw err;
+      }
       this.#readLock = new Mutex();
     }
     this.#commits = new GroupCommit(
@@ -92,6 +100,14 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async tx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    try {
+      return await this.#tx(fn, options);
+    } catch (err) {
+      throw storeError(err);
+    }
+  }
+
+  async #tx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions): Promise<T> {
     options.signal?.throwIfAborted();
     if (!options.readOnly) return this.#commits.run(() => fn(new SqliteTx(this.#writerStatements)));
     return this.#readLock.run(async () => {
@@ -115,37 +131,60 @@ export class SqliteMetaStore implements MetaStore {
     return this.tx((tx) => tx.nextSeq());
   }
 
-  async migrate(): Promise<void> {
-    await this.#writeLock.run(async () => {
-      this.#commits.flush();
-      const db = this.#writer;
-      db.exec(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)',
-      );
-      db.exec(
-        'CREATE TABLE IF NOT EXISTS seq (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)',
-      );
-      db.exec('INSERT OR IGNORE INTO seq (id, value) VALUES (1, 0)');
-      const done = new Set(
-        (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
-          (r) => r.version,
-        ),
-      );
-      for (const m of MIGRATIONS) {
-        if (done.has(m.version)) continue;
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          for (const s of statements(m.sql, 'sqlite')) db.exec(s);
-          db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
-          db.exec('COMMIT');
-        } catch (err) {
-          db.exec('ROLLBACK');
-          throw err;
-        }
-      }
-      // The WAL is not synced at commit (synchronous = NORMAL): a checkpoint puts the schema on disk.
-      if (done.size < MIGRATIONS.length) db.exec('PRAGMA wal_checkpoint(FULL)');
+  /**
+   * Deleted rows leave free pages in the database file, which SQLite keeps for new rows. A database made with
+   * incremental auto-vacuum (every one this store creates) gives them back to the file system: a few pages per
+   * transaction, so that writers wait little; the file shrinks as the WAL is checkpointed. An older database,
+   * made without it, gives nothing back.
+   */
+  async compact(options: { signal?: AbortSignal } = {}): Promise<number> {
+    const page = await this.tx((tx) => tx.get<{ page_size: number }>('PRAGMA page_size'), {
+      readOnly: true,
     });
+    let pages = 0;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const n = await this.tx(
+        async (tx) => (await tx.all(`PRAGMA incremental_vacuum(${COMPACT_PAGES})`)).length,
+      );
+      pages += n;
+      if (n < COMPACT_PAGES) return pages * (page?.page_size ?? 0);
+    }
+  }
+
+  async migrate(): Promise<void> {
+    await this.#writeLock
+      .run(() => this.#migrate())
+      .catch((err: unknown) => {
+        throw storeError(err);
+      });
+  }
+
+  async #migrate(): Promise<void> {
+    this.#commits.flush();
+    const db = this.#writer;
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
+    db.exec('CREATE TABLE IF NOT EXISTS seq (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)');
+    db.exec('INSERT OR IGNORE INTO seq (id, value) VALUES (1, 0)');
+    const done = new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+        (r) => r.version,
+      ),
+    );
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        for (const s of statements(m.sql, 'sqlite')) db.exec(s);
+        db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
+        db.exec('COMMIT');
+      } catch (err) {
+        if (db.isTransaction) db.exec('ROLLBACK');
+        throw err;
+      }
+    }
+    // The WAL is not synced at commit (synchronous = NORMAL): a checkpoint puts the schema on disk.
+    if (done.size < MIGRATIONS.length) db.exec('PRAGMA wal_checkpoint(FULL)');
   }
 
   async close(): Promise<void> {
@@ -158,10 +197,46 @@ export class SqliteMetaStore implements MetaStore {
   }
 }
 
+/**
+ * Makes the database file, its WAL and its shared-memory file mode 0600. SQLite gives the files it creates the
+ * mode of the database file, so a new database is created 0600 here before SQLite opens it.
+ */
+function makePrivate(path: string): void {
+  closeSync(openSync(path, 'a', 0o600));
+  for (const p of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(p, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+}
+
 function open(path: string): DatabaseSync {
   const db = new DatabaseSync(path, { enableForeignKeyConstraints: true, timeout: 10_000 });
-  if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
-  // NORMAL: SQLite syncs the WAL only at checkpoints; GroupCommit makes each commit durable before it returns.
-  db.exec('PRAGMA synchronous = NORMAL');
+  try {
+    // Takes effect on a new database only (before WAL mode writes its first page): see compact().
+    db.exec('PRAGMA auto_vacuum = INCREMENTAL');
+    if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
+    // NORMAL: SQLite syncs the WAL only at checkpoints; GroupCommit makes each commit durable before it returns.
+    db.exec('PRAGMA synchronous = NORMAL');
+  } catch (err) {
+    db.close();
+    throw storeError(err);
+  }
   return db;
+}
+
+/** Pages given back per transaction: about 10 ms of work. */
+const COMPACT_PAGES = 64;
+
+const SQLITE_FULL = 13;
+/** SQLITE_IOERR_SHMSIZE: the shared-memory file could not grow, which a full disk causes. */
+const SQLITE_IOERR_SHMSIZE = 4874;
+
+/** SQLite's "database or disk is full" (any extended code) as MetaStoreFullError; other errors as they are. */
+function storeError(err: unknown): unknown {
+  const code = (err as { errcode?: unknown }).errcode;
+  if (typeof code !== 'number') return err;
+  return (code & 0xff) === SQLITE_FULL || code === SQLITE_IOERR_SHMSIZE ? new MetaStoreFullError(err) : err;
 }

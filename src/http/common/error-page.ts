@@ -64,7 +64,9 @@ function sendPage(reply: FastifyReply, request: FastifyRequest, page: ErrorPage)
 export function errorHandler(render: RenderError) {
   return async (err: Error, request: FastifyRequest, reply: FastifyReply) => {
     const page = render(err, siteOf(request));
-    if (page.status >= 500) request.log.error({ err, status: page.status }, 'request failed');
+    // A full disk is the operator's to fix, not a fault of the server: a warning.
+    if (page.status === 507) request.log.warn({ err, status: page.status }, 'request refused: no room');
+    else if (page.status >= 500) request.log.error({ err, status: page.status }, 'request failed');
     if (reply.raw.headersSent) {
       reply.raw.destroy(err);
       return reply;

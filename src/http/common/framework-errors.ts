@@ -1,13 +1,14 @@
 // The one place where an error the HTTP framework raises (a content-type parser, a body limit, schema validation,
 // a client that went away) becomes a core code, so that no dialect answers a client's mistake with a 500.
 import type { FastifyError } from 'fastify';
-import { isStorageError, StorageError } from '../../core/errors.ts';
+import { coreError, isStorageError, StorageError } from '../../core/errors.ts';
 
 /**
- * Any error as a StorageError: core errors as they are, framework errors by what they mean, and anything else as
- * InternalError (the cause kept for the log, never for the client).
+ * Any error as a StorageError: core errors as they are, a store's own (no room) as the core code for it, framework
+ * errors by what they mean, and anything else as InternalError (the cause kept for the log, never for the client).
  */
-export function asStorageError(err: unknown): StorageError {
+export function asStorageError(raw: unknown): StorageError {
+  const err = coreError(raw);
   if (isStorageError(err)) return err;
   const e = err as Partial<FastifyError> & { name?: string };
   if (e.validation) return new StorageError('InvalidArgument', `Invalid request: ${e.message}`);

@@ -117,7 +117,8 @@ export function selfSignedCertificate(names: string[], now = Date.now()): { cert
 
 /**
  * The development certificate of a data directory: reused while it covers `names` and has more than a day to
- * run, otherwise made anew. The key file has mode 0600; both files are replaced atomically.
+ * run, otherwise made anew. Both files have mode 0600, as everything in the data directory, and are replaced
+ * atomically.
  */
 export function developmentCertificate(dataDir: string, names: string[], now = Date.now()): TlsFiles {
   const dir = join(dataDir, 'tls');
@@ -139,6 +140,6 @@ export function developmentCertificate(dataDir: string, names: string[], now = D
     renameSync(`${path}.tmp`, path);
   };
   write(keyPath, made.key, 0o600);
-  write(certPath, made.cert, 0o644);
+  write(certPath, made.cert, 0o600);
   return { ...made, certPath };
 }

@@ -50,5 +50,6 @@ export const NATIVE_STATUS: Record<ErrorCode, number> = {
   KmsKeyDisabled: 409,
   NoSuchRoute: 404,
   ServiceUnavailable: 503,
+  InsufficientStorage: 507,
   InternalError: 500,
 };

@@ -1,5 +1,5 @@
 // The S3 error table: every core code maps to an S3 code and status, and S3's own codes are raised as S3Error.
-import type { ErrorCode } from '../../core/errors.ts';
+import { ERROR_CODES, type ErrorCode } from '../../core/errors.ts';
 import { TransportError } from '../common/error-page.ts';
 import { asStorageError } from '../common/framework-errors.ts';
 
@@ -74,8 +74,12 @@ export const S3_ERRORS: Record<ErrorCode, { code: string; status: number }> = {
   DataCorrupted: { code: 'InternalError', status: 500 },
   NoSuchRoute: { code: 'MethodNotAllowed', status: 405 },
   ServiceUnavailable: { code: 'ServiceUnavailable', status: 503 },
+  // S3 defines no code for a full store; 507 (RFC 4918) is not retried by the SDKs, so clients report it at once.
+  InsufficientStorage: { code: 'InsufficientStorage', status: 507 },
   InternalError: { code: 'InternalError', status: 500 },
 };
+
+const INTERNAL = 'We encountered an internal error. Please try again.';
 
 export interface RenderedError {
   code: string;
@@ -123,7 +127,8 @@ export function toS3Error(err: unknown): RenderedError {
   }
   return {
     ...m,
-    message: m.status >= 500 ? 'We encountered an internal error. Please try again.' : se.message,
+    // A 500 says only that it happened; another 5xx (no room, shutting down) gives its code's description.
+    message: m.status === 500 ? INTERNAL : m.status > 500 ? ERROR_CODES[se.code] : se.message,
     headers,
     fields: {},
   };

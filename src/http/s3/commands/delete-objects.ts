@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { deleteFile } from '../../../core/delete.ts';
 import { isStorageError } from '../../../core/errors.ts';
-import { checkContentMd5 } from '../../../core/ingest.ts';
+import { checkContentMd5 } from '../../../core/store-body.ts';
 import { type S3Context, sendXml } from '../context.ts';
 import { S3Error, toS3Error } from '../errors.ts';
 import type { S3Command } from '../router.ts';
