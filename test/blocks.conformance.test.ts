@@ -1,6 +1,6 @@
 // One BlockStore conformance suite, run against every implementation.
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { BlockMissingError, type BlockStore } from '../src/blocks/block-store.ts';
 import { FsBlockStore } from '../src/blocks/fs.ts';
@@ -103,4 +103,16 @@ test('fs: blocks land as whole files, and no temp file is left behind', async ()
   assert.deepEqual(await readFile(`${dir}/blocks/${id.slice(-4, -2)}/${id.slice(-2)}/${id}`), data);
   assert.deepEqual(await readdir(`${dir}/tmp`), []);
   await close();
+});
+
+test('fs: opening the store removes old temp files a crash left, and keeps a fresh one another process is writing', async () => {
+  const dir = await tempDir('mimeo-bs');
+  await new FsBlockStore({ root: dir.path }).init();
+  await writeFile(`${dir.path}/tmp/left-by-a-crash`, 'x');
+  const old = new Date(Date.now() - 3600_000);
+  await utimes(`${dir.path}/tmp/left-by-a-crash`, old, old);
+  await writeFile(`${dir.path}/tmp/being-written`, 'y');
+  await new FsBlockStore({ root: dir.path }).init();
+  assert.deepEqual(await readdir(`${dir.path}/tmp`), ['being-written']);
+  await dir.remove();
 });

@@ -13,6 +13,9 @@ import {
 } from './block-store.ts';
 import { keyToPath } from './secure-path.ts';
 
+/** A temp file this old belongs to no write in progress. */
+const STALE_TEMP_MS = 10 * 60 * 1000;
+
 export class FsBlockStore implements BlockStore {
   readonly kind = 'fs';
   readonly #root: string;
@@ -27,8 +30,14 @@ export class FsBlockStore implements BlockStore {
   async init(): Promise<void> {
     await mkdir(this.#root, { recursive: true, mode: 0o700 });
     await mkdir(this.#tmp, { recursive: true, mode: 0o700 });
-    // Temp files are never referenced: a crash may leave some behind.
-    for (const name of await readdir(this.#tmp)) await rm(join(this.#tmp, name), { force: true });
+    // Temp files are never referenced: a crash may leave some behind. Only old ones go, since another process on
+    // the same directory (a live server beside `mimeo gc`) may be writing its own; a write takes seconds at most.
+    const cutoff = Date.now() - STALE_TEMP_MS;
+    for (const name of await readdir(this.#tmp)) {
+      const path = join(this.#tmp, name);
+      const s = await stat(path).catch(() => undefined);
+      if (s && s.mtimeMs < cutoff) await rm(path, { force: true });
+    }
   }
 
   /** Throws BlockStoreFullError when the file system has no room (ENOSPC) or the quota is spent (EDQUOT). */
