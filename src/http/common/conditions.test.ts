@@ -96,8 +96,13 @@ test('writes: If-None-Match * fails when something exists and passes when nothin
     code(() => checkConditions(c, undefined, { safe: false })),
     'ok',
   );
+  // If-Match on a write names a version to replace: with nothing there, that is NoSuchKey (S3's answer).
   assert.equal(
     code(() => checkConditions(parseConditions({ 'if-match': '*' }), undefined, { safe: false })),
+    'NoSuchKey',
+  );
+  assert.equal(
+    code(() => checkConditions(parseConditions({ 'if-match': '"a"' }), undefined, { safe: true })),
     'PreconditionFailed',
   );
 });
