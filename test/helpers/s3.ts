@@ -1,6 +1,6 @@
 // A real server for S3 tests and an SDK client on its default settings (flexible checksums on).
 import type { KeyObject } from 'node:crypto';
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CREDS, type RunningServer, startServer } from './server.ts';
 import { tempDir } from './stores.ts';
 
@@ -11,6 +11,9 @@ export interface S3Env {
   clientFor(accessKeyId: string, secretAccessKey: string): S3Client;
   close(): Promise<void>;
 }
+
+/** The root credentials of the test server, as `rawSigned` and `signRequest` take them. */
+export const ROOT_KEYS = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secret: CREDS.MIMEO_ROOT_SECRET_KEY };
 
 export async function openS3(args: string[] = []): Promise<S3Env> {
   const dir = await tempDir('mimeo-s3');
@@ -32,6 +35,19 @@ export async function openS3(args: string[] = []): Promise<S3Env> {
       await dir.remove();
     },
   };
+}
+
+/** An object's body as text, read with the SDK. */
+export async function objectText(client: S3Client, bucket: string, key: string): Promise<string> {
+  const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return r.Body!.transformToString();
+}
+
+/** Whether HEAD of an object answers 404. */
+export async function isMissing(client: S3Client, bucket: string, key: string): Promise<boolean> {
+  return (
+    (await s3Error(() => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })))).status === 404
+  );
 }
 
 /** Runs `fn` and returns the S3 error it raised: code, status and the request id header. */

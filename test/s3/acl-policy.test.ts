@@ -12,13 +12,11 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { openS3, rawSigned, type S3Env } from '../helpers/s3.ts';
-import { CREDS } from '../helpers/server.ts';
+import { openS3, ROOT_KEYS, rawSigned, type S3Env } from '../helpers/s3.ts';
 import { createTestUser } from '../helpers/users.ts';
 
 const ALL = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const AUTH = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
-const KEYS = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secret: CREDS.MIMEO_ROOT_SECRET_KEY };
 const XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
 const grantsOf = (grants: Grant[] | undefined) =>
   (grants ?? []).map((g) => `${g.Grantee?.URI ?? g.Grantee?.Type}:${g.Permission}`).sort();
@@ -40,7 +38,7 @@ after(async () => env.close());
 
 const anonStatus = async (path: string) => (await fetch(`${env.server.s3Url}${path}`)).status;
 const putAcl = (path: string, body: string, headers?: Record<string, string>) =>
-  rawSigned(`${env.server.s3Url}${path}`, { method: 'PUT', body, headers, ...KEYS });
+  rawSigned(`${env.server.s3Url}${path}`, { method: 'PUT', body, headers, ...ROOT_KEYS });
 const policy = (grants: string, owner = ownerId) =>
   `<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>${owner}</ID></Owner>` +
   `<AccessControlList><Grant><Grantee ${XSI} xsi:type="CanonicalUser"><ID>${ownerId}</ID></Grantee>` +
@@ -50,7 +48,7 @@ const group = (uri: string, permission: string) =>
 
 describe('AccessControlPolicy bodies', () => {
   test("GetBucketAcl's document sent back with a grant added, written with references, sets public-read", async () => {
-    const got = await rawSigned(`${env.server.s3Url}/pol?acl`, { method: 'GET', ...KEYS });
+    const got = await rawSigned(`${env.server.s3Url}/pol?acl`, { method: 'GET', ...ROOT_KEYS });
     assert.equal(got.status, 200);
     const opened = got.body.replace(
       '</AccessControlList>',

@@ -18,10 +18,8 @@ import {
 import { Crc32c } from '../../src/core/checksums/crc32c.ts';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
 import { bytes } from '../helpers/data.ts';
-import { openS3, rawSigned, type S3Env, s3Error } from '../helpers/s3.ts';
-import { CREDS } from '../helpers/server.ts';
+import { openS3, ROOT_KEYS, rawSigned, type S3Env, s3Error } from '../helpers/s3.ts';
 
-const KEYS = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secret: CREDS.MIMEO_ROOT_SECRET_KEY };
 let env: S3Env;
 before(async () => {
   env = await openS3(['--min-part-size', '1024']);
@@ -153,7 +151,7 @@ describe('multipart checksums', () => {
     const r = await rawSigned(`${env.server.s3Url}/sums/cached`, {
       method: 'GET',
       headers: { 'if-none-match': put.ETag! },
-      ...KEYS,
+      ...ROOT_KEYS,
     });
     assert.equal(r.status, 304);
     assert.equal(r.headers.get('etag'), put.ETag);
@@ -167,7 +165,7 @@ describe('multipart checksums', () => {
         { 'x-amz-server-side-encryption': 'AES256' },
         { 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': 'k' },
       ] as Record<string, string>[]) {
-        const r = await rawSigned(`${env.server.s3Url}/sums/plain`, { method, headers, ...KEYS });
+        const r = await rawSigned(`${env.server.s3Url}/sums/plain`, { method, headers, ...ROOT_KEYS });
         assert.equal(r.status, 400, `${method} ${JSON.stringify(headers)}`);
         if (method === 'GET') assert.match(r.body, /<Code>InvalidArgument<\/Code>/);
       }

@@ -10,10 +10,8 @@ import {
   HeadObjectCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { openS3, type S3Env, sendRaw, signRequest } from '../helpers/s3.ts';
-import { CREDS } from '../helpers/server.ts';
+import { openS3, ROOT_KEYS, type S3Env, sendRaw, signRequest } from '../helpers/s3.ts';
 
-const KEYS = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secret: CREDS.MIMEO_ROOT_SECRET_KEY };
 let env: S3Env;
 let port: number;
 before(async () => {
@@ -60,7 +58,7 @@ describe('odd requests', () => {
         host: `127.0.0.1:${port}`,
         headers: { 'content-type': contentType, 'content-length': String(body.length) },
         payloadHash: 'UNSIGNED-PAYLOAD',
-        ...KEYS,
+        ...ROOT_KEYS,
       });
       const r = await sendRaw(port, { method: 'PUT', path, headers: signed.headers, body });
       assert.equal(r.status, 200, `${JSON.stringify(contentType)}: ${r.body}`);
@@ -76,7 +74,7 @@ describe('odd requests', () => {
       path: '/odd/%ZZ',
       host: `127.0.0.1:${port}`,
       payloadHash: 'UNSIGNED-PAYLOAD',
-      ...KEYS,
+      ...ROOT_KEYS,
     });
     const r = await sendRaw(port, { method: 'GET', path: '/odd/%ZZ', headers: signed.headers });
     assert.equal(r.status, 400);
@@ -113,7 +111,7 @@ describe('odd requests', () => {
         host: `127.0.0.1:${port}`,
         headers: { 'content-md5': md5!, 'content-length': String(body.length) },
         payloadHash: 'UNSIGNED-PAYLOAD',
-        ...KEYS,
+        ...ROOT_KEYS,
       });
       const r = await sendRaw(port, { method: 'PUT', path: '/odd/digest', headers: signed.headers, body });
       assert.deepEqual([r.status, codeOf(r.body)], [400, code], md5);
@@ -131,7 +129,7 @@ describe('odd requests', () => {
       path: '/odd/unframed',
       host: `127.0.0.1:${port}`,
       payloadHash: 'UNSIGNED-PAYLOAD',
-      ...KEYS,
+      ...ROOT_KEYS,
     });
     const head = Object.entries(signed.headers)
       .map(([k, v]) => `${k}: ${v}\r\n`)

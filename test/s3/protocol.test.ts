@@ -13,10 +13,8 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { bytes } from '../helpers/data.ts';
-import { chunkedBody, openS3, type S3Env, s3Error, sendRaw, signRequest } from '../helpers/s3.ts';
-import { CREDS } from '../helpers/server.ts';
+import { chunkedBody, openS3, ROOT_KEYS, type S3Env, s3Error, sendRaw, signRequest } from '../helpers/s3.ts';
 
-const KEYS = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secret: CREDS.MIMEO_ROOT_SECRET_KEY };
 let env: S3Env;
 let port: number;
 before(async () => {
@@ -48,7 +46,7 @@ describe('aws-chunked bodies', () => {
         host: `127.0.0.1:${port}`,
         payloadHash: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
         headers: { 'content-encoding': 'aws-chunked', 'x-amz-decoded-content-length': String(data.length) },
-        ...KEYS,
+        ...ROOT_KEYS,
       });
       const body = await chunkedBody(chunks, { signing: s, tamper });
       const r = await sendRaw(port, {
@@ -90,7 +88,7 @@ describe('aws-chunked bodies', () => {
         'x-amz-decoded-content-length': String(data.length),
         'x-amz-trailer': 'x-amz-checksum-crc32',
       },
-      ...KEYS,
+      ...ROOT_KEYS,
     });
     const body = await chunkedBody(chunks, {
       signing: s,
@@ -122,7 +120,7 @@ describe('aws-chunked bodies', () => {
           'x-amz-decoded-content-length': String(data.length),
           'x-amz-trailer': 'x-amz-checksum-crc32',
         },
-        ...KEYS,
+        ...ROOT_KEYS,
       });
       const body = await chunkedBody([data.subarray(0, 65_536), data.subarray(65_536)], {
         trailers: { 'x-amz-checksum-crc32': sum },
@@ -168,7 +166,7 @@ describe('aws-chunked bodies', () => {
       path: '/wire/hash',
       host: `127.0.0.1:${port}`,
       payloadHash: createHash('sha256').update('another body').digest('hex'),
-      ...KEYS,
+      ...ROOT_KEYS,
     });
     const r = await sendRaw(port, {
       method: 'PUT',
@@ -194,7 +192,7 @@ describe('addressing and limits', () => {
       path: '/v/key.txt',
       host,
       payloadHash: createHash('sha256').update(body).digest('hex'),
-      ...KEYS,
+      ...ROOT_KEYS,
     });
     assert.equal(
       (
@@ -213,7 +211,7 @@ describe('addressing and limits', () => {
       path: '/?list-type=2&prefix=v%2F',
       host,
       payloadHash: createHash('sha256').update('').digest('hex'),
-      ...KEYS,
+      ...ROOT_KEYS,
     });
     const r = await sendRaw(port, {
       method: 'GET',

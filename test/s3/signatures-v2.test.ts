@@ -6,18 +6,11 @@ import { execFile, spawnSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { bytes } from '../helpers/data.ts';
-import { openS3, type S3Env, s3Error, sendRaw } from '../helpers/s3.ts';
-import { CREDS } from '../helpers/server.ts';
+import { isMissing, openS3, ROOT_KEYS, objectText as read, type S3Env, sendRaw } from '../helpers/s3.ts';
 import { tempDir } from '../helpers/stores.ts';
 
-const KEYS = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secret: CREDS.MIMEO_ROOT_SECRET_KEY };
 const DOMAIN = 's3.mimeo.test';
 let env: S3Env;
 let port: number;
@@ -60,14 +53,11 @@ print(json.dumps(out))
 `;
 
 /** SigV2 as AWS documents it, computed here: base64 of the HMAC-SHA1 of the string to sign. */
-const v2 = (sts: string, secret = KEYS.secret) => createHmac('sha1', secret).update(sts).digest('base64');
+const v2 = (sts: string, secret = ROOT_KEYS.secret) =>
+  createHmac('sha1', secret).update(sts).digest('base64');
 const httpDate = (ms = Date.now()) => new Date(ms).toUTCString();
-const objectText = async (key: string) => {
-  const r = await env.client.send(new GetObjectCommand({ Bucket: 'sig', Key: key }));
-  return r.Body!.transformToString();
-};
-const missing = async (key: string) =>
-  (await s3Error(() => env.client.send(new HeadObjectCommand({ Bucket: 'sig', Key: key })))).status === 404;
+const objectText = (key: string) => read(env.client, 'sig', key);
+const missing = (key: string) => isMissing(env.client, 'sig', key);
 
 describe('Signature Version 2, Authorization header', () => {
   test('PUT and GET, path-style and virtual-hosted, with x-amz-* headers, Content-MD5 and sub-resources', async () => {
@@ -84,7 +74,7 @@ describe('Signature Version 2, Authorization header', () => {
         'content-md5': md5,
         'X-Amz-Meta-Color': 'blue',
         'content-length': String(body.length),
-        authorization: `AWS ${KEYS.accessKey}:${v2(`PUT\n${md5}\ntext/plain\n${date}\nx-amz-meta-color:blue\n/sig/v2/a%20b.txt`)}`,
+        authorization: `AWS ${ROOT_KEYS.accessKey}:${v2(`PUT\n${md5}\ntext/plain\n${date}\nx-amz-meta-color:blue\n/sig/v2/a%20b.txt`)}`,
       },
       body,
     });
@@ -100,7 +90,7 @@ describe('Signature Version 2, Authorization header', () => {
       headers: {
         host: `sig.${DOMAIN}:${port}`,
         'x-amz-date': amzDate,
-        authorization: `AWS ${KEYS.accessKey}:${v2(`GET\n\n\n\nx-amz-date:${amzDate}\n/sig/v2/a%20b.txt`)}`,
+        authorization: `AWS ${ROOT_KEYS.accessKey}:${v2(`GET\n\n\n\nx-amz-date:${amzDate}\n/sig/v2/a%20b.txt`)}`,
       },
     });
     assert.equal(get.status, 200, get.body);
@@ -113,7 +103,7 @@ describe('Signature Version 2, Authorization header', () => {
       headers: {
         host,
         date,
-        authorization: `AWS ${KEYS.accessKey}:${v2(`GET\n\n\n${date}\n/sig/v2/a%20b.txt?tagging`)}`,
+        authorization: `AWS ${ROOT_KEYS.accessKey}:${v2(`GET\n\n\n${date}\n/sig/v2/a%20b.txt?tagging`)}`,
       },
     });
     assert.equal(tagging.status, 200, tagging.body);
@@ -126,7 +116,7 @@ describe('Signature Version 2, Authorization header', () => {
         headers: {
           host,
           date,
-          authorization: `AWS ${KEYS.accessKey}:${v2(`GET\n\n\n${date}\n${resource}`)}`,
+          authorization: `AWS ${ROOT_KEYS.accessKey}:${v2(`GET\n\n\n${date}\n${resource}`)}`,
         },
       });
       assert.equal(list.status, 200, list.body);
@@ -140,12 +130,12 @@ describe('Signature Version 2, Authorization header', () => {
     const cases = [
       { auth: `AWS NOSUCHKEY:${v2(sts)}`, path: '/sig/v2/refused.txt', code: 'InvalidAccessKeyId' },
       {
-        auth: `AWS ${KEYS.accessKey}:${v2(sts, 'wrong')}`,
+        auth: `AWS ${ROOT_KEYS.accessKey}:${v2(sts, 'wrong')}`,
         path: '/sig/v2/refused.txt',
         code: 'SignatureDoesNotMatch',
       },
       {
-        auth: `AWS ${KEYS.accessKey}:${v2(sts)}`,
+        auth: `AWS ${ROOT_KEYS.accessKey}:${v2(sts)}`,
         path: '/sig/v2/refused.txT',
         code: 'SignatureDoesNotMatch',
       },
@@ -167,10 +157,10 @@ describe('Signature Version 2, Authorization header', () => {
   test('a Date or x-amz-date 20 minutes off is 403 RequestTimeTooSkewed, no date 403 AccessDenied, a malformed header 400', async () => {
     const old = httpDate(Date.now() - 20 * 60_000);
     const dated: Record<string, string>[] = [
-      { date: old, authorization: `AWS ${KEYS.accessKey}:${v2(`GET\n\n\n${old}\n/sig/hello.txt`)}` },
+      { date: old, authorization: `AWS ${ROOT_KEYS.accessKey}:${v2(`GET\n\n\n${old}\n/sig/hello.txt`)}` },
       {
         'x-amz-date': old,
-        authorization: `AWS ${KEYS.accessKey}:${v2(`GET\n\n\n\nx-amz-date:${old}\n/sig/hello.txt`)}`,
+        authorization: `AWS ${ROOT_KEYS.accessKey}:${v2(`GET\n\n\n\nx-amz-date:${old}\n/sig/hello.txt`)}`,
       },
     ];
     for (const headers of dated) {
@@ -181,14 +171,14 @@ describe('Signature Version 2, Authorization header', () => {
     const undated = await sendRaw(port, {
       method: 'GET',
       path: '/sig/hello.txt',
-      headers: { host, authorization: `AWS ${KEYS.accessKey}:${v2('GET\n\n\n\n/sig/hello.txt')}` },
+      headers: { host, authorization: `AWS ${ROOT_KEYS.accessKey}:${v2('GET\n\n\n\n/sig/hello.txt')}` },
     });
     assert.equal(undated.status, 403);
     assert.match(undated.body, /<Code>AccessDenied<\/Code>/);
     const malformed = await sendRaw(port, {
       method: 'GET',
       path: '/sig/hello.txt',
-      headers: { host, date: httpDate(), authorization: `AWS ${KEYS.accessKey}` },
+      headers: { host, date: httpDate(), authorization: `AWS ${ROOT_KEYS.accessKey}` },
     });
     assert.equal(malformed.status, 400);
     assert.match(malformed.body, /<Code>InvalidArgument<\/Code>/);
@@ -199,7 +189,7 @@ describe('Signature Version 2, presigned URLs', () => {
   const presign = (method: string, path: string, o: { expires?: number; accessKey?: string } = {}) => {
     const expires = o.expires ?? Math.floor(Date.now() / 1000) + 300;
     const sig = v2(`${method}\n\n\n${expires}\n${path}`);
-    return `${env.server.s3Url}${path}?AWSAccessKeyId=${o.accessKey ?? KEYS.accessKey}&Expires=${expires}&Signature=${encodeURIComponent(sig)}`;
+    return `${env.server.s3Url}${path}?AWSAccessKeyId=${o.accessKey ?? ROOT_KEYS.accessKey}&Expires=${expires}&Signature=${encodeURIComponent(sig)}`;
   };
 
   test('PUT and GET work; expired, tampered and unknown-key links are 403, and nothing is stored', async () => {
@@ -225,7 +215,7 @@ describe('Signature Version 2, presigned URLs', () => {
     }
     for (const key of ['v2/expired.bin', 'v2/Tampered.bin', 'v2/nokey.bin'])
       assert.ok(await missing(key), key);
-    const partial = await fetch(`${env.server.s3Url}/sig/hello.txt?AWSAccessKeyId=${KEYS.accessKey}`);
+    const partial = await fetch(`${env.server.s3Url}/sig/hello.txt?AWSAccessKeyId=${ROOT_KEYS.accessKey}`);
     assert.equal(partial.status, 403);
     assert.match(await partial.text(), /<Code>AccessDenied<\/Code>/);
   });
@@ -235,7 +225,13 @@ describe('Signature Version 2, presigned URLs', () => {
   }, async () => {
     const work = await tempDir('mimeo-boto3');
     const { stdout } = await promisify(execFile)('python3', ['-c', BOTO3_SCRIPT], {
-      env: { ...process.env, S3_URL: env.server.s3Url, AK: KEYS.accessKey, SK: KEYS.secret, WORK: work.path },
+      env: {
+        ...process.env,
+        S3_URL: env.server.s3Url,
+        AK: ROOT_KEYS.accessKey,
+        SK: ROOT_KEYS.secret,
+        WORK: work.path,
+      },
     }).finally(() => work.remove());
     const out = JSON.parse(stdout) as Record<string, string>;
     assert.match(out['get']!, /AWSAccessKeyId=.*Signature=.*Expires=|AWSAccessKeyId=.*Expires=.*Signature=/);

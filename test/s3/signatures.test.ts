@@ -4,19 +4,22 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { bytes } from '../helpers/data.ts';
-import { openS3, presignV4, rawSigned, type S3Env, s3Error, sendRaw, signRequest } from '../helpers/s3.ts';
-import { CREDS } from '../helpers/server.ts';
+import {
+  isMissing,
+  openS3,
+  presignV4,
+  ROOT_KEYS,
+  rawSigned,
+  objectText as read,
+  type S3Env,
+  s3Error,
+  sendRaw,
+  signRequest,
+} from '../helpers/s3.ts';
 
-const KEYS = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secret: CREDS.MIMEO_ROOT_SECRET_KEY };
 let env: S3Env;
 let port: number;
 let host: string;
@@ -31,12 +34,8 @@ before(async () => {
 after(async () => env.close());
 
 const httpDate = (ms = Date.now()) => new Date(ms).toUTCString();
-const objectText = async (key: string) => {
-  const r = await env.client.send(new GetObjectCommand({ Bucket: 'sig', Key: key }));
-  return r.Body!.transformToString();
-};
-const missing = async (key: string) =>
-  (await s3Error(() => env.client.send(new HeadObjectCommand({ Bucket: 'sig', Key: key })))).status === 404;
+const objectText = (key: string) => read(env.client, 'sig', key);
+const missing = (key: string) => isMissing(env.client, 'sig', key);
 
 describe('SigV4 rules', () => {
   test('a request dated by a signed Date header alone (RFC 7231) is valid; an unsigned one is 403', async () => {
@@ -55,9 +54,9 @@ describe('SigV4 rules', () => {
         signedHeaders: signed,
         payloadHash: 'UNSIGNED-PAYLOAD',
       });
-      const signature = sign(signingKey(KEYS.secret, scope), stringToSign(amzDate, scope, canonical));
+      const signature = sign(signingKey(ROOT_KEYS.secret, scope), stringToSign(amzDate, scope, canonical));
       headers['authorization'] =
-        `AWS4-HMAC-SHA256 Credential=${KEYS.accessKey}/${scope.date}/us-east-1/s3/aws4_request, SignedHeaders=${signed.join(';')}, Signature=${signature}`;
+        `AWS4-HMAC-SHA256 Credential=${ROOT_KEYS.accessKey}/${scope.date}/us-east-1/s3/aws4_request, SignedHeaders=${signed.join(';')}, Signature=${signature}`;
       return sendRaw(port, { method: 'GET', path: '/sig/hello.txt', headers });
     };
     const ok = await send(['date', 'host', 'x-amz-content-sha256']);
@@ -73,18 +72,18 @@ describe('SigV4 rules', () => {
       endpoint: env.server.s3Url,
       region: 'eu-west-1',
       forcePathStyle: true,
-      credentials: { accessKeyId: KEYS.accessKey, secretAccessKey: KEYS.secret },
+      credentials: { accessKeyId: ROOT_KEYS.accessKey, secretAccessKey: ROOT_KEYS.secret },
     });
     const e = await s3Error(() => elsewhere.send(new GetObjectCommand({ Bucket: 'sig', Key: 'hello.txt' })));
     assert.deepEqual([e.code, e.status], ['AuthorizationHeaderMalformed', 400]);
-    const header = await rawSigned(`${env.server.s3Url}/sig/hello.txt`, { method: 'GET', ...KEYS });
+    const header = await rawSigned(`${env.server.s3Url}/sig/hello.txt`, { method: 'GET', ...ROOT_KEYS });
     assert.equal(header.status, 200, 'the same request signed for us-east-1 passes');
     const signed = await signRequest({
       method: 'GET',
       path: '/sig/hello.txt',
       host,
       payloadHash: 'UNSIGNED-PAYLOAD',
-      ...KEYS,
+      ...ROOT_KEYS,
     });
     const auth = signed.headers['authorization']!.replace('/us-east-1/', '/eu-west-1/');
     const raw = await sendRaw(port, {
@@ -108,9 +107,9 @@ describe('SigV4 rules', () => {
   });
 
   test('a header signature together with presigned parameters is 400 InvalidArgument', async () => {
-    const link = await presignV4({ method: 'GET', path: '/sig/hello.txt', host, expires: 60, ...KEYS });
+    const link = await presignV4({ method: 'GET', path: '/sig/hello.txt', host, expires: 60, ...ROOT_KEYS });
     for (const path of [link, '/sig/hello.txt?AWSAccessKeyId=x&Expires=9999999999&Signature=x']) {
-      const r = await rawSigned(`${env.server.s3Url}${path}`, { method: 'GET', ...KEYS });
+      const r = await rawSigned(`${env.server.s3Url}${path}`, { method: 'GET', ...ROOT_KEYS });
       assert.equal(r.status, 400, path);
       assert.match(r.body, /<Code>InvalidArgument<\/Code>/);
       assert.match(r.body, /Only one auth mechanism allowed/);
@@ -127,7 +126,7 @@ describe('SigV4 rules', () => {
         host,
         expires,
         date: o.date,
-        ...KEYS,
+        ...ROOT_KEYS,
       });
     for (const expires of [0, -1, 604801]) {
       const r = await fetch(`${env.server.s3Url}${await at(expires)}`);
@@ -199,7 +198,7 @@ describe('Expect', () => {
       path: '/sig/hello.txt',
       host,
       payloadHash: 'UNSIGNED-PAYLOAD',
-      ...KEYS,
+      ...ROOT_KEYS,
     });
     const r = await sendRaw(port, {
       method: 'GET',
@@ -217,7 +216,7 @@ describe('Expect', () => {
       path: '/sig/expect/refused.txt',
       host,
       payloadHash: 'UNSIGNED-PAYLOAD',
-      accessKey: KEYS.accessKey,
+      accessKey: ROOT_KEYS.accessKey,
       secret: 'not the secret',
     });
     for (const [headers, code] of [
@@ -249,7 +248,7 @@ describe('Expect', () => {
       path: '/sig/expect/valid.txt',
       host,
       payloadHash: 'UNSIGNED-PAYLOAD',
-      ...KEYS,
+      ...ROOT_KEYS,
     });
     const r = await expectExchange(
       requestHead('PUT', '/sig/expect/valid.txt', {

@@ -10,10 +10,8 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { openS3, rawSigned, type S3Env } from '../helpers/s3.ts';
-import { CREDS } from '../helpers/server.ts';
+import { openS3, ROOT_KEYS, rawSigned, type S3Env } from '../helpers/s3.ts';
 
-const KEYS = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secret: CREDS.MIMEO_ROOT_SECRET_KEY };
 let env: S3Env;
 before(async () => {
   env = await openS3();
@@ -85,21 +83,21 @@ describe('versioned deletes', () => {
     const del = await c.send(new DeleteObjectCommand({ Bucket: 'vdel', Key: 'read/k' }));
     const url = `${env.server.s3Url}/vdel/read/k`;
     for (const method of ['GET', 'HEAD']) {
-      const r = await rawSigned(url, { method, ...KEYS });
+      const r = await rawSigned(url, { method, ...ROOT_KEYS });
       assert.equal(r.status, 404, method);
       assert.equal(r.headers.get('x-amz-delete-marker'), 'true', method);
       assert.equal(r.headers.get('x-amz-version-id'), del.VersionId, method);
       if (method === 'GET') assert.match(r.body, /<Code>NoSuchKey<\/Code>/);
     }
     for (const method of ['GET', 'HEAD']) {
-      const r = await rawSigned(`${url}?versionId=${del.VersionId}`, { method, ...KEYS });
+      const r = await rawSigned(`${url}?versionId=${del.VersionId}`, { method, ...ROOT_KEYS });
       assert.equal(r.status, 405, method);
       assert.equal(r.headers.get('x-amz-delete-marker'), 'true', method);
       assert.equal(r.headers.get('x-amz-version-id'), del.VersionId, method);
       assert.ok(r.headers.get('last-modified'), method);
       if (method === 'GET') assert.match(r.body, /<Code>MethodNotAllowed<\/Code>/);
     }
-    const missing = await rawSigned(`${env.server.s3Url}/vdel/read/never`, { method: 'GET', ...KEYS });
+    const missing = await rawSigned(`${env.server.s3Url}/vdel/read/never`, { method: 'GET', ...ROOT_KEYS });
     assert.equal(missing.status, 404);
     assert.equal(missing.headers.get('x-amz-delete-marker'), null);
   });

@@ -17,10 +17,8 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { bytes } from '../helpers/data.ts';
-import { openS3, rawSigned, type S3Env, s3Error } from '../helpers/s3.ts';
-import { CREDS } from '../helpers/server.ts';
+import { openS3, ROOT_KEYS, rawSigned, type S3Env, s3Error } from '../helpers/s3.ts';
 
-const KEYS = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secret: CREDS.MIMEO_ROOT_SECRET_KEY };
 const NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
 let env: S3Env;
 before(async () => {
@@ -30,7 +28,8 @@ before(async () => {
 after(async () => env.close());
 
 const url = (path: string) => `${env.server.s3Url}${path}`;
-const send = (method: string, path: string, body: string) => rawSigned(url(path), { method, body, ...KEYS });
+const send = (method: string, path: string, body: string) =>
+  rawSigned(url(path), { method, body, ...ROOT_KEYS });
 const put = (Key: string, Body: string | Buffer = 'x') =>
   env.client.send(new PutObjectCommand({ Bucket: 'xml', Key, Body }));
 const exists = async (Key: string) => {
@@ -94,7 +93,7 @@ describe('CompleteMultipartUpload as Go clients send it', () => {
       const r = await rawSigned(url(`/xml/go-copy?partNumber=${n}&uploadId=${UploadId}`), {
         method: 'PUT',
         headers: { 'x-amz-copy-source': '/xml/copy-src', 'x-amz-copy-source-range': range },
-        ...KEYS,
+        ...ROOT_KEYS,
       });
       assert.equal(r.status, 200, r.body);
       // The ETag in a CopyPartResult is XML text too: `&quot;` there, as a Go client reads it back.
