@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   KmsKeyDisabled: 'The KMS key is disabled.',
   NoSuchRoute: 'No operation exists at this method and path.',
   ServiceUnavailable: 'The server is shutting down or overloaded.',
+  SlowDown: 'Too many large transfers are under way: retry after a short wait.',
   InternalError: 'An internal error occurred.',
 } as const;
 

@@ -46,5 +46,6 @@ export const NATIVE_STATUS: Record<ErrorCode, number> = {
   KmsKeyDisabled: 409,
   NoSuchRoute: 404,
   ServiceUnavailable: 503,
+  SlowDown: 503,
   InternalError: 500,
 };

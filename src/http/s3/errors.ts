@@ -61,6 +61,7 @@ export const S3_ERRORS: Record<ErrorCode, { code: string; status: number }> = {
   DataCorrupted: { code: 'InternalError', status: 500 },
   NoSuchRoute: { code: 'MethodNotAllowed', status: 405 },
   ServiceUnavailable: { code: 'ServiceUnavailable', status: 503 },
+  SlowDown: { code: 'SlowDown', status: 503 },
   InternalError: { code: 'InternalError', status: 500 },
 };
 
