@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadMasterKey } from './auth/secret-box.ts';
 import { FsBlockStore } from './blocks/fs.ts';
 import type { Config } from './config/config.ts';
+import { BlockBudget } from './core/block-budget.ts';
 import { ensureKek } from './core/crypto/keys.ts';
 import type { CoreDeps } from './core/deps.ts';
 import { SmallBlockStore } from './core/small-blocks.ts';
@@ -24,6 +25,7 @@ export async function openCore(config: Config): Promise<CoreDeps> {
     jobLeaseSeconds: config.jobLeaseSeconds,
     tokenTtlSeconds: config.tokenTtlSeconds,
     masterKey: loadMasterKey({ dataDir: config.dataDir, configured: config.masterKey }),
+    buffers: new BlockBudget({ capacity: config.bufferBudget, waitMs: config.bufferWaitMs }),
   };
   await ensureKek(deps);
   return deps;

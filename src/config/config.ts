@@ -43,6 +43,10 @@ export interface Config {
   idleTimeoutSeconds: number;
   /** Blocks shorter than this many bytes are kept in the metadata store; 0 keeps every block in the block store. */
   smallBlockMax: number;
+  /** Bytes of block buffers that large uploads and downloads may hold at once, all together. */
+  bufferBudget: number;
+  /** How long a large transfer waits for room in the buffer budget before it is refused with SlowDown. */
+  bufferWaitMs: number;
   /** TLS on both listeners: certificate and key files, or a development certificate made and kept in the data directory. */
   tls: { cert: string; key: string } | 'self-signed' | undefined;
   limits: Limits;
@@ -55,6 +59,12 @@ export const DEFAULT_LIMITS: Limits = {
   treeBatchSize: 500,
   maxKeyBytes: 1024,
 };
+
+/**
+ * 128 MiB of block buffers: 31 large transfers at once with the default 4 MiB blocks, each using up to five buffers
+ * when the budget has room. A small machine stays safe, and a single large transfer never waits.
+ */
+export const DEFAULT_BUFFER_BUDGET = 128 * 1024 * 1024;
 
 type Source = Record<string, string | undefined>;
 
@@ -80,6 +90,8 @@ const SETTINGS = {
   headerTimeoutSeconds: { flag: 'header-timeout', env: 'MIMEO_HEADER_TIMEOUT', kind: 'int' },
   idleTimeoutSeconds: { flag: 'idle-timeout', env: 'MIMEO_IDLE_TIMEOUT', kind: 'int' },
   smallBlockMax: { flag: 'small-block-max', env: 'MIMEO_SMALL_BLOCK_MAX', kind: 'int' },
+  bufferBudget: { flag: 'buffer-budget', env: 'MIMEO_BUFFER_BUDGET', kind: 'int' },
+  bufferWaitMs: { flag: 'buffer-wait-ms', env: 'MIMEO_BUFFER_WAIT_MS', kind: 'int' },
   tls: { flag: 'tls', env: 'MIMEO_TLS', kind: 'string' },
   tlsCert: { flag: 'tls-cert', env: 'MIMEO_TLS_CERT', kind: 'string' },
   tlsKey: { flag: 'tls-key', env: 'MIMEO_TLS_KEY', kind: 'string' },
@@ -165,6 +177,10 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
   if (smallBlockMax < 0 || smallBlockMax > 1024 * 1024) {
     throw new ConfigError('smallBlockMax must be between 0 and 1 MiB');
   }
+  const bufferBudget = int('bufferBudget', DEFAULT_BUFFER_BUDGET);
+  if (bufferBudget < 2 * limits.blockSize) {
+    throw new ConfigError('bufferBudget must be at least twice blockSize');
+  }
   const tlsMode = values.tls as string | undefined;
   const tlsCert = values.tlsCert as string | undefined;
   const tlsKey = values.tlsKey as string | undefined;
@@ -203,6 +219,8 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     headerTimeoutSeconds: int('headerTimeoutSeconds', 20),
     idleTimeoutSeconds: int('idleTimeoutSeconds', 60),
     smallBlockMax,
+    bufferBudget,
+    bufferWaitMs: int('bufferWaitMs', 2000),
     tls:
       tlsCert && tlsKey
         ? { cert: resolve(tlsCert), key: resolve(tlsKey) }

@@ -2,6 +2,7 @@
 import type { BlockStore } from '../blocks/block-store.ts';
 import type { Limits } from '../config/config.ts';
 import type { MetaStore } from '../meta/meta-store.ts';
+import type { BlockBudget } from './block-budget.ts';
 
 export interface CoreDeps {
   meta: MetaStore;
@@ -12,6 +13,8 @@ export interface CoreDeps {
   tokenTtlSeconds: number;
   /** 32 bytes that seal the key-encryption keys. */
   masterKey: Buffer;
+  /** The server-wide budget for block buffers, which large uploads and downloads share. */
+  buffers: BlockBudget;
   now?: () => number;
 }
 

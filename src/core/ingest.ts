@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { BlockStore } from '../blocks/block-store.ts';
 import type { MetaStore, Tx } from '../meta/meta-store.ts';
+import { type BlockBudget, type BufferLease, POOLED_FROM } from './block-budget.ts';
 import type { BlockInfo } from './block-rows.ts';
 import { insertBlocks } from './block-rows.ts';
 import { blockWorker } from './block-worker.ts';
@@ -25,6 +26,7 @@ export interface IngestDeps {
   blocks: BlockStore;
   blockSize: number;
   gcGraceSeconds: number;
+  buffers: BlockBudget;
 }
 
 export interface IngestResult {
@@ -44,12 +46,12 @@ export interface IngestResult {
 }
 
 /** A block this long or longer is filled in a shared buffer, which the block worker seals in place. */
-const SHARE_FROM = 256 * 1024;
+const SHARE_FROM = POOLED_FROM;
 
 /**
- * Blocks being sealed and written at once. Each block's file is synced before it counts as written, so writes
- * overlap to keep the disk busy: four gave about 12% more than two. Blocks are sealed in place, so each holds one
- * block buffer.
+ * Blocks being sealed and written at most at once. Each block's file is synced before it counts as written, so
+ * writes overlap to keep the disk busy: four gave about 12% more than two. Blocks are sealed in place, so each holds
+ * one block buffer; when the budget has no room for more, fewer are in flight.
  */
 const WRITES_IN_FLIGHT = 4;
 
@@ -57,6 +59,9 @@ const WRITES_IN_FLIGHT = 4;
  * Reads `body` to its end and stores it as blocks placed from file offset `at`. Throws EntityTooLarge past
  * `maxSize`, IncompleteBody when the body is shorter than `expectedSize`, and BadDigest when `expectedMd5`
  * (base64) differs. The blocks are unreferenced until the caller commits metadata that points to them.
+ *
+ * A body that will fill a block buffer waits for room in the budget before its first byte is read, and is refused
+ * with SlowDown when none comes in time; a body of unknown length waits when it first needs a buffer.
  */
 export async function ingest(
   deps: IngestDeps,
@@ -96,8 +101,12 @@ export async function ingest(
   let parts: Uint8Array[] = [];
   let filling: Buffer | undefined;
   let fill = 0;
-  const checkpoint = new Checkpointer(deps, blocks);
   const dek = options.dek ?? newDataKey(newId('k'));
+  const bufferSize = deps.blockSize + TAG_BYTES;
+  let lease: BufferLease | undefined;
+  if (deps.blockSize >= SHARE_FROM && (options.expectedSize ?? 0) >= SHARE_FROM)
+    lease = await deps.buffers.lease(bufferSize, options.signal);
+  const checkpoint = new Checkpointer(deps, blocks);
 
   const flush = async (last: boolean) => {
     if (fill === 0) return;
@@ -122,7 +131,10 @@ export async function ingest(
     extents.push({ fileOffset: at0 + flushed, length, blockId: id, blockOffset: 0 });
     flushed += length;
     while (inflight.size >= WRITES_IN_FLIGHT) await Promise.race(inflight);
-    if (failure) throw failure;
+    if (failure) {
+      if (shared) blockBuffers.give(shared);
+      throw failure;
+    }
     const p: Promise<void> = blockWorker
       .hash(data, { key: dek.key, blockId: id })
       .then(async (d) => {
@@ -134,20 +146,20 @@ export async function ingest(
           dekId: dek.id,
         };
         crcs[index] = d.crc64;
-        // A large block was sealed in place in its shared buffer, which goes back once nothing reads it.
-        try {
-          if (inline) info.data = shared ? Buffer.from(d.sealed) : d.sealed;
-          else await deps.blocks.put({ id, data: d.sealed, signal: options.signal });
-        } finally {
-          if (shared) blockBuffers.give(shared);
-        }
+        if (inline) info.data = shared ? Buffer.from(d.sealed) : d.sealed;
+        else await deps.blocks.put({ id, data: d.sealed, signal: options.signal });
         // Registered by a checkpoint only once written: a row is written once and never corrected.
         blocks[index] = info;
       })
       .catch((err: unknown) => {
         failure ??= err;
       })
-      .finally(() => inflight.delete(p));
+      .finally(() => {
+        // A large block was sealed in place in its shared buffer, which goes back once nothing reads it, written
+        // or not.
+        if (shared) blockBuffers.give(shared);
+        inflight.delete(p);
+      });
     inflight.add(p);
   };
 
@@ -174,7 +186,8 @@ export async function ingest(
         else {
           parts.push(piece);
           if (fill + n >= SHARE_FROM) {
-            filling = blockBuffers.take(deps.blockSize + TAG_BYTES);
+            lease ??= await deps.buffers.lease(bufferSize, options.signal);
+            filling = lease.tryTake(bufferSize) ?? (await lease.take(bufferSize, options.signal));
             let at = 0;
             for (const p of parts) {
               filling.set(p, at);
@@ -195,6 +208,10 @@ export async function ingest(
     await Promise.allSettled(inflight);
     await checkpoint.release();
     throw err;
+  } finally {
+    // The block being filled when the body failed; every block in flight has settled and given its buffer back.
+    if (filling) blockBuffers.give(filling);
+    lease?.close();
   }
   let crc = 0n;
   for (const [i, c] of crcs.entries()) crc = i === 0 ? c : crc64Combine(crc, c, blocks[i]!.size);
@@ -255,6 +272,7 @@ export const ingestDepsOf = (deps: CoreDeps): IngestDeps => ({
   blocks: deps.blocks,
   blockSize: deps.limits.blockSize,
   gcGraceSeconds: deps.gcGraceSeconds,
+  buffers: deps.buffers,
 });
 
 export type IngestOptions = Parameters<typeof ingest>[2];

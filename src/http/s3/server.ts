@@ -2,6 +2,7 @@
 
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { clientGone } from '../common/client-gone.ts';
 import { authenticate } from './auth.ts';
 import type { S3Context, S3Deps } from './context.ts';
 import { toS3Error } from './errors.ts';
@@ -46,6 +47,7 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
       query,
       headers,
       ...auth,
+      signal: clientGone(reply.raw),
     };
     return route(ctx).handle(ctx);
   };

@@ -30,6 +30,7 @@ export const uploadPartCommand: S3Command = {
       expected: sums.expected,
       wholeSha256: sums.wholeSha256,
       unlock: requestUnlock(ctx),
+      signal: ctx.signal,
     });
     ctx.reply.header('etag', quoted(part.etag));
     sseHeaders(ctx, part.upload);
