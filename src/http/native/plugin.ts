@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { verifyToken } from '../../auth/tokens.ts';
 import { ERROR_CODES, isStorageError, StorageError } from '../../core/errors.ts';
+import { clientLeft } from '../common/client-gone.ts';
 import type { NativeDeps } from './context.ts';
 import { NATIVE_STATUS } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -46,9 +47,17 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
   });
 
   app.setErrorHandler(async (err, request, reply) => {
+    if (clientLeft(request.raw)) {
+      // A body cut short or a wait given up because the client went away: no answer to send, no server fault.
+      request.log.info({ err: (err as Error).message }, 'client went away');
+      reply.raw.destroy();
+      return reply;
+    }
     const se = toStorageError(err);
     const status = NATIVE_STATUS[se.code];
-    if (status >= 500) request.log.error({ err, code: se.code }, 'request failed');
+    // A 503 is a refusal the server chose (no room now), which the client retries; other 5xx are faults.
+    if (status === 503) request.log.warn({ code: se.code }, 'request refused');
+    else if (status >= 500) request.log.error({ err, code: se.code }, 'request failed');
     if (reply.raw.headersSent) {
       reply.raw.destroy(err as Error);
       return reply;

@@ -2,7 +2,7 @@
 
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { clientGone } from '../common/client-gone.ts';
+import { clientGone, clientLeft } from '../common/client-gone.ts';
 import { authenticate } from './auth.ts';
 import type { S3Context, S3Deps } from './context.ts';
 import { toS3Error } from './errors.ts';
@@ -70,8 +70,16 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
   });
 
   app.setErrorHandler(async (err, request, reply) => {
+    if (clientLeft(request.raw)) {
+      // A body cut short or a wait given up because the client went away: no answer to send, no server fault.
+      request.log.info({ err: (err as Error).message }, 'client went away');
+      reply.raw.destroy();
+      return reply;
+    }
     const e = toS3Error(err);
-    if (e.status >= 500) request.log.error({ err, code: e.code }, 'request failed');
+    // A 503 is a refusal the server chose (no room now), which the client retries; other 5xx are faults.
+    if (e.status === 503) request.log.warn({ code: e.code }, 'request refused');
+    else if (e.status >= 500) request.log.error({ err, code: e.code }, 'request failed');
     if (reply.raw.headersSent) {
       reply.raw.destroy(err as Error);
       return reply;
