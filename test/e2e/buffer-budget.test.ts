@@ -104,8 +104,13 @@ async function whole() {
 }
 
 /** An upload of `length` bytes started by hand: native PUT, S3 PutObject or S3 UploadPart. */
-async function upload(kind: 'native' | 'put' | 'part', key: string, length: number): Promise<Transfer> {
-  const headers = { 'content-length': String(length), 'content-type': 'application/octet-stream' };
+async function upload(
+  kind: 'native' | 'put' | 'part',
+  key: string,
+  length: number,
+  extra: Record<string, string> = {},
+): Promise<Transfer> {
+  const headers = { 'content-length': String(length), 'content-type': 'application/octet-stream', ...extra };
   if (kind === 'native') {
     return start(`${env.server.url}/api/v1/projects/prj/files/${key}`, {
       method: 'PUT',
@@ -203,9 +208,16 @@ test('uploads and downloads broken off at every stage give back every buffer the
     await bodyOf(r);
   }
   await whole();
+  // With room, a client that waits for 100 Continue gets it once its upload is let in, and sends its body then.
+  const polite = await upload('put', 'polite', big.length, { expect: '100-continue' });
+  await new Promise((resolve) => polite.req.once('continue', resolve));
+  polite.end(big);
+  assert.equal((await polite.response).statusCode, 200);
   // What was stored before and after the hang-ups reads whole.
-  const got = await env.client.send(new GetObjectCommand({ Bucket: 'bkt', Key: 'full-put' }));
-  assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(big));
+  for (const key of ['full-put', 'polite']) {
+    const got = await env.client.send(new GetObjectCommand({ Bucket: 'bkt', Key: key }));
+    assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(big), key);
+  }
   const native = await api('GET', '/api/v1/projects/prj/files/full-native');
   assert.ok(Buffer.from(await native.arrayBuffer()).equals(big));
   noServerErrors();
@@ -249,7 +261,19 @@ test('a full budget refuses a new large upload with 503 SlowDown before reading 
     ),
     { code: 'SlowDown', status: 503 },
   );
-  assert.equal((await budget()).refused, refusedBefore + 3);
+  // A client that waits for 100 Continue before sending its body, as the SDKs do from 2 MiB, gets the refusal
+  // instead and sends nothing; the connection closes after it, since the announced body never came.
+  const polite = await upload('put', 'refused', big.length, { expect: '100-continue' });
+  let continued = false;
+  polite.req.on('continue', () => {
+    continued = true;
+  });
+  const pr = await polite.response;
+  assert.equal(pr.statusCode, 503);
+  assert.equal(pr.headers['connection'], 'close');
+  assert.match((await bodyOf(pr)).toString(), /<Code>SlowDown<\/Code>/);
+  assert.equal(continued, false, 'no 100 Continue before the refusal');
+  assert.equal((await budget()).refused, refusedBefore + 4);
   assert.equal((await api('HEAD', '/api/v1/projects/prj/files/refused')).status, 404);
 
   // Small objects and small blocks never wait for the budget.

@@ -3,6 +3,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clientGone, clientLeft } from '../common/client-gone.ts';
+import { continueOnRead, deferContinue } from '../common/continue.ts';
 import { authenticate } from './auth.ts';
 import type { S3Context, S3Deps } from './context.ts';
 import { toS3Error } from './errors.ts';
@@ -10,13 +11,14 @@ import { address, headerMap, queryMap } from './request.ts';
 import { route } from './router.ts';
 import { escapeXml } from './xml.ts';
 
-function bodyOf(request: FastifyRequest): AsyncIterable<Uint8Array> {
+function bodyOf(request: FastifyRequest, reply: FastifyReply): AsyncIterable<Uint8Array> {
   const b = request.body as unknown;
-  if (b instanceof Readable) return b;
+  if (b instanceof Readable) return continueOnRead(request.raw, reply.raw, b);
   return (async function* () {})();
 }
 
 export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
+  deferContinue(app.server);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
@@ -35,7 +37,7 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
       rawQuery,
       headers,
       query,
-      body: bodyOf(request),
+      body: bodyOf(request, reply),
     });
     const ctx: S3Context = {
       deps,
