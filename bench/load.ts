@@ -1,7 +1,8 @@
 // npm run bench -- load: many large transfers at once. 40 concurrent uploads of 96 MiB, then 40 concurrent
 // downloads of them, against a real `mimeo serve`, once with the default block buffer budget and once with a budget
 // too large to matter (the server as it was without one). For each phase: the server's peak RSS, the throughput,
-// and how many requests were refused with 503 SlowDown and retried, with the SDKs' backoff.
+// and how many requests were refused with 503 SlowDown (or cut) and retried, as the AWS SDKs do: uploads wait for
+// 100 Continue before sending their bodies, and attempts are spaced with the SDKs' backoff.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,17 +17,21 @@ interface Phase {
   rss: number;
   /** All bytes moved, over the phase's wall time, MiB/s. */
   rate: number;
-  /** Requests answered 503 SlowDown and sent again. */
+  /** Requests answered 503 SlowDown (or cut by the network) and sent again. */
   retried: number;
   failed: number;
 }
 
-/** Sends a request until it is not refused, waiting as the AWS SDKs do after a throttling error. */
-async function retrying(send: () => Promise<LeanReply>): Promise<{ reply: LeanReply; retried: number }> {
+/**
+ * Sends a request until it is neither refused nor cut by the network, up to ten times, waiting as the AWS SDKs
+ * do between attempts: full jitter on 500 ms doubling each time, at most 20 s.
+ */
+async function retrying(
+  send: () => Promise<LeanReply>,
+): Promise<{ reply: LeanReply | undefined; retried: number }> {
   for (let attempt = 0; ; attempt++) {
-    const reply = await send();
-    if (reply.status !== 503 || attempt === 9) return { reply, retried: attempt };
-    // Full jitter on 500 ms doubling each time, at most 20 s: the SDKs' backoff for throttling errors.
+    const reply = await send().catch(() => undefined);
+    if ((reply && reply.status !== 503) || attempt === 9) return { reply, retried: attempt };
     await new Promise((r) => setTimeout(r, Math.random() * Math.min(20_000, 500 * 2 ** attempt)));
   }
 }
@@ -45,7 +50,7 @@ async function phase(pid: number, n: number, bytes: number, one: (i: number) => 
     rss: peakRssMiB(pid),
     rate: (n * bytes) / MiB / seconds,
     retried: results.reduce((a, r) => a + r.retried, 0),
-    failed: results.filter((r) => r.reply.status >= 300).length,
+    failed: results.filter((r) => !r.reply || r.reply.status >= 300).length,
   } satisfies Phase;
 }
 
@@ -57,7 +62,7 @@ async function run(dataDir: string, args: string[], o: { transfers: number; byte
     const chunk = randomBytes(4 * MiB);
     const pid = server.proc.pid!;
     const up = await phase(pid, o.transfers, o.bytes, (i) =>
-      s3.send('PUT', `/load/o${i}`, { size: o.bytes, chunk }),
+      s3.send('PUT', `/load/o${i}`, { size: o.bytes, chunk, expectContinue: true }),
     );
     const down = await phase(pid, o.transfers, o.bytes, (i) =>
       s3.send('GET', `/load/o${i}`, { discard: true }),
