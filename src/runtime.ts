@@ -25,7 +25,10 @@ export async function openCore(config: Config): Promise<CoreDeps> {
     jobLeaseSeconds: config.jobLeaseSeconds,
     tokenTtlSeconds: config.tokenTtlSeconds,
     masterKey: loadMasterKey({ dataDir: config.dataDir, configured: config.masterKey }),
-    buffers: new BlockBudget({ capacity: config.bufferBudget, waitMs: config.bufferWaitMs }),
+    buffers: new BlockBudget({
+      capacity: config.bufferBudget,
+      waitMs: { upload: config.uploadWaitMs, download: config.downloadWaitMs },
+    }),
   };
   await ensureKek(deps);
   return deps;

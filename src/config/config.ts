@@ -45,8 +45,10 @@ export interface Config {
   smallBlockMax: number;
   /** Bytes of block buffers that large uploads and downloads may hold at once, all together. */
   bufferBudget: number;
-  /** How long a large transfer waits for room in the buffer budget before it is refused with SlowDown. */
-  bufferWaitMs: number;
+  /** How long a large upload waits for room in the buffer budget before it is refused with SlowDown. */
+  uploadWaitMs: number;
+  /** How long a large download waits for room in the buffer budget before it is refused with SlowDown. */
+  downloadWaitMs: number;
   /** TLS on both listeners: certificate and key files, or a development certificate made and kept in the data directory. */
   tls: { cert: string; key: string } | 'self-signed' | undefined;
   limits: Limits;
@@ -91,7 +93,8 @@ const SETTINGS = {
   idleTimeoutSeconds: { flag: 'idle-timeout', env: 'MIMEO_IDLE_TIMEOUT', kind: 'int' },
   smallBlockMax: { flag: 'small-block-max', env: 'MIMEO_SMALL_BLOCK_MAX', kind: 'int' },
   bufferBudget: { flag: 'buffer-budget', env: 'MIMEO_BUFFER_BUDGET', kind: 'int' },
-  bufferWaitMs: { flag: 'buffer-wait-ms', env: 'MIMEO_BUFFER_WAIT_MS', kind: 'int' },
+  uploadWaitMs: { flag: 'upload-wait-ms', env: 'MIMEO_UPLOAD_WAIT_MS', kind: 'int' },
+  downloadWaitMs: { flag: 'download-wait-ms', env: 'MIMEO_DOWNLOAD_WAIT_MS', kind: 'int' },
   tls: { flag: 'tls', env: 'MIMEO_TLS', kind: 'string' },
   tlsCert: { flag: 'tls-cert', env: 'MIMEO_TLS_CERT', kind: 'string' },
   tlsKey: { flag: 'tls-key', env: 'MIMEO_TLS_KEY', kind: 'string' },
@@ -220,7 +223,8 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     idleTimeoutSeconds: int('idleTimeoutSeconds', 60),
     smallBlockMax,
     bufferBudget,
-    bufferWaitMs: int('bufferWaitMs', 2000),
+    uploadWaitMs: int('uploadWaitMs', 2000),
+    downloadWaitMs: int('downloadWaitMs', 20_000),
     tls:
       tlsCert && tlsKey
         ? { cert: resolve(tlsCert), key: resolve(tlsKey) }

@@ -5,11 +5,13 @@ import { blockBuffers } from './buffer-pool.ts';
 import { isStorageError } from './errors.ts';
 
 const MiB = 1024 * 1024;
-const budget = (buffers: number, waitMs = 1000) => new BlockBudget({ capacity: buffers * MiB, waitMs });
+const budget = (buffers: number, waitMs = 1000) =>
+  new BlockBudget({ capacity: buffers * MiB, waitMs: { upload: waitMs, download: waitMs } });
+const up = { direction: 'upload' } as const;
 
 test('a lease keeps one buffer while open; closing gives it back', async () => {
   const b = budget(4);
-  const lease = await b.lease(MiB);
+  const lease = await b.lease(MiB, up);
   assert.deepEqual(b.stats(), {
     capacity: 4 * MiB,
     inUse: MiB,
@@ -30,14 +32,14 @@ test('a lease keeps one buffer while open; closing gives it back', async () => {
 
 test('transfers wait in line in order, and get in as room comes back', async () => {
   const b = budget(2);
-  const first = await b.lease(MiB);
-  const second = await b.lease(MiB);
+  const first = await b.lease(MiB, up);
+  const second = await b.lease(MiB, up);
   const order: string[] = [];
-  const third = b.lease(MiB).then((l) => {
+  const third = b.lease(MiB, up).then((l) => {
     order.push('third');
     return l;
   });
-  const fourth = b.lease(MiB).then((l) => {
+  const fourth = b.lease(MiB, up).then((l) => {
     order.push('fourth');
     return l;
   });
@@ -53,13 +55,13 @@ test('transfers wait in line in order, and get in as room comes back', async () 
 
 test('a transfer that waits too long is refused with SlowDown; one whose client leaves stops waiting', async () => {
   const b = budget(1, 50);
-  const held = await b.lease(MiB);
+  const held = await b.lease(MiB, up);
   const t0 = Date.now();
-  await assert.rejects(b.lease(MiB), (err) => isStorageError(err, 'SlowDown'));
+  await assert.rejects(b.lease(MiB, up), (err) => isStorageError(err, 'SlowDown'));
   assert.ok(Date.now() - t0 >= 45);
   assert.equal(b.stats().refused, 1);
   const ac = new AbortController();
-  const gone = b.lease(MiB, ac.signal);
+  const gone = b.lease(MiB, { ...up, signal: ac.signal });
   ac.abort(new Error('client went away'));
   await assert.rejects(gone, /client went away/);
   assert.deepEqual([b.stats().waiting, b.stats().refused, b.stats().inUse], [0, 1, MiB]);
@@ -67,20 +69,31 @@ test('a transfer that waits too long is refused with SlowDown; one whose client 
   assert.equal(b.stats().inUse, 0);
 });
 
+test('a download waits longer than an upload before it is refused', async () => {
+  const b = new BlockBudget({ capacity: MiB, waitMs: { upload: 30, download: 2000 } });
+  const held = await b.lease(MiB, up);
+  const download = b.lease(MiB, { direction: 'download' });
+  await assert.rejects(b.lease(MiB, up), (err) => isStorageError(err, 'SlowDown'));
+  await new Promise((r) => setTimeout(r, 100));
+  held.close();
+  (await download).close();
+  assert.deepEqual([b.stats().refused, b.stats().inUse], [1, 0]);
+});
+
 test('a lease grows while there is room and nobody waits, and what it gives back goes to those in line', async () => {
   const b = budget(3);
-  const lease = await b.lease(MiB);
+  const lease = await b.lease(MiB, up);
   const bufs = [lease.tryTake(MiB)!, lease.tryTake(MiB)!, lease.tryTake(MiB)!];
   assert.equal(b.stats().inUse, 3 * MiB);
   assert.ok(lease.tryTake(MiB) === undefined, 'the budget is full');
-  const second = b.lease(MiB);
+  const second = b.lease(MiB, up);
   blockBuffers.give(bufs[0]!);
-  const third = b.lease(MiB);
+  const third = b.lease(MiB, up);
   blockBuffers.give(bufs[1]!);
   const others = [await second, await third];
   assert.equal(b.stats().inUse, 3 * MiB);
   // The lease keeps the buffer it started with, whoever waits.
-  const fourth = b.lease(MiB);
+  const fourth = b.lease(MiB, up);
   blockBuffers.give(bufs[2]!);
   assert.equal(b.stats().waiting, 1);
   const again = lease.tryTake(MiB);
@@ -95,8 +108,8 @@ test('a lease grows while there is room and nobody waits, and what it gives back
 
 test('a lease that cannot grow waits for one of its own buffers to come back', async () => {
   const b = budget(2);
-  const lease = await b.lease(MiB);
-  const other = await b.lease(MiB);
+  const lease = await b.lease(MiB, up);
+  const other = await b.lease(MiB, up);
   const mine = lease.tryTake(MiB)!;
   let got: Buffer | undefined;
   const waiting = lease.take(MiB).then((buf) => {
@@ -115,7 +128,7 @@ test('a lease that cannot grow waits for one of its own buffers to come back', a
 
 test('buffers still out when a lease closes count until they are given back or forgotten', async () => {
   const b = budget(4);
-  const lease = await b.lease(MiB);
+  const lease = await b.lease(MiB, up);
   const a = lease.tryTake(MiB)!;
   const c = lease.tryTake(MiB)!;
   lease.close();
@@ -129,11 +142,11 @@ test('buffers still out when a lease closes count until they are given back or f
 
 test('a buffer larger than the whole budget is lent when nothing else holds any', async () => {
   const b = budget(2);
-  const lease = await b.lease(3 * MiB);
+  const lease = await b.lease(3 * MiB, up);
   assert.equal(b.stats().inUse, 3 * MiB);
   lease.close();
-  const small = await b.lease(MiB);
-  const big = b.lease(3 * MiB);
+  const small = await b.lease(MiB, up);
+  const big = b.lease(3 * MiB, up);
   small.close();
   (await big).close();
   assert.equal(b.stats().inUse, 0);

@@ -21,6 +21,9 @@ export interface BudgetStats {
   refused: number;
 }
 
+/** Which way a transfer goes: how long it may wait in line depends on it. */
+export type Direction = 'upload' | 'download';
+
 interface Waiter {
   bytes: number;
   grant: () => void;
@@ -28,17 +31,21 @@ interface Waiter {
 
 export class BlockBudget {
   readonly capacity: number;
-  /** How long a transfer waits in line before it is refused. */
-  readonly waitMs: number;
+  /**
+   * How long a transfer waits in line before it is refused, by direction. An upload waits briefly: its client is
+   * ready to send its body, and the SDKs wait a few seconds for 100 Continue. A download waits longer: its client
+   * has sent nothing that a refusal would spare it, and a retry costs it a round of backoff.
+   */
+  readonly waitMs: Readonly<Record<Direction, number>>;
   #used = 0;
   #peak = 0;
   #leases = 0;
   #refused = 0;
   readonly #line: Waiter[] = [];
 
-  constructor(options: { capacity: number; waitMs: number }) {
+  constructor(options: { capacity: number; waitMs: Record<Direction, number> }) {
     this.capacity = options.capacity;
-    this.waitMs = options.waitMs;
+    this.waitMs = { ...options.waitMs };
   }
 
   stats(): BudgetStats {
@@ -53,13 +60,15 @@ export class BlockBudget {
   }
 
   /**
-   * Opens a lease that keeps `bytes` (one buffer) until it closes. Waits in line for room up to `waitMs`, then
-   * throws SlowDown; an aborted `signal` ends the wait with its reason. The caller must close the lease.
+   * Opens a lease that keeps `bytes` (one buffer) until it closes. Waits in line for room up to the wait of its
+   * direction, then throws SlowDown; an aborted `signal` ends the wait with its reason. The caller must close the
+   * lease.
    */
-  async lease(bytes: number, signal?: AbortSignal): Promise<BufferLease> {
-    await this.acquire(bytes, signal);
+  async lease(bytes: number, options: { direction: Direction; signal?: AbortSignal }): Promise<BufferLease> {
+    const wait = { waitMs: this.waitMs[options.direction], signal: options.signal };
+    await this.acquire(bytes, wait);
     this.#leases++;
-    return new BufferLease(this, bytes);
+    return new BufferLease(this, { keep: bytes, wait });
   }
 
   /** Takes `bytes` now if there is room and nobody waits in line (those come first); false otherwise. */
@@ -69,8 +78,9 @@ export class BlockBudget {
     return true;
   }
 
-  /** Takes `bytes`, waiting in line as `lease` does. */
-  acquire(bytes: number, signal?: AbortSignal): Promise<void> {
+  /** Takes `bytes`, waiting in line as `lease` does, up to `waitMs`. */
+  acquire(bytes: number, options: { waitMs: number; signal?: AbortSignal | undefined }): Promise<void> {
+    const signal = options.signal;
     signal?.throwIfAborted();
     if (this.tryAcquire(bytes)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
@@ -97,7 +107,7 @@ export class BlockBudget {
             'Too many large transfers are under way; retry the request after a short wait.',
           ),
         );
-      }, this.waitMs);
+      }, options.waitMs);
       const onAbort = () => leave(signal!.reason);
       const done = () => {
         clearTimeout(timer);
@@ -148,6 +158,8 @@ export class BufferLease implements BufferOwner {
   readonly #budget: BlockBudget;
   /** What the lease keeps while open. */
   readonly #keep: number;
+  /** How it waits in line, when it must. */
+  readonly #wait: { waitMs: number; signal?: AbortSignal | undefined };
   /** Bytes of buffers lent under this lease and not back yet. */
   #out = 0;
   /** Bytes of the budget this lease holds. */
@@ -155,10 +167,14 @@ export class BufferLease implements BufferOwner {
   #open = true;
   #waiting: (() => void)[] = [];
 
-  constructor(budget: BlockBudget, keep: number) {
+  constructor(
+    budget: BlockBudget,
+    o: { keep: number; wait: { waitMs: number; signal?: AbortSignal | undefined } },
+  ) {
     this.#budget = budget;
-    this.#keep = keep;
-    this.#held = keep;
+    this.#keep = o.keep;
+    this.#held = o.keep;
+    this.#wait = o.wait;
   }
 
   /** A buffer of `size` bytes if the lease has room for it or can grow now; undefined otherwise. */
@@ -182,7 +198,7 @@ export class BufferLease implements BufferOwner {
       if (this.#out === 0) {
         // None of its own to wait for: a buffer larger than the one the lease keeps. Wait in line for the rest.
         const more = Math.max(this.#keep, size) - this.#held;
-        await this.#budget.acquire(more, signal);
+        await this.#budget.acquire(more, { waitMs: this.#wait.waitMs, signal: signal ?? this.#wait.signal });
         this.#held += more;
         continue;
       }

@@ -105,7 +105,7 @@ export async function ingest(
   const bufferSize = deps.blockSize + TAG_BYTES;
   let lease: BufferLease | undefined;
   if (deps.blockSize >= SHARE_FROM && (options.expectedSize ?? 0) >= SHARE_FROM)
-    lease = await deps.buffers.lease(bufferSize, options.signal);
+    lease = await deps.buffers.lease(bufferSize, { direction: 'upload', signal: options.signal });
   const checkpoint = new Checkpointer(deps, blocks);
 
   const flush = async (last: boolean) => {
@@ -186,7 +186,7 @@ export async function ingest(
         else {
           parts.push(piece);
           if (fill + n >= SHARE_FROM) {
-            lease ??= await deps.buffers.lease(bufferSize, options.signal);
+            lease ??= await deps.buffers.lease(bufferSize, { direction: 'upload', signal: options.signal });
             filling = lease.tryTake(bufferSize) ?? (await lease.take(bufferSize, options.signal));
             let at = 0;
             for (const p of parts) {

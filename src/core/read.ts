@@ -207,7 +207,7 @@ class ReadBuffers {
   async take(item: PageItem, wanted: number): Promise<Buffer | undefined> {
     const size = bufferSize(item, wanted);
     if (size === 0) return undefined;
-    this.#lease ??= await this.#budget.lease(size, this.#signal);
+    this.#lease ??= await this.#budget.lease(size, { direction: 'download', signal: this.#signal });
     return this.#lease.take(size, this.#signal);
   }
 

@@ -31,7 +31,7 @@ class FailingStore extends MemoryBlockStore {
 const store = new FailingStore();
 /** Room for more blocks than are written at once (four), so that a block can queue behind them. */
 const SLOTS = 6;
-const buffers = new BlockBudget({ capacity: SLOTS * BUFFER, waitMs: 200 });
+const buffers = new BlockBudget({ capacity: SLOTS * BUFFER, waitMs: { upload: 200, download: 200 } });
 let core: TestCore;
 before(async () => {
   core = await openTestCore(META_KINDS[0]!, { blockSize: BLOCK }, { blocks: store, buffers });
@@ -76,7 +76,9 @@ test('a body that breaks off mid-block gives back the block being filled', async
 });
 
 test('an upload that finds no room is refused with SlowDown before its body is read; a small one is not', async () => {
-  const held = await Promise.all(Array.from({ length: SLOTS }, () => buffers.lease(BUFFER)));
+  const held = await Promise.all(
+    Array.from({ length: SLOTS }, () => buffers.lease(BUFFER, { direction: 'upload' })),
+  );
   let read = false;
   async function* watched() {
     read = true;
@@ -93,7 +95,9 @@ test('an upload that finds no room is refused with SlowDown before its body is r
 
 test('an upload runs with fewer buffers in flight when the budget is tight, and stores the right bytes', async () => {
   const project = await newProject(core.deps);
-  const held = await Promise.all(Array.from({ length: SLOTS - 1 }, () => buffers.lease(BUFFER)));
+  const held = await Promise.all(
+    Array.from({ length: SLOTS - 1 }, () => buffers.lease(BUFFER, { direction: 'upload' })),
+  );
   const data = bytes(6 * BLOCK + 77, 9);
   await put(core.deps, project, 'tight', data);
   assert.ok(buffers.stats().peak <= SLOTS * BUFFER);
@@ -116,7 +120,9 @@ test('a read left halfway, or ended by its client, gives back its buffers and th
   await it.return?.(undefined);
   idle();
   // A client gone while the read waits for room: the wait ends, nothing is held.
-  const held = await Promise.all(Array.from({ length: SLOTS }, () => buffers.lease(BUFFER)));
+  const held = await Promise.all(
+    Array.from({ length: SLOTS }, () => buffers.lease(BUFFER, { direction: 'upload' })),
+  );
   const ac = new AbortController();
   const waiting = openRead(core.deps, root, { project, path: 'r', signal: ac.signal });
   const next = (await waiting).body[Symbol.asyncIterator]().next();

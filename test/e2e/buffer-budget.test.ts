@@ -28,6 +28,8 @@ const BLOCK = 1024 * 1024;
 const BUFFER = BLOCK + 16;
 const BUFFERS = 3;
 const WAIT_MS = 1500;
+/** Long enough for the download that waits for room to outlast the test's wait for an upload to finish. */
+const DOWNLOAD_WAIT_MS = 20_000;
 
 let env: S3Env;
 let token: string;
@@ -41,8 +43,10 @@ before(async () => {
     String(BLOCK),
     '--buffer-budget',
     String(BUFFERS * BUFFER),
-    '--buffer-wait-ms',
+    '--upload-wait-ms',
     String(WAIT_MS),
+    '--download-wait-ms',
+    String(DOWNLOAD_WAIT_MS),
     '--log-level',
     'info',
   ]);

@@ -117,7 +117,7 @@ export async function openTestCore(
     jobLeaseSeconds: 5,
     tokenTtlSeconds: 3600,
     masterKey: randomBytes(32),
-    buffers: new BlockBudget({ capacity: DEFAULT_BUFFER_BUDGET, waitMs: 2000 }),
+    buffers: new BlockBudget({ capacity: DEFAULT_BUFFER_BUDGET, waitMs: { upload: 2000, download: 2000 } }),
     ...extra,
   };
   await ensureKek(deps);
