@@ -94,6 +94,12 @@ export class BufferPool {
  * Block buffers, in shared memory. An upload fills a block in one and the block worker seals it there; a download
  * reads a whole block into one and deciphers it in place, and the HTTP layer gives it back once sent. Uploads and
  * downloads share the pool (a block and its tag are the same size either way), so a download after an upload
- * reuses its buffers instead of adding its own.
+ * reuses its buffers instead of adding its own. Every buffer is lent under a lease on the block buffer budget
+ * (`block-budget.ts`), which bounds the buffers out at once, so the free list never holds more than the budget
+ * did at its peak: every buffer given back is kept for the next transfer until the pool goes idle, and none is
+ * made while one is free.
  */
-export const blockBuffers = new BufferPool((size) => Buffer.from(new SharedArrayBuffer(size)), 4);
+export const blockBuffers = new BufferPool(
+  (size) => Buffer.from(new SharedArrayBuffer(size)),
+  Number.POSITIVE_INFINITY,
+);
