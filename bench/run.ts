@@ -1,7 +1,8 @@
-// npm run bench [-- core]: runs the benchmarks and prints a table of figures and ratios.
+// npm run bench [-- core | s3 | load]: runs the benchmarks and prints a table of figures and ratios.
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchCore } from './core.ts';
+import { benchLoad } from './load.ts';
 import { benchS3 } from './s3.ts';
 
 const which = process.argv[2] ?? 'core';
@@ -19,8 +20,14 @@ if (which === 'core') {
     small: Number(process.env['BENCH_SMALL_OPS'] ?? 20_000),
     concurrency: Number(process.env['BENCH_CONCURRENCY'] ?? 32),
     large: Number(process.env['BENCH_LARGE_BYTES'] ?? 1024 ** 3),
+    only: process.env['BENCH_ONLY'] ? new Set(process.env['BENCH_ONLY'].split(',')) : undefined,
+  });
+} else if (which === 'load') {
+  await benchLoad(join(work, 'load'), {
+    transfers: Number(process.env['BENCH_LOAD_TRANSFERS'] ?? 40),
+    bytes: Number(process.env['BENCH_LOAD_MIB'] ?? 96) * 1024 ** 2,
   });
 } else {
-  process.stderr.write(`unknown benchmark '${which}' (known: core, s3)\n`);
+  process.stderr.write(`unknown benchmark '${which}' (known: core, s3, load)\n`);
   process.exitCode = 2;
 }

@@ -67,12 +67,15 @@ export class LeanS3 {
       size?: number;
       chunk?: Buffer;
       discard?: boolean;
+      /** Send `Expect: 100-continue` and the body only once the server says so, as the AWS SDKs do from 2 MiB. */
+      expectContinue?: boolean;
     } = {},
   ): Promise<LeanReply> {
     const length = options.body?.length ?? options.size ?? 0;
     const headers = this.#sign(method, path, {
       ...options.headers,
       ...(method === 'PUT' || method === 'POST' ? { 'content-length': String(length) } : {}),
+      ...(options.expectContinue ? { expect: '100-continue' } : {}),
     });
     return new Promise((resolve, reject) => {
       const req = request(
@@ -104,7 +107,11 @@ export class LeanS3 {
         }
         req.end();
       };
-      pump();
+      if (!options.expectContinue) return pump();
+      // The body goes once the server asks for it; a final answer first means it never goes.
+      req.flushHeaders();
+      req.once('response', () => req.off('continue', pump));
+      req.once('continue', pump);
     });
   }
 

@@ -46,6 +46,8 @@ interface Figures {
 }
 
 type Row = {
+  /** The scenario the row shows, for BENCH_ONLY. */
+  key?: string;
   name: string;
   unit: string;
   mimeo: number | string;
@@ -279,7 +281,7 @@ async function ceilings(bareUrl: string, o: { small: number; concurrency: number
 
 export async function benchS3(
   work: string,
-  o: { small: number; concurrency: number; large: number },
+  o: { small: number; concurrency: number; large: number; only?: ReadonlySet<string> },
 ): Promise<void> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(work, 's3rver'), { recursive: true });
@@ -304,6 +306,7 @@ export async function benchS3(
     const large = o.large >= GiB ? `${o.large / GiB} GiB` : `${o.large / MiB} MiB`;
     const rows: Row[] = [
       {
+        key: 'put-large',
         name: `put-large (${large}, median of 3)`,
         unit: 'MiB/s',
         mimeo: m['put-large']!,
@@ -311,6 +314,7 @@ export async function benchS3(
         better: 'higher',
       },
       {
+        key: 'get-large',
         name: `get-large (${large}, median of 3 after a warm-up)`,
         unit: 'MiB/s',
         mimeo: m['get-large']!,
@@ -318,6 +322,7 @@ export async function benchS3(
         better: 'higher',
       },
       {
+        key: 'put-large-sse',
         name: `put-large with SSE-S3 (${large}, median of 3)`,
         unit: 'MiB/s',
         mimeo: m['put-large-sse']!,
@@ -325,6 +330,7 @@ export async function benchS3(
         better: 'higher',
       },
       {
+        key: 'get-large-sse',
         name: `get-large with SSE-S3 (${large}, median of 3 after a warm-up)`,
         unit: 'MiB/s',
         mimeo: m['get-large-sse']!,
@@ -332,6 +338,7 @@ export async function benchS3(
         better: 'higher',
       },
       {
+        key: 'copy-large',
         name: `copy-large (CopyObject ${large}, median of 5)`,
         unit: 'ms',
         mimeo: m['copy-large']!,
@@ -339,6 +346,7 @@ export async function benchS3(
         better: 'lower',
       },
       {
+        key: 'copy-multipart',
         name: 'copy-multipart (8 UploadPartCopy + Complete, median of 5)',
         unit: 'ms',
         mimeo: m['copy-multipart']!,
@@ -346,6 +354,7 @@ export async function benchS3(
         better: 'lower',
       },
       {
+        key: 'small-put',
         name: `small-put (4 KiB x ${o.small}, c=${o.concurrency})`,
         unit: 'ops/s',
         mimeo: m['small-put']!,
@@ -353,6 +362,7 @@ export async function benchS3(
         better: 'higher',
       },
       {
+        key: 'small-get',
         name: `small-get (4 KiB x ${o.small}, c=${o.concurrency})`,
         unit: 'ops/s',
         mimeo: m['small-get']!,
@@ -360,6 +370,7 @@ export async function benchS3(
         better: 'higher',
       },
       {
+        key: 'copy-small',
         name: `copy-small (4 KiB x ${o.small}, c=${o.concurrency})`,
         unit: 'ops/s',
         mimeo: m['copy-small']!,
@@ -367,6 +378,7 @@ export async function benchS3(
         better: 'higher',
       },
       {
+        key: 'list',
         name: `list (${o.small} keys, pages of 1000, median of 3 after a warm-up)`,
         unit: 'ms',
         mimeo: m['list']!,
@@ -378,7 +390,7 @@ export async function benchS3(
     const fmt = (v: number | string) =>
       typeof v === 'number' ? (v >= 100 ? v.toFixed(0) : v.toFixed(2)) : v;
     const lines = ['| scenario | unit | mimeo | s3rver | mimeo/s3rver |', '|---|---|---|---|---|'];
-    for (const r of rows) {
+    for (const r of rows.filter((x) => !o.only || !x.key || o.only.has(x.key))) {
       const ratio =
         typeof r.mimeo === 'number' && typeof r.peer === 'number'
           ? `${Number((r.mimeo / r.peer).toPrecision(2))}x`
@@ -397,6 +409,10 @@ export async function benchS3(
     const num = (v: number | string | undefined) => (typeof v === 'number' ? v : Number.NaN);
     const target = (label: string, ok: boolean, figure: string) =>
       lines.push(`| ${label} | ${figure} | ${ok ? 'met' : 'not met'} |`);
+    if (o.only) {
+      process.stdout.write(`${lines.join('\n')}\n`);
+      return;
+    }
     lines.push('', '| target | where mimeo stands | |', '|---|---|---|');
     target('copy-large under 10 ms', num(m['copy-large']) < 10, `${fmt(m['copy-large']!)} ms`);
     target('copy-multipart under 50 ms', num(m['copy-multipart']) < 50, `${fmt(m['copy-multipart']!)} ms`);

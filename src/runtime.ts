@@ -4,6 +4,7 @@ import { loadMasterKey } from './auth/secret-box.ts';
 import { FsBlockStore } from './blocks/fs.ts';
 import { DiskReserve } from './blocks/reserve.ts';
 import type { Config } from './config/config.ts';
+import { BlockBudget } from './core/block-budget.ts';
 import { ensureKek } from './core/crypto/keys.ts';
 import type { CoreDeps } from './core/deps.ts';
 import { SmallBlockStore } from './core/small-blocks.ts';
@@ -33,6 +34,10 @@ export async function openCore(config: Config): Promise<CoreDeps> {
     tokenTtlSeconds: config.tokenTtlSeconds,
     masterKey: loadMasterKey({ dataDir: config.dataDir, configured: config.masterKey }),
     reserve,
+    buffers: new BlockBudget({
+      capacity: config.bufferBudget,
+      waitMs: { upload: config.uploadWaitMs, download: config.downloadWaitMs },
+    }),
   };
   await freeing(reserve, () => ensureKek(deps));
   return deps;

@@ -83,6 +83,17 @@ describe('admin API', () => {
     );
   });
 
+  test("the server's figures: the block buffer budget, idle between requests", async () => {
+    const r = await call('GET', '/api/v1/admin/stats');
+    assert.equal(r.statusCode, 200);
+    const b = api.json(r).blockBuffers;
+    assert.deepEqual(Object.keys(b).sort(), ['capacity', 'inUse', 'peak', 'refused', 'transfers', 'waiting']);
+    assert.ok(b.capacity > 0);
+    assert.deepEqual([b.inUse, b.transfers, b.waiting, b.refused], [0, 0, 0, 0]);
+    const doc = api.json(await api.app.inject({ method: 'GET', url: '/api/v1/openapi.json' }));
+    assert.ok(doc.paths['/api/v1/admin/stats'].get);
+  });
+
   test('bad input gets a 400 and unknown names a 404, in the native error shape', async () => {
     assert.deepEqual(errorOf(await call('POST', '/api/v1/admin/users', { name: 'a b' })), [
       400,
@@ -128,6 +139,7 @@ describe('admin API', () => {
       ['GET', '/api/v1/admin/keys'],
       ['POST', '/api/v1/admin/users/dee/keys'],
       ['DELETE', `/api/v1/admin/keys/${dee.accessKey}`],
+      ['GET', '/api/v1/admin/stats'],
     ] as const) {
       assert.deepEqual(errorOf(await call(method, url, undefined, token)), [403, 'AccessDenied'], url);
     }
@@ -137,6 +149,7 @@ describe('admin API', () => {
     );
     await call('PATCH', '/api/v1/admin/users/dee', { admin: true });
     assert.equal((await call('GET', '/api/v1/admin/keys', undefined, token)).statusCode, 200);
+    assert.equal((await call('GET', '/api/v1/admin/stats', undefined, token)).statusCode, 200);
     assert.deepEqual(errorOf(await call('PATCH', '/api/v1/admin/users/dee', { admin: false }, token)), [
       400,
       'InvalidArgument',

@@ -32,6 +32,21 @@ test('unknown flags and bad numbers are refused', () => {
   assert.throws(() => loadConfig({ flags: { 'block-size': '12' }, env: {} }), ConfigError);
 });
 
+test('the block buffer budget: 128 MiB, uploads wait 2 s and downloads 20 s; a budget under two blocks is refused', () => {
+  const c = loadConfig({ flags: {}, env: {} });
+  assert.deepEqual([c.bufferBudget, c.uploadWaitMs, c.downloadWaitMs], [128 * 1024 * 1024, 2000, 20_000]);
+  const set = loadConfig({
+    flags: { 'buffer-budget': String(64 * 1024 * 1024), 'upload-wait-ms': '500' },
+    env: { MIMEO_DOWNLOAD_WAIT_MS: '9000' },
+  });
+  assert.deepEqual([set.bufferBudget, set.uploadWaitMs, set.downloadWaitMs], [64 * 1024 * 1024, 500, 9000]);
+  assert.throws(
+    () =>
+      loadConfig({ flags: { 'block-size': String(8 * 1024 * 1024), 'buffer-budget': '10000000' }, env: {} }),
+    /at least twice blockSize/,
+  );
+});
+
 test('flags parse as --name value and --name=value', () => {
   assert.deepEqual(parseFlags(['serve', '--data', '/x', '--api-port=1']), {
     flags: { data: '/x', 'api-port': '1' },

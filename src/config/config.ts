@@ -47,6 +47,12 @@ export interface Config {
   smallBlockMax: number;
   /** Bytes held back in the data directory for deletes and GC on a full disk; 0 turns the reserve off. */
   diskReserve: number;
+  /** Bytes of block buffers that large uploads and downloads may hold at once, all together. */
+  bufferBudget: number;
+  /** How long a large upload waits for room in the buffer budget before it is refused with SlowDown. */
+  uploadWaitMs: number;
+  /** How long a large download waits for room in the buffer budget before it is refused with SlowDown. */
+  downloadWaitMs: number;
   /** TLS on both listeners: certificate and key files, or a development certificate made and kept in the data directory. */
   tls: { cert: string; key: string } | 'self-signed' | undefined;
   limits: Limits;
@@ -63,6 +69,11 @@ export const DEFAULT_LIMITS: Limits = {
 };
 
 export const DEFAULT_DISK_RESERVE = 64 * 1024 * 1024;
+/**
+ * 128 MiB of block buffers: 31 large transfers at once with the default 4 MiB blocks, each using up to five buffers
+ * when the budget has room. A small machine stays safe, and a single large transfer never waits.
+ */
+export const DEFAULT_BUFFER_BUDGET = 128 * 1024 * 1024;
 
 type Source = Record<string, string | undefined>;
 
@@ -89,6 +100,9 @@ const SETTINGS = {
   idleTimeoutSeconds: { flag: 'idle-timeout', env: 'MIMEO_IDLE_TIMEOUT', kind: 'int' },
   smallBlockMax: { flag: 'small-block-max', env: 'MIMEO_SMALL_BLOCK_MAX', kind: 'int' },
   diskReserve: { flag: 'disk-reserve', env: 'MIMEO_DISK_RESERVE', kind: 'int' },
+  bufferBudget: { flag: 'buffer-budget', env: 'MIMEO_BUFFER_BUDGET', kind: 'int' },
+  uploadWaitMs: { flag: 'upload-wait-ms', env: 'MIMEO_UPLOAD_WAIT_MS', kind: 'int' },
+  downloadWaitMs: { flag: 'download-wait-ms', env: 'MIMEO_DOWNLOAD_WAIT_MS', kind: 'int' },
   tls: { flag: 'tls', env: 'MIMEO_TLS', kind: 'string' },
   tlsCert: { flag: 'tls-cert', env: 'MIMEO_TLS_CERT', kind: 'string' },
   tlsKey: { flag: 'tls-key', env: 'MIMEO_TLS_KEY', kind: 'string' },
@@ -176,6 +190,10 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
   if (smallBlockMax < 0 || smallBlockMax > 1024 * 1024) {
     throw new ConfigError('smallBlockMax must be between 0 and 1 MiB');
   }
+  const bufferBudget = int('bufferBudget', DEFAULT_BUFFER_BUDGET);
+  if (bufferBudget < 2 * limits.blockSize) {
+    throw new ConfigError('bufferBudget must be at least twice blockSize');
+  }
   const tlsMode = values.tls as string | undefined;
   const tlsCert = values.tlsCert as string | undefined;
   const tlsKey = values.tlsKey as string | undefined;
@@ -216,6 +234,9 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     idleTimeoutSeconds: int('idleTimeoutSeconds', 60),
     smallBlockMax,
     diskReserve: int('diskReserve', DEFAULT_DISK_RESERVE),
+    bufferBudget,
+    uploadWaitMs: int('uploadWaitMs', 2000),
+    downloadWaitMs: int('downloadWaitMs', 20_000),
     tls:
       tlsCert && tlsKey
         ? { cert: resolve(tlsCert), key: resolve(tlsKey) }

@@ -2,7 +2,6 @@
 // encryption); a part of one is deciphered alone, from the 16-byte boundary below it.
 import { createHash } from 'node:crypto';
 import { BlockMissingError } from '../blocks/block-store.ts';
-import type { BufferPool } from './buffer-pool.ts';
 import {
   alignedStart,
   BlockAuthError,
@@ -38,25 +37,17 @@ const corrupted = (id: string, why: string, cause?: unknown) =>
   new StorageError('DataCorrupted', `Block ${id} ${why}.`, { resource: id, cause });
 
 /**
- * The whole plaintext of a block, authenticated. With a pool, a block from the block store is read into a buffer
- * taken from it, which the caller may give back once done with the result.
+ * The whole plaintext of a block, authenticated. Given `into` (a buffer of the block's stored size), a block from
+ * the block store is read into it and deciphered in place; the caller keeps `into` whether this succeeds or not.
  */
 export async function readWholeBlock(
   deps: CoreDeps,
   block: BlockRef,
   keys: Keys,
-  pool?: BufferPool,
+  into?: Buffer,
 ): Promise<Buffer> {
-  if (pool && !block.data && block.dekId !== null) {
-    const length = block.size + TAG_BYTES;
-    const into = pool.take(length);
-    try {
-      return await open(block, keys, await fetch(deps, block, { length, into }));
-    } catch (err) {
-      pool.give(into);
-      throw err;
-    }
-  }
+  if (into && !block.data && block.dekId !== null)
+    return open(block, keys, await fetch(deps, block, { length: into.length, into }));
   const stored = await fetch(deps, block, {});
   if (block.dekId === null) {
     if (stored.length !== block.size || createHash('sha256').update(stored).digest('hex') !== block.sha256)

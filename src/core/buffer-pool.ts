@@ -3,14 +3,19 @@
 
 const IDLE_MS = 2000;
 
+/** Who a buffer was lent to: told of its size once it comes back or is forgotten, whichever is first. */
+export interface BufferOwner {
+  returned(bytes: number): void;
+}
+
 export class BufferPool {
   readonly #alloc: (size: number) => Buffer;
   readonly #perSize: number;
   readonly #free = new Map<number, Buffer[]>();
   /** Every buffer this pool made, by its memory, so a view of one finds it. */
   readonly #own = new WeakMap<ArrayBufferLike, Buffer>();
-  /** Buffers out of the pool: only those can come back, and only once. */
-  readonly #lent = new WeakSet<Buffer>();
+  /** Buffers out of the pool, with whom they were lent to: only those can come back, and only once. */
+  readonly #lent = new WeakMap<Buffer, BufferOwner | null>();
   #takenSinceCheck = false;
   #idleTimer: NodeJS.Timeout | undefined;
 
@@ -19,14 +24,14 @@ export class BufferPool {
     this.#perSize = perSize;
   }
 
-  /** A buffer of exactly `size` bytes, with whatever it held before. */
-  take(size: number): Buffer {
+  /** A buffer of exactly `size` bytes, with whatever it held before; `owner` hears when it comes back. */
+  take(size: number, owner?: BufferOwner): Buffer {
     let buf = this.#free.get(size)?.pop();
     if (!buf) {
       buf = this.#alloc(size);
       this.#own.set(buf.buffer, buf);
     }
-    this.#lent.add(buf);
+    this.#lent.set(buf, owner ?? null);
     this.#takenSinceCheck = true;
     return buf;
   }
@@ -38,11 +43,32 @@ export class BufferPool {
   give(view: Uint8Array): void {
     const buf = this.#own.get(view.buffer);
     if (!buf || !this.#lent.has(buf)) return;
+    const owner = this.#lent.get(buf);
     this.#lent.delete(buf);
     const list = this.#free.get(buf.byteLength);
     if (!list) this.#free.set(buf.byteLength, [buf]);
     else if (list.length < this.#perSize) list.push(buf);
     this.#idleTimer ??= setInterval(() => this.#dropIfIdle(), IDLE_MS).unref();
+    owner?.returned(buf.byteLength);
+  }
+
+  /**
+   * Settles the buffer `view` belongs to without taking it back: for a buffer that something may still hold (a
+   * write that a closed socket never confirmed). Its owner is told, and the collector frees it once nothing refers
+   * to it.
+   */
+  forget(view: Uint8Array): void {
+    const buf = this.#own.get(view.buffer);
+    if (!buf || !this.#lent.has(buf)) return;
+    const owner = this.#lent.get(buf);
+    this.#lent.delete(buf);
+    owner?.returned(buf.byteLength);
+  }
+
+  /** Whether `view` is part of a buffer lent and not yet given back or forgotten. */
+  lent(view: Uint8Array): boolean {
+    const buf = this.#own.get(view.buffer);
+    return buf !== undefined && this.#lent.has(buf);
   }
 
   /**
@@ -68,6 +94,12 @@ export class BufferPool {
  * Block buffers, in shared memory. An upload fills a block in one and the block worker seals it there; a download
  * reads a whole block into one and deciphers it in place, and the HTTP layer gives it back once sent. Uploads and
  * downloads share the pool (a block and its tag are the same size either way), so a download after an upload
- * reuses its buffers instead of adding its own.
+ * reuses its buffers instead of adding its own. Every buffer is lent under a lease on the block buffer budget
+ * (`block-budget.ts`), which bounds the buffers out at once, so the free list never holds more than the budget
+ * did at its peak: every buffer given back is kept for the next transfer until the pool goes idle, and none is
+ * made while one is free.
  */
-export const blockBuffers = new BufferPool((size) => Buffer.from(new SharedArrayBuffer(size)), 4);
+export const blockBuffers = new BufferPool(
+  (size) => Buffer.from(new SharedArrayBuffer(size)),
+  Number.POSITIVE_INFINITY,
+);

@@ -3,6 +3,7 @@ import type { BlockStore } from '../blocks/block-store.ts';
 import type { DiskReserve } from '../blocks/reserve.ts';
 import type { Limits } from '../config/config.ts';
 import type { MetaStore } from '../meta/meta-store.ts';
+import type { BlockBudget } from './block-budget.ts';
 
 export interface CoreDeps {
   meta: MetaStore;
@@ -15,6 +16,8 @@ export interface CoreDeps {
   masterKey: Buffer;
   /** Room kept for deletes and GC on a full disk; none (no writes refused ahead of the disk) when absent. */
   reserve?: DiskReserve;
+  /** The server-wide budget for block buffers, which large uploads and downloads share. */
+  buffers: BlockBudget;
   now?: () => number;
 }
 

@@ -53,6 +53,7 @@ export const ERROR_CODES = {
   NoSuchRoute: 'No operation exists at this method and path.',
   ServiceUnavailable: 'The server is shutting down or overloaded.',
   InsufficientStorage: 'There is no room left to store data; deleting some makes room.',
+  SlowDown: 'Too many large transfers are under way: retry after a short wait.',
   InternalError: 'An internal error occurred.',
 } as const;
 

@@ -4,16 +4,17 @@ import { createHash } from 'node:crypto';
 import type { BlockStore } from '../blocks/block-store.ts';
 import type { DiskReserve } from '../blocks/reserve.ts';
 import type { MetaStore } from '../meta/meta-store.ts';
+import { type BlockBudget, type BufferLease, POOLED_FROM } from './block-budget.ts';
 import type { BlockInfo } from './block-rows.ts';
 import { blockWorker } from './block-worker.ts';
 import { blockBuffers } from './buffer-pool.ts';
+import { Checkpointer } from './checkpoint.ts';
 import { crc64Combine, crc64ToBase64 } from './checksums/crc64nvme.ts';
 import { type ExtraAlgorithm, incremental } from './checksums/extra.ts';
 import { type DataKey, newDataKey, TAG_BYTES } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { newBlockId, newId } from './ids.ts';
-import { Checkpointer } from './ingest-lease.ts';
 import type { Extent } from './model.ts';
 import { SmallBlockStore } from './small-blocks.ts';
 import { admitWrite, stillAdmitted } from './space.ts';
@@ -25,6 +26,7 @@ export interface IngestDeps {
   blockSize: number;
   gcGraceSeconds: number;
   reserve?: DiskReserve;
+  buffers: BlockBudget;
 }
 
 export interface IngestResult {
@@ -44,12 +46,12 @@ export interface IngestResult {
 }
 
 /** A block this long or longer is filled in a shared buffer, which the block worker seals in place. */
-const SHARE_FROM = 256 * 1024;
+const SHARE_FROM = POOLED_FROM;
 
 /**
- * Blocks being sealed and written at once. Each block's file is synced before it counts as written, so writes
- * overlap to keep the disk busy: four gave about 12% more than two. Blocks are sealed in place, so each holds one
- * block buffer.
+ * Blocks being sealed and written at most at once. Each block's file is synced before it counts as written, so
+ * writes overlap to keep the disk busy: four gave about 12% more than two. Blocks are sealed in place, so each holds
+ * one block buffer; when the budget has no room for more, fewer are in flight.
  */
 const WRITES_IN_FLIGHT = 4;
 
@@ -59,6 +61,9 @@ const WRITES_IN_FLIGHT = 4;
  * differs, and InsufficientStorage when writes wait for room (see space.ts) or the block store has none. The blocks
  * are unreferenced until the caller commits metadata that points to them; when it throws, the blocks it wrote are
  * deleted again.
+ *
+ * A body that will fill a block buffer waits for room in the budget before its first byte is read, and is refused
+ * with SlowDown when none comes in time; a body of unknown length waits when it first needs a buffer.
  */
 export async function ingest(
   deps: IngestDeps,
@@ -99,8 +104,12 @@ export async function ingest(
   let filling: Buffer | undefined;
   let fill = 0;
   await admitWrite(deps);
-  const checkpoint = new Checkpointer(deps, blocks);
   const dek = options.dek ?? newDataKey(newId('k'));
+  const bufferSize = deps.blockSize + TAG_BYTES;
+  let lease: BufferLease | undefined;
+  if (deps.blockSize >= SHARE_FROM && (options.expectedSize ?? 0) >= SHARE_FROM)
+    lease = await deps.buffers.lease(bufferSize, { direction: 'upload', signal: options.signal });
+  const checkpoint = new Checkpointer(deps, blocks);
   /** Blocks handed to the store: deleted again if the ingest fails. */
   const written: string[] = [];
 
@@ -127,7 +136,10 @@ export async function ingest(
     extents.push({ fileOffset: at0 + flushed, length, blockId: id, blockOffset: 0 });
     flushed += length;
     while (inflight.size >= WRITES_IN_FLIGHT) await Promise.race(inflight);
-    if (failure) throw failure;
+    if (failure) {
+      if (shared) blockBuffers.give(shared);
+      throw failure;
+    }
     const p: Promise<void> = blockWorker
       .hash(data, { key: dek.key, blockId: id })
       .then(async (d) => {
@@ -139,16 +151,11 @@ export async function ingest(
           dekId: dek.id,
         };
         crcs[index] = d.crc64;
-        // A large block was sealed in place in its shared buffer, which goes back once nothing reads it.
-        try {
-          if (inline) info.data = shared ? Buffer.from(d.sealed) : d.sealed;
-          else {
-            await stillAdmitted(deps);
-            written.push(id);
-            await deps.blocks.put({ id, data: d.sealed, signal: options.signal });
-          }
-        } finally {
-          if (shared) blockBuffers.give(shared);
+        if (inline) info.data = shared ? Buffer.from(d.sealed) : d.sealed;
+        else {
+          await stillAdmitted(deps);
+          written.push(id);
+          await deps.blocks.put({ id, data: d.sealed, signal: options.signal });
         }
         // Registered by a checkpoint only once written: a row is written once and never corrected.
         blocks[index] = info;
@@ -156,7 +163,12 @@ export async function ingest(
       .catch((err: unknown) => {
         failure ??= err;
       })
-      .finally(() => inflight.delete(p));
+      .finally(() => {
+        // A large block was sealed in place in its shared buffer, which goes back once nothing reads it, written
+        // or not.
+        if (shared) blockBuffers.give(shared);
+        inflight.delete(p);
+      });
     inflight.add(p);
   };
 
@@ -183,7 +195,8 @@ export async function ingest(
         else {
           parts.push(piece);
           if (fill + n >= SHARE_FROM) {
-            filling = blockBuffers.take(deps.blockSize + TAG_BYTES);
+            lease ??= await deps.buffers.lease(bufferSize, { direction: 'upload', signal: options.signal });
+            filling = lease.tryTake(bufferSize) ?? (await lease.take(bufferSize, options.signal));
             let at = 0;
             for (const p of parts) {
               filling.set(p, at);
@@ -256,6 +269,10 @@ export async function ingest(
       written.map((id) => ({ id })),
     );
     throw err;
+  } finally {
+    // The block being filled when the body failed; every block in flight has settled and given its buffer back.
+    if (filling) blockBuffers.give(filling);
+    lease?.close();
   }
 }
 
@@ -265,6 +282,7 @@ export const ingestDepsOf = (deps: CoreDeps): IngestDeps => ({
   blockSize: deps.limits.blockSize,
   gcGraceSeconds: deps.gcGraceSeconds,
   reserve: deps.reserve,
+  buffers: deps.buffers,
 });
 
 export type IngestOptions = Parameters<typeof ingest>[2];

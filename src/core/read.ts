@@ -1,10 +1,12 @@
 // Reads: a version's attributes, and its bytes by range, deciphered with the version's data keys; every whole
 // block read is authenticated.
 import type { Tx } from '../meta/meta-store.ts';
+import { type BlockBudget, type BufferLease, POOLED_FROM } from './block-budget.ts';
 import { type BlockRef, type Keys, readBlockRange, readWholeBlock } from './block-read.ts';
 import { blockBuffers } from './buffer-pool.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
 import { checkUnlock, readKeys, type Unlock } from './crypto/keys.ts';
+import { TAG_BYTES } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import type { Extent, Principal, VersionInfo } from './model.ts';
 import { type RangeSpec, type ResolvedRange, resolveRange } from './ranges.ts';
@@ -56,7 +58,9 @@ export function stat(
 /**
  * Opens a read. Conditions are evaluated first (RFC 9110 13.2.2), then the range (InvalidRange when it cannot be
  * satisfied). The body streams lazily, one block ahead, and fails with DataCorrupted if a block's bytes are bad.
- * The first page of extents is read in the same transaction as the version, so a small file costs one.
+ * The first page of extents is read in the same transaction as the version, so a small file costs one. The body's
+ * first piece waits for room in the block buffer budget when it needs a buffer (SlowDown when none comes in time),
+ * so a caller that reads it before sending anything can still refuse cleanly; `signal` ends the wait.
  */
 export async function openRead(
   deps: CoreDeps,
@@ -121,7 +125,9 @@ async function readPage(tx: Tx, manifestId: string, start: number, end: number):
 
 /**
  * The bytes [start, end) of a manifest, holes as zeros. A piece may be a view of a buffer from `blockBuffers`: a
- * consumer that is done with a piece (sent it, copied it) may give it back there, and must not use it after.
+ * consumer that is done with a piece (sent it, copied it) gives it back there, or forgets it when something may
+ * still hold it, and must not use it after. The read's share of the budget ends with the generator; a piece still
+ * out counts until it is given back or forgotten.
  */
 export async function* readManifest(
   deps: CoreDeps,
@@ -137,72 +143,134 @@ export async function* readManifest(
   let pos = options.start;
   /** Reads started ahead of the consumer, by item: each starts at its extent's first byte. */
   const ahead = new Map<PageItem, Promise<Buffer>>();
+  const buffers = new ReadBuffers(deps.buffers, options.signal);
   let pending: PageItem[] = options.first ?? [];
   /** Whether pages may follow the ones read: a page shorter than PAGE is the last. */
   let more = options.first === undefined || options.first.length === PAGE;
-  while (pos < options.end) {
-    if (pending.length === 0) {
-      const page = more
-        ? await deps.meta.tx((tx) => readPage(tx, options.manifestId, pos, options.end), { readOnly: true })
-        : [];
-      more = page.length === PAGE;
-      if (page.length === 0) {
-        yield* zeros(options.end - pos);
-        return;
+  try {
+    while (pos < options.end) {
+      if (pending.length === 0) {
+        const page = more
+          ? await deps.meta.tx((tx) => readPage(tx, options.manifestId, pos, options.end), { readOnly: true })
+          : [];
+        more = page.length === PAGE;
+        if (page.length === 0) {
+          yield* zeros(options.end - pos);
+          return;
+        }
+        pending = page;
       }
-      pending = page;
+      const item = pending[0]!;
+      const e = item.extent;
+      if (e.fileOffset > pos) {
+        yield* zeros(e.fileOffset - pos);
+        pos = e.fileOffset;
+        continue;
+      }
+      options.signal?.throwIfAborted();
+      const from = pos - e.fileOffset;
+      const to = Math.min(e.length, options.end - e.fileOffset);
+      let current = ahead.get(item);
+      ahead.delete(item);
+      pending.shift();
+      current ??= readPiece(deps, item, options.keys, {
+        from,
+        to,
+        into: await buffers.take(item, to - from),
+      });
+      // The next pieces always start at their extent's first byte: extents are read in file order.
+      for (const next of pending.slice(0, READ_AHEAD)) {
+        if (ahead.has(next) || next.extent.fileOffset >= options.end) continue;
+        const nextTo = Math.min(next.extent.length, options.end - next.extent.fileOffset);
+        const into = buffers.tryTake(next, nextTo);
+        // No buffer free now: that piece is read when its turn comes, and this read runs without reading ahead.
+        if (into === null) continue;
+        const p = readPiece(deps, next, options.keys, { from: 0, to: nextTo, into });
+        p.catch(() => {});
+        ahead.set(next, p);
+      }
+      const data = await current;
+      moved(data.byteLength);
+      pos = e.fileOffset + to;
+      yield data;
     }
-    const item = pending[0]!;
-    const e = item.extent;
-    if (e.fileOffset > pos) {
-      yield* zeros(e.fileOffset - pos);
-      pos = e.fileOffset;
-      continue;
+  } finally {
+    // Pieces read ahead that nobody will take: their buffers go back once their reads have ended.
+    for (const p of ahead.values()) {
+      const piece = await p.catch(() => undefined);
+      if (piece) blockBuffers.give(piece);
     }
-    options.signal?.throwIfAborted();
-    const from = pos - e.fileOffset;
-    const to = Math.min(e.length, options.end - e.fileOffset);
-    const current = ahead.get(item) ?? readPiece(deps, item, options.keys, from, to);
-    ahead.delete(item);
-    pending.shift();
-    // The next pieces always start at their extent's first byte: extents are read in file order.
-    for (const next of pending.slice(0, READ_AHEAD)) {
-      if (ahead.has(next) || next.extent.fileOffset >= options.end) continue;
-      const p = readPiece(
-        deps,
-        next,
-        options.keys,
-        0,
-        Math.min(next.extent.length, options.end - next.extent.fileOffset),
-      );
-      p.catch(() => {});
-      ahead.set(next, p);
-    }
-    const data = await current;
-    moved(data.byteLength);
-    pos = e.fileOffset + to;
-    yield data;
+    buffers.close();
   }
 }
 
 /**
+ * Buffers for one read, under a lease opened when the first piece that needs a buffer comes: a read of small
+ * blocks or of small pieces of blocks never waits for the budget.
+ */
+class ReadBuffers {
+  readonly #budget: BlockBudget;
+  readonly #signal: AbortSignal | undefined;
+  #lease: BufferLease | undefined;
+
+  constructor(budget: BlockBudget, signal: AbortSignal | undefined) {
+    this.#budget = budget;
+    this.#signal = signal;
+  }
+
+  /** The buffer to read a piece of `wanted` bytes into, waiting for one; undefined when it needs none. */
+  async take(item: PageItem, wanted: number): Promise<Buffer | undefined> {
+    const size = bufferSize(item, wanted);
+    if (size === 0) return undefined;
+    this.#lease ??= await this.#budget.lease(size, { direction: 'download', signal: this.#signal });
+    return this.#lease.take(size, this.#signal);
+  }
+
+  /** As `take` for a piece read ahead, without waiting: null when it needs a buffer and none is free now. */
+  tryTake(item: PageItem, wanted: number): Buffer | undefined | null {
+    const size = bufferSize(item, wanted);
+    if (size === 0) return undefined;
+    return this.#lease?.tryTake(size) ?? null;
+  }
+
+  close(): void {
+    this.#lease?.close();
+  }
+}
+
+/** Whether a piece is read whole: it covers most of its block, or the block is a row. */
+const readsWhole = (block: BlockRef, wanted: number) => block.data !== undefined || wanted * 4 >= block.size;
+
+/** The size of the block buffer a piece is read into: the whole sealed block, when it is large; 0 for none. */
+function bufferSize(item: PageItem, wanted: number): number {
+  const b = item.block;
+  if (b.data || b.dekId === null || b.size < POOLED_FROM || !readsWhole(b, wanted)) return 0;
+  return b.size + TAG_BYTES;
+}
+
+/**
  * Reads bytes [from, to) of one extent. When the piece covers most of its block (or the block is a row), the
- * whole block is read and authenticated; a small piece of a large block is read alone.
+ * whole block is read and authenticated, into `into` when given (which goes back to the pool if the read fails);
+ * a small piece of a large block is read alone.
  */
 async function readPiece(
   deps: CoreDeps,
   item: PageItem,
   keys: Keys,
-  from: number,
-  to: number,
+  piece: { from: number; to: number; into: Buffer | undefined },
 ): Promise<Buffer> {
   const e = item.extent;
-  const wanted = to - from;
-  if (item.block.data || wanted * 4 >= item.block.size) {
-    const whole = await readWholeBlock(deps, item.block, keys, blockBuffers);
-    return whole.subarray(e.blockOffset + from, e.blockOffset + to);
+  const { from, to, into } = piece;
+  if (readsWhole(item.block, to - from)) {
+    try {
+      const whole = await readWholeBlock(deps, item.block, keys, into);
+      return whole.subarray(e.blockOffset + from, e.blockOffset + to);
+    } catch (err) {
+      if (into) blockBuffers.give(into);
+      throw err;
+    }
   }
-  return readBlockRange(deps, item.block, keys, e.blockOffset + from, wanted);
+  return readBlockRange(deps, item.block, keys, e.blockOffset + from, to - from);
 }
 
 const ZERO = Buffer.alloc(1024 * 1024);

@@ -1,12 +1,12 @@
 // A body stored as blocks and committed as metadata in one transaction: the write path of every upload.
 import { MetaStoreFullError, type Tx } from '../meta/meta-store.ts';
 import { insertBlocks } from './block-rows.ts';
+import { releaseLease } from './checkpoint.ts';
 import type { ExtraAlgorithm } from './checksums/extra.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { discardBlocks, type IngestOptions, type IngestResult, ingest, ingestDepsOf } from './ingest.ts';
-import { releaseLease } from './ingest-lease.ts';
 import { createManifest } from './repo/manifests.ts';
 import { checkSize } from './size-limit.ts';
 

@@ -74,7 +74,13 @@ forEachStore(
     test('a live upload lease keeps its registered blocks', async () => {
       const { deps } = get();
       const stored = await ingest(
-        { meta: deps.meta, blocks: deps.blocks, blockSize: 1024, gcGraceSeconds: 3600 },
+        {
+          meta: deps.meta,
+          blocks: deps.blocks,
+          blockSize: 1024,
+          gcGraceSeconds: 3600,
+          buffers: deps.buffers,
+        },
         body(bytes(3000)),
       );
       const now = Date.now();

@@ -1,5 +1,6 @@
 // Test data: deterministic pseudo-random bytes, bodies as async iterables, and collecting a read.
 import { createHash } from 'node:crypto';
+import { blockBuffers } from '../../src/core/buffer-pool.ts';
 
 /** `n` bytes from a seeded generator, so a failure reproduces. */
 export function bytes(n: number, seed = 1): Buffer {
@@ -21,9 +22,13 @@ export async function* body(data: Buffer, chunk = 65_536): AsyncGenerator<Buffer
   for (let i = 0; i < data.length; i += chunk) yield data.subarray(i, i + chunk);
 }
 
+/** A body's bytes, copied; a read's block buffers go back to the pool once copied, as a read's consumer must. */
 export async function collect(it: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for await (const c of it) parts.push(Buffer.from(c));
+  for await (const c of it) {
+    parts.push(Buffer.from(c));
+    blockBuffers.give(c);
+  }
   return Buffer.concat(parts);
 }
 

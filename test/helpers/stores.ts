@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { BlockStore } from '../../src/blocks/block-store.ts';
 import { FsBlockStore } from '../../src/blocks/fs.ts';
-import { DEFAULT_LIMITS, type Limits } from '../../src/config/config.ts';
+import { DEFAULT_BUFFER_BUDGET, DEFAULT_LIMITS, type Limits } from '../../src/config/config.ts';
+import { BlockBudget } from '../../src/core/block-budget.ts';
 import { ensureKek } from '../../src/core/crypto/keys.ts';
 import type { CoreDeps } from '../../src/core/deps.ts';
 import { SmallBlockStore } from '../../src/core/small-blocks.ts';
@@ -116,6 +117,7 @@ export async function openTestCore(
     jobLeaseSeconds: 5,
     tokenTtlSeconds: 3600,
     masterKey: randomBytes(32),
+    buffers: new BlockBudget({ capacity: DEFAULT_BUFFER_BUDGET, waitMs: { upload: 2000, download: 2000 } }),
     ...extra,
   };
   await ensureKek(deps);

@@ -3,6 +3,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { clientLeft } from './client-gone.ts';
 
 /** An error answer as a dialect renders it. `body` undefined: no body (a 304, or any answer to HEAD). */
 export interface ErrorPage {
@@ -59,13 +60,21 @@ function sendPage(reply: FastifyReply, request: FastifyRequest, page: ErrorPage)
 
 /**
  * A dialect's error handler: renders through `render`, logs what the server did wrong (5xx) with its stack, and
- * cuts a reply whose headers went out already (the client sees a truncated body, never a second status).
+ * cuts a reply whose headers went out already (the client sees a truncated body, never a second status). A request
+ * whose client has gone gets no answer.
  */
 export function errorHandler(render: RenderError) {
   return async (err: Error, request: FastifyRequest, reply: FastifyReply) => {
+    if (clientLeft(request.raw)) {
+      // A body cut short or a wait given up because the client went away: no answer to send, no server fault.
+      request.log.info({ err: err.message }, 'client went away');
+      reply.raw.destroy();
+      return reply;
+    }
     const page = render(err, siteOf(request));
-    // A full disk is the operator's to fix, not a fault of the server: a warning.
-    if (page.status === 507) request.log.warn({ err, status: page.status }, 'request refused: no room');
+    // A refusal the server chose (no buffer room now, no disk room) is a warning; other 5xx are faults.
+    if (page.status === 503 || page.status === 507)
+      request.log.warn({ code: err.name, status: page.status }, 'request refused');
     else if (page.status >= 500) request.log.error({ err, status: page.status }, 'request failed');
     if (reply.raw.headersSent) {
       reply.raw.destroy(err);

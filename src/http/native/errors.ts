@@ -51,5 +51,6 @@ export const NATIVE_STATUS: Record<ErrorCode, number> = {
   NoSuchRoute: 404,
   ServiceUnavailable: 503,
   InsufficientStorage: 507,
+  SlowDown: 503,
   InternalError: 500,
 };

@@ -1,4 +1,4 @@
-// The admin part of the OpenAPI document: users, access keys and project members.
+// The admin part of the OpenAPI document: users, access keys, project members and server figures.
 import { keyPatchBody, membershipBody, userBody, userPatchBody } from './routes/admin.ts';
 import { kmsKeyBody, kmsPatchBody } from './routes/kms.ts';
 
@@ -35,6 +35,29 @@ export const adminSchemas = {
       user: { type: 'string' },
       enabled: { type: 'boolean' },
       createdAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  ServerStats: {
+    type: 'object',
+    properties: {
+      blockBuffers: {
+        type: 'object',
+        description: 'The block buffer budget that large uploads and downloads share (--buffer-budget)',
+        properties: {
+          capacity: { type: 'integer', description: 'Bytes of block buffers allowed at once' },
+          inUse: {
+            type: 'integer',
+            description: 'Bytes held now: buffers lent, and one buffer kept by each transfer under way',
+          },
+          peak: { type: 'integer', description: 'The most bytes held at once since the server started' },
+          transfers: { type: 'integer', description: 'Large transfers under way' },
+          waiting: { type: 'integer', description: 'Large transfers waiting for room' },
+          refused: {
+            type: 'integer',
+            description: 'Transfers refused with SlowDown since the server started',
+          },
+        },
+      },
     },
   },
 };
@@ -144,6 +167,11 @@ export const adminPaths = {
     patch: op('Disable or enable a KMS key; objects under a disabled key cannot be read or written', {
       requestBody: json(kmsPatchBody),
       responses: { '200': { description: 'Key' }, ...errors },
+    }),
+  },
+  '/api/v1/admin/stats': {
+    get: op("This node's figures: the block buffer budget (root or admin)", {
+      responses: { '200': { description: 'Figures', ...json(ref('ServerStats')) }, ...errors },
     }),
   },
   '/api/v1/projects/{project}/members': {

@@ -16,6 +16,7 @@ import { fileRoutes } from './routes/files.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { kmsRoutes } from './routes/kms.ts';
 import { projectRoutes } from './routes/projects.ts';
+import { statsRoutes } from './routes/stats.ts';
 
 const PUBLIC = new Set(['/api/v1/auth/token', '/api/v1/openapi.json', '/api/v1/docs']);
 
@@ -42,6 +43,7 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
   await app.register(authRoutes(deps));
   await app.register(adminRoutes(deps));
   await app.register(kmsRoutes(deps));
+  await app.register(statsRoutes(deps));
   await app.register(projectRoutes(deps));
   await app.register(fileRoutes(deps));
   await app.register(fileIdRoutes(deps));

@@ -27,6 +27,8 @@ export interface S3Context {
   decodedLength: number | undefined;
   trailers: Record<string, string>;
   chunked: boolean;
+  /** Aborts when the client goes away before its response is finished. */
+  signal: AbortSignal;
 }
 
 /** Sends an XML document, encoded once here: as a string, its length would be measured in a pass of its own. */

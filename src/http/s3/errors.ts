@@ -76,6 +76,7 @@ export const S3_ERRORS: Record<ErrorCode, { code: string; status: number }> = {
   ServiceUnavailable: { code: 'ServiceUnavailable', status: 503 },
   // S3 defines no code for a full store; 507 (RFC 4918) is not retried by the SDKs, so clients report it at once.
   InsufficientStorage: { code: 'InsufficientStorage', status: 507 },
+  SlowDown: { code: 'SlowDown', status: 503 },
   InternalError: { code: 'InternalError', status: 500 },
 };
 

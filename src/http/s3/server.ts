@@ -2,6 +2,7 @@
 
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { clientGone } from '../common/client-gone.ts';
 import { keepContentTypes, rawBodies } from '../common/content-type.ts';
 import { type ErrorPage, type ErrorSite, errorHandler } from '../common/error-page.ts';
 import { continuedBody, deferExpectations } from '../common/expect-continue.ts';
@@ -53,6 +54,7 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
       query,
       headers,
       ...auth,
+      signal: clientGone(reply.raw),
     };
     const command = route(ctx);
     await checkExpectedOwners(ctx, command);

@@ -1,6 +1,7 @@
 // /api/v1/files/{id}: a file by its stable id, whatever its path.
 import type { FastifyInstance } from 'fastify';
 import { openRead, stat } from '../../../core/read.ts';
+import { clientGone } from '../../common/client-gone.ts';
 import { parseConditions, parseRange } from '../../common/conditions.ts';
 import type { NativeDeps } from '../context.ts';
 import { fileJson, principalOf } from '../context.ts';
@@ -21,6 +22,7 @@ export const fileIdRoutes = (deps: NativeDeps) => async (app: FastifyInstance) =
   });
   app.get<IdParams>('/api/v1/files/:id/content', async (request, reply) => {
     const read = await openRead(deps.core, principalOf(request), {
+      signal: clientGone(reply.raw),
       id: request.params.id,
       versionId: request.query.versionId,
       stream: request.query.stream,

@@ -8,6 +8,7 @@ import type { VersionInfo } from '../../../core/model.ts';
 import { openRead, stat } from '../../../core/read.ts';
 import { putFile, setLabels, truncateFile, writeAt } from '../../../core/write.ts';
 import { bodyPayload } from '../../common/body-stream.ts';
+import { clientGone } from '../../common/client-gone.ts';
 import { parseConditions, parseNonNegativeInt, parseRange } from '../../common/conditions.ts';
 import { contentTypeOf, rawBodies } from '../../common/content-type.ts';
 import type { NativeDeps } from '../context.ts';
@@ -25,14 +26,6 @@ export function bodyOf(request: FastifyRequest): AsyncIterable<Uint8Array> {
   if (b instanceof Readable || (typeof b === 'object' && Symbol.asyncIterator in (b as object)))
     return b as AsyncIterable<Uint8Array>;
   throw new StorageError('InvalidArgument', 'The body could not be read as bytes.');
-}
-
-function abortSignal(request: FastifyRequest): AbortSignal {
-  const ac = new AbortController();
-  request.raw.once('close', () => {
-    if (!request.raw.complete) ac.abort();
-  });
-  return ac.signal;
 }
 
 function declaredLength(request: FastifyRequest): number | undefined {
@@ -57,7 +50,7 @@ export async function sendContent(
     reply.header('content-length', read.size);
   }
   const length = read.range ? read.range.end - read.range.start : read.size;
-  return reply.send(await bodyPayload(read.body, length));
+  return reply.send(await bodyPayload(read.body, { length, res: reply.raw }));
 }
 
 const listQuery = {
@@ -97,7 +90,7 @@ export const fileRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
         stream: q['stream'],
         conditions: parseConditions(request.headers),
         size: declaredLength(request),
-        signal: abortSignal(request),
+        signal: clientGone(reply.raw),
       };
       if (offset !== undefined) {
         const v = await writeAt(core, principalOf(request), { ...common, offset, body: bodyOf(request) });
@@ -133,7 +126,7 @@ export const fileRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
       ...sel,
       conditions: parseConditions(request.headers),
       range: parseRange(typeof request.headers.range === 'string' ? request.headers.range : undefined),
-      signal: abortSignal(request),
+      signal: clientGone(reply.raw),
     });
     return sendContent(reply, read);
   });

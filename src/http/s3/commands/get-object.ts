@@ -46,6 +46,7 @@ export const getObject: S3Command = {
       conditions: parseConditions(ctx.headers),
       range,
       unlock,
+      signal: ctx.signal,
     });
     if (parts !== undefined) ctx.reply.header('x-amz-mp-parts-count', parts);
     const whole = !read.range;
@@ -67,6 +68,6 @@ export const getObject: S3Command = {
       ctx.reply.code(200).header('content-length', read.size);
     }
     const length = read.range ? read.range.end - read.range.start : read.size;
-    return ctx.reply.send(await bodyPayload(read.body, length));
+    return ctx.reply.send(await bodyPayload(read.body, { length, res: ctx.reply.raw }));
   },
 };

@@ -43,6 +43,7 @@ export const putObject: S3Command = {
       tags: parseTagging(ctx.headers['x-amz-tagging']),
       acl: requestAcl(ctx),
       protection: requestProtection(ctx),
+      signal: ctx.signal,
       ...contentAttributes(ctx),
     });
     ctx.reply.header('etag', quoted(v.etag));

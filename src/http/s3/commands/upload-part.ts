@@ -37,6 +37,7 @@ export const uploadPartCommand: S3Command = {
       wholeSha256: sums.wholeSha256,
       algorithm: sums.algorithm,
       unlock: requestUnlock(ctx),
+      signal: ctx.signal,
     });
     ctx.reply.header('etag', quoted(part.etag));
     sseHeaders(ctx, part.upload);

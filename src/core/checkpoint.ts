@@ -1,9 +1,15 @@
-// The lease that keeps a long upload's blocks from the collector until the upload commits.
+// Keeps a long upload's blocks safe from the collector until its commit: their rows, registered under a lease that
+// is renewed while the upload runs.
 import type { MetaStore } from '../meta/meta-store.ts';
 import type { BlockInfo } from './block-rows.ts';
 import { insertBlocks } from './block-rows.ts';
 import { newId } from './ids.ts';
-import type { IngestDeps } from './ingest.ts';
+
+/** What a checkpointer needs of an upload's dependencies. */
+export interface CheckpointDeps {
+  meta: MetaStore;
+  gcGraceSeconds: number;
+}
 
 /**
  * Keeps a long upload's blocks safe from the collector: every quarter of the grace period, the rows of the blocks
@@ -11,14 +17,14 @@ import type { IngestDeps } from './ingest.ts';
  * touches the database here, and no block file can be older than the grace period without a row.
  */
 export class Checkpointer {
-  readonly #deps: IngestDeps;
+  readonly #deps: CheckpointDeps;
   readonly #blocks: readonly BlockInfo[];
   readonly #timer: NodeJS.Timeout;
   #registered = 0;
   #running: Promise<void> = Promise.resolve();
   leaseId: string | null = null;
 
-  constructor(deps: IngestDeps, blocks: readonly BlockInfo[]) {
+  constructor(deps: CheckpointDeps, blocks: readonly BlockInfo[]) {
     this.#deps = deps;
     this.#blocks = blocks;
     this.#timer = setInterval(
