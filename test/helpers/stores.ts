@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { BlockStore } from '../../src/blocks/block-store.ts';
 import { FsBlockStore } from '../../src/blocks/fs.ts';
-import { DEFAULT_LIMITS, type Limits } from '../../src/config/config.ts';
+import { DEFAULT_LIMITS, DEFAULT_LOGIN_LIMITS, type Limits } from '../../src/config/config.ts';
 import { ensureKek } from '../../src/core/crypto/keys.ts';
 import type { CoreDeps } from '../../src/core/deps.ts';
 import { SmallBlockStore } from '../../src/core/small-blocks.ts';
@@ -115,6 +115,7 @@ export async function openTestCore(
     gcGraceSeconds: 3600,
     jobLeaseSeconds: 5,
     tokenTtlSeconds: 3600,
+    loginLimits: DEFAULT_LOGIN_LIMITS,
     masterKey: randomBytes(32),
     ...extra,
   };
