@@ -1,10 +1,11 @@
-// The mimeo command: `mimeo serve`, `mimeo gc`, `mimeo user`, `mimeo key`, `mimeo help`.
+// The mimeo command: `mimeo serve`, `mimeo gc`, `mimeo user`, `mimeo key`, `mimeo token`, `mimeo kms`, `mimeo help`.
 
 import { ApiError } from './cli/client.ts';
 import { ADMIN_USAGE, admin } from './cli/commands/admin.ts';
 import { gc } from './cli/commands/gc.ts';
 import { kmsRotate } from './cli/commands/kms.ts';
 import { serve } from './cli/commands/serve.ts';
+import { token } from './cli/commands/token.ts';
 import { ConfigError, describeSettings, loadConfig, parseFlags } from './config/config.ts';
 
 const USAGE = `usage: mimeo <command> [flags]
@@ -35,9 +36,10 @@ async function main(argv: string[]): Promise<number> {
     await kmsRotate(loadConfig({ flags }));
     return 0;
   }
-  if (command === 'user' || command === 'key' || command === 'kms') {
-    return admin(command, positional.slice(1), flags, (text) => process.stdout.write(`${text}\n`));
-  }
+  const out = (text: string) => process.stdout.write(`${text}\n`);
+  if (command === 'user' || command === 'key' || command === 'kms')
+    return admin(command, positional.slice(1), flags, out);
+  if (command === 'token') return token(positional.slice(1), flags, out);
   const config = loadConfig({ flags });
   if (command === 'serve') {
     await serve(config);

@@ -3,7 +3,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { CoreDeps } from '../core/deps.ts';
 import { StorageError } from '../core/errors.ts';
 import type { Principal } from '../core/model.ts';
+import { type LoginLog, limitSignIn } from './login-limits.ts';
 import type { SecretBox } from './secret-box.ts';
+import type { SignedIn } from './signed-in.ts';
 
 export const ROOT_ID = 'root';
 
@@ -23,7 +25,8 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-function sameString(a: string, b: string): boolean {
+/** Compares two strings in time that does not depend on where they differ. */
+export function sameString(a: string, b: string): boolean {
   const x = createHash('sha256').update(a).digest();
   const y = createHash('sha256').update(b).digest();
   return timingSafeEqual(x, y);
@@ -63,18 +66,26 @@ export async function lookupKey(auth: AuthDeps, accessKey: string): Promise<KeyO
   };
 }
 
-/** Checks an access key and secret. Throws InvalidCredentials without saying which of the two was wrong. */
+/**
+ * Checks an access key and secret, under the failed-sign-in limits (the key id counts as the name). Throws
+ * InvalidCredentials without saying which of the two was wrong, and TooManyRequests past a limit.
+ */
 export async function authenticateKey(
   auth: AuthDeps,
-  accessKey: unknown,
-  secret: unknown,
-): Promise<Principal> {
+  options: { accessKey: unknown; secret: unknown; address: string; log?: LoginLog | undefined },
+): Promise<SignedIn> {
+  const { accessKey, secret } = options;
   if (typeof accessKey !== 'string' || typeof secret !== 'string' || accessKey === '' || secret === '') {
     throw new StorageError('InvalidArgument', 'accessKey and secret are required strings.');
   }
-  const owner = await lookupKey(auth, accessKey);
-  if (!owner || !sameString(secret, owner.secret)) throw new StorageError('InvalidCredentials');
-  return owner.principal;
+  if (accessKey.length > 256 || secret.length > 4096)
+    throw new StorageError('InvalidArgument', 'An access key is at most 256 characters, a secret 4096.');
+  const attempt = { kind: 'key', name: accessKey, address: options.address, log: options.log } as const;
+  return limitSignIn(auth.core, attempt, async () => {
+    const owner = await lookupKey(auth, accessKey);
+    if (!owner || !sameString(secret, owner.secret)) throw new StorageError('InvalidCredentials');
+    return { principal: owner.principal, via: { kind: 'key', accessKey } };
+  });
 }
 
 /** How S3 shows a principal: its canonical id and display name (a deleted user's id stands for the name). */

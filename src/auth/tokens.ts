@@ -5,41 +5,69 @@ import { nowOf } from '../core/deps.ts';
 import { StorageError } from '../core/errors.ts';
 import type { Principal } from '../core/model.ts';
 import { freeing } from '../core/space.ts';
+import type { Tx } from '../meta/meta-store.ts';
 import { hashSecret, ROOT_ID, rootPrincipal } from './principals.ts';
+import type { SignedIn } from './signed-in.ts';
 
 export interface IssuedToken {
   token: string;
   expiresAt: number;
 }
 
-/** A token for `principal`; one issued for a user's access key dies with the key (disabled or deleted). */
-export async function issueToken(
-  deps: CoreDeps,
-  principal: Principal,
-  accessKeyId: string | null = null,
-): Promise<IssuedToken> {
+/**
+ * A session token for a signed-in principal. It lives `tokenTtlSeconds`, and never past the personal token it came
+ * from; it ends with its credential (see Via). Throws InvalidCredentials when that credential changed, was disabled
+ * or was revoked since it was checked: the check here is in the transaction that stores the token.
+ */
+export async function issueToken(deps: CoreDeps, signedIn: SignedIn): Promise<IssuedToken> {
   const token = `mt_${randomBytes(32).toString('base64url')}`;
   const now = nowOf(deps);
-  const expiresAt = now + deps.tokenTtlSeconds * 1000;
-  const keyId = principal.isRoot ? null : accessKeyId;
+  const { principal, via } = signedIn;
+  let expiresAt = now + deps.tokenTtlSeconds * 1000;
+  if (via.kind === 'personal-token' && via.expiresAt !== null) expiresAt = Math.min(expiresAt, via.expiresAt);
+  const keyId = via.kind === 'key' && !principal.isRoot ? via.accessKey : null;
+  const origin = via.kind === 'password' ? 'password' : via.kind === 'personal-token' ? via.id : null;
   // Signing in must work on a full disk: it is how a user of the native API reaches a delete.
   await freeing(deps.reserve, () =>
     deps.meta.tx(async (tx) => {
-      // The key may have been disabled since it was checked: the token and that change do not cross.
-      if (keyId !== null) {
-        const key = await tx.get<{ enabled: number }>('SELECT enabled FROM access_keys WHERE id = ?', [
-          keyId,
-        ]);
-        if (key?.enabled !== 1) throw new StorageError('InvalidCredentials');
-      }
+      if (!(await stillValid(tx, signedIn, now))) throw new StorageError('InvalidCredentials');
       await tx.run('DELETE FROM tokens WHERE expires_at < ?', [now]);
       await tx.run(
-        'INSERT INTO tokens (token_hash, principal_id, access_key_id, expires_at) VALUES (?, ?, ?, ?)',
-        [hashSecret(token), principal.id, keyId, expiresAt],
+        'INSERT INTO tokens (token_hash, principal_id, access_key_id, origin, expires_at) VALUES (?, ?, ?, ?, ?)',
+        [hashSecret(token), principal.id, keyId, origin, expiresAt],
       );
     }),
   );
   return { token, expiresAt };
+}
+
+/** Whether the credential a principal signed in with is still as it was checked. */
+async function stillValid(tx: Tx, { principal, via }: SignedIn, now: number): Promise<boolean> {
+  switch (via.kind) {
+    case 'root':
+      return true;
+    case 'key': {
+      if (principal.isRoot) return true;
+      const key = await tx.get<{ enabled: number }>('SELECT enabled FROM access_keys WHERE id = ?', [
+        via.accessKey,
+      ]);
+      return key?.enabled === 1;
+    }
+    case 'password': {
+      const row = await tx.get<{ password_hash: string | null }>(
+        'SELECT password_hash FROM principals WHERE id = ?',
+        [principal.id],
+      );
+      return row?.password_hash === via.hash;
+    }
+    case 'personal-token': {
+      const row = await tx.get<{ expires_at: number | null }>(
+        'SELECT expires_at FROM personal_tokens WHERE id = ?',
+        [via.id],
+      );
+      return row !== undefined && (row.expires_at === null || Number(row.expires_at) > now);
+    }
+  }
 }
 
 /** Resolves a bearer token. Throws Unauthenticated for an unknown token and TokenExpired for an old one. */

@@ -11,6 +11,8 @@ import { findUser, toUser, USER_COLUMNS, type UserInfo, type UserRow } from './u
 
 export interface UserDetail extends UserInfo {
   keys: AccessKeyInfo[];
+  /** Whether the user has a password to sign in by name with. */
+  hasPassword: boolean;
   memberships: { project: string; role: Role }[];
 }
 
@@ -84,7 +86,16 @@ export async function getUser(auth: AuthDeps, actor: Principal, nameOrId: string
          WHERE m.principal_id = ? ORDER BY p.name`,
         [user.id],
       );
-      return { ...user, keys: await keysOf(tx, user.id), memberships };
+      const secret = await tx.get<{ password_hash: string | null }>(
+        'SELECT password_hash FROM principals WHERE id = ?',
+        [user.id],
+      );
+      return {
+        ...user,
+        keys: await keysOf(tx, user.id),
+        hasPassword: secret?.password_hash != null,
+        memberships,
+      };
     },
     { readOnly: true },
   );
@@ -114,7 +125,7 @@ export async function updateUser(
 }
 
 /**
- * Deletes a user with their keys, tokens and memberships. A user who still owns projects is refused with
+ * Deletes a user with their keys, personal tokens, sessions and memberships. A user who still owns projects is refused with
  * Conflict: their buckets would be left without an owner.
  */
 export async function deleteUser(auth: AuthDeps, actor: Principal, nameOrId: string): Promise<void> {
@@ -136,6 +147,7 @@ export async function deleteUser(auth: AuthDeps, actor: Principal, nameOrId: str
     await tx.run('DELETE FROM tokens WHERE principal_id = ?', [user.id]);
     await tx.run('DELETE FROM members WHERE principal_id = ?', [user.id]);
     await tx.run('DELETE FROM access_keys WHERE principal_id = ?', [user.id]);
+    await tx.run('DELETE FROM personal_tokens WHERE principal_id = ?', [user.id]);
     await tx.run('DELETE FROM principals WHERE id = ?', [user.id]);
   });
 }

@@ -16,6 +16,15 @@ export interface Limits {
   maxObjectSize: number;
 }
 
+/** Failed sign-ins allowed in a window, per name and per client address; 0 lifts that limit. */
+export interface LoginLimits {
+  windowSeconds: number;
+  perName: number;
+  perAddress: number;
+}
+
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = { windowSeconds: 60, perName: 5, perAddress: 20 };
+
 export interface Config {
   dataDir: string;
   /** A sqlite path or a postgres:// URL. */
@@ -33,6 +42,7 @@ export interface Config {
   region: string;
   minPartSize: number;
   tokenTtlSeconds: number;
+  loginLimits: LoginLimits;
   /** Unreferenced blocks younger than this are never collected. */
   gcGraceSeconds: number;
   /** How often the background collector runs; 0 turns it off. */
@@ -92,6 +102,17 @@ const SETTINGS = {
   region: { flag: 'region', env: 'MIMEO_REGION', kind: 'string' },
   minPartSize: { flag: 'min-part-size', env: 'MIMEO_MIN_PART_SIZE', kind: 'int' },
   tokenTtlSeconds: { flag: 'token-ttl', env: 'MIMEO_TOKEN_TTL', kind: 'int' },
+  loginWindowSeconds: { flag: 'login-window', env: 'MIMEO_LOGIN_WINDOW', kind: 'int' },
+  loginFailuresPerName: {
+    flag: 'login-failures-per-name',
+    env: 'MIMEO_LOGIN_FAILURES_PER_NAME',
+    kind: 'int',
+  },
+  loginFailuresPerAddress: {
+    flag: 'login-failures-per-address',
+    env: 'MIMEO_LOGIN_FAILURES_PER_ADDRESS',
+    kind: 'int',
+  },
   gcGraceSeconds: { flag: 'gc-grace', env: 'MIMEO_GC_GRACE', kind: 'int' },
   gcIntervalSeconds: { flag: 'gc-interval', env: 'MIMEO_GC_INTERVAL', kind: 'int' },
   jobLeaseSeconds: { flag: 'job-lease', env: 'MIMEO_JOB_LEASE', kind: 'int' },
@@ -204,6 +225,12 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
   if ((tlsCert === undefined) !== (tlsKey === undefined))
     throw new ConfigError('give both --tls-cert and --tls-key, or neither');
   if (tlsMode && tlsCert) throw new ConfigError('--tls self-signed and --tls-cert exclude each other');
+  const loginLimits: LoginLimits = {
+    windowSeconds: int('loginWindowSeconds', DEFAULT_LOGIN_LIMITS.windowSeconds),
+    perName: int('loginFailuresPerName', DEFAULT_LOGIN_LIMITS.perName),
+    perAddress: int('loginFailuresPerAddress', DEFAULT_LOGIN_LIMITS.perAddress),
+  };
+  if (loginLimits.windowSeconds < 1) throw new ConfigError('loginWindow must be at least 1 second');
   if (int('gcGraceSeconds', 3600) < 1) throw new ConfigError('gcGrace must be at least 1 second');
   if (limits.maxObjectSize < 1) throw new ConfigError('maxObjectSize must be at least 1 byte');
   if (limits.maxCopyExtents < 1 || limits.maxCopyBytes < 1 || limits.treeBatchSize < 1) {
@@ -226,6 +253,7 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     region: str('region', 'us-east-1'),
     minPartSize: int('minPartSize', 5 * 1024 * 1024),
     tokenTtlSeconds: int('tokenTtlSeconds', 3600),
+    loginLimits,
     gcGraceSeconds: int('gcGraceSeconds', 3600),
     gcIntervalSeconds: int('gcIntervalSeconds', 600),
     jobLeaseSeconds: int('jobLeaseSeconds', 15),

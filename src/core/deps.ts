@@ -1,7 +1,7 @@
 // What the core is built from: injected stores and settings. Nothing here is global.
 import type { BlockStore } from '../blocks/block-store.ts';
 import type { DiskReserve } from '../blocks/reserve.ts';
-import type { Limits } from '../config/config.ts';
+import type { Limits, LoginLimits } from '../config/config.ts';
 import type { MetaStore } from '../meta/meta-store.ts';
 import type { BlockBudget } from './block-budget.ts';
 
@@ -12,6 +12,8 @@ export interface CoreDeps {
   gcGraceSeconds: number;
   jobLeaseSeconds: number;
   tokenTtlSeconds: number;
+  /** Failed sign-ins allowed per name and per client address in a window. */
+  loginLimits: LoginLimits;
   /** 32 bytes that seal the key-encryption keys. */
   masterKey: Buffer;
   /** Room kept for deletes and GC on a full disk; none (no writes refused ahead of the disk) when absent. */

@@ -21,6 +21,7 @@ The native API (\`/api/v1\`) answers with the status below and a JSON body:
 
 The same request id is in the \`x-request-id\` response header and in the server's log line for the request.
 A 304 has no body. A 416 carries \`Content-Range: bytes */<size>\`. A 401 carries \`WWW-Authenticate: Bearer\`.
+A 429 carries \`Retry-After\`, the seconds until the failed sign-ins of that name or address stop counting.
 An unexpected failure is a 500 \`InternalError\` whose message says nothing of the server's internals; the
 log has the details under the same request id.
 

@@ -255,6 +255,35 @@ ALTER TABLE versions ADD COLUMN upload_id TEXT;
 ALTER TABLE projects ADD COLUMN tags TEXT;
 `,
   },
+  {
+    version: 8,
+    name: 'passwords, personal tokens and sign-in limits',
+    // A password is a PHC-style scrypt string (NULL: none). A session's origin is what it was signed in with besides an
+    // access key ('password', or a personal token's id), so that changing or revoking that ends it. A personal token
+    // is kept as the SHA-256 of its text. login_failures counts failed sign-ins of one subject ('name:<name>' or
+    // 'address:<address>') in a window that starts at the first failure.
+    sql: `
+ALTER TABLE principals ADD COLUMN password_hash TEXT;
+ALTER TABLE tokens ADD COLUMN origin TEXT;
+CREATE INDEX tokens_origin ON tokens(origin);
+CREATE TABLE personal_tokens (
+  id TEXT PRIMARY KEY,
+  principal_id TEXT NOT NULL REFERENCES principals(id) ON DELETE CASCADE,
+  name TEXT,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL,
+  last_used_at BIGINT,
+  expires_at BIGINT
+);
+CREATE INDEX personal_tokens_principal ON personal_tokens(principal_id, created_at);
+CREATE TABLE login_failures (
+  subject TEXT PRIMARY KEY,
+  window_start BIGINT NOT NULL,
+  failures INTEGER NOT NULL
+);
+CREATE INDEX login_failures_window ON login_failures(window_start);
+`,
+  },
 ];
 
 /**

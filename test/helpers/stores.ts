@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { BlockStore } from '../../src/blocks/block-store.ts';
 import { FsBlockStore } from '../../src/blocks/fs.ts';
-import { DEFAULT_BUFFER_BUDGET, DEFAULT_LIMITS, type Limits } from '../../src/config/config.ts';
+import {
+  DEFAULT_BUFFER_BUDGET,
+  DEFAULT_LIMITS,
+  DEFAULT_LOGIN_LIMITS,
+  type Limits,
+} from '../../src/config/config.ts';
 import { BlockBudget } from '../../src/core/block-budget.ts';
 import { ensureKek } from '../../src/core/crypto/keys.ts';
 import type { CoreDeps } from '../../src/core/deps.ts';
@@ -116,6 +121,7 @@ export async function openTestCore(
     gcGraceSeconds: 3600,
     jobLeaseSeconds: 5,
     tokenTtlSeconds: 3600,
+    loginLimits: DEFAULT_LOGIN_LIMITS,
     masterKey: randomBytes(32),
     buffers: new BlockBudget({ capacity: DEFAULT_BUFFER_BUDGET, waitMs: { upload: 2000, download: 2000 } }),
     ...extra,

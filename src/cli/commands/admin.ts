@@ -1,7 +1,8 @@
-// mimeo user … and mimeo key …: users, access keys and memberships through the native admin API.
-import { readRootCredentials } from '../../auth/root-credentials.ts';
-import { CLIENT_FLAGS, ConfigError, loadClientConfig } from '../../config/config.ts';
-import { ApiClient, seg } from '../client.ts';
+// mimeo user …, mimeo key … and mimeo kms …: users, access keys, memberships and KMS keys through the admin API.
+import { ConfigError } from '../../config/config.ts';
+import { args, type Flags, fields, type Out, openSession, table } from '../admin-kit.ts';
+import { seg } from '../client.ts';
+import { passwd } from './passwd.ts';
 
 export const ADMIN_USAGE = `  user list
   user create NAME [--display-name TEXT] [--admin]
@@ -10,6 +11,10 @@ export const ADMIN_USAGE = `  user list
   user delete NAME
   user grant NAME PROJECT read|copy|write|admin
   user revoke NAME PROJECT
+  user passwd NAME [--clear] [--current] [--password-stdin]
+  token list USER
+  token create USER [--name TEXT] [--expires-in SECONDS]
+  token revoke ID
   key list [USER]
   key create USER
   key disable KEY | key enable KEY
@@ -18,9 +23,6 @@ export const ADMIN_USAGE = `  user list
   kms rotate             (against the stores: a new master KEK, every data key re-wrapped; no data is read)
   (client flags: --url, --access-key, --secret-key, --ca FILE, --json; or MIMEO_URL, MIMEO_ACCESS_KEY,
    MIMEO_SECRET_KEY, MIMEO_CA_FILE; without a key, the root credentials in --data are used)`;
-
-type Flags = Record<string, string | undefined>;
-type Out = (text: string) => void;
 
 interface User {
   id: string;
@@ -37,35 +39,11 @@ interface Key {
   createdAt: string;
 }
 
-function table(rows: object[], columns: string[]): string {
-  const cell = (r: object, c: string) => String((r as Record<string, unknown>)[c] ?? '');
-  const cells = [columns, ...rows.map((r) => columns.map((c) => cell(r, c)))];
-  const widths = columns.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  return cells
-    .map((row) =>
-      row
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
-const fields = (o: object) =>
-  Object.entries(o)
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join('\n');
-
 function bool(raw: string | undefined, flag: string): boolean | undefined {
   if (raw === undefined) return undefined;
   if (raw === 'true') return true;
   if (raw === 'false') return false;
   throw new ConfigError(`--${flag} is true or false, got ${raw}`);
-}
-
-function args(positional: string[], n: number, usage: string): string[] {
-  if (positional.length !== n) throw new ConfigError(`usage: mimeo ${usage}`);
-  return positional;
 }
 
 /** Runs `mimeo user …` or `mimeo key …`; returns the exit code. */
@@ -75,19 +53,9 @@ export async function admin(
   flags: Flags,
   out: Out,
 ): Promise<number> {
-  const own = ['display-name', 'admin', 'json'];
-  for (const f of Object.keys(flags))
-    if (!CLIENT_FLAGS.includes(f) && !own.includes(f)) throw new ConfigError(`unknown flag --${f}`);
-  const clientFlags = Object.fromEntries(Object.entries(flags).filter(([k]) => CLIENT_FLAGS.includes(k)));
-  const config = loadClientConfig({ flags: clientFlags });
-  if (!config.accessKey || !config.secretKey) {
-    const root = readRootCredentials(config.dataDir);
-    if (root) Object.assign(config, { accessKey: root.accessKey, secretKey: root.secretKey });
-  }
-  const api = new ApiClient(config);
-  const json = flags['json'] === 'true';
-  const show = (value: unknown, text: () => string) => out(json ? JSON.stringify(value, null, 2) : text());
   const [verb, ...rest] = positional;
+  if (noun === 'user' && verb === 'passwd') return passwd(rest, flags, out);
+  const { api, show } = openSession(flags, ['display-name', 'admin'], out);
 
   if (noun === 'user') {
     switch (verb) {

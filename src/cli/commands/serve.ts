@@ -44,7 +44,7 @@ export async function serve(config: Config): Promise<void> {
   const tls = tlsMaterial(config);
   const logger = pino({
     level: config.logLevel,
-    redact: ['req.headers.authorization', '*.secret', '*.secretKey'],
+    redact: ['req.headers.authorization', '*.secret', '*.secretKey', '*.password', '*.currentPassword'],
   });
   const { credentials, generated } = loadRootCredentials({
     dataDir: config.dataDir,

@@ -1,5 +1,7 @@
-// The admin part of the OpenAPI document: users, access keys, project members and server figures.
+// The admin part of the OpenAPI document: users, access keys, passwords, personal tokens, project members and
+// server figures.
 import { keyPatchBody, membershipBody, userBody, userPatchBody } from './routes/admin.ts';
+import { passwordBody, personalTokenBody } from './routes/credentials.ts';
 import { kmsKeyBody, kmsPatchBody } from './routes/kms.ts';
 
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
@@ -26,6 +28,18 @@ export const adminSchemas = {
       canonicalId: { type: 'string', description: 'The S3 owner id: 64 hex digits' },
       admin: { type: 'boolean' },
       createdAt: { type: 'string', format: 'date-time' },
+      hasPassword: { type: 'boolean', description: 'Whether the user has a password (shown for one user)' },
+    },
+  },
+  PersonalToken: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      user: { type: 'string' },
+      name: { type: ['string', 'null'] },
+      createdAt: { type: 'string', format: 'date-time' },
+      lastUsedAt: { type: ['string', 'null'], format: 'date-time', description: 'To the minute' },
+      expiresAt: { type: ['string', 'null'], format: 'date-time' },
     },
   },
   AccessKey: {
@@ -130,6 +144,47 @@ export const adminPaths = {
         '201': { description: 'The key, with the secret shown once', ...json(withSecret('AccessKey')) },
         ...errors,
       },
+    }),
+  },
+  '/api/v1/admin/users/{user}/password': {
+    parameters: [userParam],
+    put: op("Set or clear (null) a user's password: root or admins for anyone, a user for themselves", {
+      description:
+        'A user who is not an administrator gives currentPassword when they have a password; a wrong one is 403, and counts as a failed sign-in. The sessions signed in with the old password end. root has no password: it signs in by name with its secret key.',
+      requestBody: json(passwordBody),
+      responses: { '204': { description: 'Done' }, '429': err, ...errors },
+    }),
+  },
+  '/api/v1/admin/users/{user}/tokens': {
+    parameters: [userParam],
+    get: op("A user's personal tokens, without their text (root, admins, or the user)", {
+      responses: {
+        '200': {
+          description: 'Tokens',
+          ...json({ type: 'object', properties: { tokens: { type: 'array', items: ref('PersonalToken') } } }),
+        },
+        ...errors,
+      },
+    }),
+    post: op('Create a personal token (root, admins, or the user); the body may be empty', {
+      description:
+        'The token (mimeo_pat_ and 43 characters: 256 random bits) is in this answer only; the server keeps its SHA-256. Use it as Authorization: Bearer on the native API, or exchange it at /api/v1/auth/token.',
+      requestBody: json(personalTokenBody),
+      responses: {
+        '201': {
+          description: 'The token, with its text shown once',
+          ...json({
+            allOf: [ref('PersonalToken'), { type: 'object', properties: { token: { type: 'string' } } }],
+          }),
+        },
+        ...errors,
+      },
+    }),
+  },
+  '/api/v1/admin/tokens/{id}': {
+    parameters: [param('id', 'A personal token id')],
+    delete: op('Revoke a personal token and end the sessions signed in with it (root, admins, or its user)', {
+      responses: { '204': { description: 'Revoked' }, ...errors },
     }),
   },
   '/api/v1/admin/keys': {

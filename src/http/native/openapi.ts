@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document of the native API, built from the same JSON schemas the routes validate with.
 import { ERROR_CODES } from '../../core/errors.ts';
 import { adminPaths, adminSchemas } from './openapi-admin.ts';
-import { tokenBody } from './routes/auth.ts';
+import { authPaths } from './openapi-auth.ts';
 import { copyBody } from './routes/copy.ts';
 import { patchBody } from './routes/files.ts';
 import { projectBody } from './routes/projects.ts';
@@ -106,7 +106,7 @@ export function openApiDocument() {
       title: 'mimeo native API',
       version: '1',
       description:
-        'Files and projects in which every copy is a metadata operation. Authenticate with a bearer token from POST /api/v1/auth/token.',
+        'Files and projects in which every copy is a metadata operation. Authenticate with a bearer token from POST /api/v1/auth/token, or with a personal token (mimeo_pat_...) as the bearer token itself.',
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
@@ -134,23 +134,7 @@ export function openApiDocument() {
       },
     },
     paths: {
-      '/api/v1/auth/token': {
-        post: op('Exchange an access key and secret for a bearer token', {
-          security: [],
-          requestBody: json(tokenBody),
-          responses: {
-            '201': {
-              description: 'Token',
-              ...json({
-                type: 'object',
-                properties: { token: { type: 'string' }, expiresAt: { type: 'string' } },
-              }),
-            },
-            '401': err,
-            '400': err,
-          },
-        }),
-      },
+      ...authPaths,
       ...adminPaths,
       '/api/v1/projects': {
         post: op('Create a project', {

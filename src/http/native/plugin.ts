@@ -1,6 +1,6 @@
 // The native JSON API at /api/v1: bearer authentication, one error shape, and the route modules.
 import type { FastifyInstance } from 'fastify';
-import { verifyToken } from '../../auth/tokens.ts';
+import { resolveBearer } from '../../auth/sign-in.ts';
 import { ERROR_CODES, StorageError } from '../../core/errors.ts';
 import { keepContentTypes } from '../common/content-type.ts';
 import { type ErrorPage, type ErrorSite, errorHandler, TransportError } from '../common/error-page.ts';
@@ -10,6 +10,7 @@ import { NATIVE_STATUS } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { copyRoutes } from './routes/copy.ts';
+import { credentialRoutes } from './routes/credentials.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { fileIdRoutes } from './routes/file-ids.ts';
 import { fileRoutes } from './routes/files.ts';
@@ -30,7 +31,7 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
     if (!auth) throw new StorageError('Unauthenticated', 'Send Authorization: Bearer <token>.');
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     if (!m) throw new StorageError('Unauthenticated', 'The Authorization header must be "Bearer <token>".');
-    request.principal = await verifyToken(deps.core, m[1]!);
+    request.principal = await resolveBearer(deps, m[1]!);
   });
 
   app.setErrorHandler(errorHandler(renderNativeError));
@@ -42,6 +43,7 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
 
   await app.register(authRoutes(deps));
   await app.register(adminRoutes(deps));
+  await app.register(credentialRoutes(deps));
   await app.register(kmsRoutes(deps));
   await app.register(statsRoutes(deps));
   await app.register(projectRoutes(deps));
@@ -63,6 +65,8 @@ export function renderNativeError(err: unknown, site: ErrorSite): ErrorPage {
   const status = NATIVE_STATUS[se.code];
   if (se.code === 'Unauthenticated' || se.code === 'TokenExpired' || se.code === 'InvalidCredentials')
     headers['www-authenticate'] = 'Bearer realm="mimeo"';
+  if (se.code === 'TooManyRequests' && typeof se.details['retryAfterSeconds'] === 'number')
+    headers['retry-after'] = String(se.details['retryAfterSeconds']);
   if (se.code === 'InvalidRange' && typeof se.details['size'] === 'number')
     headers['content-range'] = `bytes */${se.details['size']}`;
   if (se.code === 'NotModified' && typeof se.details['etag'] === 'string') {

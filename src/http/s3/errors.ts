@@ -30,6 +30,8 @@ export const S3_ERRORS: Record<ErrorCode, { code: string; status: number }> = {
   Unauthenticated: { code: 'AccessDenied', status: 403 },
   TokenExpired: { code: 'ExpiredToken', status: 400 },
   InvalidCredentials: { code: 'InvalidAccessKeyId', status: 403 },
+  // S3 asks a client to slow down with 503 SlowDown, which the SDKs retry with backoff.
+  TooManyRequests: { code: 'SlowDown', status: 503 },
   NoSuchProject: { code: 'NoSuchBucket', status: 404 },
   ProjectAlreadyExists: { code: 'BucketAlreadyExists', status: 409 },
   ProjectAlreadyOwnedByYou: { code: 'BucketAlreadyOwnedByYou', status: 409 },
@@ -43,6 +45,7 @@ export const S3_ERRORS: Record<ErrorCode, { code: string; status: number }> = {
   NoSuchJob: { code: 'InvalidArgument', status: 400 },
   NoSuchPrincipal: { code: 'InvalidArgument', status: 400 },
   NoSuchAccessKey: { code: 'InvalidArgument', status: 400 },
+  NoSuchToken: { code: 'InvalidArgument', status: 400 },
   EncryptionKeyRequired: { code: 'InvalidRequest', status: 400 },
   EncryptionKeyMismatch: { code: 'AccessDenied', status: 403 },
   EncryptionNotApplicable: { code: 'InvalidRequest', status: 400 },

@@ -74,7 +74,12 @@ export const adminRoutes = (deps: NativeDeps) => async (app: FastifyInstance) =>
   );
   app.get<U>('/api/v1/admin/users/:user', async (request) => {
     const u = await getUser(deps, principalOf(request), request.params.user);
-    return { ...userJson(u), keys: u.keys.map(keyJson), memberships: u.memberships };
+    return {
+      ...userJson(u),
+      hasPassword: u.hasPassword,
+      keys: u.keys.map(keyJson),
+      memberships: u.memberships,
+    };
   });
   app.patch<U & { Body: { displayName?: string; admin?: boolean } }>(
     '/api/v1/admin/users/:user',

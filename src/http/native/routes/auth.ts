@@ -1,30 +1,55 @@
-// POST /api/v1/auth/token: an access key and secret in, a bearer token out.
+// POST /api/v1/auth/token: an access key and secret, a name and password, or a personal token in; a bearer token out.
 import type { FastifyInstance } from 'fastify';
-import { authenticateKey } from '../../../auth/principals.ts';
-import { issueToken } from '../../../auth/tokens.ts';
+import { type Credential, signIn } from '../../../auth/sign-in.ts';
+import { StorageError } from '../../../core/errors.ts';
 import type { NativeDeps } from '../context.ts';
 import { iso } from '../context.ts';
 
+const text = (maxLength: number, description: string) => ({
+  type: 'string',
+  minLength: 1,
+  maxLength,
+  description,
+});
+
+/** The forms a body may take: exactly the fields of one of them. */
+const FORMS = [['accessKey', 'secret'], ['name', 'password'], ['token']] as const;
+
 export const tokenBody = {
   type: 'object',
-  required: ['accessKey', 'secret'],
   additionalProperties: false,
   properties: {
-    accessKey: { type: 'string', minLength: 1, maxLength: 256 },
-    secret: { type: 'string', minLength: 1, maxLength: 1024 },
+    accessKey: text(256, 'An access key id'),
+    secret: text(1024, 'Its secret key'),
+    name: text(256, 'A user name, or root'),
+    password: text(1024, "The user's password; root's is its secret key"),
+    token: text(256, 'A personal token (mimeo_pat_...)'),
   },
 } as const;
 
+/** The token body as the OpenAPI document shows it: one of the three forms. */
+export const tokenBodyDoc = { ...tokenBody, oneOf: FORMS.map((f) => ({ required: [...f] })) };
+
+function credentialOf(body: Record<string, string>): Credential {
+  const given = Object.keys(body).sort().join(',');
+  if (!FORMS.some((f) => [...f].sort().join(',') === given))
+    throw new StorageError('InvalidArgument', 'Give accessKey and secret, name and password, or token.');
+  return body as unknown as Credential;
+}
+
 export const authRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
-  app.post<{ Body: { accessKey: string; secret: string } }>(
+  app.post<{ Body: Record<string, string> }>(
     '/api/v1/auth/token',
     { schema: { body: tokenBody } },
     async (request, reply) => {
-      const principal = await authenticateKey(deps, request.body.accessKey, request.body.secret);
-      const t = await issueToken(deps.core, principal, request.body.accessKey);
+      const { principal, token } = await signIn(deps, {
+        credential: credentialOf(request.body),
+        address: request.ip,
+        log: request.log,
+      });
       return reply.code(201).send({
-        token: t.token,
-        expiresAt: iso(t.expiresAt),
+        token: token.token,
+        expiresAt: iso(token.expiresAt),
         principal: { id: principal.id, name: principal.name },
       });
     },
