@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { frameworkErrorOptions, type RenderError } from './http/common/error-page.ts';
+import { carryPrincipals } from './http/common/principal.ts';
 import type { NativeDeps } from './http/native/context.ts';
 import { nativeApi, renderNativeError } from './http/native/plugin.ts';
 import type { S3Deps } from './http/s3/context.ts';
@@ -57,6 +58,7 @@ function baseServer(options: AppOptions, render: RenderError): FastifyInstance {
     ...frameworkErrorOptions(render, nextRequestId),
     ...transport,
   }) as unknown as FastifyInstance;
+  carryPrincipals(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { request } from 'node:http';
 import { describe, test } from 'node:test';
 import { bytes } from '../helpers/data.ts';
+import { ROOT_KEYS, rawSigned } from '../helpers/s3.ts';
 import { MAIN, startServer } from '../helpers/server.ts';
 import { freshPgDatabase, PG_SKIP, tempDir } from '../helpers/stores.ts';
 
@@ -169,20 +170,32 @@ describe('mimeo serve', () => {
       const b = await fetch(`${s.url}/api/v1/projects/nope`, {
         headers: { authorization: `Bearer ${token}` },
       });
+      // An S3 request's line names its principal as the native API's do.
+      const c = await rawSigned(`${s.s3Url}/`, { method: 'GET', ...ROOT_KEYS });
       await new Promise((r) => setTimeout(r, 200));
       const lines = s
         .stdout()
         .split('\n')
         .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { msg: string; reqId?: string; status?: number; url?: string });
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              msg: string;
+              reqId?: string;
+              status?: number;
+              url?: string;
+              principal?: string;
+            },
+        );
       for (const [res, status] of [
         [a, 200],
         [b, 404],
+        [c, 200],
       ] as const) {
         const id = res.headers.get('x-request-id');
         const mine = lines.filter((l) => l.reqId === id);
         assert.equal(mine.length, 1, `lines for ${id}`);
-        assert.deepEqual([mine[0]!.msg, mine[0]!.status], ['request', status]);
+        assert.deepEqual([mine[0]!.msg, mine[0]!.status, mine[0]!.principal], ['request', status, 'root']);
       }
       assert.ok(!s.stdout().includes(token), 'the token must not be logged');
     } finally {

@@ -11,16 +11,7 @@ export interface NativeDeps extends AuthDeps {
   jobs: JobRunner;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal: Principal | null;
-  }
-}
-
-export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new StorageError('Unauthenticated', 'Send Authorization: Bearer <token>.');
-  return request.principal;
-}
+export { principalOf } from '../common/principal.ts';
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 

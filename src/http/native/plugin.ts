@@ -22,8 +22,6 @@ import { statsRoutes } from './routes/stats.ts';
 const PUBLIC = new Set(['/api/v1/auth/token', '/api/v1/openapi.json', '/api/v1/docs']);
 
 export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise<void> {
-  app.decorateRequest('principal', null);
-
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0]!;
     if (!path.startsWith('/api/v1/') || PUBLIC.has(path)) return;

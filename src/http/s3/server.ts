@@ -44,6 +44,7 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
       hostBucket: virtualHosted ? bucket : undefined,
       body: bodyOf(request, reply),
     });
+    request.principal = auth.principal;
     const ctx: S3Context = {
       deps,
       reply,
