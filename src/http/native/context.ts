@@ -2,9 +2,8 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../auth/principals.ts';
-import { StorageError } from '../../core/errors.ts';
 import type { JobRunner } from '../../core/jobs.ts';
-import type { Principal, VersionInfo } from '../../core/model.ts';
+import type { VersionInfo } from '../../core/model.ts';
 import { setContentType } from '../common/content-type.ts';
 
 export interface NativeDeps extends AuthDeps {

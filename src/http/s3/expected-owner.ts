@@ -2,10 +2,10 @@
 // bucket it addresses (and of a copy's source bucket), and gets 403 AccessDenied when another principal owns it.
 import { canonicalId } from '../../auth/principals.ts';
 import { projectOwner } from '../../core/projects.ts';
+import type { S3Command } from './command.ts';
 import { parseCopySource } from './commands/copy-source.ts';
 import type { S3Context } from './context.ts';
 import { S3Error } from './errors.ts';
-import type { S3Command } from './router.ts';
 
 /**
  * Checks the expected owners a request names, before the command runs. An owner is named by the canonical user id

@@ -11,7 +11,7 @@ import type { S3Context, S3Deps } from './context.ts';
 import { S3Error, toS3Error } from './errors.ts';
 import { checkExpectedOwners } from './expected-owner.ts';
 import { address, headerMap, queryMap } from './request.ts';
-import { route } from './router.ts';
+import { route } from './routes.ts';
 import { escapeXml } from './xml.ts';
 
 function bodyOf(request: FastifyRequest, reply: FastifyReply): AsyncIterable<Uint8Array> {

@@ -1,12 +1,11 @@
 // AbortMultipartUpload: DELETE /bucket/key?uploadId=ID — its parts' blocks go by GC.
 import { abortUpload } from '../../../core/multipart.ts';
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { bucketOf, keyOf } from './common.ts';
 
 export const abortMultipartUpload: S3Command = {
   name: 'AbortMultipartUpload',
-  matches: (ctx) => ctx.method === 'DELETE' && ctx.key !== undefined && ctx.query.has('uploadId'),
   async handle(ctx: S3Context) {
     await abortUpload(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),

@@ -3,16 +3,15 @@
 import { PART_ALGORITHMS, type PartAlgorithm } from '../../../core/multipart-checksums.ts';
 import { completeUpload } from '../../../core/multipart-complete.ts';
 import { parseConditions } from '../../common/conditions.ts';
+import type { S3Command } from '../command.ts';
 import { quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import type { S3Command } from '../router.ts';
 import { isRecord, many, readXml, token } from '../xml.ts';
 import { bucketOf, checksumElements, keyOf } from './common.ts';
 import { sseHeaders } from './sse.ts';
 
 export const completeMultipartUpload: S3Command = {
   name: 'CompleteMultipartUpload',
-  matches: (ctx) => ctx.method === 'POST' && ctx.key !== undefined && ctx.query.has('uploadId'),
   async handle(ctx: S3Context) {
     const doc = await readXml(ctx.body);
     const list = doc['CompleteMultipartUpload'];

@@ -3,9 +3,9 @@
 import { copyFile } from '../../../core/copy.ts';
 import { isStorageError } from '../../../core/errors.ts';
 import { parseConditions } from '../../common/conditions.ts';
+import type { S3Command } from '../command.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import type { S3Command } from '../router.ts';
 import { requestAcl } from './acl-common.ts';
 import {
   bucketOf,
@@ -21,11 +21,6 @@ import { copySourceUnlock, requestProtection, sseHeaders } from './sse.ts';
 
 export const copyObject: S3Command = {
   name: 'CopyObject',
-  matches: (ctx) =>
-    ctx.method === 'PUT' &&
-    ctx.key !== undefined &&
-    ctx.headers['x-amz-copy-source'] !== undefined &&
-    !ctx.query.has('uploadId'),
   async handle(ctx: S3Context) {
     checkWriteOptions(ctx);
     const src = parseCopySource(ctx.headers['x-amz-copy-source']!);

@@ -2,17 +2,15 @@
 // 409 BucketAlreadyExists; one the caller owns, BucketAlreadyOwnedByYou (200 in us-east-1).
 
 import { createProject } from '../../../core/projects.ts';
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import type { S3Command } from '../router.ts';
 import { readXml } from '../xml.ts';
 import { requestAcl } from './acl-common.ts';
 import { bucketOf } from './common.ts';
 
 export const createBucket: S3Command = {
   name: 'CreateBucket',
-  matches: (ctx) =>
-    ctx.method === 'PUT' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.size === 0,
   async handle(ctx: S3Context) {
     const name = bucketOf(ctx);
     if (ctx.headers['x-amz-bucket-object-lock-enabled']?.toLowerCase() === 'true')

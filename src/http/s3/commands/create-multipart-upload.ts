@@ -2,8 +2,8 @@
 
 import { createUpload } from '../../../core/multipart.ts';
 import type { ChecksumType } from '../../../core/multipart-checksums.ts';
+import type { S3Command } from '../command.ts';
 import { type S3Context, sendXml } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { requestAcl } from './acl-common.ts';
 import {
   bucketOf,
@@ -17,7 +17,6 @@ import { requestProtection, sseHeaders } from './sse.ts';
 
 export const createMultipartUpload: S3Command = {
   name: 'CreateMultipartUpload',
-  matches: (ctx) => ctx.method === 'POST' && ctx.key !== undefined && ctx.query.has('uploads'),
   async handle(ctx: S3Context) {
     checkWriteOptions(ctx);
     const algorithm = requestedAlgorithm(ctx.headers);

@@ -1,12 +1,11 @@
 // DeleteObjectTagging: DELETE /bucket/key?tagging.
 import { setLabels } from '../../../core/write.ts';
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { bucketOf, keyOf } from './common.ts';
 
 export const deleteObjectTagging: S3Command = {
   name: 'DeleteObjectTagging',
-  matches: (ctx) => ctx.method === 'DELETE' && ctx.key !== undefined && ctx.query.has('tagging'),
   async handle(ctx: S3Context) {
     const v = await setLabels(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),

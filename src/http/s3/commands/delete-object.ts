@@ -2,17 +2,12 @@
 import { deleteFile } from '../../../core/delete.ts';
 import { isStorageError } from '../../../core/errors.ts';
 import { parseConditions } from '../../common/conditions.ts';
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { bucketOf, keyOf } from './common.ts';
 
 export const deleteObject: S3Command = {
   name: 'DeleteObject',
-  matches: (ctx) =>
-    ctx.method === 'DELETE' &&
-    ctx.key !== undefined &&
-    !ctx.query.has('tagging') &&
-    !ctx.query.has('uploadId'),
   async handle(ctx: S3Context) {
     try {
       const r = await deleteFile(ctx.deps.core, ctx.principal, {

@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { deleteFile } from '../../../core/delete.ts';
 import { isStorageError } from '../../../core/errors.ts';
 import { checkContentMd5 } from '../../../core/store-body.ts';
+import type { S3Command } from '../command.ts';
 import { type S3Context, sendXml } from '../context.ts';
 import { S3Error, toS3Error } from '../errors.ts';
-import type { S3Command } from '../router.ts';
 import { isRecord, many, parseXmlBody, readXmlBytes, token, type XmlNode } from '../xml.ts';
 import { bucketOf } from './common.ts';
 
@@ -17,8 +17,6 @@ const MAX_DELETE_XML = 8 * 1024 * 1024;
 
 export const deleteObjects: S3Command = {
   name: 'DeleteObjects',
-  matches: (ctx) =>
-    ctx.method === 'POST' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('delete'),
   async handle(ctx: S3Context) {
     const md5 = checkContentMd5(ctx.headers['content-md5']);
     const raw = await readXmlBytes(ctx.body, MAX_DELETE_XML);

@@ -1,15 +1,13 @@
 // GetBucketEncryption: GET /bucket?encryption — 404 ServerSideEncryptionConfigurationNotFoundError when unset.
 import { getDefaultEncryption } from '../../../core/default-encryption.ts';
+import type { S3Command } from '../command.ts';
 import { type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import type { S3Command } from '../router.ts';
 import { bucketOf } from './common.ts';
 import { kmsKeyArn } from './sse.ts';
 
 export const getBucketEncryption: S3Command = {
   name: 'GetBucketEncryption',
-  matches: (ctx) =>
-    ctx.method === 'GET' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('encryption'),
   async handle(ctx: S3Context) {
     const d = await getDefaultEncryption(ctx.deps.core, ctx.principal, bucketOf(ctx));
     if (!d)

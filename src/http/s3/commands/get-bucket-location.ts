@@ -1,14 +1,12 @@
 // GetBucketLocation: GET /bucket?location — empty for us-east-1, as S3 answers.
 import { getProject } from '../../../core/projects.ts';
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { xmlDocument } from '../xml.ts';
 import { bucketOf } from './common.ts';
 
 export const getBucketLocation: S3Command = {
   name: 'GetBucketLocation',
-  matches: (ctx) =>
-    ctx.method === 'GET' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('location'),
   async handle(ctx: S3Context) {
     await getProject(ctx.deps.core, { principal: ctx.principal, need: 'read' }, bucketOf(ctx));
     const region = ctx.deps.region === 'us-east-1' ? '' : ctx.deps.region;

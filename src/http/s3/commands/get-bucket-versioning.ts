@@ -1,13 +1,11 @@
 // GetBucketVersioning: GET /bucket?versioning — Status is absent until versioning was ever enabled.
 import { getProject } from '../../../core/projects.ts';
+import type { S3Command } from '../command.ts';
 import { type S3Context, sendXml } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { bucketOf } from './common.ts';
 
 export const getBucketVersioning: S3Command = {
   name: 'GetBucketVersioning',
-  matches: (ctx) =>
-    ctx.method === 'GET' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('versioning'),
   async handle(ctx: S3Context) {
     const p = await getProject(ctx.deps.core, { principal: ctx.principal, need: 'read' }, bucketOf(ctx));
     const status =

@@ -1,14 +1,13 @@
 // GetObjectAcl: GET /bucket/key?acl[&versionId=] — the version's canned ACL as grants, its writer as the owner.
 import { ownerOf } from '../../../auth/principals.ts';
 import { getVersionAcl } from '../../../core/acl.ts';
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { sendAcl } from './acl-common.ts';
 import { bucketOf, keyOf } from './common.ts';
 
 export const getObjectAcl: S3Command = {
   name: 'GetObjectAcl',
-  matches: (ctx) => ctx.method === 'GET' && ctx.key !== undefined && ctx.query.has('acl'),
   async handle(ctx: S3Context) {
     const r = await getVersionAcl(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),

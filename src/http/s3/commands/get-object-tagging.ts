@@ -1,12 +1,11 @@
 // GetObjectTagging: GET /bucket/key?tagging. Takes the read role as a member; no ACL grants it.
 import { getTags } from '../../../core/read.ts';
+import type { S3Command } from '../command.ts';
 import { type S3Context, sendXml } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { bucketOf, keyOf } from './common.ts';
 
 export const getObjectTagging: S3Command = {
   name: 'GetObjectTagging',
-  matches: (ctx) => ctx.method === 'GET' && ctx.key !== undefined && ctx.query.has('tagging'),
   async handle(ctx: S3Context) {
     const v = await getTags(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),

@@ -4,8 +4,8 @@ import { openRead, stat } from '../../../core/read.ts';
 import { bodyPayload } from '../../common/body-stream.ts';
 import { parseConditions, parseRange } from '../../common/conditions.ts';
 import { setContentType } from '../../common/content-type.ts';
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { bucketOf, keyOf, objectHeaders, partNumberOf, partRange } from './common.ts';
 import { requestUnlock } from './sse.ts';
 
@@ -20,8 +20,6 @@ const OVERRIDES: [string, string][] = [
 
 export const getObject: S3Command = {
   name: 'GetObject',
-  matches: (ctx) =>
-    ctx.method === 'GET' && ctx.key !== undefined && !ctx.query.has('tagging') && !ctx.query.has('uploadId'),
   async handle(ctx: S3Context) {
     const unlock = requestUnlock(ctx);
     let versionId = ctx.query.get('versionId');

@@ -3,14 +3,13 @@
 import { resolveRange } from '../../../core/ranges.ts';
 import { stat } from '../../../core/read.ts';
 import { parseConditions, parseRange } from '../../common/conditions.ts';
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { bucketOf, keyOf, objectHeaders, partNumberOf, partRange } from './common.ts';
 import { requestUnlock } from './sse.ts';
 
 export const headObject: S3Command = {
   name: 'HeadObject',
-  matches: (ctx) => ctx.method === 'HEAD' && ctx.key !== undefined,
   async handle(ctx: S3Context) {
     const v = await stat(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),

@@ -2,16 +2,15 @@
 // continuation-token, filtered by prefix and bucket-region (S3 API Reference, ListBuckets).
 import { ownerOf } from '../../../auth/principals.ts';
 import { listProjects } from '../../../core/projects.ts';
+import type { S3Command } from '../command.ts';
 import { isoDate, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import type { S3Command } from '../router.ts';
 
 /** S3's page size when none is given, and the most max-buckets may ask. */
 const MAX_BUCKETS = 10_000;
 
 export const listBuckets: S3Command = {
   name: 'ListBuckets',
-  matches: (ctx) => ctx.method === 'GET' && ctx.bucket === undefined,
   async handle(ctx: S3Context) {
     const rawMax = ctx.query.get('max-buckets');
     const max = rawMax === undefined ? MAX_BUCKETS : Number(rawMax);

@@ -1,16 +1,14 @@
 // ListMultipartUploads: GET /bucket?uploads — prefix, key-marker, upload-id-marker, max-uploads, encoding-type=url.
 import { ownerOf } from '../../../auth/principals.ts';
 import { listUploads } from '../../../core/multipart.ts';
+import type { S3Command } from '../command.ts';
 import { isoDate, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import type { S3Command } from '../router.ts';
 import { bucketOf } from './common.ts';
 import { listEncoding } from './list-page.ts';
 
 export const listMultipartUploads: S3Command = {
   name: 'ListMultipartUploads',
-  matches: (ctx) =>
-    ctx.method === 'GET' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('uploads'),
   async handle(ctx: S3Context) {
     const max = Number(ctx.query.get('max-uploads') ?? 1000);
     if (!Number.isInteger(max) || max < 1)

@@ -2,16 +2,14 @@
 import { ownerOf } from '../../../auth/principals.ts';
 import { listVersions } from '../../../core/list-versions.ts';
 import { getProject } from '../../../core/projects.ts';
+import type { S3Command } from '../command.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import type { S3Command } from '../router.ts';
 import { bucketOf } from './common.ts';
 import { listEncoding } from './list-page.ts';
 
 export const listObjectVersions: S3Command = {
   name: 'ListObjectVersions',
-  matches: (ctx) =>
-    ctx.method === 'GET' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('versions'),
   async handle(ctx: S3Context) {
     const bucket = bucketOf(ctx);
     const max = Number(ctx.query.get('max-keys') ?? 1000);

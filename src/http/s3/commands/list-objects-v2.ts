@@ -1,17 +1,13 @@
 // ListObjectsV2: GET /bucket?list-type=2 — prefix, delimiter, continuation-token, start-after, max-keys,
 // encoding-type=url and fetch-owner.
+
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
 import { sendXml } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { type ListParams, listPage } from './list-page.ts';
 
 export const listObjectsV2: S3Command = {
   name: 'ListObjectsV2',
-  matches: (ctx) =>
-    ctx.method === 'GET' &&
-    ctx.bucket !== undefined &&
-    ctx.key === undefined &&
-    ctx.query.get('list-type') === '2',
   async handle(ctx: S3Context) {
     const token = ctx.query.get('continuation-token');
     const startAfter = ctx.query.get('start-after');

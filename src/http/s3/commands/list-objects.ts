@@ -1,19 +1,12 @@
 // ListObjects (version 1): GET /bucket — prefix, delimiter, marker, max-keys, encoding-type=url.
+
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
 import { sendXml } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { listPage } from './list-page.ts';
 
 export const listObjects: S3Command = {
   name: 'ListObjects',
-  matches: (ctx) =>
-    ctx.method === 'GET' &&
-    ctx.bucket !== undefined &&
-    ctx.key === undefined &&
-    !ctx.query.has('list-type') &&
-    ![...ctx.query.keys()].some((k) =>
-      ['versions', 'uploads', 'location', 'versioning', 'tagging'].includes(k),
-    ),
   async handle(ctx: S3Context) {
     const marker = ctx.query.get('marker');
     const page = await listPage(ctx, { after: marker, fetchOwner: true });

@@ -1,14 +1,13 @@
 // ListParts: GET /bucket/key?uploadId=ID — part-number-marker and max-parts.
 import { ownerOf } from '../../../auth/principals.ts';
 import { listParts } from '../../../core/multipart.ts';
+import type { S3Command } from '../command.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import type { S3Command } from '../router.ts';
 import { bucketOf, checksumValue, keyOf, type S3Algorithm } from './common.ts';
 
 export const listPartsCommand: S3Command = {
   name: 'ListParts',
-  matches: (ctx) => ctx.method === 'GET' && ctx.key !== undefined && ctx.query.has('uploadId'),
   async handle(ctx: S3Context) {
     const marker = Number(ctx.query.get('part-number-marker') ?? 0);
     const max = Number(ctx.query.get('max-parts') ?? 1000);

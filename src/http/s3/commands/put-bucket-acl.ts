@@ -2,16 +2,14 @@
 // admin role as a member.
 import { ownerOf } from '../../../auth/principals.ts';
 import { getProjectAcl, setProjectAcl } from '../../../core/acl.ts';
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { aclToPut } from './acl-common.ts';
 import { cannedAclOf } from './acl-policy.ts';
 import { bucketOf } from './common.ts';
 
 export const putBucketAcl: S3Command = {
   name: 'PutBucketAcl',
-  matches: (ctx) =>
-    ctx.method === 'PUT' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('acl'),
   async handle(ctx: S3Context) {
     const asked = await aclToPut(ctx);
     const bucket = bucketOf(ctx);

@@ -1,8 +1,8 @@
 // PutBucketEncryption: PUT /bucket?encryption with one rule: SSEAlgorithm AES256, or aws:kms and a KMSMasterKeyID.
 import { setDefaultEncryption } from '../../../core/default-encryption.ts';
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import type { S3Command } from '../router.ts';
 import { isRecord, readXml, token } from '../xml.ts';
 import { bucketOf } from './common.ts';
 import { kmsKeyName } from './sse.ts';
@@ -16,8 +16,6 @@ const malformed = () =>
 
 export const putBucketEncryption: S3Command = {
   name: 'PutBucketEncryption',
-  matches: (ctx) =>
-    ctx.method === 'PUT' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('encryption'),
   async handle(ctx: S3Context) {
     const doc = await readXml(ctx.body);
     const conf = doc['ServerSideEncryptionConfiguration'];

@@ -1,13 +1,11 @@
 // PutBucketTagging: PUT /bucket?tagging with a whole tag set, which replaces the bucket's.
 import { setProjectTags } from '../../../core/project-tags.ts';
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { bucketOf, readTagSet } from './common.ts';
 
 export const putBucketTagging: S3Command = {
   name: 'PutBucketTagging',
-  matches: (ctx) =>
-    ctx.method === 'PUT' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('tagging'),
   async handle(ctx: S3Context) {
     const tags = await readTagSet(ctx.body);
     await setProjectTags(ctx.deps.core, ctx.principal, bucketOf(ctx), tags);

@@ -1,15 +1,13 @@
 // PutBucketVersioning: PUT /bucket?versioning with <VersioningConfiguration><Status>Enabled|Suspended</Status>.
 import { setVersioning } from '../../../core/projects.ts';
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import type { S3Command } from '../router.ts';
 import { isRecord, readXml, token } from '../xml.ts';
 import { bucketOf } from './common.ts';
 
 export const putBucketVersioning: S3Command = {
   name: 'PutBucketVersioning',
-  matches: (ctx) =>
-    ctx.method === 'PUT' && ctx.bucket !== undefined && ctx.key === undefined && ctx.query.has('versioning'),
   async handle(ctx: S3Context) {
     const doc = await readXml(ctx.body);
     const conf = doc['VersioningConfiguration'];

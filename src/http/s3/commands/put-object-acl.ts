@@ -2,15 +2,14 @@
 // ACL; the version changes in place.
 import { ownerOf } from '../../../auth/principals.ts';
 import { getVersionAcl, setVersionAcl } from '../../../core/acl.ts';
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { aclToPut } from './acl-common.ts';
 import { cannedAclOf } from './acl-policy.ts';
 import { bucketOf, keyOf } from './common.ts';
 
 export const putObjectAcl: S3Command = {
   name: 'PutObjectAcl',
-  matches: (ctx) => ctx.method === 'PUT' && ctx.key !== undefined && ctx.query.has('acl'),
   async handle(ctx: S3Context) {
     const asked = await aclToPut(ctx);
     const sel = {

@@ -1,12 +1,11 @@
 // PutObjectTagging: PUT /bucket/key?tagging with <Tagging><TagSet><Tag><Key/><Value/></Tag>...</TagSet></Tagging>.
 import { setLabels } from '../../../core/write.ts';
+import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { bucketOf, keyOf, readTagSet } from './common.ts';
 
 export const putObjectTagging: S3Command = {
   name: 'PutObjectTagging',
-  matches: (ctx) => ctx.method === 'PUT' && ctx.key !== undefined && ctx.query.has('tagging'),
   async handle(ctx: S3Context) {
     const tags = await readTagSet(ctx.body);
     const v = await setLabels(ctx.deps.core, ctx.principal, {

@@ -2,8 +2,8 @@
 
 import { putFile } from '../../../core/write.ts';
 import { parseConditions } from '../../common/conditions.ts';
+import type { S3Command } from '../command.ts';
 import { quoted, type S3Context } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import { requestAcl } from './acl-common.ts';
 import {
   bodyLength,
@@ -20,12 +20,6 @@ import { requestProtection, sseHeaders } from './sse.ts';
 
 export const putObject: S3Command = {
   name: 'PutObject',
-  matches: (ctx) =>
-    ctx.method === 'PUT' &&
-    ctx.key !== undefined &&
-    ctx.headers['x-amz-copy-source'] === undefined &&
-    !ctx.query.has('uploadId') &&
-    !ctx.query.has('tagging'),
   async handle(ctx: S3Context) {
     checkWriteOptions(ctx);
     const sums = checksumRequest(ctx);

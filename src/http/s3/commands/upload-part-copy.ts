@@ -2,9 +2,9 @@
 
 import { uploadPartCopy } from '../../../core/multipart.ts';
 import { parseConditions } from '../../common/conditions.ts';
+import type { S3Command } from '../command.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import type { S3Command } from '../router.ts';
 import { bucketOf, checksumValue, keyOf, partNumberOf } from './common.ts';
 import { parseCopySource } from './copy-source.ts';
 import { copySourceUnlock, requestUnlock, sseHeaders } from './sse.ts';
@@ -33,11 +33,6 @@ export function parseCopyRange(value: string | undefined): { first: number; last
 
 export const uploadPartCopyCommand: S3Command = {
   name: 'UploadPartCopy',
-  matches: (ctx) =>
-    ctx.method === 'PUT' &&
-    ctx.key !== undefined &&
-    ctx.query.has('uploadId') &&
-    ctx.headers['x-amz-copy-source'] !== undefined,
   async handle(ctx: S3Context) {
     const src = parseCopySource(ctx.headers['x-amz-copy-source']!);
     const part = await uploadPartCopy(ctx.deps.core, ctx.principal, {

@@ -1,8 +1,8 @@
 // UploadPart: PUT /bucket/key?partNumber=N&uploadId=ID — a streamed part, checksums verified like PutObject.
 
 import { uploadPart } from '../../../core/multipart.ts';
+import type { S3Command } from '../command.ts';
 import { quoted, type S3Context } from '../context.ts';
-import type { S3Command } from '../router.ts';
 import {
   bodyLength,
   bucketOf,
@@ -16,11 +16,6 @@ import { requestUnlock, sseHeaders } from './sse.ts';
 
 export const uploadPartCommand: S3Command = {
   name: 'UploadPart',
-  matches: (ctx) =>
-    ctx.method === 'PUT' &&
-    ctx.key !== undefined &&
-    ctx.query.has('uploadId') &&
-    ctx.headers['x-amz-copy-source'] === undefined,
   async handle(ctx: S3Context) {
     const sums = checksumRequest(ctx);
     const length = bodyLength(ctx);

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { test } from 'node:test';
+import type { S3Context } from './context.ts';
+import { ROUTES, route } from './routes.ts';
+
+/** Just what routing reads of a request. */
+function req(method: string, path: string, headers: Record<string, string> = {}): S3Context {
+  const [p, q = ''] = path.split('?');
+  const [bucket, ...rest] = p!.slice(1).split('/');
+  const query = new Map(
+    q
+      .split('&')
+      .filter(Boolean)
+      .map((kv) => [kv.split('=')[0]!, kv.split('=')[1] ?? ''] as [string, string]),
+  );
+  const key = rest.join('/');
+  return {
+    method,
+    bucket: bucket || undefined,
+    key: key || undefined,
+    query,
+    headers,
+  } as unknown as S3Context;
+}
+
+const cases: [string, string, Record<string, string>, string][] = [
+  ['GET', '/', {}, 'ListBuckets'],
+  ['GET', '/b', {}, 'ListObjects'],
+  ['GET', '/b?list-type=2&prefix=a', {}, 'ListObjectsV2'],
+  ['GET', '/b?versions', {}, 'ListObjectVersions'],
+  ['GET', '/b?uploads', {}, 'ListMultipartUploads'],
+  ['GET', '/b?acl', {}, 'GetBucketAcl'],
+  ['GET', '/b?location', {}, 'GetBucketLocation'],
+  ['HEAD', '/b', {}, 'HeadBucket'],
+  ['PUT', '/b', {}, 'CreateBucket'],
+  ['PUT', '/b?versioning', {}, 'PutBucketVersioning'],
+  ['POST', '/b?delete', {}, 'DeleteObjects'],
+  ['DELETE', '/b', {}, 'DeleteBucket'],
+  ['DELETE', '/b?tagging', {}, 'DeleteBucketTagging'],
+  ['GET', '/b/k', {}, 'GetObject'],
+  ['GET', '/b/k?x-id=GetObject', {}, 'GetObject'],
+  ['GET', '/b/k?tagging', {}, 'GetObjectTagging'],
+  ['GET', '/b/k?uploadId=u', {}, 'ListParts'],
+  ['HEAD', '/b/k', {}, 'HeadObject'],
+  ['PUT', '/b/k', {}, 'PutObject'],
+  ['PUT', '/b/k', { 'x-amz-copy-source': 'b/src' }, 'CopyObject'],
+  ['PUT', '/b/k?partNumber=1&uploadId=u', {}, 'UploadPart'],
+  ['PUT', '/b/k?partNumber=1&uploadId=u', { 'x-amz-copy-source': 'b/src' }, 'UploadPartCopy'],
+  ['PUT', '/b/k?acl', {}, 'PutObjectAcl'],
+  ['POST', '/b/k?uploads', {}, 'CreateMultipartUpload'],
+  ['POST', '/b/k?uploadId=u', {}, 'CompleteMultipartUpload'],
+  ['DELETE', '/b/k?uploadId=u', {}, 'AbortMultipartUpload'],
+  ['DELETE', '/b/k', {}, 'DeleteObject'],
+];
+
+test('each request reaches the command S3 names for it', () => {
+  for (const [method, path, headers, name] of cases)
+    assert.equal(route(req(method, path, headers)).name, name, `${method} ${path}`);
+});
+
+test('an unimplemented sub-resource is 501; a method with no row is 405; a form POST is 501', () => {
+  const code = (method: string, path: string) => {
+    try {
+      route(req(method, path));
+      return 'routed';
+    } catch (err) {
+      return `${(err as { status: number }).status} ${(err as { code: string }).code}`;
+    }
+  };
+  assert.equal(code('GET', '/b?lifecycle'), '501 NotImplemented');
+  assert.equal(code('PUT', '/b/k?retention'), '501 NotImplemented');
+  assert.equal(code('POST', '/b'), '501 NotImplemented');
+  assert.equal(code('POST', '/'), '405 MethodNotAllowed');
+  assert.equal(code('PATCH', '/b/k'), '405 MethodNotAllowed');
+});
+
+test('every command module has exactly one row, and every row names a distinct command', () => {
+  const modules = readdirSync(new URL('./commands/', import.meta.url)).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+  );
+  const names = ROUTES.map((r) => r.command.name);
+  assert.equal(new Set(names).size, names.length);
+  // Helper modules (shared parsing and rendering) have no row of their own.
+  const helpers = ['common.ts', 'copy-source.ts', 'sse.ts', 'acl-common.ts', 'acl-policy.ts', 'list-page.ts'];
+  assert.equal(ROUTES.length, modules.filter((m) => !helpers.includes(m)).length);
+});
