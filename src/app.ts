@@ -2,12 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { frameworkErrorOptions, type RenderError } from './http/common/error-page.ts';
+import { StorageError } from './core/errors.ts';
+import { keepContentTypes } from './http/common/content-type.ts';
+import { type Dialect, dialectFor } from './http/common/dialect.ts';
+import { errorHandler, frameworkErrorOptions, type RenderError } from './http/common/error-page.ts';
 import { carryPrincipals } from './http/common/principal.ts';
+import { API_DIALECTS, S3_DIALECTS } from './http/dialects.ts';
 import type { NativeDeps } from './http/native/context.ts';
-import { nativeApi, renderNativeError } from './http/native/plugin.ts';
 import type { S3Deps } from './http/s3/context.ts';
-import { renderS3Error, s3Api } from './http/s3/server.ts';
 
 export interface AppOptions {
   logger: Logger;
@@ -59,6 +61,7 @@ function baseServer(options: AppOptions, render: RenderError): FastifyInstance {
     ...transport,
   }) as unknown as FastifyInstance;
   carryPrincipals(app);
+  keepContentTypes(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -78,16 +81,32 @@ function baseServer(options: AppOptions, render: RenderError): FastifyInstance {
   return app;
 }
 
-/** The API port's server: the native API (and later the file dialects and the console). */
-export async function buildApiServer(deps: NativeDeps, options: AppOptions): Promise<FastifyInstance> {
-  const app = baseServer(options, renderNativeError);
-  await nativeApi(app, deps);
+/**
+ * A port's server with its dialects mounted. The port owns the root handlers: an error or an unknown route is
+ * answered by the dialect that owns the path (the longest prefix), and by the port's first dialect elsewhere.
+ */
+async function buildServer<D>(
+  dialects: readonly Dialect<D>[],
+  deps: D,
+  options: AppOptions,
+): Promise<FastifyInstance> {
+  const home = dialects[0]!;
+  const render: RenderError = (err, site) => (dialectFor(dialects, site.url) ?? home).render(err, site);
+  const app = baseServer(options, render);
+  app.setErrorHandler(errorHandler(render));
+  app.setNotFoundHandler(async (request) => {
+    throw new StorageError('NoSuchRoute', `No route for ${request.method} ${request.url.split('?')[0]}.`);
+  });
+  for (const d of dialects) await d.mount(app, deps);
   return app;
 }
 
+/** The API port's server: the native API (and the file dialects and the console as they come). */
+export function buildApiServer(deps: NativeDeps, options: AppOptions): Promise<FastifyInstance> {
+  return buildServer(API_DIALECTS, deps, options);
+}
+
 /** The S3 port's server. */
-export async function buildS3Server(deps: S3Deps, options: AppOptions): Promise<FastifyInstance> {
-  const app = baseServer(options, renderS3Error);
-  await s3Api(app, deps);
-  return app;
+export function buildS3Server(deps: S3Deps, options: AppOptions): Promise<FastifyInstance> {
+  return buildServer(S3_DIALECTS, deps, options);
 }

@@ -40,6 +40,20 @@ test('no module imports a layer above it', () => {
   assert.deepEqual(bad, []);
 });
 
+test('a dialect imports no other dialect: what two need is in http/common or core', () => {
+  const HTTP = join(SRC, 'http');
+  const dialects = readdirSync(HTTP).filter((n) => n !== 'common' && statSync(join(HTTP, n)).isDirectory());
+  const bad: string[] = [];
+  for (const d of dialects)
+    for (const f of files(join(HTTP, d)))
+      for (const m of readFileSync(f, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+        const to = relative(HTTP, resolve(dirname(f), m[1]!)).split('/')[0]!;
+        if (dialects.includes(to) && to !== d) bad.push(`${relative(SRC, f)} imports ${m[1]}`);
+      }
+  assert.deepEqual(bad, []);
+  assert.ok(dialects.includes('s3') && dialects.includes('native'), dialects.join());
+});
+
 test('only src/config reads process.env', () => {
   const readers = files(SRC).filter(
     (f) => readFileSync(f, 'utf8').includes('process.env') && layer(f) !== 'config',

@@ -1,7 +1,8 @@
 // The native API's error table: every core code has a status. Bodies are {"error": {code, message, requestId}}.
 import type { ErrorCode } from '../../core/errors.ts';
+import { type ErrorTable, sameCodes } from '../common/dialect.ts';
 
-export const NATIVE_STATUS: Record<ErrorCode, number> = {
+const NATIVE_STATUS: { readonly [C in ErrorCode]: number } = {
   AccessDenied: 403,
   Unauthenticated: 401,
   TokenExpired: 401,
@@ -56,3 +57,6 @@ export const NATIVE_STATUS: Record<ErrorCode, number> = {
   SlowDown: 503,
   InternalError: 500,
 };
+
+/** The native table: the core's own codes, with these statuses. */
+export const NATIVE_ERRORS: ErrorTable = sameCodes(NATIVE_STATUS);

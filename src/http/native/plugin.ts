@@ -2,11 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import { resolveBearer } from '../../auth/sign-in.ts';
 import { ERROR_CODES, StorageError } from '../../core/errors.ts';
-import { keepContentTypes } from '../common/content-type.ts';
-import { type ErrorPage, type ErrorSite, errorHandler, TransportError } from '../common/error-page.ts';
+import { coreErrorHeaders, type Dialect } from '../common/dialect.ts';
+import { type ErrorPage, type ErrorSite, TransportError } from '../common/error-page.ts';
 import { asStorageError } from '../common/framework-errors.ts';
 import type { NativeDeps } from './context.ts';
-import { NATIVE_STATUS } from './errors.ts';
+import { NATIVE_ERRORS } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { copyRoutes } from './routes/copy.ts';
@@ -32,13 +32,6 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
     request.principal = await resolveBearer(deps, m[1]!);
   });
 
-  app.setErrorHandler(errorHandler(renderNativeError));
-  keepContentTypes(app);
-
-  app.setNotFoundHandler(async (request) => {
-    throw new StorageError('NoSuchRoute', `No route for ${request.method} ${request.url.split('?')[0]}.`);
-  });
-
   await app.register(authRoutes(deps));
   await app.register(adminRoutes(deps));
   await app.register(credentialRoutes(deps));
@@ -60,17 +53,10 @@ export function renderNativeError(err: unknown, site: ErrorSite): ErrorPage {
     return { status: err.status, headers, contentType: 'application/json', body: JSON.stringify(body) };
   }
   const se = asStorageError(err);
-  const status = NATIVE_STATUS[se.code];
+  const { status } = NATIVE_ERRORS[se.code];
+  Object.assign(headers, coreErrorHeaders(se));
   if (se.code === 'Unauthenticated' || se.code === 'TokenExpired' || se.code === 'InvalidCredentials')
     headers['www-authenticate'] = 'Bearer realm="mimeo"';
-  if (se.code === 'TooManyRequests' && typeof se.details['retryAfterSeconds'] === 'number')
-    headers['retry-after'] = String(se.details['retryAfterSeconds']);
-  if (se.code === 'InvalidRange' && typeof se.details['size'] === 'number')
-    headers['content-range'] = `bytes */${se.details['size']}`;
-  if (se.code === 'NotModified' && typeof se.details['etag'] === 'string') {
-    headers['etag'] = `"${se.details['etag']}"`;
-    headers['last-modified'] = new Date(Number(se.details['modifiedAt'])).toUTCString();
-  }
   const message = status >= 500 ? ERROR_CODES[se.code] : se.message;
   const body = { error: { code: se.code, message, requestId: site.requestId } };
   return {
@@ -80,3 +66,12 @@ export function renderNativeError(err: unknown, site: ErrorSite): ErrorPage {
     body: status === 304 ? undefined : JSON.stringify(body),
   };
 }
+
+export const nativeDialect: Dialect<NativeDeps> = {
+  name: 'native',
+  port: 'api',
+  prefixes: ['/api/v1'],
+  errors: NATIVE_ERRORS,
+  render: renderNativeError,
+  mount: nativeApi,
+};

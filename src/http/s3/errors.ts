@@ -1,5 +1,6 @@
 // The S3 error table: every core code maps to an S3 code and status, and S3's own codes are raised as S3Error.
-import { ERROR_CODES, type ErrorCode } from '../../core/errors.ts';
+import { ERROR_CODES } from '../../core/errors.ts';
+import { coreErrorHeaders, type ErrorTable } from '../common/dialect.ts';
 import { TransportError } from '../common/error-page.ts';
 import { asStorageError } from '../common/framework-errors.ts';
 
@@ -25,7 +26,7 @@ export class S3Error extends Error {
   }
 }
 
-export const S3_ERRORS: Record<ErrorCode, { code: string; status: number }> = {
+export const S3_ERRORS: ErrorTable = {
   AccessDenied: { code: 'AccessDenied', status: 403 },
   Unauthenticated: { code: 'AccessDenied', status: 403 },
   TokenExpired: { code: 'ExpiredToken', status: 400 },
@@ -107,13 +108,7 @@ export function toS3Error(err: unknown): RenderedError {
     return { code: err.code, status: err.status, message: err.message, headers: {}, fields: {} };
   const se = asStorageError(err);
   const m = S3_ERRORS[se.code];
-  const headers: Record<string, string> = {};
-  if (se.code === 'InvalidRange' && typeof se.details['size'] === 'number')
-    headers['content-range'] = `bytes */${se.details['size']}`;
-  if (se.code === 'NotModified' && typeof se.details['etag'] === 'string') {
-    headers['etag'] = `"${se.details['etag']}"`;
-    headers['last-modified'] = new Date(Number(se.details['modifiedAt'])).toUTCString();
-  }
+  const headers = coreErrorHeaders(se);
   if (se.details['deleteMarker'] === true) {
     // A read that met a delete marker says so, with the marker's id and date (S3's 404 and 405).
     headers['x-amz-delete-marker'] = 'true';

@@ -3,12 +3,13 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clientGone } from '../common/client-gone.ts';
-import { keepContentTypes, rawBodies } from '../common/content-type.ts';
-import { type ErrorPage, type ErrorSite, errorHandler } from '../common/error-page.ts';
+import { rawBodies } from '../common/content-type.ts';
+import type { Dialect } from '../common/dialect.ts';
+import type { ErrorPage, ErrorSite } from '../common/error-page.ts';
 import { continuedBody, deferExpectations } from '../common/expect-continue.ts';
 import { authenticate } from './auth.ts';
 import type { S3Context, S3Deps } from './context.ts';
-import { S3Error, toS3Error } from './errors.ts';
+import { S3_ERRORS, toS3Error } from './errors.ts';
 import { checkExpectedOwners } from './expected-owner.ts';
 import { address, headerMap, queryMap } from './request.ts';
 import { route } from './routes.ts';
@@ -22,7 +23,6 @@ function bodyOf(request: FastifyRequest, reply: FastifyReply): AsyncIterable<Uin
 export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
   // An object's body is bytes whatever its Content-Type says; commands read the header from the raw headers.
   rawBodies(app);
-  keepContentTypes(app);
   // 100 Continue goes out when a command reads the body, after authentication and its own checks.
   deferExpectations(app.server);
 
@@ -63,12 +63,17 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
   };
   app.route({ method: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], url: '/', handler });
   app.route({ method: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], url: '/*', handler });
-
-  app.setNotFoundHandler(async () => {
-    throw new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.');
-  });
-  app.setErrorHandler(errorHandler(renderS3Error));
 }
+
+/** S3 owns its whole port; its table maps an unknown route (NoSuchRoute) to 405 MethodNotAllowed, as S3 does. */
+export const s3Dialect: Dialect<S3Deps> = {
+  name: 's3',
+  port: 's3',
+  prefixes: ['/'],
+  errors: S3_ERRORS,
+  render: renderS3Error,
+  mount: s3Api,
+};
 
 /** Any error as S3's `<Error>` document, with the request id in its headers. */
 export function renderS3Error(err: unknown, site: ErrorSite): ErrorPage {

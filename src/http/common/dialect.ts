@@ -1,0 +1,68 @@
+// What a dialect is to the server: a name, the port and paths it owns, its complete error table, its renderer, and
+// how it mounts its routes. The server, the error document and the tests loop over the list in `dialects.ts`.
+import type { FastifyInstance } from 'fastify';
+import type { ErrorCode, StorageError } from '../../core/errors.ts';
+import type { RenderError } from './error-page.ts';
+
+/** A core code as a dialect puts it on the wire. */
+export interface WireError {
+  code: string;
+  status: number;
+}
+
+/** Every core code mapped: a code missing from a dialect's table is a compile error. */
+export type ErrorTable = { readonly [C in ErrorCode]: WireError };
+
+/** A table for a dialect whose wire codes are the core's own: only the statuses are its. */
+export function sameCodes(statuses: { readonly [C in ErrorCode]: number }): ErrorTable {
+  return Object.fromEntries(
+    Object.entries(statuses).map(([code, status]) => [code, { code, status }]),
+  ) as unknown as ErrorTable;
+}
+
+export type Port = 's3' | 'api';
+
+export interface Dialect<D = unknown> {
+  /** As the error document and the tests name it. */
+  name: string;
+  port: Port;
+  /** The paths it owns on its port; its renderer answers errors and 404s under them. */
+  prefixes: readonly string[];
+  errors: ErrorTable;
+  render: RenderError;
+  /** Registers its routes and hooks; its hooks must leave paths outside its prefixes alone. */
+  mount(app: FastifyInstance, deps: D): Promise<void>;
+}
+
+/**
+ * HTTP headers that go with a core error in every dialect (RFC 9110): the size of what a 416 could not serve, the
+ * validators of what a 304 says the client has, and when to come back after a 429.
+ */
+export function coreErrorHeaders(se: StorageError): Record<string, string> {
+  const h: Record<string, string> = {};
+  if (se.code === 'InvalidRange' && typeof se.details['size'] === 'number')
+    h['content-range'] = `bytes */${se.details['size']}`;
+  if (se.code === 'NotModified' && typeof se.details['etag'] === 'string') {
+    h['etag'] = `"${se.details['etag']}"`;
+    h['last-modified'] = new Date(Number(se.details['modifiedAt'])).toUTCString();
+  }
+  if (se.code === 'TooManyRequests' && typeof se.details['retryAfterSeconds'] === 'number')
+    h['retry-after'] = String(se.details['retryAfterSeconds']);
+  return h;
+}
+
+/** The dialect that owns a request target (path and query) on a port: the longest matching prefix, if any. */
+export function dialectFor<D>(dialects: readonly Dialect<D>[], url: string): Dialect<D> | undefined {
+  const path = url.split('?')[0]!;
+  let best: Dialect<D> | undefined;
+  let length = -1;
+  for (const d of dialects)
+    for (const p of d.prefixes) {
+      const owns = p === '/' || path === p || path.startsWith(`${p}/`);
+      if (owns && p.length > length) {
+        best = d;
+        length = p.length;
+      }
+    }
+  return best;
+}

@@ -1,0 +1,14 @@
+// Every dialect, listed once: the servers mount them from here, and the error document and the tests loop over it.
+import type { Dialect } from './common/dialect.ts';
+import type { NativeDeps } from './native/context.ts';
+import { nativeDialect } from './native/plugin.ts';
+import type { S3Deps } from './s3/context.ts';
+import { s3Dialect } from './s3/server.ts';
+
+/** The API port's dialects (the file APIs join them here). */
+export const API_DIALECTS: readonly Dialect<NativeDeps>[] = [nativeDialect];
+
+/** The S3 port's dialects. */
+export const S3_DIALECTS: readonly Dialect<S3Deps>[] = [s3Dialect];
+
+export const DIALECTS: readonly Dialect<never>[] = [...API_DIALECTS, ...S3_DIALECTS];
