@@ -19,6 +19,8 @@ export interface AppOptions {
   idleTimeoutMs?: number;
   /** PEM certificate chain and key: the server speaks HTTPS only. */
   tls?: { cert: string; key: string };
+  /** Honour X-Forwarded-For, -Proto and -Host (see the trustProxy setting). */
+  trustProxy?: boolean;
 }
 
 /**
@@ -57,6 +59,7 @@ function baseServer(options: AppOptions, render: RenderError): FastifyInstance {
     // Slow clients: every header within headerTimeoutMs and no connection idle past idleTimeoutMs; a body may
     // take as long as it keeps moving. Node checks these every second.
     connectionTimeout: options.idleTimeoutMs ?? 60_000,
+    trustProxy: options.trustProxy ?? false,
     ...frameworkErrorOptions(render, nextRequestId),
     ...transport,
   }) as unknown as FastifyInstance;

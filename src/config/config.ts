@@ -65,6 +65,11 @@ export interface Config {
   downloadWaitMs: number;
   /** TLS on both listeners: certificate and key files, or a development certificate made and kept in the data directory. */
   tls: { cert: string; key: string } | 'self-signed' | undefined;
+  /**
+   * Behind a proxy: take the client's address, scheme and host from X-Forwarded-For, -Proto and -Host (for the
+   * sign-in limits per address and for absolute links). Off, those headers are ignored: a client could forge them.
+   */
+  trustProxy: boolean;
   limits: Limits;
 }
 
@@ -132,6 +137,7 @@ const SETTINGS = {
   maxCopyBytes: { flag: 'max-copy-bytes', env: 'MIMEO_MAX_COPY_BYTES', kind: 'int' },
   treeBatchSize: { flag: 'tree-batch-size', env: 'MIMEO_TREE_BATCH_SIZE', kind: 'int' },
   maxObjectSize: { flag: 'max-object-size', env: 'MIMEO_MAX_OBJECT_SIZE', kind: 'int' },
+  trustProxy: { flag: 'trust-proxy', env: 'MIMEO_TRUST_PROXY', kind: 'bool' },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -158,8 +164,14 @@ export function parseFlags(argv: readonly string[]): { flags: Source; positional
   return { flags, positional };
 }
 
-function parseValue(name: SettingName, raw: string): string | number {
-  if (SETTINGS[name].kind === 'string') return raw;
+function parseValue(name: SettingName, raw: string): string | number | boolean {
+  const kind: string = SETTINGS[name].kind;
+  if (kind === 'string') return raw;
+  if (kind === 'bool') {
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    throw new ConfigError(`${name} must be true or false, got ${raw}`);
+  }
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < 0)
     throw new ConfigError(`${name} must be a non-negative integer, got ${raw}`);
@@ -186,7 +198,7 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     }
   }
 
-  const values: Partial<Record<SettingName, string | number>> = {};
+  const values: Partial<Record<SettingName, string | number | boolean>> = {};
   for (const name of Object.keys(SETTINGS) as SettingName[]) {
     const s = SETTINGS[name];
     const raw = flags[s.flag] ?? env[s.env] ?? (file[name] === undefined ? undefined : String(file[name]));
@@ -265,6 +277,7 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     bufferBudget,
     uploadWaitMs: int('uploadWaitMs', 2000),
     downloadWaitMs: int('downloadWaitMs', 20_000),
+    trustProxy: (values.trustProxy as boolean | undefined) ?? false,
     tls:
       tlsCert && tlsKey
         ? { cert: resolve(tlsCert), key: resolve(tlsKey) }

@@ -61,6 +61,7 @@ export async function serve(config: Config): Promise<void> {
       headerTimeoutMs: config.headerTimeoutSeconds * 1000,
       idleTimeoutMs: config.idleTimeoutSeconds * 1000,
       tls,
+      trustProxy: config.trustProxy,
     },
   );
   const s3 = await buildS3Server(
@@ -77,6 +78,7 @@ export async function serve(config: Config): Promise<void> {
       headerTimeoutMs: config.headerTimeoutSeconds * 1000,
       idleTimeoutMs: config.idleTimeoutSeconds * 1000,
       tls,
+      trustProxy: config.trustProxy,
     },
   );
   await api.listen({ host: config.host, port: config.apiPort });

@@ -1,5 +1,6 @@
 // GET /api/v1/openapi.json and /api/v1/docs: the document, and a reference page rendered from it (no scripts).
 import type { FastifyInstance } from 'fastify';
+import { externalBase } from '../../common/request-context.ts';
 import { openApiDocument } from '../openapi.ts';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -38,6 +39,10 @@ export function renderDocs(doc: ReturnType<typeof openApiDocument>): string {
 export const docsRoutes = () => async (app: FastifyInstance) => {
   const doc = openApiDocument();
   const html = renderDocs(doc);
-  app.get('/api/v1/openapi.json', async () => doc);
+  // The servers entry is where this client reached the API, so generated clients call it back there.
+  app.get('/api/v1/openapi.json', async (request) => ({
+    ...doc,
+    servers: [{ url: `${externalBase(request)}/` }],
+  }));
   app.get('/api/v1/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
 };
