@@ -1,0 +1,192 @@
+// What every dialect owes its clients, run against each dialect in src/http/dialects.ts through the real server:
+// requests without credentials are refused in its shape, unknown names are 404 in its shape, bad input is a 4xx in
+// its shape (never a 5xx), and large bodies go both ways as streams with ranges. A dialect without probes here fails.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DIALECTS } from '../src/http/dialects.ts';
+import { bytes } from './helpers/data.ts';
+import { openS3, ROOT_KEYS, rawSigned, type S3Env } from './helpers/s3.ts';
+
+interface Answer {
+  status: number;
+  contentType: string | null;
+  body: string;
+}
+
+/** How to reach one dialect, and how its error bodies name their code. */
+interface Probes {
+  codeOf(a: Answer): string | undefined;
+  /** A request that needs credentials, sent without them. */
+  anonymous(): Promise<Answer>;
+  /** A name or id that does not exist. */
+  unknown(): Promise<Answer>;
+  /** Malformed requests of several kinds. */
+  bad(): Promise<Answer[]>;
+  /** Stores `data` and reads back the range [first, last]. */
+  roundTrip(
+    data: Buffer,
+    first: number,
+    last: number,
+  ): Promise<{ stored: number; ranged: Answer; bytes: Buffer }>;
+  /** The content type of its error bodies. */
+  errorType: RegExp;
+}
+
+let env: S3Env;
+let token: string;
+const answer = async (r: Response): Promise<Answer> => ({
+  status: r.status,
+  contentType: r.headers.get('content-type'),
+  body: await r.text(),
+});
+
+const PROBES: Record<string, Probes> = {
+  native: {
+    errorType: /^application\/json/,
+    codeOf: (a) => (JSON.parse(a.body) as { error?: { code?: string } }).error?.code,
+    anonymous: async () => answer(await fetch(`${env.server.url}/api/v1/projects`)),
+    unknown: async () =>
+      answer(
+        await fetch(`${env.server.url}/api/v1/projects/no-such-project`, {
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      ),
+    bad: async () => {
+      const auth = { authorization: `Bearer ${token}` };
+      return Promise.all([
+        fetch(`${env.server.url}/api/v1/projects`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: '{"name": ',
+        }).then(answer),
+        fetch(`${env.server.url}/api/v1/projects`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'text/plain' },
+          body: 'name=x',
+        }).then(answer),
+        fetch(`${env.server.url}/api/v1/projects/conf/files/%ZZ`, { headers: auth }).then(answer),
+        fetch(`${env.server.url}/api/v1/projects/conf/files/a//b`, { headers: auth }).then(answer),
+        fetch(`${env.server.url}/api/v1/copy`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ source: { project: 'conf', path: 'x', offset: -1 }, target: {} }),
+        }).then(answer),
+      ]);
+    },
+    roundTrip: async (data, first, last) => {
+      const auth = { authorization: `Bearer ${token}` };
+      const put = await fetch(`${env.server.url}/api/v1/projects/conf/files/native-big`, {
+        method: 'PUT',
+        headers: auth,
+        body: data,
+      });
+      const r = await fetch(`${env.server.url}/api/v1/projects/conf/files/native-big`, {
+        headers: { ...auth, range: `bytes=${first}-${last}` },
+      });
+      return {
+        stored: put.status,
+        ranged: { status: r.status, contentType: r.headers.get('content-range'), body: '' },
+        bytes: Buffer.from(await r.arrayBuffer()),
+      };
+    },
+  },
+  s3: {
+    errorType: /^application\/xml/,
+    codeOf: (a) => /<Code>([^<]*)<\/Code>/.exec(a.body)?.[1],
+    anonymous: async () => answer(await fetch(`${env.server.s3Url}/conf?list-type=2`)),
+    unknown: async () => {
+      const r = await rawSigned(`${env.server.s3Url}/no-such-bucket?list-type=2`, {
+        method: 'GET',
+        ...ROOT_KEYS,
+      });
+      return { status: r.status, contentType: r.headers.get('content-type'), body: r.body };
+    },
+    bad: async () =>
+      Promise.all(
+        [
+          { method: 'POST', path: '/conf?delete', body: '<Delete><Object><Key>k</Key>' },
+          { method: 'PUT', path: '/conf?tagging', body: '<!DOCTYPE x [<!ENTITY e "v">]><Tagging/>' },
+          { method: 'GET', path: '/conf/k', headers: { range: 'bytes=9-1' } },
+          { method: 'PUT', path: '/conf/a//b', body: 'x' },
+          { method: 'GET', path: '/conf?list-type=2&max-keys=-1' },
+        ].map(async (o) => {
+          const r = await rawSigned(`${env.server.s3Url}${o.path}`, { ...o, ...ROOT_KEYS });
+          return { status: r.status, contentType: r.headers.get('content-type'), body: r.body };
+        }),
+      ),
+    roundTrip: async (data, first, last) => {
+      const put = await env.client.send(new PutObjectCommand({ Bucket: 'conf', Key: 's3-big', Body: data }));
+      const r = await env.client.send(
+        new GetObjectCommand({ Bucket: 'conf', Key: 's3-big', Range: `bytes=${first}-${last}` }),
+      );
+      return {
+        stored: put.$metadata.httpStatusCode ?? 0,
+        ranged: { status: r.$metadata.httpStatusCode ?? 0, contentType: r.ContentRange ?? null, body: '' },
+        bytes: Buffer.from(await r.Body!.transformToByteArray()),
+      };
+    },
+  },
+};
+
+before(async () => {
+  env = await openS3();
+  token = await env.server.token();
+  const r = await fetch(`${env.server.url}/api/v1/projects`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'conf' }),
+  });
+  assert.equal(r.status, 201);
+});
+after(async () => env.close());
+
+test('every dialect has probes', () => {
+  assert.deepEqual(
+    DIALECTS.map((d) => d.name).filter((n) => !PROBES[n]),
+    [],
+  );
+});
+
+for (const d of DIALECTS) {
+  const p = PROBES[d.name];
+  if (!p) continue;
+  describe(`dialect ${d.name}`, () => {
+    test('a request without credentials is refused, in its own shape', async () => {
+      const a = await p.anonymous();
+      assert.ok(a.status === 401 || a.status === 403, String(a.status));
+      assert.match(a.contentType ?? '', p.errorType);
+      assert.ok(p.codeOf(a), a.body);
+    });
+
+    test('an unknown name is 404, in its own shape', async () => {
+      const a = await p.unknown();
+      assert.equal(a.status, 404, a.body);
+      assert.match(a.contentType ?? '', p.errorType);
+      assert.ok(p.codeOf(a), a.body);
+    });
+
+    test('bad input is a 4xx in its own shape, never a 5xx', async () => {
+      for (const [i, a] of (await p.bad()).entries()) {
+        assert.ok(a.status >= 400 && a.status < 500, `case ${i}: ${a.status} ${a.body}`);
+        assert.match(a.contentType ?? '', p.errorType, a.body);
+        assert.ok(p.codeOf(a), a.body);
+      }
+    });
+
+    test('a large body is stored and read back by range, byte for byte', async () => {
+      const data = bytes(9 * 1024 * 1024 + 17, 3);
+      const first = 4 * 1024 * 1024 - 5;
+      const last = 8 * 1024 * 1024 + 9;
+      const r = await p.roundTrip(data, first, last);
+      assert.ok(r.stored === 200 || r.stored === 201, String(r.stored));
+      assert.equal(r.ranged.status, 206);
+      assert.equal(r.ranged.contentType, `bytes ${first}-${last}/${data.length}`);
+      assert.ok(r.bytes.equals(data.subarray(first, last + 1)));
+    });
+  });
+}
+
+test('none of the above was a server error', () => {
+  assert.doesNotMatch(env.server.stdout() + env.server.stderr(), /"level":50/);
+});
