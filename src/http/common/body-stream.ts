@@ -3,6 +3,7 @@
 // taken it, so a download holds a few block buffers whatever its size, and none after its response has closed.
 import type { ServerResponse } from 'node:http';
 import { Readable, type Writable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 import { blockBuffers } from '../../core/buffer-pool.ts';
 
 /**
@@ -100,4 +101,21 @@ function drained(dest: Writable): Promise<boolean> {
     dest.on('close', onClose);
     dest.on('error', onClose);
   });
+}
+
+/**
+ * Sends a read as the answer, after the dialect has set its own headers: 200 with the whole body, or 206 with
+ * Content-Range for a range (RFC 9110 section 15.3.7), Content-Length either way, and the body streamed with its
+ * buffers given back as the socket takes them.
+ */
+export async function sendRead(
+  reply: FastifyReply,
+  read: { size: number; range: { start: number; end: number } | undefined; body: AsyncIterable<Buffer> },
+): Promise<FastifyReply> {
+  const length = read.range ? read.range.end - read.range.start : read.size;
+  if (read.range)
+    reply.code(206).header('content-range', `bytes ${read.range.start}-${read.range.end - 1}/${read.size}`);
+  else reply.code(200);
+  reply.header('content-length', length);
+  return reply.send(await bodyPayload(read.body, { length, res: reply.raw }));
 }

@@ -7,7 +7,7 @@ import { listFiles } from '../../../core/list.ts';
 import type { VersionInfo } from '../../../core/model.ts';
 import { openRead, stat } from '../../../core/read.ts';
 import { putFile, setLabels, truncateFile, writeAt } from '../../../core/write.ts';
-import { bodyPayload } from '../../common/body-stream.ts';
+import { sendRead } from '../../common/body-stream.ts';
 import { clientGone } from '../../common/client-gone.ts';
 import { parseConditions, parseNonNegativeInt, parseRange } from '../../common/conditions.ts';
 import { contentTypeOf, rawBodies } from '../../common/content-type.ts';
@@ -43,14 +43,7 @@ export async function sendContent(
   },
 ): Promise<FastifyReply> {
   setVersionHeaders(reply, read.version);
-  if (read.range) {
-    reply.code(206).header('content-range', `bytes ${read.range.start}-${read.range.end - 1}/${read.size}`);
-    reply.header('content-length', read.range.end - read.range.start);
-  } else {
-    reply.header('content-length', read.size);
-  }
-  const length = read.range ? read.range.end - read.range.start : read.size;
-  return reply.send(await bodyPayload(read.body, { length, res: reply.raw }));
+  return sendRead(reply, read);
 }
 
 const listQuery = {

@@ -1,7 +1,7 @@
 // GetObject: GET /bucket/key — single ranges, conditionals, versionId, ChecksumMode and response-* overrides.
 
 import { openRead, stat } from '../../../core/read.ts';
-import { bodyPayload } from '../../common/body-stream.ts';
+import { sendRead } from '../../common/body-stream.ts';
 import { parseConditions, parseRange } from '../../common/conditions.ts';
 import { setContentType } from '../../common/content-type.ts';
 import type { S3Command } from '../command.ts';
@@ -57,15 +57,6 @@ export const getObject: S3Command = {
       if (h === 'content-type') setContentType(ctx.reply, v);
       else ctx.reply.header(h, v);
     }
-    if (read.range) {
-      ctx.reply
-        .code(206)
-        .header('content-range', `bytes ${read.range.start}-${read.range.end - 1}/${read.size}`);
-      ctx.reply.header('content-length', read.range.end - read.range.start);
-    } else {
-      ctx.reply.code(200).header('content-length', read.size);
-    }
-    const length = read.range ? read.range.end - read.range.start : read.size;
-    return ctx.reply.send(await bodyPayload(read.body, { length, res: ctx.reply.raw }));
+    return sendRead(ctx.reply, read);
   },
 };
