@@ -1,9 +1,11 @@
 // The one way a new version becomes current: preconditions, conflict policy, supersede and purge, in one transaction.
 import type { Tx } from '../meta/meta-store.ts';
+import { filePlace } from '../meta/tree-place.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
 import { addKeys, copyKeys, type RingTable } from './crypto/keys.ts';
 import type { DataKey } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
+import { ensureDirs } from './dirs.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
 import { checkLabels } from './labels.ts';
@@ -119,12 +121,23 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
     await tx.get<{ versioning: string }>('SELECT versioning FROM projects WHERE id = ?', [input.project.id])
   )?.versioning;
   const seq = await tx.nextSeq();
+  const place = filePlace(path);
+  // A file that comes to life needs its directories (they may have gone since an earlier version was written).
+  if (!current && !draft.deleteMarker)
+    await ensureDirs(tx, {
+      projectId: input.project.id,
+      parent: place.parent,
+      principalId: input.principalId,
+      now: input.now,
+    });
   let fileId = file?.id;
   if (!fileId) {
     fileId = newId('f');
+    // The version's sequence number is the file's number: both are drawn once and never reused.
     await tx.run(
-      'INSERT INTO files (id, project_id, path, type, current_version_id, created_at) VALUES (?, ?, ?, ?, NULL, ?)',
-      [fileId, input.project.id, path, 'file', input.now],
+      `INSERT INTO files (id, project_id, path, type, current_version_id, created_at, number, parent, name)
+       VALUES (?, ?, ?, 'file', NULL, ?, ?, ?, ?)`,
+      [fileId, input.project.id, path, input.now, seq, place.parent, place.name],
     );
   }
   if (file?.current_version_id)
@@ -187,7 +200,7 @@ export async function purgeIfUnneeded(tx: Tx, rowId: string, projectId: string):
 /** Removes a file row that has no version left, so its path is free and its id is never reused. */
 export async function dropFileIfEmpty(tx: Tx, fileId: string): Promise<void> {
   await tx.run(
-    'DELETE FROM files WHERE id = ? AND current_version_id IS NULL AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.file_id = files.id)',
+    "DELETE FROM files WHERE id = ? AND type = 'file' AND current_version_id IS NULL AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.file_id = files.id)",
     [fileId],
   );
 }

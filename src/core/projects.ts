@@ -150,9 +150,11 @@ export function deleteProject(deps: CoreDeps, principal: Principal, name: string
   return freeing(deps.reserve, () =>
     deps.meta.tx(async (tx) => {
       const p = await requireProject(tx, { principal, need: 'admin' }, name);
-      const any = await tx.get('SELECT id FROM files WHERE project_id = ? LIMIT 1', [p.id]);
+      const any = await tx.get("SELECT id FROM files WHERE project_id = ? AND type = 'file' LIMIT 1", [p.id]);
       if (any)
         throw new StorageError('ProjectNotEmpty', `The project '${name}' is not empty.`, { resource: name });
+      // Directories hold nothing S3 sees: they go with the project, as its uploads do.
+      await tx.run("DELETE FROM files WHERE project_id = ? AND type = 'directory'", [p.id]);
       await tx.run(
         'DELETE FROM upload_keys WHERE upload_id IN (SELECT id FROM uploads WHERE project_id = ?)',
         [p.id],

@@ -92,7 +92,7 @@ export async function purgeUnneededVersions(
     [projectId, projectId],
   );
   await tx.run(
-    `DELETE FROM files WHERE project_id = ? AND current_version_id IS NULL
+    `DELETE FROM files WHERE project_id = ? AND type = 'file' AND current_version_id IS NULL
        AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.file_id = files.id)`,
     [projectId],
   );

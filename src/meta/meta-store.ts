@@ -9,6 +9,8 @@ export interface Tx {
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
   /** The next value of the global, monotone sequence. Ordered with commits: see `snapshotSeq`. */
   nextSeq(): Promise<number>;
+  /** `n` values of the same sequence at once (not necessarily adjacent), in increasing order. */
+  nextSeqs(n: number): Promise<number[]>;
 }
 
 export interface TxOptions {

@@ -1,10 +1,15 @@
 // Numbered schema migrations, written once in SQL that both sqlite and postgres accept.
 // Types: TEXT, BIGINT (sizes, times in ms, sequence numbers) and INTEGER (flags, 0 or 1).
 
+import type { Tx } from './meta-store.ts';
+import { fillDirectories } from './migrate-directories.ts';
+
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Rows the SQL alone cannot write, filled in the migration's transaction after its statements. */
+  data?: (tx: Tx) => Promise<void>;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -283,6 +288,30 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_window ON login_failures(window_start);
 `,
+  },
+  {
+    version: 9,
+    name: 'directories',
+    // Every entry gets a number (its decimal, 24-hex and UUID ids on the wire derive from it) and its place in the
+    // tree: the path of its parent directory ('' at the project's root) and its name (a folder marker `a/` has the
+    // name '' in directory `a`). A directory is a row of type 'directory' with no version: its attributes are
+    // owner_id, mode, created_at, modified_at and created_seq (the sequence number it was made at). Its path column
+    // holds U+0002 and its id, which no client path can equal (control characters are refused), so that the
+    // files' unique paths and every range scan over paths (S3 listings, tree copies) see files only: a file `a` and
+    // a directory `a` may both exist, as S3 lets a key `a` sit beside keys under `a/`.
+    sql: `
+ALTER TABLE files ADD COLUMN number BIGINT;
+ALTER TABLE files ADD COLUMN parent TEXT{{BINARY}} NOT NULL DEFAULT '';
+ALTER TABLE files ADD COLUMN name TEXT{{BINARY}} NOT NULL DEFAULT '';
+ALTER TABLE files ADD COLUMN owner_id TEXT;
+ALTER TABLE files ADD COLUMN mode INTEGER;
+ALTER TABLE files ADD COLUMN modified_at BIGINT;
+ALTER TABLE files ADD COLUMN created_seq BIGINT;
+CREATE UNIQUE INDEX files_number ON files(number);
+CREATE INDEX files_children ON files(project_id, parent, name);
+CREATE UNIQUE INDEX files_directories ON files(project_id, parent, name) WHERE type = 'directory';
+`,
+    data: fillDirectories,
   },
 ];
 

@@ -54,6 +54,15 @@ class PgTx implements Tx {
     const r = await this.#client.query<{ v: number }>("SELECT nextval('mimeo_seq') AS v");
     return r.rows[0]!.v;
   }
+  async nextSeqs(n: number): Promise<number[]> {
+    if (n <= 0) return [];
+    await this.#client.query('LOCK TABLE versions IN ROW EXCLUSIVE MODE');
+    const r = await this.#client.query<{ v: number }>(
+      "SELECT nextval('mimeo_seq') AS v FROM generate_series(1, $1::int) ORDER BY 1",
+      [n],
+    );
+    return r.rows.map((row) => row.v);
+  }
 }
 
 export interface PostgresOptions {
@@ -146,6 +155,7 @@ export class PostgresMetaStore implements MetaStore {
         await client.query('BEGIN');
         try {
           for (const s of statements(m.sql, 'postgres')) await client.query(s);
+          await m.data?.(new PgTx(client));
           await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
             m.version,
             m.name,

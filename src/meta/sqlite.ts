@@ -59,6 +59,13 @@ class SqliteTx implements Tx {
     };
     return row.value;
   }
+  async nextSeqs(n: number): Promise<number[]> {
+    if (n <= 0) return [];
+    const row = this.#statements
+      .get('UPDATE seq SET value = value + ? WHERE id = 1 RETURNING value')
+      .get(n) as { value: number };
+    return Array.from({ length: n }, (_, i) => row.value - n + 1 + i);
+  }
 }
 
 export class SqliteMetaStore implements MetaStore {
@@ -176,6 +183,7 @@ export class SqliteMetaStore implements MetaStore {
       db.exec('BEGIN IMMEDIATE');
       try {
         for (const s of statements(m.sql, 'sqlite')) db.exec(s);
+        await m.data?.(new SqliteTx(this.#writerStatements));
         db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
         db.exec('COMMIT');
       } catch (err) {

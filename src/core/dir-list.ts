@@ -1,0 +1,83 @@
+// Listing a directory's children, by name, paged by a cursor that stays valid under concurrent writes.
+import type { CoreDeps } from './deps.ts';
+import { dirPath, findDir, missingDir } from './dirs.ts';
+import { ENTRY_COLUMNS, type Entry, type EntryRow, toEntry } from './entries.ts';
+import { StorageError } from './errors.ts';
+import type { Principal } from './model.ts';
+import { requireProject } from './permissions.ts';
+import { snapshotSeqOf } from './resolve.ts';
+
+export const MAX_DIR_PAGE = 10_000;
+
+export interface DirPage {
+  entries: Entry[];
+  /** Give it as `after` for the next page; null on the last one. */
+  next: string | null;
+}
+
+/**
+ * A cursor is the last entry's type and name: children sort by name, and a directory before a file of the same
+ * name (S3 lets a key `a` sit beside keys under `a/`). It names a position, not a row, so an entry made or removed
+ * meanwhile moves no other entry across a page boundary.
+ */
+const encodeCursor = (e: Entry) =>
+  Buffer.from(`${e.type === 'directory' ? 'd' : 'f'}${e.name}`).toString('base64url');
+
+function decodeCursor(after: string): { name: string; type: string } {
+  const text = Buffer.from(after, 'base64url').toString('utf8');
+  const kind = text[0];
+  if ((kind !== 'd' && kind !== 'f') || Buffer.from(text, 'utf8').toString('base64url') !== after)
+    throw new StorageError('InvalidArgument', 'The cursor is not one this listing gave.');
+  return { name: text.slice(1), type: kind === 'd' ? 'directory' : 'file' };
+}
+
+/**
+ * The children of the directory at `path` ('' for the project's root): directories, and files with a live version
+ * (folder markers are not listed: they are their directory). At a snapshot, the files whose version that snapshot
+ * sees and the directories made before it. Throws NoSuchDirectory, NotADirectory, NoSuchSnapshot.
+ */
+export async function listDirectory(
+  deps: CoreDeps,
+  principal: Principal,
+  input: { project: string; path: string; after?: string; limit?: number; snapshot?: string },
+): Promise<DirPage> {
+  const path = dirPath(input.path);
+  const limit = input.limit ?? 1000;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DIR_PAGE)
+    throw new StorageError('InvalidArgument', `The limit is an integer from 1 to ${MAX_DIR_PAGE}.`);
+  const cursor = input.after ? decodeCursor(input.after) : { name: '', type: '' };
+  return deps.meta.tx(
+    async (tx) => {
+      const project = await requireProject(tx, { principal, need: 'list' }, input.project);
+      if (path !== '' && !(await findDir(tx, project.id, path))) throw await missingDir(tx, project.id, path);
+      const seq =
+        input.snapshot === undefined ? undefined : await snapshotSeqOf(tx, project.id, input.snapshot);
+      const version =
+        seq === undefined
+          ? 'v.id = f.current_version_id'
+          : 'v.file_id = f.id AND v.created_seq <= ? AND (v.superseded_seq IS NULL OR v.superseded_seq > ?)';
+      const dirSeen = seq === undefined ? '' : 'AND f.created_seq <= ?';
+      const rows = await tx.all<EntryRow>(
+        `SELECT ${ENTRY_COLUMNS} FROM files f JOIN projects p ON p.id = f.project_id
+           LEFT JOIN versions v ON ${version}
+         WHERE f.project_id = ? AND f.parent = ? AND f.hidden = 0 AND f.name <> '' AND f.name >= ?
+           AND (f.name > ? OR f.type > ?)
+           AND ((f.type = 'directory' ${dirSeen}) OR (v.id IS NOT NULL AND v.delete_marker = 0))
+         ORDER BY f.name, f.type LIMIT ?`,
+        [
+          ...(seq === undefined ? [] : [seq, seq]),
+          project.id,
+          path,
+          cursor.name,
+          cursor.name,
+          cursor.type,
+          ...(seq === undefined ? [] : [seq]),
+          limit + 1,
+        ],
+      );
+      const entries = rows.slice(0, limit).map(toEntry);
+      return { entries, next: rows.length > limit ? encodeCursor(entries[entries.length - 1]!) : null };
+    },
+    { readOnly: true },
+  );
+}

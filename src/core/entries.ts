@@ -1,0 +1,125 @@
+// Entries: the files and directories of the tree as dialects show them, found by path or by an id of any shape.
+import type { Tx } from '../meta/meta-store.ts';
+import { joinPlace } from '../meta/tree-place.ts';
+import type { CoreDeps } from './deps.ts';
+import { type EntryKey, parseEntryId, type WireIds, wireIds } from './entry-ids.ts';
+import { StorageError } from './errors.ts';
+import type { Principal } from './model.ts';
+import { getProjectById, requireProject } from './permissions.ts';
+
+export interface Entry {
+  /** The row id: the native API's own id. */
+  id: string;
+  number: number;
+  ids: WireIds;
+  type: 'file' | 'directory';
+  project: string;
+  projectId: string;
+  /** The full path: a directory's has no trailing '/'. */
+  path: string;
+  /** The path of the directory it is in, '' at the project's root. */
+  parent: string;
+  name: string;
+  /** Bytes of a file's current version; 0 for a directory. */
+  size: number;
+  createdAt: number;
+  modifiedAt: number;
+  /** A directory's owner and mode; a file's owner is who wrote its current version, and it has no mode. */
+  ownerId: string | null;
+  mode: number | null;
+  /** A file's current version: its ETag, id and content type (null for a directory). */
+  etag: string | null;
+  versionId: string | null;
+  contentType: string | null;
+}
+
+export interface EntryRow {
+  id: string;
+  number: number;
+  type: string;
+  project_name: string;
+  project_id: string;
+  parent: string;
+  name: string;
+  path: string;
+  created_at: number;
+  modified_at: number | null;
+  owner_id: string | null;
+  mode: number | null;
+  v_size: number | null;
+  v_etag: string | null;
+  v_version_id: string | null;
+  v_content_type: string | null;
+  v_created_by: string | null;
+  v_modified_at: number | null;
+}
+
+/** The columns of an entry; `v` is the version to show (the current one, or the one a snapshot sees). */
+export const ENTRY_COLUMNS = `f.id, f.number, f.type, p.name AS project_name, p.id AS project_id, f.parent, f.name,
+  f.path, f.created_at, f.modified_at, f.owner_id, f.mode, v.size AS v_size, v.etag AS v_etag,
+  v.version_id AS v_version_id, v.content_type AS v_content_type, v.created_by AS v_created_by,
+  v.modified_at AS v_modified_at`;
+
+export function toEntry(r: EntryRow): Entry {
+  const dir = r.type === 'directory';
+  return {
+    id: r.id,
+    number: Number(r.number),
+    ids: wireIds(Number(r.number)),
+    type: dir ? 'directory' : 'file',
+    project: r.project_name,
+    projectId: r.project_id,
+    path: dir ? joinPlace(r) : r.path,
+    parent: r.parent,
+    name: r.name,
+    size: dir ? 0 : Number(r.v_size ?? 0),
+    createdAt: Number(r.created_at),
+    modifiedAt: Number(dir ? (r.modified_at ?? r.created_at) : (r.v_modified_at ?? r.created_at)),
+    ownerId: dir ? r.owner_id : r.v_created_by,
+    mode: dir ? r.mode : null,
+    etag: dir ? null : r.v_etag,
+    versionId: dir ? null : r.v_version_id,
+    contentType: dir ? null : r.v_content_type,
+  };
+}
+
+/**
+ * The live entry a key names, or undefined: a directory, or a file whose current version is not a delete marker.
+ * One indexed lookup (the number's index, or the primary key).
+ */
+export async function entryById(tx: Tx, key: EntryKey): Promise<Entry | undefined> {
+  const [column, value] = 'number' in key ? ['f.number', key.number] : ['f.id', key.rowId];
+  const row = await tx.get<EntryRow>(
+    `SELECT ${ENTRY_COLUMNS} FROM files f JOIN projects p ON p.id = f.project_id
+       LEFT JOIN versions v ON v.id = f.current_version_id
+     WHERE ${column} = ? AND f.hidden = 0 AND (f.type = 'directory' OR (v.id IS NOT NULL AND v.delete_marker = 0))`,
+    [value],
+  );
+  return row ? toEntry(row) : undefined;
+}
+
+/**
+ * The entry an id of any shape names, for a principal who may list its project. Throws InvalidArgument for a
+ * malformed id, NoSuchEntry for an unknown one, and NoSuchEntry too when the principal may not list the entry's
+ * project, so that ids of other projects cannot be probed.
+ */
+export async function getEntry(deps: CoreDeps, principal: Principal, id: string): Promise<Entry> {
+  const key = parseEntryId(id);
+  return deps.meta.tx(
+    async (tx) => {
+      const entry = await entryById(tx, key);
+      if (entry) {
+        const project = await getProjectById(tx, entry.projectId);
+        const allowed = project
+          ? await requireProject(tx, { principal, need: 'list' }, project.name).then(
+              () => true,
+              () => false,
+            )
+          : false;
+        if (allowed) return entry;
+      }
+      throw new StorageError('NoSuchEntry', `No file or directory has the id '${id}'.`, { resource: id });
+    },
+    { readOnly: true },
+  );
+}
