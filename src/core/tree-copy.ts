@@ -1,9 +1,11 @@
 // Directory tree copies: a job that stages files in batches and makes the whole tree visible in one commit.
 import type { SqlValue, Tx } from '../meta/meta-store.ts';
+import { dirPathKey, filePlace } from '../meta/tree-place.ts';
 import { defaultRenamer, supersede } from './commit.ts';
 import { type CopyOptions, copyFile } from './copy.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
+import { DIR_MODE, ensureDirs } from './dirs.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
 import { getJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
@@ -34,6 +36,8 @@ interface TreeProgress {
   bytesTotal: number;
   bytesCopied: number;
   cursor: string | null;
+  /** Set once every file is staged: the last source directory staged, as [parent, name] ([] before the first). */
+  dirCursor?: [string, string] | [];
 }
 
 /** Staged files live under a path no client can name (control characters are refused), one folder per job. */
@@ -228,10 +232,18 @@ async function runBatches(deps: CoreDeps, ctx: JobContext): Promise<void> {
           deps.limits.treeBatchSize,
         ],
       );
-      if (rows.length === 0) {
-        await commitTree(tx, spec, stage, nowOf(deps));
-        await finish(tx, job.id, 'succeeded', null, nowOf(deps));
-        return 'done' as const;
+      if (progress.dirCursor !== undefined || rows.length === 0) {
+        const dirs = await sourceDirs(tx, spec, progress.dirCursor ?? [], deps.limits.treeBatchSize);
+        if (dirs.length === 0) {
+          await commitTree(tx, spec, stage, nowOf(deps), ctx.job.principalId);
+          await finish(tx, job.id, 'succeeded', null, nowOf(deps));
+          return 'done' as const;
+        }
+        await stageDirs(tx, spec, stage, dirs, nowOf(deps), ctx.job.principalId);
+        const last = dirs[dirs.length - 1]!;
+        const next: TreeProgress = { ...progress, dirCursor: [last.parent, last.name] };
+        await tx.run('UPDATE jobs SET progress = ? WHERE id = ?', [JSON.stringify(next), job.id]);
+        return 'more' as const;
       }
       await stageBatch(tx, spec, stage, rows, nowOf(deps), ctx.job.principalId);
       const next: TreeProgress = {
@@ -280,7 +292,10 @@ async function stageBatch(
     spec.targetProjectId,
   ]))!.versioning;
   const seq = await tx.nextSeq();
-  const map = rows.map((r) => ({
+  const numbers = await tx.nextSeqs(rows.length);
+  const map = rows.map((r, i) => ({
+    number: numbers[i]!,
+    place: filePlace(spec.targetPrefix + r.path.slice(spec.sourcePrefix.length)),
     src: r,
     fileId: newId('f'),
     rowId: newId('r'),
@@ -295,11 +310,21 @@ async function stageBatch(
     path: stage + r.path.slice(spec.sourcePrefix.length),
   }));
   const fileParams: SqlValue[] = [];
-  for (const m of map) fileParams.push(m.fileId, spec.targetProjectId, m.path, m.rowId, now);
+  for (const m of map)
+    fileParams.push(
+      m.fileId,
+      spec.targetProjectId,
+      m.path,
+      m.rowId,
+      now,
+      m.number,
+      m.place.parent,
+      m.place.name,
+    );
+  // A staged file has its final place already: hidden, it is in no listing until the tree commits.
   await tx.run(
-    `INSERT INTO files (id, project_id, path, type, current_version_id, created_at, hidden) VALUES ${map
-      .map(() => "(?, ?, ?, 'file', ?, ?, 1)")
-      .join(', ')}`,
+    `INSERT INTO files (id, project_id, path, type, current_version_id, created_at, hidden, number, parent, name)
+     VALUES ${map.map(() => "(?, ?, ?, 'file', ?, ?, 1, ?, ?, ?)").join(', ')}`,
     fileParams,
   );
   const values = map.map(() => '(?, ?, ?, ?, ?)').join(', ');
@@ -332,8 +357,116 @@ async function stageBatch(
   );
 }
 
-/** Makes every staged file visible at its final path in one transaction. */
-async function commitTree(tx: Tx, spec: TreeSpec, stage: string, now: number): Promise<void> {
+interface SourceDir {
+  parent: string;
+  name: string;
+  mode: number | null;
+}
+
+/** A directory path without its trailing '/': '' for a project's root. */
+const dirOf = (prefix: string) => prefix.replace(/\/$/, '');
+
+/** The next batch of the source tree's directories (those the copy's point in time sees), by parent and name. */
+function sourceDirs(
+  tx: Tx,
+  spec: TreeSpec,
+  after: [string, string] | [],
+  limit: number,
+): Promise<SourceDir[]> {
+  const from = dirOf(spec.sourcePrefix);
+  const below = from === '' ? '' : 'AND (parent = ? OR (parent >= ? AND parent < ?))';
+  const [parent, name] = after.length === 0 ? ['', ''] : after;
+  return tx.all<SourceDir>(
+    `SELECT parent, name, mode FROM files
+     WHERE project_id = ? AND type = 'directory' AND hidden = 0 AND created_seq <= ? ${below}
+       AND (parent > ? OR (parent = ? AND name > ?))
+     ORDER BY parent, name LIMIT ?`,
+    [
+      spec.sourceProjectId,
+      spec.seq,
+      ...(from === '' ? [] : [from, spec.sourcePrefix, prefixEnd(spec.sourcePrefix)]),
+      parent,
+      parent,
+      name,
+      limit,
+    ],
+  );
+}
+
+/**
+ * Stages copies of source directories, hidden, under the job's folder: their parent is the stage's path and the
+ * parent they will have, so they clash with no directory until the tree commits.
+ */
+async function stageDirs(
+  tx: Tx,
+  spec: TreeSpec,
+  stage: string,
+  dirs: SourceDir[],
+  now: number,
+  principalId: string,
+): Promise<void> {
+  const from = dirOf(spec.sourcePrefix);
+  const to = dirOf(spec.targetPrefix);
+  const numbers = await tx.nextSeqs(dirs.length);
+  const params: SqlValue[] = [];
+  for (const [i, d] of dirs.entries()) {
+    const rest = d.parent === from ? '' : d.parent.slice(from === '' ? 0 : from.length + 1);
+    const parent = to === '' ? rest : rest === '' ? to : `${to}/${rest}`;
+    const id = newId('d');
+    params.push(id, spec.targetProjectId, dirPathKey(id), now, numbers[i]!, stage + parent, d.name);
+    params.push(principalId, d.mode ?? DIR_MODE, now, numbers[i]!);
+  }
+  await tx.run(
+    `INSERT INTO files (id, project_id, path, type, hidden, current_version_id, created_at, number, parent, name,
+       owner_id, mode, modified_at, created_seq)
+     VALUES ${dirs.map(() => "(?, ?, ?, 'directory', 1, NULL, ?, ?, ?, ?, ?, ?, ?, ?)").join(', ')}`,
+    params,
+  );
+}
+
+/**
+ * Makes the staged directories visible: the target folder and its ancestors are made, a staged directory whose
+ * place is taken (a copy into an existing tree) gives way to the one there, and the rest take their places. Every
+ * file's parent then exists, even one whose directory the source had lost by the copy's point in time.
+ */
+async function commitDirs(
+  tx: Tx,
+  spec: TreeSpec,
+  stage: string,
+  seq: number,
+  now: number,
+  principalId: string,
+) {
+  const projectId = spec.targetProjectId;
+  await ensureDirs(tx, { projectId, parent: dirOf(spec.targetPrefix), principalId, now });
+  const cut = [...stage].length + 1;
+  const staged = [projectId, stage, prefixEnd(stage)];
+  await tx.run(
+    `DELETE FROM files WHERE project_id = ? AND type = 'directory' AND hidden = 1 AND parent >= ? AND parent < ?
+       AND EXISTS (SELECT 1 FROM files t WHERE t.project_id = files.project_id AND t.type = 'directory'
+         AND t.hidden = 0 AND t.parent = substr(files.parent, ?) AND t.name = files.name)`,
+    [...staged, cut],
+  );
+  await tx.run(
+    `UPDATE files SET parent = substr(parent, ?), hidden = 0, created_seq = ?
+     WHERE project_id = ? AND type = 'directory' AND hidden = 1 AND parent >= ? AND parent < ?`,
+    [cut, seq, ...staged],
+  );
+  const parents = await tx.all<{ parent: string }>(
+    "SELECT DISTINCT parent FROM files WHERE project_id = ? AND type = 'file' AND hidden = 0 AND path >= ? AND path < ?",
+    [projectId, spec.targetPrefix, prefixEnd(spec.targetPrefix)],
+  );
+  for (const { parent } of parents) await ensureDirs(tx, { projectId, parent, principalId, now });
+}
+
+/** Makes every staged file and directory visible at its final place in one transaction. */
+async function commitTree(
+  tx: Tx,
+  spec: TreeSpec,
+  stage: string,
+  now: number,
+  principalId: string,
+): Promise<void> {
   const project = spec.targetProjectId;
   const lo = stage;
   const hi = prefixEnd(stage);
@@ -387,6 +520,7 @@ async function commitTree(tx: Tx, spec: TreeSpec, stage: string, now: number): P
     `UPDATE files SET path = ? || substr(path, ${cut}), hidden = 0, created_at = ? WHERE project_id = ? AND hidden = 1 AND path >= ? AND path < ?`,
     [spec.targetPrefix, now, project, lo, hi],
   );
+  await commitDirs(tx, spec, stage, seq, now, principalId);
 }
 
 /** Removes everything a job staged. */
@@ -397,6 +531,10 @@ async function cleanup(tx: Tx, spec: TreeSpec, stage: string): Promise<void> {
     range,
   );
   await tx.run('DELETE FROM files WHERE project_id = ? AND hidden = 1 AND path >= ? AND path < ?', range);
+  await tx.run(
+    "DELETE FROM files WHERE project_id = ? AND type = 'directory' AND hidden = 1 AND parent >= ? AND parent < ?",
+    range,
+  );
 }
 
 /** When a tree copy fails, its staged files go too. */

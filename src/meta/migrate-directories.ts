@@ -20,9 +20,9 @@ export async function fillDirectories(tx: Tx): Promise<void> {
     if (rows.length === 0) break;
     const numbers = await tx.nextSeqs(rows.length);
     for (const [i, r] of rows.entries()) {
-      // Files a tree copy staged under its hidden folder get their place when the copy commits.
+      // A file a tree copy staged under its hidden folder (U+0001, the job's id, '/') gets the place it will have.
       const staged = r.path.startsWith('\u0001');
-      const place = staged ? { parent: '', name: '' } : filePlace(r.path);
+      const place = filePlace(staged ? await stagedTarget(tx, r.path) : r.path);
       await tx.run('UPDATE files SET number = ?, parent = ?, name = ? WHERE id = ?', [
         numbers[i]!,
         place.parent,
@@ -50,4 +50,12 @@ export async function fillDirectories(tx: Tx): Promise<void> {
       );
     }
   }
+}
+
+/** The path a staged file will have when its tree copy commits: the job's target prefix and the rest. */
+async function stagedTarget(tx: Tx, path: string): Promise<string> {
+  const slash = path.indexOf('/');
+  const job = await tx.get<{ spec: string }>('SELECT spec FROM jobs WHERE id = ?', [path.slice(1, slash)]);
+  const prefix = job ? (JSON.parse(job.spec) as { targetPrefix?: string }).targetPrefix : undefined;
+  return `${prefix ?? ''}${path.slice(slash + 1)}`;
 }
