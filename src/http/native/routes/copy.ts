@@ -1,7 +1,7 @@
 // POST /api/v1/copy: one file (whole or a byte range) gives a receipt; a directory tree gives 202 and a job.
 import type { FastifyInstance } from 'fastify';
+import { copyAny } from '../../../core/copy-any.ts';
 import type { CopyRequest } from '../../../core/model.ts';
-import { copyAny } from '../../../core/tree-copy.ts';
 import type { NativeDeps } from '../context.ts';
 import { principalOf } from '../context.ts';
 import { jobJson } from './jobs.ts';
