@@ -9,6 +9,13 @@ export interface Tx {
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
   /** The next value of the global, monotone sequence. Ordered with commits: see `snapshotSeq`. */
   nextSeq(): Promise<number>;
+  /**
+   * Runs `fn` once this transaction has committed (a write, once its commit is durable), before `MetaStore.tx`
+   * resolves; never if it rolls back, and for a transaction that runs again, only for the attempt that committed.
+   * The place for side effects that must wait for the commit, such as waking whoever acts on the rows written.
+   * `fn` must not throw.
+   */
+  onCommit(fn: () => void): void;
 }
 
 export interface TxOptions {

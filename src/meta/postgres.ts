@@ -33,8 +33,13 @@ export function toPgPlaceholders(sql: string): string {
 
 class PgTx implements Tx {
   readonly #client: pg.PoolClient;
-  constructor(client: pg.PoolClient) {
+  readonly #hooks: (() => void)[];
+  constructor(client: pg.PoolClient, hooks: (() => void)[]) {
     this.#client = client;
+    this.#hooks = hooks;
+  }
+  onCommit(fn: () => void): void {
+    this.#hooks.push(fn);
   }
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     const r = await this.#client.query(toPgPlaceholders(sql), params as unknown[]);
@@ -72,9 +77,18 @@ export class PostgresMetaStore implements MetaStore {
   }
 
   async tx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    const hooks: (() => void)[] = [];
+    const result = await this.#tx(fn, hooks, options);
+    for (const hook of hooks) hook();
+    return result;
+  }
+
+  async #tx<T>(fn: (tx: Tx) => Promise<T>, hooks: (() => void)[], options: TxOptions): Promise<T> {
     let lastError: unknown;
     for (let attempt = 0; attempt < MAX_TX_ATTEMPTS; attempt++) {
       options.signal?.throwIfAborted();
+      // An attempt that rolled back leaves no hooks behind.
+      hooks.length = 0;
       const client = await this.#pool.connect();
       let broken = false;
       try {
@@ -83,7 +97,7 @@ export class PostgresMetaStore implements MetaStore {
             ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'
             : 'BEGIN ISOLATION LEVEL SERIALIZABLE',
         );
-        const result = await fn(new PgTx(client));
+        const result = await fn(new PgTx(client, hooks));
         await client.query('COMMIT');
         return result;
       } catch (err) {
