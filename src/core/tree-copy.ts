@@ -5,14 +5,14 @@ import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
-import { insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
+import { defineJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
 import type { ConflictPolicy, Principal } from './model.ts';
 import { prefixEnd, validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { snapshotSeqOf } from './resolve.ts';
 import { purgeUnneededVersions } from './snapshots.ts';
 
-export const TREE_COPY = 'tree-copy';
+export const TREE_COPY = defineJob('tree-copy', runTreeCopy);
 
 interface TreeSpec {
   sourceProjectId: string;

@@ -98,7 +98,6 @@ export const copyRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
     };
     const result = await copyAny(deps.core, principal, req, { sourceNeed: 'copy' });
     if ('receipt' in result) return reply.code(201).send(result.receipt);
-    deps.jobs.poke();
     return reply
       .code(202)
       .header('location', `/api/v1/jobs/${result.job.id}`)
