@@ -3,20 +3,19 @@ import type { SqlValue, Tx } from '../meta/meta-store.ts';
 import { dirPathKey, filePlace } from '../meta/tree-place.ts';
 import { defaultRenamer } from './commit.ts';
 import { commitStaged } from './commit-batch.ts';
-import { type CopyOptions, copyFile } from './copy.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { DIR_MODE } from './dirs.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
-import { getJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
-import type { ConflictPolicy, CopyReceipt, CopyRequest, Principal } from './model.ts';
+import { defineJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
+import type { ConflictPolicy, Principal } from './model.ts';
 import { prefixEnd, validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { snapshotSeqOf } from './resolve.ts';
 import { purgeUnneededVersions } from './snapshots.ts';
 
-export const TREE_COPY = 'tree-copy';
+export const TREE_COPY = defineJob('tree-copy', runTreeCopy);
 
 interface TreeSpec {
   sourceProjectId: string;
@@ -45,33 +44,6 @@ interface TreeProgress {
 const stagePrefix = (jobId: string) => `\u0001${jobId}/`;
 
 const asDir = (p: string) => (p === '' || p.endsWith('/') ? p : `${p}/`);
-
-/** Whether `path` names a tree: it ends with '/', or no file is there but files are below it. */
-export async function isTree(
-  deps: CoreDeps,
-  principal: Principal,
-  source: { project: string; path?: string; snapshot?: string; versionId?: string },
-): Promise<boolean> {
-  if (source.path === undefined || source.versionId !== undefined) return false;
-  const path = source.path;
-  if (path.endsWith('/')) return true;
-  return deps.meta.tx(
-    async (tx) => {
-      const p = await requireProject(tx, { principal, need: 'list' }, source.project);
-      const own = await tx.get(
-        'SELECT f.id FROM files f JOIN versions v ON v.id = f.current_version_id WHERE f.project_id = ? AND f.path = ? AND f.hidden = 0 AND v.delete_marker = 0',
-        [p.id, path],
-      );
-      if (own) return false;
-      const below = await tx.get(
-        'SELECT id FROM files WHERE project_id = ? AND hidden = 0 AND path >= ? AND path < ? LIMIT 1',
-        [p.id, `${path}/`, prefixEnd(`${path}/`)],
-      );
-      return below !== undefined;
-    },
-    { readOnly: true },
-  );
-}
 
 /**
  * Starts copying every file below `source.path` (at a consistent point in time, or at a snapshot) to below
@@ -452,36 +424,4 @@ export async function failTreeCopy(deps: CoreDeps, job: Job, error: StorageError
     await cleanup(tx, job.spec as unknown as TreeSpec, stagePrefix(job.id));
     await finish(tx, job.id, 'failed', { code: error.code, message: error.message }, nowOf(deps));
   });
-}
-
-export { getJob };
-
-/**
- * One copy request, whatever it names: a directory tree (a path ending in '/', or a path with no file but with
- * files below it) starts a job; a file, a byte range, a version or an id is copied at once and gives a receipt.
- */
-export async function copyAny(
-  deps: CoreDeps,
-  principal: Principal,
-  req: CopyRequest,
-  options: CopyOptions = {},
-): Promise<{ receipt: CopyReceipt } | { job: Job }> {
-  const whole =
-    req.source.offset === undefined && req.source.length === undefined && req.target.offset === undefined;
-  if (
-    whole &&
-    req.source.id === undefined &&
-    req.source.path !== undefined &&
-    (await isTree(deps, principal, { ...req.source, path: req.source.path }))
-  ) {
-    const job = await startTreeCopy(deps, principal, {
-      source: { project: req.source.project, path: req.source.path, snapshot: req.source.snapshot },
-      target: req.target,
-      conflict: req.conflict,
-      sourceNeed: options.sourceNeed,
-      metadataDirective: req.metadata?.directive,
-    });
-    return { job };
-  }
-  return { receipt: await copyFile(deps, principal, req, options) };
 }

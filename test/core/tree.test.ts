@@ -58,7 +58,7 @@ forEachStore(
       });
       assert.equal(job.state, 'queued');
       // First runner crashes after 3 batches: nothing is visible yet, progress is stored.
-      const crashing = new JobRunner(deps, { [TREE_COPY]: crashingHandler(3) });
+      const crashing = new JobRunner(deps, { handlers: { [TREE_COPY]: crashingHandler(3) } });
       assert.equal(await crashing.runOnce(), true);
       const mid = await getJob(deps, root, job.id);
       assert.equal(mid.state, 'running');
@@ -68,7 +68,7 @@ forEachStore(
       const saved = deps.now;
       deps.now = () => Date.now() + 60_000;
       try {
-        assert.equal(await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce(), true);
+        assert.equal(await new JobRunner(deps).runOnce(), true);
       } finally {
         deps.now = saved;
       }
@@ -95,7 +95,7 @@ forEachStore(
       await put(deps, p, 'src/f001.dat', bytes(5, 999));
       await put(deps, p, 'src/new.dat', bytes(5, 998));
       await deleteFile(deps, root, { project: p, path: 'src/f002.dat' });
-      await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
+      await new JobRunner(deps).runOnce();
       assert.equal((await getJob(deps, root, job.id)).state, 'succeeded');
       assert.deepEqual(await read(deps, p, 'copy/f001.dat'), bytes(101, 2));
       assert.deepEqual(await read(deps, p, 'copy/f002.dat'), bytes(102, 3));
@@ -112,7 +112,7 @@ forEachStore(
         source: { project: p, path: 'docs/' },
         target: { project: p, path: 'copy/' },
       });
-      await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
+      await new JobRunner(deps).runOnce();
       assert.deepEqual(await listAll(deps, p, 'copy/'), ['copy/', 'copy/a.txt', 'copy/sub/']);
       assert.deepEqual(await read(deps, p, 'copy/'), bytes(0));
       assert.deepEqual(await read(deps, p, 'copy/a.txt'), bytes(10, 1));
@@ -129,7 +129,7 @@ forEachStore(
         source: { project: p, path: 'src', snapshot: snap.id },
         target: { project: p, path: 'then' },
       });
-      await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
+      await new JobRunner(deps).runOnce();
       assert.equal((await getJob(deps, root, job.id)).state, 'succeeded');
       assert.equal((await listAll(deps, p, 'then/')).length, FILES);
       assert.deepEqual(await read(deps, p, 'then/f001.dat'), bytes(101, 2));
@@ -144,13 +144,13 @@ forEachStore(
         source: { project: p, path: 'src' },
         target: { project: p, path: 'dst' },
       });
-      await new JobRunner(deps, { [TREE_COPY]: crashingHandler(2) }).runOnce();
+      await new JobRunner(deps, { handlers: { [TREE_COPY]: crashingHandler(2) } }).runOnce();
       assert.ok((await hiddenRows(deps)) > 0);
       await abortJob(deps, root, job.id);
       const saved = deps.now;
       deps.now = () => Date.now() + 60_000;
       try {
-        await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
+        await new JobRunner(deps).runOnce();
       } finally {
         deps.now = saved;
       }
@@ -172,7 +172,7 @@ forEachStore(
         }),
         'Conflict',
       );
-      const runner = new JobRunner(deps, { [TREE_COPY]: runTreeCopy });
+      const runner = new JobRunner(deps);
       const renamed = await startTreeCopy(deps, root, {
         source: { project: p, path: 'src' },
         target: { project: p, path: 'dst' },
@@ -201,12 +201,36 @@ forEachStore(
         target: { project: p, path: 'race' },
       });
       await put(deps, p, 'race/f001.dat', bytes(1));
-      await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
+      await new JobRunner(deps).runOnce();
       const j = await getJob(deps, root, job.id);
       assert.equal(j.state, 'failed');
       assert.equal(j.error?.code, 'Conflict');
       assert.deepEqual(await listAll(deps, p, 'race/'), ['race/f001.dat']);
       assert.equal(await hiddenRows(deps), 0);
+    });
+
+    test('a started runner runs a job queued in its process at once, without waiting for its next poll', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      await seed(deps, p);
+      // It polls once at start, then once a minute: only the wake after the commit runs the job in time.
+      const runner = new JobRunner(deps, { pollMs: 60_000 });
+      runner.start();
+      try {
+        const job = await startTreeCopy(deps, root, {
+          source: { project: p, path: 'src' },
+          target: { project: p, path: 'woken' },
+        });
+        let state = job.state;
+        for (let i = 0; i < 500 && state !== 'succeeded' && state !== 'failed'; i++) {
+          await new Promise((res) => setTimeout(res, 10));
+          state = (await getJob(deps, root, job.id)).state;
+        }
+        assert.equal(state, 'succeeded');
+        assert.equal((await listAll(deps, p, 'woken/')).length, FILES);
+      } finally {
+        await runner.stop();
+      }
     });
 
     test('bad trees: an empty source and a missing project', async () => {
