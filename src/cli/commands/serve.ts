@@ -7,6 +7,7 @@ import { loadRootCredentials } from '../../auth/root-credentials.ts';
 import { SecretBox } from '../../auth/secret-box.ts';
 import { type Config, ConfigError } from '../../config/config.ts';
 import { collectGarbage } from '../../core/gc.ts';
+import '../../core/job-kinds.ts';
 import { JobRunner } from '../../core/jobs.ts';
 import { developmentCertificate } from '../../http/common/self-signed.ts';
 import { closeCore, openCore } from '../../runtime.ts';
