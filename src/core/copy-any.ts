@@ -1,6 +1,7 @@
 // The entry point of every copy: a directory tree becomes a job, anything else is copied at once.
 import { type CopyOptions, copyFile } from './copy.ts';
 import type { CoreDeps } from './deps.ts';
+import { findDir } from './dirs.ts';
 import type { Job } from './jobs.ts';
 import type { CopyReceipt, CopyRequest, Principal } from './model.ts';
 import { prefixEnd } from './paths.ts';
@@ -8,8 +9,8 @@ import { requireProject } from './permissions.ts';
 import { startTreeCopy } from './tree-copy.ts';
 
 /**
- * One copy request, whatever it names: a directory tree (a path ending in '/', or a path with no file but with
- * files below it) starts a job; a file, a byte range, a version or an id is copied at once and gives a receipt.
+ * One copy request, whatever it names: a directory tree (a path ending in '/', or a path with no file but with a
+ * directory or files below it) starts a job; a file, a byte range, a version or an id is copied at once and gives a receipt.
  */
 export async function copyAny(
   deps: CoreDeps,
@@ -37,7 +38,7 @@ export async function copyAny(
   return { receipt: await copyFile(deps, principal, req, options) };
 }
 
-/** Whether `path` names a tree: it ends with '/', or no file is there but files are below it. */
+/** Whether `path` names a tree: it ends with '/', or no file is there but a directory or files below it are. */
 export async function isTree(
   deps: CoreDeps,
   principal: Principal,
@@ -58,6 +59,7 @@ export async function isTree(
         'SELECT id FROM files WHERE project_id = ? AND hidden = 0 AND path >= ? AND path < ? LIMIT 1',
         [p.id, `${path}/`, prefixEnd(`${path}/`)],
       );
+      if (!below && (await findDir(tx, p.id, path))) return true;
       return below !== undefined;
     },
     { readOnly: true },

@@ -5,7 +5,7 @@ import { defaultRenamer } from './commit.ts';
 import { commitStaged } from './commit-batch.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
-import { DIR_MODE } from './dirs.ts';
+import { DIR_MODE, findDir } from './dirs.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
 import { defineJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
@@ -98,7 +98,8 @@ export async function startTreeCopy(
        WHERE f.project_id = ? AND f.hidden = 0 AND v.delete_marker = 0 AND f.path >= ? AND f.path < ?`,
       [seq, seq, src.id, sourcePrefix, prefixEnd(sourcePrefix)],
     );
-    if (!totals || Number(totals.n) === 0) {
+    const empty = !totals || Number(totals.n) === 0;
+    if (empty && (sourcePrefix === '' || !(await findDir(tx, src.id, sourcePrefix.slice(0, -1))))) {
       throw new StorageError('NoSuchKey', `No files exist below '${sourcePrefix}'.`, {
         resource: sourcePrefix,
       });
@@ -141,9 +142,9 @@ export async function startTreeCopy(
       pinId,
     };
     const progress: TreeProgress = {
-      filesTotal: Number(totals.n),
+      filesTotal: Number(totals?.n ?? 0),
       filesCopied: 0,
-      bytesTotal: Number(totals.bytes ?? 0),
+      bytesTotal: Number(totals?.bytes ?? 0),
       bytesCopied: 0,
       cursor: null,
     };

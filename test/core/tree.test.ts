@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deleteFile } from '../../src/core/delete.ts';
 import type { CoreDeps } from '../../src/core/deps.ts';
+import { listDirectory } from '../../src/core/dir-list.ts';
+import { makeDirectory } from '../../src/core/dirs.ts';
 import { abortJob, getJob, type JobContext, JobRunner, LeaseLost } from '../../src/core/jobs.ts';
 import { listFiles } from '../../src/core/list.ts';
 import { createSnapshot } from '../../src/core/snapshots.ts';
@@ -47,6 +49,56 @@ async function listAll(deps: CoreDeps, project: string, prefix: string): Promise
 forEachStore(
   'core tree copy',
   (get) => {
+    test("a tree copy copies the tree's directories, empty ones and modes included, and merges into an existing tree", async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      await put(deps, p, 'src/a/one', bytes(3, 1));
+      await put(deps, p, 'src/a/b/two', bytes(4, 2));
+      await makeDirectory(deps, root, { project: p, path: 'src/empty/inner', parents: true, mode: 0o700 });
+      const children = async (path: string) =>
+        (await listDirectory(deps, root, { project: p, path })).entries.map(
+          (e) => `${e.type[0]}:${e.name}${e.type === 'directory' ? `:${e.mode?.toString(8)}` : ''}`,
+        );
+      await startTreeCopy(deps, root, {
+        source: { project: p, path: 'src' },
+        target: { project: p, path: 'out/dst' },
+      });
+      while (await new JobRunner(deps).runOnce()) {}
+      assert.deepEqual(await children('out/dst'), ['d:a:755', 'd:empty:755']);
+      assert.deepEqual(await children('out/dst/a'), ['d:b:755', 'f:one']);
+      assert.deepEqual(await children('out/dst/empty'), ['d:inner:700']);
+      const srcIds = (await listDirectory(deps, root, { project: p, path: 'src' })).entries.map((e) => e.id);
+      const dstIds = (await listDirectory(deps, root, { project: p, path: 'out/dst' })).entries.map(
+        (e) => e.id,
+      );
+      assert.equal(srcIds.filter((id) => dstIds.includes(id)).length, 0);
+      // Again into the same tree, overwriting: the directories merge, none is doubled.
+      await put(deps, p, 'src/a/b/three', bytes(5, 3));
+      await startTreeCopy(deps, root, {
+        source: { project: p, path: 'src' },
+        target: { project: p, path: 'out/dst' },
+        conflict: 'overwrite',
+      });
+      while (await new JobRunner(deps).runOnce()) {}
+      assert.deepEqual(await children('out/dst/a/b'), ['f:three', 'f:two']);
+      const dirs = await deps.meta.tx((tx) =>
+        tx.get<{ n: number }>(
+          "SELECT COUNT(*) AS n FROM files f JOIN projects p ON p.id = f.project_id WHERE p.name = ? AND f.type = 'directory'",
+          [p],
+        ),
+      );
+      // src, src/a, src/a/b, src/empty, src/empty/inner, and out plus the same five under it.
+      assert.equal(Number(dirs?.n), 11);
+      // An empty directory alone is a tree too.
+      await startTreeCopy(deps, root, {
+        source: { project: p, path: 'src/empty' },
+        target: { project: p, path: 'solo' },
+      });
+      while (await new JobRunner(deps).runOnce()) {}
+      assert.deepEqual(await children('solo'), ['d:inner:700']);
+      assert.equal(await hiddenRows(deps), 0);
+    });
+
     test('a tree copy is one job; the tree appears whole or not at all, and resumes after a crash', async () => {
       const { deps } = get();
       const p = await newProject(deps);

@@ -88,7 +88,9 @@ export const dirPaths = {
     }),
     get: listing,
     delete: op('Remove an empty directory, or with recursive=true the whole tree as a job', {
-      parameters: [q('recursive', 'true: delete every file (as single deletes would) and directory below, as a job')],
+      parameters: [
+        q('recursive', 'true: delete every file (as single deletes would) and directory below, as a job'),
+      ],
       responses: {
         '204': { description: 'Removed' },
         '202': {
