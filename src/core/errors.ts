@@ -1,6 +1,6 @@
 // The one error type the core throws: a string code, never an HTTP status. Each dialect maps every code.
 import { BlockStoreFullError } from '../blocks/block-store.ts';
-import { MetaStoreFullError } from '../meta/meta-store.ts';
+import { MetaStoreFullError, SerializationError } from '../meta/meta-store.ts';
 
 /** Every code the core can raise. Dialects map each one in their own complete table. */
 export const ERROR_CODES = {
@@ -99,11 +99,19 @@ export function isOutOfSpace(err: unknown): boolean {
 }
 
 /**
- * Any error as the core reports it: a store that had no room is InsufficientStorage, whichever store it was; every
- * other error is returned as it is. Dialects render what this returns.
+ * Any error as the core reports it: a store that had no room is InsufficientStorage, whichever store it was; a
+ * transaction that could not be serialized through its retries is ServiceUnavailable; every other error is returned
+ * as it is. Dialects render what this returns.
  */
 export function coreError(err: unknown): unknown {
   if (err instanceof BlockStoreFullError || err instanceof MetaStoreFullError)
     return new StorageError('InsufficientStorage', undefined, { cause: err });
+  // Conflicting writes that kept colliding through every retry: nothing was written, and a retry soon may pass.
+  if (err instanceof SerializationError)
+    return new StorageError(
+      'ServiceUnavailable',
+      'Concurrent writes to the same entries kept conflicting with this one; nothing was written: retry it.',
+      { cause: err, details: { retryAfterSeconds: 1 } },
+    );
   return err;
 }

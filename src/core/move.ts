@@ -145,6 +145,27 @@ async function displace(tx: Tx, project: Project, path: string): Promise<void> {
   ]);
 }
 
+/**
+ * Frees the paths below a directory's target for the subtree that moves there. No live file is below it (the
+ * target is free or an empty directory), but files whose current version is a delete marker, or that only a snapshot
+ * keeps, may be: their rows retire under paths no client can name, as `displace` retires one.
+ */
+async function retireBelow(tx: Tx, project: Project, path: string): Promise<void> {
+  const lo = `${path}/`;
+  const live = await tx.get(
+    `SELECT f.id FROM files f JOIN versions v ON v.id = f.current_version_id
+     WHERE f.project_id = ? AND f.type = 'file' AND f.hidden = 0 AND v.delete_marker = 0 AND f.path >= ? AND f.path < ?
+     LIMIT 1`,
+    [project.id, lo, prefixEnd(lo)],
+  );
+  if (live) throw taken(path);
+  await tx.run(
+    `UPDATE files SET path = ? || id, hidden = 1, parent = '', name = ''
+     WHERE project_id = ? AND type = 'file' AND hidden = 0 AND path >= ? AND path < ?`,
+    ['\u0003', project.id, lo, prefixEnd(lo)],
+  );
+}
+
 async function moveDirectory(m: Move): Promise<Entry> {
   const { tx, src, dst } = m;
   const from = dirPath(m.req.source.path);
@@ -171,6 +192,7 @@ async function moveDirectory(m: Move): Promise<Entry> {
   }
   const place = dirPlace(to);
   await ensureDirs(tx, { projectId: dst.id, parent: place.parent, principalId: m.principalId, now: m.now });
+  await retireBelow(tx, dst, to);
   const cut = chars(from) + 1;
   const lo = `${from}/`;
   // Every file below: its path and its parent's path change, its id and versions stay.

@@ -66,7 +66,7 @@ export class MetaStoreFullError extends Error {
   }
 }
 
-export const MAX_TX_ATTEMPTS = 12;
+export const MAX_TX_ATTEMPTS = 20;
 
 export function backoffMs(attempt: number): number {
   return Math.min(200, 2 ** attempt) * (0.5 + Math.random());

@@ -299,6 +299,32 @@ forEachStore('core directories', (get) => {
     assert.deepEqual(await names(deps, b, 'empty/sub'), ['f:2', 'd:deeper']);
   });
 
+  test('a directory moves onto a path where deleted files still have versions (versioning)', async () => {
+    const { deps } = get();
+    const p = await newProject(deps, { versioning: 'enabled' });
+    await put(deps, p, 't/x', bytes(2, 1));
+    await deleteFile(deps, root, { project: p, path: 't/x' });
+    await removeDirectory(deps, root, { project: p, path: 't' });
+    await put(deps, p, 's/x', bytes(2, 2));
+    const moved = await moveEntry(deps, root, {
+      source: { project: p, path: 's/' },
+      target: { project: p, path: 't' },
+    });
+    assert.equal(moved.path, 't');
+    assert.deepEqual(await read(deps, p, 't/x'), bytes(2, 2));
+    // And onto an empty directory over such files, under overwrite.
+    await put(deps, p, 'u/x', bytes(2, 3));
+    await deleteFile(deps, root, { project: p, path: 'u/x' });
+    await put(deps, p, 'w/x', bytes(2, 4));
+    await moveEntry(deps, root, {
+      source: { project: p, path: 'w' },
+      target: { project: p, path: 'u' },
+      conflict: 'overwrite',
+    });
+    assert.deepEqual(await read(deps, p, 'u/x'), bytes(2, 4));
+    assert.deepEqual(await keys(deps, p), ['t/x', 'u/x']);
+  });
+
   test('moves need write on both ends, and controlled data never lands in an open project', async () => {
     const { deps } = get();
     const open = await newProject(deps);

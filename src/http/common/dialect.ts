@@ -36,7 +36,7 @@ export interface Dialect<D = unknown> {
 
 /**
  * HTTP headers that go with a core error in every dialect (RFC 9110): the size of what a 416 could not serve, the
- * validators of what a 304 says the client has, and when to come back after a 429.
+ * validators of what a 304 says the client has, and when to come back after a 429 or a 503.
  */
 export function coreErrorHeaders(se: StorageError): Record<string, string> {
   const h: Record<string, string> = {};
@@ -46,7 +46,10 @@ export function coreErrorHeaders(se: StorageError): Record<string, string> {
     h['etag'] = `"${se.details['etag']}"`;
     h['last-modified'] = new Date(Number(se.details['modifiedAt'])).toUTCString();
   }
-  if (se.code === 'TooManyRequests' && typeof se.details['retryAfterSeconds'] === 'number')
+  if (
+    (se.code === 'TooManyRequests' || se.code === 'ServiceUnavailable') &&
+    typeof se.details['retryAfterSeconds'] === 'number'
+  )
     h['retry-after'] = String(se.details['retryAfterSeconds']);
   return h;
 }
