@@ -512,6 +512,9 @@ describe('documents', () => {
       '/api/v1/jobs/{id}',
       '/api/v1/projects/{project}/snapshots',
       '/api/v1/projects/{project}/usage',
+      '/api/v1/projects/{project}/dirs/{path}',
+      '/api/v1/move',
+      '/api/v1/entries/{id}',
     ]) {
       assert.ok(d.paths[path], path);
     }

@@ -8,7 +8,7 @@ import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
-import type { Principal } from './model.ts';
+import type { Principal, Project, VersionInfo } from './model.ts';
 import { validatePath } from './paths.ts';
 import { requireProject } from './permissions.ts';
 import { getFileByPath, getVersionById, getVersionByRowId } from './repo/versions.ts';
@@ -63,25 +63,47 @@ async function remove(
       : undefined;
     const live = current && !current.deleteMarker ? current : undefined;
     checkConditions(input.conditions, live, { safe: false, resource: input.path });
-    if (project.versioning === 'off') {
-      if (!live || !file)
-        throw new StorageError('NoSuchKey', `No file exists at '${input.path}'.`, { resource: input.path });
-      const seq = await tx.nextSeq();
-      await tx.run('UPDATE files SET current_version_id = NULL WHERE id = ?', [file.id]);
-      await supersede(tx, { rowId: live.rowId, seq, versioning: 'off', projectId: project.id });
-      await dropFileIfEmpty(tx, file.id);
-      return { versionId: null, deleteMarker: false };
-    }
-    const marker = await commitVersion(tx, {
-      deps,
-      project,
-      path: input.path,
-      principalId: principal.id,
-      now,
-      build: () => ({ size: 0, etag: '', checksums: {}, deleteMarker: true, streams: {} }),
-    });
-    return { versionId: marker.versionId, deleteMarker: true };
+    if (project.versioning === 'off' && (!live || !file))
+      throw new StorageError('NoSuchKey', `No file exists at '${input.path}'.`, { resource: input.path });
+    return removeCurrent(tx, { deps, project, path: input.path, file, live, principalId: principal.id, now });
   });
+}
+
+/**
+ * Deletes the current version of the file at a path, inside the caller's transaction: a delete marker under
+ * versioning (enabled or suspended), else the live version goes (kept only while a snapshot sees it). With
+ * versioning off, `live` and `file` must be given.
+ */
+export async function removeCurrent(
+  tx: Tx,
+  input: {
+    deps: CoreDeps;
+    project: Project;
+    path: string;
+    file: { id: string } | undefined;
+    live: VersionInfo | undefined;
+    principalId: string;
+    now: number;
+  },
+): Promise<DeleteResult> {
+  const { project, file, live } = input;
+  if (project.versioning === 'off') {
+    if (!live || !file) return { versionId: null, deleteMarker: false };
+    const seq = await tx.nextSeq();
+    await tx.run('UPDATE files SET current_version_id = NULL WHERE id = ?', [file.id]);
+    await supersede(tx, { rowId: live.rowId, seq, versioning: 'off', projectId: project.id });
+    await dropFileIfEmpty(tx, file.id);
+    return { versionId: null, deleteMarker: false };
+  }
+  const marker = await commitVersion(tx, {
+    deps: input.deps,
+    project,
+    path: input.path,
+    principalId: input.principalId,
+    now: input.now,
+    build: () => ({ size: 0, etag: '', checksums: {}, deleteMarker: true, streams: {} }),
+  });
+  return { versionId: marker.versionId, deleteMarker: true };
 }
 
 async function deleteVersion(

@@ -81,13 +81,13 @@ export async function ensureDirs(
 /**
  * mkdir: makes the directory at `path`. Its parent must exist unless `parents` (mkdir -p), which also makes an
  * existing directory no error. Throws Conflict when the directory exists (without `parents`), NoSuchDirectory when
- * the parent is missing, InvalidPath for the root or a bad path.
+ * the parent is missing, InvalidPath for the root or a bad path. `created` is false for an existing directory.
  */
 export async function makeDirectory(
   deps: CoreDeps,
   principal: Principal,
   input: { project: string; path: string; parents?: boolean; mode?: number },
-): Promise<Entry> {
+): Promise<{ entry: Entry; created: boolean }> {
   const path = dirPath(input.path);
   if (path === '') throw new StorageError('InvalidPath', 'The root of a project always exists.');
   if (input.mode !== undefined && !(Number.isInteger(input.mode) && input.mode >= 0 && input.mode <= 0o7777))
@@ -114,7 +114,7 @@ export async function makeDirectory(
       });
     }
     const row = (await findDir(tx, project.id, path))!;
-    return (await entryById(tx, { rowId: row.id }))!;
+    return { entry: (await entryById(tx, { rowId: row.id }))!, created: !existing };
   });
 }
 

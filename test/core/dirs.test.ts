@@ -37,17 +37,22 @@ forEachStore('core directories', (get) => {
   test('mkdir makes one directory; its parent must exist unless -p; a second mkdir is a Conflict', async () => {
     const { deps } = get();
     const p = await newProject(deps);
-    const a = await makeDirectory(deps, root, { project: p, path: 'a', mode: 0o700 });
+    const { entry: a } = await makeDirectory(deps, root, { project: p, path: 'a', mode: 0o700 });
     assert.equal(a.type, 'directory');
     assert.equal(a.path, 'a');
     assert.equal(a.mode, 0o700);
     assert.equal(a.ownerId, root.id);
     await rejectsWith(makeDirectory(deps, root, { project: p, path: 'a' }), 'Conflict');
     await rejectsWith(makeDirectory(deps, root, { project: p, path: 'x/y' }), 'NoSuchDirectory');
-    const deep = await makeDirectory(deps, root, { project: p, path: 'x/y/z', parents: true });
+    const { entry: deep } = await makeDirectory(deps, root, { project: p, path: 'x/y/z', parents: true });
     assert.equal(deep.path, 'x/y/z');
-    const again = await makeDirectory(deps, root, { project: p, path: 'x/y/z/', parents: true });
+    const { entry: again, created } = await makeDirectory(deps, root, {
+      project: p,
+      path: 'x/y/z/',
+      parents: true,
+    });
     assert.equal(again.id, deep.id);
+    assert.equal(created, false);
     assert.deepEqual(await names(deps, p, ''), ['d:a', 'd:x']);
     assert.deepEqual(await names(deps, p, 'x'), ['d:y']);
     for (const bad of ['a/../b', './a', 'a//b', '/a'])
@@ -143,7 +148,7 @@ forEachStore('core directories', (get) => {
     const { deps } = get();
     const p = await newProject(deps);
     const v = await put(deps, p, 'ids/file.bin', bytes(8));
-    const dir = await makeDirectory(deps, root, { project: p, path: 'ids/sub' });
+    const { entry: dir } = await makeDirectory(deps, root, { project: p, path: 'ids/sub' });
     const file = await getEntry(deps, root, v.fileId);
     for (const e of [file, dir]) {
       assert.match(e.ids.decimal, /^[0-9]+$/);

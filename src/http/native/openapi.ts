@@ -2,6 +2,7 @@
 import { ERROR_CODES } from '../../core/errors.ts';
 import { adminPaths, adminSchemas } from './openapi-admin.ts';
 import { authPaths } from './openapi-auth.ts';
+import { dirPaths, dirSchemas } from './openapi-dirs.ts';
 import { copyBody } from './routes/copy.ts';
 import { patchBody } from './routes/files.ts';
 import { projectBody } from './routes/projects.ts';
@@ -131,11 +132,13 @@ export function openApiDocument() {
         Job,
         CopyRequest: copyBody,
         ...adminSchemas,
+        ...dirSchemas,
       },
     },
     paths: {
       ...authPaths,
       ...adminPaths,
+      ...dirPaths,
       '/api/v1/projects': {
         post: op('Create a project', {
           requestBody: json(projectBody),

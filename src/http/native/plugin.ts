@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { copyRoutes } from './routes/copy.ts';
 import { credentialRoutes } from './routes/credentials.ts';
+import { dirRoutes } from './routes/dirs.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { fileIdRoutes } from './routes/file-ids.ts';
 import { fileRoutes } from './routes/files.ts';
@@ -41,6 +42,7 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
   await app.register(fileRoutes(deps));
   await app.register(fileIdRoutes(deps));
   await app.register(copyRoutes(deps));
+  await app.register(dirRoutes(deps));
   await app.register(jobRoutes(deps));
   await app.register(docsRoutes());
 }
