@@ -160,7 +160,10 @@ describe('directory moves under concurrency [postgres]', { skip: PG_SKIP }, () =
       }
     const dirId = new Map<string, string>();
     for (const path of Object.keys(layout))
-      dirId.set(path.slice(-1), (await makeDirectory(deps, root, { project: p, path, parents: true })).id);
+      dirId.set(
+        path.slice(-1),
+        (await makeDirectory(deps, root, { project: p, path, parents: true })).entry.id,
+      );
     await assertSound(deps, p, written, 'before');
 
     const outcomes = new Outcomes();
