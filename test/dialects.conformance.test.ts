@@ -19,8 +19,8 @@ interface Probes {
   codeOf(a: Answer): string | undefined;
   /** A request that needs credentials, sent without them. */
   anonymous(): Promise<Answer>;
-  /** A name or id that does not exist. */
-  unknown(): Promise<Answer>;
+  /** Names or ids that do not exist: of every shape the dialect takes. */
+  unknown(): Promise<Answer[]>;
   /** Malformed requests of several kinds. */
   bad(): Promise<Answer[]>;
   /** Stores `data` and reads back the range [first, last]. */
@@ -46,12 +46,19 @@ const PROBES: Record<string, Probes> = {
     errorType: /^application\/json/,
     codeOf: (a) => (JSON.parse(a.body) as { error?: { code?: string } }).error?.code,
     anonymous: async () => answer(await fetch(`${env.server.url}/api/v1/projects`)),
-    unknown: async () =>
-      answer(
-        await fetch(`${env.server.url}/api/v1/projects/no-such-project`, {
-          headers: { authorization: `Bearer ${token}` },
-        }),
-      ),
+    unknown: async () => {
+      const get = (path: string) =>
+        fetch(`${env.server.url}${path}`, { headers: { authorization: `Bearer ${token}` } }).then(answer);
+      return Promise.all([
+        get('/api/v1/projects/no-such-project'),
+        get('/api/v1/projects/conf/dirs/no/such/dir'),
+        // An entry id of each shape: row id, decimal (Qumulo), 24 hex (Seven Bridges), UUID (SAS).
+        get(`/api/v1/entries/d${'0'.repeat(31)}1`),
+        get('/api/v1/entries/9007199254740991'),
+        get('/api/v1/entries/0000000000000000ffffffff'),
+        get('/api/v1/entries/6d696d65-6f00-8000-8fff-ffffffffffff'),
+      ]);
+    },
     bad: async () => {
       const auth = { authorization: `Bearer ${token}` };
       return Promise.all([
@@ -67,6 +74,22 @@ const PROBES: Record<string, Probes> = {
         }).then(answer),
         fetch(`${env.server.url}/api/v1/projects/conf/files/%ZZ`, { headers: auth }).then(answer),
         fetch(`${env.server.url}/api/v1/projects/conf/files/a//b`, { headers: auth }).then(answer),
+        fetch(`${env.server.url}/api/v1/entries/12ab`, { headers: auth }).then(answer),
+        fetch(`${env.server.url}/api/v1/entries/6d696d65-6f00-4000-8000-000000000001`, {
+          headers: auth,
+        }).then(answer),
+        fetch(`${env.server.url}/api/v1/projects/conf/dirs/a/..%2Fb`, { method: 'PUT', headers: auth }).then(
+          answer,
+        ),
+        fetch(`${env.server.url}/api/v1/projects/conf/dirs/?limit=-1`, { headers: auth }).then(answer),
+        fetch(`${env.server.url}/api/v1/move`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            source: { project: 'conf', path: '' },
+            target: { project: 'conf', path: 'x' },
+          }),
+        }).then(answer),
         fetch(`${env.server.url}/api/v1/copy`, {
           method: 'POST',
           headers: { ...auth, 'content-type': 'application/json' },
@@ -100,7 +123,7 @@ const PROBES: Record<string, Probes> = {
         method: 'GET',
         ...ROOT_KEYS,
       });
-      return { status: r.status, contentType: r.headers.get('content-type'), body: r.body };
+      return [{ status: r.status, contentType: r.headers.get('content-type'), body: r.body }];
     },
     bad: async () =>
       Promise.all(
@@ -159,11 +182,12 @@ for (const d of DIALECTS) {
       assert.ok(p.codeOf(a), a.body);
     });
 
-    test('an unknown name is 404, in its own shape', async () => {
-      const a = await p.unknown();
-      assert.equal(a.status, 404, a.body);
-      assert.match(a.contentType ?? '', p.errorType);
-      assert.ok(p.codeOf(a), a.body);
+    test('an unknown name or id is 404, in its own shape', async () => {
+      for (const a of await p.unknown()) {
+        assert.equal(a.status, 404, a.body);
+        assert.match(a.contentType ?? '', p.errorType);
+        assert.ok(p.codeOf(a), a.body);
+      }
     });
 
     test('bad input is a 4xx in its own shape, never a 5xx', async () => {

@@ -79,6 +79,35 @@ for (const kind of META_KINDS) {
       );
     });
 
+    test('onCommit runs once the transaction has committed, and never for one that throws', async () => {
+      const seen: (string | undefined)[] = [];
+      let reading: Promise<void> | undefined;
+      await meta.tx(async (tx) => {
+        await tx.run("INSERT INTO settings (name, value) VALUES ('hooked', 'yes')");
+        tx.onCommit(() => {
+          // Another connection sees the row: the hook came after the commit.
+          reading = meta
+            .tx((r) => r.get<{ value: string }>("SELECT value FROM settings WHERE name = 'hooked'"), {
+              readOnly: true,
+            })
+            .then((row) => void seen.push(row?.value));
+        });
+      });
+      assert.ok(reading, 'the hook ran before tx resolved');
+      await reading;
+      assert.deepEqual(seen, ['yes']);
+      let thrown = 0;
+      await assert.rejects(
+        meta.tx(async (tx) => {
+          tx.onCommit(() => thrown++);
+          await tx.run("INSERT INTO settings (name, value) VALUES ('unhooked', 'no')");
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.equal(thrown, 0);
+    });
+
     test('placeholders bind in order; BIGINT comes back as a number', async () => {
       const big = 2 ** 40 + 7;
       await meta.tx((tx) => tx.run('INSERT INTO leases (id, expires_at) VALUES (?, ?)', ['lease-x', big]));
@@ -133,9 +162,11 @@ for (const kind of META_KINDS) {
 
     test('concurrent read-modify-write transactions never lose an update', async () => {
       await meta.tx((tx) => tx.run("INSERT INTO settings (name, value) VALUES ('counter', '0')"));
+      let hooks = 0;
       await Promise.all(
         Array.from({ length: 16 }, () =>
           meta.tx(async (tx) => {
+            tx.onCommit(() => hooks++);
             const r = await tx.get<{ value: string }>("SELECT value FROM settings WHERE name = 'counter'");
             await tx.run("UPDATE settings SET value = ? WHERE name = 'counter'", [
               String(Number(r!.value) + 1),
@@ -147,6 +178,8 @@ for (const kind of META_KINDS) {
         tx.get<{ value: string }>("SELECT value FROM settings WHERE name = 'counter'"),
       );
       assert.equal(r!.value, '16');
+      // A transaction that ran again registered its hook in each attempt; only the committed one ran.
+      assert.equal(hooks, 16);
     });
   });
 }

@@ -105,13 +105,10 @@ export async function makeDirectory(
           resource: parent,
         });
       }
-      await ensureDirs(tx, {
-        projectId: project.id,
-        parent: path,
-        principalId: principal.id,
-        now,
-        mode: input.mode,
-      });
+      // As mkdir -p -m: the mode is the new directory's; the parents made on the way get the default.
+      const base = { projectId: project.id, principalId: principal.id, now };
+      await ensureDirs(tx, { ...base, parent });
+      await ensureDirs(tx, { ...base, parent: path, mode: input.mode });
     }
     const row = (await findDir(tx, project.id, path))!;
     return { entry: (await entryById(tx, { rowId: row.id }))!, created: !existing };

@@ -63,6 +63,7 @@ export async function insertJob(
       input.now,
     ],
   );
+  tx.onCommit(wakeRunners);
   return (await readJob(tx, id))!;
 }
 
@@ -93,6 +94,7 @@ export async function abortJob(deps: CoreDeps, principal: Principal, id: string)
       throw new StorageError('JobNotActive', `The job is already ${job.state}.`, { resource: id });
     }
     await tx.run(`UPDATE jobs SET state = 'aborting', updated_at = ? WHERE id = ?`, [now, id]);
+    tx.onCommit(wakeRunners);
     return { ...job, state: 'aborting' as const, updatedAt: now };
   });
 }
@@ -108,58 +110,92 @@ export type JobHandler = (deps: CoreDeps, ctx: JobContext) => Promise<void>;
 
 export class LeaseLost extends Error {}
 
+/** The handler of every kind of job, registered by the module that defines the kind. */
+const registry = new Map<string, JobHandler>();
+
+/** Registers the handler of a kind of job (once per kind, at module level) and returns the kind. */
+export function defineJob<K extends string>(kind: K, handler: JobHandler): K {
+  if (registry.has(kind)) throw new Error(`job kind '${kind}' is defined twice`);
+  registry.set(kind, handler);
+  return kind;
+}
+
+/** The started runners of this process. */
+const runners = new Set<() => void>();
+
 /**
- * Runs jobs of the kinds it has handlers for. Each job is claimed by one runner at a time under a lease; a runner
- * that dies leaves the lease to expire, and another runner (or the same node restarted) resumes from the job's
- * stored progress.
+ * Wakes this process's runners: a job was queued, or asked to stop. Called after the commit (Tx.onCommit), so a
+ * woken runner finds the job. Runners on other nodes find it at their next poll.
+ */
+function wakeRunners(): void {
+  for (const wake of runners) wake();
+}
+
+/**
+ * Runs jobs of the kinds defined with `defineJob` (or of the handlers it is given). Each job is claimed by one runner
+ * at a time under a lease; a runner that dies leaves the lease to expire, and another runner (or the same node
+ * restarted) resumes from the job's stored progress.
+ *
+ * A started runner polls when a job of this process is queued or aborted (see `wakeRunners`), and otherwise every
+ * `pollMs`: that poll finds the jobs queued on other nodes and the leases that expired.
  */
 export class JobRunner {
   readonly #deps: CoreDeps;
-  readonly #handlers: Record<string, JobHandler>;
+  readonly #handlers: ReadonlyMap<string, JobHandler>;
   readonly #owner = newId('n');
   readonly #pollMs: number;
+  readonly #onWake = () => this.#wakeUp();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
+  #woken = false;
   #wake: (() => void) | undefined;
 
-  constructor(deps: CoreDeps, handlers: Record<string, JobHandler>, options: { pollMs?: number } = {}) {
+  constructor(
+    deps: CoreDeps,
+    options: { pollMs?: number; handlers?: Readonly<Record<string, JobHandler>> } = {},
+  ) {
     this.#deps = deps;
-    this.#handlers = handlers;
+    this.#handlers = options.handlers ? new Map(Object.entries(options.handlers)) : registry;
     this.#pollMs = options.pollMs ?? 500;
   }
 
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    runners.add(this.#onWake);
     this.#running = this.#loop();
-  }
-
-  /** Wakes the loop now (a job was just queued). */
-  poke(): void {
-    this.#wake?.();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.poke();
-    if (this.#timer) clearTimeout(this.#timer);
+    runners.delete(this.#onWake);
+    this.#wakeUp();
     await this.#running;
+  }
+
+  #wakeUp(): void {
+    this.#woken = true;
+    this.#wake?.();
   }
 
   async #loop(): Promise<void> {
     while (!this.#stopped) {
+      // A wake while the poll runs (a job committed after its query) polls again instead of waiting.
+      this.#woken = false;
       let worked = false;
       try {
         worked = await this.runOnce();
       } catch {
         // A failed claim is retried at the next poll.
       }
-      if (worked || this.#stopped) continue;
+      if (worked || this.#stopped || this.#woken) continue;
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
         this.#timer = setTimeout(resolve, this.#pollMs);
       });
+      this.#wake = undefined;
+      clearTimeout(this.#timer);
     }
   }
 
@@ -167,7 +203,8 @@ export class JobRunner {
   async runOnce(): Promise<boolean> {
     const deps = this.#deps;
     const leaseMs = deps.jobLeaseSeconds * 1000;
-    const kinds = Object.keys(this.#handlers);
+    const kinds = [...this.#handlers.keys()];
+    if (kinds.length === 0) return false;
     const now = nowOf(deps);
     const job = await deps.meta.tx(async (tx) => {
       const row = await tx.get<{ id: string }>(
@@ -199,7 +236,7 @@ export class JobRunner {
         }),
     };
     try {
-      await this.#handlers[job.kind]!(deps, ctx);
+      await this.#handlers.get(job.kind)!(deps, ctx);
     } catch (err) {
       if (err instanceof LeaseLost) return true;
       const reported = coreError(err);

@@ -1,21 +1,21 @@
 // Directory tree copies: a job that stages files in batches and makes the whole tree visible in one commit.
 import type { SqlValue, Tx } from '../meta/meta-store.ts';
 import { dirPathKey, filePlace } from '../meta/tree-place.ts';
-import { defaultRenamer, supersede } from './commit.ts';
-import { type CopyOptions, copyFile } from './copy.ts';
+import { defaultRenamer } from './commit.ts';
+import { commitStaged } from './commit-batch.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
-import { DIR_MODE, ensureDirs } from './dirs.ts';
+import { DIR_MODE, findDir } from './dirs.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
-import { getJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
-import type { ConflictPolicy, CopyReceipt, CopyRequest, Principal } from './model.ts';
+import { defineJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
+import type { ConflictPolicy, Principal } from './model.ts';
 import { prefixEnd, validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { snapshotSeqOf } from './resolve.ts';
 import { purgeUnneededVersions } from './snapshots.ts';
 
-export const TREE_COPY = 'tree-copy';
+export const TREE_COPY = defineJob('tree-copy', runTreeCopy);
 
 interface TreeSpec {
   sourceProjectId: string;
@@ -44,33 +44,6 @@ interface TreeProgress {
 const stagePrefix = (jobId: string) => `\u0001${jobId}/`;
 
 const asDir = (p: string) => (p === '' || p.endsWith('/') ? p : `${p}/`);
-
-/** Whether `path` names a tree: it ends with '/', or no file is there but files are below it. */
-export async function isTree(
-  deps: CoreDeps,
-  principal: Principal,
-  source: { project: string; path?: string; snapshot?: string; versionId?: string },
-): Promise<boolean> {
-  if (source.path === undefined || source.versionId !== undefined) return false;
-  const path = source.path;
-  if (path.endsWith('/')) return true;
-  return deps.meta.tx(
-    async (tx) => {
-      const p = await requireProject(tx, { principal, need: 'list' }, source.project);
-      const own = await tx.get(
-        'SELECT f.id FROM files f JOIN versions v ON v.id = f.current_version_id WHERE f.project_id = ? AND f.path = ? AND f.hidden = 0 AND v.delete_marker = 0',
-        [p.id, path],
-      );
-      if (own) return false;
-      const below = await tx.get(
-        'SELECT id FROM files WHERE project_id = ? AND hidden = 0 AND path >= ? AND path < ? LIMIT 1',
-        [p.id, `${path}/`, prefixEnd(`${path}/`)],
-      );
-      return below !== undefined;
-    },
-    { readOnly: true },
-  );
-}
 
 /**
  * Starts copying every file below `source.path` (at a consistent point in time, or at a snapshot) to below
@@ -125,7 +98,8 @@ export async function startTreeCopy(
        WHERE f.project_id = ? AND f.hidden = 0 AND v.delete_marker = 0 AND f.path >= ? AND f.path < ?`,
       [seq, seq, src.id, sourcePrefix, prefixEnd(sourcePrefix)],
     );
-    if (!totals || Number(totals.n) === 0) {
+    const empty = !totals || Number(totals.n) === 0;
+    if (empty && (sourcePrefix === '' || !(await findDir(tx, src.id, sourcePrefix.slice(0, -1))))) {
       throw new StorageError('NoSuchKey', `No files exist below '${sourcePrefix}'.`, {
         resource: sourcePrefix,
       });
@@ -168,9 +142,9 @@ export async function startTreeCopy(
       pinId,
     };
     const progress: TreeProgress = {
-      filesTotal: Number(totals.n),
+      filesTotal: Number(totals?.n ?? 0),
       filesCopied: 0,
-      bytesTotal: Number(totals.bytes ?? 0),
+      bytesTotal: Number(totals?.bytes ?? 0),
       bytesCopied: 0,
       cursor: null,
     };
@@ -235,7 +209,14 @@ async function runBatches(deps: CoreDeps, ctx: JobContext): Promise<void> {
       if (progress.dirCursor !== undefined || rows.length === 0) {
         const dirs = await sourceDirs(tx, spec, progress.dirCursor ?? [], deps.limits.treeBatchSize);
         if (dirs.length === 0) {
-          await commitTree(tx, spec, stage, nowOf(deps), ctx.job.principalId);
+          await commitStaged(tx, {
+            projectId: spec.targetProjectId,
+            stage,
+            targetPrefix: spec.targetPrefix,
+            conflict: spec.conflict,
+            principalId: ctx.job.principalId,
+            now: nowOf(deps),
+          });
           await finish(tx, job.id, 'succeeded', null, nowOf(deps));
           return 'done' as const;
         }
@@ -424,105 +405,6 @@ async function stageDirs(
   );
 }
 
-/**
- * Makes the staged directories visible: the target folder and its ancestors are made, a staged directory whose
- * place is taken (a copy into an existing tree) gives way to the one there, and the rest take their places. Every
- * file's parent then exists, even one whose directory the source had lost by the copy's point in time.
- */
-async function commitDirs(
-  tx: Tx,
-  spec: TreeSpec,
-  stage: string,
-  seq: number,
-  now: number,
-  principalId: string,
-) {
-  const projectId = spec.targetProjectId;
-  await ensureDirs(tx, { projectId, parent: dirOf(spec.targetPrefix), principalId, now });
-  const cut = [...stage].length + 1;
-  const staged = [projectId, stage, prefixEnd(stage)];
-  await tx.run(
-    `DELETE FROM files WHERE project_id = ? AND type = 'directory' AND hidden = 1 AND parent >= ? AND parent < ?
-       AND EXISTS (SELECT 1 FROM files t WHERE t.project_id = files.project_id AND t.type = 'directory'
-         AND t.hidden = 0 AND t.parent = substr(files.parent, ?) AND t.name = files.name)`,
-    [...staged, cut],
-  );
-  await tx.run(
-    `UPDATE files SET parent = substr(parent, ?), hidden = 0, created_seq = ?
-     WHERE project_id = ? AND type = 'directory' AND hidden = 1 AND parent >= ? AND parent < ?`,
-    [cut, seq, ...staged],
-  );
-  const parents = await tx.all<{ parent: string }>(
-    "SELECT DISTINCT parent FROM files WHERE project_id = ? AND type = 'file' AND hidden = 0 AND path >= ? AND path < ?",
-    [projectId, spec.targetPrefix, prefixEnd(spec.targetPrefix)],
-  );
-  for (const { parent } of parents) await ensureDirs(tx, { projectId, parent, principalId, now });
-}
-
-/** Makes every staged file and directory visible at its final place in one transaction. */
-async function commitTree(
-  tx: Tx,
-  spec: TreeSpec,
-  stage: string,
-  now: number,
-  principalId: string,
-): Promise<void> {
-  const project = spec.targetProjectId;
-  const lo = stage;
-  const hi = prefixEnd(stage);
-  const cut = stage.length + 1;
-  const seq = await tx.nextSeq();
-  const finalPath = `? || substr(s.path, ${cut})`;
-  // Live files already at final paths.
-  const clash = `SELECT t.id AS target_id, t.current_version_id AS target_row, s.id AS staged_id, s.current_version_id AS staged_row
-    FROM files s JOIN files t ON t.project_id = s.project_id AND t.hidden = 0 AND t.path = ${finalPath}
-    WHERE s.project_id = ? AND s.hidden = 1 AND s.path >= ? AND s.path < ?`;
-  const clashes = await tx.all<{
-    target_id: string;
-    target_row: string | null;
-    staged_id: string;
-    staged_row: string;
-  }>(clash, [spec.targetPrefix, project, lo, hi]);
-  const versioning = (await tx.get<{ versioning: string }>('SELECT versioning FROM projects WHERE id = ?', [
-    project,
-  ]))!.versioning;
-  if (clashes.length > 0) {
-    const live = await tx.get<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM versions WHERE delete_marker = 0 AND id IN (${clashes.map(() => '?').join(', ')})`,
-      clashes.map((c) => c.target_row ?? ''),
-    );
-    if (spec.conflict !== 'overwrite' && Number(live?.n ?? 0) > 0) {
-      throw new StorageError(
-        'Conflict',
-        `Files appeared under '${spec.targetPrefix}' while the tree was being copied.`,
-        { resource: spec.targetPrefix },
-      );
-    }
-    // The staged version becomes the new current version of the existing file.
-    for (const c of clashes) {
-      if (c.target_row) await supersede(tx, { rowId: c.target_row, seq, versioning, projectId: project });
-      await tx.run('UPDATE versions SET file_id = ? WHERE id = ?', [c.target_id, c.staged_row]);
-      await tx.run('UPDATE files SET current_version_id = ? WHERE id = ?', [c.staged_row, c.target_id]);
-      await tx.run('DELETE FROM files WHERE id = ?', [c.staged_id]);
-    }
-  }
-  await tx.run(
-    `UPDATE versions SET created_seq = ? WHERE id IN (SELECT current_version_id FROM files WHERE project_id = ? AND hidden = 1 AND path >= ? AND path < ?)`,
-    [seq, project, lo, hi],
-  );
-  if (clashes.length > 0) {
-    await tx.run(`UPDATE versions SET created_seq = ? WHERE id IN (${clashes.map(() => '?').join(', ')})`, [
-      seq,
-      ...clashes.map((c) => c.staged_row),
-    ]);
-  }
-  await tx.run(
-    `UPDATE files SET path = ? || substr(path, ${cut}), hidden = 0, created_at = ? WHERE project_id = ? AND hidden = 1 AND path >= ? AND path < ?`,
-    [spec.targetPrefix, now, project, lo, hi],
-  );
-  await commitDirs(tx, spec, stage, seq, now, principalId);
-}
-
 /** Removes everything a job staged. */
 async function cleanup(tx: Tx, spec: TreeSpec, stage: string): Promise<void> {
   const range = [spec.targetProjectId, stage, prefixEnd(stage)];
@@ -543,36 +425,4 @@ export async function failTreeCopy(deps: CoreDeps, job: Job, error: StorageError
     await cleanup(tx, job.spec as unknown as TreeSpec, stagePrefix(job.id));
     await finish(tx, job.id, 'failed', { code: error.code, message: error.message }, nowOf(deps));
   });
-}
-
-export { getJob };
-
-/**
- * One copy request, whatever it names: a directory tree (a path ending in '/', or a path with no file but with
- * files below it) starts a job; a file, a byte range, a version or an id is copied at once and gives a receipt.
- */
-export async function copyAny(
-  deps: CoreDeps,
-  principal: Principal,
-  req: CopyRequest,
-  options: CopyOptions = {},
-): Promise<{ receipt: CopyReceipt } | { job: Job }> {
-  const whole =
-    req.source.offset === undefined && req.source.length === undefined && req.target.offset === undefined;
-  if (
-    whole &&
-    req.source.id === undefined &&
-    req.source.path !== undefined &&
-    (await isTree(deps, principal, { ...req.source, path: req.source.path }))
-  ) {
-    const job = await startTreeCopy(deps, principal, {
-      source: { project: req.source.project, path: req.source.path, snapshot: req.source.snapshot },
-      target: req.target,
-      conflict: req.conflict,
-      sourceNeed: options.sourceNeed,
-      metadataDirective: req.metadata?.directive,
-    });
-    return { job };
-  }
-  return { receipt: await copyFile(deps, principal, req, options) };
 }

@@ -11,6 +11,13 @@ export interface Tx {
   nextSeq(): Promise<number>;
   /** `n` values of the same sequence at once (not necessarily adjacent), in increasing order. */
   nextSeqs(n: number): Promise<number[]>;
+  /**
+   * Runs `fn` once this transaction has committed (a write, once its commit is durable), before `MetaStore.tx`
+   * resolves; never if it rolls back, and for a transaction that runs again, only for the attempt that committed.
+   * The place for side effects that must wait for the commit, such as waking whoever acts on the rows written.
+   * `fn` must not throw.
+   */
+  onCommit(fn: () => void): void;
 }
 
 export interface TxOptions {

@@ -33,8 +33,13 @@ export function toPgPlaceholders(sql: string): string {
 
 class PgTx implements Tx {
   readonly #client: pg.PoolClient;
-  constructor(client: pg.PoolClient) {
+  readonly #hooks: (() => void)[];
+  constructor(client: pg.PoolClient, hooks: (() => void)[]) {
     this.#client = client;
+    this.#hooks = hooks;
+  }
+  onCommit(fn: () => void): void {
+    this.#hooks.push(fn);
   }
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     const r = await this.#client.query(toPgPlaceholders(sql), params as unknown[]);
@@ -81,9 +86,18 @@ export class PostgresMetaStore implements MetaStore {
   }
 
   async tx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    const hooks: (() => void)[] = [];
+    const result = await this.#tx(fn, hooks, options);
+    for (const hook of hooks) hook();
+    return result;
+  }
+
+  async #tx<T>(fn: (tx: Tx) => Promise<T>, hooks: (() => void)[], options: TxOptions): Promise<T> {
     let lastError: unknown;
     for (let attempt = 0; attempt < MAX_TX_ATTEMPTS; attempt++) {
       options.signal?.throwIfAborted();
+      // An attempt that rolled back leaves no hooks behind.
+      hooks.length = 0;
       const client = await this.#pool.connect();
       let broken = false;
       try {
@@ -92,7 +106,7 @@ export class PostgresMetaStore implements MetaStore {
             ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'
             : 'BEGIN ISOLATION LEVEL SERIALIZABLE',
         );
-        const result = await fn(new PgTx(client));
+        const result = await fn(new PgTx(client, hooks));
         await client.query('COMMIT');
         return result;
       } catch (err) {
@@ -155,7 +169,7 @@ export class PostgresMetaStore implements MetaStore {
         await client.query('BEGIN');
         try {
           for (const s of statements(m.sql, 'postgres')) await client.query(s);
-          await m.data?.(new PgTx(client));
+          await m.data?.(new PgTx(client, []));
           await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
             m.version,
             m.name,

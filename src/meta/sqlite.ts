@@ -38,8 +38,13 @@ class StatementCache {
 
 class SqliteTx implements Tx {
   readonly #statements: StatementCache;
-  constructor(statements: StatementCache) {
+  readonly #hooks: (() => void)[];
+  constructor(statements: StatementCache, hooks: (() => void)[]) {
     this.#statements = statements;
+    this.#hooks = hooks;
+  }
+  onCommit(fn: () => void): void {
+    this.#hooks.push(fn);
   }
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     return this.#statements.get(sql).all(...(params as SQLInputValue[])) as T[];
@@ -107,23 +112,27 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async tx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    const hooks: (() => void)[] = [];
+    let result: T;
     try {
-      return await this.#tx(fn, options);
+      result = await this.#tx(fn, hooks, options);
     } catch (err) {
       throw storeError(err);
     }
+    for (const hook of hooks) hook();
+    return result;
   }
 
-  async #tx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions): Promise<T> {
+  async #tx<T>(fn: (tx: Tx) => Promise<T>, hooks: (() => void)[], options: TxOptions): Promise<T> {
     options.signal?.throwIfAborted();
-    if (!options.readOnly) return this.#commits.run(() => fn(new SqliteTx(this.#writerStatements)));
+    if (!options.readOnly) return this.#commits.run(() => fn(new SqliteTx(this.#writerStatements, hooks)));
     return this.#readLock.run(async () => {
       const db = this.#reader;
       // Prepared once: parsing these for every read costs more than running them.
       const statements = this.#readerStatements;
       statements.get('BEGIN DEFERRED').run();
       try {
-        const r = await fn(new SqliteTx(statements));
+        const r = await fn(new SqliteTx(statements, hooks));
         statements.get('COMMIT').run();
         return r;
       } catch (err) {
@@ -183,7 +192,7 @@ export class SqliteMetaStore implements MetaStore {
       db.exec('BEGIN IMMEDIATE');
       try {
         for (const s of statements(m.sql, 'sqlite')) db.exec(s);
-        await m.data?.(new SqliteTx(this.#writerStatements));
+        await m.data?.(new SqliteTx(this.#writerStatements, []));
         db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
         db.exec('COMMIT');
       } catch (err) {

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deleteFile } from '../../src/core/delete.ts';
 import type { CoreDeps } from '../../src/core/deps.ts';
+import { listDirectory } from '../../src/core/dir-list.ts';
+import { makeDirectory } from '../../src/core/dirs.ts';
 import { abortJob, getJob, type JobContext, JobRunner, LeaseLost } from '../../src/core/jobs.ts';
 import { listFiles } from '../../src/core/list.ts';
 import { createSnapshot } from '../../src/core/snapshots.ts';
@@ -47,6 +49,56 @@ async function listAll(deps: CoreDeps, project: string, prefix: string): Promise
 forEachStore(
   'core tree copy',
   (get) => {
+    test("a tree copy copies the tree's directories, empty ones and modes included, and merges into an existing tree", async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      await put(deps, p, 'src/a/one', bytes(3, 1));
+      await put(deps, p, 'src/a/b/two', bytes(4, 2));
+      await makeDirectory(deps, root, { project: p, path: 'src/empty/inner', parents: true, mode: 0o700 });
+      const children = async (path: string) =>
+        (await listDirectory(deps, root, { project: p, path })).entries.map(
+          (e) => `${e.type[0]}:${e.name}${e.type === 'directory' ? `:${e.mode?.toString(8)}` : ''}`,
+        );
+      await startTreeCopy(deps, root, {
+        source: { project: p, path: 'src' },
+        target: { project: p, path: 'out/dst' },
+      });
+      while (await new JobRunner(deps).runOnce()) {}
+      assert.deepEqual(await children('out/dst'), ['d:a:755', 'd:empty:755']);
+      assert.deepEqual(await children('out/dst/a'), ['d:b:755', 'f:one']);
+      assert.deepEqual(await children('out/dst/empty'), ['d:inner:700']);
+      const srcIds = (await listDirectory(deps, root, { project: p, path: 'src' })).entries.map((e) => e.id);
+      const dstIds = (await listDirectory(deps, root, { project: p, path: 'out/dst' })).entries.map(
+        (e) => e.id,
+      );
+      assert.equal(srcIds.filter((id) => dstIds.includes(id)).length, 0);
+      // Again into the same tree, overwriting: the directories merge, none is doubled.
+      await put(deps, p, 'src/a/b/three', bytes(5, 3));
+      await startTreeCopy(deps, root, {
+        source: { project: p, path: 'src' },
+        target: { project: p, path: 'out/dst' },
+        conflict: 'overwrite',
+      });
+      while (await new JobRunner(deps).runOnce()) {}
+      assert.deepEqual(await children('out/dst/a/b'), ['f:three', 'f:two']);
+      const dirs = await deps.meta.tx((tx) =>
+        tx.get<{ n: number }>(
+          "SELECT COUNT(*) AS n FROM files f JOIN projects p ON p.id = f.project_id WHERE p.name = ? AND f.type = 'directory'",
+          [p],
+        ),
+      );
+      // src, src/a, src/a/b, src/empty, src/empty/inner, and out plus the same five under it.
+      assert.equal(Number(dirs?.n), 11);
+      // An empty directory alone is a tree too.
+      await startTreeCopy(deps, root, {
+        source: { project: p, path: 'src/empty' },
+        target: { project: p, path: 'solo' },
+      });
+      while (await new JobRunner(deps).runOnce()) {}
+      assert.deepEqual(await children('solo'), ['d:inner:700']);
+      assert.equal(await hiddenRows(deps), 0);
+    });
+
     test('a tree copy is one job; the tree appears whole or not at all, and resumes after a crash', async () => {
       const { deps } = get();
       const p = await newProject(deps);
@@ -58,7 +110,7 @@ forEachStore(
       });
       assert.equal(job.state, 'queued');
       // First runner crashes after 3 batches: nothing is visible yet, progress is stored.
-      const crashing = new JobRunner(deps, { [TREE_COPY]: crashingHandler(3) });
+      const crashing = new JobRunner(deps, { handlers: { [TREE_COPY]: crashingHandler(3) } });
       assert.equal(await crashing.runOnce(), true);
       const mid = await getJob(deps, root, job.id);
       assert.equal(mid.state, 'running');
@@ -68,7 +120,7 @@ forEachStore(
       const saved = deps.now;
       deps.now = () => Date.now() + 60_000;
       try {
-        assert.equal(await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce(), true);
+        assert.equal(await new JobRunner(deps).runOnce(), true);
       } finally {
         deps.now = saved;
       }
@@ -95,7 +147,7 @@ forEachStore(
       await put(deps, p, 'src/f001.dat', bytes(5, 999));
       await put(deps, p, 'src/new.dat', bytes(5, 998));
       await deleteFile(deps, root, { project: p, path: 'src/f002.dat' });
-      await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
+      await new JobRunner(deps).runOnce();
       assert.equal((await getJob(deps, root, job.id)).state, 'succeeded');
       assert.deepEqual(await read(deps, p, 'copy/f001.dat'), bytes(101, 2));
       assert.deepEqual(await read(deps, p, 'copy/f002.dat'), bytes(102, 3));
@@ -112,7 +164,7 @@ forEachStore(
         source: { project: p, path: 'docs/' },
         target: { project: p, path: 'copy/' },
       });
-      await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
+      await new JobRunner(deps).runOnce();
       assert.deepEqual(await listAll(deps, p, 'copy/'), ['copy/', 'copy/a.txt', 'copy/sub/']);
       assert.deepEqual(await read(deps, p, 'copy/'), bytes(0));
       assert.deepEqual(await read(deps, p, 'copy/a.txt'), bytes(10, 1));
@@ -129,7 +181,7 @@ forEachStore(
         source: { project: p, path: 'src', snapshot: snap.id },
         target: { project: p, path: 'then' },
       });
-      await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
+      await new JobRunner(deps).runOnce();
       assert.equal((await getJob(deps, root, job.id)).state, 'succeeded');
       assert.equal((await listAll(deps, p, 'then/')).length, FILES);
       assert.deepEqual(await read(deps, p, 'then/f001.dat'), bytes(101, 2));
@@ -144,13 +196,13 @@ forEachStore(
         source: { project: p, path: 'src' },
         target: { project: p, path: 'dst' },
       });
-      await new JobRunner(deps, { [TREE_COPY]: crashingHandler(2) }).runOnce();
+      await new JobRunner(deps, { handlers: { [TREE_COPY]: crashingHandler(2) } }).runOnce();
       assert.ok((await hiddenRows(deps)) > 0);
       await abortJob(deps, root, job.id);
       const saved = deps.now;
       deps.now = () => Date.now() + 60_000;
       try {
-        await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
+        await new JobRunner(deps).runOnce();
       } finally {
         deps.now = saved;
       }
@@ -172,7 +224,7 @@ forEachStore(
         }),
         'Conflict',
       );
-      const runner = new JobRunner(deps, { [TREE_COPY]: runTreeCopy });
+      const runner = new JobRunner(deps);
       const renamed = await startTreeCopy(deps, root, {
         source: { project: p, path: 'src' },
         target: { project: p, path: 'dst' },
@@ -201,12 +253,36 @@ forEachStore(
         target: { project: p, path: 'race' },
       });
       await put(deps, p, 'race/f001.dat', bytes(1));
-      await new JobRunner(deps, { [TREE_COPY]: runTreeCopy }).runOnce();
+      await new JobRunner(deps).runOnce();
       const j = await getJob(deps, root, job.id);
       assert.equal(j.state, 'failed');
       assert.equal(j.error?.code, 'Conflict');
       assert.deepEqual(await listAll(deps, p, 'race/'), ['race/f001.dat']);
       assert.equal(await hiddenRows(deps), 0);
+    });
+
+    test('a started runner runs a job queued in its process at once, without waiting for its next poll', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      await seed(deps, p);
+      // It polls once at start, then once a minute: only the wake after the commit runs the job in time.
+      const runner = new JobRunner(deps, { pollMs: 60_000 });
+      runner.start();
+      try {
+        const job = await startTreeCopy(deps, root, {
+          source: { project: p, path: 'src' },
+          target: { project: p, path: 'woken' },
+        });
+        let state = job.state;
+        for (let i = 0; i < 500 && state !== 'succeeded' && state !== 'failed'; i++) {
+          await new Promise((res) => setTimeout(res, 10));
+          state = (await getJob(deps, root, job.id)).state;
+        }
+        assert.equal(state, 'succeeded');
+        assert.equal((await listAll(deps, p, 'woken/')).length, FILES);
+      } finally {
+        await runner.stop();
+      }
     });
 
     test('bad trees: an empty source and a missing project', async () => {

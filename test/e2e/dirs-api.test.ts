@@ -124,6 +124,23 @@ test('S3 and native writes make their directories; the directory routes list, ma
   assert.equal(full.json.error.code, 'DirectoryNotEmpty');
   assert.equal((await call('DELETE', '/api/v1/projects/tree/dirs/taken')).status, 204);
   assert.equal((await call('GET', '/api/v1/projects/tree/dirs/taken')).status, 404);
+
+  // A tree goes as a job.
+  const job = await call('DELETE', '/api/v1/projects/tree/dirs/taken%20(1)?recursive=true');
+  assert.equal(job.status, 202);
+  assert.equal(job.headers.get('location'), `/api/v1/jobs/${job.json.job.id}`);
+  let state = job.json.job.state;
+  for (let i = 0; i < 200 && state !== 'succeeded' && state !== 'failed'; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    state = (await call('GET', `/api/v1/jobs/${job.json.job.id}`)).json.state;
+  }
+  assert.equal(state, 'succeeded');
+  assert.equal((await call('GET', '/api/v1/projects/tree/dirs/taken%20(1)')).status, 404);
+  const left = await env.client.send(new ListObjectsV2Command({ Bucket: 'tree' }));
+  assert.deepEqual(
+    left.Contents?.map((o) => o.Key),
+    ['new/deep/native/x/y.bin'],
+  );
 });
 
 test('listing pages by cursor, and bad queries are 400s', async () => {

@@ -6,7 +6,6 @@ import { buildApiServer } from '../../src/app.ts';
 import { SecretBox } from '../../src/auth/secret-box.ts';
 import type { Limits } from '../../src/config/config.ts';
 import { JobRunner } from '../../src/core/jobs.ts';
-import { runTreeCopy, TREE_COPY } from '../../src/core/tree-copy.ts';
 import { META_KINDS, openTestCore, type TestCore } from './stores.ts';
 
 export const ROOT = { accessKey: 'TESTROOTKEY', secretKey: 'test-root-secret' };
@@ -23,9 +22,9 @@ export interface TestApi {
 
 export async function openTestApi(limits: Partial<Limits> = {}): Promise<TestApi> {
   const core = await openTestCore(META_KINDS[0]!, limits);
-  const jobs = new JobRunner(core.deps, { [TREE_COPY]: runTreeCopy }, { pollMs: 20 });
+  const jobs = new JobRunner(core.deps, { pollMs: 20 });
   const app = await buildApiServer(
-    { core: core.deps, root: ROOT, box: new SecretBox(randomBytes(32)), jobs },
+    { core: core.deps, root: ROOT, box: new SecretBox(randomBytes(32)) },
     { logger: pino({ level: 'silent' }) },
   );
   jobs.start();

@@ -7,8 +7,8 @@ import { loadRootCredentials } from '../../auth/root-credentials.ts';
 import { SecretBox } from '../../auth/secret-box.ts';
 import { type Config, ConfigError } from '../../config/config.ts';
 import { collectGarbage } from '../../core/gc.ts';
+import '../../core/job-kinds.ts';
 import { JobRunner } from '../../core/jobs.ts';
-import { runTreeCopy, TREE_COPY } from '../../core/tree-copy.ts';
 import { developmentCertificate } from '../../http/common/self-signed.ts';
 import { closeCore, openCore } from '../../runtime.ts';
 
@@ -52,10 +52,10 @@ export async function serve(config: Config): Promise<void> {
     secretKey: config.rootSecretKey,
   });
   const core = await openCore(config);
-  const jobs = new JobRunner(core, { [TREE_COPY]: runTreeCopy });
+  const jobs = new JobRunner(core);
   const box = new SecretBox(core.masterKey);
   const api = await buildApiServer(
-    { core, root: credentials, box, jobs },
+    { core, root: credentials, box },
     {
       logger,
       headerTimeoutMs: config.headerTimeoutSeconds * 1000,

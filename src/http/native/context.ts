@@ -2,13 +2,10 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../auth/principals.ts';
-import type { JobRunner } from '../../core/jobs.ts';
 import type { VersionInfo } from '../../core/model.ts';
 import { setContentType } from '../common/content-type.ts';
 
-export interface NativeDeps extends AuthDeps {
-  jobs: JobRunner;
-}
+export type NativeDeps = AuthDeps;
 
 export { principalOf } from '../common/principal.ts';
 

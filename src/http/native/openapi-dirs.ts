@@ -87,7 +87,19 @@ export const dirPaths = {
       },
     }),
     get: listing,
-    delete: op('Remove an empty directory', { responses: { '204': { description: 'Removed' }, ...errors } }),
+    delete: op('Remove an empty directory, or with recursive=true the whole tree as a job', {
+      parameters: [
+        q('recursive', 'true: delete every file (as single deletes would) and directory below, as a job'),
+      ],
+      responses: {
+        '204': { description: 'Removed' },
+        '202': {
+          description: 'A tree-delete job',
+          ...json({ type: 'object', properties: { job: ref('Job') } }),
+        },
+        ...errors,
+      },
+    }),
   },
   '/api/v1/move': {
     post: op('Move or rename a file or a directory (with its whole subtree, atomically), keeping its id', {

@@ -1,7 +1,7 @@
 // POST /api/v1/copy: one file (whole or a byte range) gives a receipt; a directory tree gives 202 and a job.
 import type { FastifyInstance } from 'fastify';
+import { copyAny } from '../../../core/copy-any.ts';
 import type { CopyRequest } from '../../../core/model.ts';
-import { copyAny } from '../../../core/tree-copy.ts';
 import type { NativeDeps } from '../context.ts';
 import { principalOf } from '../context.ts';
 import { jobJson } from './jobs.ts';
@@ -98,7 +98,6 @@ export const copyRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
     };
     const result = await copyAny(deps.core, principal, req, { sourceNeed: 'copy' });
     if ('receipt' in result) return reply.code(201).send(result.receipt);
-    deps.jobs.poke();
     return reply
       .code(202)
       .header('location', `/api/v1/jobs/${result.job.id}`)

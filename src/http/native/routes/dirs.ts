@@ -5,8 +5,10 @@ import { makeDirectory, removeDirectory } from '../../../core/dirs.ts';
 import { type Entry, getEntry } from '../../../core/entries.ts';
 import type { ConflictPolicy } from '../../../core/model.ts';
 import { moveEntry } from '../../../core/move.ts';
+import { startTreeDelete } from '../../../core/tree-delete.ts';
 import type { NativeDeps } from '../context.ts';
 import { iso, principalOf } from '../context.ts';
+import { jobJson } from './jobs.ts';
 
 export function entryJson(e: Entry) {
   return {
@@ -30,7 +32,14 @@ export function entryJson(e: Entry) {
 
 type DirParams = {
   Params: { project: string; '*': string };
-  Querystring: { parents?: string; limit?: string; after?: string; snapshot?: string; mode?: string };
+  Querystring: {
+    parents?: string;
+    recursive?: string;
+    limit?: string;
+    after?: string;
+    snapshot?: string;
+    mode?: string;
+  };
 };
 
 const flag = { type: 'string', enum: ['true', 'false'] } as const;
@@ -39,6 +48,7 @@ const dirQuery = {
   type: 'object',
   properties: {
     parents: flag,
+    recursive: flag,
     mode: { type: 'string', pattern: '^[0-7]{1,4}$' },
     limit: { type: 'string', pattern: '^[0-9]{1,5}$' },
     after: { type: 'string', maxLength: 2048 },
@@ -116,13 +126,22 @@ export const dirRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
     list(request),
   );
 
-  app.delete<DirParams>('/api/v1/projects/:project/dirs/*', async (request, reply) => {
-    await removeDirectory(core, principalOf(request), {
-      project: request.params.project,
-      path: request.params['*'],
-    });
-    return reply.code(204).send();
-  });
+  app.delete<DirParams>(
+    '/api/v1/projects/:project/dirs/*',
+    { schema: { querystring: dirQuery } },
+    async (request, reply) => {
+      const target = { project: request.params.project, path: request.params['*'] };
+      if (request.query.recursive === 'true') {
+        const job = await startTreeDelete(core, principalOf(request), target);
+        return reply
+          .code(202)
+          .header('location', `/api/v1/jobs/${job.id}`)
+          .send({ job: jobJson(job) });
+      }
+      await removeDirectory(core, principalOf(request), target);
+      return reply.code(204).send();
+    },
+  );
 
   app.post<{ Body: MoveBody }>('/api/v1/move', { schema: { body: moveBody } }, async (request) => {
     const b = request.body;

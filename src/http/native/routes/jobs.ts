@@ -22,7 +22,6 @@ export const jobRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
   );
   app.delete<{ Params: { id: string } }>('/api/v1/jobs/:id', async (request, reply) => {
     const job = await abortJob(deps.core, principalOf(request), request.params.id);
-    deps.jobs.poke();
     return reply.code(202).send(jobJson(job));
   });
 };

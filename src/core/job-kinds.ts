@@ -1,0 +1,3 @@
+// Every kind of job, loaded once so that each registers its handler (defineJob) before a runner starts.
+export { TREE_COPY } from './tree-copy.ts';
+export { TREE_DELETE } from './tree-delete.ts';
