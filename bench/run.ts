@@ -1,20 +1,23 @@
 // npm run bench [-- core | s3 | load]: runs the benchmarks and prints a table of figures and ratios.
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchCore } from './core.ts';
 import { benchLoad } from './load.ts';
 import { benchS3 } from './s3.ts';
+import { benchTree } from './tree.ts';
 
 const which = process.argv[2] ?? 'core';
 const work = join(import.meta.dirname, '..', '.bench');
 process.stdout.write(
-  `mimeo bench: ${which}; node ${process.version}; ${cpus().length} cores; ${(totalmem() / 1024 ** 3).toFixed(0)} GiB\n\n`,
+  `mimeo bench: ${which}; node ${process.version}; ${cpus().length} cores; ${(totalmem() / 1024 ** 3).toFixed(0)} GiB; load ${loadavg()[0]!.toFixed(1)}\n\n`,
 );
 if (which === 'core') {
   await benchCore(join(work, 'core'), {
     copies: Number(process.env['BENCH_COPIES'] ?? 20),
     treeFiles: Number(process.env['BENCH_TREE_FILES'] ?? 10_000),
   });
+  process.stdout.write('\n');
+  await benchTree(join(work, 'tree'), { files: Number(process.env['BENCH_TREE_100K'] ?? 100_000) });
 } else if (which === 's3') {
   await benchS3(join(work, 's3'), {
     small: Number(process.env['BENCH_SMALL_OPS'] ?? 20_000),
