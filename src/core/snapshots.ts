@@ -79,14 +79,17 @@ export function deleteSnapshot(
   });
 }
 
-/** Purges every unlisted, superseded version of a project that no remaining snapshot sees. */
+/**
+ * Purges every unlisted, superseded version of a project that no remaining snapshot sees. Two partial indexes
+ * (migration 10) hold just the candidates, so the cost grows with them, not with the project.
+ */
 export async function purgeUnneededVersions(
   tx: import('../meta/meta-store.ts').Tx,
   projectId: string,
 ): Promise<void> {
   await tx.run(
     `DELETE FROM versions WHERE listed = 0 AND superseded_seq IS NOT NULL
-       AND file_id IN (SELECT id FROM files WHERE project_id = ?)
+       AND EXISTS (SELECT 1 FROM files f WHERE f.id = versions.file_id AND f.project_id = ?)
        AND NOT EXISTS (SELECT 1 FROM snapshots s WHERE (s.project_id IS NULL OR s.project_id = ?)
          AND s.seq >= versions.created_seq AND s.seq < versions.superseded_seq)`,
     [projectId, projectId],

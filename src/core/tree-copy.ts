@@ -194,15 +194,16 @@ async function runBatches(deps: CoreDeps, ctx: JobContext): Promise<void> {
       const rows = await tx.all<SourceRow>(
         `SELECT f.id AS file_id, f.path, v.id AS row_id, v.version_id, v.etag, v.size FROM files f
            JOIN versions v ON v.file_id = f.id AND v.created_seq <= ? AND (v.superseded_seq IS NULL OR v.superseded_seq > ?)
-         WHERE f.project_id = ? AND f.hidden = 0 AND v.delete_marker = 0 AND f.path >= ? AND f.path < ? AND f.path > ?
+         WHERE f.project_id = ? AND f.hidden = 0 AND v.delete_marker = 0
+           AND f.path ${progress.cursor === null ? '>=' : '>'} ? AND f.path < ?
          ORDER BY f.path LIMIT ?`,
+        // One lower bound, the cursor once there is one: with two, the index scan starts at the first.
         [
           spec.seq,
           spec.seq,
           spec.sourceProjectId,
-          spec.sourcePrefix,
+          progress.cursor ?? spec.sourcePrefix,
           prefixEnd(spec.sourcePrefix),
-          progress.cursor ?? '',
           deps.limits.treeBatchSize,
         ],
       );

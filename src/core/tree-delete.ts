@@ -20,6 +20,8 @@ interface TreeDeleteSpec {
 interface TreeDeleteProgress {
   filesDeleted: number;
   directoriesDeleted: number;
+  /** The last path deleted: under versioning the files stay (with delete markers), so the scan goes on from it. */
+  cursor?: string;
 }
 
 /**
@@ -59,8 +61,8 @@ async function runTreeDelete(deps: CoreDeps, ctx: JobContext): Promise<void> {
       const rows = await tx.all<{ id: string; path: string; row_id: string }>(
         `SELECT f.id, f.path, v.id AS row_id FROM files f JOIN versions v ON v.id = f.current_version_id
          WHERE f.project_id = ? AND f.hidden = 0 AND f.type = 'file' AND v.delete_marker = 0
-           AND f.path >= ? AND f.path < ? ORDER BY f.path LIMIT ?`,
-        [project.id, lo, prefixEnd(lo), deps.limits.treeBatchSize],
+           AND f.path ${progress.cursor === undefined ? '>=' : '>'} ? AND f.path < ? ORDER BY f.path LIMIT ?`,
+        [project.id, progress.cursor ?? lo, prefixEnd(lo), deps.limits.treeBatchSize],
       );
       if (rows.length === 0) {
         const dirs = await removeEmptyDirs(tx, project.id, spec.path);
@@ -83,7 +85,11 @@ async function runTreeDelete(deps: CoreDeps, ctx: JobContext): Promise<void> {
           now,
         });
       }
-      const next: TreeDeleteProgress = { ...progress, filesDeleted: progress.filesDeleted + rows.length };
+      const next: TreeDeleteProgress = {
+        ...progress,
+        filesDeleted: progress.filesDeleted + rows.length,
+        cursor: rows[rows.length - 1]!.path,
+      };
       await tx.run('UPDATE jobs SET progress = ? WHERE id = ?', [JSON.stringify(next), job.id]);
       return 'more' as const;
     });

@@ -313,6 +313,16 @@ CREATE UNIQUE INDEX files_directories ON files(project_id, parent, name) WHERE t
 `,
     data: fillDirectories,
   },
+  {
+    version: 10,
+    name: 'purge candidates',
+    // The versions a snapshot may be keeping (unlisted and superseded) and the files left without a current
+    // version: what a purge looks at when a snapshot or a tree copy's pin goes, without reading the whole project.
+    sql: `
+CREATE INDEX versions_unlisted ON versions(superseded_seq) WHERE listed = 0 AND superseded_seq IS NOT NULL;
+CREATE INDEX files_without_current ON files(project_id) WHERE type = 'file' AND current_version_id IS NULL;
+`,
+  },
 ];
 
 /**

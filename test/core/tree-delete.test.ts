@@ -47,10 +47,15 @@ forEachStore(
       const p = await newProject(deps, { versioning: 'enabled' });
       await put(deps, p, 'v/one', bytes(2, 1));
       await put(deps, p, 'v/sub/two', bytes(2, 2));
+      // More than two batches of files that stay (with their markers) below the scan's cursor.
+      for (let i = 0; i < 12; i++) await put(deps, p, `w/f${String(i).padStart(2, '0')}`, bytes(1, i));
+      const many = await startTreeDelete(deps, root, { project: p, path: 'w' });
       await startTreeDelete(deps, root, { project: p, path: 'v/' });
       await runAll(deps);
+      assert.equal((await getJob(deps, root, many.id)).progress['filesDeleted'], 12);
       assert.deepEqual(await keys(deps, p), []);
       const versions = await listVersions(deps, root, { project: p, prefix: 'v/' });
+      assert.equal((await listVersions(deps, root, { project: p, prefix: 'w/' })).versions.length, 24);
       assert.deepEqual(
         versions.versions.map((v) => `${v.path}:${v.deleteMarker ? 'marker' : 'data'}`),
         ['v/one:marker', 'v/one:data', 'v/sub/two:marker', 'v/sub/two:data'],
