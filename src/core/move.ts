@@ -173,7 +173,12 @@ async function moveDirectory(m: Move): Promise<Entry> {
   const dir = await findDir(tx, src.id, from);
   if (!dir)
     throw new StorageError('NoSuchKey', `No file or directory exists at '${from}'.`, { resource: from });
-  checkConditions(m.req.conditions, undefined, { safe: false, resource: from });
+  // A directory has no ETag: If-Match holds only as `*`, which any existing entry matches.
+  const ifMatch = m.req.conditions?.ifMatch ?? [];
+  if (ifMatch.some((t) => t.trim() !== '*'))
+    throw new StorageError('PreconditionFailed', 'The If-Match precondition did not hold.', {
+      resource: from,
+    });
   const wanted = dirPath(m.req.target.path);
   if (wanted === '') throw new StorageError('InvalidArgument', 'A directory cannot replace a project root.');
   if (src.id === dst.id && (wanted === from || wanted.startsWith(`${from}/`)))

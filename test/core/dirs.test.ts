@@ -255,9 +255,18 @@ forEachStore('core directories', (get) => {
         moveEntry(deps, root, { source: { project: a, path: 't/' }, target: { project: a, path: into } }),
         'InvalidArgument',
       );
+    await rejectsWith(
+      moveEntry(deps, root, {
+        source: { project: a, path: 't' },
+        target: { project: b, path: 'n/t2' },
+        conditions: { ifMatch: ['"abc"'] },
+      }),
+      'PreconditionFailed',
+    );
     const moved = await moveEntry(deps, root, {
       source: { project: a, path: 't' },
       target: { project: b, path: 'n/t2' },
+      conditions: { ifMatch: ['*'] },
     });
     assert.equal(moved.type, 'directory');
     assert.deepEqual(await keys(deps, a), ['t-sibling']);
