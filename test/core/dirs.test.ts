@@ -12,7 +12,7 @@ import { getEntry } from '../../src/core/entries.ts';
 import { listObjectKeys } from '../../src/core/list.ts';
 import type { Principal } from '../../src/core/model.ts';
 import { moveEntry } from '../../src/core/move.ts';
-import { setMember } from '../../src/core/projects.ts';
+import { deleteProject, setMember } from '../../src/core/projects.ts';
 import { createSnapshot } from '../../src/core/snapshots.ts';
 import { forEachStore, newProject, put, read, rejectsWith, root } from '../helpers/core.ts';
 import { bytes } from '../helpers/data.ts';
@@ -90,6 +90,17 @@ forEachStore('core directories', (get) => {
     // A write brings the directory back.
     await put(deps, p, 'd/g', bytes(2));
     assert.deepEqual(await names(deps, p, 'd'), ['f:g']);
+    // S3 deletes a bucket it sees empty: directories go with it.
+    await rejectsWith(deleteProject(deps, root, p), 'ProjectNotEmpty');
+    await deleteFile(deps, root, { project: p, path: 'd/g' });
+    await makeDirectory(deps, root, { project: p, path: 'x/y/z', parents: true });
+    await deleteProject(deps, root, p);
+    const left = await deps.meta.tx((tx) =>
+      tx.get<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM files f WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = f.project_id)',
+      ),
+    );
+    assert.equal(Number(left?.n), 0);
   });
 
   test('listing pages by cursor; entries made or removed meanwhile move no other entry across pages', async () => {
