@@ -6,7 +6,7 @@ import { nowOf } from './deps.ts';
 import { type Entry, entryById } from './entries.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
-import type { Principal } from './model.ts';
+import type { Principal, Project } from './model.ts';
 import { validatePath } from './paths.ts';
 import { requireProject } from './permissions.ts';
 
@@ -135,18 +135,35 @@ export async function removeDirectory(
   principal: Principal,
   input: { project: string; path: string },
 ): Promise<void> {
-  const path = dirPath(input.path);
-  if (path === '') throw new StorageError('InvalidPath', 'The root of a project cannot be removed.');
+  const path = removablePath(input.path);
   await deps.meta.tx(async (tx) => {
-    const project = await requireProject(tx, { principal, need: 'write-object' }, input.project);
-    const dir = await findDir(tx, project.id, path);
-    if (!dir) throw await missingDir(tx, project.id, path);
+    const { project, dir } = await dirToRemove(tx, principal, input.project, path);
     if (await hasChildren(tx, project.id, path))
       throw new StorageError('DirectoryNotEmpty', `The directory '${path}' is not empty.`, {
         resource: path,
       });
     await tx.run('DELETE FROM files WHERE id = ?', [dir.id]);
   });
+}
+
+/** A directory path that may be removed: any but a project's root. Throws InvalidPath. */
+export function removablePath(path: string): string {
+  const p = dirPath(path);
+  if (p === '') throw new StorageError('InvalidPath', 'The root of a project cannot be removed.');
+  return p;
+}
+
+/** The project (with write) and the directory that a removal names. Throws NoSuchDirectory or NotADirectory. */
+export async function dirToRemove(
+  tx: Tx,
+  principal: Principal,
+  projectName: string,
+  path: string,
+): Promise<{ project: Project; dir: DirRow }> {
+  const project = await requireProject(tx, { principal, need: 'write-object' }, projectName);
+  const dir = await findDir(tx, project.id, path);
+  if (!dir) throw await missingDir(tx, project.id, path);
+  return { project, dir };
 }
 
 /** NotADirectory when a live file is at `path`, else NoSuchDirectory. */

@@ -3,12 +3,11 @@ import type { Tx } from '../meta/meta-store.ts';
 import { removeCurrent } from './delete.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
-import { dirPath, findDir, hasChildren, missingDir } from './dirs.ts';
-import { StorageError } from './errors.ts';
+import { dirToRemove, findDir, hasChildren, removablePath } from './dirs.ts';
 import { defineJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
 import type { Principal } from './model.ts';
 import { prefixEnd } from './paths.ts';
-import { getProjectById, requireProject } from './permissions.ts';
+import { getProjectById } from './permissions.ts';
 import { getVersionByRowId } from './repo/versions.ts';
 
 interface TreeDeleteSpec {
@@ -34,12 +33,10 @@ export async function startTreeDelete(
   principal: Principal,
   input: { project: string; path: string },
 ): Promise<Job> {
-  const path = dirPath(input.path);
-  if (path === '') throw new StorageError('InvalidPath', 'The root of a project cannot be removed.');
+  const path = removablePath(input.path);
   const now = nowOf(deps);
   return deps.meta.tx(async (tx) => {
-    const project = await requireProject(tx, { principal, need: 'write-object' }, input.project);
-    if (!(await findDir(tx, project.id, path))) throw await missingDir(tx, project.id, path);
+    const { project } = await dirToRemove(tx, principal, input.project, path);
     const spec: TreeDeleteSpec = { projectId: project.id, project: project.name, path };
     const progress: TreeDeleteProgress = { filesDeleted: 0, directoriesDeleted: 0 };
     return insertJob(tx, { kind: TREE_DELETE, principalId: principal.id, spec, progress, now });

@@ -1,13 +1,11 @@
 // The admin part of the OpenAPI document: users, access keys, passwords, personal tokens, project members and
 // server figures.
+
+import { err, errors, json, op, ref } from './openapi-parts.ts';
 import { keyPatchBody, membershipBody, userBody, userPatchBody } from './routes/admin.ts';
 import { passwordBody, personalTokenBody } from './routes/credentials.ts';
 import { kmsKeyBody, kmsPatchBody } from './routes/kms.ts';
 
-const json = (schema: object) => ({ content: { 'application/json': { schema } } });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const err = { description: 'Error', ...json(ref('Error')) };
-const errors = { '400': err, '401': err, '403': err, '404': err, '409': err };
 const param = (name: string, description: string) => ({
   name,
   in: 'path',
@@ -16,7 +14,6 @@ const param = (name: string, description: string) => ({
   schema: { type: 'string' },
 });
 const userParam = param('user', 'A user name or id');
-const op = (summary: string, extra: object) => ({ summary, ...extra });
 
 export const adminSchemas = {
   User: {

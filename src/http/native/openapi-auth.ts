@@ -1,10 +1,7 @@
 // The sign-in part of the OpenAPI document: the token endpoint and its three forms of credential.
-import { tokenBodyDoc } from './routes/auth.ts';
 
-const json = (schema: object) => ({ content: { 'application/json': { schema } } });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const err = { description: 'Error', ...json(ref('Error')) };
-const op = (summary: string, extra: object) => ({ summary, ...extra });
+import { err, json, op, ref } from './openapi-parts.ts';
+import { tokenBodyDoc } from './routes/auth.ts';
 
 export const authPaths = {
   '/api/v1/auth/token': {

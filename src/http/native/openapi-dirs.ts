@@ -1,18 +1,8 @@
 // The directory part of the OpenAPI document: directories, their children, moves and entries by id.
+
+import { err, errors, json, op, q, ref } from './openapi-parts.ts';
 import { moveBody } from './routes/dirs.ts';
 
-const json = (schema: object) => ({ content: { 'application/json': { schema } } });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const err = { description: 'Error', ...json(ref('Error')) };
-const errors = { '400': err, '401': err, '403': err, '404': err, '409': err };
-const op = (summary: string, extra: object) => ({ summary, ...extra });
-const q = (name: string, description: string) => ({
-  name,
-  in: 'query',
-  required: false,
-  description,
-  schema: { type: 'string' },
-});
 const params = [
   { name: 'project', in: 'path', required: true, schema: { type: 'string' } },
   {

@@ -3,14 +3,11 @@ import { ERROR_CODES } from '../../core/errors.ts';
 import { adminPaths, adminSchemas } from './openapi-admin.ts';
 import { authPaths } from './openapi-auth.ts';
 import { dirPaths, dirSchemas } from './openapi-dirs.ts';
+import { err, errors, json, op, q, ref } from './openapi-parts.ts';
 import { copyBody } from './routes/copy.ts';
 import { patchBody } from './routes/files.ts';
 import { projectBody } from './routes/projects.ts';
 
-const json = (schema: object) => ({ content: { 'application/json': { schema } } });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const err = { description: 'Error', ...json(ref('Error')) };
-const errors = { '400': err, '401': err, '403': err, '404': err, '409': err };
 const projectParam = { name: 'project', in: 'path', required: true, schema: { type: 'string' } };
 const pathParam = {
   name: 'path',
@@ -19,13 +16,6 @@ const pathParam = {
   description: 'File path, / separated',
   schema: { type: 'string' },
 };
-const q = (name: string, description: string, type = 'string') => ({
-  name,
-  in: 'query',
-  required: false,
-  description,
-  schema: { type },
-});
 const h = (name: string, description: string) => ({
   name,
   in: 'header',
@@ -44,7 +34,6 @@ const selector = [
   q('snapshot', 'Read as of a snapshot'),
   q('stream', 'A named stream (default: the default stream)'),
 ];
-const op = (summary: string, extra: object) => ({ summary, ...extra });
 
 const File = {
   type: 'object',
