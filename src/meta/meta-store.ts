@@ -24,6 +24,12 @@ export interface TxOptions {
   signal?: AbortSignal;
   /** Read-only transactions may run concurrently with writers and never retry. */
   readOnly?: boolean;
+  /**
+   * For a write that conflicts with many small ones (a directory's move under writers into it): after this many
+   * attempts lost to serialization failures, the next ones first wait for the table of files to have no writer and
+   * keep others from writing it until they commit, so that they cannot lose again. Reads go on meanwhile.
+   */
+  exclusiveAfter?: number;
 }
 
 export interface MetaStore {

@@ -106,6 +106,9 @@ export class PostgresMetaStore implements MetaStore {
             ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'
             : 'BEGIN ISOLATION LEVEL SERIALIZABLE',
         );
+        // Before the first query takes the transaction's snapshot: every writer that could conflict has committed.
+        if (options.exclusiveAfter !== undefined && attempt >= options.exclusiveAfter)
+          await client.query('LOCK TABLE files IN EXCLUSIVE MODE');
         const result = await fn(new PgTx(client, hooks));
         await client.query('COMMIT');
         return result;
