@@ -1,11 +1,10 @@
 // Directory tree copies: a job that stages files in batches and makes the whole tree visible in one commit.
-import type { SqlValue, Tx } from '../meta/meta-store.ts';
-import { dirPathKey, filePlace } from '../meta/tree-place.ts';
+import type { Tx } from '../meta/meta-store.ts';
 import { defaultRenamer } from './commit.ts';
 import { commitStaged } from './commit-batch.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
-import { DIR_MODE, findDir } from './dirs.ts';
+import { findDir } from './dirs.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
 import { defineJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
@@ -14,21 +13,9 @@ import { prefixEnd, validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { snapshotSeqOf } from './resolve.ts';
 import { purgeUnneededVersions } from './snapshots.ts';
+import { sourceDirs, sourceFiles, stageBatch, stageDirs, type TreeSpec } from './tree-stage.ts';
 
 export const TREE_COPY = defineJob('tree-copy', runTreeCopy);
-
-interface TreeSpec {
-  sourceProjectId: string;
-  sourceProject: string;
-  sourcePrefix: string;
-  targetProjectId: string;
-  targetProject: string;
-  targetPrefix: string;
-  conflict: ConflictPolicy;
-  seq: number;
-  /** The hidden snapshot that keeps the source's versions while the job runs. */
-  pinId: string | null;
-}
 
 interface TreeProgress {
   filesTotal: number;
@@ -161,15 +148,6 @@ async function hasLiveFiles(tx: Tx, projectId: string, prefix: string): Promise<
   return row !== undefined;
 }
 
-interface SourceRow {
-  file_id: string;
-  path: string;
-  row_id: string;
-  version_id: string;
-  etag: string;
-  size: number;
-}
-
 /** The job handler: batches until the source is exhausted, then one commit makes the tree visible. */
 export async function runTreeCopy(deps: CoreDeps, ctx: JobContext): Promise<void> {
   try {
@@ -191,22 +169,11 @@ async function runBatches(deps: CoreDeps, ctx: JobContext): Promise<void> {
         return 'done' as const;
       }
       const progress = job.progress as unknown as TreeProgress;
-      const rows = await tx.all<SourceRow>(
-        `SELECT f.id AS file_id, f.path, v.id AS row_id, v.version_id, v.etag, v.size FROM files f
-           JOIN versions v ON v.file_id = f.id AND v.created_seq <= ? AND (v.superseded_seq IS NULL OR v.superseded_seq > ?)
-         WHERE f.project_id = ? AND f.hidden = 0 AND v.delete_marker = 0
-           AND f.path ${progress.cursor === null ? '>=' : '>'} ? AND f.path < ?
-         ORDER BY f.path LIMIT ?`,
-        // One lower bound, the cursor once there is one: with two, the index scan starts at the first.
-        [
-          spec.seq,
-          spec.seq,
-          spec.sourceProjectId,
-          progress.cursor ?? spec.sourcePrefix,
-          prefixEnd(spec.sourcePrefix),
-          deps.limits.treeBatchSize,
-        ],
-      );
+      // Files first, then directories: once a directory is staged, every file is.
+      const rows =
+        progress.dirCursor === undefined
+          ? await sourceFiles(tx, spec, progress.cursor, deps.limits.treeBatchSize)
+          : [];
       if (progress.dirCursor !== undefined || rows.length === 0) {
         const dirs = await sourceDirs(tx, spec, progress.dirCursor ?? [], deps.limits.treeBatchSize);
         if (dirs.length === 0) {
@@ -258,151 +225,6 @@ async function finish(
   await tx.run(
     'UPDATE jobs SET state = ?, error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?',
     [state, error ? JSON.stringify(error) : null, now, jobId],
-  );
-}
-
-/** Inserts one batch of staged files, versions and streams with one statement per table. */
-async function stageBatch(
-  tx: Tx,
-  spec: TreeSpec,
-  stage: string,
-  rows: SourceRow[],
-  now: number,
-  principalId: string,
-): Promise<void> {
-  const versioning = (await tx.get<{ versioning: string }>('SELECT versioning FROM projects WHERE id = ?', [
-    spec.targetProjectId,
-  ]))!.versioning;
-  const seq = await tx.nextSeq();
-  const numbers = await tx.nextSeqs(rows.length);
-  const map = rows.map((r, i) => ({
-    number: numbers[i]!,
-    place: filePlace(spec.targetPrefix + r.path.slice(spec.sourcePrefix.length)),
-    src: r,
-    fileId: newId('f'),
-    rowId: newId('r'),
-    versionId: versioning === 'enabled' ? newId('') : 'null',
-    lineage: JSON.stringify({
-      fileId: r.file_id,
-      versionId: r.version_id,
-      etag: r.etag,
-      project: spec.sourceProject,
-      path: r.path,
-    }),
-    path: stage + r.path.slice(spec.sourcePrefix.length),
-  }));
-  const fileParams: SqlValue[] = [];
-  for (const m of map)
-    fileParams.push(
-      m.fileId,
-      spec.targetProjectId,
-      m.path,
-      m.rowId,
-      now,
-      m.number,
-      m.place.parent,
-      m.place.name,
-    );
-  // A staged file has its final place already: hidden, it is in no listing until the tree commits.
-  await tx.run(
-    `INSERT INTO files (id, project_id, path, type, current_version_id, created_at, hidden, number, parent, name)
-     VALUES ${map.map(() => "(?, ?, ?, 'file', ?, ?, 1, ?, ?, ?)").join(', ')}`,
-    fileParams,
-  );
-  const values = map.map(() => '(?, ?, ?, ?, ?)').join(', ');
-  const valueParams: SqlValue[] = [];
-  for (const m of map) valueParams.push(m.src.row_id, m.rowId, m.fileId, m.versionId, m.lineage);
-  await tx.run(
-    `INSERT INTO versions (id, file_id, version_id, listed, created_seq, superseded_seq, size, etag, checksums,
-       content_type, content_disposition, content_encoding, cache_control, expires, user_metadata, tags, properties,
-       delete_marker, lineage, part_sizes, sse, sse_key, created_by, created_at, modified_by, modified_at)
-     SELECT m.column2, m.column3, m.column4, 1, ?, NULL, v.size, v.etag, v.checksums, v.content_type,
-       v.content_disposition, v.content_encoding, v.cache_control, v.expires, v.user_metadata, v.tags, v.properties,
-       0, m.column5, v.part_sizes, v.sse, v.sse_key, ?, ?, ?, ?
-     FROM versions v JOIN (VALUES ${values}) AS m ON v.id = m.column1`,
-    [seq, principalId, now, principalId, now, ...valueParams],
-  );
-  const pairs = map.map(() => '(?, ?)').join(', ');
-  const pairParams: SqlValue[] = [];
-  for (const m of map) pairParams.push(m.src.row_id, m.rowId);
-  await tx.run(
-    `INSERT INTO streams (version_id, name, manifest_id)
-     SELECT m.column2, s.name, s.manifest_id FROM streams s JOIN (VALUES ${pairs}) AS m ON s.version_id = m.column1`,
-    pairParams,
-  );
-  // Each copy keeps its source's encryption, so the key rings carry over as they are: no key is unwrapped.
-  await tx.run(
-    `INSERT INTO version_keys (version_id, dek_id, wrapped, wrapped_by)
-     SELECT m.column2, k.dek_id, k.wrapped, k.wrapped_by FROM version_keys k JOIN (VALUES ${pairs}) AS m
-       ON k.version_id = m.column1`,
-    pairParams,
-  );
-}
-
-interface SourceDir {
-  parent: string;
-  name: string;
-  mode: number | null;
-}
-
-/** A directory path without its trailing '/': '' for a project's root. */
-const dirOf = (prefix: string) => prefix.replace(/\/$/, '');
-
-/** The next batch of the source tree's directories (those the copy's point in time sees), by parent and name. */
-function sourceDirs(
-  tx: Tx,
-  spec: TreeSpec,
-  after: [string, string] | [],
-  limit: number,
-): Promise<SourceDir[]> {
-  const from = dirOf(spec.sourcePrefix);
-  const below = from === '' ? '' : 'AND (parent = ? OR (parent >= ? AND parent < ?))';
-  const [parent, name] = after.length === 0 ? ['', ''] : after;
-  return tx.all<SourceDir>(
-    `SELECT parent, name, mode FROM files
-     WHERE project_id = ? AND type = 'directory' AND hidden = 0 AND created_seq <= ? ${below}
-       AND (parent > ? OR (parent = ? AND name > ?))
-     ORDER BY parent, name LIMIT ?`,
-    [
-      spec.sourceProjectId,
-      spec.seq,
-      ...(from === '' ? [] : [from, spec.sourcePrefix, prefixEnd(spec.sourcePrefix)]),
-      parent,
-      parent,
-      name,
-      limit,
-    ],
-  );
-}
-
-/**
- * Stages copies of source directories, hidden, under the job's folder: their parent is the stage's path and the
- * parent they will have, so they clash with no directory until the tree commits.
- */
-async function stageDirs(
-  tx: Tx,
-  spec: TreeSpec,
-  stage: string,
-  dirs: SourceDir[],
-  now: number,
-  principalId: string,
-): Promise<void> {
-  const from = dirOf(spec.sourcePrefix);
-  const to = dirOf(spec.targetPrefix);
-  const numbers = await tx.nextSeqs(dirs.length);
-  const params: SqlValue[] = [];
-  for (const [i, d] of dirs.entries()) {
-    const rest = d.parent === from ? '' : d.parent.slice(from === '' ? 0 : from.length + 1);
-    const parent = to === '' ? rest : rest === '' ? to : `${to}/${rest}`;
-    const id = newId('d');
-    params.push(id, spec.targetProjectId, dirPathKey(id), now, numbers[i]!, stage + parent, d.name);
-    params.push(principalId, d.mode ?? DIR_MODE, now, numbers[i]!);
-  }
-  await tx.run(
-    `INSERT INTO files (id, project_id, path, type, hidden, current_version_id, created_at, number, parent, name,
-       owner_id, mode, modified_at, created_seq)
-     VALUES ${dirs.map(() => "(?, ?, ?, 'directory', 1, NULL, ?, ?, ?, ?, ?, ?, ?, ?)").join(', ')}`,
-    params,
   );
 }
 
