@@ -1,5 +1,5 @@
 // /api/v1/projects/{project}/dirs/{path}: make, list and remove directories; /api/v1/move; /api/v1/entries/{id}.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { listDirectory, MAX_DIR_PAGE } from '../../../core/dir-list.ts';
 import { makeDirectory, removeDirectory } from '../../../core/dirs.ts';
 import { type Entry, getEntry } from '../../../core/entries.ts';
@@ -104,11 +104,7 @@ export const dirRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
     },
   );
 
-  const list = (
-    request: { params: DirParams['Params']; query: DirParams['Querystring'] } & Parameters<
-      typeof principalOf
-    >[0],
-  ) =>
+  const list = (request: FastifyRequest<DirParams>) =>
     listDirectory(core, principalOf(request), {
       project: request.params.project,
       path: request.params['*'] ?? '',
