@@ -1,6 +1,6 @@
 // Directories: real entries with their own id and attributes, made explicitly or by any write below them.
 import type { Tx } from '../meta/meta-store.ts';
-import { ancestorsOf, dirPathKey, dirPlace } from '../meta/tree-place.ts';
+import { ancestorsOf, DIR_MODE, dirPathKey, dirPlace } from '../meta/tree-place.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { type Entry, entryById } from './entries.ts';
@@ -9,9 +9,6 @@ import { newId } from './ids.ts';
 import type { Principal, Project } from './model.ts';
 import { validatePath } from './paths.ts';
 import { requireProject } from './permissions.ts';
-
-/** rwxr-xr-x: the mode of a directory made without one. */
-export const DIR_MODE = 0o755;
 
 export interface DirRow {
   id: string;

@@ -1,21 +1,21 @@
 // Entries: the files and directories of the tree as dialects show them, found by path or by an id of any shape.
 import type { Tx } from '../meta/meta-store.ts';
-import { joinPlace } from '../meta/tree-place.ts';
+import { DIR_MODE, joinPlace } from '../meta/tree-place.ts';
 import type { CoreDeps } from './deps.ts';
-import { type EntryKey, parseEntryId, type WireIds, wireIds } from './entry-ids.ts';
+import { type EntryKey, parseEntryId, TREE_ROOT_NUMBER, type WireIds, wireIds } from './entry-ids.ts';
 import { StorageError } from './errors.ts';
 import type { Principal } from './model.ts';
 import { getProjectById, requireProject } from './permissions.ts';
 
 export interface Entry {
-  /** The row id: the native API's own id. */
+  /** The row id: the native API's own id (a project's id for a project, `root` for the tree's root). */
   id: string;
   number: number;
   ids: WireIds;
   type: 'file' | 'directory';
   project: string;
   projectId: string;
-  /** The full path: a directory's has no trailing '/'. */
+  /** The full path within its project: a directory's has no trailing '/'; '' for a project and the root. */
   path: string;
   /** The path of the directory it is in, '' at the project's root. */
   parent: string;
@@ -88,6 +88,8 @@ export function toEntry(r: EntryRow): Entry {
  * One indexed lookup (the number's index, or the primary key).
  */
 export async function entryById(tx: Tx, key: EntryKey): Promise<Entry | undefined> {
+  if ('number' in key ? key.number === TREE_ROOT_NUMBER : key.rowId.startsWith('p') || key.rowId === '')
+    return projectEntry(tx, key);
   const [column, value] = 'number' in key ? ['f.number', key.number] : ['f.id', key.rowId];
   const row = await tx.get<EntryRow>(
     `SELECT ${ENTRY_COLUMNS} FROM files f JOIN projects p ON p.id = f.project_id
@@ -95,8 +97,56 @@ export async function entryById(tx: Tx, key: EntryKey): Promise<Entry | undefine
      WHERE ${column} = ? AND f.hidden = 0 AND (f.type = 'directory' OR (v.id IS NOT NULL AND v.delete_marker = 0))`,
     [value],
   );
-  return row ? toEntry(row) : undefined;
+  if (row) return toEntry(row);
+  return 'number' in key ? projectEntry(tx, key) : undefined;
 }
+
+/** The tree's root (number 2), or a project as the top-level directory it is in the file dialects' tree. */
+async function projectEntry(tx: Tx, key: EntryKey): Promise<Entry | undefined> {
+  if ('number' in key && key.number === TREE_ROOT_NUMBER) {
+    return {
+      ...directoryDefaults,
+      id: 'root',
+      number: TREE_ROOT_NUMBER,
+      ids: wireIds(TREE_ROOT_NUMBER),
+      project: '',
+      projectId: '',
+      createdAt: 0,
+      modifiedAt: 0,
+    };
+  }
+  const [column, value] = 'number' in key ? ['number', key.number] : ['id', key.rowId];
+  const p = await tx.get<{ id: string; name: string; number: number; owner_id: string; created_at: number }>(
+    `SELECT id, name, number, owner_id, created_at FROM projects WHERE ${column} = ?`,
+    [value],
+  );
+  if (!p) return undefined;
+  return {
+    ...directoryDefaults,
+    id: p.id,
+    number: Number(p.number),
+    ids: wireIds(Number(p.number)),
+    project: p.name,
+    projectId: p.id,
+    name: p.name,
+    createdAt: Number(p.created_at),
+    modifiedAt: Number(p.created_at),
+    ownerId: p.owner_id,
+  };
+}
+
+const directoryDefaults = {
+  type: 'directory' as const,
+  path: '',
+  parent: '',
+  name: '',
+  size: 0,
+  ownerId: null,
+  mode: DIR_MODE,
+  etag: null,
+  versionId: null,
+  contentType: null,
+};
 
 /**
  * The entry an id of any shape names, for a principal who may list its project. Throws InvalidArgument for a
@@ -108,6 +158,8 @@ export async function getEntry(deps: CoreDeps, principal: Principal, id: string)
   return deps.meta.tx(
     async (tx) => {
       const entry = await entryById(tx, key);
+      // Every principal may list the root: it shows the projects each may list.
+      if (entry?.number === TREE_ROOT_NUMBER) return entry;
       if (entry) {
         const project = await getProjectById(tx, entry.projectId);
         const allowed = project

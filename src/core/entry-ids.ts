@@ -21,6 +21,12 @@ export function wireIds(n: number): WireIds {
   };
 }
 
+/**
+ * The number of the tree's root, the directory whose children are the projects a principal may list (2, as Qumulo
+ * numbers its root). Numbers below 1000 are no file's, directory's or project's.
+ */
+export const TREE_ROOT_NUMBER = 2;
+
 /** What an id names: an entry's number, or its row id. */
 export type EntryKey = { number: number } | { rowId: string };
 
@@ -31,8 +37,8 @@ const fromHex = (hex: string): EntryKey => {
 };
 
 /**
- * Reads an id of any shape: decimal digits, 24 hex digits, a UUID of ours, or a row id (`f` or `d` and 32 hex
- * digits). Throws InvalidArgument for anything else, so that a malformed id is a 400 and an unknown one a 404.
+ * Reads an id of any shape: decimal digits, 24 hex digits, a UUID of ours, or a row id (`f`, `d` or `p` and 32
+ * hex digits). Throws InvalidArgument for anything else, so that a malformed id is a 400 and an unknown one a 404.
  */
 export function parseEntryId(id: string): EntryKey {
   if (/^[0-9]{1,16}$/.test(id)) {
@@ -42,7 +48,7 @@ export function parseEntryId(id: string): EntryKey {
   if (/^[0-9a-fA-F]{24}$/.test(id)) return fromHex(id);
   const uuid = /^6d696d65-6f00-8000-8([0-9a-fA-F]{3})-([0-9a-fA-F]{12})$/i.exec(id);
   if (uuid) return fromHex(uuid[1]! + uuid[2]!);
-  if (/^[fd][0-9a-f]{32}$/.test(id)) return { rowId: id };
+  if (/^[fdp][0-9a-f]{32}$/.test(id)) return { rowId: id };
   throw new StorageError(
     'InvalidArgument',
     'An entry id is a decimal number, 24 hex digits, a UUID or a row id.',

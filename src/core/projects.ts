@@ -72,9 +72,10 @@ export async function createProject(
       return { ...toProject(existing), acl };
     }
     const id = newId('p');
+    // A project is a top-level directory of the file dialects' tree: it has a number for its ids on the wire.
     await tx.run(
-      'INSERT INTO projects (id, name, owner_id, versioning, data_class, acl, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [id, name, principal.id, versioning, dataClass, acl, now],
+      'INSERT INTO projects (id, name, owner_id, versioning, data_class, acl, created_at, number) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [id, name, principal.id, versioning, dataClass, acl, now, await tx.nextSeq()],
     );
     await tx.run('INSERT INTO members (project_id, principal_id, role) VALUES (?, ?, ?)', [
       id,

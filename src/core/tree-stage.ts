@@ -1,8 +1,7 @@
 // Staging a tree copy: batches of files (rows, versions, streams and key rings, one statement per table) and of
 // directories, written out of sight under the job's stage until the tree commits (commit-batch.ts).
 import type { SqlValue, Tx } from '../meta/meta-store.ts';
-import { dirPathKey, filePlace } from '../meta/tree-place.ts';
-import { DIR_MODE } from './dirs.ts';
+import { DIR_MODE, dirPathKey, filePlace } from '../meta/tree-place.ts';
 import { newId } from './ids.ts';
 import type { ConflictPolicy } from './model.ts';
 import { prefixEnd } from './paths.ts';

@@ -1,13 +1,21 @@
 // Migration 9's rows: a number and a place for every file, and a directory row for every folder a path implies.
 import type { Tx } from './meta-store.ts';
-import { ancestorsOf, dirPathKey, filePlace } from './tree-place.ts';
+import { ancestorsOf, DIR_MODE, dirPathKey, filePlace } from './tree-place.ts';
 
 const PAGE = 1000;
-/** The mode of a directory made for paths that existed before directories did: rwxr-xr-x. */
-const DIR_MODE = 0o755;
+
+/** Numbers below this are no entry's: the core gives some of them a meaning (the tree's root is 2). */
+export const RESERVED_NUMBERS = 1000;
 
 export async function fillDirectories(tx: Tx): Promise<void> {
   const now = Date.now();
+  // A new database's sequence starts at 1: move it past the reserved numbers before any entry takes one.
+  const [first] = await tx.nextSeqs(1);
+  if (first! < RESERVED_NUMBERS) await tx.nextSeqs(RESERVED_NUMBERS - first!);
+  const projects = await tx.all<{ id: string }>('SELECT id FROM projects ORDER BY created_at, id');
+  const projectNumbers = await tx.nextSeqs(projects.length);
+  for (const [i, p] of projects.entries())
+    await tx.run('UPDATE projects SET number = ? WHERE id = ?', [projectNumbers[i]!, p.id]);
   // Directories every project needs, by project: their paths, and the project's owner.
   const needed = new Map<string, { owner: string; dirs: Set<string> }>();
   let after = '';

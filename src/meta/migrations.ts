@@ -298,7 +298,9 @@ CREATE INDEX login_failures_window ON login_failures(window_start);
     // owner_id, mode, created_at, modified_at and created_seq (the sequence number it was made at). Its path column
     // holds U+0002 and its id, which no client path can equal (control characters are refused), so that the
     // files' unique paths and every range scan over paths (S3 listings, tree copies) see files only: a file `a` and
-    // a directory `a` may both exist, as S3 lets a key `a` sit beside keys under `a/`.
+    // a directory `a` may both exist, as S3 lets a key `a` sit beside keys under `a/`. A project, the top-level
+    // directory of the file dialects' tree, has a number too. Numbers below RESERVED_NUMBERS name no entry: the
+    // tree's root is one of them.
     sql: `
 ALTER TABLE files ADD COLUMN number BIGINT;
 ALTER TABLE files ADD COLUMN parent TEXT{{BINARY}} NOT NULL DEFAULT '';
@@ -310,6 +312,8 @@ ALTER TABLE files ADD COLUMN created_seq BIGINT;
 CREATE UNIQUE INDEX files_number ON files(number);
 CREATE INDEX files_children ON files(project_id, parent, name);
 CREATE UNIQUE INDEX files_directories ON files(project_id, parent, name) WHERE type = 'directory';
+ALTER TABLE projects ADD COLUMN number BIGINT;
+CREATE UNIQUE INDEX projects_number ON projects(number);
 `,
     data: fillDirectories,
   },

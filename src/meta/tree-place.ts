@@ -34,3 +34,6 @@ export function ancestorsOf(parent: string): string[] {
 
 /** The path column of a directory row: U+0002 and its id, which no client path can equal. */
 export const dirPathKey = (id: string): string => `\u0002${id}`;
+
+/** rwxr-xr-x: the mode of a directory made without one. */
+export const DIR_MODE = 0o755;

@@ -173,6 +173,19 @@ forEachStore('core directories', (get) => {
     }
     assert.notEqual(file.ids.decimal, dir.ids.decimal);
     assert.equal(file.size, 8);
+    // Numbers below 1000 are reserved; the tree's root is 2, and each project is a top-level directory.
+    assert.ok(file.number >= 1000 && dir.number >= 1000);
+    const top = await getEntry(deps, root, '2');
+    assert.deepEqual([top.id, top.type, top.path, top.project], ['root', 'directory', '', '']);
+    assert.equal((await getEntry(deps, root, top.ids.uuid)).id, 'root');
+    const projectRow = await deps.meta.tx((tx) =>
+      tx.get<{ id: string }>('SELECT id FROM projects WHERE name = ?', [p]),
+    );
+    const project = await getEntry(deps, root, projectRow!.id);
+    assert.deepEqual([project.type, project.name, project.project, project.path], ['directory', p, p, '']);
+    for (const id of [project.ids.decimal, project.ids.hex, project.ids.uuid])
+      assert.equal((await getEntry(deps, root, id)).id, projectRow!.id);
+    assert.ok(![file.number, dir.number].includes(project.number));
     for (const unknown of [
       '999999999999',
       '00000000000000e8d4a50fff',

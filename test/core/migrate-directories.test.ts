@@ -23,6 +23,7 @@ forEachStore('migration 9: directories for existing files', (get) => {
     await deps.meta.tx(async (tx) => {
       await tx.run("DELETE FROM files WHERE type = 'directory'");
       await tx.run("UPDATE files SET number = NULL, parent = '', name = ''");
+      await tx.run('UPDATE projects SET number = NULL');
     });
     await deps.meta.tx((tx) => fillDirectories(tx));
     const names = async (path: string) =>
@@ -43,6 +44,14 @@ forEachStore('migration 9: directories for existing files', (get) => {
       numbers.add(e.ids.decimal);
     }
     assert.equal(numbers.size, ids.length);
+    for (const name of [p, q]) {
+      const row = await deps.meta.tx((tx) =>
+        tx.get<{ id: string; number: number }>('SELECT id, number FROM projects WHERE name = ?', [name]),
+      );
+      assert.ok(Number(row?.number) >= 1000);
+      assert.equal((await getEntry(deps, root, String(row?.number))).id, row?.id);
+      assert.ok(!numbers.has(String(row?.number)));
+    }
     const dirs = await deps.meta.tx((tx) =>
       tx.get<{ n: number; owners: number }>(
         "SELECT COUNT(*) AS n, COUNT(DISTINCT owner_id) AS owners FROM files WHERE type = 'directory' AND number IS NOT NULL",

@@ -20,7 +20,11 @@ export const dirSchemas = {
     description:
       'A file or a directory. Its id, and each of its ids on the wire, stay the same for its whole life.',
     properties: {
-      id: { type: 'string', description: 'The row id: f... for a file, d... for a directory' },
+      id: {
+        type: 'string',
+        description:
+          'The row id: f... for a file, d... for a directory, p... for a project; root for the tree root (2)',
+      },
       ids: {
         type: 'object',
         description:
