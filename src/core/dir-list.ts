@@ -1,10 +1,11 @@
 // Listing a directory's children, by name, paged by a cursor that stays valid under concurrent writes.
 import type { CoreDeps } from './deps.ts';
 import { dirPath, findDir, missingDir } from './dirs.ts';
-import { ENTRY_COLUMNS, type Entry, type EntryRow, toEntry } from './entries.ts';
+import { ENTRY_COLUMNS, type Entry, type EntryRow, projectAsEntry, toEntry } from './entries.ts';
 import { StorageError } from './errors.ts';
 import type { Principal } from './model.ts';
 import { requireProject } from './permissions.ts';
+import { listProjects } from './projects.ts';
 import { snapshotSeqOf } from './resolve.ts';
 
 export const MAX_DIR_PAGE = 10_000;
@@ -80,4 +81,22 @@ export async function listDirectory(
     },
     { readOnly: true },
   );
+}
+
+/**
+ * The children of the tree's root: the projects the principal holds a role on (all of them for root and
+ * administrators), by name, as directories, paged like any directory.
+ */
+export async function listRoot(
+  deps: CoreDeps,
+  principal: Principal,
+  input: { after?: string; limit?: number } = {},
+): Promise<DirPage> {
+  const limit = input.limit ?? 1000;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DIR_PAGE)
+    throw new StorageError('InvalidArgument', `The limit is an integer from 1 to ${MAX_DIR_PAGE}.`);
+  const after = input.after ? decodeCursor(input.after).name : undefined;
+  const page = await listProjects(deps, principal, { after, limit });
+  const entries = page.projects.map(projectAsEntry);
+  return { entries, next: page.truncated ? encodeCursor(entries[entries.length - 1]!) : null };
 }

@@ -1,11 +1,12 @@
 // Entries: the files and directories of the tree as dialects show them, found by path or by an id of any shape.
 import type { Tx } from '../meta/meta-store.ts';
-import { DIR_MODE, joinPlace } from '../meta/tree-place.ts';
+import { DIR_MODE, filePlace, joinPlace } from '../meta/tree-place.ts';
 import type { CoreDeps } from './deps.ts';
 import { type EntryKey, parseEntryId, TREE_ROOT_NUMBER, type WireIds, wireIds } from './entry-ids.ts';
 import { StorageError } from './errors.ts';
-import type { Principal } from './model.ts';
-import { getProjectById, requireProject } from './permissions.ts';
+import type { Principal, Project } from './model.ts';
+import { validatePath } from './paths.ts';
+import { getProjectById, PROJECT_COLUMNS, requireProject, toProject } from './permissions.ts';
 
 export interface Entry {
   /** The row id: the native API's own id (a project's id for a project, `root` for the tree's root). */
@@ -116,22 +117,26 @@ async function projectEntry(tx: Tx, key: EntryKey): Promise<Entry | undefined> {
     };
   }
   const [column, value] = 'number' in key ? ['number', key.number] : ['id', key.rowId];
-  const p = await tx.get<{ id: string; name: string; number: number; owner_id: string; created_at: number }>(
-    `SELECT id, name, number, owner_id, created_at FROM projects WHERE ${column} = ?`,
+  const row = await tx.get<Parameters<typeof toProject>[0]>(
+    `SELECT ${PROJECT_COLUMNS} FROM projects WHERE ${column} = ?`,
     [value],
   );
-  if (!p) return undefined;
+  return row ? projectAsEntry(toProject(row)) : undefined;
+}
+
+/** A project as the top-level directory it is in the file dialects' tree. */
+export function projectAsEntry(p: Project): Entry {
   return {
     ...directoryDefaults,
     id: p.id,
-    number: Number(p.number),
-    ids: wireIds(Number(p.number)),
+    number: p.number,
+    ids: wireIds(p.number),
     project: p.name,
     projectId: p.id,
     name: p.name,
-    createdAt: Number(p.created_at),
-    modifiedAt: Number(p.created_at),
-    ownerId: p.owner_id,
+    createdAt: p.createdAt,
+    modifiedAt: p.createdAt,
+    ownerId: p.ownerId,
   };
 }
 
@@ -171,6 +176,41 @@ export async function getEntry(deps: CoreDeps, principal: Principal, id: string)
         if (allowed) return entry;
       }
       throw new StorageError('NoSuchEntry', `No file or directory has the id '${id}'.`, { resource: id });
+    },
+    { readOnly: true },
+  );
+}
+
+/**
+ * The entry at a path of a project: '' is the project itself; a path ending in '/' names a directory; otherwise a
+ * live file there, or else a directory. Throws NoSuchProject, AccessDenied (without the list need), InvalidPath, or
+ * NoSuchKey when nothing is there.
+ */
+export async function getEntryByPath(
+  deps: CoreDeps,
+  principal: Principal,
+  input: { project: string; path: string },
+): Promise<Entry> {
+  const dirOnly = input.path.endsWith('/');
+  const path = dirOnly ? input.path.slice(0, -1) : input.path;
+  if (path !== '') validatePath(path);
+  return deps.meta.tx(
+    async (tx) => {
+      const project = await requireProject(tx, { principal, need: 'list' }, input.project);
+      if (path === '') return projectAsEntry(project);
+      const place = filePlace(path);
+      const rows = await tx.all<EntryRow>(
+        `SELECT ${ENTRY_COLUMNS} FROM files f JOIN projects p ON p.id = f.project_id
+           LEFT JOIN versions v ON v.id = f.current_version_id
+         WHERE f.project_id = ? AND f.parent = ? AND f.name = ? AND f.hidden = 0
+           AND (f.type = 'directory' OR (v.id IS NOT NULL AND v.delete_marker = 0))`,
+        [project.id, place.parent, place.name],
+      );
+      const found =
+        rows.find((r) => r.type === 'file' && !dirOnly) ?? rows.find((r) => r.type === 'directory');
+      if (!found)
+        throw new StorageError('NoSuchKey', `Nothing exists at '${input.path}'.`, { resource: input.path });
+      return toEntry(found);
     },
     { readOnly: true },
   );

@@ -58,6 +58,8 @@ export interface Project {
   defaultSse: Sse | null;
   defaultSseKey: string | null;
   createdAt: number;
+  /** Its number: a project is a top-level directory of the file dialects' tree (see entry-ids.ts). */
+  number: number;
 }
 
 /** Checksums of a version's default stream. md5 and sha256 are hex, crc64nvme is base64 (as S3 sends it). */

@@ -20,6 +20,7 @@ interface ProjectRow {
   default_sse: string | null;
   default_sse_key: string | null;
   created_at: number;
+  number: number | null;
 }
 
 export function toProject(r: ProjectRow): Project {
@@ -33,11 +34,12 @@ export function toProject(r: ProjectRow): Project {
     defaultSse: r.default_sse as Sse | null,
     defaultSseKey: r.default_sse_key,
     createdAt: r.created_at,
+    number: Number(r.number),
   };
 }
 
 export const PROJECT_COLUMNS =
-  'id, name, owner_id, versioning, data_class, acl, default_sse, default_sse_key, created_at';
+  'id, name, owner_id, versioning, data_class, acl, default_sse, default_sse_key, created_at, number';
 
 /** The role a member holds; null for anyone else (and always for an anonymous request). */
 export async function roleOf(tx: Tx, principal: Principal, projectId: string): Promise<Role | null> {

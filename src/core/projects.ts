@@ -72,10 +72,11 @@ export async function createProject(
       return { ...toProject(existing), acl };
     }
     const id = newId('p');
+    const number = await tx.nextSeq();
     // A project is a top-level directory of the file dialects' tree: it has a number for its ids on the wire.
     await tx.run(
       'INSERT INTO projects (id, name, owner_id, versioning, data_class, acl, created_at, number) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, name, principal.id, versioning, dataClass, acl, now, await tx.nextSeq()],
+      [id, name, principal.id, versioning, dataClass, acl, now, number],
     );
     await tx.run('INSERT INTO members (project_id, principal_id, role) VALUES (?, ?, ?)', [
       id,
@@ -86,6 +87,7 @@ export async function createProject(
       id,
       name,
       ownerId: principal.id,
+      number,
       versioning,
       dataClass,
       acl,

@@ -6,9 +6,9 @@ import { SecretBox } from '../../src/auth/secret-box.ts';
 import { createUser } from '../../src/auth/users.ts';
 import { deleteFile } from '../../src/core/delete.ts';
 import type { CoreDeps } from '../../src/core/deps.ts';
-import { listDirectory } from '../../src/core/dir-list.ts';
+import { listDirectory, listRoot } from '../../src/core/dir-list.ts';
 import { makeDirectory, removeDirectory } from '../../src/core/dirs.ts';
-import { getEntry } from '../../src/core/entries.ts';
+import { getEntry, getEntryByPath } from '../../src/core/entries.ts';
 import { listObjectKeys } from '../../src/core/list.ts';
 import type { Principal } from '../../src/core/model.ts';
 import { moveEntry } from '../../src/core/move.ts';
@@ -356,6 +356,51 @@ forEachStore('core directories', (get) => {
     });
     assert.deepEqual(await read(deps, p, 'u/x'), bytes(2, 4));
     assert.deepEqual(await keys(deps, p), ['t/x', 'u/x']);
+  });
+
+  test('one tree: the root lists the projects a user holds a role on; a path names a project, file or directory', async () => {
+    const { deps } = get();
+    const mine = await newProject(deps);
+    const other = await newProject(deps);
+    await put(deps, mine, 'a/b', bytes(3, 1));
+    await put(deps, mine, 'a/b/c', bytes(4, 2));
+    const u = await createUser(
+      { core: deps, root: { accessKey: 'R', secretKey: 'S' }, box: new SecretBox(randomBytes(32)) },
+      root,
+      { name: `tr${Date.now()}${Math.random().toString(36).slice(2, 6)}` },
+    );
+    const user: Principal = { id: u.id, name: u.name, isRoot: false, isAdmin: false };
+    await setMember(deps, root, { project: mine, principalId: u.id, role: 'read' });
+    const seen = (await listRoot(deps, user)).entries;
+    assert.deepEqual(
+      seen.map((e) => [e.type, e.name, e.path]),
+      [['directory', mine, '']],
+    );
+    assert.equal((await getEntry(deps, user, seen[0]!.ids.decimal)).project, mine);
+    const all = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await listRoot(deps, root, { after, limit: 1 });
+      all.push(...page.entries.map((e) => e.name));
+      if (!page.next) break;
+      after = page.next;
+    }
+    assert.ok(all.includes(mine) && all.includes(other));
+    assert.deepEqual([...all].sort(), all);
+    // By path: the project, a file, a directory of the same name (a trailing '/' asks for it), nothing.
+    assert.equal((await getEntryByPath(deps, user, { project: mine, path: '' })).id, seen[0]!.id);
+    const file = await getEntryByPath(deps, user, { project: mine, path: 'a/b' });
+    assert.deepEqual([file.type, file.size], ['file', 3]);
+    const dir = await getEntryByPath(deps, user, { project: mine, path: 'a/b/' });
+    assert.deepEqual([dir.type, dir.path], ['directory', 'a/b']);
+    assert.equal((await getEntryByPath(deps, user, { project: mine, path: 'a' })).type, 'directory');
+    await rejectsWith(getEntryByPath(deps, user, { project: mine, path: 'zz' }), 'NoSuchKey');
+    await rejectsWith(getEntryByPath(deps, user, { project: mine, path: 'a/../b' }), 'InvalidPath');
+    await rejectsWith(getEntryByPath(deps, user, { project: other, path: '' }), 'AccessDenied');
+    await rejectsWith(
+      getEntry(deps, user, (await getEntryByPath(deps, root, { project: other, path: '' })).id),
+      'NoSuchEntry',
+    );
   });
 
   test('moves need write on both ends, and controlled data never lands in an open project', async () => {
