@@ -89,7 +89,7 @@ export function toEntry(r: EntryRow): Entry {
  * One indexed lookup (the number's index, or the primary key).
  */
 export async function entryById(tx: Tx, key: EntryKey): Promise<Entry | undefined> {
-  if ('number' in key ? key.number === TREE_ROOT_NUMBER : key.rowId.startsWith('p') || key.rowId === '')
+  if ('number' in key ? key.number === TREE_ROOT_NUMBER : key.rowId.startsWith('p'))
     return projectEntry(tx, key);
   const [column, value] = 'number' in key ? ['f.number', key.number] : ['f.id', key.rowId];
   const row = await tx.get<EntryRow>(

@@ -37,8 +37,8 @@ const fromHex = (hex: string): EntryKey => {
 };
 
 /**
- * Reads an id of any shape: decimal digits, 24 hex digits, a UUID of ours, or a row id (`f`, `d` or `p` and 32
- * hex digits). Throws InvalidArgument for anything else, so that a malformed id is a 400 and an unknown one a 404.
+ * Reads an id of any shape: decimal digits, 24 hex digits, a UUID of ours, a row id (`f`, `d` or `p` and 32
+ * hex digits), or `root`. Throws InvalidArgument for anything else, so that a malformed id is a 400 and an unknown one a 404.
  */
 export function parseEntryId(id: string): EntryKey {
   if (/^[0-9]{1,16}$/.test(id)) {
@@ -49,6 +49,7 @@ export function parseEntryId(id: string): EntryKey {
   const uuid = /^6d696d65-6f00-8000-8([0-9a-fA-F]{3})-([0-9a-fA-F]{12})$/i.exec(id);
   if (uuid) return fromHex(uuid[1]! + uuid[2]!);
   if (/^[fdp][0-9a-f]{32}$/.test(id)) return { rowId: id };
+  if (id === 'root') return { number: TREE_ROOT_NUMBER };
   throw new StorageError(
     'InvalidArgument',
     'An entry id is a decimal number, 24 hex digits, a UUID or a row id.',

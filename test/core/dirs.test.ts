@@ -178,6 +178,7 @@ forEachStore('core directories', (get) => {
     const top = await getEntry(deps, root, '2');
     assert.deepEqual([top.id, top.type, top.path, top.project], ['root', 'directory', '', '']);
     assert.equal((await getEntry(deps, root, top.ids.uuid)).id, 'root');
+    assert.equal((await getEntry(deps, root, 'root')).number, 2);
     const projectRow = await deps.meta.tx((tx) =>
       tx.get<{ id: string }>('SELECT id FROM projects WHERE name = ?', [p]),
     );
