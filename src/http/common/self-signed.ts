@@ -50,8 +50,15 @@ function oid(dotted: string): Buffer {
   return tlv(0x06, Buffer.from(out));
 }
 
-function integer(b: Buffer): Buffer {
-  return tlv(0x02, b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
+/**
+ * A non-negative DER INTEGER from big-endian bytes, in its one minimal form: no leading zero byte unless the next
+ * byte's top bit is set (OpenSSL refuses any other form as "illegal padding").
+ */
+export function derInteger(bytes: Buffer): Buffer {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const b = bytes.subarray(start);
+  return tlv(0x02, b.length === 0 || b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
 }
 
 function time(ms: number): Buffer {
@@ -92,11 +99,11 @@ export function selfSignedCertificate(names: string[], now = Date.now()): { cert
     seq(oid('2.5.29.37'), octets(seq(oid('1.3.6.1.5.5.7.3.1')))),
     seq(oid('2.5.29.17'), octets(altNames)),
   );
+  // A positive serial of 16 random bytes (RFC 5280 allows up to 20 octets).
   const serial = randomBytes(16);
-  serial[0]! &= 0x7f;
   const tbs = seq(
-    explicit(0, integer(Buffer.from([2]))),
-    integer(serial),
+    explicit(0, derInteger(Buffer.from([2]))),
+    derInteger(serial),
     ecdsaSha256,
     name,
     seq(time(now - 3_600_000), time(now + VALID_DAYS * DAY)),
