@@ -125,10 +125,11 @@ forEachStore('accounts', (get) => {
     const wrong = await median(cy.name);
     const unknown = await median(uniqueName('ghost'));
     const none = await median(noPassword.name);
-    // Without the stand-in hash an unknown name answers in a millisecond, against a tenth of a second or more.
+    // Without the stand-in hash an unknown name answers in a millisecond, against a tenth of a second or more: a
+    // factor of a hundred. The bounds leave room for a loaded machine, where other tests run beside this one.
     for (const other of [unknown, none]) {
       const ratio = other / wrong;
-      assert.ok(ratio > 0.5 && ratio < 2, `wrong password ${wrong} ms, other ${other} ms`);
+      assert.ok(ratio > 0.25 && ratio < 4, `wrong password ${wrong} ms, other ${other} ms`);
     }
     // The following tests start with no failure counted.
     await get().deps.meta.tx((tx) => tx.run('DELETE FROM login_failures'));
