@@ -6,6 +6,7 @@ import type { Job } from './jobs.ts';
 import type { CopyReceipt, CopyRequest, Principal } from './model.ts';
 import { prefixEnd } from './paths.ts';
 import { requireProject } from './permissions.ts';
+import { liveFileIdAt } from './repo/versions.ts';
 import { startTreeCopy } from './tree-copy.ts';
 
 /**
@@ -50,11 +51,7 @@ export async function isTree(
   return deps.meta.tx(
     async (tx) => {
       const p = await requireProject(tx, { principal, need: 'list' }, source.project);
-      const own = await tx.get(
-        'SELECT f.id FROM files f JOIN versions v ON v.id = f.current_version_id WHERE f.project_id = ? AND f.path = ? AND f.hidden = 0 AND v.delete_marker = 0',
-        [p.id, path],
-      );
-      if (own) return false;
+      if (await liveFileIdAt(tx, p.id, path)) return false;
       const below = await tx.get(
         'SELECT id FROM files WHERE project_id = ? AND hidden = 0 AND path >= ? AND path < ? LIMIT 1',
         [p.id, `${path}/`, prefixEnd(`${path}/`)],

@@ -9,6 +9,7 @@ import { newId } from './ids.ts';
 import type { Principal, Project } from './model.ts';
 import { validatePath } from './paths.ts';
 import { requireProject } from './permissions.ts';
+import { liveFileIdAt } from './repo/versions.ts';
 
 export interface DirRow {
   id: string;
@@ -34,16 +35,6 @@ export function findDir(tx: Tx, projectId: string, path: string): Promise<DirRow
     "SELECT id, number FROM files WHERE project_id = ? AND parent = ? AND name = ? AND type = 'directory'",
     [projectId, parent, name],
   );
-}
-
-/** Whether a live file (not a folder marker, a delete marker or a staged row) sits at `path`. */
-async function liveFileAt(tx: Tx, projectId: string, path: string): Promise<boolean> {
-  const row = await tx.get(
-    `SELECT f.id FROM files f JOIN versions v ON v.id = f.current_version_id
-     WHERE f.project_id = ? AND f.path = ? AND f.hidden = 0 AND v.delete_marker = 0`,
-    [projectId, path],
-  );
-  return row !== undefined;
 }
 
 /**
@@ -165,7 +156,7 @@ export async function dirToRemove(
 
 /** NotADirectory when a live file is at `path`, else NoSuchDirectory. */
 export async function missingDir(tx: Tx, projectId: string, path: string): Promise<StorageError> {
-  if (await liveFileAt(tx, projectId, path))
+  if (await liveFileIdAt(tx, projectId, path))
     return new StorageError('NotADirectory', `'${path}' is a file, not a directory.`, { resource: path });
   return new StorageError('NoSuchDirectory', `The directory '${path}' does not exist.`, { resource: path });
 }

@@ -6,7 +6,7 @@ import { type EntryKey, parseEntryId, TREE_ROOT_NUMBER, type WireIds, wireIds } 
 import { StorageError } from './errors.ts';
 import type { Principal, Project } from './model.ts';
 import { validatePath } from './paths.ts';
-import { getProjectById, PROJECT_COLUMNS, requireProject, toProject } from './permissions.ts';
+import { allows, getProjectById, PROJECT_COLUMNS, requireProject, toProject } from './permissions.ts';
 
 export interface Entry {
   /** The row id: the native API's own id (a project's id for a project, `root` for the tree's root). */
@@ -167,13 +167,7 @@ export async function getEntry(deps: CoreDeps, principal: Principal, id: string)
       if (entry?.number === TREE_ROOT_NUMBER) return entry;
       if (entry) {
         const project = await getProjectById(tx, entry.projectId);
-        const allowed = project
-          ? await requireProject(tx, { principal, need: 'list' }, project.name).then(
-              () => true,
-              () => false,
-            )
-          : false;
-        if (allowed) return entry;
+        if (project && (await allows(tx, { principal, need: 'list' }, project))) return entry;
       }
       throw new StorageError('NoSuchEntry', `No file or directory has the id '${id}'.`, { resource: id });
     },

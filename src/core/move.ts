@@ -12,7 +12,7 @@ import { StorageError } from './errors.ts';
 import type { ConflictPolicy, Principal, Project } from './model.ts';
 import { prefixEnd, validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
-import { getCurrentByPath, getFileByPath } from './repo/versions.ts';
+import { getFileByPath, liveFileIdAt } from './repo/versions.ts';
 
 export interface MoveRequest {
   /** A path ending in '/' names a directory; otherwise a live file there, or else a directory. */
@@ -66,12 +66,8 @@ interface Move {
   req: MoveRequest;
 }
 
-async function liveFileId(tx: Tx, projectId: string, path: string): Promise<string | undefined> {
-  validatePath(path);
-  const found = await getCurrentByPath(tx, projectId, path);
-  return found?.version && !found.version.deleteMarker && found.file.type === 'file'
-    ? found.file.id
-    : undefined;
+function liveFileId(tx: Tx, projectId: string, path: string): Promise<string | undefined> {
+  return liveFileIdAt(tx, projectId, validatePath(path));
 }
 
 /** What occupies a path: a live file, a directory, or nothing. */

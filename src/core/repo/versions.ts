@@ -128,6 +128,16 @@ export async function getCurrentByPath(
   return { file, version: row.row_id === null ? undefined : await toVersion(tx, row) };
 }
 
+/** The id of the live file at `path` (its current version is no delete marker), if one is there. */
+export async function liveFileIdAt(tx: Tx, projectId: string, path: string): Promise<string | undefined> {
+  const row = await tx.get<{ id: string }>(
+    `SELECT f.id FROM files f JOIN versions v ON v.id = f.current_version_id
+     WHERE f.project_id = ? AND f.path = ? AND f.hidden = 0 AND v.delete_marker = 0`,
+    [projectId, path],
+  );
+  return row?.id;
+}
+
 export function getFileById(tx: Tx, id: string): Promise<FileRow | undefined> {
   return tx.get<FileRow>(
     'SELECT id, project_id, path, type, current_version_id FROM files WHERE id = ? AND hidden = 0',
