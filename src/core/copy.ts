@@ -344,7 +344,9 @@ async function copyRange(
         const r = await openSource(tx, source, req);
         if (r.version.rowId !== plan.r.version.rowId) throw new StalePlan();
         const target = await openTarget(tx, principal, req, r.project);
-        const manifestId = await createManifest(tx, { size, extents, now });
+        // The whole source over the whole target is the source's extent list itself: share it, as a whole copy does.
+        const whole = plan.from === 0 && at === 0 && plan.n === plan.r.size && plan.tSize <= plan.n;
+        const manifestId = whole ? plan.r.manifestId : await createManifest(tx, { size, extents, now });
         return commitVersion(tx, {
           deps,
           project: target,
