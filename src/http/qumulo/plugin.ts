@@ -2,11 +2,11 @@
 // path, data, named streams, snapshots and copy-chunk. Every body is read by the routes themselves (JSON or raw
 // bytes), so that no framework parser answers for them.
 import type { FastifyInstance } from 'fastify';
+import type { AuthDeps } from '../../auth/principals.ts';
 import { resolveBearer } from '../../auth/sign-in.ts';
 import { StorageError } from '../../core/errors.ts';
 import { rawBodies } from '../common/content-type.ts';
 import type { Dialect } from '../common/dialect.ts';
-import type { NativeDeps } from '../native/context.ts';
 import { QUMULO_ERRORS, renderQumuloError } from './errors.ts';
 import { copyChunkRoutes } from './routes/copy-chunk.ts';
 import { dataRoutes } from './routes/data.ts';
@@ -20,7 +20,7 @@ const PUBLIC = new Set(['/v1/version', '/v1/session/login']);
 
 const owns = (path: string) => PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
 
-async function qumuloApi(app: FastifyInstance, deps: NativeDeps): Promise<void> {
+async function qumuloApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
   await app.register(async (q) => {
     rawBodies(q);
     q.addHook('onRequest', async (request) => {
@@ -39,7 +39,7 @@ async function qumuloApi(app: FastifyInstance, deps: NativeDeps): Promise<void> 
   });
 }
 
-export const qumuloDialect: Dialect<NativeDeps> = {
+export const qumuloDialect: Dialect<AuthDeps> = {
   name: 'qumulo',
   port: 'api',
   prefixes: PREFIXES,

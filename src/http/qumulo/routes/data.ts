@@ -1,5 +1,6 @@
 // A file's bytes, of its default stream or of a named one: replace (PUT), write at an offset (PATCH), read a window.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthDeps } from '../../../auth/principals.ts';
 import type { Entry } from '../../../core/entries.ts';
 import { StorageError } from '../../../core/errors.ts';
 import type { VersionInfo } from '../../../core/model.ts';
@@ -10,7 +11,6 @@ import { clientGone } from '../../common/client-gone.ts';
 import { contentTypeOf, setContentType } from '../../common/content-type.ts';
 import { principalOf } from '../../common/principal.ts';
 import { bodyOf, declaredLength } from '../../common/request-body.ts';
-import type { NativeDeps } from '../../native/context.ts';
 import { attributesOf } from '../attributes.ts';
 import { fileOf, ifMatchOf, queryUint64, quoted, sendJson, snapshotRef } from '../wire.ts';
 
@@ -28,7 +28,7 @@ const written = (e: Entry, v: VersionInfo): Entry => ({
   modifiedAt: v.modifiedAt,
 });
 
-export const dataRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
+export const dataRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   const core = deps.core;
 
   function answer(reply: FastifyReply, e: Entry, v: VersionInfo) {
