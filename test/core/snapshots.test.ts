@@ -137,6 +137,14 @@ forEachStore('core snapshots', (get) => {
     );
     for (const path of ['', 'b', 'a2'])
       await rejectsWith(listDirectory(deps, root, { project: p, path, snapshot: s.id }), 'NoSuchDirectory');
+    const keys = async (prefix: string, delimiter?: string) => {
+      const page = await listFiles(deps, root, { project: p, prefix, delimiter, snapshot: s.id });
+      return [...page.prefixes, ...page.entries.map((e) => `${e.path}:${e.size}`)];
+    };
+    assert.deepEqual(await keys(''), ['a/deep/x:10', 'a/in.txt:10']);
+    assert.deepEqual(await keys('', '/'), ['a/']);
+    assert.deepEqual(await keys('a/d'), ['a/deep/x:10']);
+    assert.deepEqual(await keys('b/'), []);
     // A tree copy from it copies what it shows, and nothing outside it.
     const job = await startTreeCopy(deps, root, {
       source: { project: p, path: 'a', snapshot: String(s.number) },
