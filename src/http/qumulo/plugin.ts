@@ -12,6 +12,8 @@ import { copyChunkRoutes } from './routes/copy-chunk.ts';
 import { dataRoutes } from './routes/data.ts';
 import { entryRoutes } from './routes/entries.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { snapshotRoutes } from './routes/snapshots.ts';
+import { streamRoutes } from './routes/streams.ts';
 
 const PREFIXES = ['/v1', '/v2/snapshots', '/v3'] as const;
 
@@ -35,6 +37,8 @@ async function qumuloApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
     await q.register(sessionRoutes(deps));
     await q.register(entryRoutes(deps));
     await q.register(dataRoutes(deps));
+    await q.register(streamRoutes(deps));
+    await q.register(snapshotRoutes(deps));
     await q.register(copyChunkRoutes(deps));
   });
 }
