@@ -110,6 +110,10 @@ async function listPage<E>(
       const project = await requireProject(tx, { principal, need: 'list' }, input.project);
       const snap =
         input.snapshot !== undefined ? await snapshotAt(tx, project.id, input.snapshot) : undefined;
+      if (snap?.otherProject)
+        throw new StorageError('NoSuchSnapshot', `The snapshot '${input.snapshot}' does not exist.`, {
+          resource: input.snapshot,
+        });
       const seq = snap?.seq;
       const visible =
         seq === undefined

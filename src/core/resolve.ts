@@ -59,7 +59,12 @@ export async function snapshotSeqOf(
   path?: string,
 ): Promise<number> {
   const snap = await snapshotAt(tx, projectId, snapshotRef);
-  if (path !== undefined && !inSnapshot(snap.dir, path))
+  // A snapshot of another project exists, and does not hold this one's files.
+  if (snap.otherProject && path === undefined)
+    throw new StorageError('NoSuchSnapshot', `The snapshot '${snapshotRef}' does not exist.`, {
+      resource: snapshotRef,
+    });
+  if (path !== undefined && (snap.otherProject || !inSnapshot(snap.dir, path)))
     throw new StorageError('NoSuchKey', `'${path}' is not in that snapshot.`, { resource: path });
   return snap.seq;
 }
@@ -72,7 +77,7 @@ export async function snapshotSeqOfDir(
   dir: string,
 ): Promise<number> {
   const snap = await snapshotAt(tx, projectId, snapshotRef);
-  if (!inSnapshot(snap.dir, dir))
+  if (snap.otherProject || !inSnapshot(snap.dir, dir))
     throw new StorageError('NoSuchDirectory', `The directory '${dir}' is not in that snapshot.`, {
       resource: dir,
     });

@@ -51,11 +51,11 @@ export async function snapshotAt(
   tx: Tx,
   projectId: string,
   ref: string,
-): Promise<{ seq: number; dir: string | null }> {
+): Promise<{ seq: number; dir: string | null; otherProject: boolean }> {
   const row = await findSnapshot(tx, ref, Date.now());
-  if (!row || (row.project_id !== null && row.project_id !== projectId))
-    throw new StorageError('NoSuchSnapshot', `The snapshot '${ref}' does not exist.`, { resource: ref });
-  return { seq: Number(row.seq), dir: row.dir_path || null };
+  if (!row) throw new StorageError('NoSuchSnapshot', `The snapshot '${ref}' does not exist.`, { resource: ref });
+  const otherProject = row.project_id !== null && row.project_id !== projectId;
+  return { seq: Number(row.seq), dir: row.dir_path || null, otherProject };
 }
 
 /**
