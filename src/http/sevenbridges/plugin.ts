@@ -20,8 +20,6 @@ async function sbgApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
   await app.register(async (sbg) => {
     rawBodies(sbg);
     sbg.addHook('onRequest', async (request, reply) => {
-      const path = request.url.split('?')[0]!;
-      if (!(path === '/v2' || path.startsWith('/v2/')) || path.startsWith('/v2/snapshots')) return;
       const reset = Math.ceil(Date.now() / 1000 / 300) * 300;
       reply
         .header('x-ratelimit-limit', RATE_LIMIT)
