@@ -5,7 +5,7 @@ import { type Conditions, checkConditions } from './conditions.ts';
 import { addKeys, copyKeys, type RingTable } from './crypto/keys.ts';
 import type { DataKey } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
-import { ensureDirs } from './dirs.ts';
+import { ensureDirs, findDir } from './dirs.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
 import { checkLabels } from './labels.ts';
@@ -61,6 +61,11 @@ export interface CommitInput {
   conflict?: ConflictPolicy;
   /** How a taken name is renamed under the `rename` policy: the n-th candidate for `path`. */
   renamer?: (path: string, n: number) => string;
+  /**
+   * A file dialect's create: the name must not be taken by a directory either, and the parent directory must
+   * exist already (it is not made). Throws Conflict or NoSuchDirectory.
+   */
+  exclusive?: boolean;
   /** Builds the new version from the live current one (undefined when there is none). */
   build: (current: VersionInfo | undefined) => Promise<VersionDraft> | VersionDraft;
 }
@@ -101,6 +106,7 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
   if (current && input.conflict === 'fail') {
     throw new StorageError('Conflict', `'${path}' already exists.`, { resource: path });
   }
+  if (input.exclusive) await checkFreeName(tx, input.project.id, path);
   if (current && input.conflict === 'rename') {
     const renamer = input.renamer ?? defaultRenamer;
     for (let n = 1; ; n++) {
@@ -164,6 +170,17 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
   }
   await tx.run('UPDATE files SET current_version_id = ? WHERE id = ?', [rowId, fileId]);
   return (await getVersionByRowId(tx, rowId))!;
+}
+
+/** For a create: no directory has the name, and the parent directory exists. */
+async function checkFreeName(tx: Tx, projectId: string, path: string): Promise<void> {
+  if (await findDir(tx, projectId, path))
+    throw new StorageError('Conflict', `A directory '${path}' already exists.`, { resource: path });
+  const { parent } = filePlace(path);
+  if (parent !== '' && !(await findDir(tx, projectId, parent)))
+    throw new StorageError('NoSuchDirectory', `The directory '${parent}' does not exist.`, {
+      resource: parent,
+    });
 }
 
 /**

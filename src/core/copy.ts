@@ -31,6 +31,8 @@ export interface CopyOptions {
   sourceNeed?: 'read-object' | 'copy';
   renamer?: (path: string, n: number) => string;
   signal?: AbortSignal;
+  /** A range that starts past the source's end copies nothing (as a read there returns nothing), not InvalidRange. */
+  emptyPastEnd?: boolean;
 }
 
 function sourceConditions(req: CopyRequest): Conditions {
@@ -268,11 +270,11 @@ async function copyRange(
         const r = await openSource(tx, source, req);
         const target = await openTarget(tx, principal, req, r.project);
         const from = req.source.offset ?? 0;
-        if (from > r.size)
+        if (from > r.size && !options.emptyPastEnd)
           throw new StorageError('InvalidRange', 'The source offset is past the end of the source.', {
             details: { size: r.size },
           });
-        const wanted = Math.min(req.source.length ?? r.size - from, r.size - from);
+        const wanted = Math.max(0, Math.min(req.source.length ?? r.size - from, r.size - from));
         let n = Math.min(wanted, deps.limits.maxCopyBytes);
         const src = await readExtents(tx, {
           manifestId: r.manifestId,
@@ -300,6 +302,11 @@ async function copyRange(
           throw new StorageError('NoSuchKey', 'A named stream needs an existing file.', {
             resource: req.target.path,
           });
+        // Nothing to copy into an existing file writes nothing: its preconditions are all there is to check.
+        if (n === 0 && live) {
+          checkConditions(targetConditions(req), live, { safe: false, resource: req.target.path });
+          return { r, live, n, empty: true as const };
+        }
         const tExtents = tm
           ? await readExtents(tx, { manifestId: tm.manifestId, start: 0, end: tm.size })
           : [];
@@ -319,10 +326,12 @@ async function copyRange(
           tSize: tm?.size ?? 0,
           stream,
           keys,
+          empty: false as const,
         };
       },
       { readOnly: true },
     );
+    if (plan.empty) return receipt(plan.r, plan.live, req.target.stream ?? '', 0);
     const at = req.target.offset ?? 0;
     checkSpan(deps, "The copy's end (target.offset plus the length copied)", at + plan.n);
     const moved = shift(plan.src, at - plan.from);
@@ -335,7 +344,9 @@ async function copyRange(
         const r = await openSource(tx, source, req);
         if (r.version.rowId !== plan.r.version.rowId) throw new StalePlan();
         const target = await openTarget(tx, principal, req, r.project);
-        const manifestId = await createManifest(tx, { size, extents, now });
+        // The whole source over the whole target is the source's extent list itself: share it, as a whole copy does.
+        const whole = plan.from === 0 && at === 0 && plan.n === plan.r.size && plan.tSize <= plan.n;
+        const manifestId = whole ? plan.r.manifestId : await createManifest(tx, { size, extents, now });
         return commitVersion(tx, {
           deps,
           project: target,

@@ -1,4 +1,5 @@
 // Listing a directory's children, by name, paged by a cursor that stays valid under concurrent writes.
+import type { Tx } from '../meta/meta-store.ts';
 import type { CoreDeps } from './deps.ts';
 import { dirPath, findDir, missingDir } from './dirs.ts';
 import { ENTRY_COLUMNS, type Entry, type EntryRow, projectAsEntry, toEntry } from './entries.ts';
@@ -14,7 +15,49 @@ export interface DirPage {
   entries: Entry[];
   /** Give it as `after` for the next page; null on the last one. */
   next: string | null;
+  /** With `counts`: how many children the listed directory has, and each directory of the page has. */
+  count?: number;
+  childCounts?: Map<string, number>;
 }
+
+/** The live children of directories: directories (made by `seq`), and files with a version live at `seq`. */
+function childrenWhere(seq: number | undefined) {
+  const version =
+    seq === undefined
+      ? 'v.id = f.current_version_id'
+      : 'v.file_id = f.id AND v.created_seq <= ? AND (v.superseded_seq IS NULL OR v.superseded_seq > ?)';
+  const dirSeen = seq === undefined ? '' : 'AND f.created_seq <= ?';
+  return {
+    join: `LEFT JOIN versions v ON ${version}`,
+    joinParams: seq === undefined ? [] : [seq, seq],
+    live: `f.hidden = 0 AND f.name <> '' AND ((f.type = 'directory' ${dirSeen}) OR (v.id IS NOT NULL AND v.delete_marker = 0))`,
+    liveParams: seq === undefined ? [] : [seq],
+  };
+}
+
+/** How many children each of `parents` (directory paths of one project) has; one grouped query. */
+async function countChildren(
+  tx: Tx,
+  projectIds: string[],
+  parents: string[],
+  seq: number | undefined,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (parents.length === 0) return counts;
+  const w = childrenWhere(seq);
+  const rows = await tx.all<{ project_id: string; parent: string; n: number }>(
+    `SELECT f.project_id, f.parent, COUNT(*) AS n FROM files f ${w.join}
+     WHERE f.project_id IN (${projectIds.map(() => '?').join(', ')})
+       AND f.parent IN (${parents.map(() => '?').join(', ')}) AND ${w.live}
+     GROUP BY f.project_id, f.parent`,
+    [...w.joinParams, ...projectIds, ...parents, ...w.liveParams],
+  );
+  for (const r of rows) counts.set(`${r.project_id}/${r.parent}`, Number(r.n));
+  return counts;
+}
+
+/** The key of a directory in `childCounts`: its project's id and its path ('' for a project). */
+export const countKey = (e: Entry) => `${e.projectId}/${e.path}`;
 
 /**
  * A cursor is the last entry's type and name: children sort by name, and a directory before a file of the same
@@ -40,7 +83,14 @@ function decodeCursor(after: string): { name: string; type: string } {
 export async function listDirectory(
   deps: CoreDeps,
   principal: Principal,
-  input: { project: string; path: string; after?: string; limit?: number; snapshot?: string },
+  input: {
+    project: string;
+    path: string;
+    after?: string;
+    limit?: number;
+    snapshot?: string;
+    counts?: boolean;
+  },
 ): Promise<DirPage> {
   const path = dirPath(input.path);
   const limit = input.limit ?? 1000;
@@ -53,31 +103,29 @@ export async function listDirectory(
       if (path !== '' && !(await findDir(tx, project.id, path))) throw await missingDir(tx, project.id, path);
       const seq =
         input.snapshot === undefined ? undefined : await snapshotSeqOf(tx, project.id, input.snapshot);
-      const version =
-        seq === undefined
-          ? 'v.id = f.current_version_id'
-          : 'v.file_id = f.id AND v.created_seq <= ? AND (v.superseded_seq IS NULL OR v.superseded_seq > ?)';
-      const dirSeen = seq === undefined ? '' : 'AND f.created_seq <= ?';
+      const w = childrenWhere(seq);
       const rows = await tx.all<EntryRow>(
-        `SELECT ${ENTRY_COLUMNS} FROM files f JOIN projects p ON p.id = f.project_id
-           LEFT JOIN versions v ON ${version}
-         WHERE f.project_id = ? AND f.parent = ? AND f.hidden = 0 AND f.name <> '' AND f.name >= ?
-           AND (f.name > ? OR f.type > ?)
-           AND ((f.type = 'directory' ${dirSeen}) OR (v.id IS NOT NULL AND v.delete_marker = 0))
+        `SELECT ${ENTRY_COLUMNS} FROM files f JOIN projects p ON p.id = f.project_id ${w.join}
+         WHERE f.project_id = ? AND f.parent = ? AND f.name >= ? AND (f.name > ? OR f.type > ?) AND ${w.live}
          ORDER BY f.name, f.type LIMIT ?`,
         [
-          ...(seq === undefined ? [] : [seq, seq]),
+          ...w.joinParams,
           project.id,
           path,
           cursor.name,
           cursor.name,
           cursor.type,
-          ...(seq === undefined ? [] : [seq]),
+          ...w.liveParams,
           limit + 1,
         ],
       );
       const entries = rows.slice(0, limit).map(toEntry);
-      return { entries, next: rows.length > limit ? encodeCursor(entries[entries.length - 1]!) : null };
+      const next = rows.length > limit ? encodeCursor(entries[entries.length - 1]!) : null;
+      if (!input.counts) return { entries, next };
+      const dirs = entries.filter((e) => e.type === 'directory').map((e) => e.path);
+      const childCounts = await countChildren(tx, [project.id], [path, ...dirs], seq);
+      const count = childCounts.get(`${project.id}/${path}`) ?? 0;
+      return { entries, next, count, childCounts };
     },
     { readOnly: true },
   );
@@ -90,7 +138,7 @@ export async function listDirectory(
 export async function listRoot(
   deps: CoreDeps,
   principal: Principal,
-  input: { after?: string; limit?: number } = {},
+  input: { after?: string; limit?: number; counts?: boolean } = {},
 ): Promise<DirPage> {
   const limit = input.limit ?? 1000;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DIR_PAGE)
@@ -98,5 +146,22 @@ export async function listRoot(
   const after = input.after ? decodeCursor(input.after).name : undefined;
   const page = await listProjects(deps, principal, { after, limit });
   const entries = page.projects.map(projectAsEntry);
-  return { entries, next: page.truncated ? encodeCursor(entries[entries.length - 1]!) : null };
+  const next = page.truncated ? encodeCursor(entries[entries.length - 1]!) : null;
+  if (!input.counts) return { entries, next };
+  const childCounts = await deps.meta.tx(
+    (tx) =>
+      countChildren(
+        tx,
+        entries.map((e) => e.projectId),
+        [''],
+        undefined,
+      ),
+    { readOnly: true },
+  );
+  // The root's own count is every project the principal may list, not this page's.
+  const count =
+    next === null && input.after === undefined
+      ? entries.length
+      : (await listProjects(deps, principal)).projects.length;
+  return { entries, next, count, childCounts };
 }

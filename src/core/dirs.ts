@@ -70,11 +70,12 @@ export async function ensureDirs(
  * mkdir: makes the directory at `path`. Its parent must exist unless `parents` (mkdir -p), which also makes an
  * existing directory no error. Throws Conflict when the directory exists (without `parents`), NoSuchDirectory when
  * the parent is missing, InvalidPath for the root or a bad path. `created` is false for an existing directory.
+ * `exclusive` (a file dialect's create): a live file of the same name is a Conflict too.
  */
 export async function makeDirectory(
   deps: CoreDeps,
   principal: Principal,
-  input: { project: string; path: string; parents?: boolean; mode?: number },
+  input: { project: string; path: string; parents?: boolean; mode?: number; exclusive?: boolean },
 ): Promise<{ entry: Entry; created: boolean }> {
   const path = dirPath(input.path);
   if (path === '') throw new StorageError('InvalidPath', 'The root of a project always exists.');
@@ -86,6 +87,8 @@ export async function makeDirectory(
     const existing = await findDir(tx, project.id, path);
     if (existing && !input.parents)
       throw new StorageError('Conflict', `The directory '${path}' already exists.`, { resource: path });
+    if (input.exclusive && (await liveFileIdAt(tx, project.id, path)))
+      throw new StorageError('Conflict', `A file '${path}' already exists.`, { resource: path });
     if (!existing) {
       const { parent } = dirPlace(path);
       if (!input.parents && parent !== '' && !(await findDir(tx, project.id, parent))) {

@@ -25,7 +25,7 @@ export interface Entry {
   size: number;
   createdAt: number;
   modifiedAt: number;
-  /** A directory's owner and mode; a file's owner is who wrote its current version, and it has no mode. */
+  /** A directory's owner and mode; a file's owner is who wrote its current version, and its mode is null until set. */
   ownerId: string | null;
   mode: number | null;
   /** A file's current version: its ETag, id and content type (null for a directory). */
@@ -77,7 +77,7 @@ export function toEntry(r: EntryRow): Entry {
     createdAt: Number(r.created_at),
     modifiedAt: Number(dir ? (r.modified_at ?? r.created_at) : (r.v_modified_at ?? r.created_at)),
     ownerId: dir ? r.owner_id : r.v_created_by,
-    mode: dir ? r.mode : null,
+    mode: r.mode === null ? null : Number(r.mode),
     etag: dir ? null : r.v_etag,
     versionId: dir ? null : r.v_version_id,
     contentType: dir ? null : r.v_content_type,

@@ -65,7 +65,14 @@ export function stat(
 export async function openRead(
   deps: CoreDeps,
   principal: Principal,
-  sel: Selector & { conditions?: Conditions; range?: RangeSpec; signal?: AbortSignal; unlock?: Unlock },
+  sel: Selector & {
+    conditions?: Conditions;
+    range?: RangeSpec;
+    /** Instead of a range: `length` bytes from `offset`, cut at the end (past it, nothing): a file API's read. */
+    window?: { offset: number; length?: number };
+    signal?: AbortSignal;
+    unlock?: Unlock;
+  },
 ): Promise<OpenedRead> {
   const { r, range, first, keys } = await deps.meta.tx(
     async (tx) => {
@@ -74,7 +81,9 @@ export async function openRead(
       const unlock = sel.unlock ?? {};
       checkUnlock(resolved.version, unlock);
       const keys = await readKeys(tx, deps, 'version_keys', resolved.version.rowId, unlock);
-      const range = resolveRange(sel.range, resolved.size);
+      const range = sel.window
+        ? clampWindow(sel.window, resolved.size)
+        : resolveRange(sel.range, resolved.size);
       const start = range?.start ?? 0;
       const end = range?.end ?? resolved.size;
       const first = start < end ? await readPage(tx, resolved.manifestId, start, end) : [];
@@ -95,6 +104,11 @@ export async function openRead(
       first,
     }),
   };
+}
+
+function clampWindow(w: { offset: number; length?: number }, size: number) {
+  const start = Math.min(w.offset, size);
+  return { start, end: Math.min(size, w.length === undefined ? size : start + w.length) };
 }
 
 /** Pieces read ahead of the one being sent. Two did not read faster on this machine and held more memory. */

@@ -38,6 +38,11 @@ export interface PutInput extends ContentAttributes, BodyChecks {
   conditions?: Conditions;
   /** How the new version's data key is wrapped; none by default (still encrypted at rest). */
   protection?: Protection;
+  /**
+   * A file dialect's create: Conflict when a file or a directory has the name, NoSuchDirectory when the parent
+   * directory does not exist (it is not made).
+   */
+  create?: boolean;
 }
 
 /** Stores a body as the new current version at a path. Nothing is visible until the metadata commits. */
@@ -68,7 +73,8 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
       principalId: principal.id,
       now,
       conditions: input.conditions,
-      conflict: 'overwrite',
+      conflict: input.create ? 'fail' : 'overwrite',
+      exclusive: input.create,
       build: (current): VersionDraft => {
         const stream = input.stream ?? '';
         if (stream !== '') {

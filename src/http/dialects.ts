@@ -2,11 +2,12 @@
 import type { Dialect } from './common/dialect.ts';
 import type { NativeDeps } from './native/context.ts';
 import { nativeDialect } from './native/plugin.ts';
+import { qumuloDialect } from './qumulo/plugin.ts';
 import type { S3Deps } from './s3/context.ts';
 import { s3Dialect } from './s3/server.ts';
 
 /** The API port's dialects (the file APIs join them here). */
-export const API_DIALECTS: readonly Dialect<NativeDeps>[] = [nativeDialect];
+export const API_DIALECTS: readonly Dialect<NativeDeps>[] = [nativeDialect, qumuloDialect];
 
 /** The S3 port's dialects. */
 export const S3_DIALECTS: readonly Dialect<S3Deps>[] = [s3Dialect];

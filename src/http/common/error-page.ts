@@ -55,7 +55,8 @@ function sendPage(reply: FastifyReply, request: FastifyRequest, page: ErrorPage)
   for (const [k, v] of Object.entries(page.headers)) reply.header(k, v);
   reply.code(page.status);
   if (page.body === undefined || request.method === 'HEAD') return reply.send();
-  return reply.type(page.contentType).send(page.body);
+  // Exactly the dialect's type: a string body would get the framework's `; charset=utf-8` appended.
+  return reply.type(page.contentType).send(Buffer.from(page.body));
 }
 
 /**

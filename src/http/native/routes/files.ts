@@ -1,8 +1,6 @@
 // /api/v1/projects/{project}/files/{path}: upload, write at an offset, read, stat, delete, list and update.
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { deleteFile } from '../../../core/delete.ts';
-import { StorageError } from '../../../core/errors.ts';
 import { listFiles } from '../../../core/list.ts';
 import type { VersionInfo } from '../../../core/model.ts';
 import { openRead, stat } from '../../../core/read.ts';
@@ -11,6 +9,7 @@ import { sendRead } from '../../common/body-stream.ts';
 import { clientGone } from '../../common/client-gone.ts';
 import { parseConditions, parseNonNegativeInt, parseRange } from '../../common/conditions.ts';
 import { contentTypeOf, rawBodies } from '../../common/content-type.ts';
+import { bodyOf, declaredLength } from '../../common/request-body.ts';
 import type { NativeDeps } from '../context.ts';
 import { fileJson, iso, principalOf, setVersionHeaders, userMetadataFrom } from '../context.ts';
 
@@ -18,19 +17,6 @@ type FileParams = {
   Params: { project: string; '*': string };
   Querystring: Record<string, string | undefined>;
 };
-
-/** The request body as a stream of chunks; an absent body is empty. */
-export function bodyOf(request: FastifyRequest): AsyncIterable<Uint8Array> {
-  const b = request.body as unknown;
-  if (b === undefined || b === null) return (async function* () {})();
-  if (b instanceof Readable || (typeof b === 'object' && Symbol.asyncIterator in (b as object)))
-    return b as AsyncIterable<Uint8Array>;
-  throw new StorageError('InvalidArgument', 'The body could not be read as bytes.');
-}
-
-function declaredLength(request: FastifyRequest): number | undefined {
-  return parseNonNegativeInt(request.headers['content-length'], 'Content-Length');
-}
 
 /** Streams a read into the reply: 200 or 206 with Content-Range. */
 export async function sendContent(

@@ -1,0 +1,49 @@
+// The Qumulo Core REST dialect at /v1, /v2/snapshots and /v3: bearer sessions from a login, the file tree by id or
+// path, data, named streams, snapshots and copy-chunk. Every body is read by the routes themselves (JSON or raw
+// bytes), so that no framework parser answers for them.
+import type { FastifyInstance } from 'fastify';
+import { resolveBearer } from '../../auth/sign-in.ts';
+import { StorageError } from '../../core/errors.ts';
+import { rawBodies } from '../common/content-type.ts';
+import type { Dialect } from '../common/dialect.ts';
+import type { NativeDeps } from '../native/context.ts';
+import { QUMULO_ERRORS, renderQumuloError } from './errors.ts';
+import { copyChunkRoutes } from './routes/copy-chunk.ts';
+import { dataRoutes } from './routes/data.ts';
+import { entryRoutes } from './routes/entries.ts';
+import { sessionRoutes } from './routes/session.ts';
+
+const PREFIXES = ['/v1', '/v2/snapshots', '/v3'] as const;
+
+/** What answers without a session: the version probe the SDK sends on connecting, and the login. */
+const PUBLIC = new Set(['/v1/version', '/v1/session/login']);
+
+const owns = (path: string) => PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+
+async function qumuloApi(app: FastifyInstance, deps: NativeDeps): Promise<void> {
+  await app.register(async (q) => {
+    rawBodies(q);
+    q.addHook('onRequest', async (request) => {
+      const path = request.url.split('?')[0]!;
+      if (!owns(path) || PUBLIC.has(path)) return;
+      const auth = request.headers.authorization;
+      if (!auth) throw new StorageError('Unauthenticated', 'Send Authorization: Bearer <token>.');
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+      if (!m) throw new StorageError('Unauthenticated', 'The Authorization header must be "Bearer <token>".');
+      request.principal = await resolveBearer(deps, m[1]!);
+    });
+    await q.register(sessionRoutes(deps));
+    await q.register(entryRoutes(deps));
+    await q.register(dataRoutes(deps));
+    await q.register(copyChunkRoutes(deps));
+  });
+}
+
+export const qumuloDialect: Dialect<NativeDeps> = {
+  name: 'qumulo',
+  port: 'api',
+  prefixes: PREFIXES,
+  errors: QUMULO_ERRORS,
+  render: renderQumuloError,
+  mount: qumuloApi,
+};

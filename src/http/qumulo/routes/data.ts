@@ -1,0 +1,104 @@
+// A file's bytes, of its default stream or of a named one: replace (PUT), write at an offset (PATCH), read a window.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Entry } from '../../../core/entries.ts';
+import { StorageError } from '../../../core/errors.ts';
+import type { VersionInfo } from '../../../core/model.ts';
+import { openRead } from '../../../core/read.ts';
+import { putFile, writeAt } from '../../../core/write.ts';
+import { bodyPayload } from '../../common/body-stream.ts';
+import { clientGone } from '../../common/client-gone.ts';
+import { contentTypeOf, setContentType } from '../../common/content-type.ts';
+import { principalOf } from '../../common/principal.ts';
+import { bodyOf, declaredLength } from '../../common/request-body.ts';
+import type { NativeDeps } from '../../native/context.ts';
+import { attributesOf } from '../attributes.ts';
+import { fileOf, ifMatchOf, queryUint64, quoted, sendJson, snapshotRef } from '../wire.ts';
+
+type DataParams = {
+  Params: { ref: string; stream?: string };
+  Querystring: Record<string, string | undefined>;
+};
+
+/** The entry after a write: its new version's size, ETag and time. */
+const written = (e: Entry, v: VersionInfo): Entry => ({
+  ...e,
+  size: v.size,
+  etag: v.etag,
+  versionId: v.versionId,
+  modifiedAt: v.modifiedAt,
+});
+
+export const dataRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
+  const core = deps.core;
+
+  function answer(reply: FastifyReply, e: Entry, v: VersionInfo) {
+    reply.header('etag', quoted(v.etag));
+    return sendJson(reply, attributesOf(written(e, v)));
+  }
+
+  function checkDataType(request: FastifyRequest) {
+    const type = contentTypeOf(request);
+    if (type !== undefined && !/^application\/octet-stream\s*(;|$)/i.test(type))
+      throw new StorageError('InvalidArgument', `Data is sent as application/octet-stream, not '${type}'.`);
+  }
+
+  const put = async (request: FastifyRequest<DataParams>, reply: FastifyReply) => {
+    checkDataType(request);
+    const principal = principalOf(request);
+    const file = await fileOf(deps, principal, request.params.ref);
+    // The file must exist: without an If-Match of the client's, any current version matches, and none does not.
+    const v = await putFile(core, principal, {
+      project: file.project,
+      path: file.path,
+      stream: request.params.stream,
+      body: bodyOf(request),
+      size: declaredLength(request),
+      conditions: { ifMatch: ifMatchOf(request) ?? ['*'] },
+      contentType: file.contentType ?? undefined,
+    });
+    return answer(reply, file, v);
+  };
+
+  const patch = async (request: FastifyRequest<DataParams>, reply: FastifyReply) => {
+    checkDataType(request);
+    const principal = principalOf(request);
+    const file = await fileOf(deps, principal, request.params.ref);
+    const v = await writeAt(core, principal, {
+      project: file.project,
+      path: file.path,
+      stream: request.params.stream,
+      offset: queryUint64(request, 'offset') ?? 0,
+      body: bodyOf(request),
+      size: declaredLength(request),
+      conditions: { ifMatch: ifMatchOf(request) },
+      signal: clientGone(reply.raw),
+    });
+    return answer(reply, file, v);
+  };
+
+  const get = async (request: FastifyRequest<DataParams>, reply: FastifyReply) => {
+    const principal = principalOf(request);
+    const file = await fileOf(deps, principal, request.params.ref);
+    const offset = queryUint64(request, 'offset') ?? 0;
+    const length = queryUint64(request, 'length', Number.MAX_SAFE_INTEGER);
+    const read = await openRead(core, principal, {
+      project: file.project,
+      path: file.path,
+      stream: request.params.stream,
+      snapshot: snapshotRef(request.query['snapshot']),
+      window: { offset, length },
+      signal: clientGone(reply.raw),
+    });
+    const range = read.range!;
+    const size = range.end - range.start;
+    setContentType(reply, 'application/octet-stream');
+    reply.code(200).header('etag', quoted(read.version.etag)).header('content-length', size);
+    return reply.send(await bodyPayload(read.body, { length: size, res: reply.raw }));
+  };
+
+  for (const base of ['/v1/files/:ref/data', '/v1/files/:ref/streams/:stream/data']) {
+    app.put(base, put);
+    app.patch(base, patch);
+    app.get(base, get);
+  }
+};

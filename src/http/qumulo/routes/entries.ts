@@ -1,0 +1,193 @@
+// The tree: create, rename, list and delete entries; their attributes; a tree delete as a job.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { deleteFile } from '../../../core/delete.ts';
+import { countKey, listDirectory, listRoot, MAX_DIR_PAGE } from '../../../core/dir-list.ts';
+import { makeDirectory, removeDirectory } from '../../../core/dirs.ts';
+import { type Entry, getEntryByPath } from '../../../core/entries.ts';
+import { setEntryAttributes } from '../../../core/entry-attrs.ts';
+import { StorageError } from '../../../core/errors.ts';
+import { moveEntry } from '../../../core/move.ts';
+import { stat } from '../../../core/read.ts';
+import { startTreeDelete } from '../../../core/tree-delete.ts';
+import { putFile, truncateFile } from '../../../core/write.ts';
+import { principalOf } from '../../common/principal.ts';
+import type { NativeDeps } from '../../native/context.ts';
+import { attributesOf, etagOf } from '../attributes.ts';
+import {
+  childPath,
+  dirOf,
+  entryOf,
+  ifMatchOf,
+  jsonBody,
+  pathOf,
+  placeOf,
+  queryUint64,
+  quoted,
+  sendEmpty,
+  sendJson,
+  snapshotRef,
+  stringField,
+  uint64,
+} from '../wire.ts';
+
+type RefParams = { Params: { ref: string }; Querystring: Record<string, string | undefined> };
+
+/** An empty body: a created file has no bytes. */
+async function* empty(): AsyncIterable<Uint8Array> {}
+
+export const entryRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
+  const core = deps.core;
+
+  /** The entry's attributes with its ETag header; a directory's child count counted. */
+  async function sendEntry(request: FastifyRequest, reply: import('fastify').FastifyReply, e: Entry) {
+    let children = 0;
+    if (e.type === 'directory') {
+      const page = await listChildren(request, e, { limit: 1, after: undefined, snapshot: undefined });
+      children = page.count ?? 0;
+    }
+    reply.header('etag', quoted(etagOf(e)));
+    return sendJson(reply, attributesOf(e, children));
+  }
+
+  function listChildren(
+    request: FastifyRequest,
+    dir: Entry,
+    page: { limit: number; after: string | undefined; snapshot: string | undefined },
+  ) {
+    const principal = principalOf(request);
+    if (dir.project === '') return listRoot(core, principal, { ...page, counts: true });
+    return listDirectory(core, principal, { project: dir.project, path: dir.path, ...page, counts: true });
+  }
+
+  for (const url of ['/v1/files/:ref/entries/', '/v1/files/:ref/entries']) {
+    app.post<RefParams>(url, async (request, reply) => {
+      const principal = principalOf(request);
+      const body = await jsonBody(request);
+      const dir = await dirOf(deps, principal, request.params.ref);
+      const path = childPath(dir, body['name']);
+      const target = { project: dir.project, path };
+      switch (body['action']) {
+        case 'CREATE_FILE': {
+          await putFile(core, principal, { ...target, body: empty(), create: true });
+          return sendEntry(request, reply, await getEntryByPath(core, principal, target));
+        }
+        case 'CREATE_DIRECTORY': {
+          const made = await makeDirectory(core, principal, { ...target, exclusive: true });
+          return sendEntry(request, reply, made.entry);
+        }
+        case 'RENAME': {
+          const from = placeOf(stringField(body, 'old_path') ?? '');
+          if (from.project === '' || from.path === '')
+            throw new StorageError('AccessDenied', 'The root and projects cannot be renamed here.');
+          const clobber = body['clobber'];
+          if (clobber !== undefined && typeof clobber !== 'boolean')
+            throw new StorageError('InvalidArgument', 'clobber must be true or false.');
+          const moved = await moveEntry(core, principal, {
+            source: { project: from.project, path: from.dirOnly ? `${from.path}/` : from.path },
+            target,
+            conflict: clobber ? 'overwrite' : 'fail',
+          });
+          return sendEntry(request, reply, moved);
+        }
+        default:
+          throw new StorageError(
+            'InvalidArgument',
+            'action must be CREATE_FILE, CREATE_DIRECTORY or RENAME (links and symlinks are not supported).',
+          );
+      }
+    });
+
+    app.get<RefParams>(url, async (request, reply) => {
+      const ref = request.params.ref;
+      const dir = await dirOf(deps, principalOf(request), ref);
+      const limit = Math.min(queryUint64(request, 'limit') ?? 1000, MAX_DIR_PAGE);
+      if (limit < 1) throw new StorageError('InvalidArgument', 'limit is at least 1.');
+      const snapshot = snapshotRef(request.query['snapshot']);
+      const after = request.query['after'] || undefined;
+      const page = await listChildren(request, dir, { limit, after, snapshot });
+      const query = new URLSearchParams({ after: page.next ?? '', limit: String(limit) });
+      if (snapshot) query.set('snapshot', snapshot);
+      const files = page.entries.map((e) => attributesOf(e, page.childCounts?.get(countKey(e)) ?? 0));
+      return sendJson(reply, {
+        path: pathOf(dir),
+        id: String(dir.number),
+        child_count: page.count ?? files.length,
+        files,
+        paging: {
+          next: page.next ? `/v1/files/${encodeURIComponent(ref)}/entries/?${query}` : '',
+          prev: '',
+        },
+      });
+    });
+  }
+
+  app.get<RefParams>('/v1/files/:ref/info/attributes', async (request, reply) => {
+    const principal = principalOf(request);
+    const entry = await entryOf(deps, principal, request.params.ref);
+    const snapshot = snapshotRef(request.query['snapshot']);
+    if (snapshot === undefined || entry.type === 'directory') return sendEntry(request, reply, entry);
+    // The file as that snapshot holds it.
+    const v = await stat(core, principal, { project: entry.project, path: entry.path, snapshot });
+    return sendEntry(request, reply, {
+      ...entry,
+      size: v.size,
+      etag: v.etag,
+      versionId: v.versionId,
+      modifiedAt: v.modifiedAt,
+    });
+  });
+
+  app.patch<RefParams>('/v1/files/:ref/info/attributes', async (request, reply) => {
+    const principal = principalOf(request);
+    const body = await jsonBody(request);
+    let entry = await entryOf(deps, principal, request.params.ref);
+    const mode = stringField(body, 'mode');
+    if (mode !== undefined && !/^[0-7]{1,4}$/.test(mode))
+      throw new StorageError('InvalidArgument', 'mode is an octal string such as "0644".');
+    const mtime = stringField(body, 'modification_time');
+    const modifiedAt = mtime === undefined ? undefined : Date.parse(mtime);
+    if (modifiedAt !== undefined && Number.isNaN(modifiedAt))
+      throw new StorageError('InvalidArgument', 'modification_time is an RFC 3339 time.');
+    const size = uint64(body['size'], 'size');
+    if (size !== undefined) {
+      if (entry.type !== 'file') throw new StorageError('IsADirectory', 'A directory has no size to set.');
+      const conditions = { ifMatch: ifMatchOf(request) };
+      await truncateFile(core, principal, { project: entry.project, path: entry.path, size, conditions });
+    }
+    if (mode !== undefined || modifiedAt !== undefined) {
+      entry = await setEntryAttributes(core, principal, {
+        id: entry.id,
+        mode: mode === undefined ? undefined : Number.parseInt(mode, 8),
+        modifiedAt,
+      });
+    }
+    return sendEntry(request, reply, await entryOf(deps, principal, String(entry.number)));
+  });
+
+  app.delete<RefParams>('/v1/files/:ref', async (request, reply) => {
+    const principal = principalOf(request);
+    const entry = await entryOf(deps, principal, request.params.ref);
+    if (entry.path === '')
+      throw new StorageError('AccessDenied', 'The root and projects are removed through the native API.');
+    const target = { project: entry.project, path: entry.path };
+    if (entry.type === 'directory') await removeDirectory(core, principal, target);
+    else await deleteFile(core, principal, { ...target, conditions: { ifMatch: ifMatchOf(request) } });
+    return sendEmpty(reply);
+  });
+
+  for (const url of ['/v1/tree-delete/', '/v1/tree-delete']) {
+    app.post(url, async (request, reply) => {
+      const principal = principalOf(request);
+      const body = await jsonBody(request);
+      const id = stringField(body, 'id');
+      if (id === undefined)
+        throw new StorageError('InvalidArgument', 'Give the id of the directory to delete.');
+      const dir = await dirOf(deps, principal, id);
+      if (dir.path === '')
+        throw new StorageError('AccessDenied', 'The root and projects are removed through the native API.');
+      const job = await startTreeDelete(core, principal, { project: dir.project, path: dir.path });
+      reply.header('location', `/api/v1/jobs/${job.id}`).header('x-mimeo-job-id', job.id);
+      return sendEmpty(reply, 202);
+    });
+  }
+};

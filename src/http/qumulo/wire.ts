@@ -1,0 +1,195 @@
+// What the Qumulo routes read and write on the wire: JSON bodies, numbers sent as decimal strings, refs (an id or
+// a percent-encoded absolute path), ETags, and answers with `Content-Type: application/json` exactly.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthDeps } from '../../auth/principals.ts';
+import { type Entry, getEntry, getEntryByPath } from '../../core/entries.ts';
+import { StorageError } from '../../core/errors.ts';
+import type { Principal } from '../../core/model.ts';
+import { contentTypeOf, setContentType } from '../common/content-type.ts';
+
+/** A JSON request body is small: names, offsets, ids. */
+const MAX_JSON_BODY = 64 * 1024;
+
+/** The request's JSON object body (`{}` when empty). Throws EntityTooLarge or InvalidArgument. */
+export async function jsonBody(request: FastifyRequest): Promise<Record<string, unknown>> {
+  const type = contentTypeOf(request);
+  if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type))
+    throw new StorageError('InvalidArgument', `The body must be application/json, not '${type}'.`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_JSON_BODY)
+      throw new StorageError('EntityTooLarge', `A JSON body is at most ${MAX_JSON_BODY} bytes.`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new StorageError('InvalidArgument', 'The body is not valid JSON.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new StorageError('InvalidArgument', 'The body must be a JSON object.');
+  return value as Record<string, unknown>;
+}
+
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/**
+ * A uint64 as Qumulo sends it: a decimal string (a JSON number is taken too). Values past what the server can
+ * address are refused, except where `clampTo` says what "more than there is" means (a length). Throws
+ * InvalidArgument for anything else: a sign, a fraction, an exponent, a value past 2^64 - 1.
+ */
+export function uint64(value: unknown, name: string, clampTo?: number): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  let n: bigint;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) n = BigInt(value);
+  else if (typeof value === 'string' && /^[0-9]{1,20}$/.test(value)) n = BigInt(value);
+  else
+    throw new StorageError(
+      'InvalidArgument',
+      `${name} must be an unsigned 64-bit integer as a decimal string.`,
+    );
+  if (n > UINT64_MAX) throw new StorageError('InvalidArgument', `${name} is larger than 2^64 - 1.`);
+  if (n <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(n);
+  if (clampTo !== undefined) return clampTo;
+  throw new StorageError('InvalidArgument', `${name} is past the largest offset this server stores.`);
+}
+
+/** A query parameter that is a uint64, or undefined when absent. */
+export function queryUint64(request: FastifyRequest, name: string, clampTo?: number): number | undefined {
+  const v = (request.query as Record<string, unknown>)[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new StorageError('InvalidArgument', `Give ${name} once.`);
+  return uint64(v, name, clampTo);
+}
+
+/** A snapshot id (a JSON number, or its decimal string in a query) as the core's snapshot reference. */
+export function snapshotRef(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return String(value);
+  if (typeof value === 'string' && /^[1-9][0-9]{0,15}$/.test(value)) return value;
+  throw new StorageError('InvalidArgument', 'A snapshot id is a positive integer.');
+}
+
+/** An optional string field of a JSON body. */
+export function stringField(body: Record<string, unknown>, name: string): string | undefined {
+  const v = body[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new StorageError('InvalidArgument', `${name} must be a string.`);
+  return v;
+}
+
+/** A place in the tree: the root, a project (path ''), or an entry's path within its project. */
+export interface Place {
+  project: string;
+  path: string;
+  /** The ref named a directory explicitly (a trailing '/'). */
+  dirOnly: boolean;
+}
+
+/** An absolute path as a place; '/' is the root (project ''). */
+export function placeOf(absolute: string): Place {
+  if (!absolute.startsWith('/'))
+    throw new StorageError('InvalidPath', `A path is absolute: '${absolute}' does not start with '/'.`);
+  const dirOnly = absolute.endsWith('/');
+  const inner = absolute.slice(1, dirOnly && absolute.length > 1 ? -1 : undefined);
+  if (inner === '') return { project: '', path: '', dirOnly: true };
+  const slash = inner.indexOf('/');
+  const project = slash < 0 ? inner : inner.slice(0, slash);
+  const path = slash < 0 ? '' : inner.slice(slash + 1);
+  if (project === '' || project === '.' || project === '..')
+    throw new StorageError('InvalidPath', `'${absolute}' is not a valid path.`);
+  return { project, path, dirOnly: dirOnly || path === '' };
+}
+
+/** The entry a ref names: a decimal id, or an absolute path (already percent-decoded once by the router). */
+export function entryOf(deps: AuthDeps, principal: Principal, ref: string): Promise<Entry> {
+  if (/^[0-9]+$/.test(ref)) return getEntry(deps.core, principal, ref);
+  if (!ref.startsWith('/'))
+    throw new StorageError('InvalidArgument', `'${ref}' is neither a file id nor an absolute path.`);
+  const place = placeOf(ref);
+  if (place.project === '') return getEntry(deps.core, principal, '2');
+  return getEntryByPath(deps.core, principal, {
+    project: place.project,
+    path: place.dirOnly && place.path !== '' ? `${place.path}/` : place.path,
+  });
+}
+
+/** A file the ref names; IsADirectory for a directory. */
+export async function fileOf(deps: AuthDeps, principal: Principal, ref: string): Promise<Entry> {
+  const entry = await entryOf(deps, principal, ref);
+  if (entry.type !== 'file')
+    throw new StorageError('IsADirectory', `'${pathOf(entry)}' is a directory.`, { resource: ref });
+  return entry;
+}
+
+/** A directory the ref names; NotADirectory for a file. */
+export async function dirOf(deps: AuthDeps, principal: Principal, ref: string): Promise<Entry> {
+  const entry = await entryOf(deps, principal, ref);
+  if (entry.type !== 'directory')
+    throw new StorageError('NotADirectory', `'${pathOf(entry)}' is not a directory.`, { resource: ref });
+  return entry;
+}
+
+/** An entry's absolute path as Qumulo shows it: a directory's ends with '/', the root is '/'. */
+export function pathOf(e: Entry): string {
+  if (e.project === '') return '/';
+  if (e.path === '') return `/${e.project}/`;
+  return e.type === 'directory' ? `/${e.project}/${e.path}/` : `/${e.project}/${e.path}`;
+}
+
+/** An ETag as Qumulo sends it back: quoted. */
+export const quoted = (etag: string) => `"${etag}"`;
+
+/** An ETag from a header or a body, compared without its quotes (and without a weak prefix). */
+export function bareEtag(value: string): string {
+  const v = value.trim().replace(/^W\//, '');
+  return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
+}
+
+/** The If-Match header as a list of bare ETags, or undefined. */
+export function ifMatchOf(request: FastifyRequest): string[] | undefined {
+  const h = request.headers['if-match'];
+  if (h === undefined) return undefined;
+  const value = Array.isArray(h) ? h.join(',') : h;
+  if (value.trim() === '*') return ['*'];
+  const tags = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '')
+    .map(bareEtag);
+  if (tags.length === 0) throw new StorageError('InvalidArgument', 'If-Match is empty.');
+  return tags;
+}
+
+/** Sends a JSON answer as Qumulo's clients require it: exactly `application/json`, with its length. */
+export function sendJson(reply: FastifyReply, value: unknown, status = 200): FastifyReply {
+  setContentType(reply, 'application/json');
+  const body = Buffer.from(JSON.stringify(value));
+  return reply.code(status).header('content-length', body.length).send(body);
+}
+
+/** An answer without a body (a delete): Content-Length 0. */
+export function sendEmpty(reply: FastifyReply, status = 200): FastifyReply {
+  return reply.code(status).header('content-length', 0).send();
+}
+
+/** The path in its project of `name` inside the directory `dir`. Throws InvalidPath for a name that is not one. */
+export function childPath(dir: Entry, name: unknown): string {
+  if (
+    typeof name !== 'string' ||
+    name === '' ||
+    name === '.' ||
+    name === '..' ||
+    name.includes('/') ||
+    name.includes('\0')
+  )
+    throw new StorageError('InvalidPath', `'${String(name)}' is not a valid name.`);
+  if (dir.project === '')
+    throw new StorageError('AccessDenied', 'The root holds projects, which are made through the native API.');
+  return dir.path === '' ? name : `${dir.path}/${name}`;
+}
