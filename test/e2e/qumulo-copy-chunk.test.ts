@@ -18,7 +18,7 @@ import {
 
 /** The per-call bound the server runs with: copies longer than this take several calls. */
 const BOUND = 65_536;
-const SRC = '/cc/src.bin';
+const SRC = '/ccopy/src.bin';
 /** The source: 130,000 bytes written by four PATCH calls, so extents end at 30,000, 70,000 and 100,000. */
 const src = bytes(130_000, 7);
 const CUTS = [0, 30_000, 70_000, 100_000, 130_000];
@@ -32,9 +32,9 @@ describe('Qumulo copy-chunk, byte for byte', () => {
   before(async () => {
     env = await openQumulo(['--max-copy-bytes', String(BOUND)]);
     await env.user('cat', 'cat password');
-    await env.project('cc', { cat: 'write' });
+    await env.project('ccopy', { cat: 'write' });
     q = await env.login('cat', 'cat password');
-    srcId = (await createFile(q, '/cc/', 'src.bin')).id;
+    srcId = (await createFile(q, '/ccopy/', 'src.bin')).id;
     const parts = CUTS.slice(0, -1).map((o, i) => ({ offset: o, data: src.subarray(o, CUTS[i + 1]) }));
     // Written out of order, so the extents are not one append.
     await patchParts(q, SRC, [parts[2]!, parts[0]!, parts[3]!, parts[1]!]);
@@ -45,9 +45,9 @@ describe('Qumulo copy-chunk, byte for byte', () => {
   /** A new target holding `init`; its path. */
   async function target(init: Buffer): Promise<string> {
     const name = `t${n++}.bin`;
-    await createFile(q, '/cc/', name);
-    if (init.length) await q.call('PUT', `/v1/files/${ref(`/cc/${name}`)}/data`, { data: init });
-    return `/cc/${name}`;
+    await createFile(q, '/ccopy/', name);
+    if (init.length) await q.call('PUT', `/v1/files/${ref(`/ccopy/${name}`)}/data`, { data: init });
+    return `/ccopy/${name}`;
   }
 
   const copy = (to: string, body: object, headers: Record<string, string> = {}) =>

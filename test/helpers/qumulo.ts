@@ -8,7 +8,7 @@ import { Agent, request } from 'node:https';
 import { CREDS, type RunningServer, startServer } from './server.ts';
 import { tempDir } from './stores.ts';
 
-/** An answer, read whole. Every answer has been checked for a Content-Length that matches its body. */
+/** An answer, read whole. Every Qumulo answer has been checked for a Content-Length that matches its body. */
 export interface QResponse {
   status: number;
   headers: IncomingHttpHeaders;
@@ -91,8 +91,15 @@ export async function openQumulo(args: string[] = []): Promise<QumuloEnv> {
         res.on('end', () => {
           const body = Buffer.concat(chunks);
           const what = `${method} ${path} -> ${res.statusCode}`;
-          assert.notEqual(res.headers['content-length'], undefined, `${what}: no Content-Length`);
-          assert.equal(Number(res.headers['content-length']), body.length, `${what}: Content-Length`);
+          // The Qumulo dialect's answers, not the native API's (which the helper uses only to set things up).
+          if (!path.startsWith('/api/'))
+            try {
+              assert.notEqual(res.headers['content-length'], undefined, `${what}: no Content-Length`);
+              assert.equal(Number(res.headers['content-length']), body.length, `${what}: Content-Length`);
+            } catch (err) {
+              reject(err);
+              return;
+            }
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
@@ -119,7 +126,7 @@ export async function openQumulo(args: string[] = []): Promise<QumuloEnv> {
     const r = await send('POST', '/api/v1/auth/token', undefined, {
       json: { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secret: CREDS.MIMEO_ROOT_SECRET_KEY },
     });
-    return (r.json() as { token: string }).token;
+    return (JSON.parse(r.body.toString()) as { token: string }).token;
   };
   let nativeToken: string | undefined;
   const native = async (method: string, path: string, body?: unknown) => {
