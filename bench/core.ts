@@ -5,8 +5,19 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import { call, dirBytes, download, median, ms, now, peakRssMiB, pool, startMimeo, upload } from './lib.ts';
+import {
+  call,
+  checkpointWal,
+  dirBytes,
+  download,
+  median,
+  ms,
+  now,
+  peakRssMiB,
+  pool,
+  startMimeo,
+  upload,
+} from './lib.ts';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -64,11 +75,7 @@ export async function benchCore(
     await copyTimes('big.bin', 'warm-big');
     await copyTimes('small.bin', 'warm-small');
     // The WAL grows until a checkpoint and is then reused: checkpoint it so the figure counts what stays.
-    const checkpoint = () => {
-      const db = new DatabaseSync(join(dataDir, 'meta.sqlite'));
-      db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-      db.close();
-    };
+    const checkpoint = () => checkpointWal(dataDir);
     checkpoint();
     const before = dirBytes(dataDir);
     const blocksBefore = dirBytes(join(dataDir, 'blocks'));

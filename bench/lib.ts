@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join, resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 
 export const ROOT = { accessKey: 'BENCHROOT', secret: 'bench-root-secret' };
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -77,28 +78,43 @@ export interface Reply {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** One request with a small body; the whole reply is read. */
-export function call(
+/** A request with a small body, and headers of its own. */
+export interface Send {
+  method: string;
+  path: string;
+  token?: string;
+  body?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+/** One request with a small body; the whole reply is read, as bytes. */
+export function send(url: URL, options: Send): Promise<Omit<Reply, 'body'> & { body: Buffer }> {
+  const { method, path, token, body } = options;
+  return new Promise((res, rej) => {
+    const headers: Record<string, string> = {};
+    if (token) headers['authorization'] = `Bearer ${token}`;
+    if (typeof body === 'string') headers['content-type'] = 'application/json';
+    Object.assign(headers, options.headers);
+    const req = request({ host: url.hostname, port: url.port, method, path, headers, agent }, (r) => {
+      const parts: Buffer[] = [];
+      r.on('data', (d: Buffer) => parts.push(d));
+      r.on('end', () => res({ status: r.statusCode!, body: Buffer.concat(parts), headers: r.headers }));
+    });
+    req.on('error', rej);
+    req.end(body);
+  });
+}
+
+/** One request with a small body; the whole reply is read, as text. */
+export async function call(
   url: URL,
   token: string,
   method: string,
   path: string,
   body?: string | Buffer,
 ): Promise<Reply> {
-  return new Promise((res, rej) => {
-    const headers: Record<string, string> = {};
-    if (token) headers['authorization'] = `Bearer ${token}`;
-    if (typeof body === 'string') headers['content-type'] = 'application/json';
-    const req = request({ host: url.hostname, port: url.port, method, path, headers, agent }, (r) => {
-      const parts: Buffer[] = [];
-      r.on('data', (d: Buffer) => parts.push(d));
-      r.on('end', () =>
-        res({ status: r.statusCode!, body: Buffer.concat(parts).toString(), headers: r.headers }),
-      );
-    });
-    req.on('error', rej);
-    req.end(body);
-  });
+  const r = await send(url, { method, path, token, body });
+  return { ...r, body: r.body.toString() };
 }
 
 /** Streams `size` bytes (a repeated random buffer) as a request body. */
@@ -191,6 +207,19 @@ export function dirBytes(dir: string): number {
     total += st.isDirectory() ? dirBytes(p) : st.size;
   }
   return total;
+}
+
+/**
+ * Folds the embedded database's WAL into its file and truncates it (the WAL grows until a checkpoint and is then
+ * reused), so that a directory size counts what stays. The server may keep running: this is a second connection.
+ */
+export function checkpointWal(dataDir: string): void {
+  const db = new DatabaseSync(join(dataDir, 'meta.sqlite'));
+  try {
+    db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
 }
 
 export async function pool<T>(

@@ -1,12 +1,15 @@
-// npm run bench [-- core | s3 | load]: runs the benchmarks and prints a table of figures and ratios.
+// npm run bench [-- core | s3 | load | qumulo]: runs the benchmarks and prints a table of figures and ratios.
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchCore } from './core.ts';
 import { benchLoad } from './load.ts';
+import { benchQumulo } from './qumulo.ts';
 import { benchS3 } from './s3.ts';
 import { benchTree } from './tree.ts';
 
 const which = process.argv[2] ?? 'core';
+/** Copies of each size in the Qumulo copy-chunk benchmark; 0 skips it. */
+const qumuloCopies = Number(process.env['BENCH_QUMULO_COPIES'] ?? 10);
 const work = join(import.meta.dirname, '..', '.bench');
 process.stdout.write(
   `mimeo bench: ${which}; node ${process.version}; ${cpus().length} cores; ${(totalmem() / 1024 ** 3).toFixed(0)} GiB; load ${loadavg()[0]!.toFixed(1)}\n\n`,
@@ -18,6 +21,8 @@ if (which === 'core') {
   });
   process.stdout.write('\n');
   await benchTree(join(work, 'tree'), { files: Number(process.env['BENCH_TREE_100K'] ?? 100_000) });
+  process.stdout.write('\n');
+  await benchQumulo(join(work, 'qumulo'), { copies: qumuloCopies });
 } else if (which === 's3') {
   await benchS3(join(work, 's3'), {
     small: Number(process.env['BENCH_SMALL_OPS'] ?? 20_000),
@@ -30,7 +35,9 @@ if (which === 'core') {
     transfers: Number(process.env['BENCH_LOAD_TRANSFERS'] ?? 40),
     bytes: Number(process.env['BENCH_LOAD_MIB'] ?? 96) * 1024 ** 2,
   });
+} else if (which === 'qumulo') {
+  await benchQumulo(join(work, 'qumulo'), { copies: qumuloCopies });
 } else {
-  process.stderr.write(`unknown benchmark '${which}' (known: core, s3, load)\n`);
+  process.stderr.write(`unknown benchmark '${which}' (known: core, s3, load, qumulo)\n`);
   process.exitCode = 2;
 }

@@ -7,7 +7,7 @@ import { StorageError } from './errors.ts';
 import type { Principal } from './model.ts';
 import { requireProject } from './permissions.ts';
 import { listProjects } from './projects.ts';
-import { snapshotSeqOf } from './resolve.ts';
+import { snapshotSeqOfDir } from './resolve.ts';
 
 export const MAX_DIR_PAGE = 10_000;
 
@@ -102,7 +102,9 @@ export async function listDirectory(
       const project = await requireProject(tx, { principal, need: 'list' }, input.project);
       if (path !== '' && !(await findDir(tx, project.id, path))) throw await missingDir(tx, project.id, path);
       const seq =
-        input.snapshot === undefined ? undefined : await snapshotSeqOf(tx, project.id, input.snapshot);
+        input.snapshot === undefined
+          ? undefined
+          : await snapshotSeqOfDir(tx, project.id, input.snapshot, path);
       const w = childrenWhere(seq);
       const rows = await tx.all<EntryRow>(
         `SELECT ${ENTRY_COLUMNS} FROM files f JOIN projects p ON p.id = f.project_id ${w.join}

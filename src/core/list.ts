@@ -4,7 +4,7 @@ import { StorageError } from './errors.ts';
 import type { Checksums, Principal } from './model.ts';
 import { prefixEnd } from './paths.ts';
 import { requireProject } from './permissions.ts';
-import { snapshotSeqOf } from './resolve.ts';
+import { snapshotAt } from './snapshot-rows.ts';
 
 export interface ListInput {
   project: string;
@@ -108,8 +108,13 @@ async function listPage<E>(
   return deps.meta.tx(
     async (tx) => {
       const project = await requireProject(tx, { principal, need: 'list' }, input.project);
-      const seq =
-        input.snapshot !== undefined ? await snapshotSeqOf(tx, project.id, input.snapshot) : undefined;
+      const snap =
+        input.snapshot !== undefined ? await snapshotAt(tx, project.id, input.snapshot) : undefined;
+      if (snap?.otherProject)
+        throw new StorageError('NoSuchSnapshot', `The snapshot '${input.snapshot}' does not exist.`, {
+          resource: input.snapshot,
+        });
+      const seq = snap?.seq;
       const visible =
         seq === undefined
           ? 'JOIN versions v ON v.id = f.current_version_id'
@@ -123,7 +128,14 @@ async function listPage<E>(
         const cut = cursor.indexOf(delimiter, prefix.length);
         if (cut >= 0) cursor = prefixEnd(cursor.slice(0, cut + delimiter.length));
       }
-      const hi = prefixEnd(prefix);
+      // The keys under the prefix, and under the directory a snapshot of one shows.
+      let lo = prefix;
+      if (snap?.dir) {
+        const under = `${snap.dir}/`;
+        if (under.startsWith(prefix)) lo = under;
+        else if (!prefix.startsWith(under)) return { entries, prefixes, truncated: false, next: null };
+      }
+      const hi = prefixEnd(lo);
       for (;;) {
         const want = limit - entries.length - prefixes.length + 1;
         const rows = await tx.all<Record<string, unknown> & { path: string }>(
@@ -132,7 +144,7 @@ async function listPage<E>(
            WHERE f.project_id = ? AND f.hidden = 0 AND v.delete_marker = 0 AND f.path >= ? AND f.path < ?
              ${cursor !== undefined ? 'AND f.path > ?' : ''}
            ORDER BY f.path LIMIT ?`,
-          [...seqParams, project.id, prefix, hi, ...(cursor !== undefined ? [cursor] : []), want],
+          [...seqParams, project.id, lo, hi, ...(cursor !== undefined ? [cursor] : []), want],
         );
         let jumped = false;
         for (const r of rows) {

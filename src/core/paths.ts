@@ -1,4 +1,4 @@
-// Validation of file paths and project names. Paths are relative, '/'-separated, with no empty, '.' or '..' segment.
+// Validation of file paths, stream names and project names. Paths are relative, '/'-separated, with no empty, '.' or '..' segment.
 import { StorageError } from './errors.ts';
 
 export const MAX_PATH_BYTES = 1024;
@@ -36,6 +36,30 @@ export function validatePath(path: string): string {
 
 function isWellFormedUnicode(s: string): boolean {
   return (s as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+export const MAX_STREAM_NAME_BYTES = 255;
+
+/**
+ * Returns a named stream's name unchanged when it is valid, else throws InvalidArgument: 1 to 255 bytes of UTF-8,
+ * no '/' and no NUL. '' is the default stream, which no named stream may be called.
+ */
+export function validateStreamName(name: string): string {
+  if (typeof name !== 'string' || name.length === 0)
+    throw new StorageError('InvalidArgument', 'The stream name is empty.');
+  if (Buffer.byteLength(name, 'utf8') > MAX_STREAM_NAME_BYTES)
+    throw new StorageError(
+      'InvalidArgument',
+      `The stream name is longer than ${MAX_STREAM_NAME_BYTES} bytes.`,
+      {
+        resource: name.slice(0, 64),
+      },
+    );
+  if (name.includes('/') || name.includes('\0'))
+    throw new StorageError('InvalidArgument', "The stream name holds a '/' or a NUL.");
+  if (!isWellFormedUnicode(name))
+    throw new StorageError('InvalidArgument', 'The stream name is not valid Unicode.');
+  return name;
 }
 
 /** Prefixes and suffixes S3 reserves (access point aliases, Multi-Region Access Points, directory buckets...). */

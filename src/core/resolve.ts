@@ -21,6 +21,7 @@ import {
   getVersionById,
   getVersionByRowId,
 } from './repo/versions.ts';
+import { inSnapshot, snapshotAt } from './snapshot-rows.ts';
 
 export interface Selector {
   project?: string;
@@ -46,16 +47,41 @@ const markerDetails = (v: VersionInfo) => ({
   modifiedAt: v.modifiedAt,
 });
 
-export async function snapshotSeqOf(tx: Tx, projectId: string, snapshotId: string): Promise<number> {
-  const row = await tx.get<{ seq: number }>(
-    'SELECT seq FROM snapshots WHERE id = ? AND (project_id IS NULL OR project_id = ?)',
-    [snapshotId, projectId],
-  );
-  if (!row)
-    throw new StorageError('NoSuchSnapshot', `The snapshot '${snapshotId}' does not exist.`, {
-      resource: snapshotId,
+/**
+ * The sequence of a snapshot of the project (or of the whole tree), named by its id or its decimal number. Throws
+ * NoSuchSnapshot when there is none or it has expired, and NoSuchKey when the snapshot is of a directory and
+ * `path` (in the project) is neither that directory nor under it.
+ */
+export async function snapshotSeqOf(
+  tx: Tx,
+  projectId: string,
+  snapshotRef: string,
+  path?: string,
+): Promise<number> {
+  const snap = await snapshotAt(tx, projectId, snapshotRef);
+  // A snapshot of another project exists, and does not hold this one's files.
+  if (snap.otherProject && path === undefined)
+    throw new StorageError('NoSuchSnapshot', `The snapshot '${snapshotRef}' does not exist.`, {
+      resource: snapshotRef,
     });
-  return row.seq;
+  if (path !== undefined && (snap.otherProject || !inSnapshot(snap.dir, path)))
+    throw new StorageError('NoSuchKey', `'${path}' is not in that snapshot.`, { resource: path });
+  return snap.seq;
+}
+
+/** As snapshotSeqOf, to list the directory `dir` at the snapshot: NoSuchDirectory when the snapshot does not show it. */
+export async function snapshotSeqOfDir(
+  tx: Tx,
+  projectId: string,
+  snapshotRef: string,
+  dir: string,
+): Promise<number> {
+  const snap = await snapshotAt(tx, projectId, snapshotRef);
+  if (snap.otherProject || !inSnapshot(snap.dir, dir))
+    throw new StorageError('NoSuchDirectory', `The directory '${dir}' is not in that snapshot.`, {
+      resource: dir,
+    });
+  return snap.seq;
 }
 
 /**
@@ -90,6 +116,8 @@ async function resolveWith(
 ): Promise<Resolved> {
   let project: Project;
   let fileId: string;
+  /** The file's path in its project: a snapshot of a directory shows only the paths under it. */
+  let filePath: string;
   let currentRowId: string | null;
   /** The current version, when the file's lookup brought it. */
   let current: VersionInfo | undefined;
@@ -105,6 +133,7 @@ async function resolveWith(
       });
     }
     fileId = file.id;
+    filePath = file.path;
     currentRowId = file.current_version_id;
   } else {
     if (sel.project === undefined || sel.path === undefined) {
@@ -118,7 +147,7 @@ async function resolveWith(
         tx,
         project.id,
         sel.path,
-        await snapshotSeqOf(tx, project.id, sel.snapshot),
+        await snapshotSeqOf(tx, project.id, sel.snapshot, sel.path),
       );
     } else if (sel.versionId === undefined) {
       // The current version comes with its file, in one statement.
@@ -132,6 +161,7 @@ async function resolveWith(
       throw new StorageError('NoSuchKey', `No file exists at '${sel.path}'.`, { resource: sel.path });
     if (file.type === 'directory') throw new StorageError('IsADirectory', undefined, { resource: sel.path });
     fileId = file.id;
+    filePath = sel.path;
     currentRowId = file.current_version_id;
   }
 
@@ -146,7 +176,7 @@ async function resolveWith(
         details: markerDetails(version),
       });
   } else if (sel.snapshot !== undefined) {
-    version = await getVersionAtSeq(tx, fileId, await snapshotSeqOf(tx, project.id, sel.snapshot));
+    version = await getVersionAtSeq(tx, fileId, await snapshotSeqOf(tx, project.id, sel.snapshot, filePath));
     if (!version || version.deleteMarker) {
       throw new StorageError('NoSuchKey', 'The file did not exist in that snapshot.', { resource });
     }

@@ -12,6 +12,7 @@ import type { ConflictPolicy, Principal } from './model.ts';
 import { prefixEnd, validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { snapshotSeqOf } from './resolve.ts';
+import { insertSnapshot } from './snapshot-rows.ts';
 import { purgeUnneededVersions } from './snapshots.ts';
 import { sourceDirs, sourceFiles, stageBatch, stageDirs, type TreeSpec } from './tree-stage.ts';
 
@@ -78,7 +79,7 @@ export async function startTreeCopy(
     ) {
       throw new StorageError('InvalidArgument', 'A tree cannot be copied onto itself.');
     }
-    const seq = pinned ?? (await snapshotSeqOf(tx, src.id, input.source.snapshot!));
+    const seq = pinned ?? (await snapshotSeqOf(tx, src.id, input.source.snapshot!, sourcePrefix));
     const totals = await tx.get<{ n: number; bytes: number | null }>(
       `SELECT COUNT(*) AS n, SUM(v.size) AS bytes FROM files f JOIN versions v ON v.file_id = f.id
          AND v.created_seq <= ? AND (v.superseded_seq IS NULL OR v.superseded_seq > ?)
@@ -112,10 +113,16 @@ export async function startTreeCopy(
     let pinId: string | null = null;
     if (pinned !== undefined) {
       pinId = newId('s');
-      await tx.run(
-        'INSERT INTO snapshots (id, project_id, name, seq, hidden, created_at) VALUES (?, ?, ?, ?, 1, ?)',
-        [pinId, src.id, 'tree-copy', seq, now],
-      );
+      await insertSnapshot(tx, {
+        id: pinId,
+        projectId: src.id,
+        name: 'tree-copy',
+        seq,
+        dir: null,
+        expiresAt: null,
+        hidden: true,
+        now,
+      });
     }
     const spec: TreeSpec = {
       sourceProjectId: src.id,

@@ -17,7 +17,7 @@ import { truncate as cut, splice } from './extents.ts';
 import { discardBlocks, ingest, ingestDepsOf } from './ingest.ts';
 import { checkLabels, checkVersionTags } from './labels.ts';
 import type { ContentAttributes, Extent, Principal, Protection, VersionInfo } from './model.ts';
-import { validatePath } from './paths.ts';
+import { validatePath, validateStreamName } from './paths.ts';
 import { requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
 import { resolveVersion } from './resolve.ts';
@@ -48,6 +48,7 @@ export interface PutInput extends ContentAttributes, BodyChecks {
 /** Stores a body as the new current version at a path. Nothing is visible until the metadata commits. */
 export async function putFile(deps: CoreDeps, principal: Principal, input: PutInput): Promise<VersionInfo> {
   validatePath(input.path);
+  if (input.stream) validateStreamName(input.stream);
   checkLabels(input);
   const project = await deps.meta.tx(
     (tx) => requireProject(tx, { principal, need: 'write-object' }, input.project),
@@ -245,6 +246,7 @@ export async function writeAt(
 ): Promise<VersionInfo> {
   checkSpan(deps, 'The offset', input.offset);
   validatePath(input.path);
+  if (input.stream) validateStreamName(input.stream);
   if (input.size !== undefined) checkSize(deps, input.offset + input.size);
   await deps.meta.tx((tx) => requireProject(tx, { principal, need: 'write' }, input.project), {
     readOnly: true,
@@ -282,6 +284,7 @@ export async function truncateFile(
   input: RewriteInput & { size: number },
 ): Promise<VersionInfo> {
   checkSpan(deps, 'The size', input.size);
+  if (input.stream) validateStreamName(input.stream);
   return rewriteStream(deps, principal, input, (extents) => ({
     extents: cut(extents, input.size),
     size: input.size,

@@ -35,6 +35,11 @@ the region is wrong), \`XAmzContentSHA256Mismatch\`, \`MalformedXML\`, \`Malform
 \`InvalidStorageClass\` (every object is STANDARD), \`InvalidRequest\`, \`MethodNotAllowed\` and \`NotImplemented\`
 (501, for every sub-resource mimeo does not implement).
 
+The Qumulo dialect (\`/v1\`, \`/v3\` on the API port) answers with Qumulo's JSON error body, with
+\`Content-Type: application/json\` exactly: \`{"module": "qfsd.fs", "error_class": "fs_no_such_entry_error",
+"description": "...", "stack": [], "user_visible": true}\`. Its column gives the \`error_class\`; the module is
+\`qfsd.\` and the class's first word. An unknown route under its paths is 404 \`http_not_found_error\`.
+
 On both ports, a request that is not valid HTTP is answered in the port's shape before any route runs: 400
 \`BadRequest\`, 431 \`RequestHeaderSectionTooLarge\` for headers past 16 KiB, 408 \`RequestTimeout\` for headers that
 do not arrive in time, and 400 \`InvalidURI\` for a path that does not decode. The connection is then closed.

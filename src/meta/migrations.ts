@@ -327,7 +327,33 @@ CREATE INDEX versions_unlisted ON versions(superseded_seq) WHERE listed = 0 AND 
 CREATE INDEX files_without_current ON files(project_id) WHERE type = 'file' AND current_version_id IS NULL;
 `,
   },
+  {
+    version: 11,
+    name: 'snapshot numbers, scopes and expiry',
+    // A snapshot's number is how the file dialects name it (Qumulo shows 1, 2, 3...): unique, never reused while
+    // the snapshot exists, given in the creating transaction as one more than the largest. dir_path is the
+    // directory (in its project, no trailing '/') whose subtree the snapshot shows; NULL shows the whole project
+    // (or, with no project, the whole tree). After expires_at (ms) the snapshot reads as gone and is deleted lazily.
+    sql: `
+ALTER TABLE snapshots ADD COLUMN number BIGINT;
+ALTER TABLE snapshots ADD COLUMN dir_path TEXT;
+ALTER TABLE snapshots ADD COLUMN expires_at BIGINT;
+CREATE UNIQUE INDEX snapshots_number ON snapshots(number);
+CREATE INDEX snapshots_expiry ON snapshots(expires_at) WHERE expires_at IS NOT NULL;
+`,
+    data: numberSnapshots,
+  },
 ];
+
+/** Migration 11's rows: every snapshot without a number gets the next one, oldest first. */
+export async function numberSnapshots(tx: Tx): Promise<void> {
+  const top = await tx.get<{ n: number | null }>('SELECT MAX(number) AS n FROM snapshots');
+  let next = Number(top?.n ?? 0) + 1;
+  const rows = await tx.all<{ id: string }>(
+    'SELECT id FROM snapshots WHERE number IS NULL ORDER BY seq, created_at, id',
+  );
+  for (const r of rows) await tx.run('UPDATE snapshots SET number = ? WHERE id = ?', [next++, r.id]);
+}
 
 /**
  * Splits a migration into statements for one store. `{{BINARY}}` marks text that must sort and compare byte by

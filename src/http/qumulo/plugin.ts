@@ -2,16 +2,18 @@
 // path, data, named streams, snapshots and copy-chunk. Every body is read by the routes themselves (JSON or raw
 // bytes), so that no framework parser answers for them.
 import type { FastifyInstance } from 'fastify';
+import type { AuthDeps } from '../../auth/principals.ts';
 import { resolveBearer } from '../../auth/sign-in.ts';
 import { StorageError } from '../../core/errors.ts';
 import { rawBodies } from '../common/content-type.ts';
 import type { Dialect } from '../common/dialect.ts';
-import type { NativeDeps } from '../native/context.ts';
 import { QUMULO_ERRORS, renderQumuloError } from './errors.ts';
 import { copyChunkRoutes } from './routes/copy-chunk.ts';
 import { dataRoutes } from './routes/data.ts';
 import { entryRoutes } from './routes/entries.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { snapshotRoutes } from './routes/snapshots.ts';
+import { streamRoutes } from './routes/streams.ts';
 
 const PREFIXES = ['/v1', '/v2/snapshots', '/v3'] as const;
 
@@ -20,7 +22,7 @@ const PUBLIC = new Set(['/v1/version', '/v1/session/login']);
 
 const owns = (path: string) => PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
 
-async function qumuloApi(app: FastifyInstance, deps: NativeDeps): Promise<void> {
+async function qumuloApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
   await app.register(async (q) => {
     rawBodies(q);
     q.addHook('onRequest', async (request) => {
@@ -35,11 +37,13 @@ async function qumuloApi(app: FastifyInstance, deps: NativeDeps): Promise<void> 
     await q.register(sessionRoutes(deps));
     await q.register(entryRoutes(deps));
     await q.register(dataRoutes(deps));
+    await q.register(streamRoutes(deps));
+    await q.register(snapshotRoutes(deps));
     await q.register(copyChunkRoutes(deps));
   });
 }
 
-export const qumuloDialect: Dialect<NativeDeps> = {
+export const qumuloDialect: Dialect<AuthDeps> = {
   name: 'qumulo',
   port: 'api',
   prefixes: PREFIXES,

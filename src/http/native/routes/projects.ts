@@ -10,7 +10,7 @@ import {
   setMember,
   setVersioning,
 } from '../../../core/projects.ts';
-import { createSnapshot, deleteSnapshot, listSnapshots } from '../../../core/snapshots.ts';
+import { createSnapshot, deleteSnapshot, listSnapshots, type Snapshot } from '../../../core/snapshots.ts';
 import { projectUsage } from '../../../core/usage.ts';
 import type { NativeDeps } from '../context.ts';
 import { iso, principalOf } from '../context.ts';
@@ -43,6 +43,13 @@ const projectJson = (p: {
 });
 
 type P = { Params: { project: string } };
+
+/** A snapshot with its times in ISO 8601. */
+const snapshotJson = (s: Snapshot) => ({
+  ...s,
+  createdAt: iso(s.createdAt),
+  expiresAt: s.expiresAt === null ? null : iso(s.expiresAt),
+});
 
 export const projectRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
   const core = deps.core;
@@ -121,14 +128,11 @@ export const projectRoutes = (deps: NativeDeps) => async (app: FastifyInstance) 
         project: request.params.project,
         name: request.body?.name,
       });
-      return reply.code(201).send({ ...s, createdAt: iso(s.createdAt) });
+      return reply.code(201).send(snapshotJson(s));
     },
   );
   app.get<P>('/api/v1/projects/:project/snapshots', async (request) => ({
-    snapshots: (await listSnapshots(core, principalOf(request), request.params.project)).map((s) => ({
-      ...s,
-      createdAt: iso(s.createdAt),
-    })),
+    snapshots: (await listSnapshots(core, principalOf(request), request.params.project)).map(snapshotJson),
   }));
   app.delete<{ Params: { project: string; id: string } }>(
     '/api/v1/projects/:project/snapshots/:id',

@@ -2,11 +2,11 @@
 // into an offset of an existing file, by reference. The work per call is bounded; the answer is the request for
 // the rest, with `length: "0"` when done.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthDeps } from '../../../auth/principals.ts';
 import { copyFile } from '../../../core/copy.ts';
 import { StorageError } from '../../../core/errors.ts';
 import type { SourceRef } from '../../../core/model.ts';
 import { principalOf } from '../../common/principal.ts';
-import type { NativeDeps } from '../../native/context.ts';
 import {
   bareEtag,
   fileOf,
@@ -22,7 +22,7 @@ import {
 
 type ChunkParams = { Params: { ref: string; stream?: string } };
 
-export const copyChunkRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
+export const copyChunkRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   const copyChunk = async (request: FastifyRequest<ChunkParams>, reply: FastifyReply) => {
     const principal = principalOf(request);
     const body = await jsonBody(request);

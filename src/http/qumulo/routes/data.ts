@@ -1,5 +1,6 @@
 // A file's bytes, of its default stream or of a named one: replace (PUT), write at an offset (PATCH), read a window.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthDeps } from '../../../auth/principals.ts';
 import type { Entry } from '../../../core/entries.ts';
 import { StorageError } from '../../../core/errors.ts';
 import type { VersionInfo } from '../../../core/model.ts';
@@ -10,9 +11,8 @@ import { clientGone } from '../../common/client-gone.ts';
 import { contentTypeOf, setContentType } from '../../common/content-type.ts';
 import { principalOf } from '../../common/principal.ts';
 import { bodyOf, declaredLength } from '../../common/request-body.ts';
-import type { NativeDeps } from '../../native/context.ts';
 import { attributesOf } from '../attributes.ts';
-import { fileOf, ifMatchOf, queryUint64, quoted, sendJson, snapshotRef } from '../wire.ts';
+import { fileOf, ifMatchOf, placeOf, queryUint64, quoted, sendJson, snapshotRef } from '../wire.ts';
 
 type DataParams = {
   Params: { ref: string; stream?: string };
@@ -28,7 +28,7 @@ const written = (e: Entry, v: VersionInfo): Entry => ({
   modifiedAt: v.modifiedAt,
 });
 
-export const dataRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
+export const dataRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   const core = deps.core;
 
   function answer(reply: FastifyReply, e: Entry, v: VersionInfo) {
@@ -78,14 +78,17 @@ export const dataRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
 
   const get = async (request: FastifyRequest<DataParams>, reply: FastifyReply) => {
     const principal = principalOf(request);
-    const file = await fileOf(deps, principal, request.params.ref);
+    const snapshot = snapshotRef(request.query['snapshot']);
+    // At a snapshot, a path names the file that snapshot holds, even one deleted since.
+    const file =
+      snapshot === undefined ? await fileOf(deps, principal, request.params.ref) : await heldAt(request);
     const offset = queryUint64(request, 'offset') ?? 0;
     const length = queryUint64(request, 'length', Number.MAX_SAFE_INTEGER);
     const read = await openRead(core, principal, {
       project: file.project,
       path: file.path,
       stream: request.params.stream,
-      snapshot: snapshotRef(request.query['snapshot']),
+      snapshot,
       window: { offset, length },
       signal: clientGone(reply.raw),
     });
@@ -95,6 +98,16 @@ export const dataRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
     reply.code(200).header('etag', quoted(read.version.etag)).header('content-length', size);
     return reply.send(await bodyPayload(read.body, { length: size, res: reply.raw }));
   };
+
+  /** The file a ref names for a read at a snapshot: a path as it is, an id as the live file it names. */
+  async function heldAt(request: FastifyRequest<DataParams>): Promise<{ project: string; path: string }> {
+    const ref = request.params.ref;
+    if (!ref.startsWith('/')) return fileOf(deps, principalOf(request), ref);
+    const place = placeOf(ref);
+    if (place.project === '' || place.dirOnly)
+      throw new StorageError('IsADirectory', `'${ref}' is a directory.`);
+    return place;
+  }
 
   for (const base of ['/v1/files/:ref/data', '/v1/files/:ref/streams/:stream/data']) {
     app.put(base, put);

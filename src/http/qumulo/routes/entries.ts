@@ -1,5 +1,6 @@
 // The tree: create, rename, list and delete entries; their attributes; a tree delete as a job.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuthDeps } from '../../../auth/principals.ts';
 import { deleteFile } from '../../../core/delete.ts';
 import { countKey, listDirectory, listRoot, MAX_DIR_PAGE } from '../../../core/dir-list.ts';
 import { makeDirectory, removeDirectory } from '../../../core/dirs.ts';
@@ -11,7 +12,6 @@ import { stat } from '../../../core/read.ts';
 import { startTreeDelete } from '../../../core/tree-delete.ts';
 import { putFile, truncateFile } from '../../../core/write.ts';
 import { principalOf } from '../../common/principal.ts';
-import type { NativeDeps } from '../../native/context.ts';
 import { attributesOf, etagOf } from '../attributes.ts';
 import {
   childPath,
@@ -35,7 +35,7 @@ type RefParams = { Params: { ref: string }; Querystring: Record<string, string |
 /** An empty body: a created file has no bytes. */
 async function* empty(): AsyncIterable<Uint8Array> {}
 
-export const entryRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
+export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   const core = deps.core;
 
   /** The entry's attributes with its ETag header; a directory's child count counted. */

@@ -1,9 +1,9 @@
 // GET /v1/version (no session: the SDK probes it), POST /v1/session/login, GET /v1/session/who-am-i.
 import type { FastifyInstance } from 'fastify';
+import type { AuthDeps } from '../../../auth/principals.ts';
 import { signIn } from '../../../auth/sign-in.ts';
 import { StorageError } from '../../../core/errors.ts';
 import { principalOf } from '../../common/principal.ts';
-import type { NativeDeps } from '../../native/context.ts';
 import { jsonBody, sendJson, stringField } from '../wire.ts';
 
 const VERSION = {
@@ -13,7 +13,7 @@ const VERSION = {
   build_date: '2024-01-01T00:00:00Z',
 };
 
-export const sessionRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
+export const sessionRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   app.get('/v1/version', async (_request, reply) => sendJson(reply, VERSION));
 
   app.post('/v1/session/login', async (request, reply) => {

@@ -1,0 +1,88 @@
+// Snapshots at /v3/snapshots/ (and /v2/snapshots/ for older clients): take one of the tree or of a directory, read
+// one, list them, delete one. A snapshot's id is a number.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthDeps } from '../../../auth/principals.ts';
+import { StorageError } from '../../../core/errors.ts';
+import {
+  createSnapshot,
+  deleteSnapshotByRef,
+  getSnapshot,
+  listAllSnapshots,
+  type Snapshot,
+} from '../../../core/snapshots.ts';
+import { principalOf } from '../../common/principal.ts';
+import { dirOf, jsonBody, sendEmpty, sendJson, snapshotRef, stringField } from '../wire.ts';
+
+type IdParams = { Params: { id: string } };
+
+export const snapshotRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
+  const core = deps.core;
+
+  /** A snapshot as Qumulo shows it; `sourceIds` maps what it was taken of back to that directory's id. */
+  const snapshotJson = (s: Snapshot, sourceId: string) => ({
+    id: s.number,
+    name: s.name,
+    timestamp: new Date(s.createdAt).toISOString(),
+    directory_name: s.project === null ? '/' : `/${s.project}/${s.dir ? `${s.dir}/` : ''}`,
+    source_file_id: sourceId,
+    created_by_policy: false,
+    policy_id: null,
+    expiration: s.expiresAt === null ? null : new Date(s.expiresAt).toISOString(),
+    in_delete: false,
+    lock_key: null,
+  });
+
+  /** The id of the directory a snapshot is of (the root's is 2), found as any entry is. */
+  async function sourceIdOf(request: FastifyRequest, s: Snapshot): Promise<string> {
+    if (s.project === null) return '2';
+    const path = `/${s.project}/${s.dir ? `${s.dir}/` : ''}`;
+    try {
+      return String((await dirOf(deps, principalOf(request), path)).number);
+    } catch {
+      // The directory has gone since: the snapshot still holds it.
+      return '';
+    }
+  }
+
+  const create = (v2: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const principal = principalOf(request);
+    const body = await jsonBody(request);
+    const sourceFileId = stringField(body, 'source_file_id') ?? '2';
+    const expiration = stringField(body, 'expiration');
+    const expiresAt = expiration === undefined || expiration === '' ? null : Date.parse(expiration);
+    if (expiresAt !== null && Number.isNaN(expiresAt))
+      throw new StorageError('InvalidArgument', 'expiration is an RFC 3339 time.');
+    const fullName = v2 ? stringField(body, 'name') : undefined;
+    const suffix = stringField(body, 'name_suffix') ?? 'OnDemand';
+    if (!/^[A-Za-z0-9_.-]{1,128}$/.test(fullName ?? suffix))
+      throw new StorageError('InvalidArgument', 'A snapshot name is 1 to 128 letters, digits, _, . or -.');
+    const dir = await dirOf(deps, principal, sourceFileId);
+    const s = await createSnapshot(core, principal, {
+      project: dir.project === '' ? undefined : dir.project,
+      dir: dir.path === '' ? undefined : dir.path,
+      expiresAt: expiresAt ?? undefined,
+      nameOf: (n) => fullName ?? `${n}_${suffix}`,
+    });
+    return sendJson(reply, snapshotJson(s, String(dir.number)));
+  };
+
+  for (const v of ['v2', 'v3'] as const) {
+    for (const url of [`/${v}/snapshots/`, `/${v}/snapshots`]) {
+      app.post(url, create(v === 'v2'));
+      app.get(url, async (request, reply) => {
+        const all = await listAllSnapshots(core, principalOf(request));
+        const entries = [];
+        for (const s of all) entries.push(snapshotJson(s, await sourceIdOf(request, s)));
+        return sendJson(reply, { entries, paging: { next: '', prev: '' } });
+      });
+    }
+    app.get<IdParams>(`/${v}/snapshots/:id`, async (request, reply) => {
+      const s = await getSnapshot(core, principalOf(request), snapshotRef(request.params.id)!);
+      return sendJson(reply, snapshotJson(s, await sourceIdOf(request, s)));
+    });
+    app.delete<IdParams>(`/${v}/snapshots/:id`, async (request, reply) => {
+      await deleteSnapshotByRef(core, principalOf(request), snapshotRef(request.params.id)!);
+      return sendEmpty(reply, 202);
+    });
+  }
+};

@@ -1,0 +1,72 @@
+// A file's named streams: make, list and remove them (their data is under data.ts, their copies under copy-chunk.ts).
+// A stream's id is its name.
+import type { FastifyInstance } from 'fastify';
+import type { AuthDeps } from '../../../auth/principals.ts';
+import { StorageError } from '../../../core/errors.ts';
+import { createStream, deleteStream, listStreams } from '../../../core/streams.ts';
+import { principalOf } from '../../common/principal.ts';
+import {
+  fileOf,
+  ifMatchOf,
+  jsonBody,
+  quoted,
+  sendEmpty,
+  sendJson,
+  snapshotRef,
+  stringField,
+} from '../wire.ts';
+
+type StreamParams = {
+  Params: { ref: string; stream?: string };
+  Querystring: Record<string, string | undefined>;
+};
+
+const streamJson = (s: { name: string; size: number }) => ({
+  id: s.name,
+  name: s.name,
+  size: String(s.size),
+});
+
+export const streamRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
+  const core = deps.core;
+  for (const url of ['/v1/files/:ref/streams/', '/v1/files/:ref/streams']) {
+    app.post<StreamParams>(url, async (request, reply) => {
+      const principal = principalOf(request);
+      const body = await jsonBody(request);
+      const name = stringField(body, 'stream_name');
+      if (name === undefined) throw new StorageError('InvalidArgument', 'Give the stream_name.');
+      const file = await fileOf(deps, principal, request.params.ref);
+      const v = await createStream(core, principal, {
+        project: file.project,
+        path: file.path,
+        name,
+        conditions: { ifMatch: ifMatchOf(request) },
+      });
+      reply.header('etag', quoted(v.etag));
+      return sendJson(reply, streamJson({ name, size: 0 }));
+    });
+
+    app.get<StreamParams>(url, async (request, reply) => {
+      const principal = principalOf(request);
+      const file = await fileOf(deps, principal, request.params.ref);
+      const streams = await listStreams(core, principal, {
+        project: file.project,
+        path: file.path,
+        snapshot: snapshotRef(request.query['snapshot']),
+      });
+      return sendJson(reply, streams.map(streamJson));
+    });
+  }
+
+  app.delete<StreamParams>('/v1/files/:ref/streams/:stream', async (request, reply) => {
+    const principal = principalOf(request);
+    const file = await fileOf(deps, principal, request.params.ref);
+    await deleteStream(core, principal, {
+      project: file.project,
+      path: file.path,
+      name: request.params.stream!,
+      conditions: { ifMatch: ifMatchOf(request) },
+    });
+    return sendEmpty(reply);
+  });
+};
