@@ -18,7 +18,7 @@ describe('Qumulo sessions', () => {
   });
   after(async () => env.close());
 
-  test('GET /v1/version answers without a session, twice on one connection as the SDK probes it', async () => {
+  test('GET /v1/version answers without a session, twice, as the SDK probes a new connection', async () => {
     for (let i = 0; i < 2; i++) {
       const r = await env.client().get('/v1/version');
       assert.equal(r.status, 200);
