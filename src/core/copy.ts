@@ -310,7 +310,7 @@ async function copyRange(
           });
         }
         const stream = req.target.stream ?? '';
-        const tm = live?.streams[stream];
+        const tm = live && Object.hasOwn(live.streams, stream) ? live.streams[stream] : undefined;
         if (stream !== '' && !live)
           throw new StorageError('NoSuchKey', 'A named stream needs an existing file.', {
             resource: req.target.path,

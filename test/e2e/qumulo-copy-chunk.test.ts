@@ -53,12 +53,17 @@ describe('Qumulo copy-chunk, byte for byte', () => {
   const copy = (to: string, body: object, headers: Record<string, string> = {}) =>
     q.call('POST', `/v1/files/${ref(to)}/copy-chunk`, { json: body, headers });
 
-  /** Asserts a completed answer: the request echoed, offsets advanced by `copied`, `length` "0", the ETag new. */
+  /**
+   * Asserts a completed answer: the request echoed, offsets advanced by `copied`, `length` "0", the ETag new. An
+   * answer always carries a source_etag: the one sent, or the ETag of the source version read, which pins the rest.
+   */
   async function assertDone(r: QResponse, to: string, req: Record<string, unknown>, copied: number) {
     assert.equal(r.status, 200, r.body.toString());
     const a = r.json();
-    for (const k of ['source_id', 'source_path', 'source_stream_id', 'source_snapshot', 'source_etag'])
+    for (const k of ['source_id', 'source_path', 'source_stream_id', 'source_snapshot'])
       assert.deepEqual(a[k] ?? undefined, req[k], k);
+    assert.match(String(a.source_etag), /^".+"$/, 'source_etag');
+    if (req['source_etag'] !== undefined) assert.equal(a.source_etag, req['source_etag']);
     assert.equal(a.source_offset, String(Number(req['source_offset'] ?? 0) + copied));
     assert.equal(a.target_offset, String(Number(req['target_offset'] ?? 0) + copied));
     assert.equal(a.length, '0');
