@@ -37,7 +37,8 @@ function refNumber(ref: string): number | undefined {
 export function findSnapshot(tx: Tx, ref: string, now: number): Promise<SnapshotRow | undefined> {
   const n = refNumber(ref);
   return tx.get<SnapshotRow>(
-    `${SNAPSHOT_SELECT} WHERE ${n === undefined ? 's.id = ?' : 's.number = ?'} AND ${UNEXPIRED}`,
+    // A hidden snapshot (a tree copy's pin) is named by its id only, by the work that made it.
+    `${SNAPSHOT_SELECT} WHERE ${n === undefined ? 's.id = ?' : 's.number = ? AND s.hidden = 0'} AND ${UNEXPIRED}`,
     [n ?? ref, now],
   );
 }

@@ -150,7 +150,7 @@ async function maySee(
 /** A snapshot the principal may see, by id or decimal number; NoSuchSnapshot for any other. */
 async function visibleSnapshot(tx: Tx, principal: Principal, ref: string, now: number): Promise<SnapshotRow> {
   const row = await findSnapshot(tx, ref, now);
-  if (!row || !(await maySee(tx, principal, row)))
+  if (!row || row.hidden || !(await maySee(tx, principal, row)))
     throw new StorageError('NoSuchSnapshot', `The snapshot '${ref}' does not exist.`, { resource: ref });
   return row;
 }

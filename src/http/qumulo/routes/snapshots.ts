@@ -2,7 +2,7 @@
 // one, list them, delete one. A snapshot's id is a number.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../../auth/principals.ts';
-import { StorageError } from '../../../core/errors.ts';
+import { isStorageError, StorageError } from '../../../core/errors.ts';
 import {
   createSnapshot,
   deleteSnapshotByRef,
@@ -39,9 +39,14 @@ export const snapshotRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
     const path = `/${s.project}/${s.dir ? `${s.dir}/` : ''}`;
     try {
       return String((await dirOf(deps, principalOf(request), path)).number);
-    } catch {
-      // The directory has gone since: the snapshot still holds it.
-      return '';
+    } catch (err) {
+      // The directory has gone since (or is no longer one): the snapshot still holds it.
+      if (
+        isStorageError(err) &&
+        ['NoSuchKey', 'NoSuchEntry', 'NoSuchDirectory', 'NotADirectory'].includes(err.code)
+      )
+        return '';
+      throw err;
     }
   }
 
