@@ -1,0 +1,149 @@
+// Seven Bridges signed URLs end to end: part and download URLs authorize themselves, and nothing else does. A
+// tampered URL, a part URL used a second time (for another part's bytes), a URL used with the other method, or a
+// made-up token is refused with 403 and writes no block; the upload then completes with exactly its good parts.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { bytes, md5hex } from '../helpers/data.ts';
+import {
+  download,
+  MiB,
+  MORE_INFO,
+  ok,
+  openSbg,
+  partUrl,
+  type SbgClient,
+  type SbgEnv,
+  type SbgResponse,
+  tamper,
+} from '../helpers/sbg.ts';
+
+describe('Seven Bridges signed URLs', () => {
+  let env: SbgEnv;
+  let ana: SbgClient;
+  let anon: SbgClient;
+  const P = 'ana/signed';
+
+  before(async () => {
+    env = await openSbg();
+    ana = env.client(await env.user('ana'));
+    anon = env.client();
+    await env.project('ana', 'signed');
+  });
+  after(async () => env.close());
+
+  /** A 403 in the SBG error shape, with no block written for it. */
+  function assertRefused(r: SbgResponse, blocksBefore: number, what: string) {
+    const label = `${what}: ${r.status} ${r.body.subarray(0, 300).toString()}`;
+    assert.equal(r.status, 403, label);
+    const body = r.json();
+    assert.equal(body.status, 403, label);
+    assert.equal(typeof body.code, 'number', label);
+    assert.equal(body.more_info, MORE_INFO, label);
+    assert.equal(env.blockFiles(), blocksBefore, `${what}: a block was written`);
+  }
+
+  async function init(name: string, size: number) {
+    return ok(
+      await ana.call('POST', '/v2/upload/multipart', {
+        json: { project: P, name, size, part_size: 5 * MiB },
+      }),
+      `init ${name}`,
+    ).upload_id as string;
+  }
+
+  async function putAndReport(id: string, n: number, url: string, data: Buffer) {
+    const put = await anon.call('PUT', url, { data });
+    assert.equal(put.status, 200, `PUT part ${n}: ${put.body.toString()}`);
+    assert.equal(put.headers.etag, `"${md5hex(data)}"`);
+    const rep = await ana.call('POST', `/v2/upload/multipart/${id}/part/`, {
+      json: { part_number: n, response: { headers: { ETag: md5hex(data) } } },
+    });
+    assert.equal(rep.status, 200, rep.body.toString());
+  }
+
+  async function complete(id: string) {
+    return ok(await ana.call('POST', `/v2/upload/multipart/${id}/complete`), 'complete');
+  }
+
+  test('a part URL with one character flipped is refused and writes nothing', async () => {
+    const one = bytes(5 * MiB, 21);
+    const two = bytes(MiB, 22);
+    const id = await init('tampered.bin', one.length + two.length);
+    const url = await partUrl(ana, id, 1);
+    const bad = tamper(url);
+    assert.notEqual(bad, url);
+    const before = env.blockFiles();
+    assertRefused(await anon.call('PUT', bad, { data: bytes(5 * MiB, 99) }), before, 'tampered');
+    assertRefused(await anon.call('PUT', url.slice(0, -1), { data: bytes(MiB, 98) }), before, 'cut short');
+    assertRefused(
+      await anon.call('PUT', `${env.server.url}/sbg-upload/not-a-token-this-server-made`, {
+        data: bytes(MiB, 97),
+      }),
+      before,
+      'made up',
+    );
+    await putAndReport(id, 1, url, one);
+    await putAndReport(id, 2, await partUrl(ana, id, 2), two);
+    const file = await complete(id);
+    assert.equal(file.size, one.length + two.length);
+    assert.ok((await download(env, ana, file.id)).equals(Buffer.concat([one, two])));
+  });
+
+  test("a part URL used again, for another part's bytes, is refused; the part keeps its first bytes", async () => {
+    const one = bytes(5 * MiB, 31);
+    const two = bytes(2 * MiB, 32);
+    const id = await init('reused.bin', one.length + two.length);
+    const url1 = await partUrl(ana, id, 1);
+    const url2 = await partUrl(ana, id, 2);
+    assert.notEqual(url1, url2);
+    await putAndReport(id, 1, url1, one);
+    const before = env.blockFiles();
+    assertRefused(await anon.call('PUT', url1, { data: two }), before, 'part 1 URL with part 2 bytes');
+    assertRefused(await anon.call('PUT', url1, { data: bytes(5 * MiB, 33) }), before, 'part 1 URL again');
+    await putAndReport(id, 2, url2, two);
+    assertRefused(await anon.call('PUT', url2, { data: one }), env.blockFiles(), 'part 2 URL again');
+    const file = await complete(id);
+    assert.ok((await download(env, ana, file.id)).equals(Buffer.concat([one, two])), 'the bytes changed');
+  });
+
+  test('a part URL is not a download URL, nor a download URL an upload one', async () => {
+    const data = bytes(5000, 41);
+    const id = await init('methods.bin', data.length);
+    const url = await partUrl(ana, id, 1);
+    const get = await anon.get(url);
+    assert.ok(get.status >= 400 && get.status < 500, `GET on a part URL: ${get.status}`);
+    await putAndReport(id, 1, url, data);
+    const file = await complete(id);
+
+    const info = ok(await ana.get(`/v2/files/${file.id}/download_info`), 'download_info');
+    const before = env.blockFiles();
+    const put = await anon.call('PUT', info.url, { data: bytes(5000, 42) });
+    assert.ok(put.status >= 400 && put.status < 500, `PUT on a download URL: ${put.status}`);
+    assert.equal(env.blockFiles(), before, 'PUT on a download URL wrote a block');
+    assert.ok((await download(env, ana, file.id)).equals(data), 'the file changed');
+  });
+
+  test('a download URL with one character flipped is refused, and gives no byte', async () => {
+    const data = bytes(64 * 1024, 51);
+    const id = await init('read.bin', data.length);
+    await putAndReport(id, 1, await partUrl(ana, id, 1), data);
+    const file = await complete(id);
+    const info = ok(await ana.get(`/v2/files/${file.id}/download_info`), 'download_info');
+    for (const url of [tamper(info.url), `${env.server.url}/sbg-download/not-a-token-this-server-made`]) {
+      const r = await anon.get(url);
+      assertRefused(r, env.blockFiles(), `GET ${url}`);
+      assert.ok(r.body.length < 1024, 'a refusal with a body of file size');
+      const ranged = await anon.get(url, { range: 'bytes=0-99' });
+      assert.equal(ranged.status, 403, 'a ranged GET on a tampered URL');
+    }
+    const good = await anon.get(info.url);
+    assert.equal(good.status, 200);
+    assert.ok(good.body.equals(data));
+  });
+
+  test('an expired part or download URL is refused', {
+    skip:
+      "the contract (sbg-decisions.md) has no setting for the signed URLs' lifetime, so no URL can expire " +
+      'within a test',
+  }, () => {});
+});
