@@ -12,6 +12,8 @@ export interface CoreDeps {
   gcGraceSeconds: number;
   jobLeaseSeconds: number;
   tokenTtlSeconds: number;
+  /** How long a signed link works, in seconds. */
+  linkTtlSeconds: number;
   /** Failed sign-ins allowed per name and per client address in a window. */
   loginLimits: LoginLimits;
   /** 32 bytes that seal the key-encryption keys. */

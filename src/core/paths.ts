@@ -94,3 +94,15 @@ export function validateProjectName(name: unknown): string {
 export function prefixEnd(prefix: string): string {
   return prefix + '\u{10ffff}';
 }
+
+/**
+ * The path of the entry `name` in the directory `dir` ('' for a project's top level): what the file dialects do
+ * with a folder and a name. Throws InvalidPath for a name that is not one (empty, `.`, `..`, or holding `/` or NUL).
+ */
+export function childPath(dir: string, name: unknown): string {
+  if (typeof name !== 'string' || name === '' || name === '.' || name === '..' || /[/\0]/.test(name))
+    throw new StorageError('InvalidPath', `'${String(name).slice(0, 256)}' is not a valid name.`);
+  const path = dir === '' ? name : `${dir}/${name}`;
+  validatePath(path);
+  return path;
+}

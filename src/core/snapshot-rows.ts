@@ -53,7 +53,8 @@ export async function snapshotAt(
   ref: string,
 ): Promise<{ seq: number; dir: string | null; otherProject: boolean }> {
   const row = await findSnapshot(tx, ref, Date.now());
-  if (!row) throw new StorageError('NoSuchSnapshot', `The snapshot '${ref}' does not exist.`, { resource: ref });
+  if (!row)
+    throw new StorageError('NoSuchSnapshot', `The snapshot '${ref}' does not exist.`, { resource: ref });
   const otherProject = row.project_id !== null && row.project_id !== projectId;
   return { seq: Number(row.seq), dir: row.dir_path || null, otherProject };
 }

@@ -121,6 +121,7 @@ export async function openTestCore(
     gcGraceSeconds: 3600,
     jobLeaseSeconds: 5,
     tokenTtlSeconds: 3600,
+    linkTtlSeconds: 3600,
     loginLimits: DEFAULT_LOGIN_LIMITS,
     masterKey: randomBytes(32),
     buffers: new BlockBudget({ capacity: DEFAULT_BUFFER_BUDGET, waitMs: { upload: 2000, download: 2000 } }),

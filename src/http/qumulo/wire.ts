@@ -5,36 +5,8 @@ import type { AuthDeps } from '../../auth/principals.ts';
 import { type Entry, getEntry, getEntryByPath } from '../../core/entries.ts';
 import { StorageError } from '../../core/errors.ts';
 import type { Principal } from '../../core/model.ts';
-import { contentTypeOf, setContentType } from '../common/content-type.ts';
-
-/** A JSON request body is small: names, offsets, ids. */
-const MAX_JSON_BODY = 64 * 1024;
-
-/** The request's JSON object body (`{}` when empty). Throws EntityTooLarge or InvalidArgument. */
-export async function jsonBody(request: FastifyRequest): Promise<Record<string, unknown>> {
-  const type = contentTypeOf(request);
-  if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type))
-    throw new StorageError('InvalidArgument', `The body must be application/json, not '${type}'.`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_JSON_BODY)
-      throw new StorageError('EntityTooLarge', `A JSON body is at most ${MAX_JSON_BODY} bytes.`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new StorageError('InvalidArgument', 'The body is not valid JSON.');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new StorageError('InvalidArgument', 'The body must be a JSON object.');
-  return value as Record<string, unknown>;
-}
+import { childPath as pathIn } from '../../core/paths.ts';
+import { setContentType } from '../common/content-type.ts';
 
 const UINT64_MAX = 2n ** 64n - 1n;
 
@@ -178,18 +150,9 @@ export function sendEmpty(reply: FastifyReply, status = 200): FastifyReply {
   return reply.code(status).header('content-length', 0).send();
 }
 
-/** The path in its project of `name` inside the directory `dir`. Throws InvalidPath for a name that is not one. */
+/** The path in its project of `name` inside the directory `dir`; the root holds only projects. */
 export function childPath(dir: Entry, name: unknown): string {
-  if (
-    typeof name !== 'string' ||
-    name === '' ||
-    name === '.' ||
-    name === '..' ||
-    name.includes('/') ||
-    name.includes('\0')
-  )
-    throw new StorageError('InvalidPath', `'${String(name)}' is not a valid name.`);
   if (dir.project === '')
     throw new StorageError('AccessDenied', 'The root holds projects, which are made through the native API.');
-  return dir.path === '' ? name : `${dir.path}/${name}`;
+  return pathIn(dir.path, name);
 }

@@ -6,12 +6,12 @@ import type { AuthDeps } from '../../../auth/principals.ts';
 import { copyFile } from '../../../core/copy.ts';
 import { StorageError } from '../../../core/errors.ts';
 import type { SourceRef } from '../../../core/model.ts';
+import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
 import {
   bareEtag,
   fileOf,
   ifMatchOf,
-  jsonBody,
   placeOf,
   quoted,
   sendJson,

@@ -11,6 +11,7 @@ import { moveEntry } from '../../../core/move.ts';
 import { stat } from '../../../core/read.ts';
 import { startTreeDelete } from '../../../core/tree-delete.ts';
 import { putFile, truncateFile } from '../../../core/write.ts';
+import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
 import { attributesOf, etagOf } from '../attributes.ts';
 import {
@@ -18,7 +19,6 @@ import {
   dirOf,
   entryOf,
   ifMatchOf,
-  jsonBody,
   pathOf,
   placeOf,
   queryUint64,

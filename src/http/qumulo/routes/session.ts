@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../../auth/principals.ts';
 import { signIn } from '../../../auth/sign-in.ts';
 import { StorageError } from '../../../core/errors.ts';
+import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
-import { jsonBody, sendJson, stringField } from '../wire.ts';
+import { sendJson, stringField } from '../wire.ts';
 
 const VERSION = {
   revision_id: 'Qumulo Core 7.2.0',

@@ -10,8 +10,9 @@ import {
   listAllSnapshots,
   type Snapshot,
 } from '../../../core/snapshots.ts';
+import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
-import { dirOf, jsonBody, sendEmpty, sendJson, snapshotRef, stringField } from '../wire.ts';
+import { dirOf, sendEmpty, sendJson, snapshotRef, stringField } from '../wire.ts';
 
 type IdParams = { Params: { id: string } };
 

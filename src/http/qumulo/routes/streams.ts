@@ -4,17 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../../auth/principals.ts';
 import { StorageError } from '../../../core/errors.ts';
 import { createStream, deleteStream, listStreams } from '../../../core/streams.ts';
+import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
-import {
-  fileOf,
-  ifMatchOf,
-  jsonBody,
-  quoted,
-  sendEmpty,
-  sendJson,
-  snapshotRef,
-  stringField,
-} from '../wire.ts';
+import { fileOf, ifMatchOf, quoted, sendEmpty, sendJson, snapshotRef, stringField } from '../wire.ts';
 
 type StreamParams = {
   Params: { ref: string; stream?: string };

@@ -1,0 +1,39 @@
+// A JSON request body read by the route itself (the dialects that take raw bodies read JSON this way): bounded, and
+// every way it can be wrong a client error in the dialect's shape.
+import type { FastifyRequest } from 'fastify';
+import { StorageError } from '../../core/errors.ts';
+import { contentTypeOf } from './content-type.ts';
+
+/** A JSON request body is small: names, offsets, ids. */
+const MAX_JSON_BODY = 64 * 1024;
+
+/** The request's JSON value; null when the body is empty. Throws EntityTooLarge or InvalidArgument. */
+export async function jsonValue(request: FastifyRequest): Promise<unknown> {
+  const type = contentTypeOf(request);
+  if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type))
+    throw new StorageError('InvalidArgument', `The body must be application/json, not '${type}'.`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of (request.body ?? []) as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_JSON_BODY)
+      throw new StorageError('EntityTooLarge', `A JSON body is at most ${MAX_JSON_BODY} bytes.`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new StorageError('InvalidArgument', 'The body is not valid JSON.');
+  }
+}
+
+/** The request's JSON object body (`{}` when empty or `null`). Throws EntityTooLarge or InvalidArgument. */
+export async function jsonBody(request: FastifyRequest): Promise<Record<string, unknown>> {
+  const value = await jsonValue(request);
+  if (value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new StorageError('InvalidArgument', 'The body must be a JSON object.');
+  return value as Record<string, unknown>;
+}

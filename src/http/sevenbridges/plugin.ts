@@ -1,0 +1,50 @@
+// The Seven Bridges Platform API v2 at /v2: a personal token (X-SBG-Auth-Token) or a bearer token, projects as
+// `owner/name`, files and folders by 24-hex-digit ids, and the copy. Bodies are read by the routes themselves.
+import type { FastifyInstance } from 'fastify';
+import type { AuthDeps } from '../../auth/principals.ts';
+import { resolveBearer } from '../../auth/sign-in.ts';
+import { StorageError } from '../../core/errors.ts';
+import { rawBodies } from '../common/content-type.ts';
+import type { Dialect } from '../common/dialect.ts';
+import { renderSbgError, SBG_ERRORS } from './errors.ts';
+import { copyRoutes } from './routes/copy.ts';
+import { fileRoutes } from './routes/files.ts';
+import { projectRoutes } from './routes/projects.ts';
+
+const PREFIXES = ['/v2'] as const;
+
+/** What the rate-limit headers say: mimeo does not limit SBG calls, and says so in SBG's terms. */
+const RATE_LIMIT = 1000;
+
+async function sbgApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
+  await app.register(async (sbg) => {
+    rawBodies(sbg);
+    sbg.addHook('onRequest', async (request, reply) => {
+      const path = request.url.split('?')[0]!;
+      if (!(path === '/v2' || path.startsWith('/v2/')) || path.startsWith('/v2/snapshots')) return;
+      const reset = Math.ceil(Date.now() / 1000 / 300) * 300;
+      reply
+        .header('x-ratelimit-limit', RATE_LIMIT)
+        .header('x-ratelimit-remaining', RATE_LIMIT)
+        .header('x-ratelimit-reset', reset);
+      const sbgToken = request.headers['x-sbg-auth-token'];
+      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+      const token = typeof sbgToken === 'string' ? sbgToken.trim() : bearer;
+      if (!token)
+        throw new StorageError('Unauthenticated', 'Send X-SBG-Auth-Token or Authorization: Bearer.');
+      request.principal = await resolveBearer(deps, token);
+    });
+    await sbg.register(projectRoutes(deps));
+    await sbg.register(fileRoutes(deps));
+    await sbg.register(copyRoutes(deps));
+  });
+}
+
+export const sbgDialect: Dialect<AuthDeps> = {
+  name: 'sevenbridges',
+  port: 'api',
+  prefixes: PREFIXES,
+  errors: SBG_ERRORS,
+  render: renderSbgError,
+  mount: sbgApi,
+};
