@@ -121,7 +121,7 @@ describe('Seven Bridges basics', () => {
     assert.equal(one.description, '');
     assert.equal(one.type, 'v2');
     assert.deepEqual(one.tags, []);
-    assert.deepEqual(one.settings, { controlled: false });
+    assert.equal(one.settings.controlled, false);
     assert.match(one.root_folder, SBG_ID);
     assert.equal(one.created_by, 'ana');
     assert.match(one.created_on, SBG_TIME);
@@ -129,7 +129,7 @@ describe('Seven Bridges basics', () => {
     assert.equal(one.category, 'PRIVATE');
     assert.deepEqual(one.permissions, { read: true, write: true, copy: true, execute: true, admin: true });
     const locked = ok(await ana.get('/v2/projects/ana/ana-locked'), 'controlled project');
-    assert.deepEqual(locked.settings, { controlled: true });
+    assert.equal(locked.settings.controlled, true);
     assert.notEqual(locked.root_folder, one.root_folder);
 
     const bos = ok(await bo.get('/v2/projects'), 'bo projects');

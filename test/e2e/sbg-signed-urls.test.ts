@@ -1,8 +1,10 @@
 // Seven Bridges signed URLs end to end: part and download URLs authorize themselves, and nothing else does. A
 // tampered URL, a part URL used a second time (for another part's bytes), a URL used with the other method, or a
 // made-up token is refused with 403 and writes no block; the upload then completes with exactly its good parts.
+// With a short --link-ttl, an expired URL is refused the same way.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { bytes, md5hex } from '../helpers/data.ts';
 import {
   download,
@@ -15,6 +17,7 @@ import {
   type SbgEnv,
   type SbgResponse,
   tamper,
+  upload,
 } from '../helpers/sbg.ts';
 
 describe('Seven Bridges signed URLs', () => {
@@ -141,9 +144,34 @@ describe('Seven Bridges signed URLs', () => {
     assert.ok(good.body.equals(data));
   });
 
-  test('an expired part or download URL is refused', {
-    skip:
-      "the contract (sbg-decisions.md) has no setting for the signed URLs' lifetime, so no URL can expire " +
-      'within a test',
-  }, () => {});
+  test('with --link-ttl 2, part and download URLs expire: refused, nothing written', async () => {
+    const short = await openSbg(['--link-ttl', '2']);
+    try {
+      const c = short.client(await short.user('ana'));
+      await short.project('ana', 'brief');
+      const data = bytes(MiB, 61);
+      const init = ok(
+        await c.call('POST', '/v2/upload/multipart', {
+          json: { project: 'ana/brief', name: 'late.bin', size: data.length, part_size: 5 * MiB },
+        }),
+        'init',
+      );
+      const part = ok(await c.get(`/v2/upload/multipart/${init.upload_id}/part/1`), 'part URL');
+      assert.ok(Date.parse(part.expires) <= Date.now() + 3000, `expires ${part.expires}`);
+      const done = bytes(1000, 62);
+      const { file } = await upload(short, c, { project: 'ana/brief', name: 'early.bin' }, done);
+      const info = ok(await c.get(`/v2/files/${file.id}/download_info`), 'download_info');
+      await sleep(2500);
+      const before = short.blockFiles();
+      const put = await short.client().call('PUT', part.url, { data });
+      assert.equal(put.status, 403, `an expired part URL: ${put.status}`);
+      assert.equal(short.blockFiles(), before, 'an expired part URL wrote a block');
+      assert.equal((await short.client().get(info.url)).status, 403, 'an expired download URL');
+      const fresh = await partUrl(c, init.upload_id, 1);
+      assert.equal((await short.client().call('PUT', fresh, { data })).status, 200, 'a fresh URL');
+      assert.ok((await download(short, c, file.id)).equals(done));
+    } finally {
+      await short.close();
+    }
+  });
 });
