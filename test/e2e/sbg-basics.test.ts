@@ -227,7 +227,6 @@ describe('Seven Bridges basics', () => {
       json: { name: 'box', type: 'folder', project: 'ana/ana-one' },
     });
     const box = ok(made, 'mkdir', 201);
-    assertFileShape(env, box, 'folder');
     assert.equal(box.name, 'box');
     assert.equal(box.project, 'ana/ana-one');
     const { file } = await upload(env, ana, { parent: box.id, name: 'inner.txt' }, Buffer.from('inside'));
@@ -238,5 +237,6 @@ describe('Seven Bridges basics', () => {
     const del = await ana.call('DELETE', `/v2/files/${box.id}`);
     assert.equal(del.status, 204, del.body.toString());
     assert.equal(del.body.length, 0);
+    assertFileShape(env, box, 'folder');
   });
 });
