@@ -177,6 +177,78 @@ const PROBES: Record<string, Probes> = {
       };
     },
   },
+  sevenbridges: {
+    errorType: /^application\/json/,
+    codeOf: (a) => {
+      const b = JSON.parse(a.body) as {
+        status?: number;
+        code?: number;
+        message?: string;
+        more_info?: string;
+      };
+      return b.status && typeof b.code === 'number' && b.message && b.more_info ? String(b.code) : undefined;
+    },
+    anonymous: async () => answer(await fetch(`${env.server.url}/v2/projects`)),
+    unknown: async () => {
+      const get = (path: string) =>
+        fetch(`${env.server.url}${path}`, { headers: { 'x-sbg-auth-token': token } }).then(answer);
+      return Promise.all([
+        get('/v2/projects/root/no-such-project'),
+        get('/v2/files/ffffffffffffffffffffffff'),
+        get('/v2/files?project=root/no-such-project'),
+        get('/v2/no-such-route'),
+        get('/v2/async/files/copy/j00000000000000000000000000000000'),
+      ]);
+    },
+    bad: async () => {
+      const auth = { 'x-sbg-auth-token': token, 'content-type': 'application/json' };
+      const post = (path: string, body: string) =>
+        fetch(`${env.server.url}${path}`, { method: 'POST', headers: auth, body }).then(answer);
+      return Promise.all([
+        post('/v2/files/xyz/actions/copy', '{"project": "root/conf"}'),
+        post('/v2/files/ffffffffffffffffffffffff/actions/copy', '{"project": "conf"}'),
+        post('/v2/files/ffffffffffffffffffffffff/actions/copy', '{"project": "root/conf", "parent": "x"}'),
+        post('/v2/files/ffffffffffffffffffffffff/actions/copy', '{}'),
+        post('/v2/files', '{"name": "a/b", "type": "folder", "project": "root/conf"}'),
+        post('/v2/files', '[1, 2]'),
+        post('/v2/files', '{"name": '),
+        post('/v2/upload/multipart', '{"project": "root/conf", "name": 7}'),
+        fetch(`${env.server.url}/v2/files?project=root/conf&limit=-1`, { headers: auth }).then(answer),
+        fetch(`${env.server.url}/sbg-download/not.a-token`).then(answer),
+      ]);
+    },
+    roundTrip: async (data, first, last) => {
+      const auth = { 'x-sbg-auth-token': token, 'content-type': 'application/json' };
+      const json = async (r: Promise<Response>) => (await (await r).json()) as Record<string, string>;
+      const up = await json(
+        fetch(`${env.server.url}/v2/upload/multipart?overwrite=true`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ project: 'root/conf', name: 'sbg-big', size: data.length }),
+        }),
+      );
+      const part = await json(
+        fetch(`${env.server.url}/v2/upload/multipart/${up['upload_id']}/part/1`, { headers: auth }),
+      );
+      const put = await fetch(part['url']!, { method: 'PUT', body: data });
+      await put.arrayBuffer();
+      const file = await json(
+        fetch(`${env.server.url}/v2/upload/multipart/${up['upload_id']}/complete`, {
+          method: 'POST',
+          headers: auth,
+        }),
+      );
+      const info = await json(
+        fetch(`${env.server.url}/v2/files/${file['id']}/download_info`, { headers: auth }),
+      );
+      const r = await fetch(info['url']!, { headers: { range: `bytes=${first}-${last}` } });
+      return {
+        stored: put.status,
+        ranged: { status: r.status, contentType: r.headers.get('content-range'), body: '' },
+        bytes: Buffer.from(await r.arrayBuffer()),
+      };
+    },
+  },
   s3: {
     errorType: /^application\/xml/,
     codeOf: (a) => /<Code>([^<]*)<\/Code>/.exec(a.body)?.[1],

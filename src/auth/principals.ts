@@ -3,18 +3,17 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { CoreDeps } from '../core/deps.ts';
 import { StorageError } from '../core/errors.ts';
 import type { Principal } from '../core/model.ts';
+import { ROOT_ID, rootPrincipal } from '../core/principal-rows.ts';
 import { type LoginLog, limitSignIn } from './login-limits.ts';
 import type { SecretBox } from './secret-box.ts';
 import type { SignedIn } from './signed-in.ts';
 
-export const ROOT_ID = 'root';
+export { ROOT_ID, rootPrincipal };
 
 export interface RootCredentials {
   accessKey: string;
   secretKey: string;
 }
-
-export const rootPrincipal = (): Principal => ({ id: ROOT_ID, name: 'root', isRoot: true, isAdmin: true });
 
 /** The S3 canonical user id of a principal: 64 hex digits, stable for the principal's lifetime. */
 export function canonicalId(principalId: string): string {

@@ -6,7 +6,7 @@ import type { CoreDeps } from '../core/deps.ts';
 import { nowOf } from '../core/deps.ts';
 import { StorageError } from '../core/errors.ts';
 import type { Principal } from '../core/model.ts';
-import { ROOT_ID, rootPrincipal } from './principals.ts';
+import { loadPrincipal } from '../core/principal-rows.ts';
 
 export interface LinkClaims {
   /** What the link is for, and the one method it allows. */
@@ -73,17 +73,7 @@ export async function openLink(
   }
   if (claims.kind !== expect.kind || claims.method !== expect.method || !(claims.expiresAt > nowOf(deps)))
     throw refused();
-  if (claims.principalId === ROOT_ID) return { claims, principal: rootPrincipal() };
-  const row = await deps.meta.tx(
-    (tx) =>
-      tx.get<{ name: string; is_admin: number }>('SELECT name, is_admin FROM principals WHERE id = ?', [
-        claims.principalId,
-      ]),
-    { readOnly: true },
-  );
-  if (!row) throw refused();
-  return {
-    claims,
-    principal: { id: claims.principalId, name: row.name, isRoot: false, isAdmin: row.is_admin === 1 },
-  };
+  const principal = await deps.meta.tx((tx) => loadPrincipal(tx, claims.principalId), { readOnly: true });
+  if (!principal) throw refused();
+  return { claims, principal };
 }

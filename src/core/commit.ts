@@ -97,7 +97,9 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
   let current = await liveCurrent(tx, file);
   checkConditions(
     input.conditions,
-    current ? { etag: current.etag, modifiedAt: current.modifiedAt } : undefined,
+    current
+      ? { etag: current.etag, modifiedAt: current.modifiedAt, rowId: current.rowId, fileId: current.fileId }
+      : undefined,
     {
       safe: false,
       resource: path,

@@ -7,11 +7,23 @@ export interface Conditions {
   ifNoneMatch?: string[];
   ifModifiedSince?: Date;
   ifUnmodifiedSince?: Date;
+  /**
+   * Versions by row id, any of which matches: for dialects whose ETag names a version rather than its content (two
+   * writes of the same bytes are two versions). Checked as If-Match is.
+   */
+  ifVersion?: string[];
+  /**
+   * The file (row id) the request resolved before it acted: a write must find that file still at its path, else
+   * NoSuchKey, so that a file moved or replaced meanwhile is never the one written.
+   */
+  fileId?: string;
 }
 
 export interface ConditionSubject {
   etag: string;
   modifiedAt: number;
+  rowId?: string;
+  fileId?: string;
 }
 
 export function unquote(tag: string): string {
@@ -52,6 +64,17 @@ export function checkConditions(
     new StorageError('PreconditionFailed', `The ${what} precondition did not hold.`, {
       resource: options.resource,
     });
+  if (c.fileId !== undefined && subject?.fileId !== c.fileId)
+    throw new StorageError('NoSuchKey', 'The file was moved, replaced or deleted meanwhile.', {
+      resource: options.resource,
+    });
+  if (c.ifVersion && c.ifVersion.length > 0) {
+    if (!subject && !options.safe && !options.copySource)
+      throw new StorageError('NoSuchKey', 'No version exists for If-Match to match.', {
+        resource: options.resource,
+      });
+    if (!c.ifVersion.some((v) => v === '*' || v === subject?.rowId)) throw fail('If-Match');
+  }
   if (c.ifMatch && c.ifMatch.length > 0) {
     if (!subject && !options.safe && !options.copySource)
       throw new StorageError('NoSuchKey', 'No version exists for If-Match to match.', {

@@ -18,7 +18,7 @@ import type {
   Project,
   VersionInfo,
 } from './model.ts';
-import { validatePath } from './paths.ts';
+import { validatePath, validateStreamName } from './paths.ts';
 import { type Access, checkDataClass, requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
 import { getFileByPath, getVersionByRowId } from './repo/versions.ts';
@@ -33,6 +33,13 @@ export interface CopyOptions {
   signal?: AbortSignal;
   /** A range that starts past the source's end copies nothing (as a read there returns nothing), not InvalidRange. */
   emptyPastEnd?: boolean;
+  /**
+   * The whole range in one call, past the bounds on bytes and extents: for a copy within one file whose ranges
+   * overlap, which calls in pieces would read after writing. It is still metadata only.
+   */
+  unbounded?: boolean;
+  /** A named stream as the target must exist already (NoSuchStream otherwise). */
+  existingStream?: boolean;
 }
 
 function sourceConditions(req: CopyRequest): Conditions {
@@ -42,11 +49,13 @@ function sourceConditions(req: CopyRequest): Conditions {
     ifNoneMatch: s.ifNoneMatch,
     ifModifiedSince: s.ifModifiedSince,
     ifUnmodifiedSince: s.ifUnmodifiedSince,
+    ifVersion: s.ifVersion,
   };
 }
 
 function targetConditions(req: CopyRequest): Conditions {
-  return { ifMatch: req.target.ifMatch, ifNoneMatch: req.target.ifNoneMatch };
+  const t = req.target;
+  return { ifMatch: t.ifMatch, ifNoneMatch: t.ifNoneMatch, ifVersion: t.ifVersion, fileId: t.fileId };
 }
 
 /** The labels a copy gives its target: the metadata directive, then the tagging directive when there is one. */
@@ -98,6 +107,8 @@ export function applyDirective(
 
 function validateRequest(deps: CoreDeps, req: CopyRequest): void {
   validatePath(req.target.path);
+  if (req.source.stream) validateStreamName(req.source.stream);
+  if (req.target.stream) validateStreamName(req.target.stream);
   checkSpan(deps, 'source.offset', req.source.offset);
   checkSpan(deps, 'source.length', req.source.length);
   checkSpan(deps, 'target.offset', req.target.offset);
@@ -140,6 +151,7 @@ function receipt(r: Resolved, target: VersionInfo, stream: string, bytes: number
       path: r.version.path,
       fileId: r.version.fileId,
       versionId: r.version.versionId,
+      versionRow: r.version.rowId,
       etag: r.version.etag,
       stream: r.stream,
     },
@@ -148,6 +160,7 @@ function receipt(r: Resolved, target: VersionInfo, stream: string, bytes: number
       path: target.path,
       fileId: target.fileId,
       versionId: target.versionId,
+      versionRow: target.rowId,
       etag: target.etag,
       stream,
       sse: target.sse,
@@ -275,14 +288,14 @@ async function copyRange(
             details: { size: r.size },
           });
         const wanted = Math.max(0, Math.min(req.source.length ?? r.size - from, r.size - from));
-        let n = Math.min(wanted, deps.limits.maxCopyBytes);
+        let n = options.unbounded ? wanted : Math.min(wanted, deps.limits.maxCopyBytes);
         const src = await readExtents(tx, {
           manifestId: r.manifestId,
           start: from,
           end: from + n,
-          limit: deps.limits.maxCopyExtents + 1,
+          limit: options.unbounded ? undefined : deps.limits.maxCopyExtents + 1,
         });
-        if (src.length > deps.limits.maxCopyExtents) {
+        if (!options.unbounded && src.length > deps.limits.maxCopyExtents) {
           n = Math.max(1, src[deps.limits.maxCopyExtents]!.fileOffset - from);
         }
         const file = await getFileByPath(tx, target.id, req.target.path);
@@ -297,10 +310,14 @@ async function copyRange(
           });
         }
         const stream = req.target.stream ?? '';
-        const tm = live?.streams[stream];
+        const tm = live && Object.hasOwn(live.streams, stream) ? live.streams[stream] : undefined;
         if (stream !== '' && !live)
           throw new StorageError('NoSuchKey', 'A named stream needs an existing file.', {
             resource: req.target.path,
+          });
+        if (stream !== '' && options.existingStream && !tm)
+          throw new StorageError('NoSuchStream', `The stream '${stream}' does not exist.`, {
+            resource: stream,
           });
         // Nothing to copy into an existing file writes nothing: its preconditions are all there is to check.
         if (n === 0 && live) {
@@ -398,8 +415,14 @@ async function copyRange(
             offset: plan.from + plan.n,
             length: plan.wanted - plan.n,
             ifMatch: [plan.r.version.etag],
+            ifVersion: req.source.ifVersion && [plan.r.version.rowId],
           },
-          target: { ...req.target, offset: at + plan.n, ifMatch: [v.etag] },
+          target: {
+            ...req.target,
+            offset: at + plan.n,
+            ifMatch: [v.etag],
+            ifVersion: req.target.ifVersion && [v.rowId],
+          },
         };
       }
       return out;

@@ -31,6 +31,8 @@ export interface Entry {
   /** A file's current version: its ETag, id and content type (null for a directory). */
   etag: string | null;
   versionId: string | null;
+  /** The row id of that version: what names it uniquely (see Conditions.ifVersion); null for a directory. */
+  versionRow: string | null;
   contentType: string | null;
 }
 
@@ -50,6 +52,7 @@ export interface EntryRow {
   v_size: number | null;
   v_etag: string | null;
   v_version_id: string | null;
+  v_row: string | null;
   v_content_type: string | null;
   v_created_by: string | null;
   v_modified_at: number | null;
@@ -58,7 +61,7 @@ export interface EntryRow {
 /** The columns of an entry; `v` is the version to show (the current one, or the one a snapshot sees). */
 export const ENTRY_COLUMNS = `f.id, f.number, f.type, p.name AS project_name, p.id AS project_id, f.parent, f.name,
   f.path, f.created_at, f.modified_at, f.owner_id, f.mode, v.size AS v_size, v.etag AS v_etag,
-  v.version_id AS v_version_id, v.content_type AS v_content_type, v.created_by AS v_created_by,
+  v.version_id AS v_version_id, v.id AS v_row, v.content_type AS v_content_type, v.created_by AS v_created_by,
   v.modified_at AS v_modified_at`;
 
 export function toEntry(r: EntryRow): Entry {
@@ -80,6 +83,7 @@ export function toEntry(r: EntryRow): Entry {
     mode: r.mode === null ? null : Number(r.mode),
     etag: dir ? null : r.v_etag,
     versionId: dir ? null : r.v_version_id,
+    versionRow: dir ? null : r.v_row,
     contentType: dir ? null : r.v_content_type,
   };
 }
@@ -150,6 +154,7 @@ const directoryDefaults = {
   mode: DIR_MODE,
   etag: null,
   versionId: null,
+  versionRow: null,
   contentType: null,
 };
 

@@ -256,3 +256,17 @@ export class JobRunner {
     return true;
   }
 }
+
+/** Ends a job from its handler, inside one of its steps: its final state, and the error that ended it, if any. */
+export async function endJob(
+  tx: Tx,
+  jobId: string,
+  state: 'succeeded' | 'failed' | 'aborted',
+  now: number,
+  error: { code: string; message: string } | null = null,
+): Promise<void> {
+  await tx.run(
+    'UPDATE jobs SET state = ?, error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?',
+    [state, error ? JSON.stringify(error) : null, now, jobId],
+  );
+}

@@ -150,12 +150,23 @@ export interface ContentAttributes {
 /** What a copy did: the proof a client keeps. */
 export interface CopyReceipt {
   mode: 'reference' | 'data';
-  source: { project: string; path: string; fileId: string; versionId: string; etag: string; stream: string };
+  source: {
+    project: string;
+    path: string;
+    fileId: string;
+    versionId: string;
+    /** The row id of the version read (see Conditions.ifVersion). */
+    versionRow: string;
+    etag: string;
+    stream: string;
+  };
   target: {
     project: string;
     path: string;
     fileId: string;
     versionId: string;
+    /** The row id of the version written. */
+    versionRow: string;
     etag: string;
     stream: string;
     sse: Sse | null;
@@ -183,6 +194,8 @@ export interface SourceRef {
   ifNoneMatch?: string[];
   ifModifiedSince?: Date;
   ifUnmodifiedSince?: Date;
+  /** Versions by row id, any of which matches (see Conditions.ifVersion). */
+  ifVersion?: string[];
 }
 
 export interface TargetRef {
@@ -192,6 +205,10 @@ export interface TargetRef {
   offset?: number;
   ifMatch?: string[];
   ifNoneMatch?: string[];
+  /** Versions by row id, any of which matches (see Conditions.ifVersion). */
+  ifVersion?: string[];
+  /** The file the target must still be (see Conditions.fileId). */
+  fileId?: string;
 }
 
 export interface CopyRequest {

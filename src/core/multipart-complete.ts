@@ -213,7 +213,8 @@ export async function completeUpload(
       principalId: principal.id,
       now,
       conditions: input.conditions,
-      conflict: 'overwrite',
+      conflict: attrs.createOnly ? 'fail' : 'overwrite',
+      exclusive: attrs.createOnly,
       build: () => ({
         size: offset,
         etag,

@@ -41,7 +41,15 @@ export interface UploadInfo {
   project: string;
   path: string;
   principalId: string;
-  attributes: ContentAttributes & { checksumAlgorithm?: string; checksumType?: ChecksumType };
+  attributes: ContentAttributes & {
+    checksumAlgorithm?: string;
+    checksumType?: ChecksumType;
+    /**
+     * The upload makes a new file: completing it where a file or a directory has the name is a Conflict (a file
+     * dialect's upload without its overwrite flag).
+     */
+    createOnly?: boolean;
+  };
   createdAt: number;
 }
 

@@ -42,7 +42,8 @@ export const MAX_STREAM_NAME_BYTES = 255;
 
 /**
  * Returns a named stream's name unchanged when it is valid, else throws InvalidArgument: 1 to 255 bytes of UTF-8,
- * no '/' and no NUL. '' is the default stream, which no named stream may be called.
+ * no '/' and no NUL, and not a name every JavaScript object has (`constructor`, `toString`, `__proto__`...). '' is
+ * the default stream, which no named stream may be called.
  */
 export function validateStreamName(name: string): string {
   if (typeof name !== 'string' || name.length === 0)
@@ -59,6 +60,9 @@ export function validateStreamName(name: string): string {
     throw new StorageError('InvalidArgument', "The stream name holds a '/' or a NUL.");
   if (!isWellFormedUnicode(name))
     throw new StorageError('InvalidArgument', 'The stream name is not valid Unicode.');
+  // A version's streams are an object keyed by name: a name every object already has would alias one of its members.
+  if (name in Object.prototype)
+    throw new StorageError('InvalidArgument', `'${name}' is reserved and cannot name a stream.`);
   return name;
 }
 

@@ -190,7 +190,8 @@ async function resolveWith(
     }
   }
   const stream = sel.stream ?? '';
-  const s = version.streams[stream];
+  // Own names only: a version's streams are an object, which has members of every object's too.
+  const s = Object.hasOwn(version.streams, stream) ? version.streams[stream] : undefined;
   if (!s)
     throw new StorageError('NoSuchStream', `The stream '${stream}' does not exist.`, { resource: stream });
   return { project, version, stream, manifestId: s.manifestId, size: s.size };

@@ -90,7 +90,7 @@ export function createStream(
   input: StreamChange,
 ): Promise<VersionInfo> {
   return changeStreams(deps, principal, input, async ({ draft, current, tx, now }) => {
-    if (current.streams[input.name])
+    if (Object.hasOwn(current.streams, input.name))
       throw new StorageError('Conflict', `The stream '${input.name}' already exists.`, {
         resource: input.name,
       });
@@ -106,7 +106,7 @@ export function deleteStream(
   input: StreamChange,
 ): Promise<VersionInfo> {
   return changeStreams(deps, principal, input, ({ draft, current }) => {
-    if (!current.streams[input.name])
+    if (!Object.hasOwn(current.streams, input.name))
       throw new StorageError('NoSuchStream', `The stream '${input.name}' does not exist.`, {
         resource: input.name,
       });

@@ -4,7 +4,7 @@ import { removeCurrent } from './delete.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { dirToRemove, findDir, hasChildren, removablePath } from './dirs.ts';
-import { defineJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
+import { defineJob, endJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
 import type { Principal } from './model.ts';
 import { prefixEnd } from './paths.ts';
 import { getProjectById } from './permissions.ts';
@@ -52,7 +52,7 @@ async function runTreeDelete(deps: CoreDeps, ctx: JobContext): Promise<void> {
       const progress = job.progress as unknown as TreeDeleteProgress;
       const project = await getProjectById(tx, spec.projectId);
       if (job.state === 'aborting' || !project) {
-        await finish(tx, job.id, job.state === 'aborting' ? 'aborted' : 'succeeded', now);
+        await endJob(tx, job.id, job.state === 'aborting' ? 'aborted' : 'succeeded', now);
         return 'done' as const;
       }
       const rows = await tx.all<{ id: string; path: string; row_id: string }>(
@@ -67,7 +67,7 @@ async function runTreeDelete(deps: CoreDeps, ctx: JobContext): Promise<void> {
           JSON.stringify({ ...progress, directoriesDeleted: progress.directoriesDeleted + dirs }),
           job.id,
         ]);
-        await finish(tx, job.id, 'succeeded', now);
+        await endJob(tx, job.id, 'succeeded', now);
         return 'done' as const;
       }
       for (const r of rows) {
@@ -120,13 +120,6 @@ async function removeEmptyDirs(tx: Tx, projectId: string, path: string): Promise
     removed++;
   }
   return removed;
-}
-
-async function finish(tx: Tx, jobId: string, state: string, now: number): Promise<void> {
-  await tx.run(
-    'UPDATE jobs SET state = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?',
-    [state, now, jobId],
-  );
 }
 
 export const TREE_DELETE = defineJob('tree-delete', runTreeDelete);

@@ -43,6 +43,8 @@ export interface PutInput extends ContentAttributes, BodyChecks {
    * directory does not exist (it is not made).
    */
   create?: boolean;
+  /** A named stream must exist already (NoSuchStream otherwise): a file API writes streams it made. */
+  existingStream?: boolean;
 }
 
 /** Stores a body as the new current version at a path. Nothing is visible until the metadata commits. */
@@ -82,6 +84,10 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
           if (!current)
             throw new StorageError('NoSuchKey', 'A named stream needs an existing file.', {
               resource: input.path,
+            });
+          if (input.existingStream && !Object.hasOwn(current.streams, stream))
+            throw new StorageError('NoSuchStream', `The stream '${stream}' does not exist.`, {
+              resource: stream,
             });
           const streams = Object.fromEntries(
             Object.entries(current.streams).map(([k, v]) => [k, v.manifestId]),

@@ -5,9 +5,10 @@ import { nativeDialect } from './native/plugin.ts';
 import { qumuloDialect } from './qumulo/plugin.ts';
 import type { S3Deps } from './s3/context.ts';
 import { s3Dialect } from './s3/server.ts';
+import { sbgDialect } from './sevenbridges/plugin.ts';
 
 /** The API port's dialects (the file APIs join them here). */
-export const API_DIALECTS: readonly Dialect<NativeDeps>[] = [nativeDialect, qumuloDialect];
+export const API_DIALECTS: readonly Dialect<NativeDeps>[] = [nativeDialect, qumuloDialect, sbgDialect];
 
 /** The S3 port's dialects. */
 export const S3_DIALECTS: readonly Dialect<S3Deps>[] = [s3Dialect];

@@ -40,6 +40,10 @@ The Qumulo dialect (\`/v1\`, \`/v3\` on the API port) answers with Qumulo's JSON
 "description": "...", "stack": [], "user_visible": true}\`. Its column gives the \`error_class\`; the module is
 \`qfsd.\` and the class's first word. An unknown route under its paths is 404 \`http_not_found_error\`.
 
+The Seven Bridges dialect (\`/v2\` on the API port) answers with SBG's JSON error body: \`{"status": 404, "code":
+5002, "message": "...", "more_info": "https://docs.sevenbridges.com/docs/api-status-codes"}\`. Its column gives the
+numeric \`code\`. It never answers 503 with code 0 (which SBG's client reads as maintenance).
+
 On both ports, a request that is not valid HTTP is answered in the port's shape before any route runs: 400
 \`BadRequest\`, 431 \`RequestHeaderSectionTooLarge\` for headers past 16 KiB, 408 \`RequestTimeout\` for headers that
 do not arrive in time, and 400 \`InvalidURI\` for a path that does not decode. The connection is then closed.

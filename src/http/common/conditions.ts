@@ -1,5 +1,5 @@
 // The one place untrusted headers become a Range or preconditions (RFC 9110 sections 13.1 and 14.2).
-import type { Conditions } from '../../core/conditions.ts';
+import { type Conditions, unquote } from '../../core/conditions.ts';
 import { StorageError } from '../../core/errors.ts';
 import type { RangeSpec } from '../../core/ranges.ts';
 
@@ -15,6 +15,15 @@ export function parseEtagList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const out = value.match(/\*|(?:W\/)?"[^"]*"|[^,\s]+/g) ?? [];
   return out.length > 0 ? out : undefined;
+}
+
+/**
+ * An If-Match list for a dialect whose ETags name versions (Conditions.ifVersion): the tags without their quotes.
+ * If-Match compares strongly, so a weak tag matches nothing.
+ */
+export function versionTags(value: string | string[] | undefined): string[] | undefined {
+  const tags = parseEtagList(Array.isArray(value) ? value.join(',') : value);
+  return tags?.map((t) => (t.startsWith('W/') ? '\u0000weak' : unquote(t)));
 }
 
 /** An HTTP date, or undefined when the value is absent or invalid (an invalid date is ignored, RFC 9110 13.1.3). */

@@ -59,5 +59,5 @@ export function attributesOf(e: Entry, childCount = 0) {
 
 /** The ETag header of an entry: a file's current version's; a directory's changes with its attributes. */
 export function etagOf(e: Entry): string {
-  return e.etag ?? `d${e.number}.${e.modifiedAt}.${e.mode ?? DIR_MODE}`;
+  return e.versionRow ?? `d${e.number}.${e.modifiedAt}.${e.mode ?? DIR_MODE}`;
 }

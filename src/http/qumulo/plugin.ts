@@ -20,14 +20,12 @@ const PREFIXES = ['/v1', '/v2/snapshots', '/v3'] as const;
 /** What answers without a session: the version probe the SDK sends on connecting, and the login. */
 const PUBLIC = new Set(['/v1/version', '/v1/session/login']);
 
-const owns = (path: string) => PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
-
 async function qumuloApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
   await app.register(async (q) => {
     rawBodies(q);
     q.addHook('onRequest', async (request) => {
-      const path = request.url.split('?')[0]!;
-      if (!owns(path) || PUBLIC.has(path)) return;
+      // Every route of this scope is the dialect's: the route matched, not the raw URL, says which are public.
+      if (PUBLIC.has(request.routeOptions.url ?? '')) return;
       const auth = request.headers.authorization;
       if (!auth) throw new StorageError('Unauthenticated', 'Send Authorization: Bearer <token>.');
       const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);

@@ -2,10 +2,12 @@
 // a percent-encoded absolute path), ETags, and answers with `Content-Type: application/json` exactly.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../auth/principals.ts';
+import type { Conditions } from '../../core/conditions.ts';
 import { type Entry, getEntry, getEntryByPath } from '../../core/entries.ts';
 import { StorageError } from '../../core/errors.ts';
 import type { Principal } from '../../core/model.ts';
 import { childPath as pathIn } from '../../core/paths.ts';
+import { versionTags } from '../common/conditions.ts';
 import { setContentType } from '../common/content-type.ts';
 
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -117,26 +119,14 @@ export function pathOf(e: Entry): string {
 /** An ETag as Qumulo sends it back: quoted. */
 export const quoted = (etag: string) => `"${etag}"`;
 
-/** An ETag from a header or a body, compared without its quotes (and without a weak prefix). */
-export function bareEtag(value: string): string {
-  const v = value.trim().replace(/^W\//, '');
-  return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
-}
+/** The If-Match header as version tags (see Conditions.ifVersion), or undefined. */
+export const ifMatchOf = (request: FastifyRequest) => versionTags(request.headers['if-match']);
 
-/** The If-Match header as a list of bare ETags, or undefined. */
-export function ifMatchOf(request: FastifyRequest): string[] | undefined {
-  const h = request.headers['if-match'];
-  if (h === undefined) return undefined;
-  const value = Array.isArray(h) ? h.join(',') : h;
-  if (value.trim() === '*') return ['*'];
-  const tags = value
-    .split(',')
-    .map((t) => t.trim())
-    .filter((t) => t !== '')
-    .map(bareEtag);
-  if (tags.length === 0) throw new StorageError('InvalidArgument', 'If-Match is empty.');
-  return tags;
-}
+/** A write's conditions: the file the ref resolved must still be there, in the version If-Match names. */
+export const writeConditions = (request: FastifyRequest, file: Entry): Conditions => ({
+  fileId: file.id,
+  ifVersion: ifMatchOf(request),
+});
 
 /** Sends a JSON answer as Qumulo's clients require it: exactly `application/json`, with its length. */
 export function sendJson(reply: FastifyReply, value: unknown, status = 200): FastifyReply {

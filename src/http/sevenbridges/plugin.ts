@@ -7,11 +7,17 @@ import { StorageError } from '../../core/errors.ts';
 import { rawBodies } from '../common/content-type.ts';
 import type { Dialect } from '../common/dialect.ts';
 import { renderSbgError, SBG_ERRORS } from './errors.ts';
+import { asyncCopyRoutes } from './routes/async-copy.ts';
 import { copyRoutes } from './routes/copy.ts';
+import { downloadRoutes } from './routes/download.ts';
 import { fileRoutes } from './routes/files.ts';
 import { projectRoutes } from './routes/projects.ts';
+import { uploadRoutes } from './routes/upload.ts';
 
-const PREFIXES = ['/v2'] as const;
+const PREFIXES = ['/v2', '/sbg-upload', '/sbg-download'] as const;
+
+/** The signed links authorize themselves. */
+const SIGNED = new Set(['/sbg-upload/:token', '/sbg-download/:token']);
 
 /** What the rate-limit headers say: mimeo does not limit SBG calls, and says so in SBG's terms. */
 const RATE_LIMIT = 1000;
@@ -20,13 +26,12 @@ async function sbgApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
   await app.register(async (sbg) => {
     rawBodies(sbg);
     sbg.addHook('onRequest', async (request, reply) => {
-      const path = request.url.split('?')[0]!;
-      if (!(path === '/v2' || path.startsWith('/v2/')) || path.startsWith('/v2/snapshots')) return;
       const reset = Math.ceil(Date.now() / 1000 / 300) * 300;
       reply
         .header('x-ratelimit-limit', RATE_LIMIT)
         .header('x-ratelimit-remaining', RATE_LIMIT)
         .header('x-ratelimit-reset', reset);
+      if (SIGNED.has(request.routeOptions.url ?? '')) return;
       const sbgToken = request.headers['x-sbg-auth-token'];
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
       const token = typeof sbgToken === 'string' ? sbgToken.trim() : bearer;
@@ -37,6 +42,9 @@ async function sbgApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
     await sbg.register(projectRoutes(deps));
     await sbg.register(fileRoutes(deps));
     await sbg.register(copyRoutes(deps));
+    await sbg.register(asyncCopyRoutes(deps));
+    await sbg.register(uploadRoutes(deps));
+    await sbg.register(downloadRoutes(deps));
   });
 }
 

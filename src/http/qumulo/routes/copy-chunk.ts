@@ -1,28 +1,24 @@
-// POST /v1/files/{ref}/copy-chunk (and into a named stream): a byte range of a source file, at a snapshot if asked,
-// into an offset of an existing file, by reference. The work per call is bounded; the answer is the request for
-// the rest, with `length: "0"` when done.
+// POST /v1/files/{ref}/copy-chunk (and into a named stream), as Qumulo's rest-api-guide files_ref_copy-chunk.md
+// and the dialect spec's section 4 describe it: a byte range of a source file, at a snapshot if asked, into an
+// offset of an existing file, by reference. The work per call is bounded; the answer is the request for the rest,
+// with `length: "0"` when done.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../../auth/principals.ts';
+import { unquote } from '../../../core/conditions.ts';
 import { copyFile } from '../../../core/copy.ts';
 import { StorageError } from '../../../core/errors.ts';
 import type { SourceRef } from '../../../core/model.ts';
 import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
-import {
-  bareEtag,
-  fileOf,
-  ifMatchOf,
-  placeOf,
-  quoted,
-  sendJson,
-  snapshotRef,
-  stringField,
-  uint64,
-} from '../wire.ts';
+import { fileOf, ifMatchOf, placeOf, quoted, sendJson, snapshotRef, stringField, uint64 } from '../wire.ts';
 
 type ChunkParams = { Params: { ref: string; stream?: string } };
 
+/** An offset or length as a client may send it, past what any file holds: the caller decides what that means. */
+const BEYOND = Number.MAX_SAFE_INTEGER;
+
 export const copyChunkRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
+  /** Parses a request body, copies one bounded chunk, and answers with the request for the rest. */
   const copyChunk = async (request: FastifyRequest<ChunkParams>, reply: FastifyReply) => {
     const principal = principalOf(request);
     const body = await jsonBody(request);
@@ -34,9 +30,11 @@ export const copyChunkRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
       throw new StorageError('InvalidArgument', 'source_id is a file id: a decimal number.');
     const stream = stringField(body, 'source_stream_id');
     const snapshot = snapshotRef(body['source_snapshot']);
-    const sourceOffset = uint64(body['source_offset'], 'source_offset') ?? 0;
+    // A source offset past every file is past this source's end; a length past every file is "to the end".
+    const sourceOffset = uint64(body['source_offset'], 'source_offset', BEYOND) ?? 0;
     const targetOffset = uint64(body['target_offset'], 'target_offset') ?? 0;
-    const length = uint64(body['length'], 'length', Number.MAX_SAFE_INTEGER);
+    const asked = uint64(body['length'], 'length', BEYOND);
+    const length = asked === BEYOND ? undefined : asked;
     const sourceEtag = stringField(body, 'source_etag');
 
     const target = await fileOf(deps, principal, request.params.ref);
@@ -51,6 +49,9 @@ export const copyChunkRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
         throw new StorageError('IsADirectory', `'${sourcePath}' is a directory.`);
       source = { project: place.project, path: place.path };
     }
+    // Within one file the range is copied in one call, as if through a buffer: in pieces, a later piece would read
+    // what an earlier one wrote, or find the source's version changed by it.
+    const self = source.id === target.id;
     const receipt = await copyFile(
       deps.core,
       principal,
@@ -59,26 +60,27 @@ export const copyChunkRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
           ...source,
           snapshot,
           stream,
-          offset: sourceOffset,
+          offset: Math.min(sourceOffset, deps.core.limits.maxObjectSize),
           length,
-          ifMatch: sourceEtag === undefined ? undefined : [bareEtag(sourceEtag)],
+          ifVersion: sourceEtag === undefined ? undefined : [unquote(sourceEtag)],
         },
         target: {
           project: target.project,
           path: target.path,
           stream: request.params.stream,
           offset: targetOffset,
-          // The target must exist: any current version matches, none does not.
-          ifMatch: ifMatchOf(request) ?? ['*'],
+          fileId: target.id,
+          ifVersion: ifMatchOf(request),
         },
         conflict: 'overwrite',
       },
-      { emptyPastEnd: true },
+      { emptyPastEnd: true, existingStream: true, unbounded: self },
     );
     const n = receipt.bytes;
-    const rest = receipt.remainder?.source.length ?? 0;
+    // The rest of what was asked; nothing when the copy reached the source's end.
+    const rest = receipt.remainder ? (length ?? n + receipt.remainder.source.length!) - n : 0;
     reply
-      .header('etag', quoted(receipt.target.etag))
+      .header('etag', quoted(receipt.target.versionRow))
       .header('x-mimeo-copy-mode', receipt.mode)
       .header('x-mimeo-copied-bytes', String(n))
       .header('x-mimeo-source-version-id', receipt.source.versionId);
@@ -86,10 +88,12 @@ export const copyChunkRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
     if (sourceId !== undefined) next['source_id'] = sourceId;
     if (sourcePath !== undefined) next['source_path'] = sourcePath;
     if (stream !== undefined) next['source_stream_id'] = stream;
-    if (body['source_snapshot'] !== undefined && body['source_snapshot'] !== null)
-      next['source_snapshot'] = Number(snapshot);
-    if (sourceEtag !== undefined) next['source_etag'] = sourceEtag;
-    next['source_offset'] = String(sourceOffset + n);
+    if (snapshot !== undefined) next['source_snapshot'] = Number(snapshot);
+    // The rest must come from the version this call read: the answer pins it when the request did not.
+    next['source_etag'] = sourceEtag ?? quoted(receipt.source.versionRow);
+    // Echoed as sent plus what was copied, past 2^53 too.
+    const sentOffset = body['source_offset'] ?? 0;
+    next['source_offset'] = (BigInt(String(sentOffset)) + BigInt(n)).toString();
     next['target_offset'] = String(targetOffset + n);
     next['length'] = String(rest);
     return sendJson(reply, next);

@@ -12,7 +12,7 @@ import { contentTypeOf, setContentType } from '../../common/content-type.ts';
 import { principalOf } from '../../common/principal.ts';
 import { bodyOf, declaredLength } from '../../common/request-body.ts';
 import { attributesOf } from '../attributes.ts';
-import { fileOf, ifMatchOf, placeOf, queryUint64, quoted, sendJson, snapshotRef } from '../wire.ts';
+import { fileOf, placeOf, queryUint64, quoted, sendJson, snapshotRef, writeConditions } from '../wire.ts';
 
 type DataParams = {
   Params: { ref: string; stream?: string };
@@ -25,6 +25,7 @@ const written = (e: Entry, v: VersionInfo): Entry => ({
   size: v.size,
   etag: v.etag,
   versionId: v.versionId,
+  versionRow: v.rowId,
   modifiedAt: v.modifiedAt,
 });
 
@@ -32,7 +33,7 @@ export const dataRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   const core = deps.core;
 
   function answer(reply: FastifyReply, e: Entry, v: VersionInfo) {
-    reply.header('etag', quoted(v.etag));
+    reply.header('etag', quoted(v.rowId));
     return sendJson(reply, attributesOf(written(e, v)));
   }
 
@@ -53,7 +54,8 @@ export const dataRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
       stream: request.params.stream,
       body: bodyOf(request),
       size: declaredLength(request),
-      conditions: { ifMatch: ifMatchOf(request) ?? ['*'] },
+      conditions: writeConditions(request, file),
+      existingStream: true,
       contentType: file.contentType ?? undefined,
     });
     return answer(reply, file, v);
@@ -70,7 +72,7 @@ export const dataRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
       offset: queryUint64(request, 'offset') ?? 0,
       body: bodyOf(request),
       size: declaredLength(request),
-      conditions: { ifMatch: ifMatchOf(request) },
+      conditions: writeConditions(request, file),
       signal: clientGone(reply.raw),
     });
     return answer(reply, file, v);
@@ -95,7 +97,7 @@ export const dataRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const range = read.range!;
     const size = range.end - range.start;
     setContentType(reply, 'application/octet-stream');
-    reply.code(200).header('etag', quoted(read.version.etag)).header('content-length', size);
+    reply.code(200).header('etag', quoted(read.version.rowId)).header('content-length', size);
     return reply.send(await bodyPayload(read.body, { length: size, res: reply.raw }));
   };
 

@@ -18,7 +18,6 @@ import {
   childPath,
   dirOf,
   entryOf,
-  ifMatchOf,
   pathOf,
   placeOf,
   queryUint64,
@@ -28,6 +27,7 @@ import {
   snapshotRef,
   stringField,
   uint64,
+  writeConditions,
 } from '../wire.ts';
 
 type RefParams = { Params: { ref: string }; Querystring: Record<string, string | undefined> };
@@ -76,7 +76,9 @@ export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
           return sendEntry(request, reply, made.entry);
         }
         case 'RENAME': {
-          const from = placeOf(stringField(body, 'old_path') ?? '');
+          const oldPath = stringField(body, 'old_path');
+          if (oldPath === undefined) throw new StorageError('InvalidArgument', 'RENAME needs old_path.');
+          const from = placeOf(oldPath);
           if (from.project === '' || from.path === '')
             throw new StorageError('AccessDenied', 'The root and projects cannot be renamed here.');
           const clobber = body['clobber'];
@@ -133,6 +135,7 @@ export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
       size: v.size,
       etag: v.etag,
       versionId: v.versionId,
+      versionRow: v.rowId,
       modifiedAt: v.modifiedAt,
     });
   });
@@ -149,9 +152,13 @@ export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     if (modifiedAt !== undefined && Number.isNaN(modifiedAt))
       throw new StorageError('InvalidArgument', 'modification_time is an RFC 3339 time.');
     const size = uint64(body['size'], 'size');
+    // Everything is checked before anything is written.
+    if (size !== undefined && entry.type !== 'file')
+      throw new StorageError('IsADirectory', 'A directory has no size to set.');
+    if (modifiedAt !== undefined && entry.type === 'file')
+      throw new StorageError('InvalidArgument', "A file's modification time is that of its last write.");
     if (size !== undefined) {
-      if (entry.type !== 'file') throw new StorageError('IsADirectory', 'A directory has no size to set.');
-      const conditions = { ifMatch: ifMatchOf(request) };
+      const conditions = writeConditions(request, entry);
       await truncateFile(core, principal, { project: entry.project, path: entry.path, size, conditions });
     }
     if (mode !== undefined || modifiedAt !== undefined) {
@@ -171,7 +178,7 @@ export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
       throw new StorageError('AccessDenied', 'The root and projects are removed through the native API.');
     const target = { project: entry.project, path: entry.path };
     if (entry.type === 'directory') await removeDirectory(core, principal, target);
-    else await deleteFile(core, principal, { ...target, conditions: { ifMatch: ifMatchOf(request) } });
+    else await deleteFile(core, principal, { ...target, conditions: writeConditions(request, entry) });
     return sendEmpty(reply);
   });
 

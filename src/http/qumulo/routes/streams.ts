@@ -6,7 +6,7 @@ import { StorageError } from '../../../core/errors.ts';
 import { createStream, deleteStream, listStreams } from '../../../core/streams.ts';
 import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
-import { fileOf, ifMatchOf, quoted, sendEmpty, sendJson, snapshotRef, stringField } from '../wire.ts';
+import { fileOf, quoted, sendEmpty, sendJson, snapshotRef, stringField, writeConditions } from '../wire.ts';
 
 type StreamParams = {
   Params: { ref: string; stream?: string };
@@ -32,9 +32,9 @@ export const streamRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
         project: file.project,
         path: file.path,
         name,
-        conditions: { ifMatch: ifMatchOf(request) },
+        conditions: writeConditions(request, file),
       });
-      reply.header('etag', quoted(v.etag));
+      reply.header('etag', quoted(v.rowId));
       return sendJson(reply, streamJson({ name, size: 0 }));
     });
 
@@ -57,7 +57,7 @@ export const streamRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
       project: file.project,
       path: file.path,
       name: request.params.stream!,
-      conditions: { ifMatch: ifMatchOf(request) },
+      conditions: writeConditions(request, file),
     });
     return sendEmpty(reply);
   });

@@ -7,6 +7,7 @@ import { copyFile } from '../../../core/copy.ts';
 import { getEntryByPath } from '../../../core/entries.ts';
 import { StorageError } from '../../../core/errors.ts';
 import type { Principal } from '../../../core/model.ts';
+import { numberedPrefix } from '../../../core/renamers.ts';
 import { asStorageError } from '../../common/framework-errors.ts';
 import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
@@ -14,12 +15,6 @@ import { contextOf, destinationOf, type Folder, labelsOf, pathIn } from '../cont
 import { SBG_ERRORS, sbgErrorBody } from '../errors.ts';
 import { fileJson } from '../render.ts';
 import { entryOf, selectFields } from '../wire.ts';
-
-/** SBG's rename rule: the n-th candidate for `path` is `n_name` in the same folder. */
-export function sbgRenamer(path: string, n: number): string {
-  const slash = path.lastIndexOf('/');
-  return `${path.slice(0, slash + 1)}${n}_${path.slice(slash + 1)}`;
-}
 
 /** Copies the file `id` into `folder` under `name` (or its own): one core copy. Returns the new entry. */
 export async function copyInto(
@@ -40,7 +35,7 @@ export async function copyInto(
       target: { project: folder.project, path: pathIn(folder, name ?? source.name) },
       conflict: 'rename',
     },
-    { sourceNeed: 'copy', renamer: sbgRenamer },
+    { sourceNeed: 'copy', renamer: numberedPrefix },
   );
   return getEntryByPath(deps.core, principal, { project: receipt.target.project, path: receipt.target.path });
 }

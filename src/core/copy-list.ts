@@ -1,0 +1,94 @@
+// A list of whole-file copies run as a job: each one a core copy, its result kept in the job's progress, so that a
+// client polls one job for many copies. A copy interrupted by a crash after it committed and before its result was
+// stored is done again on resume (under `rename`, the copy then exists twice).
+
+import { copyFile } from './copy.ts';
+import type { CoreDeps } from './deps.ts';
+import { nowOf } from './deps.ts';
+import { coreError, isStorageError, StorageError } from './errors.ts';
+import { defineJob, endJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
+import type { ConflictPolicy, Principal } from './model.ts';
+import { loadPrincipal } from './principal-rows.ts';
+import { RENAMERS, type RenamerName } from './renamers.ts';
+
+export interface ListedCopy {
+  source: { project: string; id: string };
+  target: { project: string; path: string };
+}
+
+export interface CopyListSpec {
+  items: ListedCopy[];
+  conflict: ConflictPolicy;
+  renamer: RenamerName;
+  sourceNeed: 'read-object' | 'copy';
+}
+
+/** One copy's outcome: the new file, or the error that stopped it. */
+export type CopyResult =
+  | { status: 'OK'; project: string; path: string; fileId: string }
+  | { status: 'FAILED'; code: string; message: string };
+
+export interface CopyListProgress {
+  done: number;
+  results: CopyResult[];
+}
+
+/** At most this many copies in one list. */
+export const MAX_COPY_LIST = 1000;
+
+/** Queues a list of copies as a job for `principal`; every copy checks its permissions when it runs. */
+export function startCopyList(deps: CoreDeps, principal: Principal, spec: CopyListSpec): Promise<Job> {
+  if (spec.items.length === 0 || spec.items.length > MAX_COPY_LIST)
+    throw new StorageError('InvalidArgument', `A copy list holds 1 to ${MAX_COPY_LIST} copies.`);
+  const progress: CopyListProgress = { done: 0, results: [] };
+  return deps.meta.tx((tx) =>
+    insertJob(tx, { kind: COPY_LIST, principalId: principal.id, spec, progress, now: nowOf(deps) }),
+  );
+}
+
+async function runCopyList(deps: CoreDeps, ctx: JobContext): Promise<void> {
+  const spec = ctx.job.spec as unknown as CopyListSpec;
+  const principal = await deps.meta.tx((tx) => loadPrincipal(tx, ctx.job.principalId), { readOnly: true });
+  if (!principal) throw new StorageError('AccessDenied', 'The principal who asked for the copies is gone.');
+  let progress = ctx.job.progress as unknown as CopyListProgress;
+  while (progress.done < spec.items.length) {
+    const item = spec.items[progress.done]!;
+    let result: CopyResult;
+    try {
+      const receipt = await copyFile(
+        deps,
+        principal,
+        { source: item.source, target: item.target, conflict: spec.conflict },
+        { sourceNeed: spec.sourceNeed, renamer: RENAMERS[spec.renamer] },
+      );
+      result = {
+        status: 'OK',
+        project: receipt.target.project,
+        path: receipt.target.path,
+        fileId: receipt.target.fileId,
+      };
+    } catch (err) {
+      // A copy the client could fix (a name, a permission, a missing source) fails alone; a server fault fails the job.
+      const se = coreError(err);
+      if (
+        !isStorageError(se) ||
+        ['InternalError', 'ServiceUnavailable', 'InsufficientStorage'].includes(se.code)
+      )
+        throw err;
+      result = { status: 'FAILED', code: se.code, message: se.message };
+    }
+    const next: CopyListProgress = { done: progress.done + 1, results: [...progress.results, result] };
+    const state = await ctx.step(async (tx, job) => {
+      await tx.run('UPDATE jobs SET progress = ? WHERE id = ?', [JSON.stringify(next), job.id]);
+      if (job.state === 'aborting') await endJob(tx, job.id, 'aborted', nowOf(deps));
+      else if (next.done === spec.items.length) await endJob(tx, job.id, 'succeeded', nowOf(deps));
+      else return 'more' as const;
+      return 'done' as const;
+    });
+    if (state === undefined) throw new LeaseLost();
+    if (state === 'done') return;
+    progress = next;
+  }
+}
+
+export const COPY_LIST = defineJob('copy-list', runCopyList);

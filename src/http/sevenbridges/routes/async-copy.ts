@@ -1,0 +1,108 @@
+// Asynchronous copies (POST /v2/async/files/copy, GET /v2/async/files/copy/{id}): many copies as one core job,
+// polled until it is FINISHED, with a result per file.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuthDeps } from '../../../auth/principals.ts';
+import { type CopyListProgress, type CopyListSpec, startCopyList } from '../../../core/copy-list.ts';
+import { getEntryByPath } from '../../../core/entries.ts';
+import { type ErrorCode, StorageError } from '../../../core/errors.ts';
+import { getJob, type Job } from '../../../core/jobs.ts';
+import { jsonBody } from '../../common/json-body.ts';
+import { principalOf } from '../../common/principal.ts';
+import { contextOf, destinationOf, labelsOf, pathIn } from '../context.ts';
+import { SBG_ERRORS, sbgErrorBody } from '../errors.ts';
+import { fileJson } from '../render.ts';
+import { apiBase, entryOf, sbgTime, selectFields } from '../wire.ts';
+
+const STATES: Record<Job['state'], string> = {
+  queued: 'SUBMITTED',
+  running: 'RUNNING',
+  aborting: 'RUNNING',
+  succeeded: 'FINISHED',
+  failed: 'FAILED',
+  aborted: 'ABORTED',
+};
+
+export const asyncCopyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
+  const core = deps.core;
+
+  /** The job as SBG shows it; each copy's result once the job has finished. */
+  async function jobJson(request: FastifyRequest, job: Job) {
+    const spec = job.spec as unknown as CopyListSpec;
+    const progress = job.progress as unknown as CopyListProgress;
+    const finished = job.state === 'succeeded';
+    const result = [];
+    if (finished) {
+      for (const r of progress.results) {
+        if (r.status === 'FAILED') {
+          const wire = SBG_ERRORS[r.code as ErrorCode] ?? SBG_ERRORS.InternalError;
+          result.push({ status: 'FAILED', error: sbgErrorBody(wire.status, Number(wire.code), r.message) });
+          continue;
+        }
+        try {
+          const e = await getEntryByPath(core, principalOf(request), { project: r.project, path: r.path });
+          result.push({
+            status: 'OK',
+            resource: selectFields(
+              request,
+              fileJson(e, await labelsOf(deps, request, e), await contextOf(deps, request, e)),
+            ),
+          });
+        } catch {
+          // Copied, and gone or out of reach since.
+          result.push({ status: 'OK', resource: null });
+        }
+      }
+    }
+    return {
+      href: `${apiBase(request)}/async/files/copy/${job.id}`,
+      id: job.id,
+      type: 'COPY',
+      state: STATES[job.state],
+      result: finished ? result : null,
+      total_files: spec.items.length,
+      completed_files: progress.results.filter((r) => r.status === 'OK').length,
+      failed_files: progress.results.filter((r) => r.status === 'FAILED').length,
+      started_on: sbgTime(job.createdAt),
+      finished_on: ['succeeded', 'failed', 'aborted'].includes(job.state) ? sbgTime(job.updatedAt) : null,
+    };
+  }
+
+  app.post('/v2/async/files/copy', async (request, reply) => {
+    const principal = principalOf(request);
+    const body = await jsonBody(request);
+    const items = body['items'];
+    if (!Array.isArray(items) || items.length === 0)
+      throw new StorageError(
+        'InvalidArgument',
+        'items is a non-empty array of {file, project or parent, name}.',
+      );
+    const list: CopyListSpec['items'] = [];
+    for (const item of items) {
+      if (typeof item !== 'object' || item === null || Array.isArray(item))
+        throw new StorageError('InvalidArgument', 'Each item is an object {file, project or parent, name}.');
+      const it = item as Record<string, unknown>;
+      const source = await entryOf(deps, principal, it['file']);
+      if (source.type !== 'file')
+        throw new StorageError('IsADirectory', 'A folder cannot be copied; copy its files.');
+      const folder = await destinationOf(deps, principal, it);
+      list.push({
+        source: { project: source.project, id: source.id },
+        target: { project: folder.project, path: pathIn(folder, it['name'] ?? source.name) },
+      });
+    }
+    const job = await startCopyList(core, principal, {
+      items: list,
+      conflict: 'rename',
+      renamer: 'numbered-prefix',
+      sourceNeed: 'copy',
+    });
+    return reply.code(202).send(await jobJson(request, job));
+  });
+
+  app.get<{ Params: { id: string } }>('/v2/async/files/copy/:id', async (request, reply) => {
+    const job = await getJob(core, principalOf(request), request.params.id);
+    if (job.kind !== 'copy-list')
+      throw new StorageError('NoSuchJob', undefined, { resource: request.params.id });
+    return reply.send(await jobJson(request, job));
+  });
+};

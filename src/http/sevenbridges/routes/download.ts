@@ -1,0 +1,50 @@
+// Downloads: `GET /v2/files/{id}/download_info` gives a signed URL that reads the file without credentials, whole
+// (with its Content-Length) or by a Range (206; a range that runs past the end is cut at the end, as HTTP says).
+import type { FastifyInstance } from 'fastify';
+import type { AuthDeps } from '../../../auth/principals.ts';
+import { openLink, signLink } from '../../../auth/signed-links.ts';
+import { StorageError } from '../../../core/errors.ts';
+import { openRead } from '../../../core/read.ts';
+import { sendRead } from '../../common/body-stream.ts';
+import { clientGone } from '../../common/client-gone.ts';
+import { parseRange } from '../../common/conditions.ts';
+import { setContentType } from '../../common/content-type.ts';
+import { principalOf } from '../../common/principal.ts';
+import { externalBase } from '../../common/request-context.ts';
+import { entryOf } from '../wire.ts';
+
+export const downloadRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
+  const core = deps.core;
+
+  app.get<{ Params: { id: string } }>('/v2/files/:id/download_info', async (request, reply) => {
+    const principal = principalOf(request);
+    const e = await entryOf(deps, principal, request.params.id);
+    if (e.type !== 'file') throw new StorageError('IsADirectory', 'A folder cannot be downloaded.');
+    // The link reads the file by its row id: the one named now, wherever it is moved.
+    const link = signLink(core, {
+      kind: 'download',
+      method: 'GET',
+      principalId: principal.id,
+      target: e.id,
+      project: e.project,
+    });
+    return reply.send({ url: `${externalBase(request)}/sbg-download/${link.token}` });
+  });
+
+  app.get<{ Params: { token: string } }>('/sbg-download/:token', async (request, reply) => {
+    const { claims, principal } = await openLink(core, request.params.token, {
+      kind: 'download',
+      method: 'GET',
+    });
+    const range = typeof request.headers.range === 'string' ? request.headers.range : undefined;
+    const read = await openRead(core, principal, {
+      project: claims.project,
+      id: claims.target,
+      range: parseRange(range),
+      signal: clientGone(reply.raw),
+    });
+    setContentType(reply, 'application/octet-stream');
+    reply.header('accept-ranges', 'bytes').header('etag', `"${read.version.etag}"`);
+    return sendRead(reply, read);
+  });
+};

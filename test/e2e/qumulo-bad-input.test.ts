@@ -1,0 +1,204 @@
+// Bad input to the Qumulo dialect end to end: every refusal in Qumulo's error shape with its status, and nothing
+// changed by it (the target's bytes and ETag): source fields, numbers, unknown ids, `..`, directories, tokens
+// missing or expired, a user who may only read, malformed JSON and a JSON array.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bytes } from '../helpers/data.ts';
+import {
+  assertQumuloError,
+  createDir,
+  createFile,
+  etagOf,
+  openQumulo,
+  type QClient,
+  type QRequest,
+  type QumuloEnv,
+  readData,
+  ref,
+} from '../helpers/qumulo.ts';
+
+describe('Qumulo bad input', () => {
+  let env: QumuloEnv;
+  let q: QClient;
+  let etag: string;
+  const init = bytes(2000, 51);
+  const T = '/bad/t.bin';
+  const CC = `/v1/files/${ref(T)}/copy-chunk`;
+
+  before(async () => {
+    env = await openQumulo();
+    await env.user('bob', 'bob password');
+    await env.user('rita', 'rita password');
+    await env.project('bad', { bob: 'write', rita: 'read' });
+    q = await env.login('bob', 'bob password');
+    await createFile(q, '/bad/', 's.bin');
+    await q.call('PUT', `/v1/files/${ref('/bad/s.bin')}/data`, { data: bytes(5000, 52) });
+    await createFile(q, '/bad/', 't.bin');
+    etag = (await q.call('PUT', `/v1/files/${ref(T)}/data`, { data: init })).etag!;
+    await createDir(q, '/bad/', 'dir');
+  });
+  after(async () => env.close());
+
+  /** Sends `req`, asserts the error, and that the target is as it was. */
+  async function refused(
+    method: string,
+    path: string,
+    req: QRequest,
+    expected: [number, string],
+    who: QClient = q,
+  ) {
+    const what = `${method} ${path} ${JSON.stringify(req.json ?? req.raw ?? '')}`;
+    const r = await who.call(method, path, req);
+    assertQumuloError(r, expected[0], expected[1], what);
+    assert.deepEqual(await readData(q, T), init, `${what}: the target's bytes changed`);
+    assert.equal(await etagOf(q, T), etag, `${what}: the target's ETag changed`);
+  }
+  const INVALID: [number, string] = [400, 'rest_invalid_request_error'];
+
+  test('both or neither of source_id and source_path', async () => {
+    const id = (await q.get(`/v1/files/${ref('/bad/s.bin')}/info/attributes`)).json().id;
+    await refused('POST', CC, { json: { source_id: id, source_path: '/bad/s.bin' } }, INVALID);
+    await refused('POST', CC, { json: {} }, INVALID);
+    await refused('POST', CC, { json: { source_offset: '0', length: '10' } }, INVALID);
+  });
+
+  test('offsets and lengths that are not uint64 decimal strings', async () => {
+    for (const field of ['source_offset', 'target_offset', 'length']) {
+      for (const value of ['abc', '18446744073709551616', '-1', '1e3', '1.5', '', ' 1', -1, 1.5]) {
+        await refused('POST', CC, { json: { source_path: '/bad/s.bin', [field]: value } }, INVALID);
+      }
+    }
+    for (const query of ['offset=abc', 'offset=-1', 'offset=1e3', 'offset=18446744073709551616']) {
+      await refused('PATCH', `/v1/files/${ref(T)}/data?${query}`, { data: Buffer.from('x') }, INVALID);
+      const r = await q.get(`/v1/files/${ref(T)}/data?${query}`);
+      assertQumuloError(r, 400, 'rest_invalid_request_error', `GET data?${query}`);
+    }
+    assertQumuloError(await q.get(`/v1/files/${ref(T)}/data?length=-5`), 400, 'rest_invalid_request_error');
+  });
+
+  test('unknown ids, paths with .., directories where a file is needed', async () => {
+    const missing: [number, string] = [404, 'fs_no_such_entry_error'];
+    await refused('POST', CC, { json: { source_id: '999999999' } }, missing);
+    await refused('POST', CC, { json: { source_path: '/bad/none.bin' } }, missing);
+    await refused('POST', '/v1/files/999999999/copy-chunk', { json: { source_path: '/bad/s.bin' } }, missing);
+    assertQumuloError(await q.get('/v1/files/999999999/info/attributes'), 404, 'fs_no_such_entry_error');
+
+    const badName: [number, string] = [400, 'fs_invalid_name_error'];
+    await refused('POST', CC, { json: { source_path: '/bad/../bad/s.bin' } }, badName);
+    await refused(
+      'POST',
+      `/v1/files/${ref('/bad/../bad/t.bin')}/copy-chunk`,
+      { json: { source_path: '/bad/s.bin' } },
+      badName,
+    );
+    await refused('PUT', `/v1/files/${ref('/bad/dir/../t.bin')}/data`, { data: Buffer.from('x') }, badName);
+    assertQumuloError(
+      await q.get(`/v1/files/${ref('/bad/../bad/t.bin')}/info/attributes`),
+      400,
+      'fs_invalid_name_error',
+    );
+    await refused(
+      'POST',
+      `/v1/files/${ref('/bad/')}/entries/`,
+      { json: { name: '..', action: 'CREATE_FILE' } },
+      badName,
+    );
+
+    const isDir: [number, string] = [400, 'fs_is_directory_error'];
+    await refused(
+      'POST',
+      `/v1/files/${ref('/bad/dir/')}/copy-chunk`,
+      { json: { source_path: '/bad/s.bin' } },
+      isDir,
+    );
+    await refused('POST', CC, { json: { source_path: '/bad/dir/' } }, isDir);
+    await refused('POST', CC, { json: { source_path: '/bad/dir' } }, isDir);
+    assertQumuloError(await q.get(`/v1/files/${ref('/bad/dir/')}/data`), 400, 'fs_is_directory_error');
+  });
+
+  test('malformed JSON, a JSON array, an unknown action, a wrong data type, an unknown route', async () => {
+    for (const raw of ['{"source_path": ', '[{"source_path": "/bad/s.bin"}]', '"/bad/s.bin"', 'null'])
+      await refused('POST', CC, { raw, type: 'application/json' }, INVALID);
+    await refused(
+      'POST',
+      `/v1/files/${ref('/bad/')}/entries/`,
+      { raw: '{"name": ', type: 'application/json' },
+      INVALID,
+    );
+    await refused(
+      'POST',
+      `/v1/files/${ref('/bad/')}/entries/`,
+      { json: [{ name: 'x', action: 'CREATE_FILE' }] },
+      INVALID,
+    );
+    await refused(
+      'POST',
+      `/v1/files/${ref('/bad/')}/entries/`,
+      { json: { name: 'x', action: 'EXPLODE' } },
+      INVALID,
+    );
+    await refused('PUT', `/v1/files/${ref(T)}/data`, { raw: 'text', type: 'text/plain' }, INVALID);
+    assertQumuloError(await q.get(`/v1/files/${ref('/bad/')}/entries/x`), 404, 'http_not_found_error');
+    assertQumuloError(await q.get('/v1/no-such-route'), 404, 'http_not_found_error');
+  });
+
+  test('no token, or one this server did not make: 401', async () => {
+    const unauth: [number, string] = [401, 'auth_not_authorized_error'];
+    await refused('POST', CC, { json: { source_path: '/bad/s.bin' } }, unauth, env.client());
+    await refused('PUT', `/v1/files/${ref(T)}/data`, { data: Buffer.from('x') }, unauth, env.client());
+    await refused('POST', CC, { json: { source_path: '/bad/s.bin' } }, unauth, env.client('1:forged'));
+    await refused(
+      'POST',
+      CC,
+      {
+        json: { source_path: '/bad/s.bin' },
+        headers: { authorization: `Basic ${btoa('bob:bob password')}` },
+      },
+      unauth,
+      env.client(),
+    );
+  });
+
+  test('a user who may only read the project: 403 for every write, and reads still work', async () => {
+    const rita = await env.login('rita', 'rita password');
+    assert.deepEqual(await readData(rita, T), init);
+    const denied: [number, string] = [403, 'fs_access_denied_error'];
+    await refused('POST', CC, { json: { source_path: '/bad/s.bin' } }, denied, rita);
+    await refused('PUT', `/v1/files/${ref(T)}/data`, { data: Buffer.from('x') }, denied, rita);
+    await refused('PATCH', `/v1/files/${ref(T)}/data?offset=0`, { data: Buffer.from('x') }, denied, rita);
+    await refused('DELETE', `/v1/files/${ref(T)}`, {}, denied, rita);
+    await refused('POST', `/v1/files/${ref(T)}/streams/`, { json: { stream_name: 's' } }, denied, rita);
+    await refused(
+      'POST',
+      `/v1/files/${ref('/bad/')}/entries/`,
+      { json: { name: 'rita.txt', action: 'CREATE_FILE' } },
+      denied,
+      rita,
+    );
+    assertQumuloError(
+      await q.get(`/v1/files/${ref('/bad/rita.txt')}/info/attributes`),
+      404,
+      'fs_no_such_entry_error',
+    );
+  });
+
+  test('an expired token is 401 (a server with --token-ttl 1)', { timeout: 60_000 }, async () => {
+    const short = await openQumulo(['--token-ttl', '1']);
+    try {
+      await short.user('tim', 'tim password');
+      await short.project('ttl', { tim: 'write' });
+      const tim = await short.login('tim', 'tim password');
+      await createFile(tim, '/ttl/', 'f');
+      assert.equal((await tim.get('/v1/session/who-am-i')).status, 200);
+      await sleep(2000);
+      assertQumuloError(await tim.get('/v1/session/who-am-i'), 401, 'auth_not_authorized_error', 'who-am-i');
+      const put = await tim.call('PUT', `/v1/files/${ref('/ttl/f')}/data`, { data: Buffer.from('late') });
+      assertQumuloError(put, 401, 'auth_not_authorized_error', 'PUT data');
+      const again = await short.login('tim', 'tim password');
+      assert.equal((await readData(again, '/ttl/f')).length, 0, 'an expired token wrote');
+    } finally {
+      await short.close();
+    }
+  });
+});
