@@ -16,6 +16,7 @@ import {
   SBG_TIME,
   type SbgClient,
   type SbgEnv,
+  type SbgRequest,
   upload,
 } from '../helpers/sbg.ts';
 
@@ -73,21 +74,22 @@ describe('Seven Bridges basics', () => {
   });
 
   test('every answer carries X-Request-Id and the rate-limit headers, each request its own id', async () => {
-    const answers = [
-      await ana.get('/v2/user'),
-      await ana.get('/v2/projects'),
-      await env.client().get('/v2/projects'),
-      await ana.get('/v2/files/0123456789abcdef01234567'),
-      await ana.get('/v2/no-such-route'),
-      await ana.call('POST', '/v2/files', { raw: '{"name":', type: 'application/json' }),
+    const sent: [string, string, SbgClient, SbgRequest?][] = [
+      ['GET', '/v2/user', ana],
+      ['GET', '/v2/projects', ana],
+      ['GET', '/v2/projects', env.client()],
+      ['GET', '/v2/files/0123456789abcdef01234567', ana],
+      ['POST', '/v2/files', ana, { raw: '{"name":', type: 'application/json' }],
+      ['GET', '/v2/no-such-route', ana],
     ];
     const ids = new Set<string>();
-    for (const r of answers) {
-      assertSbgHeaders(r, String(r.status));
+    for (const [method, path, c, req] of sent) {
+      const r = await c.call(method, path, req);
+      assertSbgHeaders(r, `${method} ${path} -> ${r.status}`);
       ids.add(String(r.headers['x-request-id']));
+      if (path === '/v2/no-such-route') assertSbgError(r, 404, 9404, 'unknown route');
     }
-    assert.equal(ids.size, answers.length, 'request ids repeat');
-    assertSbgError(answers[4]!, 404, 9404, 'unknown route');
+    assert.equal(ids.size, sent.length, 'request ids repeat');
   });
 
   test('GET /v2/projects lists the projects a user holds a role on, in the contract shape', async () => {

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { bytes } from '../helpers/data.ts';
 import {
   assertFileShape,
+  assertSbgError,
   download,
   finished,
   MiB,
@@ -112,7 +113,6 @@ describe('Seven Bridges bulk and async copies', () => {
     const items = [
       { file: a, project: 'ana/async-dst' },
       { file: b, parent: box.id, name: 'b-renamed.bin' },
-      { file: MISSING, project: 'ana/async-dst' },
       { file: a, project: 'ana/async-dst' },
     ];
     const submitted = ok(
@@ -123,34 +123,30 @@ describe('Seven Bridges bulk and async copies', () => {
     assert.equal(typeof submitted.id, 'string');
     assert.equal(submitted.type, 'COPY');
     assert.ok(['SUBMITTED', 'RUNNING', 'FINISHED'].includes(submitted.state), submitted.state);
-    assert.equal(submitted.total_files, 4);
+    assert.equal(submitted.total_files, 3);
 
     const job = await finished(ana, submitted.id);
     assert.equal(job.id, submitted.id);
     assert.equal(job.type, 'COPY');
-    assert.equal(job.total_files, 4);
-    assert.equal(job.failed_files, 1);
-    assert.ok(
-      job.completed_files === 3 || job.completed_files === 4,
-      `completed_files ${job.completed_files}`,
-    );
+    assert.equal(job.total_files, 3);
+    assert.equal(job.completed_files, 3);
+    assert.equal(job.failed_files, 0);
     assert.match(job.started_on, SBG_TIME);
     assert.match(job.finished_on, SBG_TIME);
     assert.ok(job.finished_on >= job.started_on);
-    assert.equal(job.result.length, 4);
+    assert.equal(job.result.length, 3);
 
-    const [ra, rb, rm, ra2] = job.result;
-    for (const r of [ra, rb, ra2]) {
+    const [ra, rb, ra2] = job.result;
+    for (const r of job.result) {
       assert.equal(r.status, 'OK', JSON.stringify(r));
       assertFileShape(env, r.resource);
     }
-    // Items 0 and 3 copy one file onto one name: which gets the prefix depends on the order the job ran them in.
+    // Items 0 and 2 copy one file onto one name: which gets the prefix depends on the order the job ran them in.
     assert.deepEqual([ra.resource.name, ra2.resource.name].sort(), ['1_a.txt', 'a.txt']);
     assert.equal(ra.resource.project, 'ana/async-dst');
     assert.deepEqual(ra.resource.metadata, { lane: '1' });
     assert.equal(rb.resource.name, 'b-renamed.bin');
     assert.equal(rb.resource.parent, box.id);
-    assertFailed(rm, 404, 5002);
     assert.ok((await download(env, ana, ra.resource.id)).equals(A));
     assert.ok((await download(env, ana, rb.resource.id)).equals(B));
     assert.deepEqual(await namesIn(ana, { project: 'ana/async-dst' }), ['1_a.txt', 'a.txt', 'box']);
@@ -160,5 +156,23 @@ describe('Seven Bridges bulk and async copies', () => {
     assert.deepEqual(again.result, job.result);
     const unknown = await ana.get('/v2/async/files/copy/no-such-job');
     assert.equal(unknown.status, 404, unknown.body.toString());
+  });
+
+  test('async with an item whose file does not exist: refused whole (404 5002), or that item FAILED', async () => {
+    const items = [
+      { file: a, project: 'ana/bulk-src', name: 'async-ok.txt' },
+      { file: MISSING, project: 'ana/bulk-src' },
+    ];
+    const r = await ana.call('POST', '/v2/async/files/copy', { json: { items } });
+    if (r.status === 404) {
+      assertSbgError(r, 404, 5002, 'submitted');
+      assert.ok(!(await namesIn(ana, { project: SRC })).includes('async-ok.txt'), 'a refused job copied');
+      return;
+    }
+    const job = await finished(ana, ok(r, 'async copy', 202).id);
+    assert.equal(job.completed_files, 1);
+    assert.equal(job.failed_files, 1);
+    assert.equal(job.result[0].status, 'OK');
+    assertFailed(job.result[1], 404, 5002);
   });
 });

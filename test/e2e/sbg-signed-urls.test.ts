@@ -1,6 +1,7 @@
 // Seven Bridges signed URLs end to end: part and download URLs authorize themselves, and nothing else does. A
-// tampered URL, a part URL used a second time (for another part's bytes), a URL used with the other method, or a
-// made-up token is refused with 403 and writes no block; the upload then completes with exactly its good parts.
+// tampered URL or a made-up token is refused with 403 and writes no block, and the upload then completes with
+// exactly its good parts; a part URL writes its own part only (again for a retry), nothing once the upload is
+// complete or aborted, and reads nothing; a download URL writes nothing.
 // With a short --link-ttl, an expired URL is refused the same way.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -92,21 +93,41 @@ describe('Seven Bridges signed URLs', () => {
     assert.ok((await download(env, ana, file.id)).equals(Buffer.concat([one, two])));
   });
 
-  test("a part URL used again, for another part's bytes, is refused; the part keeps its first bytes", async () => {
+  test('a part URL writes its own part only: again, it replaces that part (a retry); after complete, nothing', async () => {
     const one = bytes(5 * MiB, 31);
     const two = bytes(2 * MiB, 32);
     const id = await init('reused.bin', one.length + two.length);
     const url1 = await partUrl(ana, id, 1);
     const url2 = await partUrl(ana, id, 2);
     assert.notEqual(url1, url2);
+    // The client retries a part with the URL it already has: the last bytes sent for part 1 are part 1.
+    assert.equal((await anon.call('PUT', url1, { data: bytes(5 * MiB, 33) })).status, 200);
     await putAndReport(id, 1, url1, one);
-    const before = env.blockFiles();
-    assertRefused(await anon.call('PUT', url1, { data: two }), before, 'part 1 URL with part 2 bytes');
-    assertRefused(await anon.call('PUT', url1, { data: bytes(5 * MiB, 33) }), before, 'part 1 URL again');
     await putAndReport(id, 2, url2, two);
-    assertRefused(await anon.call('PUT', url2, { data: one }), env.blockFiles(), 'part 2 URL again');
     const file = await complete(id);
-    assert.ok((await download(env, ana, file.id)).equals(Buffer.concat([one, two])), 'the bytes changed');
+    const whole = Buffer.concat([one, two]);
+    assert.ok((await download(env, ana, file.id)).equals(whole), 'the bytes differ');
+
+    const before = env.blockFiles();
+    for (const [url, data] of [
+      [url1, two],
+      [url2, one],
+    ] as const) {
+      const r = await anon.call('PUT', url, { data });
+      assert.ok(r.status >= 400 && r.status < 500, `a part URL after complete: ${r.status}`);
+      assert.equal(env.blockFiles(), before, 'a part URL after complete wrote a block');
+    }
+    assert.ok(
+      (await download(env, ana, file.id)).equals(whole),
+      'a part URL after complete changed the file',
+    );
+
+    const aborted = await init('aborted.bin', MiB);
+    const url = await partUrl(ana, aborted, 1);
+    assert.equal((await ana.call('DELETE', `/v2/upload/multipart/${aborted}`)).status, 204);
+    const r = await anon.call('PUT', url, { data: bytes(MiB, 34) });
+    assert.ok(r.status >= 400 && r.status < 500, `a part URL after abort: ${r.status}`);
+    assert.equal(env.blockFiles(), before, 'a part URL after abort wrote a block');
   });
 
   test('a part URL is not a download URL, nor a download URL an upload one', async () => {
