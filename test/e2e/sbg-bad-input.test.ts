@@ -1,0 +1,166 @@
+// Bad input to the Seven Bridges dialect end to end: every refusal in the SBG error shape (status, code, message,
+// more_info) with the contract's code, and nothing changed by it: malformed ids, `project` not `owner/name` (3012),
+// both or neither of `project` and `parent`, a folder as a copy source, names with `/`, JSON of the wrong shape,
+// malformed JSON, unknown projects, folders and files.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { bytes } from '../helpers/data.ts';
+import {
+  assertSbgError,
+  namesIn,
+  ok,
+  openSbg,
+  type SbgClient,
+  type SbgEnv,
+  type SbgRequest,
+  upload,
+} from '../helpers/sbg.ts';
+
+describe('Seven Bridges bad input', () => {
+  let env: SbgEnv;
+  let ana: SbgClient;
+  const SRC = 'ana/bad-src';
+  const DST = 'ana/bad-dst';
+  const MISSING = '0123456789abcdef01234567';
+  let src: string;
+  let folder: string;
+  let before_: { src: string[]; dst: string[]; file: unknown; blocks: number };
+
+  before(async () => {
+    env = await openSbg();
+    ana = env.client(await env.user('ana'));
+    await env.project('ana', 'bad-src');
+    await env.project('ana', 'bad-dst');
+    src = (await upload(env, ana, { project: SRC, name: 's.txt' }, bytes(5000, 101))).file.id;
+    ok(await ana.call('PUT', `/v2/files/${src}/metadata`, { json: { k: 'v' } }), 'metadata');
+    assert.equal((await ana.call('PUT', `/v2/files/${src}/tags`, { json: ['t'] })).status, 200);
+    folder = ok(
+      await ana.call('POST', '/v2/files', { json: { name: 'dir', type: 'folder', project: SRC } }),
+      'mkdir',
+      201,
+    ).id;
+    before_ = await state();
+  });
+  after(async () => env.close());
+
+  async function state() {
+    return {
+      src: await namesIn(ana, { project: SRC }),
+      dst: await namesIn(ana, { project: DST }),
+      file: ok(await ana.get(`/v2/files/${src}`), 'source'),
+      blocks: env.blockFiles(),
+    };
+  }
+
+  /** Sends `req`, asserts the SBG error, and that neither project nor the source changed. */
+  async function refused(method: string, path: string, req: SbgRequest, status: number, code: number) {
+    const what = `${method} ${path} ${JSON.stringify(req.json ?? req.raw ?? '')}`;
+    assertSbgError(await ana.call(method, path, req), status, code, what);
+    assert.deepEqual(await state(), before_, `${what} changed something`);
+  }
+  const COPY = () => `/v2/files/${src}/actions/copy`;
+
+  test('malformed file ids are 400 9000; unknown well-formed ones 404 5002', async () => {
+    for (const bad of ['xyz', '0123', `${MISSING}0`, '0123456789abcdef0123456g', `${MISSING.slice(1)}-`]) {
+      assertSbgError(await ana.get(`/v2/files/${bad}`), 400, 9000, `GET ${bad}`);
+      await refused('POST', `/v2/files/${bad}/actions/copy`, { json: { project: DST } }, 400, 9000);
+      await refused('POST', COPY(), { json: { parent: bad } }, 400, 9000);
+      await refused('DELETE', `/v2/files/${bad}`, {}, 400, 9000);
+    }
+    assertSbgError(await ana.get(`/v2/files/${MISSING}`), 404, 5002, 'GET missing');
+    await refused('POST', `/v2/files/${MISSING}/actions/copy`, { json: { project: DST } }, 404, 5002);
+    await refused('POST', COPY(), { json: { parent: MISSING } }, 404, 5002);
+    await refused('DELETE', `/v2/files/${MISSING}`, {}, 404, 5002);
+  });
+
+  test('a project id not in owner/name form is 400 3012; an unknown project 404 3002', async () => {
+    for (const project of ['bad-dst', 'ana/bad-dst/x', '/bad-dst', 'ana/']) {
+      await refused('POST', COPY(), { json: { project } }, 400, 3012);
+      await refused('POST', '/v2/upload/multipart', { json: { project, name: 'n.txt', size: 1 } }, 400, 3012);
+      await refused('POST', '/v2/files', { json: { project, name: 'f', type: 'folder' } }, 400, 3012);
+    }
+    assertSbgError(await ana.get('/v2/files?project=bad-dst'), 400, 3012, 'list');
+    await refused('POST', COPY(), { json: { project: 'ana/no-such' } }, 404, 3002);
+    await refused('POST', COPY(), { json: { project: 'nobody/bad-dst' } }, 404, 3002);
+    assertSbgError(await ana.get('/v2/files?project=ana/no-such'), 404, 3002, 'list unknown');
+  });
+
+  test('both project and parent, or neither, are 400 5004', async () => {
+    await refused('POST', COPY(), { json: { project: DST, parent: folder } }, 400, 5004);
+    await refused('POST', COPY(), { json: {} }, 400, 5004);
+    await refused('POST', COPY(), { json: { name: 'only-a-name' } }, 400, 5004);
+    await refused(
+      'POST',
+      '/v2/upload/multipart',
+      { json: { project: DST, parent: folder, name: 'n', size: 1 } },
+      400,
+      5004,
+    );
+    await refused('POST', '/v2/upload/multipart', { json: { name: 'n', size: 1 } }, 400, 5004);
+    await refused('POST', '/v2/files', { json: { name: 'f', type: 'folder' } }, 400, 5004);
+    assertSbgError(await ana.get(`/v2/files?project=${DST}&parent=${folder}`), 400, 5004, 'list both');
+    assertSbgError(await ana.get('/v2/files'), 400, 5004, 'list neither');
+  });
+
+  test('a folder as a copy source is 400 5004', async () => {
+    await refused('POST', `/v2/files/${folder}/actions/copy`, { json: { project: DST } }, 400, 5004);
+    await refused(
+      'POST',
+      `/v2/files/${folder}/actions/copy`,
+      { json: { project: DST, name: 'dir2' } },
+      400,
+      5004,
+    );
+  });
+
+  test('a name with /, or an empty one, is 400 5004', async () => {
+    for (const name of ['a/b', '/lead', 'trail/', '']) {
+      await refused('POST', COPY(), { json: { project: DST, name } }, 400, 5004);
+      await refused('POST', '/v2/upload/multipart', { json: { project: DST, name, size: 1 } }, 400, 5004);
+      await refused('POST', '/v2/files', { json: { project: DST, name, type: 'folder' } }, 400, 5004);
+      await refused('PATCH', `/v2/files/${src}`, { json: { name } }, 400, 5004);
+      await refused('POST', `/v2/files/${src}/actions/move`, { json: { parent: folder, name } }, 400, 5004);
+    }
+  });
+
+  test('JSON of the wrong shape is 400 9000', async () => {
+    const cases: [string, string, unknown][] = [
+      ['POST', COPY(), []],
+      ['POST', COPY(), [{ project: DST }]],
+      ['POST', COPY(), 'ana/bad-dst'],
+      ['POST', COPY(), { project: 5 }],
+      ['POST', COPY(), { project: DST, name: 7 }],
+      ['POST', COPY(), { parent: [folder] }],
+      ['POST', '/v2/upload/multipart', { project: DST, name: 'n', size: 'big' }],
+      ['PUT', `/v2/files/${src}/tags`, 'x'],
+      ['PUT', `/v2/files/${src}/tags`, [1, 2]],
+      ['PUT', `/v2/files/${src}/tags`, { tags: ['x'] }],
+      ['PUT', `/v2/files/${src}/metadata`, ['k', 'v']],
+      ['PATCH', `/v2/files/${src}/metadata`, 'k=v'],
+      ['PATCH', `/v2/files/${src}`, { name: 5 }],
+      ['PATCH', `/v2/files/${src}`, { tags: 'x' }],
+      ['POST', '/v2/action/files/copy', { project: DST, file_ids: src }],
+      ['POST', '/v2/action/files/copy', { project: DST, file_ids: [5] }],
+      ['POST', '/v2/async/files/copy', { items: { file: src, project: DST } }],
+      ['POST', '/v2/async/files/copy', []],
+    ];
+    // Every case runs, and the test lists each one answered otherwise.
+    const wrong: string[] = [];
+    for (const [method, path, json] of cases) {
+      const r = await ana.call(method, path, { json });
+      const body = r.body.length ? JSON.parse(r.body.toString()) : null;
+      if (r.status !== 400 || body?.code !== 9000)
+        wrong.push(`${method} ${path} ${JSON.stringify(json)} -> ${r.status} ${r.body.toString()}`);
+    }
+    assert.deepEqual(wrong, []);
+    assert.deepEqual(await state(), before_, 'JSON of the wrong shape changed something');
+  });
+
+  test('malformed JSON is 400 9000', async () => {
+    for (const raw of ['{"project": ', '{project: "ana/bad-dst"}', 'null x', '\u0000']) {
+      await refused('POST', COPY(), { raw, type: 'application/json' }, 400, 9000);
+      await refused('PATCH', `/v2/files/${src}/metadata`, { raw, type: 'application/json' }, 400, 9000);
+      await refused('POST', '/v2/files', { raw, type: 'application/json' }, 400, 9000);
+    }
+  });
+});

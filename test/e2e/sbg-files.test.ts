@@ -1,0 +1,124 @@
+// Seven Bridges files end to end: a file by id with `fields` (a list, `_all`, `!field`, unknown names), metadata
+// merged by PATCH and replaced by PUT, tags put whole, PATCH of a file's name, metadata and tags, and actions/move
+// into a folder under a new name, the id kept throughout.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { bytes } from '../helpers/data.ts';
+import {
+  assertFileShape,
+  download,
+  FILE_FIELDS,
+  namesIn,
+  ok,
+  openSbg,
+  type SbgClient,
+  type SbgEnv,
+  upload,
+} from '../helpers/sbg.ts';
+
+describe('Seven Bridges files', () => {
+  let env: SbgEnv;
+  let ana: SbgClient;
+  const P = 'ana/files';
+  const data = bytes(3000, 61);
+  // biome-ignore lint/suspicious/noExplicitAny: a decoded answer
+  let file: any;
+
+  before(async () => {
+    env = await openSbg();
+    ana = env.client(await env.user('ana'));
+    await env.project('ana', 'files');
+    file = (await upload(env, ana, { project: P, name: 'one.txt' }, data)).file;
+  });
+  after(async () => env.close());
+
+  test('GET a file by id, with fields: a list, _all, !field and unknown names; href and id always kept', async () => {
+    const whole = ok(await ana.get(`/v2/files/${file.id}`), 'GET');
+    assertFileShape(env, whole);
+    assert.equal(whole.size, data.length);
+    const keys = async (fields: string) =>
+      Object.keys(
+        ok(await ana.get(`/v2/files/${file.id}?fields=${encodeURIComponent(fields)}`), fields),
+      ).sort();
+    assert.deepEqual(await keys('name,size'), ['href', 'id', 'name', 'size']);
+    assert.deepEqual(await keys('name,no_such_field'), ['href', 'id', 'name']);
+    assert.deepEqual(await keys('_all'), [...FILE_FIELDS, '_secondary_files'].sort());
+    assert.deepEqual(
+      await keys('!metadata'),
+      FILE_FIELDS.filter((k) => k !== 'metadata'),
+    );
+    assert.deepEqual(
+      await keys('!id,!href,!tags'),
+      FILE_FIELDS.filter((k) => k !== 'tags'),
+    );
+    const some = ok(await ana.get(`/v2/files/${file.id}?fields=size,type`), 'values');
+    assert.deepEqual(some, { href: whole.href, id: file.id, size: data.length, type: 'file' });
+  });
+
+  test('metadata: PUT replaces, PATCH merges, GET /metadata shows it, and so does the file', async () => {
+    const put = ok(
+      await ana.call('PUT', `/v2/files/${file.id}/metadata`, { json: { a: '1', b: '2' } }),
+      'PUT',
+    );
+    assert.deepEqual(put, { a: '1', b: '2' });
+    const patched = ok(
+      await ana.call('PATCH', `/v2/files/${file.id}/metadata`, { json: { b: '3', c: '4' } }),
+      'PATCH',
+    );
+    assert.deepEqual(patched, { a: '1', b: '3', c: '4' });
+    assert.deepEqual(ok(await ana.get(`/v2/files/${file.id}/metadata`), 'GET'), { a: '1', b: '3', c: '4' });
+    assert.deepEqual(ok(await ana.get(`/v2/files/${file.id}`), 'file').metadata, { a: '1', b: '3', c: '4' });
+    ok(await ana.call('PUT', `/v2/files/${file.id}/metadata`, { json: { z: '9' } }), 'PUT again');
+    assert.deepEqual(ok(await ana.get(`/v2/files/${file.id}/metadata`), 'GET'), { z: '9' });
+    assert.ok((await download(env, ana, file.id)).equals(data), 'metadata changed the bytes');
+  });
+
+  test('tags: PUT /tags sets the whole list; an empty list clears it', async () => {
+    const r = await ana.call('PUT', `/v2/files/${file.id}/tags`, { json: ['TEST', 'raw'] });
+    assert.equal(r.status, 200, r.body.toString());
+    assert.deepEqual(ok(await ana.get(`/v2/files/${file.id}`), 'file').tags, ['TEST', 'raw']);
+    assert.equal((await ana.call('PUT', `/v2/files/${file.id}/tags`, { json: ['only'] })).status, 200);
+    assert.deepEqual(ok(await ana.get(`/v2/files/${file.id}`), 'file').tags, ['only']);
+    assert.equal((await ana.call('PUT', `/v2/files/${file.id}/tags`, { json: [] })).status, 200);
+    assert.deepEqual(ok(await ana.get(`/v2/files/${file.id}`), 'file').tags, []);
+  });
+
+  test('PATCH a file: name, metadata and tags at once; the id stays', async () => {
+    const { file: f } = await upload(env, ana, { project: P, name: 'patch-me.txt' }, bytes(10, 62));
+    const patched = ok(
+      await ana.call('PATCH', `/v2/files/${f.id}`, {
+        json: { name: 'patched.txt', metadata: { k: 'v' }, tags: ['T'] },
+      }),
+      'PATCH',
+    );
+    assert.equal(patched.id, f.id);
+    assert.equal(patched.name, 'patched.txt');
+    assert.deepEqual(patched.metadata, { k: 'v' });
+    assert.deepEqual(patched.tags, ['T']);
+    assert.deepEqual(ok(await ana.get(`/v2/files/${f.id}`), 'GET'), patched);
+    const names = await namesIn(ana, { project: P });
+    assert.ok(names.includes('patched.txt') && !names.includes('patch-me.txt'), names.join());
+  });
+
+  test('actions/move into a folder under a new name keeps the id and the bytes', async () => {
+    const moved = bytes(2000, 63);
+    const { file: f } = await upload(env, ana, { project: P, name: 'mover.bin' }, moved);
+    const box = ok(
+      await ana.call('POST', '/v2/files', { json: { name: 'box', type: 'folder', project: P } }),
+      'mkdir',
+      201,
+    );
+    const r = ok(
+      await ana.call('POST', `/v2/files/${f.id}/actions/move`, {
+        json: { parent: box.id, name: 'moved.bin' },
+      }),
+      'move',
+    );
+    assert.equal(r.id, f.id);
+    assert.equal(r.parent, box.id);
+    assert.equal(r.name, 'moved.bin');
+    assert.deepEqual(await namesIn(ana, { parent: box.id }), ['moved.bin']);
+    assert.ok(!(await namesIn(ana, { project: P })).includes('mover.bin'));
+    assert.ok((await download(env, ana, f.id)).equals(moved));
+  });
+});
