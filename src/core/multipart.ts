@@ -49,6 +49,8 @@ export interface UploadInfo {
      * dialect's upload without its overwrite flag).
      */
     createOnly?: boolean;
+    /** What the client said at the start (a file dialect shows it back): the file's size and its part size. */
+    declared?: { size?: number; partSize?: number };
   };
   createdAt: number;
 }

@@ -101,10 +101,12 @@ export function prefixEnd(prefix: string): string {
 
 /**
  * The path of the entry `name` in the directory `dir` ('' for a project's top level): what the file dialects do
- * with a folder and a name. Throws InvalidPath for a name that is not one (empty, `.`, `..`, or holding `/` or NUL).
+ * with a folder and a name. Throws InvalidArgument for a name that is not a string, InvalidPath for one that is not
+ * a name (empty, `.`, `..`, or holding `/` or NUL).
  */
 export function childPath(dir: string, name: unknown): string {
-  if (typeof name !== 'string' || name === '' || name === '.' || name === '..' || /[/\0]/.test(name))
+  if (typeof name !== 'string') throw new StorageError('InvalidArgument', 'A name is a string.');
+  if (name === '' || name === '.' || name === '..' || /[/\0]/.test(name))
     throw new StorageError('InvalidPath', `'${String(name).slice(0, 256)}' is not a valid name.`);
   const path = dir === '' ? name : `${dir}/${name}`;
   validatePath(path);

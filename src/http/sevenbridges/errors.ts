@@ -77,6 +77,18 @@ export const SBG_ERRORS: ErrorTable = {
 
 const MORE_INFO = 'https://docs.sevenbridges.com/docs/api-status-codes';
 
+/** What the rate-limit headers say: mimeo does not limit SBG calls, and says so in SBG's terms on every answer. */
+const RATE_LIMIT = 1000;
+
+/** SBG's rate-limit headers, for every answer (the window resets every five minutes). */
+export function rateLimitHeaders(now = Date.now()): Record<string, string> {
+  return {
+    'x-ratelimit-limit': String(RATE_LIMIT),
+    'x-ratelimit-remaining': String(RATE_LIMIT),
+    'x-ratelimit-reset': String(Math.ceil(now / 1000 / 300) * 300),
+  };
+}
+
 /** An SBG error body. */
 export function sbgErrorBody(status: number, code: number, message: string) {
   return { status, code, message, more_info: MORE_INFO };
@@ -87,7 +99,7 @@ export function renderSbgError(err: unknown, _site: ErrorSite): ErrorPage {
   if (err instanceof TransportError) {
     return {
       status: err.status,
-      headers: {},
+      headers: rateLimitHeaders(),
       contentType: 'application/json',
       body: JSON.stringify(sbgErrorBody(err.status, 9000, err.message)),
     };
@@ -97,7 +109,7 @@ export function renderSbgError(err: unknown, _site: ErrorSite): ErrorPage {
   const message = status >= 500 ? ERROR_CODES[se.code] : se.message;
   return {
     status,
-    headers: coreErrorHeaders(se),
+    headers: { ...rateLimitHeaders(), ...coreErrorHeaders(se) },
     contentType: 'application/json',
     body: status === 304 ? undefined : JSON.stringify(sbgErrorBody(status, Number(code), message)),
   };

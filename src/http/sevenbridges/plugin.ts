@@ -6,7 +6,7 @@ import { resolveBearer } from '../../auth/sign-in.ts';
 import { StorageError } from '../../core/errors.ts';
 import { rawBodies } from '../common/content-type.ts';
 import type { Dialect } from '../common/dialect.ts';
-import { renderSbgError, SBG_ERRORS } from './errors.ts';
+import { rateLimitHeaders, renderSbgError, SBG_ERRORS } from './errors.ts';
 import { asyncCopyRoutes } from './routes/async-copy.ts';
 import { copyRoutes } from './routes/copy.ts';
 import { downloadRoutes } from './routes/download.ts';
@@ -19,18 +19,11 @@ const PREFIXES = ['/v2', '/sbg-upload', '/sbg-download'] as const;
 /** The signed links authorize themselves. */
 const SIGNED = new Set(['/sbg-upload/:token', '/sbg-download/:token']);
 
-/** What the rate-limit headers say: mimeo does not limit SBG calls, and says so in SBG's terms. */
-const RATE_LIMIT = 1000;
-
 async function sbgApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
   await app.register(async (sbg) => {
     rawBodies(sbg);
     sbg.addHook('onRequest', async (request, reply) => {
-      const reset = Math.ceil(Date.now() / 1000 / 300) * 300;
-      reply
-        .header('x-ratelimit-limit', RATE_LIMIT)
-        .header('x-ratelimit-remaining', RATE_LIMIT)
-        .header('x-ratelimit-reset', reset);
+      reply.headers(rateLimitHeaders());
       if (SIGNED.has(request.routeOptions.url ?? '')) return;
       const sbgToken = request.headers['x-sbg-auth-token'];
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];

@@ -40,14 +40,10 @@ export function fileJson(
     type: folder ? 'folder' : 'file',
     created_on: sbgTime(e.createdAt),
     modified_on: sbgTime(e.modifiedAt),
-    ...(folder
-      ? {}
-      : {
-          storage: { type: 'PLATFORM', hosted_on_locations: ['mimeo'] },
-          origin: {},
-          tags: tagList(labels.tags),
-          metadata: labels.properties,
-        }),
+    storage: { type: 'PLATFORM', hosted_on_locations: ['mimeo'] },
+    origin: {},
+    tags: tagList(labels.tags),
+    metadata: labels.properties,
     _secondary_files: [],
   };
 }

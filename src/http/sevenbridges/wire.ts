@@ -16,7 +16,7 @@ export function entryOf(deps: AuthDeps, principal: Principal, id: unknown): Prom
 
 /** A project id `owner/name`, lower-cased. Throws InvalidProjectName (SBG's 3012) for any other form. */
 export function projectIdOf(value: unknown): { owner: string; name: string } {
-  if (typeof value !== 'string') throw new StorageError('InvalidProjectName', 'A project id is a string.');
+  if (typeof value !== 'string') throw new StorageError('InvalidArgument', 'A project id is a string.');
   const m = /^([^/\s]+)\/([^/\s]+)$/.exec(value);
   if (!m)
     throw new StorageError('InvalidProjectName', `Project id '${value}' is not in the form owner/project.`);

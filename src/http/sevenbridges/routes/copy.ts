@@ -56,8 +56,13 @@ export const copyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const principal = principalOf(request);
     const body = await jsonBody(request);
     const ids = body['file_ids'];
-    if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100)
-      throw new StorageError('InvalidArgument', 'file_ids is an array of 1 to 100 file ids.');
+    if (
+      !Array.isArray(ids) ||
+      ids.length === 0 ||
+      ids.length > 100 ||
+      ids.some((id) => typeof id !== 'string')
+    )
+      throw new StorageError('InvalidArgument', 'file_ids is an array of 1 to 100 file ids (strings).');
     const folder = await destinationOf(deps, principal, body);
     const results: Record<string, unknown> = {};
     for (const id of ids) {

@@ -77,7 +77,7 @@ export const uploadRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
     const u = await createUpload(core, principal, {
       project: folder.project,
       path,
-      attributes: { createOnly: !overwrite, properties: {} },
+      attributes: { createOnly: !overwrite, properties: {}, declared: { size: size ?? undefined, partSize } },
     });
     return reply.send(uploadJson(u, await uploadContext(request, u), partSize, size));
   });
@@ -103,7 +103,15 @@ export const uploadRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
 
   app.get<UploadParams>('/v2/upload/multipart/:id', async (request, reply) => {
     const u = await info(request);
-    return reply.send(uploadJson(u, await uploadContext(request, u), DEFAULT_PART, null));
+    const declared = u.attributes.declared ?? {};
+    return reply.send(
+      uploadJson(
+        u,
+        await uploadContext(request, u),
+        declared.partSize ?? DEFAULT_PART,
+        declared.size ?? null,
+      ),
+    );
   });
 
   app.get<UploadParams>('/v2/upload/multipart/:id/part/:part', async (request, reply) => {
