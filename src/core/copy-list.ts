@@ -10,10 +10,13 @@ import { defineJob, endJob, insertJob, type Job, type JobContext, LeaseLost } fr
 import type { ConflictPolicy, Principal } from './model.ts';
 import { loadPrincipal } from './principal-rows.ts';
 import { RENAMERS, type RenamerName } from './renamers.ts';
+import { startTreeCopy } from './tree-copy.ts';
 
 export interface ListedCopy {
-  source: { project: string; id: string };
+  /** A file by row id; or, with `tree`, a directory by path (its whole subtree, as one tree copy). */
+  source: { project: string; id?: string; path?: string };
   target: { project: string; path: string };
+  tree?: boolean;
 }
 
 export interface CopyListSpec {
@@ -23,9 +26,9 @@ export interface CopyListSpec {
   sourceNeed: 'read-object' | 'copy';
 }
 
-/** One copy's outcome: the new file, or the error that stopped it. */
+/** One copy's outcome: the new file (or, for a tree, the job that copies it), or the error that stopped it. */
 export type CopyResult =
-  | { status: 'OK'; project: string; path: string; fileId: string }
+  | { status: 'OK'; project: string; path: string; fileId: string; treeJob?: string }
   | { status: 'FAILED'; code: string; message: string };
 
 export interface CopyListProgress {
@@ -55,18 +58,9 @@ async function runCopyList(deps: CoreDeps, ctx: JobContext): Promise<void> {
     const item = spec.items[progress.done]!;
     let result: CopyResult;
     try {
-      const receipt = await copyFile(
-        deps,
-        principal,
-        { source: item.source, target: item.target, conflict: spec.conflict },
-        { sourceNeed: spec.sourceNeed, renamer: RENAMERS[spec.renamer] },
-      );
-      result = {
-        status: 'OK',
-        project: receipt.target.project,
-        path: receipt.target.path,
-        fileId: receipt.target.fileId,
-      };
+      result = item.tree
+        ? await copyTree(deps, principal, spec, item)
+        : await copyOne(deps, principal, spec, item);
     } catch (err) {
       // A copy the client could fix (a name, a permission, a missing source) fails alone; a server fault fails the job.
       const se = coreError(err);
@@ -89,6 +83,52 @@ async function runCopyList(deps: CoreDeps, ctx: JobContext): Promise<void> {
     if (state === 'done') return;
     progress = next;
   }
+}
+
+async function copyOne(
+  deps: CoreDeps,
+  principal: Principal,
+  spec: CopyListSpec,
+  item: ListedCopy,
+): Promise<CopyResult> {
+  const receipt = await copyFile(
+    deps,
+    principal,
+    {
+      source: { project: item.source.project, id: item.source.id },
+      target: item.target,
+      conflict: spec.conflict,
+    },
+    { sourceNeed: spec.sourceNeed, renamer: RENAMERS[spec.renamer] },
+  );
+  return {
+    status: 'OK',
+    project: receipt.target.project,
+    path: receipt.target.path,
+    fileId: receipt.target.fileId,
+  };
+}
+
+/**
+ * A directory's subtree as one tree copy (atomic: all of it appears at once). The list starts it and goes on: a
+ * runner works on one job at a time, so a list that waited for it could wait for ever. Its result names the tree
+ * copy's job, which tells when the copy is done and whether it succeeded.
+ */
+async function copyTree(
+  deps: CoreDeps,
+  principal: Principal,
+  spec: CopyListSpec,
+  item: ListedCopy,
+): Promise<CopyResult> {
+  const tree = await startTreeCopy(deps, principal, {
+    source: { project: item.source.project, path: item.source.path ?? '' },
+    target: item.target,
+    conflict: spec.conflict,
+    sourceNeed: spec.sourceNeed,
+    renamer: spec.renamer,
+  });
+  const target = String(tree.spec['targetPrefix']).replace(/\/$/, '');
+  return { status: 'OK', project: item.target.project, path: target, fileId: '', treeJob: tree.id };
 }
 
 export const COPY_LIST = defineJob('copy-list', runCopyList);

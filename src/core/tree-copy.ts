@@ -1,6 +1,5 @@
 // Directory tree copies: a job that stages files in batches and makes the whole tree visible in one commit.
 import type { Tx } from '../meta/meta-store.ts';
-import { defaultRenamer } from './commit.ts';
 import { commitStaged } from './commit-batch.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
@@ -11,6 +10,7 @@ import { defineJob, insertJob, type Job, type JobContext, LeaseLost } from './jo
 import type { ConflictPolicy, Principal } from './model.ts';
 import { prefixEnd, validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
+import { RENAMERS, type RenamerName } from './renamers.ts';
 import { snapshotSeqOf } from './resolve.ts';
 import { insertSnapshot } from './snapshot-rows.ts';
 import { purgeUnneededVersions } from './snapshots.ts';
@@ -47,6 +47,8 @@ export async function startTreeCopy(
     conflict?: ConflictPolicy;
     sourceNeed?: 'read-object' | 'copy';
     metadataDirective?: string;
+    /** The rule that names the target folder under `rename` (default `name (n)`). */
+    renamer?: RenamerName;
   },
 ): Promise<Job> {
   if (input.metadataDirective !== undefined && input.metadataDirective !== 'copy') {
@@ -75,7 +77,8 @@ export async function startTreeCopy(
       src.id === dst.id &&
       targetPrefix.startsWith(sourcePrefix) &&
       input.source.snapshot === undefined &&
-      sourcePrefix === targetPrefix
+      sourcePrefix === targetPrefix &&
+      conflict !== 'rename'
     ) {
       throw new StorageError('InvalidArgument', 'A tree cannot be copied onto itself.');
     }
@@ -102,7 +105,7 @@ export async function startTreeCopy(
         for (let n = 1; ; n++) {
           if (n > 10_000)
             throw new StorageError('Conflict', 'No free name was found.', { resource: targetPrefix });
-          const candidate = `${defaultRenamer(base, n)}/`;
+          const candidate = `${RENAMERS[input.renamer ?? 'default'](base, n)}/`;
           if (!(await hasLiveFiles(tx, dst.id, candidate))) {
             targetPrefix = candidate;
             break;

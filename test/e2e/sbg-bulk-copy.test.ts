@@ -175,4 +175,47 @@ describe('Seven Bridges bulk and async copies', () => {
     assert.equal(job.result[0].status, 'OK');
     assertFailed(job.result[1], 404, 5002);
   });
+
+  test('async copy of a folder: its whole subtree as one tree copy, renamed n_name on a clash, bytes equal', async () => {
+    const folder = ok(
+      await ana.call('POST', '/v2/files', { json: { name: 'tree', type: 'folder', project: SRC } }),
+      'folder',
+      201,
+    );
+    const sub = ok(
+      await ana.call('POST', '/v2/files', { json: { name: 'sub', type: 'folder', parent: folder.id } }),
+      'sub',
+      201,
+    );
+    const X = bytes(3000, 83);
+    const Y = bytes(MiB + 5, 84);
+    await upload(env, ana, { parent: folder.id, name: 'x.txt' }, X);
+    await upload(env, ana, { parent: sub.id, name: 'y.bin' }, Y);
+    for (const [dst, name] of [
+      ['ana/async-dst', 'tree'],
+      ['ana/async-dst', '1_tree'],
+      [SRC, '1_tree'],
+    ] as const) {
+      const submitted = ok(
+        await ana.call('POST', '/v2/async/files/copy', {
+          json: { items: [{ file: folder.id, project: dst }] },
+        }),
+        'async folder copy',
+        202,
+      );
+      const job = await finished(ana, submitted.id);
+      assert.equal(job.completed_files, 1, JSON.stringify(job));
+      const made = job.result[0].resource;
+      assert.equal(made.type, 'folder');
+      assert.equal(made.name, name);
+      assertFileShape(env, made, 'folder');
+      const inside = await namesIn(ana, { parent: made.id });
+      assert.deepEqual(inside, ['sub', 'x.txt']);
+      const x = (await ana.get(`/v2/files?parent=${made.id}&name=x.txt`)).json().items[0];
+      assert.ok((await download(env, ana, x.id)).equals(X));
+      const subCopy = (await ana.get(`/v2/files?parent=${made.id}&name=sub`)).json().items[0];
+      const y = (await ana.get(`/v2/files?parent=${subCopy.id}&name=y.bin`)).json().items[0];
+      assert.ok((await download(env, ana, y.id)).equals(Y));
+    }
+  });
 });

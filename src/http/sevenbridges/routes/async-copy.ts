@@ -2,7 +2,12 @@
 // polled until it is FINISHED, with a result per file.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../../auth/principals.ts';
-import { type CopyListProgress, type CopyListSpec, startCopyList } from '../../../core/copy-list.ts';
+import {
+  type CopyListProgress,
+  type CopyListSpec,
+  type CopyResult,
+  startCopyList,
+} from '../../../core/copy-list.ts';
 import { getEntryByPath } from '../../../core/entries.ts';
 import { type ErrorCode, StorageError } from '../../../core/errors.ts';
 import { getJob, type Job } from '../../../core/jobs.ts';
@@ -29,24 +34,26 @@ export const asyncCopyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
   async function jobJson(request: FastifyRequest, job: Job) {
     const spec = job.spec as unknown as CopyListSpec;
     const progress = job.progress as unknown as CopyListProgress;
-    const finished = job.state === 'succeeded';
+    // A folder's copy is a tree copy of its own: the list is finished when those are too.
+    const outcomes = [];
+    for (const r of progress.results) outcomes.push(await outcomeOf(request, r));
+    const pending = outcomes.some((o) => o === 'pending');
+    const finished = job.state === 'succeeded' && !pending;
     const result = [];
     if (finished) {
-      for (const r of progress.results) {
-        if (r.status === 'FAILED') {
-          const wire = SBG_ERRORS[r.code as ErrorCode] ?? SBG_ERRORS.InternalError;
-          result.push({ status: 'FAILED', error: sbgErrorBody(wire.status, Number(wire.code), r.message) });
+      for (const [i, r] of progress.results.entries()) {
+        const o = outcomes[i]!;
+        // Finished: no outcome is pending.
+        if (typeof o === 'object') {
+          const wire = SBG_ERRORS[o.code as ErrorCode] ?? SBG_ERRORS.InternalError;
+          result.push({ status: 'FAILED', error: sbgErrorBody(wire.status, Number(wire.code), o.message) });
           continue;
         }
+        if (r.status !== 'OK') continue;
         try {
           const e = await getEntryByPath(core, principalOf(request), { project: r.project, path: r.path });
-          result.push({
-            status: 'OK',
-            resource: selectFields(
-              request,
-              fileJson(e, await labelsOf(deps, request, e), await contextOf(deps, request, e)),
-            ),
-          });
+          const json = fileJson(e, await labelsOf(deps, request, e), await contextOf(deps, request, e));
+          result.push({ status: 'OK', resource: selectFields(request, json) });
         } catch {
           // Copied, and gone or out of reach since.
           result.push({ status: 'OK', resource: null });
@@ -57,14 +64,28 @@ export const asyncCopyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
       href: `${apiBase(request)}/async/files/copy/${job.id}`,
       id: job.id,
       type: 'COPY',
-      state: STATES[job.state],
+      state: job.state === 'succeeded' && pending ? 'RUNNING' : STATES[job.state],
       result: finished ? result : null,
       total_files: spec.items.length,
-      completed_files: progress.results.filter((r) => r.status === 'OK').length,
-      failed_files: progress.results.filter((r) => r.status === 'FAILED').length,
+      completed_files: outcomes.filter((o) => o === 'ok').length,
+      failed_files: outcomes.filter((o) => o !== 'ok' && o !== 'pending').length,
       started_on: sbgTime(job.createdAt),
-      finished_on: ['succeeded', 'failed', 'aborted'].includes(job.state) ? sbgTime(job.updatedAt) : null,
+      finished_on: finished || ['failed', 'aborted'].includes(job.state) ? sbgTime(job.updatedAt) : null,
     };
+  }
+
+  /** How one copy of the list ended: ok, failed (with its error), or pending (a tree copy still running). */
+  async function outcomeOf(
+    request: FastifyRequest,
+    r: CopyResult,
+  ): Promise<'ok' | 'pending' | { code: string; message: string }> {
+    if (r.status === 'FAILED') return r;
+    if (!r.treeJob) return 'ok';
+    const tree = await getJob(core, principalOf(request), r.treeJob);
+    if (tree.state === 'succeeded') return 'ok';
+    if (tree.state === 'failed' || tree.state === 'aborted')
+      return tree.error ?? { code: 'InternalError', message: 'The folder copy did not finish.' };
+    return 'pending';
   }
 
   app.post('/v2/async/files/copy', async (request, reply) => {
@@ -82,13 +103,16 @@ export const asyncCopyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
         throw new StorageError('InvalidArgument', 'Each item is an object {file, project or parent, name}.');
       const it = item as Record<string, unknown>;
       const source = await entryOf(deps, principal, it['file']);
-      if (source.type !== 'file')
-        throw new StorageError('IsADirectory', 'A folder cannot be copied; copy its files.');
+      if (source.path === '')
+        throw new StorageError('IsADirectory', "A project's root folder cannot be copied.");
       const folder = await destinationOf(deps, principal, it);
-      list.push({
-        source: { project: source.project, id: source.id },
-        target: { project: folder.project, path: pathIn(folder, it['name'] ?? source.name) },
-      });
+      const target = { project: folder.project, path: pathIn(folder, it['name'] ?? source.name) };
+      // A folder is copied with its whole subtree, as one tree copy: all of it appears at once.
+      list.push(
+        source.type === 'directory'
+          ? { source: { project: source.project, path: source.path }, target, tree: true }
+          : { source: { project: source.project, id: source.id }, target },
+      );
     }
     const job = await startCopyList(core, principal, {
       items: list,
