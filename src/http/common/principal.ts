@@ -21,3 +21,15 @@ export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new StorageError('Unauthenticated', 'Send Authorization: Bearer <token>.');
   return request.principal;
 }
+
+/**
+ * The token of an `Authorization: Bearer <token>` header: undefined without the header; Unauthenticated for a header
+ * of another form. The one place a dialect reads a bearer token.
+ */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const auth = request.headers.authorization;
+  if (auth === undefined) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+  if (!m) throw new StorageError('Unauthenticated', 'The Authorization header must be "Bearer <token>".');
+  return m[1];
+}

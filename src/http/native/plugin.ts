@@ -5,6 +5,7 @@ import { ERROR_CODES, StorageError } from '../../core/errors.ts';
 import { coreErrorHeaders, type Dialect } from '../common/dialect.ts';
 import { type ErrorPage, type ErrorSite, TransportError } from '../common/error-page.ts';
 import { asStorageError } from '../common/framework-errors.ts';
+import { bearerToken } from '../common/principal.ts';
 import type { NativeDeps } from './context.ts';
 import { NATIVE_ERRORS } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -26,11 +27,9 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0]!;
     if (!path.startsWith('/api/v1/') || PUBLIC.has(path)) return;
-    const auth = request.headers.authorization;
-    if (!auth) throw new StorageError('Unauthenticated', 'Send Authorization: Bearer <token>.');
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    if (!m) throw new StorageError('Unauthenticated', 'The Authorization header must be "Bearer <token>".');
-    request.principal = await resolveBearer(deps, m[1]!);
+    const token = bearerToken(request);
+    if (!token) throw new StorageError('Unauthenticated', 'Send Authorization: Bearer <token>.');
+    request.principal = await resolveBearer(deps, token);
   });
 
   await app.register(authRoutes(deps));

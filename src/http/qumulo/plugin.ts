@@ -7,6 +7,7 @@ import { resolveBearer } from '../../auth/sign-in.ts';
 import { StorageError } from '../../core/errors.ts';
 import { rawBodies } from '../common/content-type.ts';
 import type { Dialect } from '../common/dialect.ts';
+import { bearerToken } from '../common/principal.ts';
 import { QUMULO_ERRORS, renderQumuloError } from './errors.ts';
 import { copyChunkRoutes } from './routes/copy-chunk.ts';
 import { dataRoutes } from './routes/data.ts';
@@ -26,11 +27,9 @@ async function qumuloApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
     q.addHook('onRequest', async (request) => {
       // Every route of this scope is the dialect's: the route matched, not the raw URL, says which are public.
       if (PUBLIC.has(request.routeOptions.url ?? '')) return;
-      const auth = request.headers.authorization;
-      if (!auth) throw new StorageError('Unauthenticated', 'Send Authorization: Bearer <token>.');
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-      if (!m) throw new StorageError('Unauthenticated', 'The Authorization header must be "Bearer <token>".');
-      request.principal = await resolveBearer(deps, m[1]!);
+      const token = bearerToken(request);
+      if (!token) throw new StorageError('Unauthenticated', 'Send Authorization: Bearer <token>.');
+      request.principal = await resolveBearer(deps, token);
     });
     await q.register(sessionRoutes(deps));
     await q.register(entryRoutes(deps));

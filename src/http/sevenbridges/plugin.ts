@@ -6,6 +6,7 @@ import { resolveBearer } from '../../auth/sign-in.ts';
 import { StorageError } from '../../core/errors.ts';
 import { rawBodies } from '../common/content-type.ts';
 import type { Dialect } from '../common/dialect.ts';
+import { bearerToken } from '../common/principal.ts';
 import { rateLimitHeaders, renderSbgError, SBG_ERRORS } from './errors.ts';
 import { asyncCopyRoutes } from './routes/async-copy.ts';
 import { copyRoutes } from './routes/copy.ts';
@@ -26,8 +27,7 @@ async function sbgApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
       reply.headers(rateLimitHeaders());
       if (SIGNED.has(request.routeOptions.url ?? '')) return;
       const sbgToken = request.headers['x-sbg-auth-token'];
-      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
-      const token = typeof sbgToken === 'string' ? sbgToken.trim() : bearer;
+      const token = typeof sbgToken === 'string' ? sbgToken.trim() : bearerToken(request);
       if (!token)
         throw new StorageError('Unauthenticated', 'Send X-SBG-Auth-Token or Authorization: Bearer.');
       request.principal = await resolveBearer(deps, token);
