@@ -7,6 +7,7 @@ import { nowOf } from '../core/deps.ts';
 import { StorageError } from '../core/errors.ts';
 import type { Principal } from '../core/model.ts';
 import { loadPrincipal } from '../core/principal-rows.ts';
+import { hashSecret } from './principals.ts';
 
 export interface LinkClaims {
   /** What the link is for, and the one method it allows. */
@@ -21,6 +22,10 @@ export interface LinkClaims {
   path?: string;
   /** The part an upload link writes. */
   part?: number;
+  /** The version a download link reads (its row id): a link reads one state of the file, never a mix. */
+  versionRow?: string;
+  /** The hash of the bearer token the link was asked with: the link ends when that token does. */
+  credential: string;
   /** When it stops working, ms since the epoch. */
   expiresAt: number;
 }
@@ -40,14 +45,36 @@ function linkKey(master: Buffer): Buffer {
 const mac = (deps: CoreDeps, payload: string) =>
   createHmac('sha256', linkKey(deps.masterKey)).update(payload).digest();
 
-/** A token for `claims` (without expiry: it lives linkTtlSeconds from now). */
-export function signLink(
+/**
+ * A token for `claims`, asked with the bearer token `bearer` (a session or a personal token). It lives linkTtlSeconds
+ * from now, never past that token's own expiry, and ends when that token is revoked.
+ */
+export async function signLink(
   deps: CoreDeps,
-  claims: Omit<LinkClaims, 'expiresAt'>,
-): { token: string; expiresAt: number } {
-  const expiresAt = nowOf(deps) + deps.linkTtlSeconds * 1000;
-  const payload = Buffer.from(JSON.stringify({ ...claims, expiresAt })).toString('base64url');
+  claims: Omit<LinkClaims, 'expiresAt' | 'credential'>,
+  bearer: string,
+): Promise<{ token: string; expiresAt: number }> {
+  const credential = hashSecret(bearer);
+  const until = await credentialExpiry(deps, credential);
+  if (until === undefined) throw new StorageError('Unauthenticated', 'The bearer token is not valid.');
+  const expiresAt = Math.min(nowOf(deps) + deps.linkTtlSeconds * 1000, until);
+  const payload = Buffer.from(JSON.stringify({ ...claims, credential, expiresAt })).toString('base64url');
   return { token: `${payload}.${mac(deps, payload).toString('base64url')}`, expiresAt };
+}
+
+/** When the token with this hash expires (a session token, or a personal one); undefined when there is none. */
+async function credentialExpiry(deps: CoreDeps, hash: string): Promise<number | undefined> {
+  const row = await deps.meta.tx(
+    async (tx) =>
+      (await tx.get<{ expires_at: number }>('SELECT expires_at FROM tokens WHERE token_hash = ?', [hash])) ??
+      (await tx.get<{ expires_at: number | null }>(
+        'SELECT expires_at FROM personal_tokens WHERE token_hash = ?',
+        [hash],
+      )),
+    { readOnly: true },
+  );
+  if (!row) return undefined;
+  return row.expires_at === null ? Number.MAX_SAFE_INTEGER : Number(row.expires_at);
 }
 
 /**
@@ -64,6 +91,8 @@ export async function openLink(
   if (!payload || !signature || extra !== undefined) throw refused();
   const given = Buffer.from(signature, 'base64url');
   const wanted = mac(deps, payload);
+  // One spelling only: base64url has spare bits in its last character, which decoding ignores.
+  if (given.toString('base64url') !== signature) throw refused();
   if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) throw refused();
   let claims: LinkClaims;
   try {
@@ -73,6 +102,9 @@ export async function openLink(
   }
   if (claims.kind !== expect.kind || claims.method !== expect.method || !(claims.expiresAt > nowOf(deps)))
     throw refused();
+  // The token it was asked with still holds (not revoked, not expired).
+  const until = await credentialExpiry(deps, String(claims.credential));
+  if (until === undefined || until <= nowOf(deps)) throw refused();
   const principal = await deps.meta.tx((tx) => loadPrincipal(tx, claims.principalId), { readOnly: true });
   if (!principal) throw refused();
   return { claims, principal };

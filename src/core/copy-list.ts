@@ -5,7 +5,7 @@
 import { copyFile } from './copy.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
-import { coreError, isStorageError, StorageError } from './errors.ts';
+import { itemError, StorageError } from './errors.ts';
 import { defineJob, endJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
 import type { ConflictPolicy, Principal } from './model.ts';
 import { loadPrincipal } from './principal-rows.ts';
@@ -62,13 +62,9 @@ async function runCopyList(deps: CoreDeps, ctx: JobContext): Promise<void> {
         ? await copyTree(deps, principal, spec, item)
         : await copyOne(deps, principal, spec, item);
     } catch (err) {
-      // A copy the client could fix (a name, a permission, a missing source) fails alone; a server fault fails the job.
-      const se = coreError(err);
-      if (
-        !isStorageError(se) ||
-        ['InternalError', 'ServiceUnavailable', 'InsufficientStorage'].includes(se.code)
-      )
-        throw err;
+      // A copy the client could fix fails alone; a server fault fails the job.
+      const se = itemError(err);
+      if (!se) throw err;
       result = { status: 'FAILED', code: se.code, message: se.message };
     }
     const next: CopyListProgress = { done: progress.done + 1, results: [...progress.results, result] };

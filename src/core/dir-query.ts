@@ -5,7 +5,7 @@ import { dirPath, findDir, missingDir } from './dirs.ts';
 import { ENTRY_COLUMNS, type Entry, type EntryRow, toEntry } from './entries.ts';
 import { StorageError } from './errors.ts';
 import type { Principal } from './model.ts';
-import { requireProject } from './permissions.ts';
+import { allows, requireProject } from './permissions.ts';
 
 /** An entry with its current version's tags and properties (empty for a directory). */
 export interface LabelledEntry extends Entry {
@@ -44,6 +44,8 @@ export async function queryChildren(
   return deps.meta.tx(
     async (tx) => {
       const project = await requireProject(tx, { principal, need: 'list' }, q.project);
+      // Labels are part of what a file holds: a principal who may list but not read sees none, nor filters by them.
+      const reads = await allows(tx, { principal, need: 'read' }, project);
       if (path !== '' && !(await findDir(tx, project.id, path))) throw await missingDir(tx, project.id, path);
       const names = q.names ?? [];
       const where = `f.project_id = ? AND f.parent = ? AND f.hidden = 0 AND f.name <> ''
@@ -58,10 +60,15 @@ export async function queryChildren(
         r: EntryRow & { v_tags: string | null; v_properties: string | null },
       ): LabelledEntry => ({
         ...toEntry(r),
-        tags: r.v_tags ? JSON.parse(r.v_tags) : {},
-        properties: r.v_properties ? JSON.parse(r.v_properties) : {},
+        tags: reads && r.v_tags ? JSON.parse(r.v_tags) : {},
+        properties: reads && r.v_properties ? JSON.parse(r.v_properties) : {},
       });
       const filtered = (q.tags?.length ?? 0) > 0 || Object.keys(q.properties ?? {}).length > 0;
+      if (filtered && !reads)
+        throw new StorageError(
+          'AccessDenied',
+          `Filtering by tags or metadata needs the 'read' role on '${q.project}'.`,
+        );
       if (!filtered) {
         const count = await tx.get<{ n: number }>(`SELECT COUNT(*) AS n ${from}`, params);
         const rows = await tx.all<EntryRow & { v_tags: string | null; v_properties: string | null }>(

@@ -115,3 +115,15 @@ export function coreError(err: unknown): unknown {
     );
   return err;
 }
+
+/**
+ * An error that belongs to one item of a batch (a name, a permission, a missing source), which the batch reports
+ * for that item and goes on; undefined for a server's fault (no room, overload, a bug), which stops the batch.
+ */
+export function itemError(err: unknown): StorageError | undefined {
+  const e = coreError(err);
+  if (!isStorageError(e)) return undefined;
+  return ['InternalError', 'ServiceUnavailable', 'InsufficientStorage', 'DataCorrupted'].includes(e.code)
+    ? undefined
+    : e;
+}

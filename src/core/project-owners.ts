@@ -15,13 +15,14 @@ export function projectOwnedBy(
   principal: Principal,
   input: { owner: string; name: string },
 ): Promise<Project> {
+  // Project names are lower-case (S3's rule): the name's unique index finds it.
   return deps.meta.tx(
     async (tx) => {
       const row = await tx.get<Parameters<typeof toProject>[0]>(
         `SELECT ${PROJECT_COLUMNS.split(',')
           .map((c) => `p.${c.trim()}`)
           .join(', ')} FROM projects p LEFT JOIN principals u ON u.id = p.owner_id
-         WHERE lower(p.name) = ? AND lower(COALESCE(u.name, p.owner_id)) = ?`,
+         WHERE p.name = ? AND lower(COALESCE(u.name, p.owner_id)) = ?`,
         [input.name.toLowerCase(), input.owner.toLowerCase()],
       );
       const project = row && toProject(row);

@@ -203,6 +203,12 @@ export function setMember(
       input.principalId,
     ]);
     if (!target) throw new StorageError('NoSuchPrincipal', undefined, { resource: input.principalId });
+    // The owner holds every role by owning: no member entry can lower or remove that.
+    if (target.id === p.ownerId)
+      throw new StorageError(
+        'InvalidArgument',
+        "The project's owner holds every role; its membership cannot change.",
+      );
     if (input.role === null) {
       await tx.run('DELETE FROM members WHERE project_id = ? AND principal_id = ?', [p.id, target.id]);
       return;

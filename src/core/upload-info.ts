@@ -3,9 +3,12 @@ import type { CoreDeps } from './deps.ts';
 import { StorageError } from './errors.ts';
 import type { Principal } from './model.ts';
 import type { UploadInfo } from './multipart.ts';
-import { getProjectById, requireProject } from './permissions.ts';
+import { allows, getProjectById } from './permissions.ts';
 
-/** The upload `id`, for a principal who may write its project. Throws NoSuchUpload (also for one it may not see). */
+/**
+ * The upload `id`, for a principal who may write its project (any writer may, as in S3). Throws NoSuchUpload, also
+ * for one in a project the principal may not write.
+ */
 export function getUpload(deps: CoreDeps, principal: Principal, id: string): Promise<UploadInfo> {
   return deps.meta.tx(
     async (tx) => {
@@ -17,9 +20,8 @@ export function getUpload(deps: CoreDeps, principal: Principal, id: string): Pro
         created_at: number;
       }>('SELECT project_id, path, principal_id, attributes, created_at FROM uploads WHERE id = ?', [id]);
       const project = row && (await getProjectById(tx, row.project_id));
-      if (!row || !project)
+      if (!row || !project || !(await allows(tx, { principal, need: 'write-object' }, project)))
         throw new StorageError('NoSuchUpload', `The upload '${id}' does not exist.`, { resource: id });
-      await requireProject(tx, { principal, need: 'write-object' }, project.name);
       return {
         id,
         project: project.name,

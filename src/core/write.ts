@@ -308,6 +308,8 @@ export function setLabels(
     versionId?: string;
     tags?: Record<string, string>;
     properties?: Record<string, string>;
+    /** Properties merged into the version's in the same transaction: a null removes one. */
+    mergeProperties?: Record<string, string | null>;
   },
 ): Promise<VersionInfo> {
   checkVersionTags(input.tags);
@@ -318,16 +320,24 @@ export function setLabels(
         JSON.stringify(input.tags),
         r.version.rowId,
       ]);
-    if (input.properties) {
+    let properties = input.properties;
+    if (input.mergeProperties) {
+      properties = { ...(properties ?? r.version.properties) };
+      for (const [k, v] of Object.entries(input.mergeProperties)) {
+        if (v === null) delete properties[k];
+        else properties[k] = v;
+      }
+    }
+    if (properties) {
       await tx.run('UPDATE versions SET properties = ? WHERE id = ?', [
-        JSON.stringify(input.properties),
+        JSON.stringify(properties),
         r.version.rowId,
       ]);
     }
     return {
       ...r.version,
       tags: input.tags ?? r.version.tags,
-      properties: input.properties ?? r.version.properties,
+      properties: properties ?? r.version.properties,
     };
   });
 }

@@ -33,3 +33,17 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   if (!m) throw new StorageError('Unauthenticated', 'The Authorization header must be "Bearer <token>".');
   return m[1];
 }
+
+const bearers = new WeakMap<FastifyRequest, string>();
+
+/** Notes the bearer token a request authenticated with, for work that must end with it (a signed link). */
+export function carryBearer(request: FastifyRequest, token: string): void {
+  bearers.set(request, token);
+}
+
+/** The bearer token the request authenticated with; Unauthenticated when it had none. */
+export function bearerOf(request: FastifyRequest): string {
+  const token = bearers.get(request);
+  if (token === undefined) throw new StorageError('Unauthenticated', 'This needs a bearer token.');
+  return token;
+}

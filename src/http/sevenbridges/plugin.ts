@@ -6,7 +6,7 @@ import { resolveBearer } from '../../auth/sign-in.ts';
 import { StorageError } from '../../core/errors.ts';
 import { rawBodies } from '../common/content-type.ts';
 import type { Dialect } from '../common/dialect.ts';
-import { bearerToken } from '../common/principal.ts';
+import { bearerToken, carryBearer } from '../common/principal.ts';
 import { rateLimitHeaders, renderSbgError, SBG_ERRORS } from './errors.ts';
 import { asyncCopyRoutes } from './routes/async-copy.ts';
 import { copyRoutes } from './routes/copy.ts';
@@ -31,6 +31,7 @@ async function sbgApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
       if (!token)
         throw new StorageError('Unauthenticated', 'Send X-SBG-Auth-Token or Authorization: Bearer.');
       request.principal = await resolveBearer(deps, token);
+      carryBearer(request, token);
     });
     await sbg.register(projectRoutes(deps));
     await sbg.register(fileRoutes(deps));

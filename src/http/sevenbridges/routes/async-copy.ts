@@ -6,9 +6,10 @@ import {
   type CopyListProgress,
   type CopyListSpec,
   type CopyResult,
+  MAX_COPY_LIST,
   startCopyList,
 } from '../../../core/copy-list.ts';
-import { getEntryByPath } from '../../../core/entries.ts';
+import { getEntry, getEntryByPath } from '../../../core/entries.ts';
 import { type ErrorCode, StorageError } from '../../../core/errors.ts';
 import { getJob, type Job } from '../../../core/jobs.ts';
 import { jsonBody } from '../../common/json-body.ts';
@@ -51,7 +52,10 @@ export const asyncCopyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
         }
         if (r.status !== 'OK') continue;
         try {
-          const e = await getEntryByPath(core, principalOf(request), { project: r.project, path: r.path });
+          // The copy by its id; a folder's tree copy by the place it made.
+          const e = r.fileId
+            ? await getEntry(core, principalOf(request), r.fileId)
+            : await getEntryByPath(core, principalOf(request), { project: r.project, path: `${r.path}/` });
           const json = fileJson(e, await labelsOf(deps, request, e), await contextOf(deps, request, e));
           result.push({ status: 'OK', resource: selectFields(request, json) });
         } catch {
@@ -92,10 +96,10 @@ export const asyncCopyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
     const principal = principalOf(request);
     const body = await jsonBody(request);
     const items = body['items'];
-    if (!Array.isArray(items) || items.length === 0)
+    if (!Array.isArray(items) || items.length === 0 || items.length > MAX_COPY_LIST)
       throw new StorageError(
         'InvalidArgument',
-        'items is a non-empty array of {file, project or parent, name}.',
+        `items is an array of 1 to ${MAX_COPY_LIST} objects {file, project or parent, name}.`,
       );
     const list: CopyListSpec['items'] = [];
     for (const item of items) {

@@ -4,11 +4,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../../auth/principals.ts';
 import { copyFile } from '../../../core/copy.ts';
-import { getEntryByPath } from '../../../core/entries.ts';
-import { StorageError } from '../../../core/errors.ts';
+import { getEntry } from '../../../core/entries.ts';
+import { itemError, StorageError } from '../../../core/errors.ts';
 import type { Principal } from '../../../core/model.ts';
 import { numberedPrefix } from '../../../core/renamers.ts';
-import { asStorageError } from '../../common/framework-errors.ts';
 import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
 import { contextOf, destinationOf, type Folder, labelsOf, pathIn } from '../context.ts';
@@ -37,7 +36,7 @@ export async function copyInto(
     },
     { sourceNeed: 'copy', renamer: numberedPrefix },
   );
-  return getEntryByPath(deps.core, principal, { project: receipt.target.project, path: receipt.target.path });
+  return getEntry(deps.core, principal, receipt.target.fileId);
 }
 
 export const copyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
@@ -64,16 +63,19 @@ export const copyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     )
       throw new StorageError('InvalidArgument', 'file_ids is an array of 1 to 100 file ids (strings).');
     const folder = await destinationOf(deps, principal, body);
-    const results: Record<string, unknown> = {};
-    for (const id of ids) {
+    if (new Set(ids).size !== ids.length)
+      throw new StorageError('InvalidArgument', 'file_ids lists a file twice.');
+    // Keyed by ids the client chose: an object without a prototype, so that no id is one of its members.
+    const results: Record<string, unknown> = Object.create(null);
+    for (const id of ids as string[]) {
       try {
         const copy = await copyInto(deps, principal, id, folder);
-        results[String(id)] = { status: 'OK', new_file_id: copy.ids.hex, new_file_name: copy.name };
+        results[id] = { status: 'OK', new_file_id: copy.ids.hex, new_file_name: copy.name };
       } catch (err) {
-        const se = asStorageError(err);
+        const se = itemError(err);
+        if (!se) throw err;
         const { status, code } = SBG_ERRORS[se.code];
-        if (status >= 500) throw err;
-        results[String(id)] = { status: 'FAILED', error: sbgErrorBody(status, Number(code), se.message) };
+        results[id] = { status: 'FAILED', error: sbgErrorBody(status, Number(code), se.message) };
       }
     }
     return reply.send(results);

@@ -9,7 +9,7 @@ import { sendRead } from '../../common/body-stream.ts';
 import { clientGone } from '../../common/client-gone.ts';
 import { parseRange } from '../../common/conditions.ts';
 import { setContentType } from '../../common/content-type.ts';
-import { principalOf } from '../../common/principal.ts';
+import { bearerOf, principalOf } from '../../common/principal.ts';
 import { externalBase } from '../../common/request-context.ts';
 import { entryOf } from '../wire.ts';
 
@@ -20,14 +20,20 @@ export const downloadRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
     const principal = principalOf(request);
     const e = await entryOf(deps, principal, request.params.id);
     if (e.type !== 'file') throw new StorageError('IsADirectory', 'A folder cannot be downloaded.');
-    // The link reads the file by its row id: the one named now, wherever it is moved.
-    const link = signLink(core, {
-      kind: 'download',
-      method: 'GET',
-      principalId: principal.id,
-      target: e.id,
-      project: e.project,
-    });
+    // The link reads the file by its row id (the one named now, wherever it is moved in its project), in the version
+    // it has now: every ranged read of one download reads the same bytes, or fails if the file changed.
+    const link = await signLink(
+      core,
+      {
+        kind: 'download',
+        method: 'GET',
+        principalId: principal.id,
+        target: e.id,
+        project: e.project,
+        versionRow: e.versionRow ?? undefined,
+      },
+      bearerOf(request),
+    );
     return reply.send({ url: `${externalBase(request)}/sbg-download/${link.token}` });
   });
 
@@ -41,6 +47,7 @@ export const downloadRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
       project: claims.project,
       id: claims.target,
       range: parseRange(range),
+      conditions: claims.versionRow ? { ifVersion: [claims.versionRow] } : undefined,
       signal: clientGone(reply.raw),
     });
     setContentType(reply, 'application/octet-stream');

@@ -7,6 +7,7 @@ import { makeDirectory, removeDirectory } from '../../../core/dirs.ts';
 import type { Entry } from '../../../core/entries.ts';
 import { StorageError } from '../../../core/errors.ts';
 import { moveEntry } from '../../../core/move.ts';
+import { childPath } from '../../../core/paths.ts';
 import { setLabels } from '../../../core/write.ts';
 import { jsonBody, jsonValue } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
@@ -16,14 +17,16 @@ import { entryOf, pageOf, queryList, queryOne, selectFields, sendCollection } fr
 
 type IdParams = { Params: { id: string } };
 
-/** A JSON object of strings (SBG metadata). */
-function stringMap(value: unknown, name: string): Record<string, string> {
+/** A JSON object of strings (SBG metadata); with `nulls`, a null value stays (it removes the key). */
+function stringMap(value: unknown, name: string, nulls = false): Record<string, string | null> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new StorageError('InvalidArgument', `${name} must be an object of strings.`);
-  for (const v of Object.values(value))
-    if (typeof v !== 'string' && v !== null)
-      throw new StorageError('InvalidArgument', `${name} values are strings.`);
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as Record<string, string>;
+  const out: Record<string, string | null> = Object.create(null);
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'string' || (nulls && v === null)) out[k] = v;
+    else if (v !== null) throw new StorageError('InvalidArgument', `${name} values are strings.`);
+  }
+  return out;
 }
 
 /** A JSON array of strings (SBG tags). */
@@ -105,28 +108,23 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const principal = principalOf(request);
     const body = await jsonBody(request);
     let e = await entryOf(deps, principal, request.params.id);
-    if (body['metadata'] !== undefined || body['tags'] !== undefined) {
-      if (e.type !== 'file') throw new StorageError('IsADirectory', 'A folder has no metadata or tags.');
-      const current = await labelsOf(deps, request, e);
-      await setLabels(core, principal, {
-        project: e.project,
-        path: e.path,
-        properties:
-          body['metadata'] === undefined
-            ? undefined
-            : { ...current.properties, ...stringMap(body['metadata'], 'metadata') },
-        tags: body['tags'] === undefined ? undefined : tagRecord(stringList(body['tags'], 'tags')),
-      });
-    }
-    if (body['name'] !== undefined && body['name'] !== e.name) {
+    // Everything is checked before anything is written; the move, which may clash, goes first.
+    const labels = body['metadata'] !== undefined || body['tags'] !== undefined;
+    if (labels && e.type !== 'file')
+      throw new StorageError('IsADirectory', 'A folder has no metadata or tags.');
+    const metadata =
+      body['metadata'] === undefined ? undefined : stringMap(body['metadata'], 'metadata', true);
+    const tags = body['tags'] === undefined ? undefined : tagRecord(stringList(body['tags'], 'tags'));
+    const rename = body['name'] !== undefined && body['name'] !== e.name;
+    const target = rename ? childPath(e.parent, body['name']) : undefined;
+    if (target !== undefined) {
       e = await moveEntry(core, principal, {
         source: { project: e.project, path: e.type === 'directory' ? `${e.path}/` : e.path },
-        target: {
-          project: e.project,
-          path: pathIn({ project: e.project, path: e.parent, id: '' }, body['name']),
-        },
+        target: { project: e.project, path: target },
       });
     }
+    if (labels)
+      await setLabels(core, principal, { project: e.project, id: e.id, mergeProperties: metadata, tags });
     return sendEntry(request, reply, await entryOf(deps, principal, e.ids.hex));
   });
 
@@ -141,13 +139,14 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
       url: '/v2/files/:id/metadata',
       handler: async (request, reply) => {
         const e = await fileOf(request);
-        const given = stringMap(await jsonBody(request), 'metadata');
-        const properties =
-          method === 'PUT' ? given : { ...(await labelsOf(deps, request, e)).properties, ...given };
+        // PUT replaces the metadata; PATCH merges into it, in the write's transaction, and a null removes a key.
+        const given = stringMap(await jsonBody(request), 'metadata', method === 'PATCH');
         const v = await setLabels(core, principalOf(request), {
           project: e.project,
-          path: e.path,
-          properties,
+          id: e.id,
+          ...(method === 'PUT'
+            ? { properties: given as Record<string, string> }
+            : { mergeProperties: given }),
         });
         return reply.send(v.properties);
       },
@@ -158,7 +157,7 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const e = await fileOf(request);
     const raw = await jsonValue(request);
     const tags = stringList(raw, 'tags');
-    await setLabels(core, principalOf(request), { project: e.project, path: e.path, tags: tagRecord(tags) });
+    await setLabels(core, principalOf(request), { project: e.project, id: e.id, tags: tagRecord(tags) });
     return reply.send([...new Set(tags)].sort());
   });
 
@@ -167,6 +166,8 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const body = await jsonBody(request);
     const e = await entryOf(deps, principal, request.params.id);
     const folder = await folderOf(deps, principal, body['parent']);
+    if (folder.project !== e.project)
+      throw new StorageError('InvalidArgument', 'A file moves within its project; copy it to another one.');
     const moved = await moveEntry(core, principal, {
       source: { project: e.project, path: e.type === 'directory' ? `${e.path}/` : e.path },
       target: { project: folder.project, path: pathIn(folder, body['name'] ?? e.name) },
@@ -180,7 +181,7 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     if (e.path === '') throw new StorageError('AccessDenied', 'A project root folder cannot be deleted.');
     const target = { project: e.project, path: e.path };
     if (e.type === 'directory') await removeDirectory(core, principal, target);
-    else await deleteFile(core, principal, target);
+    else await deleteFile(core, principal, { ...target, conditions: { fileId: e.id } });
     return reply.code(204).send();
   });
 };

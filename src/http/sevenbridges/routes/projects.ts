@@ -73,8 +73,16 @@ export const projectRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =>
     const permissions = body['permissions'] ?? { read: true };
     if (typeof username !== 'string' || typeof permissions !== 'object' || permissions === null)
       throw new StorageError('InvalidArgument', 'Give a username and its permissions.');
+    for (const [k, v] of Object.entries(permissions))
+      if (!['read', 'write', 'copy', 'execute', 'admin'].includes(k) || typeof v !== 'boolean')
+        throw new StorageError(
+          'InvalidArgument',
+          'permissions holds read, write, copy, execute and admin, each true or false.',
+        );
     const role = roleFor(permissions as Record<string, boolean>);
     await setMember(core, principal, { project: p.name, principalId: username, role });
+    // No permission at all: the user is no longer a member.
+    if (role === null) return reply.code(204).send();
     return reply.code(201).send({
       href: `${apiBase(request)}/projects/${request.params.owner}/${request.params.project}/members/${username}`.toLowerCase(),
       id: username,

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../../auth/principals.ts';
 import { openLink, signLink } from '../../../auth/signed-links.ts';
-import { getEntryByPath } from '../../../core/entries.ts';
+import { getEntry, getEntryByPath } from '../../../core/entries.ts';
 import { isStorageError, StorageError } from '../../../core/errors.ts';
 import {
   abortUpload,
@@ -13,14 +13,14 @@ import {
   type UploadInfo,
   uploadPart,
 } from '../../../core/multipart.ts';
-import { completeUpload } from '../../../core/multipart-complete.ts';
 import { getUpload } from '../../../core/upload-info.ts';
+import { completeWholeUpload } from '../../../core/upload-whole.ts';
 import { clientGone } from '../../common/client-gone.ts';
 import { jsonBody } from '../../common/json-body.ts';
-import { principalOf } from '../../common/principal.ts';
+import { bearerOf, principalOf } from '../../common/principal.ts';
 import { bodyOf, declaredLength } from '../../common/request-body.ts';
 import { externalBase } from '../../common/request-context.ts';
-import { contextFor, contextOf, destinationOf, labelsOf, pathIn } from '../context.ts';
+import { contextFor, contextOf, destinationOf, pathIn } from '../context.ts';
 import { type FileContext, fileJson } from '../render.ts';
 import { queryOne, sbgTime, selectFields } from '../wire.ts';
 
@@ -65,11 +65,16 @@ export const uploadRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
     const path = pathIn(folder, body['name']);
     const size = count(body['size'], 'size') ?? null;
     const asked = count(body['part_size'], 'part_size');
-    const partSize = Math.min(Math.max(asked ?? DEFAULT_PART, MIN_PART), MAX_PART);
-    if (size !== null && Math.ceil(size / partSize) > 10_000)
-      throw new StorageError('InvalidArgument', 'The file needs more than 10,000 parts of part_size.');
+    // The part size to use: the one asked, or larger when 10,000 of them would not hold the file (the client adopts it).
+    const wanted = Math.max(asked ?? DEFAULT_PART, MIN_PART, size === null ? 0 : Math.ceil(size / 10_000));
+    if (wanted > MAX_PART)
+      throw new StorageError('InvalidArgument', 'The file is larger than 10,000 parts can hold.');
+    const partSize = wanted;
     // A clash is told now, not after every part has been sent; completing checks again.
-    if (!overwrite && (await exists(request, folder.project, path)))
+    const taken = await takenBy(request, folder.project, path);
+    if (taken === 'directory')
+      throw new StorageError('Conflict', `A folder '${body['name']}' exists; a file cannot replace it.`);
+    if (taken && !overwrite)
       throw new StorageError(
         'Conflict',
         `'${body['name']}' already exists; upload with overwrite=true to replace it.`,
@@ -82,13 +87,12 @@ export const uploadRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
     return reply.send(uploadJson(u, await uploadContext(request, u), partSize, size));
   });
 
-  /** Whether a file or a folder has the path. */
-  async function exists(request: FastifyRequest, project: string, path: string): Promise<boolean> {
+  /** What has the path: a file, a folder, or nothing (undefined). */
+  async function takenBy(request: FastifyRequest, project: string, path: string) {
     try {
-      await getEntryByPath(core, principalOf(request), { project, path });
-      return true;
+      return (await getEntryByPath(core, principalOf(request), { project, path })).type;
     } catch (err) {
-      if (isStorageError(err, 'NoSuchKey')) return false;
+      if (isStorageError(err, 'NoSuchKey')) return undefined;
       throw err;
     }
   }
@@ -120,15 +124,19 @@ export const uploadRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
     const part = request.params.part ?? '';
     if (!/^[0-9]{1,5}$/.test(part) || Number(part) < 1 || Number(part) > 10_000)
       throw new StorageError('InvalidArgument', 'A part number is from 1 to 10,000.');
-    const link = signLink(core, {
-      kind: 'upload-part',
-      method: 'PUT',
-      principalId: principal.id,
-      target: u.id,
-      project: u.project,
-      path: u.path,
-      part: Number(part),
-    });
+    const link = await signLink(
+      core,
+      {
+        kind: 'upload-part',
+        method: 'PUT',
+        principalId: principal.id,
+        target: u.id,
+        project: u.project,
+        path: u.path,
+        part: Number(part),
+      },
+      bearerOf(request),
+    );
     return reply.send({
       method: 'PUT',
       url: `${externalBase(request)}/sbg-upload/${link.token}`,
@@ -163,19 +171,13 @@ export const uploadRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
 
   app.post<UploadParams>('/v2/upload/multipart/:id/complete', async (request, reply) => {
     const principal = principalOf(request);
-    const u = await info(request);
-    const { parts } = await listParts(core, principal, { project: u.project, path: u.path, uploadId: u.id });
-    const v = await completeUpload(core, principal, {
-      project: u.project,
-      path: u.path,
-      uploadId: u.id,
-      parts: parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })),
+    const v = await completeWholeUpload(core, principal, {
+      uploadId: request.params.id,
       minPartSize: MIN_PART,
     });
-    const e = await getEntryByPath(core, principal, { project: v.project, path: v.path });
-    return reply.send(
-      selectFields(request, fileJson(e, await labelsOf(deps, request, e), await contextOf(deps, request, e))),
-    );
+    const e = await getEntry(core, principal, v.fileId);
+    const json = fileJson(e, { tags: v.tags, properties: v.properties }, await contextOf(deps, request, e));
+    return reply.send(selectFields(request, json));
   });
 
   app.delete<UploadParams>('/v2/upload/multipart/:id', async (request, reply: FastifyReply) => {
