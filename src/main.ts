@@ -1,7 +1,9 @@
-// The mimeo command: `mimeo serve`, `mimeo gc`, `mimeo user`, `mimeo key`, `mimeo token`, `mimeo kms`, `mimeo help`.
+// The mimeo command: `mimeo serve`, `mimeo gc`, `mimeo user`, `mimeo key`, `mimeo token`, `mimeo client`,
+// `mimeo kms`, `mimeo help`.
 
 import { ApiError } from './cli/client.ts';
 import { ADMIN_USAGE, admin } from './cli/commands/admin.ts';
+import { client } from './cli/commands/client.ts';
 import { gc } from './cli/commands/gc.ts';
 import { kmsRotate } from './cli/commands/kms.ts';
 import { serve } from './cli/commands/serve.ts';
@@ -40,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'user' || command === 'key' || command === 'kms')
     return admin(command, positional.slice(1), flags, out);
   if (command === 'token') return token(positional.slice(1), flags, out);
+  if (command === 'client') return client(positional.slice(1), flags, out);
   const config = loadConfig({ flags });
   if (command === 'serve') {
     await serve(config);

@@ -32,6 +32,7 @@ export async function openCore(config: Config): Promise<CoreDeps> {
     gcGraceSeconds: config.gcGraceSeconds,
     jobLeaseSeconds: config.jobLeaseSeconds,
     tokenTtlSeconds: config.tokenTtlSeconds,
+    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
     linkTtlSeconds: config.linkTtlSeconds,
     loginLimits: config.loginLimits,
     masterKey: loadMasterKey({ dataDir: config.dataDir, configured: config.masterKey }),

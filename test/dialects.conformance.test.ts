@@ -23,8 +23,8 @@ interface Probes {
   unknown(): Promise<Answer[]>;
   /** Malformed requests of several kinds. */
   bad(): Promise<Answer[]>;
-  /** Stores `data` and reads back the range [first, last]. */
-  roundTrip(
+  /** Stores `data` and reads back the range [first, last]; absent for a dialect that stores nothing. */
+  roundTrip?(
     data: Buffer,
     first: number,
     last: number,
@@ -249,6 +249,49 @@ const PROBES: Record<string, Probes> = {
       };
     },
   },
+  sas: {
+    // SAS Logon for now: it stores nothing, so it has no round trip.
+    errorType: /^application\/json$/,
+    codeOf: (a) => {
+      const b = JSON.parse(a.body) as { error?: unknown; error_description?: unknown };
+      return typeof b.error === 'string' && typeof b.error_description === 'string' ? b.error : undefined;
+    },
+    anonymous: async () =>
+      answer(
+        await fetch(`${env.server.url}/SASLogon/oauth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=password&username=root&password=x',
+        }),
+      ),
+    unknown: async () =>
+      Promise.all([
+        fetch(`${env.server.url}/SASLogon/no-such-route`).then(answer),
+        fetch(`${env.server.url}/SASLogon/oauth/token`).then(answer),
+        fetch(`${env.server.url}/SASLogon/oauth/authorize`, { method: 'POST' }).then(answer),
+      ]),
+    bad: async () => {
+      const post = (type: string | undefined, body: string, auth = 'Basic c2FzLmNsaTo=') =>
+        fetch(`${env.server.url}/SASLogon/oauth/token`, {
+          method: 'POST',
+          headers: { authorization: auth, ...(type ? { 'content-type': type } : {}) },
+          body,
+        }).then(answer);
+      const form = 'application/x-www-form-urlencoded';
+      return Promise.all([
+        post('application/json', '{"grant_type": "password"}'),
+        post(undefined, 'grant_type=password'),
+        post(form, 'grant_type=password&username=root'),
+        post(form, 'grant_type=implicit'),
+        post(form, 'grant_type=refresh_token&refresh_token=nope'),
+        post(form, `grant_type=password&password=${'x'.repeat(40_000)}`),
+        post('multipart/form-data; boundary=q', '--q\r\nbroken'),
+        post(form, 'grant_type=client_credentials'),
+        post(form, 'grant_type=password&username=root&password=x', 'Basic %%%'),
+        post(form, 'grant_type=password&username=a&password=b&grant_type=password'),
+      ]);
+    },
+  },
   s3: {
     errorType: /^application\/xml/,
     codeOf: (a) => /<Code>([^<]*)<\/Code>/.exec(a.body)?.[1],
@@ -333,11 +376,15 @@ for (const d of DIALECTS) {
       }
     });
 
-    test('a large body is stored and read back by range, byte for byte', async () => {
+    const { roundTrip } = p;
+    test('a large body is stored and read back by range, byte for byte', {
+      skip: roundTrip ? false : `the ${d.name} dialect stores no data`,
+    }, async () => {
+      if (!roundTrip) return;
       const data = bytes(9 * 1024 * 1024 + 17, 3);
       const first = 4 * 1024 * 1024 - 5;
       const last = 8 * 1024 * 1024 + 9;
-      const r = await p.roundTrip(data, first, last);
+      const r = await roundTrip(data, first, last);
       assert.ok(r.stored === 200 || r.stored === 201, String(r.stored));
       if (p.windowReads) assert.equal(r.ranged.status, 200);
       else {

@@ -5,6 +5,7 @@ import type { LoginLog } from './login-limits.ts';
 import { authenticatePassword } from './passwords.ts';
 import { authenticatePersonalToken, PERSONAL_TOKEN_PREFIX } from './personal-tokens.ts';
 import { type AuthDeps, authenticateKey } from './principals.ts';
+import type { SignedIn } from './signed-in.ts';
 import { type IssuedToken, issueToken, verifyToken } from './tokens.ts';
 
 /** What a client may sign in with: an access key and secret, a name and password, or a personal token. */
@@ -15,13 +16,14 @@ export type Credential =
 
 /**
  * Checks a credential and issues a session token for its principal: what every dialect's sign-in endpoint does
- * (the native token endpoint, a password grant, a login). Keys and passwords are under the failed-sign-in limits;
+ * (the native token endpoint, a password grant, a login). Also gives what the credential was (`via`), on which a
+ * longer-lived grant (an OAuth refresh token) may depend. Keys and passwords are under the failed-sign-in limits;
  * a personal token (256 random bits) is not, since no number of guesses finds one.
  */
 export async function signIn(
   auth: AuthDeps,
   options: { credential: Credential; address: string; log?: LoginLog | undefined },
-): Promise<{ principal: Principal; token: IssuedToken }> {
+): Promise<SignedIn & { token: IssuedToken }> {
   const { credential, address, log } = options;
   const signedIn =
     'accessKey' in credential
@@ -29,7 +31,7 @@ export async function signIn(
       : 'name' in credential
         ? await authenticatePassword(auth, { ...credential, address, log })
         : await authenticatePersonalToken(auth, { token: credential.token });
-  return { principal: signedIn.principal, token: await issueToken(auth.core, signedIn) };
+  return { ...signedIn, token: await issueToken(auth.core, signedIn) };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Principal } from '../core/model.ts';
 import { freeing } from '../core/space.ts';
 import type { Tx } from '../meta/meta-store.ts';
 import { hashSecret, ROOT_ID, rootPrincipal } from './principals.ts';
-import type { SignedIn } from './signed-in.ts';
+import type { SignedIn, Via } from './signed-in.ts';
 
 export interface IssuedToken {
   token: string;
@@ -26,7 +26,7 @@ export async function issueToken(deps: CoreDeps, signedIn: SignedIn): Promise<Is
   let expiresAt = now + deps.tokenTtlSeconds * 1000;
   if (via.kind === 'personal-token' && via.expiresAt !== null) expiresAt = Math.min(expiresAt, via.expiresAt);
   const keyId = via.kind === 'key' && !principal.isRoot ? via.accessKey : null;
-  const origin = via.kind === 'password' ? 'password' : via.kind === 'personal-token' ? via.id : null;
+  const origin = originOf(via);
   // Signing in must work on a full disk: it is how a user of the native API reaches a delete.
   await freeing(deps.reserve, () =>
     deps.meta.tx(async (tx) => {
@@ -40,6 +40,20 @@ export async function issueToken(deps: CoreDeps, signedIn: SignedIn): Promise<Is
   );
   return { token, expiresAt };
 }
+
+/**
+ * What a session is marked with besides an access key, so that the end of that credential ends it: 'password', a
+ * personal token's id, or `client:` and an OAuth client's id.
+ */
+function originOf(via: Via): string | null {
+  if (via.kind === 'password') return 'password';
+  if (via.kind === 'personal-token') return via.id;
+  if (via.kind === 'client') return clientOrigin(via.id);
+  return null;
+}
+
+/** The origin of the sessions an OAuth client signed in for its principal. */
+export const clientOrigin = (clientId: string) => `client:${clientId}`;
 
 /** Whether the credential a principal signed in with is still as it was checked. */
 async function stillValid(tx: Tx, { principal, via }: SignedIn, now: number): Promise<boolean> {
@@ -66,6 +80,13 @@ async function stillValid(tx: Tx, { principal, via }: SignedIn, now: number): Pr
         [via.id],
       );
       return row !== undefined && (row.expires_at === null || Number(row.expires_at) > now);
+    }
+    case 'client': {
+      const row = await tx.get<{ principal_id: string | null }>(
+        'SELECT principal_id FROM oauth_clients WHERE id = ?',
+        [via.id],
+      );
+      return row !== undefined && row.principal_id === principal.id;
     }
   }
 }

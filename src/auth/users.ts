@@ -148,6 +148,8 @@ export async function deleteUser(auth: AuthDeps, actor: Principal, nameOrId: str
     await tx.run('DELETE FROM members WHERE principal_id = ?', [user.id]);
     await tx.run('DELETE FROM access_keys WHERE principal_id = ?', [user.id]);
     await tx.run('DELETE FROM personal_tokens WHERE principal_id = ?', [user.id]);
+    await tx.run('DELETE FROM oauth_refresh_tokens WHERE principal_id = ?', [user.id]);
+    await tx.run('UPDATE oauth_clients SET principal_id = NULL WHERE principal_id = ?', [user.id]);
     await tx.run('DELETE FROM principals WHERE id = ?', [user.id]);
   });
 }

@@ -42,6 +42,7 @@ export interface Config {
   region: string;
   minPartSize: number;
   tokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
   /** How long a signed link (an SBG part upload or download URL) works, in seconds. */
   linkTtlSeconds: number;
   loginLimits: LoginLimits;
@@ -109,6 +110,7 @@ const SETTINGS = {
   region: { flag: 'region', env: 'MIMEO_REGION', kind: 'string' },
   minPartSize: { flag: 'min-part-size', env: 'MIMEO_MIN_PART_SIZE', kind: 'int' },
   tokenTtlSeconds: { flag: 'token-ttl', env: 'MIMEO_TOKEN_TTL', kind: 'int' },
+  refreshTokenTtlSeconds: { flag: 'refresh-token-ttl', env: 'MIMEO_REFRESH_TOKEN_TTL', kind: 'int' },
   linkTtlSeconds: { flag: 'link-ttl', env: 'MIMEO_LINK_TTL', kind: 'int' },
   loginWindowSeconds: { flag: 'login-window', env: 'MIMEO_LOGIN_WINDOW', kind: 'int' },
   loginFailuresPerName: {
@@ -268,6 +270,7 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     region: str('region', 'us-east-1'),
     minPartSize: int('minPartSize', 5 * 1024 * 1024),
     tokenTtlSeconds: int('tokenTtlSeconds', 3600),
+    refreshTokenTtlSeconds: int('refreshTokenTtlSeconds', 30 * 24 * 3600),
     linkTtlSeconds: int('linkTtlSeconds', 3600),
     loginLimits,
     gcGraceSeconds: int('gcGraceSeconds', 3600),

@@ -12,6 +12,8 @@ export interface CoreDeps {
   gcGraceSeconds: number;
   jobLeaseSeconds: number;
   tokenTtlSeconds: number;
+  /** How long an OAuth refresh token works, in seconds; each use replaces it with one that works as long. */
+  refreshTokenTtlSeconds: number;
   /** How long a signed link works, in seconds. */
   linkTtlSeconds: number;
   /** Failed sign-ins allowed per name and per client address in a window. */

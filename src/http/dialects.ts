@@ -5,10 +5,16 @@ import { nativeDialect } from './native/plugin.ts';
 import { qumuloDialect } from './qumulo/plugin.ts';
 import type { S3Deps } from './s3/context.ts';
 import { s3Dialect } from './s3/server.ts';
+import { sasDialect } from './sas/plugin.ts';
 import { sbgDialect } from './sevenbridges/plugin.ts';
 
 /** The API port's dialects (the file APIs join them here). */
-export const API_DIALECTS: readonly Dialect<NativeDeps>[] = [nativeDialect, qumuloDialect, sbgDialect];
+export const API_DIALECTS: readonly Dialect<NativeDeps>[] = [
+  nativeDialect,
+  qumuloDialect,
+  sbgDialect,
+  sasDialect,
+];
 
 /** The S3 port's dialects. */
 export const S3_DIALECTS: readonly Dialect<S3Deps>[] = [s3Dialect];

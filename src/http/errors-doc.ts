@@ -44,6 +44,13 @@ The Seven Bridges dialect (\`/v2\` on the API port) answers with SBG's JSON erro
 5002, "message": "...", "more_info": "https://docs.sevenbridges.com/docs/api-status-codes"}\`. Its column gives the
 numeric \`code\`. It never answers 503 with code 0 (which SBG's client reads as maintenance).
 
+The SAS dialect (\`/SASLogon\` on the API port, for now SAS Logon's token endpoint) answers as an OAuth 2.0
+server does (RFC 6749 section 5.2), with \`Content-Type: application/json\` exactly and \`Cache-Control: no-store\`:
+\`{"error": "invalid_grant", "error_description": "..."}\`. Its column gives the \`error\`. A 401
+\`invalid_client\` carries \`WWW-Authenticate: Basic realm="SASLogon"\`. A \`grant_type\` it does not serve is 400
+\`unsupported_grant_type\`. No answer is a 403 or a 449 for a problem with credentials (@sasjs/adapter reads those as
+a CSRF challenge).
+
 On both ports, a request that is not valid HTTP is answered in the port's shape before any route runs: 400
 \`BadRequest\`, 431 \`RequestHeaderSectionTooLarge\` for headers past 16 KiB, 408 \`RequestTimeout\` for headers that
 do not arrive in time, and 400 \`InvalidURI\` for a path that does not decode. The connection is then closed.

@@ -343,6 +343,45 @@ CREATE INDEX snapshots_expiry ON snapshots(expires_at) WHERE expires_at IS NOT N
 `,
     data: numberSnapshots,
   },
+  {
+    version: 12,
+    name: 'oauth clients and refresh tokens',
+    // An OAuth client (SAS Logon's token endpoint): its id is the client_id; secret_hash is the SHA-256 of its
+    // secret, NULL for a public client, which authenticates with an empty secret; principal_id is whom it acts for
+    // under client_credentials (NULL: nobody); grants is a comma-separated list of the grant types it may use. A
+    // refresh token is kept as the SHA-256 of its text, bound to its client and principal, with what its first
+    // sign-in was made with: 'root', or 'password' and the password hash then checked, so that it ends when the
+    // password does. The public client sas.cli exists from the start, as on a SAS Viya server.
+    sql: `
+CREATE TABLE oauth_clients (
+  id TEXT PRIMARY KEY,
+  secret_hash TEXT,
+  principal_id TEXT,
+  grants TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX oauth_clients_principal ON oauth_clients(principal_id);
+CREATE TABLE oauth_refresh_tokens (
+  token_hash TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  principal_id TEXT NOT NULL,
+  via TEXT NOT NULL,
+  password_hash TEXT,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX oauth_refresh_tokens_client ON oauth_refresh_tokens(client_id);
+CREATE INDEX oauth_refresh_tokens_principal ON oauth_refresh_tokens(principal_id);
+CREATE INDEX oauth_refresh_tokens_expiry ON oauth_refresh_tokens(expires_at);
+`,
+    data: (tx) =>
+      tx
+        .run(
+          'INSERT INTO oauth_clients (id, secret_hash, principal_id, grants, created_at) VALUES (?, NULL, NULL, ?, ?)',
+          ['sas.cli', 'password,refresh_token', Date.now()],
+        )
+        .then(() => {}),
+  },
 ];
 
 /** Migration 11's rows: every snapshot without a number gets the next one, oldest first. */

@@ -121,6 +121,7 @@ export async function openTestCore(
     gcGraceSeconds: 3600,
     jobLeaseSeconds: 5,
     tokenTtlSeconds: 3600,
+    refreshTokenTtlSeconds: 30 * 24 * 3600,
     linkTtlSeconds: 3600,
     loginLimits: DEFAULT_LOGIN_LIMITS,
     masterKey: randomBytes(32),

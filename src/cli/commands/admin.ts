@@ -15,6 +15,9 @@ export const ADMIN_USAGE = `  user list
   token list USER
   token create USER [--name TEXT] [--expires-in SECONDS]
   token revoke ID
+  client list
+  client create ID [--user NAME] [--grants password,refresh_token,client_credentials]
+  client delete ID
   key list [USER]
   key create USER
   key disable KEY | key enable KEY

@@ -1,8 +1,9 @@
-// The admin part of the OpenAPI document: users, access keys, passwords, personal tokens, project members and
-// server figures.
+// The admin part of the OpenAPI document: users, access keys, passwords, personal tokens, OAuth clients, project
+// members and server figures.
 
 import { err, errors, json, op, ref } from './openapi-parts.ts';
 import { keyPatchBody, membershipBody, userBody, userPatchBody } from './routes/admin.ts';
+import { clientBody } from './routes/clients.ts';
 import { passwordBody, personalTokenBody } from './routes/credentials.ts';
 import { kmsKeyBody, kmsPatchBody } from './routes/kms.ts';
 
@@ -37,6 +38,16 @@ export const adminSchemas = {
       createdAt: { type: 'string', format: 'date-time' },
       lastUsedAt: { type: ['string', 'null'], format: 'date-time', description: 'To the minute' },
       expiresAt: { type: ['string', 'null'], format: 'date-time' },
+    },
+  },
+  OAuthClient: {
+    type: 'object',
+    properties: {
+      id: { type: 'string', description: 'The client_id' },
+      public: { type: 'boolean', description: 'Authenticates with an empty secret (sas.cli)' },
+      user: { type: ['string', 'null'], description: 'Whom it acts for under client_credentials' },
+      grants: { type: 'array', items: { type: 'string' } },
+      createdAt: { type: 'string', format: 'date-time' },
     },
   },
   AccessKey: {
@@ -204,6 +215,40 @@ export const adminPaths = {
     delete: op('Delete a key and its bearer tokens', {
       responses: { '204': { description: 'Deleted' }, ...errors },
     }),
+  },
+  '/api/v1/admin/clients': {
+    get: op('OAuth clients of SAS Logon, without secrets (root or admin)', {
+      responses: {
+        '200': {
+          description: 'Clients',
+          ...json({ type: 'object', properties: { clients: { type: 'array', items: ref('OAuthClient') } } }),
+        },
+        ...errors,
+      },
+    }),
+    post: op('Register an OAuth client with a secret (root or admin)', {
+      description:
+        'The secret (40 base64url characters) is in this answer only; the server keeps its SHA-256. The client authenticates at POST /SASLogon/oauth/token with Authorization: Basic base64(id:secret). client_credentials needs a user; 409 for an id that is taken.',
+      requestBody: json(clientBody),
+      responses: {
+        '201': {
+          description: 'The client, with its secret shown once',
+          ...json({
+            allOf: [ref('OAuthClient'), { type: 'object', properties: { secret: { type: 'string' } } }],
+          }),
+        },
+        ...errors,
+      },
+    }),
+  },
+  '/api/v1/admin/clients/{id}': {
+    parameters: [param('id', 'A client_id')],
+    delete: op(
+      'Delete an OAuth client, its refresh tokens and the sessions of its client_credentials grants',
+      {
+        responses: { '204': { description: 'Deleted' }, ...errors },
+      },
+    ),
   },
   '/api/v1/admin/kms/keys': {
     get: op('KMS keys of the built-in key store (root or admin); material never leaves the server', {

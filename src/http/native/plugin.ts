@@ -10,6 +10,7 @@ import type { NativeDeps } from './context.ts';
 import { NATIVE_ERRORS } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { clientRoutes } from './routes/clients.ts';
 import { copyRoutes } from './routes/copy.ts';
 import { credentialRoutes } from './routes/credentials.ts';
 import { dirRoutes } from './routes/dirs.ts';
@@ -35,6 +36,7 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
   await app.register(authRoutes(deps));
   await app.register(adminRoutes(deps));
   await app.register(credentialRoutes(deps));
+  await app.register(clientRoutes(deps));
   await app.register(kmsRoutes(deps));
   await app.register(statsRoutes(deps));
   await app.register(projectRoutes(deps));
