@@ -193,7 +193,13 @@ export function setVersioning(
 export function setMember(
   deps: CoreDeps,
   principal: Principal,
-  input: { project: string; principalId: string; role: Role | null },
+  input: {
+    project: string;
+    principalId: string;
+    role: Role | null;
+    /** Refuse to change the owner's own membership (an API where the owner always holds every permission). */
+    keepOwner?: boolean;
+  },
 ): Promise<void> {
   return deps.meta.tx(async (tx) => {
     const p = await requireProject(tx, { principal, need: 'admin' }, input.project);
@@ -203,11 +209,10 @@ export function setMember(
       input.principalId,
     ]);
     if (!target) throw new StorageError('NoSuchPrincipal', undefined, { resource: input.principalId });
-    // The owner holds every role by owning: no member entry can lower or remove that.
-    if (target.id === p.ownerId)
+    if (input.keepOwner && target.id === p.ownerId)
       throw new StorageError(
         'InvalidArgument',
-        "The project's owner holds every role; its membership cannot change.",
+        "The project's owner holds every permission; its membership cannot change.",
       );
     if (input.role === null) {
       await tx.run('DELETE FROM members WHERE project_id = ? AND principal_id = ?', [p.id, target.id]);

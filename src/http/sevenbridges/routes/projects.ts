@@ -80,7 +80,7 @@ export const projectRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =>
           'permissions holds read, write, copy, execute and admin, each true or false.',
         );
     const role = roleFor(permissions as Record<string, boolean>);
-    await setMember(core, principal, { project: p.name, principalId: username, role });
+    await setMember(core, principal, { project: p.name, principalId: username, role, keepOwner: true });
     // No permission at all: the user is no longer a member.
     if (role === null) return reply.code(204).send();
     return reply.code(201).send({
