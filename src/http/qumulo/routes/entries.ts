@@ -1,10 +1,10 @@
 // The tree: create, rename, list and delete entries; their attributes; a tree delete as a job.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../../auth/principals.ts';
 import { deleteFile } from '../../../core/delete.ts';
 import { countKey, listDirectory, listRoot, MAX_DIR_PAGE } from '../../../core/dir-list.ts';
 import { makeDirectory, removeDirectory } from '../../../core/dirs.ts';
-import { type Entry, getEntryByPath } from '../../../core/entries.ts';
+import { type Entry, getEntry } from '../../../core/entries.ts';
 import { setEntryAttributes } from '../../../core/entry-attrs.ts';
 import { StorageError } from '../../../core/errors.ts';
 import { moveEntry } from '../../../core/move.ts';
@@ -39,7 +39,7 @@ export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   const core = deps.core;
 
   /** The entry's attributes with its ETag header; a directory's child count counted. */
-  async function sendEntry(request: FastifyRequest, reply: import('fastify').FastifyReply, e: Entry) {
+  async function sendEntry(request: FastifyRequest, reply: FastifyReply, e: Entry) {
     let children = 0;
     if (e.type === 'directory') {
       const page = await listChildren(request, e, { limit: 1, after: undefined, snapshot: undefined });
@@ -68,8 +68,8 @@ export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
       const target = { project: dir.project, path };
       switch (body['action']) {
         case 'CREATE_FILE': {
-          await putFile(core, principal, { ...target, body: empty(), create: true });
-          return sendEntry(request, reply, await getEntryByPath(core, principal, target));
+          const v = await putFile(core, principal, { ...target, body: empty(), create: true });
+          return sendEntry(request, reply, await getEntry(core, principal, v.fileId));
         }
         case 'CREATE_DIRECTORY': {
           const made = await makeDirectory(core, principal, { ...target, exclusive: true });
