@@ -84,7 +84,8 @@ export const dataRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     // At a snapshot, a path names the file that snapshot holds, even one deleted since.
     const file =
       snapshot === undefined ? await fileOf(deps, principal, request.params.ref) : await heldAt(request);
-    const offset = queryUint64(request, 'offset') ?? 0;
+    // An offset past every file reads nothing, as one past this file's end does.
+    const offset = queryUint64(request, 'offset', Number.MAX_SAFE_INTEGER) ?? 0;
     const length = queryUint64(request, 'length', Number.MAX_SAFE_INTEGER);
     const read = await openRead(core, principal, {
       project: file.project,
