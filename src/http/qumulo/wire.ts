@@ -4,7 +4,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../auth/principals.ts';
 import type { Conditions } from '../../core/conditions.ts';
 import { type Entry, getEntry, getEntryByPath } from '../../core/entries.ts';
+import { TREE_ROOT_NUMBER } from '../../core/entry-ids.ts';
 import { StorageError } from '../../core/errors.ts';
+
+/** The tree's root as Qumulo names it. */
+export const ROOT_ID = String(TREE_ROOT_NUMBER);
+
 import type { Principal } from '../../core/model.ts';
 import { childPath as pathIn } from '../../core/paths.ts';
 import { versionTags } from '../common/conditions.ts';
@@ -86,7 +91,7 @@ export function entryOf(deps: AuthDeps, principal: Principal, ref: string): Prom
   if (!ref.startsWith('/'))
     throw new StorageError('InvalidArgument', `'${ref}' is neither a file id nor an absolute path.`);
   const place = placeOf(ref);
-  if (place.project === '') return getEntry(deps.core, principal, '2');
+  if (place.project === '') return getEntry(deps.core, principal, ROOT_ID);
   return getEntryByPath(deps.core, principal, {
     project: place.project,
     path: place.dirOnly && place.path !== '' ? `${place.path}/` : place.path,

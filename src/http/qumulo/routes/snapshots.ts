@@ -12,7 +12,7 @@ import {
 } from '../../../core/snapshots.ts';
 import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
-import { dirOf, sendEmpty, sendJson, snapshotRef, stringField } from '../wire.ts';
+import { dirOf, ROOT_ID, sendEmpty, sendJson, snapshotRef, stringField } from '../wire.ts';
 
 type IdParams = { Params: { id: string } };
 
@@ -35,7 +35,7 @@ export const snapshotRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
 
   /** The id of the directory a snapshot is of (the root's is 2), found as any entry is. */
   async function sourceIdOf(request: FastifyRequest, s: Snapshot): Promise<string> {
-    if (s.project === null) return '2';
+    if (s.project === null) return ROOT_ID;
     const path = `/${s.project}/${s.dir ? `${s.dir}/` : ''}`;
     try {
       return String((await dirOf(deps, principalOf(request), path)).number);
@@ -53,7 +53,7 @@ export const snapshotRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
   const create = (v2: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = principalOf(request);
     const body = await jsonBody(request);
-    const sourceFileId = stringField(body, 'source_file_id') ?? '2';
+    const sourceFileId = stringField(body, 'source_file_id') ?? ROOT_ID;
     const expiration = stringField(body, 'expiration');
     const expiresAt = expiration === undefined || expiration === '' ? null : Date.parse(expiration);
     if (expiresAt !== null && Number.isNaN(expiresAt))
