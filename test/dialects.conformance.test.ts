@@ -249,7 +249,7 @@ const PROBES: Record<string, Probes> = {
       };
     },
   },
-  sas: {
+  'sas-logon': {
     // SAS Logon for now: it stores nothing, so it has no round trip.
     errorType: /^application\/json$/,
     codeOf: (a) => {

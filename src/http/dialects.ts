@@ -5,7 +5,9 @@ import { nativeDialect } from './native/plugin.ts';
 import { qumuloDialect } from './qumulo/plugin.ts';
 import type { S3Deps } from './s3/context.ts';
 import { s3Dialect } from './s3/server.ts';
-import { sasDialect } from './sas/plugin.ts';
+import { sasComputeDialect } from './sas/compute/plugin.ts';
+import { sasFilesDialect } from './sas/files/plugin.ts';
+import { sasLogonDialect } from './sas/logon/plugin.ts';
 import { sbgDialect } from './sevenbridges/plugin.ts';
 
 /** The API port's dialects (the file APIs join them here). */
@@ -13,7 +15,9 @@ export const API_DIALECTS: readonly Dialect<NativeDeps>[] = [
   nativeDialect,
   qumuloDialect,
   sbgDialect,
-  sasDialect,
+  sasLogonDialect,
+  sasFilesDialect,
+  sasComputeDialect,
 ];
 
 /** The S3 port's dialects. */

@@ -8,10 +8,10 @@ import {
   type Granted,
   passwordGrant,
   refreshGrant,
-} from '../../../auth/oauth-grants.ts';
-import type { AuthDeps } from '../../../auth/principals.ts';
-import { nowOf } from '../../../core/deps.ts';
-import { StorageError } from '../../../core/errors.ts';
+} from '../../../../auth/oauth-grants.ts';
+import type { AuthDeps } from '../../../../auth/principals.ts';
+import { nowOf } from '../../../../core/deps.ts';
+import { StorageError } from '../../../../core/errors.ts';
 import { clientOf } from '../auth.ts';
 import { NO_STORE, OAuthError } from '../errors.ts';
 import { formFields } from '../form.ts';

@@ -2,9 +2,9 @@
 // @sasjs/adapter sends a refresh, `multipart/form-data`. Bounded, and every way it can be wrong is InvalidArgument
 // or EntityTooLarge, never a server error.
 import type { FastifyRequest } from 'fastify';
-import { StorageError } from '../../core/errors.ts';
-import { contentTypeOf } from '../common/content-type.ts';
-import { bodyOf } from '../common/request-body.ts';
+import { StorageError } from '../../../core/errors.ts';
+import { contentTypeOf } from '../../common/content-type.ts';
+import { bodyOf } from '../../common/request-body.ts';
 
 /** A token request holds a few names, a password and a token. */
 export const MAX_FORM_BODY = 16 * 1024;

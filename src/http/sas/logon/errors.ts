@@ -1,10 +1,10 @@
 // The SAS dialect's error table and body. SAS Logon answers as an OAuth 2.0 server does (RFC 6749 section 5.2):
 // `{"error": "invalid_grant", "error_description": "..."}` with `Content-Type: application/json`. No answer is a
 // 403 or a 449 for a problem with credentials: on those @sasjs/adapter looks for a CSRF header and retries.
-import { ERROR_CODES } from '../../core/errors.ts';
-import { coreErrorHeaders, type ErrorTable } from '../common/dialect.ts';
-import { type ErrorPage, type ErrorSite, TransportError } from '../common/error-page.ts';
-import { asStorageError } from '../common/framework-errors.ts';
+import { ERROR_CODES } from '../../../core/errors.ts';
+import { coreErrorHeaders, type ErrorTable } from '../../common/dialect.ts';
+import { type ErrorPage, type ErrorSite, TransportError } from '../../common/error-page.ts';
+import { asStorageError } from '../../common/framework-errors.ts';
 
 const e = (status: number, code: string) => ({ status, code });
 const INVALID_REQUEST = e(400, 'invalid_request');
@@ -20,7 +20,7 @@ const UNAVAILABLE = e(503, 'temporarily_unavailable');
  * are invalid_grant (400); a client that does not authenticate is invalid_client (401); a client without the grant
  * is unauthorized_client (400); every other client mistake is invalid_request (400).
  */
-export const SAS_ERRORS: ErrorTable = {
+export const SAS_LOGON_ERRORS: ErrorTable = {
   AccessDenied: UNAUTHORIZED_CLIENT,
   Unauthenticated: INVALID_CLIENT,
   TokenExpired: INVALID_GRANT,
@@ -108,11 +108,11 @@ const page = (status: number, headers: Record<string, string>, error: string, de
 });
 
 /** Any error as SAS Logon renders it; a 401 names Basic, the client authentication it takes (RFC 6749 5.2). */
-export function renderSasError(err: unknown, _site: ErrorSite): ErrorPage {
+export function renderSasLogonError(err: unknown, _site: ErrorSite): ErrorPage {
   if (err instanceof OAuthError) return page(err.status, {}, err.error, err.message);
   if (err instanceof TransportError) return page(err.status, {}, 'invalid_request', err.message);
   const se = asStorageError(err);
-  const { status, code } = SAS_ERRORS[se.code];
+  const { status, code } = SAS_LOGON_ERRORS[se.code];
   const headers = coreErrorHeaders(se);
   if (status === 401) headers['www-authenticate'] = 'Basic realm="SASLogon"';
   const p = page(status, headers, code, status >= 500 ? ERROR_CODES[se.code] : se.message);

@@ -1,10 +1,10 @@
 // SAS Logon's client authentication (RFC 6749 section 2.3.1): `Authorization: Basic base64(id:secret)`, or for a
 // client that has no secret to give, `client_id` (and an empty or absent `client_secret`) in the form.
 import type { FastifyRequest } from 'fastify';
-import type { AuthenticatedClient } from '../../auth/oauth-clients.ts';
-import { authenticateClient } from '../../auth/oauth-clients.ts';
-import type { AuthDeps } from '../../auth/principals.ts';
-import { StorageError } from '../../core/errors.ts';
+import type { AuthenticatedClient } from '../../../auth/oauth-clients.ts';
+import { authenticateClient } from '../../../auth/oauth-clients.ts';
+import type { AuthDeps } from '../../../auth/principals.ts';
+import { StorageError } from '../../../core/errors.ts';
 
 /** RFC 6749 appendix B: the id and secret are form-encoded before they are joined and base64-encoded. */
 function formDecode(s: string): string {

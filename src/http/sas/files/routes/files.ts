@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+import type { AuthDeps } from '../../../../auth/principals.ts';
+
+export const fileRoutes = (_deps: AuthDeps) => async (_app: FastifyInstance) => {};

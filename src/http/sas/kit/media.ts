@@ -1,0 +1,73 @@
+// SAS media types: `application/vnd.sas.<name>+json`, with an optional `;version=N` that picks a representation. A
+// client may also ask for plain `application/json` or anything (`*/*`); an `Accept` that names only versions of the
+// type the service does not have is 415, as the SAS services answer it (not 406).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { setContentType } from '../../common/content-type.ts';
+import { WIRE_ERRORS } from './error-table.ts';
+import { SasWireError } from './errors.ts';
+
+/** The media type `application/vnd.sas.<name>+json`. */
+export const sasType = (name: string) => `application/vnd.sas.${name}+json`;
+
+interface Range {
+  type: string;
+  version: string | undefined;
+}
+
+function ranges(accept: string): Range[] {
+  return accept
+    .split(',')
+    .map((part) => {
+      const [type = '', ...params] = part.split(';').map((s) => s.trim());
+      const version = params
+        .map((p) => /^version\s*=\s*"?([^"]*)"?$/i.exec(p)?.[1])
+        .find((v) => v !== undefined);
+      return { type: type.toLowerCase(), version };
+    })
+    .filter((r) => r.type !== '');
+}
+
+/**
+ * The content type to answer with when the representation is `name` at `version`: the SAS type (with its version)
+ * unless the client asked for plain JSON only. Throws a 415 when every range that names the SAS type (or its `+json`
+ * less form) asks for another version and nothing else in `Accept` would take the answer.
+ */
+export function negotiate(request: FastifyRequest, name: string, version: number): string {
+  const full = sasType(name);
+  const own = `${full};version=${version}`;
+  const accept = request.headers.accept;
+  if (accept === undefined || accept.trim() === '') return own;
+  const rs = ranges(accept);
+  const bare = `application/vnd.sas.${name}`;
+  const mine = rs.filter((r) => r.type === full || r.type === bare);
+  if (mine.some((r) => r.version === undefined || r.version === String(version))) return own;
+  if (rs.some((r) => r.type === 'application/json')) return 'application/json';
+  if (rs.some((r) => r.type === '*/*' || r.type === 'application/*')) return own;
+  if (mine.length > 0)
+    throw new SasWireError(
+      415,
+      WIRE_ERRORS.unsupportedMedia,
+      `The service has version ${version} of ${full}; the request asked for version ${mine.map((r) => r.version).join(', ')}.`,
+    );
+  // An Accept that names other types only (text/plain, a SAS type of another resource): the answer is still JSON.
+  return own;
+}
+
+/** Sends `body` as JSON with the negotiated type. */
+export function sendJson(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  name: string,
+  version: number,
+  body: unknown,
+): FastifyReply {
+  setContentType(reply, negotiate(request, name, version));
+  return reply.send(Buffer.from(JSON.stringify(body)));
+}
+
+/** Whether a request's `Content-Type` is JSON: the SAS type `name`, any other `+json` type, or plain JSON. */
+export function isJsonType(type: string | undefined): boolean {
+  if (type === undefined) return false;
+  const t = type.split(';')[0]!.trim().toLowerCase();
+  return t === 'application/json' || /^application\/vnd\.sas\.[a-z0-9.-]+\+json$/.test(t);
+}
