@@ -7,10 +7,19 @@ import { contentTypeOf } from './content-type.ts';
 /** A JSON request body is small: names, offsets, ids. */
 const MAX_JSON_BODY = 64 * 1024;
 
-/** The request's JSON value; null when the body is empty. Throws EntityTooLarge or InvalidArgument. */
-export async function jsonValue(request: FastifyRequest): Promise<unknown> {
+/** Plain `application/json`, with parameters or none. */
+const plainJson = (type: string) => /^application\/json\s*(;|$)/i.test(type);
+
+/**
+ * The request's JSON value; null when the body is empty. `isJson` says which Content-Types are JSON (a dialect's
+ * vendor types): plain JSON by default; no Content-Type is taken as JSON. Throws EntityTooLarge or InvalidArgument.
+ */
+export async function jsonValue(
+  request: FastifyRequest,
+  isJson: (type: string) => boolean = plainJson,
+): Promise<unknown> {
   const type = contentTypeOf(request);
-  if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type))
+  if (type !== undefined && !isJson(type))
     throw new StorageError('InvalidArgument', `The body must be application/json, not '${type}'.`);
   const chunks: Buffer[] = [];
   let size = 0;
@@ -30,8 +39,11 @@ export async function jsonValue(request: FastifyRequest): Promise<unknown> {
 }
 
 /** The request's JSON object body (`{}` when empty or `null`). Throws EntityTooLarge or InvalidArgument. */
-export async function jsonBody(request: FastifyRequest): Promise<Record<string, unknown>> {
-  const value = await jsonValue(request);
+export async function jsonBody(
+  request: FastifyRequest,
+  isJson?: (type: string) => boolean,
+): Promise<Record<string, unknown>> {
+  const value = await jsonValue(request, isJson);
   if (value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value))
     throw new StorageError('InvalidArgument', 'The body must be a JSON object.');
