@@ -23,7 +23,11 @@ describe('SAS Compute sessions', () => {
     ana = await tokenOf(env, 'ana', 'ana password 1');
     bob = await tokenOf(env, 'bob', 'bob password 1');
   });
-  after(async () => env.close());
+  after(async () => {
+    const log = env.server.stdout() + env.server.stderr();
+    await env.close();
+    assert.doesNotMatch(log, /"level":50/, 'no request was a server error');
+  });
 
   test('the contexts: a collection the adapter pages with limit=10000, filtered by name, each by its id', async () => {
     const all = await env.call('GET', '/compute/contexts?limit=10000', { headers: as(ana) });
@@ -65,7 +69,9 @@ describe('SAS Compute sessions', () => {
     assert.equal(s.owner, 'ana');
     assert.equal(s.attributes.homeDirectory, '/');
     const stateHref = s.links.find((l: { rel: string }) => l.rel === 'state').href;
-    const state = await env.call('GET', `${stateHref}?wait=30`, { headers: { ...as(ana), accept: 'text/plain' } });
+    const state = await env.call('GET', `${stateHref}?wait=30`, {
+      headers: { ...as(ana), accept: 'text/plain' },
+    });
     assert.equal(state.status, 200);
     assert.match(String(state.headers['content-type']), /^text\/plain/);
     assert.equal(state.text, 'idle');
@@ -83,7 +89,11 @@ describe('SAS Compute sessions', () => {
     const contexts = json(await env.call('GET', '/compute/contexts?limit=100', { headers: as(ana) }));
     const studio = contexts.items.find((c: { name: string }) => c.name === STUDIO);
     const r = await env.call('POST', `/compute/contexts/${studio.id}/sessions`, {
-      headers: { ...as(ana), 'content-type': 'application/vnd.sas.compute.session.request+json', accept: '*/*' },
+      headers: {
+        ...as(ana),
+        'content-type': 'application/vnd.sas.compute.session.request+json',
+        accept: '*/*',
+      },
       body: JSON.stringify({
         name: 'mimeo-vscode',
         attributes: { sessionInactiveTimeout: 900 },
@@ -117,7 +127,10 @@ describe('SAS Compute sessions', () => {
     const none = await env.call('GET', '/compute/contexts');
     assertSasError(none, 401);
     assert.match(String(none.headers['www-authenticate']), /^Bearer/);
-    assertSasError(await env.call('GET', '/compute/contexts', { headers: { authorization: 'Basic YTpi' } }), 401);
+    assertSasError(
+      await env.call('GET', '/compute/contexts', { headers: { authorization: 'Basic YTpi' } }),
+      401,
+    );
     assertSasError(await env.call('GET', '/compute/contexts', { headers: as('not-a-token') }), 401);
     for (const id of ['no-such-session', 'a'.repeat(300), 'bad%20id', '..']) {
       assertSasError(await env.call('GET', `/compute/sessions/${id}`, { headers: as(ana) }), 404);

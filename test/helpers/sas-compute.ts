@@ -2,6 +2,8 @@
 // then file calls sent as the generated Compute client of the SAS VS Code extension sends them: paths in `~fs~` form
 // (spec §3), then encodeURIComponent, with the bearer token from SAS Logon.
 import assert from 'node:assert/strict';
+import type { IncomingHttpHeaders } from 'node:http';
+import { request } from 'node:https';
 import { createRequire } from 'node:module';
 import type { SasAnswer, SasEnv } from './sas.ts';
 
@@ -10,7 +12,10 @@ export const PROPS = 'application/vnd.sas.compute.file.properties+json';
 export const REQUEST = 'application/vnd.sas.compute.file.request+json';
 
 interface Adapter {
-  createSession(contextName: string, accessToken: string): Promise<{ id: string; links: { rel: string; href: string }[] }>;
+  createSession(
+    contextName: string,
+    accessToken: string,
+  ): Promise<{ id: string; links: { rel: string; href: string }[] }>;
 }
 type AdapterClass = new (config: Record<string, unknown>) => Adapter;
 
@@ -76,6 +81,9 @@ export function filesOf(env: SasEnv, token: string, sessionId: string) {
       }),
     read: (path: string, headers: Record<string, string> = {}) =>
       env.call('GET', `${base}/${enc(path)}/content`, { headers: { ...auth, ...headers } }),
+    /** A file's content as bytes. */
+    readBytes: (path: string, headers: Record<string, string> = {}) =>
+      bytesAt(env, `${base}/${enc(path)}/content`, { ...auth, ...headers }),
     write: (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
       env.call('PUT', `${base}/${enc(path)}/content`, {
         headers: { ...auth, 'content-type': 'application/octet-stream', accept: PROPS, ...headers },
@@ -110,4 +118,24 @@ export function filesOf(env: SasEnv, token: string, sessionId: string) {
       }
     },
   };
+}
+
+/** A GET whose answer is kept as bytes. */
+export function bytesAt(
+  env: SasEnv,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${env.server.url}${path}`, { method: 'GET', ca: env.ca, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

@@ -21,6 +21,10 @@ export async function jsonValue(
   const type = contentTypeOf(request);
   if (type !== undefined && !isJson(type))
     throw new StorageError('InvalidArgument', `The body must be application/json, not '${type}'.`);
+  // Refused before a byte is read: the server then discards the body, and the client reads the answer whole (a body
+  // read in part and abandoned would close the connection under a client still sending).
+  if (Number(request.headers['content-length']) > MAX_JSON_BODY)
+    throw new StorageError('EntityTooLarge', `A JSON body is at most ${MAX_JSON_BODY} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of (request.body ?? []) as AsyncIterable<Buffer>) {
