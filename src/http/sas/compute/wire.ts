@@ -85,10 +85,25 @@ export const PROPERTIES_NAME = 'compute.file.properties';
 export function changeConditions(request: FastifyRequest, e: Entry): Conditions | undefined {
   const c = updateConditions(request);
   if (e.type === 'file' || !c?.ifVersion) return c;
-  const tag = entryTag(e).slice(1, -1);
-  if (!c.ifVersion.some((t) => t === '*' || t === tag))
-    throw new StorageError('PreconditionFailed', 'The If-Match precondition did not hold.');
+  checkTag(c, e);
   return undefined;
+}
+
+/**
+ * The conditions of a move of `e`, which the core checks against content ETags: the version tag is checked here,
+ * and the content ETag of that version goes to the core, checked again in the move's transaction.
+ */
+export function moveConditions(request: FastifyRequest, e: Entry): Conditions | undefined {
+  const c = updateConditions(request);
+  if (!c?.ifVersion) return c;
+  checkTag(c, e);
+  return e.type === 'file' && e.etag ? { ifMatch: [e.etag] } : undefined;
+}
+
+function checkTag(c: Conditions, e: Entry): void {
+  const tag = entryTag(e).slice(1, -1);
+  if (!c.ifVersion!.some((t) => t === '*' || t === tag))
+    throw new StorageError('PreconditionFailed', 'The If-Match precondition did not hold.');
 }
 
 /** A path where files and directories may be made or removed: inside a project, not the root or a project. */

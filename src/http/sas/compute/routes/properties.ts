@@ -1,6 +1,6 @@
 // A file or directory by path (spec §5 #1, #6, #7): its FileProperties (GET, HEAD), a rename or move (PUT with
 // `{name, path}`, `overwrite`), and its removal (DELETE; a directory with everything below it).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../../../auth/principals.ts';
 import { StorageError } from '../../../../core/errors.ts';
 import { moveEntry } from '../../../../core/move.ts';
@@ -15,6 +15,7 @@ import {
   entryAt,
   type FileParams,
   flag,
+  moveConditions,
   PROPERTIES_NAME,
   pathParam,
   sasJsonBody,
@@ -28,12 +29,14 @@ const URL = '/compute/sessions/:sid/files/:path';
 export const propertyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   const core = deps.core;
 
-  app.get<FileParams>(URL, async (request, reply) => {
+  const properties = async (request: FastifyRequest<FileParams>, reply: FastifyReply) => {
     negotiate(request, PROPERTIES_NAME, 1);
     const { principal, view } = await sessionOf(deps, request);
     const entry = await entryAt(deps, principal, pathParam(request, view));
     return sendProperties(reply, request, { entry, view });
-  });
+  };
+  app.get<FileParams>(URL, properties);
+  app.head<FileParams>(URL, properties);
 
   app.put<FileParams>(URL, async (request, reply) => {
     negotiate(request, PROPERTIES_NAME, 1);
@@ -42,7 +45,7 @@ export const propertyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
     const from = belowProject(pathParam(request, view));
     const body = await sasJsonBody(request);
     const entry = await entryAt(deps, principal, from);
-    const conditions = changeConditions(request, entry);
+    const conditions = moveConditions(request, entry);
     const dirPath = stringField(body, 'path');
     const dir = dirPath === undefined ? from.slice(0, -1) : resolvePath(dirPath, view.cwd);
     const name = stringField(body, 'name') ?? from[from.length - 1]!;
