@@ -371,14 +371,12 @@ const PROBES: Record<string, Probes> = {
       const sid = await computeSession();
       const at = `${env.server.url}/compute/sessions/${sid}/files/~fs~conf~fs~compute-big/content`;
       const auth = { authorization: `Bearer ${token}` };
-      const put = await fetch(at, {
+      // A new file: no If-Match.
+      const created = await fetch(at, {
         method: 'PUT',
-        headers: { ...auth, 'content-type': 'application/octet-stream', 'if-match': '*' },
+        headers: { ...auth, 'content-type': 'application/octet-stream' },
         body: data,
       });
-      await put.arrayBuffer();
-      const created =
-        put.status === 404 ? await fetch(at, { method: 'PUT', headers: auth, body: data }) : put;
       await created.arrayBuffer();
       const r = await fetch(at, { headers: { ...auth, range: `bytes=${first}-${last}` } });
       return {
