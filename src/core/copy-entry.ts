@@ -22,8 +22,6 @@ export interface EntryCopy {
   target: { project: string; path: string };
   /** Replace a file or directory at the target (else Conflict). */
   replace?: boolean;
-  /** Ends the waits (the work goes on). */
-  signal?: AbortSignal;
 }
 
 /** The entry at a path, or undefined when nothing is there. */
@@ -49,6 +47,7 @@ const asDir = (e: Entry) => (e.type === 'directory' ? `${e.path}/` : e.path);
  * NoSuchDirectory (no target parent), Conflict (the target exists without `replace`), InvalidArgument (a directory
  * into itself or below), InvalidPath, AccessDenied (read on the source, write on the target), and what the copy
  * itself throws. Nothing is visible at the target until the whole copy is: a directory's files appear in one commit.
+ * It runs to its end even when its caller stops waiting: a replacement is never left half done by a client gone.
  */
 export async function copyEntry(deps: CoreDeps, principal: Principal, req: EntryCopy): Promise<Entry> {
   const target = { project: req.target.project, path: validatePath(req.target.path) };
@@ -81,18 +80,12 @@ export async function copyEntry(deps: CoreDeps, principal: Principal, req: Entry
     });
     return getEntryByPath(deps, principal, target);
   }
-  if (!existing) return copyTo(deps, principal, source, target, req.signal);
+  if (!existing) return copyTo(deps, principal, source, target);
 
   const tag = randomBytes(6).toString('hex');
   const name = nameOf(target.path);
   const at = (n: string) => (parent === '' ? n : `${parent}/${n}`);
-  const staged = await copyTo(
-    deps,
-    principal,
-    source,
-    { ...target, path: at(`.${name}.copy-${tag}`) },
-    req.signal,
-  );
+  const staged = await copyTo(deps, principal, source, { ...target, path: at(`.${name}.copy-${tag}`) });
   const aside = at(`.${name}.replaced-${tag}`);
   try {
     await deps.meta.tx(async (tx) => {
@@ -124,7 +117,6 @@ async function copyTo(
   principal: Principal,
   source: Entry,
   target: { project: string; path: string },
-  signal: AbortSignal | undefined,
 ): Promise<Entry> {
   if (source.type === 'file') {
     await copyFile(deps, principal, {
@@ -140,7 +132,7 @@ async function copyTo(
       target,
       conflict: 'fail',
     });
-    await waitForJob(deps, job.id, { signal });
+    await waitForJob(deps, job.id);
   } catch (err) {
     // A project with no files at all copies as the empty directory it is.
     if (!(source.path === '' && isStorageError(err, 'NoSuchKey'))) throw err;

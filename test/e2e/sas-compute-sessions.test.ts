@@ -1,10 +1,12 @@
 // SAS Compute contexts and sessions over HTTPS: sessions made by @sasjs/adapter's createSession (its Node entry) and
 // with the body VS Code sends; their state, their deletion, and that only their owner sees them; the SAS error shape
-// for a missing or bad token and for unknown ids.
+// for a missing or bad token and for unknown ids; sessions served by any node of several over one PostgreSQL.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { openSas, type SasEnv } from '../helpers/sas.ts';
 import { adapterFor, assertSasError, filesOf, JOB_CONTEXT, json, tokenOf } from '../helpers/sas-compute.ts';
+import { freshPgDatabase, PG_SKIP } from '../helpers/stores.ts';
 
 const STUDIO = 'SAS Studio compute context';
 
@@ -160,5 +162,46 @@ describe('SAS Compute sessions with short-lived tokens', () => {
       headers: { authorization: `Bearer ${fresh}` },
     });
     assert.equal(again.status, 200, again.text);
+  });
+});
+
+describe('SAS Compute sessions across nodes', { skip: PG_SKIP }, () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let a: SasEnv;
+  let b: SasEnv;
+  before(async () => {
+    db = await freshPgDatabase();
+    const args = ['--meta', db.url, '--master-key', randomBytes(32).toString('hex')];
+    a = await openSas(args);
+    b = await openSas(args);
+    await a.user('ana', 'ana password 1');
+    await a.native('POST', '/api/v1/projects', { name: 'ana-data' });
+    await a.native('PUT', '/api/v1/projects/ana-data/members/ana', { role: 'write' });
+  });
+  after(async () => {
+    await a.close();
+    await b.close();
+    await db.drop();
+  });
+
+  test('a session made on one node is served by another, and ends for both', async () => {
+    const token = await tokenOf(a, 'ana', 'ana password 1');
+    const session = await adapterFor(a).createSession(JOB_CONTEXT, token);
+    const onB = await b.call('GET', `/compute/sessions/${session.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(onB.status, 200, onB.text);
+    assert.equal(json(onB).id, session.id);
+    const made = await filesOf(b, token, session.id).touch('/ana-data', {
+      name: 'from-b',
+      isDirectory: true,
+    });
+    assert.equal(made.status, 201, made.text);
+    assert.deepEqual(await filesOf(a, token, session.id).names('/ana-data'), ['from-b']);
+    const gone = await a.call('DELETE', `/compute/sessions/${session.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(gone.status, 204);
+    assertSasError(await filesOf(b, token, session.id).get('/ana-data'), 404);
   });
 });

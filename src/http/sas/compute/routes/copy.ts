@@ -7,7 +7,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../../../auth/principals.ts';
 import { copyEntry } from '../../../../core/copy-entry.ts';
 import { StorageError } from '../../../../core/errors.ts';
-import { clientGone } from '../../../common/client-gone.ts';
 import { negotiate } from '../../kit/media.ts';
 import { placeOf, resolvePath } from '../paths.ts';
 import { segmentsOf, selfHref } from '../render.ts';
@@ -40,7 +39,6 @@ export async function copy(deps: AuthDeps, request: FastifyRequest<FileParams>, 
     source: placeOf(source),
     target: placeOf(target),
     replace: overwrite,
-    signal: clientGone(reply.raw),
   });
   reply.header('location', selfHref(segmentsOf(entry), view));
   return sendProperties(reply, request, { entry, view, status: 201 });
