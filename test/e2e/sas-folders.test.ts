@@ -66,7 +66,7 @@ describe('SAS Folders and Types services', () => {
   const members = async (id: string, query = '', token = ana) =>
     sas('GET', `/folders/folders/${id}/members${query}`, { token });
 
-  let proj: Record<string, any>;
+  let proj: { id: string } & Record<string, unknown>;
 
   before(async () => {
     env = await openSas();
@@ -85,13 +85,13 @@ describe('SAS Folders and Types services', () => {
   after(async () => env.close());
 
   test('a folder made without parentFolderUri is a top-level folder: a project, with no parent', async () => {
-    assert.match(proj['id'], UUID);
+    assert.match(proj.id, UUID);
     assert.equal(proj['name'], 'ana-proj');
     assert.equal(proj['type'], 'folder');
     assert.equal(proj['memberCount'], 0);
     assert.equal(proj['parentFolderUri'], undefined);
     assert.equal(proj['createdBy'], 'ana');
-    assert.match(proj['creationTimeStamp'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.match(String(proj['creationTimeStamp']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     const projects = (await env.native('GET', '/api/v1/projects')) as { projects: { name: string }[] };
     assert.ok(projects.projects.some((p) => p.name === 'ana-proj'));
     // Its name is a project's: S3 bucket rules.
@@ -108,7 +108,7 @@ describe('SAS Folders and Types services', () => {
   });
 
   test('create a folder in a folder: 201 with Location, ETag and Last-Modified; found by path and by id', async () => {
-    const r = await sas('POST', `/folders/folders?parentFolderUri=/folders/folders/${proj['id']}`, {
+    const r = await sas('POST', `/folders/folders?parentFolderUri=/folders/folders/${proj.id}`, {
       token: ana,
       body: { name: 'app', type: 'folder', description: 'the app' },
       headers: {
@@ -125,7 +125,7 @@ describe('SAS Folders and Types services', () => {
     assert.equal(r.headers['last-modified'], new Date(app.modifiedTimeStamp).toUTCString());
     assert.equal(app.name, 'app');
     assert.equal(app.type, 'folder');
-    assert.equal(app.parentFolderUri, `/folders/folders/${proj['id']}`);
+    assert.equal(app.parentFolderUri, `/folders/folders/${proj.id}`);
     assert.equal(app.memberCount, 0);
     assert.equal(app.createdBy, 'ana');
     assert.equal(app.modifiedBy, 'ana');
@@ -139,7 +139,7 @@ describe('SAS Folders and Types services', () => {
       `GET members ${self}/members`,
       `POST addMember ${self}/members`,
       `POST createChild /folders/folders?parentFolderUri=${self}`,
-      `GET up /folders/folders/${proj['id']}`,
+      `GET up /folders/folders/${proj.id}`,
     ]);
 
     const found = await byPath('/ana-proj/app');
@@ -160,12 +160,12 @@ describe('SAS Folders and Types services', () => {
     assert.equal(upper.json().id, app.id);
 
     const top = await byPath('/ana-proj');
-    assert.equal(top.json().id, proj['id']);
+    assert.equal(top.json().id, proj.id);
     assert.equal(top.json().memberCount, 1);
     // A reader sees it too.
     assert.equal((await byPath('/ana-proj/app', bo)).json().id, app.id);
 
-    const dup = await sas('POST', `/folders/folders?parentFolderUri=/folders/folders/${proj['id']}`, {
+    const dup = await sas('POST', `/folders/folders?parentFolderUri=/folders/folders/${proj.id}`, {
       token: ana,
       body: { name: 'app', type: 'folder' },
     });
@@ -174,7 +174,7 @@ describe('SAS Folders and Types services', () => {
   });
 
   test('members: paged with count and links, filtered, sorted; files and folders with their URIs', async () => {
-    const box = await mkdir(proj['id'], 'box');
+    const box = await mkdir(proj.id, 'box');
     for (let i = 0; i < 7; i++) await mkdir(box.id, `dir-${i}`);
     for (let i = 0; i < 5; i++) await put('ana-proj', `box/file-${i}.sas`, `data ${i}`);
 
@@ -248,10 +248,7 @@ describe('SAS Folders and Types services', () => {
     assert.equal(m.headers['content-type'], 'application/vnd.sas.content.folder.member+json;version=1');
     assert.match(String(m.headers.etag), /^".+"$/);
     assert.deepEqual(JSON.parse(m.text), file);
-    assertSasError(
-      await sas('GET', `/folders/folders/${proj['id']}/members/${file.id}`, { token: ana }),
-      404,
-    );
+    assertSasError(await sas('GET', `/folders/folders/${proj.id}/members/${file.id}`, { token: ana }), 404);
 
     assertSasError(await members(box.id, '?filter=eq(name'), 400);
     assertSasError(await members(box.id, '?sortBy=name:sideways'), 400);
@@ -259,8 +256,8 @@ describe('SAS Folders and Types services', () => {
   });
 
   test('a member added from another folder moves there, keeping its id; added again it is as it was', async () => {
-    const src = await mkdir(proj['id'], 'src');
-    const dst = await mkdir(proj['id'], 'dst');
+    const src = await mkdir(proj.id, 'src');
+    const dst = await mkdir(proj.id, 'dst');
     await put('ana-proj', 'src/a.txt', 'hello');
     const file = (await members(src.id)).json().items[0];
     const add = { uri: file.uri, type: 'CHILD', name: 'a.txt', contentType: 'file' };
@@ -302,7 +299,7 @@ describe('SAS Folders and Types services', () => {
       [{ uri: '/jobs/jobs/x', type: 'CHILD' }, 400],
       [{ uri: '/files/files/6d696d65-6f00-8000-8fff-ffffffffffff', type: 'CHILD' }, 404],
       [{ uri: `/files/files/${dst.id}`, type: 'CHILD' }, 404],
-      [{ uri: `/folders/folders/${proj['id']}`, type: 'CHILD' }, 400],
+      [{ uri: `/folders/folders/${proj.id}`, type: 'CHILD' }, 400],
       [{ uri: `/folders/folders/${src.id}`, type: 'CHILD' }, 400],
       [{ uri: `/folders/folders/${dst.id}`, type: 'CHILD', contentType: 'file' }, 400],
       [{ ...add, uri: m.uri, name: 'x/y' }, 400],
@@ -313,7 +310,7 @@ describe('SAS Folders and Types services', () => {
   });
 
   test('delete: a member file, an empty folder, a full one only with recursive=true, then it is gone', async () => {
-    const tree = await mkdir(proj['id'], 'tree');
+    const tree = await mkdir(proj.id, 'tree');
     const sub = await mkdir(tree.id, 'sub');
     await put('ana-proj', 'tree/sub/deep/x.txt', 'x');
     await put('ana-proj', 'tree/y.txt', 'y');
@@ -335,7 +332,7 @@ describe('SAS Folders and Types services', () => {
     assertSasError(await sas('GET', `/folders/folders/${sub.id}`, { token: ana }), 404);
     assertSasError(await byPath('/ana-proj/tree'), 404);
 
-    const empty = await mkdir(proj['id'], 'empty');
+    const empty = await mkdir(proj.id, 'empty');
     assert.equal((await sas('DELETE', `/folders/folders/${empty.id}`, { token: ana })).status, 204);
     assertSasError(await sas('DELETE', `/folders/folders/${empty.id}`, { token: ana }), 404);
   });
@@ -363,7 +360,7 @@ describe('SAS Folders and Types services', () => {
     const list = r.json();
     assert.equal(list.count, 1);
     assert.equal(list.accept, 'application/vnd.sas.content.folder');
-    assert.equal(list.items[0].id, proj['id']);
+    assert.equal(list.items[0].id, proj.id);
     assert.equal(list.items[0].memberCount, (await byPath('/ana-proj')).json().memberCount);
     const named = await sas('GET', `/folders/rootFolders?filter=${encodeURIComponent("eq(name,'nope')")}`, {
       token: ana,
@@ -401,13 +398,13 @@ describe('SAS Folders and Types services', () => {
   });
 
   test('bad requests get the SAS error shape and change nothing', async () => {
-    const state = async () => (await members(proj['id'], '?limit=1000')).text;
+    const state = async () => (await members(proj.id, '?limit=1000')).text;
     const before = await state();
-    const doc = (await members(proj['id'], `?filter=${encodeURIComponent("eq(name,'doc.txt')")}`)).json()
+    const doc = (await members(proj.id, `?filter=${encodeURIComponent("eq(name,'doc.txt')")}`)).json()
       .items[0];
     const create = (query: string, body: unknown, token: string | null = ana) =>
       sas('POST', `/folders/folders${query}`, { token: token ?? undefined, body });
-    const under = `?parentFolderUri=/folders/folders/${proj['id']}`;
+    const under = `?parentFolderUri=/folders/folders/${proj.id}`;
 
     assertSasError(await sas('GET', '/folders/folders/not-a-uuid', { token: ana }), 400, 11563);
     assertSasError(
@@ -437,7 +434,7 @@ describe('SAS Folders and Types services', () => {
     });
     assertSasError(text, 415, 41501);
     assertSasError(
-      await sas('GET', `/folders/folders/${proj['id']}`, {
+      await sas('GET', `/folders/folders/${proj.id}`, {
         token: ana,
         headers: { accept: 'application/vnd.sas.content.folder+json;version=9' },
       }),
@@ -448,7 +445,7 @@ describe('SAS Folders and Types services', () => {
     assertSasError(anon, 401);
     assert.match(String(anon.headers['www-authenticate']), /^Bearer /);
     assertSasError(await create(under, { name: 'n' }, 'not-a-token'), 401);
-    assertSasError(await sas('GET', `/folders/folders/${proj['id']}`, {}), 401);
+    assertSasError(await sas('GET', `/folders/folders/${proj.id}`, {}), 401);
 
     // bo reads ana-proj but may not write to it.
     assertSasError(await create(under, { name: 'n' }, bo), 403);
@@ -460,7 +457,7 @@ describe('SAS Folders and Types services', () => {
     );
     const app = (await byPath('/ana-proj/app')).json();
     assertSasError(await sas('DELETE', `/folders/folders/${app.id}`, { token: bo }), 403);
-    assertSasError(await sas('DELETE', `/folders/folders/${proj['id']}`, { token: bo }), 403);
+    assertSasError(await sas('DELETE', `/folders/folders/${proj.id}`, { token: bo }), 403);
     assertSasError(
       await sas('POST', `/folders/folders/${app.id}/members`, {
         token: bo,
