@@ -1,6 +1,6 @@
 // The SAS Folders service driven by @sasjs/adapter, unmodified (its Node entry), over HTTPS trusting the development
 // certificate (the adapter's httpsAgentOptions): createFolder (with the parents it makes on the way), getFolder,
-// listFolder with and without details, and the errors it turns our answers into.
+// listFolder with and without details, moveFolder, and the errors it turns our answers into.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
@@ -24,6 +24,7 @@ interface Adapter {
   createFolder(name: string, parentPath: string, parentUri?: string, token?: string): Promise<Folder>;
   getFolder(path: string, token?: string): Promise<Folder>;
   listFolder(path: string, token?: string, limit?: number, details?: boolean): Promise<(string | Member)[]>;
+  moveFolder(source: string, targetParent: string, targetName: string, token: string): Promise<Folder>;
 }
 type AdapterClass = new (config: Record<string, unknown>) => Adapter;
 
@@ -95,6 +96,22 @@ describe('SAS Folders through @sasjs/adapter', () => {
     assert.match(file.uri, /^\/files\/files\/6d696d65-6f00-8000-8[0-9a-f]{3}-[0-9a-f]{12}$/);
     const a = details.find((m) => m.name === 'a')!;
     assert.equal(a.uri, `/folders/folders/${(await sas.getFolder('/proj/list/a', token)).id}`);
+  });
+
+  test('moveFolder moves a folder into another, or renames it, keeping its id', async () => {
+    const made = await sas.createFolder('mover', '/proj', undefined, token);
+    await sas.createFolder('target', '/proj', undefined, token);
+    const moved = await sas.moveFolder('/proj/mover', '/proj/target', '', token);
+    assert.equal(moved.id, made.id);
+    assert.equal(
+      moved.parentFolderUri,
+      `/folders/folders/${(await sas.getFolder('/proj/target', token)).id}`,
+    );
+    assert.equal((await sas.getFolder('/proj/target/mover', token)).id, made.id);
+    // A target that does not exist names the new name in its parent.
+    const renamed = await sas.moveFolder('/proj/target/mover', '/proj/target/moved', 'moved', token);
+    assert.equal(renamed.name, 'moved');
+    assert.deepEqual(await sas.listFolder('/proj/target', token), ['moved']);
   });
 
   test('a folder that exists is the 409 the adapter explains; an unknown path its NotFoundError', async () => {

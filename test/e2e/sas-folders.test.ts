@@ -135,6 +135,7 @@ describe('SAS Folders and Types services', () => {
     const self = `/folders/folders/${app.id}`;
     assert.deepEqual(rels, [
       `GET self ${self}`,
+      `PATCH patch ${self}`,
       `DELETE delete ${self}`,
       `GET members ${self}/members`,
       `POST addMember ${self}/members`,
@@ -351,6 +352,60 @@ describe('SAS Folders and Types services', () => {
     const r = await sas('DELETE', `/folders/folders/${p.id}?recursive=true`, { token: ana });
     assert.equal(r.status, 204, r.text);
     assertSasError(await byPath('/ana-scratch'), 404);
+  });
+
+  test('PATCH renames a folder or moves it into another, keeping its id; If-Match, when sent, must hold', async () => {
+    const from = await mkdir(proj.id, 'from');
+    const into = await mkdir(proj.id, 'into');
+    await put('ana-proj', 'from/f.txt', 'f');
+    const read = await sas('GET', `/folders/folders/${from.id}`, { token: ana });
+    const stale = await sas('PATCH', `/folders/folders/${from.id}`, {
+      token: ana,
+      body: { name: 'x' },
+      headers: { 'if-match': '"not-the-tag"' },
+    });
+    assertSasError(stale, 412);
+    const renamed = await sas('PATCH', `/folders/folders/${from.id}`, {
+      token: ana,
+      body: { name: 'renamed' },
+      headers: { 'if-match': String(read.headers.etag) },
+    });
+    assert.equal(renamed.status, 200, renamed.text);
+    assert.equal(renamed.json().id, from.id);
+    assert.equal(renamed.json().name, 'renamed');
+    assert.notEqual(renamed.headers.etag, read.headers.etag);
+    assertSasError(await byPath('/ana-proj/from'), 404);
+    // As @sasjs/adapter's moveFolder sends it: the id, the name, the new parent, no If-Match.
+    const moved = await sas('PATCH', `/folders/folders/${from.id}`, {
+      token: ana,
+      body: { id: from.id, name: 'renamed', parentFolderUri: `/folders/folders/${into.id}` },
+    });
+    assert.equal(moved.status, 200, moved.text);
+    assert.equal(moved.json().parentFolderUri, `/folders/folders/${into.id}`);
+    const again = await byPath('/ana-proj/into/renamed');
+    assert.equal(again.json().id, from.id);
+    assert.equal(again.json().memberCount, 1);
+    assert.equal((await members(from.id)).json().items[0].name, 'f.txt');
+
+    const bad: [unknown, number][] = [
+      [{ id: into.id }, 400],
+      [{ name: '' }, 400],
+      [{ name: 'a/b' }, 400],
+      [{ parentFolderUri: `/folders/folders/${from.id}` }, 400],
+      [{ parentFolderUri: '/folders/folders/6d696d65-6f00-8000-8fff-ffffffffffff' }, 404],
+      [{ name: 'into', parentFolderUri: `/folders/folders/${proj.id}` }, 409],
+    ];
+    for (const [body, status] of bad)
+      assertSasError(await sas('PATCH', `/folders/folders/${from.id}`, { token: ana, body }), status);
+    assertSasError(
+      await sas('PATCH', `/folders/folders/${proj.id}`, { token: ana, body: { name: 'other-name' } }),
+      400,
+    );
+    assertSasError(
+      await sas('PATCH', `/folders/folders/${from.id}`, { token: bo, body: { name: 'by-bo' } }),
+      403,
+    );
+    assert.equal((await byPath('/ana-proj/into/renamed')).json().id, from.id);
   });
 
   test('the top-level folders listed are the projects the caller holds a role on', async () => {

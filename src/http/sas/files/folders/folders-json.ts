@@ -2,6 +2,7 @@
 // a folder member (`application/vnd.sas.content.folder.member`). A member is a child entry of the folder: a file
 // (`/files/files/{id}`) or a folder (`/folders/folders/{id}`), and as each entry is in exactly one folder, a member's
 // id is the entry's own UUID.
+import { createHash } from 'node:crypto';
 import type { Entry } from '../../../../core/entries.ts';
 import { type Link, link } from '../../kit/links.ts';
 import { iso } from '../../kit/time.ts';
@@ -16,10 +17,13 @@ export const fileUri = (uuid: string) => `/files/files/${uuid}`;
 export const memberUri = (folderId: string, memberId: string) => `${folderUri(folderId)}/members/${memberId}`;
 
 /**
- * The ETag of a folder or a member: a directory has no version, so it names the entry's row and when it last changed
- * (a project, a top-level folder, never changes as a folder).
+ * The ETag of a folder or a member. A directory has no version: the tag names the entry's row, when it last changed,
+ * and where it is (a rename or a move changes the representation, not always the time).
  */
-export const entryEtag = (e: Entry) => `"${e.id}.${e.modifiedAt}"`;
+export const entryEtag = (e: Entry) => {
+  const place = createHash('sha256').update(`${e.project}\0${e.path}`).digest('base64url').slice(0, 12);
+  return `"${e.id}.${e.modifiedAt}.${place}"`;
+};
 
 /** What a folder's representation needs besides its entry. */
 export interface FolderFacts {
@@ -35,6 +39,7 @@ export function folderJson(e: Entry, facts: FolderFacts) {
   const self = folderUri(id);
   const links: Link[] = [
     link('GET', 'self', self, { type: FOLDER_TYPE }),
+    link('PATCH', 'patch', self, { type: FOLDER_TYPE, responseType: FOLDER_TYPE }),
     link('DELETE', 'delete', self),
     link('GET', 'members', `${self}/members`, { type: COLLECTION_TYPE, itemType: MEMBER_TYPE }),
     link('POST', 'addMember', `${self}/members`, { type: MEMBER_TYPE, responseType: MEMBER_TYPE }),

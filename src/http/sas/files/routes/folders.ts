@@ -1,6 +1,7 @@
 // The Folders service (`/folders/folders`, spec sas-files §3 rows 2-5 and the Folder shape): a folder by path
 // (`@item?path=/project/a`) or by id, made in a folder (`parentFolderUri`) or at the top (a new project), the
-// top-level folders listed, a folder deleted. Members are in folders-members.ts.
+// top-level folders listed, a folder deleted. Members are in folders-members.ts, renames and moves in
+// folders-patch.ts.
 import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../../../auth/principals.ts';
 import { makeDirectory } from '../../../../core/dirs.ts';
@@ -17,6 +18,7 @@ import { deleteFolder, recursiveOf } from '../folders/folders-delete.ts';
 import { rootCollection } from '../folders/folders-list.ts';
 import { folderPathOf } from '../folders/folders-path.ts';
 import { memberRoutes } from './folders-members.ts';
+import { folderPatchRoutes } from './folders-patch.ts';
 
 type IdParams = { Params: { id: string } };
 type Query = Record<string, unknown>;
@@ -39,6 +41,7 @@ function newFolderOf(body: Record<string, unknown>): string {
 export const folderRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   const core = deps.core;
   await app.register(memberRoutes(deps));
+  await app.register(folderPatchRoutes(deps));
 
   app.get('/folders/folders/@item', async (request, reply) => {
     const principal = principalOf(request);
