@@ -444,6 +444,7 @@ describe('SAS Folders and Types services', () => {
     assertSasError(await sas('GET', '/folders/folders/@item', { token: ana }), 400);
     assertSasError(await byPath('ana-proj'), 400, 11561);
     assertSasError(await byPath('/ana-proj//app'), 400);
+    assertSasError(await byPath('//'), 400);
     assertSasError(await byPath('/ana-proj/../ana-proj'), 400);
     assertSasError(await byPath('/'), 404);
     assertSasError(await byPath('/Public/app'), 404);

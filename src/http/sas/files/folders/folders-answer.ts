@@ -13,9 +13,15 @@ import { entryEtag, folderJson } from './folders-json.ts';
 
 /**
  * The folder a request path names (`/folders/folders/{id}`): a file's id or the tree root's names no folder there, so
- * it is NoSuchEntry (404) as an unknown id is; a malformed id is InvalidArgument (400).
+ * it is NoSuchEntry (404) as an unknown id is, and so is a SAS well-known name such as `@myRecycleBin`; a malformed
+ * id is InvalidArgument (400).
  */
 export async function folderAt(deps: AuthDeps, principal: Principal, id: string): Promise<Folder> {
+  // The well-known folders of SAS (`@myFolder`, `@myRecycleBin`...) are not kept: unknown, not malformed.
+  if (id.startsWith('@'))
+    throw new StorageError('NoSuchEntry', `There is no folder '${id.slice(0, 64)}' here.`, {
+      resource: id.slice(0, 64),
+    });
   try {
     return await folderOf(deps, principal, id);
   } catch (err) {

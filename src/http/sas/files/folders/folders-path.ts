@@ -13,8 +13,7 @@ export function folderPathOf(value: unknown): { project: string; path: string } 
   if (typeof value !== 'string') throw new StorageError('InvalidArgument', 'Give path once.');
   if (!value.startsWith('/'))
     throw new StorageError('InvalidPath', `A folder path starts with '/': '${value.slice(0, 256)}'.`);
-  const path = value.length > 1 && value.endsWith('/') ? value.slice(0, -1) : value;
-  if (path === '/')
+  if (value === '/')
     throw new StorageError(
       'NoSuchEntry',
       'The root is no folder: the top-level folders are projects, /project.',
@@ -22,6 +21,7 @@ export function folderPathOf(value: unknown): { project: string; path: string } 
         resource: '/',
       },
     );
+  const path = value.endsWith('/') ? value.slice(0, -1) : value;
   const segments = path.slice(1).split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\0')))
     throw new StorageError(
