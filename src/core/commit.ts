@@ -80,10 +80,32 @@ export function defaultRenamer(path: string, n: number): string {
   return dot > 0 ? `${dir}${base.slice(0, dot)} (${n})${base.slice(dot)}` : `${dir}${base} (${n})`;
 }
 
-async function liveCurrent(tx: Tx, file: FileRow | undefined): Promise<VersionInfo | undefined> {
+/** The current version of a file, unless it is a delete marker or has expired at `now`. */
+async function liveCurrent(tx: Tx, file: FileRow | undefined, now: number): Promise<VersionInfo | undefined> {
   if (!file?.current_version_id) return undefined;
   const v = await getVersionByRowId(tx, file.current_version_id);
-  return v && !v.deleteMarker ? v : undefined;
+  return v && !v.deleteMarker && (v.expiresAt === null || v.expiresAt > now) ? v : undefined;
+}
+
+/**
+ * A file whose current version has expired is gone: in a project without versioning it is removed here (as the
+ * collection pass would), so that what is written at its path is a new file with an id of its own. Returns the
+ * file row that remains, if any.
+ */
+async function retireExpired(
+  tx: Tx,
+  input: CommitInput,
+  file: FileRow | undefined,
+): Promise<FileRow | undefined> {
+  if (!file?.current_version_id) return file;
+  const v = await getVersionByRowId(tx, file.current_version_id);
+  if (!v || v.deleteMarker || v.expiresAt === null || v.expiresAt > input.now) return file;
+  if (input.project.versioning !== 'off') return file;
+  const seq = await tx.nextSeq();
+  await tx.run('UPDATE files SET current_version_id = NULL WHERE id = ?', [file.id]);
+  await supersede(tx, { rowId: v.rowId, seq, versioning: 'off', projectId: input.project.id });
+  await dropFileIfEmpty(tx, file.id);
+  return getFileByPath(tx, input.project.id, file.path);
 }
 
 /**
@@ -94,7 +116,7 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
   let path = input.path;
   let file = await getFileByPath(tx, input.project.id, path);
   if (file?.type === 'directory') throw new StorageError('IsADirectory', undefined, { resource: path });
-  let current = await liveCurrent(tx, file);
+  let current = await liveCurrent(tx, file, input.now);
   checkConditions(
     input.conditions,
     current
@@ -116,13 +138,14 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
       const candidate = renamer(input.path, n);
       file = await getFileByPath(tx, input.project.id, candidate);
       if (file?.type === 'directory') continue;
-      if (!(await liveCurrent(tx, file))) {
+      if (!(await liveCurrent(tx, file, input.now))) {
         path = candidate;
         current = undefined;
         break;
       }
     }
   }
+  if (!current) file = await retireExpired(tx, input, file);
   const draft = await input.build(current);
   checkLabels(draft);
   const versioning = (

@@ -51,6 +51,19 @@ forEachStore(
       assert.equal(report.bytesFreed, 6000);
       assert.equal((await storedBlocks(deps)).size, before - 1);
       assert.deepEqual(await read(deps, p, 'd/keep.log'), bytes(100, 6));
+      // A file written where an expired one was is a new file, with an id of its own.
+      await putFile(deps, root, {
+        project: p,
+        path: 'd/gone',
+        body: body(bytes(10, 9)),
+        expiresAt: clock + 1,
+      });
+      const gone = await getEntryByPath(deps, root, { project: p, path: 'd/gone' });
+      clock += 1;
+      await putFile(deps, root, { project: p, path: 'd/gone', body: body(bytes(10, 9)), create: true });
+      const anew = await getEntryByPath(deps, root, { project: p, path: 'd/gone' });
+      assert.notEqual(anew.number, gone.number);
+      await rejectsWith(getEntry(deps, root, gone.ids.uuid), 'NoSuchEntry');
       assert.equal((await collectGarbage(deps, { graceSeconds: 0 })).expiredFilesDeleted, 0);
     });
 
