@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bytes } from '../helpers/data.ts';
 import type { SasAnswer } from '../helpers/sas.ts';
 import { assertSasError, type FilesEnv, openSasFiles } from '../helpers/sas-files.ts';
 
