@@ -1,4 +1,5 @@
 // The one way a new version becomes current: preconditions, conflict policy, supersede and purge, in one transaction.
+
 import type { Tx } from '../meta/meta-store.ts';
 import { filePlace } from '../meta/tree-place.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
@@ -6,6 +7,7 @@ import { addKeys, copyKeys, type RingTable } from './crypto/keys.ts';
 import type { DataKey } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import { ensureDirs, findDir } from './dirs.ts';
+import { isExpired } from './entries.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
 import { checkLabels } from './labels.ts';
@@ -84,7 +86,7 @@ export function defaultRenamer(path: string, n: number): string {
 async function liveCurrent(tx: Tx, file: FileRow | undefined, now: number): Promise<VersionInfo | undefined> {
   if (!file?.current_version_id) return undefined;
   const v = await getVersionByRowId(tx, file.current_version_id);
-  return v && !v.deleteMarker && (v.expiresAt === null || v.expiresAt > now) ? v : undefined;
+  return v && !v.deleteMarker && !isExpired(v, now) ? v : undefined;
 }
 
 /**
@@ -99,7 +101,7 @@ async function retireExpired(
 ): Promise<FileRow | undefined> {
   if (!file?.current_version_id) return file;
   const v = await getVersionByRowId(tx, file.current_version_id);
-  if (!v || v.deleteMarker || v.expiresAt === null || v.expiresAt > input.now) return file;
+  if (!v || v.deleteMarker || !isExpired(v, input.now)) return file;
   if (input.project.versioning !== 'off') return file;
   const seq = await tx.nextSeq();
   await tx.run('UPDATE files SET current_version_id = NULL WHERE id = ?', [file.id]);

@@ -5,6 +5,7 @@
 import { removeCurrent } from './delete.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
+import { isExpired } from './entries.ts';
 import { getProjectById } from './permissions.ts';
 import { getVersionByRowId } from './repo/versions.ts';
 import { freeing } from './space.ts';
@@ -44,7 +45,7 @@ export async function sweepExpired(deps: CoreDeps, options: { signal?: AbortSign
           const project = await getProjectById(tx, d.project_id);
           if (!file || !project || file.current_version_id !== d.version_id) return false;
           const live = await getVersionByRowId(tx, d.version_id);
-          if (!live || live.deleteMarker || live.expiresAt === null || live.expiresAt > now) return false;
+          if (!live || live.deleteMarker || !isExpired(live, now)) return false;
           await removeCurrent(tx, {
             deps,
             project,

@@ -362,6 +362,7 @@ describe('SAS Files', () => {
       assertSasError(await copy(source.id, `?parentFolderUri=/folders/folders/${source.id}`), 400);
       assertSasError(await copy(source.id, '?expirationTimeStamp=tomorrow'), 400);
       assertSasError(await copy(source.id, '?expirationTimeStamp=2030-02-30T00:00:00Z'), 400);
+      assertSasError(await copy(source.id, '?expirationTimeStamp=2001-01-01T00:00:00Z'), 400);
       assertSasError(
         await copy(source.id, '', { 'content-disposition': 'attachment; filename="../x"' }),
         400,

@@ -13,10 +13,18 @@ export function one(request: FastifyRequest, name: string): string | undefined {
   return v;
 }
 
+/** An expiry a client sets: a time to come (a file that would be gone before it is answered is a mistake). */
+export function futureExpiry(value: string): number {
+  const at = parseTimestamp(value, 'expirationTimeStamp');
+  if (at <= Date.now())
+    throw new StorageError('InvalidArgument', `expirationTimeStamp '${value}' is not in the future.`);
+  return at;
+}
+
 /** `expirationTimeStamp` as ms since the epoch; undefined when absent. */
 export function expiryOf(request: FastifyRequest): number | undefined {
   const v = one(request, 'expirationTimeStamp');
-  return v === undefined || v === '' ? undefined : parseTimestamp(v, 'expirationTimeStamp');
+  return v === undefined || v === '' ? undefined : futureExpiry(v);
 }
 
 /** A boolean parameter: `true` or `false`. */

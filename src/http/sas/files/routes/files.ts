@@ -17,11 +17,10 @@ import { collection, pageOf } from '../../kit/collection.ts';
 import { filterOf, sorterOf } from '../../kit/filter.ts';
 import { isJsonType, sendJson } from '../../kit/media.ts';
 import { requiredConditions } from '../../kit/preconditions.ts';
-import { parseTimestamp } from '../../kit/time.ts';
 import { fileOf, renderFile, sendFile, versionOf } from '../context.ts';
 import { DEFAULT_TYPE, FILE_TYPE, META } from '../file-json.ts';
 import { folderOfUri } from '../folder-ref.ts';
-import { expiryOf, flagOf, one, typeDefOf } from '../query.ts';
+import { expiryOf, flagOf, futureExpiry, one, typeDefOf } from '../query.ts';
 import { dispositionFilename, uploadBody } from '../upload-body.ts';
 
 type Id = { Params: { id: string } };
@@ -150,11 +149,7 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
       throw new StorageError('InvalidArgument', 'searchable is true or false.');
     const expiry = text('expirationTimeStamp');
     const expiresAt =
-      expiry === undefined
-        ? current.expiresAt
-        : expiry === null
-          ? null
-          : parseTimestamp(expiry, 'expirationTimeStamp');
+      expiry === undefined ? current.expiresAt : expiry === null ? null : futureExpiry(expiry);
     const name = text('name');
     if (name !== undefined && name !== null && name !== e.name) childPath(e.parent, name);
     const meta: Record<string, string> = {};
