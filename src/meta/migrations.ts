@@ -382,6 +382,14 @@ CREATE INDEX oauth_refresh_tokens_expiry ON oauth_refresh_tokens(expires_at);
         )
         .then(() => {}),
   },
+  {
+    version: 13,
+    name: 'version expiry index',
+    // Versions that expire (a SAS file's expirationTimeStamp): the collection pass finds the due ones by this index.
+    sql: `
+CREATE INDEX versions_expires ON versions(expires_at) WHERE expires_at IS NOT NULL;
+`,
+  },
 ];
 
 /** Migration 11's rows: every snapshot without a number gets the next one, oldest first. */

@@ -10,7 +10,8 @@ const MAX_JSON_BODY = 64 * 1024;
 /** The request's JSON value; null when the body is empty. Throws EntityTooLarge or InvalidArgument. */
 export async function jsonValue(request: FastifyRequest): Promise<unknown> {
   const type = contentTypeOf(request);
-  if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type))
+  // application/json, or any type with the +json suffix (RFC 6839): a SAS type such as application/vnd.sas.file+json.
+  if (type !== undefined && !/^application\/(?:[a-z0-9!#$&^_.-]+\+)?json\s*(;|$)/i.test(type))
     throw new StorageError('InvalidArgument', `The body must be application/json, not '${type}'.`);
   const chunks: Buffer[] = [];
   let size = 0;
