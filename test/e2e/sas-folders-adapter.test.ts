@@ -1,6 +1,7 @@
 // The SAS Folders service driven by @sasjs/adapter, unmodified (its Node entry), over HTTPS trusting the development
 // certificate (the adapter's httpsAgentOptions): createFolder (with the parents it makes on the way), getFolder,
-// listFolder with and without details, moveFolder, and the errors it turns our answers into.
+// listFolder with and without details (and the members by which getFileContent finds a file), moveFolder, and the
+// errors it turns our answers into.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
@@ -25,6 +26,14 @@ interface Adapter {
   getFolder(path: string, token?: string): Promise<Folder>;
   listFolder(path: string, token?: string, limit?: number, details?: boolean): Promise<(string | Member)[]>;
   moveFolder(source: string, targetParent: string, targetName: string, token: string): Promise<Folder>;
+  createFile(
+    name: string,
+    content: Buffer,
+    parentPath: string,
+    parentUri?: string,
+    token?: string,
+  ): Promise<unknown>;
+  getFileContent(folderPath: string, fileName: string, token?: string): Promise<unknown>;
 }
 type AdapterClass = new (config: Record<string, unknown>) => Adapter;
 
@@ -96,6 +105,18 @@ describe('SAS Folders through @sasjs/adapter', () => {
     assert.match(file.uri, /^\/files\/files\/6d696d65-6f00-8000-8[0-9a-f]{3}-[0-9a-f]{12}$/);
     const a = details.find((m) => m.name === 'a')!;
     assert.equal(a.uri, `/folders/folders/${(await sas.getFolder('/proj/list/a', token)).id}`);
+  });
+
+  test('a file createFile files in a folder is found by getFileContent through the members and their uri', async () => {
+    await sas.createFolder('files', '/proj', undefined, token);
+    await sas.createFile('hello.sas', Buffer.from('%put hello;'), '/proj/files', undefined, token);
+    const members = (await sas.listFolder('/proj/files', token, 1000, true)) as Member[];
+    assert.deepEqual(
+      members.map((m) => [m.name, m.contentType]),
+      [['hello.sas', 'file']],
+    );
+    assert.equal(await sas.getFileContent('/proj/files', 'hello.sas', token), '%put hello;');
+    assert.equal((await sas.getFolder('/proj/files', token)).memberCount, 1);
   });
 
   test('moveFolder moves a folder into another, or renames it, keeping its id', async () => {

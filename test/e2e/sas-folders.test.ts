@@ -488,7 +488,7 @@ describe('SAS Folders and Types services', () => {
       headers: { authorization: `Bearer ${ana}`, 'content-type': 'text/plain' },
       body: '{"name":"n"}',
     });
-    assertSasError(text, 415, 41501);
+    assertSasError(text, 400, 11563);
     assertSasError(
       await sas('GET', `/folders/folders/${proj.id}`, {
         token: ana,

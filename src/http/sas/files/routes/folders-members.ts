@@ -9,8 +9,8 @@ import { StorageError } from '../../../../core/errors.ts';
 import type { Principal } from '../../../../core/model.ts';
 import { moveEntry } from '../../../../core/move.ts';
 import { childPath } from '../../../../core/paths.ts';
+import { jsonBody } from '../../../common/json-body.ts';
 import { principalOf } from '../../../common/principal.ts';
-import { sasJsonBody } from '../../kit/json-body.ts';
 import { sendJson } from '../../kit/media.ts';
 import { entryOfUuid, type Folder } from '../folder-ref.ts';
 import { folderAt, ownerNames } from '../folders/folders-answer.ts';
@@ -111,7 +111,7 @@ export const memberRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
   app.post<IdParams>('/folders/folders/:id/members', async (request, reply) => {
     const principal = principalOf(request);
     const folder = await folderAt(deps, principal, request.params.id);
-    const body = await sasJsonBody(request);
+    const body = await jsonBody(request);
     const e = await entryOfMemberUri(deps, principal, body['uri']);
     const name = memberNameOf(body, e);
     // Already here under that name: the member is as asked, and nothing changes.

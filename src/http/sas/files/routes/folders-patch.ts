@@ -7,8 +7,8 @@ import { StorageError } from '../../../../core/errors.ts';
 import { moveEntry } from '../../../../core/move.ts';
 import { childPath } from '../../../../core/paths.ts';
 import { versionTags } from '../../../common/conditions.ts';
+import { jsonBody } from '../../../common/json-body.ts';
 import { principalOf } from '../../../common/principal.ts';
-import { sasJsonBody } from '../../kit/json-body.ts';
 import { type Folder, folderOfUri } from '../folder-ref.ts';
 import { folderAt, sendFolder } from '../folders/folders-answer.ts';
 import { entryEtag } from '../folders/folders-json.ts';
@@ -32,7 +32,7 @@ export const folderPatchRoutes = (deps: AuthDeps) => async (app: FastifyInstance
   app.patch<IdParams>('/folders/folders/:id', async (request, reply) => {
     const principal = principalOf(request);
     const folder = await folderAt(deps, principal, request.params.id);
-    const body = await sasJsonBody(request);
+    const body = await jsonBody(request);
     checkIfMatch(request.headers['if-match'], folder);
     const { id, type, name = folder.entry.name, description, parentFolderUri } = body;
     if (id !== undefined && (typeof id !== 'string' || id.toLowerCase() !== folder.id))

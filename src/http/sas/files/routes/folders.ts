@@ -9,8 +9,8 @@ import { type Entry, getEntryByPath, projectAsEntry } from '../../../../core/ent
 import { StorageError } from '../../../../core/errors.ts';
 import { childPath } from '../../../../core/paths.ts';
 import { createProject } from '../../../../core/projects.ts';
+import { jsonBody } from '../../../common/json-body.ts';
 import { principalOf } from '../../../common/principal.ts';
-import { sasJsonBody } from '../../kit/json-body.ts';
 import { sendJson } from '../../kit/media.ts';
 import { folderOfUri } from '../folder-ref.ts';
 import { folderAt, sendFolder } from '../folders/folders-answer.ts';
@@ -67,7 +67,7 @@ export const folderRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
   app.post('/folders/folders', async (request, reply) => {
     const principal = principalOf(request);
     const parentUri = (request.query as Query)['parentFolderUri'];
-    const name = newFolderOf(await sasJsonBody(request));
+    const name = newFolderOf(await jsonBody(request));
     let entry: Entry;
     if (parentUri === undefined || parentUri === '') {
       // No parent: a top-level folder, which is a project (its name follows the project naming rules).
