@@ -64,6 +64,34 @@ const answer = async (r: Response): Promise<Answer> => ({
   body: await r.text(),
 });
 
+/** A SAS error body's errorCode. */
+const sasErrorCode = (a: Answer) => {
+  const b = JSON.parse(a.body) as {
+    version?: number;
+    httpStatusCode?: number;
+    errorCode?: unknown;
+    message?: unknown;
+  };
+  return b.version === 2 &&
+    b.httpStatusCode === a.status &&
+    typeof b.message === 'string' &&
+    typeof b.errorCode === 'number'
+    ? String(b.errorCode)
+    : undefined;
+};
+
+let sasFolderId: string | undefined;
+/** The UUID of a folder `sas` in the project `conf`, made once through the native API. */
+async function sasFolder(): Promise<string> {
+  if (sasFolderId) return sasFolderId;
+  const r = await fetch(`${env.server.url}/api/v1/projects/conf/dirs/sas`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  sasFolderId = ((await r.json()) as { ids: { uuid: string } }).ids.uuid;
+  return sasFolderId;
+}
+
 const PROBES: Record<string, Probes> = {
   native: {
     errorType: /^application\/json/,
@@ -313,14 +341,84 @@ const PROBES: Record<string, Probes> = {
       ]);
     },
   },
-  'sas-compute': {
-    errorType: /^application\/vnd\.sas\.error\+json/,
-    codeOf: (a) => {
-      const b = JSON.parse(a.body) as { version?: number; errorCode?: unknown; message?: unknown };
-      return b.version === 2 && typeof b.errorCode === 'number' && typeof b.message === 'string'
-        ? String(b.errorCode)
-        : undefined;
+  'sas-files': {
+    errorType: /^application\/vnd\.sas\.error\+json$/,
+    codeOf: sasErrorCode,
+    anonymous: async () => answer(await fetch(`${env.server.url}/files/files?parentUri=/folders/folders/x`)),
+    unknown: async () => {
+      const auth = { authorization: `Bearer ${token}` };
+      const none = '6d696d65-6f00-8000-8fff-ffffffffff00';
+      return Promise.all([
+        fetch(`${env.server.url}/files/files/${none}`, { headers: auth }).then(answer),
+        fetch(`${env.server.url}/files/files/${none}/content`, { headers: auth }).then(answer),
+        fetch(`${env.server.url}/files/files/${none}/copy`, { method: 'POST', headers: auth }).then(answer),
+        fetch(`${env.server.url}/files/files?parentUri=/folders/folders/${none}`, { headers: auth }).then(
+          answer,
+        ),
+        fetch(`${env.server.url}/files/no-such-route`, { headers: auth }).then(answer),
+      ]);
     },
+    bad: async () => {
+      const auth = { authorization: `Bearer ${token}` };
+      const folder = await sasFolder();
+      const post = (path: string, headers: Record<string, string>, body?: string) =>
+        fetch(`${env.server.url}${path}`, { method: 'POST', headers: { ...auth, ...headers }, body }).then(
+          answer,
+        );
+      const name = { 'content-disposition': 'attachment; filename="x.txt"', 'content-type': 'text/plain' };
+      return Promise.all([
+        post('/files/files', name, 'x'),
+        post('/files/files?parentFolderUri=/folders/folders/not-a-uuid', name, 'x'),
+        post(`/files/files?parentFolderUri=/files/files/${folder}`, name, 'x'),
+        post(`/files/files?parentFolderUri=/folders/folders/${folder}&expirationTimeStamp=soon`, name, 'x'),
+        post(
+          `/files/files?parentFolderUri=/folders/folders/${folder}`,
+          { 'content-type': 'text/plain' },
+          'x',
+        ),
+        post(
+          `/files/files?parentFolderUri=/folders/folders/${folder}`,
+          { 'content-type': 'multipart/form-data; boundary=q' },
+          '--q\r\nbroken',
+        ),
+        post('/files/files/not-a-uuid/copy', {}),
+        fetch(`${env.server.url}/files/files?parentUri=/folders/folders/${folder}&filter=eq(name`, {
+          headers: auth,
+        }).then(answer),
+        fetch(`${env.server.url}/files/files?parentUri=/folders/folders/${folder}&limit=-1`, {
+          headers: auth,
+        }).then(answer),
+        fetch(`${env.server.url}/files/files?parentUri=/folders/folders/${folder}`, {
+          headers: { ...auth, accept: 'application/vnd.sas.collection+json;version=9' },
+        }).then(answer),
+      ]);
+    },
+    roundTrip: async (data, first, last) => {
+      const auth = { authorization: `Bearer ${token}` };
+      const folder = await sasFolder();
+      const put = await fetch(`${env.server.url}/files/files?parentFolderUri=/folders/folders/${folder}`, {
+        method: 'POST',
+        headers: {
+          ...auth,
+          'content-type': 'application/octet-stream',
+          'content-disposition': 'filename="sas-big"',
+        },
+        body: data,
+      });
+      const made = (await put.json()) as { id: string };
+      const r = await fetch(`${env.server.url}/files/files/${made.id}/content`, {
+        headers: { ...auth, range: `bytes=${first}-${last}` },
+      });
+      return {
+        stored: put.status,
+        ranged: { status: r.status, contentType: r.headers.get('content-range'), body: '' },
+        bytes: Buffer.from(await r.arrayBuffer()),
+      };
+    },
+  },
+  'sas-compute': {
+    errorType: /^application\/vnd\.sas\.error\+json$/,
+    codeOf: sasErrorCode,
     anonymous: async () => answer(await fetch(`${env.server.url}/compute/contexts`)),
     unknown: async () => {
       const sid = await computeSession();

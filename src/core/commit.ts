@@ -1,4 +1,5 @@
 // The one way a new version becomes current: preconditions, conflict policy, supersede and purge, in one transaction.
+
 import type { Tx } from '../meta/meta-store.ts';
 import { filePlace } from '../meta/tree-place.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
@@ -6,6 +7,7 @@ import { addKeys, copyKeys, type RingTable } from './crypto/keys.ts';
 import type { DataKey } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import { ensureDirs, findDir } from './dirs.ts';
+import { isExpired } from './entries.ts';
 import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
 import { checkLabels } from './labels.ts';
@@ -80,10 +82,32 @@ export function defaultRenamer(path: string, n: number): string {
   return dot > 0 ? `${dir}${base.slice(0, dot)} (${n})${base.slice(dot)}` : `${dir}${base} (${n})`;
 }
 
-async function liveCurrent(tx: Tx, file: FileRow | undefined): Promise<VersionInfo | undefined> {
+/** The current version of a file, unless it is a delete marker or has expired at `now`. */
+async function liveCurrent(tx: Tx, file: FileRow | undefined, now: number): Promise<VersionInfo | undefined> {
   if (!file?.current_version_id) return undefined;
   const v = await getVersionByRowId(tx, file.current_version_id);
-  return v && !v.deleteMarker ? v : undefined;
+  return v && !v.deleteMarker && !isExpired(v, now) ? v : undefined;
+}
+
+/**
+ * A file whose current version has expired is gone: in a project without versioning it is removed here (as the
+ * collection pass would), so that what is written at its path is a new file with an id of its own. Returns the
+ * file row that remains, if any.
+ */
+async function retireExpired(
+  tx: Tx,
+  input: CommitInput,
+  file: FileRow | undefined,
+): Promise<FileRow | undefined> {
+  if (!file?.current_version_id) return file;
+  const v = await getVersionByRowId(tx, file.current_version_id);
+  if (!v || v.deleteMarker || !isExpired(v, input.now)) return file;
+  if (input.project.versioning !== 'off') return file;
+  const seq = await tx.nextSeq();
+  await tx.run('UPDATE files SET current_version_id = NULL WHERE id = ?', [file.id]);
+  await supersede(tx, { rowId: v.rowId, seq, versioning: 'off', projectId: input.project.id });
+  await dropFileIfEmpty(tx, file.id);
+  return getFileByPath(tx, input.project.id, file.path);
 }
 
 /**
@@ -94,7 +118,7 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
   let path = input.path;
   let file = await getFileByPath(tx, input.project.id, path);
   if (file?.type === 'directory') throw new StorageError('IsADirectory', undefined, { resource: path });
-  let current = await liveCurrent(tx, file);
+  let current = await liveCurrent(tx, file, input.now);
   checkConditions(
     input.conditions,
     current
@@ -116,13 +140,14 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
       const candidate = renamer(input.path, n);
       file = await getFileByPath(tx, input.project.id, candidate);
       if (file?.type === 'directory') continue;
-      if (!(await liveCurrent(tx, file))) {
+      if (!(await liveCurrent(tx, file, input.now))) {
         path = candidate;
         current = undefined;
         break;
       }
     }
   }
+  if (!current) file = await retireExpired(tx, input, file);
   const draft = await input.build(current);
   checkLabels(draft);
   const versioning = (

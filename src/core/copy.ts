@@ -40,6 +40,8 @@ export interface CopyOptions {
   unbounded?: boolean;
   /** A named stream as the target must exist already (NoSuchStream otherwise). */
   existingStream?: boolean;
+  /** When a whole-file copy expires (ms since the epoch); absent: never, whatever the source's expiry. */
+  expiresAt?: number | null;
 }
 
 function sourceConditions(req: CopyRequest): Conditions {
@@ -227,6 +229,8 @@ async function copyWhole(
         const protection = req.protection ?? defaultProtection(target);
         const draft: VersionDraft = {
           ...carry(r.version),
+          // A copy does not inherit its source's expiry: it expires when the request says, or never.
+          expiresAt: options.expiresAt ?? null,
           ...sseColumns(protection),
           ring: await ringFrom(tx, deps, r.version, protection, req.unlock ?? {}),
         };
@@ -387,6 +391,7 @@ async function copyRange(
                 }
               : {
                   ...carry(r.version),
+                  expiresAt: null,
                   ...sseColumns(protection),
                   ring: theirs,
                   acl: req.acl ?? null,

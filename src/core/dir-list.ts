@@ -1,8 +1,9 @@
 // Listing a directory's children, by name, paged by a cursor that stays valid under concurrent writes.
 import type { Tx } from '../meta/meta-store.ts';
 import type { CoreDeps } from './deps.ts';
+import { nowOf } from './deps.ts';
 import { dirPath, findDir, missingDir } from './dirs.ts';
-import { ENTRY_COLUMNS, type Entry, type EntryRow, projectAsEntry, toEntry } from './entries.ts';
+import { ENTRY_COLUMNS, type Entry, type EntryRow, NOT_EXPIRED, projectAsEntry, toEntry } from './entries.ts';
 import { StorageError } from './errors.ts';
 import type { Principal } from './model.ts';
 import { requireProject } from './permissions.ts';
@@ -20,8 +21,11 @@ export interface DirPage {
   childCounts?: Map<string, number>;
 }
 
-/** The live children of directories: directories (made by `seq`), and files with a version live at `seq`. */
-function childrenWhere(seq: number | undefined) {
+/**
+ * The live children of directories: directories (made by `seq`), and files with a version live at `seq`; at the
+ * head (no `seq`), files whose current version has not expired at `now`.
+ */
+function childrenWhere(seq: number | undefined, now: number) {
   const version =
     seq === undefined
       ? 'v.id = f.current_version_id'
@@ -30,8 +34,9 @@ function childrenWhere(seq: number | undefined) {
   return {
     join: `LEFT JOIN versions v ON ${version}`,
     joinParams: seq === undefined ? [] : [seq, seq],
-    live: `f.hidden = 0 AND f.name <> '' AND ((f.type = 'directory' ${dirSeen}) OR (v.id IS NOT NULL AND v.delete_marker = 0))`,
-    liveParams: seq === undefined ? [] : [seq],
+    live: `f.hidden = 0 AND f.name <> '' AND ((f.type = 'directory' ${dirSeen}) OR (v.id IS NOT NULL AND v.delete_marker = 0
+      ${seq === undefined ? `AND ${NOT_EXPIRED}` : ''}))`,
+    liveParams: seq === undefined ? [now] : [seq],
   };
 }
 
@@ -41,10 +46,11 @@ async function countChildren(
   projectIds: string[],
   parents: string[],
   seq: number | undefined,
+  now: number,
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   if (parents.length === 0) return counts;
-  const w = childrenWhere(seq);
+  const w = childrenWhere(seq, now);
   const rows = await tx.all<{ project_id: string; parent: string; n: number }>(
     `SELECT f.project_id, f.parent, COUNT(*) AS n FROM files f ${w.join}
      WHERE f.project_id IN (${projectIds.map(() => '?').join(', ')})
@@ -105,7 +111,7 @@ export async function listDirectory(
         input.snapshot === undefined
           ? undefined
           : await snapshotSeqOfDir(tx, project.id, input.snapshot, path);
-      const w = childrenWhere(seq);
+      const w = childrenWhere(seq, nowOf(deps));
       const rows = await tx.all<EntryRow>(
         `SELECT ${ENTRY_COLUMNS} FROM files f JOIN projects p ON p.id = f.project_id ${w.join}
          WHERE f.project_id = ? AND f.parent = ? AND f.name >= ? AND (f.name > ? OR f.type > ?) AND ${w.live}
@@ -125,7 +131,7 @@ export async function listDirectory(
       const next = rows.length > limit ? encodeCursor(entries[entries.length - 1]!) : null;
       if (!input.counts) return { entries, next };
       const dirs = entries.filter((e) => e.type === 'directory').map((e) => e.path);
-      const childCounts = await countChildren(tx, [project.id], [path, ...dirs], seq);
+      const childCounts = await countChildren(tx, [project.id], [path, ...dirs], seq, nowOf(deps));
       const count = childCounts.get(`${project.id}/${path}`) ?? 0;
       return { entries, next, count, childCounts };
     },
@@ -157,6 +163,7 @@ export async function listRoot(
         entries.map((e) => e.projectId),
         [''],
         undefined,
+        nowOf(deps),
       ),
     { readOnly: true },
   );

@@ -1,8 +1,9 @@
 // A directory's children found by what they are (names, tags, properties) and paged by offset with a total: how
 // the file dialects that page by number list a folder. Each entry carries its current version's labels.
 import type { CoreDeps } from './deps.ts';
+import { nowOf } from './deps.ts';
 import { dirPath, findDir, missingDir } from './dirs.ts';
-import { ENTRY_COLUMNS, type Entry, type EntryRow, toEntry } from './entries.ts';
+import { ENTRY_COLUMNS, type Entry, type EntryRow, NOT_EXPIRED, toEntry } from './entries.ts';
 import { StorageError } from './errors.ts';
 import type { Principal } from './model.ts';
 import { allows, requireProject } from './permissions.ts';
@@ -51,10 +52,10 @@ export async function queryChildren(
       if (path !== '' && !(await findDir(tx, project.id, path))) throw await missingDir(tx, project.id, path);
       const names = q.names ?? [];
       const where = `f.project_id = ? AND f.parent = ? AND f.hidden = 0 AND f.name <> ''
-        AND (f.type = 'directory' OR (v.id IS NOT NULL AND v.delete_marker = 0))
+        AND (f.type = 'directory' OR (v.id IS NOT NULL AND v.delete_marker = 0 AND ${NOT_EXPIRED}))
         ${names.length ? `AND f.name IN (${names.map(() => '?').join(', ')})` : ''}
         ${q.hideDotNames ? "AND substr(f.name, 1, 1) <> '.'" : ''}`;
-      const params = [project.id, path, ...names];
+      const params = [project.id, path, nowOf(deps), ...names];
       const from = `FROM files f JOIN projects p ON p.id = f.project_id
         LEFT JOIN versions v ON v.id = f.current_version_id WHERE ${where}`;
       const select = `SELECT ${ENTRY_COLUMNS}, v.tags AS v_tags, v.properties AS v_properties ${from}

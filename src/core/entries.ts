@@ -2,6 +2,7 @@
 import type { Tx } from '../meta/meta-store.ts';
 import { DIR_MODE, filePlace, joinPlace } from '../meta/tree-place.ts';
 import type { CoreDeps } from './deps.ts';
+import { nowOf } from './deps.ts';
 import { type EntryKey, parseEntryId, TREE_ROOT_NUMBER, type WireIds, wireIds } from './entry-ids.ts';
 import { StorageError } from './errors.ts';
 import type { Principal, Project } from './model.ts';
@@ -34,6 +35,8 @@ export interface Entry {
   /** The row id of that version: what names it uniquely (see Conditions.ifVersion); null for a directory. */
   versionRow: string | null;
   contentType: string | null;
+  /** When a file's current version expires (ms since the epoch); null: never, and for a directory. */
+  expiresAt: number | null;
 }
 
 export interface EntryRow {
@@ -56,13 +59,14 @@ export interface EntryRow {
   v_content_type: string | null;
   v_created_by: string | null;
   v_modified_at: number | null;
+  v_expires_at: number | null;
 }
 
 /** The columns of an entry; `v` is the version to show (the current one, or the one a snapshot sees). */
 export const ENTRY_COLUMNS = `f.id, f.number, f.type, p.name AS project_name, p.id AS project_id, f.parent, f.name,
   f.path, f.created_at, f.modified_at, f.owner_id, f.mode, v.size AS v_size, v.etag AS v_etag,
   v.version_id AS v_version_id, v.id AS v_row, v.content_type AS v_content_type, v.created_by AS v_created_by,
-  v.modified_at AS v_modified_at`;
+  v.modified_at AS v_modified_at, v.expires_at AS v_expires_at`;
 
 export function toEntry(r: EntryRow): Entry {
   const dir = r.type === 'directory';
@@ -85,8 +89,16 @@ export function toEntry(r: EntryRow): Entry {
     versionId: dir ? null : r.v_version_id,
     versionRow: dir ? null : r.v_row,
     contentType: dir ? null : r.v_content_type,
+    expiresAt: dir || r.v_expires_at === null ? null : Number(r.v_expires_at),
   };
 }
+
+/** Whether an entry is a file whose current version has expired at `now`: gone for every read and listing. */
+export const isExpired = (e: Pick<Entry, 'expiresAt'>, now: number) =>
+  e.expiresAt !== null && e.expiresAt <= now;
+
+/** SQL that keeps versions `v` that have not expired at the time bound to its one parameter. */
+export const NOT_EXPIRED = '(v.expires_at IS NULL OR v.expires_at > ?)';
 
 /**
  * The live entry a key names, or undefined: a directory, or a file whose current version is not a delete marker.
@@ -156,6 +168,7 @@ const directoryDefaults = {
   versionId: null,
   versionRow: null,
   contentType: null,
+  expiresAt: null,
 };
 
 /**
@@ -170,7 +183,7 @@ export async function getEntry(deps: CoreDeps, principal: Principal, id: string)
       const entry = await entryById(tx, key);
       // Every principal may list the root: it shows the projects each may list.
       if (entry?.number === TREE_ROOT_NUMBER) return entry;
-      if (entry) {
+      if (entry && !isExpired(entry, nowOf(deps))) {
         const project = await getProjectById(tx, entry.projectId);
         if (project && (await allows(tx, { principal, need: 'list' }, project))) return entry;
       }
@@ -205,8 +218,10 @@ export async function getEntryByPath(
            AND (f.type = 'directory' OR (v.id IS NOT NULL AND v.delete_marker = 0))`,
         [project.id, place.parent, place.name],
       );
+      const now = nowOf(deps);
       const found =
-        rows.find((r) => r.type === 'file' && !dirOnly) ?? rows.find((r) => r.type === 'directory');
+        rows.find((r) => r.type === 'file' && !dirOnly && !isExpired(toEntry(r), now)) ??
+        rows.find((r) => r.type === 'directory');
       if (!found)
         throw new StorageError('NoSuchKey', `Nothing exists at '${input.path}'.`, { resource: input.path });
       return toEntry(found);

@@ -2,9 +2,12 @@
 import { getBlocks } from './block-rows.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
+import { sweepExpired } from './expiry.ts';
 import { freeing } from './space.ts';
 
 export interface GcReport {
+  /** Files whose current version had expired, deleted before the collection (see expiry.ts). */
+  expiredFilesDeleted: number;
   manifestsCondemned: number;
   manifestsDeleted: number;
   blocksDeleted: number;
@@ -20,6 +23,7 @@ const BATCH = 500;
 
 /**
  * One collection pass.
+ * - Files whose current version has expired are deleted first, so that their blocks go in the same pass.
  * - A manifest that no stream or multipart part references is condemned; one condemned for longer than the grace period and still
  *   unreferenced is deleted with its extents (readers of a just-deleted version keep the grace period).
  * - A block that no extent references, older than the grace period and not under a live upload lease, is deleted.
@@ -52,6 +56,7 @@ async function collect(
   const now = nowOf(deps);
   const cutoff = now - grace;
   const report: GcReport = {
+    expiredFilesDeleted: await sweepExpired(deps, options),
     manifestsCondemned: 0,
     manifestsDeleted: 0,
     blocksDeleted: 0,

@@ -121,6 +121,8 @@ export interface VersionInfo {
   createdAt: number;
   modifiedBy: string;
   modifiedAt: number;
+  /** When it expires (ms since the epoch): from then on its file is gone. Null: never. */
+  expiresAt: number | null;
   /** Named streams of this version, with their sizes; the default stream is "". */
   streams: Record<string, { manifestId: string; size: number }>;
 }

@@ -1,5 +1,7 @@
 // Resolves what a request names (path or id, version, snapshot, stream) to one version and stream.
+
 import type { Tx } from '../meta/meta-store.ts';
+import { isExpired } from './entries.ts';
 import { isStorageError, StorageError } from './errors.ts';
 import type { Project, VersionInfo } from './model.ts';
 import { validatePath } from './paths.ts';
@@ -182,7 +184,8 @@ async function resolveWith(
     }
   } else {
     version = current ?? (currentRowId ? await getVersionByRowId(tx, currentRowId) : undefined);
-    if (!version || version.deleteMarker) {
+    // An expired file is gone for every read, before the collection pass deletes it.
+    if (!version || version.deleteMarker || isExpired(version, Date.now())) {
       throw new StorageError(sel.id !== undefined ? 'NoSuchFile' : 'NoSuchKey', 'The file does not exist.', {
         resource,
         details: version ? markerDetails(version) : {},

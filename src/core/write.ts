@@ -45,6 +45,8 @@ export interface PutInput extends ContentAttributes, BodyChecks {
   create?: boolean;
   /** A named stream must exist already (NoSuchStream otherwise): a file API writes streams it made. */
   existingStream?: boolean;
+  /** When the new version expires (ms since the epoch); null or absent: never. */
+  expiresAt?: number | null;
 }
 
 /** Stores a body as the new current version at a path. Nothing is visible until the metadata commits. */
@@ -111,6 +113,7 @@ export async function putFile(deps: CoreDeps, principal: Principal, input: PutIn
           tags: input.tags ?? {},
           properties: input.properties ?? {},
           acl: input.acl ?? null,
+          expiresAt: input.expiresAt ?? null,
           ...sseColumns(protection),
           ring: { add: [stored.dek], protection },
           streams: { '': manifestId },
@@ -142,6 +145,7 @@ export function carry(v: VersionInfo): VersionDraft {
     ring: carryRing(v),
     createdBy: v.createdBy,
     createdAt: v.createdAt,
+    expiresAt: v.expiresAt,
     streams: Object.fromEntries(Object.entries(v.streams).map(([k, s]) => [k, s.manifestId])),
   };
 }

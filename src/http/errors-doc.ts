@@ -44,12 +44,21 @@ The Seven Bridges dialect (\`/v2\` on the API port) answers with SBG's JSON erro
 5002, "message": "...", "more_info": "https://docs.sevenbridges.com/docs/api-status-codes"}\`. Its column gives the
 numeric \`code\`. It never answers 503 with code 0 (which SBG's client reads as maintenance).
 
-The SAS dialect (\`/SASLogon\` on the API port, for now SAS Logon's token endpoint) answers as an OAuth 2.0
-server does (RFC 6749 section 5.2), with \`Content-Type: application/json\` exactly and \`Cache-Control: no-store\`:
+SAS Logon (\`/SASLogon\` on the API port, its column \`sas-logon\`) answers as an OAuth 2.0 server does
+(RFC 6749 section 5.2), with \`Content-Type: application/json\` exactly and \`Cache-Control: no-store\`:
 \`{"error": "invalid_grant", "error_description": "..."}\`. Its column gives the \`error\`. A 401
 \`invalid_client\` carries \`WWW-Authenticate: Basic realm="SASLogon"\`. A \`grant_type\` it does not serve is 400
-\`unsupported_grant_type\`. No answer is a 403 or a 449 for a problem with credentials (@sasjs/adapter reads those as
-a CSRF challenge).
+\`unsupported_grant_type\`.
+
+The SAS Files service (\`/files\`, \`/folders\`, \`/types\`, column \`sas-files\`) and the SAS Compute service
+(\`/compute\`, column \`sas-compute\`) answer with SAS's error body, \`Content-Type:
+application/vnd.sas.error+json\`: \`{"version": 2, "httpStatusCode": 404, "errorCode": 11512, "message": "...",
+"details": ["path: /files/files/...", "correlator: <request id>"], "remediation": "...", "errors": [], "links":
+[]}\`. Their columns give the numeric \`errorCode\` (Files from 11500, Compute from 5400, the same offset for a code in
+both). Beside the table: 415 (\`errorCode\` 41501) for an \`Accept\` that asks only for a representation version the
+service does not have, or a request \`Content-Type\` a route does not take; 428 (42801) for an update sent without
+\`If-Match\`. A 401 carries \`WWW-Authenticate: Bearer realm="SAS Logon"\`. No SAS answer is a 403 or a 449 for a
+problem with credentials (@sasjs/adapter reads those as a CSRF challenge): 403 means the principal lacks a role.
 
 On both ports, a request that is not valid HTTP is answered in the port's shape before any route runs: 400
 \`BadRequest\`, 431 \`RequestHeaderSectionTooLarge\` for headers past 16 KiB, 408 \`RequestTimeout\` for headers that

@@ -383,6 +383,14 @@ CREATE INDEX oauth_refresh_tokens_expiry ON oauth_refresh_tokens(expires_at);
         .then(() => {}),
   },
   {
+    version: 13,
+    name: 'version expiry index',
+    // Versions that expire (a SAS file's expirationTimeStamp): the collection pass finds the due ones by this index.
+    sql: `
+CREATE INDEX versions_expires ON versions(expires_at) WHERE expires_at IS NOT NULL;
+`,
+  },
+  {
     version: 14,
     name: 'compute sessions',
     // A SAS Compute session: whose it is (only its owner sees it), the context it was made in, its name, and the

@@ -21,6 +21,8 @@ export interface SasAnswer {
 
 export interface SasEnv {
   server: RunningServer;
+  /** The server's data directory. */
+  dataDir: string;
   /** The development certificate, for clients that are told to trust it, and its file. */
   ca: string;
   certPath: string;
@@ -105,6 +107,7 @@ export async function openSas(args: string[] = []): Promise<SasEnv> {
 
   return {
     server,
+    dataDir: dir.path,
     ca,
     certPath,
     call,

@@ -32,12 +32,14 @@ export interface VersionRow {
   created_at: number;
   modified_by: string;
   modified_at: number;
+  expires_at: number | null;
 }
 
 const VERSION_COLUMNS = `v.id AS row_id, v.file_id, p.name AS project_name, p.id AS project_id, f.path, v.version_id,
   f.current_version_id, v.created_seq, v.size, v.etag, v.checksums, v.content_type, v.content_disposition,
   v.content_encoding, v.cache_control, v.expires, v.user_metadata, v.tags, v.properties, v.delete_marker,
-  v.lineage, v.part_sizes, v.acl, v.sse, v.sse_key, v.created_by, v.created_at, v.modified_by, v.modified_at`;
+  v.lineage, v.part_sizes, v.acl, v.sse, v.sse_key, v.created_by, v.created_at, v.modified_by, v.modified_at,
+  v.expires_at`;
 
 export const VERSION_SELECT = `SELECT ${VERSION_COLUMNS}
 FROM versions v JOIN files f ON f.id = v.file_id JOIN projects p ON p.id = f.project_id`;
@@ -83,6 +85,7 @@ export async function toVersion(tx: Tx, row: VersionRow): Promise<VersionInfo> {
     createdAt: row.created_at,
     modifiedBy: row.modified_by,
     modifiedAt: row.modified_at,
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
     streams: await loadStreams(tx, row.row_id),
   };
 }
@@ -198,6 +201,8 @@ export interface NewVersion extends ContentAttributes {
   deleteMarker?: boolean;
   lineage?: Lineage | null;
   partSizes?: number[] | null;
+  /** When the version expires (ms since the epoch); null or absent: never. */
+  expiresAt?: number | null;
   /** The multipart upload this version completes, if it does. */
   uploadId?: string | null;
   principalId: string;
@@ -213,8 +218,8 @@ export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
     `INSERT INTO versions (id, file_id, version_id, listed, created_seq, superseded_seq, size, etag, checksums,
        content_type, content_disposition, content_encoding, cache_control, expires, user_metadata, tags, properties,
        delete_marker, lineage, part_sizes, acl, sse, sse_key, created_by, created_at, modified_by, modified_at,
-       upload_id)
-     VALUES (?, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       upload_id, expires_at)
+     VALUES (?, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       v.rowId,
       v.fileId,
@@ -242,6 +247,7 @@ export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
       v.principalId,
       v.now,
       v.uploadId ?? null,
+      v.expiresAt ?? null,
     ],
   );
   for (const [name, manifestId] of Object.entries(v.streams)) {

@@ -7,19 +7,11 @@ import { contentTypeOf } from './content-type.ts';
 /** A JSON request body is small: names, offsets, ids. */
 const MAX_JSON_BODY = 64 * 1024;
 
-/** Plain `application/json`, with parameters or none. */
-const plainJson = (type: string) => /^application\/json\s*(;|$)/i.test(type);
-
-/**
- * The request's JSON value; null when the body is empty. `isJson` says which Content-Types are JSON (a dialect's
- * vendor types): plain JSON by default; no Content-Type is taken as JSON. Throws EntityTooLarge or InvalidArgument.
- */
-export async function jsonValue(
-  request: FastifyRequest,
-  isJson: (type: string) => boolean = plainJson,
-): Promise<unknown> {
+/** The request's JSON value; null when the body is empty. Throws EntityTooLarge or InvalidArgument. */
+export async function jsonValue(request: FastifyRequest): Promise<unknown> {
   const type = contentTypeOf(request);
-  if (type !== undefined && !isJson(type))
+  // application/json, or any type with the +json suffix (RFC 6839): a SAS type such as application/vnd.sas.file+json.
+  if (type !== undefined && !/^application\/(?:[a-z0-9!#$&^_.-]+\+)?json\s*(;|$)/i.test(type))
     throw new StorageError('InvalidArgument', `The body must be application/json, not '${type}'.`);
   // Refused before a byte is read: the server then discards the body, and the client reads the answer whole (a body
   // read in part and abandoned would close the connection under a client still sending).
@@ -43,11 +35,8 @@ export async function jsonValue(
 }
 
 /** The request's JSON object body (`{}` when empty or `null`). Throws EntityTooLarge or InvalidArgument. */
-export async function jsonBody(
-  request: FastifyRequest,
-  isJson?: (type: string) => boolean,
-): Promise<Record<string, unknown>> {
-  const value = await jsonValue(request, isJson);
+export async function jsonBody(request: FastifyRequest): Promise<Record<string, unknown>> {
+  const value = await jsonValue(request);
   if (value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value))
     throw new StorageError('InvalidArgument', 'The body must be a JSON object.');

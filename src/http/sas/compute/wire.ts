@@ -10,7 +10,7 @@ import { StorageError } from '../../../core/errors.ts';
 import type { Principal } from '../../../core/model.ts';
 import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
-import { isJsonType, sendJson } from '../kit/media.ts';
+import { sendJson } from '../kit/media.ts';
 import { etagOf, updateConditions } from '../kit/preconditions.ts';
 import { cwdOf, paramPath, placeOf, type Segments } from './paths.ts';
 import { fileProperties, type View } from './render.ts';
@@ -50,7 +50,7 @@ export function entryAt(deps: AuthDeps, principal: Principal, path: Segments): P
 }
 
 /** A JSON object body, sent as plain JSON or as any SAS `+json` type. */
-export const sasJsonBody = (request: FastifyRequest) => jsonBody(request, isJsonType);
+export const sasJsonBody = (request: FastifyRequest) => jsonBody(request);
 
 /** A string field of a body; undefined when absent or null. */
 export function stringField(body: Record<string, unknown>, name: string): string | undefined {

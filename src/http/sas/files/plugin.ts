@@ -7,6 +7,8 @@ import { rawBodies } from '../../common/content-type.ts';
 import type { Dialect } from '../../common/dialect.ts';
 import { requireBearer } from '../kit/bearer.ts';
 import { renderSasFilesError, SAS_FILES_ERRORS } from './errors.ts';
+import { contentRoutes } from './routes/content.ts';
+import { copyRoutes } from './routes/copy.ts';
 import { fileRoutes } from './routes/files.ts';
 import { folderRoutes } from './routes/folders.ts';
 import { typeRoutes } from './routes/types.ts';
@@ -20,6 +22,8 @@ async function sasFilesApi(app: FastifyInstance, deps: AuthDeps): Promise<void> 
     await sas.register(folderRoutes(deps));
     await sas.register(typeRoutes(deps));
     await sas.register(fileRoutes(deps));
+    await sas.register(contentRoutes(deps));
+    await sas.register(copyRoutes(deps));
   });
 }
 

@@ -1,4 +1,205 @@
+// /files/files: create (raw or multipart, filed in `parentFolderUri`), read the resource (GET, HEAD), list by
+// `parentUri`, patch its attributes, delete. The content and the copy have routes of their own.
 import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../../../auth/principals.ts';
+import { copyFile } from '../../../../core/copy.ts';
+import { deleteFile } from '../../../../core/delete.ts';
+import { queryChildren } from '../../../../core/dir-query.ts';
+import { getEntryByPath } from '../../../../core/entries.ts';
+import { StorageError } from '../../../../core/errors.ts';
+import { moveEntry } from '../../../../core/move.ts';
+import { childPath } from '../../../../core/paths.ts';
+import { putFile } from '../../../../core/write.ts';
+import { contentTypeOf } from '../../../common/content-type.ts';
+import { jsonBody } from '../../../common/json-body.ts';
+import { principalOf } from '../../../common/principal.ts';
+import { collection, pageOf } from '../../kit/collection.ts';
+import { filterOf, sorterOf } from '../../kit/filter.ts';
+import { isJsonType, sendJson } from '../../kit/media.ts';
+import { requiredConditions } from '../../kit/preconditions.ts';
+import { fileOf, renderFile, sendFile, versionOf } from '../context.ts';
+import { DEFAULT_TYPE, FILE_TYPE, META } from '../file-json.ts';
+import { folderOfUri } from '../folder-ref.ts';
+import { expiryOf, flagOf, futureExpiry, one, typeDefOf } from '../query.ts';
+import { dispositionFilename, uploadBody } from '../upload-body.ts';
 
-export const fileRoutes = (_deps: AuthDeps) => async (_app: FastifyInstance) => {};
+type Id = { Params: { id: string } };
+
+/** Files listed at most, before paging, when a filter or a sort needs them all. */
+const MAX_LISTED = 10_000;
+
+export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
+  const core = deps.core;
+
+  app.post('/files/files', async (request, reply) => {
+    const principal = principalOf(request);
+    const parent = one(request, 'parentFolderUri');
+    if (parent === undefined || parent === '')
+      throw new StorageError(
+        'InvalidArgument',
+        'parentFolderUri is required: every file is filed in a folder.',
+      );
+    const folder = await folderOfUri(deps, principal, parent);
+    const typeDef = typeDefOf(request);
+    const expiresAt = expiryOf(request);
+    const searchable = flagOf(request, 'searchable');
+    const disposition = request.headers['content-disposition'];
+    const upload = await uploadBody(request);
+    const name = dispositionFilename(disposition) ?? upload.filename;
+    if (name === undefined)
+      throw new StorageError('InvalidArgument', 'Name the file: Content-Disposition: filename="name".');
+    const path = childPath(folder.path, name);
+    const userMetadata: Record<string, string> = {};
+    if (typeDef) userMetadata[META.typeDefName] = typeDef;
+    if (searchable !== undefined) userMetadata[META.searchable] = String(searchable);
+    const v = await putFile(core, principal, {
+      project: folder.project,
+      path,
+      body: upload.body,
+      size: upload.size,
+      create: true,
+      contentType: upload.contentType ?? DEFAULT_TYPE,
+      contentDisposition: disposition?.trim() || null,
+      userMetadata,
+      expiresAt: expiresAt ?? null,
+    });
+    const e = await getEntryByPath(core, principal, { project: folder.project, path });
+    return sendFile(deps, request, reply, e, v, 201);
+  });
+
+  app.get<Id>('/files/files/:id', async (request, reply) => {
+    const principal = principalOf(request);
+    const e = await fileOf(deps, principal, request.params.id);
+    return sendFile(deps, request, reply, e, await versionOf(deps, principal, e));
+  });
+
+  app.head<Id>('/files/files/:id', async (request, reply) => {
+    const principal = principalOf(request);
+    const e = await fileOf(deps, principal, request.params.id);
+    return sendFile(deps, request, reply, e, await versionOf(deps, principal, e));
+  });
+
+  app.get('/files/files', async (request, reply) => {
+    const principal = principalOf(request);
+    const query = request.query as Record<string, unknown>;
+    const page = pageOf(query, 10);
+    const filter = filterOf(one(request, 'filter'));
+    const sorter = sorterOf(one(request, 'sortBy'));
+    const parentUri = one(request, 'parentUri') ?? one(request, 'parentFolderUri');
+    if (parentUri === undefined)
+      throw new StorageError(
+        'InvalidArgument',
+        'List the files of a folder: parentUri=/folders/folders/{id}.',
+      );
+    const folder = await folderOfUri(deps, principal, parentUri);
+    const whole = filter !== undefined || sorter !== undefined;
+    const { entries, total } = await queryChildren(core, principal, {
+      project: folder.project,
+      path: folder.path,
+      offset: whole ? 0 : page.start,
+      limit: whole ? MAX_LISTED : page.limit,
+    });
+    const files = entries.filter((e) => e.type === 'file');
+    let items = await Promise.all(
+      files.map(async (e) => renderFile(deps, principal, e, await versionOf(deps, principal, e))),
+    );
+    let count = whole ? items.length : total - (entries.length - files.length);
+    if (whole) {
+      if (filter) items = items.filter((i) => filter(i as unknown as Record<string, unknown>));
+      if (sorter)
+        items.sort((a, b) =>
+          sorter(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>),
+        );
+      count = items.length;
+      items = items.slice(page.start, page.start + page.limit);
+    }
+    return sendJson(
+      reply,
+      request,
+      'collection',
+      2,
+      collection(items, { count, page, path: '/files/files', query, accept: FILE_TYPE }),
+    );
+  });
+
+  app.patch<Id>('/files/files/:id', async (request, reply) => {
+    const principal = principalOf(request);
+    if (!isJsonType(contentTypeOf(request)))
+      throw new StorageError('InvalidArgument', 'A patch is a JSON body (application/vnd.sas.file+json).');
+    const conditions = requiredConditions(request, 'A patch of a file');
+    let e = await fileOf(deps, principal, request.params.id);
+    const body = await jsonBody(request);
+    const current = await versionOf(deps, principal, e);
+    const text = (k: string) => {
+      const v = body[k];
+      if (v !== undefined && v !== null && typeof v !== 'string')
+        throw new StorageError('InvalidArgument', `${k} is a string.`);
+      return v as string | null | undefined;
+    };
+    const properties = body['properties'];
+    if (
+      properties !== undefined &&
+      (typeof properties !== 'object' ||
+        properties === null ||
+        Array.isArray(properties) ||
+        Object.values(properties).some((v) => typeof v !== 'string'))
+    )
+      throw new StorageError('InvalidArgument', 'properties is an object of strings.');
+    if (body['searchable'] !== undefined && typeof body['searchable'] !== 'boolean')
+      throw new StorageError('InvalidArgument', 'searchable is true or false.');
+    const expiry = text('expirationTimeStamp');
+    const expiresAt =
+      expiry === undefined ? current.expiresAt : expiry === null ? null : futureExpiry(expiry);
+    const name = text('name');
+    if (name !== undefined && name !== null && name !== e.name) childPath(e.parent, name);
+    const meta: Record<string, string> = {};
+    const setMeta = (k: keyof typeof META, v: string | null | undefined) => {
+      if (v !== undefined && v !== null) meta[META[k]] = v;
+    };
+    setMeta('description', text('description'));
+    setMeta('documentType', text('documentType'));
+    if (body['searchable'] !== undefined) meta[META.searchable] = String(body['searchable']);
+    const contentType = text('contentType');
+    const contentDisposition = text('contentDisposition');
+    const encoding = text('encoding');
+    // The attributes first, as a new version of the same content, on the version the client read.
+    await copyFile(
+      core,
+      principal,
+      {
+        source: { project: e.project, id: e.id, ifVersion: [current.rowId] },
+        target: { project: e.project, path: e.path, ifVersion: conditions.ifVersion, fileId: e.id },
+        metadata: {
+          directive: 'merge',
+          userMetadata: meta,
+          ...(properties !== undefined ? { properties: properties as Record<string, string> } : {}),
+          ...(contentType ? { contentType } : {}),
+          ...(contentDisposition !== undefined ? { contentDisposition } : {}),
+          ...(encoding !== undefined ? { contentEncoding: encoding } : {}),
+        },
+      },
+      { expiresAt },
+    );
+    if (name !== undefined && name !== null && name !== e.name)
+      e = await moveEntry(core, principal, {
+        source: { project: e.project, path: e.path },
+        target: { project: e.project, path: childPath(e.parent, name) },
+      });
+    e = await fileOf(deps, principal, e.ids.uuid);
+    return sendFile(deps, request, reply, e, await versionOf(deps, principal, e));
+  });
+
+  app.delete<Id>('/files/files/:id', async (request, reply) => {
+    const principal = principalOf(request);
+    const e = await fileOf(deps, principal, request.params.id);
+    const raw = request.headers['if-match'];
+    const ifVersion =
+      typeof raw === 'string' && raw.trim() !== '' ? requiredConditions(request, '').ifVersion : undefined;
+    await deleteFile(core, principal, {
+      project: e.project,
+      path: e.path,
+      conditions: { fileId: e.id, ifVersion },
+    });
+    return reply.code(204).send();
+  });
+};

@@ -1,0 +1,111 @@
+// The bytes of a file create or content update: the raw body (its Content-Type is the file's), or a
+// `multipart/form-data` body whose part `file` holds them (its filename and type are the file's), streamed through
+// without being held whole. A malformed form is InvalidArgument; a form cut short is IncompleteBody.
+import { Readable } from 'node:stream';
+import busboy from 'busboy';
+import type { FastifyRequest } from 'fastify';
+import { StorageError } from '../../../core/errors.ts';
+import { contentTypeOf } from '../../common/content-type.ts';
+import { bodyOf, declaredLength } from '../../common/request-body.ts';
+
+export interface UploadBody {
+  body: AsyncIterable<Uint8Array>;
+  /** The length, when the sender declared it for exactly these bytes (a raw body). */
+  size: number | undefined;
+  /** The filename the form's part gives. */
+  filename: string | undefined;
+  /** The bytes' media type: the raw body's Content-Type, or the part's. */
+  contentType: string | undefined;
+}
+
+const isMultipart = (type: string | undefined) =>
+  type !== undefined && /^multipart\/form-data\s*;/i.test(type);
+
+/** A stream's errors as core errors: what the form parser found wrong is the client's. */
+async function* guarded(stream: Readable): AsyncIterable<Uint8Array> {
+  try {
+    for await (const chunk of stream) yield chunk as Uint8Array;
+  } catch (err) {
+    if (err instanceof StorageError) throw err;
+    throw new StorageError('IncompleteBody', 'The multipart/form-data body ended before its file part did.');
+  }
+}
+
+function formFile(request: FastifyRequest, type: string): Promise<UploadBody> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: { 'content-type': type },
+        limits: { files: 1, fields: 32, fieldSize: 64 * 1024, parts: 40, headerPairs: 20 },
+      });
+    } catch {
+      reject(new StorageError('InvalidArgument', 'The multipart/form-data Content-Type has no boundary.'));
+      return;
+    }
+    let found = false;
+    parser.on('file', (name, stream, info) => {
+      if (found || name !== 'file') {
+        stream.resume();
+        return;
+      }
+      found = true;
+      resolve({
+        body: guarded(stream),
+        size: undefined,
+        filename: info.filename || undefined,
+        contentType: info.mimeType || undefined,
+      });
+    });
+    parser.on('error', (err: unknown) => {
+      const e = new StorageError(
+        'InvalidArgument',
+        `The multipart/form-data body is malformed: ${String((err as Error)?.message ?? err)}.`,
+      );
+      if (!found) reject(e);
+    });
+    parser.on('close', () => {
+      if (!found)
+        reject(new StorageError('InvalidArgument', "The multipart/form-data body has no part named 'file'."));
+    });
+    const source = Readable.from(bodyOf(request));
+    source.on('error', (err) => parser.destroy(err));
+    source.pipe(parser);
+  });
+}
+
+/** The upload a request carries, raw or as a form. */
+export function uploadBody(request: FastifyRequest): Promise<UploadBody> {
+  const type = contentTypeOf(request);
+  if (isMultipart(type)) return formFile(request, type!);
+  return Promise.resolve({
+    body: bodyOf(request),
+    size: declaredLength(request),
+    filename: undefined,
+    contentType: type,
+  });
+}
+
+/**
+ * The filename of a Content-Disposition value: `filename*=UTF-8''a%20b.sas` (RFC 6266, preferred) or
+ * `filename="a.sas"` / `filename=a.sas`. Undefined when it names none; InvalidArgument when it cannot be decoded.
+ */
+export function dispositionFilename(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const star = /(?:^|;)\s*filename\*\s*=\s*([^';]*)'[^']*'([^;]*)/i.exec(value);
+  if (star) {
+    try {
+      const text = decodeURIComponent(star[2]!.trim());
+      if (text !== '') return text;
+    } catch {
+      throw new StorageError(
+        'InvalidArgument',
+        'The filename* of Content-Disposition is not percent-encoded UTF-8.',
+      );
+    }
+  }
+  const quoted = /(?:^|;)\s*filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(value);
+  if (quoted) return quoted[1]!.replace(/\\(.)/g, '$1') || undefined;
+  const token = /(?:^|;)\s*filename\s*=\s*([^;\s"]+)/i.exec(value);
+  return token?.[1] || undefined;
+}

@@ -1,0 +1,156 @@
+// The SAS Files service as a SAS web app reaches it: @sasjs/adapter, unmodified (its Node entry), over HTTPS trusting
+// the development certificate, with a token from SAS Logon's password grant. The adapter makes folders and a file,
+// lists, reads and updates it (its ETag round trip); the copy, which the adapter has no call for, goes through the
+// adapter's own request client with the same token; the adapter's listing and reads then see the copies.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, before, describe, test } from 'node:test';
+import { openSas, type SasEnv } from '../helpers/sas.ts';
+
+interface Member {
+  id: string;
+  name: string;
+  contentType: string;
+  uri: string;
+}
+interface FileResource {
+  id: string;
+  name: string;
+  size: number;
+  parentUri: string;
+}
+interface Adapter {
+  createFolder(name: string, parentPath: string, parentUri?: string, token?: string): Promise<{ id: string }>;
+  getFolder(path: string, token?: string): Promise<{ id: string; name: string; memberCount: number }>;
+  listFolder(path: string, token?: string, limit?: number, details?: boolean): Promise<(string | Member)[]>;
+  createFile(
+    name: string,
+    content: Buffer,
+    parentPath: string,
+    parentUri?: string,
+    token?: string,
+  ): Promise<unknown>;
+  getFileContent(folderPath: string, fileName: string, token?: string): Promise<unknown>;
+  updateFileContent(
+    folderPath: string,
+    fileName: string,
+    content: string,
+    token?: string,
+  ): Promise<FileResource>;
+}
+interface RequestClient {
+  post<T>(
+    url: string,
+    data: unknown,
+    token: string | undefined,
+    contentType?: string,
+    headers?: Record<string, string>,
+  ): Promise<{ result: T; etag: string }>;
+  get<T>(url: string, token: string | undefined): Promise<{ result: T; etag: string; status: number }>;
+}
+interface AdapterModule {
+  default: new (config: Record<string, unknown>) => Adapter;
+  SasjsRequestClient: new (baseUrl: string, httpsAgentOptions?: Record<string, unknown>) => RequestClient;
+}
+
+// The package's main entry is a browser bundle; Node takes its `node` entry, through require.
+const adapter = createRequire(import.meta.url)('@sasjs/adapter/node') as AdapterModule;
+
+describe('SAS Files through @sasjs/adapter', () => {
+  let env: SasEnv;
+  let sas: Adapter;
+  let client: RequestClient;
+  let token: string;
+
+  before(async () => {
+    env = await openSas();
+    await env.user('ana', 'ana password 1');
+    await env.native('POST', '/api/v1/projects', { name: 'ana-apps' });
+    await env.native('POST', '/api/v1/projects', { name: 'ana-share' });
+    for (const p of ['ana-apps', 'ana-share'])
+      await env.native('PUT', `/api/v1/projects/${p}/members/ana`, { role: 'write' });
+    const t = await env.token(
+      { grant_type: 'password', username: 'ana', password: 'ana password 1' },
+      { id: 'sas.cli', secret: '' },
+    );
+    assert.equal(t.status, 200, t.text);
+    token = t.json().access_token;
+    const config = {
+      serverUrl: env.server.url,
+      serverType: 'SASVIYA',
+      appLoc: '/ana-apps/app',
+      debug: false,
+    };
+    sas = new adapter.default({ ...config, useComputeApi: true, httpsAgentOptions: { ca: env.ca } });
+    client = new adapter.SasjsRequestClient(env.server.url, { ca: env.ca });
+  });
+  after(async () => env.close());
+
+  test('createFolder, createFile, listFolder, getFileContent, updateFileContent, getFolder', async () => {
+    await sas.createFolder('app', '/ana-apps', undefined, token);
+    await sas.createFolder('inbox', '/ana-share', undefined, token);
+    const program = Buffer.from('data work.a; x = 1; run;\n');
+    await sas.createFile('first.sas', program, '/ana-apps/app', undefined, token);
+    await sas.createFile('notes.txt', Buffer.from('line one\n'), '/ana-apps/app', undefined, token);
+    assert.deepEqual((await sas.listFolder('/ana-apps/app', token, 1000)).sort(), ['first.sas', 'notes.txt']);
+    assert.equal(await sas.getFileContent('/ana-apps/app', 'first.sas', token), program.toString());
+
+    const members = (await sas.listFolder('/ana-apps/app', token, 1000, true)) as Member[];
+    const notes = members.find((m) => m.name === 'notes.txt')!;
+    const before = await client.get<FileResource>(notes.uri, token);
+    const updated = await sas.updateFileContent('/ana-apps/app', 'notes.txt', 'line one\nline two\n', token);
+    assert.equal(updated.size, 18);
+    assert.equal(updated.id, before.result.id);
+    const after = await client.get<FileResource>(notes.uri, token);
+    assert.notEqual(after.etag, before.etag);
+    assert.equal(await sas.getFileContent('/ana-apps/app', 'notes.txt', token), 'line one\nline two\n');
+    const folder = await sas.getFolder('/ana-apps/app', token);
+    assert.equal(folder.name, 'app');
+    assert.equal(folder.memberCount, 2);
+  });
+
+  test("the Files copy through the adapter's request client: into another project, renamed, read back", async () => {
+    const source = ((await sas.listFolder('/ana-apps/app', token, 1000, true)) as Member[]).find(
+      (m) => m.name === 'first.sas',
+    )!;
+    const inbox = await sas.getFolder('/ana-share/inbox', token);
+    const copied = await client.post<FileResource>(
+      `${source.uri}/copy?parentFolderUri=/folders/folders/${inbox.id}`,
+      undefined,
+      token,
+      'application/json',
+      { 'Content-Disposition': 'attachment; filename="first-copy.sas"' },
+    );
+    assert.equal(copied.result.name, 'first-copy.sas');
+    assert.equal(copied.result.parentUri, `/folders/folders/${inbox.id}`);
+    assert.notEqual(copied.result.id, source.id);
+    assert.ok(copied.etag);
+    assert.deepEqual(await sas.listFolder('/ana-share/inbox', token, 1000), ['first-copy.sas']);
+    assert.equal(
+      await sas.getFileContent('/ana-share/inbox', 'first-copy.sas', token),
+      await sas.getFileContent('/ana-apps/app', 'first.sas', token),
+    );
+    // A second copy under the same name is the seed's 409: the adapter passes its message through.
+    await assert.rejects(
+      client.post(
+        `${source.uri}/copy?parentFolderUri=/folders/folders/${inbox.id}`,
+        undefined,
+        token,
+        'application/json',
+        {
+          'Content-Disposition': 'attachment; filename="first-copy.sas"',
+        },
+      ),
+      (err: unknown) => {
+        const r = (
+          err as { response?: { status?: number; data?: { httpStatusCode?: number; message?: string } } }
+        ).response;
+        assert.equal(r?.status, 409);
+        assert.equal(r?.data?.httpStatusCode, 409);
+        assert.match(r?.data?.message ?? '', /already exists/);
+        return true;
+      },
+    );
+    assert.deepEqual(await sas.listFolder('/ana-share/inbox', token, 1000), ['first-copy.sas']);
+  });
+});
