@@ -8,7 +8,6 @@ import { type Entry, getEntry, getEntryByPath } from '../../../core/entries.ts';
 import { TREE_ROOT_NUMBER } from '../../../core/entry-ids.ts';
 import { StorageError } from '../../../core/errors.ts';
 import type { Principal } from '../../../core/model.ts';
-import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
 import { sendJson } from '../kit/media.ts';
 import { etagOf, updateConditions } from '../kit/preconditions.ts';
@@ -48,9 +47,6 @@ export function entryAt(deps: AuthDeps, principal: Principal, path: Segments): P
   if (path.length === 0) return getEntry(deps.core, principal, String(TREE_ROOT_NUMBER));
   return getEntryByPath(deps.core, principal, placeOf(path));
 }
-
-/** A JSON object body, sent as plain JSON or as any SAS `+json` type. */
-export const sasJsonBody = (request: FastifyRequest) => jsonBody(request);
 
 /** A string field of a body; undefined when absent or null. */
 export function stringField(body: Record<string, unknown>, name: string): string | undefined {
