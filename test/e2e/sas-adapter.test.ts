@@ -3,58 +3,16 @@
 // lists, reads and updates it (its ETag round trip); the copy, which the adapter has no call for, goes through the
 // adapter's own request client with the same token; the adapter's listing and reads then see the copies.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { openSas, type SasEnv } from '../helpers/sas.ts';
-
-interface Member {
-  id: string;
-  name: string;
-  contentType: string;
-  uri: string;
-}
-interface FileResource {
-  id: string;
-  name: string;
-  size: number;
-  parentUri: string;
-}
-interface Adapter {
-  createFolder(name: string, parentPath: string, parentUri?: string, token?: string): Promise<{ id: string }>;
-  getFolder(path: string, token?: string): Promise<{ id: string; name: string; memberCount: number }>;
-  listFolder(path: string, token?: string, limit?: number, details?: boolean): Promise<(string | Member)[]>;
-  createFile(
-    name: string,
-    content: Buffer,
-    parentPath: string,
-    parentUri?: string,
-    token?: string,
-  ): Promise<unknown>;
-  getFileContent(folderPath: string, fileName: string, token?: string): Promise<unknown>;
-  updateFileContent(
-    folderPath: string,
-    fileName: string,
-    content: string,
-    token?: string,
-  ): Promise<FileResource>;
-}
-interface RequestClient {
-  post<T>(
-    url: string,
-    data: unknown,
-    token: string | undefined,
-    contentType?: string,
-    headers?: Record<string, string>,
-  ): Promise<{ result: T; etag: string }>;
-  get<T>(url: string, token: string | undefined): Promise<{ result: T; etag: string; status: number }>;
-}
-interface AdapterModule {
-  default: new (config: Record<string, unknown>) => Adapter;
-  SasjsRequestClient: new (baseUrl: string, httpsAgentOptions?: Record<string, unknown>) => RequestClient;
-}
-
-// The package's main entry is a browser bundle; Node takes its `node` entry, through require.
-const adapter = createRequire(import.meta.url)('@sasjs/adapter/node') as AdapterModule;
+import {
+  type Adapter,
+  type FileResource,
+  type Member,
+  type RequestClient,
+  requestClient,
+  sasjs,
+} from '../helpers/sas-adapter.ts';
 
 describe('SAS Files through @sasjs/adapter', () => {
   let env: SasEnv;
@@ -75,14 +33,8 @@ describe('SAS Files through @sasjs/adapter', () => {
     );
     assert.equal(t.status, 200, t.text);
     token = t.json().access_token;
-    const config = {
-      serverUrl: env.server.url,
-      serverType: 'SASVIYA',
-      appLoc: '/ana-apps/app',
-      debug: false,
-    };
-    sas = new adapter.default({ ...config, useComputeApi: true, httpsAgentOptions: { ca: env.ca } });
-    client = new adapter.SasjsRequestClient(env.server.url, { ca: env.ca });
+    sas = sasjs(env.server.url, env.ca, '/ana-apps/app');
+    client = requestClient(env.server.url, env.ca);
   });
   after(async () => env.close());
 

@@ -3,42 +3,9 @@
 // listFolder with and without details (and the members by which getFileContent finds a file), moveFolder, and the
 // errors it turns our answers into.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { openSas, type SasEnv } from '../helpers/sas.ts';
-
-interface Folder {
-  id: string;
-  name: string;
-  type: string;
-  memberCount: number;
-  parentFolderUri?: string;
-}
-interface Member {
-  id: string;
-  name: string;
-  type: string;
-  contentType: string;
-  uri: string;
-}
-interface Adapter {
-  createFolder(name: string, parentPath: string, parentUri?: string, token?: string): Promise<Folder>;
-  getFolder(path: string, token?: string): Promise<Folder>;
-  listFolder(path: string, token?: string, limit?: number, details?: boolean): Promise<(string | Member)[]>;
-  moveFolder(source: string, targetParent: string, targetName: string, token: string): Promise<Folder>;
-  createFile(
-    name: string,
-    content: Buffer,
-    parentPath: string,
-    parentUri?: string,
-    token?: string,
-  ): Promise<unknown>;
-  getFileContent(folderPath: string, fileName: string, token?: string): Promise<unknown>;
-}
-type AdapterClass = new (config: Record<string, unknown>) => Adapter;
-
-// The package's main entry is a browser bundle; Node takes its `node` entry, through require.
-const SASjs = (createRequire(import.meta.url)('@sasjs/adapter/node') as { default: AdapterClass }).default;
+import { type Adapter, type Member, sasjs } from '../helpers/sas-adapter.ts';
 
 describe('SAS Folders through @sasjs/adapter', () => {
   let env: SasEnv;
@@ -58,14 +25,7 @@ describe('SAS Folders through @sasjs/adapter', () => {
       body: JSON.stringify({ name: 'proj', type: 'folder' }),
     });
     assert.equal(top.status, 201, top.text);
-    sas = new SASjs({
-      serverUrl: env.server.url,
-      serverType: 'SASVIYA',
-      appLoc: '/proj/app',
-      useComputeApi: true,
-      debug: false,
-      httpsAgentOptions: { ca: env.ca },
-    });
+    sas = sasjs(env.server.url, env.ca, '/proj/app');
   });
   after(async () => env.close());
 
