@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bytes } from '../helpers/data.ts';
 import { openSas, type SasEnv } from '../helpers/sas.ts';
+import { requestClient } from '../helpers/sas-adapter.ts';
 import {
   adapterFor,
   assertSasError,
@@ -445,18 +446,8 @@ for (const kind of ['sqlite', 'postgres'] as const)
     });
 
     test("the adapter's own request client sends the copy with its token", async () => {
-      const sas = adapterFor(env) as unknown as {
-        requestClient: {
-          post(
-            url: string,
-            data: unknown,
-            token: string,
-            type: string,
-          ): Promise<{ result: { name: string }; etag: string }>;
-        };
-      };
-      assert.ok(sas.requestClient, 'the adapter keeps a request client');
-      const r = await sas.requestClient.post(
+      const client = requestClient(env.server.url, env.ca);
+      const r = await client.post<{ name: string }>(
         `${f.base}/${enc('/ana-data/test/by-adapter.txt')}`,
         { name: 'hello.txt', path: 'ana-data/test' },
         ana,

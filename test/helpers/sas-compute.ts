@@ -4,35 +4,24 @@
 import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
-import { createRequire } from 'node:module';
 import type { SasAnswer, SasEnv } from './sas.ts';
+import { type Adapter, sasjs } from './sas-adapter.ts';
 
 export const JOB_CONTEXT = 'SAS Job Execution compute context';
 export const PROPS = 'application/vnd.sas.compute.file.properties+json';
 export const REQUEST = 'application/vnd.sas.compute.file.request+json';
 
-interface Adapter {
+/** The adapter's session call, on top of what the shared helper types. */
+export interface ComputeAdapter extends Adapter {
   createSession(
     contextName: string,
     accessToken: string,
   ): Promise<{ id: string; links: { rel: string; href: string }[] }>;
 }
-type AdapterClass = new (config: Record<string, unknown>) => Adapter;
-
-// The package's main entry is a browser bundle; Node takes its `node` entry, through require.
-const SASjs = (createRequire(import.meta.url)('@sasjs/adapter/node') as { default: AdapterClass }).default;
 
 /** @sasjs/adapter pointed at the server, trusting its development certificate. */
-export function adapterFor(env: SasEnv, contextName = JOB_CONTEXT): Adapter {
-  return new SASjs({
-    serverUrl: env.server.url,
-    serverType: 'SASVIYA',
-    contextName,
-    useComputeApi: true,
-    debug: false,
-    httpsAgentOptions: { ca: env.ca },
-  });
-}
+export const adapterFor = (env: SasEnv): ComputeAdapter =>
+  sasjs(env.server.url, env.ca, '/Public/app') as ComputeAdapter;
 
 /** A password-grant token from SAS Logon for the public client sas.cli. */
 export async function tokenOf(env: SasEnv, username: string, password: string): Promise<string> {
