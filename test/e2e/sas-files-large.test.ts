@@ -31,7 +31,7 @@ after(async () => env?.close());
 
 test('a 1 GiB copy is a copy by reference: the data directory does not grow', {
   timeout: 600_000,
-}, async () => {
+}, async (t) => {
   await env.user('gen', 'gen-password-1');
   await env.project('big-proj', { gen: 'write' });
   const from = await env.dir('big-proj', 'from');
