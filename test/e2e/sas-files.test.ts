@@ -384,6 +384,23 @@ describe('SAS Files', () => {
     });
   });
 
+  test('a form that ends inside its small file part is 400 and the server keeps serving', async () => {
+    const boundary = 'short-form';
+    const cut = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.txt"\r\n\r\ndata`;
+    const noName = `--${boundary}\r\nContent-Disposition: form-data; name="file"\r\n\r\ndata`;
+    for (const body of [cut, noName]) {
+      const r = await files(ana, 'POST', `/files/files?parentFolderUri=/folders/folders/${app}`, {
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body,
+      });
+      assertSasError(r, 400);
+    }
+    const listed = JSON.parse(
+      (await files(ana, 'GET', `/files/files?parentUri=/folders/folders/${app}&limit=1000`)).text,
+    );
+    assert.ok(!listed.items.some((i: { name: string }) => i.name === 'cut.txt'));
+  });
+
   test('none of the above was a server error', () => {
     assert.doesNotMatch(env.server.stdout() + env.server.stderr(), /"level":50/);
   });

@@ -50,6 +50,9 @@ function formFile(request: FastifyRequest, type: string): Promise<UploadBody> {
         return;
       }
       found = true;
+      // The form may end short before the route reads the part (a small part, or a route that refuses the request
+      // first): the part's error must not be an unhandled 'error' event. The reader still gets it from the stream.
+      stream.on('error', () => {});
       resolve({
         body: guarded(stream),
         size: undefined,
