@@ -240,6 +240,26 @@ describe('SAS Files', () => {
     assertSasError(await files(ana, 'GET', `/files/files/${made.id}`), 404);
   });
 
+  test('a patch refuses header attributes a download could not send, and changes nothing', async () => {
+    const made = fileJson(await create(ana, app, 'headers.txt', Buffer.from('keep me')), 201);
+    const etag = (await files(ana, 'GET', `/files/files/${made.id}`)).headers.etag as string;
+    for (const body of [
+      { contentType: 'text/plain\r\nX-Evil: 1' },
+      { contentDisposition: 'attachment; filename="\u20ac.txt"' },
+      { encoding: 'gzip\u0000' },
+    ]) {
+      const r = await files(ana, 'PATCH', `/files/files/${made.id}`, {
+        headers: { 'content-type': 'application/json', 'if-match': '*' },
+        body: JSON.stringify(body),
+      });
+      assertSasError(r, 400);
+    }
+    assert.equal((await files(ana, 'GET', `/files/files/${made.id}`)).headers.etag, etag);
+    const content = await files(ana, 'GET', `/files/files/${made.id}/content`);
+    assert.equal(content.status, 200);
+    assert.equal(content.text, 'keep me');
+  });
+
   describe('the copy', () => {
     let source: { id: string; name: string; size: number };
     const data = Buffer.from('2022-03-31 results\n'.repeat(40));

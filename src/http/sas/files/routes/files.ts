@@ -159,9 +159,16 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     setMeta('description', text('description'));
     setMeta('documentType', text('documentType'));
     if (body['searchable'] !== undefined) meta[META.searchable] = String(body['searchable']);
-    const contentType = text('contentType');
-    const contentDisposition = text('contentDisposition');
-    const encoding = text('encoding');
+    // These three are sent back as download headers: a value no header may carry (RFC 9110 section 5.5) is refused.
+    const header = (k: string) => {
+      const v = text(k);
+      if (typeof v === 'string' && /[^\t\x20-\x7e\x80-\xff]/.test(v))
+        throw new StorageError('InvalidArgument', `${k} holds a character no HTTP header may carry.`);
+      return v;
+    };
+    const contentType = header('contentType');
+    const contentDisposition = header('contentDisposition');
+    const encoding = header('encoding');
     // The attributes first, as a new version of the same content, on the version the client read.
     await copyFile(
       core,
