@@ -260,6 +260,47 @@ describe('SAS Files', () => {
     assert.equal(content.text, 'keep me');
   });
 
+  test('an Accept of another file version is 415 before a create, copy, patch or content update changes anything', async () => {
+    const v3 = { accept: 'application/vnd.sas.file+json;version=3' };
+    const made = fileJson(await create(ana, app, 'v4only.txt', Buffer.from('four')), 201);
+    const etag = (await files(ana, 'GET', `/files/files/${made.id}`)).headers.etag as string;
+    const names = async () =>
+      JSON.parse((await files(ana, 'GET', `/files/files?parentUri=/folders/folders/${app}&limit=1000`)).text)
+        .items.map((i: { name: string }) => i.name)
+        .sort();
+    const before = await names();
+    assertSasError(
+      await files(ana, 'POST', `/files/files?parentFolderUri=/folders/folders/${app}`, {
+        headers: { ...v3, 'content-type': 'text/plain', 'content-disposition': 'filename="v3-made.txt"' },
+        body: 'x',
+      }),
+      415,
+    );
+    assertSasError(
+      await files(ana, 'POST', `/files/files/${made.id}/copy`, {
+        headers: { ...v3, 'content-disposition': 'filename="v3-copy.txt"' },
+      }),
+      415,
+    );
+    assertSasError(
+      await files(ana, 'PUT', `/files/files/${made.id}/content`, {
+        headers: { ...v3, 'content-type': 'text/plain', 'if-match': etag },
+        body: 'three',
+      }),
+      415,
+    );
+    assertSasError(
+      await files(ana, 'PATCH', `/files/files/${made.id}`, {
+        headers: { ...v3, 'content-type': 'application/json', 'if-match': etag },
+        body: JSON.stringify({ name: 'v3-renamed.txt' }),
+      }),
+      415,
+    );
+    assert.deepEqual(await names(), before);
+    assert.equal((await files(ana, 'GET', `/files/files/${made.id}`)).headers.etag, etag);
+    assert.equal((await files(ana, 'GET', `/files/files/${made.id}/content`)).text, 'four');
+  });
+
   describe('the copy', () => {
     let source: { id: string; name: string; size: number };
     const data = Buffer.from('2022-03-31 results\n'.repeat(40));

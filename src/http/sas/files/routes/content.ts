@@ -9,9 +9,10 @@ import { clientGone } from '../../../common/client-gone.ts';
 import { parseRange, versionTags } from '../../../common/conditions.ts';
 import { setContentType } from '../../../common/content-type.ts';
 import { principalOf } from '../../../common/principal.ts';
+import { negotiate } from '../../kit/media.ts';
 import { etagOf, requiredConditions } from '../../kit/preconditions.ts';
 import { fileOf, sendFile, versionOf } from '../context.ts';
-import { DEFAULT_TYPE } from '../file-json.ts';
+import { DEFAULT_TYPE, FILE_VERSION } from '../file-json.ts';
 import { uploadBody } from '../upload-body.ts';
 
 type Id = { Params: { id: string } };
@@ -54,6 +55,8 @@ export const contentRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =>
 
   app.put<Id>('/files/files/:id/content', async (request, reply) => {
     const principal = principalOf(request);
+    // A 415 for the answer's Accept comes before anything changes.
+    negotiate(request, 'file', FILE_VERSION);
     const conditions = requiredConditions(request, 'A content update');
     const e = await fileOf(deps, principal, request.params.id);
     const current = await versionOf(deps, principal, e);

@@ -8,7 +8,9 @@ import { copyFile } from '../../../../core/copy.ts';
 import { getEntryByPath } from '../../../../core/entries.ts';
 import { childPath } from '../../../../core/paths.ts';
 import { principalOf } from '../../../common/principal.ts';
+import { negotiate } from '../../kit/media.ts';
 import { fileOf, sendFile, versionOf } from '../context.ts';
+import { FILE_VERSION } from '../file-json.ts';
 import { folderOfUri } from '../folder-ref.ts';
 import { expiryOf, one } from '../query.ts';
 import { dispositionFilename } from '../upload-body.ts';
@@ -18,6 +20,8 @@ export const copyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
 
   app.post<{ Params: { id: string } }>('/files/files/:id/copy', async (request, reply) => {
     const principal = principalOf(request);
+    // A 415 for the answer's Accept comes before anything changes.
+    negotiate(request, 'file', FILE_VERSION);
     const source = await fileOf(deps, principal, request.params.id);
     const parent = one(request, 'parentFolderUri');
     const folder =

@@ -15,10 +15,10 @@ import { jsonBody } from '../../../common/json-body.ts';
 import { principalOf } from '../../../common/principal.ts';
 import { collection, pageOf } from '../../kit/collection.ts';
 import { filterOf, sorterOf } from '../../kit/filter.ts';
-import { isJsonType, sendJson } from '../../kit/media.ts';
+import { isJsonType, negotiate, sendJson } from '../../kit/media.ts';
 import { requiredConditions } from '../../kit/preconditions.ts';
 import { fileOf, renderFile, sendFile, versionOf } from '../context.ts';
-import { DEFAULT_TYPE, FILE_TYPE, META } from '../file-json.ts';
+import { DEFAULT_TYPE, FILE_TYPE, FILE_VERSION, META } from '../file-json.ts';
 import { folderOfUri } from '../folder-ref.ts';
 import { expiryOf, flagOf, futureExpiry, one, typeDefOf } from '../query.ts';
 import { dispositionFilename, uploadBody } from '../upload-body.ts';
@@ -33,6 +33,8 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
 
   app.post('/files/files', async (request, reply) => {
     const principal = principalOf(request);
+    // A 415 for the answer's Accept comes before anything changes.
+    negotiate(request, 'file', FILE_VERSION);
     const parent = one(request, 'parentFolderUri');
     if (parent === undefined || parent === '')
       throw new StorageError(
@@ -126,6 +128,8 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const principal = principalOf(request);
     if (!isJsonType(contentTypeOf(request)))
       throw new StorageError('InvalidArgument', 'A patch is a JSON body (application/vnd.sas.file+json).');
+    // A 415 for the answer's Accept comes before anything changes.
+    negotiate(request, 'file', FILE_VERSION);
     const conditions = requiredConditions(request, 'A patch of a file');
     let e = await fileOf(deps, principal, request.params.id);
     const body = await jsonBody(request);
