@@ -453,6 +453,47 @@ describe('SAS Folders and Types services', () => {
     assertSasError(await byPath('/root-only'), 403);
   });
 
+  test('an Accept of another folder or member version is 415 before a create, patch or member add changes anything', async () => {
+    const folder = { accept: 'application/vnd.sas.content.folder+json;version=9' };
+    const member = { accept: 'application/vnd.sas.content.folder.member+json;version=9' };
+    const from = await mkdir(proj.id, 'accept-from');
+    const into = await mkdir(proj.id, 'accept-into');
+    const state = async () => (await members(proj.id, '?limit=1000')).text;
+    const before = await state();
+    const roots = (await sas('GET', '/folders/folders?limit=1000', { token: ana })).text;
+    assertSasError(
+      await sas('POST', `/folders/folders?parentFolderUri=/folders/folders/${proj.id}`, {
+        token: ana,
+        body: { name: 'accept-new', type: 'folder' },
+        headers: folder,
+      }),
+      415,
+    );
+    assertSasError(
+      await sas('POST', '/folders/folders', { token: ana, body: { name: 'accept-proj' }, headers: folder }),
+      415,
+    );
+    assertSasError(
+      await sas('PATCH', `/folders/folders/${from.id}`, {
+        token: ana,
+        body: { name: 'accept-renamed' },
+        headers: folder,
+      }),
+      415,
+    );
+    assertSasError(
+      await sas('POST', `/folders/folders/${into.id}/members`, {
+        token: ana,
+        body: { uri: `/folders/folders/${from.id}`, type: 'CHILD' },
+        headers: member,
+      }),
+      415,
+    );
+    assert.equal(await state(), before);
+    assert.equal((await sas('GET', '/folders/folders?limit=1000', { token: ana })).text, roots);
+    assert.equal((await members(into.id)).json().count, 0);
+  });
+
   test('bad requests get the SAS error shape and change nothing', async () => {
     const state = async () => (await members(proj.id, '?limit=1000')).text;
     const before = await state();

@@ -11,7 +11,7 @@ import { moveEntry } from '../../../../core/move.ts';
 import { childPath } from '../../../../core/paths.ts';
 import { jsonBody } from '../../../common/json-body.ts';
 import { principalOf } from '../../../common/principal.ts';
-import { sendJson } from '../../kit/media.ts';
+import { negotiate, sendJson } from '../../kit/media.ts';
 import { entryOfUuid, type Folder } from '../folder-ref.ts';
 import { folderAt, ownerNames } from '../folders/folders-answer.ts';
 import { deleteFolder, recursiveOf } from '../folders/folders-delete.ts';
@@ -109,6 +109,8 @@ export const memberRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
   });
 
   app.post<IdParams>('/folders/folders/:id/members', async (request, reply) => {
+    // A 415 for the answer's Accept comes before anything changes.
+    negotiate(request, 'content.folder.member', 1);
     const principal = principalOf(request);
     const folder = await folderAt(deps, principal, request.params.id);
     const body = await jsonBody(request);

@@ -9,6 +9,7 @@ import { childPath } from '../../../../core/paths.ts';
 import { versionTags } from '../../../common/conditions.ts';
 import { jsonBody } from '../../../common/json-body.ts';
 import { principalOf } from '../../../common/principal.ts';
+import { negotiate } from '../../kit/media.ts';
 import { type Folder, folderOfUri } from '../folder-ref.ts';
 import { folderAt, sendFolder } from '../folders/folders-answer.ts';
 import { entryEtag } from '../folders/folders-json.ts';
@@ -30,6 +31,8 @@ function checkIfMatch(value: string | string[] | undefined, folder: Folder): voi
 
 export const folderPatchRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   app.patch<IdParams>('/folders/folders/:id', async (request, reply) => {
+    // A 415 for the answer's Accept comes before anything changes.
+    negotiate(request, 'content.folder', 1);
     const principal = principalOf(request);
     const folder = await folderAt(deps, principal, request.params.id);
     const body = await jsonBody(request);

@@ -11,7 +11,7 @@ import { childPath } from '../../../../core/paths.ts';
 import { createProject } from '../../../../core/projects.ts';
 import { jsonBody } from '../../../common/json-body.ts';
 import { principalOf } from '../../../common/principal.ts';
-import { sendJson } from '../../kit/media.ts';
+import { negotiate, sendJson } from '../../kit/media.ts';
 import { folderOfUri } from '../folder-ref.ts';
 import { folderAt, sendFolder } from '../folders/folders-answer.ts';
 import { deleteFolder, recursiveOf } from '../folders/folders-delete.ts';
@@ -65,6 +65,8 @@ export const folderRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
     );
 
   app.post('/folders/folders', async (request, reply) => {
+    // A 415 for the answer's Accept comes before anything changes.
+    negotiate(request, 'content.folder', 1);
     const principal = principalOf(request);
     const parentUri = (request.query as Query)['parentFolderUri'];
     const name = newFolderOf(await jsonBody(request));
