@@ -26,6 +26,8 @@ export interface ChildQuery {
   properties?: Record<string, string>;
   /** Leave out names that start with '.': a file system's hidden entries. */
   hideDotNames?: boolean;
+  /** Files only, no directories: counted and paged as such. */
+  filesOnly?: boolean;
   offset: number;
   limit: number;
 }
@@ -54,7 +56,8 @@ export async function queryChildren(
       const where = `f.project_id = ? AND f.parent = ? AND f.hidden = 0 AND f.name <> ''
         AND (f.type = 'directory' OR (v.id IS NOT NULL AND v.delete_marker = 0 AND ${NOT_EXPIRED}))
         ${names.length ? `AND f.name IN (${names.map(() => '?').join(', ')})` : ''}
-        ${q.hideDotNames ? "AND substr(f.name, 1, 1) <> '.'" : ''}`;
+        ${q.hideDotNames ? "AND substr(f.name, 1, 1) <> '.'" : ''}
+        ${q.filesOnly ? "AND f.type = 'file'" : ''}`;
       const params = [project.id, path, nowOf(deps), ...names];
       const from = `FROM files f JOIN projects p ON p.id = f.project_id
         LEFT JOIN versions v ON v.id = f.current_version_id WHERE ${where}`;

@@ -216,6 +216,34 @@ describe('SAS Files', () => {
     assertSasError(await files(ana, 'GET', `/files/files?parentUri=/folders/folders/${dir}&limit=-1`), 400);
   });
 
+  test('a listing of a folder that also holds folders counts and pages its files only', async () => {
+    const dir = await env.dir('ana-proj', 'mixed');
+    await env.dir('ana-proj', 'mixed/a-folder');
+    await env.dir('ana-proj', 'mixed/c-folder');
+    for (const n of ['b.txt', 'd.txt', 'e.txt']) await create(ana, dir, n, Buffer.from(n));
+    const page = async (start: number) => {
+      const r = await files(
+        ana,
+        'GET',
+        `/files/files?parentUri=/folders/folders/${dir}&start=${start}&limit=2`,
+      );
+      assert.equal(r.status, 200, r.text);
+      return JSON.parse(r.text);
+    };
+    const first = await page(0);
+    assert.equal(first.count, 3);
+    assert.deepEqual(
+      first.items.map((i: { name: string }) => i.name),
+      ['b.txt', 'd.txt'],
+    );
+    const second = await page(2);
+    assert.equal(second.count, 3);
+    assert.deepEqual(
+      second.items.map((i: { name: string }) => i.name),
+      ['e.txt'],
+    );
+  });
+
   test('a patch sets attributes and renames on If-Match; a delete is 204 and the file is gone', async () => {
     const made = fileJson(await create(ana, app, 'p.txt', Buffer.from('patch me')), 201);
     const patch = (headers: Record<string, string>, body: unknown) =>

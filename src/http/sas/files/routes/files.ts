@@ -100,12 +100,12 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
       path: folder.path,
       offset: whole ? 0 : page.start,
       limit: whole ? MAX_LISTED : page.limit,
+      filesOnly: true,
     });
-    const files = entries.filter((e) => e.type === 'file');
     let items = await Promise.all(
-      files.map(async (e) => renderFile(deps, principal, e, await versionOf(deps, principal, e))),
+      entries.map(async (e) => renderFile(deps, principal, e, await versionOf(deps, principal, e))),
     );
-    let count = whole ? items.length : total - (entries.length - files.length);
+    let count = total;
     if (whole) {
       if (filter) items = items.filter((i) => filter(i as unknown as Record<string, unknown>));
       if (sorter)
