@@ -490,6 +490,18 @@ describe('SAS Files', () => {
     assert.ok(!listed.items.some((i: { name: string }) => i.name === 'cut.txt'));
   });
 
+  test('a multipart/form-data body without a boundary is 400, not a file of that type', async () => {
+    const r = await files(ana, 'POST', `/files/files?parentFolderUri=/folders/folders/${app}`, {
+      headers: { 'content-type': 'multipart/form-data', 'content-disposition': 'filename="no-boundary.txt"' },
+      body: 'not a form',
+    });
+    assertSasError(r, 400);
+    const listed = JSON.parse(
+      (await files(ana, 'GET', `/files/files?parentUri=/folders/folders/${app}&limit=1000`)).text,
+    );
+    assert.ok(!listed.items.some((i: { name: string }) => i.name === 'no-boundary.txt'));
+  });
+
   test('none of the above was a server error', () => {
     assert.doesNotMatch(env.server.stdout() + env.server.stderr(), /"level":50/);
   });

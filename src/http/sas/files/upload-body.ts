@@ -19,7 +19,7 @@ export interface UploadBody {
 }
 
 const isMultipart = (type: string | undefined) =>
-  type !== undefined && /^multipart\/form-data\s*;/i.test(type);
+  type !== undefined && /^multipart\/form-data\s*(;|$)/i.test(type);
 
 /** A stream's errors as core errors: what the form parser found wrong is the client's. */
 async function* guarded(stream: Readable): AsyncIterable<Uint8Array> {
