@@ -87,7 +87,7 @@ export async function makeDirectory(
     const existing = await findDir(tx, project.id, path);
     if (existing && !input.parents)
       throw new StorageError('Conflict', `The directory '${path}' already exists.`, { resource: path });
-    if (input.exclusive && (await liveFileIdAt(tx, project.id, path)))
+    if (input.exclusive && (await liveFileIdAt(tx, project.id, path, now)))
       throw new StorageError('Conflict', `A file '${path}' already exists.`, { resource: path });
     if (!existing) {
       const { parent } = dirPlace(path);

@@ -78,9 +78,13 @@ function liveFileId(tx: Tx, projectId: string, path: string): Promise<string | u
   return liveFileIdAt(tx, projectId, validatePath(path));
 }
 
-/** What occupies a path: a live file, a directory, or nothing. */
-async function occupant(tx: Tx, projectId: string, path: string): Promise<'file' | 'directory' | undefined> {
-  if (await liveFileId(tx, projectId, path)) return 'file';
+/** What occupies a path at `now`: a live file (an expired one is gone), a directory, or nothing. */
+async function occupant(
+  tx: Tx,
+  at: { projectId: string; path: string; now: number },
+): Promise<'file' | 'directory' | undefined> {
+  const { projectId, path } = at;
+  if (await liveFileIdAt(tx, projectId, validatePath(path), at.now)) return 'file';
   return (await findDir(tx, projectId, path)) ? 'directory' : undefined;
 }
 
@@ -111,8 +115,9 @@ async function moveFile(m: Move, fileId: string): Promise<Entry> {
   );
   const wanted = validatePath(m.req.target.path);
   if (src.id === dst.id && wanted === before.path) return before;
-  const path = await freeTarget(m, wanted, async (p) => (await occupant(tx, dst.id, p)) === undefined);
-  const there = await occupant(tx, dst.id, path);
+  const at = (p: string) => ({ projectId: dst.id, path: p, now: m.now });
+  const path = await freeTarget(m, wanted, async (p) => (await occupant(tx, at(p))) === undefined);
+  const there = await occupant(tx, at(path));
   if (there === 'directory')
     throw new StorageError('IsADirectory', `A directory is at '${path}'.`, { resource: path });
   if (there === 'file' && m.conflict !== 'overwrite') throw taken(path);
@@ -192,8 +197,9 @@ async function moveDirectory(m: Move): Promise<Entry> {
   if (wanted === '') throw new StorageError('InvalidArgument', 'A directory cannot replace a project root.');
   if (src.id === dst.id && (wanted === from || wanted.startsWith(`${from}/`)))
     throw new StorageError('InvalidArgument', `'${from}' cannot be moved into itself.`, { resource: wanted });
-  const to = await freeTarget(m, wanted, async (p) => (await occupant(tx, dst.id, p)) === undefined);
-  const there = await occupant(tx, dst.id, to);
+  const at = (p: string) => ({ projectId: dst.id, path: p, now: m.now });
+  const to = await freeTarget(m, wanted, async (p) => (await occupant(tx, at(p))) === undefined);
+  const there = await occupant(tx, at(to));
   if (there === 'file')
     throw m.conflict === 'overwrite'
       ? new StorageError('NotADirectory', `A file is at '${to}'.`, { resource: to })

@@ -436,6 +436,33 @@ describe('SAS Files', () => {
       );
     });
 
+    test("an expired file's name is free for a new folder and for a rename", async () => {
+      const at = new Date(Date.now() + 1500).toISOString();
+      for (const name of ['gone-a.log', 'gone-b.log'])
+        fileJson(
+          await copy(source.id, `?expirationTimeStamp=${at}`, {
+            'content-disposition': `filename="${name}"`,
+          }),
+          201,
+        );
+      const other = fileJson(
+        await copy(source.id, '', { 'content-disposition': 'filename="stays.log"' }),
+        201,
+      );
+      await sleep(Date.parse(at) - Date.now() + 200);
+      const folder = await files(ana, 'POST', `/folders/folders?parentFolderUri=/folders/folders/${app}`, {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'gone-a.log', type: 'folder' }),
+      });
+      assert.equal(folder.status, 201, folder.text);
+      const renamed = await files(ana, 'PATCH', `/files/files/${other.id}`, {
+        headers: { 'content-type': 'application/json', 'if-match': '*' },
+        body: JSON.stringify({ name: 'gone-b.log' }),
+      });
+      assert.equal(fileJson(renamed, 200).name, 'gone-b.log');
+      assert.equal((await files(ana, 'GET', `/files/files/${other.id}/content`)).text, data.toString());
+    });
+
     test('every refusal is in the SAS shape and copies nothing', async () => {
       const before = JSON.parse(
         (await files(ana, 'GET', `/files/files?parentUri=/folders/folders/${app}&limit=1000`)).text,

@@ -132,11 +132,18 @@ export async function getCurrentByPath(
 }
 
 /** The id of the live file at `path` (its current version is no delete marker), if one is there. */
-export async function liveFileIdAt(tx: Tx, projectId: string, path: string): Promise<string | undefined> {
+export async function liveFileIdAt(
+  tx: Tx,
+  projectId: string,
+  path: string,
+  now?: number,
+): Promise<string | undefined> {
+  // With `now`, a file whose current version expired by then is no longer there (its name is free).
   const row = await tx.get<{ id: string }>(
     `SELECT f.id FROM files f JOIN versions v ON v.id = f.current_version_id
-     WHERE f.project_id = ? AND f.path = ? AND f.hidden = 0 AND v.delete_marker = 0`,
-    [projectId, path],
+     WHERE f.project_id = ? AND f.path = ? AND f.hidden = 0 AND v.delete_marker = 0
+       ${now === undefined ? '' : 'AND (v.expires_at IS NULL OR v.expires_at > ?)'}`,
+    now === undefined ? [projectId, path] : [projectId, path, now],
   );
   return row?.id;
 }
