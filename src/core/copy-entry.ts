@@ -60,6 +60,11 @@ export async function copyEntry(deps: CoreDeps, principal: Principal, req: Entry
     throw new StorageError('InvalidArgument', 'A directory cannot be copied into itself.', {
       resource: target.path,
     });
+  // Replacing a directory that holds the source would delete the source with it.
+  if (source.project === target.project && source.path.startsWith(`${target.path}/`))
+    throw new StorageError('InvalidArgument', 'A copy cannot replace a directory that holds its source.', {
+      resource: target.path,
+    });
   const parent = parentOf(target.path);
   if (parent !== '') {
     const dir = await entryAt(deps, principal, { project: target.project, path: `${parent}/` });

@@ -10,7 +10,7 @@ const MAX_POLL_MS = 200;
 
 /**
  * Resolves with the job once it has succeeded. Throws the job's own error when it failed (its core code, so the
- * caller's dialect maps it as if the work had run in the request), InternalError when it was aborted or vanished, and
+ * caller's dialect maps it as if the work had run in the request), JobNotActive when it was aborted, InternalError when it vanished, and
  * the signal's reason when the signal ends the wait (the job goes on).
  */
 export async function waitForJob(
@@ -29,7 +29,8 @@ export async function waitForJob(
       const known = code !== undefined && Object.hasOwn(ERROR_CODES, code);
       throw new StorageError(known ? (code as ErrorCode) : 'InternalError', job.error?.message);
     }
-    if (job.state === 'aborted') throw new StorageError('InternalError', `The job '${jobId}' was aborted.`);
+    // Someone ended the work on purpose (an abort through the jobs API): the request's work did not happen.
+    if (job.state === 'aborted') throw new StorageError('JobNotActive', `The job '${jobId}' was aborted.`);
     await sleep(pause, undefined, { signal: options.signal });
     pause = Math.min(MAX_POLL_MS, pause * 2);
   }

@@ -390,6 +390,11 @@ for (const kind of ['sqlite', 'postgres'] as const)
         await f.copy('/ana-data/test', { name: 'test', path: 'ana-data' }, '?overwrite=true'),
         400,
       );
+      // Onto the directory that holds the source: replacing it would delete the source.
+      assertSasError(
+        await f.copy('/ana-data/test', { name: 'hello.txt', path: 'ana-data/test' }, '?overwrite=true'),
+        400,
+      );
       // Missing source, destination directory, project, session.
       assertSasError(
         await f.copy('/ana-data/test/x.txt', { name: 'nothing.txt', path: 'ana-data/test' }),
