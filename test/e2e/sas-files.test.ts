@@ -529,6 +529,12 @@ describe('SAS Files', () => {
     assert.ok(!listed.items.some((i: { name: string }) => i.name === 'no-boundary.txt'));
   });
 
+  test("headers past 16 KiB are a whole 431 over TLS, in the port's shape (no route has read the request)", async () => {
+    const r = await files(ana, 'GET', `/files/files/${app}`, { headers: { 'x-big': 'x'.repeat(20_000) } });
+    assert.equal(r.status, 431);
+    assert.equal(JSON.parse(r.text).error.code, 'RequestHeaderSectionTooLarge');
+  });
+
   test('none of the above was a server error', () => {
     assert.doesNotMatch(env.server.stdout() + env.server.stderr(), /"level":50/);
   });

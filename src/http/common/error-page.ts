@@ -110,7 +110,11 @@ export function frameworkErrorOptions(render: RenderError, nextId: () => string)
           .map(([k, v]) => `${k}: ${v}\r\n`)
           .join('');
         socket.write(`HTTP/1.1 ${page.status} ${STATUS_CODES[page.status] ?? 'Error'}\r\n${headers}\r\n`);
-        socket.write(body);
+        // Ended, not destroyed: over TLS a destroy drops what is still buffered, and the client reads a cut answer.
+        // A client that never reads it is cut off a moment later.
+        socket.end(body);
+        setTimeout(() => socket.destroy(), 2000).unref();
+        return;
       }
       socket.destroy(err);
     },
