@@ -1,10 +1,11 @@
-// npm run bench [-- core | s3 | load | qumulo]: runs the benchmarks and prints a table of figures and ratios.
+// npm run bench [-- core | s3 | load | qumulo | sas]: runs the benchmarks and prints a table of figures and ratios.
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchCore } from './core.ts';
 import { benchLoad } from './load.ts';
 import { benchQumulo } from './qumulo.ts';
 import { benchS3 } from './s3.ts';
+import { benchSas } from './sas.ts';
 import { benchTree } from './tree.ts';
 
 const which = process.argv[2] ?? 'core';
@@ -37,7 +38,12 @@ if (which === 'core') {
   });
 } else if (which === 'qumulo') {
   await benchQumulo(join(work, 'qumulo'), { copies: qumuloCopies });
+} else if (which === 'sas') {
+  await benchSas(join(work, 'sas'), {
+    copies: Number(process.env['BENCH_SAS_COPIES'] ?? 10),
+    treeFiles: Number(process.env['BENCH_SAS_TREE_FILES'] ?? 1000),
+  });
 } else {
-  process.stderr.write(`unknown benchmark '${which}' (known: core, s3, load, qumulo)\n`);
+  process.stderr.write(`unknown benchmark '${which}' (known: core, s3, load, qumulo, sas)\n`);
   process.exitCode = 2;
 }
