@@ -1,5 +1,6 @@
 // Every dialect, listed once: the servers mount them from here, and the error document and the tests loop over it.
 import type { Dialect } from './common/dialect.ts';
+import { cosDialect } from './cos/plugin.ts';
 import type { NativeDeps } from './native/context.ts';
 import { nativeDialect } from './native/plugin.ts';
 import { qumuloDialect } from './qumulo/plugin.ts';
@@ -20,7 +21,7 @@ export const API_DIALECTS: readonly Dialect<NativeDeps>[] = [
   sasComputeDialect,
 ];
 
-/** The S3 port's dialects. */
-export const S3_DIALECTS: readonly Dialect<S3Deps>[] = [s3Dialect];
+/** The S3 port's dialects: S3 owns every path; COS claims its requests by Host or signature. */
+export const S3_DIALECTS: readonly Dialect<S3Deps>[] = [s3Dialect, cosDialect];
 
 export const DIALECTS: readonly Dialect<never>[] = [...API_DIALECTS, ...S3_DIALECTS];

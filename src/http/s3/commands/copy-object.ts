@@ -16,7 +16,7 @@ import {
   parseTagging,
   S3_ALGORITHMS,
 } from './common.ts';
-import { parseCopySource } from './copy-source.ts';
+import { copySourceConditions, parseCopySource } from './copy-source.ts';
 import { copySourceUnlock, requestProtection, sseHeaders } from './sse.ts';
 
 export const copyObject: S3Command = {
@@ -50,7 +50,7 @@ export const copyObject: S3Command = {
         "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
       );
     }
-    const conditions = parseConditions(ctx.headers, 'x-amz-copy-source-');
+    const conditions = copySourceConditions(ctx);
     const target = parseConditions(ctx.headers);
     if (target?.ifModifiedSince || target?.ifUnmodifiedSince)
       throw new S3Error('NotImplemented', 501, 'Time conditions on the copy target are not implemented.');

@@ -1,4 +1,7 @@
 // Parses x-amz-copy-source: `bucket/key` or `/bucket/key`, URL-encoded, with an optional `?versionId=`.
+import type { Conditions } from '../../../core/conditions.ts';
+import { checkConditionPairs, parseConditions } from '../../common/conditions.ts';
+import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
 
 export interface CopySource {
@@ -25,4 +28,10 @@ export function parseCopySource(value: string): CopySource {
   if (slash <= 0 || slash === decoded.length - 1)
     throw new S3Error('InvalidArgument', 400, 'x-amz-copy-source must name a bucket and a key.');
   return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
+}
+
+/** The x-amz-copy-source-if-* conditions, refused as a pair where the flavor allows only matched pairs (COS). */
+export function copySourceConditions(ctx: S3Context): Conditions | undefined {
+  if (ctx.flavor.pairedCopyConditions) checkConditionPairs(ctx.headers, 'x-amz-copy-source-');
+  return parseConditions(ctx.headers, 'x-amz-copy-source-');
 }

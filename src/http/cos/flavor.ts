@@ -1,0 +1,22 @@
+// Where COS differs from S3, in one place: the S3 handler and its commands read these and exist once.
+import type { Flavor } from '../s3/flavor.ts';
+import { cosAddress } from './address.ts';
+import { cosAuthenticate } from './auth.ts';
+import { cosCopySource } from './copy-source.ts';
+
+export const COS_FLAVOR: Flavor = {
+  name: 'cos',
+  // x-cos-meta-*, x-cos-copy-source*, x-cos-version-id, x-cos-server-side-encryption... are S3's under COS's prefix.
+  headerPrefix: 'x-cos-',
+  address: (host, rawPath, deps) => cosAddress(host, rawPath, deps.cosDomains),
+  authenticate: cosAuthenticate,
+  copySource: cosCopySource,
+  // COS "Complete Multipart Upload": every part but the last is at least 1 MB (S3: 5 MiB).
+  minPartSize: 1024 * 1024,
+  // COS "Upload Part - Copy": If-Match pairs only with If-Unmodified-Since, If-None-Match with If-Modified-Since.
+  pairedCopyConditions: true,
+  // COS's documents carry no namespace.
+  xmlNamespace: false,
+  // Nor S3's checksum elements: COS's documents (CopyPartResult, CompleteMultipartUploadResult) have none.
+  checksums: false,
+};
