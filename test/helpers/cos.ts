@@ -7,7 +7,7 @@ import { tempDir } from './stores.ts';
 export const BUCKET = 'examplebucket-1250000000';
 export const REGION = 'ap-guangzhou';
 export const HOST = `${BUCKET}.cos.${REGION}.myqcloud.com`;
-export const ROOT = { SecretId: CREDS.MIMEO_ROOT_ACCESS_KEY, SecretKey: CREDS.MIMEO_ROOT_SECRET_KEY };
+export const RAW_ROOT = { SecretId: CREDS.MIMEO_ROOT_ACCESS_KEY, SecretKey: CREDS.MIMEO_ROOT_SECRET_KEY };
 
 export interface CosEnv {
   server: RunningServer;
@@ -29,7 +29,7 @@ export async function openCos(args: string[] = []): Promise<CosEnv> {
   return {
     server,
     dataDir: dir.path,
-    cos: cosFor(ROOT),
+    cos: cosFor(RAW_ROOT),
     cosFor,
     hostPort,
     close: async () => {
@@ -89,7 +89,7 @@ export async function cosRaw(env: CosEnv, o: RawOptions): Promise<RawAnswer> {
   const query = o.signQuery ?? Object.fromEntries(url.searchParams);
   const headers: Record<string, string> = { host: HOST, ...o.headers };
   const auth = COS.getAuthorization({
-    ...(o.keys ?? ROOT),
+    ...(o.keys ?? RAW_ROOT),
     Method: o.method,
     Key: decodeURIComponent(url.pathname),
     Query: query,
