@@ -47,7 +47,11 @@ describe('the Authorization header', () => {
   });
 
   test('a signature whose q-sign-time has passed is 403 AccessDenied "Request has expired"', async () => {
-    const r = await cosRaw(env, { method: 'GET', path: '/signed.txt', keyTime: `${now() - 120};${now() - 60}` });
+    const r = await cosRaw(env, {
+      method: 'GET',
+      path: '/signed.txt',
+      keyTime: `${now() - 120};${now() - 60}`,
+    });
     assert.deepEqual([r.status, code(r.body), message(r.body)], [403, 'AccessDenied', 'Request has expired']);
   });
 
@@ -70,7 +74,12 @@ describe('the Authorization header', () => {
   });
 
   test('an algorithm other than sha1 is 403 AccessDenied', async () => {
-    const auth = COS.getAuthorization({ ...RAW_ROOT, Method: 'GET', Key: 'signed.txt', Headers: { host: HOST } });
+    const auth = COS.getAuthorization({
+      ...RAW_ROOT,
+      Method: 'GET',
+      Key: 'signed.txt',
+      Headers: { host: HOST },
+    });
     const r = await rawHttp(env.hostPort, {
       method: 'GET',
       path: '/signed.txt',
@@ -80,7 +89,12 @@ describe('the Authorization header', () => {
   });
 
   test('a malformed signature (no q-signature) is 403 AccessDenied', async () => {
-    const auth = COS.getAuthorization({ ...RAW_ROOT, Method: 'GET', Key: 'signed.txt', Headers: { host: HOST } });
+    const auth = COS.getAuthorization({
+      ...RAW_ROOT,
+      Method: 'GET',
+      Key: 'signed.txt',
+      Headers: { host: HOST },
+    });
     const r = await rawHttp(env.hostPort, {
       method: 'GET',
       path: '/signed.txt',
@@ -103,7 +117,11 @@ describe('the Authorization header', () => {
       Key: `${BUCKET}/signed.txt`,
       Headers: { host: env.hostPort },
     });
-    const r = await rawHttp(env.hostPort, { method: 'GET', path, headers: { host: env.hostPort, authorization: auth } });
+    const r = await rawHttp(env.hostPort, {
+      method: 'GET',
+      path,
+      headers: { host: env.hostPort, authorization: auth },
+    });
     assert.equal(r.status, 200);
     assert.equal(r.body, 'signed bytes');
     assert.equal(r.headers.get('server'), 'tencent-cos');
@@ -149,7 +167,9 @@ describe('presigned URLs', () => {
 
   test('a tampered presigned signature is 403 SignatureDoesNotMatch', async () => {
     const url = env.cos.getObjectUrl({ ...at, Key: 'signed.txt', Sign: true }, () => {});
-    const r = await viaOurPort(url.replace(/q-signature=([0-9a-f])/, (_m, c) => `q-signature=${c === '0' ? '1' : '0'}`));
+    const r = await viaOurPort(
+      url.replace(/q-signature=([0-9a-f])/, (_m, c) => `q-signature=${c === '0' ? '1' : '0'}`),
+    );
     assert.deepEqual([r.status, code(r.body)], [403, 'SignatureDoesNotMatch']);
   });
 
@@ -161,12 +181,21 @@ describe('presigned URLs', () => {
       Headers: { host: HOST },
       KeyTime: `${now() - 120};${now() - 60}`,
     } as Parameters<typeof COS.getAuthorization>[0]);
-    const r = await rawHttp(env.hostPort, { method: 'GET', path: `/signed.txt?${auth}`, headers: { host: HOST } });
+    const r = await rawHttp(env.hostPort, {
+      method: 'GET',
+      path: `/signed.txt?${auth}`,
+      headers: { host: HOST },
+    });
     assert.deepEqual([r.status, message(r.body)], [403, 'Request has expired']);
   });
 
   test('the older ?sign=<Authorization> form is accepted', async () => {
-    const auth = COS.getAuthorization({ ...RAW_ROOT, Method: 'GET', Key: 'signed.txt', Headers: { host: HOST } });
+    const auth = COS.getAuthorization({
+      ...RAW_ROOT,
+      Method: 'GET',
+      Key: 'signed.txt',
+      Headers: { host: HOST },
+    });
     const r = await rawHttp(env.hostPort, {
       method: 'GET',
       path: `/signed.txt?sign=${encodeURIComponent(auth)}`,
