@@ -10,6 +10,8 @@ export const COS_FLAVOR: Flavor = {
   headerPrefix: 'x-cos-',
   address: (host, rawPath, deps) => cosAddress(host, rawPath, deps.cosDomains),
   authenticate: cosAuthenticate,
+  // COS "PUT Object - Copy": x-cos-metadata-directive is Copy or Replaced (S3: COPY or REPLACE).
+  headerValues: { 'x-amz-metadata-directive': { copy: 'COPY', replaced: 'REPLACE' } },
   copySource: cosCopySource,
   // COS "Complete Multipart Upload": every part but the last is at least 1 MB (S3: 5 MiB).
   minPartSize: 1024 * 1024,

@@ -14,6 +14,8 @@ export interface Flavor {
   address?: (host: string | undefined, rawPath: string, deps: S3Deps) => Addressed | undefined;
   /** The vendor's own signature scheme; absent: S3's (SigV4, SigV2, presigned). */
   authenticate?: (deps: SigningDeps, req: RawRequest) => Promise<Authenticated>;
+  /** Header values the vendor spells otherwise, by S3's header name: vendor value (lower-case) to S3's. */
+  headerValues?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** The vendor's copy source value in S3's form (`bucket/key?versionId=`); absent: taken as S3's. */
   copySource?: (value: string) => string;
   /** The smallest part but the last that Complete accepts, when the vendor's is below the configured one. */
@@ -56,6 +58,11 @@ export function asS3Headers(flavor: Flavor, headers: Record<string, string>): Re
   for (const [k, v] of Object.entries(headers)) {
     if (k.startsWith('x-amz-')) continue;
     out[k.startsWith(flavor.headerPrefix) ? `x-amz-${k.slice(flavor.headerPrefix.length)}` : k] = v;
+  }
+  for (const [name, values] of Object.entries(flavor.headerValues ?? {})) {
+    const v = out[name];
+    const s3 = v === undefined ? undefined : values[v.trim().toLowerCase()];
+    if (s3 !== undefined) out[name] = s3;
   }
   const src = out['x-amz-copy-source'];
   if (src !== undefined && flavor.copySource) out['x-amz-copy-source'] = flavor.copySource(src);

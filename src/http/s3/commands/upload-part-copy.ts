@@ -5,7 +5,7 @@ import type { S3Command } from '../command.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import { bucketOf, checksumValue, keyOf, partNumberOf } from './common.ts';
-import { copySourceConditions, parseCopySource } from './copy-source.ts';
+import { copySourceConditions, parseCopySource, refuseMarkerSource } from './copy-source.ts';
 import { copySourceUnlock, requestUnlock, sseHeaders } from './sse.ts';
 
 /** `bytes=first-last`, both required, as S3 wants for x-amz-copy-source-range. */
@@ -48,7 +48,8 @@ export const uploadPartCopyCommand: S3Command = {
         unlock: copySourceUnlock(ctx),
       },
       unlock: requestUnlock(ctx),
-    });
+      // A current delete marker is NoSuchKey already; one named by versionId is refused.
+    }).catch(refuseMarkerSource);
     sseHeaders(ctx, part.upload);
     if (part.sourceVersionId !== 'null')
       ctx.reply.header('x-amz-copy-source-version-id', part.sourceVersionId);
