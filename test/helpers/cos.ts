@@ -59,6 +59,8 @@ export async function cosError(
 
 export interface RawOptions {
   method: string;
+  /** The Host header (default: the bucket's COS virtual host). */
+  host?: string;
   /** Path and query as sent, e.g. `/dir/a%20b.txt?uploads`. */
   path: string;
   headers?: Record<string, string>;
@@ -84,10 +86,10 @@ export interface RawAnswer {
 }
 
 /** A request to the server, signed with COS.getAuthorization (the SDK's signer), for what the SDK will not send. */
-export async function cosRaw(env: CosEnv, o: RawOptions): Promise<RawAnswer> {
+export async function cosRaw(env: { hostPort: string }, o: RawOptions): Promise<RawAnswer> {
   const url = new URL(`http://${env.hostPort}${o.path}`);
   const query = o.signQuery ?? Object.fromEntries(url.searchParams);
-  const headers: Record<string, string> = { host: HOST, ...o.headers };
+  const headers: Record<string, string> = { host: o.host ?? HOST, ...o.headers };
   const auth = COS.getAuthorization({
     ...(o.keys ?? RAW_ROOT),
     Method: o.method,
