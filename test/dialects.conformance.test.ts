@@ -39,6 +39,27 @@ interface Probes {
 
 let env: S3Env;
 let token: string;
+let computeSid: Promise<string> | undefined;
+
+/** A SAS Compute session of root's, made once, in the first context the service lists. */
+function computeSession(): Promise<string> {
+  computeSid ??= (async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const contexts = (await (
+      await fetch(`${env.server.url}/compute/contexts`, { headers: auth })
+    ).json()) as {
+      items: { id: string }[];
+    };
+    const r = await fetch(`${env.server.url}/compute/contexts/${contexts.items[0]!.id}/sessions`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(r.status, 201);
+    return ((await r.json()) as { id: string }).id;
+  })();
+  return computeSid;
+}
 const answer = async (r: Response): Promise<Answer> => ({
   status: r.status,
   contentType: r.headers.get('content-type'),
@@ -392,6 +413,74 @@ const PROBES: Record<string, Probes> = {
       });
       return {
         stored: put.status,
+        ranged: { status: r.status, contentType: r.headers.get('content-range'), body: '' },
+        bytes: Buffer.from(await r.arrayBuffer()),
+      };
+    },
+  },
+  'sas-compute': {
+    errorType: /^application\/vnd\.sas\.error\+json$/,
+    codeOf: sasErrorCode,
+    anonymous: async () => answer(await fetch(`${env.server.url}/compute/contexts`)),
+    unknown: async () => {
+      const sid = await computeSession();
+      const get = (path: string) =>
+        fetch(`${env.server.url}${path}`, { headers: { authorization: `Bearer ${token}` } }).then(answer);
+      const files = `/compute/sessions/${sid}/files`;
+      return Promise.all([
+        get('/compute/contexts/no-such-context'),
+        get('/compute/sessions/no-such-session'),
+        get('/compute/sessions/no-such-session/files/~fs~conf'),
+        get(`${files}/${encodeURIComponent('~fs~no-such-project~fs~a.txt')}`),
+        get(`${files}/~fs~conf~fs~no~fs~such/members`),
+        get(`${files}/~fs~conf~fs~nothing.txt/content`),
+        get('/compute/no-such-route'),
+      ]);
+    },
+    bad: async () => {
+      const sid = await computeSession();
+      const files = `${env.server.url}/compute/sessions/${sid}/files`;
+      const auth = { authorization: `Bearer ${token}` };
+      const copy = 'application/vnd.sas.compute.file.request+json';
+      const post = (path: string, body: string, type: string | undefined = copy) =>
+        fetch(`${files}/${path}`, {
+          method: 'POST',
+          headers: { ...auth, ...(type ? { 'content-type': type } : {}) },
+          body,
+        }).then(answer);
+      const source = '{"name": "compute-big", "path": "/conf"}';
+      return Promise.all([
+        post('~fs~conf~fs~x', '{"name": '),
+        post('~fs~conf~fs~x', ''),
+        post('~fs~conf~fs~x', '{"path": "/conf"}'),
+        post('~fs~conf~fs~x', source, 'text/plain'),
+        post('~fs~conf~fs~x', source, undefined),
+        post('~fs~conf~fs~x~zz~', source),
+        post(encodeURIComponent('~fs~..~fs~..~fs~x'), source),
+        post('~fs~conf~fs~x', JSON.stringify({ name: 'x'.repeat(200_000) })),
+        post('~fs~conf~fs~x?overwrite=maybe', source),
+        post('~fs~conf~fs~x', '{"name": "conf", "path": "/"}'),
+        fetch(`${files}/~fs~conf/members?limit=-1`, { headers: auth }).then(answer),
+        fetch(`${files}/%ZZ`, { headers: auth }).then(answer),
+        fetch(`${files}/~fs~conf`, {
+          headers: { ...auth, accept: 'application/vnd.sas.compute.file.properties+json;version=2' },
+        }).then(answer),
+      ]);
+    },
+    roundTrip: async (data, first, last) => {
+      const sid = await computeSession();
+      const at = `${env.server.url}/compute/sessions/${sid}/files/~fs~conf~fs~compute-big/content`;
+      const auth = { authorization: `Bearer ${token}` };
+      // A new file: no If-Match.
+      const created = await fetch(at, {
+        method: 'PUT',
+        headers: { ...auth, 'content-type': 'application/octet-stream' },
+        body: data,
+      });
+      await created.arrayBuffer();
+      const r = await fetch(at, { headers: { ...auth, range: `bytes=${first}-${last}` } });
+      return {
+        stored: created.status,
         ranged: { status: r.status, contentType: r.headers.get('content-range'), body: '' },
         bytes: Buffer.from(await r.arrayBuffer()),
       };

@@ -24,6 +24,8 @@ export interface ChildQuery {
   tags?: string[];
   /** Every one of these properties with that value. */
   properties?: Record<string, string>;
+  /** Leave out names that start with '.': a file system's hidden entries. */
+  hideDotNames?: boolean;
   offset: number;
   limit: number;
 }
@@ -51,7 +53,8 @@ export async function queryChildren(
       const names = q.names ?? [];
       const where = `f.project_id = ? AND f.parent = ? AND f.hidden = 0 AND f.name <> ''
         AND (f.type = 'directory' OR (v.id IS NOT NULL AND v.delete_marker = 0 AND ${NOT_EXPIRED}))
-        ${names.length ? `AND f.name IN (${names.map(() => '?').join(', ')})` : ''}`;
+        ${names.length ? `AND f.name IN (${names.map(() => '?').join(', ')})` : ''}
+        ${q.hideDotNames ? "AND substr(f.name, 1, 1) <> '.'" : ''}`;
       const params = [project.id, path, nowOf(deps), ...names];
       const from = `FROM files f JOIN projects p ON p.id = f.project_id
         LEFT JOIN versions v ON v.id = f.current_version_id WHERE ${where}`;

@@ -37,23 +37,31 @@ const chars = (s: string) => [...s].length;
  */
 export async function moveEntry(deps: CoreDeps, principal: Principal, req: MoveRequest): Promise<Entry> {
   const now = nowOf(deps);
-  const conflict = req.conflict ?? 'fail';
   // A directory's move rewrites every row below it, so each write below it meanwhile is a conflict: after three
   // attempts lost that way, it runs with the files table to itself (PostgreSQL; SQLite has one writer anyway).
-  return deps.meta.tx(
-    async (tx) => {
-      const src = await requireProject(tx, { principal, need: 'write-object' }, req.source.project);
-      const dst =
-        req.target.project === req.source.project
-          ? src
-          : await requireProject(tx, { principal, need: 'write-object' }, req.target.project);
-      checkDataClass(src, dst);
-      const move = { tx, src, dst, conflict, now, principalId: principal.id, req };
-      const id = req.source.path.endsWith('/') ? undefined : await liveFileId(tx, src.id, req.source.path);
-      return id ? moveFile(move, id) : moveDirectory(move);
-    },
-    { exclusiveAfter: 3 },
-  );
+  return deps.meta.tx((tx) => moveWithin(tx, principal, req, now), MOVE_TX);
+}
+
+/** The transaction options a move runs with (see moveEntry). */
+export const MOVE_TX = { exclusiveAfter: 3 } as const;
+
+/** moveEntry inside the caller's transaction, so that several moves commit together (a swap). */
+export async function moveWithin(
+  tx: Tx,
+  principal: Principal,
+  req: MoveRequest,
+  now: number,
+): Promise<Entry> {
+  const conflict = req.conflict ?? 'fail';
+  const src = await requireProject(tx, { principal, need: 'write-object' }, req.source.project);
+  const dst =
+    req.target.project === req.source.project
+      ? src
+      : await requireProject(tx, { principal, need: 'write-object' }, req.target.project);
+  checkDataClass(src, dst);
+  const move = { tx, src, dst, conflict, now, principalId: principal.id, req };
+  const id = req.source.path.endsWith('/') ? undefined : await liveFileId(tx, src.id, req.source.path);
+  return id ? moveFile(move, id) : moveDirectory(move);
 }
 
 interface Move {

@@ -390,6 +390,28 @@ CREATE INDEX oauth_refresh_tokens_expiry ON oauth_refresh_tokens(expires_at);
 CREATE INDEX versions_expires ON versions(expires_at) WHERE expires_at IS NOT NULL;
 `,
   },
+  {
+    version: 14,
+    name: 'compute sessions',
+    // A SAS Compute session: whose it is (only its owner sees it), the context it was made in, its name, and the
+    // directory its relative paths start from (absolute, in the tree whose top level holds the projects). It ends
+    // when deleted, or once it has gone unused until expires_at (ms), which each use pushes back. principal_id has
+    // no foreign key: root, who may hold sessions too, is configured rather than stored.
+    sql: `
+CREATE TABLE compute_sessions (
+  id TEXT PRIMARY KEY,
+  principal_id TEXT NOT NULL,
+  context_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  cwd TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  used_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX compute_sessions_principal ON compute_sessions(principal_id);
+CREATE INDEX compute_sessions_expiry ON compute_sessions(expires_at);
+`,
+  },
 ];
 
 /** Migration 11's rows: every snapshot without a number gets the next one, oldest first. */

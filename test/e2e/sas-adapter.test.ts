@@ -1,7 +1,8 @@
 // The SAS Files service as a SAS web app reaches it: @sasjs/adapter, unmodified (its Node entry), over HTTPS trusting
 // the development certificate, with a token from SAS Logon's password grant. The adapter makes folders and a file,
 // lists, reads and updates it (its ETag round trip); the copy, which the adapter has no call for, goes through the
-// adapter's own request client with the same token; the adapter's listing and reads then see the copies.
+// adapter's own request client with the same token, as does the Compute copy of a directory in a session the adapter
+// made; the adapter's listing and reads then see the copies.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { openSas, type SasEnv } from '../helpers/sas.ts';
@@ -13,6 +14,7 @@ import {
   requestClient,
   sasjs,
 } from '../helpers/sas-adapter.ts';
+import { adapterFor, enc, JOB_CONTEXT, REQUEST } from '../helpers/sas-compute.ts';
 
 describe('SAS Files through @sasjs/adapter', () => {
   let env: SasEnv;
@@ -104,5 +106,31 @@ describe('SAS Files through @sasjs/adapter', () => {
       },
     );
     assert.deepEqual(await sas.listFolder('/ana-share/inbox', token, 1000), ['first-copy.sas']);
+  });
+  test("the Compute copy of a directory through the adapter's session and request client, seen by its listing", async () => {
+    await sas.createFolder('results', '/ana-apps/app', undefined, token);
+    for (const n of ['a.csv', 'b.csv', 'c with space.csv'])
+      await sas.createFile(n, Buffer.from(`${n}\n1,2,3\n`), '/ana-apps/app/results', undefined, token);
+    const session = await adapterFor(env).createSession(JOB_CONTEXT, token);
+    const copied = await client.post<{ name: string; path: string; isDirectory: boolean }>(
+      `/compute/sessions/${session.id}/files/${enc('/ana-share/inbox/results-copy')}`,
+      { name: 'results', path: '/ana-apps/app' },
+      token,
+      REQUEST,
+      { Accept: 'application/vnd.sas.compute.file.properties+json' },
+    );
+    assert.equal(copied.result.name, 'results-copy');
+    assert.equal(copied.result.isDirectory, true);
+    assert.deepEqual((await sas.listFolder('/ana-share/inbox/results-copy', token, 1000)).sort(), [
+      'a.csv',
+      'b.csv',
+      'c with space.csv',
+    ]);
+    for (const n of ['a.csv', 'b.csv', 'c with space.csv'])
+      assert.equal(await sas.getFileContent('/ana-share/inbox/results-copy', n, token), `${n}\n1,2,3\n`);
+    assert.deepEqual((await sas.listFolder('/ana-share/inbox', token, 1000)).sort(), [
+      'first-copy.sas',
+      'results-copy',
+    ]);
   });
 });

@@ -13,6 +13,10 @@ export async function jsonValue(request: FastifyRequest): Promise<unknown> {
   // application/json, or any type with the +json suffix (RFC 6839): a SAS type such as application/vnd.sas.file+json.
   if (type !== undefined && !/^application\/(?:[a-z0-9!#$&^_.-]+\+)?json\s*(;|$)/i.test(type))
     throw new StorageError('InvalidArgument', `The body must be application/json, not '${type}'.`);
+  // Refused before a byte is read: the server then discards the body, and the client reads the answer whole (a body
+  // read in part and abandoned would close the connection under a client still sending).
+  if (Number(request.headers['content-length']) > MAX_JSON_BODY)
+    throw new StorageError('EntityTooLarge', `A JSON body is at most ${MAX_JSON_BODY} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of (request.body ?? []) as AsyncIterable<Buffer>) {

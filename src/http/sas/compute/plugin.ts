@@ -7,6 +7,12 @@ import { rawBodies } from '../../common/content-type.ts';
 import type { Dialect } from '../../common/dialect.ts';
 import { requireBearer } from '../kit/bearer.ts';
 import { renderSasComputeError, SAS_COMPUTE_ERRORS } from './errors.ts';
+import { contentRoutes } from './routes/content.ts';
+import { contextRoutes } from './routes/contexts.ts';
+import { createOrCopyRoutes } from './routes/create-or-copy.ts';
+import { memberRoutes } from './routes/members.ts';
+import { propertyRoutes } from './routes/properties.ts';
+import { sessionRoutes } from './routes/sessions.ts';
 
 const PREFIXES = ['/compute'] as const;
 
@@ -14,6 +20,12 @@ async function sasComputeApi(app: FastifyInstance, deps: AuthDeps): Promise<void
   await app.register(async (sas) => {
     rawBodies(sas);
     requireBearer(sas, deps);
+    await sas.register(contextRoutes());
+    await sas.register(sessionRoutes(deps));
+    await sas.register(propertyRoutes(deps));
+    await sas.register(memberRoutes(deps));
+    await sas.register(contentRoutes(deps));
+    await sas.register(createOrCopyRoutes(deps));
   });
 }
 

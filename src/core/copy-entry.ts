@@ -1,0 +1,142 @@
+// A file system's copy of a file or a directory to a full destination path, answered once the copy has committed:
+// a file is copied at once, a directory as a tree copy job waited for. With `replace`, what is at the destination is
+// replaced, never merged with: the copy is made under a hidden name beside it and swapped in, in one transaction.
+import { randomBytes } from 'node:crypto';
+import { copyFile } from './copy.ts';
+import type { CoreDeps } from './deps.ts';
+import { nowOf } from './deps.ts';
+import { makeDirectory } from './dirs.ts';
+import { type Entry, getEntryByPath } from './entries.ts';
+import { isStorageError, StorageError } from './errors.ts';
+import { waitForJob } from './job-wait.ts';
+import type { Principal } from './model.ts';
+import { MOVE_TX, moveWithin } from './move.ts';
+import { validatePath } from './paths.ts';
+import { removeEntry } from './remove-entry.ts';
+import { startTreeCopy } from './tree-copy.ts';
+
+export interface EntryCopy {
+  /** The file or directory to copy; path '' is a whole project. */
+  source: { project: string; path: string };
+  /** The full path of the copy, not its parent: never a project's root. */
+  target: { project: string; path: string };
+  /** Replace a file or directory at the target (else Conflict). */
+  replace?: boolean;
+}
+
+/** The entry at a path, or undefined when nothing is there. */
+async function entryAt(
+  deps: CoreDeps,
+  principal: Principal,
+  at: { project: string; path: string },
+): Promise<Entry | undefined> {
+  try {
+    return await getEntryByPath(deps, principal, at);
+  } catch (err) {
+    if (isStorageError(err, 'NoSuchKey')) return undefined;
+    throw err;
+  }
+}
+
+const parentOf = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+const nameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+const asDir = (e: Entry) => (e.type === 'directory' ? `${e.path}/` : e.path);
+
+/**
+ * Copies the file or directory at `source` to `target` and returns the copy. Throws NoSuchKey (no source),
+ * NoSuchDirectory (no target parent), Conflict (the target exists without `replace`), InvalidArgument (a directory
+ * into itself or below), InvalidPath, AccessDenied (read on the source, write on the target), and what the copy
+ * itself throws. Nothing is visible at the target until the whole copy is: a directory's files appear in one commit.
+ * It runs to its end even when its caller stops waiting: a replacement is never left half done by a client gone.
+ */
+export async function copyEntry(deps: CoreDeps, principal: Principal, req: EntryCopy): Promise<Entry> {
+  const target = { project: req.target.project, path: validatePath(req.target.path) };
+  const source = await getEntryByPath(deps, principal, req.source);
+  if (
+    source.type === 'directory' &&
+    source.project === target.project &&
+    (source.path === '' || target.path === source.path || target.path.startsWith(`${source.path}/`))
+  )
+    throw new StorageError('InvalidArgument', 'A directory cannot be copied into itself.', {
+      resource: target.path,
+    });
+  const parent = parentOf(target.path);
+  if (parent !== '') {
+    const dir = await entryAt(deps, principal, { project: target.project, path: `${parent}/` });
+    if (!dir)
+      throw new StorageError('NoSuchDirectory', `The directory '${parent}' does not exist.`, {
+        resource: parent,
+      });
+  }
+  const existing = await entryAt(deps, principal, target);
+  if (existing && !req.replace)
+    throw new StorageError('Conflict', `'${target.path}' already exists.`, { resource: target.path });
+  if (existing?.type === 'file' && source.type === 'file') {
+    // A file over a file is one write: the new version supersedes the old in the copy's transaction.
+    await copyFile(deps, principal, {
+      source: { project: source.project, path: source.path },
+      target,
+      conflict: 'overwrite',
+    });
+    return getEntryByPath(deps, principal, target);
+  }
+  if (!existing) return copyTo(deps, principal, source, target);
+
+  const tag = randomBytes(6).toString('hex');
+  const name = nameOf(target.path);
+  const at = (n: string) => (parent === '' ? n : `${parent}/${n}`);
+  const staged = await copyTo(deps, principal, source, { ...target, path: at(`.${name}.copy-${tag}`) });
+  const aside = at(`.${name}.replaced-${tag}`);
+  try {
+    await deps.meta.tx(async (tx) => {
+      const now = nowOf(deps);
+      const t = target.project;
+      await moveWithin(
+        tx,
+        principal,
+        { source: { project: t, path: asDir(existing) }, target: { project: t, path: aside } },
+        now,
+      );
+      await moveWithin(tx, principal, { source: { project: t, path: asDir(staged) }, target }, now);
+    }, MOVE_TX);
+  } catch (err) {
+    await removeEntry(deps, principal, staged).catch(() => {});
+    throw err;
+  }
+  await removeEntry(deps, principal, { ...existing, path: aside }).catch(() => {});
+  return getEntryByPath(
+    deps,
+    principal,
+    staged.type === 'directory' ? { ...target, path: `${target.path}/` } : target,
+  );
+}
+
+/** Copies `source` to a free `target`: a file at once, a directory as a tree copy waited for. */
+async function copyTo(
+  deps: CoreDeps,
+  principal: Principal,
+  source: Entry,
+  target: { project: string; path: string },
+): Promise<Entry> {
+  if (source.type === 'file') {
+    await copyFile(deps, principal, {
+      source: { project: source.project, path: source.path },
+      target,
+      conflict: 'fail',
+    });
+    return getEntryByPath(deps, principal, target);
+  }
+  try {
+    const job = await startTreeCopy(deps, principal, {
+      source: { project: source.project, path: source.path },
+      target,
+      conflict: 'fail',
+    });
+    await waitForJob(deps, job.id);
+  } catch (err) {
+    // A project with no files at all copies as the empty directory it is.
+    if (!(source.path === '' && isStorageError(err, 'NoSuchKey'))) throw err;
+    await makeDirectory(deps, principal, { ...target, exclusive: true });
+  }
+  return getEntryByPath(deps, principal, { ...target, path: `${target.path}/` });
+}

@@ -1,0 +1,76 @@
+// A file or directory by path (spec §5 #1, #6, #7): its FileProperties (GET, HEAD), a rename or move (PUT with
+// `{name, path}`, `overwrite`), and its removal (DELETE; a directory with everything below it).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthDeps } from '../../../../auth/principals.ts';
+import { StorageError } from '../../../../core/errors.ts';
+import { moveEntry } from '../../../../core/move.ts';
+import { childPath } from '../../../../core/paths.ts';
+import { removeEntry } from '../../../../core/remove-entry.ts';
+import { clientGone } from '../../../common/client-gone.ts';
+import { jsonBody } from '../../../common/json-body.ts';
+import { negotiate } from '../../kit/media.ts';
+import { placeOf, resolvePath } from '../paths.ts';
+import {
+  belowProject,
+  changeConditions,
+  entryAt,
+  type FileParams,
+  flag,
+  moveConditions,
+  PROPERTIES_NAME,
+  pathParam,
+  sendProperties,
+  sessionOf,
+  stringField,
+} from '../wire.ts';
+
+const URL = '/compute/sessions/:sid/files/:path';
+
+export const propertyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
+  const core = deps.core;
+
+  const properties = async (request: FastifyRequest<FileParams>, reply: FastifyReply) => {
+    negotiate(request, PROPERTIES_NAME, 1);
+    const { principal, view } = await sessionOf(deps, request);
+    const entry = await entryAt(deps, principal, pathParam(request, view));
+    return sendProperties(reply, request, { entry, view });
+  };
+  app.get<FileParams>(URL, properties);
+  app.head<FileParams>(URL, properties);
+
+  app.put<FileParams>(URL, async (request, reply) => {
+    negotiate(request, PROPERTIES_NAME, 1);
+    const { principal, view } = await sessionOf(deps, request);
+    const overwrite = flag(request, 'overwrite');
+    const from = belowProject(pathParam(request, view));
+    const body = await jsonBody(request);
+    const entry = await entryAt(deps, principal, from);
+    const conditions = moveConditions(request, entry);
+    const dirPath = stringField(body, 'path');
+    const dir = dirPath === undefined ? from.slice(0, -1) : resolvePath(dirPath, view.cwd);
+    const name = stringField(body, 'name') ?? from[from.length - 1]!;
+    belowProject([...dir, name]);
+    // The directory it moves into must exist, as in a file system (the core would make it).
+    const into = await entryAt(deps, principal, dir);
+    if (into.type !== 'directory')
+      throw new StorageError('NotADirectory', `'/${dir.join('/')}' is not a directory.`);
+    const target = placeOf(dir);
+    const moved = await moveEntry(core, principal, {
+      source:
+        entry.type === 'directory' ? { ...placeOf(from), path: `${placeOf(from).path}/` } : placeOf(from),
+      target: { project: target.project, path: childPath(target.path, name) },
+      conflict: overwrite ? 'overwrite' : 'fail',
+      conditions,
+    });
+    return sendProperties(reply, request, { entry: moved, view });
+  });
+
+  app.delete<FileParams>(URL, async (request, reply) => {
+    const { principal, view } = await sessionOf(deps, request);
+    const path = belowProject(pathParam(request, view));
+    const entry = await entryAt(deps, principal, path);
+    const conditions = changeConditions(request, entry);
+    await removeEntry(core, principal, entry, { conditions, signal: clientGone(reply.raw) });
+    return reply.code(204).send();
+  });
+};
