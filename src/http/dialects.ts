@@ -1,10 +1,10 @@
 // Every dialect, listed once: the servers mount them from here, and the error document and the tests loop over it.
 import type { Dialect } from './common/dialect.ts';
-import { cosDialect } from './cos/plugin.ts';
 import type { NativeDeps } from './native/context.ts';
 import { nativeDialect } from './native/plugin.ts';
 import { qumuloDialect } from './qumulo/plugin.ts';
 import type { S3Deps } from './s3/context.ts';
+import { cosDialect } from './s3/cos/plugin.ts';
 import { s3Dialect } from './s3/server.ts';
 import { sasComputeDialect } from './sas/compute/plugin.ts';
 import { sasFilesDialect } from './sas/files/plugin.ts';

@@ -1,9 +1,9 @@
 // COS's wire shapes where they are not S3's: its response headers (x-cos-* for x-amz-*, x-cos-request-id,
 // Server: tencent-cos) and its `<Error>` document, which names the resource by host and path and adds a TraceId.
 import type { FastifyReply } from 'fastify';
-import type { ErrorPage, ErrorSite } from '../common/error-page.ts';
-import { toS3Error } from '../s3/errors.ts';
-import { escapeXml } from '../s3/xml.ts';
+import type { ErrorPage, ErrorSite } from '../../common/error-page.ts';
+import { toS3Error } from '../errors.ts';
+import { escapeXml } from '../xml.ts';
 import { COS_ERRORS } from './errors.ts';
 
 export const SERVER = 'tencent-cos';

@@ -1,5 +1,5 @@
 // Where COS differs from S3, in one place: the S3 handler and its commands read these and exist once.
-import type { Flavor } from '../s3/flavor.ts';
+import type { Flavor } from '../flavor.ts';
 import { cosAddress } from './address.ts';
 import { cosAuthenticate } from './auth.ts';
 import { cosCopySource } from './copy-source.ts';

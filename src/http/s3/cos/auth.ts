@@ -9,11 +9,11 @@ import {
   cosSignature,
   parseCosAuthorization,
   parseWindow,
-} from '../../auth/cos-sign.ts';
-import { MAX_SKEW_MS, sameSignature } from '../../auth/signing.ts';
-import { safeDecode } from '../../auth/sigv4.ts';
-import { nowOf } from '../../core/deps.ts';
-import { authenticate as s3Authenticate } from '../s3/auth.ts';
+} from '../../../auth/cos-sign.ts';
+import { MAX_SKEW_MS, sameSignature } from '../../../auth/signing.ts';
+import { safeDecode } from '../../../auth/sigv4.ts';
+import { nowOf } from '../../../core/deps.ts';
+import { authenticate as s3Authenticate } from '../auth.ts';
 import {
   type Authenticated,
   denied,
@@ -22,8 +22,8 @@ import {
   type RawRequest,
   type SigningDeps,
   signatureMismatch,
-} from '../s3/auth-common.ts';
-import { S3Error } from '../s3/errors.ts';
+} from '../auth-common.ts';
+import { S3Error } from '../errors.ts';
 
 /** Query parameters that carry a presigned URL's signature, and so are not themselves signed. */
 const AUTH_PARAMS = new Set([

@@ -1,10 +1,10 @@
 // The Tencent COS dialect on the S3 port. It owns no paths: it claims a request by its Host (a COS virtual host) or
 // by its COS signature, hands it to the S3 handler in COS's flavor, and renames the answer's headers to COS's.
 import type { FastifyInstance } from 'fastify';
-import { claimOf, claimRequest } from '../common/claims.ts';
-import type { Dialect } from '../common/dialect.ts';
-import type { S3Deps } from '../s3/context.ts';
-import { serveAs } from '../s3/flavor.ts';
+import { claimOf, claimRequest } from '../../common/claims.ts';
+import type { Dialect } from '../../common/dialect.ts';
+import type { S3Deps } from '../context.ts';
+import { serveAs } from '../flavor.ts';
 import { cosHostBucket } from './address.ts';
 import { hasCosSignature } from './auth.ts';
 import { COS_ERRORS } from './errors.ts';

@@ -1,8 +1,8 @@
 // COS addressing (COS "Regions and Access Endpoints"): the bucket is the left-most label of a virtual host
 // `<bucket>-<appid>.cos.<region>.myqcloud.com` (or `.tencentcos.cn`, or `<bucket>-<appid>.<domain>` for a domain in
 // the cosDomains setting); the key is the decoded path. Any other host falls back to S3's path-style addressing.
-import { safeDecode } from '../../auth/sigv4.ts';
-import type { Addressed } from '../s3/request.ts';
+import { safeDecode } from '../../../auth/sigv4.ts';
+import type { Addressed } from '../request.ts';
 
 const COS_HOST = /^([^.]+)\.cos\.[a-z0-9-]+\.(?:myqcloud\.com|tencentcos\.cn)$/;
 

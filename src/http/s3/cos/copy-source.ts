@@ -1,7 +1,7 @@
 // x-cos-copy-source (COS "PUT Object - Copy", "Upload Part - Copy"): `<bucket>-<appid>.cos.<region>.myqcloud.com/<key>`
 // with an optional `?versionId=`, as cos-nodejs-sdk-v5 writes it; we also take a leading `/` or `http(s)://` and
 // any `<bucket>.cos[-variant].<region>.<domain>` host (tencentcos.cn, a local domain). S3's parser reads the result.
-import { S3Error } from '../s3/errors.ts';
+import { S3Error } from '../errors.ts';
 
 const SOURCE = /^([^./]+)\.cos(?:v6|-cdc|-internal)?\.[^./]+\.[^/]+\/(.+)$/;
 
