@@ -93,6 +93,12 @@ describe('objects through the SDK', () => {
     assert.equal(page.NextMarker, 'list/b');
   });
 
+  test('getService lists the buckets', async () => {
+    const r = await env.cos.getService({});
+    assert.equal(r.statusCode, 200);
+    assert.ok(r.Buckets.some((b) => b.Name === BUCKET));
+  });
+
   test('headBucket and deleteBucket of an empty bucket', async () => {
     await env.cos.putBucket({ Bucket: 'spare-1250000000', Region: REGION });
     assert.equal((await env.cos.headBucket({ Bucket: 'spare-1250000000', Region: REGION })).statusCode, 200);
