@@ -45,11 +45,12 @@ const withoutChecksums = (body: XmlNode): XmlNode =>
  * pass of its own.
  */
 export function sendXml(ctx: S3Context, status: number, root: string, b: XmlNode): FastifyReply {
-  const body = ctx.flavor.checksums ? b : withoutChecksums(b);
+  const { xml } = ctx.flavor;
+  const body = xml.checksums ? b : withoutChecksums(b);
   return ctx.reply
     .code(status)
     .type('application/xml')
-    .send(Buffer.from(xmlDocument(root, body, { namespace: ctx.flavor.xmlNamespace })));
+    .send(Buffer.from(xmlDocument(root, body, { namespace: xml.namespace, escapeQuotes: xml.escapeQuotes })));
 }
 
 /**

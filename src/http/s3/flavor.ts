@@ -25,18 +25,22 @@ export interface Flavor {
    * If-Modified-Since (COS); any other pair is refused before anything is copied. false: S3's precedence rules.
    */
   pairedCopyConditions: boolean;
-  /** Whether response documents carry S3's `xmlns`. */
-  xmlNamespace: boolean;
-  /** Whether response documents carry S3's checksum elements (`ChecksumCRC64NVME`...). */
-  checksums: boolean;
+  /** How response documents are written. */
+  xml: {
+    /** S3's `xmlns` on the root. */
+    namespace: boolean;
+    /** S3's top-level checksum elements (`ChecksumCRC64NVME`...). */
+    checksums: boolean;
+    /** Quotes in text as `&quot;` (S3, for ETags), or as they are (COS's examples). */
+    escapeQuotes: boolean;
+  };
 }
 
 export const S3_FLAVOR: Flavor = {
   name: 's3',
   headerPrefix: 'x-amz-',
   pairedCopyConditions: false,
-  xmlNamespace: true,
-  checksums: true,
+  xml: { namespace: true, checksums: true, escapeQuotes: true },
 };
 
 const flavors = new WeakMap<IncomingMessage, Flavor>();

@@ -17,8 +17,7 @@ export const COS_FLAVOR: Flavor = {
   minPartSize: 1024 * 1024,
   // COS "Upload Part - Copy": If-Match pairs only with If-Unmodified-Since, If-None-Match with If-Modified-Since.
   pairedCopyConditions: true,
-  // COS's documents carry no namespace.
-  xmlNamespace: false,
-  // Nor S3's checksum elements: COS's documents (CopyPartResult, CompleteMultipartUploadResult) have none.
-  checksums: false,
+  // COS's documents (CopyPartResult, CompleteMultipartUploadResult...) have no namespace and no checksum elements,
+  // and write an ETag's quotes as they are: `<ETag>"ba82b57c..."</ETag>`.
+  xml: { namespace: false, checksums: false, escapeQuotes: false },
 };
