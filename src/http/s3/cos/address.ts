@@ -4,7 +4,7 @@
 import { safeDecode } from '../../../auth/sigv4.ts';
 import type { Addressed } from '../request.ts';
 
-const COS_HOST = /^([^.]+)\.cos\.[a-z0-9-]+\.(?:myqcloud\.com|tencentcos\.cn)$/;
+const COS_HOST = /^([^.]+)\.cos(?:v6|-cdc|-internal)?\.[a-z0-9-]+\.(?:myqcloud\.com|tencentcos\.cn)$/;
 
 /** The bucket a COS virtual host names, or undefined when the host is not one (a port is ignored). */
 export function cosHostBucket(host: string | undefined, domains: readonly string[]): string | undefined {
