@@ -38,20 +38,20 @@ export function escapeText(s: string): string {
   return /[&<>]/.test(s) ? s.replace(/[&<>]/g, (c) => ESCAPES[c]!) : s;
 }
 
-function render(tag: string, v: XmlValue, escape: (s: string) => string): string {
+function render(tag: string, v: XmlValue, text: (s: string) => string): string {
   if (v === undefined || v === null) return '';
   if (v instanceof XmlElements) return v.xml;
   if (Array.isArray(v)) {
     let out = '';
-    for (const x of v) out += render(tag, x, escape);
+    for (const x of v) out += render(tag, x, text);
     return out;
   }
   if (typeof v === 'object') {
     let out = `<${tag}>`;
-    for (const k in v) out += render(k, v[k], escape);
+    for (const k in v) out += render(k, v[k], text);
     return `${out}</${tag}>`;
   }
-  return `<${tag}>${typeof v === 'string' ? escape(v) : String(v)}</${tag}>`;
+  return `<${tag}>${typeof v === 'string' ? text(v) : String(v)}</${tag}>`;
 }
 
 /**
@@ -64,9 +64,9 @@ export function xmlDocument(
   options: { namespace?: boolean; escapeQuotes?: boolean } = {},
 ): string {
   const ns = options.namespace === false ? '' : ' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
-  const escape = options.escapeQuotes === false ? escapeText : escapeXml;
+  const text = options.escapeQuotes === false ? escapeText : escapeXml;
   let inner = '';
-  for (const k in body) inner += render(k, body[k], escape);
+  for (const k in body) inner += render(k, body[k], text);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${ns}>${inner}</${root}>`;
 }
 
