@@ -86,7 +86,8 @@ function baseServer(options: AppOptions, render: RenderError): FastifyInstance {
 
 /**
  * A port's server with its dialects mounted. The port owns the root handlers: an error or an unknown route is
- * answered by the dialect that owns the path (the longest prefix), and by the port's first dialect elsewhere.
+ * answered by the dialect that claimed the request (COS on the S3 port), else by the one that owns the path (the
+ * longest prefix), and by the port's first dialect elsewhere.
  */
 async function buildServer<D>(
   dialects: readonly Dialect<D>[],
@@ -94,7 +95,11 @@ async function buildServer<D>(
   options: AppOptions,
 ): Promise<FastifyInstance> {
   const home = dialects[0]!;
-  const render: RenderError = (err, site) => (dialectFor(dialects, site.url) ?? home).render(err, site);
+  const render: RenderError = (err, site) =>
+    (dialects.find((d) => d.name === site.dialect) ?? dialectFor(dialects, site.url) ?? home).render(
+      err,
+      site,
+    );
   const app = baseServer(options, render);
   app.setErrorHandler(errorHandler(render));
   app.setNotFoundHandler(async (request) => {

@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import COS from 'cos-nodejs-sdk-v5';
 import { DIALECTS } from '../src/http/dialects.ts';
+import { BUCKET, cosRaw, RAW_ROOT, REGION } from './helpers/cos.ts';
 import { bytes } from './helpers/data.ts';
 import { openS3, ROOT_KEYS, rawSigned, type S3Env } from './helpers/s3.ts';
 
@@ -520,6 +522,78 @@ const PROBES: Record<string, Probes> = {
       };
     },
   },
+  cos: {
+    errorType: /^application\/xml/,
+    codeOf: (a) => /<Code>([^<]*)<\/Code>.*<TraceId>[^<]+<\/TraceId><\/Error>$/s.exec(a.body)?.[1],
+    anonymous: async () => {
+      await cosBucket();
+      return cosAnswer({ method: 'GET', path: '/', unsigned: true });
+    },
+    unknown: async () => {
+      await cosBucket();
+      return Promise.all([
+        cosAnswer({ method: 'GET', path: '/no/such/key' }),
+        cosAnswer({ method: 'GET', path: '/', host: `nothere-1250000000.cos.${REGION}.myqcloud.com` }),
+        cosAnswer({ method: 'DELETE', path: '/k?uploadId=nosuchupload' }),
+      ]);
+    },
+    bad: async () => {
+      await cosBucket();
+      const { hostPort } = cosTarget();
+      const sdk = new COS({ ...RAW_ROOT, Protocol: 'http:', Ip: hostPort, AutoSwitchHost: false });
+      const { UploadId } = await sdk.multipartInit({ Bucket: BUCKET, Region: REGION, Key: 'k' });
+      const part = (n: number) => `/k?partNumber=${n}&uploadId=${encodeURIComponent(UploadId)}`;
+      const src = { 'x-cos-copy-source': `${BUCKET}.cos.${REGION}.myqcloud.com/k` };
+      return Promise.all([
+        cosAnswer({ method: 'PUT', path: part(0), headers: src }),
+        cosAnswer({ method: 'PUT', path: part(10001), headers: src }),
+        cosAnswer({ method: 'PUT', path: part(1), headers: { 'x-cos-copy-source': 'not a source' } }),
+        cosAnswer({
+          method: 'PUT',
+          path: part(1),
+          headers: { ...src, 'x-cos-copy-source-range': 'bytes=9-1' },
+        }),
+        cosAnswer({
+          method: 'PUT',
+          path: part(1),
+          headers: { ...src, 'x-cos-copy-source-if-match': '"a"', 'x-cos-copy-source-if-none-match': '"b"' },
+        }),
+        cosAnswer({ method: 'GET', path: '/k', keys: { SecretId: RAW_ROOT.SecretId, SecretKey: 'wrong' } }),
+        cosAnswer({ method: 'GET', path: '/k', keyTime: '1;2' }),
+        cosAnswer({ method: 'PUT', path: '/a//b', body: 'x' }),
+        cosAnswer({ method: 'GET', path: '/?max-keys=-1' }),
+      ]);
+    },
+    roundTrip: async (data, first, last) => {
+      await cosBucket();
+      const sdk = new COS({
+        ...RAW_ROOT,
+        Protocol: 'http:',
+        Ip: cosTarget().hostPort,
+        AutoSwitchHost: false,
+      });
+      const at = { Bucket: BUCKET, Region: REGION, Key: 'cos-big' };
+      const put = await sdk.putObject({ ...at, Body: data });
+      const r = await sdk.getObject({ ...at, Range: `bytes=${first}-${last}` });
+      return {
+        stored: put.statusCode ?? 0,
+        ranged: { status: r.statusCode ?? 0, contentType: r.headers?.['content-range'] ?? null, body: '' },
+        bytes: Buffer.from(r.Body),
+      };
+    },
+  },
+};
+
+const cosTarget = () => ({ hostPort: new URL(env.server.s3Url).host });
+const cosAnswer = async (o: Parameters<typeof cosRaw>[1]): Promise<Answer> => {
+  const r = await cosRaw(cosTarget(), o);
+  return { status: r.status, contentType: r.headers.get('content-type'), body: r.body };
+};
+let cosBucketMade: Promise<unknown> | undefined;
+/** The COS bucket the probes use, made once. */
+const cosBucket = () => {
+  cosBucketMade ??= cosRaw(cosTarget(), { method: 'PUT', path: '/' });
+  return cosBucketMade;
 };
 
 before(async () => {

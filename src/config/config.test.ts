@@ -53,3 +53,13 @@ test('flags parse as --name value and --name=value', () => {
     positional: ['serve'],
   });
 });
+
+test('cosDomains: none by default; a comma-separated, lower-cased list from --cos-domain or MIMEO_COS_DOMAIN', () => {
+  assert.deepEqual(loadConfig({ flags: {}, env: {} }).cosDomains, []);
+  assert.deepEqual(
+    loadConfig({ flags: {}, env: { MIMEO_COS_DOMAIN: 'cos.ap-guangzhou.localhost, COS.Example.Test' } })
+      .cosDomains,
+    ['cos.ap-guangzhou.localhost', 'cos.example.test'],
+  );
+  assert.deepEqual(loadConfig({ flags: { 'cos-domain': 'a.test' }, env: {} }).cosDomains, ['a.test']);
+});

@@ -39,6 +39,8 @@ export interface Config {
   logLevel: string;
   /** Domains for virtual-hosted S3 addressing. */
   domains: string[];
+  /** Domains for Tencent COS virtual hosts besides COS's own: `<bucket>-<appid>.<domain>` is COS. */
+  cosDomains: string[];
   region: string;
   minPartSize: number;
   tokenTtlSeconds: number;
@@ -107,6 +109,7 @@ const SETTINGS = {
   masterKey: { flag: 'master-key', env: 'MIMEO_MASTER_KEY', kind: 'string' },
   logLevel: { flag: 'log-level', env: 'MIMEO_LOG_LEVEL', kind: 'string' },
   domains: { flag: 'domain', env: 'MIMEO_DOMAIN', kind: 'string' },
+  cosDomains: { flag: 'cos-domain', env: 'MIMEO_COS_DOMAIN', kind: 'string' },
   region: { flag: 'region', env: 'MIMEO_REGION', kind: 'string' },
   minPartSize: { flag: 'min-part-size', env: 'MIMEO_MIN_PART_SIZE', kind: 'int' },
   tokenTtlSeconds: { flag: 'token-ttl', env: 'MIMEO_TOKEN_TTL', kind: 'int' },
@@ -264,6 +267,10 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     masterKey: values.masterKey as string | undefined,
     logLevel: str('logLevel', 'info'),
     domains: str('domains', '')
+      .split(',')
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean),
+    cosDomains: str('cosDomains', '')
       .split(',')
       .map((d) => d.trim().toLowerCase())
       .filter(Boolean),

@@ -4,6 +4,7 @@ import type { NativeDeps } from './native/context.ts';
 import { nativeDialect } from './native/plugin.ts';
 import { qumuloDialect } from './qumulo/plugin.ts';
 import type { S3Deps } from './s3/context.ts';
+import { cosDialect } from './s3/cos/plugin.ts';
 import { s3Dialect } from './s3/server.ts';
 import { sasComputeDialect } from './sas/compute/plugin.ts';
 import { sasFilesDialect } from './sas/files/plugin.ts';
@@ -20,7 +21,7 @@ export const API_DIALECTS: readonly Dialect<NativeDeps>[] = [
   sasComputeDialect,
 ];
 
-/** The S3 port's dialects. */
-export const S3_DIALECTS: readonly Dialect<S3Deps>[] = [s3Dialect];
+/** The S3 port's dialects: S3 owns every path; COS claims its requests by Host or signature. */
+export const S3_DIALECTS: readonly Dialect<S3Deps>[] = [s3Dialect, cosDialect];
 
 export const DIALECTS: readonly Dialect<never>[] = [...API_DIALECTS, ...S3_DIALECTS];

@@ -35,6 +35,13 @@ the region is wrong), \`XAmzContentSHA256Mismatch\`, \`MalformedXML\`, \`Malform
 \`InvalidStorageClass\` (every object is STANDARD), \`InvalidRequest\`, \`MethodNotAllowed\` and \`NotImplemented\`
 (501, for every sub-resource mimeo does not implement).
 
+The Tencent COS dialect (the S3 port, for requests to a COS virtual host or signed with \`q-sign-algorithm\`, column
+\`cos\`) answers with S3's codes and statuses in COS's \`<Error>\`: \`Code\`, \`Message\`, \`Resource\` (host and path),
+\`RequestId\` and \`TraceId\` (the request id, also in \`x-cos-request-id\` and \`x-cos-trace-id\`), with
+\`Server: tencent-cos\`. Its signature's failures are 403: \`SignatureDoesNotMatch\`, \`InvalidAccessKeyId\`, and
+\`AccessDenied\` for a malformed signature or one outside its \`q-sign-time\` (\`Request has expired\`). A copy-source
+condition pair COS does not allow is 400 \`InvalidArgument\`.
+
 The Qumulo dialect (\`/v1\`, \`/v3\` on the API port) answers with Qumulo's JSON error body, with
 \`Content-Type: application/json\` exactly: \`{"module": "qfsd.fs", "error_class": "fs_no_such_entry_error",
 "description": "...", "stack": [], "user_visible": true}\`. Its column gives the \`error_class\`; the module is

@@ -19,7 +19,7 @@ function tlsMaterial(config: Config): { cert: string; key: string; certPath: str
     const wild = ['0.0.0.0', '::', ''];
     const names = new Set(['localhost', '127.0.0.1', '::1']);
     if (!wild.includes(config.host)) names.add(config.host);
-    for (const d of config.domains) names.add(d).add(`*.${d}`);
+    for (const d of [...config.domains, ...config.cosDomains]) names.add(d).add(`*.${d}`);
     return developmentCertificate(config.dataDir, [...names]);
   }
   const read = (path: string, what: string) => {
@@ -70,6 +70,7 @@ export async function serve(config: Config): Promise<void> {
       root: credentials,
       box,
       domains: config.domains,
+      cosDomains: config.cosDomains,
       region: config.region,
       minPartSize: config.minPartSize,
     },

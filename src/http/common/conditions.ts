@@ -44,6 +44,22 @@ export function parseConditions(h: Headers, prefix = ''): Conditions | undefined
   return c.ifMatch || c.ifNoneMatch || c.ifModifiedSince || c.ifUnmodifiedSince ? c : undefined;
 }
 
+/**
+ * Refuses conditions from the two families together (COS's copy-source rule): If-Match goes only with
+ * If-Unmodified-Since, If-None-Match only with If-Modified-Since. Judged on the headers present, valid or not, so a
+ * refused pair is refused before anything is read or copied.
+ */
+export function checkConditionPairs(h: Headers, prefix = ''): void {
+  const has = (name: string) => one(h, `${prefix}${name}`) !== undefined;
+  const positive = has('if-match') || has('if-unmodified-since');
+  const negative = has('if-none-match') || has('if-modified-since');
+  if (positive && negative)
+    throw new StorageError(
+      'InvalidArgument',
+      `${prefix}if-match and ${prefix}if-unmodified-since may not be combined with ${prefix}if-none-match or ${prefix}if-modified-since.`,
+    );
+}
+
 const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 
 /**

@@ -3,6 +3,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { claimOf } from './claims.ts';
 import { clientLeft } from './client-gone.ts';
 
 /** An error answer as a dialect renders it. `body` undefined: no body (a 304, or any answer to HEAD). */
@@ -18,6 +19,10 @@ export interface ErrorSite {
   method: string;
   /** The request target as sent: path and query. */
   url: string;
+  /** The dialect that claimed the request other than by its path (see claims.ts). */
+  dialect?: string;
+  /** The Host header, for dialects whose error names the resource by it (COS). */
+  host?: string;
 }
 
 export type RenderError = (err: unknown, site: ErrorSite) => ErrorPage;
@@ -49,6 +54,8 @@ const siteOf = (request: FastifyRequest): ErrorSite => ({
   requestId: request.id,
   method: request.method,
   url: request.raw.url ?? '/',
+  dialect: claimOf(request.raw),
+  host: request.raw.headers.host,
 });
 
 function sendPage(reply: FastifyReply, request: FastifyRequest, page: ErrorPage): FastifyReply {

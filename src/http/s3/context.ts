@@ -2,6 +2,7 @@
 import type { FastifyReply } from 'fastify';
 import type { AuthDeps } from '../../auth/principals.ts';
 import type { Principal } from '../../core/model.ts';
+import type { Flavor } from './flavor.ts';
 import type { XmlNode } from './xml.ts';
 import { xmlDocument } from './xml.ts';
 
@@ -11,10 +12,14 @@ export interface S3Deps extends AuthDeps {
   region: string;
   /** The smallest part but the last in a multipart upload. */
   minPartSize: number;
+  /** Domains for Tencent COS's virtual hosts besides its own (`<bucket>-<appid>.<domain>`). */
+  cosDomains: string[];
 }
 
 export interface S3Context {
   deps: S3Deps;
+  /** S3 itself or the relative (COS) the request came in; commands read its differences from here. */
+  flavor: Flavor;
   reply: FastifyReply;
   requestId: string;
   method: string;
@@ -31,12 +36,21 @@ export interface S3Context {
   signal: AbortSignal;
 }
 
-/** Sends an XML document, encoded once here: as a string, its length would be measured in a pass of its own. */
-export function sendXml(ctx: S3Context, status: number, root: string, body: XmlNode): FastifyReply {
+/** A flavor without S3's checksums gets none of the top-level `Checksum*` elements. */
+const withoutChecksums = (body: XmlNode): XmlNode =>
+  Object.fromEntries(Object.entries(body).filter(([k]) => !k.startsWith('Checksum')));
+
+/**
+ * Sends an XML document in the request's flavor, encoded once here: as a string, its length would be measured in a
+ * pass of its own.
+ */
+export function sendXml(ctx: S3Context, status: number, root: string, b: XmlNode): FastifyReply {
+  const { xml } = ctx.flavor;
+  const body = xml.checksums ? b : withoutChecksums(b);
   return ctx.reply
     .code(status)
     .type('application/xml')
-    .send(Buffer.from(xmlDocument(root, body)));
+    .send(Buffer.from(xmlDocument(root, body, { namespace: xml.namespace, escapeQuotes: xml.escapeQuotes })));
 }
 
 /**

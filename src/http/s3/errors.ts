@@ -100,8 +100,11 @@ export interface RenderedError {
   fields: Record<string, string>;
 }
 
-/** Any error as S3 renders it: framework errors by their meaning, and a server-side failure without its message. */
-export function toS3Error(err: unknown): RenderedError {
+/**
+ * Any error as S3 renders it (or a relative, through its own table): framework errors by their meaning, and a
+ * server-side failure without its message.
+ */
+export function toS3Error(err: unknown, table: ErrorTable = S3_ERRORS): RenderedError {
   if (err instanceof S3Error)
     return {
       code: err.code,
@@ -113,7 +116,7 @@ export function toS3Error(err: unknown): RenderedError {
   if (err instanceof TransportError)
     return { code: err.code, status: err.status, message: err.message, headers: {}, fields: {} };
   const se = asStorageError(err);
-  const m = S3_ERRORS[se.code];
+  const m = table[se.code];
   const headers = coreErrorHeaders(se);
   if (se.details['deleteMarker'] === true) {
     // A read that met a delete marker says so, with the marker's id and date (S3's 404 and 405).

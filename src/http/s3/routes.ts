@@ -1,7 +1,7 @@
 // S3's routing table: which command a request runs, from its method, what it addresses (the service, a bucket or
 // an object), its sub-resource and whether it names a copy source. The first row that fits wins, so each
 // sub-resource's row comes before the plain row of the same method and target. A second XML dialect (COS) reaches
-// this table with its headers renamed to S3's (see `dialect.ts`).
+// this table with its headers renamed to S3's (see `flavor.ts` and `cos/`).
 
 import type { S3Command } from './command.ts';
 import { abortMultipartUpload } from './commands/abort-multipart-upload.ts';

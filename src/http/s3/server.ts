@@ -11,6 +11,7 @@ import { authenticate } from './auth.ts';
 import type { S3Context, S3Deps } from './context.ts';
 import { S3_ERRORS, toS3Error } from './errors.ts';
 import { checkExpectedOwners } from './expected-owner.ts';
+import { asS3Headers, flavorOf } from './flavor.ts';
 import { address, headerMap, queryMap } from './request.ts';
 import { route } from './routes.ts';
 import { escapeXml } from './xml.ts';
@@ -32,10 +33,12 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
     const q = url.indexOf('?');
     const rawPath = q < 0 ? url : url.slice(0, q);
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
+    const flavor = flavorOf(request.raw);
     const headers = headerMap(request.raw.rawHeaders);
     const query = queryMap(rawQuery);
-    const { bucket, key, virtualHosted } = address(headers['host'], rawPath, deps.domains);
-    const auth = await authenticate(deps, {
+    const { bucket, key, virtualHosted } =
+      flavor.address?.(headers['host'], rawPath, deps) ?? address(headers['host'], rawPath, deps.domains);
+    const auth = await (flavor.authenticate ?? authenticate)(deps, {
       method: request.method,
       rawPath,
       rawQuery,
@@ -47,13 +50,15 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
     request.principal = auth.principal;
     const ctx: S3Context = {
       deps,
+      flavor,
       reply,
       requestId: request.id,
       method: request.method,
       bucket,
       key,
       query,
-      headers,
+      // Signed under the vendor's names; the commands read S3's.
+      headers: asS3Headers(flavor, headers),
       ...auth,
       signal: clientGone(reply.raw),
     };

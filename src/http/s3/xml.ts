@@ -33,27 +33,40 @@ export function escapeXml(s: string): string {
   return SPECIAL.test(s) ? s.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : s;
 }
 
-function render(tag: string, v: XmlValue): string {
+/** Text content escaped only where XML requires it (`&`, `<`, `>`): quotes stay as they are. */
+export function escapeText(s: string): string {
+  return /[&<>]/.test(s) ? s.replace(/[&<>]/g, (c) => ESCAPES[c]!) : s;
+}
+
+function render(tag: string, v: XmlValue, text: (s: string) => string): string {
   if (v === undefined || v === null) return '';
   if (v instanceof XmlElements) return v.xml;
   if (Array.isArray(v)) {
     let out = '';
-    for (const x of v) out += render(tag, x);
+    for (const x of v) out += render(tag, x, text);
     return out;
   }
   if (typeof v === 'object') {
     let out = `<${tag}>`;
-    for (const k in v) out += render(k, v[k]);
+    for (const k in v) out += render(k, v[k], text);
     return `${out}</${tag}>`;
   }
-  return `<${tag}>${typeof v === 'string' ? escapeXml(v) : String(v)}</${tag}>`;
+  return `<${tag}>${typeof v === 'string' ? text(v) : String(v)}</${tag}>`;
 }
 
-/** A document with the S3 namespace on its root element. */
-export function xmlDocument(root: string, body: XmlNode, options: { namespace?: boolean } = {}): string {
+/**
+ * A document with the S3 namespace on its root element (unless `namespace` is false), quotes in text escaped
+ * (unless `escapeQuotes` is false).
+ */
+export function xmlDocument(
+  root: string,
+  body: XmlNode,
+  options: { namespace?: boolean; escapeQuotes?: boolean } = {},
+): string {
   const ns = options.namespace === false ? '' : ' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
+  const text = options.escapeQuotes === false ? escapeText : escapeXml;
   let inner = '';
-  for (const k in body) inner += render(k, body[k]);
+  for (const k in body) inner += render(k, body[k], text);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${ns}>${inner}</${root}>`;
 }
 

@@ -48,7 +48,7 @@ export const completeMultipartUpload: S3Command = {
       path: keyOf(ctx),
       uploadId: ctx.query.get('uploadId')!,
       parts,
-      minPartSize: ctx.deps.minPartSize,
+      minPartSize: Math.min(ctx.deps.minPartSize, ctx.flavor.minPartSize ?? Number.POSITIVE_INFINITY),
       conditions: parseConditions(ctx.headers),
       checksums: { type: ctx.headers['x-amz-checksum-type'], object: declared },
     });

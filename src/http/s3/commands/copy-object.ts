@@ -1,7 +1,6 @@
 // CopyObject: PUT /bucket/key with x-amz-copy-source — by reference, whatever the size (no 5 GiB limit).
 
 import { copyFile } from '../../../core/copy.ts';
-import { isStorageError } from '../../../core/errors.ts';
 import { parseConditions } from '../../common/conditions.ts';
 import type { S3Command } from '../command.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
@@ -16,7 +15,7 @@ import {
   parseTagging,
   S3_ALGORITHMS,
 } from './common.ts';
-import { parseCopySource } from './copy-source.ts';
+import { copySourceConditions, parseCopySource, refuseMarkerSource } from './copy-source.ts';
 import { copySourceUnlock, requestProtection, sseHeaders } from './sse.ts';
 
 export const copyObject: S3Command = {
@@ -50,7 +49,7 @@ export const copyObject: S3Command = {
         "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
       );
     }
-    const conditions = parseConditions(ctx.headers, 'x-amz-copy-source-');
+    const conditions = copySourceConditions(ctx);
     const target = parseConditions(ctx.headers);
     if (target?.ifModifiedSince || target?.ifUnmodifiedSince)
       throw new S3Error('NotImplemented', 501, 'Time conditions on the copy target are not implemented.');
@@ -83,16 +82,8 @@ export const copyObject: S3Command = {
             : { directive: 'copy' },
       },
       { sourceNeed: 'read-object' },
-    ).catch((err: unknown) => {
-      // A current delete marker is NoSuchKey already; one named by versionId is refused as S3 refuses it.
-      if (isStorageError(err, 'MethodNotAllowedOnDeleteMarker'))
-        throw new S3Error(
-          'InvalidRequest',
-          400,
-          'The source of a copy request may not specifically refer to a delete marker by version id.',
-        );
-      throw err;
-    });
+      // A current delete marker is NoSuchKey already; one named by versionId is refused.
+    ).catch(refuseMarkerSource);
     if (receipt.target.versionId !== 'null') ctx.reply.header('x-amz-version-id', receipt.target.versionId);
     sseHeaders(ctx, receipt.target);
     if (receipt.source.versionId !== 'null')

@@ -1,4 +1,8 @@
 // Parses x-amz-copy-source: `bucket/key` or `/bucket/key`, URL-encoded, with an optional `?versionId=`.
+import type { Conditions } from '../../../core/conditions.ts';
+import { isStorageError } from '../../../core/errors.ts';
+import { checkConditionPairs, parseConditions } from '../../common/conditions.ts';
+import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
 
 export interface CopySource {
@@ -25,4 +29,21 @@ export function parseCopySource(value: string): CopySource {
   if (slash <= 0 || slash === decoded.length - 1)
     throw new S3Error('InvalidArgument', 400, 'x-amz-copy-source must name a bucket and a key.');
   return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
+}
+
+/** The x-amz-copy-source-if-* conditions, refused as a pair where the flavor allows only matched pairs (COS). */
+export function copySourceConditions(ctx: S3Context): Conditions | undefined {
+  if (ctx.flavor.pairedCopyConditions) checkConditionPairs(ctx.headers, 'x-amz-copy-source-');
+  return parseConditions(ctx.headers, 'x-amz-copy-source-');
+}
+
+/** A copy whose source names a delete marker by versionId is refused as S3 (and COS) refuse it: 400. */
+export function refuseMarkerSource(err: unknown): never {
+  if (isStorageError(err, 'MethodNotAllowedOnDeleteMarker'))
+    throw new S3Error(
+      'InvalidRequest',
+      400,
+      'The source of a copy request may not specifically refer to a delete marker by version id.',
+    );
+  throw err;
 }

@@ -1,12 +1,11 @@
 // UploadPartCopy: PUT /bucket/key?partNumber=N&uploadId=ID with x-amz-copy-source[-range] — by reference.
 
 import { uploadPartCopy } from '../../../core/multipart.ts';
-import { parseConditions } from '../../common/conditions.ts';
 import type { S3Command } from '../command.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import { bucketOf, checksumValue, keyOf, partNumberOf } from './common.ts';
-import { parseCopySource } from './copy-source.ts';
+import { copySourceConditions, parseCopySource, refuseMarkerSource } from './copy-source.ts';
 import { copySourceUnlock, requestUnlock, sseHeaders } from './sse.ts';
 
 /** `bytes=first-last`, both required, as S3 wants for x-amz-copy-source-range. */
@@ -45,11 +44,12 @@ export const uploadPartCopyCommand: S3Command = {
         path: src.key,
         versionId: src.versionId,
         range: parseCopyRange(ctx.headers['x-amz-copy-source-range']),
-        conditions: parseConditions(ctx.headers, 'x-amz-copy-source-'),
+        conditions: copySourceConditions(ctx),
         unlock: copySourceUnlock(ctx),
       },
       unlock: requestUnlock(ctx),
-    });
+      // A current delete marker is NoSuchKey already; one named by versionId is refused.
+    }).catch(refuseMarkerSource);
     sseHeaders(ctx, part.upload);
     if (part.sourceVersionId !== 'null')
       ctx.reply.header('x-amz-copy-source-version-id', part.sourceVersionId);

@@ -1,0 +1,23 @@
+// Where COS differs from S3, in one place: the S3 handler and its commands read these and exist once.
+import type { Flavor } from '../flavor.ts';
+import { cosAddress } from './address.ts';
+import { cosAuthenticate } from './auth.ts';
+import { cosCopySource } from './copy-source.ts';
+
+export const COS_FLAVOR: Flavor = {
+  name: 'cos',
+  // x-cos-meta-*, x-cos-copy-source*, x-cos-version-id, x-cos-server-side-encryption... are S3's under COS's prefix.
+  headerPrefix: 'x-cos-',
+  address: (host, rawPath, deps) => cosAddress(host, rawPath, deps.cosDomains),
+  authenticate: cosAuthenticate,
+  // COS "PUT Object - Copy": x-cos-metadata-directive is Copy or Replaced (S3: COPY or REPLACE).
+  headerValues: { 'x-amz-metadata-directive': { copy: 'COPY', replaced: 'REPLACE' } },
+  copySource: cosCopySource,
+  // COS "Complete Multipart Upload": every part but the last is at least 1 MB (S3: 5 MiB).
+  minPartSize: 1024 * 1024,
+  // COS "Upload Part - Copy": If-Match pairs only with If-Unmodified-Since, If-None-Match with If-Modified-Since.
+  pairedCopyConditions: true,
+  // COS's documents (CopyPartResult, CompleteMultipartUploadResult...) have no namespace and no checksum elements,
+  // and write an ETag's quotes as they are: `<ETag>"ba82b57c..."</ETag>`.
+  xml: { namespace: false, checksums: false, escapeQuotes: false },
+};

@@ -1,0 +1,74 @@
+// What makes a request on the S3 port S3's or a relative's (Tencent COS): the differences, as data, that the one
+// S3 handler and its commands read, so that every command exists once. A relative's dialect claims its requests
+// (by Host or by signature) and hands the handler its flavor; any other request is plain S3.
+import type { IncomingMessage } from 'node:http';
+import type { Authenticated, RawRequest, SigningDeps } from './auth-common.ts';
+import type { S3Deps } from './context.ts';
+import type { Addressed } from './request.ts';
+
+export interface Flavor {
+  name: string;
+  /** What the vendor writes where S3 writes `x-amz-`, in request and response headers alike (`x-cos-`). */
+  headerPrefix: string;
+  /** The bucket and key from the vendor's virtual hosts; undefined (or absent): S3's addressing. */
+  address?: (host: string | undefined, rawPath: string, deps: S3Deps) => Addressed | undefined;
+  /** The vendor's own signature scheme; absent: S3's (SigV4, SigV2, presigned). */
+  authenticate?: (deps: SigningDeps, req: RawRequest) => Promise<Authenticated>;
+  /** Header values the vendor spells otherwise, by S3's header name: vendor value (lower-case) to S3's. */
+  headerValues?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The vendor's copy source value in S3's form (`bucket/key?versionId=`); absent: taken as S3's. */
+  copySource?: (value: string) => string;
+  /** The smallest part but the last that Complete accepts, when the vendor's is below the configured one. */
+  minPartSize?: number;
+  /**
+   * Copy-source conditions may only come as If-Match with If-Unmodified-Since, or If-None-Match with
+   * If-Modified-Since (COS); any other pair is refused before anything is copied. false: S3's precedence rules.
+   */
+  pairedCopyConditions: boolean;
+  /** How response documents are written. */
+  xml: {
+    /** S3's `xmlns` on the root. */
+    namespace: boolean;
+    /** S3's top-level checksum elements (`ChecksumCRC64NVME`...). */
+    checksums: boolean;
+    /** Quotes in text as `&quot;` (S3, for ETags), or as they are (COS's examples). */
+    escapeQuotes: boolean;
+  };
+}
+
+export const S3_FLAVOR: Flavor = {
+  name: 's3',
+  headerPrefix: 'x-amz-',
+  pairedCopyConditions: false,
+  xml: { namespace: true, checksums: true, escapeQuotes: true },
+};
+
+const flavors = new WeakMap<IncomingMessage, Flavor>();
+
+/** Marks a request as served in `flavor` (called by the dialect that claims it, before the handler runs). */
+export function serveAs(raw: IncomingMessage, flavor: Flavor): void {
+  flavors.set(raw, flavor);
+}
+
+export const flavorOf = (raw: IncomingMessage): Flavor => flavors.get(raw) ?? S3_FLAVOR;
+
+/**
+ * Request headers under S3's names: the vendor's prefix becomes `x-amz-`, and headers the client sent under S3's
+ * own prefix are dropped (they are not the vendor's, and were not what the vendor's signature covered).
+ */
+export function asS3Headers(flavor: Flavor, headers: Record<string, string>): Record<string, string> {
+  if (flavor.headerPrefix === 'x-amz-') return headers;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (k.startsWith('x-amz-')) continue;
+    out[k.startsWith(flavor.headerPrefix) ? `x-amz-${k.slice(flavor.headerPrefix.length)}` : k] = v;
+  }
+  for (const [name, values] of Object.entries(flavor.headerValues ?? {})) {
+    const v = out[name];
+    const s3 = v === undefined ? undefined : values[v.trim().toLowerCase()];
+    if (s3 !== undefined) out[name] = s3;
+  }
+  const src = out['x-amz-copy-source'];
+  if (src !== undefined && flavor.copySource) out['x-amz-copy-source'] = flavor.copySource(src);
+  return out;
+}

@@ -1,0 +1,96 @@
+// Multipart uploads of bytes through cos-nodejs-sdk-v5: initiate, upload parts, list, complete, and the SDK's own
+// sliceUploadFile on top of them.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { BUCKET, type CosEnv, cosError, openCos, REGION } from '../helpers/cos.ts';
+import { bytes } from '../helpers/data.ts';
+
+const MiB = 1024 * 1024;
+let env: CosEnv;
+const at = { Bucket: BUCKET, Region: REGION };
+const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
+
+before(async () => {
+  env = await openCos();
+  await env.cos.putBucket(at);
+});
+after(async () => env.close());
+
+test('multipartInit, multipartUpload, multipartListPart and multipartComplete assemble the parts', async () => {
+  const data = bytes(2 * MiB + 5, 11);
+  const chunks = [data.subarray(0, MiB), data.subarray(MiB, 2 * MiB), data.subarray(2 * MiB)];
+  const { UploadId } = await env.cos.multipartInit({
+    ...at,
+    Key: 'mp.bin',
+    Headers: { 'x-cos-meta-kind': 'mp' },
+  });
+  const parts = [];
+  for (const [i, c] of chunks.entries()) {
+    const r = await env.cos.multipartUpload({ ...at, Key: 'mp.bin', UploadId, PartNumber: i + 1, Body: c });
+    assert.equal(r.ETag, `"${md5(c)}"`);
+    parts.push({ PartNumber: i + 1, ETag: r.ETag });
+  }
+  const listed = await env.cos.multipartListPart({ ...at, Key: 'mp.bin', UploadId });
+  assert.deepEqual(
+    listed.Part.map((p) => [String(p.PartNumber), p.ETag]),
+    parts.map((p) => [String(p.PartNumber), p.ETag]),
+  );
+  const done = await env.cos.multipartComplete({ ...at, Key: 'mp.bin', UploadId, Parts: parts });
+  const expected = md5(Buffer.concat(chunks.map((c) => Buffer.from(md5(c), 'hex'))));
+  assert.equal(done.ETag, `"${expected}-3"`);
+  const g = await env.cos.getObject({ ...at, Key: 'mp.bin' });
+  assert.ok(Buffer.from(g.Body).equals(data));
+  assert.equal(g.headers?.['x-cos-meta-kind'], 'mp');
+});
+
+test('Complete with parts out of order is 400 InvalidPartOrder; an unknown ETag 400 InvalidPart', async () => {
+  const { UploadId } = await env.cos.multipartInit({ ...at, Key: 'order.bin' });
+  const a = await env.cos.multipartUpload({
+    ...at,
+    Key: 'order.bin',
+    UploadId,
+    PartNumber: 1,
+    Body: bytes(MiB, 1),
+  });
+  const b = await env.cos.multipartUpload({ ...at, Key: 'order.bin', UploadId, PartNumber: 2, Body: 'tail' });
+  const order = await cosError(() =>
+    env.cos.multipartComplete({
+      ...at,
+      Key: 'order.bin',
+      UploadId,
+      Parts: [
+        { PartNumber: 2, ETag: b.ETag },
+        { PartNumber: 1, ETag: a.ETag },
+      ],
+    }),
+  );
+  assert.deepEqual([order.status, order.code], [400, 'InvalidPartOrder']);
+  const part = await cosError(() =>
+    env.cos.multipartComplete({
+      ...at,
+      Key: 'order.bin',
+      UploadId,
+      Parts: [{ PartNumber: 1, ETag: '"0123456789abcdef0123456789abcdef"' }],
+    }),
+  );
+  assert.deepEqual([part.status, part.code], [400, 'InvalidPart']);
+});
+
+test("the SDK's sliceUploadFile of 5 MiB in 1 MiB slices round-trips", async () => {
+  const { writeFile, mkdtemp, rm } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = await mkdtemp(join(tmpdir(), 'cos-slice-'));
+  const data = bytes(5 * MiB + 3, 4);
+  const file = join(dir, 'f.bin');
+  await writeFile(file, data);
+  try {
+    const r = await env.cos.sliceUploadFile({ ...at, Key: 'sliced.bin', FilePath: file, ChunkSize: MiB });
+    assert.equal(r.statusCode, 200);
+    const g = await env.cos.getObject({ ...at, Key: 'sliced.bin' });
+    assert.ok(Buffer.from(g.Body).equals(data));
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
