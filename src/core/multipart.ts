@@ -287,6 +287,8 @@ export async function uploadPartCopy(
     };
     /** The upload's customer key, for an SSE-C upload. */
     unlock?: Unlock;
+    /** The most bytes one part copy may name (a vendor's limit); EntityTooLarge past it. */
+    maxLength?: number;
   },
 ): Promise<PartInfo & { sourceVersionId: string; upload: UploadInfo['attributes'] }> {
   checkPartNumber(input.partNumber);
@@ -310,6 +312,11 @@ export async function uploadPartCopy(
       }
       const start = range?.first ?? 0;
       const end = range ? range.last + 1 : r.size;
+      if (input.maxLength !== undefined && end - start > input.maxLength)
+        throw new StorageError(
+          'EntityTooLarge',
+          `A part copy is at most ${input.maxLength} bytes; this one names ${end - start}.`,
+        );
       const extents = await readExtents(tx, { manifestId: r.manifestId, start, end });
       const keys = await readKeys(tx, deps, 'version_keys', r.version.rowId, input.source.unlock ?? {});
       return { r, start, end, extents: shift(clip(extents, start, end), -start), keys };

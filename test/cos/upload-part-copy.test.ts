@@ -256,6 +256,38 @@ describe('bad input', () => {
     assert.equal(r.status, 200);
   });
 
+  test('a part copy of more than 5 GB is 400 EntityTooLarge; 5 GB exactly is copied (by reference)', async () => {
+    // A sparse 6 GiB source: one byte at its end, written by a range copy into an offset through the native API.
+    const GiB = 1024 ** 3;
+    const token = await env.server.token();
+    const made = await fetch(`${env.server.url}/api/v1/copy`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        source: { project: BUCKET, path: 'src/big.bin', offset: 0, length: 1 },
+        target: { project: BUCKET, path: 'src/huge.bin', offset: 6 * GiB - 1 },
+      }),
+    });
+    assert.ok(made.status === 200 || made.status === 201, await made.text());
+    const listed = async () =>
+      (await env.cos.multipartListPart({ ...at, Key: 'dst/bad.bin', UploadId: uploadId })).Part;
+    const parts = (await listed()).length;
+    for (const range of [undefined, `bytes=0-${5 * GiB}`]) {
+      const r = await raw(q(7), {
+        'x-cos-copy-source': source('src/huge.bin'),
+        ...(range ? { 'x-cos-copy-source-range': range } : {}),
+      });
+      assert.equal(r.status, 400, r.body);
+      assert.equal(code(r.body), 'EntityTooLarge');
+    }
+    assert.equal((await listed()).length, parts);
+    const fine = await raw(q(7), {
+      'x-cos-copy-source': source('src/huge.bin'),
+      'x-cos-copy-source-range': `bytes=${GiB}-${6 * GiB - 1}`,
+    });
+    assert.equal(fine.status, 200, fine.body);
+  });
+
   test('a range not of the form bytes=first-last is 400 InvalidArgument; one past the end 416 InvalidRange', async () => {
     for (const range of ['bytes=5-', 'bytes=-5', 'bytes=9-1', 'bytes=0-9,20-29']) {
       const r = await raw(q(2), {

@@ -20,6 +20,8 @@ export interface Flavor {
   copySource?: (value: string) => string;
   /** The smallest part but the last that Complete accepts, when the vendor's is below the configured one. */
   minPartSize?: number;
+  /** The most bytes one Upload Part - Copy may copy; absent: no bound (a copy by reference costs the same at any size). */
+  maxCopyPartSize?: number;
   /**
    * Copy-source conditions may only come as If-Match with If-Unmodified-Since, or If-None-Match with
    * If-Modified-Since (COS); any other pair is refused before anything is copied. false: S3's precedence rules.

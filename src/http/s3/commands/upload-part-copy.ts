@@ -48,6 +48,7 @@ export const uploadPartCopyCommand: S3Command = {
         unlock: copySourceUnlock(ctx),
       },
       unlock: requestUnlock(ctx),
+      maxLength: ctx.flavor.maxCopyPartSize,
       // A current delete marker is NoSuchKey already; one named by versionId is refused.
     }).catch(refuseMarkerSource);
     sseHeaders(ctx, part.upload);

@@ -15,6 +15,8 @@ export const COS_FLAVOR: Flavor = {
   copySource: cosCopySource,
   // COS "Complete Multipart Upload": every part but the last is at least 1 MB (S3: 5 MiB).
   minPartSize: 1024 * 1024,
+  // COS "Upload Part - Copy": a part copy is 1 MB to 5 GB; past 5 GB it is refused (EntityTooLarge).
+  maxCopyPartSize: 5 * 1024 ** 3,
   // COS "Upload Part - Copy": If-Match pairs only with If-Unmodified-Since, If-None-Match with If-Modified-Since.
   pairedCopyConditions: true,
   // COS's documents (CopyPartResult, CompleteMultipartUploadResult...) have no namespace and no checksum elements,
