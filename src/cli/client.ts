@@ -55,7 +55,7 @@ export class ApiClient {
       throw new ApiError(
         0,
         'NoCredentials',
-        'no credentials: set MIMEO_ACCESS_KEY and MIMEO_SECRET_KEY, or --data pointing at the server data directory',
+        'no credentials: set MIMEO_ACCESS_KEY and MIMEO_SECRET_KEY, or MIMEO_ROOT_ACCESS_KEY and MIMEO_ROOT_SECRET_KEY, or --data pointing at the server data directory',
       );
     }
     const r = await this.#send('POST', '/api/v1/auth/token', { accessKey, secret: secretKey });

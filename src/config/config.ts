@@ -325,24 +325,43 @@ const CLIENT_SETTINGS = {
   ca: { flag: 'ca', env: 'MIMEO_CA_FILE' },
 } as const;
 
-/** Flags a client command accepts besides its own. */
+/** Flags a client command accepts besides its own: the server's own flags for where it listens and who root is. */
 export const CLIENT_FLAGS: readonly string[] = [
   ...Object.values(CLIENT_SETTINGS).map((s) => s.flag),
   'data',
   'api-port',
   'host',
+  'root-access-key',
+  'root-secret-key',
+  'config',
 ];
 
 /**
- * The client's settings: flag, then environment. The URL defaults to the API port of a local server (host and
- * port read as `serve` reads them); without a key, the root credentials are read from MIMEO_ROOT_* or `--data`.
+ * The client's settings: flag, then environment. The URL defaults to the API port of a local server; without a
+ * key, the root credentials are used. Host, port, data directory and root credentials are read as `serve` reads
+ * them (flag, MIMEO_ variable, then the --config or MIMEO_CONFIG file), so a client run with what started the
+ * server finds it and signs in as root, wherever root's credentials came from.
  */
 export function loadClientConfig(options: { flags?: Source; env?: Source } = {}): ClientConfig {
   const flags = options.flags ?? {};
   const env = options.env ?? process.env;
   const get = (s: { flag: string; env: string }) => flags[s.flag] ?? env[s.env] ?? undefined;
-  const host = flags['host'] ?? env['MIMEO_HOST'] ?? '127.0.0.1';
-  const port = flags['api-port'] ?? env['MIMEO_API_PORT'] ?? '9001';
+  const configPath = flags['config'] ?? env['MIMEO_CONFIG'];
+  let file: Record<string, unknown> = {};
+  if (configPath) {
+    try {
+      file = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${configPath}: ${(err as Error).message}`);
+    }
+  }
+  const server = (name: 'dataDir' | 'host' | 'apiPort' | 'rootAccessKey' | 'rootSecretKey') => {
+    const s = SETTINGS[name];
+    const raw = flags[s.flag] ?? env[s.env] ?? (file[name] === undefined ? undefined : String(file[name]));
+    return raw === '' ? undefined : raw;
+  };
+  const host = server('host') ?? '127.0.0.1';
+  const port = server('apiPort') ?? '9001';
   const caFile = get(CLIENT_SETTINGS.ca);
   let ca: string | undefined;
   if (caFile) {
@@ -358,11 +377,14 @@ export function loadClientConfig(options: { flags?: Source; env?: Source } = {})
   } catch {
     throw new ConfigError(`not a URL: ${url}`);
   }
+  const accessKey = get(CLIENT_SETTINGS.accessKey);
+  const secretKey = get(CLIENT_SETTINGS.secretKey);
+  const own = accessKey !== undefined || secretKey !== undefined;
   return {
     url,
-    accessKey: get(CLIENT_SETTINGS.accessKey) ?? env['MIMEO_ROOT_ACCESS_KEY'],
-    secretKey: get(CLIENT_SETTINGS.secretKey) ?? env['MIMEO_ROOT_SECRET_KEY'],
+    accessKey: own ? accessKey : server('rootAccessKey'),
+    secretKey: own ? secretKey : server('rootSecretKey'),
     ca,
-    dataDir: resolve(flags['data'] ?? env['MIMEO_DATA_DIR'] ?? './data'),
+    dataDir: resolve(server('dataDir') ?? './data'),
   };
 }
