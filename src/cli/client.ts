@@ -44,7 +44,7 @@ export class ApiClient {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
         res.on('error', reject);
       });
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) => reject(unreachable(this.#config.url, err)));
       req.end(payload);
     });
   }
@@ -67,6 +67,22 @@ export class ApiClient {
     this.#token ??= await this.#login();
     return parse(await this.#send(method, path, body, this.#token)) as T;
   }
+}
+
+/** Why a request never got an answer, as one line naming the server: the usual causes in words, else the code. */
+const NO_ANSWER: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'the connection was reset',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the host name could not be resolved',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'no route to the host',
+};
+
+function unreachable(url: string, err: NodeJS.ErrnoException): ApiError {
+  const origin = new URL(url).origin;
+  const why = (err.code && NO_ANSWER[err.code]) ?? err.message;
+  return new ApiError(0, err.code ?? 'Unreachable', `cannot reach the server at ${origin}: ${why}`);
 }
 
 function parse(r: Reply): unknown {

@@ -102,3 +102,23 @@ describe('mimeo: root credentials the way serve takes them', () => {
     assert.match(r.stderr, /^mimeo: no credentials: .*MIMEO_ROOT_ACCESS_KEY and MIMEO_ROOT_SECRET_KEY/);
   });
 });
+
+describe('mimeo: a server that is down', () => {
+  test('one line naming the URL, exit code 1', async () => {
+    const port = await deadPort();
+    const creds = { MIMEO_ACCESS_KEY: 'K', MIMEO_SECRET_KEY: 'S' };
+    const r = await mimeo(['user', 'list', '--api-port', String(port)], creds);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(
+      r.stderr,
+      `mimeo: cannot reach the server at http://127.0.0.1:${port}: connection refused\n`,
+    );
+    const u = await mimeo(['key', 'list'], { ...creds, MIMEO_URL: `http://127.0.0.1:${port}/` });
+    assert.equal(u.code, 1);
+    assert.equal(
+      u.stderr,
+      `mimeo: cannot reach the server at http://127.0.0.1:${port}: connection refused\n`,
+    );
+  });
+});
