@@ -1,6 +1,7 @@
 // The mimeo command: `mimeo serve`, `mimeo gc`, `mimeo user`, `mimeo key`, `mimeo token`, `mimeo client`,
 // `mimeo kms`, `mimeo help`.
 
+import { readFileSync } from 'node:fs';
 import { ApiError } from './cli/client.ts';
 import { ADMIN_USAGE, admin } from './cli/commands/admin.ts';
 import { client } from './cli/commands/client.ts';
@@ -16,6 +17,7 @@ commands:
   serve    start the server (API on --api-port, default 9001)
   gc       run one garbage collection pass and print its report
   help     show this text
+  version  print the version (also --version, -v)
 ${ADMIN_USAGE}
 
 flags (each also MIMEO_<NAME> in the environment, or a key in the --config JSON file):
@@ -25,7 +27,17 @@ ${describeSettings()
   --config FILE          MIMEO_CONFIG
 `;
 
+/** The version in package.json, the one place it is kept. */
+function version(): string {
+  const pkg = new URL('../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'version')) {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
   const { flags, positional } = parseFlags(argv);
   const command = positional[0] ?? 'help';
   if (command === 'help' || flags['help']) {

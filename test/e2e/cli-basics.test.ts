@@ -122,3 +122,28 @@ describe('mimeo: a server that is down', () => {
     );
   });
 });
+
+describe('mimeo: --version and unknown commands', () => {
+  test('--version and version print the version of package.json, exit 0', async () => {
+    for (const args of [['--version'], ['-v'], ['version']]) {
+      const r = await mimeo(args);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [0, `${VERSION}\n`, ''], args.join(' '));
+    }
+  });
+
+  test('an unknown command: the usage on stderr, nothing on stdout, exit 2', async () => {
+    const r = await mimeo(['frobnicate']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^mimeo: unknown command 'frobnicate'\nusage: mimeo <command>/);
+  });
+
+  test('help and no command: the usage on stdout, exit 0', async () => {
+    for (const args of [[], ['help'], ['--help']]) {
+      const r = await mimeo(args);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /^usage: mimeo <command>/);
+      assert.equal(r.stderr, '');
+    }
+  });
+});
