@@ -83,6 +83,35 @@ export async function getJob(deps: CoreDeps, principal: Principal, id: string): 
   return job;
 }
 
+/** The most jobs one page of listJobs holds. */
+export const MAX_JOB_PAGE = 1000;
+
+/**
+ * A page of the jobs `principal` may see (their own; every job for root and administrators), newest first. `after`
+ * is the id of the last job of the previous page; `next` is set when there may be more.
+ */
+export async function listJobs(
+  deps: CoreDeps,
+  principal: Principal,
+  input: { limit?: number; after?: string },
+): Promise<{ jobs: Job[]; next: string | null }> {
+  const limit = Math.min(Math.max(input.limit ?? 100, 1), MAX_JOB_PAGE);
+  const all = principal.isRoot || principal.isAdmin;
+  const where = [...(all ? [] : ['principal_id = ?']), ...(input.after ? ['id < ?'] : [])];
+  const params = [...(all ? [] : [principal.id]), ...(input.after ? [input.after] : [])];
+  // Ids begin with their creation time, so the primary key orders them newest first without another index.
+  const rows = await deps.meta.tx(
+    (tx) =>
+      tx.all<JobRow>(
+        `SELECT ${COLUMNS} FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+        [...params, limit + 1],
+      ),
+    { readOnly: true },
+  );
+  const jobs = rows.slice(0, limit).map(toJob);
+  return { jobs, next: rows.length > limit ? jobs[jobs.length - 1]!.id : null };
+}
+
 /** Asks a job to stop. A queued job stops at once; a running one at its next batch. */
 export async function abortJob(deps: CoreDeps, principal: Principal, id: string): Promise<Job> {
   const now = nowOf(deps);

@@ -273,6 +273,27 @@ export function openApiDocument() {
           },
         }),
       },
+      '/api/v1/jobs': {
+        get: op('List jobs: your own, or every job for root and administrators, newest first', {
+          parameters: [
+            q('limit', 'At most this many (1 to 1000, default 100)'),
+            q('after', 'The `next` of the previous page'),
+          ],
+          responses: {
+            '200': {
+              description: 'A page of jobs',
+              ...json({
+                type: 'object',
+                properties: {
+                  jobs: { type: 'array', items: ref('Job') },
+                  next: { type: ['string', 'null'] },
+                },
+              }),
+            },
+            ...errors,
+          },
+        }),
+      },
       '/api/v1/jobs/{id}': {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
         get: op('Progress of a job', {
