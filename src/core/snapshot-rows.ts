@@ -1,4 +1,5 @@
-// Snapshot rows: found by id or number, numbered as they are made, and the paths a directory's snapshot shows.
+// Snapshot rows: found by id, number or (in a project) name, numbered as they are made, and the paths a directory's
+// snapshot shows.
 import type { Tx } from '../meta/meta-store.ts';
 import { StorageError } from './errors.ts';
 
@@ -32,19 +33,39 @@ function refNumber(ref: string): number | undefined {
 
 /**
  * The snapshot a ref names, by its id or its decimal number, if it exists and has not expired at `now`. Hidden
- * snapshots are found too: callers that show snapshots skip them.
+ * snapshots are found too: callers that show snapshots skip them. Given a project, a ref that is neither may also
+ * be the name of a snapshot of that project or of the whole tree (ids and numbers win over names); a name that
+ * several such snapshots share is refused as ambiguous rather than one of them chosen.
  */
-export function findSnapshot(tx: Tx, ref: string, now: number): Promise<SnapshotRow | undefined> {
+export async function findSnapshot(
+  tx: Tx,
+  ref: string,
+  now: number,
+  projectId?: string,
+): Promise<SnapshotRow | undefined> {
   const n = refNumber(ref);
-  return tx.get<SnapshotRow>(
+  const row = await tx.get<SnapshotRow>(
     // A hidden snapshot (a tree copy's pin) is named by its id only, by the work that made it.
     `${SNAPSHOT_SELECT} WHERE ${n === undefined ? 's.id = ?' : 's.number = ? AND s.hidden = 0'} AND ${UNEXPIRED}`,
     [n ?? ref, now],
   );
+  if (row || projectId === undefined) return row;
+  const named = await tx.all<SnapshotRow>(
+    `${SNAPSHOT_SELECT} WHERE s.name = ? AND s.hidden = 0 AND (s.project_id = ? OR s.project_id IS NULL)
+     AND ${UNEXPIRED} LIMIT 2`,
+    [ref, projectId, now],
+  );
+  if (named.length > 1)
+    throw new StorageError(
+      'InvalidArgument',
+      `More than one snapshot is named '${ref}': name the one you mean by its id or number.`,
+      { resource: ref },
+    );
+  return named[0];
 }
 
 /**
- * What a snapshot shows of a project, for reads at it: its sequence and the directory it is scoped to (null for
+ * What a snapshot shows of a project, for reads at it (named by id, number, or name in the project): its sequence and the directory it is scoped to (null for
  * the whole project). Throws NoSuchSnapshot when the ref names no unexpired snapshot of the project or of the whole
  * tree. Expiry is checked against the wall clock: a read has no other.
  */
@@ -53,7 +74,7 @@ export async function snapshotAt(
   projectId: string,
   ref: string,
 ): Promise<{ seq: number; dir: string | null; otherProject: boolean }> {
-  const row = await findSnapshot(tx, ref, Date.now());
+  const row = await findSnapshot(tx, ref, Date.now(), projectId);
   if (!row)
     throw new StorageError('NoSuchSnapshot', `The snapshot '${ref}' does not exist.`, { resource: ref });
   const otherProject = row.project_id !== null && row.project_id !== projectId;

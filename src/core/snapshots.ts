@@ -201,7 +201,7 @@ export async function listSnapshots(
 }
 
 /**
- * Deletes a snapshot of a project, named by its id or number, and purges the versions only it kept. Their blocks
+ * Deletes a snapshot of a project, named by its id, number or name, and purges the versions only it kept. Their blocks
  * go later, by GC. Needs the write role; NoSuchSnapshot when the project has no such snapshot.
  */
 export function deleteSnapshot(
@@ -211,7 +211,7 @@ export function deleteSnapshot(
 ): Promise<void> {
   return deps.meta.tx(async (tx) => {
     const p = await requireProject(tx, { principal, need: 'write' }, input.project);
-    const snap = await findSnapshot(tx, input.id, nowOf(deps));
+    const snap = await findSnapshot(tx, input.id, nowOf(deps), p.id);
     if (snap?.project_id !== p.id)
       throw new StorageError('NoSuchSnapshot', undefined, { resource: input.id });
     await removeSnapshots(tx, [snap]);

@@ -57,7 +57,7 @@ const listing = op("A directory's children by name (a directory before a file of
   parameters: [
     q('limit', 'Entries per page, 1 to 10000 (default 1000)'),
     q('after', 'The next cursor of the previous page'),
-    q('snapshot', 'List as of a snapshot'),
+    q('snapshot', 'List as of a snapshot: its id, number or name'),
   ],
   responses: { '200': { description: 'A page', ...json(page) }, ...errors },
 });

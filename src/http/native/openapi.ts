@@ -31,7 +31,7 @@ const conditionals = [
 ];
 const selector = [
   q('versionId', 'A version of the file'),
-  q('snapshot', 'Read as of a snapshot'),
+  q('snapshot', 'Read as of a snapshot: its id, number or name'),
   q('stream', 'A named stream (default: the default stream)'),
 ];
 
@@ -169,7 +169,16 @@ export function openApiDocument() {
         get: op('List snapshots', { responses: { '200': { description: 'Snapshots' }, ...errors } }),
       },
       '/api/v1/projects/{project}/snapshots/{id}': {
-        parameters: [projectParam, { name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: [
+          projectParam,
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            description: 'Its id, number or name',
+            schema: { type: 'string' },
+          },
+        ],
         delete: op('Delete a snapshot', { responses: { '204': { description: 'Deleted' }, ...errors } }),
       },
       '/api/v1/projects/{project}/usage': {
@@ -186,7 +195,7 @@ export function openApiDocument() {
             q('delimiter', 'Groups keys into prefixes'),
             q('after', "Start after this key (the previous page's next)"),
             q('limit', '1 to 1000', 'integer'),
-            q('snapshot', 'List as of a snapshot'),
+            q('snapshot', 'List as of a snapshot: its id, number or name'),
           ],
           responses: { '200': { description: 'A page: files, prefixes, truncated, next' }, ...errors },
         }),

@@ -52,7 +52,7 @@ const dirQuery = {
     mode: { type: 'string', pattern: '^[0-7]{1,4}$' },
     limit: { type: 'string', pattern: '^[0-9]{1,5}$' },
     after: { type: 'string', maxLength: 2048 },
-    snapshot: { type: 'string', maxLength: 64 },
+    snapshot: { type: 'string', maxLength: 256 },
   },
 } as const;
 
