@@ -10,8 +10,9 @@ import { liveFileIdAt } from './repo/versions.ts';
 import { startTreeCopy } from './tree-copy.ts';
 
 /**
- * One copy request, whatever it names: a directory tree (a path ending in '/', or a path with no file but with a
- * directory or files below it) starts a job; a file, a byte range, a version or an id is copied at once and gives a receipt.
+ * One copy request, whatever it names: a directory tree (the whole project as '' or '/', a path ending in '/', or a
+ * path with no file but with a directory or files below it) starts a job; a file, a byte range, a version or an id
+ * is copied at once and gives a receipt.
  */
 export async function copyAny(
   deps: CoreDeps,
@@ -39,7 +40,10 @@ export async function copyAny(
   return { receipt: await copyFile(deps, principal, req, options) };
 }
 
-/** Whether `path` names a tree: it ends with '/', or no file is there but a directory or files below it are. */
+/**
+ * Whether `path` names a tree: the whole project ('' or '/'), a path that ends with '/', or one where no file is but a
+ * directory or files below it are.
+ */
 export async function isTree(
   deps: CoreDeps,
   principal: Principal,
@@ -47,7 +51,7 @@ export async function isTree(
 ): Promise<boolean> {
   if (source.path === undefined || source.versionId !== undefined) return false;
   const path = source.path;
-  if (path.endsWith('/')) return true;
+  if (path === '' || path.endsWith('/')) return true;
   return deps.meta.tx(
     async (tx) => {
       const p = await requireProject(tx, { principal, need: 'list' }, source.project);

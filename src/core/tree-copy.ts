@@ -31,7 +31,8 @@ interface TreeProgress {
 /** Staged files live under a path no client can name (control characters are refused), one folder per job. */
 const stagePrefix = (jobId: string) => `\u0001${jobId}/`;
 
-const asDir = (p: string) => (p === '' || p.endsWith('/') ? p : `${p}/`);
+/** A path as a folder prefix: '' and '/' are the whole project. */
+const asDir = (p: string) => (p === '' || p === '/' ? '' : p.endsWith('/') ? p : `${p}/`);
 
 /**
  * Starts copying every file below `source.path` (at a consistent point in time, or at a snapshot) to below

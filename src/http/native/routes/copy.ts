@@ -23,7 +23,8 @@ export const copyBody = {
       additionalProperties: false,
       properties: {
         project: str,
-        path: str,
+        // '' (or '/') is the whole project, copied as a tree.
+        path: { type: 'string', maxLength: 1100 },
         id: str,
         versionId: str,
         snapshot: str,
@@ -42,7 +43,8 @@ export const copyBody = {
       additionalProperties: false,
       properties: {
         project: str,
-        path: str,
+        // '' (or '/') is the top of the project: where a tree copy may go.
+        path: { type: 'string', maxLength: 1100 },
         stream: { type: 'string', maxLength: 255 },
         offset,
         ifMatch: etags,
