@@ -264,7 +264,7 @@ describe('accounts (passwords, personal tokens, sign-in limits)', () => {
       doc.paths['/api/v1/auth/token']!['post']!.requestBody!.content['application/json']!.schema;
     assert.deepEqual(
       (tokenSchema as { oneOf: { required: string[] }[] }).oneOf.map((f) => f.required),
-      [['accessKey', 'secret'], ['name', 'password'], ['token']],
+      [['accessKey', 'secret'], ['accessKey', 'secretKey'], ['name', 'password'], ['token']],
     );
   });
 

@@ -12,8 +12,11 @@ const text = (maxLength: number, description: string) => ({
   description,
 });
 
-/** The forms a body may take: exactly the fields of one of them. */
-const FORMS = [['accessKey', 'secret'], ['name', 'password'], ['token']] as const;
+/**
+ * The forms a body may take: exactly the fields of one of them. `secretKey` is another name for `secret`: the root
+ * credentials file and the S3 tools call it that, and a body copied from them works as it is.
+ */
+const FORMS = [['accessKey', 'secret'], ['accessKey', 'secretKey'], ['name', 'password'], ['token']] as const;
 
 export const tokenBody = {
   type: 'object',
@@ -21,6 +24,7 @@ export const tokenBody = {
   properties: {
     accessKey: text(256, 'An access key id'),
     secret: text(1024, 'Its secret key'),
+    secretKey: text(1024, 'Another name for secret (as the root credentials file calls it)'),
     name: text(256, 'A user name, or root'),
     password: text(1024, "The user's password; root's is its secret key"),
     token: text(256, 'A personal token (mimeo_pat_...)'),
@@ -34,7 +38,8 @@ function credentialOf(body: Record<string, string>): Credential {
   const given = Object.keys(body).sort().join(',');
   if (!FORMS.some((f) => [...f].sort().join(',') === given))
     throw new StorageError('InvalidArgument', 'Give accessKey and secret, name and password, or token.');
-  return body as unknown as Credential;
+  const { secretKey, ...rest } = body;
+  return (secretKey === undefined ? rest : { ...rest, secret: secretKey }) as unknown as Credential;
 }
 
 export const authRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
