@@ -25,7 +25,8 @@ export const ADMIN_USAGE = `  user list
   kms list | kms create NAME | kms disable NAME | kms enable NAME
   kms rotate             (against the stores: a new master KEK, every data key re-wrapped; no data is read)
   (client flags: --url, --access-key, --secret-key, --ca FILE, --json; or MIMEO_URL, MIMEO_ACCESS_KEY,
-   MIMEO_SECRET_KEY, MIMEO_CA_FILE; without a key, the root credentials in --data are used)`;
+   MIMEO_SECRET_KEY, MIMEO_CA_FILE; without a key, root's: --root-access-key and --root-secret-key, MIMEO_ROOT_*,
+   the --config file, or the root-credentials.json in --data)`;
 
 interface User {
   id: string;
