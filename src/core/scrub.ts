@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
+import { StorageError } from './errors.ts';
 import {
   defineJob,
   endJob,
@@ -66,6 +67,23 @@ export async function startScrub(
     const spec: ScrubSpec = { pageSize: options.pageSize ?? PAGE_SIZE };
     return insertJob(tx, { kind: SCRUB, principalId: principal.id, spec, progress: emptyProgress(), now });
   });
+}
+
+/** The latest scrub pass: the active one, else the last that ended. Root or administrator only; NoSuchJob if none ran. */
+export async function latestScrub(deps: CoreDeps, principal: Principal): Promise<Job> {
+  requireAdmin(principal, 'scrubs');
+  const job = await deps.meta.tx(
+    async (tx) => {
+      const row = await tx.get<{ id: string }>(
+        `SELECT id FROM jobs WHERE kind = ? ORDER BY CASE WHEN ${ACTIVE} THEN 0 ELSE 1 END, created_at DESC LIMIT 1`,
+        [SCRUB],
+      );
+      return row ? readJob(tx, row.id) : undefined;
+    },
+    { readOnly: true },
+  );
+  if (!job) throw new StorageError('NoSuchJob', 'No scrub pass has run.', { resource: 'scrub' });
+  return job;
 }
 
 /**
