@@ -1,4 +1,4 @@
-// The mimeo command: `mimeo serve`, `mimeo gc`, `mimeo user`, `mimeo key`, `mimeo token`, `mimeo client`,
+// The mimeo command: `mimeo serve`, `mimeo gc`, `mimeo scrub`, `mimeo user`, `mimeo key`, `mimeo token`, `mimeo client`,
 // `mimeo kms`, `mimeo help`.
 
 import { readFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { ADMIN_USAGE, admin } from './cli/commands/admin.ts';
 import { client } from './cli/commands/client.ts';
 import { gc } from './cli/commands/gc.ts';
 import { kmsRotate } from './cli/commands/kms.ts';
+import { scrub } from './cli/commands/scrub.ts';
 import { serve } from './cli/commands/serve.ts';
 import { token } from './cli/commands/token.ts';
 import { ConfigError, describeSettings, loadConfig, parseFlags } from './config/config.ts';
@@ -16,6 +17,7 @@ const USAGE = `usage: mimeo <command> [flags]
 commands:
   serve    start the server (API on --api-port, default 9001)
   gc       run one garbage collection pass and print its report
+  scrub    read every block back and check it; print the bad blocks (exit 1 when there are any)
   help     show this text
   version  print the version (also --version, -v)
 ${ADMIN_USAGE}
@@ -64,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
     await gc(config);
     return 0;
   }
+  if (command === 'scrub') return scrub(config);
   process.stderr.write(`mimeo: unknown command '${command}'\n${USAGE}`);
   return 2;
 }

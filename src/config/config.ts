@@ -52,6 +52,8 @@ export interface Config {
   gcGraceSeconds: number;
   /** How often the background collector runs; 0 turns it off. */
   gcIntervalSeconds: number;
+  /** How often a scrub pass (every block read back and checked) starts; 0, the default, turns it off. */
+  scrubIntervalSeconds: number;
   jobLeaseSeconds: number;
   shutdownGraceSeconds: number;
   /** A client must send all request headers within this time (slow-loris protection). */
@@ -128,6 +130,7 @@ const SETTINGS = {
   },
   gcGraceSeconds: { flag: 'gc-grace', env: 'MIMEO_GC_GRACE', kind: 'int' },
   gcIntervalSeconds: { flag: 'gc-interval', env: 'MIMEO_GC_INTERVAL', kind: 'int' },
+  scrubIntervalSeconds: { flag: 'scrub-interval', env: 'MIMEO_SCRUB_INTERVAL', kind: 'int' },
   jobLeaseSeconds: { flag: 'job-lease', env: 'MIMEO_JOB_LEASE', kind: 'int' },
   shutdownGraceSeconds: { flag: 'shutdown-grace', env: 'MIMEO_SHUTDOWN_GRACE', kind: 'int' },
   headerTimeoutSeconds: { flag: 'header-timeout', env: 'MIMEO_HEADER_TIMEOUT', kind: 'int' },
@@ -282,6 +285,7 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
     loginLimits,
     gcGraceSeconds: int('gcGraceSeconds', 3600),
     gcIntervalSeconds: int('gcIntervalSeconds', 600),
+    scrubIntervalSeconds: int('scrubIntervalSeconds', 0),
     jobLeaseSeconds: int('jobLeaseSeconds', 15),
     shutdownGraceSeconds: int('shutdownGraceSeconds', 20),
     headerTimeoutSeconds: int('headerTimeoutSeconds', 20),

@@ -1,14 +1,16 @@
-// mimeo serve: open the stores, listen on the API port, run jobs and GC, and shut down gracefully on SIGTERM.
+// mimeo serve: open the stores, listen on the API port, run jobs, GC and scheduled scrubs, and shut down gracefully on SIGTERM.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { buildApiServer, buildS3Server } from '../../app.ts';
+import { rootPrincipal } from '../../auth/principals.ts';
 import { loadRootCredentials } from '../../auth/root-credentials.ts';
 import { SecretBox } from '../../auth/secret-box.ts';
 import { type Config, ConfigError } from '../../config/config.ts';
 import { collectGarbage } from '../../core/gc.ts';
 import '../../core/job-kinds.ts';
-import { JobRunner } from '../../core/jobs.ts';
+import { getJob, JobRunner } from '../../core/jobs.ts';
+import { type ScrubProgress, scheduleScrub } from '../../core/scrub.ts';
 import { developmentCertificate } from '../../http/common/self-signed.ts';
 import { closeCore, openCore } from '../../runtime.ts';
 
@@ -97,6 +99,33 @@ export async function serve(config: Config): Promise<void> {
     gcTimer.unref();
   }
 
+  // The schedule lives in the jobs table (see scheduleScrub): this node only looks, at most once a minute, whether a
+  // pass is due; the job runner of whichever node claims it does the work.
+  let scrubTimer: NodeJS.Timeout | undefined;
+  let scrubStarted: string | undefined;
+  if (config.scrubIntervalSeconds > 0) {
+    const due = async () => {
+      // The outcome of the pass this node started, once it ended (on any node): bit rot is an operator's alarm.
+      const last = scrubStarted ? await getJob(core, rootPrincipal(), scrubStarted) : undefined;
+      if (last && !['queued', 'running', 'aborting'].includes(last.state)) {
+        scrubStarted = undefined;
+        const { cursor: _, bad, ...summary } = last.progress as unknown as ScrubProgress;
+        if (summary.badBlocks > 0)
+          logger.error({ job: last.id, ...summary, bad }, 'scrub pass found bad blocks');
+        else logger.info({ job: last.id, state: last.state, ...summary }, 'scrub pass ended');
+      }
+      const job = await scheduleScrub(core, rootPrincipal(), config.scrubIntervalSeconds);
+      if (job) {
+        scrubStarted = job.id;
+        logger.info({ job: job.id }, 'scrub pass started');
+      }
+    };
+    const tick = () => void due().catch((err: unknown) => logger.error({ err }, 'scrub schedule failed'));
+    tick();
+    scrubTimer = setInterval(tick, Math.min(config.scrubIntervalSeconds, 60) * 1000);
+    scrubTimer.unref();
+  }
+
   const portOf = (server: typeof api.server, fallback: number) => {
     const a = server.address();
     return typeof a === 'object' && a ? a.port : fallback;
@@ -129,6 +158,7 @@ export async function serve(config: Config): Promise<void> {
     }, config.shutdownGraceSeconds * 1000);
     force.unref();
     if (gcTimer) clearInterval(gcTimer);
+    if (scrubTimer) clearInterval(scrubTimer);
     // In-flight requests finish; a keep-alive connection is closed as soon as it goes idle.
     const closeIdle = setInterval(() => {
       api.server.closeIdleConnections();

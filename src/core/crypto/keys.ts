@@ -18,7 +18,7 @@ export type { Unlock };
 export type RingTable = 'version_keys' | 'upload_keys';
 const OWNER: Record<RingTable, string> = { version_keys: 'version_id', upload_keys: 'upload_id' };
 
-interface RingRow {
+export interface RingRow {
   dek_id: string;
   wrapped: string;
   wrapped_by: string;
@@ -183,7 +183,8 @@ async function wrapFor(tx: Tx, deps: CoreDeps, p: Protection, dek: DataKey): Pro
   return { dek_id: dek.id, wrapped: wrapShared(deps, dek, by, kek.key), wrapped_by: by };
 }
 
-async function unwrapRow(tx: Tx, deps: CoreDeps, row: RingRow, unlock: Unlock): Promise<Buffer> {
+/** One data key of a ring, unwrapped. Throws EncryptionKeyRequired or EncryptionKeyMismatch for SSE-C. */
+export async function unwrapRow(tx: Tx, deps: CoreDeps, row: RingRow, unlock: Unlock): Promise<Buffer> {
   if (row.wrapped_by === 'customer') {
     if (!unlock.customerKey) throw new StorageError('EncryptionKeyRequired');
     try {

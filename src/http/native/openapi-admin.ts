@@ -16,7 +16,65 @@ const param = (name: string, description: string) => ({
 });
 const userParam = param('user', 'A user name or id');
 
+const reference = (fields: Record<string, object>) => ({
+  type: 'object',
+  properties: { project: { type: 'string' }, path: { type: 'string' }, ...fields },
+});
+
 export const adminSchemas = {
+  ScrubJob: {
+    type: 'object',
+    description: 'A job of kind scrub; also readable at /api/v1/jobs/{id}, and stopped with DELETE there',
+    properties: {
+      id: { type: 'string' },
+      kind: { type: 'string', enum: ['scrub'] },
+      state: { type: 'string', enum: ['queued', 'running', 'aborting', 'succeeded', 'failed', 'aborted'] },
+      error: { type: ['object', 'null'] },
+      createdAt: { type: 'string', format: 'date-time' },
+      updatedAt: { type: 'string', format: 'date-time' },
+      progress: {
+        type: 'object',
+        properties: {
+          blocksChecked: { type: 'integer' },
+          bytesChecked: { type: 'integer' },
+          blocksSkipped: {
+            type: 'integer',
+            description: 'Blocks that only a customer key (SSE-C) opens: they cannot be authenticated here',
+          },
+          badBlocks: { type: 'integer', description: 'Every bad block found; `bad` lists the first 1000' },
+          cursor: {
+            type: 'string',
+            description: 'The last block id checked: a resumed pass goes on after it',
+          },
+          bad: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' },
+                size: { type: 'integer' },
+                storedIn: { type: 'string', enum: ['metadata', 'blocks'] },
+                reason: { type: 'string', enum: ['missing', 'corrupted', 'crc64'] },
+                message: { type: 'string' },
+                references: {
+                  type: 'array',
+                  description:
+                    'The versions whose content holds the block (the first 100); empty when none does',
+                  items: reference({ versionId: { type: 'string' }, stream: { type: 'string' } }),
+                },
+                uploads: {
+                  type: 'array',
+                  description: 'Multipart uploads in progress whose parts hold the block',
+                  items: reference({ uploadId: { type: 'string' } }),
+                },
+                referencesTruncated: { type: 'boolean' },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
   User: {
     type: 'object',
     properties: {
@@ -270,6 +328,18 @@ export const adminPaths = {
     get: op("This node's figures: the block buffer budget (root or admin)", {
       responses: { '200': { description: 'Figures', ...json(ref('ServerStats')) }, ...errors },
     }),
+  },
+  '/api/v1/admin/scrub': {
+    post: op(
+      'Start a scrub pass: every block read back, its GCM tag and CRC-64/NVME checked (root or admin). Answers the pass already under way if there is one',
+      { responses: { '202': { description: 'The scrub job', ...json(ref('ScrubJob')) }, ...errors } },
+    ),
+    get: op(
+      'The latest scrub pass (the one under way, else the last that ended) with its report (root or admin)',
+      {
+        responses: { '200': { description: 'The scrub job', ...json(ref('ScrubJob')) }, ...errors },
+      },
+    ),
   },
   '/api/v1/projects/{project}/members': {
     parameters: [param('project', 'A project name')],

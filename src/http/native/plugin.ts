@@ -20,6 +20,7 @@ import { fileRoutes } from './routes/files.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { kmsRoutes } from './routes/kms.ts';
 import { projectRoutes } from './routes/projects.ts';
+import { scrubRoutes } from './routes/scrub.ts';
 import { statsRoutes } from './routes/stats.ts';
 
 const PUBLIC = new Set(['/api/v1/auth/token', '/api/v1/openapi.json', '/api/v1/docs']);
@@ -39,6 +40,7 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
   await app.register(clientRoutes(deps));
   await app.register(kmsRoutes(deps));
   await app.register(statsRoutes(deps));
+  await app.register(scrubRoutes(deps));
   await app.register(projectRoutes(deps));
   await app.register(fileRoutes(deps));
   await app.register(fileIdRoutes(deps));
