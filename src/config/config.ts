@@ -189,6 +189,16 @@ function parseValue(name: SettingName, raw: string): string | number | boolean {
   return n;
 }
 
+/** The settings of the `--config` (or MIMEO_CONFIG) JSON file; none without one. ConfigError when it cannot be read. */
+function configFile(path: string | undefined): Record<string, unknown> {
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+}
+
 /**
  * Builds the configuration. Precedence: flag, then environment variable, then the config file named by
  * `--config` or MIMEO_CONFIG, then the default. Throws ConfigError on an unknown flag or a bad value.
@@ -199,15 +209,7 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
   const known = new Set<string>(['config', ...Object.values(SETTINGS).map((s) => s.flag)]);
   for (const f of Object.keys(flags)) if (!known.has(f)) throw new ConfigError(`unknown flag --${f}`);
 
-  const configPath = flags['config'] ?? env['MIMEO_CONFIG'];
-  let file: Record<string, unknown> = {};
-  if (configPath) {
-    try {
-      file = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
-    } catch (err) {
-      throw new ConfigError(`cannot read config file ${configPath}: ${(err as Error).message}`);
-    }
-  }
+  const file = configFile(flags['config'] ?? env['MIMEO_CONFIG']);
 
   const values: Partial<Record<SettingName, string | number | boolean>> = {};
   for (const name of Object.keys(SETTINGS) as SettingName[]) {
@@ -350,15 +352,7 @@ export function loadClientConfig(options: { flags?: Source; env?: Source } = {})
   const flags = options.flags ?? {};
   const env = options.env ?? process.env;
   const get = (s: { flag: string; env: string }) => flags[s.flag] ?? env[s.env] ?? undefined;
-  const configPath = flags['config'] ?? env['MIMEO_CONFIG'];
-  let file: Record<string, unknown> = {};
-  if (configPath) {
-    try {
-      file = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
-    } catch (err) {
-      throw new ConfigError(`cannot read config file ${configPath}: ${(err as Error).message}`);
-    }
-  }
+  const file = configFile(flags['config'] ?? env['MIMEO_CONFIG']);
   const server = (name: 'dataDir' | 'host' | 'apiPort' | 'rootAccessKey' | 'rootSecretKey') => {
     const s = SETTINGS[name];
     const raw = flags[s.flag] ?? env[s.env] ?? (file[name] === undefined ? undefined : String(file[name]));
