@@ -37,7 +37,7 @@ export const versionOf = (deps: AuthDeps, principal: Principal, e: Entry) =>
   stat(deps.core, principal, { project: e.project, id: e.id });
 
 /** The file resource of `e` at `v`. */
-export async function renderFile(deps: AuthDeps, principal: Principal, e: Entry, v: VersionInfo) {
+async function renderFile(deps: AuthDeps, principal: Principal, e: Entry, v: VersionInfo) {
   const names = await principalNames(deps.core, [v.createdBy, v.modifiedBy]);
   return fileJson(e, v, await parentUriOf(deps, principal, e), names);
 }
