@@ -84,7 +84,7 @@ export const DEFAULT_LIMITS: Limits = {
   blockSize: 4 * 1024 * 1024,
   maxCopyExtents: 10_000,
   maxCopyBytes: Number.MAX_SAFE_INTEGER,
-  treeBatchSize: 500,
+  treeBatchSize: 100_000,
   maxKeyBytes: 1024,
   /** S3's limit: 5 TiB. */
   maxObjectSize: 5 * 1024 ** 4,

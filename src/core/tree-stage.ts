@@ -29,12 +29,7 @@ export interface SourceRow {
 }
 
 /** The next batch of the source's files at the copy's point in time, by path, after `cursor`. */
-export function sourceFiles(
-  tx: Tx,
-  spec: TreeSpec,
-  cursor: string | null,
-  limit: number,
-): Promise<SourceRow[]> {
+function sourceFiles(tx: Tx, spec: TreeSpec, cursor: string | null, limit: number): Promise<SourceRow[]> {
   return tx.all<SourceRow>(
     `SELECT f.id AS file_id, f.path, v.id AS row_id, v.version_id, v.etag, v.size FROM files f
        JOIN versions v ON v.file_id = f.id AND v.created_seq <= ? AND (v.superseded_seq IS NULL OR v.superseded_seq > ?)
@@ -53,19 +48,56 @@ export function sourceFiles(
   );
 }
 
-/** Inserts one batch of staged files, versions and streams with one statement per table. */
-export async function stageBatch(
-  tx: Tx,
-  spec: TreeSpec,
-  stage: string,
-  rows: SourceRow[],
-  now: number,
-  principalId: string,
-): Promise<void> {
-  const versioning = (await tx.get<{ versioning: string }>('SELECT versioning FROM projects WHERE id = ?', [
+/** Where copies of source files go: below `base` (the stage, or the target itself), hidden or not, made at `seq`. */
+export interface CopyPlace {
+  base: string;
+  hidden: boolean;
+  /** The versions' created_seq: a staging number, or the number of the commit that makes them visible. */
+  seq: number;
+  versioning: string;
+  now: number;
+  principalId: string;
+}
+
+/** The versioning of the target project: a copy's versions get version ids under 'enabled'. */
+export async function targetVersioning(tx: Tx, spec: TreeSpec): Promise<string> {
+  return (await tx.get<{ versioning: string }>('SELECT versioning FROM projects WHERE id = ?', [
     spec.targetProjectId,
   ]))!.versioning;
-  const seq = await tx.nextSeq();
+}
+
+/** Rows per statement: under the bound on parameters of both stores (SQLite's is 32,766, at 11 per directory). */
+export const STATEMENT_ROWS = 2000;
+
+/**
+ * Copies the source's next files after `cursor` (at most `limit` of them) to `place`, by statements of
+ * STATEMENT_ROWS rows. Returns how many it copied, their bytes, and the last source path (the next cursor).
+ */
+export async function copyFiles(
+  tx: Tx,
+  spec: TreeSpec,
+  input: { cursor: string | null; limit: number; place: CopyPlace },
+): Promise<{ files: number; bytes: number; cursor: string | null }> {
+  let { cursor } = input;
+  let files = 0;
+  let bytes = 0;
+  while (files < input.limit) {
+    const rows = await sourceFiles(tx, spec, cursor, Math.min(STATEMENT_ROWS, input.limit - files));
+    if (rows.length === 0) break;
+    await insertCopies(tx, spec, rows, input.place);
+    files += rows.length;
+    for (const r of rows) bytes += r.size;
+    cursor = rows[rows.length - 1]!.path;
+  }
+  return { files, bytes, cursor };
+}
+
+/**
+ * Inserts copies of `rows` (files, versions, streams and key rings) at `place`, one statement per table. Each copy
+ * shares its source's manifests and keeps its ETag, checksums, metadata and encryption; its lineage names the source.
+ */
+async function insertCopies(tx: Tx, spec: TreeSpec, rows: SourceRow[], place: CopyPlace): Promise<void> {
+  const { now, principalId } = place;
   const numbers = await tx.nextSeqs(rows.length);
   const map = rows.map((r, i) => ({
     number: numbers[i]!,
@@ -73,7 +105,7 @@ export async function stageBatch(
     src: r,
     fileId: newId('f'),
     rowId: newId('r'),
-    versionId: versioning === 'enabled' ? newId('') : 'null',
+    versionId: place.versioning === 'enabled' ? newId('') : 'null',
     lineage: JSON.stringify({
       fileId: r.file_id,
       versionId: r.version_id,
@@ -81,7 +113,7 @@ export async function stageBatch(
       project: spec.sourceProject,
       path: r.path,
     }),
-    path: stage + r.path.slice(spec.sourcePrefix.length),
+    path: place.base + r.path.slice(spec.sourcePrefix.length),
   }));
   const fileParams: SqlValue[] = [];
   for (const m of map)
@@ -91,6 +123,7 @@ export async function stageBatch(
       m.path,
       m.rowId,
       now,
+      place.hidden ? 1 : 0,
       m.number,
       m.place.parent,
       m.place.name,
@@ -98,7 +131,7 @@ export async function stageBatch(
   // A staged file has its final place already: hidden, it is in no listing until the tree commits.
   await tx.run(
     `INSERT INTO files (id, project_id, path, type, current_version_id, created_at, hidden, number, parent, name)
-     VALUES ${map.map(() => "(?, ?, ?, 'file', ?, ?, 1, ?, ?, ?)").join(', ')}`,
+     VALUES ${map.map(() => "(?, ?, ?, 'file', ?, ?, ?, ?, ?, ?)").join(', ')}`,
     fileParams,
   );
   const values = map.map(() => '(?, ?, ?, ?, ?)').join(', ');
@@ -112,7 +145,7 @@ export async function stageBatch(
        v.content_disposition, v.content_encoding, v.cache_control, v.expires, v.user_metadata, v.tags, v.properties,
        0, m.column5, v.part_sizes, v.sse, v.sse_key, ?, ?, ?, ?
      FROM versions v JOIN (VALUES ${values}) AS m ON v.id = m.column1`,
-    [seq, principalId, now, principalId, now, ...valueParams],
+    [place.seq, principalId, now, principalId, now, ...valueParams],
   );
   const pairs = map.map(() => '(?, ?)').join(', ');
   const pairParams: SqlValue[] = [];
@@ -141,7 +174,7 @@ interface SourceDir {
 const dirOf = (prefix: string) => prefix.replace(/\/$/, '');
 
 /** The next batch of the source tree's directories (those the copy's point in time sees), by parent and name. */
-export function sourceDirs(
+function sourceDirs(
   tx: Tx,
   spec: TreeSpec,
   after: [string, string] | [],
@@ -168,17 +201,34 @@ export function sourceDirs(
 }
 
 /**
- * Stages copies of source directories, hidden, under the job's folder: their parent is the stage's path and the
- * parent they will have, so they clash with no directory until the tree commits.
+ * Stages copies of the source's next directories after `after` (at most `limit` of them), hidden, under the job's
+ * folder: their parent is the stage's path and the parent they will have, so they clash with no directory until the
+ * tree commits. Returns the last source directory staged, as [parent, name]: the next `after`; undefined when none was left.
  */
 export async function stageDirs(
   tx: Tx,
   spec: TreeSpec,
-  stage: string,
-  dirs: SourceDir[],
-  now: number,
-  principalId: string,
+  input: { stage: string; after: [string, string] | []; limit: number; now: number; principalId: string },
+): Promise<[string, string] | undefined> {
+  let after = input.after;
+  let staged = 0;
+  while (staged < input.limit) {
+    const dirs = await sourceDirs(tx, spec, after, Math.min(STATEMENT_ROWS, input.limit - staged));
+    if (dirs.length === 0) break;
+    await insertDirs(tx, spec, { ...input, dirs });
+    staged += dirs.length;
+    const last = dirs[dirs.length - 1]!;
+    after = [last.parent, last.name];
+  }
+  return staged === 0 ? undefined : (after as [string, string]);
+}
+
+async function insertDirs(
+  tx: Tx,
+  spec: TreeSpec,
+  input: { stage: string; dirs: SourceDir[]; now: number; principalId: string },
 ): Promise<void> {
+  const { stage, dirs, now, principalId } = input;
   const from = dirOf(spec.sourcePrefix);
   const to = dirOf(spec.targetPrefix);
   const numbers = await tx.nextSeqs(dirs.length);
