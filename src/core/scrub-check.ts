@@ -92,7 +92,8 @@ async function serverRing(tx: Tx, blockId: string, dekId: string): Promise<RingR
   return (
     (await tx.get<RingRow>(
       `SELECT ${cols} FROM extents e JOIN streams s ON s.manifest_id = e.manifest_id
-         JOIN version_keys k ON k.version_id = s.version_id AND k.dek_id = ?
+         JOIN versions v ON v.id = s.version_id
+         JOIN version_keys k ON k.version_id = COALESCE(v.ring_of, v.id) AND k.dek_id = ?
        WHERE e.block_id = ? AND k.wrapped_by <> 'customer' LIMIT 1`,
       [dekId, blockId],
     )) ??

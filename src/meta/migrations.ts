@@ -412,6 +412,18 @@ CREATE INDEX compute_sessions_principal ON compute_sessions(principal_id);
 CREATE INDEX compute_sessions_expiry ON compute_sessions(expires_at);
 `,
   },
+  {
+    version: 15,
+    name: 'shared key rings',
+    // A version made as a copy under the same protection (a tree copy's) may share its source's key ring instead of
+    // holding a copy of it: ring_of names the version whose version_keys rows are its ring (always the ring's owner,
+    // never a version that shares one itself). NULL, as in every existing row, is the version's own ring. A ring
+    // stays while its owner or any version sharing it exists; the index lets the collection check that.
+    sql: `
+ALTER TABLE versions ADD COLUMN ring_of TEXT;
+CREATE INDEX versions_ring ON versions(ring_of) WHERE ring_of IS NOT NULL;
+`,
+  },
 ];
 
 /** Migration 11's rows: every snapshot without a number gets the next one, oldest first. */
