@@ -99,45 +99,53 @@ export async function copyFiles(
  */
 async function insertCopies(tx: Tx, spec: TreeSpec, rows: SourceRow[], place: CopyPlace): Promise<void> {
   const { now, principalId } = place;
-  const numbers = await tx.nextSeqs(rows.length);
-  const map = rows.map((r, i) => ({
-    number: numbers[i]!,
-    place: filePlace(spec.targetPrefix + r.path.slice(spec.sourcePrefix.length)),
-    src: r,
-    fileId: newId('f'),
-    rowId: newId('r'),
-    versionId: place.versioning === 'enabled' ? newId('') : 'null',
-    lineage: JSON.stringify({
+  const n = rows.length;
+  const numbers = await tx.nextSeqs(n);
+  const cut = spec.sourcePrefix.length;
+  const hidden = place.hidden ? 1 : 0;
+  const versioned = place.versioning === 'enabled';
+  const fileParams: SqlValue[] = new Array(n * 9);
+  const versionParams: SqlValue[] = new Array(5 + n * 5);
+  const streamParams: SqlValue[] = new Array(n * 2);
+  for (const [i, x] of [place.seq, principalId, now, principalId, now].entries()) versionParams[i] = x;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    const rest = r.path.slice(cut);
+    const at = filePlace(spec.targetPrefix + rest);
+    const fileId = newId('f');
+    const rowId = newId('r');
+    const lineage = JSON.stringify({
       fileId: r.file_id,
       versionId: r.version_id,
       etag: r.etag,
       project: spec.sourceProject,
       path: r.path,
-    }),
-    path: place.base + r.path.slice(spec.sourcePrefix.length),
-  }));
-  const fileParams: SqlValue[] = [];
-  for (const m of map)
-    fileParams.push(
-      m.fileId,
-      spec.targetProjectId,
-      m.path,
-      m.rowId,
-      now,
-      place.hidden ? 1 : 0,
-      m.number,
-      m.place.parent,
-      m.place.name,
-    );
+    });
+    let k = i * 9;
+    fileParams[k++] = fileId;
+    fileParams[k++] = spec.targetProjectId;
+    fileParams[k++] = place.base + rest;
+    fileParams[k++] = rowId;
+    fileParams[k++] = now;
+    fileParams[k++] = hidden;
+    fileParams[k++] = numbers[i]!;
+    fileParams[k++] = at.parent;
+    fileParams[k] = at.name;
+    k = 5 + i * 5;
+    versionParams[k++] = r.row_id;
+    versionParams[k++] = rowId;
+    versionParams[k++] = fileId;
+    versionParams[k++] = versioned ? newId('') : 'null';
+    versionParams[k] = lineage;
+    streamParams[i * 2] = r.row_id;
+    streamParams[i * 2 + 1] = rowId;
+  }
   // A staged file has its final place already: hidden, it is in no listing until the tree commits.
   await tx.run(
     `INSERT INTO files (id, project_id, path, type, current_version_id, created_at, hidden, number, parent, name)
-     VALUES ${map.map(() => "(?, ?, ?, 'file', ?, ?, ?, ?, ?, ?)").join(', ')}`,
+     VALUES ${valuesOf(n, "(?, ?, ?, 'file', ?, ?, ?, ?, ?, ?)")}`,
     fileParams,
   );
-  const values = map.map(() => '(?, ?, ?, ?, ?)').join(', ');
-  const valueParams: SqlValue[] = [];
-  for (const m of map) valueParams.push(m.src.row_id, m.rowId, m.fileId, m.versionId, m.lineage);
   await tx.run(
     `INSERT INTO versions (id, file_id, version_id, listed, created_seq, superseded_seq, size, etag, checksums,
        content_type, content_disposition, content_encoding, cache_control, expires, user_metadata, tags, properties,
@@ -145,17 +153,27 @@ async function insertCopies(tx: Tx, spec: TreeSpec, rows: SourceRow[], place: Co
      SELECT m.column2, m.column3, m.column4, 1, ?, NULL, v.size, v.etag, v.checksums, v.content_type,
        v.content_disposition, v.content_encoding, v.cache_control, v.expires, v.user_metadata, v.tags, v.properties,
        0, m.column5, v.part_sizes, v.sse, v.sse_key, COALESCE(v.ring_of, v.id), ?, ?, ?, ?
-     FROM versions v JOIN (VALUES ${values}) AS m ON v.id = m.column1`,
-    [place.seq, principalId, now, principalId, now, ...valueParams],
+     FROM versions v JOIN (VALUES ${valuesOf(n, '(?, ?, ?, ?, ?)')}) AS m ON v.id = m.column1`,
+    versionParams,
   );
-  const pairs = map.map(() => '(?, ?)').join(', ');
-  const pairParams: SqlValue[] = [];
-  for (const m of map) pairParams.push(m.src.row_id, m.rowId);
   await tx.run(
     `INSERT INTO streams (version_id, name, manifest_id)
-     SELECT m.column2, s.name, s.manifest_id FROM streams s JOIN (VALUES ${pairs}) AS m ON s.version_id = m.column1`,
-    pairParams,
+     SELECT m.column2, s.name, s.manifest_id FROM streams s JOIN (VALUES ${valuesOf(n, '(?, ?)')}) AS m
+       ON s.version_id = m.column1`,
+    streamParams,
   );
+}
+
+/** `n` copies of a row of placeholders, as a VALUES list; the lists of a full statement are made once. */
+const lists = new Map<string, string>();
+function valuesOf(n: number, row: string): string {
+  const key = `${n} ${row}`;
+  let list = lists.get(key);
+  if (list === undefined) {
+    list = Array.from({ length: n }, () => row).join(', ');
+    if (n === STATEMENT_ROWS) lists.set(key, list);
+  }
+  return list;
 }
 
 interface SourceDir {
