@@ -80,8 +80,10 @@ async function collect(
         )
       ).changes,
   );
-  const unreferencedManifest =
-    'NOT EXISTS (SELECT 1 FROM streams s WHERE s.manifest_id = manifests.id) AND NOT EXISTS (SELECT 1 FROM parts p WHERE p.manifest_id = manifests.id)';
+  // A manifest is referenced by a row of streams, by a version's row (its default stream) or by an upload's part.
+  const unreferencedManifest = `NOT EXISTS (SELECT 1 FROM streams s WHERE s.manifest_id = manifests.id)
+     AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.manifest_id = manifests.id)
+     AND NOT EXISTS (SELECT 1 FROM parts p WHERE p.manifest_id = manifests.id)`;
 
   report.manifestsCondemned = (
     await deps.meta.tx(async (tx) => {

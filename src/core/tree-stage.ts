@@ -1,4 +1,4 @@
-// Staging a tree copy: batches of files (rows, versions and streams, one statement per table) and of
+// Staging a tree copy: batches of files (file and version rows, one statement per table) and of
 // directories, written out of sight under the job's stage until the tree commits (commit-batch.ts).
 import type { SqlValue, Tx } from '../meta/meta-store.ts';
 import { DIR_MODE, dirPathKey, filePlace } from '../meta/tree-place.ts';
@@ -93,9 +93,10 @@ export async function copyFiles(
 }
 
 /**
- * Inserts copies of `rows` (files, versions and streams) at `place`, one statement per table. Each copy shares its
- * source's manifests and keeps its ETag, checksums, metadata and encryption: it keeps the same protection, so it shares
- * its source's key ring as it is (versions.ring_of) and no key is unwrapped. Its lineage names the source.
+ * Inserts copies of `rows` at `place`: a file row and a version row each, and rows of streams for named streams
+ * only, one statement per table. Each copy shares its source's manifests (its default stream's on its version row)
+ * and keeps its ETag, checksums, metadata and encryption: under the same protection it shares its source's key ring
+ * as it is (versions.ring_of), and no key is unwrapped. Its lineage names the source.
  */
 async function insertCopies(tx: Tx, spec: TreeSpec, rows: SourceRow[], place: CopyPlace): Promise<void> {
   const { now, principalId } = place;
@@ -149,17 +150,20 @@ async function insertCopies(tx: Tx, spec: TreeSpec, rows: SourceRow[], place: Co
   await tx.run(
     `INSERT INTO versions (id, file_id, version_id, listed, created_seq, superseded_seq, size, etag, checksums,
        content_type, content_disposition, content_encoding, cache_control, expires, user_metadata, tags, properties,
-       delete_marker, lineage, part_sizes, sse, sse_key, ring_of, created_by, created_at, modified_by, modified_at)
+       delete_marker, lineage, part_sizes, sse, sse_key, ring_of, manifest_id, created_by, created_at, modified_by,
+       modified_at)
      SELECT m.column2, m.column3, m.column4, 1, ?, NULL, v.size, v.etag, v.checksums, v.content_type,
        v.content_disposition, v.content_encoding, v.cache_control, v.expires, v.user_metadata, v.tags, v.properties,
-       0, m.column5, v.part_sizes, v.sse, v.sse_key, COALESCE(v.ring_of, v.id), ?, ?, ?, ?
+       0, m.column5, v.part_sizes, v.sse, v.sse_key, COALESCE(v.ring_of, v.id),
+       COALESCE(v.manifest_id, (SELECT s.manifest_id FROM streams s WHERE s.version_id = v.id AND s.name = '')),
+       ?, ?, ?, ?
      FROM versions v JOIN (VALUES ${valuesOf(n, '(?, ?, ?, ?, ?)')}) AS m ON v.id = m.column1`,
     versionParams,
   );
   await tx.run(
     `INSERT INTO streams (version_id, name, manifest_id)
      SELECT m.column2, s.name, s.manifest_id FROM streams s JOIN (VALUES ${valuesOf(n, '(?, ?)')}) AS m
-       ON s.version_id = m.column1`,
+       ON s.version_id = m.column1 AND s.name <> ''`,
     streamParams,
   );
 }

@@ -44,10 +44,13 @@ const VERSION_COLUMNS = `v.id AS row_id, v.file_id, p.name AS project_name, p.id
 export const VERSION_SELECT = `SELECT ${VERSION_COLUMNS}
 FROM versions v JOIN files f ON f.id = v.file_id JOIN projects p ON p.id = f.project_id`;
 
+/** A version's streams: its rows of streams, and its default stream when its row holds it (versions.manifest_id). */
 export async function loadStreams(tx: Tx, rowId: string): Promise<VersionInfo['streams']> {
   const rows = await tx.all<{ name: string; manifest_id: string; size: number }>(
-    'SELECT s.name, s.manifest_id, m.size FROM streams s JOIN manifests m ON m.id = s.manifest_id WHERE s.version_id = ?',
-    [rowId],
+    `SELECT s.name, s.manifest_id, m.size FROM streams s JOIN manifests m ON m.id = s.manifest_id WHERE s.version_id = ?
+     UNION ALL
+     SELECT '', v.manifest_id, m.size FROM versions v JOIN manifests m ON m.id = v.manifest_id WHERE v.id = ?`,
+    [rowId, rowId],
   );
   const out: VersionInfo['streams'] = {};
   for (const r of rows) out[r.name] = { manifestId: r.manifest_id, size: r.size };
