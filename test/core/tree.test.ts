@@ -290,7 +290,7 @@ forEachStore(
       }
     });
 
-    test("copies share their sources' key rings: they read after the sources are deleted and collected, and the rings go with the last copy", async () => {
+    test("copies share their sources' key rings and manifests: they read after the sources are deleted and collected, and the rings go with the last copy", async () => {
       const { deps } = get();
       const kms = `k${Date.now()}`;
       await createKmsKey(deps, root, kms);
