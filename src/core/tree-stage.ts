@@ -1,5 +1,6 @@
 // Staging a tree copy: batches of files (file and version rows, one statement per table) and of
 // directories, written out of sight under the job's stage until the tree commits (commit-batch.ts).
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { SqlValue, Tx } from '../meta/meta-store.ts';
 import { DIR_MODE, dirPathKey, filePlace } from '../meta/tree-place.ts';
 import { newId } from './ids.ts';
@@ -88,6 +89,8 @@ export async function copyFiles(
     files += rows.length;
     for (const r of rows) bytes += r.size;
     cursor = rows[rows.length - 1]!.path;
+    // An embedded store runs statements on this thread: between two, the process serves others (reads go on).
+    await nextTurn();
   }
   return { files, bytes, cursor };
 }
