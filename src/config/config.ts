@@ -9,7 +9,10 @@ export interface Limits {
   maxCopyExtents: number;
   /** A range copy moves at most this many bytes per request, then returns the remainder. */
   maxCopyBytes: number;
-  /** Files a tree copy job inserts per transaction. */
+  /**
+   * Files a tree copy job writes per transaction: a tree of at most this many, copied where no file is, is copied in
+   * one; a larger one is staged in batches of this many. A tree delete takes at most 500 per transaction.
+   */
   treeBatchSize: number;
   maxKeyBytes: number;
   /** The largest file or object, in bytes: writes past it, and offsets or lengths beyond it, are refused. */
