@@ -3,7 +3,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { SqlValue, Tx } from '../meta/meta-store.ts';
 import { DIR_MODE, dirPathKey, filePlace } from '../meta/tree-place.ts';
-import { newId } from './ids.ts';
+import { newId, newIds } from './ids.ts';
 import type { ConflictPolicy } from './model.ts';
 import { prefixEnd } from './paths.ts';
 
@@ -105,9 +105,11 @@ async function insertCopies(tx: Tx, spec: TreeSpec, rows: SourceRow[], place: Co
   const { now, principalId } = place;
   const n = rows.length;
   const numbers = await tx.nextSeqs(n);
+  const fileIds = newIds('f', n);
+  const rowIds = newIds('r', n);
+  const versionIds = place.versioning === 'enabled' ? newIds('', n) : undefined;
   const cut = spec.sourcePrefix.length;
   const hidden = place.hidden ? 1 : 0;
-  const versioned = place.versioning === 'enabled';
   const fileParams: SqlValue[] = new Array(n * 9);
   const versionParams: SqlValue[] = new Array(5 + n * 5);
   const streamParams: SqlValue[] = new Array(n * 2);
@@ -116,8 +118,8 @@ async function insertCopies(tx: Tx, spec: TreeSpec, rows: SourceRow[], place: Co
     const r = rows[i]!;
     const rest = r.path.slice(cut);
     const at = filePlace(spec.targetPrefix + rest);
-    const fileId = newId('f');
-    const rowId = newId('r');
+    const fileId = fileIds[i]!;
+    const rowId = rowIds[i]!;
     const lineage = JSON.stringify({
       fileId: r.file_id,
       versionId: r.version_id,
@@ -139,7 +141,7 @@ async function insertCopies(tx: Tx, spec: TreeSpec, rows: SourceRow[], place: Co
     versionParams[k++] = r.row_id;
     versionParams[k++] = rowId;
     versionParams[k++] = fileId;
-    versionParams[k++] = versioned ? newId('') : 'null';
+    versionParams[k++] = versionIds?.[i] ?? 'null';
     versionParams[k] = lineage;
     streamParams[i * 2] = r.row_id;
     streamParams[i * 2 + 1] = rowId;
