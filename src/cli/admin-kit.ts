@@ -1,7 +1,8 @@
 // What the client commands share: flags checked, a signed-in API client, and output as text or --json.
-import { readRootCredentials } from '../auth/root-credentials.ts';
-import { CLIENT_FLAGS, ConfigError, loadClientConfig } from '../config/config.ts';
+import { ConfigError } from '../config/config.ts';
 import { ApiClient } from './client.ts';
+import { clientConfigFor } from './connect.ts';
+import { connectionFlags } from './options.ts';
 
 export type Flags = Record<string, string | undefined>;
 export type Out = (text: string) => void;
@@ -13,22 +14,14 @@ export interface Session {
 }
 
 /**
- * A client for a command that accepts `own` flags besides the client's. Throws ConfigError on any other flag.
- * Without a key in flags or the environment, the root credentials in the data directory are used.
+ * A client for an account command. The parser has already refused flags the command does not take; the connection
+ * is the one every client command resolves (connect.ts).
  */
-export function openSession(flags: Flags, own: readonly string[], out: Out): Session {
-  for (const f of Object.keys(flags))
-    if (!CLIENT_FLAGS.includes(f) && !own.includes(f) && f !== 'json')
-      throw new ConfigError(`unknown flag --${f}`);
-  const clientFlags = Object.fromEntries(Object.entries(flags).filter(([k]) => CLIENT_FLAGS.includes(k)));
-  const config = loadClientConfig({ flags: clientFlags });
-  if (!config.accessKey || !config.secretKey) {
-    const root = readRootCredentials(config.dataDir);
-    if (root) Object.assign(config, { accessKey: root.accessKey, secretKey: root.secretKey });
-  }
+export function openSession(flags: Flags, _own: readonly string[], out: Out): Session {
+  const connection = connectionFlags(flags);
   const json = flags['json'] === 'true';
   return {
-    api: new ApiClient(config),
+    api: new ApiClient(clientConfigFor(undefined, connection)),
     show: (value, text) => out(json ? JSON.stringify(value, null, 2) : text()),
   };
 }

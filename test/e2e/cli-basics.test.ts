@@ -28,7 +28,10 @@ function mimeo(args: string[], env: Record<string, string> = {}, cwd?: string): 
     execFile(
       LAUNCHER,
       args,
-      { env: { PATH: process.env['PATH'] ?? '', ...env }, cwd },
+      {
+        env: { PATH: process.env['PATH'] ?? '', MIMEO_CLIENT_CONFIG: '/nonexistent/client.json', ...env },
+        cwd,
+      },
       (err, stdout, stderr) =>
         res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
@@ -131,11 +134,17 @@ describe('mimeo: --version and unknown commands', () => {
     }
   });
 
-  test('an unknown command: the usage on stderr, nothing on stdout, exit 2', async () => {
+  test('an unknown command or flag: one line and where help is on stderr, nothing on stdout, exit 2', async () => {
     const r = await mimeo(['frobnicate']);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /^mimeo: unknown command 'frobnicate'\nusage: mimeo <command>/);
+    assert.equal(
+      r.stderr,
+      "mimeo: unknown command 'frobnicate'\n(mimeo help, or mimeo <command> --help, says more)\n",
+    );
+    const flag = await mimeo(['user', 'list', '--frobnicate']);
+    assert.equal(flag.code, 2);
+    assert.match(flag.stderr, /^mimeo: Unknown argument: frobnicate\n/);
   });
 
   test('help and no command: the usage on stdout, exit 0', async () => {
