@@ -85,7 +85,7 @@ export class ApiClient {
         'no credentials: sign in with mimeo login, or set MIMEO_ACCESS_KEY and MIMEO_SECRET_KEY (or MIMEO_TOKEN), or MIMEO_ROOT_ACCESS_KEY and MIMEO_ROOT_SECRET_KEY, or --data pointing at the server data directory',
       );
     const res = await this.#send({ method: 'POST', path: '/api/v1/auth/token', body }, undefined);
-    return ((await json(res)) as { token: string }).token;
+    return ((await replyJson(res)) as { token: string }).token;
   }
 
   /**
@@ -105,13 +105,13 @@ export class ApiClient {
     }
     const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) return res;
-    await json(res);
+    await replyJson(res);
     throw new ApiError(status, 'Error', `HTTP ${status}`);
   }
 
   /** One call; the JSON body of a 2xx reply, or undefined for 204. Throws ApiError with the server's code. */
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return (await json(await this.raw({ method, path, body }))) as T;
+    return (await replyJson(await this.raw({ method, path, body }))) as T;
   }
 }
 
@@ -133,7 +133,7 @@ function unreachable(url: string, err: NodeJS.ErrnoException): ApiError {
 }
 
 /** Reads a reply's JSON body: its value for a 2xx, else ApiError with the server's code and message. */
-async function json(res: IncomingMessage): Promise<unknown> {
+export async function replyJson(res: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const c of res) chunks.push(c as Buffer);
   const text = Buffer.concat(chunks).toString();

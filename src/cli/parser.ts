@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { clientVerb, keyVerb, tokenVerb, userVerb } from './commands/account-verbs.ts';
+import { getVerb } from './commands/get.ts';
+import { putVerb } from './commands/put.ts';
 import { gcVerb, kmsVerb, scrubVerb, serveVerb } from './commands/server-verbs.ts';
 import { UsageError, type Verb } from './verb.ts';
 
@@ -17,6 +19,8 @@ export const VERBS: Verb[] = [
   serveVerb,
   gcVerb,
   scrubVerb,
+  putVerb,
+  getVerb,
   userVerb,
   keyVerb,
   tokenVerb,
