@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import { withContext } from '../context.ts';
 import { withConnection } from '../options.ts';
-import { bytes } from '../output.ts';
+import { bytes, count } from '../output.ts';
 import { progress } from '../progress.ts';
 import { inProject } from '../remote.ts';
 import { transferFlags, withTransferFlags } from '../transfer/flags.ts';
@@ -52,7 +52,7 @@ export const getVerb: Verb = {
         (job) => job.path,
       );
       const failed = failures.length > 0 ? `, ${failures.length} failed` : '';
-      run.progress.finish(`got ${plan.jobs.length - failures.length} files, ${bytes(total)}${failed}`);
+      run.progress.finish(`got ${count(plan.jobs.length - failures.length, 'file')}, ${bytes(total)}${failed}`);
       reportFailures(failures);
     }),
 };

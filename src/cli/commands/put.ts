@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import { withContext } from '../context.ts';
 import { withConnection } from '../options.ts';
-import { bytes } from '../output.ts';
+import { bytes, count } from '../output.ts';
 import { progress } from '../progress.ts';
 import { inProject, parsePath } from '../remote.ts';
 import { transferFlags, withTransferFlags } from '../transfer/flags.ts';
@@ -68,7 +68,7 @@ export const putVerb: Verb = {
         (job) => job.local,
       );
       const failed = failures.length > 0 ? `, ${failures.length} failed` : '';
-      run.progress.finish(`put ${jobs.length - failures.length} files, ${bytes(total)}${failed}`);
+      run.progress.finish(`put ${count(jobs.length - failures.length, 'file')}, ${bytes(total)}${failed}`);
       reportFailures(failures);
     }),
 };

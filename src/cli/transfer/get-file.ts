@@ -18,6 +18,8 @@ export interface GetResult {
   source: string;
   target: string;
   size: number;
+  /** The bytes an earlier run had fetched, when this one resumed its partial file. */
+  resumedFrom?: number;
 }
 
 const ALGORITHMS: Algorithm[] = ['crc64nvme', 'sha256', 'md5'];
@@ -92,7 +94,8 @@ export async function getFile(run: Run, job: GetJob): Promise<GetResult> {
     }
     await rename(partial, job.local);
     run.state.dropDownload(partial);
-    return { source: show(run.server, run.project, job.path), target: job.local, size: got };
+    const source = show(run.server, run.project, job.path);
+    return { source, target: job.local, size: got, ...(have > 0 ? { resumedFrom: have } : {}) };
   } finally {
     bar.done();
   }
