@@ -6,7 +6,7 @@ import { withContext } from '../context.ts';
 import { withConnection } from '../options.ts';
 import { bytes, count } from '../output.ts';
 import { progress } from '../progress.ts';
-import { inProject } from '../remote.ts';
+import { inProject, show } from '../remote.ts';
 import { transferFlags, withTransferFlags } from '../transfer/flags.ts';
 import { getFile } from '../transfer/get-file.ts';
 import { planGet } from '../transfer/plan-get.ts';
@@ -49,7 +49,7 @@ export const getVerb: Verb = {
           const r = await getFile(run, job);
           ctx.out.result(r, () => '');
         },
-        (job) => job.path,
+        (job) => show(source.server, source.project, job.path),
       );
       const failed = failures.length > 0 ? `, ${failures.length} failed` : '';
       run.progress.finish(`got ${count(plan.jobs.length - failures.length, 'file')}, ${bytes(total)}${failed}`);
