@@ -5,7 +5,12 @@ import { open } from 'node:fs/promises';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
 import type { RunningServer } from '../helpers/server.ts';
 
-export async function api(server: RunningServer, method: string, path: string, body?: unknown): Promise<Response> {
+export async function api(
+  server: RunningServer,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Response> {
   return fetch(`${server.url}${path}`, {
     method,
     headers: {

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type CliOptions, jsonLines, mimeo, startMimeo } from '../helpers/cli-run.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
@@ -58,7 +58,9 @@ describe('mimeo put and get resume what an interrupted run left', () => {
     };
     await until('the upload to start', 20_000, () => {
       if (!existsSync(state())) return false;
-      const uploads = Object.values(JSON.parse(readFileSync(state(), 'utf8')).uploads) as { uploadId: string }[];
+      const uploads = Object.values(JSON.parse(readFileSync(state(), 'utf8')).uploads) as {
+        uploadId: string;
+      }[];
       uploadId = uploads[0]?.uploadId ?? '';
       return uploadId !== '';
     });
@@ -72,9 +74,12 @@ describe('mimeo put and get resume what an interrupted run left', () => {
 
     const again = await mimeo([...args, '--checksum', 'large.bin', ':res/up/large.bin'], cli);
     assert.equal(again.code, 0, again.stderr);
-    const [line] = jsonLines<{ parts: number; partsSent: number; size: number; checksums: { crc64nvme: string } }>(
-      again.stdout,
-    );
+    const [line] = jsonLines<{
+      parts: number;
+      partsSent: number;
+      size: number;
+      checksums: { crc64nvme: string };
+    }>(again.stdout);
     assert.equal(line!.parts, 96);
     assert.equal(line!.partsSent, 96 - sent);
     assert.equal(line!.size, 96 * MiB);

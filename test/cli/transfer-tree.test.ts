@@ -50,7 +50,11 @@ describe('mimeo put -r and get -r: a tree and a large file, round trip', () => {
     multipart = await uploadRoutes(server, 'media');
     const next = prng(20261205);
     for (let i = 0; i < 500; i++) {
-      const dir = [`d${i % 7}`, ...(i % 3 === 0 ? [`sub ${i % 5}`] : []), ...(i % 11 === 0 ? ['deep', 'er'] : [])];
+      const dir = [
+        `d${i % 7}`,
+        ...(i % 3 === 0 ? [`sub ${i % 5}`] : []),
+        ...(i % 11 === 0 ? ['deep', 'er'] : []),
+      ];
       const rel = [...dir, `file ${i}.bin`].join('/');
       const size = i % 50 === 0 ? 0 : next(20 * 1024);
       const data = randomBytes(size);
@@ -129,4 +133,3 @@ describe('mimeo put -r and get -r: a tree and a large file, round trip', () => {
     assert.ok(await compareFiles(big, join(tmp.path, 'big.back')));
   });
 });
-

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { sizeFlag } from '../../src/cli/transfer/flags.ts';
 import { composeCrc, Digests, MismatchError, verify } from '../../src/cli/transfer/checksums.ts';
+import { sizeFlag } from '../../src/cli/transfer/flags.ts';
 import { partRanges, partSizeFor } from '../../src/cli/transfer/put-multipart.ts';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
 
@@ -16,7 +16,7 @@ const sums = () => {
   return d.digest();
 };
 
-test('digests taken in pieces are the whole data\'s', () => {
+test("digests taken in pieces are the whole data's", () => {
   const s = sums();
   assert.equal(s.crc64nvme, new Crc64Nvme().update(data).digest());
   assert.equal(s.md5, createHash('md5').update(data).digest('hex'));
@@ -29,7 +29,8 @@ test('verify: matching sizes and checksums pass; a different size always fails, 
   verify({ size: 5 }, { size: 5, sums: { crc64nvme: 'x' } }, false);
   assert.throws(
     () => verify({ size: 4 }, { size: 5 }, false),
-    (e: unknown) => e instanceof MismatchError && e.code === 'SizeMismatch' && /4 bytes here, 5 bytes/.test(e.message),
+    (e: unknown) =>
+      e instanceof MismatchError && e.code === 'SizeMismatch' && /4 bytes here, 5 bytes/.test(e.message),
   );
   const corrupt = Buffer.from(data);
   corrupt[777]! ^= 1;
@@ -48,7 +49,8 @@ test('verify: matching sizes and checksums pass; a different size always fails, 
   );
   // A server that keeps no checksum the client took cannot be verified.
   assert.throws(
-    () => verify({ size: 1, sums: { crc64nvme: s.crc64nvme! } }, { size: 1, sums: { sha1: 'x' } as never }, true),
+    () =>
+      verify({ size: 1, sums: { crc64nvme: s.crc64nvme! } }, { size: 1, sums: { sha1: 'x' } as never }, true),
     /no checksum/,
   );
 });
@@ -81,5 +83,9 @@ test('size flags: bytes or K, M, G, T (powers of 1024); anything else is a usage
   assert.equal(read('1.5k'), 1536);
   assert.equal(read('2GB'), 2 * 1024 ** 3);
   for (const bad of ['0', 'lots', '-1', '5 parsecs'])
-    assert.throws(() => read(bad), (e: unknown) => (e as Error).name === 'UsageError', bad);
+    assert.throws(
+      () => read(bad),
+      (e: unknown) => (e as Error).name === 'UsageError',
+      bad,
+    );
 });

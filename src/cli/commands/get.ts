@@ -52,7 +52,9 @@ export const getVerb: Verb = {
         (job) => show(source.server, source.project, job.path),
       );
       const failed = failures.length > 0 ? `, ${failures.length} failed` : '';
-      run.progress.finish(`got ${count(plan.jobs.length - failures.length, 'file')}, ${bytes(total)}${failed}`);
+      run.progress.finish(
+        `got ${count(plan.jobs.length - failures.length, 'file')}, ${bytes(total)}${failed}`,
+      );
       reportFailures(failures);
     }),
 };
