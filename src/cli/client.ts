@@ -90,7 +90,8 @@ export class ApiClient {
 
   /**
    * One request; the response when it is 2xx (its body unread), else ApiError with the server's code. A bearer
-   * token that has expired during a long run is renewed once, for a request whose body can be sent again.
+   * token that has expired during a long run is renewed once, for a request whose body can be sent again; a
+   * streamed request meeting one fails with 401 and the next request signs in again.
    */
   async raw(r: RawRequest): Promise<IncomingMessage> {
     this.#token ??= this.#login();
@@ -102,6 +103,9 @@ export class ApiClient {
       res.resume();
       this.#token = this.#login();
       res = await this.#send(r, await this.#token);
+    } else if (res.statusCode === 401) {
+      // A stream cannot be sent again: the caller sends a new one (withFreshToken), and it signs in anew.
+      this.#token = undefined;
     }
     const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) return res;
@@ -155,3 +159,13 @@ export const seg = (s: string) => encodeURIComponent(s);
 
 /** Encodes a path of several segments, keeping its slashes. */
 export const segs = (p: string) => p.split('/').map(seg).join('/');
+
+/** Runs `send` (a streamed request, made anew on each call) again once if the bearer token had expired. */
+export async function withFreshToken<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 401) throw err;
+    return send();
+  }
+}

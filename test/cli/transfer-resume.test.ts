@@ -1,8 +1,8 @@
 // An interrupted put of a large file and an interrupted get, run again: the put sends only the parts the server
 // lacks and the get fetches only what its partial file lacks, both ending byte for byte; a partial file of a
-// version the server has since replaced is fetched again whole.
+// version the server has since replaced is fetched again whole. And runs that outlast their bearer token.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -127,5 +127,36 @@ describe('mimeo put and get resume what an interrupted run left', () => {
     ]);
     assert.ok(readFileSync(join(tmp.path, 'fetched.bin')).equals(replaced));
     assert.deepEqual(JSON.parse(readFileSync(state(), 'utf8')).downloads, {});
+  });
+});
+
+describe('mimeo put and get outlast their bearer token', () => {
+  let server: RunningServer;
+  let tmp: { path: string; remove: () => Promise<void> };
+
+  before(async () => {
+    tmp = await tempDir('mimeo-cli-ttl');
+    // Tokens of one second: a run of a few seconds signs in again several times.
+    server = await startServer({ dataDir: join(tmp.path, 'data'), args: ['--token-ttl', '1'] });
+    await makeProject(server, 'ttl');
+  });
+  after(async () => {
+    await server.stop();
+    await tmp.remove();
+  });
+
+  test('300 files one at a time, up and down, none lost to an expired token', async () => {
+    const cli = { url: server.url, clientConfig: join(tmp.path, 'client.json'), cwd: tmp.path };
+    mkdirSync(join(tmp.path, 'many'));
+    for (let i = 0; i < 300; i++) writeFileSync(join(tmp.path, 'many', `f${i}`), `file ${i}\n`);
+    const started = Date.now();
+    const put = await mimeo(['put', '-r', '-j', '1', '--json', 'many', ':ttl/'], cli);
+    assert.equal(put.code, 0, put.stderr);
+    assert.equal(jsonLines(put.stdout).length, 300);
+    const got = await mimeo(['get', '-r', '-j', '1', '--json', ':ttl/many', 'back'], cli);
+    assert.equal(got.code, 0, got.stderr);
+    assert.equal(jsonLines(got.stdout).length, 300);
+    assert.equal(readFileSync(join(tmp.path, 'back', 'f299'), 'utf8'), 'file 299\n');
+    assert.ok(Date.now() - started > 2000, 'the runs outlasted the token');
   });
 });

@@ -2,10 +2,11 @@
 // left, listing the parts it already has), send the missing parts side by side, each streamed from its range of
 // the file, then complete. The upload's id is kept until it completes, so an interrupted put resumes.
 import { createReadStream } from 'node:fs';
-import { ApiError, replyJson, seg } from '../client.ts';
+import { ApiError, seg } from '../client.ts';
 import { show } from '../remote.ts';
-import { composeCrc, crc64FromBase64, Digests, MismatchError, tap, verify } from './checksums.ts';
+import { composeCrc, crc64FromBase64, Digests, MismatchError, verify } from './checksums.ts';
 import { forEachLimit } from './pool.ts';
+import { sendRange } from './send-range.ts';
 import type { FileJson, PutJob, PutResult, Run } from './types.ts';
 
 /** S3's (and the native API's) largest part count. */
@@ -58,17 +59,15 @@ export async function putMultipart(run: Run, job: PutJob): Promise<PutResult> {
       }
     }
     await forEachLimit(missing, run.parallel, async (r) => {
-      const digests = run.checksum ? new Digests(['crc64nvme']) : undefined;
-      const file = createReadStream(job.local, { start: r.start, end: r.start + r.size - 1 });
-      const counted = tap(digests, (n) => bar.advance(n));
-      file.on('error', (err) => counted.destroy(err));
-      const res = await run.api.raw({
-        method: 'PUT',
+      const { reply, digests } = await sendRange(run, {
         path: `${base}/${seg(uploadId)}/parts/${r.n}`,
-        headers: { 'content-length': String(r.size), 'content-type': 'application/octet-stream' },
-        body: file.pipe(counted),
+        local: job.local,
+        start: r.start,
+        size: r.size,
+        algorithms: ['crc64nvme'],
+        bar,
       });
-      const part = (await replyJson(res)) as PartJson;
+      const part = reply as PartJson;
       const crc = digests?.crcBigInt();
       verify(
         { size: r.size, sums: digests?.digest() },
