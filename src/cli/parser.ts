@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { clientVerb, keyVerb, tokenVerb, userVerb } from './commands/account-verbs.ts';
+import { loginVerb, logoutVerb, serversVerb } from './commands/login.ts';
 import { gcVerb, kmsVerb, scrubVerb, serveVerb } from './commands/server-verbs.ts';
 import { UsageError, type Verb } from './verb.ts';
 
@@ -17,6 +18,9 @@ export const VERBS: Verb[] = [
   serveVerb,
   gcVerb,
   scrubVerb,
+  loginVerb,
+  logoutVerb,
+  serversVerb,
   userVerb,
   keyVerb,
   tokenVerb,

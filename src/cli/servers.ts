@@ -12,6 +12,8 @@ export interface ServerEntry {
   secretKey?: string;
   /** A personal token (from a password sign-in, or made with `mimeo token create`). */
   token?: string;
+  /** The id of that token when `mimeo login` made it, so that `mimeo logout` revokes it. */
+  tokenId?: string;
   /** A PEM file of certificates to trust besides the system's. */
   caFile?: string;
 }
