@@ -9,7 +9,7 @@ export type Out = (text: string) => void;
 
 export interface Session {
   api: ApiClient;
-  /** Writes `value` as JSON under --json, else the text `text` makes. */
+  /** Writes `value` under --json (a list as one JSON object per line), else the text `text` makes. */
   show(value: unknown, text: () => string): void;
 }
 
@@ -22,7 +22,11 @@ export function openSession(flags: Flags, _own: readonly string[], out: Out): Se
   const json = flags['json'] === 'true';
   return {
     api: new ApiClient(clientConfigFor(undefined, connection)),
-    show: (value, text) => out(json ? JSON.stringify(value, null, 2) : text()),
+    show: (value, text) => {
+      if (!json) out(text());
+      // One compact JSON object per line: a list gives one per item, and no line when it is empty.
+      else for (const item of Array.isArray(value) ? value : [value]) out(JSON.stringify(item));
+    },
   };
 }
 
