@@ -82,6 +82,8 @@ export function buildParser(args: string[], verbs: Verb[] = VERBS): Argv {
       (b) => b,
       (argv) => {
         const word = argv._[0];
+        // The shell's completion asks through this command too: it has printed its candidates already.
+        if (argv['get-yargs-completions'] !== undefined) return;
         if (word !== undefined) throw new UsageError(`unknown command '${word}'`);
         y.showHelp('log');
       },
