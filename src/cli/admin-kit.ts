@@ -1,7 +1,8 @@
 // What the client commands share: flags checked, a signed-in API client, and output as text or --json.
+
 import { ConfigError } from '../config/config.ts';
-import { ApiClient } from './client.ts';
-import { clientConfigFor } from './connect.ts';
+import type { ApiClient } from './client.ts';
+import { connect } from './connect.ts';
 import { connectionFlags } from './options.ts';
 
 export type Flags = Record<string, string | undefined>;
@@ -21,7 +22,7 @@ export function openSession(flags: Flags, _own: readonly string[], out: Out): Se
   const connection = connectionFlags(flags);
   const json = flags['json'] === 'true';
   return {
-    api: new ApiClient(clientConfigFor(undefined, connection)),
+    api: connect(undefined, connection),
     show: (value, text) => {
       if (!json) out(text());
       // One compact JSON object per line: a list gives one per item, and no line when it is empty.

@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError } from '../../config/config.ts';
+import { readServers, type ServerEntry, serverFilePath, writeServers } from '../../config/servers.ts';
 import { ApiClient, seg } from '../client.ts';
 import { withContext } from '../context.ts';
 import { columns } from '../output.ts';
 import { readSecrets } from '../secret-input.ts';
-import { readServers, type ServerEntry, serverFilePath, writeServers } from '../servers.ts';
 import { bool, str, UsageError, type Verb } from '../verb.ts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
