@@ -5,7 +5,7 @@ import type { CoreDeps } from './deps.ts';
 import { checkLimit, type VersionCursor, versionPage } from './list-versions.ts';
 import type { Principal, VersionInfo } from './model.ts';
 import { requireProject } from './permissions.ts';
-import { getVersionByRowId } from './repo/versions.ts';
+import { getVersionsByRowIds } from './repo/versions.ts';
 
 /**
  * A page of versions (delete markers included) under `prefix`, after the cursor `after` (a page's `next`); `next` is
@@ -32,11 +32,7 @@ export async function listVersionHistory(
         cursor,
         limit,
       });
-      const versions: VersionInfo[] = [];
-      for (const id of rowIds) {
-        const v = await getVersionByRowId(tx, id);
-        if (v) versions.push(v);
-      }
+      const versions = await getVersionsByRowIds(tx, rowIds);
       return { versions, next: page.truncated && last ? encodeCursor([last.path, last.seq!]) : null };
     },
     { readOnly: true },
