@@ -30,7 +30,7 @@ import {
 export const DEFAULT_MIN_PART_SIZE = 5 * 1024 * 1024;
 
 type UploadRequest = FastifyRequest<{
-  Params: { project: string; uploadId: string; n: string };
+  Params: { project: string; uploadId: string; partNumber: string };
   Querystring: { prefix?: string; after?: string; limit?: string };
 }>;
 
@@ -140,17 +140,20 @@ export const uploadRoutes = (deps: NativeDeps) => async (app: FastifyInstance) =
   // A part is the request's raw body whatever its Content-Type, streamed into blocks; sent again, it replaces the last.
   await app.register(async (raw) => {
     rawBodies(raw);
-    raw.put('/api/v1/projects/:project/uploads/:uploadId/parts/:n', async (request: UploadRequest, reply) => {
-      const md5 = request.headers['content-md5'];
-      const part = await uploadPart(core, principalOf(request), {
-        ...at(request),
-        partNumber: parseNonNegativeInt(request.params.n, 'The part number') ?? 0,
-        body: bodyOf(request),
-        size: declaredLength(request),
-        contentMd5: typeof md5 === 'string' ? md5 : undefined,
-        signal: clientGone(reply.raw),
-      });
-      return reply.header('etag', `"${part.etag}"`).send(partJson(part));
-    });
+    raw.put(
+      '/api/v1/projects/:project/uploads/:uploadId/parts/:partNumber',
+      async (request: UploadRequest, reply) => {
+        const md5 = request.headers['content-md5'];
+        const part = await uploadPart(core, principalOf(request), {
+          ...at(request),
+          partNumber: parseNonNegativeInt(request.params.partNumber, 'The part number') ?? 0,
+          body: bodyOf(request),
+          size: declaredLength(request),
+          contentMd5: typeof md5 === 'string' ? md5 : undefined,
+          signal: clientGone(reply.raw),
+        });
+        return reply.header('etag', `"${part.etag}"`).send(partJson(part));
+      },
+    );
   });
 };
