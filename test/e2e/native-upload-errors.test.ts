@@ -56,6 +56,17 @@ for (const kind of KINDS)
         'NoSuchUpload',
       ]);
       assert.deepEqual(errorOf(await call('GET', '/api/v1/projects/none/uploads/x')), [404, 'NoSuchProject']);
+      // A NUL character: nothing has it (SQLite), or the store cannot hold it (PostgreSQL); never a server error.
+      const pg = kind === 'postgres';
+      assert.deepEqual(
+        errorOf(await call('GET', `${base}/a%00b`)),
+        pg ? [400, 'InvalidArgument'] : [404, 'NoSuchUpload'],
+      );
+      for (const url of [`${base}?prefix=%00`, '/api/v1/projects/uploads-e2e/versions?prefix=%00']) {
+        const r = await call('GET', url);
+        if (pg) assert.deepEqual(errorOf(r), [400, 'InvalidArgument'], url);
+        else assert.equal(r.status, 200, url);
+      }
       const id = (await call('POST', base, { json: { path: 'n' } })).json.uploadId;
       for (const n of ['0', '10001', 'x'])
         assert.deepEqual(errorOf(await call('PUT', `${base}/${id}/parts/${n}`, { body: bytes(10) })), [
