@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { clientVerb, keyVerb, tokenVerb, userVerb } from './commands/account-verbs.ts';
 import { getVerb } from './commands/get.ts';
+import { loginVerb, logoutVerb, serversVerb } from './commands/login.ts';
 import { putVerb } from './commands/put.ts';
 import { gcVerb, kmsVerb, scrubVerb, serveVerb } from './commands/server-verbs.ts';
 import { UsageError, type Verb } from './verb.ts';
@@ -21,6 +22,9 @@ export const VERBS: Verb[] = [
   scrubVerb,
   putVerb,
   getVerb,
+  loginVerb,
+  logoutVerb,
+  serversVerb,
   userVerb,
   keyVerb,
   tokenVerb,
@@ -82,6 +86,8 @@ export function buildParser(args: string[], verbs: Verb[] = VERBS): Argv {
       (b) => b,
       (argv) => {
         const word = argv._[0];
+        // The shell's completion asks through this command too: it has printed its candidates already.
+        if (argv['get-yargs-completions'] !== undefined) return;
         if (word !== undefined) throw new UsageError(`unknown command '${word}'`);
         y.showHelp('log');
       },

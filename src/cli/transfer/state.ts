@@ -5,7 +5,7 @@
 // Two runs at once may lose each other's records, which only costs a resume.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { serverFilePath } from '../servers.ts';
+import { serverFilePath } from '../../config/servers.ts';
 
 export interface UploadRecord {
   uploadId: string;
