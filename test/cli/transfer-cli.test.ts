@@ -9,20 +9,18 @@ import { after, before, describe, test } from 'node:test';
 import { type CliOptions, cliEnv, jsonLines, LAUNCHER, mimeo } from '../helpers/cli-run.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
-import { makeProject, randomFile, uploadRoutes } from './transfer-kit.ts';
+import { makeProject, randomFile } from './transfer-kit.ts';
 
 describe('mimeo put and get: errors, partial failures and progress', () => {
   let server: RunningServer;
   let tmp: { path: string; remove: () => Promise<void> };
   let cli: CliOptions;
-  let multipart: boolean;
 
   before(async () => {
     tmp = await tempDir('mimeo-cli-transfer');
     server = await startServer({ dataDir: join(tmp.path, 'data'), args: ['--min-part-size', '1048576'] });
     cli = { url: server.url, clientConfig: join(tmp.path, 'client.json'), cwd: tmp.path };
     await makeProject(server, 'docs');
-    multipart = await uploadRoutes(server, 'docs');
     writeFileSync(join(tmp.path, 'a.txt'), 'alpha\n');
     mkdirSync(join(tmp.path, 'dir'));
     writeFileSync(join(tmp.path, 'dir', 'b.txt'), 'beta\n');
@@ -106,8 +104,8 @@ describe('mimeo put and get: errors, partial failures and progress', () => {
   test('progress: bars and a summary on a terminal, nothing of the sort into a pipe', async (t) => {
     // Large enough for the bars to be drawn a few times (at 10 a second) on a fast machine.
     await randomFile(join(tmp.path, 'big.bin'), 48 * 1024 * 1024);
-    const size = multipart ? ['--multipart-threshold', '2MiB', '--part-size', '1MiB', '-j', '2'] : [];
-    const cmd = [LAUNCHER, 'put', ...size, 'big.bin', ':docs/progress/big.bin'];
+    const parts = ['--multipart-threshold', '2MiB', '--part-size', '1MiB', '-j', '2'];
+    const cmd = [LAUNCHER, 'put', ...parts, 'big.bin', ':docs/progress/big.bin'];
     const run = (file: string, args: string[]) =>
       new Promise<{ code: number; out: string; err: string }>((done) =>
         execFile(file, args, { env: cliEnv(cli), cwd: tmp.path }, (err, out, errOut) =>

@@ -1,5 +1,5 @@
-// What the transfer tests share: a project made through the API, whether the server has the native upload
-// routes, large random files written in pieces (with their CRC), and files compared piece by piece.
+// What the transfer tests share: a project made through the API, large random files written in pieces (with their
+// CRC), and files compared piece by piece.
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
@@ -24,15 +24,6 @@ export async function api(
 export async function makeProject(server: RunningServer, name: string): Promise<void> {
   const r = await api(server, 'POST', '/api/v1/projects', { name });
   if (r.status !== 201) throw new Error(`project ${name}: ${r.status} ${await r.text()}`);
-}
-
-/** Whether the server takes native multipart uploads (POST .../uploads); the probe's upload is aborted. */
-export async function uploadRoutes(server: RunningServer, project: string): Promise<boolean> {
-  const r = await api(server, 'POST', `/api/v1/projects/${project}/uploads`, { path: 'probe' });
-  if (r.status !== 201) return false;
-  const { uploadId } = (await r.json()) as { uploadId: string };
-  await api(server, 'DELETE', `/api/v1/projects/${project}/uploads/${uploadId}`);
-  return true;
 }
 
 /** Writes `size` random bytes to `file` 4 MiB at a time; their CRC-64/NVME (base64). */
