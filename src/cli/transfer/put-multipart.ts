@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { ApiError, seg } from '../client.ts';
 import { show } from '../remote.ts';
 import { composeCrc, crc64FromBase64, Digests, MismatchError, verify } from './checksums.ts';
-import { forEachLimit } from './pool.ts';
+import { forEachLimit, isFatal } from './pool.ts';
 import { sendRange } from './send-range.ts';
 import type { FileJson, PutJob, PutResult, Run } from './types.ts';
 
@@ -77,9 +77,16 @@ export async function putMultipart(run: Run, job: PutJob): Promise<PutResult> {
       etags.set(r.n, part.etag);
       if (crc !== undefined) crcs.set(r.n, crc);
     });
-    const file = await run.api.call<FileJson>('POST', `${base}/${seg(uploadId)}/complete`, {
-      parts: ranges.map((r) => ({ partNumber: r.n, etag: etags.get(r.n)! })),
-    });
+    const file = await run.api
+      .call<FileJson>('POST', `${base}/${seg(uploadId)}/complete`, {
+        parts: ranges.map((r) => ({ partNumber: r.n, etag: etags.get(r.n)! })),
+      })
+      .catch((err: unknown) => {
+        // Refused parts would be refused again: the next run starts a new upload.
+        if (err instanceof ApiError && err.status >= 400 && err.status < 500 && !isFatal(err))
+          run.state.dropUpload(key);
+        throw err;
+      });
     run.state.dropUpload(key);
     const whole = run.checksum
       ? { crc64nvme: composeCrc(ranges.map((r) => ({ crc: crcs.get(r.n)!, size: r.size }))) }
