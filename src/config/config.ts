@@ -321,6 +321,8 @@ export interface ClientConfig {
   url: string;
   accessKey: string | undefined;
   secretKey: string | undefined;
+  /** A personal token, used when there is no access key. */
+  token?: string | undefined;
   /** PEM certificates to trust besides the system's, for a server with its own certificate. */
   ca: string | undefined;
   /** The server's data directory, where root credentials may be read when no key is given. */
