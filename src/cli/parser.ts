@@ -3,7 +3,18 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { clientVerb, keyVerb, tokenVerb, userVerb } from './commands/account-verbs.ts';
+import { catVerb } from './commands/cat.ts';
+import { cpVerb } from './commands/cp.ts';
+import { jobsVerb } from './commands/jobs.ts';
+import { lsVerb } from './commands/ls.ts';
+import { mkdirVerb } from './commands/mkdir.ts';
+import { mvVerb } from './commands/mv.ts';
+import { rmVerb } from './commands/rm.ts';
 import { gcVerb, kmsVerb, scrubVerb, serveVerb } from './commands/server-verbs.ts';
+import { snapshotVerb } from './commands/snapshot.ts';
+import { statVerb } from './commands/stat.ts';
+import { usageVerb } from './commands/usage.ts';
+import { versionsVerb } from './commands/versions.ts';
 import { UsageError, type Verb } from './verb.ts';
 
 /** The version in package.json, the one place it is kept. */
@@ -17,6 +28,17 @@ export const VERBS: Verb[] = [
   serveVerb,
   gcVerb,
   scrubVerb,
+  lsVerb,
+  catVerb,
+  statVerb,
+  mkdirVerb,
+  cpVerb,
+  mvVerb,
+  rmVerb,
+  snapshotVerb,
+  versionsVerb,
+  jobsVerb,
+  usageVerb,
   userVerb,
   keyVerb,
   tokenVerb,
