@@ -57,8 +57,8 @@ export function buildParser(args: string[], verbs: Verb[] = VERBS): Argv {
     .strictCommands()
     .strictOptions()
     .exitProcess(false)
-    .version(version())
-    .alias('version', 'v')
+    // --version is the top level's own: cat, stat, cp and rm take a --version ID of a file.
+    .version(false)
     .help('help')
     .alias('help', 'h')
     .wrap(Math.min(110, process.stdout.columns || 100))
@@ -97,8 +97,12 @@ export function buildParser(args: string[], verbs: Verb[] = VERBS): Argv {
     .command(
       '$0',
       false,
-      (b) => b,
+      (b) => b.option('version', { alias: 'v', type: 'boolean', describe: 'print the version' }),
       (argv) => {
+        if (argv['version'] === true) {
+          process.stdout.write(`${version()}\n`);
+          return;
+        }
         const word = argv._[0];
         if (word !== undefined) throw new UsageError(`unknown command '${word}'`);
         y.showHelp('log');

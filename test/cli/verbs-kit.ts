@@ -1,0 +1,107 @@
+// What the CLI verb tests share: a real server, bin/mimeo run as a process against it (root unless told otherwise),
+// and the native API called directly to lay out test data.
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { CREDS, type RunningServer, startServer } from '../helpers/server.ts';
+import { tempDir } from '../helpers/stores.ts';
+
+const LAUNCHER = resolve(import.meta.dirname, '../../bin/mimeo');
+
+export interface Cli {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Kit {
+  server: RunningServer;
+  /** Runs bin/mimeo with only PATH, the client config file and the server's URL and keys in its environment. */
+  mimeo(args: string[], keys?: { accessKey: string; secretKey: string }): Promise<Cli>;
+  /** Like mimeo, and its stdout as bytes. */
+  mimeoBytes(args: string[]): Promise<{ code: number; stdout: Buffer; stderr: string }>;
+  /** The --json lines of a run that must succeed. */
+  json<T = Record<string, unknown>>(args: string[]): Promise<T[]>;
+  /** A native API call as root; the parsed body (undefined for 204). Throws on a status of 300 or more. */
+  api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
+  put(project: string, path: string, body: Buffer | string): Promise<Record<string, unknown>>;
+  /** The bytes of a file, through the API. */
+  read(project: string, path: string): Promise<Buffer>;
+  project(name: string, versioning?: 'enabled'): Promise<void>;
+  close(): Promise<void>;
+}
+
+const enc = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+
+export async function startKit(tag: string): Promise<Kit> {
+  const tmp = await tempDir(tag);
+  const server = await startServer({ dataDir: join(tmp.path, 'data') });
+  const token = await server.token();
+  const env = (
+    keys = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secretKey: CREDS.MIMEO_ROOT_SECRET_KEY },
+  ) => ({
+    PATH: process.env['PATH'] ?? '',
+    MIMEO_CLIENT_CONFIG: join(tmp.path, 'client.json'),
+    MIMEO_URL: server.url,
+    MIMEO_ACCESS_KEY: keys.accessKey,
+    MIMEO_SECRET_KEY: keys.secretKey,
+  });
+  const run = (
+    args: string[],
+    keys?: { accessKey: string; secretKey: string },
+    encoding: 'utf8' | 'buffer' = 'utf8',
+  ) =>
+    new Promise<{ code: number; stdout: string | Buffer; stderr: string | Buffer }>((res) => {
+      execFile(LAUNCHER, args, { env: env(keys), encoding, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
+        res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const raw = Buffer.isBuffer(body) || typeof body === 'string';
+    const r = await fetch(`${server.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': raw ? 'application/octet-stream' : 'application/json',
+      },
+      body: body === undefined ? undefined : raw ? (body as Buffer) : JSON.stringify(body),
+    });
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+    return (r.status === 204 ? undefined : await r.json()) as T;
+  };
+  const kit: Kit = {
+    server,
+    async mimeo(args, keys) {
+      const r = await run(args, keys);
+      return { code: r.code, stdout: String(r.stdout), stderr: String(r.stderr) };
+    },
+    async mimeoBytes(args) {
+      const r = await run(args, undefined, 'buffer');
+      return { code: r.code, stdout: r.stdout as Buffer, stderr: String(r.stderr) };
+    },
+    async json<T>(args: string[]) {
+      const r = await kit.mimeo([...args, '--json']);
+      if (r.code !== 0) throw new Error(`mimeo ${args.join(' ')}: exit ${r.code}: ${r.stderr}`);
+      return r.stdout
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as T);
+    },
+    api,
+    put: (project, path, body) => api('PUT', `/api/v1/projects/${project}/files/${enc(path)}`, body),
+    async read(project, path) {
+      const r = await fetch(`${server.url}/api/v1/projects/${project}/files/${enc(path)}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`);
+      return Buffer.from(await r.arrayBuffer());
+    },
+    async project(name, versioning) {
+      await api('POST', '/api/v1/projects', { name, ...(versioning ? { versioning } : {}) });
+    },
+    async close() {
+      await server.stop();
+      await tmp.remove();
+    },
+  };
+  return kit;
+}
