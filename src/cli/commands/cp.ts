@@ -89,8 +89,12 @@ export const cpVerb: Verb = {
       .option('content-disposition', { type: 'string', requiresArg: true })
       .option('content-encoding', { type: 'string', requiresArg: true })
       .option('cache-control', { type: 'string', requiresArg: true })
-      .option('meta', { type: 'string', array: true, requiresArg: true, describe: 'user metadata KEY=VALUE' })
-      .option('tag', { type: 'string', array: true, requiresArg: true, describe: 'a tag KEY=VALUE' })
+      .option('meta', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'user metadata KEY=VALUE (again for more)',
+      })
+      .option('tag', { type: 'string', requiresArg: true, describe: 'a tag KEY=VALUE (again for more)' })
       .option('wait', {
         type: 'boolean',
         default: true,

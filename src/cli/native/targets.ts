@@ -25,5 +25,6 @@ export function sameServer(src: RemotePath, tgt: RemotePath, what: string): void
 export const conflictOption = <T>(y: Argv<T>) =>
   y.option('conflict', {
     choices: ['fail', 'overwrite', 'rename'],
-    describe: "when the target exists: fail (the default), overwrite it, or rename the copy 'name (1)'",
+    describe:
+      "when the target exists: fail, overwrite it, or rename the new one 'name (1)' (default: a file copy overwrites, a tree copy and a move fail)",
   });
