@@ -61,7 +61,9 @@ export async function startKit(tag: string): Promise<Kit> {
       method,
       headers: {
         authorization: `Bearer ${token}`,
-        'content-type': raw ? 'application/octet-stream' : 'application/json',
+        ...(body === undefined
+          ? {}
+          : { 'content-type': raw ? 'application/octet-stream' : 'application/json' }),
       },
       body: body === undefined ? undefined : raw ? (body as Buffer) : JSON.stringify(body),
     });
