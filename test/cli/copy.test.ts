@@ -163,6 +163,19 @@ describe('mimeo cp and jobs', () => {
     assert.match(noR.stderr, /^mimeo: ':cpsrc\/tree' is a directory: copy it with -r\n/);
   });
 
+  test('on a terminal, a tree copy draws a bar of entries and ends with a summary', async (t) => {
+    const r = await kit.terminal(['cp', '-r', ':cpsrc/tree', ':cpdst/on-a-tty']);
+    if (r.code === 127 || /not found/.test(r.stderr)) return t.skip('util-linux script is not installed');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(r.stdout.includes('\u001b['), 'the bar is drawn with escape sequences');
+    assert.match(r.stdout, /tree-copy +.*\d+% \d+\/40 /);
+    assert.match(r.stdout, /tree-copy succeeded: 40\/40 files, [\d.]+ KiB in [\d.]+ s\r?\n/);
+    assert.match(r.stdout, /copied :cpsrc\/tree\/ → :cpdst\/on-a-tty\/ \(40\/40 files, /);
+    const piped = await kit.mimeo(['cp', '-r', ':cpsrc/tree', ':cpdst/piped']);
+    const all = piped.stdout + piped.stderr;
+    assert.ok(!all.includes('\u001b') && !all.includes('\r'), all);
+  });
+
   test('cp -r --no-wait prints the job; jobs watch, list and abort', async () => {
     const [started] = await kit.json<Job>(['cp', '-r', '--no-wait', ':cpsrc/tree', ':cpdst/later']);
     assert.ok(['queued', 'running', 'succeeded'].includes(started!.state));

@@ -19,6 +19,8 @@ export interface Kit {
   mimeo(args: string[], keys?: { accessKey: string; secretKey: string }): Promise<Cli>;
   /** Like mimeo, and its stdout as bytes. */
   mimeoBytes(args: string[]): Promise<{ code: number; stdout: Buffer; stderr: string }>;
+  /** Runs bin/mimeo under a pseudo-terminal (util-linux `script`): what a person at a terminal sees. */
+  terminal(args: string[]): Promise<Cli>;
   /** The --json lines of a run that must succeed. */
   json<T = Record<string, unknown>>(args: string[]): Promise<T[]>;
   /** A native API call as root; the parsed body (undefined for 204). Throws on a status of 300 or more. */
@@ -75,6 +77,15 @@ export async function startKit(tag: string): Promise<Kit> {
     async mimeo(args, keys) {
       const r = await run(args, keys);
       return { code: r.code, stdout: String(r.stdout), stderr: String(r.stderr) };
+    },
+    terminal(args) {
+      const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+      const line = [LAUNCHER, ...args].map(quote).join(' ');
+      return new Promise((res) => {
+        execFile('script', ['-qec', line, '/dev/null'], { env: env() }, (err, stdout, stderr) =>
+          res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
     },
     async mimeoBytes(args) {
       const r = await run(args, undefined, 'buffer');

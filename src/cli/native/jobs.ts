@@ -60,7 +60,7 @@ export async function watchJob(ctx: Context, api: ApiClient, first: JobJson): Pr
   let job = first;
   const start = entries(job);
   const shown = progress(ctx.interactive, 'entries');
-  const bar = shown.bar(`${job.kind} ${job.id}`, start.total ?? 1);
+  const bar = shown.bar(job.kind, start.total ?? 1);
   let wait = 100;
   while (!ended(job)) {
     await sleep(wait);
