@@ -1,7 +1,8 @@
 // What the client commands share: flags checked, a signed-in API client, and output as text or --json.
+
 import { ConfigError } from '../config/config.ts';
-import { ApiClient } from './client.ts';
-import { clientConfigFor } from './connect.ts';
+import type { ApiClient } from './client.ts';
+import { connect } from './connect.ts';
 import { connectionFlags } from './options.ts';
 
 export type Flags = Record<string, string | undefined>;
@@ -9,7 +10,7 @@ export type Out = (text: string) => void;
 
 export interface Session {
   api: ApiClient;
-  /** Writes `value` as JSON under --json, else the text `text` makes. */
+  /** Writes `value` under --json (a list as one JSON object per line), else the text `text` makes. */
   show(value: unknown, text: () => string): void;
 }
 
@@ -21,8 +22,12 @@ export function openSession(flags: Flags, _own: readonly string[], out: Out): Se
   const connection = connectionFlags(flags);
   const json = flags['json'] === 'true';
   return {
-    api: new ApiClient(clientConfigFor(undefined, connection)),
-    show: (value, text) => out(json ? JSON.stringify(value, null, 2) : text()),
+    api: connect(undefined, connection),
+    show: (value, text) => {
+      if (!json) out(text());
+      // One compact JSON object per line: a list gives one per item, and no line when it is empty.
+      else for (const item of Array.isArray(value) ? value : [value]) out(JSON.stringify(item));
+    },
   };
 }
 

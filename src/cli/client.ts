@@ -73,10 +73,28 @@ export class ApiClient {
     });
   }
 
+  #password: { name: string; password: string } | undefined;
+  #principal: string | undefined;
+
+  /** Signs in with a user's name and password instead of the configured credentials. */
+  usePassword(name: string, password: string): this {
+    this.#password = { name, password };
+    this.#token = undefined;
+    return this;
+  }
+
+  /** The name of the principal the credentials sign in as (signing in if not yet done). */
+  async principalName(): Promise<string> {
+    this.#token ??= this.#login();
+    await this.#token;
+    return this.#principal ?? '';
+  }
+
   async #login(): Promise<string> {
     const { accessKey, secretKey, token } = this.config;
     let body: Record<string, string>;
-    if (accessKey && secretKey) body = { accessKey, secret: secretKey };
+    if (this.#password) body = { ...this.#password };
+    else if (accessKey && secretKey) body = { accessKey, secret: secretKey };
     else if (token) body = { token };
     else
       throw new ApiError(
@@ -85,7 +103,9 @@ export class ApiClient {
         'no credentials: sign in with mimeo login, or set MIMEO_ACCESS_KEY and MIMEO_SECRET_KEY (or MIMEO_TOKEN), or MIMEO_ROOT_ACCESS_KEY and MIMEO_ROOT_SECRET_KEY, or --data pointing at the server data directory',
       );
     const res = await this.#send({ method: 'POST', path: '/api/v1/auth/token', body }, undefined);
-    return ((await json(res)) as { token: string }).token;
+    const signed = (await json(res)) as { token: string; principal?: { name?: string } };
+    this.#principal = signed.principal?.name;
+    return signed.token;
   }
 
   /**

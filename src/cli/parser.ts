@@ -6,6 +6,7 @@ import { clientVerb, keyVerb, tokenVerb, userVerb } from './commands/account-ver
 import { catVerb } from './commands/cat.ts';
 import { cpVerb } from './commands/cp.ts';
 import { jobsVerb } from './commands/jobs.ts';
+import { loginVerb, logoutVerb, serversVerb } from './commands/login.ts';
 import { lsVerb } from './commands/ls.ts';
 import { mkdirVerb } from './commands/mkdir.ts';
 import { mvVerb } from './commands/mv.ts';
@@ -39,6 +40,9 @@ export const VERBS: Verb[] = [
   versionsVerb,
   jobsVerb,
   usageVerb,
+  loginVerb,
+  logoutVerb,
+  serversVerb,
   userVerb,
   keyVerb,
   tokenVerb,
@@ -104,6 +108,8 @@ export function buildParser(args: string[], verbs: Verb[] = VERBS): Argv {
           return;
         }
         const word = argv._[0];
+        // The shell's completion asks through this command too: it has printed its candidates already.
+        if (argv['get-yargs-completions'] !== undefined) return;
         if (word !== undefined) throw new UsageError(`unknown command '${word}'`);
         y.showHelp('log');
       },

@@ -1,9 +1,9 @@
-// The servers the client knows by name, kept in one JSON file of mode 0600 (it holds secrets):
+// The servers the mimeo command knows by name, kept in one JSON file of mode 0600 (it holds secrets):
 // $MIMEO_CLIENT_CONFIG, else $XDG_CONFIG_HOME/mimeo/client.json, else ~/.config/mimeo/client.json.
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ConfigError } from '../config/config.ts';
+import { ConfigError } from './config.ts';
 
 export interface ServerEntry {
   url: string;
@@ -12,6 +12,8 @@ export interface ServerEntry {
   secretKey?: string;
   /** A personal token (from a password sign-in, or made with `mimeo token create`). */
   token?: string;
+  /** The id of that token when `mimeo login` made it, so that `mimeo logout` revokes it. */
+  tokenId?: string;
   /** A PEM file of certificates to trust besides the system's. */
   caFile?: string;
 }
