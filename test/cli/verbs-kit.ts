@@ -1,11 +1,10 @@
 // What the CLI verb tests share: a real server, bin/mimeo run as a process against it (root unless told otherwise),
 // and the native API called directly to lay out test data.
 import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { jsonLines, LAUNCHER, runCli } from '../helpers/cli.ts';
 import { CREDS, type RunningServer, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
-
-const LAUNCHER = resolve(import.meta.dirname, '../../bin/mimeo');
 
 export interface Cli {
   code: number;
@@ -13,11 +12,13 @@ export interface Cli {
   stderr: string;
 }
 
+type Keys = { accessKey: string; secretKey: string };
+
 export interface Kit {
   server: RunningServer;
   /** Runs bin/mimeo with only PATH, the client config file and the server's URL and keys in its environment. */
-  mimeo(args: string[], keys?: { accessKey: string; secretKey: string }): Promise<Cli>;
-  /** Like mimeo, and its stdout as bytes. */
+  mimeo(args: string[], keys?: Keys): Promise<Cli>;
+  /** Like mimeo, and its stdout as bytes (cat's output). */
   mimeoBytes(args: string[]): Promise<{ code: number; stdout: Buffer; stderr: string }>;
   /** Runs bin/mimeo under a pseudo-terminal (util-linux `script`): what a person at a terminal sees. */
   terminal(args: string[]): Promise<Cli>;
@@ -34,29 +35,25 @@ export interface Kit {
 
 const enc = (p: string) => p.split('/').map(encodeURIComponent).join('/');
 
+/** execFile's outcome as an exit code: 127 when the program is not there, 1 for another failure to run. */
+function exitCode(err: Error | null): number {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (!err) return 0;
+  return typeof code === 'number' ? code : code === 'ENOENT' ? 127 : 1;
+}
+
 export async function startKit(tag: string): Promise<Kit> {
   const tmp = await tempDir(tag);
   const server = await startServer({ dataDir: join(tmp.path, 'data') });
   const token = await server.token();
-  const env = (
-    keys = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secretKey: CREDS.MIMEO_ROOT_SECRET_KEY },
-  ) => ({
+  const root = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secretKey: CREDS.MIMEO_ROOT_SECRET_KEY };
+  const env = (keys: Keys = root) => ({
     PATH: process.env['PATH'] ?? '',
     MIMEO_CLIENT_CONFIG: join(tmp.path, 'client.json'),
     MIMEO_URL: server.url,
     MIMEO_ACCESS_KEY: keys.accessKey,
     MIMEO_SECRET_KEY: keys.secretKey,
   });
-  const run = (
-    args: string[],
-    keys?: { accessKey: string; secretKey: string },
-    encoding: 'utf8' | 'buffer' = 'utf8',
-  ) =>
-    new Promise<{ code: number; stdout: string | Buffer; stderr: string | Buffer }>((res) => {
-      execFile(LAUNCHER, args, { env: env(keys), encoding, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
-        res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
   const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const raw = Buffer.isBuffer(body) || typeof body === 'string';
     const r = await fetch(`${server.url}${path}`, {
@@ -75,29 +72,31 @@ export async function startKit(tag: string): Promise<Kit> {
   const kit: Kit = {
     server,
     async mimeo(args, keys) {
-      const r = await run(args, keys);
-      return { code: r.code, stdout: String(r.stdout), stderr: String(r.stderr) };
+      const r = await runCli(args, { env: env(keys) });
+      return { ...r, code: r.code ?? 1 };
     },
+    mimeoBytes: (args) =>
+      new Promise((res) => {
+        execFile(
+          LAUNCHER,
+          args,
+          { env: env(), encoding: 'buffer', maxBuffer: 64 << 20 },
+          (err, stdout, stderr) => res({ code: exitCode(err), stdout, stderr: stderr.toString() }),
+        );
+      }),
     terminal(args) {
       const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
       const line = [LAUNCHER, ...args].map(quote).join(' ');
       return new Promise((res) => {
         execFile('script', ['-qec', line, '/dev/null'], { env: env() }, (err, stdout, stderr) =>
-          res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+          res({ code: exitCode(err), stdout, stderr }),
         );
       });
-    },
-    async mimeoBytes(args) {
-      const r = await run(args, undefined, 'buffer');
-      return { code: r.code, stdout: r.stdout as Buffer, stderr: String(r.stderr) };
     },
     async json<T>(args: string[]) {
       const r = await kit.mimeo([...args, '--json']);
       if (r.code !== 0) throw new Error(`mimeo ${args.join(' ')}: exit ${r.code}: ${r.stderr}`);
-      return r.stdout
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as T);
+      return jsonLines(r.stdout) as T[];
     },
     api,
     put: (project, path, body) => api('PUT', `/api/v1/projects/${project}/files/${enc(path)}`, body),
