@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { CREDS } from '../helpers/server.ts';
 import { createTestUser, grant } from '../helpers/users.ts';
 import { type Kit, startKit } from './verbs-kit.ts';
 
@@ -202,16 +203,29 @@ describe('mimeo cp and jobs', () => {
   });
 
   test('refused: between two servers (2), a user who may only read (1, AccessDenied)', async () => {
-    const two = await kit.mimeo(['cp', ':cpsrc/data.bin', 'elsewhere:cpdst/data.bin']);
+    const elsewhere = { MIMEO_SERVER_ELSEWHERE_URL: 'http://127.0.0.1:9' };
+    const two = await kit.mimeo(['cp', ':cpsrc/data.bin', 'elsewhere:cpdst/data.bin'], { env: elsewhere });
     assert.equal(two.code, 2);
     assert.match(two.stderr, /^mimeo: cannot copy between two servers \(the default and elsewhere\)/);
+    const unknown = await kit.mimeo(['cp', ':cpsrc/data.bin', 'nowhere:cpdst/data.bin']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^mimeo: no server named 'nowhere'/);
+    // Another name for the same URL is the same server.
+    const here = {
+      MIMEO_SERVER_HERE_URL: kit.server.url,
+      MIMEO_SERVER_HERE_ACCESS_KEY: CREDS.MIMEO_ROOT_ACCESS_KEY,
+      MIMEO_SERVER_HERE_SECRET_KEY: CREDS.MIMEO_ROOT_SECRET_KEY,
+    };
+    const same = await kit.mimeo(['cp', ':cpsrc/target.bin', 'here:cpdst/here.bin'], { env: here });
+    assert.equal(same.code, 0, same.stderr);
+    assert.ok((await kit.read('cpdst', 'here.bin')).equals(target));
     const reader = await createTestUser(kit.server, 'cpreader');
     await grant(kit.server, 'cpsrc', reader.id, 'read');
     await grant(kit.server, 'cpdst', reader.id, 'read');
     const keys = { accessKey: reader.accessKey, secretKey: reader.secretKey };
-    const ok = await kit.mimeo(['cat', ':cpsrc/target.bin'], keys);
+    const ok = await kit.mimeo(['cat', ':cpsrc/target.bin'], { keys });
     assert.equal(ok.code, 0, ok.stderr);
-    const r = await kit.mimeo(['cp', ':cpsrc/data.bin', ':cpdst/reader.bin'], keys);
+    const r = await kit.mimeo(['cp', ':cpsrc/data.bin', ':cpdst/reader.bin'], { keys });
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^mimeo: AccessDenied: [^\n]*\n$/);

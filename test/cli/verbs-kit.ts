@@ -17,7 +17,7 @@ type Keys = { accessKey: string; secretKey: string };
 export interface Kit {
   server: RunningServer;
   /** Runs bin/mimeo with only PATH, the client config file and the server's URL and keys in its environment. */
-  mimeo(args: string[], keys?: Keys): Promise<Cli>;
+  mimeo(args: string[], more?: { keys?: Keys; env?: Record<string, string> }): Promise<Cli>;
   /** Like mimeo, and its stdout as bytes (cat's output). */
   mimeoBytes(args: string[]): Promise<{ code: number; stdout: Buffer; stderr: string }>;
   /** Runs bin/mimeo under a pseudo-terminal (util-linux `script`): what a person at a terminal sees. */
@@ -71,8 +71,8 @@ export async function startKit(tag: string): Promise<Kit> {
   };
   const kit: Kit = {
     server,
-    async mimeo(args, keys) {
-      const r = await runCli(args, { env: env(keys) });
+    async mimeo(args, more) {
+      const r = await runCli(args, { env: { ...env(more?.keys), ...more?.env } });
       return { ...r, code: r.code ?? 1 };
     },
     mimeoBytes: (args) =>

@@ -114,7 +114,7 @@ export const cpVerb: Verb = {
     withContext(argv, async (ctx) => {
       const src = inProject(str(argv, 'source')!);
       const tgt = inProject(str(argv, 'target')!);
-      sameServer(src, tgt, 'copy');
+      sameServer(ctx, src, tgt, 'copy');
       const api = ctx.api(src.server);
       const tree = bool(argv, 'recursive');
       const range = parseRange(str(argv, 'range'));

@@ -22,7 +22,7 @@ export const mvVerb: Verb = {
     withContext(argv, async (ctx) => {
       const src = inProject(str(argv, 'source')!);
       const tgt = inProject(str(argv, 'target')!);
-      sameServer(src, tgt, 'move');
+      sameServer(ctx, src, tgt, 'move');
       if (src.path === '') throw new UsageError(`'${src.text}' is a whole project, which does not move`);
       const body = {
         source: { project: src.project, path: src.text.endsWith('/') ? `${src.path}/` : src.path },

@@ -1,5 +1,6 @@
 // Where a copy or a move lands, as cp and mv decide it, and what both refuse.
 import type { Argv } from 'yargs';
+import type { Context } from '../context.ts';
 import { baseName, joinPath, type RemotePath } from '../remote.ts';
 import { UsageError } from '../verb.ts';
 
@@ -13,12 +14,15 @@ export function targetPath(src: RemotePath, tgt: RemotePath, tree: boolean): str
   return into ? joinPath(tgt.path, baseName(src)) : tgt.path;
 }
 
-/** Both paths on one server, or UsageError: the server copies and moves, so it must hold both ends. */
-export function sameServer(src: RemotePath, tgt: RemotePath, what: string): void {
-  if ((src.server ?? '') !== (tgt.server ?? ''))
-    throw new UsageError(
-      `cannot ${what} between two servers (${src.server ?? 'the default'} and ${tgt.server ?? 'the default'}): the server does the ${what}; use mimeo get and mimeo put`,
-    );
+/**
+ * Both paths on one server (two names may stand for one URL), or UsageError: the server copies and moves, so it must
+ * hold both ends.
+ */
+export function sameServer(ctx: Context, src: RemotePath, tgt: RemotePath, what: string): void {
+  if (src.server === tgt.server || ctx.api(src.server).origin === ctx.api(tgt.server).origin) return;
+  throw new UsageError(
+    `cannot ${what} between two servers (${src.server ?? 'the default'} and ${tgt.server ?? 'the default'}): the server does the ${what}; use mimeo get and mimeo put`,
+  );
 }
 
 /** --conflict, as cp and mv take it. */
