@@ -32,7 +32,8 @@ interface Job {
 describe('mimeo cp and jobs', () => {
   let kit: Kit;
   before(async () => {
-    kit = await startKit('mimeo-cli-cp');
+    // A file per batch: a tree copy takes a step per file, long enough to be seen running and to be aborted.
+    kit = await startKit('mimeo-cli-cp', ['--tree-batch-size', '1']);
     await kit.project('cpsrc', 'enabled');
     await kit.project('cpdst');
     await kit.project('cpall');
@@ -197,6 +198,23 @@ describe('mimeo cp and jobs', () => {
     const abort = await kit.mimeo(['jobs', 'abort', started!.id]);
     assert.equal(abort.code, 1);
     assert.match(abort.stderr, /^mimeo: JobNotActive: The job is already succeeded\.\n$/);
+    // A job aborted while it runs: watching it ends in exit 1.
+    let aborted: Job | undefined;
+    for (let i = 0; i < 5 && !aborted; i++) {
+      const { job } = await kit.api<{ job: Job }>('POST', '/api/v1/copy', {
+        source: { project: 'cpsrc', path: 'tree/' },
+        target: { project: 'cpdst', path: `aborted-${i}` },
+      });
+      try {
+        aborted = await kit.api<Job>('DELETE', `/api/v1/jobs/${job.id}`);
+      } catch {
+        // It ended before the abort reached it: try again.
+      }
+    }
+    assert.ok(aborted, 'a tree copy was aborted while it ran');
+    const w = await kit.mimeo(['jobs', 'watch', aborted.id]);
+    assert.equal(w.code, 1);
+    assert.match(w.stderr, new RegExp(`^mimeo: \\w+: job ${aborted.id} aborted`));
     const none = await kit.mimeo(['jobs', 'watch', 'j-nonesuch']);
     assert.equal(none.code, 1);
     assert.match(none.stderr, /^mimeo: NoSuchJob: /);

@@ -42,9 +42,10 @@ function exitCode(err: Error | null): number {
   return typeof code === 'number' ? code : code === 'ENOENT' ? 127 : 1;
 }
 
-export async function startKit(tag: string): Promise<Kit> {
+/** A server (started with `args`) and a kit for it. */
+export async function startKit(tag: string, args: string[] = []): Promise<Kit> {
   const tmp = await tempDir(tag);
-  const server = await startServer({ dataDir: join(tmp.path, 'data') });
+  const server = await startServer({ dataDir: join(tmp.path, 'data'), args });
   const token = await server.token();
   const root = { accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secretKey: CREDS.MIMEO_ROOT_SECRET_KEY };
   const env = (keys: Keys = root) => ({
