@@ -85,10 +85,26 @@ export const cpVerb: Verb = {
         choices: ['copy', 'replace', 'merge'],
         describe: "the source's attributes: kept (copy), replaced or merged",
       })
-      .option('content-type', { type: 'string', requiresArg: true })
-      .option('content-disposition', { type: 'string', requiresArg: true })
-      .option('content-encoding', { type: 'string', requiresArg: true })
-      .option('cache-control', { type: 'string', requiresArg: true })
+      .option('content-type', {
+        type: 'string',
+        requiresArg: true,
+        describe: "the copy's Content-Type (alone: --metadata merge)",
+      })
+      .option('content-disposition', {
+        type: 'string',
+        requiresArg: true,
+        describe: "the copy's Content-Disposition (alone: --metadata merge)",
+      })
+      .option('content-encoding', {
+        type: 'string',
+        requiresArg: true,
+        describe: "the copy's Content-Encoding (alone: --metadata merge)",
+      })
+      .option('cache-control', {
+        type: 'string',
+        requiresArg: true,
+        describe: "the copy's Cache-Control (alone: --metadata merge)",
+      })
       .option('meta', {
         type: 'string',
         requiresArg: true,
