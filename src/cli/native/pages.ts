@@ -27,7 +27,8 @@ export async function* pages<T>(
     const items = (page[input.key] as T[] | undefined) ?? [];
     yield* items;
     const next = page['next'];
-    if (typeof next !== 'string' || next === '' || page['truncated'] === false || items.length === 0) return;
+    // A cursor that did not move would ask for the same page again: that is the end too.
+    if (typeof next !== 'string' || next === '' || next === after || page['truncated'] === false) return;
     after = next;
   }
 }
