@@ -128,10 +128,13 @@ describe('mimeo ls, cat, stat, versions', () => {
   test('versions and ls --versions: every version of a file, newest first', async () => {
     await kit.put(P, 'top.txt.more', 'a file whose name starts with the same path');
     await kit.api('DELETE', `/api/v1/projects/${P}/files/top.txt`);
-    const vs = await kit.json<{ path: string; deleteMarker: boolean; isLatest: boolean; size: number }>([
-      'versions',
-      `:${P}/top.txt`,
-    ]);
+    const vs = await kit.json<{
+      path: string;
+      deleteMarker: boolean;
+      isLatest: boolean;
+      size: number;
+      versionId: string;
+    }>(['versions', `:${P}/top.txt`]);
     assert.deepEqual(
       vs.map((v) => [v.path, v.deleteMarker, v.size]),
       [
@@ -141,6 +144,11 @@ describe('mimeo ls, cat, stat, versions', () => {
       ],
     );
     assert.equal(vs[0]!.isLatest, true);
+    const one = await kit.json<{ path: string; versionId: string }>(['ls', '--versions', `:${P}/top.txt`]);
+    assert.deepEqual(
+      one.map((v) => v.versionId),
+      vs.map((v) => v.versionId),
+    );
     const below = await kit.json<{ path: string }>(['ls', '--versions', `:${P}/dir`]);
     assert.deepEqual(
       below.map((v) => v.path),

@@ -94,14 +94,17 @@ async function recursive(l: Listing): Promise<void> {
   }
 }
 
+/** Every version of the file at the path, or of every file below it. */
 async function versions(l: Listing): Promise<void> {
-  const prefix = l.at.path === '' ? '' : `${l.at.path}/`;
+  const { path } = l.at;
+  const below = (p: string) => path === '' || p === path || p.startsWith(`${path}/`);
   for await (const v of pages<FileJson>(l.api, {
     path: `${projectUrl(l.at.project)}/versions`,
     key: 'versions',
-    params: { prefix },
+    params: { prefix: path },
   }))
-    l.ctx.out.result(v, () => versionLine(v, relative(v.path, l.at.path)));
+    if (below(v.path))
+      l.ctx.out.result(v, () => versionLine(v, v.path === path ? v.path : relative(v.path, path)));
 }
 
 export const lsVerb: Verb = {
