@@ -88,6 +88,17 @@ describe('mimeo mkdir, mv, rm, snapshot, usage', () => {
     await kit.put('mgproj', 'rm/tree/a/1.txt', '1');
     await kit.put('mgproj', 'rm/tree/a/2.txt', '2');
     await kit.put('mgproj', 'rm/tree/3.txt', '3');
+    const missing = await kit.mimeo(['rm', ':mgproj/rm/none.txt']);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, 'mimeo: NoSuchKey: no file exists at :mgproj/rm/none.txt\n');
+    assert.equal(
+      (await kit.mimeo(['versions', ':mgproj/rm/none.txt'])).stdout,
+      '',
+      'no delete marker was left',
+    );
+    const dir = await kit.mimeo(['rm', ':mgproj/rm/tree']);
+    assert.equal(dir.code, 2);
+    assert.match(dir.stderr, /^mimeo: ':mgproj\/rm\/tree' is a directory: rm -r /);
     const full = await kit.mimeo(['rm', ':mgproj/rm/tree/']);
     assert.equal(full.code, 1);
     assert.match(full.stderr, /^mimeo: DirectoryNotEmpty: /);

@@ -1,13 +1,28 @@
 // mimeo rm: deletes a file (a delete marker under versioning), one version of it for good (--version), an empty
 // directory (a path ending in /), or a directory with everything below it (-r: a job, watched to its end).
 import type { Argv } from 'yargs';
+import { type ApiClient, ApiError } from '../client.ts';
 import { withContext } from '../context.ts';
 import { type JobJson, progressText, watchJob } from '../native/jobs.ts';
 import { query } from '../native/pages.ts';
 import { dirUrl, fileUrl } from '../native/urls.ts';
 import { withConnection } from '../options.ts';
-import { inProject, show } from '../remote.ts';
+import { inProject, type RemotePath, show } from '../remote.ts';
 import { type Args, bool, str, UsageError, type Verb } from '../verb.ts';
+
+/**
+ * Why a file delete found nothing: a directory there is a usage error that says how to remove one; else NoSuchKey
+ * naming the path. Any other error stands.
+ */
+async function notAFile(api: ApiClient, at: RemotePath, err: unknown): Promise<never> {
+  if (!(err instanceof ApiError && err.code === 'NoSuchKey')) throw err;
+  const dir = await api.call('GET', `${dirUrl(at.project, at.path)}?limit=1`).catch(() => undefined);
+  if (dir)
+    throw new UsageError(
+      `'${at.text}' is a directory: rm -r removes it with everything below, ${at.text}/ an empty one`,
+    );
+  throw new ApiError(err.status, err.code, `no file exists at ${at.text}`);
+}
 
 export const rmVerb: Verb = {
   command: 'rm <remote..>',
@@ -61,10 +76,14 @@ export const rmVerb: Verb = {
             () => `deleted ${name}/`,
           );
         } else {
-          const res = await api.raw({
-            method: 'DELETE',
-            path: `${fileUrl(at.project, at.path)}${query({ versionId })}`,
-          });
+          const res = await api
+            .raw({
+              method: 'DELETE',
+              path: `${fileUrl(at.project, at.path)}${query({ versionId })}`,
+              // Only a file that is there: under versioning a delete of nothing would leave a delete marker.
+              headers: versionId ? {} : { 'if-match': '*' },
+            })
+            .catch((err) => notAFile(api, at, err));
           res.resume();
           const marker = res.headers['x-mimeo-delete-marker'] === 'true';
           const version = res.headers['x-mimeo-version-id'];
