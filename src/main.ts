@@ -17,6 +17,13 @@ function report(err: unknown): number {
   return usage ? 2 : 1;
 }
 
+// A reader that stops early (`mimeo ls -r :p | head`) closes the pipe: the output is done, not a fault.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+
 try {
   await buildParser(process.argv.slice(2)).parseAsync();
 } catch (err) {

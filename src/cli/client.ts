@@ -103,14 +103,15 @@ export class ApiClient {
         'no credentials: sign in with mimeo login, or set MIMEO_ACCESS_KEY and MIMEO_SECRET_KEY (or MIMEO_TOKEN), or MIMEO_ROOT_ACCESS_KEY and MIMEO_ROOT_SECRET_KEY, or --data pointing at the server data directory',
       );
     const res = await this.#send({ method: 'POST', path: '/api/v1/auth/token', body }, undefined);
-    const signed = (await json(res)) as { token: string; principal?: { name?: string } };
+    const signed = (await replyJson(res)) as { token: string; principal?: { name?: string } };
     this.#principal = signed.principal?.name;
     return signed.token;
   }
 
   /**
    * One request; the response when it is 2xx (its body unread), else ApiError with the server's code. A bearer
-   * token that has expired during a long run is renewed once, for a request whose body can be sent again.
+   * token that has expired during a long run is renewed once, for a request whose body can be sent again; a
+   * streamed request meeting one fails with 401 and the next request signs in again.
    */
   async raw(r: RawRequest): Promise<IncomingMessage> {
     this.#token ??= this.#login();
@@ -122,16 +123,19 @@ export class ApiClient {
       res.resume();
       this.#token = this.#login();
       res = await this.#send(r, await this.#token);
+    } else if (res.statusCode === 401) {
+      // A stream cannot be sent again: the caller sends a new one (withFreshToken), and it signs in anew.
+      this.#token = undefined;
     }
     const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) return res;
-    await json(res);
+    await replyJson(res);
     throw new ApiError(status, 'Error', `HTTP ${status}`);
   }
 
   /** One call; the JSON body of a 2xx reply, or undefined for 204. Throws ApiError with the server's code. */
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return (await json(await this.raw({ method, path, body }))) as T;
+    return (await replyJson(await this.raw({ method, path, body }))) as T;
   }
 }
 
@@ -153,7 +157,7 @@ function unreachable(url: string, err: NodeJS.ErrnoException): ApiError {
 }
 
 /** Reads a reply's JSON body: its value for a 2xx, else ApiError with the server's code and message. */
-async function json(res: IncomingMessage): Promise<unknown> {
+export async function replyJson(res: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const c of res) chunks.push(c as Buffer);
   const text = Buffer.concat(chunks).toString();
@@ -175,3 +179,13 @@ export const seg = (s: string) => encodeURIComponent(s);
 
 /** Encodes a path of several segments, keeping its slashes. */
 export const segs = (p: string) => p.split('/').map(seg).join('/');
+
+/** Runs `send` (a streamed request, made anew on each call) again once if the bearer token had expired. */
+export async function withFreshToken<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 401) throw err;
+    return send();
+  }
+}

@@ -5,11 +5,13 @@ import yargs, { type Argv } from 'yargs';
 import { clientVerb, keyVerb, tokenVerb, userVerb } from './commands/account-verbs.ts';
 import { catVerb } from './commands/cat.ts';
 import { cpVerb } from './commands/cp.ts';
+import { getVerb } from './commands/get.ts';
 import { jobsVerb } from './commands/jobs.ts';
 import { loginVerb, logoutVerb, serversVerb } from './commands/login.ts';
 import { lsVerb } from './commands/ls.ts';
 import { mkdirVerb } from './commands/mkdir.ts';
 import { mvVerb } from './commands/mv.ts';
+import { putVerb } from './commands/put.ts';
 import { rmVerb } from './commands/rm.ts';
 import { gcVerb, kmsVerb, scrubVerb, serveVerb } from './commands/server-verbs.ts';
 import { snapshotVerb } from './commands/snapshot.ts';
@@ -29,6 +31,8 @@ export const VERBS: Verb[] = [
   serveVerb,
   gcVerb,
   scrubVerb,
+  putVerb,
+  getVerb,
   lsVerb,
   catVerb,
   statVerb,
