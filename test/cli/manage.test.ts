@@ -2,8 +2,10 @@
 // deletes (markers, versions, empty directories, trees as jobs), listings as of a snapshot after a change, and bytes
 // per project.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { LAUNCHER } from '../helpers/cli.ts';
 import { type Kit, startKit } from './verbs-kit.ts';
 
 interface Entry {
@@ -39,6 +41,42 @@ describe('mimeo mkdir, mv, rm, snapshot, usage', () => {
     const orphan = await kit.mimeo(['mkdir', ':mgproj/no/parent']);
     assert.equal(orphan.code, 1);
     assert.match(orphan.stderr, /^mimeo: NoSuchDirectory: /);
+  });
+
+  test('mkdir of a project path makes the project; again with -p it is there, without it the server says so', async () => {
+    const [p] = await kit.json<{ name: string; versioning: string }>(['mkdir', '--versioning', ':mgnew']);
+    assert.deepEqual([p!.name, p!.versioning], ['mgnew', 'enabled']);
+    const projects = await kit.json<{ name: string }>(['ls', ':']);
+    assert.ok(projects.some((x) => x.name === 'mgnew'));
+    const again = await kit.mimeo(['mkdir', ':mgnew']);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /^mimeo: ProjectAlreadyOwnedByYou: /);
+    const there = await kit.mimeo(['mkdir', '-p', ':mgnew']);
+    assert.equal(there.code, 0, there.stderr);
+    assert.equal(there.stdout, 'project :mgnew is there\n');
+    await kit.api('DELETE', '/api/v1/projects/mgnew');
+  });
+
+  test('a reader that stops early (like head) ends the command quietly', async () => {
+    await kit.project('mgpipe');
+    await kit.put('mgpipe', 'big.bin', Buffer.alloc(8 * 1024 * 1024, 7));
+    // The reader takes the first chunk and closes the pipe: mimeo's next write meets EPIPE.
+    const child = spawn(LAUNCHER, ['cat', ':mgpipe/big.bin'], {
+      env: kit.env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const first = await new Promise<Buffer>((res) => child.stdout.once('data', res));
+    assert.equal(first[0], 7);
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((res) => child.on('close', res));
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
+    await kit.api('DELETE', '/api/v1/projects/mgpipe/files/big.bin');
+    await kit.api('DELETE', '/api/v1/projects/mgpipe');
   });
 
   test('mv: rename a file (same id), a directory into another, across projects, conflicts', async () => {

@@ -20,6 +20,8 @@ export interface Kit {
   mimeo(args: string[], more?: { keys?: Keys; env?: Record<string, string> }): Promise<Cli>;
   /** Like mimeo, and its stdout as bytes (cat's output). */
   mimeoBytes(args: string[]): Promise<{ code: number; stdout: Buffer; stderr: string }>;
+  /** The environment the kit runs bin/mimeo with (root's keys unless told otherwise). */
+  env(keys?: Keys): Record<string, string>;
   /** Runs bin/mimeo under a pseudo-terminal (util-linux `script`): what a person at a terminal sees. */
   terminal(args: string[]): Promise<Cli>;
   /** The --json lines of a run that must succeed. */
@@ -72,6 +74,7 @@ export async function startKit(tag: string, args: string[] = []): Promise<Kit> {
   };
   const kit: Kit = {
     server,
+    env,
     async mimeo(args, more) {
       const r = await runCli(args, { env: { ...env(more?.keys), ...more?.env } });
       return { ...r, code: r.code ?? 1 };
