@@ -177,7 +177,8 @@ export const cpVerb: Verb = {
       const to = show(tgt.server, done.target.project, done.target.path);
       ctx.out.result(
         done,
-        () => `copied ${from} → ${to} (${bytes(total)}, ${done.mode}, version ${done.target.versionId})`,
+        () =>
+          `copied ${from} → ${to} (${bytes(total)}, ${done.mode}${done.target.versionId && done.target.versionId !== 'null' ? `, version ${done.target.versionId}` : ''})`,
       );
     }),
 };
