@@ -3,10 +3,21 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { clientVerb, keyVerb, tokenVerb, userVerb } from './commands/account-verbs.ts';
+import { catVerb } from './commands/cat.ts';
+import { cpVerb } from './commands/cp.ts';
 import { getVerb } from './commands/get.ts';
+import { jobsVerb } from './commands/jobs.ts';
 import { loginVerb, logoutVerb, serversVerb } from './commands/login.ts';
+import { lsVerb } from './commands/ls.ts';
+import { mkdirVerb } from './commands/mkdir.ts';
+import { mvVerb } from './commands/mv.ts';
 import { putVerb } from './commands/put.ts';
+import { rmVerb } from './commands/rm.ts';
 import { gcVerb, kmsVerb, scrubVerb, serveVerb } from './commands/server-verbs.ts';
+import { snapshotVerb } from './commands/snapshot.ts';
+import { statVerb } from './commands/stat.ts';
+import { usageVerb } from './commands/usage.ts';
+import { versionsVerb } from './commands/versions.ts';
 import { UsageError, type Verb } from './verb.ts';
 
 /** The version in package.json, the one place it is kept. */
@@ -22,6 +33,17 @@ export const VERBS: Verb[] = [
   scrubVerb,
   putVerb,
   getVerb,
+  lsVerb,
+  catVerb,
+  statVerb,
+  mkdirVerb,
+  cpVerb,
+  mvVerb,
+  rmVerb,
+  snapshotVerb,
+  versionsVerb,
+  jobsVerb,
+  usageVerb,
   loginVerb,
   logoutVerb,
   serversVerb,
@@ -43,8 +65,8 @@ export function buildParser(args: string[], verbs: Verb[] = VERBS): Argv {
     .strictCommands()
     .strictOptions()
     .exitProcess(false)
-    .version(version())
-    .alias('version', 'v')
+    // --version is the top level's own: cat, stat, cp and rm take a --version ID of a file.
+    .version(false)
     .help('help')
     .alias('help', 'h')
     .wrap(Math.min(110, process.stdout.columns || 100))
@@ -83,8 +105,12 @@ export function buildParser(args: string[], verbs: Verb[] = VERBS): Argv {
     .command(
       '$0',
       false,
-      (b) => b,
+      (b) => b.option('version', { alias: 'v', type: 'boolean', describe: 'print the version' }),
       (argv) => {
+        if (argv['version'] === true) {
+          process.stdout.write(`${version()}\n`);
+          return;
+        }
         const word = argv._[0];
         // The shell's completion asks through this command too: it has printed its candidates already.
         if (argv['get-yargs-completions'] !== undefined) return;

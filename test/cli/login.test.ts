@@ -27,7 +27,7 @@ describe('mimeo login, servers, logout', () => {
     await tmp?.remove();
   });
 
-  test('a key: checked by signing in, kept in a file of mode 0600, the first server is the default', async () => {
+  test('a key: checked by signing in, kept in a file of mode 0600; --default makes it the server of :PROJECT/PATH', async () => {
     const bad = await cli([
       'login',
       'lab',
@@ -49,6 +49,7 @@ describe('mimeo login, servers, logout', () => {
       CREDS.MIMEO_ROOT_ACCESS_KEY,
       '--secret-key',
       CREDS.MIMEO_ROOT_SECRET_KEY,
+      '--default',
       '--json',
     ]);
     assert.equal(r.code, 0, r.stderr);

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type CliOptions, cliEnv, jsonLines, LAUNCHER, mimeo } from '../helpers/cli-run.ts';
+import { type CliOptions, cliEnv, jsonLines, LAUNCHER, mimeo } from '../helpers/cli.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 import { makeProject, randomFile } from './transfer-kit.ts';

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CliOptions, jsonLines, mimeo, startMimeo } from '../helpers/cli-run.ts';
+import { type CliOptions, jsonLines, mimeo, startMimeo } from '../helpers/cli.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 import { api, compareFiles, makeProject, randomFile } from './transfer-kit.ts';

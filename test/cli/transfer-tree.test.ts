@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
-import { type CliOptions, jsonLines, mimeo } from '../helpers/cli-run.ts';
+import { type CliOptions, jsonLines, mimeo } from '../helpers/cli.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 import { compareFiles, makeProject, randomFile } from './transfer-kit.ts';

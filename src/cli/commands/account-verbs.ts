@@ -9,6 +9,24 @@ import { client } from './client.ts';
 import { passwd } from './passwd.ts';
 import { token } from './token.ts';
 
+const EXAMPLES: Record<string, [string, string][]> = {
+  user: [
+    ['mimeo user create ana --display-name "Ana Lima"', 'a user and its first access key'],
+    ['mimeo user grant ana genomes write', 'ana may read, copy and write in genomes'],
+    ['mimeo user passwd ana', 'set her password (typed twice)'],
+  ],
+  key: [
+    ['mimeo key create ana', 'another access key for ana'],
+    ['mimeo key disable AKEXAMPLE', 'refuse it from now on'],
+  ],
+  token: [['mimeo token create ana --name laptop --expires-in 2592000', 'a personal token for 30 days']],
+  client: [['mimeo client create etl --user ana --grants client_credentials', 'a client acting as ana']],
+  kms: [
+    ['mimeo kms create projects/genomes', 'a KMS key for SSE-KMS'],
+    ['mimeo kms rotate --data ./data', 'a new master key (against the stores, the server stopped or not)'],
+  ],
+};
+
 type Sub = [usage: string, describe: string, flags?: Record<string, Options>];
 type Run = (positional: string[], flags: Flags, out: Out) => Promise<number>;
 
@@ -46,6 +64,7 @@ export function noun(name: string, describe: string, subs: Sub[], run: Run, more
         );
       }
       more?.(y);
+      for (const [cmd, what] of EXAMPLES[name] ?? []) y.example(cmd, what);
       return y.demandCommand(1, `name a ${name} command`);
     },
     handler: async () => {},

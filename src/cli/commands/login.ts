@@ -103,7 +103,11 @@ export const loginVerb: Verb = {
       .option('password-stdin', { type: 'boolean', describe: 'read the password from standard input' })
       .option('token', { type: 'string', requiresArg: true, describe: 'a personal token (mimeo_pat_...)' })
       .option('ca', { type: 'string', requiresArg: true, describe: 'a PEM file of certificates to trust' })
-      .option('default', { type: 'boolean', describe: 'make it the server of :PROJECT/PATH' })
+      .option('default', {
+        type: 'boolean',
+        describe:
+          'make it the server of :PROJECT/PATH (else that stays the local server, or the default set before)',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'the result as JSON' })
       .example('mimeo login lab https://lab.example:9001 --user ana', 'sign in with a password (asked for)')
       .example(
@@ -124,7 +128,7 @@ export const loginVerb: Verb = {
       const { entry, who } = await credentialsFor(url, ca, argv);
       const file = readServers();
       file.servers[name] = { url, ...entry, ...(caFile ? { caFile: resolve(caFile) } : {}) };
-      if (bool(argv, 'default') || !file.default || !file.servers[file.default]) file.default = name;
+      if (bool(argv, 'default')) file.default = name;
       const where = writeServers(file);
       out.result(
         { server: name, url, principal: who, default: file.default === name, config: where },

@@ -4,6 +4,8 @@
 import { stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { type ApiClient, ApiError, seg, segs } from '../client.ts';
+import { pages } from '../native/pages.ts';
+import { projectUrl } from '../native/urls.ts';
 import { baseName, type RemotePath } from '../remote.ts';
 import { UsageError } from '../verb.ts';
 import { remoteIsDir } from './plan-put.ts';
@@ -22,24 +24,19 @@ function localPart(remotePath: string): string {
   return join(...parts);
 }
 
-interface ListPage {
-  files: { path: string; size: number }[];
-  truncated: boolean;
-  next: string | null;
-}
-
 /** Every file under `prefix` (a directory's path and '/', or '' for the project's top), page by page. */
-async function listUnder(api: ApiClient, project: string, prefix: string): Promise<ListPage['files']> {
-  const out: ListPage['files'] = [];
-  let after: string | null = null;
-  do {
-    const q = new URLSearchParams({ limit: '1000' });
-    if (prefix !== '') q.set('prefix', prefix);
-    if (after !== null) q.set('after', after);
-    const page: ListPage = await api.call('GET', `/api/v1/projects/${seg(project)}/files?${q}`);
-    for (const f of page.files) out.push({ path: f.path, size: f.size });
-    after = page.truncated ? page.next : null;
-  } while (after !== null);
+async function listUnder(
+  api: ApiClient,
+  project: string,
+  prefix: string,
+): Promise<{ path: string; size: number }[]> {
+  const out: { path: string; size: number }[] = [];
+  const listing = pages<{ path: string; size: number }>(api, {
+    path: `${projectUrl(project)}/files`,
+    key: 'files',
+    params: { prefix: prefix === '' ? undefined : prefix, limit: 1000 },
+  });
+  for await (const f of listing) out.push({ path: f.path, size: f.size });
   return out;
 }
 

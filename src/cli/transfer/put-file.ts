@@ -23,15 +23,20 @@ export async function putFile(run: Run, job: PutJob): Promise<PutResult> {
       { size: file.size, sums: file.checksums },
       run.checksum,
     );
-    return {
-      source: job.local,
-      target: show(run.server, run.project, job.path),
-      size: file.size,
-      etag: file.etag,
-      versionId: file.versionId,
-      checksums: file.checksums,
-    };
+    return putResult(run, job, file);
   } finally {
     bar.done();
   }
+}
+
+/** What a put of `job` reports: the file as the server made it. */
+export function putResult(run: Run, job: PutJob, file: FileJson): PutResult {
+  return {
+    source: job.local,
+    target: show(run.server, run.project, job.path),
+    size: file.size,
+    etag: file.etag,
+    versionId: file.versionId,
+    checksums: file.checksums,
+  };
 }

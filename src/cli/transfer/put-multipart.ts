@@ -3,9 +3,9 @@
 // the file, then complete. The upload's id is kept until it completes, so an interrupted put resumes.
 import { createReadStream } from 'node:fs';
 import { ApiError, seg } from '../client.ts';
-import { show } from '../remote.ts';
 import { composeCrc, crc64FromBase64, Digests, MismatchError, verify } from './checksums.ts';
 import { forEachLimit, isFatal } from './pool.ts';
+import { putResult } from './put-file.ts';
 import { sendRange } from './send-range.ts';
 import type { FileJson, PutJob, PutResult, Run } from './types.ts';
 
@@ -92,16 +92,7 @@ export async function putMultipart(run: Run, job: PutJob): Promise<PutResult> {
       ? { crc64nvme: composeCrc(ranges.map((r) => ({ crc: crcs.get(r.n)!, size: r.size }))) }
       : undefined;
     verify({ size: job.size, sums: whole }, { size: file.size, sums: file.checksums }, run.checksum);
-    return {
-      source: job.local,
-      target: show(run.server, run.project, job.path),
-      size: file.size,
-      etag: file.etag,
-      versionId: file.versionId,
-      checksums: file.checksums,
-      parts: ranges.length,
-      partsSent: missing.length,
-    };
+    return { ...putResult(run, job, file), parts: ranges.length, partsSent: missing.length };
   } finally {
     bar.done();
   }
