@@ -68,7 +68,7 @@ export async function targetVersioning(tx: Tx, spec: TreeSpec): Promise<string> 
 }
 
 /** Rows per statement: under the bound on parameters of both stores (SQLite's is 32,766, at 11 per directory). */
-export const STATEMENT_ROWS = 2000;
+const STATEMENT_ROWS = 2000;
 
 /**
  * Copies the source's next files after `cursor` (at most `limit` of them) to `place`, by statements of
