@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
+import { copyFile } from '../../src/core/copy.ts';
 import { createKmsKey } from '../../src/core/crypto/kms.ts';
 import { deleteFile } from '../../src/core/delete.ts';
 import type { CoreDeps } from '../../src/core/deps.ts';
@@ -377,6 +378,44 @@ forEachStore(
   },
   { limits: { treeBatchSize: 10 } },
 );
+
+forEachStore('core tree copy in one transaction', (get) => {
+  test('readers while a tree is copied in one transaction see none of it, then all of it', async () => {
+    const { deps } = get();
+    const p = await newProject(deps);
+    await put(deps, p, 'one', bytes(100, 1));
+    // More files than one statement writes, so that the copy lets readers in between its statements.
+    const files = 2100;
+    for (let i = 0; i < files; i++)
+      await copyFile(deps, root, {
+        source: { project: p, path: 'one' },
+        target: { project: p, path: `big/f${String(i).padStart(4, '0')}` },
+      });
+    const job = await startTreeCopy(deps, root, {
+      source: { project: p, path: 'big' },
+      target: { project: p, path: 'seen' },
+    });
+    let done = false;
+    const running = new JobRunner(deps).runOnce().finally(() => {
+      done = true;
+    });
+    const seen: number[] = [];
+    while (!done) {
+      seen.push((await listAll(deps, p, 'seen/')).length);
+      await new Promise((res) => setImmediate(res));
+    }
+    await running;
+    assert.deepEqual(
+      seen.filter((n) => n !== 0 && n !== files),
+      [],
+      'a reader saw part of the tree',
+    );
+    assert.ok(seen.includes(0));
+    assert.equal((await getJob(deps, root, job.id)).state, 'succeeded');
+    assert.equal((await listAll(deps, p, 'seen/')).length, files);
+    assert.equal(await hiddenRows(deps), 0);
+  });
+});
 
 async function hiddenRows(deps: CoreDeps): Promise<number> {
   const r = await deps.meta.tx((tx) =>
