@@ -72,6 +72,40 @@ for (const kind of KINDS)
       ]);
     });
 
+    test('files made by a tree copy list their versions with their content stream and size', async () => {
+      assert.equal((await call('POST', '/api/v1/projects', { json: { name: 'treehist' } })).status, 201);
+      await call('PUT', '/api/v1/projects/treehist/files/src/a.txt', { body: Buffer.from('alpha') });
+      await call('PUT', '/api/v1/projects/treehist/files/src/b/c.txt', { body: Buffer.from('charlie!') });
+      const copy = await call('POST', '/api/v1/copy', {
+        json: { source: { project: 'treehist', path: 'src' }, target: { project: 'treehist', path: 'dst' } },
+      });
+      assert.equal(copy.status, 202);
+      let job = copy.json.job;
+      for (let i = 0; i < 200 && job.state !== 'succeeded'; i++) {
+        assert.notEqual(job.state, 'failed');
+        await new Promise((r) => setTimeout(r, 50));
+        job = (await call('GET', `/api/v1/jobs/${job.id}`)).json;
+      }
+      assert.equal(job.state, 'succeeded');
+      const listed = await call('GET', '/api/v1/projects/treehist/versions?prefix=dst/');
+      assert.equal(listed.status, 200);
+      assert.deepEqual(
+        listed.json.versions.map(
+          (v: { path: string; size: number; streams: Record<string, { size: number }> }) => [
+            v.path,
+            v.size,
+            v.streams[''],
+          ],
+        ),
+        [
+          ['dst/a.txt', 5, { size: 5 }],
+          ['dst/b/c.txt', 8, { size: 8 }],
+        ],
+      );
+      const read = await call('GET', '/api/v1/projects/treehist/files/dst/b/c.txt');
+      assert.equal(read.body.toString(), 'charlie!');
+    });
+
     test('the OpenAPI document describes the upload and version routes', async () => {
       const doc = (await call('GET', '/api/v1/openapi.json')).json;
       for (const [path, methods] of [

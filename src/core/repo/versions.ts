@@ -97,15 +97,21 @@ function versionOf(row: VersionRow, streams: VersionInfo['streams']): VersionInf
   };
 }
 
-/** Versions by row id, in the order given (an id not found is left out): two queries, whatever their number. */
+/**
+ * Versions by row id, in the order given (an id not found is left out): two queries, whatever their number. Their
+ * streams as loadStreams finds them: rows of streams, and a default stream held on the version's row.
+ */
 export async function getVersionsByRowIds(tx: Tx, rowIds: readonly string[]): Promise<VersionInfo[]> {
   if (rowIds.length === 0) return [];
   const marks = rowIds.map(() => '?').join(', ');
   const rows = await tx.all<VersionRow>(`${VERSION_SELECT} WHERE v.id IN (${marks})`, [...rowIds]);
   const streams = await tx.all<{ version_id: string; name: string; manifest_id: string; size: number }>(
     `SELECT s.version_id, s.name, s.manifest_id, m.size FROM streams s JOIN manifests m ON m.id = s.manifest_id
-     WHERE s.version_id IN (${marks})`,
-    [...rowIds],
+     WHERE s.version_id IN (${marks})
+     UNION ALL
+     SELECT v.id, '', v.manifest_id, m.size FROM versions v JOIN manifests m ON m.id = v.manifest_id
+     WHERE v.id IN (${marks})`,
+    [...rowIds, ...rowIds],
   );
   const byVersion = new Map<string, VersionInfo['streams']>();
   for (const st of streams) {
