@@ -41,6 +41,29 @@ export function toProject(r: ProjectRow): Project {
 export const PROJECT_COLUMNS =
   'id, name, owner_id, versioning, data_class, acl, default_sse, default_sse_key, created_at, number';
 
+/** The project's columns of table alias `p`, each named `p_<column>`: to read a project beside other rows' columns. */
+export const PREFIXED_PROJECT_COLUMNS = PROJECT_COLUMNS.split(', ')
+  .map((c) => `p.${c} AS p_${c}`)
+  .join(', ');
+
+export type PrefixedProjectRow = { [K in keyof ProjectRow as `p_${K}`]: ProjectRow[K] };
+
+/** A project from a row of PREFIXED_PROJECT_COLUMNS. */
+export function toPrefixedProject(r: PrefixedProjectRow): Project {
+  return toProject({
+    id: r.p_id,
+    name: r.p_name,
+    owner_id: r.p_owner_id,
+    versioning: r.p_versioning,
+    data_class: r.p_data_class,
+    acl: r.p_acl,
+    default_sse: r.p_default_sse,
+    default_sse_key: r.p_default_sse_key,
+    created_at: r.p_created_at,
+    number: r.p_number,
+  });
+}
+
 /** The role a member holds; null for anyone else (and always for an anonymous request). */
 export async function roleOf(tx: Tx, principal: Principal, projectId: string): Promise<Role | null> {
   if (principal.isRoot || principal.isAdmin) return 'admin';
@@ -126,11 +149,15 @@ export async function allows(tx: Tx, access: Access, project: Project): Promise<
  * AccessDenied.
  */
 export async function requireProject(tx: Tx, access: Access, name: string): Promise<Project> {
-  const project = await loadProject(tx, name);
+  return requireAccess(tx, access, await loadProject(tx, name));
+}
+
+/** As requireProject, for a project already read. */
+export async function requireAccess(tx: Tx, access: Access, project: Project): Promise<Project> {
   if (!(await allows(tx, access, project))) {
-    const role = `the '${MEMBER_ROLE[access.need]}' role on project '${name}'`;
+    const role = `the '${MEMBER_ROLE[access.need]}' role on project '${project.name}'`;
     throw new StorageError('AccessDenied', `This operation needs ${role}${ACL_ALTERNATIVE[access.need]}.`, {
-      resource: name,
+      resource: project.name,
     });
   }
   return project;

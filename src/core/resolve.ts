@@ -10,15 +10,16 @@ import {
   allows,
   getProjectById,
   loadProject,
+  requireAccess,
   requireProject,
   versionAclGrantsRead,
 } from './permissions.ts';
 import {
   type FileRow,
-  getCurrentByPath,
   getFileById,
   getFileByPath,
   getFileByPathAtSeq,
+  getProjectAndCurrent,
   getVersionAtSeq,
   getVersionById,
   getVersionByRowId,
@@ -95,12 +96,14 @@ export async function snapshotSeqOfDir(
  */
 export async function resolveVersion(tx: Tx, access: Access, sel: Selector): Promise<Resolved> {
   try {
-    return await resolveWith(tx, sel, (name) => requireProject(tx, access, name));
+    return await resolveWith(tx, sel, (name, loaded) =>
+      loaded ? requireAccess(tx, access, loaded) : requireProject(tx, access, name),
+    );
   } catch (err) {
     if (access.need !== 'read-object' || !isStorageError(err, 'AccessDenied')) throw err;
     let r: Resolved;
     try {
-      r = await resolveWith(tx, sel, (name) => loadProject(tx, name));
+      r = await resolveWith(tx, sel, async (name, loaded) => loaded ?? loadProject(tx, name));
     } catch (missing) {
       const project = sel.project !== undefined ? await loadProject(tx, sel.project) : undefined;
       const mayList = project && (await allows(tx, { principal: access.principal, need: 'list' }, project));
@@ -111,10 +114,11 @@ export async function resolveVersion(tx: Tx, access: Access, sel: Selector): Pro
   }
 }
 
+/** `check` loads the named project (unless it is given, already read) and checks the caller may use it. */
 async function resolveWith(
   tx: Tx,
   sel: Selector,
-  check: (project: string) => Promise<Project>,
+  check: (project: string, loaded?: Project) => Promise<Project>,
 ): Promise<Resolved> {
   let project: Project;
   let fileId: string;
@@ -141,9 +145,18 @@ async function resolveWith(
     if (sel.project === undefined || sel.path === undefined) {
       throw new StorageError('InvalidArgument', 'Name a file by project and path, or by id.');
     }
-    project = await check(sel.project);
-    validatePath(sel.path);
     let file: FileRow | undefined;
+    if (sel.snapshot === undefined && sel.versionId === undefined) {
+      // The project, the file and its current version come in one statement; the project's checks come first.
+      const found = await getProjectAndCurrent(tx, sel.project, sel.path);
+      project = await check(sel.project, found?.project);
+      validatePath(sel.path);
+      file = found?.file;
+      current = found?.version;
+    } else {
+      project = await check(sel.project);
+      validatePath(sel.path);
+    }
     if (sel.snapshot !== undefined) {
       file = await getFileByPathAtSeq(
         tx,
@@ -151,12 +164,7 @@ async function resolveWith(
         sel.path,
         await snapshotSeqOf(tx, project.id, sel.snapshot, sel.path),
       );
-    } else if (sel.versionId === undefined) {
-      // The current version comes with its file, in one statement.
-      const found = await getCurrentByPath(tx, project.id, sel.path);
-      file = found?.file;
-      current = found?.version;
-    } else {
+    } else if (sel.versionId !== undefined) {
       file = await getFileByPath(tx, project.id, sel.path);
     }
     if (!file)

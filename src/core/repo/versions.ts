@@ -1,6 +1,15 @@
 // SQL for files and versions: lookups by path, id, version id and snapshot sequence, and version inserts.
 import type { Tx } from '../../meta/meta-store.ts';
-import type { CannedAcl, Checksums, ContentAttributes, Lineage, Sse, VersionInfo } from '../model.ts';
+import type {
+  CannedAcl,
+  Checksums,
+  ContentAttributes,
+  Lineage,
+  Project,
+  Sse,
+  VersionInfo,
+} from '../model.ts';
+import { PREFIXED_PROJECT_COLUMNS, type PrefixedProjectRow, toPrefixedProject } from '../permissions.ts';
 
 export interface VersionRow {
   row_id: string;
@@ -59,6 +68,30 @@ export async function loadStreams(tx: Tx, rowId: string): Promise<VersionInfo['s
 
 export async function toVersion(tx: Tx, row: VersionRow): Promise<VersionInfo> {
   return versionOf(row, await loadStreams(tx, row.row_id));
+}
+
+/**
+ * Columns of a version's default stream (its manifest and size, as loadStreams finds it: the version's row first,
+ * else its row of streams) and whether it has other streams, so that a version with the default stream alone needs
+ * no statement of its own for its streams. Joins `ds` and `dm` (see STREAM_JOINS) to a query of `versions v`.
+ */
+const STREAM_SUMMARY = `dm.id AS d_manifest_id, dm.size AS d_size,
+  CASE WHEN EXISTS (SELECT 1 FROM streams s WHERE s.version_id = v.id AND s.name <> '') THEN 1 ELSE 0 END AS more_streams`;
+const STREAM_JOINS = `LEFT JOIN streams ds ON ds.version_id = v.id AND ds.name = ''
+  LEFT JOIN manifests dm ON dm.id = COALESCE(v.manifest_id, ds.manifest_id)`;
+
+interface StreamSummary {
+  d_manifest_id: string | null;
+  d_size: number | null;
+  more_streams: number;
+}
+
+/** A version from a row with STREAM_SUMMARY's columns: its streams are read only when it has named ones. */
+async function summarizedVersion(tx: Tx, row: VersionRow & StreamSummary): Promise<VersionInfo> {
+  if (Number(row.more_streams) !== 0) return toVersion(tx, row);
+  const streams: VersionInfo['streams'] = {};
+  if (row.d_manifest_id !== null) streams[''] = { manifestId: row.d_manifest_id, size: Number(row.d_size) };
+  return versionOf(row, streams);
 }
 
 function versionOf(row: VersionRow, streams: VersionInfo['streams']): VersionInfo {
@@ -141,30 +174,47 @@ export function getFileByPath(tx: Tx, projectId: string, path: string): Promise<
   );
 }
 
-/**
- * The file at `path` with its current version, in one statement: what most reads ask. The version is undefined
- * when the file has none (a directory, or a file whose versions are all gone).
- */
-export async function getCurrentByPath(
+type CurrentRow = VersionRow & StreamSummary & { f_id: string; f_type: string };
+
+async function currentOf(
   tx: Tx,
-  projectId: string,
-  path: string,
-): Promise<{ file: FileRow; version: VersionInfo | undefined } | undefined> {
-  const row = await tx.get<VersionRow & { f_id: string; f_type: string }>(
-    `SELECT f.id AS f_id, f.type AS f_type, ${VERSION_COLUMNS}
-     FROM files f JOIN projects p ON p.id = f.project_id LEFT JOIN versions v ON v.id = f.current_version_id
-     WHERE f.project_id = ? AND f.path = ? AND f.hidden = 0`,
-    [projectId, path],
-  );
-  if (!row) return undefined;
+  row: CurrentRow,
+): Promise<{ file: FileRow; version: VersionInfo | undefined }> {
   const file: FileRow = {
     id: row.f_id,
-    project_id: projectId,
-    path,
+    project_id: row.project_id,
+    path: row.path,
     type: row.f_type,
     current_version_id: row.current_version_id,
   };
-  return { file, version: row.row_id === null ? undefined : await toVersion(tx, row) };
+  return { file, version: row.row_id === null ? undefined : await summarizedVersion(tx, row) };
+}
+
+/**
+ * The project named `name`, with the file at `path` in it and that file's current version, in one statement: a
+ * read by path costs one. Undefined when there is no such project; the file is undefined when there is no such file.
+ * The caller checks access to the project before it uses the rest.
+ */
+export async function getProjectAndCurrent(
+  tx: Tx,
+  name: string,
+  path: string,
+): Promise<{ project: Project; file: FileRow | undefined; version: VersionInfo | undefined } | undefined> {
+  const row = await tx.get<
+    PrefixedProjectRow & Omit<CurrentRow, 'f_id'> & { f_id: string | null; project_id: string | null }
+  >(
+    `SELECT ${PREFIXED_PROJECT_COLUMNS}, f.id AS f_id, f.type AS f_type, ${VERSION_COLUMNS}, ${STREAM_SUMMARY}
+     FROM projects p LEFT JOIN files f ON f.project_id = p.id AND f.path = ? AND f.hidden = 0
+     LEFT JOIN versions v ON v.id = f.current_version_id
+     ${STREAM_JOINS}
+     WHERE p.name = ?`,
+    [path, name],
+  );
+  if (!row) return undefined;
+  const project = toPrefixedProject(row);
+  if (row.f_id === null) return { project, file: undefined, version: undefined };
+  const found = await currentOf(tx, { ...row, f_id: row.f_id, project_id: project.id });
+  return { project, ...found };
 }
 
 /** The id of the live file at `path` (its current version is no delete marker), if one is there. */
