@@ -5,7 +5,7 @@ import { type BlockBudget, type BufferLease, POOLED_FROM } from './block-budget.
 import { type BlockRef, type Keys, readBlockRange, readWholeBlock } from './block-read.ts';
 import { blockBuffers } from './buffer-pool.ts';
 import { type Conditions, checkConditions } from './conditions.ts';
-import { checkUnlock, readKeys, type Unlock } from './crypto/keys.ts';
+import { checkUnlock, readKeys, type Unlock, unwrapRing } from './crypto/keys.ts';
 import { TAG_BYTES } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import type { Extent, Principal, VersionInfo } from './model.ts';
@@ -80,7 +80,9 @@ export async function openRead(
       checkConditions(sel.conditions, resolved.version, { safe: true, resource: sel.path ?? sel.id });
       const unlock = sel.unlock ?? {};
       checkUnlock(resolved.version, unlock);
-      const keys = await readKeys(tx, deps, 'version_keys', resolved.version.rowId, unlock);
+      const keys = resolved.ring
+        ? await unwrapRing(tx, deps, resolved.ring, unlock)
+        : await readKeys(tx, deps, 'version_keys', resolved.version.rowId, unlock);
       const range = sel.window
         ? clampWindow(sel.window, resolved.size)
         : resolveRange(sel.range, resolved.size);

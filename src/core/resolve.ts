@@ -1,6 +1,7 @@
 // Resolves what a request names (path or id, version, snapshot, stream) to one version and stream.
 
 import type { Tx } from '../meta/meta-store.ts';
+import type { RingRow } from './crypto/keys.ts';
 import { isExpired } from './entries.ts';
 import { isStorageError, StorageError } from './errors.ts';
 import type { Project, VersionInfo } from './model.ts';
@@ -41,6 +42,8 @@ export interface Resolved {
   stream: string;
   manifestId: string;
   size: number;
+  /** The version's key ring when the lookup brought it (see getProjectAndCurrent); else read it with readKeys. */
+  ring?: RingRow[] | undefined;
 }
 
 /** What a dialect may tell of a delete marker it met: S3 answers with its id and date. */
@@ -125,8 +128,9 @@ async function resolveWith(
   /** The file's path in its project: a snapshot of a directory shows only the paths under it. */
   let filePath: string;
   let currentRowId: string | null;
-  /** The current version, when the file's lookup brought it. */
+  /** The current version, when the file's lookup brought it, and its key ring when it came too. */
   let current: VersionInfo | undefined;
+  let currentRing: RingRow[] | undefined;
   const resource = sel.path ?? sel.id ?? '';
   if (sel.id !== undefined) {
     const file = await getFileById(tx, sel.id);
@@ -153,6 +157,7 @@ async function resolveWith(
       validatePath(sel.path);
       file = found?.file;
       current = found?.version;
+      currentRing = found?.ring;
     } else {
       project = await check(sel.project);
       validatePath(sel.path);
@@ -205,5 +210,6 @@ async function resolveWith(
   const s = Object.hasOwn(version.streams, stream) ? version.streams[stream] : undefined;
   if (!s)
     throw new StorageError('NoSuchStream', `The stream '${stream}' does not exist.`, { resource: stream });
-  return { project, version, stream, manifestId: s.manifestId, size: s.size };
+  const ring = current !== undefined && version === current ? currentRing : undefined;
+  return { project, version, stream, manifestId: s.manifestId, size: s.size, ring };
 }

@@ -265,6 +265,16 @@ export async function readKeys(
     `SELECT dek_id, wrapped, wrapped_by FROM ${table} WHERE ${ring.where}`,
     ring.params,
   );
+  return unwrapRing(tx, deps, rows, unlock);
+}
+
+/** As readKeys, for a ring's rows already read. */
+export async function unwrapRing(
+  tx: Tx,
+  deps: CoreDeps,
+  rows: readonly RingRow[],
+  unlock: Unlock,
+): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
   for (const r of rows) out.set(r.dek_id, await unwrapRow(tx, deps, r, unlock));
   return out;

@@ -1,5 +1,6 @@
 // SQL for files and versions: lookups by path, id, version id and snapshot sequence, and version inserts.
 import type { Tx } from '../../meta/meta-store.ts';
+import type { RingRow } from '../crypto/keys.ts';
 import type {
   CannedAcl,
   Checksums,
@@ -193,28 +194,55 @@ async function currentOf(
 /**
  * The project named `name`, with the file at `path` in it and that file's current version, in one statement: a
  * read by path costs one. Undefined when there is no such project; the file is undefined when there is no such file.
- * The caller checks access to the project before it uses the rest.
+ * The caller checks access to the project before it uses the rest. `ring` is the version's key ring (its own rows,
+ * or those of the version named by versions.ring_of) when it holds one key or none; undefined when it holds more.
  */
 export async function getProjectAndCurrent(
   tx: Tx,
   name: string,
   path: string,
-): Promise<{ project: Project; file: FileRow | undefined; version: VersionInfo | undefined } | undefined> {
+): Promise<
+  | {
+      project: Project;
+      file: FileRow | undefined;
+      version: VersionInfo | undefined;
+      ring: RingRow[] | undefined;
+    }
+  | undefined
+> {
   const row = await tx.get<
-    PrefixedProjectRow & Omit<CurrentRow, 'f_id'> & { f_id: string | null; project_id: string | null }
+    PrefixedProjectRow &
+      Omit<CurrentRow, 'f_id'> & {
+        f_id: string | null;
+        project_id: string | null;
+        k_dek_id: string | null;
+        k_wrapped: string;
+        k_wrapped_by: string;
+        k_more: number;
+      }
   >(
-    `SELECT ${PREFIXED_PROJECT_COLUMNS}, f.id AS f_id, f.type AS f_type, ${VERSION_COLUMNS}, ${STREAM_SUMMARY}
+    `SELECT ${PREFIXED_PROJECT_COLUMNS}, f.id AS f_id, f.type AS f_type, ${VERSION_COLUMNS}, ${STREAM_SUMMARY},
+       k.dek_id AS k_dek_id, k.wrapped AS k_wrapped, k.wrapped_by AS k_wrapped_by,
+       CASE WHEN EXISTS (SELECT 1 FROM version_keys k2 WHERE k2.version_id = k.version_id AND k2.dek_id <> k.dek_id)
+         THEN 1 ELSE 0 END AS k_more
      FROM projects p LEFT JOIN files f ON f.project_id = p.id AND f.path = ? AND f.hidden = 0
      LEFT JOIN versions v ON v.id = f.current_version_id
      ${STREAM_JOINS}
+     LEFT JOIN version_keys k ON k.version_id = COALESCE(v.ring_of, v.id)
      WHERE p.name = ?`,
     [path, name],
   );
   if (!row) return undefined;
   const project = toPrefixedProject(row);
-  if (row.f_id === null) return { project, file: undefined, version: undefined };
+  if (row.f_id === null) return { project, file: undefined, version: undefined, ring: undefined };
   const found = await currentOf(tx, { ...row, f_id: row.f_id, project_id: project.id });
-  return { project, ...found };
+  const ring =
+    row.k_dek_id === null
+      ? []
+      : Number(row.k_more) !== 0
+        ? undefined
+        : [{ dek_id: row.k_dek_id, wrapped: row.k_wrapped, wrapped_by: row.k_wrapped_by }];
+  return { project, ...found, ring };
 }
 
 /** The id of the live file at `path` (its current version is no delete marker), if one is there. */
