@@ -42,7 +42,7 @@ class BlockWorker {
   readonly #waiting = new Map<number, { resolve: (m: Reply) => void; reject: (e: unknown) => void }>();
 
   #start(): Worker {
-    const w = new Worker(new URL('./block-worker-thread.ts', import.meta.url));
+    const w = new Worker(new URL('./block-worker-thread.ts', import.meta.url), { name: 'mimeo-blocks' });
     w.unref();
     w.on('message', (m: Reply) => {
       const p = this.#waiting.get(m.id);

@@ -70,6 +70,36 @@ forEachStore(
       });
     });
 
+    test('md5 of large bodies: a short tail after large blocks, bodies side by side, a wrong Content-MD5 on one', async () => {
+      const { deps } = get();
+      await withBlockSize(deps, 512 * 1024, async () => {
+        const p = await newProject(deps);
+        // Two large blocks, then a tail too short for a shared buffer.
+        const a = bytes(2 * 512 * 1024 + 1000, 51);
+        const b = bytes(5 * 512 * 1024 + 17, 52);
+        const [va, vb] = await Promise.all([put(deps, p, 'a', a), put(deps, p, 'b', b)]);
+        assert.deepEqual([va.etag, vb.etag], [md5hex(a), md5hex(b)]);
+        await rejectsWith(
+          putFile(deps, root, {
+            project: p,
+            path: 'c',
+            body: body(b),
+            contentMd5: Buffer.alloc(16).toString('base64'),
+          }),
+          'BadDigest',
+        );
+        await rejectsWith(read(deps, p, 'c'), 'NoSuchKey');
+        const vc = await putFile(deps, root, {
+          project: p,
+          path: 'c',
+          body: body(b),
+          contentMd5: Buffer.from(md5hex(b), 'hex').toString('base64'),
+        });
+        assert.equal(vc.etag, md5hex(b));
+        assert.deepEqual(await read(deps, p, 'a'), a);
+      });
+    });
+
     test('a large block, deciphered in turns, with one byte changed fails its authentication; its neighbours read', async () => {
       const { deps } = get();
       await withBlockSize(deps, 1024 * 1024, async () => {
