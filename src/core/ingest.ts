@@ -150,7 +150,7 @@ export async function ingest(
         const info: BlockInfo = {
           id,
           size: length,
-          sha256: d.sha256,
+          sha256: '',
           crc64: d.crc64.toString(),
           dekId: dek.id,
         };
