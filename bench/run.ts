@@ -1,4 +1,4 @@
-// npm run bench [-- core | s3 | load | qumulo | sas]: runs the benchmarks and prints a table of figures and ratios.
+// npm run bench [-- core | tree | s3 | load | qumulo | sas]: runs the benchmarks and prints a table of figures and ratios.
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchCore } from './core.ts';
@@ -24,6 +24,8 @@ if (which === 'core') {
   await benchTree(join(work, 'tree'), { files: Number(process.env['BENCH_TREE_100K'] ?? 100_000) });
   process.stdout.write('\n');
   await benchQumulo(join(work, 'qumulo'), { copies: qumuloCopies });
+} else if (which === 'tree') {
+  await benchTree(join(work, 'tree'), { files: Number(process.env['BENCH_TREE_100K'] ?? 100_000) });
 } else if (which === 's3') {
   await benchS3(join(work, 's3'), {
     small: Number(process.env['BENCH_SMALL_OPS'] ?? 20_000),
@@ -45,6 +47,6 @@ if (which === 'core') {
     treeFiles: Number(process.env['BENCH_SAS_TREE_FILES'] ?? 1000),
   });
 } else {
-  process.stderr.write(`unknown benchmark '${which}' (known: core, s3, load, qumulo, sas)\n`);
+  process.stderr.write(`unknown benchmark '${which}' (known: core, tree, s3, load, qumulo, sas)\n`);
   process.exitCode = 2;
 }

@@ -1,84 +1,31 @@
-// The mimeo command: `mimeo serve`, `mimeo gc`, `mimeo scrub`, `mimeo user`, `mimeo key`, `mimeo token`, `mimeo client`,
-// `mimeo kms`, `mimeo help`.
-
-import { readFileSync } from 'node:fs';
+// The mimeo command: the server (serve, gc, scrub, kms rotate), its accounts (user, key, token, client, kms) and the
+// client verbs; `mimeo help` lists them all (src/cli/parser.ts).
 import { ApiError } from './cli/client.ts';
-import { ADMIN_USAGE, admin } from './cli/commands/admin.ts';
-import { client } from './cli/commands/client.ts';
-import { gc } from './cli/commands/gc.ts';
-import { kmsRotate } from './cli/commands/kms.ts';
-import { scrub } from './cli/commands/scrub.ts';
-import { serve } from './cli/commands/serve.ts';
-import { token } from './cli/commands/token.ts';
-import { ConfigError, describeSettings, loadConfig, parseFlags } from './config/config.ts';
+import { buildParser } from './cli/parser.ts';
+import { PathError } from './cli/remote.ts';
+import { UsageError } from './cli/verb.ts';
+import { ConfigError } from './config/config.ts';
 
-const USAGE = `usage: mimeo <command> [flags]
-
-commands:
-  serve    start the server (API on --api-port, default 9001)
-  gc       run one garbage collection pass and print its report
-  scrub    read every block back and check it; print the bad blocks (exit 1 when there are any)
-  help     show this text
-  version  print the version (also --version, -v)
-${ADMIN_USAGE}
-
-flags (each also MIMEO_<NAME> in the environment, or a key in the --config JSON file):
-${describeSettings()
-  .map((s) => `  ${s.flag.padEnd(22)} ${s.env}`)
-  .join('\n')}
-  --config FILE          MIMEO_CONFIG
-`;
-
-/** The version in package.json, the one place it is kept. */
-function version(): string {
-  const pkg = new URL('../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+/** One line for an error a user can act on; a stack only for what is a fault in mimeo itself. */
+function report(err: unknown): number {
+  const usage = err instanceof UsageError || err instanceof ConfigError || err instanceof PathError;
+  const known = usage || err instanceof ApiError;
+  const code = err instanceof ApiError && err.status > 0 ? `${err.code}: ` : '';
+  const text = known ? (err as Error).message : ((err as Error).stack ?? String(err));
+  process.stderr.write(`mimeo: ${code}${text}\n`);
+  if (err instanceof UsageError) process.stderr.write('(mimeo help, or mimeo <command> --help, says more)\n');
+  return usage ? 2 : 1;
 }
 
-async function main(argv: string[]): Promise<number> {
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'version')) {
-    process.stdout.write(`${version()}\n`);
-    return 0;
-  }
-  const { flags, positional } = parseFlags(argv);
-  const command = positional[0] ?? 'help';
-  if (command === 'help' || flags['help']) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  delete flags['help'];
-  if (command === 'kms' && positional[1] === 'rotate') {
-    if (positional.length > 2) throw new ConfigError('usage: mimeo kms rotate');
-    await kmsRotate(loadConfig({ flags }));
-    return 0;
-  }
-  const out = (text: string) => process.stdout.write(`${text}\n`);
-  if (command === 'user' || command === 'key' || command === 'kms')
-    return admin(command, positional.slice(1), flags, out);
-  if (command === 'token') return token(positional.slice(1), flags, out);
-  if (command === 'client') return client(positional.slice(1), flags, out);
-  const config = loadConfig({ flags });
-  if (command === 'serve') {
-    await serve(config);
-    return -1;
-  }
-  if (command === 'gc') {
-    await gc(config);
-    return 0;
-  }
-  if (command === 'scrub') return scrub(config);
-  process.stderr.write(`mimeo: unknown command '${command}'\n${USAGE}`);
-  return 2;
-}
+// A reader that stops early (`mimeo ls -r :p | head`) closes the pipe: the output is done, not a fault.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code >= 0) process.exitCode = code;
-  },
-  (err: unknown) => {
-    const known = err instanceof ConfigError || err instanceof ApiError;
-    const code = err instanceof ApiError && err.status > 0 ? `${err.code}: ` : '';
-    process.stderr.write(`mimeo: ${code}${known ? err.message : ((err as Error).stack ?? String(err))}\n`);
-    process.exitCode = err instanceof ConfigError ? 2 : 1;
-  },
-);
+try {
+  await buildParser(process.argv.slice(2)).parseAsync();
+} catch (err) {
+  process.exitCode = report(err);
+}

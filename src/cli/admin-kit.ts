@@ -1,35 +1,33 @@
 // What the client commands share: flags checked, a signed-in API client, and output as text or --json.
-import { readRootCredentials } from '../auth/root-credentials.ts';
-import { CLIENT_FLAGS, ConfigError, loadClientConfig } from '../config/config.ts';
-import { ApiClient } from './client.ts';
+
+import { ConfigError } from '../config/config.ts';
+import type { ApiClient } from './client.ts';
+import { connect } from './connect.ts';
+import { connectionFlags } from './options.ts';
 
 export type Flags = Record<string, string | undefined>;
 export type Out = (text: string) => void;
 
 export interface Session {
   api: ApiClient;
-  /** Writes `value` as JSON under --json, else the text `text` makes. */
+  /** Writes `value` under --json (a list as one JSON object per line), else the text `text` makes. */
   show(value: unknown, text: () => string): void;
 }
 
 /**
- * A client for a command that accepts `own` flags besides the client's. Throws ConfigError on any other flag.
- * Without a key in flags or the environment, the root credentials in the data directory are used.
+ * A client for an account command. The parser has already refused flags the command does not take; the connection
+ * is the one every client command resolves (connect.ts).
  */
-export function openSession(flags: Flags, own: readonly string[], out: Out): Session {
-  for (const f of Object.keys(flags))
-    if (!CLIENT_FLAGS.includes(f) && !own.includes(f) && f !== 'json')
-      throw new ConfigError(`unknown flag --${f}`);
-  const clientFlags = Object.fromEntries(Object.entries(flags).filter(([k]) => CLIENT_FLAGS.includes(k)));
-  const config = loadClientConfig({ flags: clientFlags });
-  if (!config.accessKey || !config.secretKey) {
-    const root = readRootCredentials(config.dataDir);
-    if (root) Object.assign(config, { accessKey: root.accessKey, secretKey: root.secretKey });
-  }
+export function openSession(flags: Flags, _own: readonly string[], out: Out): Session {
+  const connection = connectionFlags(flags);
   const json = flags['json'] === 'true';
   return {
-    api: new ApiClient(config),
-    show: (value, text) => out(json ? JSON.stringify(value, null, 2) : text()),
+    api: connect(undefined, connection),
+    show: (value, text) => {
+      if (!json) out(text());
+      // One compact JSON object per line: a list gives one per item, and no line when it is empty.
+      else for (const item of Array.isArray(value) ? value : [value]) out(JSON.stringify(item));
+    },
   };
 }
 

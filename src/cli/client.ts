@@ -1,6 +1,8 @@
-// The CLI's client of the native API: a bearer token from an access key, JSON requests, errors as messages.
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+// The CLI's client of the native API: a bearer token from an access key or a personal token, JSON requests,
+// streamed uploads and downloads over kept-alive connections, and errors as one line with the server's code.
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
 import type { ClientConfig } from '../config/config.ts';
 
 export class ApiError extends Error {
@@ -14,58 +16,126 @@ export class ApiError extends Error {
   }
 }
 
-interface Reply {
-  status: number;
-  body: string;
+export interface RawRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  /** A JSON value, bytes, or a stream (sent as it is read; give its content-length in headers when known). */
+  body?: unknown;
 }
 
+const isStream = (b: unknown): b is Readable =>
+  typeof b === 'object' && b !== null && typeof (b as Readable).pipe === 'function';
+
 export class ApiClient {
-  readonly #config: ClientConfig;
-  #token: string | undefined;
+  readonly config: ClientConfig;
+  #token: Promise<string> | undefined;
+  readonly #agent: HttpAgent;
 
   constructor(config: ClientConfig) {
-    this.#config = config;
+    this.config = config;
+    const https = new URL(config.url).protocol === 'https:';
+    this.#agent = https
+      ? new HttpsAgent({ keepAlive: true, maxSockets: 16, ca: config.ca })
+      : new HttpAgent({ keepAlive: true, maxSockets: 16 });
   }
 
-  #send(method: string, path: string, body?: unknown, token?: string): Promise<Reply> {
-    const url = new URL(path, this.#config.url);
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const headers: Record<string, string> = {};
-    if (payload) {
+  /** The origin of the server, for messages. */
+  get origin(): string {
+    return new URL(this.config.url).origin;
+  }
+
+  /** Closes the kept-alive connections, so that the process can end. */
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  #send(r: RawRequest, token: string | undefined): Promise<IncomingMessage> {
+    const url = new URL(r.path, this.config.url);
+    const headers: Record<string, string> = { ...r.headers };
+    let payload: Buffer | Readable | undefined;
+    if (isStream(r.body)) payload = r.body;
+    else if (Buffer.isBuffer(r.body)) payload = r.body;
+    else if (r.body !== undefined) {
+      payload = Buffer.from(JSON.stringify(r.body));
       headers['content-type'] = 'application/json';
-      headers['content-length'] = String(payload.length);
     }
+    if (Buffer.isBuffer(payload)) headers['content-length'] = String(payload.length);
     if (token) headers['authorization'] = `Bearer ${token}`;
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const req = send(url, { method, headers, ca: this.#config.ca }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (d: Buffer) => chunks.push(d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      });
-      req.on('error', (err: NodeJS.ErrnoException) => reject(unreachable(this.#config.url, err)));
-      req.end(payload);
+      const req = send(url, { method: r.method, headers, agent: this.#agent }, resolve);
+      req.on('error', (err: NodeJS.ErrnoException) => reject(unreachable(this.config.url, err)));
+      if (isStream(payload)) {
+        payload.on('error', (err) => req.destroy(err));
+        payload.pipe(req);
+      } else req.end(payload);
     });
   }
 
+  #password: { name: string; password: string } | undefined;
+  #principal: string | undefined;
+
+  /** Signs in with a user's name and password instead of the configured credentials. */
+  usePassword(name: string, password: string): this {
+    this.#password = { name, password };
+    this.#token = undefined;
+    return this;
+  }
+
+  /** The name of the principal the credentials sign in as (signing in if not yet done). */
+  async principalName(): Promise<string> {
+    this.#token ??= this.#login();
+    await this.#token;
+    return this.#principal ?? '';
+  }
+
   async #login(): Promise<string> {
-    const { accessKey, secretKey } = this.#config;
-    if (!accessKey || !secretKey) {
+    const { accessKey, secretKey, token } = this.config;
+    let body: Record<string, string>;
+    if (this.#password) body = { ...this.#password };
+    else if (accessKey && secretKey) body = { accessKey, secret: secretKey };
+    else if (token) body = { token };
+    else
       throw new ApiError(
         0,
         'NoCredentials',
-        'no credentials: set MIMEO_ACCESS_KEY and MIMEO_SECRET_KEY, or MIMEO_ROOT_ACCESS_KEY and MIMEO_ROOT_SECRET_KEY, or --data pointing at the server data directory',
+        'no credentials: sign in with mimeo login, or set MIMEO_ACCESS_KEY and MIMEO_SECRET_KEY (or MIMEO_TOKEN), or MIMEO_ROOT_ACCESS_KEY and MIMEO_ROOT_SECRET_KEY, or --data pointing at the server data directory',
       );
+    const res = await this.#send({ method: 'POST', path: '/api/v1/auth/token', body }, undefined);
+    const signed = (await replyJson(res)) as { token: string; principal?: { name?: string } };
+    this.#principal = signed.principal?.name;
+    return signed.token;
+  }
+
+  /**
+   * One request; the response when it is 2xx (its body unread), else ApiError with the server's code. A bearer
+   * token that has expired during a long run is renewed once, for a request whose body can be sent again; a
+   * streamed request meeting one fails with 401 and the next request signs in again.
+   */
+  async raw(r: RawRequest): Promise<IncomingMessage> {
+    this.#token ??= this.#login();
+    this.#token.catch(() => {
+      this.#token = undefined;
+    });
+    let res = await this.#send(r, await this.#token);
+    if (res.statusCode === 401 && !isStream(r.body)) {
+      res.resume();
+      this.#token = this.#login();
+      res = await this.#send(r, await this.#token);
+    } else if (res.statusCode === 401) {
+      // A stream cannot be sent again: the caller sends a new one (withFreshToken), and it signs in anew.
+      this.#token = undefined;
     }
-    const r = await this.#send('POST', '/api/v1/auth/token', { accessKey, secret: secretKey });
-    return (parse(r) as { token: string }).token;
+    const status = res.statusCode ?? 0;
+    if (status >= 200 && status < 300) return res;
+    await replyJson(res);
+    throw new ApiError(status, 'Error', `HTTP ${status}`);
   }
 
   /** One call; the JSON body of a 2xx reply, or undefined for 204. Throws ApiError with the server's code. */
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    this.#token ??= await this.#login();
-    return parse(await this.#send(method, path, body, this.#token)) as T;
+    return (await replyJson(await this.raw({ method, path, body }))) as T;
   }
 }
 
@@ -80,17 +150,42 @@ const NO_ANSWER: Record<string, string> = {
 };
 
 function unreachable(url: string, err: NodeJS.ErrnoException): ApiError {
+  if (err instanceof ApiError) return err;
   const origin = new URL(url).origin;
   const why = (err.code && NO_ANSWER[err.code]) ?? err.message;
   return new ApiError(0, err.code ?? 'Unreachable', `cannot reach the server at ${origin}: ${why}`);
 }
 
-function parse(r: Reply): unknown {
-  const json = r.body === '' ? undefined : (JSON.parse(r.body) as unknown);
-  if (r.status >= 200 && r.status < 300) return json;
-  const e = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-  throw new ApiError(r.status, e?.code ?? 'Error', e?.message ?? `HTTP ${r.status}`);
+/** Reads a reply's JSON body: its value for a 2xx, else ApiError with the server's code and message. */
+export async function replyJson(res: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of res) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString();
+  const status = res.statusCode ?? 0;
+  let value: unknown;
+  try {
+    value = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    if (status >= 200 && status < 300)
+      throw new ApiError(status, 'BadReply', 'the server sent a reply that is not JSON');
+  }
+  if (status >= 200 && status < 300) return value;
+  const e = (value as { error?: { code?: string; message?: string } } | undefined)?.error;
+  throw new ApiError(status, e?.code ?? 'Error', e?.message ?? `HTTP ${status}`);
 }
 
 /** Encodes one path segment of an API URL. */
 export const seg = (s: string) => encodeURIComponent(s);
+
+/** Encodes a path of several segments, keeping its slashes. */
+export const segs = (p: string) => p.split('/').map(seg).join('/');
+
+/** Runs `send` (a streamed request, made anew on each call) again once if the bearer token had expired. */
+export async function withFreshToken<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 401) throw err;
+    return send();
+  }
+}

@@ -9,7 +9,10 @@ export interface Limits {
   maxCopyExtents: number;
   /** A range copy moves at most this many bytes per request, then returns the remainder. */
   maxCopyBytes: number;
-  /** Files a tree copy job inserts per transaction. */
+  /**
+   * Files a tree copy job writes per transaction: a tree of at most this many, copied where no file is, is copied in
+   * one; a larger one is staged in batches of this many. A tree delete takes at most 500 per transaction.
+   */
   treeBatchSize: number;
   maxKeyBytes: number;
   /** The largest file or object, in bytes: writes past it, and offsets or lengths beyond it, are refused. */
@@ -84,7 +87,7 @@ export const DEFAULT_LIMITS: Limits = {
   blockSize: 4 * 1024 * 1024,
   maxCopyExtents: 10_000,
   maxCopyBytes: Number.MAX_SAFE_INTEGER,
-  treeBatchSize: 500,
+  treeBatchSize: 100_000,
   maxKeyBytes: 1024,
   /** S3's limit: 5 TiB. */
   maxObjectSize: 5 * 1024 ** 4,
@@ -318,6 +321,8 @@ export interface ClientConfig {
   url: string;
   accessKey: string | undefined;
   secretKey: string | undefined;
+  /** A personal token, used when there is no access key. */
+  token?: string | undefined;
   /** PEM certificates to trust besides the system's, for a server with its own certificate. */
   ca: string | undefined;
   /** The server's data directory, where root credentials may be read when no key is given. */

@@ -18,6 +18,8 @@ export interface StagedTree {
   conflict: ConflictPolicy;
   principalId: string;
   now: number;
+  /** The commit's sequence number, when the caller has drawn it already (for versions it wrote at their places). */
+  seq?: number;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function commitStaged(tx: Tx, batch: StagedTree): Promise<void> {
   const lo = stage;
   const hi = prefixEnd(stage);
   const cut = stage.length + 1;
-  const seq = await tx.nextSeq();
+  const seq = batch.seq ?? (await tx.nextSeq());
   const finalPath = `? || substr(s.path, ${cut})`;
   // Live files already at final paths.
   const clash = `SELECT t.id AS target_id, t.current_version_id AS target_row, s.id AS staged_id, s.current_version_id AS staged_row

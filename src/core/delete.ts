@@ -138,11 +138,11 @@ async function deleteVersion(
       await tx.run(
         `INSERT INTO versions (id, file_id, version_id, listed, created_seq, superseded_seq, size, etag, checksums,
            content_type, content_disposition, content_encoding, cache_control, expires, user_metadata, tags, properties,
-           delete_marker, lineage, part_sizes, acl, sse, sse_key, created_by, created_at, modified_by, modified_at,
-           expires_at)
+           delete_marker, lineage, part_sizes, acl, sse, sse_key, manifest_id, created_by, created_at, modified_by,
+           modified_at, expires_at)
          SELECT ?, file_id, version_id, 1, ?, NULL, size, etag, checksums, content_type, content_disposition,
            content_encoding, cache_control, expires, user_metadata, tags, properties, delete_marker, lineage,
-           part_sizes, acl, sse, sse_key, created_by, created_at, modified_by, modified_at, expires_at
+           part_sizes, acl, sse, sse_key, manifest_id, created_by, created_at, modified_by, modified_at, expires_at
          FROM versions WHERE id = ?`,
         [currentId, seq, prev.id],
       );

@@ -1,6 +1,6 @@
 // The one error type the core throws: a string code, never an HTTP status. Each dialect maps every code.
 import { BlockStoreFullError } from '../blocks/block-store.ts';
-import { MetaStoreFullError, SerializationError } from '../meta/meta-store.ts';
+import { MetaStoreFullError, SerializationError, UnstorableTextError } from '../meta/meta-store.ts';
 
 /** Every code the core can raise. Dialects map each one in their own complete table. */
 export const ERROR_CODES = {
@@ -103,12 +103,14 @@ export function isOutOfSpace(err: unknown): boolean {
 
 /**
  * Any error as the core reports it: a store that had no room is InsufficientStorage, whichever store it was; a
- * transaction that could not be serialized through its retries is ServiceUnavailable; every other error is returned
- * as it is. Dialects render what this returns.
+ * transaction that could not be serialized through its retries is ServiceUnavailable; a NUL character that
+ * PostgreSQL cannot store is InvalidArgument; every other error is returned as it is. Dialects render what this returns.
  */
 export function coreError(err: unknown): unknown {
   if (err instanceof BlockStoreFullError || err instanceof MetaStoreFullError)
     return new StorageError('InsufficientStorage', undefined, { cause: err });
+  if (err instanceof UnstorableTextError)
+    return new StorageError('InvalidArgument', 'A name or value holds a NUL character.', { cause: err });
   // Conflicting writes that kept colliding through every retry: nothing was written, and a retry soon may pass.
   if (err instanceof SerializationError)
     return new StorageError(

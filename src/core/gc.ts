@@ -65,11 +65,13 @@ async function collect(
     keysDeleted: 0,
     metaBytesReturned: 0,
   };
+  // A key ring goes once neither its owner nor a version that shares it (ring_of) exists.
   report.keysDeleted = await deps.meta.tx(
     async (tx) =>
       (
         await tx.run(
-          'DELETE FROM version_keys WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.id = version_keys.version_id)',
+          `DELETE FROM version_keys WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.id = version_keys.version_id)
+             AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.ring_of = version_keys.version_id)`,
         )
       ).changes +
       (
@@ -78,8 +80,10 @@ async function collect(
         )
       ).changes,
   );
-  const unreferencedManifest =
-    'NOT EXISTS (SELECT 1 FROM streams s WHERE s.manifest_id = manifests.id) AND NOT EXISTS (SELECT 1 FROM parts p WHERE p.manifest_id = manifests.id)';
+  // A manifest is referenced by a row of streams, by a version's row (its default stream) or by an upload's part.
+  const unreferencedManifest = `NOT EXISTS (SELECT 1 FROM streams s WHERE s.manifest_id = manifests.id)
+     AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.manifest_id = manifests.id)
+     AND NOT EXISTS (SELECT 1 FROM parts p WHERE p.manifest_id = manifests.id)`;
 
   report.manifestsCondemned = (
     await deps.meta.tx(async (tx) => {

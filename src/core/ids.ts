@@ -31,6 +31,13 @@ export function newId(prefix: string): string {
   return prefix + timeAndRandom();
 }
 
+/** `n` new ids at once, as `newId` makes them (one reading of the clock, one draw from the CSPRNG): for batches. */
+export function newIds(prefix: string, n: number): string[] {
+  const time = prefix + Date.now().toString(16).padStart(12, '0');
+  const random = randomBytes(10 * n).toString('hex');
+  return Array.from({ length: n }, (_, i) => time + random.slice(20 * i, 20 * i + 20));
+}
+
 /** Block ids carry no prefix: they name files in the block store and must stay short and path-safe. */
 export function newBlockId(): string {
   return timeAndRandom();

@@ -1,4 +1,5 @@
 // Listing of every kept version and delete marker: keys in order, newest version first, with key and version markers.
+import type { Tx } from '../meta/meta-store.ts';
 import type { CoreDeps } from './deps.ts';
 import { StorageError } from './errors.ts';
 import type { Checksums, Principal } from './model.ts';
@@ -37,6 +38,12 @@ interface Row {
   created_seq: number;
 }
 
+/** Where a page starts: after key `path`, or after the version with sequence `seq` within that key. */
+export interface VersionCursor {
+  path: string;
+  seq: number | null;
+}
+
 export async function listVersions(
   deps: CoreDeps,
   principal: Principal,
@@ -49,16 +56,10 @@ export async function listVersions(
     limit?: number;
   },
 ): Promise<VersionPage> {
-  const limit = input.limit ?? 1000;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-    throw new StorageError('InvalidArgument', 'max-keys must be from 1 to 1000.');
-  const prefix = input.prefix ?? '';
-  const delimiter = input.delimiter ?? '';
+  const limit = checkLimit(input.limit);
   return deps.meta.tx(
     async (tx) => {
       const p = await requireProject(tx, { principal, need: 'list' }, input.project);
-      // The cursor: after key `path`, or after the version with sequence `seq` within that key.
-      let path = input.keyMarker ?? '';
       let seq: number | null = null;
       if (input.keyMarker !== undefined && input.versionIdMarker) {
         const m = await tx.get<{ created_seq: number }>(
@@ -72,61 +73,95 @@ export async function listVersions(
           );
         seq = m.created_seq;
       }
-      const out: VersionPage = {
-        versions: [],
-        prefixes: [],
-        truncated: false,
-        nextKeyMarker: null,
-        nextVersionIdMarker: null,
-      };
-      const full = () => out.versions.length + out.prefixes.length >= limit;
-      for (;;) {
-        const rows = await tx.all<Row>(
-          `SELECT v.id, f.path, v.version_id, f.current_version_id, v.delete_marker, v.size, v.etag, v.modified_at, v.checksums, v.created_seq
-           FROM versions v JOIN files f ON f.id = v.file_id
-           WHERE f.project_id = ? AND f.hidden = 0 AND v.listed = 1 AND f.path >= ? AND f.path < ?
-             AND (f.path > ? OR (f.path = ? AND v.created_seq < ?))
-           ORDER BY f.path, v.created_seq DESC LIMIT ?`,
-          [p.id, prefix, prefixEnd(prefix), path, path, seq ?? -1, limit + 1],
-        );
-        if (rows.length === 0) return out;
-        let jumped = false;
-        for (const r of rows) {
-          if (full()) {
-            out.truncated = true;
-            return out;
-          }
-          const rest = r.path.slice(prefix.length);
-          const cut = delimiter ? rest.indexOf(delimiter) : -1;
-          if (cut >= 0) {
-            const cp = prefix + rest.slice(0, cut + delimiter.length);
-            out.prefixes.push(cp);
-            out.nextKeyMarker = cp;
-            out.nextVersionIdMarker = null;
-            path = prefixEnd(cp);
-            seq = null;
-            jumped = true;
-            break;
-          }
-          out.versions.push({
-            path: r.path,
-            versionId: r.version_id,
-            isLatest: r.current_version_id === r.id,
-            deleteMarker: r.delete_marker === 1,
-            size: r.size,
-            etag: r.etag,
-            modifiedAt: r.modified_at,
-            checksums: JSON.parse(r.checksums) as Checksums,
-          });
-          out.nextKeyMarker = r.path;
-          out.nextVersionIdMarker = r.version_id;
-          path = r.path;
-          seq = r.created_seq;
-        }
-        // Every row fetched was taken: nothing is left. After a jump past a common prefix, look again.
-        if (!jumped) return out;
-      }
+      const page = await versionPage(tx, p.id, {
+        prefix: input.prefix ?? '',
+        delimiter: input.delimiter ?? '',
+        cursor: { path: input.keyMarker ?? '', seq },
+        limit,
+      });
+      return page.page;
     },
     { readOnly: true },
   );
+}
+
+/** A page size from 1 to 1000 (default 1000), named as the caller's parameter. Throws InvalidArgument. */
+export function checkLimit(limit: number | undefined, name = 'max-keys'): number {
+  const n = limit ?? 1000;
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new StorageError('InvalidArgument', `${name} must be from 1 to 1000.`);
+  return n;
+}
+
+/**
+ * One page of versions after `cursor`, keys in order and newest version first, with each version's row id; `last` is
+ * the cursor after the last version taken (null when the page ends on a common prefix or is empty).
+ */
+export async function versionPage(
+  tx: Tx,
+  projectId: string,
+  input: { prefix: string; delimiter: string; cursor: VersionCursor; limit: number },
+): Promise<{ page: VersionPage; rowIds: string[]; last: VersionCursor | null }> {
+  const { prefix, delimiter, limit } = input;
+  let { path, seq } = input.cursor;
+  const out: VersionPage = {
+    versions: [],
+    prefixes: [],
+    truncated: false,
+    nextKeyMarker: null,
+    nextVersionIdMarker: null,
+  };
+  const rowIds: string[] = [];
+  let last: VersionCursor | null = null;
+  const done = () => ({ page: out, rowIds, last });
+  const full = () => out.versions.length + out.prefixes.length >= limit;
+  for (;;) {
+    const rows = await tx.all<Row>(
+      `SELECT v.id, f.path, v.version_id, f.current_version_id, v.delete_marker, v.size, v.etag, v.modified_at, v.checksums, v.created_seq
+       FROM versions v JOIN files f ON f.id = v.file_id
+       WHERE f.project_id = ? AND f.hidden = 0 AND v.listed = 1 AND f.path >= ? AND f.path < ?
+         AND (f.path > ? OR (f.path = ? AND v.created_seq < ?))
+       ORDER BY f.path, v.created_seq DESC LIMIT ?`,
+      [projectId, prefix, prefixEnd(prefix), path, path, seq ?? -1, limit + 1],
+    );
+    if (rows.length === 0) return done();
+    let jumped = false;
+    for (const r of rows) {
+      if (full()) {
+        out.truncated = true;
+        return done();
+      }
+      const rest = r.path.slice(prefix.length);
+      const cut = delimiter ? rest.indexOf(delimiter) : -1;
+      if (cut >= 0) {
+        const cp = prefix + rest.slice(0, cut + delimiter.length);
+        out.prefixes.push(cp);
+        out.nextKeyMarker = cp;
+        out.nextVersionIdMarker = null;
+        path = prefixEnd(cp);
+        seq = null;
+        last = null;
+        jumped = true;
+        break;
+      }
+      out.versions.push({
+        path: r.path,
+        versionId: r.version_id,
+        isLatest: r.current_version_id === r.id,
+        deleteMarker: r.delete_marker === 1,
+        size: r.size,
+        etag: r.etag,
+        modifiedAt: r.modified_at,
+        checksums: JSON.parse(r.checksums) as Checksums,
+      });
+      rowIds.push(r.id);
+      out.nextKeyMarker = r.path;
+      out.nextVersionIdMarker = r.version_id;
+      path = r.path;
+      seq = Number(r.created_seq);
+      last = { path, seq };
+    }
+    // Every row fetched was taken: nothing is left. After a jump past a common prefix, look again.
+    if (!jumped) return done();
+  }
 }

@@ -28,8 +28,10 @@ function multipartEtag(partEtags: string[]): string {
 async function completedBefore(
   tx: Tx,
   project: Project,
-  input: { path: string; uploadId: string; parts: { etag: string }[] },
+  input: { path?: string; uploadId: string; parts: { etag: string }[] },
 ): Promise<VersionInfo | undefined> {
+  // Without a path only a scan of the project's versions could find it: such a caller gets NoSuchUpload.
+  if (input.path === undefined) return undefined;
   const row = await tx.get<{ id: string }>(
     'SELECT v.id FROM versions v JOIN files f ON f.id = v.file_id WHERE f.project_id = ? AND f.path = ? AND f.hidden = 0 AND v.upload_id = ?',
     [project.id, input.path, input.uploadId],
@@ -127,7 +129,8 @@ export async function completeUpload(
   principal: Principal,
   input: {
     project: string;
-    path: string;
+    /** The upload's path, when the request names it; without it the upload is found by id in the project. */
+    path?: string;
     uploadId: string;
     parts: { partNumber: number; etag: string; checksums?: Partial<Record<PartAlgorithm, string>> }[];
     minPartSize: number;

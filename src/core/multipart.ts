@@ -72,17 +72,27 @@ export interface UploadRow {
   created_at: number;
 }
 
+/**
+ * The upload `uploadId` of `project`, at `path` when the caller's URL names one (S3's do); without a path it is found
+ * by its id within the project (the native API's URLs carry only the id). Throws NoSuchUpload.
+ */
 export async function requireUpload(
   tx: Tx,
   project: Project,
-  path: string,
+  path: string | undefined,
   uploadId: string,
 ): Promise<UploadRow> {
-  const row = await tx.get<UploadRow>('SELECT * FROM uploads WHERE id = ? AND project_id = ? AND path = ?', [
-    uploadId,
-    project.id,
-    path,
-  ]);
+  const row =
+    path === undefined
+      ? await tx.get<UploadRow>('SELECT * FROM uploads WHERE id = ? AND project_id = ?', [
+          uploadId,
+          project.id,
+        ])
+      : await tx.get<UploadRow>('SELECT * FROM uploads WHERE id = ? AND project_id = ? AND path = ?', [
+          uploadId,
+          project.id,
+          path,
+        ]);
   if (!row)
     throw new StorageError(
       'NoSuchUpload',
@@ -203,7 +213,8 @@ export async function uploadPart(
   principal: Principal,
   input: BodyChecks & {
     project: string;
-    path: string;
+    /** The upload's path, when the request names it; without it the upload is found by id in the project. */
+    path?: string;
     uploadId: string;
     partNumber: number;
     body: AsyncIterable<Uint8Array>;
@@ -367,7 +378,7 @@ export async function uploadPartCopy(
 export async function listParts(
   deps: CoreDeps,
   principal: Principal,
-  input: { project: string; path: string; uploadId: string; after?: number; limit?: number },
+  input: { project: string; path?: string; uploadId: string; after?: number; limit?: number },
 ): Promise<{ upload: UploadInfo; parts: PartInfo[]; truncated: boolean }> {
   return deps.meta.tx(
     async (tx) => {
@@ -446,7 +457,7 @@ export async function listUploads(
 export async function abortUpload(
   deps: CoreDeps,
   principal: Principal,
-  input: { project: string; path: string; uploadId: string },
+  input: { project: string; path?: string; uploadId: string },
 ): Promise<void> {
   await freeing(deps.reserve, () =>
     deps.meta.tx(async (tx) => {

@@ -92,7 +92,14 @@ async function serverRing(tx: Tx, blockId: string, dekId: string): Promise<RingR
   return (
     (await tx.get<RingRow>(
       `SELECT ${cols} FROM extents e JOIN streams s ON s.manifest_id = e.manifest_id
-         JOIN version_keys k ON k.version_id = s.version_id AND k.dek_id = ?
+         JOIN versions v ON v.id = s.version_id
+         JOIN version_keys k ON k.version_id = COALESCE(v.ring_of, v.id) AND k.dek_id = ?
+       WHERE e.block_id = ? AND k.wrapped_by <> 'customer' LIMIT 1`,
+      [dekId, blockId],
+    )) ??
+    (await tx.get<RingRow>(
+      `SELECT ${cols} FROM extents e JOIN versions v ON v.manifest_id = e.manifest_id
+         JOIN version_keys k ON k.version_id = COALESCE(v.ring_of, v.id) AND k.dek_id = ?
        WHERE e.block_id = ? AND k.wrapped_by <> 'customer' LIMIT 1`,
       [dekId, blockId],
     )) ??
@@ -158,10 +165,13 @@ export async function describeBadBlock(
       const inRow = await tx.get('SELECT id FROM block_data WHERE id = ?', [row.id]);
       const refs = await tx.all<{ project: string; path: string; version_id: string; stream: string }>(
         `SELECT DISTINCT p.name AS project, f.path, v.version_id, s.name AS stream, v.created_seq
-         FROM extents e JOIN streams s ON s.manifest_id = e.manifest_id JOIN versions v ON v.id = s.version_id
-           JOIN files f ON f.id = v.file_id JOIN projects p ON p.id = f.project_id
-         WHERE e.block_id = ? ORDER BY p.name, f.path, v.created_seq, s.name LIMIT ${MAX_REFERENCES + 1}`,
-        [row.id],
+         FROM (SELECT s.version_id, s.name FROM extents e JOIN streams s ON s.manifest_id = e.manifest_id
+               WHERE e.block_id = ?
+               UNION ALL
+               SELECT v.id, '' FROM extents e JOIN versions v ON v.manifest_id = e.manifest_id WHERE e.block_id = ?) s
+           JOIN versions v ON v.id = s.version_id JOIN files f ON f.id = v.file_id JOIN projects p ON p.id = f.project_id
+         ORDER BY p.name, f.path, v.created_seq, s.name LIMIT ${MAX_REFERENCES + 1}`,
+        [row.id, row.id],
       );
       const ups = await tx.all<{ project: string; path: string; upload_id: string }>(
         `SELECT DISTINCT p.name AS project, u.path, u.id AS upload_id

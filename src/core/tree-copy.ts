@@ -14,7 +14,8 @@ import { RENAMERS, type RenamerName } from './renamers.ts';
 import { snapshotSeqOf } from './resolve.ts';
 import { insertSnapshot } from './snapshot-rows.ts';
 import { purgeUnneededVersions } from './snapshots.ts';
-import { sourceDirs, sourceFiles, stageBatch, stageDirs, type TreeSpec } from './tree-stage.ts';
+import { copyFiles, stageDirs, type TreeSpec, targetVersioning } from './tree-stage.ts';
+import { copyWholeTree, targetIsFree } from './tree-whole.ts';
 
 export const TREE_COPY = defineJob('tree-copy', runTreeCopy);
 
@@ -159,7 +160,10 @@ async function hasLiveFiles(tx: Tx, projectId: string, prefix: string): Promise<
   return row !== undefined;
 }
 
-/** The job handler: batches until the source is exhausted, then one commit makes the tree visible. */
+/**
+ * The job handler. A tree of at most one batch of files, copied where no file is, is written at its places in one
+ * transaction. Any other is staged in batches until the source is exhausted, then one commit makes it visible.
+ */
 export async function runTreeCopy(deps: CoreDeps, ctx: JobContext): Promise<void> {
   try {
     await runBatches(deps, ctx);
@@ -180,37 +184,68 @@ async function runBatches(deps: CoreDeps, ctx: JobContext): Promise<void> {
         return 'done' as const;
       }
       const progress = job.progress as unknown as TreeProgress;
+      // A tree that fits in one batch, into a place without files, is copied in this one transaction.
+      if (
+        progress.cursor === null &&
+        progress.dirCursor === undefined &&
+        progress.filesTotal <= deps.limits.treeBatchSize &&
+        (await targetIsFree(tx, spec))
+      ) {
+        const now = nowOf(deps);
+        const copied = await copyWholeTree(tx, spec, { stage, now, principalId: ctx.job.principalId });
+        const next: TreeProgress = { ...progress, filesCopied: copied.files, bytesCopied: copied.bytes };
+        await tx.run('UPDATE jobs SET progress = ? WHERE id = ?', [JSON.stringify(next), job.id]);
+        await finish(tx, job.id, 'succeeded', null, now);
+        return 'done' as const;
+      }
       // Files first, then directories: once a directory is staged, every file is.
-      const rows =
+      const principalId = ctx.job.principalId;
+      const now = nowOf(deps);
+      const limit = deps.limits.treeBatchSize;
+      const staged =
         progress.dirCursor === undefined
-          ? await sourceFiles(tx, spec, progress.cursor, deps.limits.treeBatchSize)
-          : [];
-      if (progress.dirCursor !== undefined || rows.length === 0) {
-        const dirs = await sourceDirs(tx, spec, progress.dirCursor ?? [], deps.limits.treeBatchSize);
-        if (dirs.length === 0) {
+          ? await copyFiles(tx, spec, {
+              cursor: progress.cursor,
+              limit,
+              place: {
+                base: stage,
+                hidden: true,
+                seq: await tx.nextSeq(),
+                versioning: await targetVersioning(tx, spec),
+                now,
+                principalId,
+              },
+            })
+          : undefined;
+      if (staged === undefined || staged.files === 0) {
+        const after = await stageDirs(tx, spec, {
+          stage,
+          after: progress.dirCursor ?? [],
+          limit,
+          now,
+          principalId,
+        });
+        if (after === undefined) {
           await commitStaged(tx, {
             projectId: spec.targetProjectId,
             stage,
             targetPrefix: spec.targetPrefix,
             conflict: spec.conflict,
-            principalId: ctx.job.principalId,
-            now: nowOf(deps),
+            principalId,
+            now,
           });
-          await finish(tx, job.id, 'succeeded', null, nowOf(deps));
+          await finish(tx, job.id, 'succeeded', null, now);
           return 'done' as const;
         }
-        await stageDirs(tx, spec, stage, dirs, nowOf(deps), ctx.job.principalId);
-        const last = dirs[dirs.length - 1]!;
-        const next: TreeProgress = { ...progress, dirCursor: [last.parent, last.name] };
+        const next: TreeProgress = { ...progress, dirCursor: after };
         await tx.run('UPDATE jobs SET progress = ? WHERE id = ?', [JSON.stringify(next), job.id]);
         return 'more' as const;
       }
-      await stageBatch(tx, spec, stage, rows, nowOf(deps), ctx.job.principalId);
       const next: TreeProgress = {
         ...progress,
-        filesCopied: progress.filesCopied + rows.length,
-        bytesCopied: progress.bytesCopied + rows.reduce((a, r) => a + r.size, 0),
-        cursor: rows[rows.length - 1]!.path,
+        filesCopied: progress.filesCopied + staged.files,
+        bytesCopied: progress.bytesCopied + staged.bytes,
+        cursor: staged.cursor,
       };
       await tx.run('UPDATE jobs SET progress = ? WHERE id = ?', [JSON.stringify(next), job.id]);
       return 'more' as const;

@@ -43,6 +43,12 @@ export async function startTreeDelete(
   });
 }
 
+/**
+ * A tree delete does per-file work (each file's current version goes as a delete would make it go), so its
+ * transactions hold at most this many files, fewer when treeBatchSize says so, whatever a tree copy may write in one.
+ */
+const DELETE_BATCH = 500;
+
 async function runTreeDelete(deps: CoreDeps, ctx: JobContext): Promise<void> {
   const spec = ctx.job.spec as unknown as TreeDeleteSpec;
   const lo = `${spec.path}/`;
@@ -59,7 +65,7 @@ async function runTreeDelete(deps: CoreDeps, ctx: JobContext): Promise<void> {
         `SELECT f.id, f.path, v.id AS row_id FROM files f JOIN versions v ON v.id = f.current_version_id
          WHERE f.project_id = ? AND f.hidden = 0 AND f.type = 'file' AND v.delete_marker = 0
            AND f.path ${progress.cursor === undefined ? '>=' : '>'} ? AND f.path < ? ORDER BY f.path LIMIT ?`,
-        [project.id, progress.cursor ?? lo, prefixEnd(lo), deps.limits.treeBatchSize],
+        [project.id, progress.cursor ?? lo, prefixEnd(lo), Math.min(deps.limits.treeBatchSize, DELETE_BATCH)],
       );
       if (rows.length === 0) {
         const dirs = await removeEmptyDirs(tx, project.id, spec.path);

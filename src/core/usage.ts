@@ -24,8 +24,11 @@ export function projectUsage(deps: CoreDeps, principal: Principal, project: stri
          FROM files f JOIN versions v ON v.file_id = f.id WHERE f.project_id = ? AND f.hidden = 0 AND v.delete_marker = 0`,
         [p.id],
       );
-      const refs = `SELECT DISTINCT e.block_id, v.file_id FROM extents e
-          JOIN streams s ON s.manifest_id = e.manifest_id JOIN versions v ON v.id = s.version_id`;
+      // A block is referenced through a row of streams, or through a version's row (its default stream).
+      const refs = `SELECT e.block_id, v.file_id FROM extents e
+          JOIN streams s ON s.manifest_id = e.manifest_id JOIN versions v ON v.id = s.version_id
+        UNION
+        SELECT e.block_id, v.file_id FROM extents e JOIN versions v ON v.manifest_id = e.manifest_id`;
       const physical = await tx.get<{ bytes: number | null; shared: number | null }>(
         `WITH refs AS (${refs}),
               mine AS (SELECT DISTINCT r.block_id FROM refs r JOIN files f ON f.id = r.file_id WHERE f.project_id = ?),

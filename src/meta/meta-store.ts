@@ -72,6 +72,17 @@ export class MetaStoreFullError extends Error {
   }
 }
 
+/**
+ * A text value the store cannot hold (PostgreSQL refuses the NUL character in text): the request's input, not the
+ * store, is at fault. Nothing was written.
+ */
+export class UnstorableTextError extends Error {
+  constructor(cause: unknown) {
+    super('a text value holds a character the metadata store cannot store', { cause });
+    this.name = 'UnstorableTextError';
+  }
+}
+
 export const MAX_TX_ATTEMPTS = 20;
 
 export function backoffMs(attempt: number): number {

@@ -412,6 +412,24 @@ CREATE INDEX compute_sessions_principal ON compute_sessions(principal_id);
 CREATE INDEX compute_sessions_expiry ON compute_sessions(expires_at);
 `,
   },
+  {
+    version: 15,
+    name: 'key rings and default streams of copies',
+    // What a tree copy writes per file, besides its file row, is its version row alone. A version made as a copy
+    // under the same protection may share its source's key ring instead of holding a copy of it: ring_of names the
+    // version whose version_keys rows are its ring (always the ring's owner, never a version that shares one itself);
+    // NULL, as in every existing row, is the version's own ring. A ring stays while its owner or any version sharing
+    // it exists. manifest_id, when set, is the manifest of the version's default stream, which then has no row in
+    // streams (its named streams still have theirs); NULL, as in every existing row, leaves the default stream to
+    // streams. Such a manifest is referenced as a row of streams references it (GC, scrub, usage). The indexes let
+    // the collection find both references.
+    sql: `
+ALTER TABLE versions ADD COLUMN ring_of TEXT;
+CREATE INDEX versions_ring ON versions(ring_of) WHERE ring_of IS NOT NULL;
+ALTER TABLE versions ADD COLUMN manifest_id TEXT;
+CREATE INDEX versions_manifest ON versions(manifest_id) WHERE manifest_id IS NOT NULL;
+`,
+  },
 ];
 
 /** Migration 11's rows: every snapshot without a number gets the next one, oldest first. */

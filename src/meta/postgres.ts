@@ -9,10 +9,13 @@ import {
   type SqlValue,
   type Tx,
   type TxOptions,
+  UnstorableTextError,
 } from './meta-store.ts';
 import { MIGRATIONS, statements } from './migrations.ts';
 
 const RETRYABLE = new Set(['40001', '40P01']);
+/** SQLSTATE character_not_in_repertoire: a NUL character in a text parameter. */
+const BAD_TEXT = '22021';
 /** SQLSTATE disk_full: the server could not extend a file. */
 const DISK_FULL = '53100';
 const INT8_OID = 20;
@@ -120,6 +123,7 @@ export class PostgresMetaStore implements MetaStore {
         }
         const code = (err as { code?: string }).code;
         if (code === DISK_FULL) throw new MetaStoreFullError(err);
+        if (code === BAD_TEXT) throw new UnstorableTextError(err);
         if (code === undefined || !RETRYABLE.has(code)) throw err;
         lastError = err;
       } finally {

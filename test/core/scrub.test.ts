@@ -9,6 +9,7 @@ import { getJob, JobRunner } from '../../src/core/jobs.ts';
 import type { Principal } from '../../src/core/model.ts';
 import { type ScrubProgress, scrubNow, startScrub } from '../../src/core/scrub.ts';
 import type { BadBlock } from '../../src/core/scrub-check.ts';
+import { startTreeCopy } from '../../src/core/tree-copy.ts';
 import { count, forEachStore, newProject, put, rejectsWith, root } from '../helpers/core.ts';
 import { bytes } from '../helpers/data.ts';
 import { overwriteBlock, type TestCore } from '../helpers/stores.ts';
@@ -111,6 +112,28 @@ forEachStore('core scrub', (get) => {
     for (const undo of restore) await undo();
     const again = report((await scrubNow(deps, root)).progress);
     assert.equal(again.badBlocks, 0);
+  });
+
+  test('a bad block that only a tree copy references is reported with the copy', async () => {
+    const core = get();
+    const { deps } = core;
+    const p = await newProject(deps);
+    const v = await put(deps, p, 'tree/a', bytes(100_000, 9));
+    await startTreeCopy(deps, root, {
+      source: { project: p, path: 'tree' },
+      target: { project: p, path: 'twin' },
+    });
+    while (await new JobRunner(deps).runOnce()) {}
+    await deleteFile(deps, root, { project: p, path: 'tree/a' });
+    const id = (await blocksOf(deps, v.streams['']!.manifestId))[0]!;
+    const restore = await flip(core, id, 70_000);
+    const r = report((await scrubNow(deps, root)).progress);
+    await restore();
+    assert.equal(r.blocksSkipped, 0);
+    assert.deepEqual(
+      r.bad.map((b) => [b.id, b.reason, b.references]),
+      [[id, 'corrupted', [{ project: p, path: 'twin/a', versionId: 'null', stream: '' }]]],
+    );
   });
 
   test('a block whose bytes authenticate but whose CRC-64/NVME differs from the recorded one is reported', async () => {

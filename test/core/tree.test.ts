@@ -1,16 +1,22 @@
 // Core: directory tree copies as jobs: atomic, at a consistent point in time, resumable, abortable.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
+import { copyFile } from '../../src/core/copy.ts';
+import { createKmsKey } from '../../src/core/crypto/kms.ts';
 import { deleteFile } from '../../src/core/delete.ts';
 import type { CoreDeps } from '../../src/core/deps.ts';
 import { listDirectory } from '../../src/core/dir-list.ts';
 import { makeDirectory } from '../../src/core/dirs.ts';
+import { collectGarbage } from '../../src/core/gc.ts';
 import { abortJob, getJob, type JobContext, JobRunner, LeaseLost } from '../../src/core/jobs.ts';
 import { listFiles } from '../../src/core/list.ts';
+import type { Protection } from '../../src/core/model.ts';
 import { createSnapshot } from '../../src/core/snapshots.ts';
 import { runTreeCopy, startTreeCopy, TREE_COPY } from '../../src/core/tree-copy.ts';
+import { putFile } from '../../src/core/write.ts';
 import { count, forEachStore, newProject, put, read, rejectsWith, root } from '../helpers/core.ts';
-import { bytes } from '../helpers/data.ts';
+import { body, bytes } from '../helpers/data.ts';
 
 const FILES = 53;
 
@@ -285,6 +291,72 @@ forEachStore(
       }
     });
 
+    test("copies share their sources' key rings and manifests: they read after the sources are deleted and collected, and the rings go with the last copy", async () => {
+      const { deps } = get();
+      const kms = `k${Date.now()}`;
+      await createKmsKey(deps, root, kms);
+      const customerKey = Buffer.alloc(32, 9);
+      const customerKeyMd5 = createHash('md5').update(customerKey).digest('base64');
+      const kinds: [string, Protection][] = [
+        ['none', { sse: null }],
+        ['s3', { sse: 'AES256' }],
+        ['kms', { sse: 'aws:kms', kmsKey: kms }],
+        ['c', { sse: 'SSE-C', customerKey, customerKeyMd5 }],
+      ];
+      const p = await newProject(deps);
+      // 12 files, more than a batch: the first copy stages them; the second is written at its places at once.
+      const files: { name: string; data: Buffer; unlock: { customerKey?: Buffer } }[] = [];
+      for (const [i, [kind, protection]] of kinds.entries())
+        for (let n = 0; n < 3; n++) {
+          const file = { name: `${kind}-${n}`, data: bytes(3000 + n, 10 * i + n), unlock: {} };
+          if (protection.customerKey) file.unlock = { customerKey };
+          files.push(file);
+          await putFile(deps, root, {
+            project: p,
+            path: `src/${file.name}`,
+            body: body(file.data),
+            protection,
+          });
+        }
+      const rowsOf = async (sql: string) =>
+        Number((await deps.meta.tx((tx) => tx.get<{ n: number }>(sql)))?.n);
+      const owners = await deps.meta.tx((tx) =>
+        tx.all<{ id: string }>(
+          `SELECT v.id FROM versions v JOIN files f ON f.id = v.file_id JOIN projects p ON p.id = f.project_id
+           WHERE p.name = ? AND f.path LIKE 'src/%'`,
+          [p],
+        ),
+      );
+      const sourceRings = `SELECT COUNT(*) AS n FROM version_keys WHERE version_id IN (${owners.map((o) => `'${o.id}'`).join(', ')})`;
+      assert.equal(await rowsOf(sourceRings), 12);
+      const rings = await rowsOf('SELECT COUNT(*) AS n FROM version_keys');
+      await startTreeCopy(deps, root, {
+        source: { project: p, path: 'src' },
+        target: { project: p, path: 'dst' },
+      });
+      while (await new JobRunner(deps).runOnce()) {}
+      await startTreeCopy(deps, root, {
+        source: { project: p, path: 'dst/' },
+        target: { project: p, path: 'dst2' },
+      });
+      while (await new JobRunner(deps).runOnce()) {}
+      assert.equal(await rowsOf('SELECT COUNT(*) AS n FROM version_keys'), rings, 'no ring was copied');
+      // The sources go, and the copies the second copy was made from: their rings stay while a copy shares them.
+      for (const f of files) {
+        await deleteFile(deps, root, { project: p, path: `src/${f.name}` });
+        await deleteFile(deps, root, { project: p, path: `dst/${f.name}` });
+      }
+      await collectGarbage(deps, { graceSeconds: 0 });
+      assert.equal(await rowsOf(sourceRings), 12);
+      for (const f of files)
+        assert.deepEqual(await read(deps, p, `dst2/${f.name}`, { unlock: f.unlock }), f.data);
+      await rejectsWith(read(deps, p, 'dst2/c-0'), 'EncryptionKeyRequired');
+      // With the last copy, the rings go too.
+      for (const f of files) await deleteFile(deps, root, { project: p, path: `dst2/${f.name}` });
+      await collectGarbage(deps, { graceSeconds: 0 });
+      assert.equal(await rowsOf(sourceRings), 0);
+    });
+
     test('bad trees: an empty source and a missing project', async () => {
       const { deps } = get();
       const p = await newProject(deps);
@@ -306,6 +378,44 @@ forEachStore(
   },
   { limits: { treeBatchSize: 10 } },
 );
+
+forEachStore('core tree copy in one transaction', (get) => {
+  test('readers while a tree is copied in one transaction see none of it, then all of it', async () => {
+    const { deps } = get();
+    const p = await newProject(deps);
+    await put(deps, p, 'one', bytes(100, 1));
+    // More files than one statement writes, so that the copy lets readers in between its statements.
+    const files = 2100;
+    for (let i = 0; i < files; i++)
+      await copyFile(deps, root, {
+        source: { project: p, path: 'one' },
+        target: { project: p, path: `big/f${String(i).padStart(4, '0')}` },
+      });
+    const job = await startTreeCopy(deps, root, {
+      source: { project: p, path: 'big' },
+      target: { project: p, path: 'seen' },
+    });
+    let done = false;
+    const running = new JobRunner(deps).runOnce().finally(() => {
+      done = true;
+    });
+    const seen: number[] = [];
+    while (!done) {
+      seen.push((await listAll(deps, p, 'seen/')).length);
+      await new Promise((res) => setImmediate(res));
+    }
+    await running;
+    assert.deepEqual(
+      seen.filter((n) => n !== 0 && n !== files),
+      [],
+      'a reader saw part of the tree',
+    );
+    assert.ok(seen.includes(0));
+    assert.equal((await getJob(deps, root, job.id)).state, 'succeeded');
+    assert.equal((await listAll(deps, p, 'seen/')).length, files);
+    assert.equal(await hiddenRows(deps), 0);
+  });
+});
 
 async function hiddenRows(deps: CoreDeps): Promise<number> {
   const r = await deps.meta.tx((tx) =>

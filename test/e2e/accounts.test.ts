@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { jsonLines } from '../helpers/cli.ts';
 import { CREDS, type RunningServer, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 
@@ -163,11 +164,15 @@ describe('accounts (passwords, personal tokens, sign-in limits)', () => {
     const session = ((await exchanged.json()) as { token: string }).token;
     assert.equal((await api(session, 'GET', '/api/v1/projects')).status, 200);
 
-    const listed = await json(['token', 'list', 'cy']);
+    const listed = jsonLines((await cli(['token', 'list', 'cy', '--json'])).stdout) as {
+      id: string;
+      token?: string;
+      lastUsedAt: string;
+    }[];
     assert.equal(listed.length, 1);
-    assert.equal(listed[0].id, made.id);
-    assert.equal(listed[0].token, undefined);
-    assert.match(listed[0].lastUsedAt, /^\d{4}-/);
+    assert.equal(listed[0]!.id, made.id);
+    assert.equal(listed[0]!.token, undefined);
+    assert.match(listed[0]!.lastUsedAt, /^\d{4}-/);
     const text = await cli(['token', 'list', 'cy']);
     assert.ok(text.stdout.includes(made.id) && text.stdout.includes('laptop'));
     assert.ok(!text.stdout.includes(made.token.slice(10)));

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { jsonLines } from '../helpers/cli.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 
@@ -28,7 +29,10 @@ function mimeo(args: string[], env: Record<string, string> = {}, cwd?: string): 
     execFile(
       LAUNCHER,
       args,
-      { env: { PATH: process.env['PATH'] ?? '', ...env }, cwd },
+      {
+        env: { PATH: process.env['PATH'] ?? '', MIMEO_CLIENT_CONFIG: '/nonexistent/client.json', ...env },
+        cwd,
+      },
       (err, stdout, stderr) =>
         res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
@@ -73,7 +77,7 @@ describe('mimeo: root credentials the way serve takes them', () => {
       MIMEO_ROOT_SECRET_KEY: 'file-root-secret',
     });
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), []);
+    assert.equal(r.stdout, ''); // no users besides root: no result lines
   });
 
   test('from --root-access-key and --root-secret-key', async () => {
@@ -86,7 +90,7 @@ describe('mimeo: root credentials the way serve takes them', () => {
   test('from the --config file, or MIMEO_CONFIG, that started the server', async () => {
     const r = await mimeo(['key', 'list', 'bo', '--json', '--config', configFile, '--api-port', port()]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).length, 1);
+    assert.equal(jsonLines(r.stdout).length, 1);
     const e = await mimeo(['user', 'show', 'bo', '--json', '--api-port', port()], {
       MIMEO_CONFIG: configFile,
     });
@@ -131,11 +135,17 @@ describe('mimeo: --version and unknown commands', () => {
     }
   });
 
-  test('an unknown command: the usage on stderr, nothing on stdout, exit 2', async () => {
+  test('an unknown command or flag: one line and where help is on stderr, nothing on stdout, exit 2', async () => {
     const r = await mimeo(['frobnicate']);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /^mimeo: unknown command 'frobnicate'\nusage: mimeo <command>/);
+    assert.equal(
+      r.stderr,
+      "mimeo: unknown command 'frobnicate'\n(mimeo help, or mimeo <command> --help, says more)\n",
+    );
+    const flag = await mimeo(['user', 'list', '--frobnicate']);
+    assert.equal(flag.code, 2);
+    assert.match(flag.stderr, /^mimeo: Unknown argument: frobnicate\n/);
   });
 
   test('help and no command: the usage on stdout, exit 0', async () => {

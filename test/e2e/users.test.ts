@@ -164,6 +164,6 @@ describe('users and keys (mimeo user, mimeo key, S3)', () => {
     assert.match(dup.stderr, /Conflict: A user named 'bo' already exists/);
     const usage = await cli(['user', 'grant', 'bo']);
     assert.equal(usage.code, 2);
-    assert.match(usage.stderr, /usage: mimeo user grant NAME PROJECT/);
+    assert.match(usage.stderr, /usage: mimeo user grant <name> <project> <role>/);
   });
 });

@@ -57,7 +57,7 @@ export async function serve(config: Config): Promise<void> {
   const jobs = new JobRunner(core);
   const box = new SecretBox(core.masterKey);
   const api = await buildApiServer(
-    { core, root: credentials, box },
+    { core, root: credentials, box, minPartSize: config.minPartSize },
     {
       logger,
       headerTimeoutMs: config.headerTimeoutSeconds * 1000,

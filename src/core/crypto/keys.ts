@@ -18,6 +18,19 @@ export type { Unlock };
 export type RingTable = 'version_keys' | 'upload_keys';
 const OWNER: Record<RingTable, string> = { version_keys: 'version_id', upload_keys: 'upload_id' };
 
+/**
+ * The condition on the rows of `owner`'s ring, with its parameters: an upload's own; a version's own, or the ring of
+ * the version it shares one with (versions.ring_of).
+ */
+function ringOf(table: RingTable, owner: string): { where: string; params: string[] } {
+  return table === 'version_keys'
+    ? {
+        where: 'version_id = COALESCE((SELECT v.ring_of FROM versions v WHERE v.id = ?), ?)',
+        params: [owner, owner],
+      }
+    : { where: 'upload_id = ?', params: [owner] };
+}
+
 export interface RingRow {
   dek_id: string;
   wrapped: string;
@@ -224,17 +237,18 @@ export async function addKeys(
   }
 }
 
-/** Copies a ring as it is: for a new owner under the same protection. No key is unwrapped. */
+/** Copies a ring as it is (a shared one too): for a new owner under the same protection. No key is unwrapped. */
 export async function copyKeys(
   tx: Tx,
   from: { table: RingTable; owner: string },
   to: { table: RingTable; owner: string },
 ): Promise<void> {
+  const ring = ringOf(from.table, from.owner);
   await tx.run(
     `INSERT INTO ${to.table} (${OWNER[to.table]}, dek_id, wrapped, wrapped_by)
-     SELECT ?, dek_id, wrapped, wrapped_by FROM ${from.table} WHERE ${OWNER[from.table]} = ?
+     SELECT ?, dek_id, wrapped, wrapped_by FROM ${from.table} WHERE ${ring.where}
      ON CONFLICT (${OWNER[to.table]}, dek_id) DO NOTHING`,
-    [to.owner, from.owner],
+    [to.owner, ...ring.params],
   );
 }
 
@@ -246,9 +260,10 @@ export async function readKeys(
   owner: string,
   unlock: Unlock,
 ): Promise<Map<string, Buffer>> {
+  const ring = ringOf(table, owner);
   const rows = await tx.all<RingRow>(
-    `SELECT dek_id, wrapped, wrapped_by FROM ${table} WHERE ${OWNER[table]} = ?`,
-    [owner],
+    `SELECT dek_id, wrapped, wrapped_by FROM ${table} WHERE ${ring.where}`,
+    ring.params,
   );
   const out = new Map<string, Buffer>();
   for (const r of rows) out.set(r.dek_id, await unwrapRow(tx, deps, r, unlock));

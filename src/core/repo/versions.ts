@@ -44,10 +44,13 @@ const VERSION_COLUMNS = `v.id AS row_id, v.file_id, p.name AS project_name, p.id
 export const VERSION_SELECT = `SELECT ${VERSION_COLUMNS}
 FROM versions v JOIN files f ON f.id = v.file_id JOIN projects p ON p.id = f.project_id`;
 
+/** A version's streams: its rows of streams, and its default stream when its row holds it (versions.manifest_id). */
 export async function loadStreams(tx: Tx, rowId: string): Promise<VersionInfo['streams']> {
   const rows = await tx.all<{ name: string; manifest_id: string; size: number }>(
-    'SELECT s.name, s.manifest_id, m.size FROM streams s JOIN manifests m ON m.id = s.manifest_id WHERE s.version_id = ?',
-    [rowId],
+    `SELECT s.name, s.manifest_id, m.size FROM streams s JOIN manifests m ON m.id = s.manifest_id WHERE s.version_id = ?
+     UNION ALL
+     SELECT '', v.manifest_id, m.size FROM versions v JOIN manifests m ON m.id = v.manifest_id WHERE v.id = ?`,
+    [rowId, rowId],
   );
   const out: VersionInfo['streams'] = {};
   for (const r of rows) out[r.name] = { manifestId: r.manifest_id, size: r.size };
@@ -55,6 +58,10 @@ export async function loadStreams(tx: Tx, rowId: string): Promise<VersionInfo['s
 }
 
 export async function toVersion(tx: Tx, row: VersionRow): Promise<VersionInfo> {
+  return versionOf(row, await loadStreams(tx, row.row_id));
+}
+
+function versionOf(row: VersionRow, streams: VersionInfo['streams']): VersionInfo {
   return {
     rowId: row.row_id,
     fileId: row.file_id,
@@ -86,8 +93,37 @@ export async function toVersion(tx: Tx, row: VersionRow): Promise<VersionInfo> {
     modifiedBy: row.modified_by,
     modifiedAt: row.modified_at,
     expiresAt: row.expires_at === null ? null : Number(row.expires_at),
-    streams: await loadStreams(tx, row.row_id),
+    streams,
   };
+}
+
+/**
+ * Versions by row id, in the order given (an id not found is left out): two queries, whatever their number. Their
+ * streams as loadStreams finds them: rows of streams, and a default stream held on the version's row.
+ */
+export async function getVersionsByRowIds(tx: Tx, rowIds: readonly string[]): Promise<VersionInfo[]> {
+  if (rowIds.length === 0) return [];
+  const marks = rowIds.map(() => '?').join(', ');
+  const rows = await tx.all<VersionRow>(`${VERSION_SELECT} WHERE v.id IN (${marks})`, [...rowIds]);
+  const streams = await tx.all<{ version_id: string; name: string; manifest_id: string; size: number }>(
+    `SELECT s.version_id, s.name, s.manifest_id, m.size FROM streams s JOIN manifests m ON m.id = s.manifest_id
+     WHERE s.version_id IN (${marks})
+     UNION ALL
+     SELECT v.id, '', v.manifest_id, m.size FROM versions v JOIN manifests m ON m.id = v.manifest_id
+     WHERE v.id IN (${marks})`,
+    [...rowIds, ...rowIds],
+  );
+  const byVersion = new Map<string, VersionInfo['streams']>();
+  for (const st of streams) {
+    const of = byVersion.get(st.version_id) ?? {};
+    of[st.name] = { manifestId: st.manifest_id, size: st.size };
+    byVersion.set(st.version_id, of);
+  }
+  const byId = new Map(rows.map((r) => [r.row_id, r]));
+  return rowIds.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [versionOf(row, byVersion.get(id) ?? {})] : [];
+  });
 }
 
 export interface FileRow {

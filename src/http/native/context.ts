@@ -5,7 +5,10 @@ import type { AuthDeps } from '../../auth/principals.ts';
 import type { VersionInfo } from '../../core/model.ts';
 import { setContentType } from '../common/content-type.ts';
 
-export type NativeDeps = AuthDeps;
+export interface NativeDeps extends AuthDeps {
+  /** The smallest part but the last of a multipart upload (the server's --min-part-size); 5 MiB when not given. */
+  minPartSize?: number;
+}
 
 export { principalOf } from '../common/principal.ts';
 

@@ -63,7 +63,7 @@ const listing = op("A directory's children by name (a directory before a file of
 });
 
 export const dirPaths = {
-  '/api/v1/projects/{project}/dirs/': {
+  '/api/v1/projects/{project}/dirs': {
     parameters: [params[0]],
     get: listing,
   },

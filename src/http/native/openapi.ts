@@ -4,6 +4,7 @@ import { adminPaths, adminSchemas } from './openapi-admin.ts';
 import { authPaths } from './openapi-auth.ts';
 import { dirPaths, dirSchemas } from './openapi-dirs.ts';
 import { err, errors, json, op, q, ref } from './openapi-parts.ts';
+import { uploadPaths, uploadSchemas } from './openapi-uploads.ts';
 import { copyBody } from './routes/copy.ts';
 import { patchBody } from './routes/files.ts';
 import { projectBody } from './routes/projects.ts';
@@ -45,6 +46,7 @@ const File = {
     etag: { type: 'string' },
     versionId: { type: 'string' },
     isLatest: { type: 'boolean' },
+    deleteMarker: { type: 'boolean' },
     checksums: {
       type: 'object',
       properties: { md5: { type: 'string' }, sha256: { type: 'string' }, crc64nvme: { type: 'string' } },
@@ -122,12 +124,14 @@ export function openApiDocument() {
         CopyRequest: copyBody,
         ...adminSchemas,
         ...dirSchemas,
+        ...uploadSchemas,
       },
     },
     paths: {
       ...authPaths,
       ...adminPaths,
       ...dirPaths,
+      ...uploadPaths,
       '/api/v1/projects': {
         post: op('Create a project', {
           requestBody: json(projectBody),

@@ -22,6 +22,8 @@ import { kmsRoutes } from './routes/kms.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { scrubRoutes } from './routes/scrub.ts';
 import { statsRoutes } from './routes/stats.ts';
+import { uploadRoutes } from './routes/uploads.ts';
+import { versionRoutes } from './routes/versions.ts';
 
 const PUBLIC = new Set(['/api/v1/auth/token', '/api/v1/openapi.json', '/api/v1/docs']);
 
@@ -43,6 +45,8 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
   await app.register(scrubRoutes(deps));
   await app.register(projectRoutes(deps));
   await app.register(fileRoutes(deps));
+  await app.register(uploadRoutes(deps));
+  await app.register(versionRoutes(deps));
   await app.register(fileIdRoutes(deps));
   await app.register(copyRoutes(deps));
   await app.register(dirRoutes(deps));

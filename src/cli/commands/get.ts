@@ -1,0 +1,60 @@
+// mimeo get REMOTE [LOCAL]: a file or (with -r) a directory tree down from a project, several files at once;
+// each lands under its name only when whole, and an interrupted download resumes from where it stopped.
+import { mkdir } from 'node:fs/promises';
+import type { Argv } from 'yargs';
+import { withContext } from '../context.ts';
+import { withConnection } from '../options.ts';
+import { bytes, count } from '../output.ts';
+import { progress } from '../progress.ts';
+import { inProject, show } from '../remote.ts';
+import { transferFlags, withTransferFlags } from '../transfer/flags.ts';
+import { getFile } from '../transfer/get-file.ts';
+import { planGet } from '../transfer/plan-get.ts';
+import { reportFailures, runPool } from '../transfer/pool.ts';
+import type { Run } from '../transfer/types.ts';
+import { type Args, str, type Verb } from '../verb.ts';
+
+const RULE = `Where files go (as cp): LOCAL is a directory when it ends in '/' or is one; then REMOTE goes into it under its own name (get -r :p/photos ./ makes ./photos/...). Otherwise LOCAL is the new name. Existing files are replaced. A file is written to LOCAL.mimeo-partial and renamed when whole; a get run again after an interruption resumes each partial file from its size, if the server's file is still the same version.`;
+
+export const getVerb: Verb = {
+  command: 'get <remote> [local]',
+  describe: 'fetch files (with -r, directories) from a project: get REMOTE [LOCAL]',
+  builder: (y: Argv) =>
+    withTransferFlags(withConnection(y))
+      .positional('remote', { type: 'string', describe: ':PROJECT/PATH' })
+      .positional('local', { type: 'string', default: '.', describe: 'a local path (default: here)' })
+      .example('mimeo get :docs/2026/report.pdf', 'makes ./report.pdf')
+      .example('mimeo get -r --checksum prod:media/photos backup/', 'makes backup/photos/..., each checked')
+      .epilog(RULE),
+  handler: (argv: Args) =>
+    withContext(argv, async (ctx) => {
+      const source = inProject(str(argv, 'remote') ?? '');
+      const local = str(argv, 'local') ?? '.';
+      const flags = transferFlags(argv);
+      const api = ctx.api(source.server);
+      const plan = await planGet({ api, source, local, recursive: argv['recursive'] === true });
+      for (const d of plan.dirs) await mkdir(d, { recursive: true });
+      const total = plan.jobs.reduce((n, j) => n + j.size, 0);
+      const run: Run = {
+        ...flags,
+        api,
+        server: source.server,
+        project: source.project,
+        progress: progress(ctx.interactive, 'bytes', total),
+      };
+      const failures = await runPool(
+        plan.jobs,
+        run.parallel,
+        async (job) => {
+          const r = await getFile(run, job);
+          ctx.out.result(r, () => '');
+        },
+        (job) => show(source.server, source.project, job.path),
+      );
+      const failed = failures.length > 0 ? `, ${failures.length} failed` : '';
+      run.progress.finish(
+        `got ${count(plan.jobs.length - failures.length, 'file')}, ${bytes(total)}${failed}`,
+      );
+      reportFailures(failures);
+    }),
+};

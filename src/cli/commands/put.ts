@@ -1,0 +1,74 @@
+// mimeo put LOCAL... REMOTE: files and (with -r) directory trees up to a project, several at once; large files
+// in parts, resumed where an interrupted run stopped.
+import type { Argv } from 'yargs';
+import { withContext } from '../context.ts';
+import { withConnection } from '../options.ts';
+import { bytes, count } from '../output.ts';
+import { progress } from '../progress.ts';
+import { inProject, parsePath } from '../remote.ts';
+import { transferFlags, withTransferFlags } from '../transfer/flags.ts';
+import { planPut } from '../transfer/plan-put.ts';
+import { reportFailures, runPool } from '../transfer/pool.ts';
+import { putFile } from '../transfer/put-file.ts';
+import { putMultipart } from '../transfer/put-multipart.ts';
+import type { Run } from '../transfer/types.ts';
+import { type Args, strs, UsageError, type Verb } from '../verb.ts';
+
+const RULE = `Where files go (as cp): REMOTE is a directory when it ends in '/', is a project's top (:PROJECT), names a directory that exists, or several LOCAL paths are given; then each LOCAL goes into it under its own name (put -r photos :p/x/ makes x/photos/...). Otherwise REMOTE is the new name (put -r photos :p/new makes new/...). Existing files are replaced. Files over --multipart-threshold go up in parts of --part-size, several at once; an interrupted put of such a file, run again, sends only the parts the server does not have.`;
+
+export const putVerb: Verb = {
+  command: 'put <paths..>',
+  describe: 'send local files (with -r, directories) to a project: put LOCAL... REMOTE',
+  builder: (y: Argv) =>
+    withTransferFlags(withConnection(y))
+      .positional('paths', { type: 'string', array: true, describe: 'LOCAL... then REMOTE (:PROJECT/PATH)' })
+      .option('multipart-threshold', {
+        type: 'string',
+        default: '64MiB',
+        describe: 'files larger than this go up in parts',
+      })
+      .option('part-size', { type: 'string', default: '16MiB', describe: 'the size of each part' })
+      .example('mimeo put report.pdf :docs/2026/', 'makes docs/2026/report.pdf')
+      .example('mimeo put -r -j 8 ./photos :media/', 'makes media/photos/... 8 files at once')
+      .example('mimeo put --checksum big.iso prod:images/big.iso', 'in parts, each checked')
+      .epilog(RULE),
+  handler: (argv: Args) =>
+    withContext(argv, async (ctx) => {
+      const paths = strs(argv, 'paths');
+      if (paths.length < 2) throw new UsageError('put takes LOCAL... REMOTE');
+      const target = inProject(paths[paths.length - 1]!);
+      const sources = paths.slice(0, -1);
+      for (const s of sources)
+        if (parsePath(s).kind !== 'local')
+          throw new UsageError(`'${s}' is remote: put sends local files (get fetches remote ones)`);
+      const flags = transferFlags(argv);
+      const api = ctx.api(target.server);
+      const jobs = await planPut({
+        api,
+        sources,
+        target,
+        recursive: argv['recursive'] === true,
+        note: (t) => ctx.out.note(t),
+      });
+      const total = jobs.reduce((n, j) => n + j.size, 0);
+      const run: Run = {
+        ...flags,
+        api,
+        server: target.server,
+        project: target.project,
+        progress: progress(ctx.interactive, 'bytes', total),
+      };
+      const failures = await runPool(
+        jobs,
+        run.parallel,
+        async (job) => {
+          const r = job.size > run.threshold ? await putMultipart(run, job) : await putFile(run, job);
+          ctx.out.result(r, () => '');
+        },
+        (job) => job.local,
+      );
+      const failed = failures.length > 0 ? `, ${failures.length} failed` : '';
+      run.progress.finish(`put ${count(jobs.length - failures.length, 'file')}, ${bytes(total)}${failed}`);
+      reportFailures(failures);
+    }),
+};

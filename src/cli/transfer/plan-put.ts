@@ -1,0 +1,101 @@
+// Which local files a put sends and the path each takes, as cp does it: into TARGET when it is a directory (it
+// ends in '/', names a project's top, names a directory that exists, or several sources are given), else as TARGET.
+// A directory (with -r) goes into a directory under its own name, or becomes TARGET.
+import { opendir, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { type ApiClient, ApiError, seg, segs } from '../client.ts';
+import { joinPath, type RemotePath } from '../remote.ts';
+import { UsageError } from '../verb.ts';
+import { isFatal } from './pool.ts';
+import type { PutJob } from './types.ts';
+
+/** Whether the remote path names a directory that exists (the server's errors for the project are thrown). */
+export async function remoteIsDir(api: ApiClient, target: RemotePath): Promise<boolean> {
+  if (target.path === '') return true;
+  try {
+    await api.call('GET', `/api/v1/projects/${seg(target.project)}/dirs/${segs(target.path)}?limit=1`);
+    return true;
+  } catch (err) {
+    if (isFatal(err)) throw err;
+    return false;
+  }
+}
+
+function cannotRead(path: string, err: unknown): ApiError {
+  const e = err as NodeJS.ErrnoException;
+  const why = e.code === 'ENOENT' ? 'no such file or directory' : e.message;
+  return new ApiError(0, e.code ?? 'LocalError', `cannot read '${path}': ${why}`);
+}
+
+/**
+ * The files to send. Throws UsageError for a directory without -r, and ApiError (exit 1) for a source that cannot
+ * be read. Symbolic links to files are followed; links to directories, sockets and the like are skipped with a note.
+ */
+export async function planPut(options: {
+  api: ApiClient;
+  sources: string[];
+  target: RemotePath;
+  recursive: boolean;
+  note: (text: string) => void;
+}): Promise<PutJob[]> {
+  const { sources, target } = options;
+  const kinds = await Promise.all(
+    sources.map(async (s) => {
+      try {
+        return await stat(s);
+      } catch (err) {
+        throw cannotRead(s, err);
+      }
+    }),
+  );
+  kinds.forEach((k, i) => {
+    if (k.isDirectory() && !options.recursive)
+      throw new UsageError(`'${sources[i]}' is a directory: put -r sends a directory and what it holds`);
+  });
+  const into = target.dirHint || sources.length > 1 || (await remoteIsDir(options.api, target));
+  const jobs: PutJob[] = [];
+  for (const [i, source] of sources.entries()) {
+    const k = kinds[i]!;
+    const name = basename(resolve(source));
+    const at = into ? joinPath(target.path, name) : target.path;
+    if (!k.isDirectory()) {
+      if (!k.isFile()) options.note(`skipped '${source}': not a regular file`);
+      else jobs.push({ local: source, path: at, size: k.size, mtimeMs: k.mtimeMs });
+      continue;
+    }
+    for await (const j of walk(source, at, options.note)) jobs.push(j);
+  }
+  return jobs;
+}
+
+/** The regular files under `dir`, depth first in name order, each with its path under `at`. */
+async function* walk(dir: string, at: string, note: (text: string) => void): AsyncGenerator<PutJob> {
+  let handle: Awaited<ReturnType<typeof opendir>>;
+  try {
+    handle = await opendir(dir);
+  } catch (err) {
+    throw cannotRead(dir, err);
+  }
+  const names: { name: string; dir: boolean }[] = [];
+  for await (const d of handle) {
+    const local = join(dir, d.name);
+    if (d.isDirectory()) names.push({ name: d.name, dir: true });
+    else if (d.isFile()) names.push({ name: d.name, dir: false });
+    else if (d.isSymbolicLink()) {
+      const k = await stat(local).catch(() => undefined);
+      if (k?.isFile()) names.push({ name: d.name, dir: false });
+      else note(`skipped '${local}': a link to ${k ? 'a directory' : 'nothing'}`);
+    } else note(`skipped '${local}': not a regular file`);
+  }
+  names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const n of names) {
+    const local = join(dir, n.name);
+    if (n.dir) yield* walk(local, joinPath(at, n.name), note);
+    else {
+      const k = await stat(local).catch((err) => {
+        throw cannotRead(local, err);
+      });
+      yield { local, path: joinPath(at, n.name), size: k.size, mtimeMs: k.mtimeMs };
+    }
+  }
+}

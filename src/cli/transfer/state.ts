@@ -1,0 +1,93 @@
+// What an interrupted transfer leaves for the next run: the multipart upload of a put (its id and part size, by
+// server, project, path and the local file's size and modification time) and the version a partial download came
+// from (its ETag, by the partial file's path). One JSON file next to the client configuration, rewritten whole
+// (a new file renamed over the old); synchronous, so the transfers of one run never interleave their updates.
+// Two runs at once may lose each other's records, which only costs a resume.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { serverFilePath } from '../../config/servers.ts';
+
+export interface UploadRecord {
+  uploadId: string;
+  partSize: number;
+  savedAt: number;
+}
+
+export interface DownloadRecord {
+  etag: string;
+  savedAt: number;
+}
+
+interface StateFile {
+  uploads: Record<string, UploadRecord>;
+  downloads: Record<string, DownloadRecord>;
+}
+
+/** Records older than this are dropped when the file is next written: the server has long since expired them. */
+const KEEP_MS = 30 * 24 * 3600 * 1000;
+
+export class TransferState {
+  readonly file: string;
+
+  constructor(file = join(dirname(serverFilePath()), 'transfers.json')) {
+    this.file = file;
+  }
+
+  #read(): StateFile {
+    try {
+      const v = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<StateFile>;
+      return { uploads: v.uploads ?? {}, downloads: v.downloads ?? {} };
+    } catch {
+      // Missing or unreadable: nothing to resume, and the next write replaces it.
+      return { uploads: {}, downloads: {} };
+    }
+  }
+
+  #update(change: (s: StateFile) => void): void {
+    const s = this.#read();
+    change(s);
+    const old = Date.now() - KEEP_MS;
+    for (const table of [s.uploads, s.downloads])
+      for (const [k, r] of Object.entries(table)) if (r.savedAt < old) delete table[k];
+    try {
+      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, `${JSON.stringify(s)}\n`, { mode: 0o600 });
+      renameSync(tmp, this.file);
+    } catch {
+      // A state that cannot be kept only means a later run starts over.
+    }
+  }
+
+  upload(key: string): UploadRecord | undefined {
+    return this.#read().uploads[key];
+  }
+
+  saveUpload(key: string, r: Omit<UploadRecord, 'savedAt'>): void {
+    this.#update((s) => {
+      s.uploads[key] = { ...r, savedAt: Date.now() };
+    });
+  }
+
+  dropUpload(key: string): void {
+    this.#update((s) => {
+      delete s.uploads[key];
+    });
+  }
+
+  download(partial: string): DownloadRecord | undefined {
+    return this.#read().downloads[partial];
+  }
+
+  saveDownload(partial: string, etag: string): void {
+    this.#update((s) => {
+      s.downloads[partial] = { etag, savedAt: Date.now() };
+    });
+  }
+
+  dropDownload(partial: string): void {
+    this.#update((s) => {
+      delete s.downloads[partial];
+    });
+  }
+}

@@ -1,0 +1,139 @@
+// mimeo put and get as a person meets them: exit codes and one-line errors (no such project, a bad flag, a user
+// who may read but not write), failures of some files among others that succeed, and progress bars drawn on a
+// terminal (under `script`) but never into a pipe.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type CliOptions, cliEnv, jsonLines, LAUNCHER, mimeo } from '../helpers/cli.ts';
+import { type RunningServer, startServer } from '../helpers/server.ts';
+import { tempDir } from '../helpers/stores.ts';
+import { makeProject, randomFile } from './transfer-kit.ts';
+
+describe('mimeo put and get: errors, partial failures and progress', () => {
+  let server: RunningServer;
+  let tmp: { path: string; remove: () => Promise<void> };
+  let cli: CliOptions;
+
+  before(async () => {
+    tmp = await tempDir('mimeo-cli-transfer');
+    server = await startServer({ dataDir: join(tmp.path, 'data'), args: ['--min-part-size', '1048576'] });
+    cli = { url: server.url, clientConfig: join(tmp.path, 'client.json'), cwd: tmp.path };
+    await makeProject(server, 'docs');
+    writeFileSync(join(tmp.path, 'a.txt'), 'alpha\n');
+    mkdirSync(join(tmp.path, 'dir'));
+    writeFileSync(join(tmp.path, 'dir', 'b.txt'), 'beta\n');
+  });
+  after(async () => {
+    await server.stop();
+    await tmp.remove();
+  });
+
+  test('exit 1 with the server code on one line; exit 2 for usage errors', async () => {
+    for (const args of [
+      ['put', 'a.txt', ':nosuch/a.txt'],
+      ['put', '-r', 'dir', ':nosuch/'],
+      ['get', ':nosuch/a.txt', 'x.txt'],
+      ['get', '-r', ':nosuch/dir', 'x'],
+    ]) {
+      const r = await mimeo(args, cli);
+      assert.equal(r.code, 1, args.join(' '));
+      assert.match(r.stderr, /^mimeo: NoSuchProject: [^\n]*'nosuch'[^\n]*\n$/, args.join(' '));
+      assert.equal(r.stdout, '');
+    }
+    const missing = await mimeo(['get', ':docs/none.txt', 'x.txt'], cli);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, 'mimeo: NoSuchKey: no file or directory at :docs/none.txt\n');
+    const noFile = await mimeo(['put', 'none.txt', ':docs/'], cli);
+    assert.equal(noFile.code, 1);
+    assert.equal(noFile.stderr, "mimeo: cannot read 'none.txt': no such file or directory\n");
+
+    for (const args of [
+      ['put', '--no-such-flag', 'a.txt', ':docs/'],
+      ['put', '-j', 'many', 'a.txt', ':docs/'],
+      ['put', '--part-size', 'big', 'a.txt', ':docs/'],
+      ['put', 'a.txt'],
+      ['put', 'dir', ':docs/'],
+      ['put', ':docs/a.txt', ':docs/b.txt'],
+      ['get', ':docs'],
+    ]) {
+      const r = await mimeo(args, cli);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /^mimeo: /);
+    }
+    const dirNoR = await mimeo(['put', 'dir', ':docs/'], cli);
+    assert.match(dirNoR.stderr, /'dir' is a directory: put -r/);
+  });
+
+  test('a user who may only read: get works, put is AccessDenied (exit 1, one line)', async () => {
+    const made = await mimeo(['user', 'create', 'reader', '--json'], cli);
+    assert.equal(made.code, 0, made.stderr);
+    const reader = JSON.parse(made.stdout) as { accessKey: string; secretKey: string };
+    const grant = await mimeo(['user', 'grant', 'reader', 'docs', 'read'], cli);
+    assert.equal(grant.code, 0, grant.stderr);
+    assert.equal((await mimeo(['put', 'a.txt', ':docs/shared/a.txt'], cli)).code, 0);
+    const as = { ...cli, creds: { MIMEO_ACCESS_KEY: reader.accessKey, MIMEO_SECRET_KEY: reader.secretKey } };
+
+    const put = await mimeo(['put', '-r', 'a.txt', 'dir', ':docs/mine/'], as);
+    assert.equal(put.code, 1);
+    assert.match(put.stderr, /^mimeo: AccessDenied: [^\n]*\n$/);
+    const get = await mimeo(['get', ':docs/shared/a.txt', 'read.txt'], as);
+    assert.equal(get.code, 0, get.stderr);
+    assert.equal(readFileSync(join(tmp.path, 'read.txt'), 'utf8'), 'alpha\n');
+  });
+
+  test('one file failing does not stop the others: exit 1 and one line naming it', async () => {
+    // The server holds a file `clash` and a directory `clash/` with a file in it: locally they cannot both be.
+    writeFileSync(join(tmp.path, 'clash'), 'a file\n');
+    mkdirSync(join(tmp.path, 'src', 'clash'), { recursive: true });
+    writeFileSync(join(tmp.path, 'src', 'clash', 'in.txt'), 'inside\n');
+    writeFileSync(join(tmp.path, 'src', 'other.txt'), 'other\n');
+    assert.equal((await mimeo(['put', 'clash', 'src/other.txt', ':docs/mixed/'], cli)).code, 0);
+    assert.equal((await mimeo(['put', 'src/clash/in.txt', ':docs/mixed/clash/in.txt'], cli)).code, 0);
+
+    const r = await mimeo(['get', '-r', '--json', '-j', '1', ':docs/mixed', 'mixed'], cli);
+    assert.equal(r.code, 1);
+    const done = jsonLines<{ source: string }>(r.stdout).map((l) => l.source);
+    // In listing order, one at a time: the file `clash` lands first, so `clash/in.txt` has nowhere to go.
+    assert.deepEqual(done.sort(), [':docs/mixed/clash', ':docs/mixed/other.txt']);
+    assert.match(r.stderr, /^mimeo: :docs\/mixed\/clash\/in\.txt: [^\n]+\n$/);
+    assert.equal(readFileSync(join(tmp.path, 'mixed', 'other.txt'), 'utf8'), 'other\n');
+  });
+
+  test('progress: bars and a summary on a terminal, nothing of the sort into a pipe', async (t) => {
+    // Large enough for the bars to be drawn a few times (at 10 a second) on a fast machine.
+    await randomFile(join(tmp.path, 'big.bin'), 48 * 1024 * 1024);
+    const parts = ['--multipart-threshold', '2MiB', '--part-size', '1MiB', '-j', '2'];
+    const cmd = [LAUNCHER, 'put', ...parts, 'big.bin', ':docs/progress/big.bin'];
+    const run = (file: string, args: string[]) =>
+      new Promise<{ code: number; out: string; err: string }>((done) =>
+        execFile(file, args, { env: cliEnv(cli), cwd: tmp.path }, (err, out, errOut) =>
+          done({ code: err ? 1 : 0, out, err: errOut }),
+        ),
+      );
+    // util-linux script gives the command a pseudo-terminal and copies what it draws to its standard output.
+    const tty = await run('script', ['-qec', cmd.map((a) => `'${a}'`).join(' '), '/dev/null']);
+    if (tty.code !== 0 && /script: /.test(tty.err)) {
+      t.skip(`script cannot make a pseudo-terminal here: ${tty.err.trim()}`);
+      return;
+    }
+    assert.equal(tty.code, 0, tty.err);
+    const screen = tty.out;
+    assert.ok(screen.includes('\x1b['), 'control sequences');
+    assert.ok(screen.includes('\r'), 'carriage returns');
+    assert.match(screen, /big\.bin/);
+    const percents = [...screen.matchAll(/(\d+)% /g)].map((m) => Number(m[1]));
+    assert.ok(percents.length >= 2, screen);
+    assert.equal(Math.max(...percents), 100);
+    assert.ok(new Set(percents).size >= 2, `advancing values: ${[...new Set(percents)]}`);
+    assert.match(screen, /MiB\/s ETA \d+s/);
+    assert.match(screen, /put 1 file, 48\.0 MiB in \d+\.\d s\r?\n$/);
+
+    const piped = await run(LAUNCHER, cmd.slice(1));
+    assert.equal(piped.code, 0, piped.err);
+    assert.equal(piped.out, '');
+    assert.equal(piped.err, '');
+    assert.ok(!(piped.out + piped.err).includes('\x1b') && !(piped.out + piped.err).includes('\r'));
+  });
+});

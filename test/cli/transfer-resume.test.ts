@@ -1,0 +1,156 @@
+// An interrupted put of a large file and an interrupted get, run again: the put sends only the parts the server
+// lacks and the get fetches only what its partial file lacks, both ending byte for byte; a partial file of a
+// version the server has since replaced is fetched again whole. And runs that outlast their bearer token.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type CliOptions, jsonLines, mimeo, startMimeo } from '../helpers/cli.ts';
+import { type RunningServer, startServer } from '../helpers/server.ts';
+import { tempDir } from '../helpers/stores.ts';
+import { api, compareFiles, makeProject, randomFile } from './transfer-kit.ts';
+
+const MiB = 1024 * 1024;
+
+/** Polls `check` every 10 ms until it is true (or fails after `ms`). */
+async function until(what: string, ms: number, check: () => boolean | Promise<boolean>): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+describe('mimeo put and get resume what an interrupted run left', () => {
+  let server: RunningServer;
+  let tmp: { path: string; remove: () => Promise<void> };
+  let cli: CliOptions;
+  const state = () => join(tmp.path, 'transfers.json');
+
+  before(async () => {
+    tmp = await tempDir('mimeo-cli-resume');
+    server = await startServer({ dataDir: join(tmp.path, 'data'), args: ['--min-part-size', String(MiB)] });
+    cli = { url: server.url, clientConfig: join(tmp.path, 'client.json'), cwd: tmp.path };
+    await makeProject(server, 'res');
+  });
+  after(async () => {
+    await server.stop();
+    await tmp.remove();
+  });
+
+  test('a put killed after some parts sends only the rest when run again', async () => {
+    const crc = await randomFile(join(tmp.path, 'large.bin'), 96 * MiB);
+    const args = ['put', '--json', '-j', '1', '--multipart-threshold', '4MiB', '--part-size', '1MiB'];
+    const first = startMimeo([...args, 'large.bin', ':res/up/large.bin'], cli);
+    const exited = new Promise((r) => first.once('exit', r));
+    let uploadId = '';
+    const partsOnServer = async () => {
+      const r = await api(server, 'GET', `/api/v1/projects/res/uploads/${uploadId}`);
+      return ((await r.json()) as { parts: unknown[] }).parts.length;
+    };
+    await until('the upload to start', 20_000, () => {
+      if (!existsSync(state())) return false;
+      const uploads = Object.values(JSON.parse(readFileSync(state(), 'utf8')).uploads) as {
+        uploadId: string;
+      }[];
+      uploadId = uploads[0]?.uploadId ?? '';
+      return uploadId !== '';
+    });
+    await until('three parts', 20_000, async () => (await partsOnServer()) >= 3);
+    first.kill('SIGKILL');
+    await exited;
+    await sleep(300);
+    const sent = await partsOnServer();
+    assert.ok(sent >= 3 && sent < 96, `${sent} parts before the kill`);
+    assert.equal((await api(server, 'GET', '/api/v1/projects/res/files/up/large.bin')).status, 404);
+
+    const again = await mimeo([...args, '--checksum', 'large.bin', ':res/up/large.bin'], cli);
+    assert.equal(again.code, 0, again.stderr);
+    const [line] = jsonLines<{
+      parts: number;
+      partsSent: number;
+      size: number;
+      checksums: { crc64nvme: string };
+    }>(again.stdout);
+    assert.equal(line!.parts, 96);
+    assert.equal(line!.partsSent, 96 - sent);
+    assert.equal(line!.size, 96 * MiB);
+    assert.equal(line!.checksums.crc64nvme, crc);
+    assert.deepEqual(JSON.parse(readFileSync(state(), 'utf8')).uploads, {});
+  });
+
+  test('a get killed part way resumes from its partial file; one of a replaced version starts again', async () => {
+    await randomFile(join(tmp.path, 'down.bin'), 96 * MiB);
+    const up = await mimeo(['put', '--multipart-threshold', '1GiB', 'down.bin', ':res/down.bin'], cli);
+    assert.equal(up.code, 0, up.stderr);
+    const partial = join(tmp.path, 'fetched.bin.mimeo-partial');
+    const interrupted = async () => {
+      const first = startMimeo(['get', ':res/down.bin', 'fetched.bin'], cli);
+      const exited = new Promise((r) => first.once('exit', r));
+      await until('a partial download', 20_000, () => existsSync(partial) && statSync(partial).size > MiB);
+      first.kill('SIGKILL');
+      await exited;
+      // Under the final name: nothing, or the whole file an earlier get left.
+      const final = join(tmp.path, 'fetched.bin');
+      assert.ok(!existsSync(final) || statSync(final).size === 96 * MiB);
+      return statSync(partial).size;
+    };
+
+    const had = await interrupted();
+    assert.ok(had < 96 * MiB, `${had} bytes before the kill`);
+    const again = await mimeo(['get', '--json', '--checksum', ':res/down.bin', 'fetched.bin'], cli);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(jsonLines(again.stdout), [
+      { source: ':res/down.bin', target: 'fetched.bin', size: 96 * MiB, resumedFrom: had },
+    ]);
+    assert.ok(!existsSync(partial));
+    assert.ok(await compareFiles(join(tmp.path, 'down.bin'), join(tmp.path, 'fetched.bin')));
+
+    // The partial file is of a version the server no longer has: fetched again from the start.
+    await interrupted();
+    const replaced = Buffer.from('another version, shorter than the partial file\n');
+    await writeFile(join(tmp.path, 'v2.txt'), replaced);
+    const put = await mimeo(['put', 'v2.txt', ':res/down.bin'], cli);
+    assert.equal(put.code, 0, put.stderr);
+    const fresh = await mimeo(['get', '--json', '--checksum', ':res/down.bin', 'fetched.bin'], cli);
+    assert.equal(fresh.code, 0, fresh.stderr);
+    assert.deepEqual(jsonLines(fresh.stdout), [
+      { source: ':res/down.bin', target: 'fetched.bin', size: replaced.length },
+    ]);
+    assert.ok(readFileSync(join(tmp.path, 'fetched.bin')).equals(replaced));
+    assert.deepEqual(JSON.parse(readFileSync(state(), 'utf8')).downloads, {});
+  });
+});
+
+describe('mimeo put and get outlast their bearer token', () => {
+  let server: RunningServer;
+  let tmp: { path: string; remove: () => Promise<void> };
+
+  before(async () => {
+    tmp = await tempDir('mimeo-cli-ttl');
+    // Tokens of one second: a run of a few seconds signs in again several times.
+    server = await startServer({ dataDir: join(tmp.path, 'data'), args: ['--token-ttl', '1'] });
+    await makeProject(server, 'ttl');
+  });
+  after(async () => {
+    await server.stop();
+    await tmp.remove();
+  });
+
+  test('300 files one at a time, up and down, none lost to an expired token', async () => {
+    const cli = { url: server.url, clientConfig: join(tmp.path, 'client.json'), cwd: tmp.path };
+    mkdirSync(join(tmp.path, 'many'));
+    for (let i = 0; i < 300; i++) writeFileSync(join(tmp.path, 'many', `f${i}`), `file ${i}\n`);
+    const started = Date.now();
+    const put = await mimeo(['put', '-r', '-j', '1', '--json', 'many', ':ttl/'], cli);
+    assert.equal(put.code, 0, put.stderr);
+    assert.equal(jsonLines(put.stdout).length, 300);
+    const got = await mimeo(['get', '-r', '-j', '1', '--json', ':ttl/many', 'back'], cli);
+    assert.equal(got.code, 0, got.stderr);
+    assert.equal(jsonLines(got.stdout).length, 300);
+    assert.equal(readFileSync(join(tmp.path, 'back', 'f299'), 'utf8'), 'file 299\n');
+    assert.ok(Date.now() - started > 2000, 'the runs outlasted the token');
+  });
+});
