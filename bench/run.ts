@@ -31,6 +31,7 @@ if (which === 'core') {
     small: Number(process.env['BENCH_SMALL_OPS'] ?? 20_000),
     concurrency: Number(process.env['BENCH_CONCURRENCY'] ?? 32),
     large: Number(process.env['BENCH_LARGE_BYTES'] ?? 1024 ** 3),
+    runs: Math.max(1, Number(process.env['BENCH_RUNS'] ?? 1)),
     only: process.env['BENCH_ONLY'] ? new Set(process.env['BENCH_ONLY'].split(',')) : undefined,
   });
 } else if (which === 'load') {

@@ -3,11 +3,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_LIMITS } from '../src/config/config.ts';
+import { formatCeiling } from './format-ceiling.ts';
 import { median, ms, now, peakRssMiB, pool, ROOT, startMimeo } from './lib.ts';
 import { LeanS3 } from './s3-client.ts';
+import { combineRuns, type Figures, type RunFigures, report } from './s3-report.ts';
 
-const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 
 interface Proc {
@@ -40,20 +43,6 @@ function startProc(args: string[], pattern: RegExp, env: Record<string, string> 
     proc.once('exit', (code) => rej(new Error(`${args[0]} exited with ${code}`)));
   });
 }
-
-interface Figures {
-  [scenario: string]: number | string;
-}
-
-type Row = {
-  /** The scenario the row shows, for BENCH_ONLY. */
-  key?: string;
-  name: string;
-  unit: string;
-  mimeo: number | string;
-  peer: number | string;
-  better: 'higher' | 'lower';
-};
 
 /** Runs one scenario; a failure is recorded in its cell and the others still run. */
 async function attempt(
@@ -279,15 +268,17 @@ async function ceilings(bareUrl: string, o: { small: number; concurrency: number
   return { md5: hashRate('md5'), sha256: hashRate('sha256'), tiny, stream };
 }
 
-export async function benchS3(
+/** One run: mimeo, then s3rver, then the ceilings, each on a fresh data directory. */
+async function oneRun(
   work: string,
   o: { small: number; concurrency: number; large: number; only?: ReadonlySet<string> },
-): Promise<void> {
+): Promise<RunFigures> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(work, 's3rver'), { recursive: true });
   const mimeo = await startMimeo(join(work, 'mimeo'));
+  // s3rver's listing continuation tokens use DES, which OpenSSL 3 keeps in its legacy provider.
   const peer = await startProc(
-    [resolve(import.meta.dirname, 's3rver-main.ts'), join(work, 's3rver')],
+    ['--openssl-legacy-provider', resolve(import.meta.dirname, 's3rver-main.ts'), join(work, 's3rver')],
     /s3rver listening on (http:\/\/\S+)/,
   );
   const bare = await startProc(
@@ -299,148 +290,27 @@ export async function benchS3(
       ...o,
       sse: true,
     });
-    const mRss = peakRssMiB(mimeo.proc.pid!);
+    const mimeoRss = peakRssMiB(mimeo.proc.pid!);
     const p = await scenarios(new LeanS3(peer.url, 'S3RVER', 'S3RVER'), 'bench', o);
-    const pRss = peakRssMiB(peer.proc.pid!);
+    const peerRss = peakRssMiB(peer.proc.pid!);
     const ceil = await ceilings(bare.url, o);
-    const large = o.large >= GiB ? `${o.large / GiB} GiB` : `${o.large / MiB} MiB`;
-    const rows: Row[] = [
-      {
-        key: 'put-large',
-        name: `put-large (${large}, median of 3)`,
-        unit: 'MiB/s',
-        mimeo: m['put-large']!,
-        peer: p['put-large'] ?? 'n/a',
-        better: 'higher',
-      },
-      {
-        key: 'get-large',
-        name: `get-large (${large}, median of 3 after a warm-up)`,
-        unit: 'MiB/s',
-        mimeo: m['get-large']!,
-        peer: p['get-large'] ?? 'n/a',
-        better: 'higher',
-      },
-      {
-        key: 'put-large-sse',
-        name: `put-large with SSE-S3 (${large}, median of 3)`,
-        unit: 'MiB/s',
-        mimeo: m['put-large-sse']!,
-        peer: 'n/a: no encryption',
-        better: 'higher',
-      },
-      {
-        key: 'get-large-sse',
-        name: `get-large with SSE-S3 (${large}, median of 3 after a warm-up)`,
-        unit: 'MiB/s',
-        mimeo: m['get-large-sse']!,
-        peer: 'n/a: no encryption',
-        better: 'higher',
-      },
-      {
-        key: 'copy-large',
-        name: `copy-large (CopyObject ${large}, median of 5)`,
-        unit: 'ms',
-        mimeo: m['copy-large']!,
-        peer: p['copy-large'] ?? 'n/a',
-        better: 'lower',
-      },
-      {
-        key: 'copy-multipart',
-        name: 'copy-multipart (8 UploadPartCopy + Complete, median of 5)',
-        unit: 'ms',
-        mimeo: m['copy-multipart']!,
-        peer: p['copy-multipart'] ?? 'n/a',
-        better: 'lower',
-      },
-      {
-        key: 'small-put',
-        name: `small-put (4 KiB x ${o.small}, c=${o.concurrency})`,
-        unit: 'ops/s',
-        mimeo: m['small-put']!,
-        peer: p['small-put'] ?? 'n/a',
-        better: 'higher',
-      },
-      {
-        key: 'small-get',
-        name: `small-get (4 KiB x ${o.small}, c=${o.concurrency})`,
-        unit: 'ops/s',
-        mimeo: m['small-get']!,
-        peer: p['small-get'] ?? 'n/a',
-        better: 'higher',
-      },
-      {
-        key: 'copy-small',
-        name: `copy-small (4 KiB x ${o.small}, c=${o.concurrency})`,
-        unit: 'ops/s',
-        mimeo: m['copy-small']!,
-        peer: p['copy-small'] ?? 'n/a',
-        better: 'higher',
-      },
-      {
-        key: 'list',
-        name: `list (${o.small} keys, pages of 1000, median of 3 after a warm-up)`,
-        unit: 'ms',
-        mimeo: m['list']!,
-        peer: p['list'] ?? 'n/a',
-        better: 'lower',
-      },
-      { name: 'peak RSS', unit: 'MiB', mimeo: mRss, peer: pRss, better: 'lower' },
-    ];
-    const fmt = (v: number | string) =>
-      typeof v === 'number' ? (v >= 100 ? v.toFixed(0) : v.toFixed(2)) : v;
-    const lines = ['| scenario | unit | mimeo | s3rver | mimeo/s3rver |', '|---|---|---|---|---|'];
-    for (const r of rows.filter((x) => !o.only || !x.key || o.only.has(x.key))) {
-      const ratio =
-        typeof r.mimeo === 'number' && typeof r.peer === 'number'
-          ? `${Number((r.mimeo / r.peer).toPrecision(2))}x`
-          : 'n/a';
-      lines.push(`| ${r.name} | ${r.unit} | ${fmt(r.mimeo)} | ${fmt(r.peer)} | ${ratio} |`);
-    }
-    lines.push('', '| ceiling (same run) | figure |', '|---|---|');
-    lines.push(
-      `| Node md5 (median of 3) | ${ceil.md5.toFixed(0)} MiB/s |`,
-      `| Node sha256 (median of 3) | ${ceil.sha256.toFixed(0)} MiB/s |`,
-    );
-    lines.push(
-      `| bare node:http tiny requests, c=${o.concurrency} (median of 3, warmed up) | ${ceil.tiny.toFixed(0)} req/s |`,
-      `| bare node:http streaming ${large} (median of 3, warmed up) | ${ceil.stream.toFixed(0)} MiB/s |`,
-    );
-    const num = (v: number | string | undefined) => (typeof v === 'number' ? v : Number.NaN);
-    const target = (label: string, ok: boolean, figure: string) =>
-      lines.push(`| ${label} | ${figure} | ${ok ? 'met' : 'not met'} |`);
-    if (o.only) {
-      process.stdout.write(`${lines.join('\n')}\n`);
-      return;
-    }
-    lines.push('', '| target | where mimeo stands | |', '|---|---|---|');
-    target('copy-large under 10 ms', num(m['copy-large']) < 10, `${fmt(m['copy-large']!)} ms`);
-    target('copy-multipart under 50 ms', num(m['copy-multipart']) < 50, `${fmt(m['copy-multipart']!)} ms`);
-    target(
-      'put-large at least 85% of the md5 ceiling',
-      num(m['put-large']) >= 0.85 * ceil.md5,
-      `${((num(m['put-large']) / ceil.md5) * 100).toFixed(1)}%`,
-    );
-    target(
-      'get-large at least 70% of bare streaming',
-      num(m['get-large']) >= 0.7 * ceil.stream,
-      `${((num(m['get-large']) / ceil.stream) * 100).toFixed(1)}%`,
-    );
-    target(
-      'small-get at least 25% of bare tiny requests',
-      num(m['small-get']) >= 0.25 * ceil.tiny,
-      `${((num(m['small-get']) / ceil.tiny) * 100).toFixed(1)}%`,
-    );
-    target(
-      'small-put at least 10% of bare tiny requests (durable)',
-      num(m['small-put']) >= 0.1 * ceil.tiny,
-      `${((num(m['small-put']) / ceil.tiny) * 100).toFixed(1)}%`,
-    );
-    target(`list of ${o.small} keys under 200 ms`, num(m['list']) < 200, `${fmt(m['list']!)} ms`);
-    target('peak RSS under 200 MiB', mRss < 200, `${mRss.toFixed(0)} MiB`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    const format = await formatCeiling({ bytes: o.large, blockSize: DEFAULT_LIMITS.blockSize });
+    return { mimeo: m, peer: p, mimeoRss, peerRss, ...ceil, format };
   } finally {
     await Promise.all([mimeo.stop(), peer.stop(), bare.stop()]);
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** `runs` runs (BENCH_RUNS), each figure their median, as one report. */
+export async function benchS3(
+  work: string,
+  o: { small: number; concurrency: number; large: number; runs: number; only?: ReadonlySet<string> },
+): Promise<void> {
+  const runs: RunFigures[] = [];
+  for (let i = 0; i < o.runs; i++) {
+    if (o.runs > 1) process.stdout.write(`run ${i + 1} of ${o.runs}, load ${loadavg()[0]!.toFixed(1)}\n`);
+    runs.push(await oneRun(work, o));
+  }
+  process.stdout.write(`${report(combineRuns(runs), o)}\n`);
 }

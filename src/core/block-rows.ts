@@ -4,6 +4,7 @@ import type { Tx } from '../meta/meta-store.ts';
 export interface BlockInfo {
   id: string;
   size: number;
+  /** sha256 of the stored bytes of a block written before encryption; empty for a sealed block (its tag checks it). */
   sha256: string;
   /** CRC-64/NVME of the whole block's plaintext, as a decimal string of the unsigned value. */
   crc64: string;

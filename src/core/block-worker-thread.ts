@@ -1,6 +1,5 @@
 // Worker: seals one block under its data key in place, in shared memory (the tag goes in the room after it), and
-// returns the CRC-64/NVME of the plaintext and the sha256 of the sealed bytes.
-import { hash } from 'node:crypto';
+// returns the CRC-64/NVME of the plaintext.
 import { parentPort } from 'node:worker_threads';
 import type { Job, Reply } from './block-worker.ts';
 import { Crc64Nvme } from './checksums/crc64nvme.ts';
@@ -17,7 +16,7 @@ function seal(job: Job): Reply {
     data,
     stored,
   );
-  return { id: job.id, sha256: hash('sha256', stored, 'hex'), crc64 };
+  return { id: job.id, crc64 };
 }
 
 parentPort!.on('message', (job: Job) => {

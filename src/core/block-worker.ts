@@ -1,13 +1,11 @@
-// Seals and hashes blocks on a worker thread, so uploads do that in parallel with the main thread: the CRC-64/NVME
-// of the plaintext, the block sealed under its data key, and the sha256 of what is stored.
-import { hash } from 'node:crypto';
+// Seals and checksums blocks on a worker thread, so uploads do that in parallel with the main thread: the
+// CRC-64/NVME of the plaintext, and the block sealed under its data key. What is stored needs no digest of its own:
+// its GCM tag authenticates it.
 import { Worker } from 'node:worker_threads';
 import { Crc64Nvme } from './checksums/crc64nvme.ts';
 import { sealBlock, TAG_BYTES } from './crypto/seal.ts';
 
 export interface BlockDigest {
-  /** sha256 of the stored bytes (the sealed block). */
-  sha256: string;
   /** CRC-64/NVME of the plaintext. */
   crc64: bigint;
   /** What to store: ciphertext and tag. For a large block, a view of its shared buffer, sealed in place. */
@@ -25,7 +23,6 @@ const INLINE_BELOW = 256 * 1024;
 export function hashInline(data: Uint8Array, seal: SealWith): BlockDigest {
   const sealed = sealBlock(seal.key, seal.blockId, data);
   return {
-    sha256: hash('sha256', sealed, 'hex'),
     crc64: new Crc64Nvme().update(data).digestBigInt(),
     sealed,
   };
@@ -42,7 +39,7 @@ class BlockWorker {
   readonly #waiting = new Map<number, { resolve: (m: Reply) => void; reject: (e: unknown) => void }>();
 
   #start(): Worker {
-    const w = new Worker(new URL('./block-worker-thread.ts', import.meta.url));
+    const w = new Worker(new URL('./block-worker-thread.ts', import.meta.url), { name: 'mimeo-blocks' });
     w.unref();
     w.on('message', (m: Reply) => {
       const p = this.#waiting.get(m.id);
@@ -97,7 +94,7 @@ class BlockWorker {
       } satisfies Job);
     });
     const sealed = Buffer.from(buffer, data.byteOffset, data.byteLength + TAG_BYTES);
-    return { sha256: d.sha256, crc64: d.crc64, sealed };
+    return { crc64: d.crc64, sealed };
   }
 }
 
@@ -114,7 +111,6 @@ export interface Job {
 /** The worker's answer: the digests of a sealed block. */
 export interface Reply {
   id: number;
-  sha256: string;
   crc64: bigint;
 }
 

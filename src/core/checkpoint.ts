@@ -42,7 +42,7 @@ export class Checkpointer {
     const now = Date.now();
     // Only blocks whose digests are known: a row is written once and never corrected.
     let end = this.#registered;
-    while (end < this.#blocks.length && this.#blocks[end]!.sha256 !== '') end++;
+    while (end < this.#blocks.length && this.#blocks[end]!.crc64 !== '') end++;
     const fresh = this.#blocks.slice(this.#registered, end);
     await this.#deps.meta.tx(async (tx) => {
       await tx.run(

@@ -1,5 +1,6 @@
 // Streams a body into blocks sealed under one new data key: md5, sha256 and CRC-64/NVME computed in flight,
-// memory bounded by the blocks in flight.
+// memory bounded by the blocks in flight. A large block goes through three threads in turn: the main thread fills
+// it, the md5 worker hashes it, the block worker checksums and seals it; then it is written.
 import { createHash } from 'node:crypto';
 import type { BlockStore } from '../blocks/block-store.ts';
 import type { DiskReserve } from '../blocks/reserve.ts';
@@ -15,6 +16,7 @@ import { type DataKey, newDataKey, TAG_BYTES } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { newBlockId, newId } from './ids.ts';
+import { BodyMd5 } from './md5-worker.ts';
 import type { Extent } from './model.ts';
 import { SmallBlockStore } from './small-blocks.ts';
 import { admitWrite, stillAdmitted } from './space.ts';
@@ -85,7 +87,7 @@ export async function ingest(
   } = {},
 ): Promise<IngestResult> {
   const at0 = options.at ?? 0;
-  const md5 = createHash('md5');
+  const md5 = new BodyMd5();
   const sha = options.wholeSha256 === false ? undefined : createHash('sha256');
   const extras = (options.algorithms ?? []).map((a) => [a, incremental(a)] as const);
   const blocks: BlockInfo[] = [];
@@ -140,13 +142,15 @@ export async function ingest(
       if (shared) blockBuffers.give(shared);
       throw failure;
     }
-    const p: Promise<void> = blockWorker
-      .hash(data, { key: dek.key, blockId: id })
+    // The block is sealed in place, so only once its md5 is taken; the md5 worker meanwhile goes on to the next.
+    const p: Promise<void> = md5
+      .update(data)
+      .then(() => blockWorker.hash(data, { key: dek.key, blockId: id }))
       .then(async (d) => {
         const info: BlockInfo = {
           id,
           size: length,
-          sha256: d.sha256,
+          sha256: '',
           crc64: d.crc64.toString(),
           dekId: dek.id,
         };
@@ -184,7 +188,6 @@ export async function ingest(
         throw new StorageError('InvalidArgument', 'The body is longer than its declared length.');
       }
       moved(chunk.byteLength);
-      md5.update(chunk);
       sha?.update(chunk);
       for (const [, h] of extras) h.update(chunk);
       let off = 0;
@@ -222,7 +225,7 @@ export async function ingest(
       );
     }
     await checkpoint.stop();
-    const md5b = md5.digest();
+    const md5b = await md5.digest();
     if (options.expectedMd5 !== undefined && md5b.toString('base64') !== options.expectedMd5) {
       throw new StorageError('BadDigest', 'The Content-MD5 you specified did not match what was received.');
     }
@@ -273,6 +276,7 @@ export async function ingest(
     // The block being filled when the body failed; every block in flight has settled and given its buffer back.
     if (filling) blockBuffers.give(filling);
     lease?.close();
+    md5.close();
   }
 }
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { Crc64Nvme, crc64Combine, crc64FromBase64, crc64OfZeros, crc64ToBase64 } from './crc64nvme.ts';
+import { crc64Wasm } from './crc64nvme-wasm.ts';
 
 const crc = (b: Uint8Array) => new Crc64Nvme().update(b).digestBigInt();
 
@@ -54,4 +56,38 @@ test('base64 form is the 8 big-endian bytes S3 sends', () => {
   const v = crc(Buffer.from('123456789'));
   assert.equal(crc64ToBase64(v), Buffer.from('ae8b14860a799888', 'hex').toString('base64'));
   assert.equal(crc64FromBase64(crc64ToBase64(v)), v);
+});
+
+test('the WebAssembly kernel is there, and agrees with the JavaScript loop at every length, alignment and split', () => {
+  assert.ok(crc64Wasm, 'WebAssembly is available on this Node');
+  const data = randomBytes(2 * 128 * 1024 + 4096);
+  const js = (b: Uint8Array) => new Crc64Nvme().updateJs(b).digestBigInt();
+  for (const n of [
+    511,
+    512,
+    513,
+    1000,
+    4096,
+    128 * 1024 - 1,
+    128 * 1024,
+    128 * 1024 + 1,
+    2 * 128 * 1024 + 9,
+  ]) {
+    for (const off of [0, 1, 3, 8]) {
+      const b = data.subarray(off, off + n);
+      assert.equal(crc(b), js(b), `length ${n} at offset ${off}`);
+    }
+  }
+  const whole = crc(data);
+  for (const cut of [600, 128 * 1024 + 7, 200_000])
+    assert.equal(
+      new Crc64Nvme().update(data.subarray(0, cut)).update(data.subarray(cut)).digestBigInt(),
+      whole,
+    );
+});
+
+test('a long run of zeros gives the CRC that composition computes without reading it', () => {
+  for (const n of [128 * 1024, 4 * 1024 * 1024 + 3]) assert.equal(crc(Buffer.alloc(n)), crc64OfZeros(n));
+  const ones = Buffer.alloc(3 * 128 * 1024, 0xff);
+  assert.equal(crc(ones), new Crc64Nvme().updateJs(ones).digestBigInt());
 });

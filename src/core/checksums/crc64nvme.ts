@@ -1,40 +1,16 @@
 // CRC-64/NVME (reflected, poly 0xad93d23594c93659, init and xorout all ones), with composition.
-// The byte loop works on two 32-bit halves with slicing-by-8 tables; composition uses BigInt (it runs per extent).
+// Long updates run in WebAssembly (crc64nvme-wasm.ts); the JavaScript loop, on two 32-bit halves with slicing-by-8
+// tables, takes short ones and any where WebAssembly is not available. Composition uses BigInt (it runs per extent).
+import { HI, LO, REFLECTED } from './crc64nvme-tables.ts';
+import { crc64Wasm } from './crc64nvme-wasm.ts';
 
-/** The reflected form of 0xad93d23594c93659. */
-const REFLECTED = 0x9a6c9329ac4bc9b5n;
-const R_HI = Number(REFLECTED >> 32n) >>> 0;
-const R_LO = Number(REFLECTED & 0xffffffffn) >>> 0;
-
-const TABLES = 8;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-const HI = new Uint32Array(256 * TABLES);
-const LO = new Uint32Array(256 * TABLES);
 
-for (let i = 0; i < 256; i++) {
-  let lo = i;
-  let hi = 0;
-  for (let k = 0; k < 8; k++) {
-    const carry = lo & 1;
-    lo = ((lo >>> 1) | ((hi & 1) << 31)) >>> 0;
-    hi = hi >>> 1;
-    if (carry) {
-      lo = (lo ^ R_LO) >>> 0;
-      hi = (hi ^ R_HI) >>> 0;
-    }
-  }
-  HI[i] = hi;
-  LO[i] = lo;
-}
-for (let t = 1; t < TABLES; t++) {
-  for (let i = 0; i < 256; i++) {
-    const prevHi = HI[(t - 1) * 256 + i]!;
-    const prevLo = LO[(t - 1) * 256 + i]!;
-    const idx = prevLo & 0xff;
-    HI[t * 256 + i] = ((prevHi >>> 8) ^ HI[idx]!) >>> 0;
-    LO[t * 256 + i] = (((prevLo >>> 8) | (prevHi << 24)) ^ LO[idx]!) >>> 0;
-  }
-}
+/**
+ * From this many bytes an update runs in WebAssembly (about 3.5 times as fast on 4 MiB blocks: 0.4 against 1.5 ms
+ * per MiB); shorter ones stay here, where the call and the copy into its memory would cost more than they save.
+ */
+const WASM_FROM = 512;
 
 /** An incremental CRC-64/NVME. */
 export class Crc64Nvme {
@@ -42,6 +18,17 @@ export class Crc64Nvme {
   #lo = 0xffffffff;
 
   update(data: Uint8Array): this {
+    if (crc64Wasm && data.byteLength >= WASM_FROM) {
+      const reg = crc64Wasm((BigInt(this.#hi) << 32n) | BigInt(this.#lo), data);
+      this.#hi = Number(reg >> 32n);
+      this.#lo = Number(reg & 0xffffffffn);
+      return this;
+    }
+    return this.updateJs(data);
+  }
+
+  /** `update` in JavaScript alone, whatever the length: the fallback, and the reference the kernel is tested on. */
+  updateJs(data: Uint8Array): this {
     let hi = this.#hi;
     let lo = this.#lo;
     const n = data.length;

@@ -1,0 +1,218 @@
+// The S3 benchmark's tables: mimeo beside s3rver, the uploads against the format ceiling, the ceilings, targets.
+import { median } from './lib.ts';
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+export interface Figures {
+  [scenario: string]: number | string;
+}
+
+/** What one run of the benchmark measured. */
+export interface RunFigures {
+  mimeo: Figures;
+  peer: Figures;
+  mimeoRss: number;
+  peerRss: number;
+  md5: number;
+  sha256: number;
+  tiny: number;
+  stream: number;
+  /** md5 on one core while CRC-64/NVME and AES-256-GCM run on the other: MiB/s. */
+  format: number;
+}
+
+/** Each figure's median over the runs; a scenario that failed in any run shows its first failure. */
+function medianFigures(all: Figures[]): Figures {
+  const out: Figures = {};
+  for (const key of new Set(all.flatMap((f) => Object.keys(f)))) {
+    const values = all.map((f) => f[key]).filter((v) => v !== undefined);
+    const failed = values.find((v) => typeof v === 'string');
+    out[key] = failed ?? median(values as number[]);
+  }
+  return out;
+}
+
+/** The runs folded into one: medians of every figure, and the highest peak RSS. */
+export function combineRuns(runs: RunFigures[]): RunFigures {
+  const of = (k: 'md5' | 'sha256' | 'tiny' | 'stream' | 'format') => median(runs.map((r) => r[k]));
+  return {
+    mimeo: medianFigures(runs.map((r) => r.mimeo)),
+    peer: medianFigures(runs.map((r) => r.peer)),
+    mimeoRss: Math.max(...runs.map((r) => r.mimeoRss)),
+    peerRss: Math.max(...runs.map((r) => r.peerRss)),
+    md5: of('md5'),
+    sha256: of('sha256'),
+    tiny: of('tiny'),
+    stream: of('stream'),
+    format: of('format'),
+  };
+}
+
+type Row = {
+  /** The scenario the row shows, for BENCH_ONLY. */
+  key?: string;
+  name: string;
+  unit: string;
+  mimeo: number | string;
+  peer: number | string;
+};
+
+const fmt = (v: number | string | undefined) =>
+  typeof v === 'number' ? (v >= 100 ? v.toFixed(0) : v.toFixed(2)) : (v ?? 'n/a');
+const num = (v: number | string | undefined) => (typeof v === 'number' ? v : Number.NaN);
+const ratio = (a: number | string | undefined, b: number | string | undefined) =>
+  typeof a === 'number' && typeof b === 'number' ? `${Number((a / b).toPrecision(2))}x` : 'n/a';
+const percent = (a: number | string | undefined, b: number) =>
+  typeof a === 'number' ? `${((a / b) * 100).toFixed(1)}%` : 'n/a';
+
+/** The tables, as Markdown. */
+export function report(
+  f: RunFigures,
+  o: { small: number; concurrency: number; large: number; runs: number; only?: ReadonlySet<string> },
+): string {
+  const { mimeo: m, peer: p } = f;
+  const large = o.large >= GiB ? `${o.large / GiB} GiB` : `${o.large / MiB} MiB`;
+  const each = o.runs > 1 ? `; median of ${o.runs} runs` : '';
+  const rows: Row[] = [
+    {
+      key: 'put-large',
+      name: `put-large (${large}, median of 3)`,
+      unit: 'MiB/s',
+      mimeo: m['put-large']!,
+      peer: p['put-large'] ?? 'n/a',
+    },
+    {
+      key: 'get-large',
+      name: `get-large (${large}, median of 3 after a warm-up)`,
+      unit: 'MiB/s',
+      mimeo: m['get-large']!,
+      peer: p['get-large'] ?? 'n/a',
+    },
+    {
+      key: 'put-large-sse',
+      name: `put-large with SSE-S3 (${large}, median of 3)`,
+      unit: 'MiB/s',
+      mimeo: m['put-large-sse']!,
+      peer: 'n/a: no encryption',
+    },
+    {
+      key: 'get-large-sse',
+      name: `get-large with SSE-S3 (${large}, median of 3 after a warm-up)`,
+      unit: 'MiB/s',
+      mimeo: m['get-large-sse']!,
+      peer: 'n/a: no encryption',
+    },
+    {
+      key: 'copy-large',
+      name: `copy-large (CopyObject ${large}, median of 5)`,
+      unit: 'ms',
+      mimeo: m['copy-large']!,
+      peer: p['copy-large'] ?? 'n/a',
+    },
+    {
+      key: 'copy-multipart',
+      name: 'copy-multipart (8 UploadPartCopy + Complete, median of 5)',
+      unit: 'ms',
+      mimeo: m['copy-multipart']!,
+      peer: p['copy-multipart'] ?? 'n/a',
+    },
+    {
+      key: 'small-put',
+      name: `small-put (4 KiB x ${o.small}, c=${o.concurrency})`,
+      unit: 'ops/s',
+      mimeo: m['small-put']!,
+      peer: p['small-put'] ?? 'n/a',
+    },
+    {
+      key: 'small-get',
+      name: `small-get (4 KiB x ${o.small}, c=${o.concurrency})`,
+      unit: 'ops/s',
+      mimeo: m['small-get']!,
+      peer: p['small-get'] ?? 'n/a',
+    },
+    {
+      key: 'copy-small',
+      name: `copy-small (4 KiB x ${o.small}, c=${o.concurrency})`,
+      unit: 'ops/s',
+      mimeo: m['copy-small']!,
+      peer: p['copy-small'] ?? 'n/a',
+    },
+    {
+      key: 'list',
+      name: `list (${o.small} keys, pages of 1000, median of 3 after a warm-up)`,
+      unit: 'ms',
+      mimeo: m['list']!,
+      peer: p['list'] ?? 'n/a',
+    },
+    {
+      name: `peak RSS (highest of ${o.runs} run${o.runs > 1 ? 's' : ''})`,
+      unit: 'MiB',
+      mimeo: f.mimeoRss,
+      peer: f.peerRss,
+    },
+  ];
+  const lines = [`| scenario${each} | unit | mimeo | s3rver | mimeo/s3rver |`, '|---|---|---|---|---|'];
+  for (const r of rows.filter((x) => !o.only || !x.key || o.only.has(x.key)))
+    lines.push(`| ${r.name} | ${r.unit} | ${fmt(r.mimeo)} | ${fmt(r.peer)} | ${ratio(r.mimeo, r.peer)} |`);
+
+  if (m['put-large'] !== undefined || m['put-large-sse'] !== undefined) {
+    lines.push(
+      '',
+      `| upload (${large}${each}) | MiB/s | /s3rver put-large | /format ceiling |`,
+      '|---|---|---|---|',
+    );
+    const upload = (name: string, v: number | string | undefined, vsPeer: boolean) =>
+      lines.push(
+        `| ${name} | ${fmt(v)} | ${vsPeer ? ratio(v, p['put-large']) : ''} | ${percent(v, f.format)} |`,
+      );
+    if (m['put-large'] !== undefined) upload('mimeo put-large', m['put-large'], true);
+    if (m['put-large-sse'] !== undefined) upload('mimeo put-large with SSE-S3', m['put-large-sse'], true);
+    if (p['put-large'] !== undefined) upload('s3rver put-large', p['put-large'], false);
+    upload('format ceiling: md5 on one core, CRC-64/NVME + AES-256-GCM on the other', f.format, false);
+  }
+
+  lines.push('', `| ceiling (same run${each}) | figure |`, '|---|---|');
+  lines.push(
+    `| md5 on one core, CRC-64/NVME + AES-256-GCM on the other (median of 3) | ${f.format.toFixed(0)} MiB/s |`,
+    `| Node md5 (median of 3) | ${f.md5.toFixed(0)} MiB/s |`,
+    `| Node sha256 (median of 3) | ${f.sha256.toFixed(0)} MiB/s |`,
+    `| bare node:http tiny requests, c=${o.concurrency} (median of 3, warmed up) | ${f.tiny.toFixed(0)} req/s |`,
+    `| bare node:http streaming ${large} (median of 3, warmed up) | ${f.stream.toFixed(0)} MiB/s |`,
+  );
+  if (o.only) return lines.join('\n');
+
+  const target = (label: string, ok: boolean, figure: string) =>
+    lines.push(`| ${label} | ${figure} | ${ok ? 'met' : 'not met'} |`);
+  lines.push('', '| target | where mimeo stands | |', '|---|---|---|');
+  target('copy-large under 10 ms', num(m['copy-large']) < 10, `${fmt(m['copy-large'])} ms`);
+  target('copy-multipart under 50 ms', num(m['copy-multipart']) < 50, `${fmt(m['copy-multipart'])} ms`);
+  target(
+    'put-large at least 1.3x s3rver',
+    num(m['put-large']) >= 1.3 * num(p['put-large']),
+    ratio(m['put-large'], p['put-large']),
+  );
+  target(
+    'put-large at least 80% of the format ceiling',
+    num(m['put-large']) >= 0.8 * f.format,
+    percent(m['put-large'], f.format),
+  );
+  target(
+    'get-large at least 70% of bare streaming',
+    num(m['get-large']) >= 0.7 * f.stream,
+    percent(m['get-large'], f.stream),
+  );
+  target(
+    'small-get at least 25% of bare tiny requests',
+    num(m['small-get']) >= 0.25 * f.tiny,
+    percent(m['small-get'], f.tiny),
+  );
+  target(
+    'small-put at least 10% of bare tiny requests (durable)',
+    num(m['small-put']) >= 0.1 * f.tiny,
+    percent(m['small-put'], f.tiny),
+  );
+  target(`list of ${o.small} keys under 200 ms`, num(m['list']) < 200, `${fmt(m['list'])} ms`);
+  target('peak RSS under 200 MiB', f.mimeoRss < 200, `${f.mimeoRss.toFixed(0)} MiB`);
+  return lines.join('\n');
+}
