@@ -74,77 +74,30 @@ export function report(
   const { mimeo: m, peer: p } = f;
   const large = o.large >= GiB ? `${o.large / GiB} GiB` : `${o.large / MiB} MiB`;
   const each = o.runs > 1 ? `; median of ${o.runs} runs` : '';
+  /** The row of one scenario: mimeo's figure beside the peer's (or why the peer has none). */
+  const scenario = (key: string, name: string, unit: string, noPeer?: string): Row => ({
+    key,
+    name,
+    unit,
+    mimeo: m[key]!,
+    peer: noPeer ?? p[key] ?? 'n/a',
+  });
   const rows: Row[] = [
-    {
-      key: 'put-large',
-      name: `put-large (${large}, median of 3)`,
-      unit: 'MiB/s',
-      mimeo: m['put-large']!,
-      peer: p['put-large'] ?? 'n/a',
-    },
-    {
-      key: 'get-large',
-      name: `get-large (${large}, median of 3 after a warm-up)`,
-      unit: 'MiB/s',
-      mimeo: m['get-large']!,
-      peer: p['get-large'] ?? 'n/a',
-    },
-    {
-      key: 'put-large-sse',
-      name: `put-large with SSE-S3 (${large}, median of 3)`,
-      unit: 'MiB/s',
-      mimeo: m['put-large-sse']!,
-      peer: 'n/a: no encryption',
-    },
-    {
-      key: 'get-large-sse',
-      name: `get-large with SSE-S3 (${large}, median of 3 after a warm-up)`,
-      unit: 'MiB/s',
-      mimeo: m['get-large-sse']!,
-      peer: 'n/a: no encryption',
-    },
-    {
-      key: 'copy-large',
-      name: `copy-large (CopyObject ${large}, median of 5)`,
-      unit: 'ms',
-      mimeo: m['copy-large']!,
-      peer: p['copy-large'] ?? 'n/a',
-    },
-    {
-      key: 'copy-multipart',
-      name: 'copy-multipart (8 UploadPartCopy + Complete, median of 5)',
-      unit: 'ms',
-      mimeo: m['copy-multipart']!,
-      peer: p['copy-multipart'] ?? 'n/a',
-    },
-    {
-      key: 'small-put',
-      name: `small-put (4 KiB x ${o.small}, c=${o.concurrency})`,
-      unit: 'ops/s',
-      mimeo: m['small-put']!,
-      peer: p['small-put'] ?? 'n/a',
-    },
-    {
-      key: 'small-get',
-      name: `small-get (4 KiB x ${o.small}, c=${o.concurrency})`,
-      unit: 'ops/s',
-      mimeo: m['small-get']!,
-      peer: p['small-get'] ?? 'n/a',
-    },
-    {
-      key: 'copy-small',
-      name: `copy-small (4 KiB x ${o.small}, c=${o.concurrency})`,
-      unit: 'ops/s',
-      mimeo: m['copy-small']!,
-      peer: p['copy-small'] ?? 'n/a',
-    },
-    {
-      key: 'list',
-      name: `list (${o.small} keys, pages of 1000, median of 3 after a warm-up)`,
-      unit: 'ms',
-      mimeo: m['list']!,
-      peer: p['list'] ?? 'n/a',
-    },
+    scenario('put-large', `put-large (${large}, median of 3)`, 'MiB/s'),
+    scenario('get-large', `get-large (${large}, median of 3 after a warm-up)`, 'MiB/s'),
+    scenario('put-large-sse', `put-large with SSE-S3 (${large}, median of 3)`, 'MiB/s', 'n/a: no encryption'),
+    scenario(
+      'get-large-sse',
+      `get-large with SSE-S3 (${large}, median of 3 after a warm-up)`,
+      'MiB/s',
+      'n/a: no encryption',
+    ),
+    scenario('copy-large', `copy-large (CopyObject ${large}, median of 5)`, 'ms'),
+    scenario('copy-multipart', 'copy-multipart (8 UploadPartCopy + Complete, median of 5)', 'ms'),
+    scenario('small-put', `small-put (4 KiB x ${o.small}, c=${o.concurrency})`, 'ops/s'),
+    scenario('small-get', `small-get (4 KiB x ${o.small}, c=${o.concurrency})`, 'ops/s'),
+    scenario('copy-small', `copy-small (4 KiB x ${o.small}, c=${o.concurrency})`, 'ops/s'),
+    scenario('list', `list (${o.small} keys, pages of 1000, median of 3 after a warm-up)`, 'ms'),
     {
       name: `peak RSS (highest of ${o.runs} run${o.runs > 1 ? 's' : ''})`,
       unit: 'MiB',

@@ -10,14 +10,7 @@ before(async () => {
 });
 after(async () => api.close());
 
-async function call(method: string, url: string, payload?: Buffer | object) {
-  const headers = {
-    ...api.auth(),
-    ...(Buffer.isBuffer(payload) ? { 'content-type': 'application/octet-stream' } : {}),
-  };
-  const r = await api.app.inject({ method: method as 'GET', url, headers, ...(payload ? { payload } : {}) });
-  return { status: r.statusCode, raw: r.rawPayload, body: r.body };
-}
+const call = (method: string, url: string, payload?: Buffer | object) => api.call(method, url, payload);
 
 /** Copies `source` to `target` and waits for the job; returns its final state. */
 async function copyTree(source: object, target: object): Promise<{ state: string; progress: unknown }> {

@@ -10,14 +10,7 @@ before(async () => {
 });
 after(async () => api.close());
 
-async function call(method: string, url: string, payload?: Buffer | object) {
-  const headers = {
-    ...api.auth(),
-    ...(Buffer.isBuffer(payload) ? { 'content-type': 'application/octet-stream' } : {}),
-  };
-  const r = await api.app.inject({ method: method as 'GET', url, headers, ...(payload ? { payload } : {}) });
-  return { status: r.statusCode, raw: r.rawPayload, body: r.body };
-}
+const call = (method: string, url: string, payload?: Buffer | object) => api.call(method, url, payload);
 
 test('a snapshot is read, listed and deleted by its name; ids and numbers still work; a shared name is refused', async () => {
   assert.equal((await call('POST', '/api/v1/projects', { name: 'snapnames' })).status, 201);

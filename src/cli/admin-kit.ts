@@ -18,7 +18,7 @@ export interface Session {
  * A client for an account command. The parser has already refused flags the command does not take; the connection
  * is the one every client command resolves (connect.ts).
  */
-export function openSession(flags: Flags, _own: readonly string[], out: Out): Session {
+export function openSession(flags: Flags, out: Out): Session {
   const connection = connectionFlags(flags);
   const json = flags['json'] === 'true';
   return {

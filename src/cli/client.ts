@@ -85,9 +85,19 @@ export class ApiClient {
 
   /** The name of the principal the credentials sign in as (signing in if not yet done). */
   async principalName(): Promise<string> {
-    this.#token ??= this.#login();
-    await this.#token;
+    await this.#bearer();
     return this.#principal ?? '';
+  }
+
+  /** The bearer token: one sign-in shared by the requests that wait for it; a failed one is tried again next time. */
+  #bearer(): Promise<string> {
+    if (this.#token) return this.#token;
+    const signing = this.#login();
+    this.#token = signing;
+    signing.catch(() => {
+      if (this.#token === signing) this.#token = undefined;
+    });
+    return signing;
   }
 
   async #login(): Promise<string> {
@@ -114,15 +124,11 @@ export class ApiClient {
    * streamed request meeting one fails with 401 and the next request signs in again.
    */
   async raw(r: RawRequest): Promise<IncomingMessage> {
-    this.#token ??= this.#login();
-    this.#token.catch(() => {
-      this.#token = undefined;
-    });
-    let res = await this.#send(r, await this.#token);
+    let res = await this.#send(r, await this.#bearer());
     if (res.statusCode === 401 && !isStream(r.body)) {
       res.resume();
-      this.#token = this.#login();
-      res = await this.#send(r, await this.#token);
+      this.#token = undefined;
+      res = await this.#send(r, await this.#bearer());
     } else if (res.statusCode === 401) {
       // A stream cannot be sent again: the caller sends a new one (withFreshToken), and it signs in anew.
       this.#token = undefined;

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, loadConfig, parseFlags } from './config.ts';
+import { ConfigError, loadConfig } from './config.ts';
 
 test('defaults: ports 9000 and 9001, sqlite under ./data', () => {
   const c = loadConfig({ flags: {}, env: {} });
@@ -45,13 +45,6 @@ test('the block buffer budget: 128 MiB, uploads wait 2 s and downloads 20 s; a b
       loadConfig({ flags: { 'block-size': String(8 * 1024 * 1024), 'buffer-budget': '10000000' }, env: {} }),
     /at least twice blockSize/,
   );
-});
-
-test('flags parse as --name value and --name=value', () => {
-  assert.deepEqual(parseFlags(['serve', '--data', '/x', '--api-port=1']), {
-    flags: { data: '/x', 'api-port': '1' },
-    positional: ['serve'],
-  });
 });
 
 test('cosDomains: none by default; a comma-separated, lower-cased list from --cos-domain or MIMEO_COS_DOMAIN', () => {

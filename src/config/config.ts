@@ -93,6 +93,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxObjectSize: 5 * 1024 ** 4,
 };
 
+/** S3's smallest part but the last. */
+export const DEFAULT_MIN_PART_SIZE = 5 * 1024 * 1024;
+
 export const DEFAULT_DISK_RESERVE = 64 * 1024 * 1024;
 /**
  * 128 MiB of block buffers: 31 large transfers at once with the default 4 MiB blocks, each using up to five buffers
@@ -158,24 +161,6 @@ type SettingName = keyof typeof SETTINGS;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
-}
-
-/** Parses `--name value` and `--name=value` flags; positional arguments are returned apart. */
-export function parseFlags(argv: readonly string[]): { flags: Source; positional: string[] } {
-  const flags: Source = {};
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    if (eq > 0) flags[arg.slice(2, eq)] = arg.slice(eq + 1);
-    else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) flags[arg.slice(2)] = argv[++i];
-    else flags[arg.slice(2)] = 'true';
-  }
-  return { flags, positional };
 }
 
 function parseValue(name: SettingName, raw: string): string | number | boolean {
@@ -283,7 +268,7 @@ export function loadConfig(options: { flags?: Source; env?: Source } = {}): Conf
       .map((d) => d.trim().toLowerCase())
       .filter(Boolean),
     region: str('region', 'us-east-1'),
-    minPartSize: int('minPartSize', 5 * 1024 * 1024),
+    minPartSize: int('minPartSize', DEFAULT_MIN_PART_SIZE),
     tokenTtlSeconds: int('tokenTtlSeconds', 3600),
     refreshTokenTtlSeconds: int('refreshTokenTtlSeconds', 30 * 24 * 3600),
     linkTtlSeconds: int('linkTtlSeconds', 3600),
@@ -335,17 +320,6 @@ const CLIENT_SETTINGS = {
   secretKey: { flag: 'secret-key', env: 'MIMEO_SECRET_KEY' },
   ca: { flag: 'ca', env: 'MIMEO_CA_FILE' },
 } as const;
-
-/** Flags a client command accepts besides its own: the server's own flags for where it listens and who root is. */
-export const CLIENT_FLAGS: readonly string[] = [
-  ...Object.values(CLIENT_SETTINGS).map((s) => s.flag),
-  'data',
-  'api-port',
-  'host',
-  'root-access-key',
-  'root-secret-key',
-  'config',
-];
 
 /**
  * The client's settings: flag, then environment. The URL defaults to the API port of a local server; without a

@@ -17,6 +17,12 @@ export interface TestApi {
   auth: (token?: string) => Record<string, string>;
   // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field in the tests
   json: (r: LightMyRequestResponse) => any;
+  /** One request as root: a Buffer goes as octet-stream bytes, an object as JSON. */
+  call(
+    method: string,
+    url: string,
+    payload?: Buffer | object,
+  ): Promise<{ status: number; raw: Buffer; body: string }>;
   close(): Promise<void>;
 }
 
@@ -40,6 +46,19 @@ export async function openTestApi(limits: Partial<Limits> = {}): Promise<TestApi
     token,
     auth: (t = token) => ({ authorization: `Bearer ${t}` }),
     json: (res) => JSON.parse(res.body),
+    async call(method, url, payload) {
+      const headers = {
+        authorization: `Bearer ${token}`,
+        ...(Buffer.isBuffer(payload) ? { 'content-type': 'application/octet-stream' } : {}),
+      };
+      const res = await app.inject({
+        method: method as 'GET',
+        url,
+        headers,
+        ...(payload ? { payload } : {}),
+      });
+      return { status: res.statusCode, raw: res.rawPayload, body: res.body };
+    },
     close: async () => {
       await jobs.stop();
       await app.close();

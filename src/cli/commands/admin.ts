@@ -59,7 +59,7 @@ export async function admin(
 ): Promise<number> {
   const [verb, ...rest] = positional;
   if (noun === 'user' && verb === 'passwd') return passwd(rest, flags, out);
-  const { api, show } = openSession(flags, ['display-name', 'admin'], out);
+  const { api, show } = openSession(flags, out);
 
   if (noun === 'user') {
     switch (verb) {

@@ -16,7 +16,7 @@ const CREATE_USAGE = 'client create ID [--user NAME] [--grants password,refresh_
 
 /** Runs `mimeo client list|create|delete`; returns the exit code. */
 export async function client(positional: string[], flags: Flags, out: Out): Promise<number> {
-  const { api, show } = openSession(flags, ['user', 'grants'], out);
+  const { api, show } = openSession(flags, out);
   const [verb, ...rest] = positional;
   switch (verb) {
     case 'list': {

@@ -19,7 +19,7 @@ function switchOn(flags: Flags, name: string): boolean {
  * administrator changing their own); --clear removes the password instead.
  */
 export async function passwd(positional: string[], flags: Flags, out: Out): Promise<number> {
-  const { api, show } = openSession(flags, ['clear', 'current', 'password-stdin'], out);
+  const { api, show } = openSession(flags, out);
   const [user] = args(positional, 1, USAGE);
   const clear = switchOn(flags, 'clear');
   const current = switchOn(flags, 'current');

@@ -22,7 +22,7 @@ function seconds(raw: string | undefined): number | undefined {
 
 /** Runs `mimeo token list|create|revoke`; returns the exit code. */
 export async function token(positional: string[], flags: Flags, out: Out): Promise<number> {
-  const { api, show } = openSession(flags, ['name', 'expires-in'], out);
+  const { api, show } = openSession(flags, out);
   const [verb, ...rest] = positional;
   switch (verb) {
     case 'list': {

@@ -3,6 +3,13 @@
 import { err, errors, json, op, q, ref } from './openapi-parts.ts';
 import { completeBody, createBody } from './routes/upload-schemas.ts';
 
+/** A listing by path prefix, a page at a time. */
+const byPathPages = [
+  q('prefix', 'Path prefix'),
+  q('after', "The previous page's next"),
+  q('limit', '1 to 1000 (default 1000)', 'integer'),
+];
+
 const projectParam = { name: 'project', in: 'path', required: true, schema: { type: 'string' } };
 const uploadParam = { name: 'uploadId', in: 'path', required: true, schema: { type: 'string' } };
 const checksums = { type: 'object', additionalProperties: { type: 'string' } };
@@ -49,11 +56,7 @@ export const uploadPaths = {
       },
     }),
     get: op('Uploads in progress by path, a page at a time', {
-      parameters: [
-        q('prefix', 'Path prefix'),
-        q('after', "The previous page's next"),
-        q('limit', '1 to 1000 (default 1000)', 'integer'),
-      ],
+      parameters: byPathPages,
       responses: {
         '200': {
           description: 'A page of uploads',
@@ -125,11 +128,7 @@ export const uploadPaths = {
   '/api/v1/projects/{project}/versions': {
     parameters: [projectParam],
     get: op('Every kept version and delete marker, by path and newest first, a page at a time', {
-      parameters: [
-        q('prefix', 'Path prefix'),
-        q('after', "The previous page's next"),
-        q('limit', '1 to 1000 (default 1000)', 'integer'),
-      ],
+      parameters: byPathPages,
       responses: {
         '200': {
           description: 'A page of versions; read one with GET files/{path}?versionId=',

@@ -1,6 +1,7 @@
 // /api/v1/projects/{project}/uploads: multipart uploads in JSON. Start one, send its parts (raw bodies, streamed),
 // list them to resume, complete it into a file (its parts' extents joined: no byte moved), or abort it.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DEFAULT_MIN_PART_SIZE } from '../../../config/config.ts';
 import { decodeCursor, encodeCursor } from '../../../core/cursor.ts';
 import { StorageError } from '../../../core/errors.ts';
 import {
@@ -25,9 +26,6 @@ import {
   createBody,
   pageQuery,
 } from './upload-schemas.ts';
-
-/** S3's smallest part but the last, when the server was not given its own. */
-export const DEFAULT_MIN_PART_SIZE = 5 * 1024 * 1024;
 
 type UploadRequest = FastifyRequest<{
   Params: { project: string; uploadId: string; partNumber: string };
