@@ -58,7 +58,11 @@ export class FsBlockStore implements BlockStore {
   async #write(tmp: string, target: string, data: Uint8Array): Promise<void> {
     const dir = dirname(target);
     if (!this.#knownDirs.has(dir)) {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
+      // A directory made here is synced into its parent before a block in it counts as written.
+      const made = await mkdir(dir, { recursive: true, mode: 0o700 });
+      if (made !== undefined) {
+        for (let d = dir; d !== dirname(made); d = dirname(d)) await syncDir(dirname(d));
+      }
       this.#knownDirs.add(dir);
     }
     const fh = await open(tmp, 'wx', 0o600);
