@@ -10,6 +10,7 @@ import { formatCeiling } from './format-ceiling.ts';
 import { median, ms, now, peakRssMiB, pool, ROOT, startMimeo } from './lib.ts';
 import { LeanS3 } from './s3-client.ts';
 import { combineRuns, type Figures, type RunFigures, report } from './s3-report.ts';
+import { warmMemory } from './warm-memory.ts';
 
 const MiB = 1024 ** 2;
 
@@ -307,6 +308,12 @@ export async function benchS3(
   work: string,
   o: { small: number; concurrency: number; large: number; runs: number; only?: ReadonlySet<string> },
 ): Promise<void> {
+  if (process.env['BENCH_WARM'] !== '0') {
+    const w = warmMemory();
+    process.stdout.write(
+      `memory warmed: ${w.gib} GiB touched in ${w.seconds.toFixed(0)} s (BENCH_WARM=0 skips)\n`,
+    );
+  }
   const runs: RunFigures[] = [];
   for (let i = 0; i < o.runs; i++) {
     if (o.runs > 1) process.stdout.write(`run ${i + 1} of ${o.runs}, load ${loadavg()[0]!.toFixed(1)}\n`);
