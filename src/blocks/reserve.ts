@@ -44,6 +44,8 @@ export class DiskReserve {
    * compressing file system cannot store in less room, and appears whole or not at all.
    */
   restore(): Promise<boolean> {
+    // Every write asks: a reserve seen in place a moment ago is taken to be there still, as held() does.
+    if (this.bytes === 0 || Date.now() < this.#seenUntil) return Promise.resolve(true);
     return this.#serial(async () => {
       if (this.bytes === 0) return true;
       const size = await this.#size();
