@@ -163,14 +163,16 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
       principalId: input.principalId,
       now: input.now,
     });
+  const rowId = newId('r');
   let fileId = file?.id;
   if (!fileId) {
     fileId = newId('f');
-    // The version's sequence number is the file's number: both are drawn once and never reused.
+    // The version's sequence number is the file's number: both are drawn once and never reused. A new file is
+    // written with its current version's id (the version row follows in this transaction).
     await tx.run(
       `INSERT INTO files (id, project_id, path, type, current_version_id, created_at, number, parent, name)
-       VALUES (?, ?, ?, 'file', NULL, ?, ?, ?, ?)`,
-      [fileId, input.project.id, path, input.now, seq, place.parent, place.name],
+       VALUES (?, ?, ?, 'file', ?, ?, ?, ?, ?)`,
+      [fileId, input.project.id, path, rowId, input.now, seq, place.parent, place.name],
     );
   }
   if (file?.current_version_id)
@@ -180,7 +182,6 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
       versioning: versioning ?? 'off',
       projectId: input.project.id,
     });
-  const rowId = newId('r');
   const { ring, ...fields } = draft;
   await insertVersion(tx, {
     ...fields,
@@ -195,7 +196,7 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
     for (const from of ring.carry ?? []) await copyKeys(tx, from, { table: 'version_keys', owner: rowId });
     if (ring.add?.length) await addKeys(tx, input.deps, 'version_keys', rowId, ring.add, ring.protection);
   }
-  await tx.run('UPDATE files SET current_version_id = ? WHERE id = ?', [rowId, fileId]);
+  if (file) await tx.run('UPDATE files SET current_version_id = ? WHERE id = ?', [rowId, fileId]);
   return (await getVersionByRowId(tx, rowId))!;
 }
 

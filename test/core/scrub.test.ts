@@ -218,8 +218,9 @@ function wrap(inner: BlockStore, beforeRead: () => Promise<void>): BlockStore {
 async function currentRow(deps: CoreDeps, project: string, path: string) {
   return deps.meta.tx((tx) =>
     tx.get<{ version_id: string; manifest_id: string }>(
-      `SELECT v.version_id, s.manifest_id FROM files f JOIN projects p ON p.id = f.project_id
-         JOIN versions v ON v.id = f.current_version_id JOIN streams s ON s.version_id = v.id AND s.name = ''
+      `SELECT v.version_id, COALESCE(v.manifest_id, s.manifest_id) AS manifest_id FROM files f
+         JOIN projects p ON p.id = f.project_id JOIN versions v ON v.id = f.current_version_id
+         LEFT JOIN streams s ON s.version_id = v.id AND s.name = ''
        WHERE p.name = ? AND f.path = ?`,
       [project, path],
     ),

@@ -98,8 +98,8 @@ test('scrub finds a flipped byte in a block file and in a small block row, by AP
       (
         db
           .prepare(
-            `SELECT e.block_id AS id FROM versions v JOIN streams s ON s.version_id = v.id
-               JOIN extents e ON e.manifest_id = s.manifest_id WHERE v.version_id = ?`,
+            `SELECT e.block_id AS id FROM versions v LEFT JOIN streams s ON s.version_id = v.id AND s.name = ''
+               JOIN extents e ON e.manifest_id = COALESCE(v.manifest_id, s.manifest_id) WHERE v.version_id = ?`,
           )
           .get(versionId) as { id: string }
       ).id;

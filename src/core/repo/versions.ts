@@ -339,8 +339,8 @@ export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
     `INSERT INTO versions (id, file_id, version_id, listed, created_seq, superseded_seq, size, etag, checksums,
        content_type, content_disposition, content_encoding, cache_control, expires, user_metadata, tags, properties,
        delete_marker, lineage, part_sizes, acl, sse, sse_key, created_by, created_at, modified_by, modified_at,
-       upload_id, expires_at)
-     VALUES (?, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       upload_id, expires_at, manifest_id)
+     VALUES (?, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       v.rowId,
       v.fileId,
@@ -369,9 +369,12 @@ export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
       v.now,
       v.uploadId ?? null,
       v.expiresAt ?? null,
+      v.streams[''] ?? null,
     ],
   );
+  // The default stream is held on the version's row: a row of streams fewer for nearly every version.
   for (const [name, manifestId] of Object.entries(v.streams)) {
+    if (name === '') continue;
     await tx.run('INSERT INTO streams (version_id, name, manifest_id) VALUES (?, ?, ?)', [
       v.rowId,
       name,
