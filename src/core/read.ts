@@ -10,7 +10,7 @@ import { TAG_BYTES } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import type { Extent, Principal, VersionInfo } from './model.ts';
 import { type RangeSpec, type ResolvedRange, resolveRange } from './ranges.ts';
-import { readExtentBlocks } from './repo/manifests.ts';
+import { type ExtentBlock, extentsOverlapping, readExtentBlocks } from './repo/manifests.ts';
 import { resolveVersion, type Selector } from './resolve.ts';
 import { moved } from './young-gc.ts';
 
@@ -88,7 +88,12 @@ export async function openRead(
         : resolveRange(sel.range, resolved.size);
       const start = range?.start ?? 0;
       const end = range?.end ?? resolved.size;
-      const first = start < end ? await readPage(tx, resolved.manifestId, start, end) : [];
+      const first =
+        start >= end
+          ? []
+          : resolved.extents
+            ? pageItems(extentsOverlapping(resolved.extents, start, end, PAGE))
+            : await readPage(tx, resolved.manifestId, start, end);
       return { r: resolved, range, first, keys };
     },
     { readOnly: true },
@@ -126,7 +131,10 @@ interface PageItem {
 }
 
 async function readPage(tx: Tx, manifestId: string, start: number, end: number): Promise<PageItem[]> {
-  const rows = await readExtentBlocks(tx, { manifestId, start, end, limit: PAGE });
+  return pageItems(await readExtentBlocks(tx, { manifestId, start, end, limit: PAGE }));
+}
+
+function pageItems(rows: ExtentBlock[]): PageItem[] {
   return rows.map(({ block: b, ...extent }) => ({
     extent,
     block: {

@@ -15,6 +15,7 @@ import {
   requireProject,
   versionAclGrantsRead,
 } from './permissions.ts';
+import type { ExtentBlock } from './repo/manifests.ts';
 import {
   type FileRow,
   getFileById,
@@ -44,6 +45,8 @@ export interface Resolved {
   size: number;
   /** The version's key ring when the lookup brought it (see getProjectAndCurrent); else read it with readKeys. */
   ring?: RingRow[] | undefined;
+  /** The stream's extents, with their blocks, when the lookup brought them (a manifest of one extent or none). */
+  extents?: ExtentBlock[] | undefined;
 }
 
 /** What a dialect may tell of a delete marker it met: S3 answers with its id and date. */
@@ -131,6 +134,7 @@ async function resolveWith(
   /** The current version, when the file's lookup brought it, and its key ring when it came too. */
   let current: VersionInfo | undefined;
   let currentRing: RingRow[] | undefined;
+  let currentExtents: ExtentBlock[] | undefined;
   const resource = sel.path ?? sel.id ?? '';
   if (sel.id !== undefined) {
     const file = await getFileById(tx, sel.id);
@@ -158,6 +162,7 @@ async function resolveWith(
       file = found?.file;
       current = found?.version;
       currentRing = found?.ring;
+      currentExtents = found?.extents;
     } else {
       project = await check(sel.project);
       validatePath(sel.path);
@@ -210,6 +215,14 @@ async function resolveWith(
   const s = Object.hasOwn(version.streams, stream) ? version.streams[stream] : undefined;
   if (!s)
     throw new StorageError('NoSuchStream', `The stream '${stream}' does not exist.`, { resource: stream });
-  const ring = current !== undefined && version === current ? currentRing : undefined;
-  return { project, version, stream, manifestId: s.manifestId, size: s.size, ring };
+  const isCurrent = current !== undefined && version === current;
+  return {
+    project,
+    version,
+    stream,
+    manifestId: s.manifestId,
+    size: s.size,
+    ring: isCurrent ? currentRing : undefined,
+    extents: isCurrent && stream === '' ? currentExtents : undefined,
+  };
 }

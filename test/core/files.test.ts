@@ -360,6 +360,39 @@ forEachStore(
       );
     });
 
+    test('a file of no extent, and one whose only extent follows a hole, read whole and by every kind of window', async () => {
+      // Reads of a file whose manifest has one extent or none take it from the lookup of the file itself.
+      const { deps } = get();
+      const p = await newProject(deps);
+      await put(deps, p, 'empty', Buffer.alloc(0));
+      assert.deepEqual(await read(deps, p, 'empty'), Buffer.alloc(0));
+      assert.deepEqual(await read(deps, p, 'empty', { window: { offset: 0, length: 10 } }), Buffer.alloc(0));
+      const data = Buffer.from(bytes(500, 77));
+      await put(deps, p, 'sparse', Buffer.alloc(0));
+      await writeAt(deps, root, { project: p, path: 'sparse', offset: 3000, body: body(data) });
+      const expected = Buffer.concat([Buffer.alloc(3000), data]);
+      assert.deepEqual(await read(deps, p, 'sparse'), expected);
+      for (const [offset, length] of [
+        [0, 100],
+        [2990, 20],
+        [3100, 100],
+        [3400, 600],
+        [3500, 10],
+      ] as const) {
+        assert.deepEqual(
+          await read(deps, p, 'sparse', { window: { offset, length } }),
+          expected.subarray(offset, offset + length),
+          `window ${offset}+${length}`,
+        );
+      }
+      const small = Buffer.from(bytes(100, 78));
+      await put(deps, p, 'small', small);
+      assert.deepEqual(
+        await read(deps, p, 'small', { window: { offset: 40, length: 20 } }),
+        small.subarray(40, 60),
+      );
+    });
+
     test('truncate cuts and extends with zeros', async () => {
       const { deps } = get();
       const p = await newProject(deps);

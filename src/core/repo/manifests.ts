@@ -101,22 +101,65 @@ export async function readExtents(
      WHERE manifest_id = ? AND file_offset >= ? AND file_offset < ? ORDER BY file_offset LIMIT ${limitOf(limit + 1)}`,
     [options.manifestId, await firstOffset(tx, options.manifestId, options.start), options.end],
   );
-  const out: Extent[] = [];
-  for (const r of rows) {
-    if (r.file_offset + r.length <= options.start) continue;
-    if (out.length === limit) break;
-    out.push({
-      fileOffset: r.file_offset,
-      length: r.length,
-      blockId: r.block_id,
-      blockOffset: r.block_offset,
-    });
-  }
-  return out;
+  const extents = rows.map((r) => ({
+    fileOffset: r.file_offset,
+    length: r.length,
+    blockId: r.block_id,
+    blockOffset: r.block_offset,
+  }));
+  return extentsOverlapping(extents, options.start, options.end, limit);
 }
 
 export interface ExtentBlock extends Extent {
   block: { size: number; sha256: string; dekId: string | null; data: Uint8Array | undefined } | undefined;
+}
+
+/**
+ * The columns of an extent with its block row and a small block's bytes (tables extents e, blocks b, block_data d),
+ * each named with `prefix` first.
+ */
+export const extentBlockColumns = (prefix = '') =>
+  ['e.file_offset', 'e.length', 'e.block_id', 'e.block_offset', 'b.size', 'b.sha256', 'b.dek_id', 'd.data']
+    .map((c) => `${c} AS ${prefix}${c.slice(2)}`)
+    .join(', ');
+
+/** The joins extentBlockColumns reads, after extents e. */
+export const EXTENT_BLOCK_JOINS =
+  'LEFT JOIN blocks b ON b.id = e.block_id LEFT JOIN block_data d ON d.id = e.block_id';
+
+export type ExtentBlockRow = ExtentRow & {
+  size: number | null;
+  sha256: string | null;
+  dek_id: string | null;
+  data: Uint8Array | null;
+};
+
+export function toExtentBlock(r: ExtentBlockRow): ExtentBlock {
+  return {
+    fileOffset: r.file_offset,
+    length: r.length,
+    blockId: r.block_id,
+    blockOffset: r.block_offset,
+    block:
+      r.size === null
+        ? undefined
+        : { size: r.size, sha256: r.sha256!, dekId: r.dek_id, data: r.data ?? undefined },
+  };
+}
+
+/** Of extents in file order, those that hold bytes of [start, end), at most `limit`. */
+export function extentsOverlapping<E extends Extent>(
+  extents: readonly E[],
+  start: number,
+  end: number,
+  limit: number,
+): E[] {
+  const out: E[] = [];
+  for (const e of extents) {
+    if (e.fileOffset >= end || out.length === limit) break;
+    if (e.fileOffset + e.length > start) out.push(e);
+  }
+  return out;
 }
 
 /**
@@ -128,36 +171,13 @@ export async function readExtentBlocks(
   options: { manifestId: string; start: number; end: number; limit: number },
 ): Promise<ExtentBlock[]> {
   const from = await firstOffset(tx, options.manifestId, options.start);
-  const rows = await tx.all<
-    ExtentRow & {
-      size: number | null;
-      sha256: string | null;
-      dek_id: string | null;
-      data: Uint8Array | null;
-    }
-  >(
-    `SELECT e.file_offset, e.length, e.block_id, e.block_offset, b.size, b.sha256, b.dek_id, d.data
-     FROM extents e LEFT JOIN blocks b ON b.id = e.block_id LEFT JOIN block_data d ON d.id = e.block_id
+  const rows = await tx.all<ExtentBlockRow>(
+    `SELECT ${extentBlockColumns()} FROM extents e ${EXTENT_BLOCK_JOINS}
      WHERE e.manifest_id = ? AND e.file_offset >= ? AND e.file_offset < ? ORDER BY e.file_offset
      LIMIT ${limitOf(options.limit + 1)}`,
     [options.manifestId, from, options.end],
   );
-  const out: ExtentBlock[] = [];
-  for (const r of rows) {
-    if (r.file_offset + r.length <= options.start) continue;
-    if (out.length === options.limit) break;
-    out.push({
-      fileOffset: r.file_offset,
-      length: r.length,
-      blockId: r.block_id,
-      blockOffset: r.block_offset,
-      block:
-        r.size === null
-          ? undefined
-          : { size: r.size, sha256: r.sha256!, dekId: r.dek_id, data: r.data ?? undefined },
-    });
-  }
-  return out;
+  return extentsOverlapping(rows.map(toExtentBlock), options.start, options.end, options.limit);
 }
 
 export async function manifestSize(tx: Tx, manifestId: string): Promise<number> {

@@ -11,6 +11,13 @@ import type {
   VersionInfo,
 } from '../model.ts';
 import { PREFIXED_PROJECT_COLUMNS, type PrefixedProjectRow, toPrefixedProject } from '../permissions.ts';
+import {
+  EXTENT_BLOCK_JOINS,
+  type ExtentBlock,
+  type ExtentBlockRow,
+  extentBlockColumns,
+  toExtentBlock,
+} from './manifests.ts';
 
 export interface VersionRow {
   row_id: string;
@@ -207,6 +214,7 @@ export async function getProjectAndCurrent(
       file: FileRow | undefined;
       version: VersionInfo | undefined;
       ring: RingRow[] | undefined;
+      extents: ExtentBlock[] | undefined;
     }
   | undefined
 > {
@@ -219,30 +227,54 @@ export async function getProjectAndCurrent(
         k_wrapped: string;
         k_wrapped_by: string;
         k_more: number;
-      }
+        d_extent_count: number | null;
+      } & { [K in keyof ExtentBlockRow as `x_${K}`]: ExtentBlockRow[K] | null }
   >(
     `SELECT ${PREFIXED_PROJECT_COLUMNS}, f.id AS f_id, f.type AS f_type, ${VERSION_COLUMNS}, ${STREAM_SUMMARY},
        k.dek_id AS k_dek_id, k.wrapped AS k_wrapped, k.wrapped_by AS k_wrapped_by,
        CASE WHEN EXISTS (SELECT 1 FROM version_keys k2 WHERE k2.version_id = k.version_id AND k2.dek_id <> k.dek_id)
-         THEN 1 ELSE 0 END AS k_more
+         THEN 1 ELSE 0 END AS k_more,
+       dm.extent_count AS d_extent_count, ${extentBlockColumns('x_')}
      FROM projects p LEFT JOIN files f ON f.project_id = p.id AND f.path = ? AND f.hidden = 0
      LEFT JOIN versions v ON v.id = f.current_version_id
      ${STREAM_JOINS}
      LEFT JOIN version_keys k ON k.version_id = COALESCE(v.ring_of, v.id)
+     LEFT JOIN extents e ON e.manifest_id = dm.id AND dm.extent_count = 1
+     ${EXTENT_BLOCK_JOINS}
      WHERE p.name = ?`,
     [path, name],
   );
   if (!row) return undefined;
   const project = toPrefixedProject(row);
-  if (row.f_id === null) return { project, file: undefined, version: undefined, ring: undefined };
+  if (row.f_id === null)
+    return { project, file: undefined, version: undefined, ring: undefined, extents: undefined };
   const found = await currentOf(tx, { ...row, f_id: row.f_id, project_id: project.id });
+  // The default stream's extents, when its manifest has at most one: a small file's read needs no other statement.
+  const count = row.d_extent_count === null ? undefined : Number(row.d_extent_count);
+  const extents =
+    count === 0
+      ? []
+      : count === 1 && row.x_block_id !== null
+        ? [
+            toExtentBlock({
+              file_offset: row.x_file_offset!,
+              length: row.x_length!,
+              block_id: row.x_block_id,
+              block_offset: row.x_block_offset!,
+              size: row.x_size,
+              sha256: row.x_sha256,
+              dek_id: row.x_dek_id,
+              data: row.x_data,
+            }),
+          ]
+        : undefined;
   const ring =
     row.k_dek_id === null
       ? []
       : Number(row.k_more) !== 0
         ? undefined
         : [{ dek_id: row.k_dek_id, wrapped: row.k_wrapped, wrapped_by: row.k_wrapped_by }];
-  return { project, ...found, ring };
+  return { project, ...found, ring, extents };
 }
 
 /** The id of the live file at `path` (its current version is no delete marker), if one is there. */
