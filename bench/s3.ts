@@ -308,14 +308,15 @@ export async function benchS3(
   work: string,
   o: { small: number; concurrency: number; large: number; runs: number; only?: ReadonlySet<string> },
 ): Promise<void> {
-  if (process.env['BENCH_WARM'] !== '0') {
-    const w = warmMemory();
-    process.stdout.write(
-      `memory warmed: ${w.gib} GiB touched in ${w.seconds.toFixed(0)} s (BENCH_WARM=0 skips)\n`,
-    );
-  }
   const runs: RunFigures[] = [];
   for (let i = 0; i < o.runs; i++) {
+    // Before every run: the machine takes back the memory a run frees, so one warming does not last for three.
+    if (process.env['BENCH_WARM'] !== '0') {
+      const w = warmMemory();
+      process.stdout.write(
+        `memory warmed: ${w.gib} GiB touched in ${w.seconds.toFixed(0)} s (BENCH_WARM=0 skips)\n`,
+      );
+    }
     if (o.runs > 1) process.stdout.write(`run ${i + 1} of ${o.runs}, load ${loadavg()[0]!.toFixed(1)}\n`);
     runs.push(await oneRun(work, o));
   }

@@ -3,7 +3,8 @@
 // copy into the page cache). A server whose page cache grows into memory no process has touched yet (mimeo keeps the
 // old blocks of an overwritten object until GC) pays that on every upload, while one that replaces a file in place
 // (s3rver) reuses the pages it just freed: the figures would compare the machine's first touch, not the servers.
-// Once every page has been touched, this costs a few seconds; memory is given back when the child process exits.
+// This machine takes freed memory back (virtio-balloon free page reporting), so the warmth lasts minutes, not the
+// day: the benchmark warms before each run (about 75 s for 20 GiB here). The child gives its memory back as it exits.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 

@@ -32,3 +32,29 @@ test('no more than perSize free buffers of a size are kept', () => {
   const c = pool.take(8);
   assert.notEqual(c, b, 'the second buffer was not kept');
 });
+
+test('the first take of a burst runs one full collection, and so does going idle after it', async (t) => {
+  let collections = 0;
+  const saved = globalThis.gc;
+  globalThis.gc = (() => {
+    collections++;
+  }) as typeof globalThis.gc;
+  t.after(() => {
+    globalThis.gc = saved;
+  });
+  t.mock.timers.enable({ apis: ['setInterval'] });
+  const pool = new BufferPool((n) => Buffer.alloc(n), 4);
+  const a = pool.take(8);
+  assert.equal(collections, 1, 'the burst starts with a collection');
+  const b = pool.take(8);
+  pool.give(a);
+  pool.give(b);
+  pool.take(8);
+  assert.equal(collections, 1, 'once per burst, not once per buffer');
+  t.mock.timers.tick(2000);
+  assert.equal(collections, 1, 'a buffer taken in the last interval keeps the pool in use');
+  t.mock.timers.tick(2000);
+  assert.equal(collections, 2, 'going idle drops the free buffers with a collection');
+  pool.take(8);
+  assert.equal(collections, 3, 'the next burst starts with one');
+});
