@@ -140,41 +140,23 @@ export function report(
   lines.push('', '| target | where mimeo stands | |', '|---|---|---|');
   target('copy-large under 10 ms', num(m['copy-large']) < 10, `${fmt(m['copy-large'])} ms`);
   target('copy-multipart under 50 ms', num(m['copy-multipart']) < 50, `${fmt(m['copy-multipart'])} ms`);
-  target(
-    'put-large at least 1.3x s3rver',
-    num(m['put-large']) >= 1.3 * num(p['put-large']),
-    ratio(m['put-large'], p['put-large']),
-  );
-  target(
-    'put-large at least 80% of the format ceiling',
-    num(m['put-large']) >= 0.8 * f.format,
-    percent(m['put-large'], f.format),
-  );
-  target(
-    'put-large with SSE-S3 at least 1.3x s3rver',
-    num(m['put-large-sse']) >= 1.3 * num(p['put-large']),
-    ratio(m['put-large-sse'], p['put-large']),
-  );
-  target(
-    'put-large with SSE-S3 at least 80% of the format ceiling',
-    num(m['put-large-sse']) >= 0.8 * f.format,
-    percent(m['put-large-sse'], f.format),
-  );
-  target(
-    'get-large at least 70% of bare streaming',
-    num(m['get-large']) >= 0.7 * f.stream,
-    percent(m['get-large'], f.stream),
-  );
-  target(
-    'small-get at least 19% of bare tiny requests',
-    num(m['small-get']) >= 0.19 * f.tiny,
-    percent(m['small-get'], f.tiny),
-  );
-  target(
-    'small-put at least 10% of bare tiny requests (durable)',
-    num(m['small-put']) >= 0.1 * f.tiny,
-    percent(m['small-put'], f.tiny),
-  );
+  /** A target of mimeo's figure for `key` as a share of `whole`, a figure of the same run. */
+  const share = (label: string, key: string, fraction: number, whole: number) =>
+    target(label, num(m[key]) >= fraction * whole, percent(m[key], whole));
+  for (const [key, name] of [
+    ['put-large', 'put-large'],
+    ['put-large-sse', 'put-large with SSE-S3'],
+  ] as const) {
+    target(
+      `${name} at least 1.3x s3rver`,
+      num(m[key]) >= 1.3 * num(p['put-large']),
+      ratio(m[key], p['put-large']),
+    );
+    share(`${name} at least 80% of the format ceiling`, key, 0.8, f.format);
+  }
+  share('get-large at least 70% of bare streaming', 'get-large', 0.7, f.stream);
+  share('small-get at least 19% of bare tiny requests', 'small-get', 0.19, f.tiny);
+  share('small-put at least 10% of bare tiny requests (durable)', 'small-put', 0.1, f.tiny);
   target(`list of ${o.small} keys under 200 ms`, num(m['list']) < 200, `${fmt(m['list'])} ms`);
   target('peak RSS under 200 MiB', f.mimeoRss < 200, `${f.mimeoRss.toFixed(0)} MiB`);
   return lines.join('\n');
