@@ -11,11 +11,15 @@ const MiB = 1024 ** 2;
 /** The blocks cycled over: more than the caches hold, as a stream's blocks are. */
 const BUFFERS = 8;
 
-/** One timed pass over `bytes`: MiB/s. The worker hashes while this thread checksums and seals. */
-async function pass(worker: Worker, blocks: Buffer[], count: number): Promise<number> {
+/**
+ * One timed pass over `bytes`: MiB/s, and the CPU of the pass (both threads) per MiB in ms. The worker hashes while
+ * this thread checksums and seals.
+ */
+async function pass(worker: Worker, blocks: Buffer[], count: number): Promise<{ rate: number; cpu: number }> {
   const key = Buffer.alloc(32, 7);
   const out = Buffer.allocUnsafeSlow(blocks[0]!.length + TAG_BYTES);
   const done = new Promise<void>((res) => worker.once('message', () => res()));
+  const c = process.cpuUsage();
   const t = now();
   worker.postMessage({ count });
   for (let i = 0; i < count; i++) {
@@ -24,22 +28,29 @@ async function pass(worker: Worker, blocks: Buffer[], count: number): Promise<nu
     sealBlockInto(key, `b${i}`, b, out);
   }
   await done;
-  return (count * blocks[0]!.length) / MiB / (ms(t) / 1000);
+  const mib = (count * blocks[0]!.length) / MiB;
+  const rate = mib / (ms(t) / 1000);
+  const used = process.cpuUsage(c);
+  return { rate, cpu: (used.user + used.system) / 1000 / mib };
 }
 
-/** The median of three passes of `bytes` in blocks of `blockSize`, after a warm-up pass. */
-export async function formatCeiling(o: { bytes: number; blockSize: number }): Promise<number> {
+/** The median of three passes of `bytes` in blocks of `blockSize`, after a warm-up pass: its rate and its CPU. */
+export async function formatCeiling(o: {
+  bytes: number;
+  blockSize: number;
+}): Promise<{ rate: number; cpuPerMiB: number }> {
   const shared = Array.from({ length: BUFFERS }, () => new SharedArrayBuffer(o.blockSize));
   const blocks = shared.map((s) => randomFillSync(Buffer.from(s)));
   const worker = new Worker(new URL('./format-ceiling-md5.ts', import.meta.url), { workerData: shared });
   try {
     const count = Math.max(BUFFERS, Math.round(o.bytes / o.blockSize));
     await pass(worker, blocks, Math.ceil(count / 4));
-    return median([
+    const passes = [
       await pass(worker, blocks, count),
       await pass(worker, blocks, count),
       await pass(worker, blocks, count),
-    ]);
+    ];
+    return { rate: median(passes.map((p) => p.rate)), cpuPerMiB: median(passes.map((p) => p.cpu)) };
   } finally {
     await worker.terminate();
   }

@@ -198,6 +198,16 @@ export function peakRssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
+/**
+ * CPU time a process has used so far, all its threads, user and system, in ms (/proc/<pid>/stat, in clock ticks of
+ * 10 ms: Linux's USER_HZ of 100).
+ */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Bytes in a directory tree (apparent sizes). */
 export function dirBytes(dir: string): number {
   let total = 0;

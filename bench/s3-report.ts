@@ -17,9 +17,13 @@ export interface RunFigures {
   md5: number;
   sha256: number;
   tiny: number;
+  /** CPU of the bare server per tiny request, µs. */
+  tinyCpu: number;
   stream: number;
   /** md5 on one core while CRC-64/NVME and AES-256-GCM run on the other: MiB/s. */
   format: number;
+  /** The CPU of that work, both cores, per MiB: ms. */
+  formatCpu: number;
 }
 
 /** Each figure's median over the runs; a scenario that failed in any run shows its first failure. */
@@ -35,7 +39,8 @@ function medianFigures(all: Figures[]): Figures {
 
 /** The runs folded into one: medians of every figure, and the highest peak RSS. */
 export function combineRuns(runs: RunFigures[]): RunFigures {
-  const of = (k: 'md5' | 'sha256' | 'tiny' | 'stream' | 'format') => median(runs.map((r) => r[k]));
+  const of = (k: 'md5' | 'sha256' | 'tiny' | 'tinyCpu' | 'stream' | 'format' | 'formatCpu') =>
+    median(runs.map((r) => r[k]));
   return {
     mimeo: medianFigures(runs.map((r) => r.mimeo)),
     peer: medianFigures(runs.map((r) => r.peer)),
@@ -44,8 +49,10 @@ export function combineRuns(runs: RunFigures[]): RunFigures {
     md5: of('md5'),
     sha256: of('sha256'),
     tiny: of('tiny'),
+    tinyCpu: of('tinyCpu'),
     stream: of('stream'),
     format: of('format'),
+    formatCpu: of('formatCpu'),
   };
 }
 
@@ -123,6 +130,32 @@ export function report(
     if (m['put-large-sse'] !== undefined) upload('mimeo put-large with SSE-S3', m['put-large-sse'], true);
     if (p['put-large'] !== undefined) upload('s3rver put-large', p['put-large'], false);
     upload('format ceiling: md5 on one core, CRC-64/NVME + AES-256-GCM on the other', f.format, false);
+  }
+
+  // What a unit of work costs the server in CPU, all threads: steadier than the rates on a shared machine.
+  const cpuRows = [
+    ['put-large', `put-large (${large})`, 'ms per MiB'],
+    ['put-large-sse', `put-large with SSE-S3 (${large})`, 'ms per MiB'],
+    ['small-put', 'small-put', 'µs per request'],
+    ['small-get', 'small-get', 'µs per request'],
+  ].filter(([key]) => m[`cpu:${key}`] !== undefined);
+  if (cpuRows.length > 0) {
+    lines.push(
+      '',
+      `| server CPU, all threads (median of the scenario's timed runs${each}) | unit | mimeo | s3rver | mimeo/s3rver | /ceiling |`,
+      '|---|---|---|---|---|---|',
+    );
+    for (const [key, name, unit] of cpuRows) {
+      const mine = m[`cpu:${key}`];
+      const peer = key === 'put-large-sse' ? p['cpu:put-large'] : p[`cpu:${key}`];
+      const ceiling = unit === 'ms per MiB' ? f.formatCpu : f.tinyCpu;
+      lines.push(
+        `| ${name} | ${unit} | ${fmt(mine)} | ${fmt(peer)} | ${ratio(mine, peer)} | ${ratio(mine, ceiling)} |`,
+      );
+    }
+    lines.push(
+      `| ceiling: md5 + CRC-64/NVME + AES-256-GCM over the same bytes; a bare node:http tiny request | | ${fmt(f.formatCpu)} ms per MiB; ${fmt(f.tinyCpu)} µs per request | | | |`,
+    );
   }
 
   lines.push('', `| ceiling (same run${each}) | figure |`, '|---|---|');

@@ -7,7 +7,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_LIMITS } from '../src/config/config.ts';
 import { formatCeiling } from './format-ceiling.ts';
-import { median, ms, now, peakRssMiB, pool, ROOT, startMimeo } from './lib.ts';
+import { cpuMs, median, ms, now, peakRssMiB, pool, ROOT, startMimeo } from './lib.ts';
 import { LeanS3 } from './s3-client.ts';
 import { combineRuns, type Figures, type RunFigures, report } from './s3-report.ts';
 import { warmMemory } from './warm-memory.ts';
@@ -69,6 +69,8 @@ export async function scenarios(
   c: LeanS3,
   bucket: string,
   o: { small: number; concurrency: number; large: number; only?: ReadonlySet<string>; sse?: boolean },
+  /** The server's process, for the CPU it spends per unit of work (`cpu:<scenario>` figures). */
+  serverPid?: number,
 ): Promise<Figures> {
   const f: Figures = {};
   const run = (name: string, fn: () => Promise<number>) => attempt(f, name, fn, o.only);
@@ -105,7 +107,24 @@ export async function scenarios(
     return o.large / MiB / (t / 1000);
   };
   const medianOf3 = async (fn: () => Promise<number>) => median([await fn(), await fn(), await fn()]);
-  await run('put-large', () => medianOf3(() => upload('large')));
+  /**
+   * `fn` with the CPU the server spent in it per unit of work (all its threads, user and system): the median of
+   * its calls is recorded as `cpu:<name>`, beside the figure. Rates on this machine move by a fifth from run to run;
+   * the CPU a unit of work costs moves far less.
+   */
+  const cpuPer = (name: string, units: number) => {
+    const samples: number[] = [];
+    return async <T>(fn: () => Promise<T>): Promise<T> => {
+      if (serverPid === undefined) return fn();
+      const c = cpuMs(serverPid);
+      const r = await fn();
+      samples.push((cpuMs(serverPid) - c) / units);
+      f[`cpu:${name}`] = median(samples);
+      return r;
+    };
+  };
+  const putLarge = cpuPer('put-large', o.large / MiB);
+  await run('put-large', () => medianOf3(() => putLarge(() => upload('large'))));
   await run('get-large', async () => {
     await download('large');
     return medianOf3(() => download('large'));
@@ -167,11 +186,18 @@ export async function scenarios(
   const keys = Array.from({ length: o.small }, (_, i) => `small/${String(i).padStart(6, '0')}`);
   const rate = async (fn: (k: string) => Promise<unknown>) =>
     o.small / ((await timed(() => pool(keys, o.concurrency, async (k) => void (await fn(k))))) / 1000);
+  // CPU per request in µs: ms per thousand requests.
   await run('small-put', () =>
-    rate(async (k) => ok(await c.send('PUT', `/${bucket}/${k}`, { body: small }), 'small-put')),
+    cpuPer(
+      'small-put',
+      o.small / 1000,
+    )(() => rate(async (k) => ok(await c.send('PUT', `/${bucket}/${k}`, { body: small }), 'small-put'))),
   );
   await run('small-get', () =>
-    rate(async (k) => ok(await c.send('GET', `/${bucket}/${k}`, { discard: true }), 'small-get')),
+    cpuPer(
+      'small-get',
+      o.small / 1000,
+    )(() => rate(async (k) => ok(await c.send('GET', `/${bucket}/${k}`, { discard: true }), 'small-get'))),
   );
   await run('copy-small', () =>
     rate(async (k) =>
@@ -208,7 +234,8 @@ export async function scenarios(
     // The same 1 GiB with SSE-S3, in the same run as put-large and get-large (the peer does not encrypt). Last,
     // so that its writes still being flushed do not slow the scenarios above.
     const sse = { 'x-amz-server-side-encryption': 'AES256' };
-    await run('put-large-sse', () => medianOf3(() => upload('large-sse', sse)));
+    const putSse = cpuPer('put-large-sse', o.large / MiB);
+    await run('put-large-sse', () => medianOf3(() => putSse(() => upload('large-sse', sse))));
     await run('get-large-sse', async () => {
       const check = (r: { headers: Record<string, unknown> }) => {
         if (r.headers['x-amz-server-side-encryption'] !== 'AES256')
@@ -221,7 +248,11 @@ export async function scenarios(
   return f;
 }
 
-async function ceilings(bareUrl: string, o: { small: number; concurrency: number; large: number }) {
+async function ceilings(
+  bare: { url: string; pid: number },
+  o: { small: number; concurrency: number; large: number },
+) {
+  const bareUrl = bare.url;
   const buf = randomBytes(64 * MiB);
   const rate = (alg: string) => {
     const t = now();
@@ -246,16 +277,21 @@ async function ceilings(bareUrl: string, o: { small: number; concurrency: number
     });
   // A ceiling is the median of three runs after a warm-up run, so that neither a cold start nor one slow run
   // (this machine's figures move by a fifth from run to run) makes the targets easier than they are.
+  const tinyCpu: number[] = [];
   const tinyRun = async (n: number) => {
+    const c = cpuMs(bare.pid);
     const t = now();
     await pool(
       Array.from({ length: n }, (_, i) => i),
       o.concurrency,
       async () => void (await get('/tiny')),
     );
-    return n / (ms(t) / 1000);
+    const rate = n / (ms(t) / 1000);
+    tinyCpu.push(((cpuMs(bare.pid) - c) * 1000) / n);
+    return rate;
   };
   await tinyRun(Math.ceil(o.small / 4));
+  tinyCpu.length = 0;
   const tiny = median([await tinyRun(o.small), await tinyRun(o.small), await tinyRun(o.small)]);
   const streamRun = async (size: number) => {
     const t = now();
@@ -266,7 +302,7 @@ async function ceilings(bareUrl: string, o: { small: number; concurrency: number
   const stream = median([await streamRun(o.large), await streamRun(o.large), await streamRun(o.large)]);
   agent.destroy();
   const hashRate = (alg: string) => median([rate(alg), rate(alg), rate(alg)]);
-  return { md5: hashRate('md5'), sha256: hashRate('sha256'), tiny, stream };
+  return { md5: hashRate('md5'), sha256: hashRate('sha256'), tiny, tinyCpu: median(tinyCpu), stream };
 }
 
 /** One run: mimeo, then s3rver, then the ceilings, each on a fresh data directory. */
@@ -287,16 +323,26 @@ async function oneRun(
     /bare listening on (http:\/\/\S+)/,
   );
   try {
-    const m = await scenarios(new LeanS3(mimeo.s3Url, ROOT.accessKey, ROOT.secret), 'bench', {
-      ...o,
-      sse: true,
-    });
+    const m = await scenarios(
+      new LeanS3(mimeo.s3Url, ROOT.accessKey, ROOT.secret),
+      'bench',
+      { ...o, sse: true },
+      mimeo.proc.pid,
+    );
     const mimeoRss = peakRssMiB(mimeo.proc.pid!);
-    const p = await scenarios(new LeanS3(peer.url, 'S3RVER', 'S3RVER'), 'bench', o);
+    const p = await scenarios(new LeanS3(peer.url, 'S3RVER', 'S3RVER'), 'bench', o, peer.proc.pid);
     const peerRss = peakRssMiB(peer.proc.pid!);
-    const ceil = await ceilings(bare.url, o);
+    const ceil = await ceilings({ url: bare.url, pid: bare.proc.pid! }, o);
     const format = await formatCeiling({ bytes: o.large, blockSize: DEFAULT_LIMITS.blockSize });
-    return { mimeo: m, peer: p, mimeoRss, peerRss, ...ceil, format };
+    return {
+      mimeo: m,
+      peer: p,
+      mimeoRss,
+      peerRss,
+      ...ceil,
+      format: format.rate,
+      formatCpu: format.cpuPerMiB,
+    };
   } finally {
     await Promise.all([mimeo.stop(), peer.stop(), bare.stop()]);
     rmSync(work, { recursive: true, force: true });
