@@ -2,7 +2,7 @@
 // MiB than anything else an upload does, so it runs beside the main thread and the block worker, never waiting
 // for them. Blocks in shared memory are hashed where they lie; the body's other bytes are copied over.
 import { createHash, type Hash } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { WorkerClient } from './worker-client.ts';
 
 /** A message to the worker: hash `length` bytes at `offset` of `buffer` into a stream, its digest, or drop it. */
 export type Md5Job =
@@ -16,64 +16,33 @@ export interface Md5Reply {
   digest?: Buffer;
 }
 
-/** A worker that has no open stream for this long stops, and gives back its memory. */
-const IDLE_MS = 1000;
-
+/** The md5 worker's streams: each open stream keeps the worker running, as its hash lives there. */
 class Md5Worker {
-  #worker: Worker | undefined;
-  #idle: NodeJS.Timeout | undefined;
-  #next = 0;
+  readonly #client = new WorkerClient<Md5Job, Md5Reply>(
+    new URL('./md5-worker-thread.ts', import.meta.url),
+    'mimeo-md5',
+    // Its streams are lost with it: their next call fails.
+    () => this.#open.clear(),
+  );
   #streams = 0;
   readonly #open = new Set<number>();
-  readonly #waiting = new Map<number, { resolve: (m: Md5Reply) => void; reject: (e: unknown) => void }>();
-
-  #start(): Worker {
-    const w = new Worker(new URL('./md5-worker-thread.ts', import.meta.url), { name: 'mimeo-md5' });
-    w.unref();
-    w.on('message', (m: Md5Reply) => {
-      const p = this.#waiting.get(m.id);
-      this.#waiting.delete(m.id);
-      if (this.#waiting.size === 0) w.unref();
-      p?.resolve(m);
-    });
-    const fail = (err: unknown) => {
-      if (this.#worker !== w) return;
-      for (const p of this.#waiting.values()) p.reject(err);
-      this.#waiting.clear();
-      // Its streams are lost with it: their next call fails.
-      this.#open.clear();
-      this.#worker = undefined;
-    };
-    w.on('error', fail);
-    w.on('exit', (code) => fail(new Error(`md5 worker exited with ${code}`)));
-    return w;
-  }
 
   /** A new stream, on the running worker (started if none runs). */
   open(): number {
-    clearTimeout(this.#idle);
-    this.#worker ??= this.#start();
+    this.#client.hold();
     const stream = this.#streams++;
     this.#open.add(stream);
     return stream;
   }
 
-  #send(job: Md5Job, transfer: ArrayBuffer[] = []): Promise<Md5Reply> {
+  #send(job: Md5Job & { id: number }, transfer: ArrayBuffer[] = []): Promise<Md5Reply> {
     if (!this.#open.has(job.stream)) return Promise.reject(new Error('the md5 worker stopped'));
-    if (job.op === 'drop') {
-      this.#worker!.postMessage(job);
-      return Promise.resolve({ id: -1 });
-    }
-    return new Promise<Md5Reply>((resolve, reject) => {
-      this.#waiting.set(job.id, { resolve, reject });
-      this.#worker!.ref();
-      this.#worker!.postMessage(job, transfer);
-    });
+    return this.#client.request(job, transfer);
   }
 
   /** Hashes `data` into `stream` after everything sent before; resolves once it is hashed. */
   async update(stream: number, data: Uint8Array): Promise<void> {
-    const id = this.#next++;
+    const id = this.#client.nextId();
     if (data.buffer instanceof SharedArrayBuffer) {
       await this.#send({
         op: 'update',
@@ -94,7 +63,7 @@ class Md5Worker {
   /** The digest of everything hashed into `stream`, which then ends. */
   async digest(stream: number): Promise<Buffer> {
     try {
-      const reply = await this.#send({ op: 'digest', id: this.#next++, stream });
+      const reply = await this.#send({ op: 'digest', id: this.#client.nextId(), stream });
       return Buffer.from(reply.digest!);
     } finally {
       this.#close(stream);
@@ -103,18 +72,12 @@ class Md5Worker {
 
   /** Ends `stream` without its digest. */
   drop(stream: number): void {
-    if (this.#open.has(stream)) void this.#send({ op: 'drop', stream });
+    if (this.#open.has(stream)) this.#client.post({ op: 'drop', stream });
     this.#close(stream);
   }
 
   #close(stream: number): void {
-    this.#open.delete(stream);
-    const w = this.#worker;
-    if (!w || this.#open.size > 0) return;
-    this.#idle = setTimeout(() => {
-      this.#worker = undefined;
-      void w.terminate();
-    }, IDLE_MS).unref();
+    if (this.#open.delete(stream)) this.#client.release();
   }
 }
 
