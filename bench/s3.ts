@@ -109,8 +109,8 @@ export async function scenarios(
   const medianOf3 = async (fn: () => Promise<number>) => median([await fn(), await fn(), await fn()]);
   /**
    * `fn` with the CPU the server spent in it per unit of work (all its threads, user and system): the median of
-   * its calls is recorded as `cpu:<name>`, beside the figure. Rates on this machine move by a fifth from run to run;
-   * the CPU a unit of work costs moves far less.
+   * its calls is recorded as `cpu:<name>`, beside the figure. It says where the time goes, and moves less than the
+   * rates, which on this machine move by a fifth or more from run to run.
    */
   const cpuPer = (name: string, units: number) => {
     const samples: number[] = [];
