@@ -25,13 +25,13 @@ class Md5Worker {
     () => this.#open.clear(),
   );
   #streams = 0;
-  readonly #open = new Set<number>();
+  /** The open streams, each with the release of its hold on the worker. */
+  readonly #open = new Map<number, () => void>();
 
   /** A new stream, on the running worker (started if none runs). */
   open(): number {
-    this.#client.hold();
     const stream = this.#streams++;
-    this.#open.add(stream);
+    this.#open.set(stream, this.#client.hold());
     return stream;
   }
 
@@ -77,7 +77,9 @@ class Md5Worker {
   }
 
   #close(stream: number): void {
-    if (this.#open.delete(stream)) this.#client.release();
+    const release = this.#open.get(stream);
+    this.#open.delete(stream);
+    release?.();
   }
 }
 

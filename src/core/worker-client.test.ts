@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { EchoJob } from '../../test/helpers/echo-worker.ts';
 import { blockWorker } from './block-worker.ts';
 import { Crc64Nvme } from './checksums/crc64nvme.ts';
 import { openBlock, TAG_BYTES } from './crypto/seal.ts';
 import { BodyMd5 } from './md5-worker.ts';
+import { WorkerClient } from './worker-client.ts';
 
 const KiB = 1024;
 
@@ -55,4 +57,58 @@ test('a large block is checksummed and sealed in place on the block worker; it o
     assert.deepEqual(openBlock(key, `blk${i}`, d.sealed), plain);
   }
   assert.notDeepEqual(a!.sealed, b!.sealed, 'each block under its own nonce');
+});
+
+const ECHO = new URL('../../test/helpers/echo-worker.ts', import.meta.url);
+/** Past the client's idle time (1 s). */
+const IDLE = 1300;
+
+const echo = async (c: WorkerClient<EchoJob, { id: number; threadId: number }>) =>
+  (await c.request({ id: c.nextId(), op: 'echo' })).threadId;
+
+test('a worker stops a second after nothing waits on it and nothing holds it; a hold keeps it running', async () => {
+  const c = new WorkerClient<EchoJob, { id: number; threadId: number }>(ECHO, 'echo');
+  const first = await echo(c);
+  assert.equal(await echo(c), first, 'the same worker answers while it is busy');
+  await sleep(IDLE);
+  const second = await echo(c);
+  assert.notEqual(second, first, 'stopped when idle, and started again');
+  const release = c.hold();
+  await sleep(IDLE);
+  assert.equal(await echo(c), second, 'held running');
+  release();
+  release();
+  await sleep(IDLE);
+  assert.notEqual(await echo(c), second, 'stopped once released');
+});
+
+test('a worker that dies fails what waits on it and tells its owner; a hold from before it died releases nothing', async () => {
+  let lost = 0;
+  const c = new WorkerClient<EchoJob, { id: number; threadId: number }>(ECHO, 'echo', () => lost++);
+  const stale = c.hold();
+  const first = await echo(c);
+  const waiting = c.request({ id: c.nextId(), op: 'silent' });
+  c.post({ op: 'exit', code: 3 });
+  await assert.rejects(waiting, /echo worker exited with 3/);
+  assert.equal(lost, 1);
+  const release = c.hold();
+  const second = await echo(c);
+  assert.notEqual(second, first);
+  stale();
+  await sleep(IDLE);
+  assert.equal(await echo(c), second, 'still held: the hold from before the death released nothing');
+  release();
+});
+
+test('a job that cannot be sent is refused, and the worker still stops when idle', async () => {
+  const c = new WorkerClient<{ op: string; cannot?: () => void }, { id: number; threadId: number }>(
+    ECHO,
+    'echo',
+  );
+  const first = (await c.request({ id: c.nextId(), op: 'echo' })).threadId;
+  await assert.rejects(c.request({ id: c.nextId(), op: 'echo', cannot: () => {} }), {
+    name: 'DataCloneError',
+  });
+  await sleep(IDLE);
+  assert.notEqual((await c.request({ id: c.nextId(), op: 'echo' })).threadId, first);
 });

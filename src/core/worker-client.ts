@@ -14,6 +14,8 @@ export class WorkerClient<Job, Reply extends { id: number }> {
   #idle: NodeJS.Timeout | undefined;
   #next = 0;
   #holds = 0;
+  /** Counts the workers started: a hold is released only on the worker it held. */
+  #generation = 0;
   readonly #waiting = new Map<number, { resolve: (m: Reply) => void; reject: (e: unknown) => void }>();
 
   /** `onLost` runs when the worker dies: whatever state it held is gone with it. */
@@ -28,15 +30,21 @@ export class WorkerClient<Job, Reply extends { id: number }> {
     return this.#next++;
   }
 
-  /** Keeps the worker running (started if none runs) until `release`: it holds state between requests. */
-  hold(): void {
+  /**
+   * Keeps the worker running (started if none runs) until the returned function is called: it holds state between
+   * requests. A release after that worker died does nothing (its holds died with it).
+   */
+  hold(): () => void {
     this.#running();
     this.#holds++;
-  }
-
-  release(): void {
-    this.#holds--;
-    this.#stopWhenIdle();
+    const generation = this.#generation;
+    let held = true;
+    return () => {
+      if (!held || generation !== this.#generation) return;
+      held = false;
+      this.#holds--;
+      this.#stopWhenIdle();
+    };
   }
 
   /** Sends `job` (whose `id` is from nextId); resolves with the worker's reply of the same id. */
@@ -45,7 +53,15 @@ export class WorkerClient<Job, Reply extends { id: number }> {
     return new Promise<Reply>((resolve, reject) => {
       this.#waiting.set(job.id, { resolve, reject });
       w.ref();
-      w.postMessage(job, transfer);
+      try {
+        w.postMessage(job, transfer);
+      } catch (err) {
+        // A job that cannot be sent (one that cannot be cloned) waits for nothing.
+        this.#waiting.delete(job.id);
+        if (this.#waiting.size === 0) w.unref();
+        this.#stopWhenIdle();
+        reject(err);
+      }
     });
   }
 
@@ -71,6 +87,7 @@ export class WorkerClient<Job, Reply extends { id: number }> {
   }
 
   #start(): Worker {
+    this.#generation++;
     const w = new Worker(this.#url, { name: this.#name });
     w.unref();
     w.on('message', (m: Reply) => {
