@@ -56,6 +56,8 @@ async function attempt(
   try {
     f[name] = await fn();
   } catch (err) {
+    // A failed scenario has no CPU figure either, though some of its runs measured one.
+    delete f[`cpu:${name}`];
     // An S3 error reads as its status and code; anything else as the start of its message.
     const message = (err as Error).message;
     const s3 = /^([\w-]+): (\d{3}) [\s\S]*<Code>([^<]+)<\/Code>/.exec(message);
