@@ -133,22 +133,23 @@ export function report(
   }
 
   // What a unit of work costs the server in CPU, all threads: steadier than the rates on a shared machine.
-  const cpuRows = [
-    ['put-large', `put-large (${large})`, 'ms per MiB'],
-    ['put-large-sse', `put-large with SSE-S3 (${large})`, 'ms per MiB'],
-    ['small-put', 'small-put', 'µs per request'],
-    ['small-get', 'small-get', 'µs per request'],
-  ].filter(([key]) => m[`cpu:${key}`] !== undefined);
+  const cpuRows = (
+    [
+      ['put-large', `put-large (${large})`, 'ms per MiB', f.formatCpu],
+      ['put-large-sse', `put-large with SSE-S3 (${large})`, 'ms per MiB', f.formatCpu],
+      ['small-put', 'small-put', 'µs per request', f.tinyCpu],
+      ['small-get', 'small-get', 'µs per request', f.tinyCpu],
+    ] as const
+  ).filter(([key]) => m[`cpu:${key}`] !== undefined);
   if (cpuRows.length > 0) {
     lines.push(
       '',
       `| server CPU, all threads (median of the scenario's timed runs${each}; lower is better; SSE-S3 against s3rver's put-large) | unit | mimeo | s3rver | mimeo/s3rver | /ceiling |`,
       '|---|---|---|---|---|---|',
     );
-    for (const [key, name, unit] of cpuRows) {
+    for (const [key, name, unit, ceiling] of cpuRows) {
       const mine = m[`cpu:${key}`];
       const peer = key === 'put-large-sse' ? p['cpu:put-large'] : p[`cpu:${key}`];
-      const ceiling = unit === 'ms per MiB' ? f.formatCpu : f.tinyCpu;
       lines.push(
         `| ${name} | ${unit} | ${fmt(mine)} | ${fmt(peer)} | ${ratio(mine, peer)} | ${ratio(mine, ceiling)} |`,
       );
