@@ -126,6 +126,33 @@ for (const kind of META_KINDS) {
       assert.ok(a < b && b < s, `${a} < ${b} < ${s}`);
     });
 
+    test('concurrent writers draw distinct numbers, a run of them consecutive, and later ones draw above', async () => {
+      const results = await Promise.allSettled(
+        Array.from({ length: 60 }, (_, i) =>
+          meta.tx(async (tx) => {
+            const drawn = i % 2 === 0 ? [await tx.nextSeq()] : await tx.nextSeqs(3);
+            // A writer that throws after drawing: its numbers go to nobody else.
+            if (i % 5 === 0) throw new Error(`refused ${i}`);
+            return drawn;
+          }),
+        ),
+      );
+      const committed = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      assert.equal(committed.length, 48);
+      for (const run of committed)
+        assert.deepEqual(
+          run,
+          run.map((_, k) => run[0]! + k),
+        );
+      const all = committed.flat();
+      assert.equal(new Set(all).size, all.length, 'a number was drawn twice');
+      const next = await meta.tx((tx) => tx.nextSeq());
+      assert.ok(
+        all.every((n) => n < next),
+        `${next} is above ${Math.max(...all)}`,
+      );
+    });
+
     test('foreign keys hold: an extent cannot name a missing block', async () => {
       await assert.rejects(
         meta.tx(async (tx) => {

@@ -163,16 +163,20 @@ export async function requireAccess(tx: Tx, access: Access, project: Project): P
   return project;
 }
 
+/** Statements every request runs, built once: their text is the key of their prepared statement. */
+const PROJECT_BY_NAME = `SELECT ${PROJECT_COLUMNS} FROM projects WHERE name = ?`;
+const PROJECT_BY_ID = `SELECT ${PROJECT_COLUMNS} FROM projects WHERE id = ?`;
+
 /** A project by name with no role check, for what an object ACL may grant. Throws NoSuchProject. */
 export async function loadProject(tx: Tx, name: string): Promise<Project> {
-  const row = await tx.get<ProjectRow>(`SELECT ${PROJECT_COLUMNS} FROM projects WHERE name = ?`, [name]);
+  const row = await tx.get<ProjectRow>(PROJECT_BY_NAME, [name]);
   if (!row)
     throw new StorageError('NoSuchProject', `The project '${name}' does not exist.`, { resource: name });
   return toProject(row);
 }
 
 export async function getProjectById(tx: Tx, id: string): Promise<Project | undefined> {
-  const row = await tx.get<ProjectRow>(`SELECT ${PROJECT_COLUMNS} FROM projects WHERE id = ?`, [id]);
+  const row = await tx.get<ProjectRow>(PROJECT_BY_ID, [id]);
   return row ? toProject(row) : undefined;
 }
 

@@ -4,13 +4,21 @@
 // - SQLite writes the WAL without syncing it (synchronous = NORMAL). After a batch commits, an fdatasync of the
 //   WAL runs off the main thread. Writers that arrive meanwhile gather in the next batch, which commits when that
 //   sync is done: commits never race a sync of the same file, and one sync serves a whole batch.
+// - Sequence numbers are drawn from a counter the batch reads once and writes back once, just before it commits
+//   (its transaction holds the write lock throughout, so no other connection draws meanwhile). A member rolled
+//   back leaves a gap, never a number drawn twice; a batch that fails leaves the row as it was.
 
 import { type FileHandle, open } from 'node:fs/promises';
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Mutex } from './mutex.ts';
+
+/** Draws `n` sequence numbers and returns the last of them. */
+export type DrawSeq = (n: number) => number;
 
 class Batch {
   members = 0;
+  /** The last sequence number drawn in this batch; undefined until the first draw reads the row. */
+  seq: number | undefined;
   readonly done: Promise<void>;
   #settle!: (err: unknown) => void;
 
@@ -33,6 +41,8 @@ export class GroupCommit {
   readonly #wal: WalFile | undefined;
   #open: Batch | undefined;
   #syncing: Promise<void> | undefined;
+  /** The sequence row's statements, prepared at the first draw (the row's table is made by the migrations). */
+  #seq: { read: StatementSync; write: StatementSync } | undefined;
 
   /** Without a WAL path (an in-memory database), every transaction commits on its own and nothing is synced. */
   constructor(db: DatabaseSync, lock: Mutex, walPath: string | undefined) {
@@ -42,7 +52,7 @@ export class GroupCommit {
   }
 
   /** Runs `fn` as a member of the open batch; resolves with its result once the batch is durable. */
-  async run<T>(fn: () => Promise<T>): Promise<T> {
+  async run<T>(fn: (drawSeq: DrawSeq) => Promise<T>): Promise<T> {
     const db = this.#db;
     const { result, batch } = await this.#lock.run(async () => {
       if (!this.#open) {
@@ -53,7 +63,7 @@ export class GroupCommit {
       try {
         db.exec('SAVEPOINT member');
         try {
-          const r = await fn();
+          const r = await fn((n) => this.#draw(batch, n));
           db.exec('RELEASE member');
           batch.members++;
           return { result: r, batch };
@@ -85,11 +95,22 @@ export class GroupCommit {
     this.#commit();
   }
 
+  #draw(batch: Batch, n: number): number {
+    this.#seq ??= {
+      read: this.#db.prepare('SELECT value FROM seq WHERE id = 1'),
+      write: this.#db.prepare('UPDATE seq SET value = ? WHERE id = 1'),
+    };
+    batch.seq ??= (this.#seq.read.get() as { value: number }).value;
+    batch.seq += n;
+    return batch.seq;
+  }
+
   #commit(): void {
     const batch = this.#open;
     if (!batch) return;
     this.#open = undefined;
     try {
+      if (batch.members > 0 && batch.seq !== undefined) this.#seq!.write.run(batch.seq);
       this.#db.exec(batch.members > 0 ? 'COMMIT' : 'ROLLBACK');
     } catch (err) {
       if (this.#db.isTransaction) this.#db.exec('ROLLBACK');

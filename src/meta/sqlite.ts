@@ -6,7 +6,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { type MetaStore, MetaStoreFullError, type SqlValue, type Tx, type TxOptions } from './meta-store.ts';
 import { MIGRATIONS, statements } from './migrations.ts';
 import { Mutex } from './mutex.ts';
-import { GroupCommit } from './sqlite-group-commit.ts';
+import { type DrawSeq, GroupCommit } from './sqlite-group-commit.ts';
 
 export interface SqliteOptions {
   /** A file path, or ':memory:' (then readers share the writer connection). */
@@ -39,9 +39,12 @@ class StatementCache {
 class SqliteTx implements Tx {
   readonly #statements: StatementCache;
   readonly #hooks: (() => void)[];
-  constructor(statements: StatementCache, hooks: (() => void)[]) {
+  readonly #drawSeq: DrawSeq | undefined;
+  /** With `drawSeq` (a group commit's batch), sequence numbers come from it; else from the row, one statement each. */
+  constructor(statements: StatementCache, hooks: (() => void)[], drawSeq?: DrawSeq) {
     this.#statements = statements;
     this.#hooks = hooks;
+    this.#drawSeq = drawSeq;
   }
   onCommit(fn: () => void): void {
     this.#hooks.push(fn);
@@ -57,6 +60,7 @@ class SqliteTx implements Tx {
     return { changes: Number(r.changes) };
   }
   async nextSeq(): Promise<number> {
+    if (this.#drawSeq) return this.#drawSeq(1);
     const row = this.#statements
       .get('UPDATE seq SET value = value + 1 WHERE id = 1 RETURNING value')
       .get() as {
@@ -66,10 +70,14 @@ class SqliteTx implements Tx {
   }
   async nextSeqs(n: number): Promise<number[]> {
     if (n <= 0) return [];
-    const row = this.#statements
-      .get('UPDATE seq SET value = value + ? WHERE id = 1 RETURNING value')
-      .get(n) as { value: number };
-    return Array.from({ length: n }, (_, i) => row.value - n + 1 + i);
+    const last = this.#drawSeq
+      ? this.#drawSeq(n)
+      : (
+          this.#statements.get('UPDATE seq SET value = value + ? WHERE id = 1 RETURNING value').get(n) as {
+            value: number;
+          }
+        ).value;
+    return Array.from({ length: n }, (_, i) => last - n + 1 + i);
   }
 }
 
@@ -125,7 +133,8 @@ export class SqliteMetaStore implements MetaStore {
 
   async #tx<T>(fn: (tx: Tx) => Promise<T>, hooks: (() => void)[], options: TxOptions): Promise<T> {
     options.signal?.throwIfAborted();
-    if (!options.readOnly) return this.#commits.run(() => fn(new SqliteTx(this.#writerStatements, hooks)));
+    if (!options.readOnly)
+      return this.#commits.run((drawSeq) => fn(new SqliteTx(this.#writerStatements, hooks, drawSeq)));
     return this.#readLock.run(async () => {
       const db = this.#reader;
       // Prepared once: parsing these for every read costs more than running them.

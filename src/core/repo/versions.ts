@@ -198,6 +198,20 @@ async function currentOf(
   return { file, version: row.row_id === null ? undefined : await summarizedVersion(tx, row) };
 }
 
+/** getProjectAndCurrent's statement, built once: its text is the key of the prepared statement it runs. */
+const PROJECT_AND_CURRENT = `SELECT ${PREFIXED_PROJECT_COLUMNS}, f.id AS f_id, f.type AS f_type, ${VERSION_COLUMNS}, ${STREAM_SUMMARY},
+     k.dek_id AS k_dek_id, k.wrapped AS k_wrapped, k.wrapped_by AS k_wrapped_by,
+     CASE WHEN EXISTS (SELECT 1 FROM version_keys k2 WHERE k2.version_id = k.version_id AND k2.dek_id <> k.dek_id)
+       THEN 1 ELSE 0 END AS k_more,
+     dm.extent_count AS d_extent_count, ${extentBlockColumns('x_')}
+   FROM projects p LEFT JOIN files f ON f.project_id = p.id AND f.path = ? AND f.hidden = 0
+   LEFT JOIN versions v ON v.id = f.current_version_id
+   ${STREAM_JOINS}
+   LEFT JOIN version_keys k ON k.version_id = COALESCE(v.ring_of, v.id)
+   LEFT JOIN extents e ON e.manifest_id = dm.id AND dm.extent_count = 1
+   ${EXTENT_BLOCK_JOINS}
+   WHERE p.name = ?`;
+
 /**
  * The project named `name`, with the file at `path` in it and that file's current version, in one statement: a
  * read by path costs one. Undefined when there is no such project; the file is undefined when there is no such file.
@@ -229,26 +243,14 @@ export async function getProjectAndCurrent(
         k_more: number;
         d_extent_count: number | null;
       } & { [K in keyof ExtentBlockRow as `x_${K}`]: ExtentBlockRow[K] | null }
-  >(
-    `SELECT ${PREFIXED_PROJECT_COLUMNS}, f.id AS f_id, f.type AS f_type, ${VERSION_COLUMNS}, ${STREAM_SUMMARY},
-       k.dek_id AS k_dek_id, k.wrapped AS k_wrapped, k.wrapped_by AS k_wrapped_by,
-       CASE WHEN EXISTS (SELECT 1 FROM version_keys k2 WHERE k2.version_id = k.version_id AND k2.dek_id <> k.dek_id)
-         THEN 1 ELSE 0 END AS k_more,
-       dm.extent_count AS d_extent_count, ${extentBlockColumns('x_')}
-     FROM projects p LEFT JOIN files f ON f.project_id = p.id AND f.path = ? AND f.hidden = 0
-     LEFT JOIN versions v ON v.id = f.current_version_id
-     ${STREAM_JOINS}
-     LEFT JOIN version_keys k ON k.version_id = COALESCE(v.ring_of, v.id)
-     LEFT JOIN extents e ON e.manifest_id = dm.id AND dm.extent_count = 1
-     ${EXTENT_BLOCK_JOINS}
-     WHERE p.name = ?`,
-    [path, name],
-  );
+  >(PROJECT_AND_CURRENT, [path, name]);
   if (!row) return undefined;
   const project = toPrefixedProject(row);
   if (row.f_id === null)
     return { project, file: undefined, version: undefined, ring: undefined, extents: undefined };
-  const found = await currentOf(tx, { ...row, f_id: row.f_id, project_id: project.id });
+  // The row as it is (a copy of its sixty columns costs more than the rest of this function): p.id, read as
+  // project_id, is never null, since projects is the statement's base table.
+  const found = await currentOf(tx, row as CurrentRow);
   // The default stream's extents, when its manifest has at most one: a small file's read needs no other statement.
   const count = row.d_extent_count === null ? undefined : Number(row.d_extent_count);
   const extents =
@@ -301,8 +303,11 @@ export function getFileById(tx: Tx, id: string): Promise<FileRow | undefined> {
   );
 }
 
+/** Built once: the text of a statement is the key of its prepared statement, hashed at every run. */
+const VERSION_BY_ROW_ID = `${VERSION_SELECT} WHERE v.id = ?`;
+
 export async function getVersionByRowId(tx: Tx, rowId: string): Promise<VersionInfo | undefined> {
-  const row = await tx.get<VersionRow>(`${VERSION_SELECT} WHERE v.id = ?`, [rowId]);
+  const row = await tx.get<VersionRow>(VERSION_BY_ROW_ID, [rowId]);
   return row ? toVersion(tx, row) : undefined;
 }
 
