@@ -6,7 +6,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { type MetaStore, MetaStoreFullError, type SqlValue, type Tx, type TxOptions } from './meta-store.ts';
 import { MIGRATIONS, statements } from './migrations.ts';
 import { Mutex } from './mutex.ts';
-import { type DrawSeq, GroupCommit } from './sqlite-group-commit.ts';
+import { GroupCommit, type Member } from './sqlite-group-commit.ts';
 
 export interface SqliteOptions {
   /** A file path, or ':memory:' (then readers share the writer connection). */
@@ -36,31 +36,43 @@ class StatementCache {
   }
 }
 
+const SELECT = /^\s*SELECT\s/i;
+
 class SqliteTx implements Tx {
   readonly #statements: StatementCache;
   readonly #hooks: (() => void)[];
-  readonly #drawSeq: DrawSeq | undefined;
-  /** With `drawSeq` (a group commit's batch), sequence numbers come from it; else from the row, one statement each. */
-  constructor(statements: StatementCache, hooks: (() => void)[], drawSeq?: DrawSeq) {
+  readonly #member: Member | undefined;
+  /**
+   * With `member` (a group commit's), sequence numbers come from its batch and the writes are told to it; else
+   * numbers come from the row, one statement each.
+   */
+  constructor(statements: StatementCache, hooks: (() => void)[], member?: Member) {
     this.#statements = statements;
     this.#hooks = hooks;
-    this.#drawSeq = drawSeq;
+    this.#member = member;
   }
   onCommit(fn: () => void): void {
     this.#hooks.push(fn);
   }
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    this.#writes(sql);
     return this.#statements.get(sql).all(...(params as SQLInputValue[])) as T[];
   }
   async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    this.#writes(sql);
     return this.#statements.get(sql).get(...(params as SQLInputValue[])) as T | undefined;
   }
   async run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
+    if (this.#member) this.#member.wrote = true;
     const r = this.#statements.get(sql).run(...(params as SQLInputValue[]));
     return { changes: Number(r.changes) };
   }
+  /** Any statement but a SELECT (an UPDATE ... RETURNING, a PRAGMA) counts as a write. */
+  #writes(sql: string): void {
+    if (this.#member && !this.#member.wrote && !SELECT.test(sql)) this.#member.wrote = true;
+  }
   async nextSeq(): Promise<number> {
-    if (this.#drawSeq) return this.#drawSeq(1);
+    if (this.#member) return this.#member.drawSeq(1);
     const row = this.#statements
       .get('UPDATE seq SET value = value + 1 WHERE id = 1 RETURNING value')
       .get() as {
@@ -70,8 +82,8 @@ class SqliteTx implements Tx {
   }
   async nextSeqs(n: number): Promise<number[]> {
     if (n <= 0) return [];
-    const last = this.#drawSeq
-      ? this.#drawSeq(n)
+    const last = this.#member
+      ? this.#member.drawSeq(n)
       : (
           this.#statements.get('UPDATE seq SET value = value + ? WHERE id = 1 RETURNING value').get(n) as {
             value: number;
@@ -134,7 +146,11 @@ export class SqliteMetaStore implements MetaStore {
   async #tx<T>(fn: (tx: Tx) => Promise<T>, hooks: (() => void)[], options: TxOptions): Promise<T> {
     options.signal?.throwIfAborted();
     if (!options.readOnly)
-      return this.#commits.run((drawSeq) => fn(new SqliteTx(this.#writerStatements, hooks, drawSeq)));
+      return this.#commits.run((member) => {
+        // A member that runs again starts with no hooks: only the attempt that commits has them run.
+        hooks.length = 0;
+        return fn(new SqliteTx(this.#writerStatements, hooks, member));
+      });
     return this.#readLock.run(async () => {
       const db = this.#reader;
       // Prepared once: parsing these for every read costs more than running them.
