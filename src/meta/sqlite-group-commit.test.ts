@@ -1,9 +1,23 @@
-// The SQLite store's sequence: drawn per batch in memory, it must reach the database before the batch is durable.
+// The SQLite store's group commit: members of a batch run without savepoints, a member refused after a write takes
+// its batch with it and the others run again; sequence numbers are drawn per batch and must reach the database.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../../test/helpers/stores.ts';
 import { SqliteMetaStore } from './sqlite.ts';
+
+/** Runs `fn` on a new store in a directory of its own, and removes both. */
+async function withStore(fn: (meta: SqliteMetaStore) => Promise<void>): Promise<void> {
+  const dir = await tempDir('mimeo-batch');
+  const meta = new SqliteMetaStore({ path: join(dir.path, 'meta.sqlite') });
+  try {
+    await meta.migrate();
+    await fn(meta);
+  } finally {
+    await meta.close();
+    await dir.remove();
+  }
+}
 
 test('numbers drawn in batches are on disk: a store opened again draws above all of them', async () => {
   const dir = await tempDir('mimeo-seq');
@@ -31,10 +45,7 @@ test('numbers drawn in batches are on disk: a store opened again draws above all
 });
 
 test('a writer that throws after a write takes its batch with it: the others run again and commit once', async () => {
-  const dir = await tempDir('mimeo-batch');
-  const meta = new SqliteMetaStore({ path: join(dir.path, 'meta.sqlite') });
-  try {
-    await meta.migrate();
+  await withStore(async (meta) => {
     const attempts = new Map<number, number>();
     const hooks = new Map<number, number>();
     const results = await Promise.allSettled(
@@ -71,17 +82,11 @@ test('a writer that throws after a write takes its batch with it: the others run
       [...hooks].sort((a, b) => a[0] - b[0]),
       results.flatMap((_, i) => (i === 12 ? [] : [[i, 1]])),
     );
-  } finally {
-    await meta.close();
-    await dir.remove();
-  }
+  });
 });
 
 test('a writer that throws before it writes leaves its batch alone: nobody runs twice', async () => {
-  const dir = await tempDir('mimeo-batch');
-  const meta = new SqliteMetaStore({ path: join(dir.path, 'meta.sqlite') });
-  try {
-    await meta.migrate();
+  await withStore(async (meta) => {
     const attempts = new Map<number, number>();
     const results = await Promise.allSettled(
       Array.from({ length: 30 }, (_, i) =>
@@ -100,17 +105,11 @@ test('a writer that throws before it writes leaves its batch alone: nobody runs 
       tx.get<{ n: number }>("SELECT COUNT(*) AS n FROM settings WHERE name LIKE 'r-%'"),
     );
     assert.equal(Number(n?.n), 26);
-  } finally {
-    await meta.close();
-    await dir.remove();
-  }
+  });
 });
 
 test('after a batch is rolled back, writers refused after a write take nobody else with them', async () => {
-  const dir = await tempDir('mimeo-batch');
-  const meta = new SqliteMetaStore({ path: join(dir.path, 'meta.sqlite') });
-  try {
-    await meta.migrate();
+  await withStore(async (meta) => {
     const wave = (tag: string, refuse: (i: number) => boolean) => {
       const attempts = new Map<number, number>();
       const done = Promise.allSettled(
@@ -139,8 +138,5 @@ test('after a batch is rolled back, writers refused after a write take nobody el
       results.flatMap((r, i) => (r.status === 'fulfilled' ? [`b-${i}`] : [])).sort(),
     );
     assert.equal(rows.length, 25);
-  } finally {
-    await meta.close();
-    await dir.remove();
-  }
+  });
 });
