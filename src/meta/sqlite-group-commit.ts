@@ -104,10 +104,14 @@ export class GroupCommit {
     }
     const batch = this.#open;
     const member: Member = { drawSeq: (n) => this.#draw(batch, n), wrote: false };
-    if (batch.careful) db.exec('SAVEPOINT member');
+    let savepoint = false;
     try {
+      if (batch.careful) {
+        db.exec('SAVEPOINT member');
+        savepoint = true;
+      }
       const result = await fn(member);
-      if (batch.careful) db.exec('RELEASE member');
+      if (savepoint) db.exec('RELEASE member');
       batch.members++;
       return { result, batch };
     } catch (err) {
@@ -115,7 +119,7 @@ export class GroupCommit {
         // SQLite rolled the whole transaction back (an I/O error, a full disk): the batch is lost.
         this.#open = undefined;
         batch.settle(err);
-      } else if (batch.careful) {
+      } else if (savepoint) {
         db.exec('ROLLBACK TO member');
         db.exec('RELEASE member');
         if (member.wrote) this.#careful = CAREFUL_BATCHES;
