@@ -3,19 +3,19 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { tempDir } from '../../test/helpers/stores.ts';
+import { META_KINDS, tempDir } from '../../test/helpers/stores.ts';
+import type { MetaStore } from './meta-store.ts';
 import { SqliteMetaStore } from './sqlite.ts';
 
-/** Runs `fn` on a new store in a directory of its own, and removes both. */
-async function withStore(fn: (meta: SqliteMetaStore) => Promise<void>): Promise<void> {
-  const dir = await tempDir('mimeo-batch');
-  const meta = new SqliteMetaStore({ path: join(dir.path, 'meta.sqlite') });
+const sqlite = META_KINDS.find((k) => k.name === 'sqlite')!;
+
+/** Runs `fn` on a new SQLite store (the conformance suite's), and removes it. */
+async function withStore(fn: (meta: MetaStore) => Promise<void>): Promise<void> {
+  const { meta, close } = await sqlite.open();
   try {
-    await meta.migrate();
     await fn(meta);
   } finally {
-    await meta.close();
-    await dir.remove();
+    await close();
   }
 }
 
