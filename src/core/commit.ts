@@ -183,21 +183,25 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
       projectId: input.project.id,
     });
   const { ring, ...fields } = draft;
-  await insertVersion(tx, {
-    ...fields,
-    rowId,
-    fileId,
-    versionId: versioning === 'enabled' ? newId('') : 'null',
-    seq,
-    now: input.now,
-    principalId: input.principalId,
-  });
+  const version = await insertVersion(
+    tx,
+    {
+      ...fields,
+      rowId,
+      fileId,
+      versionId: versioning === 'enabled' ? newId('') : 'null',
+      seq,
+      now: input.now,
+      principalId: input.principalId,
+    },
+    { project: input.project, path },
+  );
   if (ring) {
     for (const from of ring.carry ?? []) await copyKeys(tx, from, { table: 'version_keys', owner: rowId });
     if (ring.add?.length) await addKeys(tx, input.deps, 'version_keys', rowId, ring.add, ring.protection);
   }
   if (file) await tx.run('UPDATE files SET current_version_id = ? WHERE id = ?', [rowId, fileId]);
-  return (await getVersionByRowId(tx, rowId))!;
+  return version;
 }
 
 /** For a create: no directory has the name, and the parent directory exists. */

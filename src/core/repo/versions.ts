@@ -371,7 +371,52 @@ export interface NewVersion extends ContentAttributes {
   streams: Record<string, string>;
 }
 
-export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
+/** The columns of a version's own row, as insertVersion stores them and a read returns them. */
+type StoredColumns = Omit<
+  VersionRow,
+  'row_id' | 'file_id' | 'project_name' | 'project_id' | 'path' | 'current_version_id'
+>;
+
+function storedColumns(v: NewVersion): StoredColumns {
+  return {
+    version_id: v.versionId,
+    created_seq: v.seq,
+    size: v.size,
+    etag: v.etag,
+    checksums: JSON.stringify(v.checksums),
+    content_type: v.contentType ?? null,
+    content_disposition: v.contentDisposition ?? null,
+    content_encoding: v.contentEncoding ?? null,
+    cache_control: v.cacheControl ?? null,
+    expires: v.expires ?? null,
+    user_metadata: JSON.stringify(v.userMetadata ?? {}),
+    tags: JSON.stringify(v.tags ?? {}),
+    properties: JSON.stringify(v.properties ?? {}),
+    delete_marker: v.deleteMarker ? 1 : 0,
+    lineage: v.lineage ? JSON.stringify(v.lineage) : null,
+    part_sizes: v.partSizes ? JSON.stringify(v.partSizes) : null,
+    acl: v.acl && v.acl !== 'private' ? v.acl : null,
+    sse: v.sse ?? null,
+    sse_key: v.sseKey ?? null,
+    created_by: v.createdBy ?? v.principalId,
+    created_at: v.createdAt ?? v.now,
+    modified_by: v.principalId,
+    modified_at: v.now,
+    expires_at: v.expiresAt ?? null,
+  };
+}
+
+/**
+ * Inserts a version's row (and its rows of named streams) and returns the version as getVersionByRowId would read
+ * it back, current in its file at `path` of `project`. Only a version with named streams reads their sizes: the
+ * default stream's size is the version's.
+ */
+export async function insertVersion(
+  tx: Tx,
+  v: NewVersion,
+  at: { project: Pick<Project, 'id' | 'name'>; path: string },
+): Promise<VersionInfo> {
+  const c = storedColumns(v);
   await tx.run(
     `INSERT INTO versions (id, file_id, version_id, listed, created_seq, superseded_seq, size, etag, checksums,
        content_type, content_disposition, content_encoding, cache_control, expires, user_metadata, tags, properties,
@@ -381,31 +426,31 @@ export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
     [
       v.rowId,
       v.fileId,
-      v.versionId,
-      v.seq,
-      v.size,
-      v.etag,
-      JSON.stringify(v.checksums),
-      v.contentType ?? null,
-      v.contentDisposition ?? null,
-      v.contentEncoding ?? null,
-      v.cacheControl ?? null,
-      v.expires ?? null,
-      JSON.stringify(v.userMetadata ?? {}),
-      JSON.stringify(v.tags ?? {}),
-      JSON.stringify(v.properties ?? {}),
-      v.deleteMarker ? 1 : 0,
-      v.lineage ? JSON.stringify(v.lineage) : null,
-      v.partSizes ? JSON.stringify(v.partSizes) : null,
-      v.acl && v.acl !== 'private' ? v.acl : null,
-      v.sse ?? null,
-      v.sseKey ?? null,
-      v.createdBy ?? v.principalId,
-      v.createdAt ?? v.now,
-      v.principalId,
-      v.now,
+      c.version_id,
+      c.created_seq,
+      c.size,
+      c.etag,
+      c.checksums,
+      c.content_type,
+      c.content_disposition,
+      c.content_encoding,
+      c.cache_control,
+      c.expires,
+      c.user_metadata,
+      c.tags,
+      c.properties,
+      c.delete_marker,
+      c.lineage,
+      c.part_sizes,
+      c.acl,
+      c.sse,
+      c.sse_key,
+      c.created_by,
+      c.created_at,
+      c.modified_by,
+      c.modified_at,
       v.uploadId ?? null,
-      v.expiresAt ?? null,
+      c.expires_at,
       v.streams[''] ?? null,
     ],
   );
@@ -418,4 +463,17 @@ export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
       manifestId,
     ]);
   }
+  const row: VersionRow = {
+    ...c,
+    row_id: v.rowId,
+    file_id: v.fileId,
+    project_name: at.project.name,
+    project_id: at.project.id,
+    path: at.path,
+    current_version_id: v.rowId,
+  };
+  const names = Object.keys(v.streams);
+  if (names.some((name) => name !== '')) return toVersion(tx, row);
+  const manifestId = v.streams[''];
+  return versionOf(row, manifestId === undefined ? {} : { '': { manifestId, size: v.size } });
 }
