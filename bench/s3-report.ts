@@ -101,8 +101,8 @@ export function report(
     ),
     scenario('copy-large', `copy-large (CopyObject ${large}, median of 5)`, 'ms'),
     scenario('copy-multipart', 'copy-multipart (8 UploadPartCopy + Complete, median of 5)', 'ms'),
-    scenario('small-put', `small-put (4 KiB x ${o.small}, c=${o.concurrency})`, 'ops/s'),
-    scenario('small-get', `small-get (4 KiB x ${o.small}, c=${o.concurrency})`, 'ops/s'),
+    scenario('small-put', `small-put (4 KiB x ${o.small}, c=${o.concurrency}, after a warm-up)`, 'ops/s'),
+    scenario('small-get', `small-get (4 KiB x ${o.small}, c=${o.concurrency}, after a warm-up)`, 'ops/s'),
     scenario('copy-small', `copy-small (4 KiB x ${o.small}, c=${o.concurrency})`, 'ops/s'),
     scenario('list', `list (${o.small} keys, pages of 1000, median of 3 after a warm-up)`, 'ms'),
     {
