@@ -167,12 +167,18 @@ export async function requireAccess(tx: Tx, access: Access, project: Project): P
 const PROJECT_BY_NAME = `SELECT ${PROJECT_COLUMNS} FROM projects WHERE name = ?`;
 const PROJECT_BY_ID = `SELECT ${PROJECT_COLUMNS} FROM projects WHERE id = ?`;
 
+/** A project by name with no role check, or undefined. */
+export async function findProject(tx: Tx, name: string): Promise<Project | undefined> {
+  const row = await tx.get<ProjectRow>(PROJECT_BY_NAME, [name]);
+  return row ? toProject(row) : undefined;
+}
+
 /** A project by name with no role check, for what an object ACL may grant. Throws NoSuchProject. */
 export async function loadProject(tx: Tx, name: string): Promise<Project> {
-  const row = await tx.get<ProjectRow>(PROJECT_BY_NAME, [name]);
-  if (!row)
+  const project = await findProject(tx, name);
+  if (!project)
     throw new StorageError('NoSuchProject', `The project '${name}' does not exist.`, { resource: name });
-  return toProject(row);
+  return project;
 }
 
 export async function getProjectById(tx: Tx, id: string): Promise<Project | undefined> {

@@ -17,6 +17,7 @@ import {
 import { prefixEnd, validateProjectName } from './paths.ts';
 import {
   type Access,
+  findProject,
   PROJECT_COLUMNS,
   requireProject,
   roleAtLeast,
@@ -55,11 +56,8 @@ export async function createProject(
   }
   const now = nowOf(deps);
   return deps.meta.tx(async (tx) => {
-    const existing = await tx.get<Parameters<typeof toProject>[0]>(
-      `SELECT ${PROJECT_COLUMNS} FROM projects WHERE name = ?`,
-      [name],
-    );
-    if (existing && existing.owner_id !== principal.id)
+    const existing = await findProject(tx, name);
+    if (existing && existing.ownerId !== principal.id)
       throw new StorageError('ProjectAlreadyExists', `Another principal owns the project '${name}'.`, {
         resource: name,
       });
@@ -69,7 +67,7 @@ export async function createProject(
       });
     if (existing) {
       await tx.run('UPDATE projects SET acl = ? WHERE id = ?', [acl, existing.id]);
-      return { ...toProject(existing), acl };
+      return { ...existing, acl };
     }
     const id = newId('p');
     const number = await tx.nextSeq();
