@@ -20,9 +20,11 @@ export class BufferPool {
   #idleTimer: NodeJS.Timeout | undefined;
   /**
    * No buffer has been taken since the pool was made or last went idle. The first take of a burst of transfers
-   * then runs a full collection before it allocates: what a run of small requests left in the old generation is
-   * freed before the burst's buffers add to it (about 10 MiB off the peak of a 1 GiB upload after 60,000 small
-   * requests), once per burst, as going idle does.
+   * then runs a full collection before it allocates, once per burst: what a run of small requests left in the old
+   * generation is freed before the burst's buffers add to it, and the collection is the kind that also gives the
+   * heap's emptied pages back to the system ("last-resort": two marking passes, about 70-90 ms at 40 MB of heap,
+   * against about 20 for one that keeps them). After 60,000 small requests, a 1 GiB upload then peaked 190-193 MiB
+   * resident against 207-221 (docs/benchmarks.md).
    */
   #atRest = true;
 
@@ -34,7 +36,7 @@ export class BufferPool {
   /** A buffer of exactly `size` bytes, with whatever it held before; `owner` hears when it comes back. */
   take(size: number, owner?: BufferOwner): Buffer {
     let buf = this.#free.get(size)?.pop();
-    if (!buf && this.#atRest) globalThis.gc?.();
+    if (!buf && this.#atRest) globalThis.gc?.({ type: 'major', flavor: 'last-resort' });
     this.#atRest = false;
     if (!buf) {
       buf = this.#alloc(size);
