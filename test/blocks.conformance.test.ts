@@ -52,6 +52,28 @@ for (const kind of kinds) {
       assert.deepEqual(await store.read({ id, offset: 0, length: 0 }), Buffer.alloc(0));
     });
 
+    test('the buffer is the caller’s again once the store says it copied it, or once put settles', async () => {
+      for (const size of [40, 100_000]) {
+        const id = newBlockId();
+        const data = bytes(size, 7);
+        const buffer = Buffer.from(data);
+        let copies = 0;
+        const put = store.put({
+          id,
+          data: buffer,
+          copied: () => {
+            copies++;
+            // The caller reuses its buffer while the block is still being made durable.
+            buffer.fill(0);
+          },
+        });
+        await put;
+        buffer.fill(0xee);
+        assert.ok(copies <= 1, `copied is called at most once, not ${copies} times`);
+        assert.deepEqual(await store.read({ id }), data);
+      }
+    });
+
     test('a missing block and a read past the end throw BlockMissingError', async () => {
       await assert.rejects(store.read({ id: newBlockId() }), BlockMissingError);
       const id = newBlockId();

@@ -11,10 +11,20 @@ export interface ReadOptions extends BlockRef {
   into?: Buffer;
 }
 
+export interface PutOptions extends BlockRef {
+  data: Uint8Array;
+  copied?: () => void;
+}
+
 export interface BlockStore {
   readonly kind: string;
-  /** Stores the block durably before resolving. Writing an existing id replaces nothing: ids are unique. */
-  put(options: BlockRef & { data: Uint8Array }): Promise<void>;
+  /**
+   * Stores the block durably before resolving. Writing an existing id replaces nothing: ids are unique. A store
+   * that has copied `data` before the block is durable (into the page cache, say) calls `copied` then, once: the
+   * caller may reuse the buffer from that moment, while the block's sync goes on. Until then, or until the promise
+   * settles, the store may read `data`.
+   */
+  put(options: PutOptions): Promise<void>;
   /**
    * Reads `length` bytes from `offset` (the whole block by default) into a buffer the caller owns and may
    * overwrite: the start of `into` when it is given (it must hold `length` bytes), a new one otherwise. A missing

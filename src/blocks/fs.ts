@@ -9,6 +9,7 @@ import {
   type BlockRef,
   type BlockStore,
   BlockStoreFullError,
+  type PutOptions,
   type ReadOptions,
 } from './block-store.ts';
 import { keyToPath } from './secure-path.ts';
@@ -41,13 +42,13 @@ export class FsBlockStore implements BlockStore {
   }
 
   /** Throws BlockStoreFullError when the file system has no room (ENOSPC) or the quota is spent (EDQUOT). */
-  async put(options: BlockRef & { data: Uint8Array }): Promise<void> {
+  async put(options: PutOptions): Promise<void> {
     assertBlockId(options.id);
     options.signal?.throwIfAborted();
     const target = keyToPath(this.#root, options.id);
     const tmp = join(this.#tmp, `${options.id}.${randomBytes(4).toString('hex')}`);
     try {
-      await this.#write(tmp, target, options.data);
+      await this.#write(tmp, target, options.data, options.copied);
     } catch (err) {
       await unlink(tmp).catch(() => {});
       const code = (err as NodeJS.ErrnoException).code;
@@ -55,7 +56,7 @@ export class FsBlockStore implements BlockStore {
     }
   }
 
-  async #write(tmp: string, target: string, data: Uint8Array): Promise<void> {
+  async #write(tmp: string, target: string, data: Uint8Array, copied?: () => void): Promise<void> {
     const dir = dirname(target);
     if (!this.#knownDirs.has(dir)) {
       // A directory made here is synced into its parent before a block in it counts as written.
@@ -72,6 +73,8 @@ export class FsBlockStore implements BlockStore {
         const { bytesWritten } = await fh.write(data, off, data.byteLength - off);
         off += bytesWritten;
       }
+      // The bytes are in the page cache: the caller's buffer is free while they reach the disk.
+      copied?.();
       await fh.datasync();
     } finally {
       await fh.close();

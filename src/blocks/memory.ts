@@ -4,6 +4,7 @@ import {
   BlockMissingError,
   type BlockRef,
   type BlockStore,
+  type PutOptions,
   type ReadOptions,
 } from './block-store.ts';
 
@@ -11,7 +12,7 @@ export class MemoryBlockStore implements BlockStore {
   readonly kind = 'memory';
   readonly #blocks = new Map<string, { data: Buffer; mtimeMs: number }>();
 
-  async put(options: BlockRef & { data: Uint8Array }): Promise<void> {
+  async put(options: PutOptions): Promise<void> {
     assertBlockId(options.id);
     options.signal?.throwIfAborted();
     this.#blocks.set(options.id, { data: Buffer.from(options.data), mtimeMs: Date.now() });

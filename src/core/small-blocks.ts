@@ -6,6 +6,7 @@ import {
   BlockMissingError,
   type BlockRef,
   type BlockStore,
+  type PutOptions,
   type ReadOptions,
 } from '../blocks/block-store.ts';
 import type { MetaStore } from '../meta/meta-store.ts';
@@ -29,7 +30,7 @@ export class SmallBlockStore implements BlockStore {
     return size < this.#below;
   }
 
-  async put(options: BlockRef & { data: Uint8Array }): Promise<void> {
+  async put(options: PutOptions): Promise<void> {
     if (options.data.byteLength >= this.#below) return this.#large.put(options);
     assertBlockId(options.id);
     options.signal?.throwIfAborted();
