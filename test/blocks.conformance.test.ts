@@ -52,7 +52,7 @@ for (const kind of kinds) {
       assert.deepEqual(await store.read({ id, offset: 0, length: 0 }), Buffer.alloc(0));
     });
 
-    test('the buffer is the caller’s again once the store says it copied it, or once put settles', async () => {
+    test("the buffer is the caller's again once the store says it copied it, or once put settles", async () => {
       for (const size of [40, 100_000]) {
         const id = newBlockId();
         const data = bytes(size, 7);
@@ -70,6 +70,8 @@ for (const kind of kinds) {
         await put;
         buffer.fill(0xee);
         assert.ok(copies <= 1, `copied is called at most once, not ${copies} times`);
+        // The file store copies into the page cache before it syncs: it says so.
+        if (kind.name === 'fs') assert.equal(copies, 1);
         assert.deepEqual(await store.read({ id }), data);
       }
     });
