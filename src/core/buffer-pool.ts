@@ -1,5 +1,6 @@
 // Reused block buffers: a buffer taken from a pool goes back to it only when its user says it is done, so memory
 // stays at the buffers in use instead of growing with garbage that waits for the collector.
+import { alignedShared } from '../blocks/aligned.ts';
 
 const IDLE_MS = 2000;
 
@@ -109,9 +110,7 @@ export class BufferPool {
  * reuses its buffers instead of adding its own. Every buffer is lent under a lease on the block buffer budget
  * (`block-budget.ts`), which bounds the buffers out at once, so the free list never holds more than the budget
  * did at its peak: every buffer given back is kept for the next transfer until the pool goes idle, and none is
- * made while one is free.
+ * made while one is free. Each starts on a page boundary, so the file block store writes a block from it straight
+ * to the disk (`src/blocks/aligned.ts`).
  */
-export const blockBuffers = new BufferPool(
-  (size) => Buffer.from(new SharedArrayBuffer(size)),
-  Number.POSITIVE_INFINITY,
-);
+export const blockBuffers = new BufferPool(alignedShared, Number.POSITIVE_INFINITY);
