@@ -102,8 +102,8 @@ export class FsBlockStore implements BlockStore {
    * partial page, with the tag) through the page cache; then syncs the file. Filling the page cache cost about 1.2
    * ms of kernel CPU per MiB on the machine of docs/benchmarks.md, more than sealing the block, against 0.15 for the
    * direct write. A block read later fills the cache then. False, with nothing left behind, when the file system
-   * refuses direct writes (tmpfs refuses the open): the caller writes the block through the page cache, and so does
-   * every later write to this store.
+   * refuses direct writes (tmpfs on older kernels refuses the open): the caller writes the block through the page
+   * cache, and so does every later write to this store.
    */
   async #writeDirect(tmp: string, data: Uint8Array, copied?: () => void): Promise<boolean> {
     let fh: FileHandle;

@@ -4,12 +4,24 @@
 // buffer is then freed within that many bytes. Without the flag this does nothing.
 
 const EVERY = 4 * 1024 * 1024;
-let since = 0;
+/**
+ * A counter of its own: collects the young generation each time `every` more bytes have gone by. A thread whose
+ * garbage comes in large steps (the block worker's cipher output, a block at a time) collects more often than
+ * `moved` does, so that what it frees between collections stays under what glibc keeps for reuse (bin/mimeo).
+ */
+export function collectEvery(every: number): (bytes: number) => void {
+  let since = 0;
+  return (bytes) => {
+    since += bytes;
+    if (since < every) return;
+    since = 0;
+    globalThis.gc?.({ type: 'minor' });
+  };
+}
+
+const streams = collectEvery(EVERY);
 
 /** Counts `bytes` moved by a stream; collects the young generation each time EVERY more bytes have gone by. */
 export function moved(bytes: number): void {
-  since += bytes;
-  if (since < EVERY) return;
-  since = 0;
-  globalThis.gc?.({ type: 'minor' });
+  streams(bytes);
 }

@@ -41,12 +41,21 @@ const SEAL_PIECE = 120 * 1024;
 
 /**
  * Writes the stored form of a block (ciphertext, then the tag) into `out`, which has room for both. `out` may be
- * the memory of `plain` itself: each piece is enciphered before the ciphertext overwrites it.
+ * the memory of `plain` itself: each piece is enciphered before the ciphertext overwrites it. `afterPiece` hears of
+ * each piece's bytes, whose output is then garbage.
  */
-export function sealBlockInto(key: Buffer, blockId: string, plain: Uint8Array, out: Uint8Array): void {
+export function sealBlockInto(
+  key: Buffer,
+  blockId: string,
+  plain: Uint8Array,
+  out: Uint8Array,
+  afterPiece?: (bytes: number) => void,
+): void {
   const c = createCipheriv('aes-256-gcm', keyObject(key), blockNonce(blockId));
   for (let at = 0; at < plain.byteLength; at += SEAL_PIECE) {
-    out.set(c.update(plain.subarray(at, Math.min(at + SEAL_PIECE, plain.byteLength))), at);
+    const piece = plain.subarray(at, Math.min(at + SEAL_PIECE, plain.byteLength));
+    out.set(c.update(piece), at);
+    afterPiece?.(piece.byteLength);
   }
   c.final();
   out.set(c.getAuthTag(), plain.byteLength);
