@@ -7,8 +7,8 @@ import { sealBlockInto, TAG_BYTES } from './crypto/seal.ts';
 import { collectEvery } from './young-gc.ts';
 
 /**
- * The cipher's output is garbage a piece at a time: collected every MiB, glibc reuses what the last MiB freed
- * instead of giving a block's worth back and faulting it in again (bin/mimeo).
+ * The cipher's output is garbage a piece at a time: collected every MiB, the next pieces reuse what the last MiB
+ * freed, where once a block glibc gave a block's worth back to the system and faulted it in again.
  */
 const sealed = collectEvery(1024 * 1024);
 

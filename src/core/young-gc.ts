@@ -5,9 +5,10 @@
 
 const EVERY = 4 * 1024 * 1024;
 /**
- * A counter of its own: collects the young generation each time `every` more bytes have gone by. A thread whose
- * garbage comes in large steps (the block worker's cipher output, a block at a time) collects more often than
- * `moved` does, so that what it frees between collections stays under what glibc keeps for reuse (bin/mimeo).
+ * A counter of its own: collects the young generation each time `every` more bytes have gone by. A thread that makes
+ * a block's size in garbage at a time (the block worker's cipher output) collects more often than `moved` does, so
+ * that its next pieces reuse what the last ones freed instead of a block's worth going back to the system at once
+ * and being faulted in again (docs/benchmarks.md).
  */
 export function collectEvery(every: number): (bytes: number) => void {
   let since = 0;
