@@ -20,9 +20,5 @@ export function collectEvery(every: number): (bytes: number) => void {
   };
 }
 
-const streams = collectEvery(EVERY);
-
 /** Counts `bytes` moved by a stream; collects the young generation each time EVERY more bytes have gone by. */
-export function moved(bytes: number): void {
-  streams(bytes);
-}
+export const moved = collectEvery(EVERY);
