@@ -18,6 +18,7 @@ import { StorageError } from './errors.ts';
 import { newBlockId, newId } from './ids.ts';
 import { BodyMd5 } from './md5-worker.ts';
 import type { Extent } from './model.ts';
+import { copyInto } from './shared-copy.ts';
 import { SmallBlockStore } from './small-blocks.ts';
 import { admitWrite, stillAdmitted } from './space.ts';
 import { moved } from './young-gc.ts';
@@ -211,7 +212,7 @@ export async function ingest(
       while (off < chunk.byteLength) {
         const n = Math.min(deps.blockSize - fill, chunk.byteLength - off);
         const piece = off === 0 && n === chunk.byteLength ? chunk : chunk.subarray(off, off + n);
-        if (filling) filling.set(piece, fill);
+        if (filling) copyInto(filling, piece, fill);
         else {
           parts.push(piece);
           if (fill + n >= SHARE_FROM) {
@@ -219,7 +220,7 @@ export async function ingest(
             filling = lease.tryTake(bufferSize) ?? (await lease.take(bufferSize, options.signal));
             let at = 0;
             for (const p of parts) {
-              filling.set(p, at);
+              copyInto(filling, p, at);
               at += p.byteLength;
             }
             parts = [];

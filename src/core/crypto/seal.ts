@@ -5,6 +5,7 @@
 import { createCipheriv, createDecipheriv, createSecretKey, hash, type KeyObject } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { randomPooled } from '../ids.ts';
+import { copyInto } from '../shared-copy.ts';
 
 export const TAG_BYTES = 16;
 
@@ -54,11 +55,11 @@ export function sealBlockInto(
   const c = createCipheriv('aes-256-gcm', keyObject(key), blockNonce(blockId));
   for (let at = 0; at < plain.byteLength; at += SEAL_PIECE) {
     const piece = plain.subarray(at, Math.min(at + SEAL_PIECE, plain.byteLength));
-    out.set(c.update(piece), at);
+    copyInto(out, c.update(piece), at);
     afterPiece?.(piece.byteLength);
   }
   c.final();
-  out.set(c.getAuthTag(), plain.byteLength);
+  copyInto(out, c.getAuthTag(), plain.byteLength);
 }
 
 /** The stored form of a block: ciphertext and tag. */
@@ -81,7 +82,7 @@ function* openSteps(key: Buffer, blockId: string, stored: Uint8Array): Generator
   const plain = Buffer.from(stored.buffer, stored.byteOffset, n);
   // Each piece of plaintext replaces the ciphertext it came from, which is no longer needed.
   for (let at = 0; at < n; at += SEAL_PIECE) {
-    plain.set(d.update(plain.subarray(at, Math.min(at + SEAL_PIECE, n))), at);
+    copyInto(plain, d.update(plain.subarray(at, Math.min(at + SEAL_PIECE, n))), at);
     yield;
   }
   try {
