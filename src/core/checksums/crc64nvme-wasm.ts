@@ -2,6 +2,7 @@
 // overlap, the lanes joined by multiplying by x^(8 * lane) modulo the polynomial. The module is written below as
 // instructions and encoded when this file loads; nothing is compiled at install. It works on the raw register
 // (no initial value or final xor): `Crc64Nvme` adds those.
+import { copyInto } from '../shared-copy.ts';
 import { HI, LO, REFLECTED, TABLES } from './crc64nvme-tables.ts';
 import { encodeModule, I32, I64, op, sleb, uleb, VOID } from './wasm-encoding.ts';
 
@@ -156,11 +157,11 @@ function instantiate(): Crc64Kernel {
   return (reg, data) => {
     let at = 0;
     for (; data.byteLength - at >= CHUNK; at += CHUNK) {
-      memory.set(data.subarray(at, at + CHUNK), DATA);
+      copyInto(memory, data.subarray(at, at + CHUNK), DATA);
       reg = w.lanes(reg, DATA, k);
     }
     if (at < data.byteLength) {
-      memory.set(data.subarray(at), DATA);
+      copyInto(memory, data.subarray(at), DATA);
       reg = w.update(reg, DATA, data.byteLength - at);
     }
     return BigInt.asUintN(64, reg);
