@@ -9,6 +9,7 @@ test('copyInto copies the whole source at the offset, into shared and plain memo
     alignedShared(256 * 1024),
     Buffer.from(new SharedArrayBuffer(256 * 1024)),
     Buffer.alloc(256 * 1024),
+    new Uint8Array(256 * 1024),
   ]) {
     target.fill(0xee);
     const cases = [
