@@ -66,6 +66,14 @@ export class FsBlockStore implements BlockStore {
   }
 
   async #write(tmp: string, target: string, data: Uint8Array, copied?: () => void): Promise<void> {
+    // The bytes first: the caller's buffer is free once they are out of it, so nothing waits for the directories,
+    // whose syncs queue behind other writes' syncs in the thread pool.
+    const direct =
+      this.#direct &&
+      data.byteLength >= DIRECT_FROM &&
+      onPageBoundary(data) &&
+      (await this.#writeDirect(tmp, data, copied));
+    if (!direct) await this.#writeBuffered(tmp, data, copied);
     const dir = dirname(target);
     if (!this.#knownDirs.has(dir)) {
       // A directory made here is synced into its parent before a block in it counts as written.
@@ -75,12 +83,6 @@ export class FsBlockStore implements BlockStore {
       }
       this.#knownDirs.add(dir);
     }
-    const direct =
-      this.#direct &&
-      data.byteLength >= DIRECT_FROM &&
-      onPageBoundary(data) &&
-      (await this.#writeDirect(tmp, data, copied));
-    if (!direct) await this.#writeBuffered(tmp, data, copied);
     await rename(tmp, target);
     await syncDir(dir);
   }
@@ -99,11 +101,12 @@ export class FsBlockStore implements BlockStore {
 
   /**
    * Writes the block's whole pages with O_DIRECT, from the caller's memory to the disk, and the rest (its last
-   * partial page, with the tag) through the page cache; then syncs the file. Filling the page cache cost about 1.2
-   * ms of kernel CPU per MiB on the machine of docs/benchmarks.md, more than sealing the block, against 0.15 for the
-   * direct write. A block read later fills the cache then. False, with nothing left behind, when the file system
-   * refuses direct writes (tmpfs on older kernels refuses the open): the caller writes the block through the page
-   * cache, and so does every later write to this store.
+   * partial page, with the tag) through the page cache, from a copy taken first so that the caller's buffer is free
+   * once the whole pages are on the device; then syncs the file. Filling the page cache cost about 1.2 ms of kernel
+   * CPU per MiB on the machine of docs/benchmarks.md, more than sealing the block, against 0.15 for the direct
+   * write. A block read later fills the cache then. False, with nothing left behind, when the file system refuses
+   * direct writes (tmpfs on older kernels refuses the open): the caller writes the block through the page cache,
+   * and so does every later write to this store.
    */
   async #writeDirect(tmp: string, data: Uint8Array, copied?: () => void): Promise<boolean> {
     let fh: FileHandle;
@@ -130,16 +133,17 @@ export class FsBlockStore implements BlockStore {
       return false;
     }
     try {
-      if (off < data.byteLength) {
-        const rest = await open(tmp, 'r+');
+      const rest = Buffer.from(data.subarray(off));
+      // The whole pages are on the device and the rest is copied: the caller's buffer is free.
+      copied?.();
+      if (rest.byteLength > 0) {
+        const tail = await open(tmp, 'r+');
         try {
-          await writeAll(rest, data, off);
+          await writeAll(tail, rest, 0, off);
         } finally {
-          await rest.close();
+          await tail.close();
         }
       }
-      // The whole pages are on the device and the rest in the page cache: the caller's buffer is free.
-      copied?.();
       // A file's sync covers what any descriptor wrote to it.
       await fh.datasync();
     } finally {
@@ -194,11 +198,11 @@ export class FsBlockStore implements BlockStore {
   async close(): Promise<void> {}
 }
 
-/** Writes `data` from `from` to its end, at the same offset of the file. */
-async function writeAll(fh: FileHandle, data: Uint8Array, from: number): Promise<void> {
+/** Writes `data` from `from` to its end, at that offset plus `at` in the file. */
+async function writeAll(fh: FileHandle, data: Uint8Array, from: number, at = 0): Promise<void> {
   let off = from;
   while (off < data.byteLength) {
-    const { bytesWritten } = await fh.write(data, off, data.byteLength - off, off);
+    const { bytesWritten } = await fh.write(data, off, data.byteLength - off, at + off);
     off += bytesWritten;
   }
 }
