@@ -139,7 +139,7 @@ export class FsBlockStore implements BlockStore {
       if (rest.byteLength > 0) {
         const tail = await open(tmp, 'r+');
         try {
-          await writeAll(tail, rest, 0, off);
+          await writeAll(tail, rest, off);
         } finally {
           await tail.close();
         }
@@ -198,11 +198,11 @@ export class FsBlockStore implements BlockStore {
   async close(): Promise<void> {}
 }
 
-/** Writes `data` from `from` to its end, at that offset plus `at` in the file. */
-async function writeAll(fh: FileHandle, data: Uint8Array, from: number, at = 0): Promise<void> {
-  let off = from;
+/** Writes the whole of `data` at `position` in the file. */
+async function writeAll(fh: FileHandle, data: Uint8Array, position: number): Promise<void> {
+  let off = 0;
   while (off < data.byteLength) {
-    const { bytesWritten } = await fh.write(data, off, data.byteLength - off, at + off);
+    const { bytesWritten } = await fh.write(data, off, data.byteLength - off, position + off);
     off += bytesWritten;
   }
 }

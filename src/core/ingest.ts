@@ -62,7 +62,7 @@ const BUFFERS_IN_FLIGHT = 3;
 /**
  * Blocks in flight at most at once, those whose buffer is free again and whose file is being synced included. A
  * block's sync holds no buffer, only a file and a thread of the pool that waits for the disk. A block's syncs (its
- * file, its directory) took 40-55 ms under a 1 GiB upload, when filling, hashing and sealing it took 25-30: with six
+ * file, its directory) took 40-55 ms under a 1 GiB upload, when filling, hashing and sealing it took 25-35: with six
  * in flight the main thread waited for a sync about as long as for a buffer, with twelve it seldom did.
  */
 const BLOCKS_IN_FLIGHT = 12;
