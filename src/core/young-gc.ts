@@ -16,10 +16,10 @@ export function collectEvery(every: number): (bytes: number) => void {
 
 /**
  * A counter that starts a full collection each time `every` more bytes have gone by, marked concurrently (the call
- * returns at once). For a thread whose young collections come in the middle of its jobs: what the job's stack still
- * refers to then survives, and is promoted at the next one, and in a thread whose own heap hardly grows V8 may not
- * collect the old generation for gigabytes. The block worker promoted 1.4-3.3 MB of cipher output every 16 blocks
- * and ran no full collection in four 1 GiB uploads (docs/benchmarks.md).
+ * returns at once). For a thread whose young collections come in the middle of its jobs: what a job still refers to
+ * then survives and is promoted at the next one, and in a thread whose own heap hardly grows V8 may not collect the
+ * old generation for gigabytes. The block worker ran no full collection in three 1 GiB uploads; one every 16 blocks
+ * freed 1.0 MB of its array buffers on average, pieces of cipher output (docs/benchmarks.md).
  */
 export function collectOldEvery(every: number): (bytes: number) => void {
   return counter(every, () => void globalThis.gc?.({ type: 'major', execution: 'async' }));
