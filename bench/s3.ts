@@ -7,7 +7,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_LIMITS } from '../src/config/config.ts';
 import { formatCeiling } from './format-ceiling.ts';
-import { cpuMs, median, ms, now, peakRssMiB, pool, ROOT, startMimeo } from './lib.ts';
+import { cpuMs, median, ms, now, peakRssMiB, pool, ROOT, type Server, startMimeo } from './lib.ts';
 import { LeanS3 } from './s3-client.ts';
 import { combineRuns, type Figures, type RunFigures, report } from './s3-report.ts';
 import { warmMemory } from './warm-memory.ts';
@@ -323,32 +323,46 @@ function startPeer(dir: string): Promise<Proc> {
 }
 
 /**
+ * `fn` with mimeo and s3rver started on a fresh work directory. Whichever started is stopped, and the directory
+ * removed, once `fn` is done or as soon as the other fails to start.
+ */
+async function withServers<T>(work: string, fn: (mimeo: Server, peer: Proc) => Promise<T>): Promise<T> {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(join(work, 's3rver'), { recursive: true });
+  const started: { stop(): Promise<void> }[] = [];
+  try {
+    const mimeo = await startMimeo(join(work, 'mimeo'));
+    started.push(mimeo);
+    const peer = await startPeer(join(work, 's3rver'));
+    started.push(peer);
+    return await fn(mimeo, peer);
+  } finally {
+    await Promise.all(started.map((s) => s.stop()));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
  * Each server is started once before the runs and takes an upload of two blocks, which starts mimeo's workers: the
  * runs then measure servers as they start every time after their first, each with its compile cache filled, so no
  * thread of theirs strips TypeScript.
  */
-async function firstStarts(work: string): Promise<void> {
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(join(work, 's3rver'), { recursive: true });
-  const mimeo = await startMimeo(join(work, 'mimeo'));
-  const peer = await startPeer(join(work, 's3rver'));
-  try {
+function firstStarts(work: string): Promise<void> {
+  const chunk = randomBytes(MiB);
+  return withServers(work, async (mimeo, peer) => {
     for (const c of [
       new LeanS3(mimeo.s3Url, ROOT.accessKey, ROOT.secret),
       new LeanS3(peer.url, 'S3RVER', 'S3RVER'),
     ]) {
-      for (const [method, path, size] of [
-        ['PUT', '/first', 0],
-        ['PUT', '/first/two-blocks', 2 * DEFAULT_LIMITS.blockSize],
+      for (const [path, size] of [
+        ['/first', 0],
+        ['/first/two-blocks', 2 * DEFAULT_LIMITS.blockSize],
       ] as const) {
-        const r = await c.send(method, path, { size, chunk: randomBytes(MiB) });
-        if (r.status >= 300) throw new Error(`first start: ${method} ${path}: ${r.status}`);
+        const r = await c.send('PUT', path, { size, chunk });
+        if (r.status >= 300) throw new Error(`first start: PUT ${path}: ${r.status}`);
       }
     }
-  } finally {
-    await Promise.all([mimeo.stop(), peer.stop()]);
-    rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
 /** One run: mimeo, then s3rver, then the ceilings, each on a fresh data directory. */
@@ -356,39 +370,36 @@ async function oneRun(
   work: string,
   o: { small: number; concurrency: number; large: number; only?: ReadonlySet<string> },
 ): Promise<RunFigures> {
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(join(work, 's3rver'), { recursive: true });
-  const mimeo = await startMimeo(join(work, 'mimeo'));
-  const peer = await startPeer(join(work, 's3rver'));
-  const bare = await startProc(
-    [resolve(import.meta.dirname, 'bare-http.ts')],
-    /bare listening on (http:\/\/\S+)/,
-  );
-  try {
-    const m = await scenarios(
-      new LeanS3(mimeo.s3Url, ROOT.accessKey, ROOT.secret),
-      'bench',
-      { ...o, sse: true },
-      mimeo.proc.pid,
+  return withServers(work, async (mimeo, peer) => {
+    const bare = await startProc(
+      [resolve(import.meta.dirname, 'bare-http.ts')],
+      /bare listening on (http:\/\/\S+)/,
     );
-    const mimeoRss = peakRssMiB(mimeo.proc.pid!);
-    const p = await scenarios(new LeanS3(peer.url, 'S3RVER', 'S3RVER'), 'bench', o, peer.proc.pid);
-    const peerRss = peakRssMiB(peer.proc.pid!);
-    const ceil = await ceilings({ url: bare.url, pid: bare.proc.pid! }, o);
-    const format = await formatCeiling({ bytes: o.large, blockSize: DEFAULT_LIMITS.blockSize });
-    return {
-      mimeo: m,
-      peer: p,
-      mimeoRss,
-      peerRss,
-      ...ceil,
-      format: format.rate,
-      formatCpu: format.cpuPerMiB,
-    };
-  } finally {
-    await Promise.all([mimeo.stop(), peer.stop(), bare.stop()]);
-    rmSync(work, { recursive: true, force: true });
-  }
+    try {
+      const m = await scenarios(
+        new LeanS3(mimeo.s3Url, ROOT.accessKey, ROOT.secret),
+        'bench',
+        { ...o, sse: true },
+        mimeo.proc.pid,
+      );
+      const mimeoRss = peakRssMiB(mimeo.proc.pid!);
+      const p = await scenarios(new LeanS3(peer.url, 'S3RVER', 'S3RVER'), 'bench', o, peer.proc.pid);
+      const peerRss = peakRssMiB(peer.proc.pid!);
+      const ceil = await ceilings({ url: bare.url, pid: bare.proc.pid! }, o);
+      const format = await formatCeiling({ bytes: o.large, blockSize: DEFAULT_LIMITS.blockSize });
+      return {
+        mimeo: m,
+        peer: p,
+        mimeoRss,
+        peerRss,
+        ...ceil,
+        format: format.rate,
+        formatCpu: format.cpuPerMiB,
+      };
+    } finally {
+      await bare.stop();
+    }
+  });
 }
 
 /** `runs` runs (BENCH_RUNS), each figure their median, as one report. */
