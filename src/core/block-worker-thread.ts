@@ -4,15 +4,6 @@ import { parentPort } from 'node:worker_threads';
 import type { Job, Reply } from './block-worker.ts';
 import { Crc64Nvme } from './checksums/crc64nvme.ts';
 import { sealBlockInto, TAG_BYTES } from './crypto/seal.ts';
-import { collectEvery, collectOldEvery } from './young-gc.ts';
-
-/**
- * The cipher's output is garbage a piece at a time: collected every MiB, the next pieces reuse what the last MiB
- * freed, where once a block glibc gave a block's worth back to the system and faulted it in again.
- */
-const sealed = collectEvery(1024 * 1024);
-/** Those collections come in the middle of a block, so what sealing it holds is promoted: freed every 64 MiB. */
-const aged = collectOldEvery(64 * 1024 * 1024);
 
 function seal(job: Job): Reply {
   const stored = new Uint8Array(job.buffer, job.offset, job.length + TAG_BYTES);
@@ -23,12 +14,10 @@ function seal(job: Job): Reply {
     job.blockId,
     data,
     stored,
-    sealed,
   );
   return { id: job.id, crc64 };
 }
 
 parentPort!.on('message', (job: Job) => {
   parentPort!.postMessage(seal(job));
-  aged(job.length);
 });

@@ -33,30 +33,37 @@ export function blockNonce(blockId: string): Buffer {
 }
 
 /**
- * Blocks are enciphered and deciphered this much at a time: each piece of output is garbage at once, so memory
- * stays flat. A piece stays under the 128 KiB mmap threshold `bin/mimeo` gives glibc, so its output comes from
- * malloc's arena rather than from a fresh mapping whose pages fault in: 256 KiB pieces were about 12% slower to
- * download and 4% slower to upload, 64 KiB pieces slower still.
+ * Blocks are enciphered and deciphered this much at a time, and each piece of output is given back as soon as it is
+ * copied (`release`), so the next piece's output is the same memory, already mapped and in the cache. A piece stays
+ * under the 128 KiB mmap threshold `bin/mimeo` gives glibc, so its output comes from malloc's arena rather than from a
+ * fresh mapping whose pages fault in.
  */
 const SEAL_PIECE = 120 * 1024;
 
 /**
- * Writes the stored form of a block (ciphertext, then the tag) into `out`, which has room for both. `out` may be
- * the memory of `plain` itself: each piece is enciphered before the ciphertext overwrites it. `afterPiece` hears of
- * each piece's bytes, whose output is then garbage.
+ * Frees a piece of cipher output now rather than at the next collection, by detaching its memory. Left to the
+ * collector, the pieces of a few MiB were freed together and glibc gave them back to the system from the top of its
+ * arena, and every piece after that faulted its pages in again: deciphering 1 GiB took 1.5-2.0 s of CPU with 120,000
+ * minor faults, and 0.11-0.16 s with none once each piece was released (docs/benchmarks.md). Only output that owns
+ * its whole ArrayBuffer is released, as the cipher's is.
  */
-export function sealBlockInto(
-  key: Buffer,
-  blockId: string,
-  plain: Uint8Array,
-  out: Uint8Array,
-  afterPiece?: (bytes: number) => void,
-): void {
+function release(piece: Buffer): void {
+  const memory = piece.buffer;
+  if (memory instanceof ArrayBuffer && piece.byteOffset === 0 && memory.byteLength === piece.byteLength)
+    memory.transfer(0);
+}
+
+/**
+ * Writes the stored form of a block (ciphertext, then the tag) into `out`, which has room for both. `out` may be
+ * the memory of `plain` itself: each piece is enciphered before the ciphertext overwrites it.
+ */
+export function sealBlockInto(key: Buffer, blockId: string, plain: Uint8Array, out: Uint8Array): void {
   const c = createCipheriv('aes-256-gcm', keyObject(key), blockNonce(blockId));
   for (let at = 0; at < plain.byteLength; at += SEAL_PIECE) {
     const piece = plain.subarray(at, Math.min(at + SEAL_PIECE, plain.byteLength));
-    copyInto(out, c.update(piece), at);
-    afterPiece?.(piece.byteLength);
+    const sealed = c.update(piece);
+    copyInto(out, sealed, at);
+    release(sealed);
   }
   c.final();
   copyInto(out, c.getAuthTag(), plain.byteLength);
@@ -82,7 +89,9 @@ function* openSteps(key: Buffer, blockId: string, stored: Uint8Array): Generator
   const plain = Buffer.from(stored.buffer, stored.byteOffset, n);
   // Each piece of plaintext replaces the ciphertext it came from, which is no longer needed.
   for (let at = 0; at < n; at += SEAL_PIECE) {
-    copyInto(plain, d.update(plain.subarray(at, Math.min(at + SEAL_PIECE, n))), at);
+    const opened = d.update(plain.subarray(at, Math.min(at + SEAL_PIECE, n)));
+    copyInto(plain, opened, at);
+    release(opened);
     yield;
   }
   try {
