@@ -90,9 +90,14 @@ export function report(
     peer: noPeer ?? p[key] ?? 'n/a',
   });
   const rows: Row[] = [
-    scenario('put-large', `put-large (${large}, median of 3)`, 'MiB/s'),
+    scenario('put-large', `put-large (${large}, median of 3 after a warm-up)`, 'MiB/s'),
     scenario('get-large', `get-large (${large}, median of 3 after a warm-up)`, 'MiB/s'),
-    scenario('put-large-sse', `put-large with SSE-S3 (${large}, median of 3)`, 'MiB/s', 'n/a: no encryption'),
+    scenario(
+      'put-large-sse',
+      `put-large with SSE-S3 (${large}, median of 3 after a warm-up)`,
+      'MiB/s',
+      'n/a: no encryption',
+    ),
     scenario(
       'get-large-sse',
       `get-large with SSE-S3 (${large}, median of 3 after a warm-up)`,
