@@ -20,6 +20,10 @@ export interface RunFigures {
   /** CPU of the bare server per tiny request, µs. */
   tinyCpu: number;
   stream: number;
+  /** A bare server reading an upload's body and dropping it: MiB/s. */
+  receive: number;
+  /** The CPU of that transfer per MiB, the bare server's and the client's: ms. */
+  receiveCpu: number;
   /** md5 on one core while CRC-64/NVME and AES-256-GCM run on the other: MiB/s. */
   format: number;
   /** The CPU of that work, both cores, per MiB: ms. */
@@ -39,8 +43,9 @@ function medianFigures(all: Figures[]): Figures {
 
 /** The runs folded into one: medians of every figure, and the highest peak RSS. */
 export function combineRuns(runs: RunFigures[]): RunFigures {
-  const of = (k: 'md5' | 'sha256' | 'tiny' | 'tinyCpu' | 'stream' | 'format' | 'formatCpu') =>
-    median(runs.map((r) => r[k]));
+  const of = (
+    k: 'md5' | 'sha256' | 'tiny' | 'tinyCpu' | 'stream' | 'receive' | 'receiveCpu' | 'format' | 'formatCpu',
+  ) => median(runs.map((r) => r[k]));
   return {
     mimeo: medianFigures(runs.map((r) => r.mimeo)),
     peer: medianFigures(runs.map((r) => r.peer)),
@@ -51,6 +56,8 @@ export function combineRuns(runs: RunFigures[]): RunFigures {
     tiny: of('tiny'),
     tinyCpu: of('tinyCpu'),
     stream: of('stream'),
+    receive: of('receive'),
+    receiveCpu: of('receiveCpu'),
     format: of('format'),
     formatCpu: of('formatCpu'),
   };
@@ -170,6 +177,10 @@ export function report(
     `| bare node:http tiny requests, c=${o.concurrency} (median of 3, warmed up) | ${f.tiny.toFixed(0)} req/s |`,
     `| CPU of a bare tiny request (the ceiling of the CPU table's small requests) | ${fmt(f.tinyCpu)} µs |`,
     `| bare node:http streaming ${large} (median of 3, warmed up) | ${f.stream.toFixed(0)} MiB/s |`,
+    `| bare node:http receiving ${large} and dropping it (median of 3, warmed up) | ${f.receive.toFixed(0)} MiB/s |`,
+    `| CPU of that transfer per MiB, bare server and client | ${fmt(f.receiveCpu)} ms |`,
+    // No upload runs faster than two cores doing only the format's work and that transfer, never waiting.
+    `| two cores doing only the format's work and that transfer: 2,000 ms / (${fmt(f.formatCpu)} + ${fmt(f.receiveCpu)} ms per MiB) | ${(2000 / (f.formatCpu + f.receiveCpu)).toFixed(0)} MiB/s |`,
   );
   if (o.only) return lines.join('\n');
 

@@ -315,8 +315,36 @@ async function ceilings(
   await streamRun(Math.min(o.large, 64 * MiB));
   const stream = median([await streamRun(o.large), await streamRun(o.large), await streamRun(o.large)]);
   agent.destroy();
+  // An upload's transport alone: the bare server reads the body and drops it. The CPU of both ends per MiB (this
+  // process is the client) is what an upload costs the machine before a server does anything with the bytes.
+  const sender = new LeanS3(bareUrl, 'bare', 'bare');
+  const chunk = randomBytes(4 * MiB);
+  const receiveCpu: number[] = [];
+  const receiveRun = async (size: number) => {
+    const c = cpuMs(bare.pid);
+    const client = process.cpuUsage();
+    const t = now();
+    const r = await sender.send('PUT', '/receive', { size, chunk });
+    if (r.status !== 200) throw new Error(`bare receive: ${r.status}`);
+    const spent = process.cpuUsage(client);
+    const clientMs = (spent.user + spent.system) / 1000;
+    receiveCpu.push((cpuMs(bare.pid) - c + clientMs) / (size / MiB));
+    return size / MiB / (ms(t) / 1000);
+  };
+  await receiveRun(o.large);
+  receiveCpu.length = 0;
+  const receive = median([await receiveRun(o.large), await receiveRun(o.large), await receiveRun(o.large)]);
+  sender.close();
   const hashRate = (alg: string) => median([rate(alg), rate(alg), rate(alg)]);
-  return { md5: hashRate('md5'), sha256: hashRate('sha256'), tiny, tinyCpu: median(tinyCpu), stream };
+  return {
+    md5: hashRate('md5'),
+    sha256: hashRate('sha256'),
+    tiny,
+    tinyCpu: median(tinyCpu),
+    stream,
+    receive,
+    receiveCpu: median(receiveCpu),
+  };
 }
 
 // s3rver's listing continuation tokens use DES, which OpenSSL 3 keeps in its legacy provider. It gets a compile
