@@ -5,6 +5,8 @@
 // for a collection: each piece is freed once copied (src/core/crypto/seal.ts).
 
 const EVERY = 4 * 1024 * 1024;
+/** Bytes moved since the last collection, by every stream of the thread. */
+let since = 0;
 
 /** Counts `bytes` moved by a stream; collects the young generation each time EVERY more bytes have gone by. */
 export function moved(bytes: number): void {
@@ -13,4 +15,3 @@ export function moved(bytes: number): void {
   since = 0;
   globalThis.gc?.({ type: 'minor' });
 }
-let since = 0;

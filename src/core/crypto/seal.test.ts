@@ -18,7 +18,7 @@ const key = randomBytes(32);
 const SIZE = 1024 * 1024 + 5;
 
 test('a sealed block is AES-256-GCM under its nonce, and opens to its bytes; its memory and the input stay whole', async () => {
-  // A buffer that owns its whole memory, as the cipher's own output does: it must not be given back for it.
+  // A buffer that owns its whole memory, as the cipher's own output does: sealing must not free it.
   const plain = Buffer.allocUnsafeSlow(SIZE);
   randomBytes(SIZE).copy(plain);
   const original = Buffer.from(plain);
@@ -32,7 +32,7 @@ test('a sealed block is AES-256-GCM under its nonce, and opens to its bytes; its
 
   assert.ok(openBlock(key, 'b1', Buffer.from(stored)).equals(original));
   assert.ok((await openBlockInTurns(key, 'b1', Buffer.from(stored))).equals(original));
-  // Every 16-byte boundary and length deciphers alone.
+  // A range deciphers alone from the 16-byte boundary below it, inside a piece or across two.
   for (const [offset, length] of [
     [0, 1],
     [122_879, 3],

@@ -44,7 +44,7 @@ const SEAL_PIECE = 120 * 1024;
  * Frees a piece of cipher output now rather than at the next collection, by detaching its memory. Left to the
  * collector, the pieces of a few MiB were freed together and glibc gave them back to the system from the top of its
  * arena, and every piece after that faulted its pages in again: deciphering 1 GiB took 1.5-2.0 s of CPU with 120,000
- * minor faults, and 0.11-0.16 s with none once each piece was released (docs/benchmarks.md). Only output that owns
+ * minor faults, and 0.11-0.16 s with 0-291 once each piece was released (docs/benchmarks.md). Only output that owns
  * its whole ArrayBuffer is released, as the cipher's is.
  */
 function release(piece: Buffer): void {
