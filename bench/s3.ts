@@ -67,6 +67,9 @@ async function attempt(
   }
 }
 
+/** The median of three runs of `fn`, one after another. */
+const medianOf3 = async (fn: () => Promise<number>) => median([await fn(), await fn(), await fn()]);
+
 export async function scenarios(
   c: LeanS3,
   bucket: string,
@@ -109,7 +112,6 @@ export async function scenarios(
     if (bytes !== o.large) throw new Error(`get ${key} returned ${bytes} bytes`);
     return o.large / MiB / (t / 1000);
   };
-  const medianOf3 = async (fn: () => Promise<number>) => median([await fn(), await fn(), await fn()]);
   /**
    * `fn` with the CPU the server spent in it per unit of work (all its threads, user and system): the median of
    * its calls is recorded as `cpu:<name>`, beside the figure. It says where the time goes, and moves less than the
@@ -306,14 +308,14 @@ async function ceilings(
   };
   await tinyRun(Math.ceil(o.small / 4));
   tinyCpu.length = 0;
-  const tiny = median([await tinyRun(o.small), await tinyRun(o.small), await tinyRun(o.small)]);
+  const tiny = await medianOf3(() => tinyRun(o.small));
   const streamRun = async (size: number) => {
     const t = now();
     await get(`/stream?size=${size}`);
     return size / MiB / (ms(t) / 1000);
   };
   await streamRun(Math.min(o.large, 64 * MiB));
-  const stream = median([await streamRun(o.large), await streamRun(o.large), await streamRun(o.large)]);
+  const stream = await medianOf3(() => streamRun(o.large));
   agent.destroy();
   // An upload's transport alone: the bare server reads the body and drops it. The CPU of both ends per MiB (this
   // process is the client) is what an upload costs the machine before a server does anything with the bytes.
@@ -333,7 +335,7 @@ async function ceilings(
   };
   await receiveRun(o.large);
   receiveCpu.length = 0;
-  const receive = median([await receiveRun(o.large), await receiveRun(o.large), await receiveRun(o.large)]);
+  const receive = await medianOf3(() => receiveRun(o.large));
   sender.close();
   const hashRate = (alg: string) => median([rate(alg), rate(alg), rate(alg)]);
   return {
