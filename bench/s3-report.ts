@@ -168,6 +168,27 @@ export function report(
     }
   }
 
+  // The targets' ratios with each pair of figures measured back to back (bench/s3-pairs.ts).
+  const paired = (
+    [
+      ['put-large', 'put-large / s3rver put-large'],
+      ['get-large', `get-large / bare node:http streaming ${large}`],
+      ['small-get', `small-get / bare node:http tiny requests, c=${o.concurrency}`],
+      ['small-put', `small-put / bare node:http tiny requests, c=${o.concurrency}`],
+    ] as const
+  ).filter(([key]) => m[`pair:${key}`] !== undefined);
+  if (paired.length > 0) {
+    lines.push(
+      '',
+      `| paired: mimeo's figure right before the other's, three pairs after one not counted (median of the pairs' ratios${each}) | ratio |`,
+      '|---|---|',
+    );
+    for (const [key, name] of paired) {
+      const r = num(m[`pair:${key}`]);
+      lines.push(`| ${name} | ${key === 'put-large' ? `${r.toFixed(2)}x` : `${(r * 100).toFixed(1)}%`} |`);
+    }
+  }
+
   lines.push('', `| ceiling (same run${each}) | figure |`, '|---|---|');
   lines.push(
     `| md5 on one core, CRC-64/NVME + AES-256-GCM on the other (median of 3) | ${f.format.toFixed(0)} MiB/s |`,
@@ -192,6 +213,11 @@ export function report(
   /** A target of mimeo's figure for `key` as a share of `whole`, a figure of the same run. */
   const share = (label: string, key: string, fraction: number, whole: number) =>
     target(label, num(m[key]) >= fraction * whole, percent(m[key], whole));
+  /** The same target on the paired ratio, when the run has one: its figure and the other's back to back. */
+  const pairedShare = (label: string, key: string, fraction: number) => {
+    const r = m[`pair:${key}`];
+    if (r !== undefined) target(`${label}, paired`, num(r) >= fraction, percent(num(r), 1));
+  };
   for (const [key, name] of [
     ['put-large', 'put-large'],
     ['put-large-sse', 'put-large with SSE-S3'],
@@ -201,11 +227,20 @@ export function report(
       num(m[key]) >= 1.3 * num(p['put-large']),
       ratio(m[key], p['put-large']),
     );
+    if (key === 'put-large' && m['pair:put-large'] !== undefined)
+      target(
+        'put-large at least 1.3x s3rver, paired',
+        num(m['pair:put-large']) >= 1.3,
+        `${num(m['pair:put-large']).toFixed(2)}x`,
+      );
     share(`${name} at least 80% of the format ceiling`, key, 0.8, f.format);
   }
   share('get-large at least 70% of bare streaming', 'get-large', 0.7, f.stream);
+  pairedShare('get-large at least 70% of bare streaming', 'get-large', 0.7);
   share('small-get at least 19% of bare tiny requests', 'small-get', 0.19, f.tiny);
+  pairedShare('small-get at least 19% of bare tiny requests', 'small-get', 0.19);
   share('small-put at least 10% of bare tiny requests (durable)', 'small-put', 0.1, f.tiny);
+  pairedShare('small-put at least 10% of bare tiny requests (durable)', 'small-put', 0.1);
   target(`list of ${o.small} keys under 200 ms`, num(m['list']) < 200, `${fmt(m['list'])} ms`);
   target('peak RSS under 200 MiB', f.mimeoRss < 200, `${f.mimeoRss.toFixed(0)} MiB`);
   return lines.join('\n');

@@ -2,13 +2,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_LIMITS } from '../src/config/config.ts';
 import { formatCeiling } from './format-ceiling.ts';
 import { cpuMs, median, ms, now, peakRssMiB, pool, ROOT, type Server, startMimeo } from './lib.ts';
 import { LeanS3 } from './s3-client.ts';
+import { bareClient, pairs } from './s3-pairs.ts';
 import { combineRuns, type Figures, type RunFigures, report } from './s3-report.ts';
 import { warmMemory } from './warm-memory.ts';
 
@@ -277,20 +277,8 @@ async function ceilings(
     h.digest();
     return (8 * 64) / (ms(t) / 1000);
   };
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const u = new URL(bareUrl);
-  const get = (path: string) =>
-    new Promise<number>((res, rej) => {
-      const req = request({ host: u.hostname, port: u.port, path, agent }, (r) => {
-        let n = 0;
-        r.on('data', (d: Buffer) => {
-          n += d.length;
-        });
-        r.on('end', () => res(n));
-      });
-      req.on('error', rej);
-      req.end();
-    });
+  const bareHttp = bareClient(bareUrl);
+  const get = bareHttp.get;
   // A ceiling is the median of three runs after a warm-up run, so that neither a cold start nor one slow run
   // (this machine's figures move by a fifth from run to run) makes the targets easier than they are.
   const tinyCpu: number[] = [];
@@ -316,7 +304,7 @@ async function ceilings(
   };
   await streamRun(Math.min(o.large, 64 * MiB));
   const stream = await medianOf3(() => streamRun(o.large));
-  agent.destroy();
+  bareHttp.close();
   // An upload's transport alone: the bare server reads the body and drops it. The CPU of both ends per MiB (this
   // process is the client) is what an upload costs the machine before a server does anything with the bytes.
   const sender = new LeanS3(bareUrl, 'bare', 'bare');
@@ -413,15 +401,14 @@ async function oneRun(
       /bare listening on (http:\/\/\S+)/,
     );
     try {
-      const m = await scenarios(
-        new LeanS3(mimeo.s3Url, ROOT.accessKey, ROOT.secret),
-        'bench',
-        { ...o, sse: true },
-        mimeo.proc.pid,
-      );
+      const mimeoClient = new LeanS3(mimeo.s3Url, ROOT.accessKey, ROOT.secret);
+      const m = await scenarios(mimeoClient, 'bench', { ...o, sse: true }, mimeo.proc.pid);
       const mimeoRss = peakRssMiB(mimeo.proc.pid!);
-      const p = await scenarios(new LeanS3(peer.url, 'S3RVER', 'S3RVER'), 'bench', o, peer.proc.pid);
+      const peerClient = new LeanS3(peer.url, 'S3RVER', 'S3RVER');
+      const p = await scenarios(peerClient, 'bench', o, peer.proc.pid);
       const peerRss = peakRssMiB(peer.proc.pid!);
+      // The targets' ratios again, each pair of figures measured back to back (bench/s3-pairs.ts).
+      Object.assign(m, await pairs(o, mimeoClient, peerClient, bare.url, 'bench'));
       const ceil = await ceilings({ url: bare.url, pid: bare.proc.pid! }, o);
       const format = await formatCeiling({ bytes: o.large, blockSize: DEFAULT_LIMITS.blockSize });
       return {
