@@ -13,26 +13,62 @@ export interface SqliteOptions {
   path: string;
 }
 
+/**
+ * A prepared statement, and the names of the columns of the rows it returns. Rows come from SQLite as arrays and are
+ * made objects here: node:sqlite's own row objects have no shape V8 can learn (each is a dictionary, with every
+ * column name internalized again for every row), which made reading a wide row cost more than finding it.
+ */
+interface Prepared {
+  statement: StatementSync;
+  columns: readonly string[];
+}
+
+/** A row object from a row of values, in the statement's column order; a repeated name keeps its last value. */
+function rowOf(columns: readonly string[], values: readonly unknown[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i];
+  return row;
+}
+
 /** Prepared statements of one connection, reused by SQL text; the least recently used go past the bound. */
 class StatementCache {
   readonly #db: DatabaseSync;
-  readonly #cache = new Map<string, StatementSync>();
+  readonly #cache = new Map<string, Prepared>();
   static readonly MAX = 256;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
   }
 
-  get(sql: string): StatementSync {
+  get(sql: string): Prepared {
     let s = this.#cache.get(sql);
     if (s) {
       this.#cache.delete(sql);
     } else {
-      s = this.#db.prepare(sql);
+      const statement = this.#db.prepare(sql);
+      statement.setReturnArrays(true);
+      s = { statement, columns: statement.columns().map((c) => c.name) };
       if (this.#cache.size >= StatementCache.MAX) this.#cache.delete(this.#cache.keys().next().value!);
     }
     this.#cache.set(sql, s);
     return s;
+  }
+
+  /** The first row `sql` returns, or undefined. */
+  row<T>(sql: string, params: readonly SqlValue[]): T | undefined {
+    const s = this.get(sql);
+    const values = s.statement.get(...(params as SQLInputValue[])) as unknown[] | undefined;
+    return values && (rowOf(s.columns, values) as T);
+  }
+
+  rows<T>(sql: string, params: readonly SqlValue[]): T[] {
+    const s = this.get(sql);
+    const all = s.statement.all(...(params as SQLInputValue[])) as unknown as unknown[][];
+    return all.map((values) => rowOf(s.columns, values) as T);
+  }
+
+  run(sql: string, params: readonly SqlValue[] = []): { changes: number | bigint } {
+    return this.get(sql).statement.run(...(params as SQLInputValue[]));
   }
 }
 
@@ -56,15 +92,15 @@ class SqliteTx implements Tx {
   }
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     this.#writes(sql);
-    return this.#statements.get(sql).all(...(params as SQLInputValue[])) as T[];
+    return this.#statements.rows<T>(sql, params);
   }
   async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
     this.#writes(sql);
-    return this.#statements.get(sql).get(...(params as SQLInputValue[])) as T | undefined;
+    return this.#statements.row<T>(sql, params);
   }
   async run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
     if (this.#member) this.#member.wrote = true;
-    const r = this.#statements.get(sql).run(...(params as SQLInputValue[]));
+    const r = this.#statements.run(sql, params);
     return { changes: Number(r.changes) };
   }
   /** Any statement but a SELECT (an UPDATE ... RETURNING, a PRAGMA) counts as a write. */
@@ -73,22 +109,19 @@ class SqliteTx implements Tx {
   }
   async nextSeq(): Promise<number> {
     if (this.#member) return this.#member.drawSeq(1);
-    const row = this.#statements
-      .get('UPDATE seq SET value = value + 1 WHERE id = 1 RETURNING value')
-      .get() as {
-      value: number;
-    };
-    return row.value;
+    return this.#statements.row<{ value: number }>(
+      'UPDATE seq SET value = value + 1 WHERE id = 1 RETURNING value',
+      [],
+    )!.value;
   }
   async nextSeqs(n: number): Promise<number[]> {
     if (n <= 0) return [];
     const last = this.#member
       ? this.#member.drawSeq(n)
-      : (
-          this.#statements.get('UPDATE seq SET value = value + ? WHERE id = 1 RETURNING value').get(n) as {
-            value: number;
-          }
-        ).value;
+      : this.#statements.row<{ value: number }>(
+          'UPDATE seq SET value = value + ? WHERE id = 1 RETURNING value',
+          [n],
+        )!.value;
     return Array.from({ length: n }, (_, i) => last - n + 1 + i);
   }
 }
@@ -155,10 +188,10 @@ export class SqliteMetaStore implements MetaStore {
       const db = this.#reader;
       // Prepared once: parsing these for every read costs more than running them.
       const statements = this.#readerStatements;
-      statements.get('BEGIN DEFERRED').run();
+      statements.run('BEGIN DEFERRED');
       try {
         const r = await fn(new SqliteTx(statements, hooks));
-        statements.get('COMMIT').run();
+        statements.run('COMMIT');
         return r;
       } catch (err) {
         if (db.isTransaction) db.exec('ROLLBACK');
