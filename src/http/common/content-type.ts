@@ -13,11 +13,13 @@ const sent = new WeakMap<IncomingMessage, string>();
 export function rawBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const value = request.raw.headers['content-type'];
-    if (value === undefined) return;
-    sent.set(request.raw, value);
-    delete request.raw.headers['content-type'];
+    if (value !== undefined) {
+      sent.set(request.raw, value);
+      delete request.raw.headers['content-type'];
+    }
+    done();
   });
 }
 

@@ -24,21 +24,23 @@ export function isCosRequest(
 }
 
 async function mountCos(app: FastifyInstance, deps: S3Deps): Promise<void> {
-  app.addHook('onRequest', async (request) => {
+  // Both hooks run for every request on the port, so they finish in the same turn (see app.ts).
+  app.addHook('onRequest', (request, _reply, done) => {
     const h = request.raw.headers;
     if (
-      !isCosRequest(
+      isCosRequest(
         { url: request.raw.url ?? '/', host: h.host, authorization: h.authorization },
         deps.cosDomains,
       )
-    )
-      return;
-    claimRequest(request.raw, 'cos');
-    serveAs(request.raw, COS_FLAVOR);
+    ) {
+      claimRequest(request.raw, 'cos');
+      serveAs(request.raw, COS_FLAVOR);
+    }
+    done();
   });
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (claimOf(request.raw) === 'cos') cosResponseHeaders(reply, request.id);
-    return payload;
+    done(null, payload);
   });
 }
 
