@@ -227,12 +227,9 @@ export function report(
       num(m[key]) >= 1.3 * num(p['put-large']),
       ratio(m[key], p['put-large']),
     );
-    if (key === 'put-large' && m['pair:put-large'] !== undefined)
-      target(
-        'put-large at least 1.3x s3rver, paired',
-        num(m['pair:put-large']) >= 1.3,
-        `${num(m['pair:put-large']).toFixed(2)}x`,
-      );
+    const pair = m[`pair:${key}`];
+    if (pair !== undefined)
+      target(`${name} at least 1.3x s3rver, paired`, num(pair) >= 1.3, `${num(pair).toFixed(2)}x`);
     share(`${name} at least 80% of the format ceiling`, key, 0.8, f.format);
   }
   share('get-large at least 70% of bare streaming', 'get-large', 0.7, f.stream);
