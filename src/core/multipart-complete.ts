@@ -120,8 +120,9 @@ function assembleChecksums(
 
 /**
  * Completes an upload from the listed parts. Throws InvalidPartOrder when numbers do not ascend, InvalidPart when a
- * part is missing or its ETag or declared checksum differs, EntityTooSmall when a part but the last is under
- * `minPartSize`, BadDigest when the object's declared checksum differs. The object's ETag is the MD5 of the parts'
+ * part is missing or its ETag or declared checksum differs (or, with `consecutive`, when a number does not follow
+ * the one before), EntityTooSmall when a part but the last is under `minPartSize`, BadDigest when the object's
+ * declared checksum differs. The object's ETag is the MD5 of the parts'
  * binary MD5s followed by "-N"; its checksums are composed from the parts' (`assembleChecksums`).
  */
 export async function completeUpload(
@@ -134,6 +135,8 @@ export async function completeUpload(
     uploadId: string;
     parts: { partNumber: number; etag: string; checksums?: Partial<Record<PartAlgorithm, string>> }[];
     minPartSize: number;
+    /** Part numbers must follow each other without a gap (InvalidPart otherwise). */
+    consecutive?: boolean;
     conditions?: Conditions;
     checksums?: DeclaredChecksums;
   },
@@ -141,10 +144,18 @@ export async function completeUpload(
   if (input.parts.length === 0)
     throw new StorageError('InvalidArgument', 'You must specify at least one part.');
   for (let i = 1; i < input.parts.length; i++) {
-    if (input.parts[i]!.partNumber <= input.parts[i - 1]!.partNumber) {
+    const [before, number] = [input.parts[i - 1]!.partNumber, input.parts[i]!.partNumber];
+    if (number <= before) {
       throw new StorageError(
         'InvalidPartOrder',
         'The list of parts was not in ascending order. Parts must be ordered by part number.',
+      );
+    }
+    if (input.consecutive && number !== before + 1) {
+      throw new StorageError(
+        'InvalidPart',
+        `Part ${number} does not follow part ${before}: part numbers must be consecutive.`,
+        { resource: String(number) },
       );
     }
   }

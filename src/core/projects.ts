@@ -145,15 +145,30 @@ export function listProjects(
 /**
  * Deletes an empty project. Throws ProjectNotEmpty while any file or retained version is left. Multipart uploads in
  * progress go with it, as S3 deletes a bucket whatever uploads it has: their parts become unreachable and GC
- * reclaims their blocks and keys.
+ * reclaims their blocks and keys. With `refuseUploads` (COS: a bucket with incomplete multipart uploads "cannot be
+ * deleted"), an upload in progress is ProjectNotEmpty too.
  */
-export function deleteProject(deps: CoreDeps, principal: Principal, name: string): Promise<void> {
+export function deleteProject(
+  deps: CoreDeps,
+  principal: Principal,
+  name: string,
+  options: { refuseUploads?: boolean } = {},
+): Promise<void> {
   return freeing(deps.reserve, () =>
     deps.meta.tx(async (tx) => {
       const p = await requireProject(tx, { principal, need: 'admin' }, name);
       const any = await tx.get("SELECT id FROM files WHERE project_id = ? AND type = 'file' LIMIT 1", [p.id]);
       if (any)
         throw new StorageError('ProjectNotEmpty', `The project '${name}' is not empty.`, { resource: name });
+      if (
+        options.refuseUploads &&
+        (await tx.get('SELECT id FROM uploads WHERE project_id = ? LIMIT 1', [p.id]))
+      )
+        throw new StorageError(
+          'ProjectNotEmpty',
+          `The project '${name}' has multipart uploads in progress: abort them first.`,
+          { resource: name },
+        );
       // Directories hold nothing S3 sees: they go with the project, as its uploads do.
       await tx.run("DELETE FROM files WHERE project_id = ? AND type = 'directory'", [p.id]);
       await tx.run(

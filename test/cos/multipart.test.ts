@@ -77,6 +77,46 @@ test('Complete with parts out of order is 400 InvalidPartOrder; an unknown ETag 
   assert.deepEqual([part.status, part.code], [400, 'InvalidPart']);
 });
 
+test('Complete with a gap between part numbers is 400 InvalidPart, and the upload can still complete', async () => {
+  const { UploadId } = await env.cos.multipartInit({ ...at, Key: 'gap.bin' });
+  const first = bytes(MiB, 7);
+  const a = await env.cos.multipartUpload({ ...at, Key: 'gap.bin', UploadId, PartNumber: 1, Body: first });
+  const c = await env.cos.multipartUpload({ ...at, Key: 'gap.bin', UploadId, PartNumber: 3, Body: 'three' });
+  const gap = await cosError(() =>
+    env.cos.multipartComplete({
+      ...at,
+      Key: 'gap.bin',
+      UploadId,
+      Parts: [
+        { PartNumber: 1, ETag: a.ETag },
+        { PartNumber: 3, ETag: c.ETag },
+      ],
+    }),
+  );
+  assert.deepEqual([gap.status, gap.code], [400, 'InvalidPart']);
+  const missing = await cosError(() => env.cos.getObject({ ...at, Key: 'gap.bin' }));
+  assert.equal(missing.status, 404);
+  const b = await env.cos.multipartUpload({
+    ...at,
+    Key: 'gap.bin',
+    UploadId,
+    PartNumber: 2,
+    Body: bytes(MiB, 8),
+  });
+  await env.cos.multipartComplete({
+    ...at,
+    Key: 'gap.bin',
+    UploadId,
+    Parts: [
+      { PartNumber: 1, ETag: a.ETag },
+      { PartNumber: 2, ETag: b.ETag },
+      { PartNumber: 3, ETag: c.ETag },
+    ],
+  });
+  const g = await env.cos.getObject({ ...at, Key: 'gap.bin' });
+  assert.ok(Buffer.from(g.Body).equals(Buffer.concat([first, bytes(MiB, 8), Buffer.from('three')])));
+});
+
 test("the SDK's sliceUploadFile of 5 MiB in 1 MiB slices round-trips", async () => {
   const { writeFile, mkdtemp, rm } = await import('node:fs/promises');
   const { join } = await import('node:path');

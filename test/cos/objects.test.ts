@@ -109,6 +109,35 @@ describe('objects through the SDK', () => {
     const e = await cosError(() => env.cos.headBucket({ Bucket: 'spare-1250000000', Region: REGION }));
     assert.equal(e.status, 404);
   });
+
+  test('deleteBucket with a multipart upload in progress is 409 BucketNotEmpty, and the upload goes on', async () => {
+    const spare = { Bucket: 'busy-1250000000', Region: REGION };
+    await env.cos.putBucket(spare);
+    const { UploadId } = await env.cos.multipartInit({ ...spare, Key: 'slow.bin' });
+    const one = await env.cos.multipartUpload({
+      ...spare,
+      Key: 'slow.bin',
+      UploadId,
+      PartNumber: 1,
+      Body: 'one',
+    });
+    const refused = await cosError(() => env.cos.deleteBucket(spare));
+    assert.deepEqual([refused.status, refused.code], [409, 'BucketNotEmpty']);
+    const done = await env.cos.multipartComplete({
+      ...spare,
+      Key: 'slow.bin',
+      UploadId,
+      Parts: [{ PartNumber: 1, ETag: one.ETag }],
+    });
+    assert.equal(done.statusCode, 200);
+    assert.equal(String((await env.cos.getObject({ ...spare, Key: 'slow.bin' })).Body), 'one');
+    await env.cos.deleteObject({ ...spare, Key: 'slow.bin' });
+    // Aborted, an upload no longer keeps the bucket.
+    const other = await env.cos.multipartInit({ ...spare, Key: 'dropped.bin' });
+    assert.equal((await cosError(() => env.cos.deleteBucket(spare))).status, 409);
+    await env.cos.multipartAbort({ ...spare, Key: 'dropped.bin', UploadId: other.UploadId });
+    assert.equal((await env.cos.deleteBucket(spare)).statusCode, 204);
+  });
 });
 
 describe('COS error documents', () => {

@@ -27,6 +27,10 @@ export interface Flavor {
    * If-Modified-Since (COS); any other pair is refused before anything is copied. false: S3's precedence rules.
    */
   pairedCopyConditions: boolean;
+  /** A bucket with multipart uploads in progress is not empty (COS); false: they go with it (S3). */
+  uploadsKeepBucket: boolean;
+  /** Complete refuses part numbers with a gap between them (COS: InvalidPart); false: any ascending numbers (S3). */
+  consecutiveParts: boolean;
   /** How response documents are written. */
   xml: {
     /** S3's `xmlns` on the root. */
@@ -42,6 +46,8 @@ export const S3_FLAVOR: Flavor = {
   name: 's3',
   headerPrefix: 'x-amz-',
   pairedCopyConditions: false,
+  uploadsKeepBucket: false,
+  consecutiveParts: false,
   xml: { namespace: true, checksums: true, escapeQuotes: true },
 };
 

@@ -49,6 +49,7 @@ export const completeMultipartUpload: S3Command = {
       uploadId: ctx.query.get('uploadId')!,
       parts,
       minPartSize: Math.min(ctx.deps.minPartSize, ctx.flavor.minPartSize ?? Number.POSITIVE_INFINITY),
+      consecutive: ctx.flavor.consecutiveParts,
       conditions: parseConditions(ctx.headers),
       checksums: { type: ctx.headers['x-amz-checksum-type'], object: declared },
     });

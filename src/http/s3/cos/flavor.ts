@@ -19,6 +19,10 @@ export const COS_FLAVOR: Flavor = {
   maxCopyPartSize: 5 * 1024 ** 3,
   // COS "Upload Part - Copy": If-Match pairs only with If-Unmodified-Since, If-None-Match with If-Modified-Since.
   pairedCopyConditions: true,
+  // COS "DELETE Bucket": a bucket with incomplete multipart uploads cannot be deleted (409 BucketNotEmpty).
+  uploadsKeepBucket: true,
+  // COS "Complete Multipart Upload": part numbers that are not continuous are 400 InvalidPart.
+  consecutiveParts: true,
   // COS's documents (CopyPartResult, CompleteMultipartUploadResult...) have no namespace and no checksum elements,
   // and write an ETag's quotes as they are: `<ETag>"ba82b57c..."</ETag>`.
   xml: { namespace: false, checksums: false, escapeQuotes: false },
