@@ -216,6 +216,28 @@ describe('SAS Files', () => {
     assertSasError(await files(ana, 'GET', `/files/files?parentUri=/folders/folders/${dir}&limit=-1`), 400);
   });
 
+  test('a filter or sortBy over a folder of more than 10,000 files is 400, not a count of the first 10,000', async () => {
+    const dir = await env.dir('ana-proj', 'crowded');
+    const names = Array.from({ length: 10_001 }, (_, i) => `f${String(i).padStart(5, '0')}.txt`);
+    let next = 0;
+    const put = async () => {
+      while (next < names.length)
+        await env.native('PUT', `/api/v1/projects/ana-proj/files/crowded/${names[next++]}`, 'x');
+    };
+    await Promise.all(Array.from({ length: 16 }, put));
+    const list = (q: string) => files(ana, 'GET', `/files/files?parentUri=/folders/folders/${dir}${q}`);
+    const paged = await list('&start=10000&limit=5');
+    assert.equal(paged.status, 200, paged.text);
+    assert.deepEqual(
+      [JSON.parse(paged.text).count, JSON.parse(paged.text).items.map((i: { name: string }) => i.name)],
+      [10_001, ['f10000.txt']],
+    );
+    for (const q of [`&filter=${encodeURIComponent("eq(name,'f10000.txt')")}`, '&sortBy=name:descending']) {
+      const e = assertSasError(await list(q), 400);
+      assert.match(String(e['message']), /more than 10000 files/);
+    }
+  });
+
   test('a listing of a folder that also holds folders counts and pages its files only', async () => {
     const dir = await env.dir('ana-proj', 'mixed');
     await env.dir('ana-proj', 'mixed/a-folder');

@@ -26,7 +26,7 @@ import { dispositionFilename, uploadBody } from '../upload-body.ts';
 
 type Id = { Params: { id: string } };
 
-/** Files listed at most, before paging, when a filter or a sort needs them all. */
+/** Files read at most, before paging, when a filter or a sort needs them all: past it the listing is refused. */
 const MAX_LISTED = 10_000;
 
 export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
@@ -100,9 +100,14 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
       project: folder.project,
       path: folder.path,
       offset: whole ? 0 : page.start,
-      limit: whole ? MAX_LISTED : page.limit,
+      limit: whole ? MAX_LISTED + 1 : page.limit,
       filesOnly: true,
     });
+    if (whole && entries.length > MAX_LISTED)
+      throw new StorageError(
+        'InvalidArgument',
+        `The folder has more than ${MAX_LISTED} files: list them without filter and sortBy.`,
+      );
     // Every file is in `folder`, and the principals' names come in one lookup: one read per file, for its version.
     const versions = await Promise.all(entries.map((e) => versionOf(deps, principal, e)));
     const names = await principalNames(
