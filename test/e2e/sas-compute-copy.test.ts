@@ -346,6 +346,29 @@ for (const kind of ['sqlite', 'postgres'] as const)
       assertSasError(await f.get('/ana-data/test/typed.txt'), 404);
     });
 
+    test("a Content-Type as the links' type names it, without +json, copies and touches as with it", async () => {
+      const send = (path: string, type: string, body: unknown) =>
+        env.call('POST', `${f.base}/${enc(path)}`, {
+          headers: { authorization: `Bearer ${ana}`, 'content-type': type },
+          body: JSON.stringify(body),
+        });
+      const copied = await send('/ana-data/test/bare-copy.txt', 'application/vnd.sas.compute.file.request', {
+        name: 'hello.txt',
+        path: 'ana-data/test',
+      });
+      assert.equal(copied.status, 201, copied.text);
+      assert.equal(String(await bytesOf('/ana-data/test/bare-copy.txt')), 'hello\n');
+      const touched = await send(
+        '/ana-data/test',
+        'application/vnd.sas.compute.file.properties; charset=utf-8',
+        {
+          name: 'bare-touch.txt',
+        },
+      );
+      assert.equal(touched.status, 201, touched.text);
+      assert.equal(json(touched).size, 0);
+    });
+
     test('bad input gets the SAS error shape and changes nothing', async () => {
       const snapshot = async () => [...(await tree('/ana-data/test')), ...(await tree('/shared'))];
       const before = await snapshot();

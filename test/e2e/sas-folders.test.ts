@@ -107,6 +107,23 @@ describe('SAS Folders and Types services', () => {
     assertSasError(again, 409);
   });
 
+  test('a folder is made from a body typed application/vnd.sas.content.folder, without +json, too', async () => {
+    const r = await sas('POST', `/folders/folders?parentFolderUri=/folders/folders/${proj.id}`, {
+      token: ana,
+      body: { name: 'bare-typed', type: 'folder' },
+      headers: { 'content-type': 'application/vnd.sas.content.folder' },
+    });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(JSON.parse(r.text).name, 'bare-typed');
+    const refused = await sas('POST', `/folders/folders?parentFolderUri=/folders/folders/${proj.id}`, {
+      token: ana,
+      body: { name: 'text-typed', type: 'folder' },
+      headers: { 'content-type': 'text/plain' },
+    });
+    assert.equal(refused.status, 400, refused.text);
+    assert.equal((await byPath('/ana-proj/text-typed')).status, 404);
+  });
+
   test('create a folder in a folder: 201 with Location, ETag and Last-Modified; found by path and by id', async () => {
     const r = await sas('POST', `/folders/folders?parentFolderUri=/folders/folders/${proj.id}`, {
       token: ana,

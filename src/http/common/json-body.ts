@@ -7,11 +7,20 @@ import { contentTypeOf } from './content-type.ts';
 /** A JSON request body is small: names, offsets, ids. */
 const MAX_JSON_BODY = 64 * 1024;
 
-/** The request's JSON value; null when the body is empty. Throws EntityTooLarge or InvalidArgument. */
-export async function jsonValue(request: FastifyRequest): Promise<unknown> {
+/** application/json, or any type with the +json suffix (RFC 6839). */
+const isJson = (type: string) => /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json\s*(;|$)/i.test(type);
+
+/**
+ * The request's JSON value; null when the body is empty. Throws EntityTooLarge or InvalidArgument. A body without a
+ * Content-Type is read as JSON; one with a type is read when `json` takes it (a dialect may know JSON types of its
+ * own by other names).
+ */
+export async function jsonValue(
+  request: FastifyRequest,
+  json: (type: string) => boolean = isJson,
+): Promise<unknown> {
   const type = contentTypeOf(request);
-  // application/json, or any type with the +json suffix (RFC 6839): a SAS type such as application/vnd.sas.file+json.
-  if (type !== undefined && !/^application\/(?:[a-z0-9!#$&^_.-]+\+)?json\s*(;|$)/i.test(type))
+  if (type !== undefined && !json(type))
     throw new StorageError('InvalidArgument', `The body must be application/json, not '${type}'.`);
   // Refused before a byte is read: the server then discards the body, and the client reads the answer whole (a body
   // read in part and abandoned would close the connection under a client still sending).
@@ -35,8 +44,11 @@ export async function jsonValue(request: FastifyRequest): Promise<unknown> {
 }
 
 /** The request's JSON object body (`{}` when empty or `null`). Throws EntityTooLarge or InvalidArgument. */
-export async function jsonBody(request: FastifyRequest): Promise<Record<string, unknown>> {
-  const value = await jsonValue(request);
+export async function jsonBody(
+  request: FastifyRequest,
+  json?: (type: string) => boolean,
+): Promise<Record<string, unknown>> {
+  const value = await jsonValue(request, json);
   if (value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value))
     throw new StorageError('InvalidArgument', 'The body must be a JSON object.');

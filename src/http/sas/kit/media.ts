@@ -3,6 +3,7 @@
 // type the service does not have is 415, as the SAS services answer it (not 406).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setContentType } from '../../common/content-type.ts';
+import { jsonBody } from '../../common/json-body.ts';
 import { WIRE_ERRORS } from './error-table.ts';
 import { SasWireError } from './errors.ts';
 
@@ -65,9 +66,19 @@ export function sendJson(
   return reply.send(Buffer.from(JSON.stringify(body)));
 }
 
-/** Whether a request's `Content-Type` is JSON: the SAS type `name`, any other `+json` type, or plain JSON. */
+/**
+ * Whether a request's `Content-Type` is JSON: plain JSON, any `+json` type, or a SAS type without it (the links'
+ * `type` names it so, and a client that follows a link may send it as it reads it).
+ */
 export function isJsonType(type: string | undefined): boolean {
   if (type === undefined) return false;
   const t = type.split(';')[0]!.trim().toLowerCase();
-  return t === 'application/json' || /^application\/vnd\.sas\.[a-z0-9.-]+\+json$/.test(t);
+  return (
+    /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json$/.test(t) || /^application\/vnd\.sas\.[a-z0-9.-]+$/.test(t)
+  );
+}
+
+/** The request's JSON object body, as `jsonBody` reads it, in any type `isJsonType` takes. */
+export function sasJsonBody(request: FastifyRequest): Promise<Record<string, unknown>> {
+  return jsonBody(request, isJsonType);
 }

@@ -7,8 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../../../auth/principals.ts';
 import { copyEntry } from '../../../../core/copy-entry.ts';
 import { StorageError } from '../../../../core/errors.ts';
-import { jsonBody } from '../../../common/json-body.ts';
-import { negotiate } from '../../kit/media.ts';
+import { negotiate, sasJsonBody } from '../../kit/media.ts';
 import { placeOf, resolvePath } from '../paths.ts';
 import { segmentsOf, selfHref } from '../render.ts';
 import {
@@ -27,7 +26,7 @@ export async function copy(deps: AuthDeps, request: FastifyRequest<FileParams>, 
   const { principal, view } = await sessionOf(deps, request);
   const overwrite = flag(request, 'overwrite');
   const target = belowProject(pathParam(request, view));
-  const body = await jsonBody(request);
+  const body = await sasJsonBody(request);
   const name = stringField(body, 'name');
   if (name === undefined || name === '')
     throw new StorageError('InvalidPath', 'Give the name of the file or directory to copy.');

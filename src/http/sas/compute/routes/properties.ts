@@ -7,8 +7,7 @@ import { moveEntry } from '../../../../core/move.ts';
 import { childPath } from '../../../../core/paths.ts';
 import { removeEntry } from '../../../../core/remove-entry.ts';
 import { clientGone } from '../../../common/client-gone.ts';
-import { jsonBody } from '../../../common/json-body.ts';
-import { negotiate } from '../../kit/media.ts';
+import { negotiate, sasJsonBody } from '../../kit/media.ts';
 import { placeOf, resolvePath } from '../paths.ts';
 import {
   belowProject,
@@ -43,7 +42,7 @@ export const propertyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
     const { principal, view } = await sessionOf(deps, request);
     const overwrite = flag(request, 'overwrite');
     const from = belowProject(pathParam(request, view));
-    const body = await jsonBody(request);
+    const body = await sasJsonBody(request);
     const entry = await entryAt(deps, principal, from);
     const conditions = moveConditions(request, entry);
     const dirPath = stringField(body, 'path');

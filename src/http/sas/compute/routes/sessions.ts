@@ -8,9 +8,8 @@ import {
   getComputeSession,
 } from '../../../../core/compute-sessions.ts';
 import { setContentType } from '../../../common/content-type.ts';
-import { jsonBody } from '../../../common/json-body.ts';
 import { principalOf } from '../../../common/principal.ts';
-import { negotiate, sendJson } from '../../kit/media.ts';
+import { negotiate, sasJsonBody, sendJson } from '../../kit/media.ts';
 import { contextById } from '../contexts.ts';
 import { sessionJson } from '../render.ts';
 import { stringField } from '../wire.ts';
@@ -29,7 +28,7 @@ export const sessionRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =>
     const context = contextById(request.params.id);
     // VS Code sends {name, attributes, environment: {options}}; the adapter {}. Only the name is kept: there is no
     // SAS process for the rest to configure.
-    const body = await jsonBody(request);
+    const body = await sasJsonBody(request);
     const name = stringField(body, 'name') ?? `${principal.name} session`;
     const s = await createComputeSession(core, principal, { contextId: context.id, name, cwd: HOME });
     reply.code(201).header('location', `/compute/sessions/${s.id}`).header('etag', `"${s.id}"`);

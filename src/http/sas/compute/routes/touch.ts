@@ -8,8 +8,7 @@ import { getEntryByPath } from '../../../../core/entries.ts';
 import { StorageError } from '../../../../core/errors.ts';
 import { childPath } from '../../../../core/paths.ts';
 import { putFile } from '../../../../core/write.ts';
-import { jsonBody } from '../../../common/json-body.ts';
-import { negotiate } from '../../kit/media.ts';
+import { negotiate, sasJsonBody } from '../../kit/media.ts';
 import { placeOf, resolvePath } from '../paths.ts';
 import { segmentsOf, selfHref } from '../render.ts';
 import {
@@ -28,7 +27,7 @@ async function* empty(): AsyncIterable<Uint8Array> {}
 export async function touch(deps: AuthDeps, request: FastifyRequest<FileParams>, reply: FastifyReply) {
   negotiate(request, PROPERTIES_NAME, 1);
   const { principal, view } = await sessionOf(deps, request);
-  const body = await jsonBody(request);
+  const body = await sasJsonBody(request);
   const dirPath = stringField(body, 'path');
   const dir = dirPath === undefined ? pathParam(request, view) : resolvePath(dirPath, view.cwd);
   const name = stringField(body, 'name');

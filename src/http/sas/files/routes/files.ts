@@ -12,11 +12,10 @@ import { childPath } from '../../../../core/paths.ts';
 import { principalNames } from '../../../../core/project-owners.ts';
 import { putFile } from '../../../../core/write.ts';
 import { contentTypeOf } from '../../../common/content-type.ts';
-import { jsonBody } from '../../../common/json-body.ts';
 import { principalOf } from '../../../common/principal.ts';
 import { collection, pageOf } from '../../kit/collection.ts';
 import { filterOf, sorterOf } from '../../kit/filter.ts';
-import { isJsonType, negotiate, sendJson } from '../../kit/media.ts';
+import { isJsonType, negotiate, sasJsonBody, sendJson } from '../../kit/media.ts';
 import { requiredConditions } from '../../kit/preconditions.ts';
 import { fileOf, sendFile, versionOf } from '../context.ts';
 import { DEFAULT_TYPE, FILE_TYPE, FILE_VERSION, fileJson, META } from '../file-json.ts';
@@ -142,7 +141,7 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     negotiate(request, 'file', FILE_VERSION);
     const conditions = requiredConditions(request, 'A patch of a file');
     let e = await fileOf(deps, principal, request.params.id);
-    const body = await jsonBody(request);
+    const body = await sasJsonBody(request);
     const current = await versionOf(deps, principal, e);
     const text = (k: string) => {
       const v = body[k];

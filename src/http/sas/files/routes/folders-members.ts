@@ -9,9 +9,8 @@ import { StorageError } from '../../../../core/errors.ts';
 import type { Principal } from '../../../../core/model.ts';
 import { moveEntry } from '../../../../core/move.ts';
 import { childPath } from '../../../../core/paths.ts';
-import { jsonBody } from '../../../common/json-body.ts';
 import { principalOf } from '../../../common/principal.ts';
-import { negotiate, sendJson } from '../../kit/media.ts';
+import { negotiate, sasJsonBody, sendJson } from '../../kit/media.ts';
 import { entryOfUuid, type Folder } from '../folder-ref.ts';
 import { folderAt, ownerNames } from '../folders/folders-answer.ts';
 import { deleteFolder, recursiveOf } from '../folders/folders-delete.ts';
@@ -113,7 +112,7 @@ export const memberRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
     negotiate(request, 'content.folder.member', 1);
     const principal = principalOf(request);
     const folder = await folderAt(deps, principal, request.params.id);
-    const body = await jsonBody(request);
+    const body = await sasJsonBody(request);
     const e = await entryOfMemberUri(deps, principal, body['uri']);
     const name = memberNameOf(body, e);
     // Already here under that name: the member is as asked, and nothing changes.

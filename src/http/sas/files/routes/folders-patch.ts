@@ -7,9 +7,8 @@ import { StorageError } from '../../../../core/errors.ts';
 import { moveEntry } from '../../../../core/move.ts';
 import { childPath } from '../../../../core/paths.ts';
 import { versionTags } from '../../../common/conditions.ts';
-import { jsonBody } from '../../../common/json-body.ts';
 import { principalOf } from '../../../common/principal.ts';
-import { negotiate } from '../../kit/media.ts';
+import { negotiate, sasJsonBody } from '../../kit/media.ts';
 import { type Folder, folderOfUri } from '../folder-ref.ts';
 import { folderAt, sendFolder } from '../folders/folders-answer.ts';
 import { entryEtag } from '../folders/folders-json.ts';
@@ -35,7 +34,7 @@ export const folderPatchRoutes = (deps: AuthDeps) => async (app: FastifyInstance
     negotiate(request, 'content.folder', 1);
     const principal = principalOf(request);
     const folder = await folderAt(deps, principal, request.params.id);
-    const body = await jsonBody(request);
+    const body = await sasJsonBody(request);
     checkIfMatch(request.headers['if-match'], folder);
     const { id, type, name = folder.entry.name, description, parentFolderUri } = body;
     if (id !== undefined && (typeof id !== 'string' || id.toLowerCase() !== folder.id))

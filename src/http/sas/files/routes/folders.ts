@@ -9,9 +9,8 @@ import { type Entry, getEntryByPath, projectAsEntry } from '../../../../core/ent
 import { StorageError } from '../../../../core/errors.ts';
 import { childPath } from '../../../../core/paths.ts';
 import { createProject } from '../../../../core/projects.ts';
-import { jsonBody } from '../../../common/json-body.ts';
 import { principalOf } from '../../../common/principal.ts';
-import { negotiate, sendJson } from '../../kit/media.ts';
+import { negotiate, sasJsonBody, sendJson } from '../../kit/media.ts';
 import { folderOfUri } from '../folder-ref.ts';
 import { folderAt, sendFolder } from '../folders/folders-answer.ts';
 import { deleteFolder, recursiveOf } from '../folders/folders-delete.ts';
@@ -69,7 +68,7 @@ export const folderRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
     negotiate(request, 'content.folder', 1);
     const principal = principalOf(request);
     const parentUri = (request.query as Query)['parentFolderUri'];
-    const name = newFolderOf(await jsonBody(request));
+    const name = newFolderOf(await sasJsonBody(request));
     let entry: Entry;
     if (parentUri === undefined || parentUri === '') {
       // No parent: a top-level folder, which is a project (its name follows the project naming rules).
