@@ -57,7 +57,7 @@ async function qumulo(
   method: string,
   path: string,
   options: { body?: unknown; ifMatch?: string; status?: number } = {},
-): Promise<{ json: Record<string, unknown>; etag: string; headers: Record<string, unknown> }> {
+): Promise<{ json: Record<string, unknown> | null; etag: string; headers: Record<string, unknown> }> {
   const r = await send(q.s.url, {
     method,
     path,
@@ -67,7 +67,7 @@ async function qumulo(
   });
   if (r.status !== (options.status ?? 200)) throw new Error(`${method} ${path}: ${r.status} ${r.body}`);
   return {
-    json: JSON.parse(r.body.toString()) as Record<string, unknown>,
+    json: r.body.length === 0 ? null : (JSON.parse(r.body.toString()) as Record<string, unknown>),
     etag: String(r.headers['etag']),
     headers: r.headers,
   };
@@ -83,28 +83,31 @@ async function login(s: Server): Promise<Q> {
 /** `POST /v1/files/%2Fbench%2F/entries/` CREATE_FILE: the new file's id and ETag. */
 async function createFile(q: Q, name: string): Promise<{ id: string; etag: string }> {
   const r = await qumulo(q, 'POST', `${dir}/entries/`, { body: { name, action: 'CREATE_FILE' } });
-  return { id: String(r.json['id']), etag: r.etag };
+  return { id: String(r.json?.['id']), etag: r.etag };
 }
 
 async function attributes(q: Q, id: string): Promise<{ size: number; etag: string }> {
   const r = await qumulo(q, 'GET', `/v1/files/${id}/info/attributes`);
-  return { size: Number(r.json['size']), etag: r.etag };
+  return { size: Number(r.json?.['size']), etag: r.etag };
 }
 
-/** One copy-chunk call: the request for the rest, the target's new ETag, the bytes copied and the time taken. */
+/**
+ * One copy-chunk call: the request for the rest (null when the copy is done: an empty answer), the target's new ETag,
+ * the bytes copied and the time taken.
+ */
 async function copyChunk(
   q: Q,
   target: string,
   request: Chunk,
   ifMatch: string,
-): Promise<{ next: Chunk; etag: string; copied: number; took: number }> {
+): Promise<{ next: Chunk | null; etag: string; copied: number; took: number }> {
   const t = now();
   const r = await qumulo(q, 'POST', `/v1/files/${target}/copy-chunk`, { body: request, ifMatch });
   const took = ms(t);
   if (r.headers['x-mimeo-copy-mode'] !== 'reference')
     throw new Error(`copy-chunk: mode ${String(r.headers['x-mimeo-copy-mode'])}, expected reference`);
   return {
-    next: r.json as unknown as Chunk,
+    next: r.json as unknown as Chunk | null,
     etag: r.etag,
     copied: Number(r.headers['x-mimeo-copied-bytes']),
     took,
@@ -113,7 +116,7 @@ async function copyChunk(
 
 /**
  * A whole copy as a Qumulo client makes it: copy-chunk, then the answer sent back as the next request with
- * If-Match set to the target's ETag from the previous answer, until `length` is "0". Returns each call's time.
+ * If-Match set to the target's ETag from the previous answer, until an answer is empty. Returns each call's time.
  */
 async function copyAll(
   q: Q,
@@ -129,7 +132,7 @@ async function copyAll(
     calls.push(r.took);
     copied += r.copied;
     etag = r.etag;
-    if (r.next.length === '0' || r.next.length === undefined) return { calls, copied, etag };
+    if (r.next === null) return { calls, copied, etag };
     if (r.copied === 0) throw new Error(`copy-chunk copied nothing and left ${r.next.length} bytes`);
     request = r.next;
   }
@@ -239,7 +242,7 @@ export async function benchQumulo(workDir: string, options: { copies: number }):
         { source_id: source.id, source_etag: src.etag, target_offset: String(k * GiB) },
         big.etag,
       );
-      if (r.copied !== GiB || r.next.length !== '0') throw new Error(`build: ${json(r.next)}`);
+      if (r.copied !== GiB || r.next !== null) throw new Error(`build: ${json(r.next)}`);
       build.push(r.took);
       big = { ...big, etag: r.etag };
     }

@@ -1,6 +1,7 @@
 // Qumulo copy-chunk end to end, byte for byte: ranges at the start, the end and the middle of a source written in
 // several extents, a gap zero-filled past the target's end, a file copied onto itself with overlapping ranges,
-// `length` absent, `source_offset` at and past EOF, and a bounded copy handing back the request for the rest.
+// `length` absent, `source_offset` at and past EOF, and a bounded copy handing back the request for the rest until an
+// empty answer says it is done.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bytes } from '../helpers/data.ts';
@@ -54,19 +55,13 @@ describe('Qumulo copy-chunk, byte for byte', () => {
     q.call('POST', `/v1/files/${ref(to)}/copy-chunk`, { json: body, headers });
 
   /**
-   * Asserts a completed answer: the request echoed, offsets advanced by `copied`, `length` "0", the ETag new. An
-   * answer always carries a source_etag: the one sent, or the ETag of the source version read, which pins the rest.
+   * Asserts a completed answer: 200 with an empty body (what ends Qumulo's own client's loop), `copied` bytes copied
+   * by reference, the ETag the target's new one.
    */
-  async function assertDone(r: QResponse, to: string, req: Record<string, unknown>, copied: number) {
+  async function assertDone(r: QResponse, to: string, copied: number) {
     assert.equal(r.status, 200, r.body.toString());
-    const a = r.json();
-    for (const k of ['source_id', 'source_path', 'source_stream_id', 'source_snapshot'])
-      assert.deepEqual(a[k] ?? undefined, req[k], k);
-    assert.match(String(a.source_etag), /^".+"$/, 'source_etag');
-    if (req['source_etag'] !== undefined) assert.equal(a.source_etag, req['source_etag']);
-    assert.equal(a.source_offset, String(Number(req['source_offset'] ?? 0) + copied));
-    assert.equal(a.target_offset, String(Number(req['target_offset'] ?? 0) + copied));
-    assert.equal(a.length, '0');
+    assert.equal(r.body.length, 0, r.body.toString());
+    assert.equal(r.headers['content-length'], '0');
     assert.equal(r.headers['x-mimeo-copied-bytes'], String(copied));
     assert.equal(r.headers['x-mimeo-copy-mode'], 'reference');
     assert.ok(r.headers['x-mimeo-source-version-id'], 'no x-mimeo-source-version-id');
@@ -106,7 +101,7 @@ describe('Qumulo copy-chunk, byte for byte', () => {
         to: 800,
         at: 10_000,
       },
-      // A length past the source's EOF copies up to EOF and says "0".
+      // A length past the source's EOF copies up to EOF and is done.
       {
         req: { source_offset: '99000', length: '999999' },
         init: Buffer.alloc(0),
@@ -120,7 +115,7 @@ describe('Qumulo copy-chunk, byte for byte', () => {
       const before = await etagOf(q, to);
       const req = { source_path: SRC, ...c.req };
       const r = await copy(to, req, { 'if-match': before });
-      await assertDone(r, to, req, c.to - c.from);
+      await assertDone(r, to, c.to - c.from);
       assert.notEqual(r.etag, before);
       const want = Buffer.alloc(Math.max(c.init.length, c.at + c.to - c.from));
       c.init.copy(want);
@@ -133,11 +128,11 @@ describe('Qumulo copy-chunk, byte for byte', () => {
   test('length absent copies from source_offset to EOF; source_id names the source as well as source_path', async () => {
     const to = await target(bytes(10, 16));
     const req = { source_id: srcId, source_offset: '100000', target_offset: '10' };
-    await assertDone(await copy(to, req), to, req, 30_000);
+    await assertDone(await copy(to, req), to, 30_000);
     assert.deepEqual(await readData(q, to), Buffer.concat([bytes(10, 16), src.subarray(100_000)]));
   });
 
-  test('source_offset at and past EOF: 200, length "0", nothing copied, the target unchanged', async () => {
+  test('source_offset at and past EOF: 200 and done, nothing copied, the target unchanged', async () => {
     const init = bytes(3000, 17);
     const to = await target(init);
     const etag = await etagOf(q, to);
@@ -146,10 +141,7 @@ describe('Qumulo copy-chunk, byte for byte', () => {
         const req = { source_path: SRC, source_offset: offset, target_offset: '5', length };
         const r = await copy(to, req);
         assert.equal(r.status, 200, r.body.toString());
-        const a = r.json();
-        assert.equal(a.length, '0', `${offset} ${length}`);
-        assert.equal(a.source_offset, offset);
-        assert.equal(a.target_offset, '5');
+        assert.equal(r.body.length, 0, `${offset} ${length}: ${r.body.toString()}`);
         assert.equal(r.headers['x-mimeo-copied-bytes'], '0');
         assert.deepEqual(await readData(q, to), init);
         assert.equal(await etagOf(q, to), etag);
@@ -177,7 +169,7 @@ describe('Qumulo copy-chunk, byte for byte', () => {
         target_offset: String(at),
         length: String(length),
       };
-      await assertDone(await copy(path, req), path, req, length);
+      await assertDone(await copy(path, req), path, length);
       const through = Buffer.from(want.subarray(from, from + length));
       const next = Buffer.alloc(Math.max(want.length, at + length));
       want.copy(next);
@@ -188,6 +180,7 @@ describe('Qumulo copy-chunk, byte for byte', () => {
   });
 
   test('a bounded copy hands back the request for the rest; re-sent with If-Match it finishes the copy', async () => {
+    // As Qumulo's own client loops: each answer is the next request, until an answer is empty.
     const to = await target(Buffer.alloc(0));
     const sourceEtag = await etagOf(q, SRC);
     let req: Record<string, unknown> = { source_path: SRC, source_etag: sourceEtag };
@@ -199,20 +192,20 @@ describe('Qumulo copy-chunk, byte for byte', () => {
       assert.ok(Number(r.headers['x-mimeo-copied-bytes']) <= BOUND);
       assert.ok(r.etag);
       etag = r.etag;
+      if (r.body.length === 0) break;
       req = r.json();
       answers.push(Object.fromEntries(Object.entries(req).filter(([, v]) => v !== null)));
-      if (req['length'] === '0') break;
     }
-    assert.deepEqual(answers[0], {
-      source_path: SRC,
-      source_etag: sourceEtag,
-      source_offset: String(BOUND),
-      target_offset: String(BOUND),
-      length: String(src.length - BOUND),
-    });
-    assert.equal(answers.at(-1)!['length'], '0');
-    assert.equal(answers.at(-1)!['source_offset'], String(src.length));
-    assert.equal(answers.length, Math.ceil(src.length / BOUND));
+    assert.deepEqual(answers, [
+      {
+        source_path: SRC,
+        source_etag: sourceEtag,
+        source_offset: String(BOUND),
+        target_offset: String(BOUND),
+        length: String(src.length - BOUND),
+      },
+    ]);
+    assert.equal(answers.length, Math.ceil(src.length / BOUND) - 1);
     assert.deepEqual(await readData(q, to), src);
     assert.equal(await etagOf(q, to), etag);
   });

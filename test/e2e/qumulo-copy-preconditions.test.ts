@@ -105,7 +105,7 @@ describe('Qumulo copy-chunk preconditions', () => {
     // The snapshot does hold the source made before it.
     const ok = await copy(t.path, { source_path: '/pre/src.bin', source_snapshot: id, length: '100' });
     assert.equal(ok.status, 200, ok.body.toString());
-    assert.equal(ok.json().source_snapshot, id);
+    assert.equal(ok.body.length, 0, 'done in one call: an empty answer');
     assert.deepEqual((await readData(q, t.path)).subarray(0, 100), src.subarray(0, 100));
   });
 

@@ -147,15 +147,18 @@ describe('Qumulo snapshots', () => {
     assert.equal(attrs.status, 200);
     assert.ok(attrs.etag);
 
-    // As `qq fs_copy` does it: create the target, then loop copy-chunk until length is "0".
+    // As `qq fs_copy` does it: create the target, then send copy-chunk by the source's id and its default stream's
+    // id ("0"), each answer back as the next request, until an answer is empty.
     const created = await q.call('POST', `/v1/files/${ref('/snap/big/')}/entries/`, {
       json: { name: 'b.bin', action: 'CREATE_FILE' },
     });
     let etag = created.etag!;
+    const sourceId = attrs.json().id;
     let req: Record<string, unknown> = {
-      source_path: '/snap/big/a.bin',
-      source_snapshot: s.id,
+      source_id: sourceId,
+      source_stream_id: '0',
       source_etag: attrs.etag,
+      source_snapshot: s.id,
     };
     let calls = 0;
     let copied = 0;
@@ -171,12 +174,14 @@ describe('Qumulo snapshots', () => {
       copied += n;
       assert.ok(r.etag, 'a copy-chunk answer without an ETag');
       etag = r.etag;
+      if (r.body.length === 0) break;
       req = r.json();
+      assert.equal(req['source_id'], sourceId);
+      assert.equal(req['source_stream_id'], '0');
       assert.equal(req['source_snapshot'], s.id);
       assert.equal(req['source_etag'], attrs.etag);
       assert.equal(req['source_offset'], String(copied));
       assert.equal(req['length'], String(size - copied));
-      if (req['length'] === '0') break;
       assert.ok(calls < 100, 'the copy does not end');
     }
     assert.equal(calls, Math.ceil(size / BOUND));

@@ -54,6 +54,13 @@ export function snapshotRef(value: unknown): string | undefined {
   throw new StorageError('InvalidArgument', 'A snapshot id is a positive integer.');
 }
 
+/** The id Qumulo gives a file's default stream (`qq fs_copy` copies it as `source_stream_id: "0"`). */
+export const DEFAULT_STREAM_ID = '0';
+
+/** A stream id as the core names streams: the default stream's id is none, any other id is the stream's name. */
+export const streamOf = (id: string | undefined): string | undefined =>
+  id === DEFAULT_STREAM_ID ? undefined : id;
+
 /** An optional string field of a JSON body. */
 export function stringField(body: Record<string, unknown>, name: string): string | undefined {
   const v = body[name];

@@ -1,7 +1,7 @@
 // POST /v1/files/{ref}/copy-chunk (and into a named stream), as Qumulo's rest-api-guide files_ref_copy-chunk.md
 // and the dialect spec's section 4 describe it: a byte range of a source file, at a snapshot if asked, into an
 // offset of an existing file, by reference. The work per call is bounded; the answer is the request for the rest,
-// with `length: "0"` when done.
+// and an empty answer when done.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../../auth/principals.ts';
 import { unquote } from '../../../core/conditions.ts';
@@ -10,7 +10,18 @@ import { StorageError } from '../../../core/errors.ts';
 import type { SourceRef } from '../../../core/model.ts';
 import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
-import { fileOf, ifMatchOf, placeOf, quoted, sendJson, snapshotRef, stringField, uint64 } from '../wire.ts';
+import {
+  fileOf,
+  ifMatchOf,
+  placeOf,
+  quoted,
+  sendEmpty,
+  sendJson,
+  snapshotRef,
+  streamOf,
+  stringField,
+  uint64,
+} from '../wire.ts';
 
 type ChunkParams = { Params: { ref: string; stream?: string } };
 
@@ -59,7 +70,7 @@ export const copyChunkRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
         source: {
           ...source,
           snapshot,
-          stream,
+          stream: streamOf(stream),
           offset: Math.min(sourceOffset, deps.core.limits.maxObjectSize),
           length,
           ifVersion: sourceEtag === undefined ? undefined : [unquote(sourceEtag)],
@@ -67,7 +78,7 @@ export const copyChunkRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
         target: {
           project: target.project,
           path: target.path,
-          stream: request.params.stream,
+          stream: streamOf(request.params.stream),
           offset: targetOffset,
           fileId: target.id,
           ifVersion: ifMatchOf(request),
@@ -84,6 +95,9 @@ export const copyChunkRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
       .header('x-mimeo-copy-mode', receipt.mode)
       .header('x-mimeo-copied-bytes', String(n))
       .header('x-mimeo-source-version-id', receipt.source.versionId);
+    // Done: an empty answer, which is what ends Qumulo's own client's loop (it sends each answer back until one is
+    // empty, and never reads `length`).
+    if (rest === 0) return sendEmpty(reply);
     const next: Record<string, unknown> = {};
     if (sourceId !== undefined) next['source_id'] = sourceId;
     if (sourcePath !== undefined) next['source_path'] = sourcePath;

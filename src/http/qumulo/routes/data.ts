@@ -12,7 +12,16 @@ import { contentTypeOf, setContentType } from '../../common/content-type.ts';
 import { principalOf } from '../../common/principal.ts';
 import { bodyOf, declaredLength } from '../../common/request-body.ts';
 import { attributesOf } from '../attributes.ts';
-import { fileOf, placeOf, queryUint64, quoted, sendJson, snapshotRef, writeConditions } from '../wire.ts';
+import {
+  fileOf,
+  placeOf,
+  queryUint64,
+  quoted,
+  sendJson,
+  snapshotRef,
+  streamOf,
+  writeConditions,
+} from '../wire.ts';
 
 type DataParams = {
   Params: { ref: string; stream?: string };
@@ -51,7 +60,7 @@ export const dataRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const v = await putFile(core, principal, {
       project: file.project,
       path: file.path,
-      stream: request.params.stream,
+      stream: streamOf(request.params.stream),
       body: bodyOf(request),
       size: declaredLength(request),
       conditions: writeConditions(request, file),
@@ -68,7 +77,7 @@ export const dataRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const v = await writeAt(core, principal, {
       project: file.project,
       path: file.path,
-      stream: request.params.stream,
+      stream: streamOf(request.params.stream),
       offset: queryUint64(request, 'offset') ?? 0,
       body: bodyOf(request),
       size: declaredLength(request),
@@ -90,7 +99,7 @@ export const dataRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const read = await openRead(core, principal, {
       project: file.project,
       path: file.path,
-      stream: request.params.stream,
+      stream: streamOf(request.params.stream),
       snapshot,
       window: { offset, length },
       signal: clientGone(reply.raw),

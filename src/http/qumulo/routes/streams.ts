@@ -1,12 +1,21 @@
 // A file's named streams: make, list and remove them (their data is under data.ts, their copies under copy-chunk.ts).
-// A stream's id is its name.
+// A stream's id is its name; the default stream's is "0" (`DEFAULT_STREAM_ID`), which names no stream.
 import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../../auth/principals.ts';
 import { StorageError } from '../../../core/errors.ts';
 import { createStream, deleteStream, listStreams } from '../../../core/streams.ts';
 import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
-import { fileOf, quoted, sendEmpty, sendJson, snapshotRef, stringField, writeConditions } from '../wire.ts';
+import {
+  DEFAULT_STREAM_ID,
+  fileOf,
+  quoted,
+  sendEmpty,
+  sendJson,
+  snapshotRef,
+  stringField,
+  writeConditions,
+} from '../wire.ts';
 
 type StreamParams = {
   Params: { ref: string; stream?: string };
@@ -27,6 +36,11 @@ export const streamRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
       const body = await jsonBody(request);
       const name = stringField(body, 'stream_name');
       if (name === undefined) throw new StorageError('InvalidArgument', 'Give the stream_name.');
+      if (name === DEFAULT_STREAM_ID)
+        throw new StorageError(
+          'InvalidArgument',
+          `'${DEFAULT_STREAM_ID}' is the default stream's id, not a stream name.`,
+        );
       const file = await fileOf(deps, principal, request.params.ref);
       const v = await createStream(core, principal, {
         project: file.project,
