@@ -156,6 +156,20 @@ describe('Seven Bridges bad input', () => {
     assert.deepEqual(await state(), before_, 'JSON of the wrong shape changed something');
   });
 
+  test('a Host header that names no host is 400 9000 on every listing, which builds links on it', async () => {
+    for (const host of ['a b', 'x:99999', '[::1', 'a/b']) {
+      for (const path of ['/v2/projects', `/v2/files?project=${SRC}`, `/v2/files/${folder}/list`]) {
+        assertSbgError(await ana.call('GET', path, { headers: { host } }), 400, 9000, `${host} ${path}`);
+      }
+    }
+    // A good one still lists, and its links name it.
+    const listed = ok(
+      await ana.call('GET', '/v2/projects?limit=1', { headers: { host: 'files.example.org' } }),
+      'list',
+    );
+    assert.match(String(listed.href), /^https:\/\/files\.example\.org\/v2\/projects\?/);
+  });
+
   test('malformed JSON is 400 9000', async () => {
     for (const raw of ['{"project": ', '{project: "ana/bad-dst"}', 'null x', '\u0000']) {
       await refused('POST', COPY(), { raw, type: 'application/json' }, 400, 9000);
