@@ -138,6 +138,20 @@ describe('Qumulo bad input', () => {
       { json: { name: 'x', action: 'EXPLODE' } },
       INVALID,
     );
+    // Bytes that are not UTF-8 in a name: refused, not made into another name (U+FFFD).
+    await refused(
+      'POST',
+      `/v1/files/${ref('/bad/')}/entries/`,
+      {
+        raw: Buffer.concat([
+          Buffer.from('{"name": "raw'),
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from('", "action": "CREATE_FILE"}'),
+        ]),
+        type: 'application/json',
+      },
+      INVALID,
+    );
     await refused('PUT', `/v1/files/${ref(T)}/data`, { raw: 'text', type: 'text/plain' }, INVALID);
     assertQumuloError(await q.get(`/v1/files/${ref('/bad/')}/entries/x`), 404, 'http_not_found_error');
     assertQumuloError(await q.get('/v1/no-such-route'), 404, 'http_not_found_error');

@@ -171,7 +171,12 @@ describe('Seven Bridges bad input', () => {
   });
 
   test('malformed JSON is 400 9000', async () => {
-    for (const raw of ['{"project": ', '{project: "ana/bad-dst"}', 'null x', '\u0000']) {
+    const notUtf8 = Buffer.concat([
+      Buffer.from('{"project": "ana/bad-dst", "name": "x'),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from('"}'),
+    ]);
+    for (const raw of ['{"project": ', '{project: "ana/bad-dst"}', 'null x', '\u0000', notUtf8]) {
       await refused('POST', COPY(), { raw, type: 'application/json' }, 400, 9000);
       await refused('PATCH', `/v2/files/${src}/metadata`, { raw, type: 'application/json' }, 400, 9000);
       await refused('POST', '/v2/files', { raw, type: 'application/json' }, 400, 9000);

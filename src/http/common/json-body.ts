@@ -4,6 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { StorageError } from '../../core/errors.ts';
 import { contentTypeOf } from './content-type.ts';
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 /** A JSON request body is small: names, offsets, ids. */
 const MAX_JSON_BODY = 64 * 1024;
 
@@ -34,7 +36,13 @@ export async function jsonValue(
       throw new StorageError('EntityTooLarge', `A JSON body is at most ${MAX_JSON_BODY} bytes.`);
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  let text: string;
+  try {
+    text = utf8.decode(Buffer.concat(chunks));
+  } catch {
+    // JSON is UTF-8 (RFC 8259): bytes that are not would change into U+FFFD, and a name with them into another name.
+    throw new StorageError('InvalidArgument', 'The body is not valid UTF-8.');
+  }
   if (text.trim() === '') return null;
   try {
     return JSON.parse(text);
