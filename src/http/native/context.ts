@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../auth/principals.ts';
 import type { VersionInfo } from '../../core/model.ts';
-import { setContentType } from '../common/content-type.ts';
+import { setStoredHeaders } from '../common/header-text.ts';
 
 export interface NativeDeps extends AuthDeps {
   /** The smallest part but the last of a multipart upload (the server's --min-part-size); 5 MiB when not given. */
@@ -50,15 +50,14 @@ export function setVersionHeaders(reply: FastifyReply, v: VersionInfo): void {
   reply.header('accept-ranges', 'bytes');
   reply.header('x-mimeo-file-id', v.fileId);
   reply.header('x-mimeo-version-id', v.versionId);
-  setContentType(reply, v.contentType ?? 'application/octet-stream');
-  if (v.contentDisposition) reply.header('content-disposition', v.contentDisposition);
-  if (v.contentEncoding) reply.header('content-encoding', v.contentEncoding);
-  if (v.cacheControl) reply.header('cache-control', v.cacheControl);
-  if (v.expires) reply.header('expires', v.expires);
+  const missing = setStoredHeaders(reply, v, {
+    metaPrefix: 'x-mimeo-meta-',
+    defaultType: 'application/octet-stream',
+  });
+  if (missing > 0) reply.header('x-mimeo-missing-meta', String(missing));
   if (v.checksums.sha256) reply.header('x-mimeo-checksum-sha256', v.checksums.sha256);
   if (v.checksums.crc64nvme) reply.header('x-mimeo-checksum-crc64nvme', v.checksums.crc64nvme);
   if (v.checksums.md5) reply.header('x-mimeo-checksum-md5', v.checksums.md5);
-  for (const [k, val] of Object.entries(v.userMetadata)) reply.header(`x-mimeo-meta-${k}`, val);
 }
 
 /** User metadata from x-mimeo-meta-* request headers. */

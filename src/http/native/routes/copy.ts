@@ -5,10 +5,10 @@ import type { CopyRequest } from '../../../core/model.ts';
 import type { NativeDeps } from '../context.ts';
 import { principalOf } from '../context.ts';
 import { jobJson } from './jobs.ts';
+import { headerText, labels, userMetadata } from './upload-schemas.ts';
 
 const offset = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 const str = { type: 'string', minLength: 1, maxLength: 1100 } as const;
-const labels = { type: 'object', additionalProperties: { type: 'string' } } as const;
 /** One entity tag, or a list of which any matches. */
 const etags = { anyOf: [str, { type: 'array', items: str, minItems: 1, maxItems: 100 }] } as const;
 
@@ -58,11 +58,11 @@ export const copyBody = {
       additionalProperties: false,
       properties: {
         directive: { type: 'string', enum: ['copy', 'replace', 'merge'] },
-        contentType: { type: 'string' },
-        contentDisposition: { type: 'string' },
-        contentEncoding: { type: 'string' },
-        cacheControl: { type: 'string' },
-        userMetadata: labels,
+        contentType: headerText,
+        contentDisposition: headerText,
+        contentEncoding: headerText,
+        cacheControl: headerText,
+        userMetadata,
         tags: labels,
         properties: labels,
       },

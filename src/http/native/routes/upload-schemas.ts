@@ -1,8 +1,14 @@
 // The JSON the native upload routes take: what a new upload carries, the part list that completes it, and paging.
 
 /** Text that goes back out in a response header: printable ASCII. */
-const headerText = { type: 'string', maxLength: 1024, pattern: '^[\\x20-\\x7e]*$' } as const;
-const labels = { type: 'object', additionalProperties: { type: 'string' } } as const;
+export const headerText = { type: 'string', maxLength: 1024, pattern: '^[\\x20-\\x7e]*$' } as const;
+export const labels = { type: 'object', additionalProperties: { type: 'string' } } as const;
+/** Read back as x-mimeo-meta-<name> headers (x-amz-meta- over S3): lower-case header names, printable values. */
+export const userMetadata = {
+  type: 'object',
+  propertyNames: { pattern: "^[a-z0-9!#$%&'*+.^_`|~-]{1,128}$" },
+  additionalProperties: { type: 'string', pattern: '^[\\x20-\\x7e]*$' },
+} as const;
 
 export interface CreateUpload {
   path: string;
@@ -25,12 +31,7 @@ export const createBody = {
     contentDisposition: headerText,
     contentEncoding: headerText,
     cacheControl: headerText,
-    // Read back as x-mimeo-meta-<name> headers: lower-case header names, printable values.
-    userMetadata: {
-      type: 'object',
-      propertyNames: { pattern: "^[a-z0-9!#$%&'*+.^_`|~-]{1,128}$" },
-      additionalProperties: { type: 'string', pattern: '^[\\x20-\\x7e]*$' },
-    },
+    userMetadata,
     tags: labels,
     properties: labels,
   },

@@ -2,7 +2,7 @@
 
 import { EXTRA_ALGORITHMS, type ExtraAlgorithm } from '../../../core/checksums/extra.ts';
 import type { Checksums, VersionInfo } from '../../../core/model.ts';
-import { setContentType } from '../../common/content-type.ts';
+import { setStoredHeaders } from '../../common/header-text.ts';
 import { httpDate, quoted, type S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import { isRecord, many, readXml } from '../xml.ts';
@@ -107,14 +107,10 @@ export function objectHeaders(ctx: S3Context, v: VersionInfo, options: { checksu
   r.header('etag', quoted(v.etag));
   r.header('last-modified', httpDate(v.modifiedAt));
   r.header('accept-ranges', 'bytes');
-  setContentType(r, v.contentType ?? 'binary/octet-stream');
   sseHeaders(ctx, v);
   if (v.versionId !== 'null' || ctx.query.has('versionId')) r.header('x-amz-version-id', v.versionId);
-  if (v.contentDisposition) r.header('content-disposition', v.contentDisposition);
-  if (v.contentEncoding) r.header('content-encoding', v.contentEncoding);
-  if (v.cacheControl) r.header('cache-control', v.cacheControl);
-  if (v.expires) r.header('expires', v.expires);
-  for (const [k, val] of Object.entries(v.userMetadata)) r.header(`x-amz-meta-${k}`, val);
+  const missing = setStoredHeaders(r, v, { metaPrefix: 'x-amz-meta-', defaultType: 'binary/octet-stream' });
+  if (missing > 0) r.header('x-amz-missing-meta', String(missing));
   const tags = Object.keys(v.tags).length;
   if (tags > 0) r.header('x-amz-tagging-count', String(tags));
   if (options.checksums)

@@ -4,8 +4,10 @@ import { openRead, stat } from '../../../core/read.ts';
 import { sendRead } from '../../common/body-stream.ts';
 import { parseConditions, parseRange } from '../../common/conditions.ts';
 import { setContentType } from '../../common/content-type.ts';
+import { isHeaderValue } from '../../common/header-text.ts';
 import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
+import { S3Error } from '../errors.ts';
 import { bucketOf, keyOf, objectHeaders, partNumberOf, partRange } from './common.ts';
 import { requestUnlock } from './sse.ts';
 
@@ -21,6 +23,14 @@ const OVERRIDES: [string, string][] = [
 export const getObject: S3Command = {
   name: 'GetObject',
   async handle(ctx: S3Context) {
+    // Every override goes out as a header: one that cannot is refused before anything is read.
+    for (const [q] of OVERRIDES) {
+      const v = ctx.query.get(q);
+      if (v !== undefined && !isHeaderValue(v))
+        throw new S3Error('InvalidArgument', 400, 'Header value cannot be represented using ISO-8859-1.', {
+          fields: { ArgumentName: q, ArgumentValue: v },
+        });
+    }
     const unlock = requestUnlock(ctx);
     let versionId = ctx.query.get('versionId');
     let range = parseRange(ctx.headers['range']);
