@@ -145,6 +145,44 @@ describe('aws-chunked bodies', () => {
     }
   });
 
+  test('a declared trailer that does not come, or another in its place, is 400 MalformedTrailerError and stores nothing', async () => {
+    const data = bytes(30_000, 9);
+    const cases: [string, string, Record<string, string>][] = [
+      ['no-trailer', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', {}],
+      ['other-trailer', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', { 'x-amz-checksum-crc32': crc32b64(data) }],
+      ['signed-no-trailer', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', {}],
+    ];
+    for (const [name, payloadHash, trailers] of cases) {
+      const s = await signRequest({
+        method: 'PUT',
+        path: `/wire/${name}`,
+        host: `127.0.0.1:${port}`,
+        payloadHash,
+        headers: {
+          'content-encoding': 'aws-chunked',
+          'x-amz-decoded-content-length': String(data.length),
+          'x-amz-trailer': 'x-amz-checksum-crc32c',
+        },
+        ...ROOT_KEYS,
+      });
+      const signed = payloadHash.startsWith('STREAMING-AWS4');
+      const body = await chunkedBody([data], { trailers, ...(signed ? { signing: s } : {}) });
+      const r = await sendRaw(port, {
+        method: 'PUT',
+        path: `/wire/${name}`,
+        headers: { ...s.headers, 'content-length': String(body.length) },
+        body,
+      });
+      assert.equal(r.status, 400, `${name}: ${r.body}`);
+      assert.match(r.body, /<Code>MalformedTrailerError<\/Code>/, name);
+      assert.equal(
+        (await s3Error(() => env.client.send(new HeadObjectCommand({ Bucket: 'wire', Key: name })))).status,
+        404,
+        name,
+      );
+    }
+  });
+
   test('the SDK streaming a body of known length (its default trailer checksum) round-trips', async () => {
     const data = bytes(3 * 1024 * 1024 + 5, 8);
     const put = await env.client.send(

@@ -31,10 +31,16 @@ export function withPayload(
   }
   const trailers: Record<string, string> = {};
   const onTrailers = (t: Record<string, string>) => Object.assign(trailers, t);
+  // The trailers a STREAMING-*-TRAILER body must end with, as x-amz-trailer names them.
+  const names = (req.headers['x-amz-trailer'] ?? '')
+    .split(',')
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n !== '');
   if (payload === STREAMING_SIGNED || payload === STREAMING_SIGNED_TRAILER) {
+    const declared = payload === STREAMING_SIGNED_TRAILER ? { names, signed: true } : undefined;
     return {
       principal,
-      body: decodeAwsChunked(req.body, { signing, onTrailers }),
+      body: decodeAwsChunked(req.body, { signing, onTrailers, declared }),
       decodedLength,
       trailers,
       chunked: true,
@@ -43,7 +49,7 @@ export function withPayload(
   if (payload === STREAMING_UNSIGNED_TRAILER) {
     return {
       principal,
-      body: decodeAwsChunked(req.body, { onTrailers }),
+      body: decodeAwsChunked(req.body, { onTrailers, declared: { names, signed: false } }),
       decodedLength,
       trailers,
       chunked: true,

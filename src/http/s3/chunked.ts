@@ -17,10 +17,21 @@ export interface ChunkedOptions {
   signing?: ChunkSigning;
   /** Called with the trailing headers once the body has ended. */
   onTrailers?: (trailers: Record<string, string>) => void;
+  /**
+   * The trailers the request declared (`x-amz-trailer`), for a body that has them (`STREAMING-*-TRAILER`): each must
+   * come, and no other; `signed`, with `x-amz-trailer-signature`. Absent: whatever trailers come are taken.
+   */
+  declared?: { names: readonly string[]; signed: boolean };
   /** The largest chunk accepted; a chunk is held whole while its signature is checked. */
   maxChunk?: number;
 }
 
+const malformedTrailer = (why: string) =>
+  new S3Error(
+    'MalformedTrailerError',
+    400,
+    `The request contained trailing data that was not well-formed or did not conform to our published schema: ${why}.`,
+  );
 const bad = (why: string) => new S3Error('IncompleteBody', 400, `The aws-chunked body is malformed: ${why}.`);
 const badSignature = () =>
   new S3Error(
@@ -102,6 +113,7 @@ export async function* decodeAwsChunked(
     // The last chunk: trailing headers, if any, up to an empty line.
     const trailers: Record<string, string> = {};
     const lines: string[] = [];
+    let signature = false;
     for (;;) {
       if (buf.length === 0 && ended) break;
       if (buf.length === 0 && !(await more())) break;
@@ -112,6 +124,7 @@ export async function* decodeAwsChunked(
       const name = l.slice(0, c).trim().toLowerCase();
       const value = l.slice(c + 1).trim();
       if (name === 'x-amz-trailer-signature') {
+        signature = true;
         if (!options.signing) continue;
         const s = options.signing;
         const expected = trailerSignature(
@@ -126,6 +139,14 @@ export async function* decodeAwsChunked(
       }
       lines.push(`${name}:${value}`);
       trailers[name] = value;
+    }
+    const declared = options.declared;
+    if (declared) {
+      const extra = Object.keys(trailers).find((n) => !declared.names.includes(n));
+      if (extra !== undefined) throw malformedTrailer(`'${extra}' was not declared in x-amz-trailer`);
+      const missing = declared.names.find((n) => trailers[n] === undefined);
+      if (missing !== undefined) throw malformedTrailer(`the declared trailer '${missing}' did not come`);
+      if (declared.signed && !signature) throw malformedTrailer('x-amz-trailer-signature did not come');
     }
     options.onTrailers?.(trailers);
     return;
