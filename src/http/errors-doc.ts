@@ -31,7 +31,7 @@ the same id in \`x-amz-request-id\`, and the S3 code and status below. It also h
 only S3 has: \`SignatureDoesNotMatch\`, \`InvalidAccessKeyId\`, \`RequestTimeTooSkewed\`,
 \`AuthorizationHeaderMalformed\` and \`AuthorizationQueryParametersError\` (both with the expected \`<Region>\` when
 the region is wrong), \`XAmzContentSHA256Mismatch\`, \`MalformedXML\`, \`MalformedACLError\`, \`UnexpectedContent\`,
-\`NoSuchTagSet\` (404), \`InvalidPartNumber\`, \`MissingContentLength\` (411), \`InvalidURI\`,
+\`NoSuchTagSet\` (404), \`InvalidPartNumber\` (416), \`MalformedTrailerError\`, \`MissingContentLength\` (411), \`InvalidURI\`,
 \`InvalidStorageClass\` (every object is STANDARD), \`InvalidRequest\`, \`MethodNotAllowed\` and \`NotImplemented\`
 (501, for every sub-resource mimeo does not implement).
 

@@ -90,15 +90,23 @@ describe('multipart', () => {
     assert.deepEqual(await body(part2), parts[1]);
     const head = await c.send(new HeadObjectCommand({ Bucket: 'mpu', Key: 'big', PartNumber: 3 }));
     assert.deepEqual([head.ContentLength, head.PartsCount], [1234, 3]);
-    // A part number past the last part is 400 InvalidPartNumber, for GET and HEAD alike.
+    // A part number past the last part is 416 InvalidPartNumber, for GET and HEAD alike.
     const past = await s3Error(() =>
       c.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big', PartNumber: 4 })),
     );
-    assert.deepEqual([past.code, past.status], ['InvalidPartNumber', 400]);
+    assert.deepEqual([past.code, past.status], ['InvalidPartNumber', 416]);
+    // A part and a Range at once: 400 InvalidRequest, not the part with the Range left unread.
+    for (const Cmd of [GetObjectCommand, HeadObjectCommand]) {
+      const both = await s3Error(() =>
+        c.send(new Cmd({ Bucket: 'mpu', Key: 'big', PartNumber: 1, Range: 'bytes=0-1' })),
+      );
+      assert.equal(both.status, 400, Cmd.name);
+      if (Cmd === GetObjectCommand) assert.equal(both.code, 'InvalidRequest');
+    }
     const headPast = await s3Error(() =>
       c.send(new HeadObjectCommand({ Bucket: 'mpu', Key: 'big', PartNumber: 4 })),
     );
-    assert.equal(headPast.status, 400);
+    assert.equal(headPast.status, 416);
     assert.equal(
       (await c.send(new ListMultipartUploadsCommand({ Bucket: 'mpu' }))).Uploads?.some(
         (u) => u.UploadId === UploadId,

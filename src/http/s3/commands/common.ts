@@ -170,8 +170,14 @@ export function parseTagging(value: string | undefined): Record<string, string> 
   return tags;
 }
 
-/** ?partNumber as an integer from 1 to 10,000. */
+/** ?partNumber as an integer from 1 to 10,000; a part is a range of its own, so a Range header with it is refused. */
 export function partNumberOf(ctx: S3Context): number {
+  if (ctx.headers['range'] !== undefined)
+    throw new S3Error(
+      'InvalidRequest',
+      400,
+      'Cannot specify both Range header and partNumber query parameter',
+    );
   const raw = ctx.query.get('partNumber');
   const n = Number(raw);
   if (raw === undefined || !/^\d+$/.test(raw) || n < 1 || n > 10_000) {
@@ -184,14 +190,14 @@ export function partNumberOf(ctx: S3Context): number {
   return n;
 }
 
-/** The byte range of part `n` of a version (a whole non-multipart object is part 1), or 400 InvalidPartNumber. */
+/** The byte range of part `n` of a version (a whole non-multipart object is part 1), or 416 InvalidPartNumber. */
 export function partRange(v: VersionInfo, n: number): { first: number; last: number } | undefined {
   if (!v.partSizes) {
     if (n === 1) return v.size > 0 ? { first: 0, last: v.size - 1 } : undefined;
-    throw new S3Error('InvalidPartNumber', 400, 'The requested partnumber is not satisfiable');
+    throw new S3Error('InvalidPartNumber', 416, 'The requested partnumber is not satisfiable');
   }
   if (n > v.partSizes.length)
-    throw new S3Error('InvalidPartNumber', 400, 'The requested partnumber is not satisfiable');
+    throw new S3Error('InvalidPartNumber', 416, 'The requested partnumber is not satisfiable');
   const first = v.partSizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
   return { first, last: first + v.partSizes[n - 1]! - 1 };
 }
