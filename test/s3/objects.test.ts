@@ -207,6 +207,25 @@ describe('objects', () => {
       ),
     );
     assert.deepEqual([e.code, e.status], ['InvalidRange', 416]);
+    // As S3: several ranges, a unit other than bytes or a malformed range are ignored (200, the whole object); a last
+    // byte past the end reads to the end.
+    for (const Range of ['bytes=0-0,2-3', 'bytes=abc', 'items=0-1', 'bytes=5-2']) {
+      const whole = await env.client.send(
+        new GetObjectCommand({ Bucket: 'objects', Key: 'dir/big.bin', Range }),
+      );
+      assert.equal(whole.$metadata.httpStatusCode, 200, Range);
+      assert.equal(whole.ContentRange, undefined, Range);
+      assert.deepEqual(await text(whole), data, Range);
+    }
+    const past = await env.client.send(
+      new GetObjectCommand({
+        Bucket: 'objects',
+        Key: 'dir/big.bin',
+        Range: 'bytes=9437180-99999999999999999999',
+      }),
+    );
+    assert.equal(past.ContentRange, `bytes 9437180-${data.length - 1}/${data.length}`);
+    assert.deepEqual(await text(past), data.subarray(9437180));
     const nm = await s3Error(() =>
       env.client.send(
         new GetObjectCommand({ Bucket: 'objects', Key: 'dir/big.bin', IfNoneMatch: `"${md5(data)}"` }),

@@ -63,24 +63,20 @@ export function checkConditionPairs(h: Headers, prefix = ''): void {
 const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 
 /**
- * Parses a single `bytes=` range. Returns undefined when there is no header. Throws InvalidRange for a malformed
- * value, a range whose last byte is before its first, or several ranges (mimeo serves one range per request).
+ * Parses a single `bytes=` range. Returns undefined when there is no header, and when the header is one to ignore
+ * (RFC 9110 14.2): a unit other than bytes, a malformed range, one whose last byte is before its first, or several
+ * ranges (mimeo serves one range per request, and answers such a request whole, as S3 does). Offsets past any file
+ * are clamped: a last byte past the end reads to the end, a first byte past it is unsatisfiable (InvalidRange, when
+ * the read resolves it).
  */
 export function parseRange(value: string | undefined): RangeSpec | undefined {
   if (value === undefined) return undefined;
-  const bad = (why: string) => new StorageError('InvalidRange', `The Range header is invalid: ${why}.`);
-  const m = /^\s*bytes\s*=\s*(.*)$/i.exec(value);
-  if (!m) throw bad('only the bytes unit is supported');
-  const spec = m[1]!.trim();
-  if (spec.includes(',')) throw bad('only one range per request is supported');
-  const r = /^(\d*)\s*-\s*(\d*)$/.exec(spec);
-  if (!r || (r[1] === '' && r[2] === '')) throw bad('expected first-last, first- or -suffix');
-  const first = r[1] === '' ? undefined : Number(r[1]);
-  const last = r[2] === '' ? undefined : Number(r[2]);
-  if ((first !== undefined && first > MAX_OFFSET) || (last !== undefined && last > MAX_OFFSET))
-    throw bad('offset too large');
+  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(value);
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  const first = m[1] === '' ? undefined : Math.min(Number(m[1]), MAX_OFFSET);
+  const last = m[2] === '' ? undefined : Math.min(Number(m[2]), MAX_OFFSET);
   if (first === undefined) return { suffix: last! };
-  if (last !== undefined && last < first) throw bad('the last byte is before the first');
+  if (last !== undefined && last < first) return undefined;
   return last === undefined ? { first } : { first, last };
 }
 
