@@ -75,6 +75,45 @@ describe('Qumulo snapshots', () => {
     assert.ok(left.includes(plain.id) && !left.includes(s.id), JSON.stringify(left));
   });
 
+  test('expiration-time-to-live in the query, as the SDK sends it, sets the expiration; a bad one is 400', async () => {
+    for (const [ttl, ms] of [
+      ['5days', 5 * 86_400_000],
+      ['1hours', 3_600_000],
+      ['2weeks', 14 * 86_400_000],
+      ['30minutes', 1_800_000],
+    ] as const) {
+      const before = Date.now();
+      const r = await q.call('POST', `/v2/snapshots/?expiration-time-to-live=${ttl}`, {
+        json: { source_file_id: projectId },
+      });
+      assert.equal(r.status, 200, r.body.toString());
+      const at = Date.parse(r.json().expiration);
+      assert.ok(at >= before + ms - 1000 && at <= Date.now() + ms + 1000, `${ttl}: ${r.json().expiration}`);
+    }
+    const never = await q.call('POST', '/v3/snapshots/?expiration-time-to-live=never', {
+      json: { source_file_id: projectId },
+    });
+    assert.equal(never.json().expiration, null);
+    const count = (await q.get('/v3/snapshots/')).json().entries.length;
+    for (const query of [
+      'expiration-time-to-live=5',
+      'expiration-time-to-live=1000days',
+      'expiration-time-to-live=1years',
+    ]) {
+      const r = await q.call('POST', `/v3/snapshots/?${query}`, { json: { source_file_id: projectId } });
+      assertQumuloError(r, 400, 'rest_invalid_request_error', query);
+    }
+    const both = await q.call('POST', '/v3/snapshots/?expiration-time-to-live=1days', {
+      json: { source_file_id: projectId, expiration: '2030-01-01T00:00:00Z' },
+    });
+    assertQumuloError(both, 400, 'rest_invalid_request_error', 'expiration and a time to live');
+    assert.equal(
+      (await q.get('/v3/snapshots/')).json().entries.length,
+      count,
+      'a refused snapshot was taken',
+    );
+  });
+
   test('a snapshot of the whole tree (the default source) is for administrators only', async () => {
     const r = await q.call('POST', '/v3/snapshots/', { json: {} });
     assertQumuloError(r, 403, 'fs_access_denied_error', 'a user’s snapshot of /');

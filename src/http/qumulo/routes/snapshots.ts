@@ -16,6 +16,33 @@ import { dirOf, ROOT_ID, sendEmpty, sendJson, snapshotRef, stringField } from '.
 
 type IdParams = { Params: { id: string } };
 
+/**
+ * The `expiration-time-to-live` query parameter (the SDK's `create_snapshot(time_to_live=...)`, `qq snapshot_create_snapshot
+ * --time-to-live`): `<1-999><months|weeks|days|hours|minutes>` from `now`, as the time it ends; `never` or empty for
+ * none (null); absent, undefined.
+ */
+function timeToLive(request: FastifyRequest, now: number): number | null | undefined {
+  const v = (request.query as Record<string, unknown>)['expiration-time-to-live'];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new StorageError('InvalidArgument', 'Give expiration-time-to-live once.');
+  if (v === '' || v.toLowerCase() === 'never') return null;
+  const m = /^([1-9][0-9]{0,2})(months|weeks|days|hours|minutes)$/i.exec(v);
+  if (!m)
+    throw new StorageError(
+      'InvalidArgument',
+      'expiration-time-to-live is <1 to 999><months|weeks|days|hours|minutes> (5days, 1hours), or never.',
+    );
+  const n = Number(m[1]);
+  const unit = m[2]!.toLowerCase();
+  if (unit === 'months') {
+    const d = new Date(now);
+    d.setUTCMonth(d.getUTCMonth() + n);
+    return d.getTime();
+  }
+  const minutes = { weeks: 7 * 24 * 60, days: 24 * 60, hours: 60, minutes: 1 }[unit]!;
+  return now + n * minutes * 60_000;
+}
+
 export const snapshotRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   const core = deps.core;
 
@@ -55,9 +82,15 @@ export const snapshotRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
     const body = await jsonBody(request);
     const sourceFileId = stringField(body, 'source_file_id') ?? ROOT_ID;
     const expiration = stringField(body, 'expiration');
-    const expiresAt = expiration === undefined || expiration === '' ? null : Date.parse(expiration);
+    let expiresAt = expiration === undefined || expiration === '' ? null : Date.parse(expiration);
     if (expiresAt !== null && Number.isNaN(expiresAt))
       throw new StorageError('InvalidArgument', 'expiration is an RFC 3339 time.');
+    const ttl = timeToLive(request, Date.now());
+    if (ttl !== undefined) {
+      if (expiresAt !== null)
+        throw new StorageError('InvalidArgument', 'Give expiration or expiration-time-to-live, not both.');
+      expiresAt = ttl;
+    }
     const fullName = v2 ? stringField(body, 'name') : undefined;
     const suffix = stringField(body, 'name_suffix') ?? 'OnDemand';
     if (!/^[A-Za-z0-9_.-]{1,128}$/.test(fullName ?? suffix))
