@@ -79,6 +79,50 @@ describe('CompleteMultipartUpload as Go clients send it', () => {
     assert.deepEqual(Buffer.from(await got.Body!.transformToByteArray()), Buffer.concat(parts));
   });
 
+  test("a Content-MD5 that is not the XML body's is 400 BadDigest in every body, and changes nothing", async () => {
+    const { UploadId } = await env.client.send(
+      new CreateMultipartUploadCommand({ Bucket: 'xml', Key: 'md5-mpu' }),
+    );
+    const part = await env.client.send(
+      new UploadPartCommand({ Bucket: 'xml', Key: 'md5-mpu', UploadId, PartNumber: 1, Body: 'one' }),
+    );
+    const complete = goComplete([{ etag: part.ETag!, n: 1 }]);
+    const tagging = '<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>';
+    const wrong = createHash('md5').update('another body').digest('base64');
+    for (const [method, path, body] of [
+      ['POST', `/xml/md5-mpu?uploadId=${UploadId}`, complete],
+      ['PUT', '/xml-settings?tagging', tagging],
+      [
+        'PUT',
+        '/xml-settings?versioning',
+        `<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>`,
+      ],
+    ] as const) {
+      const r = await rawSigned(url(path), { method, body, headers: { 'content-md5': wrong }, ...ROOT_KEYS });
+      assert.equal(r.status, 400, `${path}: ${r.body}`);
+      assert.match(r.body, /<Code>BadDigest<\/Code>/, path);
+      const malformed = await rawSigned(url(path), {
+        method,
+        body,
+        headers: { 'content-md5': 'abc' },
+        ...ROOT_KEYS,
+      });
+      assert.match(malformed.body, /<Code>InvalidDigest<\/Code>/, path);
+    }
+    assert.equal(await exists('md5-mpu'), false);
+    const v = await env.client.send(new GetBucketVersioningCommand({ Bucket: 'xml-settings' }));
+    assert.notEqual(v.Status, 'Enabled');
+    // The right one completes.
+    const right = createHash('md5').update(complete).digest('base64');
+    const done = await rawSigned(url(`/xml/md5-mpu?uploadId=${UploadId}`), {
+      method: 'POST',
+      body: complete,
+      headers: { 'content-md5': right },
+      ...ROOT_KEYS,
+    });
+    assert.equal(done.status, 200, done.body);
+  });
+
   test('ETags written with &#34; complete an upload made by UploadPartCopy (a multipart copy)', async () => {
     const source = bytes(3000, 3);
     await put('copy-src', source);

@@ -165,9 +165,11 @@ test('readXml: bodies over the bound are MalformedXML before they are parsed', a
     yield Buffer.alloc(100, 0x78);
     yield Buffer.from('</a>');
   };
-  assert.deepEqual(JSON.parse(JSON.stringify(await readXml(body(), 107))), { a: 'x'.repeat(100) });
+  assert.deepEqual(JSON.parse(JSON.stringify(await readXml(body(), { maxBytes: 107 }))), {
+    a: 'x'.repeat(100),
+  });
   await assert.rejects(
-    () => readXml(body(), 106),
+    () => readXml(body(), { maxBytes: 106 }),
     (err) => err instanceof S3Error && err.code === 'MalformedXML',
   );
 });

@@ -1,4 +1,6 @@
 // XML for S3: a small escaping builder for responses, and bounded, strict reading of request bodies.
+import { createHash } from 'node:crypto';
+import { checkContentMd5 } from '../../core/store-body.ts';
 import { S3Error } from './errors.ts';
 import { parseXml, type XmlRecord, XmlSyntaxError } from './xml-reader.ts';
 
@@ -79,8 +81,10 @@ const malformed = (
 /** A whole (small) request body, or MalformedXML once it passes `maxBytes`: nothing more is read or kept. */
 export async function readXmlBytes(
   body: AsyncIterable<Uint8Array>,
-  maxBytes = MAX_XML_BODY,
+  o: { maxBytes?: number; contentMd5?: string } = {},
 ): Promise<Buffer> {
+  const maxBytes = o.maxBytes ?? MAX_XML_BODY;
+  const md5 = checkContentMd5(o.contentMd5);
   const parts: Buffer[] = [];
   let n = 0;
   for await (const c of body) {
@@ -88,7 +92,10 @@ export async function readXmlBytes(
     if (n > maxBytes) throw malformed('The XML you provided was too large.');
     parts.push(Buffer.from(c));
   }
-  return Buffer.concat(parts);
+  const bytes = Buffer.concat(parts);
+  if (md5 !== undefined && createHash('md5').update(bytes).digest('base64') !== md5)
+    throw new S3Error('BadDigest', 400, 'The Content-MD5 you specified did not match what was received.');
+  return bytes;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -116,8 +123,11 @@ export function parseXmlBody(bytes: Uint8Array): XmlRecord {
 }
 
 /** Reads a whole (small) XML body and parses it: readXmlBytes, then parseXmlBody. */
-export async function readXml(body: AsyncIterable<Uint8Array>, maxBytes = MAX_XML_BODY): Promise<XmlRecord> {
-  return parseXmlBody(await readXmlBytes(body, maxBytes));
+export async function readXml(
+  body: AsyncIterable<Uint8Array>,
+  o: { maxBytes?: number; contentMd5?: string } = {},
+): Promise<XmlRecord> {
+  return parseXmlBody(await readXmlBytes(body, o));
 }
 
 /** An element that has child elements (an XmlRecord), as opposed to text or a repeated element. */

@@ -38,7 +38,7 @@ export function requestAcl(ctx: S3Context): CannedAcl | undefined {
  * in S3; neither is 400 MissingSecurityHeader.
  */
 export async function aclToPut(ctx: S3Context): Promise<{ canned: CannedAcl } | { policy: AclPolicy }> {
-  const body = await readXmlBytes(ctx.body);
+  const body = await readXmlBytes(ctx.body, { contentMd5: ctx.headers['content-md5'] });
   const acl = requestAcl(ctx);
   if (body.length > 0) {
     if (acl !== undefined)

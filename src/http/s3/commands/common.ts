@@ -203,8 +203,11 @@ export function partRange(v: VersionInfo, n: number): { first: number; last: num
 }
 
 /** A `<Tagging><TagSet><Tag><Key/><Value/></Tag>...</TagSet></Tagging>` body as a map; keys must be unique. */
-export async function readTagSet(body: AsyncIterable<Uint8Array>): Promise<Record<string, string>> {
-  const doc = await readXml(body);
+export async function readTagSet(
+  body: AsyncIterable<Uint8Array>,
+  contentMd5: string | undefined,
+): Promise<Record<string, string>> {
+  const doc = await readXml(body, { contentMd5 });
   const tagging = doc['Tagging'];
   const set = isRecord(tagging) ? tagging['TagSet'] : undefined;
   if (set === undefined || Array.isArray(set))

@@ -13,7 +13,7 @@ import { sseHeaders } from './sse.ts';
 export const completeMultipartUpload: S3Command = {
   name: 'CompleteMultipartUpload',
   async handle(ctx: S3Context) {
-    const doc = await readXml(ctx.body);
+    const doc = await readXml(ctx.body, { contentMd5: ctx.headers['content-md5'] });
     const list = doc['CompleteMultipartUpload'];
     const parts = many(isRecord(list) ? list['Part'] : undefined).map((p) => {
       const number = isRecord(p) ? token(p['PartNumber']) : undefined;

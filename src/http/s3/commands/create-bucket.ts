@@ -16,7 +16,7 @@ export const createBucket: S3Command = {
     if (ctx.headers['x-amz-bucket-object-lock-enabled']?.toLowerCase() === 'true')
       throw new S3Error('NotImplemented', 501, 'Object Lock is not implemented.');
     if (ctx.headers['content-length'] !== undefined && ctx.headers['content-length'] !== '0')
-      await readXml(ctx.body);
+      await readXml(ctx.body, { contentMd5: ctx.headers['content-md5'] });
     const acl = requestAcl(ctx);
     // S3's legacy region answers 200 to the owner re-creating a bucket (and resets its ACL); every other, 409.
     const whenOwned = ctx.deps.region === 'us-east-1' ? 'reset-acl' : 'fail';

@@ -1,8 +1,6 @@
 // DeleteObjects: POST /bucket?delete — up to 1000 keys, Content-MD5 or a checksum required, Quiet mode.
-import { createHash } from 'node:crypto';
 import { deleteFile } from '../../../core/delete.ts';
 import { isStorageError } from '../../../core/errors.ts';
-import { checkContentMd5 } from '../../../core/store-body.ts';
 import type { S3Command } from '../command.ts';
 import { type S3Context, sendXml } from '../context.ts';
 import { S3Error, toS3Error } from '../errors.ts';
@@ -18,11 +16,10 @@ const MAX_DELETE_XML = 8 * 1024 * 1024;
 export const deleteObjects: S3Command = {
   name: 'DeleteObjects',
   async handle(ctx: S3Context) {
-    const md5 = checkContentMd5(ctx.headers['content-md5']);
-    const raw = await readXmlBytes(ctx.body, MAX_DELETE_XML);
-    if (md5 !== undefined && createHash('md5').update(raw).digest('base64') !== md5) {
-      throw new S3Error('BadDigest', 400, 'The Content-MD5 you specified did not match what was received.');
-    }
+    const raw = await readXmlBytes(ctx.body, {
+      maxBytes: MAX_DELETE_XML,
+      contentMd5: ctx.headers['content-md5'],
+    });
     const del = parseXmlBody(raw)['Delete'];
     if (!isRecord(del))
       throw new S3Error(

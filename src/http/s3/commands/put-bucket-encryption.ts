@@ -17,7 +17,7 @@ const malformed = () =>
 export const putBucketEncryption: S3Command = {
   name: 'PutBucketEncryption',
   async handle(ctx: S3Context) {
-    const doc = await readXml(ctx.body);
+    const doc = await readXml(ctx.body, { contentMd5: ctx.headers['content-md5'] });
     const conf = doc['ServerSideEncryptionConfiguration'];
     const rule = isRecord(conf) ? conf['Rule'] : undefined;
     if (!isRecord(rule)) throw malformed();

@@ -9,7 +9,7 @@ import { bucketOf } from './common.ts';
 export const putBucketVersioning: S3Command = {
   name: 'PutBucketVersioning',
   async handle(ctx: S3Context) {
-    const doc = await readXml(ctx.body);
+    const doc = await readXml(ctx.body, { contentMd5: ctx.headers['content-md5'] });
     const conf = doc['VersioningConfiguration'];
     const status = isRecord(conf) ? token(conf['Status']) : undefined;
     if (isRecord(conf) && token(conf['MfaDelete']) === 'Enabled')

@@ -7,7 +7,7 @@ import { bucketOf, keyOf, readTagSet } from './common.ts';
 export const putObjectTagging: S3Command = {
   name: 'PutObjectTagging',
   async handle(ctx: S3Context) {
-    const tags = await readTagSet(ctx.body);
+    const tags = await readTagSet(ctx.body, ctx.headers['content-md5']);
     const v = await setLabels(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
       path: keyOf(ctx),
