@@ -459,6 +459,13 @@ describe('listing', () => {
       assert.equal(page.IsTruncated, token !== undefined);
     } while (token);
     assert.deepEqual(seen, ['a.txt', 'd1/x', 'd1/y', 'd2/z', 'sp ace/k+plus', 'z.txt']);
+    // A token this server did not make is 400, not an empty page that would read as the end of the listing.
+    for (const bad of ['garbage', 'ZDEveA', '!!', 'a2E']) {
+      const e = await s3Error(() =>
+        env.client.send(new ListObjectsV2Command({ Bucket: 'listing', ContinuationToken: bad })),
+      );
+      assert.deepEqual([e.code, e.status], ['InvalidArgument', 400], bad);
+    }
     const after = await env.client.send(new ListObjectsV2Command({ Bucket: 'listing', StartAfter: 'd2/z' }));
     assert.deepEqual(
       after.Contents?.map((c) => c.Key),

@@ -4,6 +4,7 @@
 import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
 import { sendXml } from '../context.ts';
+import { S3Error } from '../errors.ts';
 import { type ListParams, listPage } from './list-page.ts';
 
 export const listObjectsV2: S3Command = {
@@ -33,7 +34,23 @@ export const listObjectsV2: S3Command = {
   },
 };
 
-const encodeToken = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
+/** A token names the key after which the next page starts, marked so that a token this server did not make is told. */
+const TOKEN_MARK = 'k:';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const encodeToken = (key: string) => Buffer.from(`${TOKEN_MARK}${key}`, 'utf8').toString('base64url');
+
+/** The key a token names, or 400 InvalidArgument for one this server did not make (an empty page would say "done"). */
 function decodeToken(t: string): string {
-  return Buffer.from(t, 'base64url').toString('utf8');
+  const bytes = Buffer.from(t, 'base64url');
+  let text: string | undefined;
+  try {
+    text = bytes.toString('base64url') === t ? utf8.decode(bytes) : undefined;
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined || !text.startsWith(TOKEN_MARK))
+    throw new S3Error('InvalidArgument', 400, 'The continuation token provided is incorrect', {
+      fields: { ArgumentName: 'continuation-token', ArgumentValue: t },
+    });
+  return text.slice(TOKEN_MARK.length);
 }
