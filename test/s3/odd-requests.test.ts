@@ -123,6 +123,36 @@ describe('odd requests', () => {
     assert.equal(e, 'NoSuchKey');
   });
 
+  test('checksum headers: two at once, one the named algorithm is not, or a malformed value: 400 InvalidRequest', async () => {
+    const body = Buffer.from('check me');
+    const crc32 = Buffer.from([0x12, 0x34, 0x56, 0x78]).toString('base64');
+    const sha1 = Buffer.alloc(20, 1).toString('base64');
+    const cases: Record<string, string>[] = [
+      { 'x-amz-checksum-crc32': crc32, 'x-amz-checksum-sha1': sha1 },
+      { 'x-amz-sdk-checksum-algorithm': 'SHA256', 'x-amz-checksum-crc32': crc32 },
+      { 'x-amz-checksum-crc32': 'AAAA' },
+      { 'x-amz-checksum-crc32': 'not base64!' },
+      { 'x-amz-checksum-sha256': crc32 },
+    ];
+    for (const headers of cases) {
+      const signed = await signRequest({
+        method: 'PUT',
+        path: '/odd/checked',
+        host: `127.0.0.1:${port}`,
+        headers: { ...headers, 'content-length': String(body.length) },
+        payloadHash: 'UNSIGNED-PAYLOAD',
+        ...ROOT_KEYS,
+      });
+      const r = await sendRaw(port, { method: 'PUT', path: '/odd/checked', headers: signed.headers, body });
+      assert.deepEqual([r.status, codeOf(r.body)], [400, 'InvalidRequest'], JSON.stringify(headers));
+    }
+    const e = await env.client.send(new GetObjectCommand({ Bucket: 'odd', Key: 'checked' })).then(
+      () => 'stored',
+      (err: { name: string }) => err.name,
+    );
+    assert.equal(e, 'NoSuchKey');
+  });
+
   test('a PUT with neither Content-Length nor chunked framing is 411 MissingContentLength', async () => {
     const signed = await signRequest({
       method: 'PUT',

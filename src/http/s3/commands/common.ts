@@ -37,7 +37,20 @@ export function requestedAlgorithm(headers: Record<string, string>): S3Algorithm
     headers['x-amz-sdk-checksum-algorithm'] ?? headers['x-amz-checksum-algorithm']
   )?.toLowerCase();
   const trailer = headers['x-amz-trailer']?.toLowerCase().replace(/^x-amz-checksum-/, '');
-  const header = S3_ALGORITHMS.find((a) => headers[`x-amz-checksum-${a}`] !== undefined);
+  const present = S3_ALGORITHMS.filter((a) => headers[`x-amz-checksum-${a}`] !== undefined);
+  if (present.length > 1)
+    throw new S3Error(
+      'InvalidRequest',
+      400,
+      'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
+    );
+  const header = present[0];
+  if (named !== undefined && header !== undefined && named !== header)
+    throw new S3Error(
+      'InvalidRequest',
+      400,
+      `Value for x-amz-sdk-checksum-algorithm header is invalid: the body's checksum header is x-amz-checksum-${header}.`,
+    );
   const alg = named ?? trailer ?? header;
   if (alg === undefined) return undefined;
   if (!(S3_ALGORITHMS as readonly string[]).includes(alg))
@@ -45,15 +58,35 @@ export function requestedAlgorithm(headers: Record<string, string>): S3Algorithm
   return alg as S3Algorithm;
 }
 
+/** The bytes of each algorithm's checksum. */
+const CHECKSUM_BYTES: Record<S3Algorithm, number> = {
+  crc32: 4,
+  crc32c: 4,
+  crc64nvme: 8,
+  sha1: 20,
+  sha256: 32,
+};
+
+/** A checksum value as S3 takes it (the base64 of the algorithm's bytes), or 400 InvalidRequest: not a mismatch. */
+function checkedChecksum(alg: S3Algorithm, value: string): string {
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length !== CHECKSUM_BYTES[alg] || bytes.toString('base64') !== value)
+    throw new S3Error('InvalidRequest', 400, `Value for x-amz-checksum-${alg} header is invalid.`);
+  return value;
+}
+
 /** What a write must compute and verify for its checksum headers or trailer. */
 export function checksumRequest(ctx: S3Context) {
   const alg = requestedAlgorithm(ctx.headers);
   const algorithms: ExtraAlgorithm[] =
     alg && (EXTRA_ALGORITHMS as readonly string[]).includes(alg) ? [alg as ExtraAlgorithm] : [];
+  // A header's value is checked before the body is read; a trailer's once it has come.
+  const header = alg && ctx.headers[`x-amz-checksum-${alg}`];
+  if (alg && header) checkedChecksum(alg, header);
   const expected = () => {
     if (!alg) return {};
     const value = ctx.headers[`x-amz-checksum-${alg}`] ?? ctx.trailers[`x-amz-checksum-${alg}`];
-    return value === undefined ? {} : { [alg]: value };
+    return value === undefined ? {} : { [alg]: checkedChecksum(alg, value) };
   };
   // As S3: an object gets a SHA-256 when the client sends or asks for one, not otherwise (it costs a core).
   return { algorithm: alg, algorithms, expected, wholeSha256: alg === 'sha256' };
