@@ -181,6 +181,9 @@ describe('Qumulo named streams', () => {
     const made = await q.call('POST', streams('/strm/zero.bin'), { json: { stream_name: '0' } });
     assertQumuloError(made, 400, 'rest_invalid_request_error', 'a stream named "0"');
     assert.deepEqual((await q.get(streams('/strm/zero.bin'))).json(), []);
+    const removed = await q.call('DELETE', `${streams('/strm/zero.bin')}0`);
+    assertQumuloError(removed, 400, 'rest_invalid_request_error', 'a delete of stream "0"');
+    assert.deepEqual(await readData(q, '/strm/zero.bin'), own);
   });
 
   test('a stream that was never made is 404 for a write or a copy into it, and is not made by them', async () => {

@@ -162,6 +162,21 @@ describe('Seven Bridges bad input', () => {
         assertSbgError(await ana.call('GET', path, { headers: { host } }), 400, 9000, `${host} ${path}`);
       }
     }
+    // A change answered with links is refused before it is made.
+    await refused(
+      'PATCH',
+      `/v2/files/${src}`,
+      { json: { name: 'renamed.txt' }, headers: { host: 'a b' } },
+      400,
+      9000,
+    );
+    await refused(
+      'POST',
+      COPY(),
+      { json: { project: DST, name: 'c.txt' }, headers: { host: '[::1' } },
+      400,
+      9000,
+    );
     // A good one still lists, and its links name it.
     const listed = ok(
       await ana.call('GET', '/v2/projects?limit=1', { headers: { host: 'files.example.org' } }),

@@ -147,12 +147,20 @@ describe('aws-chunked bodies', () => {
 
   test('a declared trailer that does not come, or another in its place, is 400 MalformedTrailerError and stores nothing', async () => {
     const data = bytes(30_000, 9);
-    const cases: [string, string, Record<string, string>][] = [
+    const crc32c = Buffer.alloc(4).toString('base64');
+    const cases: [string, string, Record<string, string>, boolean?][] = [
       ['no-trailer', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', {}],
       ['other-trailer', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', { 'x-amz-checksum-crc32': crc32b64(data) }],
       ['signed-no-trailer', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', {}],
+      // The trailer, but not its signature.
+      [
+        'signed-unsigned-trailer',
+        'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+        { 'x-amz-checksum-crc32c': crc32c },
+        true,
+      ],
     ];
-    for (const [name, payloadHash, trailers] of cases) {
+    for (const [name, payloadHash, trailers, dropSignature] of cases) {
       const s = await signRequest({
         method: 'PUT',
         path: `/wire/${name}`,
@@ -166,7 +174,15 @@ describe('aws-chunked bodies', () => {
         ...ROOT_KEYS,
       });
       const signed = payloadHash.startsWith('STREAMING-AWS4');
-      const body = await chunkedBody([data], { trailers, ...(signed ? { signing: s } : {}) });
+      const encoded = await chunkedBody([data], { trailers, ...(signed ? { signing: s } : {}) });
+      const body = dropSignature
+        ? Buffer.from(
+            encoded.toString('latin1').replace(/x-amz-trailer-signature:[0-9a-f]+\r\n/, ''),
+            'latin1',
+          )
+        : encoded;
+      if (dropSignature)
+        assert.ok(body.length < encoded.length, 'the trailer signature was not there to drop');
       const r = await sendRaw(port, {
         method: 'PUT',
         path: `/wire/${name}`,
@@ -181,6 +197,34 @@ describe('aws-chunked bodies', () => {
         name,
       );
     }
+  });
+
+  test('a trailer of another algorithm than x-amz-sdk-checksum-algorithm names is 400 InvalidRequest', async () => {
+    const data = bytes(1000, 10);
+    const s = await signRequest({
+      method: 'PUT',
+      path: '/wire/named-other',
+      host: `127.0.0.1:${port}`,
+      payloadHash: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+      headers: {
+        'content-encoding': 'aws-chunked',
+        'x-amz-decoded-content-length': String(data.length),
+        'x-amz-sdk-checksum-algorithm': 'CRC32',
+        'x-amz-trailer': 'x-amz-checksum-crc32c',
+      },
+      ...ROOT_KEYS,
+    });
+    const body = await chunkedBody([data], {
+      trailers: { 'x-amz-checksum-crc32c': Buffer.alloc(4).toString('base64') },
+    });
+    const r = await sendRaw(port, {
+      method: 'PUT',
+      path: '/wire/named-other',
+      headers: { ...s.headers, 'content-length': String(body.length) },
+      body,
+    });
+    assert.equal(r.status, 400, r.body);
+    assert.match(r.body, /<Code>InvalidRequest<\/Code>/);
   });
 
   test('the SDK streaming a body of known length (its default trailer checksum) round-trips', async () => {

@@ -10,7 +10,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const MAX_JSON_BODY = 64 * 1024;
 
 /** application/json, or any type with the +json suffix (RFC 6839). */
-const isJson = (type: string) => /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json\s*(;|$)/i.test(type);
+export const isJson = (type: string) => /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json\s*(;|$)/i.test(type);
 
 /**
  * The request's JSON value; null when the body is empty. Throws EntityTooLarge or InvalidArgument. A body without a

@@ -7,6 +7,7 @@ import { StorageError } from '../../core/errors.ts';
 import { rawBodies } from '../common/content-type.ts';
 import type { Dialect } from '../common/dialect.ts';
 import { bearerToken, carryBearer } from '../common/principal.ts';
+import { externalBase } from '../common/request-context.ts';
 import { rateLimitHeaders, renderSbgError, SBG_ERRORS } from './errors.ts';
 import { asyncCopyRoutes } from './routes/async-copy.ts';
 import { copyRoutes } from './routes/copy.ts';
@@ -25,6 +26,8 @@ async function sbgApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
     rawBodies(sbg);
     sbg.addHook('onRequest', async (request, reply) => {
       reply.headers(rateLimitHeaders());
+      // Answers carry links built on the Host: one that names no host is refused before anything is done.
+      externalBase(request);
       if (SIGNED.has(request.routeOptions.url ?? '')) return;
       const sbgToken = request.headers['x-sbg-auth-token'];
       const token = typeof sbgToken === 'string' ? sbgToken.trim() : bearerToken(request);

@@ -2,6 +2,7 @@
 // one, list them, delete one. A snapshot's id is a number.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../../auth/principals.ts';
+import { nowOf } from '../../../core/deps.ts';
 import { isStorageError, StorageError } from '../../../core/errors.ts';
 import {
   createSnapshot,
@@ -85,7 +86,7 @@ export const snapshotRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
     let expiresAt = expiration === undefined || expiration === '' ? null : Date.parse(expiration);
     if (expiresAt !== null && Number.isNaN(expiresAt))
       throw new StorageError('InvalidArgument', 'expiration is an RFC 3339 time.');
-    const ttl = timeToLive(request, Date.now());
+    const ttl = timeToLive(request, nowOf(core));
     if (ttl !== undefined) {
       if (expiresAt !== null)
         throw new StorageError('InvalidArgument', 'Give expiration or expiration-time-to-live, not both.');

@@ -66,6 +66,11 @@ export const streamRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
 
   app.delete<StreamParams>('/v1/files/:ref/streams/:stream', async (request, reply) => {
     const principal = principalOf(request);
+    if (request.params.stream === DEFAULT_STREAM_ID)
+      throw new StorageError(
+        'InvalidArgument',
+        `'${DEFAULT_STREAM_ID}' is the default stream, which is not removed.`,
+      );
     const file = await fileOf(deps, principal, request.params.ref);
     await deleteStream(core, principal, {
       project: file.project,

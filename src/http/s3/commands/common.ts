@@ -45,13 +45,21 @@ export function requestedAlgorithm(headers: Record<string, string>): S3Algorithm
       'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
     );
   const header = present[0];
-  if (named !== undefined && header !== undefined && named !== header)
+  if (header !== undefined && trailer !== undefined)
     throw new S3Error(
       'InvalidRequest',
       400,
-      `Value for x-amz-sdk-checksum-algorithm header is invalid: the body's checksum header is x-amz-checksum-${header}.`,
+      'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
     );
-  const alg = named ?? trailer ?? header;
+  // The algorithm named must be the one whose checksum comes, in a header or a trailer.
+  const sent = header ?? trailer;
+  if (named !== undefined && sent !== undefined && named !== sent)
+    throw new S3Error(
+      'InvalidRequest',
+      400,
+      `Value for x-amz-sdk-checksum-algorithm header is invalid: the checksum sent is x-amz-checksum-${sent}.`,
+    );
+  const alg = named ?? sent;
   if (alg === undefined) return undefined;
   if (!(S3_ALGORITHMS as readonly string[]).includes(alg))
     throw new S3Error('InvalidRequest', 400, `The checksum algorithm '${alg}' is not supported.`);
@@ -203,14 +211,8 @@ export function parseTagging(value: string | undefined): Record<string, string> 
   return tags;
 }
 
-/** ?partNumber as an integer from 1 to 10,000; a part is a range of its own, so a Range header with it is refused. */
+/** ?partNumber as an integer from 1 to 10,000. */
 export function partNumberOf(ctx: S3Context): number {
-  if (ctx.headers['range'] !== undefined)
-    throw new S3Error(
-      'InvalidRequest',
-      400,
-      'Cannot specify both Range header and partNumber query parameter',
-    );
   const raw = ctx.query.get('partNumber');
   const n = Number(raw);
   if (raw === undefined || !/^\d+$/.test(raw) || n < 1 || n > 10_000) {
@@ -221,6 +223,16 @@ export function partNumberOf(ctx: S3Context): number {
     );
   }
   return n;
+}
+
+/** A GET or HEAD of a part (?partNumber) reads that part's range: a Range header with it is refused, before any read. */
+export function checkPartRead(ctx: S3Context): void {
+  if (ctx.query.has('partNumber') && ctx.headers['range'] !== undefined)
+    throw new S3Error(
+      'InvalidRequest',
+      400,
+      'Cannot specify both Range header and partNumber query parameter',
+    );
 }
 
 /** The byte range of part `n` of a version (a whole non-multipart object is part 1), or 416 InvalidPartNumber. */

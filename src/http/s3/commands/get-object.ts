@@ -8,7 +8,7 @@ import { isHeaderValue } from '../../common/header-text.ts';
 import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import { bucketOf, keyOf, objectHeaders, partNumberOf, partRange } from './common.ts';
+import { bucketOf, checkPartRead, keyOf, objectHeaders, partNumberOf, partRange } from './common.ts';
 import { requestUnlock } from './sse.ts';
 
 const OVERRIDES: [string, string][] = [
@@ -23,6 +23,7 @@ const OVERRIDES: [string, string][] = [
 export const getObject: S3Command = {
   name: 'GetObject',
   async handle(ctx: S3Context) {
+    checkPartRead(ctx);
     // Every override goes out as a header: one that cannot is refused before anything is read.
     for (const [q] of OVERRIDES) {
       const v = ctx.query.get(q);

@@ -5,12 +5,13 @@ import { stat } from '../../../core/read.ts';
 import { parseConditions, parseRange } from '../../common/conditions.ts';
 import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import { bucketOf, keyOf, objectHeaders, partNumberOf, partRange } from './common.ts';
+import { bucketOf, checkPartRead, keyOf, objectHeaders, partNumberOf, partRange } from './common.ts';
 import { requestUnlock } from './sse.ts';
 
 export const headObject: S3Command = {
   name: 'HeadObject',
   async handle(ctx: S3Context) {
+    checkPartRead(ctx);
     const v = await stat(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
       path: keyOf(ctx),

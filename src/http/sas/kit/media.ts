@@ -3,7 +3,7 @@
 // type the service does not have is 415, as the SAS services answer it (not 406).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setContentType } from '../../common/content-type.ts';
-import { jsonBody } from '../../common/json-body.ts';
+import { isJson, jsonBody } from '../../common/json-body.ts';
 import { WIRE_ERRORS } from './error-table.ts';
 import { SasWireError } from './errors.ts';
 
@@ -73,9 +73,7 @@ export function sendJson(
 export function isJsonType(type: string | undefined): boolean {
   if (type === undefined) return false;
   const t = type.split(';')[0]!.trim().toLowerCase();
-  return (
-    /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json$/.test(t) || /^application\/vnd\.sas\.[a-z0-9.-]+$/.test(t)
-  );
+  return isJson(t) || /^application\/vnd\.sas\.[a-z0-9.-]+$/.test(t);
 }
 
 /** The request's JSON object body, as `jsonBody` reads it, in any type `isJsonType` takes. */

@@ -8,6 +8,7 @@ import { sendRead } from '../../../common/body-stream.ts';
 import { clientGone } from '../../../common/client-gone.ts';
 import { parseRange, versionTags } from '../../../common/conditions.ts';
 import { setContentType } from '../../../common/content-type.ts';
+import { isHeaderValue } from '../../../common/header-text.ts';
 import { principalOf } from '../../../common/principal.ts';
 import { negotiate } from '../../kit/media.ts';
 import { etagOf, requiredConditions } from '../../kit/preconditions.ts';
@@ -48,8 +49,13 @@ export const contentRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =>
       .header('etag', etagOf(v.rowId))
       .header('last-modified', new Date(v.modifiedAt).toUTCString())
       .header('accept-ranges', 'bytes')
-      .header('content-disposition', v.contentDisposition ?? attachment(e.name));
-    setContentType(reply, v.contentType ?? DEFAULT_TYPE);
+      .header(
+        'content-disposition',
+        v.contentDisposition && isHeaderValue(v.contentDisposition)
+          ? v.contentDisposition
+          : attachment(e.name),
+      );
+    setContentType(reply, v.contentType && isHeaderValue(v.contentType) ? v.contentType : DEFAULT_TYPE);
     return sendRead(reply, read);
   });
 

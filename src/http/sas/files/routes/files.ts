@@ -12,6 +12,7 @@ import { childPath } from '../../../../core/paths.ts';
 import { principalNames } from '../../../../core/project-owners.ts';
 import { putFile } from '../../../../core/write.ts';
 import { contentTypeOf } from '../../../common/content-type.ts';
+import { isHeaderValue } from '../../../common/header-text.ts';
 import { principalOf } from '../../../common/principal.ts';
 import { collection, pageOf } from '../../kit/collection.ts';
 import { filterOf, sorterOf } from '../../kit/filter.ts';
@@ -175,7 +176,7 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     // These three are sent back as download headers: a value no header may carry (RFC 9110 section 5.5) is refused.
     const header = (k: string) => {
       const v = text(k);
-      if (typeof v === 'string' && /[^\t\x20-\x7e\x80-\xff]/.test(v))
+      if (typeof v === 'string' && !isHeaderValue(v))
         throw new StorageError('InvalidArgument', `${k} holds a character no HTTP header may carry.`);
       return v;
     };
