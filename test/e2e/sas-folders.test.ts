@@ -114,7 +114,10 @@ describe('SAS Folders and Types services', () => {
       headers: { 'content-type': 'application/vnd.sas.content.folder' },
     });
     assert.equal(r.status, 201, r.text);
-    assert.equal(JSON.parse(r.text).name, 'bare-typed');
+    const made = JSON.parse(r.text);
+    assert.equal(made.name, 'bare-typed');
+    // Gone again, so that the project's members are as the tests below count them.
+    assert.equal((await sas('DELETE', `/folders/folders/${made.id}`, { token: ana })).status, 204);
     const refused = await sas('POST', `/folders/folders?parentFolderUri=/folders/folders/${proj.id}`, {
       token: ana,
       body: { name: 'text-typed', type: 'folder' },
