@@ -122,8 +122,8 @@ function assembleChecksums(
  * Completes an upload from the listed parts. Throws InvalidPartOrder when numbers do not ascend, InvalidPart when a
  * part is missing or its ETag or declared checksum differs (or, with `consecutive`, when a number does not follow
  * the one before), EntityTooSmall when a part but the last is under `minPartSize`, BadDigest when the object's
- * declared checksum differs. The object's ETag is the MD5 of the parts'
- * binary MD5s followed by "-N"; its checksums are composed from the parts' (`assembleChecksums`).
+ * declared checksum differs. The object's ETag is the MD5 of the parts' binary MD5s followed by "-N"; its checksums
+ * are composed from the parts' (`assembleChecksums`).
  */
 export async function completeUpload(
   deps: CoreDeps,

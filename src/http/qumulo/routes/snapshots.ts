@@ -18,9 +18,9 @@ import { dirOf, ROOT_ID, sendEmpty, sendJson, snapshotRef, stringField } from '.
 type IdParams = { Params: { id: string } };
 
 /**
- * The `expiration-time-to-live` query parameter (the SDK's `create_snapshot(time_to_live=...)`, `qq snapshot_create_snapshot
- * --time-to-live`): `<1-999><months|weeks|days|hours|minutes>` from `now`, as the time it ends; `never` or empty for
- * none (null); absent, undefined.
+ * The `expiration-time-to-live` query parameter, as the SDK's `create_snapshot(time_to_live=...)` sends it:
+ * `<1-999><months|weeks|days|hours|minutes>` from `now`, as the time it ends; `never` or empty for none (null); absent,
+ * undefined.
  */
 function timeToLive(request: FastifyRequest, now: number): number | null | undefined {
   const v = (request.query as Record<string, unknown>)['expiration-time-to-live'];
