@@ -15,7 +15,6 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { openS3, type S3Env, s3Error } from '../helpers/s3.ts';
-import { CREDS } from '../helpers/server.ts';
 
 let env: S3Env;
 before(async () => {
@@ -73,18 +72,8 @@ test('a response-* override outside ISO-8859-1 is 400 InvalidArgument naming it;
   assert.equal(await ok.Body!.transformToString(), 'pdf bytes');
 });
 
-/** A native API token of root's. */
-async function rootToken(): Promise<string> {
-  const r = await fetch(`${env.server.url}/api/v1/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ accessKey: CREDS.MIMEO_ROOT_ACCESS_KEY, secret: CREDS.MIMEO_ROOT_SECRET_KEY }),
-  });
-  return ((await r.json()) as { token: string }).token;
-}
-
 test('the native copy refuses metadata no header can carry, and copies nothing', async () => {
-  const token = await rootToken();
+  const token = await env.server.token();
   for (const metadata of [
     { directive: 'replace', userMetadata: { note: 'naïve 😀' } },
     { directive: 'replace', userMetadata: { 'Bad Name': 'x' } },
@@ -141,7 +130,7 @@ test('stored metadata no header can carry is left out of GET and HEAD and counte
   assert.equal(get.MissingMeta, 3);
   assert.equal(await get.Body!.transformToString(), 'old bytes');
   const native = await fetch(`${env.server.url}/api/v1/projects/headers/files/old.txt`, {
-    headers: { authorization: `Bearer ${await rootToken()}` },
+    headers: { authorization: `Bearer ${await env.server.token()}` },
   });
   assert.equal(native.status, 200);
   assert.equal(native.headers.get('x-mimeo-meta-kept'), 'yes');

@@ -38,21 +38,15 @@ export function requestedAlgorithm(headers: Record<string, string>): S3Algorithm
   )?.toLowerCase();
   const trailer = headers['x-amz-trailer']?.toLowerCase().replace(/^x-amz-checksum-/, '');
   const present = S3_ALGORITHMS.filter((a) => headers[`x-amz-checksum-${a}`] !== undefined);
-  if (present.length > 1)
+  // One checksum comes, in a header or a trailer.
+  if (present.length + (trailer === undefined ? 0 : 1) > 1)
     throw new S3Error(
       'InvalidRequest',
       400,
       'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
     );
-  const header = present[0];
-  if (header !== undefined && trailer !== undefined)
-    throw new S3Error(
-      'InvalidRequest',
-      400,
-      'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
-    );
-  // The algorithm named must be the one whose checksum comes, in a header or a trailer.
-  const sent = header ?? trailer;
+  // The algorithm named must be the one whose checksum comes.
+  const sent = present[0] ?? trailer;
   if (named !== undefined && sent !== undefined && named !== sent)
     throw new S3Error(
       'InvalidRequest',
