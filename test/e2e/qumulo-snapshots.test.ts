@@ -75,6 +75,17 @@ describe('Qumulo snapshots', () => {
     assert.ok(left.includes(plain.id) && !left.includes(s.id), JSON.stringify(left));
   });
 
+  test('an id past any given out, up to 2^64 - 1, is a snapshot that does not exist; past that, bad input', async () => {
+    await createFile(q, '/snap/', 'ids.txt');
+    for (const id of ['12345678901234567', '18446744073709551615']) {
+      assertQumuloError(await q.get(`/v3/snapshots/${id}`), 404, 'rest_not_found_error', `snapshot ${id}`);
+      const read = await q.get(`/v1/files/${ref('/snap/ids.txt')}/data?snapshot=${id}`);
+      assertQumuloError(read, 404, 'rest_not_found_error', `data at snapshot ${id}`);
+    }
+    for (const id of ['18446744073709551616', '0', '-1', '1e3'])
+      assert.equal((await q.get(`/v3/snapshots/${id}`)).status, 400, id);
+  });
+
   test('expiration-time-to-live in the query, as the SDK sends it, sets the expiration; a bad one is 400', async () => {
     for (const [ttl, ms] of [
       ['5days', 5 * 86_400_000],

@@ -46,11 +46,15 @@ export function queryUint64(request: FastifyRequest, name: string, clampTo?: num
   return uint64(v, name, clampTo);
 }
 
-/** A snapshot id (a JSON number, or its decimal string in a query) as the core's snapshot reference. */
+/**
+ * A snapshot id (a JSON number, or its decimal string in a query) as the core's snapshot reference. Qumulo's ids
+ * are uint64: one past any number this server gives out is a snapshot that does not exist (404), not bad input.
+ */
 export function snapshotRef(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return String(value);
-  if (typeof value === 'string' && /^[1-9][0-9]{0,15}$/.test(value)) return value;
+  const digits = typeof value === 'number' && Number.isInteger(value) ? BigInt(value).toString() : value;
+  if (typeof digits === 'string' && /^[1-9][0-9]{0,19}$/.test(digits) && BigInt(digits) <= UINT64_MAX)
+    return digits;
   throw new StorageError('InvalidArgument', 'A snapshot id is a positive integer.');
 }
 
