@@ -426,6 +426,22 @@ async function oneRun(
   });
 }
 
+/** One run's targets in a line, so that the spread behind the medians is in the log. */
+function runLine(n: number, r: RunFigures): string {
+  const f = (v: number | string | undefined, digits = 0) =>
+    typeof v === 'number' ? v.toFixed(digits) : 'n/a';
+  const m = r.mimeo;
+  const p = r.peer;
+  return [
+    `run ${n}:`,
+    `put-large ${f(m['put-large'])} MiB/s (s3rver ${f(p['put-large'])}, ${f(m['cpu:put-large'], 2)} against ${f(p['cpu:put-large'], 2)} ms CPU per MiB; paired ${f(m['pair:put-large'], 2)}x),`,
+    `SSE-S3 ${f(m['put-large-sse'])}, format ${f(r.format)};`,
+    `get-large ${f(m['get-large'])} (bare ${f(r.stream)});`,
+    `small-get ${f(m['small-get'])}, small-put ${f(m['small-put'])} ops/s (bare ${f(r.tiny)});`,
+    `copy-multipart ${f(m['copy-multipart'], 2)} ms`,
+  ].join(' ');
+}
+
 /** `runs` runs (BENCH_RUNS), each figure their median, as one report. */
 export async function benchS3(
   work: string,
@@ -443,7 +459,9 @@ export async function benchS3(
       );
     }
     if (o.runs > 1) process.stdout.write(`run ${i + 1} of ${o.runs}, load ${loadavg()[0]!.toFixed(1)}\n`);
-    runs.push(await oneRun(work, o));
+    const r = await oneRun(work, o);
+    runs.push(r);
+    process.stdout.write(`${runLine(i + 1, r)}\n`);
   }
   process.stdout.write(`${report(combineRuns(runs), o)}\n`);
 }
