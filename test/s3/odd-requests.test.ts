@@ -169,6 +169,37 @@ describe('odd requests', () => {
     assert.equal(codeOf(out), 'MissingContentLength');
   });
 
+  test('an integer argument that is empty, signed, not decimal or past int32 is 400 InvalidArgument naming it', async () => {
+    const get = async (query: string) => {
+      const signed = await signRequest({
+        method: 'GET',
+        path: `/odd?${query}`,
+        host: `127.0.0.1:${port}`,
+        payloadHash: 'UNSIGNED-PAYLOAD',
+        ...ROOT_KEYS,
+      });
+      return sendRaw(port, { method: 'GET', path: `/odd?${query}`, headers: signed.headers });
+    };
+    for (const [name, extra] of [
+      ['max-keys', 'list-type=2&'],
+      ['max-keys', ''],
+      ['max-keys', 'versions&'],
+      ['max-uploads', 'uploads&'],
+    ] as const)
+      for (const value of ['', '-1', '+5', '0x10', '1e3', ' 7', '2147483648']) {
+        const r = await get(`${extra}${name}=${encodeURIComponent(value)}`);
+        const what = `${extra}${name}=${JSON.stringify(value)}: ${r.body}`;
+        assert.equal(r.status, 400, what);
+        assert.equal(codeOf(r.body), 'InvalidArgument', what);
+        assert.match(r.body, new RegExp(`<ArgumentName>${name}</ArgumentName>`), what);
+      }
+    // The bounds themselves are fine: an empty page, and one as large as there is.
+    const zero = await get('list-type=2&max-keys=0');
+    assert.equal(zero.status, 200, zero.body);
+    assert.match(zero.body, /<KeyCount>0<\/KeyCount>/);
+    assert.equal((await get('list-type=2&max-keys=2147483647')).status, 200);
+  });
+
   test('tags and metadata named like the properties of an object are kept like any other', async () => {
     const c = env.client;
     await c.send(

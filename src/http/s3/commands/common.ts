@@ -164,6 +164,27 @@ export function bodyLength(ctx: S3Context): number | undefined {
   throw new S3Error('MissingContentLength', 411, 'You must provide the Content-Length HTTP header.');
 }
 
+/**
+ * An integer query parameter (max-keys, max-uploads, max-parts, part-number-marker, max-buckets) as S3 reads one:
+ * decimal digits, from `min` to `max` (an int32 unless the command bounds it lower); `fallback` when absent. Anything
+ * else, an empty value included, is 400 InvalidArgument naming the argument and its value.
+ */
+export function queryInt(
+  ctx: S3Context,
+  name: string,
+  o: { fallback: number; min: number; max?: number },
+): number {
+  const raw = ctx.query.get(name);
+  if (raw === undefined) return o.fallback;
+  const max = o.max ?? 2_147_483_647;
+  const n = /^[0-9]{1,10}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(n >= o.min && n <= max))
+    throw new S3Error('InvalidArgument', 400, `${name} must be an integer from ${o.min} to ${max}.`, {
+      fields: { ArgumentName: name, ArgumentValue: raw },
+    });
+  return n;
+}
+
 /** Content headers a PUT or a REPLACE copy sets, with aws-chunked taken out of Content-Encoding. */
 export function contentAttributes(ctx: S3Context) {
   const h = ctx.headers;

@@ -5,6 +5,7 @@ import { listProjects } from '../../../core/projects.ts';
 import type { S3Command } from '../command.ts';
 import { isoDate, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
+import { queryInt } from './common.ts';
 
 /** S3's page size when none is given, and the most max-buckets may ask. */
 const MAX_BUCKETS = 10_000;
@@ -12,10 +13,7 @@ const MAX_BUCKETS = 10_000;
 export const listBuckets: S3Command = {
   name: 'ListBuckets',
   async handle(ctx: S3Context) {
-    const rawMax = ctx.query.get('max-buckets');
-    const max = rawMax === undefined ? MAX_BUCKETS : Number(rawMax);
-    if (rawMax !== undefined && (!/^\d+$/.test(rawMax) || max < 1 || max > MAX_BUCKETS))
-      throw new S3Error('InvalidArgument', 400, `max-buckets must be an integer from 1 to ${MAX_BUCKETS}.`);
+    const max = queryInt(ctx, 'max-buckets', { fallback: MAX_BUCKETS, min: 1, max: MAX_BUCKETS });
     const token = ctx.query.get('continuation-token');
     const prefix = ctx.query.get('prefix');
     const region = ctx.query.get('bucket-region');

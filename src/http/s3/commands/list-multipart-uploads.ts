@@ -3,16 +3,13 @@ import { ownerOf } from '../../../auth/principals.ts';
 import { listUploads } from '../../../core/multipart.ts';
 import type { S3Command } from '../command.ts';
 import { isoDate, type S3Context, sendXml } from '../context.ts';
-import { S3Error } from '../errors.ts';
-import { bucketOf } from './common.ts';
+import { bucketOf, queryInt } from './common.ts';
 import { listEncoding } from './list-page.ts';
 
 export const listMultipartUploads: S3Command = {
   name: 'ListMultipartUploads',
   async handle(ctx: S3Context) {
-    const max = Number(ctx.query.get('max-uploads') ?? 1000);
-    if (!Number.isInteger(max) || max < 1)
-      throw new S3Error('InvalidArgument', 400, 'max-uploads must be a positive integer.');
+    const max = queryInt(ctx, 'max-uploads', { fallback: 1000, min: 1 });
     const { enc, encodingType } = listEncoding(ctx);
     const keyMarker = ctx.query.get('key-marker') || undefined;
     const prefix = ctx.query.get('prefix');

@@ -4,17 +4,14 @@ import { listVersions } from '../../../core/list-versions.ts';
 import { getProject } from '../../../core/projects.ts';
 import type { S3Command } from '../command.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
-import { S3Error } from '../errors.ts';
-import { bucketOf } from './common.ts';
+import { bucketOf, queryInt } from './common.ts';
 import { listEncoding } from './list-page.ts';
 
 export const listObjectVersions: S3Command = {
   name: 'ListObjectVersions',
   async handle(ctx: S3Context) {
     const bucket = bucketOf(ctx);
-    const max = Number(ctx.query.get('max-keys') ?? 1000);
-    if (!Number.isInteger(max) || max < 0)
-      throw new S3Error('InvalidArgument', 400, 'max-keys must be a non-negative integer.');
+    const max = queryInt(ctx, 'max-keys', { fallback: 1000, min: 0 });
     const { enc, encodingType } = listEncoding(ctx);
     const project = await getProject(ctx.deps.core, { principal: ctx.principal, need: 'list' }, bucket);
     const keyMarker = ctx.query.get('key-marker') || undefined;

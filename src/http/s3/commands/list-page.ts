@@ -6,7 +6,7 @@ import { getProject } from '../../../core/projects.ts';
 import { isoDate, quoted, type S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import { escapeXml, XmlElements } from '../xml.ts';
-import { bucketOf } from './common.ts';
+import { bucketOf, queryInt } from './common.ts';
 
 export interface ListParams {
   after: string | undefined;
@@ -32,10 +32,7 @@ export function listEncoding(ctx: S3Context): {
 
 export async function listPage(ctx: S3Context, params: ListParams) {
   const bucket = bucketOf(ctx);
-  const rawMax = ctx.query.get('max-keys');
-  const maxKeys = rawMax === undefined ? 1000 : Number(rawMax);
-  if (!Number.isInteger(maxKeys) || maxKeys < 0)
-    throw new S3Error('InvalidArgument', 400, 'max-keys must be a non-negative integer.');
+  const maxKeys = queryInt(ctx, 'max-keys', { fallback: 1000, min: 0 });
   const { enc, encodingType } = listEncoding(ctx);
   const prefix = ctx.query.get('prefix') ?? '';
   const delimiter = ctx.query.get('delimiter') ?? '';

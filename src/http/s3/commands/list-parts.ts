@@ -3,21 +3,13 @@ import { ownerOf } from '../../../auth/principals.ts';
 import { listParts } from '../../../core/multipart.ts';
 import type { S3Command } from '../command.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
-import { S3Error } from '../errors.ts';
-import { bucketOf, checksumValue, keyOf, type S3Algorithm } from './common.ts';
+import { bucketOf, checksumValue, keyOf, queryInt, type S3Algorithm } from './common.ts';
 
 export const listPartsCommand: S3Command = {
   name: 'ListParts',
   async handle(ctx: S3Context) {
-    const marker = Number(ctx.query.get('part-number-marker') ?? 0);
-    const max = Number(ctx.query.get('max-parts') ?? 1000);
-    if (!Number.isInteger(marker) || marker < 0 || !Number.isInteger(max) || max < 0) {
-      throw new S3Error(
-        'InvalidArgument',
-        400,
-        'part-number-marker and max-parts must be non-negative integers.',
-      );
-    }
+    const marker = queryInt(ctx, 'part-number-marker', { fallback: 0, min: 0 });
+    const max = queryInt(ctx, 'max-parts', { fallback: 1000, min: 0 });
     const r = await listParts(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
       path: keyOf(ctx),
