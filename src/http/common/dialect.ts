@@ -26,7 +26,10 @@ export interface Dialect<D = unknown> {
   /** As the error document and the tests name it. */
   name: string;
   port: Port;
-  /** The paths it owns on its port; its renderer answers errors and 404s under them. */
+  /**
+   * The paths it owns on its port; its renderer answers errors and 404s under them. A `*` segment stands for any one
+   * segment, for paths inside another dialect's (Qumulo's ACLs under Seven Bridges' `/v2/files`).
+   */
   prefixes: readonly string[];
   errors: ErrorTable;
   render: RenderError;
@@ -54,6 +57,15 @@ export function coreErrorHeaders(se: StorageError): Record<string, string> {
   return h;
 }
 
+/** Whether `path` is `prefix` or under it; a `*` segment of the prefix matches any one segment. */
+function under(prefix: string, path: string): boolean {
+  if (prefix === '/') return true;
+  if (!prefix.includes('*')) return path === prefix || path.startsWith(`${prefix}/`);
+  const want = prefix.split('/');
+  const have = path.split('/');
+  return have.length >= want.length && want.every((s, i) => (s === '*' ? have[i] !== '' : s === have[i]));
+}
+
 /** The dialect that owns a request target (path and query) on a port: the longest matching prefix, if any. */
 export function dialectFor<D>(dialects: readonly Dialect<D>[], url: string): Dialect<D> | undefined {
   const path = url.split('?')[0]!;
@@ -61,8 +73,7 @@ export function dialectFor<D>(dialects: readonly Dialect<D>[], url: string): Dia
   let length = -1;
   for (const d of dialects)
     for (const p of d.prefixes) {
-      const owns = p === '/' || path === p || path.startsWith(`${p}/`);
-      if (owns && p.length > length) {
+      if (under(p, path) && p.length > length) {
         best = d;
         length = p.length;
       }

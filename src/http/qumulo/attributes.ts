@@ -4,8 +4,14 @@ import type { Entry } from '../../core/entries.ts';
 import { pathOf } from './wire.ts';
 
 /** Qumulo's default modes: what an entry shows until its mode is set. */
-const FILE_MODE = 0o644;
-const DIR_MODE = 0o755;
+export const FILE_MODE = 0o644;
+export const DIR_MODE = 0o755;
+
+/** Every entry's group, as Qumulo names its local users' group. */
+export const GROUP = { id: '513', name: 'Users' } as const;
+
+/** The domain of mimeo's users as Qumulo's trustees name it: local users. */
+export const OWNER_DOMAIN = 'LOCAL';
 
 const BLOCK = 4096;
 
@@ -27,8 +33,8 @@ export function attributesOf(e: Entry, childCount = 0) {
     mode: octal(e.mode ?? (dir ? DIR_MODE : FILE_MODE)),
     owner: e.ownerId ?? '',
     owner_details: { id_type: 'LOCAL_USER', id_value: e.ownerId ?? '' },
-    group: '513',
-    group_details: { id_type: 'LOCAL_GROUP', id_value: 'Users' },
+    group: GROUP.id,
+    group_details: { id_type: 'LOCAL_GROUP', id_value: GROUP.name },
     blocks,
     datablocks: blocks,
     metablocks: '1',

@@ -1,5 +1,5 @@
-// The Qumulo Core REST dialect at /v1, /v2/snapshots and /v3: bearer sessions from a login, the file tree by id or
-// path, data, named streams, snapshots and copy-chunk. Every body is read by the routes themselves (JSON or raw
+// The Qumulo Core REST dialect at /v1, /v2/snapshots, /v2/files/{ref}/info/acl and /v3: bearer sessions from a
+// login, the file tree by id or path, data, named streams, ACLs as modes give them, snapshots and copy-chunk. Every body is read by the routes themselves (JSON or raw
 // bytes), so that no framework parser answers for them.
 import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../auth/principals.ts';
@@ -9,6 +9,7 @@ import { rawBodies } from '../common/content-type.ts';
 import type { Dialect } from '../common/dialect.ts';
 import { bearerToken } from '../common/principal.ts';
 import { QUMULO_ERRORS, renderQumuloError } from './errors.ts';
+import { aclRoutes } from './routes/acl.ts';
 import { copyChunkRoutes } from './routes/copy-chunk.ts';
 import { dataRoutes } from './routes/data.ts';
 import { entryRoutes } from './routes/entries.ts';
@@ -16,7 +17,8 @@ import { sessionRoutes } from './routes/session.ts';
 import { snapshotRoutes } from './routes/snapshots.ts';
 import { streamRoutes } from './routes/streams.ts';
 
-const PREFIXES = ['/v1', '/v2/snapshots', '/v3'] as const;
+/** `/v2/files` is Seven Bridges' but for the ACLs, which `qq fs_copy` copies: the two dialects' routes do not meet. */
+const PREFIXES = ['/v1', '/v2/snapshots', '/v2/files/*/info/acl', '/v3'] as const;
 
 /** What answers without a session: the version probe the SDK sends on connecting, and the login. */
 const PUBLIC = new Set(['/v1/version', '/v1/session/login']);
@@ -37,6 +39,7 @@ async function qumuloApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
     await q.register(streamRoutes(deps));
     await q.register(snapshotRoutes(deps));
     await q.register(copyChunkRoutes(deps));
+    await q.register(aclRoutes(deps));
   });
 }
 

@@ -1,0 +1,46 @@
+// An entry's ACL, v2 (`GET|PUT /v2/files/{ref}/info/acl`), as `qq fs_get_acl` reads it and `qq fs_copy` copies it:
+// GET shows the ACL the entry's mode gives; PUT takes only such an ACL, and sets that mode.
+import type { FastifyInstance } from 'fastify';
+import type { AuthDeps } from '../../../auth/principals.ts';
+import { setEntryAttributes } from '../../../core/entry-attrs.ts';
+import { StorageError } from '../../../core/errors.ts';
+import { stat } from '../../../core/read.ts';
+import { jsonBody } from '../../common/json-body.ts';
+import { principalOf } from '../../common/principal.ts';
+import { aclOf, modeOfAcl } from '../acl.ts';
+import { etagOf } from '../attributes.ts';
+import { entryOf, ifMatchOf, quoted, sendJson, snapshotRef } from '../wire.ts';
+
+type RefParams = { Params: { ref: string }; Querystring: Record<string, string | undefined> };
+
+export const aclRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
+  const core = deps.core;
+
+  app.get<RefParams>('/v2/files/:ref/info/acl', async (request, reply) => {
+    const principal = principalOf(request);
+    const entry = await entryOf(deps, principal, request.params.ref);
+    const snapshot = snapshotRef(request.query['snapshot']);
+    // A mode is the entry's, not a version's: at a snapshot the file must have been there, and shows its mode now,
+    // as its attributes at a snapshot do.
+    if (snapshot !== undefined && entry.type === 'file')
+      await stat(core, principal, { project: entry.project, path: entry.path, snapshot });
+    reply.header('etag', quoted(etagOf(entry)));
+    return sendJson(reply, aclOf(entry));
+  });
+
+  app.put<RefParams>('/v2/files/:ref/info/acl', async (request, reply) => {
+    const principal = principalOf(request);
+    const body = await jsonBody(request);
+    const entry = await entryOf(deps, principal, request.params.ref);
+    // `qq fs_copy` sends the ETag its attributes' PATCH answered with.
+    const tags = ifMatchOf(request);
+    if (tags !== undefined && !tags.includes('*') && !tags.includes(etagOf(entry)))
+      throw new StorageError('PreconditionFailed', `'${request.params.ref}' has changed since that ETag.`, {
+        resource: request.params.ref,
+      });
+    const mode = modeOfAcl(entry, body);
+    const updated = await setEntryAttributes(core, principal, { id: entry.id, mode });
+    reply.header('etag', quoted(etagOf(updated)));
+    return sendJson(reply, aclOf(updated));
+  });
+};
