@@ -125,7 +125,10 @@ describe('Qumulo ACLs', () => {
       ['entries that are not objects', { control: [], posix_special_permissions: [], aces: [1, 2, 3] }],
     ] as const)
       assertQumuloError(await put(body), 400, 'rest_invalid_request_error', what);
-    const notJson = await q.call('PUT', `/v2/files/${f.id}/info/acl`, { raw: '{"aces": [', type: 'application/json' });
+    const notJson = await q.call('PUT', `/v2/files/${f.id}/info/acl`, {
+      raw: '{"aces": [',
+      type: 'application/json',
+    });
     assertQumuloError(notJson, 400, 'rest_invalid_request_error', 'a body that is not JSON');
     assert.equal((await q.get(`/v1/files/${f.id}/info/attributes`)).json().mode, '0644');
 
@@ -142,7 +145,12 @@ describe('Qumulo ACLs', () => {
   test('the path answers in Qumulo shape, errors and unknown methods too; Seven Bridges keeps the rest of /v2/files', async () => {
     assertQumuloError(await env.client().get(acl('/acl/')), 401, 'auth_not_authorized_error', 'no session');
     assertQumuloError(await q.get(acl('/acl/none.txt')), 404, 'fs_no_such_entry_error', 'a missing file');
-    assertQumuloError(await q.get('/v2/files/99999999/info/acl'), 404, 'fs_no_such_entry_error', 'a missing id');
+    assertQumuloError(
+      await q.get('/v2/files/99999999/info/acl'),
+      404,
+      'fs_no_such_entry_error',
+      'a missing id',
+    );
     assertQumuloError(await q.call('DELETE', acl('/acl/')), 404, 'http_not_found_error', 'DELETE');
     await createDir(q, '/acl/', 'sub');
     assert.equal((await q.get(acl('/acl/sub/'))).status, 200);
