@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { AuthDeps } from '../../auth/principals.ts';
 import type { Principal } from '../../core/model.ts';
 import type { Flavor } from './flavor.ts';
-import type { XmlNode } from './xml.ts';
+import type { XmlNode, XmlValue } from './xml.ts';
 import { xmlDocument } from './xml.ts';
 
 export interface S3Deps extends AuthDeps {
@@ -36,9 +36,20 @@ export interface S3Context {
   signal: AbortSignal;
 }
 
-/** A flavor without S3's checksums gets none of the top-level `Checksum*` elements. */
-const withoutChecksums = (body: XmlNode): XmlNode =>
-  Object.fromEntries(Object.entries(body).filter(([k]) => !k.startsWith('Checksum')));
+/** A flavor without S3's checksums gets none of the `Checksum*` elements, at any depth (a listing's parts too). */
+const withoutChecksums = (node: XmlNode): XmlNode =>
+  Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => !k.startsWith('Checksum'))
+      .map(([k, v]) => [k, stripValue(v)]),
+  );
+
+function stripValue(v: XmlValue): XmlValue {
+  if (Array.isArray(v)) return v.map(stripValue);
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
+    return withoutChecksums(v as XmlNode);
+  return v;
+}
 
 /**
  * Sends an XML document in the request's flavor, encoded once here: as a string, its length would be measured in a

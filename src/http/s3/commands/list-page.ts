@@ -63,15 +63,16 @@ export async function listPage(ctx: S3Context, params: ListParams) {
     next: page.next,
     prefixes: page.prefixes,
     keyCount: page.entries.length,
-    contents: contentsXml(page.entries, enc, owner),
+    contents: contentsXml(page.entries, enc, owner, ctx.flavor.xml.checksums),
   };
 }
 
-/** The `<Contents>` elements of a page, in S3's order of fields. */
+/** The `<Contents>` elements of a page, in S3's order of fields; the checksum's only in a flavor that has them. */
 function contentsXml(
   entries: KeyEntry[],
   enc: (s: string) => string,
   owner: { ID: string; DisplayName: string } | undefined,
+  checksums: boolean,
 ): XmlElements {
   const ownerXml = owner
     ? `<Owner><ID>${escapeXml(owner.ID)}</ID><DisplayName>${escapeXml(owner.DisplayName)}</DisplayName></Owner>`
@@ -79,7 +80,7 @@ function contentsXml(
   let xml = '';
   for (const e of entries) {
     xml += `<Contents><Key>${escapeXml(enc(e.path))}</Key><LastModified>${isoDate(e.modifiedAt)}</LastModified><ETag>${escapeXml(quoted(e.etag))}</ETag>`;
-    if (e.crc64)
+    if (checksums && e.crc64)
       xml += '<ChecksumAlgorithm>CRC64NVME</ChecksumAlgorithm><ChecksumType>FULL_OBJECT</ChecksumType>';
     xml += `<Size>${e.size}</Size>${ownerXml}<StorageClass>STANDARD</StorageClass></Contents>`;
   }
