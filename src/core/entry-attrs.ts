@@ -1,5 +1,6 @@
-// Attributes the file dialects set on an entry in place: a mode (files and directories) and a directory's
-// modification time. They are the entry's, not a version's: setting them makes no new version.
+// Attributes the file dialects set on an entry in place: a mode and a creation time (files and directories) and a
+// directory's modification time. They are the entry's, not a version's: setting them makes no new version (a file's
+// modification time is its version's: `setFileModified`).
 import type { CoreDeps } from './deps.ts';
 import { type Entry, entryById } from './entries.ts';
 import { StorageError } from './errors.ts';
@@ -11,23 +12,26 @@ export interface EntryAttributes {
   mode?: number;
   /** A directory's modification time, in milliseconds since the epoch. */
   modifiedAt?: number;
+  /** When the entry was made, in milliseconds since the epoch. */
+  createdAt?: number;
 }
 
 /**
  * Sets the attributes of the entry with row id `id`. Needs write on its project. Throws NoSuchEntry, AccessDenied,
- * and InvalidArgument for a bad mode, for the root or a project (their attributes are fixed), and for a file's
- * modification time (that is its current version's).
+ * and InvalidArgument for a bad mode or time, for the root or a project (their attributes are fixed), and for a file's
+ * modification time (that is its current version's: `setFileModified`).
  */
 export function setEntryAttributes(
   deps: CoreDeps,
   principal: Principal,
   input: { id: string } & EntryAttributes,
 ): Promise<Entry> {
-  const { mode, modifiedAt } = input;
+  const { mode, modifiedAt, createdAt } = input;
   if (mode !== undefined && !(Number.isInteger(mode) && mode >= 0 && mode <= 0o7777))
     throw new StorageError('InvalidArgument', 'A mode is an integer from 0 to 07777.');
-  if (modifiedAt !== undefined && !(Number.isSafeInteger(modifiedAt) && modifiedAt >= 0))
-    throw new StorageError('InvalidArgument', 'A modification time is a time after 1970.');
+  for (const t of [modifiedAt, createdAt])
+    if (t !== undefined && !(Number.isSafeInteger(t) && t >= 0))
+      throw new StorageError('InvalidArgument', 'A time is a time after 1970.');
   return deps.meta.tx(async (tx) => {
     const entry = await entryById(tx, { rowId: input.id });
     const project = entry && (await getProjectById(tx, entry.projectId));
@@ -39,12 +43,17 @@ export function setEntryAttributes(
       throw new StorageError('InvalidArgument', 'The attributes of the root and of a project are fixed.');
     await requireProject(tx, { principal, need: 'write-object' }, project.name);
     if (modifiedAt !== undefined && entry.type === 'file')
-      throw new StorageError('InvalidArgument', "A file's modification time is that of its last write.", {
-        resource: entry.path,
-      });
+      throw new StorageError(
+        'InvalidArgument',
+        "A file's modification time is its version's (setFileModified).",
+        {
+          resource: entry.path,
+        },
+      );
     await tx.run(
-      'UPDATE files SET mode = COALESCE(?, mode), modified_at = COALESCE(?, modified_at) WHERE id = ?',
-      [mode ?? null, modifiedAt ?? null, entry.id],
+      `UPDATE files SET mode = COALESCE(?, mode), modified_at = COALESCE(?, modified_at),
+       created_at = COALESCE(?, created_at) WHERE id = ?`,
+      [mode ?? null, modifiedAt ?? null, createdAt ?? null, entry.id],
     );
     return (await entryById(tx, { rowId: entry.id }))!;
   });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { copyFile } from '../../src/core/copy.ts';
 import { deleteFile } from '../../src/core/delete.ts';
+import { setFileModified } from '../../src/core/file-times.ts';
 import { listFiles } from '../../src/core/list.ts';
 import { deleteProject, setVersioning } from '../../src/core/projects.ts';
 import { stat } from '../../src/core/read.ts';
@@ -171,5 +172,46 @@ forEachStore('core versions and listing', (get) => {
     await deleteFile(deps, root, { project: p, path: 'f' });
     await deleteProject(deps, root, p);
     await rejectsWith(read(deps, p, 'f'), 'NoSuchProject');
+  });
+  test("a file's modification time set: a new version with the same bytes, ETag and size, seen by every read", async () => {
+    const { deps } = get();
+    const p = await newProject(deps, { versioning: 'enabled' });
+    const data = bytes(9000, 5);
+    const v1 = await put(deps, p, 'f', data);
+    const at = Date.UTC(2020, 1, 3, 4, 5, 6, 7);
+    const versions = await count(deps, 'versions');
+    const blocks = await count(deps, 'blocks');
+    const v2 = await setFileModified(deps, root, { project: p, path: 'f', modifiedAt: at });
+    assert.notEqual(v2.versionId, v1.versionId);
+    assert.equal(v2.modifiedAt, at);
+    assert.deepEqual([v2.etag, v2.size, v2.checksums], [v1.etag, v1.size, v1.checksums]);
+    assert.equal(await count(deps, 'versions'), versions + 1);
+    assert.equal(await count(deps, 'blocks'), blocks, 'no byte was written');
+    assert.equal((await stat(deps, root, { project: p, path: 'f' })).modifiedAt, at);
+    assert.deepEqual(await read(deps, p, 'f'), data);
+    // The version before keeps its own time.
+    assert.equal(
+      (await stat(deps, root, { project: p, path: 'f', versionId: v1.versionId })).modifiedAt,
+      v1.modifiedAt,
+    );
+    // A stale condition, a missing file and a time before 1970 change nothing.
+    await rejectsWith(
+      setFileModified(deps, root, {
+        project: p,
+        path: 'f',
+        modifiedAt: 1,
+        conditions: { ifVersion: [v1.rowId] },
+      }),
+      'PreconditionFailed',
+    );
+    await rejectsWith(setFileModified(deps, root, { project: p, path: 'g', modifiedAt: 1 }), 'NoSuchKey');
+    await rejectsWith(
+      setFileModified(deps, root, { project: p, path: 'f', modifiedAt: -1 }),
+      'InvalidArgument',
+    );
+    assert.equal((await stat(deps, root, { project: p, path: 'f' })).modifiedAt, at);
+    // A write after it is a write's time again.
+    const v3 = await put(deps, p, 'f', data);
+    assert.ok(v3.modifiedAt > at);
   });
 });

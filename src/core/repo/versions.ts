@@ -367,6 +367,8 @@ export interface NewVersion extends ContentAttributes {
   now: number;
   createdBy?: string;
   createdAt?: number;
+  /** The version's modification time when it is not `now`: a file's times set through a file dialect. */
+  modifiedAt?: number;
   /** Stream name to manifest id; the default stream is "". */
   streams: Record<string, string>;
 }
@@ -401,7 +403,7 @@ function storedColumns(v: NewVersion): StoredColumns {
     created_by: v.createdBy ?? v.principalId,
     created_at: v.createdAt ?? v.now,
     modified_by: v.principalId,
-    modified_at: v.now,
+    modified_at: v.modifiedAt ?? v.now,
     expires_at: v.expiresAt ?? null,
   };
 }
