@@ -125,11 +125,23 @@ describe('Qumulo versions and the file a write resolved', () => {
     await createFile(q, '/ver/', 'p.txt');
     await put('/ver/p.txt', 'twelve bytes');
     const etag = await etagOf(q, '/ver/p.txt');
-    const r = await q.call('PATCH', `/v1/files/${ref('/ver/p.txt')}/info/attributes`, {
-      json: { size: '2', modification_time: '2020-01-01T00:00:00Z' },
-    });
-    assertQumuloError(r, 400, 'rest_invalid_request_error', 'a file’s modification time');
-    assert.equal((await readData(q, '/ver/p.txt')).toString(), 'twelve bytes');
-    assert.equal(await etagOf(q, '/ver/p.txt'), etag);
+    // Each with a part it could do (a size, a time, a mode) and one it cannot (an owner, an access time apart from
+    // the modification time, an SMB attribute, a mode that is not octal).
+    for (const [what, json] of [
+      ['another owner', { size: '2', owner: 'someone-else' }],
+      [
+        'an access time of its own',
+        { modification_time: '2020-01-01T00:00:00Z', access_time: '2021-01-01T00:00:00Z' },
+      ],
+      ['an SMB attribute', { mode: '0600', extended_attributes: { hidden: true } }],
+      ['a time that is not RFC 3339', { size: '2', modification_time: 'Sun, 06 Dec 2026 22:04:15 GMT' }],
+      ['a mode that is not octal', { size: '2', mode: '0999' }],
+    ] as const) {
+      const r = await q.call('PATCH', `/v1/files/${ref('/ver/p.txt')}/info/attributes`, { json });
+      assertQumuloError(r, 400, 'rest_invalid_request_error', what);
+      assert.equal((await readData(q, '/ver/p.txt')).toString(), 'twelve bytes', what);
+      assert.equal(await etagOf(q, '/ver/p.txt'), etag, what);
+      assert.equal((await q.get(`/v1/files/${ref('/ver/p.txt')}/info/attributes`)).json().mode, '0644', what);
+    }
   });
 });

@@ -73,6 +73,17 @@ export function stringField(body: Record<string, unknown>, name: string): string
   return v;
 }
 
+/** An optional RFC 3339 time field of a JSON body (fractions to the nanosecond, as Qumulo writes them), in ms. */
+export function timeField(body: Record<string, unknown>, name: string): number | undefined {
+  const v = stringField(body, name);
+  if (v === undefined) return undefined;
+  const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i.test(v)
+    ? Date.parse(v)
+    : Number.NaN;
+  if (!(t >= 0)) throw new StorageError('InvalidArgument', `${name} is an RFC 3339 time after 1970.`);
+  return t;
+}
+
 /** A place in the tree: the root, a project (path ''), or an entry's path within its project. */
 export interface Place {
   project: string;

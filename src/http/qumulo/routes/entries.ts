@@ -7,13 +7,14 @@ import { makeDirectory, removeDirectory } from '../../../core/dirs.ts';
 import { type Entry, getEntry } from '../../../core/entries.ts';
 import { setEntryAttributes } from '../../../core/entry-attrs.ts';
 import { StorageError } from '../../../core/errors.ts';
+import { setFileModified } from '../../../core/file-times.ts';
 import { moveEntry } from '../../../core/move.ts';
 import { stat } from '../../../core/read.ts';
 import { startTreeDelete } from '../../../core/tree-delete.ts';
 import { putFile, truncateFile } from '../../../core/write.ts';
 import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
-import { attributesOf, etagOf } from '../attributes.ts';
+import { attributeChange, attributesOf, etagOf } from '../attributes.ts';
 import {
   childPath,
   dirOf,
@@ -26,7 +27,6 @@ import {
   sendJson,
   snapshotRef,
   stringField,
-  uint64,
   writeConditions,
 } from '../wire.ts';
 
@@ -143,31 +143,27 @@ export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   app.patch<RefParams>('/v1/files/:ref/info/attributes', async (request, reply) => {
     const principal = principalOf(request);
     const body = await jsonBody(request);
-    let entry = await entryOf(deps, principal, request.params.ref);
-    const mode = stringField(body, 'mode');
-    if (mode !== undefined && !/^[0-7]{1,4}$/.test(mode))
-      throw new StorageError('InvalidArgument', 'mode is an octal string such as "0644".');
-    const mtime = stringField(body, 'modification_time');
-    const modifiedAt = mtime === undefined ? undefined : Date.parse(mtime);
-    if (modifiedAt !== undefined && Number.isNaN(modifiedAt))
-      throw new StorageError('InvalidArgument', 'modification_time is an RFC 3339 time.');
-    const size = uint64(body['size'], 'size');
+    const entry = await entryOf(deps, principal, request.params.ref);
     // Everything is checked before anything is written.
-    if (size !== undefined && entry.type !== 'file')
-      throw new StorageError('IsADirectory', 'A directory has no size to set.');
-    if (modifiedAt !== undefined && entry.type === 'file')
-      throw new StorageError('InvalidArgument', "A file's modification time is that of its last write.");
-    if (size !== undefined) {
-      const conditions = writeConditions(request, entry);
-      await truncateFile(core, principal, { project: entry.project, path: entry.path, size, conditions });
+    const change = attributeChange(entry, body);
+    const target = { project: entry.project, path: entry.path };
+    let conditions = writeConditions(request, entry);
+    if (change.size !== undefined) {
+      if (entry.type !== 'file') throw new StorageError('IsADirectory', 'A directory has no size to set.');
+      await truncateFile(core, principal, { ...target, size: change.size, conditions });
+      // The If-Match was for the file as it was: the time below is set on the file just truncated.
+      conditions = { fileId: entry.id };
     }
-    if (mode !== undefined || modifiedAt !== undefined) {
-      entry = await setEntryAttributes(core, principal, {
+    if (change.modifiedAt !== undefined && entry.type === 'file')
+      await setFileModified(core, principal, { ...target, modifiedAt: change.modifiedAt, conditions });
+    const dirModified = entry.type === 'directory' ? change.modifiedAt : undefined;
+    if (change.mode !== undefined || dirModified !== undefined || change.createdAt !== undefined)
+      await setEntryAttributes(core, principal, {
         id: entry.id,
-        mode: mode === undefined ? undefined : Number.parseInt(mode, 8),
-        modifiedAt,
+        mode: change.mode,
+        modifiedAt: dirModified,
+        createdAt: change.createdAt,
       });
-    }
     return sendEntry(request, reply, await entryOf(deps, principal, String(entry.number)));
   });
 
