@@ -3,7 +3,7 @@ import type { Tx } from '../meta/meta-store.ts';
 import type { CoreDeps } from './deps.ts';
 import { StorageError } from './errors.ts';
 import type { Checksums, Principal } from './model.ts';
-import { prefixEnd } from './paths.ts';
+import { commonPrefixOf, prefixEnd, resumeAfter } from './paths.ts';
 import { requireProject } from './permissions.ts';
 
 export interface VersionEntry {
@@ -73,12 +73,11 @@ export async function listVersions(
           );
         seq = m.created_seq;
       }
-      const page = await versionPage(tx, p.id, {
-        prefix: input.prefix ?? '',
-        delimiter: input.delimiter ?? '',
-        cursor: { path: input.keyMarker ?? '', seq },
-        limit,
-      });
+      const prefix = input.prefix ?? '';
+      const delimiter = input.delimiter ?? '';
+      // A key marker that is a common prefix (a page ended on it) goes on after all of it.
+      const path = resumeAfter(input.keyMarker ?? '', prefix, delimiter);
+      const page = await versionPage(tx, p.id, { prefix, delimiter, cursor: { path, seq }, limit });
       return page.page;
     },
     { readOnly: true },
@@ -131,10 +130,8 @@ export async function versionPage(
         out.truncated = true;
         return done();
       }
-      const rest = r.path.slice(prefix.length);
-      const cut = delimiter ? rest.indexOf(delimiter) : -1;
-      if (cut >= 0) {
-        const cp = prefix + rest.slice(0, cut + delimiter.length);
+      const cp = commonPrefixOf(r.path, prefix, delimiter);
+      if (cp !== undefined) {
         out.prefixes.push(cp);
         out.nextKeyMarker = cp;
         out.nextVersionIdMarker = null;

@@ -2,7 +2,7 @@
 import type { CoreDeps } from './deps.ts';
 import { StorageError } from './errors.ts';
 import type { Checksums, Principal } from './model.ts';
-import { prefixEnd } from './paths.ts';
+import { commonPrefixOf, prefixEnd, resumeAfter } from './paths.ts';
 import { requireProject } from './permissions.ts';
 import { snapshotAt } from './snapshot-rows.ts';
 
@@ -122,12 +122,10 @@ async function listPage<E>(
       const seqParams = seq === undefined ? [] : [seq, seq];
       const entries: E[] = [];
       const prefixes: string[] = [];
-      let cursor = input.after !== undefined && input.after >= prefix ? input.after : undefined;
-      if (cursor !== undefined && delimiter && cursor.startsWith(prefix)) {
-        // A cursor under a common prefix means that whole prefix was returned: continue after all of it.
-        const cut = cursor.indexOf(delimiter, prefix.length);
-        if (cut >= 0) cursor = prefixEnd(cursor.slice(0, cut + delimiter.length));
-      }
+      let cursor =
+        input.after !== undefined && input.after >= prefix
+          ? resumeAfter(input.after, prefix, delimiter)
+          : undefined;
       // The keys under the prefix, and under the directory a snapshot of one shows.
       let lo = prefix;
       if (snap?.dir) {
@@ -151,10 +149,8 @@ async function listPage<E>(
           if (entries.length + prefixes.length === limit) {
             return { entries, prefixes, truncated: true, next: cursor ?? null };
           }
-          const rest = r.path.slice(prefix.length);
-          const cut = delimiter ? rest.indexOf(delimiter) : -1;
-          if (cut >= 0) {
-            const cp = prefix + rest.slice(0, cut + delimiter.length);
+          const cp = commonPrefixOf(r.path, prefix, delimiter);
+          if (cp !== undefined) {
             prefixes.push(cp);
             // Skip every other key under this common prefix in one step.
             cursor = prefixEnd(cp);

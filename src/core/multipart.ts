@@ -411,7 +411,8 @@ export async function listParts(
   );
 }
 
-const toUpload = (u: UploadRow, project: string): UploadInfo => ({
+/** An upload's row as the callers see it. */
+export const toUpload = (u: UploadRow, project: string): UploadInfo => ({
   id: u.id,
   project,
   path: u.path,
@@ -419,40 +420,6 @@ const toUpload = (u: UploadRow, project: string): UploadInfo => ({
   attributes: JSON.parse(u.attributes) as UploadInfo['attributes'],
   createdAt: u.created_at,
 });
-
-/** Uploads in progress, by key then start time, after a key (and upload id) marker. */
-export async function listUploads(
-  deps: CoreDeps,
-  principal: Principal,
-  input: { project: string; prefix?: string; afterKey?: string; afterId?: string; limit?: number },
-): Promise<{ uploads: UploadInfo[]; truncated: boolean }> {
-  return deps.meta.tx(
-    async (tx) => {
-      const p = await requireProject(tx, { principal, need: 'list' }, input.project);
-      const limit = input.limit ?? 1000;
-      const prefix = input.prefix ?? '';
-      const afterKey = input.afterKey ?? '';
-      const rows = await tx.all<UploadRow>(
-        `SELECT * FROM uploads WHERE project_id = ? AND path >= ? AND path < ? AND (path > ? OR (path = ? AND id > ?))
-         ORDER BY path, created_at, id LIMIT ?`,
-        [
-          p.id,
-          prefix,
-          `${prefix}\u{10ffff}`,
-          afterKey,
-          afterKey,
-          input.afterId ?? (input.afterKey === undefined ? '' : '\u{10ffff}'),
-          limit + 1,
-        ],
-      );
-      return {
-        uploads: rows.slice(0, limit).map((u) => toUpload(u, p.name)),
-        truncated: rows.length > limit,
-      };
-    },
-    { readOnly: true },
-  );
-}
 
 export async function abortUpload(
   deps: CoreDeps,

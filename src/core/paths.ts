@@ -100,6 +100,27 @@ export function prefixEnd(prefix: string): string {
 }
 
 /**
+ * The common prefix a listing by `prefix` and `delimiter` rolls `path` up into: `prefix`, then `path` up to and
+ * including the first `delimiter` after it; undefined when `path` is listed as itself (no delimiter, or none after the
+ * prefix). `path` starts with `prefix`.
+ */
+export function commonPrefixOf(path: string, prefix: string, delimiter: string): string | undefined {
+  if (!delimiter) return undefined;
+  const cut = path.indexOf(delimiter, prefix.length);
+  return cut < 0 ? undefined : path.slice(0, cut + delimiter.length);
+}
+
+/**
+ * Where a listing by `prefix` and `delimiter` goes on after `cursor` (the last key or common prefix of the page
+ * before): a cursor under a common prefix means that whole prefix was listed, so it goes on after all of it.
+ */
+export function resumeAfter(cursor: string, prefix: string, delimiter: string): string {
+  if (!cursor.startsWith(prefix)) return cursor;
+  const cp = commonPrefixOf(cursor, prefix, delimiter);
+  return cp === undefined ? cursor : prefixEnd(cp);
+}
+
+/**
  * The path of the entry `name` in the directory `dir` ('' for a project's top level): what the file dialects do
  * with a folder and a name. Throws InvalidArgument for a name that is not a string, InvalidPath for one that is not
  * a name (empty, `.`, `..`, or holding `/` or NUL).

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
 import { createUpload, uploadPart, uploadPartCopy } from '../../src/core/multipart.ts';
 import { completeUpload } from '../../src/core/multipart-complete.ts';
+import { listUploads } from '../../src/core/upload-list.ts';
 import { count, forEachStore, newProject, put, read, root } from '../helpers/core.ts';
 import { body, bytes } from '../helpers/data.ts';
 
@@ -71,6 +72,45 @@ forEachStore(
           want.subarray(start, end),
         );
       }
+    });
+
+    test('uploads listed with a delimiter: common prefixes count toward the limit, and every page goes on', async () => {
+      const { deps } = get();
+      const p = await newProject(deps);
+      const ids: Record<string, string> = {};
+      for (const k of ['d/a', 'd/b/1', 'd/b/2', 'd/c/x/1', 'd/e', 'f/1'])
+        ids[k] = (await createUpload(deps, root, { project: p, path: k, attributes: {} })).id;
+      const seen: string[] = [];
+      let after: { key: string; id?: string } | null = null;
+      for (let pages = 0; ; pages++) {
+        assert.ok(pages < 10, 'the listing does not end');
+        const page = await listUploads(deps, root, {
+          project: p,
+          prefix: 'd/',
+          delimiter: '/',
+          limit: 2,
+          afterKey: after?.key,
+          afterId: after?.id,
+        });
+        assert.ok(page.uploads.length + page.prefixes.length <= 2);
+        seen.push(
+          ...page.uploads.map((u) => `${u.path} ${u.id}`),
+          ...page.prefixes.map((x) => `${x} prefix`),
+        );
+        if (!page.truncated) {
+          assert.equal(page.next, null);
+          break;
+        }
+        after = page.next;
+      }
+      assert.deepEqual(seen.sort(), [`d/a ${ids['d/a']}`, 'd/b/ prefix', 'd/c/ prefix', `d/e ${ids['d/e']}`]);
+      // Without a delimiter every upload under the prefix is listed.
+      const all = await listUploads(deps, root, { project: p, prefix: 'd/' });
+      assert.deepEqual(
+        all.uploads.map((u) => u.path),
+        ['d/a', 'd/b/1', 'd/b/2', 'd/c/x/1', 'd/e'],
+      );
+      assert.deepEqual(all.prefixes, []);
     });
   },
   { limits: { blockSize: BS } },

@@ -8,12 +8,12 @@ import {
   abortUpload,
   createUpload,
   listParts,
-  listUploads,
   type PartInfo,
   type UploadInfo,
   uploadPart,
 } from '../../../core/multipart.ts';
 import { completeUpload } from '../../../core/multipart-complete.ts';
+import { listUploads } from '../../../core/upload-list.ts';
 import { clientGone } from '../../common/client-gone.ts';
 import { parseConditions, parseNonNegativeInt } from '../../common/conditions.ts';
 import { rawBodies } from '../../common/content-type.ts';
