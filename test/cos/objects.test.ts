@@ -84,6 +84,12 @@ describe('objects through the SDK', () => {
       ['list/c/'],
     );
     assert.equal(r.IsTruncated, 'false');
+    // On the wire, as COS writes a listing: ETags in literal quotes, no S3 checksum elements.
+    const raw = await cosRaw(env, { method: 'GET', path: '/?prefix=list%2F&max-keys=1' });
+    assert.equal(raw.status, 200, raw.body);
+    assert.match(raw.body, /<Key>list\/a<\/Key>/);
+    assert.match(raw.body, /<ETag>"[0-9a-f]{32}"<\/ETag>/);
+    assert.doesNotMatch(raw.body, /&quot;|Checksum/);
     // COS's entries carry no S3 checksum elements.
     for (const c of r.Contents)
       assert.deepEqual(

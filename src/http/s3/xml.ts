@@ -13,6 +13,7 @@ export interface XmlNode {
 
 /**
  * Elements rendered already, tags and escaping included, written as they are in place of the key they sit under.
+ * `sendXml` cannot see into them: what renders them follows the request's `flavor.xml` itself (checksums, quotes).
  * For long repeated lists (a page of 1,000 keys), where a renderer of their own is several times faster.
  */
 export class XmlElements {

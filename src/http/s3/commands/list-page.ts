@@ -5,7 +5,8 @@ import { type KeyEntry, listObjectKeys } from '../../../core/list.ts';
 import { getProject } from '../../../core/projects.ts';
 import { isoDate, quoted, type S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import { escapeXml, XmlElements } from '../xml.ts';
+import type { Flavor } from '../flavor.ts';
+import { escapeText, escapeXml, XmlElements } from '../xml.ts';
 import { bucketOf, queryInt } from './common.ts';
 
 export interface ListParams {
@@ -63,24 +64,28 @@ export async function listPage(ctx: S3Context, params: ListParams) {
     next: page.next,
     prefixes: page.prefixes,
     keyCount: page.entries.length,
-    contents: contentsXml(page.entries, enc, owner, ctx.flavor.xml.checksums),
+    contents: contentsXml(page.entries, enc, owner, ctx.flavor.xml),
   };
 }
 
-/** The `<Contents>` elements of a page, in S3's order of fields; the checksum's only in a flavor that has them. */
+/**
+ * The `<Contents>` elements of a page, in S3's order of fields, as the flavor writes them (`sendXml` cannot see into
+ * them): the checksum's only in a flavor that has them, quotes escaped only in one that escapes them.
+ */
 function contentsXml(
   entries: KeyEntry[],
   enc: (s: string) => string,
   owner: { ID: string; DisplayName: string } | undefined,
-  checksums: boolean,
+  flavor: Flavor['xml'],
 ): XmlElements {
+  const text = flavor.escapeQuotes ? escapeXml : escapeText;
   const ownerXml = owner
-    ? `<Owner><ID>${escapeXml(owner.ID)}</ID><DisplayName>${escapeXml(owner.DisplayName)}</DisplayName></Owner>`
+    ? `<Owner><ID>${text(owner.ID)}</ID><DisplayName>${text(owner.DisplayName)}</DisplayName></Owner>`
     : '';
   let xml = '';
   for (const e of entries) {
-    xml += `<Contents><Key>${escapeXml(enc(e.path))}</Key><LastModified>${isoDate(e.modifiedAt)}</LastModified><ETag>${escapeXml(quoted(e.etag))}</ETag>`;
-    if (checksums && e.crc64)
+    xml += `<Contents><Key>${text(enc(e.path))}</Key><LastModified>${isoDate(e.modifiedAt)}</LastModified><ETag>${text(quoted(e.etag))}</ETag>`;
+    if (flavor.checksums && e.crc64)
       xml += '<ChecksumAlgorithm>CRC64NVME</ChecksumAlgorithm><ChecksumType>FULL_OBJECT</ChecksumType>';
     xml += `<Size>${e.size}</Size>${ownerXml}<StorageClass>STANDARD</StorageClass></Contents>`;
   }
