@@ -16,6 +16,12 @@ export interface EntryAttributes {
   createdAt?: number;
 }
 
+/** A time an entry or a version may be given: whole milliseconds since 1970. Throws InvalidArgument. */
+export function checkTime(t: number): void {
+  if (!(Number.isSafeInteger(t) && t >= 0))
+    throw new StorageError('InvalidArgument', 'A time is whole milliseconds after 1970.');
+}
+
 /**
  * Sets the attributes of the entry with row id `id`. Needs write on its project. Throws NoSuchEntry, AccessDenied,
  * and InvalidArgument for a bad mode or time, for the root or a project (their attributes are fixed), and for a file's
@@ -29,9 +35,7 @@ export function setEntryAttributes(
   const { mode, modifiedAt, createdAt } = input;
   if (mode !== undefined && !(Number.isInteger(mode) && mode >= 0 && mode <= 0o7777))
     throw new StorageError('InvalidArgument', 'A mode is an integer from 0 to 07777.');
-  for (const t of [modifiedAt, createdAt])
-    if (t !== undefined && !(Number.isSafeInteger(t) && t >= 0))
-      throw new StorageError('InvalidArgument', 'A time is a time after 1970.');
+  for (const t of [modifiedAt, createdAt]) if (t !== undefined) checkTime(t);
   return deps.meta.tx(async (tx) => {
     const entry = await entryById(tx, { rowId: input.id });
     const project = entry && (await getProjectById(tx, entry.projectId));

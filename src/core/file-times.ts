@@ -5,6 +5,7 @@ import { commitVersion } from './commit.ts';
 import type { Conditions } from './conditions.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
+import { checkTime } from './entry-attrs.ts';
 import { StorageError } from './errors.ts';
 import type { Principal, VersionInfo } from './model.ts';
 import { validatePath } from './paths.ts';
@@ -23,8 +24,7 @@ export async function setFileModified(
 ): Promise<VersionInfo> {
   validatePath(input.path);
   const { modifiedAt } = input;
-  if (!(Number.isSafeInteger(modifiedAt) && modifiedAt >= 0))
-    throw new StorageError('InvalidArgument', 'A modification time is a time after 1970.');
+  checkTime(modifiedAt);
   return deps.meta.tx(async (tx) => {
     const project = await requireProject(tx, { principal, need: 'write-object' }, input.project);
     return commitVersion(tx, {

@@ -89,14 +89,19 @@ describe('Qumulo ACLs', () => {
     assert.equal(mode, '0600');
     assert.deepEqual((await q.get(`/v2/files/${target.id}/info/acl`)).json(), sourceAcl);
 
-    // The same with a stale ETag: 412, and the mode as it was.
-    const dirAcl = (await q.get(acl('/acl/'))).json();
-    assert.equal(dirAcl.aces.length, 3);
+    // Another mode's ACL with a stale ETag: 412, and the mode as it was.
+    const other = (await q.get(`/v2/files/${attrs.json().id}/info/acl`)).json();
+    other.aces[1].rights.push('MODIFY', 'EXTEND');
     const stale = await q.call('PUT', `/v2/files/${target.id}/info/acl`, {
-      json: sourceAcl,
+      json: other,
       headers: { 'if-match': '"not-the-etag"' },
     });
     assertQumuloError(stale, 412, 'rest_precondition_failed_error', 'a stale ETag');
+    assert.equal((await q.get(`/v1/files/${target.id}/info/attributes`)).json().mode, '0600');
+    // The same without If-Match is taken: the group may now write.
+    const taken = await q.call('PUT', `/v2/files/${target.id}/info/acl`, { json: other });
+    assert.equal(taken.status, 200, taken.body.toString());
+    assert.equal((await q.get(`/v1/files/${target.id}/info/attributes`)).json().mode, '0620');
   });
 
   test('an ACL no mode gives is refused and changes nothing; a reader may read it and not set it', async () => {
@@ -123,6 +128,15 @@ describe('Qumulo ACLs', () => {
       ['no aces', { control: [], posix_special_permissions: [] }],
       ['aces not a list', { control: [], posix_special_permissions: [], aces: {} }],
       ['entries that are not objects', { control: [], posix_special_permissions: [], aces: [1, 2, 3] }],
+      [
+        'rights that are not strings',
+        { ...mine, aces: [{ ...mine.aces[0], rights: [{ toString: 0 }] }, ...mine.aces.slice(1)] },
+      ],
+      [
+        'a trustee that is not an object',
+        { ...mine, aces: [{ ...mine.aces[0], trustee: null }, ...mine.aces.slice(1)] },
+      ],
+      ['control that is not strings', { ...mine, control: [1] }],
     ] as const)
       assertQumuloError(await put(body), 400, 'rest_invalid_request_error', what);
     const notJson = await q.call('PUT', `/v2/files/${f.id}/info/acl`, {

@@ -57,13 +57,44 @@ describe('qq fs_copy with attributes', () => {
     assert.deepEqual(await attrsOf('/fsc/times.txt'), a);
     assert.deepEqual(await readData(q, '/fsc/times.txt'), data);
 
-    // A stale If-Match changes nothing.
-    const stale = await q.call('PATCH', `/v1/files/${f.id}/info/attributes`, {
-      json: { modification_time: '2022-01-01T00:00:00Z' },
-      headers: { 'if-match': put.etag! },
+    // A stale If-Match changes nothing, whatever the PATCH sets, on a file or a directory.
+    for (const json of [
+      { modification_time: '2022-01-01T00:00:00Z' },
+      { mode: '0600' },
+      { creation_time: '2022-01-01T00:00:00Z' },
+    ]) {
+      const stale = await q.call('PATCH', `/v1/files/${f.id}/info/attributes`, {
+        json,
+        headers: { 'if-match': put.etag! },
+      });
+      assertQumuloError(
+        stale,
+        412,
+        'rest_precondition_failed_error',
+        `a stale If-Match: ${JSON.stringify(json)}`,
+      );
+    }
+    assert.deepEqual(await attrsOf('/fsc/times.txt'), a);
+    const dir = await attrsOf('/fsc/');
+    const staleDir = await q.call('PATCH', `/v1/files/${dir.id}/info/attributes`, {
+      json: { mode: '0700' },
+      headers: { 'if-match': '"d0.0.0"' },
     });
-    assertQumuloError(stale, 412, 'rest_precondition_failed_error', 'a stale If-Match');
-    assert.equal((await attrsOf('/fsc/times.txt')).modification_time, '2021-03-04T05:06:07.123Z');
+    assertQumuloError(staleDir, 412, 'rest_precondition_failed_error', 'a stale If-Match on a directory');
+    assert.equal((await attrsOf('/fsc/')).mode, dir.mode);
+    // The same time again is no new version: the ETag stays.
+    const again = await q.call('PATCH', `/v1/files/${f.id}/info/attributes`, {
+      json: { modification_time: a.modification_time, access_time: a.access_time },
+      headers: { 'if-match': r.etag! },
+    });
+    assert.equal(again.status, 200, again.body.toString());
+    assert.equal(again.etag, r.etag);
+    // A new size is a write at its own time: an access time to go with it needs the modification time too.
+    const sized = await q.call('PATCH', `/v1/files/${f.id}/info/attributes`, {
+      json: { size: '3', access_time: a.access_time },
+    });
+    assertQumuloError(sized, 400, 'rest_invalid_request_error', 'an access time with a size alone');
+    assert.deepEqual(await attrsOf('/fsc/times.txt'), a);
 
     const before = Date.now();
     await q.call('PATCH', `/v1/files/${f.id}/data?offset=0`, { data: Buffer.from('T') });

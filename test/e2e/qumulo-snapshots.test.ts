@@ -84,6 +84,10 @@ describe('Qumulo snapshots', () => {
     }
     for (const id of ['18446744073709551616', '0', '-1', '1e3'])
       assert.equal((await q.get(`/v3/snapshots/${id}`)).status, 400, id);
+    // A snapshot named with those digits is still not the one the id names.
+    await snapshot({ name: '12345678901234567', source_file_id: projectId }, '/v2');
+    const named = await q.get(`/v1/files/${ref('/snap/ids.txt')}/data?snapshot=12345678901234567`);
+    assertQumuloError(named, 404, 'rest_not_found_error', 'a snapshot named by the digits');
   });
 
   test('expiration-time-to-live in the query, as the SDK sends it, sets the expiration; a bad one is 400', async () => {

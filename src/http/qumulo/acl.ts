@@ -109,7 +109,7 @@ export function aclOf(e: Entry): AclV2 {
 
 /** An ACL with its lists in one order, for comparing two that say the same. */
 function canonical(acl: AclV2): string {
-  const sorted = (v: unknown) => (Array.isArray(v) ? [...v].map(String).sort() : v);
+  const sorted = (v: string[]) => [...v].sort();
   return JSON.stringify({
     control: sorted(acl.control),
     posix_special_permissions: sorted(acl.posix_special_permissions),
@@ -131,19 +131,16 @@ const SHAPE =
  */
 export function modeOfAcl(e: Entry, body: Record<string, unknown>): number {
   const { control, posix_special_permissions: special, aces } = body;
-  const isList = (v: unknown) => Array.isArray(v);
-  if (!isList(control) || !isList(special) || !Array.isArray(aces) || aces.length !== 3)
+  const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!strings(control) || !strings(special) || !Array.isArray(aces) || aces.length !== 3)
     throw new StorageError('InvalidArgument', `${SHAPE} This server keeps POSIX modes: give three aces.`);
-  if (
-    !aces.every(
-      (a) => a !== null && typeof a === 'object' && isList(a.rights) && typeof a.trustee === 'object',
-    )
-  )
+  if (!aces.every((a) => isObject(a) && strings(a.rights) && strings(a.flags) && isObject(a.trustee)))
     throw new StorageError('InvalidArgument', SHAPE);
   let mode = 0;
-  for (const [bit, name] of SPECIAL) if ((special as unknown[]).includes(name)) mode |= bit;
+  for (const [bit, name] of SPECIAL) if (special.includes(name)) mode |= bit;
   for (const [i, shift] of [6, 3, 0].entries()) {
-    const rights: unknown[] = aces[i].rights;
+    const rights: string[] = aces[i].rights;
     if (rights.includes('READ')) mode |= 4 << shift;
     if (rights.includes('MODIFY')) mode |= 2 << shift;
     if (rights.includes('EXECUTE')) mode |= 1 << shift;

@@ -91,13 +91,17 @@ export function attributeChange(e: Entry, body: Record<string, unknown>): Attrib
   if (mode !== undefined && !/^[0-7]{1,4}$/.test(mode))
     throw new StorageError('InvalidArgument', 'mode is an octal string such as "0644".');
   const modifiedAt = timeField(body, 'modification_time');
-  const shown = modifiedAt ?? e.modifiedAt;
+  const size = uint64(body['size'], 'size');
+  // A new size is a write, at the time it is made, unless a modification time comes with it.
+  const shown = modifiedAt ?? (size === undefined ? e.modifiedAt : undefined);
   for (const name of ['access_time', 'change_time']) {
     const t = timeField(body, name);
     if (t !== undefined && t !== shown)
       throw new StorageError(
         'InvalidArgument',
-        `${name} is the modification time on this server: give ${time(shown)}, or leave it out.`,
+        shown === undefined
+          ? `${name} is the modification time on this server: give modification_time with it.`
+          : `${name} is the modification time on this server: give ${time(shown)}, or leave it out.`,
       );
   }
   const owner = stringField(body, 'owner');
@@ -122,7 +126,7 @@ export function attributeChange(e: Entry, body: Record<string, unknown>): Attrib
   }
   return {
     mode: mode === undefined ? undefined : Number.parseInt(mode, 8),
-    size: uint64(body['size'], 'size'),
+    size,
     modifiedAt,
     createdAt: timeField(body, 'creation_time'),
   };

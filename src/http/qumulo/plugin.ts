@@ -1,6 +1,6 @@
 // The Qumulo Core REST dialect at /v1, /v2/snapshots, /v2/files/{ref}/info/acl and /v3: bearer sessions from a
-// login, the file tree by id or path, data, named streams, ACLs as modes give them, snapshots and copy-chunk. Every body is read by the routes themselves (JSON or raw
-// bytes), so that no framework parser answers for them.
+// login, the file tree by id or path, data, named streams, ACLs as modes give them, snapshots and copy-chunk. Every
+// body is read by the routes themselves (JSON or raw bytes), so that no framework parser answers for them.
 import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../auth/principals.ts';
 import { resolveBearer } from '../../auth/sign-in.ts';

@@ -2,7 +2,7 @@
 // a percent-encoded absolute path), ETags, and answers with `Content-Type: application/json` exactly.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../auth/principals.ts';
-import type { Conditions } from '../../core/conditions.ts';
+import { type Conditions, checkConditions } from '../../core/conditions.ts';
 import { type Entry, getEntry, getEntryByPath } from '../../core/entries.ts';
 import { TREE_ROOT_NUMBER } from '../../core/entry-ids.ts';
 import { StorageError } from '../../core/errors.ts';
@@ -53,9 +53,12 @@ export function queryUint64(request: FastifyRequest, name: string, clampTo?: num
 export function snapshotRef(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   const digits = typeof value === 'number' && Number.isInteger(value) ? BigInt(value).toString() : value;
-  if (typeof digits === 'string' && /^[1-9][0-9]{0,19}$/.test(digits) && BigInt(digits) <= UINT64_MAX)
-    return digits;
-  throw new StorageError('InvalidArgument', 'A snapshot id is a positive integer.');
+  if (!(typeof digits === 'string' && /^[1-9][0-9]{0,19}$/.test(digits) && BigInt(digits) <= UINT64_MAX))
+    throw new StorageError('InvalidArgument', 'A snapshot id is a positive integer.');
+  // Past the numbers the core gives out: a snapshot that does not exist (the core would look for it as a name).
+  if (BigInt(digits) > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new StorageError('NoSuchSnapshot', `The snapshot ${digits} does not exist.`, { resource: digits });
+  return digits;
 }
 
 /** The id Qumulo gives a file's default stream (`qq fs_copy` copies it as `source_stream_id: "0"`). */
@@ -148,6 +151,15 @@ export const quoted = (etag: string) => `"${etag}"`;
 
 /** The If-Match header as version tags (see Conditions.ifVersion), or undefined. */
 export const ifMatchOf = (request: FastifyRequest) => versionTags(request.headers['if-match']);
+
+/**
+ * If-Match checked against an entry's ETag as the routes show it (`etag`: a file's version, a directory's
+ * attributes), up front, for a change that is not a write of the file's bytes (mode, times, ACL): 412 as the core
+ * checks a version. A write of the bytes checks it again, in its transaction (`writeConditions`).
+ */
+export function checkIfMatch(request: FastifyRequest, etag: string): void {
+  checkConditions({ ifVersion: ifMatchOf(request) }, { etag, modifiedAt: 0, rowId: etag }, { safe: false });
+}
 
 /** A write's conditions: the file the ref resolved must still be there, in the version If-Match names. */
 export const writeConditions = (request: FastifyRequest, file: Entry): Conditions => ({

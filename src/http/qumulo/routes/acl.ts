@@ -3,13 +3,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../../auth/principals.ts';
 import { setEntryAttributes } from '../../../core/entry-attrs.ts';
-import { StorageError } from '../../../core/errors.ts';
 import { stat } from '../../../core/read.ts';
 import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
 import { aclOf, modeOfAcl } from '../acl.ts';
 import { etagOf } from '../attributes.ts';
-import { entryOf, ifMatchOf, quoted, sendJson, snapshotRef } from '../wire.ts';
+import { checkIfMatch, entryOf, quoted, sendJson, snapshotRef } from '../wire.ts';
 
 type RefParams = { Params: { ref: string }; Querystring: Record<string, string | undefined> };
 
@@ -20,11 +19,12 @@ export const aclRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const principal = principalOf(request);
     const entry = await entryOf(deps, principal, request.params.ref);
     const snapshot = snapshotRef(request.query['snapshot']);
-    // A mode is the entry's, not a version's: at a snapshot the file must have been there, and shows its mode now,
-    // as its attributes at a snapshot do.
+    // A mode is the entry's, not a version's: at a snapshot the file must have been there, and shows its mode now
+    // with the ETag of the version the snapshot holds, as its attributes at a snapshot do.
+    let etag = etagOf(entry);
     if (snapshot !== undefined && entry.type === 'file')
-      await stat(core, principal, { project: entry.project, path: entry.path, snapshot });
-    reply.header('etag', quoted(etagOf(entry)));
+      etag = (await stat(core, principal, { project: entry.project, path: entry.path, snapshot })).rowId;
+    reply.header('etag', quoted(etag));
     return sendJson(reply, aclOf(entry));
   });
 
@@ -33,11 +33,7 @@ export const aclRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const body = await jsonBody(request);
     const entry = await entryOf(deps, principal, request.params.ref);
     // `qq fs_copy` sends the ETag its attributes' PATCH answered with.
-    const tags = ifMatchOf(request);
-    if (tags !== undefined && !tags.includes('*') && !tags.includes(etagOf(entry)))
-      throw new StorageError('PreconditionFailed', `'${request.params.ref}' has changed since that ETag.`, {
-        resource: request.params.ref,
-      });
+    checkIfMatch(request, etagOf(entry));
     const mode = modeOfAcl(entry, body);
     const updated = await setEntryAttributes(core, principal, { id: entry.id, mode });
     reply.header('etag', quoted(etagOf(updated)));

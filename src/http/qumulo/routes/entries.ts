@@ -16,6 +16,7 @@ import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
 import { attributeChange, attributesOf, etagOf } from '../attributes.ts';
 import {
+  checkIfMatch,
   childPath,
   dirOf,
   entryOf,
@@ -146,6 +147,7 @@ export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const entry = await entryOf(deps, principal, request.params.ref);
     // Everything is checked before anything is written.
     const change = attributeChange(entry, body);
+    checkIfMatch(request, etagOf(entry));
     const target = { project: entry.project, path: entry.path };
     let conditions = writeConditions(request, entry);
     if (change.size !== undefined) {
@@ -154,8 +156,13 @@ export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
       // The If-Match was for the file as it was: the time below is set on the file just truncated.
       conditions = { fileId: entry.id };
     }
-    if (change.modifiedAt !== undefined && entry.type === 'file')
-      await setFileModified(core, principal, { ...target, modifiedAt: change.modifiedAt, conditions });
+    // A time the file has already is no change (and no new version); after a truncate it is one.
+    const fileModified =
+      entry.type === 'file' && (change.size !== undefined || change.modifiedAt !== entry.modifiedAt)
+        ? change.modifiedAt
+        : undefined;
+    if (fileModified !== undefined)
+      await setFileModified(core, principal, { ...target, modifiedAt: fileModified, conditions });
     const dirModified = entry.type === 'directory' ? change.modifiedAt : undefined;
     if (change.mode !== undefined || dirModified !== undefined || change.createdAt !== undefined)
       await setEntryAttributes(core, principal, {

@@ -13,7 +13,7 @@ import {
 } from '../../../core/snapshots.ts';
 import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
-import { dirOf, ROOT_ID, sendEmpty, sendJson, snapshotRef, stringField } from '../wire.ts';
+import { dirOf, ROOT_ID, sendEmpty, sendJson, snapshotRef, stringField, timeField } from '../wire.ts';
 
 type IdParams = { Params: { id: string } };
 
@@ -82,10 +82,7 @@ export const snapshotRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
     const principal = principalOf(request);
     const body = await jsonBody(request);
     const sourceFileId = stringField(body, 'source_file_id') ?? ROOT_ID;
-    const expiration = stringField(body, 'expiration');
-    let expiresAt = expiration === undefined || expiration === '' ? null : Date.parse(expiration);
-    if (expiresAt !== null && Number.isNaN(expiresAt))
-      throw new StorageError('InvalidArgument', 'expiration is an RFC 3339 time.');
+    let expiresAt = body['expiration'] === '' ? null : (timeField(body, 'expiration') ?? null);
     const ttl = timeToLive(request, nowOf(core));
     if (ttl !== undefined) {
       if (expiresAt !== null)
