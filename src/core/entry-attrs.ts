@@ -31,6 +31,8 @@ export function setEntryAttributes(
   deps: CoreDeps,
   principal: Principal,
   input: { id: string } & EntryAttributes,
+  /** A precondition on the entry as the transaction reads it (a dialect's If-Match); throws to change nothing. */
+  expect?: (current: Entry) => void,
 ): Promise<Entry> {
   const { mode, modifiedAt, createdAt } = input;
   if (mode !== undefined && !(Number.isInteger(mode) && mode >= 0 && mode <= 0o7777))
@@ -46,6 +48,7 @@ export function setEntryAttributes(
     if (entry.path === '')
       throw new StorageError('InvalidArgument', 'The attributes of the root and of a project are fixed.');
     await requireProject(tx, { principal, need: 'write-object' }, project.name);
+    expect?.(entry);
     if (modifiedAt !== undefined && entry.type === 'file')
       throw new StorageError(
         'InvalidArgument',

@@ -60,8 +60,12 @@ export async function listVersions(
   return deps.meta.tx(
     async (tx) => {
       const p = await requireProject(tx, { principal, need: 'list' }, input.project);
+      const prefix = input.prefix ?? '';
+      const delimiter = input.delimiter ?? '';
+      // A key marker that is a common prefix (a page ended on it) goes on after all of it, whatever version it names.
+      const path = resumeAfter(input.keyMarker ?? '', prefix, delimiter);
       let seq: number | null = null;
-      if (input.keyMarker !== undefined && input.versionIdMarker) {
+      if (input.keyMarker !== undefined && input.versionIdMarker && path === input.keyMarker) {
         const m = await tx.get<{ created_seq: number }>(
           'SELECT v.created_seq FROM versions v JOIN files f ON f.id = v.file_id WHERE f.project_id = ? AND f.path = ? AND v.version_id = ? AND v.listed = 1',
           [p.id, input.keyMarker, input.versionIdMarker],
@@ -73,10 +77,6 @@ export async function listVersions(
           );
         seq = m.created_seq;
       }
-      const prefix = input.prefix ?? '';
-      const delimiter = input.delimiter ?? '';
-      // A key marker that is a common prefix (a page ended on it) goes on after all of it.
-      const path = resumeAfter(input.keyMarker ?? '', prefix, delimiter);
       const page = await versionPage(tx, p.id, { prefix, delimiter, cursor: { path, seq }, limit });
       return page.page;
     },

@@ -1,5 +1,6 @@
-// Multipart uploads in progress, listed as S3 lists them: by key then start time, after a key (and upload id)
-// marker, and with a delimiter rolled up into common prefixes, as object listings are (the rule is `paths.ts`'s).
+// Multipart uploads in progress, listed as S3 lists them: by key then start time (an upload's id begins with its
+// start; the order is the ids', so that an upload id marker resumes exactly), after a key (and upload id) marker, and
+// with a delimiter rolled up into common prefixes, as object listings are (the rule is `paths.ts`'s).
 import type { CoreDeps } from './deps.ts';
 import type { Principal } from './model.ts';
 import { toUpload, type UploadInfo, type UploadRow } from './multipart.ts';
@@ -47,7 +48,7 @@ export async function listUploads(
         const want = limit - taken() + 1;
         const rows = await tx.all<UploadRow>(
           `SELECT * FROM uploads WHERE project_id = ? AND path >= ? AND path < ? AND (path > ? OR (path = ? AND id > ?))
-           ORDER BY path, created_at, id LIMIT ?`,
+           ORDER BY path, id LIMIT ?`,
           [p.id, prefix, prefixEnd(prefix), key, key, id, want],
         );
         let jumped = false;

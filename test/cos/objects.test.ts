@@ -90,6 +90,12 @@ describe('objects through the SDK', () => {
     assert.match(raw.body, /<Key>list\/a<\/Key>/);
     assert.match(raw.body, /<ETag>"[0-9a-f]{32}"<\/ETag>/);
     assert.doesNotMatch(raw.body, /&quot;|Checksum/);
+    // The hand-written documents follow the flavor too: no S3 namespace on the ACL or the location.
+    for (const path of ['/?acl', '/?location']) {
+      const doc = await cosRaw(env, { method: 'GET', path });
+      assert.equal(doc.status, 200, `${path}: ${doc.body}`);
+      assert.doesNotMatch(doc.body, /s3\.amazonaws\.com/, path);
+    }
     // COS's entries carry no S3 checksum elements.
     for (const c of r.Contents)
       assert.deepEqual(

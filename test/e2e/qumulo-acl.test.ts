@@ -97,6 +97,12 @@ describe('Qumulo ACLs', () => {
       headers: { 'if-match': '"not-the-etag"' },
     });
     assertQumuloError(stale, 412, 'rest_precondition_failed_error', 'a stale ETag');
+    // A quoted "*" is an entity tag no file has, not the wildcard.
+    const quotedStar = await q.call('PUT', `/v2/files/${target.id}/info/acl`, {
+      json: other,
+      headers: { 'if-match': '"*"' },
+    });
+    assertQumuloError(quotedStar, 412, 'rest_precondition_failed_error', 'a quoted "*"');
     assert.equal((await q.get(`/v1/files/${target.id}/info/attributes`)).json().mode, '0600');
     // The same without If-Match is taken: the group may now write.
     const taken = await q.call('PUT', `/v2/files/${target.id}/info/acl`, { json: other });

@@ -119,5 +119,19 @@ describe('listings with a delimiter', () => {
         [['v/c'], []],
       ],
     );
+    // A version id marker with a key marker that is a common prefix: after all of it, as without one.
+    const after = await c.send(
+      new ListObjectVersionsCommand({
+        Bucket: 'delim',
+        Prefix: 'v/',
+        Delimiter: '/',
+        KeyMarker: 'v/b/',
+        VersionIdMarker: 'no-such-version',
+      }),
+    );
+    assert.deepEqual(
+      (after.Versions ?? []).map((v) => v.Key),
+      ['v/c'],
+    );
   });
 });

@@ -19,11 +19,11 @@ export function parseEtagList(value: string | undefined): string[] | undefined {
 
 /**
  * An If-Match list for a dialect whose ETags name versions (Conditions.ifVersion): the tags without their quotes.
- * If-Match compares strongly, so a weak tag matches nothing.
+ * If-Match compares strongly, so a weak tag matches nothing; nor does `"*"`, an entity tag and not the wildcard.
  */
 export function versionTags(value: string | string[] | undefined): string[] | undefined {
   const tags = parseEtagList(Array.isArray(value) ? value.join(',') : value);
-  return tags?.map((t) => (t.startsWith('W/') ? '\u0000weak' : unquote(t)));
+  return tags?.map((t) => (t.startsWith('W/') || t === '"*"' ? '\u0000no-match' : unquote(t)));
 }
 
 /** An HTTP date, or undefined when the value is absent or invalid (an invalid date is ignored, RFC 9110 13.1.3). */

@@ -32,10 +32,11 @@ export const aclRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const principal = principalOf(request);
     const body = await jsonBody(request);
     const entry = await entryOf(deps, principal, request.params.ref);
-    // `qq fs_copy` sends the ETag its attributes' PATCH answered with.
-    checkIfMatch(request, etagOf(entry));
     const mode = modeOfAcl(entry, body);
-    const updated = await setEntryAttributes(core, principal, { id: entry.id, mode });
+    // `qq fs_copy` sends the ETag its attributes' PATCH answered with: checked where the mode is set.
+    const updated = await setEntryAttributes(core, principal, { id: entry.id, mode }, (now) =>
+      checkIfMatch(request, etagOf(now)),
+    );
     reply.header('etag', quoted(etagOf(updated)));
     return sendJson(reply, aclOf(updated));
   });

@@ -165,12 +165,15 @@ export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
       await setFileModified(core, principal, { ...target, modifiedAt: fileModified, conditions });
     const dirModified = entry.type === 'directory' ? change.modifiedAt : undefined;
     if (change.mode !== undefined || dirModified !== undefined || change.createdAt !== undefined)
-      await setEntryAttributes(core, principal, {
-        id: entry.id,
-        mode: change.mode,
-        modifiedAt: dirModified,
-        createdAt: change.createdAt,
-      });
+      await setEntryAttributes(
+        core,
+        principal,
+        { id: entry.id, mode: change.mode, modifiedAt: dirModified, createdAt: change.createdAt },
+        // Alone, its If-Match is checked where it sets them; after a write above, that write's was.
+        fileModified !== undefined || change.size !== undefined
+          ? undefined
+          : (now) => checkIfMatch(request, etagOf(now)),
+      );
     return sendEntry(request, reply, await entryOf(deps, principal, String(entry.number)));
   });
 

@@ -3,7 +3,7 @@ import { checkAcl } from '../../../core/acl.ts';
 import type { CannedAcl } from '../../../core/model.ts';
 import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import { escapeXml, parseXmlBody, readXmlBytes } from '../xml.ts';
+import { escapeText, escapeXml, parseXmlBody, readXmlBytes } from '../xml.ts';
 import { type AclPolicy, cannedGrants, type Grant, readAclPolicy, type Who } from './acl-policy.ts';
 
 const GRANT_HEADERS = [
@@ -51,18 +51,24 @@ export async function aclToPut(ctx: S3Context): Promise<{ canned: CannedAcl } | 
 }
 
 const XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
-const grantXml = (g: Grant, names: Map<string, string>) =>
+const grantXml = (g: Grant, names: Map<string, string>, text: (s: string) => string) =>
   'id' in g.grantee
-    ? `<Grant><Grantee ${XSI} xsi:type="CanonicalUser"><ID>${escapeXml(g.grantee.id)}</ID><DisplayName>${escapeXml(names.get(g.grantee.id) ?? '')}</DisplayName></Grantee><Permission>${g.permission}</Permission></Grant>`
-    : `<Grant><Grantee ${XSI} xsi:type="Group"><URI>${escapeXml(g.grantee.uri)}</URI></Grantee><Permission>${g.permission}</Permission></Grant>`;
+    ? `<Grant><Grantee ${XSI} xsi:type="CanonicalUser"><ID>${text(g.grantee.id)}</ID><DisplayName>${text(names.get(g.grantee.id) ?? '')}</DisplayName></Grantee><Permission>${g.permission}</Permission></Grant>`
+    : `<Grant><Grantee ${XSI} xsi:type="Group"><URI>${text(g.grantee.uri)}</URI></Grantee><Permission>${g.permission}</Permission></Grant>`;
 
-/** The grants a canned ACL stands for, as S3 lists them; `bucketOwner` for the bucket-owner-* ACLs of objects. */
+/**
+ * The grants a canned ACL stands for, as S3 lists them; `bucketOwner` for the bucket-owner-* ACLs of objects. Written
+ * by hand (the grantees' attributes), in the request's flavor: its namespace and its escaping.
+ */
 export function sendAcl(ctx: S3Context, owner: Who, acl: CannedAcl, bucketOwner?: Who) {
+  const { namespace, escapeQuotes } = ctx.flavor.xml;
+  const text = escapeQuotes ? escapeXml : escapeText;
   const names = new Map([owner, ...(bucketOwner ? [bucketOwner] : [])].map((w) => [w.ID, w.DisplayName]));
-  const grants = cannedGrants(acl, owner, bucketOwner).map((g) => grantXml(g, names));
+  const grants = cannedGrants(acl, owner, bucketOwner).map((g) => grantXml(g, names, text));
+  const ns = namespace ? ' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"' : '';
   const body =
-    '<?xml version="1.0" encoding="UTF-8"?>\n<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
-    `<Owner><ID>${escapeXml(owner.ID)}</ID><DisplayName>${escapeXml(owner.DisplayName)}</DisplayName></Owner>` +
+    `<?xml version="1.0" encoding="UTF-8"?>\n<AccessControlPolicy${ns}>` +
+    `<Owner><ID>${text(owner.ID)}</ID><DisplayName>${text(owner.DisplayName)}</DisplayName></Owner>` +
     `<AccessControlList>${grants.join('')}</AccessControlList></AccessControlPolicy>`;
   return ctx.reply.code(200).type('application/xml').send(body);
 }

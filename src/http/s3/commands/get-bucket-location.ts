@@ -10,7 +10,7 @@ export const getBucketLocation: S3Command = {
   async handle(ctx: S3Context) {
     await getProject(ctx.deps.core, { principal: ctx.principal, need: 'read' }, bucketOf(ctx));
     const region = ctx.deps.region === 'us-east-1' ? '' : ctx.deps.region;
-    const body = xmlDocument('LocationConstraint', {}).replace(
+    const body = xmlDocument('LocationConstraint', {}, { namespace: ctx.flavor.xml.namespace }).replace(
       '></LocationConstraint>',
       `>${region}</LocationConstraint>`,
     );
