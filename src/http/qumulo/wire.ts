@@ -53,12 +53,13 @@ export function queryUint64(request: FastifyRequest, name: string, clampTo?: num
 export function snapshotRef(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   const digits = typeof value === 'number' && Number.isInteger(value) ? BigInt(value).toString() : value;
-  if (!(typeof digits === 'string' && /^[1-9][0-9]{0,19}$/.test(digits) && BigInt(digits) <= UINT64_MAX))
+  const n = typeof digits === 'string' && /^[1-9][0-9]{0,19}$/.test(digits) ? BigInt(digits) : undefined;
+  if (n === undefined || n > UINT64_MAX)
     throw new StorageError('InvalidArgument', 'A snapshot id is a positive integer.');
   // Past the numbers the core gives out: a snapshot that does not exist (the core would look for it as a name).
-  if (BigInt(digits) > BigInt(Number.MAX_SAFE_INTEGER))
-    throw new StorageError('NoSuchSnapshot', `The snapshot ${digits} does not exist.`, { resource: digits });
-  return digits;
+  if (n > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new StorageError('NoSuchSnapshot', `The snapshot ${n} does not exist.`, { resource: String(n) });
+  return String(n);
 }
 
 /** The id Qumulo gives a file's default stream (`qq fs_copy` copies it as `source_stream_id: "0"`). */

@@ -61,13 +61,26 @@ function render(tag: string, v: XmlValue, text: (s: string) => string): string {
  * A document with the S3 namespace on its root element (unless `namespace` is false), quotes in text escaped
  * (unless `escapeQuotes` is false).
  */
+/**
+ * How a document is written in a flavor (S3's by default): the root's namespace attribute, and how text is escaped
+ * (with quotes as `&quot;`, or as they are). Every document, the hand-written ones too, takes both from here.
+ */
+export function xmlStyle(options: { namespace?: boolean; escapeQuotes?: boolean } = {}): {
+  ns: string;
+  text: (s: string) => string;
+} {
+  return {
+    ns: options.namespace === false ? '' : ' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"',
+    text: options.escapeQuotes === false ? escapeText : escapeXml,
+  };
+}
+
 export function xmlDocument(
   root: string,
   body: XmlNode,
   options: { namespace?: boolean; escapeQuotes?: boolean } = {},
 ): string {
-  const ns = options.namespace === false ? '' : ' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
-  const text = options.escapeQuotes === false ? escapeText : escapeXml;
+  const { ns, text } = xmlStyle(options);
   let inner = '';
   for (const k in body) inner += render(k, body[k], text);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${ns}>${inner}</${root}>`;

@@ -3,7 +3,7 @@ import { checkAcl } from '../../../core/acl.ts';
 import type { CannedAcl } from '../../../core/model.ts';
 import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import { escapeText, escapeXml, parseXmlBody, readXmlBytes } from '../xml.ts';
+import { parseXmlBody, readXmlBytes, xmlStyle } from '../xml.ts';
 import { type AclPolicy, cannedGrants, type Grant, readAclPolicy, type Who } from './acl-policy.ts';
 
 const GRANT_HEADERS = [
@@ -61,11 +61,9 @@ const grantXml = (g: Grant, names: Map<string, string>, text: (s: string) => str
  * by hand (the grantees' attributes), in the request's flavor: its namespace and its escaping.
  */
 export function sendAcl(ctx: S3Context, owner: Who, acl: CannedAcl, bucketOwner?: Who) {
-  const { namespace, escapeQuotes } = ctx.flavor.xml;
-  const text = escapeQuotes ? escapeXml : escapeText;
+  const { ns, text } = xmlStyle(ctx.flavor.xml);
   const names = new Map([owner, ...(bucketOwner ? [bucketOwner] : [])].map((w) => [w.ID, w.DisplayName]));
   const grants = cannedGrants(acl, owner, bucketOwner).map((g) => grantXml(g, names, text));
-  const ns = namespace ? ' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"' : '';
   const body =
     `<?xml version="1.0" encoding="UTF-8"?>\n<AccessControlPolicy${ns}>` +
     `<Owner><ID>${text(owner.ID)}</ID><DisplayName>${text(owner.DisplayName)}</DisplayName></Owner>` +

@@ -6,7 +6,7 @@ import { getProject } from '../../../core/projects.ts';
 import { isoDate, quoted, type S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import type { Flavor } from '../flavor.ts';
-import { escapeText, escapeXml, XmlElements } from '../xml.ts';
+import { XmlElements, xmlStyle } from '../xml.ts';
 import { bucketOf, queryInt } from './common.ts';
 
 export interface ListParams {
@@ -78,7 +78,7 @@ function contentsXml(
   owner: { ID: string; DisplayName: string } | undefined,
   flavor: Flavor['xml'],
 ): XmlElements {
-  const text = flavor.escapeQuotes ? escapeXml : escapeText;
+  const { text } = xmlStyle(flavor);
   const ownerXml = owner
     ? `<Owner><ID>${text(owner.ID)}</ID><DisplayName>${text(owner.DisplayName)}</DisplayName></Owner>`
     : '';
