@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
@@ -27,6 +28,7 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
@@ -271,6 +273,64 @@ describe('objects', () => {
       env.client.send(new HeadObjectCommand({ Bucket: 'objects', Key: 'never' })),
     );
     assert.equal(none.status, 404);
+  });
+
+  test('If-None-Match naming an ETag on a write is 501 NotImplemented, as S3 answers, and writes nothing', async () => {
+    const put = await env.client.send(
+      new PutObjectCommand({ Bucket: 'objects', Key: 'etagged', Body: 'kept' }),
+    );
+    const upload = await env.client.send(
+      new CreateMultipartUploadCommand({ Bucket: 'objects', Key: 'etagged' }),
+    );
+    const part = await env.client.send(
+      new UploadPartCommand({
+        Bucket: 'objects',
+        Key: 'etagged',
+        UploadId: upload.UploadId,
+        PartNumber: 1,
+        Body: 'replaced',
+      }),
+    );
+    for (const IfNoneMatch of [put.ETag!, '"0123456789abcdef0123456789abcdef"', `*, ${put.ETag}`]) {
+      const p = await s3Error(() =>
+        env.client.send(new PutObjectCommand({ Bucket: 'objects', Key: 'etagged', Body: 'x', IfNoneMatch })),
+      );
+      assert.deepEqual([p.code, p.status], ['NotImplemented', 501], IfNoneMatch);
+      const c = await s3Error(() =>
+        env.client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: 'objects',
+            Key: 'etagged',
+            UploadId: upload.UploadId,
+            MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+            IfNoneMatch,
+          }),
+        ),
+      );
+      assert.deepEqual([c.code, c.status], ['NotImplemented', 501], IfNoneMatch);
+    }
+    const raw = await rawSigned(`${env.server.s3Url}/objects/etagged`, {
+      method: 'PUT',
+      body: 'x',
+      headers: { 'if-none-match': put.ETag! },
+      accessKey: 'E2EROOT',
+      secret: 'e2e-root-secret',
+    });
+    assert.equal(raw.status, 501);
+    assert.match(raw.body, /<Code>NotImplemented<\/Code>.*<Header>If-None-Match<\/Header>/s);
+    const got = await env.client.send(new GetObjectCommand({ Bucket: 'objects', Key: 'etagged' }));
+    assert.equal((await text(got)).toString(), 'kept');
+    // The upload is still open: completed without the header, it replaces the object.
+    await env.client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: 'objects',
+        Key: 'etagged',
+        UploadId: upload.UploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+      }),
+    );
+    const now = await env.client.send(new GetObjectCommand({ Bucket: 'objects', Key: 'etagged' }));
+    assert.equal((await text(now)).toString(), 'replaced');
   });
 
   test('tagging: put, get, delete; x-amz-tagging on PUT', async () => {

@@ -1,7 +1,9 @@
 // Helpers shared by S3 commands: required names, object headers, user metadata and checksum headers.
 
 import { EXTRA_ALGORITHMS, type ExtraAlgorithm } from '../../../core/checksums/extra.ts';
+import type { Conditions } from '../../../core/conditions.ts';
 import type { Checksums, VersionInfo } from '../../../core/model.ts';
+import { parseConditions } from '../../common/conditions.ts';
 import { setStoredHeaders } from '../../common/header-text.ts';
 import { httpDate, quoted, type S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
@@ -309,4 +311,24 @@ export function checkWriteOptions(ctx: S3Context): void {
   ])
     if (ctx.headers[h] !== undefined)
       throw new S3Error('InvalidRequest', 400, 'Bucket is missing Object Lock Configuration');
+}
+
+/**
+ * The preconditions of a write (PutObject, CompleteMultipartUpload). S3 takes If-Match with an ETag and If-None-Match
+ * only as `*` (write only if the key has no object); an If-None-Match naming ETags is 501 NotImplemented, as S3
+ * answers it, before anything is written.
+ */
+export function writeConditions(ctx: S3Context): Conditions | undefined {
+  const c = parseConditions(ctx.headers);
+  const none = c?.ifNoneMatch;
+  if (none && (none.length !== 1 || none[0] !== '*'))
+    throw new S3Error(
+      'NotImplemented',
+      501,
+      'A header you provided implies functionality that is not implemented',
+      {
+        fields: { Header: 'If-None-Match' },
+      },
+    );
+  return c;
 }

@@ -2,12 +2,11 @@
 
 import { PART_ALGORITHMS, type PartAlgorithm } from '../../../core/multipart-checksums.ts';
 import { completeUpload } from '../../../core/multipart-complete.ts';
-import { parseConditions } from '../../common/conditions.ts';
 import type { S3Command } from '../command.ts';
 import { quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import { isRecord, many, readXml, token } from '../xml.ts';
-import { bucketOf, checksumElements, keyOf } from './common.ts';
+import { bucketOf, checksumElements, keyOf, writeConditions } from './common.ts';
 import { sseHeaders } from './sse.ts';
 
 export const completeMultipartUpload: S3Command = {
@@ -50,7 +49,7 @@ export const completeMultipartUpload: S3Command = {
       parts,
       minPartSize: Math.min(ctx.deps.minPartSize, ctx.flavor.minPartSize ?? Number.POSITIVE_INFINITY),
       consecutive: ctx.flavor.consecutiveParts,
-      conditions: parseConditions(ctx.headers),
+      conditions: writeConditions(ctx),
       checksums: { type: ctx.headers['x-amz-checksum-type'], object: declared },
     });
     if (v.versionId !== 'null') ctx.reply.header('x-amz-version-id', v.versionId);

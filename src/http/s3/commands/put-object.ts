@@ -1,7 +1,6 @@
-// PutObject: PUT /bucket/key — a streamed body, Content-MD5 and x-amz-checksum-* verified, If-Match / If-None-Match.
+// PutObject: PUT /bucket/key — a streamed body, Content-MD5 and x-amz-checksum-* verified, If-Match, If-None-Match: *.
 
 import { putFile } from '../../../core/write.ts';
-import { parseConditions } from '../../common/conditions.ts';
 import type { S3Command } from '../command.ts';
 import { quoted, type S3Context } from '../context.ts';
 import { requestAcl } from './acl-common.ts';
@@ -15,6 +14,7 @@ import {
   contentAttributes,
   keyOf,
   parseTagging,
+  writeConditions,
 } from './common.ts';
 import { requestProtection, sseHeaders } from './sse.ts';
 
@@ -30,7 +30,7 @@ export const putObject: S3Command = {
       body: ctx.body,
       size: length,
       contentMd5: ctx.headers['content-md5'],
-      conditions: parseConditions(ctx.headers),
+      conditions: writeConditions(ctx),
       algorithms: sums.algorithms,
       expected: sums.expected,
       wholeSha256: sums.wholeSha256,
