@@ -1,7 +1,13 @@
 // CreateBucket: S3's naming rules, and a name that is taken (by another user, or by the caller, by region).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CreateBucketCommand, GetBucketAclCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetBucketAclCommand,
+  HeadBucketCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { openS3, rawSigned, type S3Env, s3Error } from '../helpers/s3.ts';
 import { CREDS } from '../helpers/server.ts';
 import { createTestUser, type TestUser } from '../helpers/users.ts';
@@ -105,6 +111,34 @@ describe('S3 CreateBucket', () => {
     assert.equal((await fetch(`${env.server.s3Url}/mine?list-type=2`)).status, 403);
     const kept = await rawSigned(`${env.server.s3Url}/mine/k`, { method: 'GET', ...root });
     assert.equal(kept.body, 'kept');
+  });
+
+  test('a LocationConstraint of another region is 400 IllegalLocationConstraintException, and no bucket is made', async () => {
+    for (const LocationConstraint of ['eu-west-1', 'us-west-2'] as const) {
+      const e = await s3Error(() =>
+        env.client.send(
+          new CreateBucketCommand({ Bucket: 'elsewhere', CreateBucketConfiguration: { LocationConstraint } }),
+        ),
+      );
+      assert.deepEqual([e.code, e.status], ['IllegalLocationConstraintException', 400], LocationConstraint);
+    }
+    const head = await s3Error(() => env.client.send(new HeadBucketCommand({ Bucket: 'elsewhere' })));
+    assert.equal(head.status, 404);
+    // The server's own region, named or not, makes the bucket.
+    const body =
+      '<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>us-east-1</LocationConstraint></CreateBucketConfiguration>';
+    const named = await rawSigned(`${env.server.s3Url}/here`, { method: 'PUT', body, ...root });
+    assert.equal(named.status, 200, named.body);
+    const raw = await rawSigned(`${env.server.s3Url}/there`, {
+      method: 'PUT',
+      body: body.replace('us-east-1', 'ap-south-1'),
+      ...root,
+    });
+    assert.equal(raw.status, 400);
+    assert.match(
+      raw.body,
+      /<Code>IllegalLocationConstraintException<\/Code>.*ap-south-1 location constraint/s,
+    );
   });
 
   test('in any other region, its owner re-creating a bucket gets 409 BucketAlreadyOwnedByYou', async () => {
