@@ -57,6 +57,8 @@ export function setEntryAttributes(
           resource: entry.path,
         },
       );
+    // None given: the checks alone (a dialect's request that repeats what the entry shows still needs write).
+    if (mode === undefined && modifiedAt === undefined && createdAt === undefined) return entry;
     await tx.run(
       `UPDATE files SET mode = COALESCE(?, mode), modified_at = COALESCE(?, modified_at),
        created_at = COALESCE(?, created_at) WHERE id = ?`,

@@ -160,6 +160,15 @@ describe('Qumulo ACLs', () => {
     const read = await reader.get(`/v2/files/${f.id}/info/acl`);
     assert.equal(read.status, 200, read.body.toString());
     assertQumuloError(await put(mine, reader), 403, 'fs_access_denied_error', 'a reader setting an ACL');
+    // Attributes that repeat what the file shows change nothing, and still need write.
+    const shown = (await q.get(`/v1/files/${f.id}/info/attributes`)).json();
+    const same = { owner: shown.owner, group: shown.group, modification_time: shown.modification_time };
+    const patch = (client: typeof q) =>
+      client.call('PATCH', `/v1/files/${f.id}/info/attributes`, { json: same });
+    assertQumuloError(await patch(reader), 403, 'fs_access_denied_error', 'a reader repeating attributes');
+    const ok = await patch(q);
+    assert.equal(ok.status, 200, ok.body.toString());
+    assert.equal(ok.json().modification_time, shown.modification_time);
   });
 
   test('the path answers in Qumulo shape, errors and unknown methods too; Seven Bridges keeps the rest of /v2/files', async () => {

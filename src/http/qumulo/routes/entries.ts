@@ -164,15 +164,16 @@ export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     if (fileModified !== undefined)
       await setFileModified(core, principal, { ...target, modifiedAt: fileModified, conditions });
     const dirModified = entry.type === 'directory' ? change.modifiedAt : undefined;
-    if (change.mode !== undefined || dirModified !== undefined || change.createdAt !== undefined)
+    const written = change.size !== undefined || fileModified !== undefined;
+    // A PATCH that changes nothing still needs write, as Qumulo's does: checked here, without a write.
+    const repeated = !written && entry.path !== '';
+    if (change.mode !== undefined || dirModified !== undefined || change.createdAt !== undefined || repeated)
       await setEntryAttributes(
         core,
         principal,
         { id: entry.id, mode: change.mode, modifiedAt: dirModified, createdAt: change.createdAt },
         // Alone, its If-Match is checked where it sets them; after a write above, that write's was.
-        fileModified !== undefined || change.size !== undefined
-          ? undefined
-          : (now) => checkIfMatch(request, etagOf(now)),
+        written ? undefined : (now) => checkIfMatch(request, etagOf(now)),
       );
     return sendEntry(request, reply, await entryOf(deps, principal, String(entry.number)));
   });
