@@ -145,6 +145,37 @@ describe('aws-chunked bodies', () => {
     }
   });
 
+  test('an aws-chunked body without x-amz-decoded-content-length is stored at the length it decodes to', async () => {
+    const data = bytes(100_000, 8);
+    for (const payloadHash of ['STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD']) {
+      const path = `/wire/undeclared-${payloadHash.length}`;
+      const trailer = payloadHash.endsWith('TRAILER');
+      const s = await signRequest({
+        method: 'PUT',
+        path,
+        host: `127.0.0.1:${port}`,
+        payloadHash,
+        headers: trailer
+          ? { 'content-encoding': 'aws-chunked', 'x-amz-trailer': 'x-amz-checksum-crc32' }
+          : { 'content-encoding': 'aws-chunked' },
+        ...ROOT_KEYS,
+      });
+      const body = await chunkedBody([data.subarray(0, 65_536), data.subarray(65_536)], {
+        signing: trailer ? undefined : s,
+        trailers: trailer ? { 'x-amz-checksum-crc32': crc32b64(data) } : undefined,
+      });
+      // Content-Length counts the framing, as the client sends it.
+      const r = await sendRaw(port, {
+        method: 'PUT',
+        path,
+        headers: { ...s.headers, 'content-length': String(body.length) },
+        body,
+      });
+      assert.equal(r.status, 200, `${payloadHash}: ${r.body}`);
+      assert.deepEqual(await get(path.slice('/wire/'.length)), data, payloadHash);
+    }
+  });
+
   test('a declared trailer that does not come, or another in its place, is 400 MalformedTrailerError and stores nothing', async () => {
     const data = bytes(30_000, 9);
     const crc32c = Buffer.alloc(4).toString('base64');

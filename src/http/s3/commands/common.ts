@@ -155,11 +155,12 @@ export function objectHeaders(ctx: S3Context, v: VersionInfo, options: { checksu
 }
 
 /**
- * The length of a PUT's body: the decoded length of an aws-chunked body, else Content-Length. A body with neither
- * a length nor chunked framing is 411 MissingContentLength, as S3 answers, before anything is read.
+ * The length of a PUT's body: the decoded length of an aws-chunked body, else Content-Length. An aws-chunked body
+ * without x-amz-decoded-content-length is taken at the length it decodes to (its Content-Length counts the framing).
+ * A body with neither a length nor chunked framing is 411 MissingContentLength, as S3 answers, before anything is read.
  */
 export function bodyLength(ctx: S3Context): number | undefined {
-  if (ctx.decodedLength !== undefined) return ctx.decodedLength;
+  if (ctx.chunked) return ctx.decodedLength;
   const declared = ctx.headers['content-length'];
   if (declared !== undefined) return Number(declared);
   if (ctx.headers['transfer-encoding'] !== undefined) return undefined;
