@@ -133,11 +133,14 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
     throw new StorageError('Conflict', `'${path}' already exists.`, { resource: path });
   }
   if (input.exclusive) await checkFreeName(tx, input.project.id, path);
-  if (current && input.conflict === 'rename') {
+  // Under `rename` a name is taken by a live file or by a directory: a file made beside a directory of its name
+  // could not be told from it in a file dialect's tree.
+  if (input.conflict === 'rename' && (current || (await findDir(tx, input.project.id, path)))) {
     const renamer = input.renamer ?? defaultRenamer;
     for (let n = 1; ; n++) {
       if (n > 10_000) throw new StorageError('Conflict', 'No free name was found.', { resource: path });
       const candidate = renamer(input.path, n);
+      if (await findDir(tx, input.project.id, candidate)) continue;
       file = await getFileByPath(tx, input.project.id, candidate);
       if (file?.type === 'directory') continue;
       if (!(await liveCurrent(tx, file, input.now))) {

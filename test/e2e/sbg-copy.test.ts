@@ -103,6 +103,25 @@ describe('Seven Bridges copy', () => {
     }
   });
 
+  test('onto the name of a folder it is renamed too: a name is one entry', async () => {
+    for (const name of ['dir', '1_dir'])
+      ok(
+        await rf.call('POST', '/v2/files', { json: { name, type: 'folder', project: 'rfranklin/three' } }),
+        `mkdir ${name}`,
+        201,
+      );
+    const c = ok(await copy(source.id, { project: 'rfranklin/three', name: 'dir' }), 'copy onto a folder');
+    assert.equal(c.name, '2_dir');
+    assert.equal(c.type, 'file');
+    const listed = ok(await rf.get('/v2/files?project=rfranklin/three&fields=name,type'), 'list');
+    const pairs = listed.items.map((i: { name: string; type: string }) => `${i.name}:${i.type}`).sort();
+    assert.deepEqual(
+      pairs.filter((p: string) => p.includes('dir')),
+      ['1_dir:folder', '2_dir:file', 'dir:folder'],
+    );
+    assert.ok((await download(env, rf, c.id)).equals(data));
+  });
+
   test('into a folder by parent, in this project and in another', async () => {
     for (const project of [DST, SRC]) {
       const box = ok(
