@@ -46,6 +46,11 @@ export async function startServer(options: {
     err += d.toString();
   });
   const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+  // What the server logged as its own fault (level 50) goes to the test's output, where a run's log shows it.
+  void exited.then(() => {
+    const faults = out.split('\n').filter((l) => l.includes('"level":50'));
+    for (const l of faults) process.stderr.write(`server fault: ${l}\n`);
+  });
   let s3Url = '';
   const url = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`server did not start: ${err}`)), 20_000);

@@ -67,9 +67,9 @@ function sendPage(reply: FastifyReply, request: FastifyRequest, page: ErrorPage)
 }
 
 /**
- * A dialect's error handler: renders through `render`, logs what the server did wrong (5xx) with its stack, and
- * cuts a reply whose headers went out already (the client sees a truncated body, never a second status). A request
- * whose client has gone gets no answer.
+ * A dialect's error handler: renders through `render`, logs what the server did wrong (a 5xx that is not a refusal)
+ * with its stack, and cuts a reply whose headers went out already (the client sees a truncated body, never a second
+ * status). A request whose client has gone gets no answer.
  */
 export function errorHandler(render: RenderError) {
   return async (err: Error, request: FastifyRequest, reply: FastifyReply) => {
@@ -80,9 +80,10 @@ export function errorHandler(render: RenderError) {
       return reply;
     }
     const page = render(err, siteOf(request));
-    // A refusal the server chose (no buffer room now, no disk room) is a warning; other 5xx are faults.
-    if (page.status === 503 || page.status === 507)
-      request.log.warn({ code: err.name, status: page.status }, 'request refused');
+    // A refusal the server chose (no buffer room now, no disk room, a feature it does not have) is a warning;
+    // other 5xx are faults.
+    if (page.status === 501 || page.status === 503 || page.status === 507)
+      request.log.warn({ code: err.name, status: page.status, message: err.message }, 'request refused');
     else if (page.status >= 500) request.log.error({ err, status: page.status }, 'request failed');
     if (reply.raw.headersSent) {
       reply.raw.destroy(err);
