@@ -31,6 +31,9 @@ export function newId(prefix: string): string {
   return prefix + timeAndRandom();
 }
 
+/** Whether `s` has the shape of a version id: `null`, or what `newId('')` makes (32 lowercase hex digits). */
+export const isVersionIdShape = (s: string): boolean => s === 'null' || /^[0-9a-f]{32}$/.test(s);
+
 /** `n` new ids at once, as `newId` makes them (one reading of the clock, one draw from the CSPRNG): for batches. */
 export function newIds(prefix: string, n: number): string[] {
   const time = prefix + Date.now().toString(16).padStart(12, '0');

@@ -58,6 +58,37 @@ describe('objects through the SDK', () => {
     assert.equal(e.code, 'InvalidRange');
   });
 
+  test('x-cos-forbid-overwrite: true refuses to replace an object, by put and by copy, with 409 FileAlreadyExists', async () => {
+    const forbid = { 'x-cos-forbid-overwrite': 'true' };
+    const first = await env.cos.putObject({ ...at, Key: 'kept', Body: 'first', Headers: forbid });
+    assert.equal(first.statusCode, 200);
+    const put = await cosError(() =>
+      env.cos.putObject({ ...at, Key: 'kept', Body: 'second', Headers: forbid }),
+    );
+    assert.deepEqual([put.status, put.code], [409, 'FileAlreadyExists']);
+    await env.cos.putObject({ ...at, Key: 'other', Body: 'other' });
+    const copy = await cosError(() =>
+      env.cos.putObjectCopy({ ...at, Key: 'kept', CopySource: `${HOST}/other`, Headers: forbid }),
+    );
+    assert.deepEqual([copy.status, copy.code], [409, 'FileAlreadyExists']);
+    assert.equal(String((await env.cos.getObject({ ...at, Key: 'kept' })).Body), 'first');
+    // false, or no header, replaces as before.
+    await env.cos.putObject({
+      ...at,
+      Key: 'kept',
+      Body: 'third',
+      Headers: { 'x-cos-forbid-overwrite': 'false' },
+    });
+    assert.equal(String((await env.cos.getObject({ ...at, Key: 'kept' })).Body), 'third');
+  });
+
+  test('appendObject (not built) is 501 NotImplemented and writes nothing', async () => {
+    const e = await cosError(() => env.cos.appendObject({ ...at, Key: 'appended', Body: 'x', Position: 0 }));
+    assert.deepEqual([e.status, e.code], [501, 'NotImplemented']);
+    const h = await cosError(() => env.cos.headObject({ ...at, Key: 'appended' }));
+    assert.equal(h.status, 404);
+  });
+
   test('deleteObject answers 204, and the key is then NoSuchKey', async () => {
     await env.cos.putObject({ ...at, Key: 'gone', Body: 'x' });
     const d = await env.cos.deleteObject({ ...at, Key: 'gone' });

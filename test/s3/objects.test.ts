@@ -275,6 +275,23 @@ describe('objects', () => {
     assert.equal(none.status, 404);
   });
 
+  test('an append (x-amz-write-offset-bytes) is 501 NotImplemented and leaves the object whole', async () => {
+    await env.client.send(
+      new PutObjectCommand({ Bucket: 'objects', Key: 'appended', Body: 'original-content' }),
+    );
+    const r = await rawSigned(`${env.server.s3Url}/objects/appended`, {
+      method: 'PUT',
+      body: 'APPENDED',
+      headers: { 'x-amz-write-offset-bytes': '16' },
+      accessKey: 'E2EROOT',
+      secret: 'e2e-root-secret',
+    });
+    assert.equal(r.status, 501);
+    assert.match(r.body, /<Code>NotImplemented<\/Code>.*<Header>x-amz-write-offset-bytes<\/Header>/s);
+    const got = await env.client.send(new GetObjectCommand({ Bucket: 'objects', Key: 'appended' }));
+    assert.equal((await text(got)).toString(), 'original-content');
+  });
+
   test('If-None-Match naming an ETag on a write is 501 NotImplemented, as S3 answers, and writes nothing', async () => {
     const put = await env.client.send(
       new PutObjectCommand({ Bucket: 'objects', Key: 'etagged', Body: 'kept' }),

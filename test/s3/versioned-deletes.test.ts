@@ -1,6 +1,7 @@
 // Deletes on a versioned bucket as S3 makes them: a delete marker for every key named, existing or not, reported
 // by DeleteObjects; reads that meet a marker say so in x-amz-delete-marker.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   CreateBucketCommand,
@@ -100,5 +101,64 @@ describe('versioned deletes', () => {
     const missing = await rawSigned(`${env.server.s3Url}/vdel/read/never`, { method: 'GET', ...ROOT_KEYS });
     assert.equal(missing.status, 404);
     assert.equal(missing.headers.get('x-amz-delete-marker'), null);
+  });
+
+  test('an empty or malformed versionId is 400 InvalidArgument, and deletes nothing', async () => {
+    const put = await env.client.send(
+      new PutObjectCommand({ Bucket: 'vdel', Key: 'ids/kept', Body: 'kept' }),
+    );
+    const url = `${env.server.s3Url}/vdel/ids/kept`;
+    for (const [method, id, message] of [
+      ['DELETE', '', 'Version id cannot be the empty string'],
+      ['DELETE', 'garbage', 'Invalid version id specified'],
+      ['GET', 'abc', 'Invalid version id specified'],
+      ['HEAD', '', undefined],
+    ] as const) {
+      const r = await rawSigned(`${url}?versionId=${id}`, { method, ...ROOT_KEYS });
+      assert.equal(r.status, 400, `${method} ${id}`);
+      if (message) {
+        assert.match(r.body, /<Code>InvalidArgument<\/Code>/);
+        assert.ok(r.body.includes(`<Message>${message}</Message>`), r.body);
+        assert.ok(r.body.includes(`<ArgumentValue>${id}</ArgumentValue>`), r.body);
+      }
+    }
+    // DeleteObjects reports such an entry as an error and deletes the rest.
+    const body = (versionId: string) =>
+      `<Delete><Object><Key>ids/kept</Key><VersionId>${versionId}</VersionId></Object><Object><Key>ids/other</Key></Object></Delete>`;
+    for (const versionId of ['', 'garbage']) {
+      const r = await rawSigned(`${env.server.s3Url}/vdel?delete`, {
+        method: 'POST',
+        body: body(versionId),
+        headers: { 'content-md5': createHash('md5').update(body(versionId)).digest('base64') },
+        ...ROOT_KEYS,
+      });
+      assert.equal(r.status, 200, r.body);
+      assert.match(r.body, /<Error><Key>ids\/kept<\/Key>.*<Code>InvalidArgument<\/Code>/s);
+      assert.match(r.body, /<Deleted><Key>ids\/other<\/Key>/);
+    }
+    const versions = await env.client.send(
+      new ListObjectVersionsCommand({ Bucket: 'vdel', Prefix: 'ids/kept' }),
+    );
+    assert.deepEqual(
+      versions.Versions?.map((v) => [v.VersionId, v.IsLatest]),
+      [[put.VersionId, true]],
+    );
+    // The id of a version that does not exist is S3's usual answer: done, nothing to delete.
+    const absent = await rawSigned(`${url}?versionId=${'0'.repeat(32)}`, { method: 'DELETE', ...ROOT_KEYS });
+    assert.equal(absent.status, 204);
+  });
+
+  test('Quiet is true or false, once', async () => {
+    for (const quiet of ['<Quiet>maybe</Quiet>', '<Quiet>true</Quiet><Quiet>true</Quiet>']) {
+      const body = `<Delete>${quiet}<Object><Key>ids/kept</Key></Object></Delete>`;
+      const r = await rawSigned(`${env.server.s3Url}/vdel?delete`, {
+        method: 'POST',
+        body,
+        headers: { 'content-md5': createHash('md5').update(body).digest('base64') },
+        ...ROOT_KEYS,
+      });
+      assert.equal(r.status, 400, quiet);
+      assert.match(r.body, /<Code>MalformedXML<\/Code>/);
+    }
   });
 });

@@ -31,6 +31,13 @@ export interface Flavor {
   uploadsKeepBucket: boolean;
   /** Complete refuses part numbers with a gap between them (COS: InvalidPart); false: any ascending numbers (S3). */
   consecutiveParts: boolean;
+  /**
+   * The vendor's header (under S3's prefix) by which a write refuses to replace an object (COS's
+   * `x-cos-forbid-overwrite: true`, 409 FileAlreadyExists); absent: S3 has none (If-None-Match: * instead).
+   */
+  forbidOverwrite?: string;
+  /** The vendor's own sub-resources mimeo does not implement (refused with 501, as S3's are in UNSUPPORTED). */
+  unsupported?: readonly string[];
   /** How response documents are written. */
   xml: {
     /** S3's `xmlns` on the root. */

@@ -138,7 +138,8 @@ function fits(r: Route, ctx: S3Context, target: Target): boolean {
 
 /** The command for a request: 501 for a sub-resource mimeo does not implement, 405 when nothing fits. */
 export function route(ctx: S3Context): S3Command {
-  for (const sub of UNSUPPORTED) {
+  const unsupported = ctx.flavor.unsupported ? [...UNSUPPORTED, ...ctx.flavor.unsupported] : UNSUPPORTED;
+  for (const sub of unsupported) {
     if (ctx.query.has(sub))
       throw new S3Error('NotImplemented', 501, `The '${sub}' sub-resource is not implemented.`);
   }

@@ -2,6 +2,8 @@
 
 import { EXTRA_ALGORITHMS, type ExtraAlgorithm } from '../../../core/checksums/extra.ts';
 import type { Conditions } from '../../../core/conditions.ts';
+import { isStorageError } from '../../../core/errors.ts';
+import { isVersionIdShape } from '../../../core/ids.ts';
 import type { Checksums, VersionInfo } from '../../../core/model.ts';
 import { parseConditions } from '../../common/conditions.ts';
 import { setStoredHeaders } from '../../common/header-text.ts';
@@ -293,11 +295,20 @@ export async function readTagSet(
   return Object.fromEntries(tags);
 }
 
+/** S3's answer to a header that asks for something it does not do, naming the header. */
+export const unimplementedHeader = (header: string) =>
+  new S3Error('NotImplemented', 501, 'A header you provided implies functionality that is not implemented', {
+    fields: { Header: header },
+  });
+
 /**
- * Write options mimeo does not have are refused, never ignored: every object is stored as STANDARD, and no bucket
- * has an Object Lock configuration (S3's answer for such a bucket).
+ * Write options mimeo does not have are refused, never ignored: every object is stored as STANDARD, no bucket
+ * has an Object Lock configuration (S3's answer for such a bucket), and a write replaces an object whole (an append
+ * at `x-amz-write-offset-bytes` is S3 Express's, and would otherwise lose the object's bytes).
  */
 export function checkWriteOptions(ctx: S3Context): void {
+  if (ctx.headers['x-amz-write-offset-bytes'] !== undefined)
+    throw unimplementedHeader('x-amz-write-offset-bytes');
   const storageClass = ctx.headers['x-amz-storage-class'];
   if (storageClass !== undefined && storageClass !== 'STANDARD')
     throw new S3Error(
@@ -322,14 +333,50 @@ export function checkWriteOptions(ctx: S3Context): void {
 export function writeConditions(ctx: S3Context): Conditions | undefined {
   const c = parseConditions(ctx.headers);
   const none = c?.ifNoneMatch;
-  if (none && (none.length !== 1 || none[0] !== '*'))
-    throw new S3Error(
-      'NotImplemented',
-      501,
-      'A header you provided implies functionality that is not implemented',
-      {
-        fields: { Header: 'If-None-Match' },
-      },
-    );
-  return c;
+  if (none && (none.length !== 1 || none[0] !== '*')) throw unimplementedHeader('If-None-Match');
+  return forbidsOverwrite(ctx) ? { ...c, ifNoneMatch: ['*'] } : c;
 }
+
+/** Whether the request carries its flavor's refusal to replace an object (COS's `x-cos-forbid-overwrite: true`). */
+export function forbidsOverwrite(ctx: S3Context): boolean {
+  const header = ctx.flavor.forbidOverwrite;
+  return header !== undefined && ctx.headers[header]?.trim().toLowerCase() === 'true';
+}
+
+/**
+ * Runs a write whose conditions came from writeConditions: under the flavor's refusal to overwrite, an object at the
+ * key is the vendor's 409 FileAlreadyExists rather than a failed If-None-Match (unless an If-Match of the client's
+ * own failed).
+ */
+export async function refusingOverwrite<T>(ctx: S3Context, write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (
+      forbidsOverwrite(ctx) &&
+      ctx.headers['if-match'] === undefined &&
+      isStorageError(err, 'PreconditionFailed')
+    )
+      throw new S3Error('FileAlreadyExists', 409, 'The object already exists and may not be overwritten.');
+    throw err;
+  }
+}
+
+/**
+ * A versionId as S3 reads one (the query's, or a DeleteObjects entry's): absent is undefined; empty, or not the shape
+ * of a version id, is 400 InvalidArgument, so a delete of a mistyped id is refused rather than answered as done.
+ */
+export function checkVersionId(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === '' || !isVersionIdShape(value))
+    throw new S3Error(
+      'InvalidArgument',
+      400,
+      value === '' ? 'Version id cannot be the empty string' : 'Invalid version id specified',
+      { fields: { ArgumentName: 'versionId', ArgumentValue: value } },
+    );
+  return value;
+}
+
+/** The request's versionId query parameter, checked (checkVersionId). */
+export const versionIdOf = (ctx: S3Context): string | undefined => checkVersionId(ctx.query.get('versionId'));

@@ -6,7 +6,7 @@ import type { S3Command } from '../command.ts';
 import { quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import { isRecord, many, readXml, token } from '../xml.ts';
-import { bucketOf, checksumElements, keyOf, writeConditions } from './common.ts';
+import { bucketOf, checksumElements, keyOf, refusingOverwrite, writeConditions } from './common.ts';
 import { sseHeaders } from './sse.ts';
 
 export const completeMultipartUpload: S3Command = {
@@ -42,16 +42,19 @@ export const completeMultipartUpload: S3Command = {
         400,
         'The XML you provided was not well-formed or did not validate against our published schema.',
       );
-    const v = await completeUpload(ctx.deps.core, ctx.principal, {
-      project: bucketOf(ctx),
-      path: keyOf(ctx),
-      uploadId: ctx.query.get('uploadId')!,
-      parts,
-      minPartSize: Math.min(ctx.deps.minPartSize, ctx.flavor.minPartSize ?? Number.POSITIVE_INFINITY),
-      consecutive: ctx.flavor.consecutiveParts,
-      conditions: writeConditions(ctx),
-      checksums: { type: ctx.headers['x-amz-checksum-type'], object: declared },
-    });
+    const v = await refusingOverwrite(
+      ctx,
+      completeUpload(ctx.deps.core, ctx.principal, {
+        project: bucketOf(ctx),
+        path: keyOf(ctx),
+        uploadId: ctx.query.get('uploadId')!,
+        parts,
+        minPartSize: Math.min(ctx.deps.minPartSize, ctx.flavor.minPartSize ?? Number.POSITIVE_INFINITY),
+        consecutive: ctx.flavor.consecutiveParts,
+        conditions: writeConditions(ctx),
+        checksums: { type: ctx.headers['x-amz-checksum-type'], object: declared },
+      }),
+    );
     if (v.versionId !== 'null') ctx.reply.header('x-amz-version-id', v.versionId);
     sseHeaders(ctx, v);
     return sendXml(ctx, 200, 'CompleteMultipartUploadResult', {

@@ -11,8 +11,10 @@ import {
   checksumValue,
   checkWriteOptions,
   contentAttributes,
+  forbidsOverwrite,
   keyOf,
   parseTagging,
+  refusingOverwrite,
   S3_ALGORITHMS,
 } from './common.ts';
 import { copySourceConditions, parseCopySource, refuseMarkerSource } from './copy-source.ts';
@@ -55,35 +57,43 @@ export const copyObject: S3Command = {
       throw new S3Error('NotImplemented', 501, 'Time conditions on the copy target are not implemented.');
     // One core call: the source is read, its conditions checked and both directives applied in the transaction
     // that makes the target, so the target's bytes and labels come from the same source version.
-    const receipt = await copyFile(
-      ctx.deps.core,
-      ctx.principal,
-      {
-        source: {
-          project: src.bucket,
-          path: src.key,
-          versionId: src.versionId,
-          ifMatch: conditions?.ifMatch,
-          ifNoneMatch: conditions?.ifNoneMatch,
-          ifModifiedSince: conditions?.ifModifiedSince,
-          ifUnmodifiedSince: conditions?.ifUnmodifiedSince,
+    const receipt = await refusingOverwrite(
+      ctx,
+      copyFile(
+        ctx.deps.core,
+        ctx.principal,
+        {
+          source: {
+            project: src.bucket,
+            path: src.key,
+            versionId: src.versionId,
+            ifMatch: conditions?.ifMatch,
+            ifNoneMatch: conditions?.ifNoneMatch,
+            ifModifiedSince: conditions?.ifModifiedSince,
+            ifUnmodifiedSince: conditions?.ifUnmodifiedSince,
+          },
+          target: {
+            project: bucket,
+            path: key,
+            ifMatch: target?.ifMatch,
+            ifNoneMatch: forbidsOverwrite(ctx) ? ['*'] : target?.ifNoneMatch,
+          },
+          acl: requestAcl(ctx) ?? null,
+          protection,
+          unlock: copySourceUnlock(ctx),
+          metadata:
+            directive === 'REPLACE'
+              ? { directive: 'replace', ...contentAttributes(ctx) }
+              : { directive: 'copy' },
+          tagging:
+            tagDirective === 'REPLACE'
+              ? { directive: 'replace', tags: parseTagging(ctx.headers['x-amz-tagging']) ?? {} }
+              : { directive: 'copy' },
         },
-        target: { project: bucket, path: key, ifMatch: target?.ifMatch, ifNoneMatch: target?.ifNoneMatch },
-        acl: requestAcl(ctx) ?? null,
-        protection,
-        unlock: copySourceUnlock(ctx),
-        metadata:
-          directive === 'REPLACE'
-            ? { directive: 'replace', ...contentAttributes(ctx) }
-            : { directive: 'copy' },
-        tagging:
-          tagDirective === 'REPLACE'
-            ? { directive: 'replace', tags: parseTagging(ctx.headers['x-amz-tagging']) ?? {} }
-            : { directive: 'copy' },
-      },
-      { sourceNeed: 'read-object' },
-      // A current delete marker is NoSuchKey already; one named by versionId is refused.
-    ).catch(refuseMarkerSource);
+        { sourceNeed: 'read-object' },
+        // A current delete marker is NoSuchKey already; one named by versionId is refused.
+      ).catch(refuseMarkerSource),
+    );
     if (receipt.target.versionId !== 'null') ctx.reply.header('x-amz-version-id', receipt.target.versionId);
     sseHeaders(ctx, receipt.target);
     if (receipt.source.versionId !== 'null')

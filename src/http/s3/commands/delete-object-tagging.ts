@@ -2,7 +2,7 @@
 import { setLabels } from '../../../core/write.ts';
 import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import { bucketOf, keyOf } from './common.ts';
+import { bucketOf, keyOf, versionIdOf } from './common.ts';
 
 export const deleteObjectTagging: S3Command = {
   name: 'DeleteObjectTagging',
@@ -10,7 +10,7 @@ export const deleteObjectTagging: S3Command = {
     const v = await setLabels(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
       path: keyOf(ctx),
-      versionId: ctx.query.get('versionId'),
+      versionId: versionIdOf(ctx),
       tags: {},
     });
     if (v.versionId !== 'null') ctx.reply.header('x-amz-version-id', v.versionId);

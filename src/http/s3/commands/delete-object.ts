@@ -4,7 +4,7 @@ import { isStorageError } from '../../../core/errors.ts';
 import { parseConditions } from '../../common/conditions.ts';
 import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import { bucketOf, keyOf } from './common.ts';
+import { bucketOf, keyOf, versionIdOf } from './common.ts';
 
 export const deleteObject: S3Command = {
   name: 'DeleteObject',
@@ -13,7 +13,7 @@ export const deleteObject: S3Command = {
       const r = await deleteFile(ctx.deps.core, ctx.principal, {
         project: bucketOf(ctx),
         path: keyOf(ctx),
-        versionId: ctx.query.get('versionId'),
+        versionId: versionIdOf(ctx),
         conditions: parseConditions(ctx.headers),
       });
       if (r.versionId) ctx.reply.header('x-amz-version-id', r.versionId);

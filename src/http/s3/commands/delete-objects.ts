@@ -5,7 +5,7 @@ import type { S3Command } from '../command.ts';
 import { type S3Context, sendXml } from '../context.ts';
 import { S3Error, toS3Error } from '../errors.ts';
 import { isRecord, many, parseXmlBody, readXmlBytes, token, type XmlNode } from '../xml.ts';
-import { bucketOf } from './common.ts';
+import { bucketOf, checkVersionId } from './common.ts';
 
 /**
  * 1,000 keys of 1,024 bytes, each byte written as a six-byte character reference at worst, with their version ids and
@@ -44,7 +44,15 @@ export const deleteObjects: S3Command = {
         'The request must name from 1 to 1000 objects, each with a Key.',
       );
     }
-    const quiet = token(del['Quiet'])?.toLowerCase() === 'true';
+    // Quiet is a boolean, once: anything else does not validate, as in S3.
+    const q = token(del['Quiet'])?.toLowerCase();
+    if (del['Quiet'] !== undefined && q !== 'true' && q !== 'false')
+      throw new S3Error(
+        'MalformedXML',
+        400,
+        'The XML you provided was not well-formed or did not validate against our published schema.',
+      );
+    const quiet = q === 'true';
     const deleted: XmlNode[] = [];
     const errors: XmlNode[] = [];
     for (const o of objects) {
@@ -52,7 +60,7 @@ export const deleteObjects: S3Command = {
         const r = await deleteFile(ctx.deps.core, ctx.principal, {
           project: bucketOf(ctx),
           path: o.Key!,
-          versionId: o.VersionId,
+          versionId: checkVersionId(o.VersionId),
         });
         if (!quiet)
           deleted.push({

@@ -4,7 +4,7 @@ import { getVersionAcl } from '../../../core/acl.ts';
 import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
 import { sendAcl } from './acl-common.ts';
-import { bucketOf, keyOf } from './common.ts';
+import { bucketOf, keyOf, versionIdOf } from './common.ts';
 
 export const getObjectAcl: S3Command = {
   name: 'GetObjectAcl',
@@ -12,7 +12,7 @@ export const getObjectAcl: S3Command = {
     const r = await getVersionAcl(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
       path: keyOf(ctx),
-      versionId: ctx.query.get('versionId') || undefined,
+      versionId: versionIdOf(ctx),
     });
     if (r.versionId !== 'null') ctx.reply.header('x-amz-version-id', r.versionId);
     const acl = r.acl ?? 'private';

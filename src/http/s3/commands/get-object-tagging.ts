@@ -2,7 +2,7 @@
 import { getTags } from '../../../core/read.ts';
 import type { S3Command } from '../command.ts';
 import { type S3Context, sendXml } from '../context.ts';
-import { bucketOf, keyOf } from './common.ts';
+import { bucketOf, keyOf, versionIdOf } from './common.ts';
 
 export const getObjectTagging: S3Command = {
   name: 'GetObjectTagging',
@@ -10,7 +10,7 @@ export const getObjectTagging: S3Command = {
     const v = await getTags(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
       path: keyOf(ctx),
-      versionId: ctx.query.get('versionId'),
+      versionId: versionIdOf(ctx),
     });
     if (v.versionId !== 'null') ctx.reply.header('x-amz-version-id', v.versionId);
     return sendXml(ctx, 200, 'Tagging', {

@@ -8,7 +8,15 @@ import { isHeaderValue } from '../../common/header-text.ts';
 import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import { bucketOf, checkPartRead, keyOf, objectHeaders, partNumberOf, partRange } from './common.ts';
+import {
+  bucketOf,
+  checkPartRead,
+  keyOf,
+  objectHeaders,
+  partNumberOf,
+  partRange,
+  versionIdOf,
+} from './common.ts';
 import { requestUnlock } from './sse.ts';
 
 const OVERRIDES: [string, string][] = [
@@ -33,7 +41,7 @@ export const getObject: S3Command = {
         });
     }
     const unlock = requestUnlock(ctx);
-    let versionId = ctx.query.get('versionId');
+    let versionId = versionIdOf(ctx);
     let range = parseRange(ctx.headers['range']);
     let parts: number | undefined;
     if (ctx.query.has('partNumber')) {

@@ -5,7 +5,15 @@ import { stat } from '../../../core/read.ts';
 import { parseConditions, parseRange } from '../../common/conditions.ts';
 import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import { bucketOf, checkPartRead, keyOf, objectHeaders, partNumberOf, partRange } from './common.ts';
+import {
+  bucketOf,
+  checkPartRead,
+  keyOf,
+  objectHeaders,
+  partNumberOf,
+  partRange,
+  versionIdOf,
+} from './common.ts';
 import { requestUnlock } from './sse.ts';
 
 export const headObject: S3Command = {
@@ -15,7 +23,7 @@ export const headObject: S3Command = {
     const v = await stat(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
       path: keyOf(ctx),
-      versionId: ctx.query.get('versionId'),
+      versionId: versionIdOf(ctx),
       conditions: parseConditions(ctx.headers),
       unlock: requestUnlock(ctx),
     });

@@ -6,7 +6,7 @@ import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
 import { aclToPut } from './acl-common.ts';
 import { cannedAclOf } from './acl-policy.ts';
-import { bucketOf, keyOf } from './common.ts';
+import { bucketOf, keyOf, versionIdOf } from './common.ts';
 
 export const putObjectAcl: S3Command = {
   name: 'PutObjectAcl',
@@ -15,7 +15,7 @@ export const putObjectAcl: S3Command = {
     const sel = {
       project: bucketOf(ctx),
       path: keyOf(ctx),
-      versionId: ctx.query.get('versionId') || undefined,
+      versionId: versionIdOf(ctx),
     };
     let acl = 'canned' in asked ? asked.canned : undefined;
     if ('policy' in asked) {

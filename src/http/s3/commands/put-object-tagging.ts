@@ -2,7 +2,7 @@
 import { setLabels } from '../../../core/write.ts';
 import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import { bucketOf, keyOf, readTagSet } from './common.ts';
+import { bucketOf, keyOf, readTagSet, versionIdOf } from './common.ts';
 
 export const putObjectTagging: S3Command = {
   name: 'PutObjectTagging',
@@ -11,7 +11,7 @@ export const putObjectTagging: S3Command = {
     const v = await setLabels(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
       path: keyOf(ctx),
-      versionId: ctx.query.get('versionId'),
+      versionId: versionIdOf(ctx),
       tags,
     });
     if (v.versionId !== 'null') ctx.reply.header('x-amz-version-id', v.versionId);

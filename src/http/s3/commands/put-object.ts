@@ -14,6 +14,7 @@ import {
   contentAttributes,
   keyOf,
   parseTagging,
+  refusingOverwrite,
   writeConditions,
 } from './common.ts';
 import { requestProtection, sseHeaders } from './sse.ts';
@@ -24,22 +25,25 @@ export const putObject: S3Command = {
     checkWriteOptions(ctx);
     const sums = checksumRequest(ctx);
     const length = bodyLength(ctx);
-    const v = await putFile(ctx.deps.core, ctx.principal, {
-      project: bucketOf(ctx),
-      path: keyOf(ctx),
-      body: ctx.body,
-      size: length,
-      contentMd5: ctx.headers['content-md5'],
-      conditions: writeConditions(ctx),
-      algorithms: sums.algorithms,
-      expected: sums.expected,
-      wholeSha256: sums.wholeSha256,
-      tags: parseTagging(ctx.headers['x-amz-tagging']),
-      acl: requestAcl(ctx),
-      protection: requestProtection(ctx),
-      signal: ctx.signal,
-      ...contentAttributes(ctx),
-    });
+    const v = await refusingOverwrite(
+      ctx,
+      putFile(ctx.deps.core, ctx.principal, {
+        project: bucketOf(ctx),
+        path: keyOf(ctx),
+        body: ctx.body,
+        size: length,
+        contentMd5: ctx.headers['content-md5'],
+        conditions: writeConditions(ctx),
+        algorithms: sums.algorithms,
+        expected: sums.expected,
+        wholeSha256: sums.wholeSha256,
+        tags: parseTagging(ctx.headers['x-amz-tagging']),
+        acl: requestAcl(ctx),
+        protection: requestProtection(ctx),
+        signal: ctx.signal,
+        ...contentAttributes(ctx),
+      }),
+    );
     ctx.reply.header('etag', quoted(v.etag));
     sseHeaders(ctx, v);
     if (v.versionId !== 'null') ctx.reply.header('x-amz-version-id', v.versionId);

@@ -24,7 +24,9 @@ export function parseCopyRange(value: string | undefined): { first: number; last
     throw new S3Error(
       'InvalidArgument',
       400,
-      'The x-amz-copy-source-range is not valid: the last byte is before the first.',
+      last < first
+        ? 'The x-amz-copy-source-range is not valid: the last byte is before the first.'
+        : 'The x-amz-copy-source-range is not valid: an offset is past the end of any object.',
     );
   }
   return { first, last };

@@ -23,6 +23,10 @@ export const COS_FLAVOR: Flavor = {
   uploadsKeepBucket: true,
   // COS "Complete Multipart Upload": part numbers that are not continuous are 400 InvalidPart.
   consecutiveParts: true,
+  // COS "PUT Object", "PUT Object - Copy", "Complete Multipart Upload": x-cos-forbid-overwrite: true.
+  forbidOverwrite: 'x-amz-forbid-overwrite',
+  // COS "APPEND Object" (POST /key?append&position=N) is not built: refused rather than answered 405.
+  unsupported: ['append'],
   // COS's documents (CopyPartResult, CompleteMultipartUploadResult...) have no namespace and no checksum elements,
   // and write an ETag's quotes as they are: `<ETag>"ba82b57c..."</ETag>`.
   xml: { namespace: false, checksums: false, escapeQuotes: false },
