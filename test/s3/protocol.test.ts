@@ -368,3 +368,37 @@ describe('addressing and limits', () => {
     assert.ok(idleMs < 5000, `idle socket closed after ${idleMs} ms`);
   });
 });
+
+describe('Host', () => {
+  /** Sends `head` as it is on a new connection and reads the answer to the end. */
+  const exchange = (to: number, head: string) =>
+    new Promise<string>((resolve, reject) => {
+      const s = connect(to, '127.0.0.1', () => s.write(head));
+      let got = '';
+      s.on('data', (d: Buffer) => {
+        got += d.toString('latin1');
+      });
+      s.on('end', () => resolve(got));
+      s.on('error', reject);
+      setTimeout(() => s.end(), 3000).unref();
+    });
+
+  test('an HTTP/1.1 request without Host is 400 in the shape of the API it was sent to', async () => {
+    const s3 = await exchange(port, 'GET /wire HTTP/1.1\r\n\r\n');
+    assert.match(s3, /^HTTP\/1\.1 400 /);
+    assert.match(s3, /\r\ncontent-type: application\/xml/i);
+    assert.match(
+      s3,
+      /<Error><Code>BadRequest<\/Code><Message>An HTTP\/1\.1 request must carry a Host header\.<\/Message>/,
+    );
+    const apiPort = Number(new URL(env.server.url).port);
+    const api = await exchange(apiPort, 'GET /api/v1/projects HTTP/1.1\r\n\r\n');
+    assert.match(api, /^HTTP\/1\.1 400 /);
+    const body = JSON.parse(api.slice(api.indexOf('\r\n\r\n') + 4));
+    assert.equal(body.error.code, 'BadRequest');
+    // HTTP/1.0 needs none: the request goes on (here, anonymous, to S3's refusal).
+    const old = await exchange(port, 'GET /wire HTTP/1.0\r\n\r\n');
+    assert.match(old, /^HTTP\/1\.1 403 /);
+    assert.match(old, /<Code>AccessDenied<\/Code>/);
+  });
+});
