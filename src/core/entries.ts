@@ -118,12 +118,15 @@ export async function entryById(tx: Tx, key: EntryKey): Promise<Entry | undefine
   return 'number' in key ? projectEntry(tx, key) : undefined;
 }
 
+/** The id the tree's root shows as an entry (it is no row). */
+export const ROOT_ENTRY_ID = 'root';
+
 /** The tree's root (number 2), or a project as the top-level directory it is in the file dialects' tree. */
 async function projectEntry(tx: Tx, key: EntryKey): Promise<Entry | undefined> {
   if ('number' in key && key.number === TREE_ROOT_NUMBER) {
     return {
       ...directoryDefaults,
-      id: 'root',
+      id: ROOT_ENTRY_ID,
       number: TREE_ROOT_NUMBER,
       ids: wireIds(TREE_ROOT_NUMBER),
       project: '',

@@ -2,7 +2,7 @@
 // directory's modification time. They are the entry's, not a version's: setting them makes no new version (a file's
 // modification time is its version's: `setFileModified`).
 import type { CoreDeps } from './deps.ts';
-import { type Entry, entryById } from './entries.ts';
+import { type Entry, entryById, ROOT_ENTRY_ID } from './entries.ts';
 import { StorageError } from './errors.ts';
 import type { Principal } from './model.ts';
 import { getProjectById, requireProject } from './permissions.ts';
@@ -15,6 +15,9 @@ export interface EntryAttributes {
   /** When the entry was made, in milliseconds since the epoch. */
   createdAt?: number;
 }
+
+const fixed = () =>
+  new StorageError('InvalidArgument', 'The attributes of the root and of a project are fixed.');
 
 /** A time an entry or a version may be given: whole milliseconds since 1970. Throws InvalidArgument. */
 export function checkTime(t: number): void {
@@ -38,6 +41,7 @@ export function setEntryAttributes(
   if (mode !== undefined && !(Number.isInteger(mode) && mode >= 0 && mode <= 0o7777))
     throw new StorageError('InvalidArgument', 'A mode is an integer from 0 to 07777.');
   for (const t of [modifiedAt, createdAt]) if (t !== undefined) checkTime(t);
+  if (input.id === ROOT_ENTRY_ID) throw fixed();
   return deps.meta.tx(async (tx) => {
     const entry = await entryById(tx, { rowId: input.id });
     const project = entry && (await getProjectById(tx, entry.projectId));
@@ -45,8 +49,7 @@ export function setEntryAttributes(
       throw new StorageError('NoSuchEntry', `No file or directory has the id '${input.id}'.`, {
         resource: input.id,
       });
-    if (entry.path === '')
-      throw new StorageError('InvalidArgument', 'The attributes of the root and of a project are fixed.');
+    if (entry.path === '') throw fixed();
     await requireProject(tx, { principal, need: 'write-object' }, project.name);
     expect?.(entry);
     if (modifiedAt !== undefined && entry.type === 'file')

@@ -86,6 +86,10 @@ describe('Qumulo bad input', () => {
 
     const badName: [number, string] = [400, 'fs_invalid_name_error'];
     await refused('POST', CC, { json: { source_path: '/bad/../bad/s.bin' } }, badName);
+    // A source_path is absolute: neither a relative path nor an id (digits) is taken for one.
+    const sourceId = (await q.get(`/v1/files/${ref('/bad/s.bin')}/info/attributes`)).json().id;
+    for (const source_path of ['bad/s.bin', sourceId])
+      await refused('POST', CC, { json: { source_path } }, badName);
     await refused(
       'POST',
       `/v1/files/${ref('/bad/../bad/t.bin')}/copy-chunk`,

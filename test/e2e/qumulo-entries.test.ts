@@ -90,6 +90,14 @@ describe('Qumulo entries', () => {
     assert.equal(mode.status, 200, mode.body.toString());
     assert.equal(mode.json().mode, '0600');
     assert.equal((await q.get(`/v1/files/${a.id}/info/attributes`)).json().mode, '0600');
+    // The root's and a project's attributes are fixed, by id or by path.
+    for (const fixed of ['2', projectId, ref('/'), ref('/ent/')])
+      assertQumuloError(
+        await q.call('PATCH', `/v1/files/${fixed}/info/attributes`, { json: { mode: '0777' } }),
+        400,
+        'rest_invalid_request_error',
+        `a mode on ${fixed}`,
+      );
 
     const clash = await q.call('POST', `/v1/files/${dir.id}/entries/`, {
       json: { name: 'b', action: 'RENAME', old_path: '/ent/ren/a' },

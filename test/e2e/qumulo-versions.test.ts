@@ -135,6 +135,8 @@ describe('Qumulo versions and the file a write resolved', () => {
       ],
       ['an SMB attribute', { mode: '0600', extended_attributes: { hidden: true } }],
       ['a time that is not RFC 3339', { size: '2', modification_time: 'Sun, 06 Dec 2026 22:04:15 GMT' }],
+      ['a day that does not exist', { size: '2', modification_time: '2024-02-30T00:00:00Z' }],
+      ['an hour that does not exist', { size: '2', creation_time: '2024-02-01T24:00:00Z' }],
       ['a mode that is not octal', { size: '2', mode: '0999' }],
     ] as const) {
       const r = await q.call('PATCH', `/v1/files/${ref('/ver/p.txt')}/info/attributes`, { json });

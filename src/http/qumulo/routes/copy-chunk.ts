@@ -39,6 +39,12 @@ export const copyChunkRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
       throw new StorageError('InvalidArgument', 'Give exactly one of source_id and source_path.');
     if (sourceId !== undefined && !/^[0-9]{1,16}$/.test(sourceId))
       throw new StorageError('InvalidArgument', 'source_id is a file id: a decimal number.');
+    // A path is absolute: one that is not would be read below as a ref, and digits as an id.
+    if (sourcePath !== undefined && !sourcePath.startsWith('/'))
+      throw new StorageError(
+        'InvalidPath',
+        `source_path is absolute: '${sourcePath}' does not start with '/'.`,
+      );
     const stream = stringField(body, 'source_stream_id');
     const snapshot = snapshotRef(body['source_snapshot']);
     // A source offset past every file is past this source's end; a length past every file is "to the end".

@@ -1,5 +1,6 @@
 // Timestamps as the SAS services write them: ISO 8601 in UTC with milliseconds (`2022-03-31T20:00:03.609Z`).
 import { StorageError } from '../../../core/errors.ts';
+import { dateTimeExists } from '../../common/date-time.ts';
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -17,10 +18,17 @@ export function parseTimestamp(value: string, name: string): number {
       'InvalidArgument',
       `${name} must be an ISO 8601 date-time such as 2030-01-01T00:00:00.000Z.`,
     );
-  // Date.parse rolls 2030-02-30 over to March: a date that does not exist is refused.
-  const [, y, mo, d] = m;
-  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d) || Number(m[4]) > 23)
+  const [, year, month, day, hour, minute, second] = m.map(Number);
+  if (
+    !dateTimeExists({
+      year: year!,
+      month: month!,
+      day: day!,
+      hour: hour!,
+      minute: minute!,
+      second: second || 0,
+    })
+  )
     throw new StorageError(
       'InvalidArgument',
       `${name} names a date or time that does not exist: '${value}'.`,
