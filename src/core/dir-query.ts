@@ -93,13 +93,14 @@ export async function queryChildren(
           'InvalidArgument',
           `The folder has more than ${MAX_FILTERED_CHILDREN} children: filter by name, or list it without tags or metadata.`,
         );
-      const matching = rows
-        .map(labelled)
-        .filter(
-          (e) =>
-            (q.tags ?? []).every((t) => t in e.tags) &&
-            Object.entries(q.properties ?? {}).every(([k, v]) => e.properties[k] === v),
-        );
+      const matching = rows.map(labelled).filter(
+        (e) =>
+          // Own keys only: a tag or property named like an Object method (`constructor`) is no wildcard.
+          (q.tags ?? []).every((t) => Object.hasOwn(e.tags, t)) &&
+          Object.entries(q.properties ?? {}).every(
+            ([k, v]) => Object.hasOwn(e.properties, k) && e.properties[k] === v,
+          ),
+      );
       return { entries: matching.slice(q.offset, q.offset + q.limit), total: matching.length };
     },
     { readOnly: true },

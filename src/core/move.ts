@@ -118,9 +118,10 @@ async function moveFile(m: Move, fileId: string): Promise<Entry> {
   const at = (p: string) => ({ projectId: dst.id, path: p, now: m.now });
   const path = await freeTarget(m, wanted, async (p) => (await occupant(tx, at(p))) === undefined);
   const there = await occupant(tx, at(path));
+  // A taken name is a Conflict whatever holds it; only a replace that meets a directory is told it is one.
+  if (there !== undefined && m.conflict !== 'overwrite') throw taken(path);
   if (there === 'directory')
     throw new StorageError('IsADirectory', `A directory is at '${path}'.`, { resource: path });
-  if (there === 'file' && m.conflict !== 'overwrite') throw taken(path);
   await displace(tx, dst, path);
   const place = filePlace(path);
   await ensureDirs(tx, { projectId: dst.id, parent: place.parent, principalId: m.principalId, now: m.now });

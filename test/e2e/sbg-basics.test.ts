@@ -133,6 +133,12 @@ describe('Seven Bridges basics', () => {
     const locked = ok(await ana.get('/v2/projects/ana/ana-locked'), 'controlled project');
     assert.equal(locked.settings.controlled, true);
     assert.notEqual(locked.root_folder, one.root_folder);
+    // The root folder is a folder of the project with no parent: a client walking up the tree stops there.
+    const root = ok(await ana.get(`/v2/files/${one.root_folder}`), 'root folder');
+    assert.deepEqual(
+      [root.id, root.type, root.project, root.parent],
+      [one.root_folder, 'folder', 'ana/ana-one', null],
+    );
 
     const bos = ok(await bo.get('/v2/projects'), 'bo projects');
     assert.deepEqual(bos.items.map((p: { id: string }) => p.id).sort(), ['ana/ana-one', 'bo/bo-own']);

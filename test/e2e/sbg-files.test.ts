@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { bytes } from '../helpers/data.ts';
 import {
   assertFileShape,
+  assertSbgError,
   download,
   FILE_FIELDS,
   namesIn,
@@ -98,6 +99,15 @@ describe('Seven Bridges files', () => {
     assert.deepEqual(ok(await ana.get(`/v2/files/${f.id}`), 'GET'), patched);
     const names = await namesIn(ana, { project: P });
     assert.ok(names.includes('patched.txt') && !names.includes('patch-me.txt'), names.join());
+    // The name of a folder is taken, as a file's is: 409 5003, and nothing changes.
+    ok(
+      await ana.call('POST', '/v2/files', { json: { name: 'a-folder', type: 'folder', project: P } }),
+      'mkdir',
+      201,
+    );
+    const clash = await ana.call('PATCH', `/v2/files/${f.id}`, { json: { name: 'a-folder' } });
+    assertSbgError(clash, 409, 5003, 'a rename onto a folder');
+    assert.equal(ok(await ana.get(`/v2/files/${f.id}`), 'GET after').name, 'patched.txt');
   });
 
   test('actions/move into a folder under a new name keeps the id and the bytes', async () => {

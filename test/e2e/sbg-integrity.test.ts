@@ -130,6 +130,10 @@ describe('Seven Bridges: nothing half done', () => {
       json: { project: P, file_ids: [file.id, file.id] },
     });
     assertSbgError(twice, 400, 9000, 'a repeated id');
+    const cases = await ana.call('POST', '/v2/action/files/copy', {
+      json: { project: P, file_ids: [file.id, file.id.toUpperCase()] },
+    });
+    assertSbgError(cases, 400, 9000, 'the same id in two cases');
     const odd = ok(
       await ana.call('POST', '/v2/action/files/copy', {
         json: { project: P, file_ids: ['__proto__', file.id] },

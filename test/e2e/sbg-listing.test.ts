@@ -144,6 +144,11 @@ describe('Seven Bridges listings', () => {
       ['metadata.sample=S1', ['f-010.txt', 'f-011.txt']],
       ['metadata.sample=S2', ['f-012.txt']],
       ['metadata.sample=S3', []],
+      // Names of Object's own members match only a tag or a key of that name.
+      ['tag=constructor', []],
+      ['tag=toString', []],
+      ['metadata.__proto__=x', []],
+      ['metadata.constructor=x', []],
     ];
     for (const [query, expected] of cases) {
       const r = await ana.get(`${LIST}&${query}&fields=_all`);

@@ -36,7 +36,8 @@ export function fileJson(
     name: e.name,
     ...(folder ? {} : { size: e.size }),
     project: ctx.projectId,
-    parent: ctx.parent,
+    // The root folder has none (a client walking up the tree stops there), every other entry its folder's id.
+    parent: e.path === '' ? null : ctx.parent,
     type: folder ? 'folder' : 'file',
     created_on: sbgTime(e.createdAt),
     modified_on: sbgTime(e.modifiedAt),

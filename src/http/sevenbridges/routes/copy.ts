@@ -63,7 +63,8 @@ export const copyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     )
       throw new StorageError('InvalidArgument', 'file_ids is an array of 1 to 100 file ids (strings).');
     const folder = await destinationOf(deps, principal, body);
-    if (new Set(ids).size !== ids.length)
+    // Ids are hex, read in either case: the same file in two cases is the same file twice.
+    if (new Set((ids as string[]).map((id) => id.toLowerCase())).size !== ids.length)
       throw new StorageError('InvalidArgument', 'file_ids lists a file twice.');
     // Keyed by ids the client chose: an object without a prototype, so that no id is one of its members.
     const results: Record<string, unknown> = Object.create(null);

@@ -72,7 +72,8 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   async function list(request: FastifyRequest, reply: FastifyReply, folder: Folder) {
     const page = pageOf(request);
     const q = request.query as Record<string, unknown>;
-    const properties: Record<string, string> = {};
+    // No prototype: `metadata.__proto__=x` is a filter like any other, not a change of the object's prototype.
+    const properties: Record<string, string> = Object.create(null);
     for (const k of Object.keys(q))
       if (k.startsWith('metadata.')) properties[k.slice('metadata.'.length)] = queryOne(request, k) ?? '';
     const { entries, total } = await queryChildren(core, principalOf(request), {
