@@ -162,6 +162,12 @@ describe('SAS Compute files', () => {
       ['proj'],
     );
     assertSasError(await f.members('/proj/docs/prog.sas'), 400);
+    // An object that S3 (here the native API) put beside a directory of the same name hides neither: the directory's
+    // members are listed.
+    await f.touch('/proj', { name: 'both', isDirectory: true });
+    await f.touch('/proj/both', { name: 'inner.sas' });
+    await env.native('PUT', '/api/v1/projects/proj/files/both', 'an object named as the directory');
+    assert.deepEqual(await f.names('/proj/both'), ['inner.sas']);
     assertSasError(await f.members('/proj/none'), 404);
     assertSasError(await f.members('/proj/list', '?limit=-1'), 400);
   });

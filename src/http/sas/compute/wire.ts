@@ -6,7 +6,7 @@ import { type ComputeSession, getComputeSession } from '../../../core/compute-se
 import type { Conditions } from '../../../core/conditions.ts';
 import { type Entry, getEntry, getEntryByPath } from '../../../core/entries.ts';
 import { TREE_ROOT_NUMBER } from '../../../core/entry-ids.ts';
-import { StorageError } from '../../../core/errors.ts';
+import { isStorageError, StorageError } from '../../../core/errors.ts';
 import type { Principal } from '../../../core/model.ts';
 import { principalOf } from '../../common/principal.ts';
 import { sendJson } from '../kit/media.ts';
@@ -42,10 +42,25 @@ export async function sessionOf(
 export const pathParam = (request: FastifyRequest<FileParams>, view: View): Segments =>
   paramPath(request.params.path ?? '', view.cwd);
 
-/** The entry at a path: the root, a project, or a file (before a directory of the same name) or directory below. */
-export function entryAt(deps: AuthDeps, principal: Principal, path: Segments): Promise<Entry> {
+/**
+ * The entry at a path: the root, a project, or a file (before a directory of the same name) or directory below.
+ * Where only a directory will do (its members, a place to move into), `directory` finds the directory of that name
+ * even when an object of the same name sits beside it (S3 may put one there).
+ */
+export function entryAt(
+  deps: AuthDeps,
+  principal: Principal,
+  path: Segments,
+  options: { directory?: boolean } = {},
+): Promise<Entry> {
   if (path.length === 0) return getEntry(deps.core, principal, String(TREE_ROOT_NUMBER));
-  return getEntryByPath(deps.core, principal, placeOf(path));
+  const place = placeOf(path);
+  if (!options.directory || place.path === '') return getEntryByPath(deps.core, principal, place);
+  // No directory there: whatever is (a file, for the caller to say it is not a directory), or NoSuchKey.
+  return getEntryByPath(deps.core, principal, { ...place, path: `${place.path}/` }).catch((err: unknown) => {
+    if (isStorageError(err, 'NoSuchKey')) return getEntryByPath(deps.core, principal, place);
+    throw err;
+  });
 }
 
 /** A string field of a body; undefined when absent or null. */

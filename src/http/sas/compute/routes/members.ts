@@ -22,7 +22,7 @@ export const memberRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
     const page = pageOf(request.query, 10);
     const showAll = flag(request, 'showAll');
     const path: Segments = which === 'cwd' ? view.cwd : pathParam(request, view);
-    const dir = await entryAt(deps, principal, path);
+    const dir = await entryAt(deps, principal, path, { directory: true });
     if (dir.type !== 'directory')
       throw new StorageError('NotADirectory', `'/${path.join('/')}' is not a directory.`);
     let entries: Entry[];

@@ -50,7 +50,7 @@ export const propertyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
     const name = stringField(body, 'name') ?? from[from.length - 1]!;
     belowProject([...dir, name]);
     // The directory it moves into must exist, as in a file system (the core would make it).
-    const into = await entryAt(deps, principal, dir);
+    const into = await entryAt(deps, principal, dir, { directory: true });
     if (into.type !== 'directory')
       throw new StorageError('NotADirectory', `'/${dir.join('/')}' is not a directory.`);
     const target = placeOf(dir);
