@@ -335,8 +335,15 @@ for (const kind of ['sqlite', 'postgres'] as const)
         );
         assert.equal(ok.status, 201, `${accept}: ${ok.text}`);
       }
-      // A Content-Type that is neither a copy request nor file properties is 415 too.
-      for (const type of ['application/json', 'text/plain', undefined]) {
+      // A Content-Type that is neither a copy request nor file properties is 415 too, as is a version of either
+      // that the service does not read.
+      for (const type of [
+        'application/json',
+        'text/plain',
+        undefined,
+        `${REQUEST};version=99`,
+        `${PROPS};version=2`,
+      ]) {
         const r2 = await env.call('POST', `${f.base}/${enc('/ana-data/test/typed.txt')}`, {
           headers: { authorization: `Bearer ${ana}`, ...(type ? { 'content-type': type } : {}) },
           body: JSON.stringify({ name: 'hello.txt', path: 'ana-data/test' }),

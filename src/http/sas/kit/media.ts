@@ -54,6 +54,20 @@ export function negotiate(request: FastifyRequest, name: string, version: number
   return own;
 }
 
+/**
+ * Refuses a request body of the SAS type `name` whose `Content-Type` names a version the service does not read (415,
+ * as for an `Accept` of one): a body of another version may mean other things by the same fields.
+ */
+export function checkBodyVersion(type: string | undefined, name: string, version: number): void {
+  const [r] = ranges(type ?? '');
+  if (r?.version !== undefined && r.version !== String(version))
+    throw new SasWireError(
+      415,
+      WIRE_ERRORS.unsupportedMedia,
+      `The service reads version ${version} of ${sasType(name)}; the request body is version ${r.version}.`,
+    );
+}
+
 /** Sends `body` as JSON with the negotiated type. */
 export function sendJson(
   reply: FastifyReply,

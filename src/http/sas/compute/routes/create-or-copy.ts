@@ -7,7 +7,8 @@ import type { AuthDeps } from '../../../../auth/principals.ts';
 import { contentTypeOf } from '../../../common/content-type.ts';
 import { WIRE_ERRORS } from '../../kit/error-table.ts';
 import { SasWireError } from '../../kit/errors.ts';
-import type { FileParams } from '../wire.ts';
+import { checkBodyVersion } from '../../kit/media.ts';
+import { type FileParams, PROPERTIES_NAME } from '../wire.ts';
 import { copy } from './copy.ts';
 import { touch } from './touch.ts';
 
@@ -25,8 +26,10 @@ export const createOrCopyRoutes = (deps: AuthDeps) => async (app: FastifyInstanc
     const type = contentTypeOf(request);
     switch (mediaOf(type)) {
       case 'application/vnd.sas.compute.file.request':
+        checkBodyVersion(type, 'compute.file.request', 1);
         return copy(deps, request, reply);
       case 'application/vnd.sas.compute.file.properties':
+        checkBodyVersion(type, PROPERTIES_NAME, 1);
         return touch(deps, request, reply);
       default:
         throw new SasWireError(
