@@ -258,6 +258,25 @@ describe('settings bodies decode references too', () => {
     );
   });
 
+  test('a TagSet of text rather than Tags is 400 MalformedXML; an empty one clears the set', async () => {
+    await put('textual');
+    for (const path of ['/xml-settings?tagging', '/xml/textual?tagging']) {
+      const r = await rawSigned(url(path), {
+        method: 'PUT',
+        body: '<Tagging><TagSet>hello</TagSet></Tagging>',
+        ...ROOT_KEYS,
+      });
+      assert.equal(r.status, 400, `${path}: ${r.body}`);
+      assert.match(r.body, /<Code>MalformedXML<\/Code>/, path);
+    }
+    const empty = await rawSigned(url('/xml/textual?tagging'), {
+      method: 'PUT',
+      body: '<Tagging><TagSet/></Tagging>',
+      ...ROOT_KEYS,
+    });
+    assert.equal(empty.status, 200, empty.body);
+  });
+
   test('a DOCTYPE is 400 MalformedXML in every body, and changes nothing', async () => {
     await put('doctype');
     const dtd = (root: string) => `<!DOCTYPE ${root} [<!ENTITY e "Suspended">]>`;

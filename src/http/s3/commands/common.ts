@@ -275,7 +275,7 @@ export async function readTagSet(
   const doc = await readXml(body, { contentMd5 });
   const tagging = doc['Tagging'];
   const set = isRecord(tagging) ? tagging['TagSet'] : undefined;
-  if (set === undefined || Array.isArray(set))
+  if (set === undefined || Array.isArray(set) || (typeof set === 'string' && set.trim() !== ''))
     throw new S3Error(
       'MalformedXML',
       400,
