@@ -258,7 +258,7 @@ describe('settings bodies decode references too', () => {
     );
   });
 
-  test('a TagSet of text rather than Tags is 400 MalformedXML; an empty one clears the set', async () => {
+  test('a TagSet of text rather than Tags is 400 MalformedXML; an empty one is taken', async () => {
     await put('textual');
     for (const path of ['/xml-settings?tagging', '/xml/textual?tagging']) {
       const r = await rawSigned(url(path), {
