@@ -18,6 +18,7 @@ import type {
   Project,
   VersionInfo,
 } from './model.ts';
+import { fileKey, StalePlan, whileStale } from './optimistic.ts';
 import { validatePath, validateStreamName } from './paths.ts';
 import { type Access, checkDataClass, requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
@@ -265,9 +266,6 @@ async function copyWhole(
   });
 }
 
-/** The current version changed between planning and commit: plan again. */
-class StalePlan extends Error {}
-
 /**
  * A byte range into an offset of an existing or new file. Splits at most the two boundary extents of the source
  * and of the target. Bounded: after `maxCopyExtents` source extents or `maxCopyBytes` bytes it stops, and the
@@ -280,7 +278,7 @@ async function copyRange(
   options: CopyOptions,
 ): Promise<CopyReceipt> {
   const source: Access = { principal, need: options.sourceNeed ?? 'read-object' };
-  for (let attempt = 0; attempt < 8; attempt++) {
+  const attempt = async (): Promise<CopyReceipt> => {
     options.signal?.throwIfAborted();
     const plan = await deps.meta.tx(
       async (tx) => {
@@ -360,82 +358,81 @@ async function copyRange(
     const size = Math.max(plan.tSize, at + plan.n);
     const checksums = await composeChecksums(deps, extents, size, plan.keys);
     const now = nowOf(deps);
-    try {
-      const v = await deps.meta.tx(async (tx) => {
-        const r = await openSource(tx, source, req);
-        if (r.version.rowId !== plan.r.version.rowId) throw new StalePlan();
-        const target = await openTarget(tx, principal, req, r.project);
-        // The whole source over the whole target is the source's extent list itself: share it, as a whole copy does.
-        const whole = plan.from === 0 && at === 0 && plan.n === plan.r.size && plan.tSize <= plan.n;
-        const manifestId = whole ? plan.r.manifestId : await createManifest(tx, { size, extents, now });
-        return commitVersion(tx, {
-          deps,
-          project: target,
-          path: req.target.path,
-          principalId: principal.id,
-          now,
-          conditions: targetConditions(req),
-          conflict: req.conflict ?? 'overwrite',
-          renamer: options.renamer,
-          build: async (current): Promise<VersionDraft> => {
-            if ((current?.rowId ?? null) !== (plan.live?.rowId ?? null)) throw new StalePlan();
-            // Into an existing file its ACL and encryption stay; a new file gets the request's.
-            const protection = current
-              ? protectionOf(current)
-              : (req.protection ?? defaultProtection(target));
-            const theirs = await ringFrom(tx, deps, r.version, protection, req.unlock ?? {});
-            const base: VersionDraft = current
-              ? {
-                  ...carry(current),
-                  ring: { ...theirs, carry: [...carryRing(current).carry!, ...(theirs.carry ?? [])] },
-                }
-              : {
-                  ...carry(r.version),
-                  expiresAt: null,
-                  ...sseColumns(protection),
-                  ring: theirs,
-                  acl: req.acl ?? null,
-                  createdBy: principal.id,
-                  createdAt: now,
-                };
-            const attrs = applyDirectives(base, req);
-            const draft: VersionDraft = { ...base, ...attrs, lineage: lineageOf(r) };
-            draft.streams = current ? { ...base.streams, [plan.stream]: manifestId } : { '': manifestId };
-            if (plan.stream === '') {
-              draft.size = size;
-              draft.etag = opaqueEtag();
-              draft.checksums = checksums;
-              draft.partSizes = null;
-            }
-            return draft;
-          },
-        });
+    const v = await deps.meta.tx(async (tx) => {
+      const r = await openSource(tx, source, req);
+      if (r.version.rowId !== plan.r.version.rowId) throw new StalePlan();
+      const target = await openTarget(tx, principal, req, r.project);
+      // The whole source over the whole target is the source's extent list itself: share it, as a whole copy does.
+      const whole = plan.from === 0 && at === 0 && plan.n === plan.r.size && plan.tSize <= plan.n;
+      const manifestId = whole ? plan.r.manifestId : await createManifest(tx, { size, extents, now });
+      return commitVersion(tx, {
+        deps,
+        project: target,
+        path: req.target.path,
+        principalId: principal.id,
+        now,
+        conditions: targetConditions(req),
+        conflict: req.conflict ?? 'overwrite',
+        renamer: options.renamer,
+        build: async (current): Promise<VersionDraft> => {
+          if ((current?.rowId ?? null) !== (plan.live?.rowId ?? null)) throw new StalePlan();
+          // Into an existing file its ACL and encryption stay; a new file gets the request's.
+          const protection = current ? protectionOf(current) : (req.protection ?? defaultProtection(target));
+          const theirs = await ringFrom(tx, deps, r.version, protection, req.unlock ?? {});
+          const base: VersionDraft = current
+            ? {
+                ...carry(current),
+                ring: { ...theirs, carry: [...carryRing(current).carry!, ...(theirs.carry ?? [])] },
+              }
+            : {
+                ...carry(r.version),
+                expiresAt: null,
+                ...sseColumns(protection),
+                ring: theirs,
+                acl: req.acl ?? null,
+                createdBy: principal.id,
+                createdAt: now,
+              };
+          const attrs = applyDirectives(base, req);
+          const draft: VersionDraft = { ...base, ...attrs, lineage: lineageOf(r) };
+          draft.streams = current ? { ...base.streams, [plan.stream]: manifestId } : { '': manifestId };
+          if (plan.stream === '') {
+            draft.size = size;
+            draft.etag = opaqueEtag();
+            draft.checksums = checksums;
+            draft.partSizes = null;
+          }
+          return draft;
+        },
       });
-      const out = receipt(plan.r, v, plan.stream, plan.n);
-      if (plan.n < plan.wanted) {
-        out.remainder = {
-          ...req,
-          source: {
-            ...req.source,
-            offset: plan.from + plan.n,
-            length: plan.wanted - plan.n,
-            ifMatch: [plan.r.version.etag],
-            ifVersion: req.source.ifVersion && [plan.r.version.rowId],
-          },
-          target: {
-            ...req.target,
-            offset: at + plan.n,
-            ifMatch: [v.etag],
-            ifVersion: req.target.ifVersion && [v.rowId],
-          },
-        };
-      }
-      return out;
-    } catch (err) {
-      if (!(err instanceof StalePlan)) throw err;
+    });
+    const out = receipt(plan.r, v, plan.stream, plan.n);
+    if (plan.n < plan.wanted) {
+      out.remainder = {
+        ...req,
+        source: {
+          ...req.source,
+          offset: plan.from + plan.n,
+          length: plan.wanted - plan.n,
+          ifMatch: [plan.r.version.etag],
+          ifVersion: req.source.ifVersion && [plan.r.version.rowId],
+        },
+        target: {
+          ...req.target,
+          offset: at + plan.n,
+          ifMatch: [v.etag],
+          ifVersion: req.target.ifVersion && [v.rowId],
+        },
+      };
     }
-  }
-  throw new StorageError('Conflict', 'The source or target kept changing during the copy; try again.', {
-    resource: req.target.path,
-  });
+    return out;
+  };
+  return whileStale(
+    fileKey(req.target.project, req.target.path),
+    attempt,
+    () =>
+      new StorageError('Conflict', 'The source or target kept changing during the copy; try again.', {
+        resource: req.target.path,
+      }),
+  );
 }

@@ -17,6 +17,7 @@ import { truncate as cut, splice } from './extents.ts';
 import { discardBlocks, ingest, ingestDepsOf } from './ingest.ts';
 import { checkLabels, checkVersionTags } from './labels.ts';
 import type { ContentAttributes, Extent, Principal, Protection, VersionInfo } from './model.ts';
+import { fileKey, StalePlan, whileStale } from './optimistic.ts';
 import { validatePath, validateStreamName } from './paths.ts';
 import { requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
@@ -150,9 +151,6 @@ export function carry(v: VersionInfo): VersionDraft {
   };
 }
 
-/** The current version changed between planning and commit: plan again. */
-class StalePlan extends Error {}
-
 export interface RewriteInput {
   project: string;
   path: string;
@@ -163,7 +161,7 @@ export interface RewriteInput {
 /**
  * Replaces a stream of the current version with new extents computed from the old ones, as a new version.
  * Planned outside the transaction (partial blocks are read to compose the CRC) and committed only if the current
- * version is still the one planned against; otherwise planned again.
+ * version is still the one planned against; otherwise planned again (whileStale).
  */
 async function rewriteStream(
   deps: CoreDeps,
@@ -172,7 +170,7 @@ async function rewriteStream(
   plan: (extents: Extent[], size: number) => { extents: Extent[]; size: number },
   extra?: { blocks: BlockInfo[]; dek: DataKey },
 ): Promise<VersionInfo> {
-  for (let attempt = 0; attempt < 8; attempt++) {
+  const attempt = async (): Promise<VersionInfo> => {
     const base = await deps.meta.tx(
       async (tx) => {
         // Membership, not the project's ACL: the new version carries the old bytes, and its writer could read it.
@@ -192,7 +190,7 @@ async function rewriteStream(
     const stream = base.r.stream;
     const checksums = await composeChecksumsAfterInsert(deps, next.extents, next.size, base.keys, extra);
     const now = nowOf(deps);
-    const attemptResult = deps.meta.tx(async (tx) => {
+    return deps.meta.tx(async (tx) => {
       const project = await requireProject(tx, { principal, need: 'write' }, input.project);
       if (extra) await insertBlocks(tx, extra.blocks, { leaseId: null, now });
       const manifestId = await createManifest(tx, { size: next.size, extents: next.extents, now });
@@ -219,15 +217,15 @@ async function rewriteStream(
         },
       });
     });
-    try {
-      return await attemptResult;
-    } catch (err) {
-      if (!(err instanceof StalePlan)) throw err;
-    }
-  }
-  throw new StorageError('Conflict', 'The file kept changing while it was being written; try again.', {
-    resource: input.path,
-  });
+  };
+  return whileStale(
+    fileKey(input.project, input.path),
+    attempt,
+    () =>
+      new StorageError('Conflict', 'The file kept changing while it was being written; try again.', {
+        resource: input.path,
+      }),
+  );
 }
 
 async function composeChecksumsAfterInsert(

@@ -63,6 +63,21 @@ describe('Qumulo data', () => {
     assert.deepEqual(await readData(q, `/dat/up.bin`), expected);
   });
 
+  test('chunks PATCHed in parallel, as a client uploading with several connections sends them, all land', async () => {
+    const f = await createFile(q, '/dat/', 'parallel.bin');
+    const chunk = 64 * 1024;
+    const data = bytes(24 * chunk, 7);
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        q.call('PATCH', `/v1/files/${f.id}/data?offset=${i * chunk}`, {
+          data: data.subarray(i * chunk, (i + 1) * chunk),
+        }),
+      ),
+    );
+    for (const [i, r] of answers.entries()) assert.equal(r.status, 200, `chunk ${i}: ${r.body.toString()}`);
+    assert.deepEqual(await readData(q, '/dat/parallel.bin'), data);
+  });
+
   test('PUT data replaces the whole content, truncating; the file must exist', async () => {
     await createFile(q, '/dat/', 'put.txt');
     const long = await q.call('PUT', `/v1/files/${ref('/dat/put.txt')}/data`, { data: bytes(50_000, 4) });
