@@ -220,7 +220,7 @@ async function checkFreeName(tx: Tx, projectId: string, path: string): Promise<v
 
 /**
  * Ends a current version at `seq`. Under versioning it stays listed; otherwise a "null" version is unlisted and
- * purged at once unless a snapshot still sees it.
+ * purged at once unless a snapshot still sees it (under suspended versioning, the key's null version wherever it is).
  */
 export async function supersede(
   tx: Tx,
@@ -231,12 +231,23 @@ export async function supersede(
     input.rowId,
   ]);
   if (input.versioning === 'enabled') return;
-  const v = await tx.get<{ version_id: string }>('SELECT version_id FROM versions WHERE id = ?', [
-    input.rowId,
-  ]);
-  if (v?.version_id !== 'null') return;
-  await tx.run('UPDATE versions SET listed = 0 WHERE id = ?', [input.rowId]);
-  await purgeIfUnneeded(tx, input.rowId, input.projectId);
+  // The version that follows is "null", and a key has one null version, as in S3. Under suspended versioning the
+  // one it replaces may sit below versions written while versioning was enabled; a project never versioned has no
+  // version but its current one to look at.
+  const nulls =
+    input.versioning === 'suspended'
+      ? await tx.all<{ id: string }>(
+          `SELECT id FROM versions WHERE file_id = (SELECT file_id FROM versions WHERE id = ?)
+             AND version_id = 'null' AND listed = 1 AND superseded_seq IS NOT NULL`,
+          [input.rowId],
+        )
+      : await tx.all<{ id: string }>("SELECT id FROM versions WHERE id = ? AND version_id = 'null'", [
+          input.rowId,
+        ]);
+  for (const { id } of nulls) {
+    await tx.run('UPDATE versions SET listed = 0 WHERE id = ?', [id]);
+    await purgeIfUnneeded(tx, id, input.projectId);
+  }
 }
 
 /** Deletes an unlisted, superseded version that no snapshot sees. Its blocks go later, by GC. */

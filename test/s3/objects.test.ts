@@ -956,4 +956,36 @@ describe('ListObjectVersions', () => {
     );
     assert.equal(rolled.Versions?.length, 3);
   });
+
+  test('a key has one null version: a write under suspended versioning replaces it wherever it is', async () => {
+    const c = env.client;
+    const versioning = (Status: 'Enabled' | 'Suspended') =>
+      c.send(new PutBucketVersioningCommand({ Bucket: 'nulls', VersioningConfiguration: { Status } }));
+    await c.send(new CreateBucketCommand({ Bucket: 'nulls' }));
+    await c.send(new PutObjectCommand({ Bucket: 'nulls', Key: 'k', Body: 'null one' }));
+    await versioning('Enabled');
+    const kept = (await c.send(new PutObjectCommand({ Bucket: 'nulls', Key: 'k', Body: 'versioned' })))
+      .VersionId!;
+    await versioning('Suspended');
+    await c.send(new PutObjectCommand({ Bucket: 'nulls', Key: 'k', Body: 'null two' }));
+    const listed = await c.send(new ListObjectVersionsCommand({ Bucket: 'nulls' }));
+    assert.deepEqual(
+      listed.Versions?.map((v) => [v.VersionId, v.IsLatest]),
+      [
+        ['null', true],
+        [kept, false],
+      ],
+    );
+    const read = async (VersionId: string) =>
+      (await text(await c.send(new GetObjectCommand({ Bucket: 'nulls', Key: 'k', VersionId })))).toString();
+    assert.equal(await read('null'), 'null two');
+    assert.equal(await read(kept), 'versioned');
+    // A delete under suspended versioning is the null version now: a marker, and still one null entry.
+    await c.send(new DeleteObjectCommand({ Bucket: 'nulls', Key: 'k' }));
+    const after = await c.send(new ListObjectVersionsCommand({ Bucket: 'nulls' }));
+    assert.deepEqual(
+      [...(after.Versions ?? []), ...(after.DeleteMarkers ?? [])].map((v) => v.VersionId).sort(),
+      [kept, 'null'].sort(),
+    );
+  });
 });
