@@ -180,8 +180,8 @@ export async function replyJson(res: IncomingMessage): Promise<unknown> {
   throw new ApiError(status, e?.code ?? 'Error', e?.message ?? `HTTP ${status}`);
 }
 
-/** Encodes one path segment of an API URL. */
-export const seg = (s: string) => encodeURIComponent(s);
+/** Encodes one path segment of an API URL; `.` and `..` too, which a URL would otherwise resolve away. */
+export const seg = (s: string) => (s === '.' ? '%2E' : s === '..' ? '%2E%2E' : encodeURIComponent(s));
 
 /** Encodes a path of several segments, keeping its slashes. */
 export const segs = (p: string) => p.split('/').map(seg).join('/');

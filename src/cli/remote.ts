@@ -38,6 +38,9 @@ export function parsePath(text: string): RemotePath | LocalPath {
   const firstSlash = rest.indexOf('/');
   const project = firstSlash < 0 ? rest : rest.slice(0, firstSlash);
   const inner = firstSlash < 0 ? '' : rest.slice(firstSlash + 1);
+  // A path names what it says: no step up or in place (`..` would reach past the project in the request's URL).
+  if ([project, ...inner.split('/')].some((s) => s === '.' || s === '..'))
+    throw new PathError(`'${text}' has a '.' or '..' segment: name the path without them`);
   return {
     kind: 'remote',
     server: server === '' ? undefined : server,

@@ -171,4 +171,20 @@ describe('mimeo ls, cat, stat, versions', () => {
     assert.equal(range.code, 2);
     assert.match(range.stderr, /^mimeo: --range is OFFSET:LENGTH/);
   });
+
+  test("a '.' or '..' segment is refused (exit 2): it cannot step out of a project", async () => {
+    for (const args of [
+      ['cat', `:${P}/../../lsother/files/top.txt`],
+      ['rm', `:${P}/../lsother/x`],
+      ['ls', `:${P}/./dir`],
+      ['stat', ':../lsother'],
+    ]) {
+      const r = await kit.mimeo(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.equal(r.stdout, '', args.join(' '));
+      assert.match(r.stderr, /^mimeo: .* has a '\.' or '\.\.' segment/, args.join(' '));
+    }
+    const still = await kit.mimeo(['cat', `:${P}/top.txt`]);
+    assert.equal(still.stdout, 'first\n');
+  });
 });
