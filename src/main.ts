@@ -3,13 +3,16 @@
 import { ApiError } from './cli/client.ts';
 import { buildParser } from './cli/parser.ts';
 import { PathError } from './cli/remote.ts';
+import { FileChangedError } from './cli/transfer/send-range.ts';
 import { UsageError } from './cli/verb.ts';
 import { ConfigError } from './config/config.ts';
 
 /** One line for an error a user can act on; a stack only for what is a fault in mimeo itself. */
 function report(err: unknown): number {
   const usage = err instanceof UsageError || err instanceof ConfigError || err instanceof PathError;
-  const known = usage || err instanceof ApiError;
+  // A local file the system refused (EACCES, EEXIST, ENOTDIR...) is the user's to mend, not a fault in mimeo.
+  const local = typeof (err as NodeJS.ErrnoException)?.syscall === 'string';
+  const known = usage || local || err instanceof ApiError || err instanceof FileChangedError;
   const code = err instanceof ApiError && err.status > 0 ? `${err.code}: ` : '';
   const text = known ? (err as Error).message : ((err as Error).stack ?? String(err));
   process.stderr.write(`mimeo: ${code}${text}\n`);

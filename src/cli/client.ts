@@ -64,11 +64,18 @@ export class ApiClient {
     if (token) headers['authorization'] = `Bearer ${token}`;
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
+      // A body that fails (a local file that cannot be read) fails the request with its own error.
+      const stream = isStream(payload) ? payload : undefined;
+      if (stream?.errored) return reject(stream.errored);
+      let bodyError: Error | undefined;
       const req = send(url, { method: r.method, headers, agent: this.#agent }, resolve);
-      req.on('error', (err: NodeJS.ErrnoException) => reject(unreachable(this.config.url, err)));
-      if (isStream(payload)) {
-        payload.on('error', (err) => req.destroy(err));
-        payload.pipe(req);
+      req.on('error', (err: NodeJS.ErrnoException) => reject(bodyError ?? unreachable(this.config.url, err)));
+      if (stream) {
+        stream.on('error', (err) => {
+          bodyError = err;
+          req.destroy(err);
+        });
+        stream.pipe(req);
       } else req.end(payload);
     });
   }

@@ -184,7 +184,7 @@ describe('mimeo ls, cat, stat, versions', () => {
       assert.equal(r.stdout, '', args.join(' '));
       assert.match(r.stderr, /^mimeo: .* has a '\.' or '\.\.' segment/, args.join(' '));
     }
-    const still = await kit.mimeo(['cat', `:${P}/top.txt`]);
-    assert.equal(still.stdout, 'first\n');
+    const still = await kit.mimeo(['cat', `:${P}/dir/sub/b.txt`]);
+    assert.equal(still.stdout, 'bee\n');
   });
 });

@@ -1,7 +1,8 @@
 // A range of a local file as the body of one PUT, streamed with its length declared (exactly that many bytes,
-// even if the file grows meanwhile), counted for progress and digested on the way; sent again once, from a new
-// stream, when the bearer token had expired.
+// even if the file grows meanwhile; a file that shrinks fails the request rather than leave it waiting), counted for
+// progress and digested on the way; sent again once, from a new stream, when the bearer token had expired.
 import { createReadStream } from 'node:fs';
+import { pipeline, Readable } from 'node:stream';
 import { replyJson, withFreshToken } from '../client.ts';
 import type { Bar } from '../progress.ts';
 import { type Algorithm, Digests, tap } from './checksums.ts';
@@ -16,13 +17,14 @@ export async function sendRange(
     let counted = 0;
     let body: Buffer | NodeJS.ReadableStream = Buffer.alloc(0);
     if (r.size > 0) {
-      const file = createReadStream(r.local, { start: r.start, end: r.start + r.size - 1 });
       const through = tap(digests, (n) => {
         counted += n;
         r.bar.advance(n);
       });
-      file.on('error', (err) => through.destroy(err));
-      body = file.pipe(through);
+      // A read error or a file cut short fails the request with that error (the client sends what it has).
+      pipeline(Readable.from(exactly(r.local, r.start, r.size)), through, () => {});
+      through.on('error', () => {});
+      body = through;
     }
     try {
       const res = await run.api.raw({
@@ -37,4 +39,20 @@ export async function sendRange(
       throw err;
     }
   });
+}
+
+/** A local file changed while it was being sent: what was sent is not the file that was planned. */
+export class FileChangedError extends Error {
+  override name = 'FileChangedError';
+}
+
+/** `size` bytes of `local` from `start`; FileChangedError when the file ends before them (it shrank meanwhile). */
+export async function* exactly(local: string, start: number, size: number): AsyncGenerator<Buffer> {
+  let left = size;
+  for await (const chunk of createReadStream(local, { start, end: start + size - 1 })) {
+    left -= (chunk as Buffer).length;
+    yield chunk as Buffer;
+  }
+  if (left > 0)
+    throw new FileChangedError(`'${local}' became shorter while it was being sent; run the command again`);
 }
