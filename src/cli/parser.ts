@@ -58,8 +58,18 @@ const EPILOG = `Remote paths: SERVER:PROJECT/PATH names a file or directory on a
 :PROJECT/PATH is on the default server. Anything else is a local path.
 Exit status: 0 done, 1 failed (the server's code and message on one line), 2 a usage error.`;
 
+/**
+ * The arguments with `--` (the end of options) read as a shell user means it: what follows is paths, even one that
+ * starts with '-' (a local path: `./-name`; no remote path starts so). The parser alone would leave them unassigned.
+ */
+function endOfOptions(args: string[]): string[] {
+  const end = args.indexOf('--');
+  if (end < 0) return args;
+  return [...args.slice(0, end), ...args.slice(end + 1).map((a) => (a.startsWith('-') ? `./${a}` : a))];
+}
+
 export function buildParser(args: string[], verbs: Verb[] = VERBS): Argv {
-  let y = yargs(args)
+  let y = yargs(endOfOptions(args))
     .scriptName('mimeo')
     .usage('usage: mimeo <command> [flags]')
     .strictCommands()

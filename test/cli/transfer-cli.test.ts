@@ -66,6 +66,18 @@ describe('mimeo put and get: errors, partial failures and progress', () => {
     assert.match(dirNoR.stderr, /'dir' is a directory: put -r/);
   });
 
+  test('after --, arguments are paths, even a local name that starts with a dash', async () => {
+    writeFileSync(join(tmp.path, '-dash.txt'), 'dashed\n');
+    const put = await mimeo(['put', '--', '-dash.txt', ':docs/dashes/'], cli);
+    assert.equal(put.code, 0, put.stderr);
+    const ls = await mimeo(['ls', '--', ':docs/dashes'], cli);
+    assert.equal(ls.code, 0, ls.stderr);
+    assert.equal(ls.stdout, '-dash.txt\n');
+    const got = await mimeo(['get', '--', ':docs/dashes/-dash.txt', '-back.txt'], cli);
+    assert.equal(got.code, 0, got.stderr);
+    assert.equal(readFileSync(join(tmp.path, '-back.txt'), 'utf8'), 'dashed\n');
+  });
+
   test('a user who may only read: get works, put is AccessDenied (exit 1, one line)', async () => {
     const made = await mimeo(['user', 'create', 'reader', '--json'], cli);
     assert.equal(made.code, 0, made.stderr);
