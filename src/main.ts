@@ -1,6 +1,6 @@
 // The mimeo command: the server (serve, gc, scrub, kms rotate), its accounts (user, key, token, client, kms) and the
 // client verbs; `mimeo help` lists them all (src/cli/parser.ts).
-import { ApiError } from './cli/client.ts';
+import { ApiError, errorText } from './cli/client.ts';
 import { buildParser } from './cli/parser.ts';
 import { PathError } from './cli/remote.ts';
 import { FileChangedError } from './cli/transfer/send-range.ts';
@@ -13,9 +13,8 @@ function report(err: unknown): number {
   // A local file the system refused (EACCES, EEXIST, ENOTDIR...) is the user's to mend, not a fault in mimeo.
   const local = typeof (err as NodeJS.ErrnoException)?.syscall === 'string';
   const known = usage || local || err instanceof ApiError || err instanceof FileChangedError;
-  const code = err instanceof ApiError && err.status > 0 ? `${err.code}: ` : '';
-  const text = known ? (err as Error).message : ((err as Error).stack ?? String(err));
-  process.stderr.write(`mimeo: ${code}${text}\n`);
+  const text = known ? errorText(err as Error) : ((err as Error).stack ?? String(err));
+  process.stderr.write(`mimeo: ${text}\n`);
   if (err instanceof UsageError) process.stderr.write('(mimeo help, or mimeo <command> --help, says more)\n');
   return usage ? 2 : 1;
 }

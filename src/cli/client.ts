@@ -187,6 +187,11 @@ export async function replyJson(res: IncomingMessage): Promise<unknown> {
   throw new ApiError(status, e?.code ?? 'Error', e?.message ?? `HTTP ${status}`);
 }
 
+/** An error as one line of the command's output: the server's code before the message when the server gave one. */
+export function errorText(err: Error): string {
+  return err instanceof ApiError && err.status > 0 ? `${err.code}: ${err.message}` : err.message;
+}
+
 /** Encodes one path segment of an API URL; `.` and `..` too, which a URL would otherwise resolve away. */
 export const seg = (s: string) => (s === '.' ? '%2E' : s === '..' ? '%2E%2E' : encodeURIComponent(s));
 

@@ -129,6 +129,12 @@ describe('mimeo mkdir, mv, rm, snapshot, usage', () => {
     const missing = await kit.mimeo(['rm', ':mgproj/rm/none.txt']);
     assert.equal(missing.code, 1);
     assert.equal(missing.stderr, 'mimeo: NoSuchKey: no file exists at :mgproj/rm/none.txt\n');
+    // Several paths: each that cannot go is told, the others go (as rm(1) does), and the exit status is 1.
+    await kit.put('mgproj', 'rm/real.txt', 'real');
+    const some = await kit.mimeo(['rm', ':mgproj/rm/none.txt', ':mgproj/rm/real.txt']);
+    assert.equal(some.code, 1);
+    assert.equal(some.stderr, 'mimeo: NoSuchKey: no file exists at :mgproj/rm/none.txt\n');
+    assert.match(some.stdout, /^deleted :mgproj\/rm\/real\.txt \(delete marker \w+\)\n$/);
     assert.equal(
       (await kit.mimeo(['versions', ':mgproj/rm/none.txt'])).stdout,
       '',

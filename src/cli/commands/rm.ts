@@ -1,13 +1,14 @@
 // mimeo rm: deletes a file (a delete marker under versioning), one version of it for good (--version), an empty
 // directory (a path ending in /), or a directory with everything below it (-r: a job, watched to its end).
 import type { Argv } from 'yargs';
-import { type ApiClient, ApiError } from '../client.ts';
+import { type ApiClient, ApiError, errorText } from '../client.ts';
 import { withContext } from '../context.ts';
 import { type JobJson, progressText, watchJob } from '../native/jobs.ts';
 import { query } from '../native/pages.ts';
 import { dirUrl, fileUrl } from '../native/urls.ts';
 import { withConnection } from '../options.ts';
 import { inProject, type RemotePath, show } from '../remote.ts';
+import { type Failure, reportFailures } from '../transfer/pool.ts';
 import { type Args, bool, str, UsageError, type Verb } from '../verb.ts';
 
 /**
@@ -55,9 +56,20 @@ export const rmVerb: Verb = {
       for (const at of places)
         if (at.path === '')
           throw new UsageError(`'${at.text}' is a whole project: rm removes what is in one`);
+      // Like rm(1): a path that cannot be removed is told on its own line (each message names its path), the rest
+      // are removed, and the exit status is the worst: 2 for a usage error (a directory without -r), else 1.
       for (const at of places) {
+        try {
+          await removeOne(at, show(at.server, at.project, at.path));
+        } catch (error) {
+          if (!(error instanceof ApiError || error instanceof UsageError)) throw error;
+          process.stderr.write(`mimeo: ${errorText(error)}\n`);
+          process.exitCode = Math.max(Number(process.exitCode ?? 0), error instanceof UsageError ? 2 : 1);
+        }
+      }
+
+      async function removeOne(at: RemotePath, name: string): Promise<void> {
         const api = ctx.api(at.server);
-        const name = show(at.server, at.project, at.path);
         if (tree) {
           const { job } = await api.call<{ job: JobJson }>(
             'DELETE',
