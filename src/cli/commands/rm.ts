@@ -8,7 +8,6 @@ import { query } from '../native/pages.ts';
 import { dirUrl, fileUrl } from '../native/urls.ts';
 import { withConnection } from '../options.ts';
 import { inProject, type RemotePath, show } from '../remote.ts';
-import { type Failure, reportFailures } from '../transfer/pool.ts';
 import { type Args, bool, str, UsageError, type Verb } from '../verb.ts';
 
 /**
