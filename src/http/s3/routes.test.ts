@@ -2,10 +2,17 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import type { S3Context } from './context.ts';
+import { COS_FLAVOR } from './cos/flavor.ts';
+import { type Flavor, S3_FLAVOR } from './flavor.ts';
 import { ROUTES, route } from './routes.ts';
 
-/** Just what routing reads of a request. */
-function req(method: string, path: string, headers: Record<string, string> = {}): S3Context {
+/** Just what routing reads of a request (in S3's flavor, or another's). */
+function req(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  flavor: Flavor = S3_FLAVOR,
+): S3Context {
   const [p, q = ''] = path.split('?');
   const [bucket, ...rest] = p!.slice(1).split('/');
   const query = new Map(
@@ -21,6 +28,7 @@ function req(method: string, path: string, headers: Record<string, string> = {})
     key: key || undefined,
     query,
     headers,
+    flavor,
   } as unknown as S3Context;
 }
 
@@ -60,9 +68,9 @@ test('each request reaches the command S3 names for it', () => {
 });
 
 test('an unimplemented sub-resource is 501; a method with no row is 405; a form POST is 501', () => {
-  const code = (method: string, path: string) => {
+  const code = (method: string, path: string, flavor: Flavor = S3_FLAVOR) => {
     try {
-      route(req(method, path));
+      route(req(method, path, {}, flavor));
       return 'routed';
     } catch (err) {
       return `${(err as { status: number }).status} ${(err as { code: string }).code}`;
@@ -73,6 +81,9 @@ test('an unimplemented sub-resource is 501; a method with no row is 405; a form 
   assert.equal(code('POST', '/b'), '501 NotImplemented');
   assert.equal(code('POST', '/'), '405 MethodNotAllowed');
   assert.equal(code('PATCH', '/b/k'), '405 MethodNotAllowed');
+  // A relative's own sub-resource it does not have: COS's append is 501 there, and S3's POST answer elsewhere.
+  assert.equal(code('POST', '/b/k?append&position=0', COS_FLAVOR), '501 NotImplemented');
+  assert.equal(code('POST', '/b/k?append&position=0'), '405 MethodNotAllowed');
 });
 
 test('every command module has exactly one row, and every row names a distinct command', () => {
