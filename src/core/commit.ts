@@ -142,7 +142,6 @@ export async function commitVersion(tx: Tx, input: CommitInput): Promise<Version
       const candidate = renamer(input.path, n);
       if (await findDir(tx, input.project.id, candidate)) continue;
       file = await getFileByPath(tx, input.project.id, candidate);
-      if (file?.type === 'directory') continue;
       if (!(await liveCurrent(tx, file, input.now))) {
         path = candidate;
         current = undefined;

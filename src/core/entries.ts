@@ -3,7 +3,14 @@ import type { Tx } from '../meta/meta-store.ts';
 import { DIR_MODE, filePlace, joinPlace } from '../meta/tree-place.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
-import { type EntryKey, parseEntryId, TREE_ROOT_NUMBER, type WireIds, wireIds } from './entry-ids.ts';
+import {
+  type EntryKey,
+  parseEntryId,
+  ROOT_ENTRY_ID,
+  TREE_ROOT_NUMBER,
+  type WireIds,
+  wireIds,
+} from './entry-ids.ts';
 import { StorageError } from './errors.ts';
 import type { Principal, Project } from './model.ts';
 import { validatePath } from './paths.ts';
@@ -117,9 +124,6 @@ export async function entryById(tx: Tx, key: EntryKey): Promise<Entry | undefine
   if (row) return toEntry(row);
   return 'number' in key ? projectEntry(tx, key) : undefined;
 }
-
-/** The id the tree's root shows as an entry (it is no row). */
-export const ROOT_ENTRY_ID = 'root';
 
 /** The tree's root (number 2), or a project as the top-level directory it is in the file dialects' tree. */
 async function projectEntry(tx: Tx, key: EntryKey): Promise<Entry | undefined> {

@@ -2,7 +2,8 @@
 // directory's modification time. They are the entry's, not a version's: setting them makes no new version (a file's
 // modification time is its version's: `setFileModified`).
 import type { CoreDeps } from './deps.ts';
-import { type Entry, entryById, ROOT_ENTRY_ID } from './entries.ts';
+import { type Entry, entryById } from './entries.ts';
+import { ROOT_ENTRY_ID } from './entry-ids.ts';
 import { StorageError } from './errors.ts';
 import type { Principal } from './model.ts';
 import { getProjectById, requireProject } from './permissions.ts';

@@ -27,6 +27,9 @@ export function wireIds(n: number): WireIds {
  */
 export const TREE_ROOT_NUMBER = 2;
 
+/** The id the tree's root shows as an entry (it is no row). */
+export const ROOT_ENTRY_ID = 'root';
+
 /** What an id names: an entry's number, or its row id. */
 export type EntryKey = { number: number } | { rowId: string };
 
@@ -49,7 +52,7 @@ export function parseEntryId(id: string): EntryKey {
   const uuid = /^6d696d65-6f00-8000-8([0-9a-fA-F]{3})-([0-9a-fA-F]{12})$/i.exec(id);
   if (uuid) return fromHex(uuid[1]! + uuid[2]!);
   if (/^[fdp][0-9a-f]{32}$/.test(id)) return { rowId: id };
-  if (id === 'root') return { number: TREE_ROOT_NUMBER };
+  if (id === ROOT_ENTRY_ID) return { number: TREE_ROOT_NUMBER };
   throw new StorageError(
     'InvalidArgument',
     'An entry id is a decimal number, 24 hex digits, a UUID or a row id.',
