@@ -40,16 +40,17 @@ describe('mimeo put and get resume what an interrupted run left', () => {
     await tmp.remove();
   });
 
-  test('a put killed after some parts sends only the rest when run again', async () => {
-    const crc = await randomFile(join(tmp.path, 'large.bin'), 96 * MiB);
-    const args = ['put', '--json', '-j', '1', '--multipart-threshold', '4MiB', '--part-size', '1MiB'];
-    const first = startMimeo([...args, 'large.bin', ':res/up/large.bin'], cli);
+  const putArgs = ['put', '--json', '-j', '1', '--multipart-threshold', '4MiB', '--part-size', '1MiB'];
+  const partsOf = async (uploadId: string) => {
+    const r = await api(server, 'GET', `/api/v1/projects/res/uploads/${uploadId}`);
+    return r.status === 404 ? -1 : ((await r.json()) as { parts: unknown[] }).parts.length;
+  };
+
+  /** Starts a put of `local` to `remote` and kills it once three parts are on the server: the upload's id and parts. */
+  async function putKilled(local: string, remote: string): Promise<{ uploadId: string; sent: number }> {
+    const first = startMimeo([...putArgs, local, remote], cli);
     const exited = new Promise((r) => first.once('exit', r));
     let uploadId = '';
-    const partsOnServer = async () => {
-      const r = await api(server, 'GET', `/api/v1/projects/res/uploads/${uploadId}`);
-      return ((await r.json()) as { parts: unknown[] }).parts.length;
-    };
     await until('the upload to start', 20_000, () => {
       if (!existsSync(state())) return false;
       const uploads = Object.values(JSON.parse(readFileSync(state(), 'utf8')).uploads) as {
@@ -58,15 +59,20 @@ describe('mimeo put and get resume what an interrupted run left', () => {
       uploadId = uploads[0]?.uploadId ?? '';
       return uploadId !== '';
     });
-    await until('three parts', 20_000, async () => (await partsOnServer()) >= 3);
+    await until('three parts', 20_000, async () => (await partsOf(uploadId)) >= 3);
     first.kill('SIGKILL');
     await exited;
     await sleep(300);
-    const sent = await partsOnServer();
+    return { uploadId, sent: await partsOf(uploadId) };
+  }
+
+  test('a put killed after some parts sends only the rest when run again', async () => {
+    const crc = await randomFile(join(tmp.path, 'large.bin'), 96 * MiB);
+    const { sent } = await putKilled('large.bin', ':res/up/large.bin');
     assert.ok(sent >= 3 && sent < 96, `${sent} parts before the kill`);
     assert.equal((await api(server, 'GET', '/api/v1/projects/res/files/up/large.bin')).status, 404);
 
-    const again = await mimeo([...args, '--checksum', 'large.bin', ':res/up/large.bin'], cli);
+    const again = await mimeo([...putArgs, '--checksum', 'large.bin', ':res/up/large.bin'], cli);
     assert.equal(again.code, 0, again.stderr);
     const [line] = jsonLines<{
       parts: number;
@@ -78,6 +84,33 @@ describe('mimeo put and get resume what an interrupted run left', () => {
     assert.equal(line!.partsSent, 96 - sent);
     assert.equal(line!.size, 96 * MiB);
     assert.equal(line!.checksums.crc64nvme, crc);
+    assert.deepEqual(JSON.parse(readFileSync(state(), 'utf8')).uploads, {});
+  });
+
+  test('a put killed, whose file then changed, aborts its upload and sends the file whole', async () => {
+    await randomFile(join(tmp.path, 'changing.bin'), 64 * MiB);
+    const { uploadId, sent } = await putKilled('changing.bin', ':res/up/changing.bin');
+    assert.ok(sent >= 3 && sent < 64, `${sent} parts before the kill`);
+    const crc = await randomFile(join(tmp.path, 'changing.bin'), 40 * MiB);
+
+    const again = await mimeo([...putArgs, '--checksum', 'changing.bin', ':res/up/changing.bin'], cli);
+    assert.equal(again.code, 0, again.stderr);
+    const [line] = jsonLines<{
+      parts: number;
+      partsSent: number;
+      size: number;
+      checksums: { crc64nvme: string };
+    }>(again.stdout);
+    assert.deepEqual([line!.parts, line!.partsSent, line!.size], [40, 40, 40 * MiB]);
+    assert.equal(line!.checksums.crc64nvme, crc);
+    assert.equal(await partsOf(uploadId), -1, 'the first upload is aborted, not left open');
+    const open = (await (await api(server, 'GET', '/api/v1/projects/res/uploads')).json()) as {
+      uploads: { path: string }[];
+    };
+    assert.deepEqual(
+      open.uploads.filter((u) => u.path === 'up/changing.bin'),
+      [],
+    );
     assert.deepEqual(JSON.parse(readFileSync(state(), 'utf8')).uploads, {});
   });
 

@@ -34,7 +34,7 @@ export function partRanges(size: number, partSize: number): { n: number; start: 
 
 export async function putMultipart(run: Run, job: PutJob): Promise<PutResult> {
   const base = `/api/v1/projects/${seg(run.project)}/uploads`;
-  const key = [run.api.origin, run.project, job.path, job.size, job.mtimeMs].join('\n');
+  const key = [run.api.origin, run.project, job.path].join('\n');
   const bar = run.progress.bar(job.path, job.size);
   try {
     const { uploadId, partSize, have } = await begin(run, job, key);
@@ -98,14 +98,26 @@ export async function putMultipart(run: Run, job: PutJob): Promise<PutResult> {
   }
 }
 
-/** The upload to send parts to: the one kept for this file if the server still has it, else a new one. */
+/**
+ * The upload to send parts to: the one kept for this path if the server still has it and the local file has not
+ * changed since it began, else a new one. The upload of a file that has changed is aborted: its parts hold bytes
+ * the file no longer has, and left open it would keep them on the server.
+ */
 async function begin(
   run: Run,
   job: PutJob,
   key: string,
 ): Promise<{ uploadId: string; partSize: number; have: Map<number, PartJson> }> {
   const base = `/api/v1/projects/${seg(run.project)}/uploads`;
-  const kept = run.state.upload(key);
+  let kept = run.state.upload(key);
+  if (kept && (kept.size !== job.size || kept.mtimeMs !== job.mtimeMs)) {
+    await run.api.call('DELETE', `${base}/${seg(kept.uploadId)}`).catch((err: unknown) => {
+      // Completed, aborted or expired meanwhile: nothing to abort.
+      if (!(err instanceof ApiError) || err.status !== 404) throw err;
+    });
+    run.state.dropUpload(key);
+    kept = undefined;
+  }
   if (kept) {
     try {
       const have = new Map<number, PartJson>();
@@ -130,7 +142,7 @@ async function begin(
     contentType: 'application/octet-stream',
   });
   const partSize = partSizeFor(job.size, run.partSize, u.minPartSize);
-  run.state.saveUpload(key, { uploadId: u.uploadId, partSize });
+  run.state.saveUpload(key, { uploadId: u.uploadId, partSize, size: job.size, mtimeMs: job.mtimeMs });
   return { uploadId: u.uploadId, partSize, have: new Map() };
 }
 

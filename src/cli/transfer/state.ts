@@ -1,6 +1,6 @@
-// What an interrupted transfer leaves for the next run: the multipart upload of a put (its id and part size, by
-// server, project, path and the local file's size and modification time) and the version a partial download came
-// from (its ETag, by the partial file's path). One JSON file next to the client configuration, rewritten whole
+// What an interrupted transfer leaves for the next run: the multipart upload of a put (its id and part size, and
+// the local file's size and modification time when it began, by server, project and path) and the version a
+// partial download came from (its ETag, by the partial file's path). One JSON file next to the client configuration, rewritten whole
 // (a new file renamed over the old); synchronous, so the transfers of one run never interleave their updates.
 // Two runs at once may lose each other's records, which only costs a resume.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,9 @@ import { serverFilePath } from '../../config/servers.ts';
 export interface UploadRecord {
   uploadId: string;
   partSize: number;
+  /** The local file as it was when the upload began: a file changed since then starts a new upload. */
+  size: number;
+  mtimeMs: number;
   savedAt: number;
 }
 
