@@ -54,4 +54,4 @@ export function columns(rows: string[][]): string {
 }
 
 /** `n` and a noun, plural unless n is 1: count(1, 'file') → "1 file", count(3, 'file') → "3 files". */
-export const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+export const count = (n: number, noun: string, plural = `${noun}s`) => `${n} ${n === 1 ? noun : plural}`;

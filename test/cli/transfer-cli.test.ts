@@ -2,8 +2,8 @@
 // who may read but not write), failures of some files among others that succeed, and progress bars drawn on a
 // terminal (under `script`) but never into a pipe.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type CliOptions, cliEnv, jsonLines, LAUNCHER, mimeo } from '../helpers/cli.ts';
@@ -104,13 +104,50 @@ describe('mimeo put and get: errors, partial failures and progress', () => {
     assert.equal((await mimeo(['put', 'clash', 'src/other.txt', ':docs/mixed/'], cli)).code, 0);
     assert.equal((await mimeo(['put', 'src/clash/in.txt', ':docs/mixed/clash/in.txt'], cli)).code, 0);
 
-    const r = await mimeo(['get', '-r', '--json', '-j', '1', ':docs/mixed', 'mixed'], cli);
-    assert.equal(r.code, 1);
-    const done = jsonLines<{ source: string }>(r.stdout).map((l) => l.source);
-    // In listing order, one at a time: the file `clash` lands first, so `clash/in.txt` has nowhere to go.
-    assert.deepEqual(done.sort(), [':docs/mixed/clash', ':docs/mixed/other.txt']);
-    assert.match(r.stderr, /^mimeo: :docs\/mixed\/clash\/in\.txt: [^\n]+\n$/);
-    assert.equal(readFileSync(join(tmp.path, 'mixed', 'other.txt'), 'utf8'), 'other\n');
+    for (const j of ['1', '4']) {
+      const into = `mixed${j}`;
+      const r = await mimeo(['get', '-r', '--json', '-j', j, ':docs/mixed', into], cli);
+      assert.equal(r.code, 1);
+      const done = jsonLines<{ source: string }>(r.stdout).map((l) => l.source);
+      // The tree's directory `clash` is made, and the file of that name has nowhere to go, however many run at once.
+      assert.deepEqual(done.sort(), [':docs/mixed/clash/in.txt', ':docs/mixed/other.txt']);
+      assert.equal(
+        r.stderr,
+        `mimeo: :docs/mixed/clash: not fetched: ${join(into, 'clash')} is the tree's directory of that name\n`,
+      );
+      assert.equal(readFileSync(join(tmp.path, into, 'other.txt'), 'utf8'), 'other\n');
+      assert.equal(readFileSync(join(tmp.path, into, 'clash', 'in.txt'), 'utf8'), 'inside\n');
+      assert.deepEqual(
+        readdirSync(join(tmp.path, into)).sort(),
+        ['clash', 'other.txt'],
+        'no partial file left',
+      );
+    }
+  });
+
+  test('put -r and get -r make empty directories; a pipe named to put is refused', async () => {
+    mkdirSync(join(tmp.path, 'hollow', 'empty', 'deeper'), { recursive: true });
+    mkdirSync(join(tmp.path, 'hollow', 'alone'));
+    writeFileSync(join(tmp.path, 'hollow', 'f.txt'), 'f\n');
+    const put = await mimeo(['put', '-r', 'hollow', ':docs/'], cli);
+    assert.equal(put.code, 0, put.stderr);
+    const ls = await mimeo(['ls', ':docs/hollow'], cli);
+    assert.deepEqual(ls.stdout.split('\n').filter(Boolean).sort(), ['alone/', 'empty/', 'f.txt']);
+    assert.equal((await mimeo(['ls', ':docs/hollow/empty'], cli)).stdout, 'deeper/\n');
+    // Run again: the directories are there, and that is no error.
+    assert.equal((await mimeo(['put', '-r', 'hollow', ':docs/'], cli)).code, 0);
+
+    const get = await mimeo(['get', '-r', ':docs/hollow', 'back'], cli);
+    assert.equal(get.code, 0, get.stderr);
+    assert.deepEqual(readdirSync(join(tmp.path, 'back')).sort(), ['alone', 'empty', 'f.txt']);
+    assert.deepEqual(readdirSync(join(tmp.path, 'back', 'empty')), ['deeper']);
+    assert.deepEqual(readdirSync(join(tmp.path, 'back', 'alone')), []);
+
+    execFileSync('mkfifo', [join(tmp.path, 'pipe')]);
+    const pipe = await mimeo(['put', 'pipe', ':docs/pipe'], cli);
+    assert.equal(pipe.code, 1);
+    assert.equal(pipe.stderr, "mimeo: cannot send 'pipe': not a regular file or a directory\n");
+    assert.equal((await mimeo(['stat', ':docs/pipe'], cli)).code, 1, 'nothing made');
   });
 
   test('progress: bars and a summary on a terminal, nothing of the sort into a pipe', async (t) => {

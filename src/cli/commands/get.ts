@@ -2,6 +2,7 @@
 // each lands under its name only when whole, and an interrupted download resumes from where it stopped.
 import { mkdir } from 'node:fs/promises';
 import type { Argv } from 'yargs';
+import { ApiError } from '../client.ts';
 import { withContext } from '../context.ts';
 import { withConnection } from '../options.ts';
 import { bytes, count } from '../output.ts';
@@ -14,7 +15,7 @@ import { reportFailures, runPool } from '../transfer/pool.ts';
 import type { Run } from '../transfer/types.ts';
 import { type Args, str, type Verb } from '../verb.ts';
 
-const RULE = `Where files go (as cp): LOCAL is a directory when it ends in '/' or is one; then REMOTE goes into it under its own name (get -r :p/photos ./ makes ./photos/...). Otherwise LOCAL is the new name. Existing files are replaced. A file is written to LOCAL.mimeo-partial and renamed when whole; a get run again after an interruption resumes each partial file from its size, if the server's file is still the same version.`;
+const RULE = `Where files go (as cp): LOCAL is a directory when it ends in '/' or is one; then REMOTE goes into it under its own name (get -r :p/photos ./ makes ./photos/...). Otherwise LOCAL is the new name. Existing files are replaced; a tree's empty directories are made. A file with the name of a directory in the tree (an object's key 'a' beside 'a/b') cannot be made beside it: it is told as failed, and the rest are fetched. A file is written to LOCAL.mimeo-partial and renamed when whole; a get run again after an interruption resumes each partial file from its size, if the server's file is still the same version.`;
 
 export const getVerb: Verb = {
   command: 'get <remote> [local]',
@@ -51,9 +52,18 @@ export const getVerb: Verb = {
         },
         (job) => show(source.server, source.project, job.path),
       );
+      for (const job of plan.clashes)
+        failures.push({
+          name: show(source.server, source.project, job.path),
+          error: new ApiError(
+            0,
+            'NameClash',
+            `not fetched: ${job.local} is the tree's directory of that name`,
+          ),
+        });
       const failed = failures.length > 0 ? `, ${failures.length} failed` : '';
       run.progress.finish(
-        `got ${count(plan.jobs.length - failures.length, 'file')}, ${bytes(total)}${failed}`,
+        `got ${count(plan.jobs.length + plan.clashes.length - failures.length, 'file')}, ${bytes(total)}${failed}`,
       );
       reportFailures(failures);
     }),

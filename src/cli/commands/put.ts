@@ -2,10 +2,11 @@
 // in parts, resumed where an interrupted run stopped.
 import type { Argv } from 'yargs';
 import { withContext } from '../context.ts';
+import { dirUrl } from '../native/urls.ts';
 import { withConnection } from '../options.ts';
 import { bytes, count } from '../output.ts';
 import { progress } from '../progress.ts';
-import { inProject, parsePath } from '../remote.ts';
+import { inProject, parsePath, show } from '../remote.ts';
 import { transferFlags, withTransferFlags } from '../transfer/flags.ts';
 import { planPut } from '../transfer/plan-put.ts';
 import { reportFailures, runPool } from '../transfer/pool.ts';
@@ -14,7 +15,7 @@ import { putMultipart } from '../transfer/put-multipart.ts';
 import type { Run } from '../transfer/types.ts';
 import { type Args, strs, UsageError, type Verb } from '../verb.ts';
 
-const RULE = `Where files go (as cp): REMOTE is a directory when it ends in '/', is a project's top (:PROJECT), names a directory that exists, or several LOCAL paths are given; then each LOCAL goes into it under its own name (put -r photos :p/x/ makes x/photos/...). Otherwise REMOTE is the new name (put -r photos :p/new makes new/...). Existing files are replaced. Files over --multipart-threshold go up in parts of --part-size, several at once; an interrupted put of such a file, run again, sends only the parts the server does not have.`;
+const RULE = `Where files go (as cp): REMOTE is a directory when it ends in '/', is a project's top (:PROJECT), names a directory that exists, or several LOCAL paths are given; then each LOCAL goes into it under its own name (put -r photos :p/x/ makes x/photos/...). Otherwise REMOTE is the new name (put -r photos :p/new makes new/...). Existing files are replaced; empty directories are made. Files over --multipart-threshold go up in parts of --part-size, several at once; an interrupted put of such a file, run again, sends only the parts the server does not have.`;
 
 export const putVerb: Verb = {
   command: 'put <paths..>',
@@ -43,7 +44,7 @@ export const putVerb: Verb = {
           throw new UsageError(`'${s}' is remote: put sends local files (get fetches remote ones)`);
       const flags = transferFlags(argv);
       const api = ctx.api(target.server);
-      const jobs = await planPut({
+      const { jobs, emptyDirs } = await planPut({
         api,
         sources,
         target,
@@ -58,6 +59,15 @@ export const putVerb: Verb = {
         project: target.project,
         progress: progress(ctx.interactive, 'bytes', total),
       };
+      // An empty directory is made (with its parents) as it is; one already there is no error.
+      const dirFailures = await runPool(
+        emptyDirs,
+        run.parallel,
+        async (path) => {
+          await api.call('PUT', `${dirUrl(target.project, path)}?parents=true`);
+        },
+        (path) => show(target.server, target.project, path),
+      );
       const failures = await runPool(
         jobs,
         run.parallel,
@@ -67,8 +77,13 @@ export const putVerb: Verb = {
         },
         (job) => job.local,
       );
-      const failed = failures.length > 0 ? `, ${failures.length} failed` : '';
-      run.progress.finish(`put ${count(jobs.length - failures.length, 'file')}, ${bytes(total)}${failed}`);
-      reportFailures(failures);
+      const made = emptyDirs.length - dirFailures.length;
+      const dirs = made > 0 ? ` and ${count(made, 'empty directory', 'empty directories')}` : '';
+      const failed = [...dirFailures, ...failures];
+      const failedText = failed.length > 0 ? `, ${failed.length} failed` : '';
+      run.progress.finish(
+        `put ${count(jobs.length - failures.length, 'file')}${dirs}, ${bytes(total)}${failedText}`,
+      );
+      reportFailures(failed);
     }),
 };

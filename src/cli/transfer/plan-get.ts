@@ -1,11 +1,12 @@
 // Which remote files a get fetches and the local path each takes, as cp does it: into LOCAL when it is a
-// directory (it exists as one or ends in '/'), else as LOCAL. With -r, a remote directory's files are listed and
-// the directory goes into LOCAL under its own name, or becomes LOCAL.
+// directory (it exists as one or ends in '/'), else as LOCAL. With -r, a remote directory's tree is listed (its
+// files and directories) and the directory goes into LOCAL under its own name, or becomes LOCAL.
 import { stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { type ApiClient, ApiError, seg, segs } from '../client.ts';
+import type { EntryJson } from '../native/entries.ts';
 import { pages } from '../native/pages.ts';
-import { projectUrl } from '../native/urls.ts';
+import { dirUrl } from '../native/urls.ts';
 import { baseName, type RemotePath } from '../remote.ts';
 import { UsageError } from '../verb.ts';
 import { remoteIsDir } from './plan-put.ts';
@@ -24,20 +25,29 @@ function localPart(remotePath: string): string {
   return join(...parts);
 }
 
-/** Every file under `prefix` (a directory's path and '/', or '' for the project's top), page by page. */
-async function listUnder(
+/**
+ * Every file and directory below `dir` (a directory's path, or '' for the project's top), one directory listing
+ * after the other, page by page: the directories too, so that a tree's empty ones are made.
+ */
+async function listTree(
   api: ApiClient,
   project: string,
-  prefix: string,
-): Promise<{ path: string; size: number }[]> {
-  const out: { path: string; size: number }[] = [];
-  const listing = pages<{ path: string; size: number }>(api, {
-    path: `${projectUrl(project)}/files`,
-    key: 'files',
-    params: { prefix: prefix === '' ? undefined : prefix, limit: 1000 },
-  });
-  for await (const f of listing) out.push({ path: f.path, size: f.size });
-  return out;
+  dir: string,
+): Promise<{ files: { path: string; size: number }[]; dirs: string[] }> {
+  const files: { path: string; size: number }[] = [];
+  const dirs: string[] = [];
+  // Each directory found is listed in turn: `dirs` is the queue too.
+  for (let i = -1; i < dirs.length; i++) {
+    const listing = pages<EntryJson>(api, {
+      path: dirUrl(project, i < 0 ? dir : dirs[i]!),
+      key: 'entries',
+      params: { limit: 1000 },
+    });
+    for await (const e of listing)
+      if (e.type === 'directory') dirs.push(e.path);
+      else files.push({ path: e.path, size: e.size });
+  }
+  return { files, dirs };
 }
 
 /** The size of one remote file, or undefined when there is none at that path. */
@@ -58,21 +68,23 @@ async function remoteFile(api: ApiClient, source: RemotePath): Promise<number | 
 }
 
 /**
- * The files to fetch, and the local directory a tree goes into (made even when the tree has no file). Throws
- * UsageError for a directory without -r, and NoSuchKey when the source is neither a file nor a directory.
+ * The files to fetch, and the local directories a tree makes (its own even when it holds nothing). A file that has
+ * the name of a directory in the tree (an object store's `a` beside `a/b`) cannot be made beside it: it is told as
+ * a clash and not fetched. Throws UsageError for a directory without -r, and NoSuchKey when the source is neither a
+ * file nor a directory.
  */
 export async function planGet(options: {
   api: ApiClient;
   source: RemotePath;
   local: string;
   recursive: boolean;
-}): Promise<{ jobs: GetJob[]; dirs: string[] }> {
+}): Promise<{ jobs: GetJob[]; dirs: string[]; clashes: GetJob[] }> {
   const { api, source, local } = options;
   const into = await localIsDir(local);
   const size = source.dirHint ? undefined : await remoteFile(api, source);
   if (size !== undefined) {
     const target = into ? join(local, baseName(source)) : local;
-    return { jobs: [{ path: source.path, local: target, size }], dirs: [] };
+    return { jobs: [{ path: source.path, local: target, size }], dirs: [], clashes: [] };
   }
   if (!(await remoteIsDir(api, source)))
     throw new ApiError(404, 'NoSuchKey', `no file or directory at ${source.text}`);
@@ -80,11 +92,16 @@ export async function planGet(options: {
     throw new UsageError(`'${source.text}' is a directory: get -r fetches a directory and what it holds`);
   const base = into ? join(local, baseName(source)) : local;
   const prefix = source.path === '' ? '' : `${source.path}/`;
-  const files = await listUnder(api, source.project, prefix);
-  const jobs = files.map((f) => ({
-    path: f.path,
-    local: join(base, localPart(f.path.slice(prefix.length))),
-    size: f.size,
-  }));
-  return { jobs, dirs: [base] };
+  const tree = await listTree(api, source.project, source.path);
+  const under = (path: string) => join(base, localPart(path.slice(prefix.length)));
+  const dirs = [base, ...tree.dirs.map(under)];
+  const taken = new Set(dirs);
+  const jobs: GetJob[] = [];
+  const clashes: GetJob[] = [];
+  tree.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of tree.files) {
+    const job = { path: f.path, local: under(f.path), size: f.size };
+    (taken.has(job.local) ? clashes : jobs).push(job);
+  }
+  return { jobs, dirs, clashes };
 }
