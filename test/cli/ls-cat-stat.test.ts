@@ -172,6 +172,16 @@ describe('mimeo ls, cat, stat, versions', () => {
     assert.match(range.stderr, /^mimeo: --range is OFFSET:LENGTH/);
   });
 
+  test('cat of a directory says it is one (exit 1); of nothing, NoSuchKey', async () => {
+    const d = await kit.mimeo(['cat', `:${P}/dir/sub`]);
+    assert.equal(d.code, 1);
+    assert.equal(d.stdout, '');
+    assert.equal(d.stderr, `mimeo: ':${P}/dir/sub' is a directory: ls lists it, get -r fetches it\n`);
+    const none = await kit.mimeo(['cat', `:${P}/dir/nothing`]);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /^mimeo: NoSuchKey: /);
+  });
+
   test("a '.' or '..' segment is refused (exit 2): it cannot step out of a project", async () => {
     for (const args of [
       ['cat', `:${P}/../../lsother/files/top.txt`],

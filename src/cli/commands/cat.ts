@@ -9,6 +9,7 @@ import { query } from '../native/pages.ts';
 import { fileUrl } from '../native/urls.ts';
 import { withConnection } from '../options.ts';
 import { inProject } from '../remote.ts';
+import { remoteIsDir } from '../transfer/plan-put.ts';
 import { type Args, str, UsageError, type Verb } from '../verb.ts';
 
 export const catVerb: Verb = {
@@ -37,11 +38,23 @@ export const catVerb: Verb = {
       if (at.path === '') throw new UsageError(`'${at.text}' names a project, not a file`);
       const range = parseRange(str(argv, 'range'));
       const q = query({ versionId: str(argv, 'version'), snapshot: str(argv, 'snapshot') });
-      const res = await ctx.api(at.server).raw({
-        method: 'GET',
-        path: `${fileUrl(at.project, at.path)}${q}`,
-        headers: range ? { range: rangeHeader(range) } : {},
-      });
+      const api = ctx.api(at.server);
+      const res = await api
+        .raw({
+          method: 'GET',
+          path: `${fileUrl(at.project, at.path)}${q}`,
+          headers: range ? { range: rangeHeader(range) } : {},
+        })
+        .catch(async (err: unknown) => {
+          // No file there: a directory of that name is told as one, as cat(1) does.
+          if (err instanceof ApiError && err.status === 404 && q === '' && (await remoteIsDir(api, at)))
+            throw new ApiError(
+              0,
+              'IsADirectory',
+              `'${at.text}' is a directory: ls lists it, get -r fetches it`,
+            );
+          throw err;
+        });
       try {
         await pipeline(res, process.stdout, { end: false });
       } catch (err) {
