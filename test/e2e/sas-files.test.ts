@@ -274,6 +274,19 @@ describe('SAS Files', () => {
         body: JSON.stringify(body),
       });
     assertSasError(await patch({}, { description: 'x' }), 428);
+    // A body that is not JSON, or not typed, is 415 (Spring's answer to a type the handler does not consume).
+    const types: Record<string, string>[] = [
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'application/xml' },
+      {},
+    ];
+    for (const headers of types) {
+      const r = await files(ana, 'PATCH', `/files/files/${made.id}`, {
+        headers: { 'if-match': '*', ...headers },
+        body: JSON.stringify({ description: 'not json' }),
+      });
+      assertSasError(r, 415);
+    }
     const r = await patch(
       { 'if-match': '*' },
       { description: 'A note', properties: { k: 'v' }, name: 'q.txt' },
@@ -537,6 +550,33 @@ describe('SAS Files', () => {
       (await files(ana, 'GET', `/files/files?parentUri=/folders/folders/${app}&limit=1000`)).text,
     );
     assert.ok(!listed.items.some((i: { name: string }) => i.name === 'cut.txt'));
+  });
+
+  test('a form cut short after its whole file part (no closing boundary) is 400, and no file is made', async () => {
+    const whole = form('after-part.txt', 'text/plain', Buffer.from('x'.repeat(300_000)));
+    const boundary = whole.type.split('boundary=')[1]!;
+    const closing = `--${boundary}--\r\n`;
+    const cut = whole.body.subarray(0, whole.body.length - closing.length);
+    const another = Buffer.concat([
+      cut,
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nunfinished`),
+    ]);
+    for (const body of [cut, another]) {
+      const r = await files(ana, 'POST', `/files/files?parentFolderUri=/folders/folders/${app}`, {
+        headers: { 'content-type': whole.type },
+        body,
+      });
+      assertSasError(r, 400);
+    }
+    const listed = JSON.parse(
+      (await files(ana, 'GET', `/files/files?parentUri=/folders/folders/${app}&limit=1000`)).text,
+    );
+    assert.ok(!listed.items.some((i: { name: string }) => i.name === 'after-part.txt'));
+    const made = await files(ana, 'POST', `/files/files?parentFolderUri=/folders/folders/${app}`, {
+      headers: { 'content-type': whole.type },
+      body: whole.body,
+    });
+    assert.equal(made.status, 201, made.text);
   });
 
   test('a multipart/form-data body without a boundary is 400, not a file of that type', async () => {

@@ -123,7 +123,7 @@ describe('SAS Folders and Types services', () => {
       body: { name: 'text-typed', type: 'folder' },
       headers: { 'content-type': 'text/plain' },
     });
-    assert.equal(refused.status, 400, refused.text);
+    assert.equal(refused.status, 415, refused.text);
     assert.equal((await byPath('/ana-proj/text-typed')).status, 404);
   });
 
@@ -549,7 +549,7 @@ describe('SAS Folders and Types services', () => {
       headers: { authorization: `Bearer ${ana}`, 'content-type': 'text/plain' },
       body: '{"name":"n"}',
     });
-    assertSasError(text, 400, 11563);
+    assertSasError(text, 415, 41501);
     assertSasError(
       await sas('GET', `/folders/folders/${proj.id}`, {
         token: ana,

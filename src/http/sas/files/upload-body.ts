@@ -21,13 +21,25 @@ export interface UploadBody {
 const isMultipart = (type: string | undefined) =>
   type !== undefined && /^multipart\/form-data\s*(;|$)/i.test(type);
 
-/** A stream's errors as core errors: what the form parser found wrong is the client's. */
-async function* guarded(stream: Readable): AsyncIterable<Uint8Array> {
+/**
+ * The file part's bytes, then the rest of the form read to its closing boundary: a form cut short after its file
+ * part is as incomplete as one cut inside it, and a file is made only of a whole form. A stream's errors become
+ * core errors: what the form parser found wrong is the client's.
+ */
+async function* guarded(stream: Readable, formEnd: Promise<void>): AsyncIterable<Uint8Array> {
   try {
     for await (const chunk of stream) yield chunk as Uint8Array;
   } catch (err) {
     if (err instanceof StorageError) throw err;
     throw new StorageError('IncompleteBody', 'The multipart/form-data body ended before its file part did.');
+  }
+  try {
+    await formEnd;
+  } catch {
+    throw new StorageError(
+      'IncompleteBody',
+      'The multipart/form-data body ended before its closing boundary.',
+    );
   }
 }
 
@@ -44,6 +56,12 @@ function formFile(request: FastifyRequest, type: string): Promise<UploadBody> {
       return;
     }
     let found = false;
+    // Settled when the parser has read the whole form (its closing boundary) or found it cut short or malformed.
+    const formEnd = new Promise<void>((done, failed) => {
+      parser.on('close', done);
+      parser.on('error', failed);
+    });
+    formEnd.catch(() => {});
     parser.on('file', (name, stream, info) => {
       if (found || name !== 'file') {
         stream.resume();
@@ -54,7 +72,7 @@ function formFile(request: FastifyRequest, type: string): Promise<UploadBody> {
       // first): the part's error must not be an unhandled 'error' event. The reader still gets it from the stream.
       stream.on('error', () => {});
       resolve({
-        body: guarded(stream),
+        body: guarded(stream, formEnd),
         size: undefined,
         filename: info.filename || undefined,
         contentType: info.mimeType || undefined,

@@ -2,7 +2,7 @@
 // client may also ask for plain `application/json` or anything (`*/*`); an `Accept` that names only versions of the
 // type the service does not have is 415, as the SAS services answer it (not 406).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { setContentType } from '../../common/content-type.ts';
+import { contentTypeOf, setContentType } from '../../common/content-type.ts';
 import { isJson, jsonBody } from '../../common/json-body.ts';
 import { WIRE_ERRORS } from './error-table.ts';
 import { SasWireError } from './errors.ts';
@@ -90,7 +90,22 @@ export function isJsonType(type: string | undefined): boolean {
   return isJson(t) || /^application\/vnd\.sas\.[a-z0-9.-]+$/.test(t);
 }
 
-/** The request's JSON object body, as `jsonBody` reads it, in any type `isJsonType` takes. */
+/**
+ * Refuses a request whose body is not JSON (415, as the services' Spring handlers answer a type they do not consume,
+ * before anything is read or changed). Without a Content-Type the body is read as JSON, unless `typed` asks for one.
+ */
+export function checkJsonBody(request: FastifyRequest, typed = false): void {
+  const type = contentTypeOf(request);
+  if (type === undefined ? typed : !isJsonType(type))
+    throw new SasWireError(
+      415,
+      WIRE_ERRORS.unsupportedMedia,
+      `The request body is JSON (application/json or a SAS +json type), not '${type ?? 'untyped'}'.`,
+    );
+}
+
+/** The request's JSON object body, as `jsonBody` reads it, in any type `isJsonType` takes; 415 for another type. */
 export function sasJsonBody(request: FastifyRequest): Promise<Record<string, unknown>> {
+  checkJsonBody(request);
   return jsonBody(request, isJsonType);
 }

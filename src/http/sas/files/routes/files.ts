@@ -11,12 +11,11 @@ import { moveEntry } from '../../../../core/move.ts';
 import { childPath } from '../../../../core/paths.ts';
 import { principalNames } from '../../../../core/project-owners.ts';
 import { putFile } from '../../../../core/write.ts';
-import { contentTypeOf } from '../../../common/content-type.ts';
 import { isHeaderValue } from '../../../common/header-text.ts';
 import { principalOf } from '../../../common/principal.ts';
 import { collection, pageOf } from '../../kit/collection.ts';
 import { filterOf, sorterOf } from '../../kit/filter.ts';
-import { isJsonType, negotiate, sasJsonBody, sendJson } from '../../kit/media.ts';
+import { checkJsonBody, negotiate, sasJsonBody, sendJson } from '../../kit/media.ts';
 import { requiredConditions } from '../../kit/preconditions.ts';
 import { fileOf, sendFile, versionOf } from '../context.ts';
 import { DEFAULT_TYPE, FILE_TYPE, FILE_VERSION, fileJson, META } from '../file-json.ts';
@@ -136,8 +135,7 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
 
   app.patch<Id>('/files/files/:id', async (request, reply) => {
     const principal = principalOf(request);
-    if (!isJsonType(contentTypeOf(request)))
-      throw new StorageError('InvalidArgument', 'A patch is a JSON body (application/vnd.sas.file+json).');
+    checkJsonBody(request, true);
     // A 415 for the answer's Accept comes before anything changes.
     negotiate(request, 'file', FILE_VERSION);
     const conditions = requiredConditions(request, 'A patch of a file');
