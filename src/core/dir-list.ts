@@ -1,14 +1,16 @@
 // Listing a directory's children, by name, paged by a cursor that stays valid under concurrent writes.
 import type { Tx } from '../meta/meta-store.ts';
+import { filePlace } from '../meta/tree-place.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { dirPath, findDir, missingDir } from './dirs.ts';
 import { ENTRY_COLUMNS, type Entry, type EntryRow, NOT_EXPIRED, projectAsEntry, toEntry } from './entries.ts';
 import { StorageError } from './errors.ts';
 import type { Principal } from './model.ts';
+import { validatePath } from './paths.ts';
 import { requireProject } from './permissions.ts';
 import { listProjects } from './projects.ts';
-import { snapshotSeqOfDir } from './resolve.ts';
+import { snapshotSeqOf, snapshotSeqOfDir } from './resolve.ts';
 
 export const MAX_DIR_PAGE = 10_000;
 
@@ -134,6 +136,43 @@ export async function listDirectory(
       const childCounts = await countChildren(tx, [project.id], [path, ...dirs], seq, nowOf(deps));
       const count = childCounts.get(`${project.id}/${path}`) ?? 0;
       return { entries, next, count, childCounts };
+    },
+    { readOnly: true },
+  );
+}
+
+/**
+ * The entry at a path of a project as a snapshot shows it, by the rule a listing at that snapshot follows: a file
+ * whose version the snapshot sees (even one deleted since), else a directory made before it; a path ending in '/'
+ * names a directory. Throws NoSuchProject, AccessDenied, NoSuchSnapshot, InvalidPath, or NoSuchKey.
+ */
+export async function entryAtSnapshot(
+  deps: CoreDeps,
+  principal: Principal,
+  input: { project: string; path: string; snapshot: string },
+): Promise<Entry> {
+  const dirOnly = input.path.endsWith('/');
+  const path = dirOnly ? input.path.slice(0, -1) : input.path;
+  if (path !== '') validatePath(path);
+  return deps.meta.tx(
+    async (tx) => {
+      const project = await requireProject(tx, { principal, need: 'list' }, input.project);
+      const seq = await snapshotSeqOf(tx, project.id, input.snapshot, path === '' ? undefined : path);
+      if (path === '') return projectAsEntry(project);
+      const place = filePlace(path);
+      const w = childrenWhere(seq, nowOf(deps));
+      const rows = await tx.all<EntryRow>(
+        `SELECT ${ENTRY_COLUMNS} FROM files f JOIN projects p ON p.id = f.project_id ${w.join}
+         WHERE f.project_id = ? AND f.parent = ? AND f.name = ? AND ${w.live}`,
+        [...w.joinParams, project.id, place.parent, place.name, ...w.liveParams],
+      );
+      const found =
+        rows.find((r) => r.type === 'file' && !dirOnly) ?? rows.find((r) => r.type === 'directory');
+      if (!found)
+        throw new StorageError('NoSuchKey', `Nothing exists at '${input.path}' in that snapshot.`, {
+          resource: input.path,
+        });
+      return toEntry(found);
     },
     { readOnly: true },
   );

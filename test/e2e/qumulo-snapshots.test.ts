@@ -164,6 +164,25 @@ describe('Qumulo snapshots', () => {
     assert.notEqual(attrs.etag, (await q.get(`/v1/files/${ref('/snap/at/f.txt')}/info/attributes`)).etag);
     const kept = await q.get(`/v1/files/${ref('/snap/at/gone.txt')}/data?snapshot=${s.id}`);
     assert.equal(kept.body.toString(), 'kept');
+    // Its attributes at the snapshot as well, by path: the data and the attributes agree on what the snapshot holds.
+    const keptAttrs = await q.get(`/v1/files/${ref('/snap/at/gone.txt')}/info/attributes?snapshot=${s.id}`);
+    assert.equal(keptAttrs.status, 200, keptAttrs.body.toString());
+    assert.equal(keptAttrs.json().size, '4');
+    assert.equal(keptAttrs.json().name, 'gone.txt');
+    assertQumuloError(
+      await q.get(`/v1/files/${ref('/snap/at/gone.txt')}/info/attributes`),
+      404,
+      'fs_no_such_entry_error',
+      'the deleted file at the head',
+    );
+    assertQumuloError(
+      await q.get(`/v1/files/${ref('/snap/at/later.txt')}/info/attributes?snapshot=${s.id}`),
+      404,
+      'fs_no_such_entry_error',
+      'attributes of a file made after the snapshot',
+    );
+    const dirData = await q.get(`/v1/files/${ref('/snap/at')}/data?snapshot=${s.id}`);
+    assertQumuloError(dirData, 400, 'fs_is_directory_error', 'data of a directory at a snapshot');
 
     const listed = await q.get(`/v1/files/${ref('/snap/at/')}/entries/?snapshot=${s.id}`);
     assert.equal(listed.status, 200);

@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../auth/principals.ts';
 import { type Conditions, checkConditions } from '../../core/conditions.ts';
+import { entryAtSnapshot } from '../../core/dir-list.ts';
 import { type Entry, getEntry, getEntryByPath } from '../../core/entries.ts';
 import { TREE_ROOT_NUMBER } from '../../core/entry-ids.ts';
 import { StorageError } from '../../core/errors.ts';
@@ -125,6 +126,21 @@ export function entryOf(deps: AuthDeps, principal: Principal, ref: string): Prom
   return getEntryByPath(deps.core, principal, {
     project: place.project,
     path: place.dirOnly && place.path !== '' ? `${place.path}/` : place.path,
+  });
+}
+
+/**
+ * The entry a ref names for a read at a snapshot: an absolute path as that snapshot shows it (a file deleted since
+ * is still there), an id as the live entry it names (the caller reads that entry's version at the snapshot).
+ */
+export function entryAt(deps: AuthDeps, principal: Principal, ref: string, snapshot: string): Promise<Entry> {
+  if (!ref.startsWith('/')) return entryOf(deps, principal, ref);
+  const place = placeOf(ref);
+  if (place.project === '') return getEntry(deps.core, principal, ROOT_ID);
+  return entryAtSnapshot(deps.core, principal, {
+    project: place.project,
+    path: place.dirOnly && place.path !== '' ? `${place.path}/` : place.path,
+    snapshot,
   });
 }
 

@@ -13,8 +13,8 @@ import { principalOf } from '../../common/principal.ts';
 import { bodyOf, declaredLength } from '../../common/request-body.ts';
 import { attributesOf } from '../attributes.ts';
 import {
+  entryAt,
   fileOf,
-  placeOf,
   queryUint64,
   quoted,
   sendJson,
@@ -92,7 +92,9 @@ export const dataRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const snapshot = snapshotRef(request.query['snapshot']);
     // At a snapshot, a path names the file that snapshot holds, even one deleted since.
     const file =
-      snapshot === undefined ? await fileOf(deps, principal, request.params.ref) : await heldAt(request);
+      snapshot === undefined
+        ? await fileOf(deps, principal, request.params.ref)
+        : await heldAt(request, snapshot);
     // An offset past every file reads nothing, as one past this file's end does.
     const offset = queryUint64(request, 'offset', Number.MAX_SAFE_INTEGER) ?? 0;
     const length = queryUint64(request, 'length', Number.MAX_SAFE_INTEGER);
@@ -111,14 +113,12 @@ export const dataRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     return reply.send(await bodyPayload(read.body, { length: size, res: reply.raw }));
   };
 
-  /** The file a ref names for a read at a snapshot: a path as it is, an id as the live file it names. */
-  async function heldAt(request: FastifyRequest<DataParams>): Promise<{ project: string; path: string }> {
+  /** The file a ref names for a read at a snapshot: a path as the snapshot shows it, an id as the live file. */
+  async function heldAt(request: FastifyRequest<DataParams>, snapshot: string): Promise<Entry> {
     const ref = request.params.ref;
-    if (!ref.startsWith('/')) return fileOf(deps, principalOf(request), ref);
-    const place = placeOf(ref);
-    if (place.project === '' || place.dirOnly)
-      throw new StorageError('IsADirectory', `'${ref}' is a directory.`);
-    return place;
+    const entry = await entryAt(deps, principalOf(request), ref, snapshot);
+    if (entry.type !== 'file') throw new StorageError('IsADirectory', `'${ref}' is a directory.`);
+    return entry;
   }
 
   for (const base of ['/v1/files/:ref/data', '/v1/files/:ref/streams/:stream/data']) {

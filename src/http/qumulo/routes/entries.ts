@@ -19,6 +19,7 @@ import {
   checkIfMatch,
   childPath,
   dirOf,
+  entryAt,
   entryOf,
   pathOf,
   placeOf,
@@ -126,8 +127,11 @@ export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
 
   app.get<RefParams>('/v1/files/:ref/info/attributes', async (request, reply) => {
     const principal = principalOf(request);
-    const entry = await entryOf(deps, principal, request.params.ref);
     const snapshot = snapshotRef(request.query['snapshot']);
+    const entry =
+      snapshot === undefined
+        ? await entryOf(deps, principal, request.params.ref)
+        : await entryAt(deps, principal, request.params.ref, snapshot);
     if (snapshot === undefined || entry.type === 'directory') return sendEntry(request, reply, entry);
     // The file as that snapshot holds it.
     const v = await stat(core, principal, { project: entry.project, path: entry.path, snapshot });
