@@ -40,6 +40,13 @@ describe('Seven Bridges uploads and downloads', () => {
     const probe = await anon.peek(info.url);
     assert.equal(probe.status, 200);
     assert.equal(probe.headers['content-length'], String(size));
+    // A HEAD (a download manager's first look) gives the same headers and no bytes.
+    const head = await anon.call('HEAD', info.url);
+    assert.equal(head.status, 200);
+    assert.equal(head.headers['content-length'], String(size));
+    assert.equal(head.headers['accept-ranges'], 'bytes');
+    assert.equal(head.headers.etag, probe.headers.etag);
+    assert.equal(head.body.length, 0);
     const pieces: Buffer[] = [];
     for (let start = 0; start < size; start += part) {
       const end = start + part - 1;

@@ -1,10 +1,11 @@
 // Downloads: `GET /v2/files/{id}/download_info` gives a signed URL that reads the file without credentials, whole
-// (with its Content-Length) or by a Range (206; a range that runs past the end is cut at the end, as HTTP says).
+// (with its Content-Length) or by a Range (206; a range that runs past the end is cut at the end, as HTTP says);
+// a HEAD on it gives the headers a whole read would.
 import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../../auth/principals.ts';
 import { openLink, signLink } from '../../../auth/signed-links.ts';
 import { StorageError } from '../../../core/errors.ts';
-import { openRead } from '../../../core/read.ts';
+import { openRead, stat } from '../../../core/read.ts';
 import { sendRead } from '../../common/body-stream.ts';
 import { clientGone } from '../../common/client-gone.ts';
 import { parseRange } from '../../common/conditions.ts';
@@ -35,6 +36,22 @@ export const downloadRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
       bearerOf(request),
     );
     return reply.send({ url: `${externalBase(request)}/sbg-download/${link.token}` });
+  });
+
+  // What a download would send, without its bytes: a download manager's first look (size, ETag, ranges).
+  app.head<{ Params: { token: string } }>('/sbg-download/:token', async (request, reply) => {
+    const { claims, principal } = await openLink(core, request.params.token, {
+      kind: 'download',
+      method: 'GET',
+    });
+    const v = await stat(core, principal, {
+      project: claims.project,
+      id: claims.target,
+      conditions: claims.versionRow ? { ifVersion: [claims.versionRow] } : undefined,
+    });
+    setContentType(reply, 'application/octet-stream');
+    reply.header('accept-ranges', 'bytes').header('etag', `"${v.etag}"`).header('content-length', v.size);
+    return reply.code(200).send();
   });
 
   app.get<{ Params: { token: string } }>('/sbg-download/:token', async (request, reply) => {
