@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { BUCKET, type CosEnv, cosError, openCos, REGION } from '../helpers/cos.ts';
+import { BUCKET, type CosEnv, cosError, cosRaw, HOST, openCos, REGION } from '../helpers/cos.ts';
 import { bytes } from '../helpers/data.ts';
 
 const MiB = 1024 * 1024;
@@ -45,6 +45,24 @@ test('multipartInit, multipartUpload, multipartListPart and multipartComplete as
   const g = await env.cos.getObject({ ...at, Key: 'mp.bin' });
   assert.ok(Buffer.from(g.Body).equals(data));
   assert.equal(g.headers?.['x-cos-meta-kind'], 'mp');
+});
+
+test("Complete's Location is the object's host and path, without a scheme, as COS writes it", async () => {
+  const { UploadId } = await env.cos.multipartInit({ ...at, Key: 'dir/loc.bin' });
+  const p = await env.cos.multipartUpload({
+    ...at,
+    Key: 'dir/loc.bin',
+    UploadId,
+    PartNumber: 1,
+    Body: 'only',
+  });
+  const r = await cosRaw(env, {
+    method: 'POST',
+    path: `/dir/loc.bin?uploadId=${encodeURIComponent(UploadId)}`,
+    body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${p.ETag}</ETag></Part></CompleteMultipartUpload>`,
+  });
+  assert.equal(r.status, 200, r.body);
+  assert.match(r.body, new RegExp(`<Location>${HOST.replace(/\./g, '\\.')}/dir%2Floc\\.bin</Location>`));
 });
 
 test('Complete with parts out of order is 400 InvalidPartOrder; an unknown ETag 400 InvalidPart', async () => {

@@ -162,7 +162,7 @@ export async function signRequest(
 export async function sendRaw(
   port: number,
   o: { method: string; path: string; headers: Record<string, string>; body?: Buffer },
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; headers: import('node:http').IncomingHttpHeaders }> {
   const { request } = await import('node:http');
   return new Promise((resolve, reject) => {
     const req = request(
@@ -172,7 +172,7 @@ export async function sendRaw(
         res.on('data', (d: Buffer) => {
           b += d.toString();
         });
-        res.on('end', () => resolve({ status: res.statusCode!, body: b }));
+        res.on('end', () => resolve({ status: res.statusCode!, body: b, headers: res.headers }));
       },
     );
     req.on('error', reject);

@@ -78,6 +78,7 @@ describe('multipart', () => {
     assert.equal(await blockBytes(env.dataDir), before);
     const whole = Buffer.concat(parts);
     assert.equal(done.ETag, multipartEtag(parts));
+    assert.equal(done.Location, `${env.server.s3Url}/mpu/big`, 'path-style: the bucket in the path');
     const got = await c.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big', ChecksumMode: 'ENABLED' }));
     assert.deepEqual(await body(got), whole);
     assert.deepEqual(

@@ -334,6 +334,38 @@ describe('addressing and limits', () => {
     assert.match(r.body, /<Key>v\/key.txt<\/Key>/);
   });
 
+  test("a multipart upload's Location is the object's URL as the client addressed it, the key form-encoded", async () => {
+    const host = `wire.s3.mimeo.test:${port}`;
+    const path = '/v/mp%20a/b.bin';
+    const send = async (method: string, target: string, body = Buffer.alloc(0)) => {
+      const signed = await signRequest({
+        method,
+        path: target,
+        host,
+        payloadHash: createHash('sha256').update(body).digest('hex'),
+        ...ROOT_KEYS,
+      });
+      const headers = { ...signed.headers, 'content-length': String(body.length) };
+      return sendRaw(port, { method, path: target, headers, body });
+    };
+    const init = await send('POST', `${path}?uploads=`);
+    assert.equal(init.status, 200, init.body);
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(init.body)![1]!;
+    const part = await send(
+      'PUT',
+      `${path}?partNumber=1&uploadId=${encodeURIComponent(uploadId)}`,
+      Buffer.from('one part'),
+    );
+    assert.equal(part.status, 200, part.body);
+    const etag = String(part.headers['etag']);
+    const xml = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`;
+    const done = await send('POST', `${path}?uploadId=${encodeURIComponent(uploadId)}`, Buffer.from(xml));
+    assert.equal(done.status, 200, done.body);
+    // Virtual-hosted: the bucket is in the host, the key alone in the path ('/' as %2F, a space as '+', as S3 writes it).
+    assert.match(done.body, new RegExp(`<Location>http://${host}/v%2Fmp\\+a%2Fb\\.bin</Location>`));
+    assert.match(done.body, /<Bucket>wire<\/Bucket><Key>v\/mp a\/b\.bin<\/Key>/);
+  });
+
   test('oversized headers are refused with 431', async () => {
     const r = await fetch(`${env.server.s3Url}/wire/x`, {
       headers: { 'x-amz-meta-big': 'x'.repeat(20_000) },

@@ -25,6 +25,8 @@ export interface S3Context {
   method: string;
   bucket: string | undefined;
   key: string | undefined;
+  /** Whether the Host header named the bucket (virtual-hosted addressing), not the path. */
+  virtualHosted: boolean;
   query: Map<string, string>;
   headers: Record<string, string>;
   principal: Principal;

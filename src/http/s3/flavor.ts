@@ -46,6 +46,8 @@ export interface Flavor {
     checksums: boolean;
     /** Quotes in text as `&quot;` (S3, for ETags), or as they are (COS's examples). */
     escapeQuotes: boolean;
+    /** Complete's `<Location>` as a URL with its scheme (S3), or as host and path without one (COS's examples). */
+    locationScheme: boolean;
   };
 }
 
@@ -55,7 +57,7 @@ export const S3_FLAVOR: Flavor = {
   pairedCopyConditions: false,
   uploadsKeepBucket: false,
   consecutiveParts: false,
-  xml: { namespace: true, checksums: true, escapeQuotes: true },
+  xml: { namespace: true, checksums: true, escapeQuotes: true, locationScheme: true },
 };
 
 const flavors = new WeakMap<IncomingMessage, Flavor>();

@@ -56,6 +56,7 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
       method: request.method,
       bucket,
       key,
+      virtualHosted,
       query,
       // Signed under the vendor's names; the commands read S3's.
       headers: asS3Headers(flavor, headers),

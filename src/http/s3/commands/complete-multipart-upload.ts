@@ -2,12 +2,34 @@
 
 import { PART_ALGORITHMS, type PartAlgorithm } from '../../../core/multipart-checksums.ts';
 import { completeUpload } from '../../../core/multipart-complete.ts';
+import { externalBase } from '../../common/request-context.ts';
 import type { S3Command } from '../command.ts';
 import { quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import { isRecord, many, readXml, token } from '../xml.ts';
 import { bucketOf, checksumElements, keyOf, refusingOverwrite, writeConditions } from './common.ts';
 import { sseHeaders } from './sse.ts';
+
+/** A key as S3 writes it in a Location: form-encoded (a space as '+', '/' as %2F), as Java's URLEncoder does. */
+const formEncoded = (s: string) =>
+  encodeURIComponent(s)
+    .replace(/%20/g, '+')
+    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * The new object's URL as the client addressed it: the bucket in the host or in the path, the key form-encoded. A
+ * host that makes no URL gives the path alone (the upload is done; its answer is not refused for a Location).
+ */
+function locationOf(ctx: S3Context, bucket: string, key: string): string {
+  const path = `${ctx.virtualHosted ? '' : `/${bucket}`}/${formEncoded(key)}`;
+  let base: string;
+  try {
+    base = externalBase(ctx.reply.request);
+  } catch {
+    return path;
+  }
+  return ctx.flavor.xml.locationScheme ? `${base}${path}` : `${base.replace(/^[a-z]+:\/\//, '')}${path}`;
+}
 
 export const completeMultipartUpload: S3Command = {
   name: 'CompleteMultipartUpload',
@@ -58,7 +80,7 @@ export const completeMultipartUpload: S3Command = {
     if (v.versionId !== 'null') ctx.reply.header('x-amz-version-id', v.versionId);
     sseHeaders(ctx, v);
     return sendXml(ctx, 200, 'CompleteMultipartUploadResult', {
-      Location: `/${v.project}/${v.path}`,
+      Location: locationOf(ctx, v.project, v.path),
       Bucket: v.project,
       Key: v.path,
       ETag: quoted(v.etag),

@@ -29,5 +29,5 @@ export const COS_FLAVOR: Flavor = {
   unsupported: ['append'],
   // COS's documents (CopyPartResult, CompleteMultipartUploadResult...) have no namespace and no checksum elements,
   // and write an ETag's quotes as they are: `<ETag>"ba82b57c..."</ETag>`.
-  xml: { namespace: false, checksums: false, escapeQuotes: false },
+  xml: { namespace: false, checksums: false, escapeQuotes: false, locationScheme: false },
 };
