@@ -5,7 +5,7 @@ import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { dirPath, findDir, missingDir } from './dirs.ts';
 import { ENTRY_COLUMNS, type Entry, type EntryRow, NOT_EXPIRED, projectAsEntry, toEntry } from './entries.ts';
-import { StorageError } from './errors.ts';
+import { notADirectory, StorageError } from './errors.ts';
 import type { Principal } from './model.ts';
 import { validatePath } from './paths.ts';
 import { requireProject } from './permissions.ts';
@@ -166,8 +166,9 @@ export async function entryAtSnapshot(
          WHERE f.project_id = ? AND f.parent = ? AND f.name = ? AND ${w.live}`,
         [...w.joinParams, project.id, place.parent, place.name, ...w.liveParams],
       );
-      const found =
-        rows.find((r) => r.type === 'file' && !dirOnly) ?? rows.find((r) => r.type === 'directory');
+      const file = rows.find((r) => r.type === 'file');
+      const found = (dirOnly ? undefined : file) ?? rows.find((r) => r.type === 'directory');
+      if (!found && file) throw notADirectory(path);
       if (!found)
         throw new StorageError('NoSuchKey', `Nothing exists at '${input.path}' in that snapshot.`, {
           resource: input.path,

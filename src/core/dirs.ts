@@ -4,7 +4,7 @@ import { ancestorsOf, DIR_MODE, dirPathKey, dirPlace } from '../meta/tree-place.
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { type Entry, entryById } from './entries.ts';
-import { StorageError } from './errors.ts';
+import { notADirectory, StorageError } from './errors.ts';
 import { newId } from './ids.ts';
 import type { Principal, Project } from './model.ts';
 import { validatePath } from './paths.ts';
@@ -159,7 +159,6 @@ export async function dirToRemove(
 
 /** NotADirectory when a live file is at `path`, else NoSuchDirectory. */
 export async function missingDir(tx: Tx, projectId: string, path: string): Promise<StorageError> {
-  if (await liveFileIdAt(tx, projectId, path))
-    return new StorageError('NotADirectory', `'${path}' is a file, not a directory.`, { resource: path });
+  if (await liveFileIdAt(tx, projectId, path)) return notADirectory(path);
   return new StorageError('NoSuchDirectory', `The directory '${path}' does not exist.`, { resource: path });
 }

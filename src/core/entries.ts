@@ -11,7 +11,7 @@ import {
   type WireIds,
   wireIds,
 } from './entry-ids.ts';
-import { StorageError } from './errors.ts';
+import { notADirectory, StorageError } from './errors.ts';
 import type { Principal, Project } from './model.ts';
 import { validatePath } from './paths.ts';
 import { allows, getProjectById, PROJECT_COLUMNS, requireProject, toProject } from './permissions.ts';
@@ -226,9 +226,9 @@ export async function getEntryByPath(
         [project.id, place.parent, place.name],
       );
       const now = nowOf(deps);
-      const found =
-        rows.find((r) => r.type === 'file' && !dirOnly && !isExpired(toEntry(r), now)) ??
-        rows.find((r) => r.type === 'directory');
+      const file = rows.find((r) => r.type === 'file' && !isExpired(toEntry(r), now));
+      const found = (dirOnly ? undefined : file) ?? rows.find((r) => r.type === 'directory');
+      if (!found && file) throw notADirectory(path);
       if (!found)
         throw new StorageError('NoSuchKey', `Nothing exists at '${input.path}'.`, { resource: input.path });
       return toEntry(found);

@@ -88,6 +88,10 @@ export class StorageError extends Error {
   }
 }
 
+/** A path that names a directory (it ends in '/', or a directory is wanted) where a file is. */
+export const notADirectory = (path: string) =>
+  new StorageError('NotADirectory', `'${path}' is a file, not a directory.`, { resource: path });
+
 export function isStorageError(err: unknown, code?: ErrorCode): err is StorageError {
   return err instanceof StorageError && (code === undefined || err.code === code);
 }

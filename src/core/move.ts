@@ -8,7 +8,7 @@ import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { dirPath, ensureDirs, findDir, hasChildren } from './dirs.ts';
 import { type Entry, entryById } from './entries.ts';
-import { StorageError } from './errors.ts';
+import { notADirectory, StorageError } from './errors.ts';
 import type { ConflictPolicy, Principal, Project } from './model.ts';
 import { prefixEnd, validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
@@ -186,8 +186,11 @@ async function moveDirectory(m: Move): Promise<Entry> {
   const from = dirPath(m.req.source.path);
   if (from === '') throw new StorageError('InvalidArgument', "A project's root cannot be moved.");
   const dir = await findDir(tx, src.id, from);
-  if (!dir)
+  if (!dir) {
+    // A source that ends in '/' names a directory: a file there is not one.
+    if (m.req.source.path.endsWith('/') && (await liveFileIdAt(tx, src.id, from))) throw notADirectory(from);
     throw new StorageError('NoSuchKey', `No file or directory exists at '${from}'.`, { resource: from });
+  }
   // A directory has no ETag: If-Match holds only as `*`, which any existing entry matches.
   const ifMatch = m.req.conditions?.ifMatch ?? [];
   if (ifMatch.some((t) => t.trim() !== '*'))

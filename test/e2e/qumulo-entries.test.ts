@@ -199,5 +199,13 @@ describe('Qumulo entries', () => {
     await createFile(q, '/ent/', 'plain');
     const r = await q.get(`/v1/files/${ref('/ent/plain')}/entries/`);
     assertQumuloError(r, 400, 'fs_not_a_directory_error');
+    // So is a file's path written as a directory's ('/' at its end); nothing there is 404.
+    const attrs = await q.get(`/v1/files/${ref('/ent/plain/')}/info/attributes`);
+    assertQumuloError(attrs, 400, 'fs_not_a_directory_error', 'a file path ending in /');
+    assertQumuloError(
+      await q.get(`/v1/files/${ref('/ent/none/')}/info/attributes`),
+      404,
+      'fs_no_such_entry_error',
+    );
   });
 });

@@ -58,7 +58,8 @@ export function entryAt(
   if (!options.directory || place.path === '') return getEntryByPath(deps.core, principal, place);
   // No directory there: whatever is (a file, for the caller to say it is not a directory), or NoSuchKey.
   return getEntryByPath(deps.core, principal, { ...place, path: `${place.path}/` }).catch((err: unknown) => {
-    if (isStorageError(err, 'NoSuchKey')) return getEntryByPath(deps.core, principal, place);
+    if (isStorageError(err, 'NoSuchKey') || isStorageError(err, 'NotADirectory'))
+      return getEntryByPath(deps.core, principal, place);
     throw err;
   });
 }

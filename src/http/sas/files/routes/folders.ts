@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../../../auth/principals.ts';
 import { makeDirectory } from '../../../../core/dirs.ts';
 import { type Entry, getEntryByPath, projectAsEntry } from '../../../../core/entries.ts';
-import { StorageError } from '../../../../core/errors.ts';
+import { isStorageError, StorageError } from '../../../../core/errors.ts';
 import { childPath } from '../../../../core/paths.ts';
 import { createProject } from '../../../../core/projects.ts';
 import { principalOf } from '../../../common/principal.ts';
@@ -48,6 +48,10 @@ export const folderRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
     const entry = await getEntryByPath(core, principal, {
       project: at.project,
       path: at.path === '' ? '' : `${at.path}/`,
+    }).catch((err: unknown) => {
+      // The Folders service looks up folders: a file at that path is no folder there.
+      if (!isStorageError(err, 'NotADirectory')) throw err;
+      throw new StorageError('NoSuchKey', `No folder exists at '${at.path}'.`, { resource: at.path });
     });
     return sendFolder(deps, request, reply, { principal, entry });
   });
