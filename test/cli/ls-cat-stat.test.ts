@@ -182,6 +182,34 @@ describe('mimeo ls, cat, stat, versions', () => {
     assert.match(none.stderr, /^mimeo: NoSuchKey: /);
   });
 
+  test("a file's path ending in '/' is not a directory, for every verb (exit 1), and changes nothing", async () => {
+    const file = `:${P}/dir/sub/b.txt/`;
+    for (const args of [
+      ['ls', file],
+      ['stat', file],
+      ['cat', file],
+      ['get', file, 'b-copy.txt'],
+      ['cp', file, `:${P}/b-copy.txt`],
+      ['mv', file, `:${P}/b-moved.txt`],
+      ['rm', file],
+    ]) {
+      const r = await kit.mimeo(args);
+      assert.equal(r.code, 1, args.join(' '));
+      assert.equal(r.stdout, '', args.join(' '));
+      assert.equal(
+        r.stderr,
+        "mimeo: NotADirectory: 'dir/sub/b.txt' is a file, not a directory.\n",
+        args.join(' '),
+      );
+    }
+    assert.equal((await kit.mimeo(['cat', `:${P}/dir/sub/b.txt`])).stdout, 'bee\n');
+    const listed = (await kit.mimeo(['ls', `:${P}`])).stdout.split('\n');
+    assert.ok(!listed.includes('b-copy.txt') && !listed.includes('b-moved.txt'), listed.join(' '));
+    // A directory's path may end in '/' everywhere.
+    assert.equal((await kit.mimeo(['ls', `:${P}/dir/sub/`])).stdout, 'b.txt\n');
+    assert.equal((await kit.mimeo(['stat', '--json', `:${P}/dir/sub/`])).code, 0);
+  });
+
   test("a '.' or '..' segment is refused (exit 2): it cannot step out of a project", async () => {
     for (const args of [
       ['cat', `:${P}/../../lsother/files/top.txt`],

@@ -9,7 +9,7 @@ import { query } from '../native/pages.ts';
 import { fileUrl } from '../native/urls.ts';
 import { withConnection } from '../options.ts';
 import { inProject } from '../remote.ts';
-import { remoteIsDir } from '../transfer/plan-put.ts';
+import { remoteIsDir, requireDirectory } from '../transfer/plan-put.ts';
 import { type Args, str, UsageError, type Verb } from '../verb.ts';
 
 export const catVerb: Verb = {
@@ -39,6 +39,10 @@ export const catVerb: Verb = {
       const range = parseRange(str(argv, 'range'));
       const q = query({ versionId: str(argv, 'version'), snapshot: str(argv, 'snapshot') });
       const api = ctx.api(at.server);
+      if (at.dirHint) {
+        await requireDirectory(api, at, str(argv, 'snapshot'));
+        throw new ApiError(0, 'IsADirectory', `'${at.text}' is a directory: ls lists it, get -r fetches it`);
+      }
       const res = await api
         .raw({
           method: 'GET',

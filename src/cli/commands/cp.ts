@@ -12,6 +12,7 @@ import { projectUrl } from '../native/urls.ts';
 import { withConnection } from '../options.ts';
 import { bytes } from '../output.ts';
 import { inProject, type RemotePath, show } from '../remote.ts';
+import { requireDirectory } from '../transfer/plan-put.ts';
 import { type Args, bool, int, str, strs, UsageError, type Verb } from '../verb.ts';
 
 interface Receipt {
@@ -140,7 +141,14 @@ export const cpVerb: Verb = {
       if (tree && (range || at !== undefined || versionId))
         throw new UsageError('a tree copy (-r) takes --snapshot, but no --range, --at or --version');
       if (!tree && src.path === '') throw new UsageError(`'${src.text}' is a whole project: copy it with -r`);
-      if (!tree && !range && at === undefined && !versionId && (await isDirectory(api, src, snapshot)))
+      if (src.dirHint) await requireDirectory(api, src, snapshot);
+      if (
+        !tree &&
+        !range &&
+        at === undefined &&
+        !versionId &&
+        (src.dirHint || (await isDirectory(api, src, snapshot)))
+      )
         throw new UsageError(`'${src.text}' is a directory: copy it with -r`);
       const body = {
         source: {

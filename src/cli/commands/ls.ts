@@ -71,8 +71,8 @@ async function directory(l: Listing): Promise<void> {
     }))
       show(e);
   } catch (err) {
-    // A path that names a file lists that file, as ls does.
-    if (!(err instanceof ApiError && err.code === 'NotADirectory')) throw err;
+    // A path that names a file lists that file, as ls does; `file/` is not a directory.
+    if (!(err instanceof ApiError && err.code === 'NotADirectory') || at.dirHint) throw err;
     const f = await fileAt(l);
     if (!f) throw err;
     const name = at.path.slice(at.path.lastIndexOf('/') + 1);

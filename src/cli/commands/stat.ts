@@ -10,6 +10,7 @@ import { dirUrl, fileUrl, projectUrl } from '../native/urls.ts';
 import { withConnection } from '../options.ts';
 import { bytes } from '../output.ts';
 import { inProject, type RemotePath, show } from '../remote.ts';
+import { requireDirectory } from '../transfer/plan-put.ts';
 import { type Args, str, type Verb } from '../verb.ts';
 
 type Lookup = { api: ApiClient; at: RemotePath; version?: string; snapshot?: string };
@@ -113,7 +114,8 @@ export const statVerb: Verb = {
         const p = await api.call<Record<string, unknown>>('GET', projectUrl(at.project));
         return ctx.out.result(p, () => entryText({ type: 'project', ...p }));
       }
-      const f = at.text.endsWith('/') ? undefined : await file(l);
+      if (at.dirHint) await requireDirectory(api, at, l.snapshot);
+      const f = at.dirHint ? undefined : await file(l);
       if (f) return ctx.out.result(f, () => fileText(f));
       const d = await directory(l);
       ctx.out.result(d, () => entryText(d as unknown as Record<string, unknown>));

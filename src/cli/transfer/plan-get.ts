@@ -9,7 +9,7 @@ import { pages } from '../native/pages.ts';
 import { dirUrl } from '../native/urls.ts';
 import { baseName, type RemotePath } from '../remote.ts';
 import { UsageError } from '../verb.ts';
-import { remoteIsDir } from './plan-put.ts';
+import { remoteIsDir, requireDirectory } from './plan-put.ts';
 import type { GetJob } from './types.ts';
 
 async function localIsDir(path: string): Promise<boolean> {
@@ -86,8 +86,10 @@ export async function planGet(options: {
     const target = into ? join(local, baseName(source)) : local;
     return { jobs: [{ path: source.path, local: target, size }], dirs: [], clashes: [] };
   }
-  if (!(await remoteIsDir(api, source)))
+  if (!(await remoteIsDir(api, source))) {
+    if (source.dirHint) await requireDirectory(api, source);
     throw new ApiError(404, 'NoSuchKey', `no file or directory at ${source.text}`);
+  }
   if (!options.recursive)
     throw new UsageError(`'${source.text}' is a directory: get -r fetches a directory and what it holds`);
   const base = into ? join(local, baseName(source)) : local;

@@ -21,6 +21,16 @@ export async function remoteIsDir(api: ApiClient, target: RemotePath): Promise<b
   }
 }
 
+/**
+ * Checks that a path written with a trailing '/' names a directory, as a shell's `file/` is "Not a directory": the
+ * server's error (NotADirectory for a file there, NoSuchDirectory for nothing) is thrown otherwise.
+ */
+export async function requireDirectory(api: ApiClient, at: RemotePath, snapshot?: string): Promise<void> {
+  if (at.path === '') return;
+  const q = snapshot === undefined ? '' : `&snapshot=${encodeURIComponent(snapshot)}`;
+  await api.call('GET', `/api/v1/projects/${seg(at.project)}/dirs/${segs(at.path)}?limit=1${q}`);
+}
+
 function cannotRead(path: string, err: unknown): ApiError {
   const e = err as NodeJS.ErrnoException;
   const why = e.code === 'ENOENT' ? 'no such file or directory' : e.message;
