@@ -1,13 +1,19 @@
 // Listing a directory's children, by name, paged by a cursor that stays valid under concurrent writes.
 import type { Tx } from '../meta/meta-store.ts';
-import { filePlace } from '../meta/tree-place.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { dirPath, findDir, missingDir } from './dirs.ts';
-import { ENTRY_COLUMNS, type Entry, type EntryRow, NOT_EXPIRED, projectAsEntry, toEntry } from './entries.ts';
-import { notADirectory, StorageError } from './errors.ts';
+import {
+  ENTRY_COLUMNS,
+  type Entry,
+  type EntryRow,
+  getEntryByPath,
+  liveWhere,
+  projectAsEntry,
+  toEntry,
+} from './entries.ts';
+import { StorageError } from './errors.ts';
 import type { Principal } from './model.ts';
-import { validatePath } from './paths.ts';
 import { requireProject } from './permissions.ts';
 import { listProjects } from './projects.ts';
 import { snapshotSeqOf, snapshotSeqOfDir } from './resolve.ts';
@@ -23,25 +29,6 @@ export interface DirPage {
   childCounts?: Map<string, number>;
 }
 
-/**
- * The live children of directories: directories (made by `seq`), and files with a version live at `seq`; at the
- * head (no `seq`), files whose current version has not expired at `now`.
- */
-function childrenWhere(seq: number | undefined, now: number) {
-  const version =
-    seq === undefined
-      ? 'v.id = f.current_version_id'
-      : 'v.file_id = f.id AND v.created_seq <= ? AND (v.superseded_seq IS NULL OR v.superseded_seq > ?)';
-  const dirSeen = seq === undefined ? '' : 'AND f.created_seq <= ?';
-  return {
-    join: `LEFT JOIN versions v ON ${version}`,
-    joinParams: seq === undefined ? [] : [seq, seq],
-    live: `f.hidden = 0 AND f.name <> '' AND ((f.type = 'directory' ${dirSeen}) OR (v.id IS NOT NULL AND v.delete_marker = 0
-      ${seq === undefined ? `AND ${NOT_EXPIRED}` : ''}))`,
-    liveParams: seq === undefined ? [now] : [seq],
-  };
-}
-
 /** How many children each of `parents` (directory paths of one project) has; one grouped query. */
 async function countChildren(
   tx: Tx,
@@ -52,7 +39,7 @@ async function countChildren(
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   if (parents.length === 0) return counts;
-  const w = childrenWhere(seq, now);
+  const w = liveWhere(seq, now);
   const rows = await tx.all<{ project_id: string; parent: string; n: number }>(
     `SELECT f.project_id, f.parent, COUNT(*) AS n FROM files f ${w.join}
      WHERE f.project_id IN (${projectIds.map(() => '?').join(', ')})
@@ -113,7 +100,7 @@ export async function listDirectory(
         input.snapshot === undefined
           ? undefined
           : await snapshotSeqOfDir(tx, project.id, input.snapshot, path);
-      const w = childrenWhere(seq, nowOf(deps));
+      const w = liveWhere(seq, nowOf(deps));
       const rows = await tx.all<EntryRow>(
         `SELECT ${ENTRY_COLUMNS} FROM files f JOIN projects p ON p.id = f.project_id ${w.join}
          WHERE f.project_id = ? AND f.parent = ? AND f.name >= ? AND (f.name > ? OR f.type > ?) AND ${w.live}
@@ -144,39 +131,19 @@ export async function listDirectory(
 /**
  * The entry at a path of a project as a snapshot shows it, by the rule a listing at that snapshot follows: a file
  * whose version the snapshot sees (even one deleted since), else a directory made before it; a path ending in '/'
- * names a directory. Throws NoSuchProject, AccessDenied, NoSuchSnapshot, InvalidPath, or NoSuchKey.
+ * names a directory. Throws as getEntryByPath does, and NoSuchSnapshot.
  */
-export async function entryAtSnapshot(
+export function entryAtSnapshot(
   deps: CoreDeps,
   principal: Principal,
   input: { project: string; path: string; snapshot: string },
 ): Promise<Entry> {
-  const dirOnly = input.path.endsWith('/');
-  const path = dirOnly ? input.path.slice(0, -1) : input.path;
-  if (path !== '') validatePath(path);
-  return deps.meta.tx(
-    async (tx) => {
-      const project = await requireProject(tx, { principal, need: 'list' }, input.project);
-      const seq = await snapshotSeqOf(tx, project.id, input.snapshot, path === '' ? undefined : path);
-      if (path === '') return projectAsEntry(project);
-      const place = filePlace(path);
-      const w = childrenWhere(seq, nowOf(deps));
-      const rows = await tx.all<EntryRow>(
-        `SELECT ${ENTRY_COLUMNS} FROM files f JOIN projects p ON p.id = f.project_id ${w.join}
-         WHERE f.project_id = ? AND f.parent = ? AND f.name = ? AND ${w.live}`,
-        [...w.joinParams, project.id, place.parent, place.name, ...w.liveParams],
-      );
-      const file = rows.find((r) => r.type === 'file');
-      const found = (dirOnly ? undefined : file) ?? rows.find((r) => r.type === 'directory');
-      if (!found && file) throw notADirectory(path);
-      if (!found)
-        throw new StorageError('NoSuchKey', `Nothing exists at '${input.path}' in that snapshot.`, {
-          resource: input.path,
-        });
-      return toEntry(found);
-    },
-    { readOnly: true },
-  );
+  return getEntryByPath(deps, principal, {
+    project: input.project,
+    path: input.path,
+    seqOf: (tx, projectId, path) =>
+      snapshotSeqOf(tx, projectId, input.snapshot, path === '' ? undefined : path),
+  });
 }
 
 /**

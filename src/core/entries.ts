@@ -201,14 +201,39 @@ export async function getEntry(deps: CoreDeps, principal: Principal, id: string)
 }
 
 /**
- * The entry at a path of a project: '' is the project itself; a path ending in '/' names a directory; otherwise a
- * live file there, or else a directory. Throws NoSuchProject, AccessDenied (without the list need), InvalidPath, or
- * NoSuchKey when nothing is there.
+ * The live entries of directories, by SQL over `files f`: directories (made by `seq`), and files with a version live
+ * at `seq`; at the head (no `seq`), files whose current version has not expired at `now`. Listings and lookups by
+ * path read the same rule.
+ */
+export function liveWhere(seq: number | undefined, now: number) {
+  const version =
+    seq === undefined
+      ? 'v.id = f.current_version_id'
+      : 'v.file_id = f.id AND v.created_seq <= ? AND (v.superseded_seq IS NULL OR v.superseded_seq > ?)';
+  const dirSeen = seq === undefined ? '' : 'AND f.created_seq <= ?';
+  return {
+    join: `LEFT JOIN versions v ON ${version}`,
+    joinParams: seq === undefined ? [] : [seq, seq],
+    live: `f.hidden = 0 AND f.name <> '' AND ((f.type = 'directory' ${dirSeen}) OR (v.id IS NOT NULL AND v.delete_marker = 0
+      ${seq === undefined ? `AND ${NOT_EXPIRED}` : ''}))`,
+    liveParams: seq === undefined ? [now] : [seq],
+  };
+}
+
+/**
+ * The entry at a path of a project: '' is the project itself; a path ending in '/' names a directory (a file there
+ * is NotADirectory); otherwise a live file there, or else a directory. `seqOf` gives the sequence of a snapshot to
+ * look at (by `liveWhere`'s rule), for a project and the path. Throws NoSuchProject, AccessDenied (without the list
+ * need), InvalidPath, NotADirectory, or NoSuchKey when nothing is there.
  */
 export async function getEntryByPath(
   deps: CoreDeps,
   principal: Principal,
-  input: { project: string; path: string },
+  input: {
+    project: string;
+    path: string;
+    seqOf?: (tx: Tx, projectId: string, path: string) => Promise<number>;
+  },
 ): Promise<Entry> {
   const dirOnly = input.path.endsWith('/');
   const path = dirOnly ? input.path.slice(0, -1) : input.path;
@@ -216,17 +241,16 @@ export async function getEntryByPath(
   return deps.meta.tx(
     async (tx) => {
       const project = await requireProject(tx, { principal, need: 'list' }, input.project);
+      const seq = input.seqOf ? await input.seqOf(tx, project.id, path) : undefined;
       if (path === '') return projectAsEntry(project);
       const place = filePlace(path);
+      const w = liveWhere(seq, nowOf(deps));
       const rows = await tx.all<EntryRow>(
-        `SELECT ${ENTRY_COLUMNS} FROM files f JOIN projects p ON p.id = f.project_id
-           LEFT JOIN versions v ON v.id = f.current_version_id
-         WHERE f.project_id = ? AND f.parent = ? AND f.name = ? AND f.hidden = 0
-           AND (f.type = 'directory' OR (v.id IS NOT NULL AND v.delete_marker = 0))`,
-        [project.id, place.parent, place.name],
+        `SELECT ${ENTRY_COLUMNS} FROM files f JOIN projects p ON p.id = f.project_id ${w.join}
+         WHERE f.project_id = ? AND f.parent = ? AND f.name = ? AND ${w.live}`,
+        [...w.joinParams, project.id, place.parent, place.name, ...w.liveParams],
       );
-      const now = nowOf(deps);
-      const file = rows.find((r) => r.type === 'file' && !isExpired(toEntry(r), now));
+      const file = rows.find((r) => r.type === 'file');
       const found = (dirOnly ? undefined : file) ?? rows.find((r) => r.type === 'directory');
       if (!found && file) throw notADirectory(path);
       if (!found)
