@@ -14,6 +14,9 @@ import { api, compareFiles, makeProject, randomFile } from './transfer-kit.ts';
 
 const MiB = 1024 * 1024;
 
+/** What `put --json` prints of a file sent in parts. */
+type PutLine = { parts: number; partsSent: number; size: number; checksums: { crc64nvme: string } };
+
 /** Polls `check` every 10 ms until it is true (or fails after `ms`). */
 async function until(what: string, ms: number, check: () => boolean | Promise<boolean>): Promise<void> {
   const end = Date.now() + ms;
@@ -74,12 +77,7 @@ describe('mimeo put and get resume what an interrupted run left', () => {
 
     const again = await mimeo([...putArgs, '--checksum', 'large.bin', ':res/up/large.bin'], cli);
     assert.equal(again.code, 0, again.stderr);
-    const [line] = jsonLines<{
-      parts: number;
-      partsSent: number;
-      size: number;
-      checksums: { crc64nvme: string };
-    }>(again.stdout);
+    const [line] = jsonLines<PutLine>(again.stdout);
     assert.equal(line!.parts, 96);
     assert.equal(line!.partsSent, 96 - sent);
     assert.equal(line!.size, 96 * MiB);
@@ -95,12 +93,7 @@ describe('mimeo put and get resume what an interrupted run left', () => {
 
     const again = await mimeo([...putArgs, '--checksum', 'changing.bin', ':res/up/changing.bin'], cli);
     assert.equal(again.code, 0, again.stderr);
-    const [line] = jsonLines<{
-      parts: number;
-      partsSent: number;
-      size: number;
-      checksums: { crc64nvme: string };
-    }>(again.stdout);
+    const [line] = jsonLines<PutLine>(again.stdout);
     assert.deepEqual([line!.parts, line!.partsSent, line!.size], [40, 40, 40 * MiB]);
     assert.equal(line!.checksums.crc64nvme, crc);
     assert.equal(await partsOf(uploadId), -1, 'the first upload is aborted, not left open');
