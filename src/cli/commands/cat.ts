@@ -39,9 +39,11 @@ export const catVerb: Verb = {
       const range = parseRange(str(argv, 'range'));
       const q = query({ versionId: str(argv, 'version'), snapshot: str(argv, 'snapshot') });
       const api = ctx.api(at.server);
+      const isDirectory = () =>
+        new ApiError(0, 'IsADirectory', `'${at.text}' is a directory: ls lists it, get -r fetches it`);
       if (at.dirHint) {
         await requireDirectory(api, at, str(argv, 'snapshot'));
-        throw new ApiError(0, 'IsADirectory', `'${at.text}' is a directory: ls lists it, get -r fetches it`);
+        throw isDirectory();
       }
       const res = await api
         .raw({
@@ -52,11 +54,7 @@ export const catVerb: Verb = {
         .catch(async (err: unknown) => {
           // No file there: a directory of that name is told as one, as cat(1) does.
           if (err instanceof ApiError && err.status === 404 && q === '' && (await remoteIsDir(api, at)))
-            throw new ApiError(
-              0,
-              'IsADirectory',
-              `'${at.text}' is a directory: ls lists it, get -r fetches it`,
-            );
+            throw isDirectory();
           throw err;
         });
       try {
