@@ -5,11 +5,11 @@ import type { Argv } from 'yargs';
 import { ApiError } from '../client.ts';
 import { withContext } from '../context.ts';
 import { parseRange, rangeHeader } from '../native/byte-range.ts';
+import { remoteIsDir, requireDirectory } from '../native/dirs.ts';
 import { query } from '../native/pages.ts';
 import { fileUrl } from '../native/urls.ts';
 import { withConnection } from '../options.ts';
 import { inProject } from '../remote.ts';
-import { remoteIsDir, requireDirectory } from '../transfer/plan-put.ts';
 import { type Args, str, UsageError, type Verb } from '../verb.ts';
 
 export const catVerb: Verb = {

@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import type { ApiClient } from '../client.ts';
 import { withContext } from '../context.ts';
 import { parseRange } from '../native/byte-range.ts';
+import { requireDirectory } from '../native/dirs.ts';
 import type { FileRow } from '../native/entries.ts';
 import { type JobJson, progressText, watchJob } from '../native/jobs.ts';
 import { pages } from '../native/pages.ts';
@@ -12,7 +13,6 @@ import { projectUrl } from '../native/urls.ts';
 import { withConnection } from '../options.ts';
 import { bytes } from '../output.ts';
 import { inProject, type RemotePath, show } from '../remote.ts';
-import { requireDirectory } from '../transfer/plan-put.ts';
 import { type Args, bool, int, str, strs, UsageError, type Verb } from '../verb.ts';
 
 interface Receipt {

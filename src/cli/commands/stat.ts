@@ -4,13 +4,13 @@
 import type { Argv } from 'yargs';
 import { type ApiClient, ApiError, seg } from '../client.ts';
 import { withContext } from '../context.ts';
+import { requireDirectory } from '../native/dirs.ts';
 import type { EntryJson, FileJson } from '../native/entries.ts';
 import { pages, query } from '../native/pages.ts';
 import { dirUrl, fileUrl, projectUrl } from '../native/urls.ts';
 import { withConnection } from '../options.ts';
 import { bytes } from '../output.ts';
 import { inProject, type RemotePath, show } from '../remote.ts';
-import { requireDirectory } from '../transfer/plan-put.ts';
 import { type Args, str, type Verb } from '../verb.ts';
 
 type Lookup = { api: ApiClient; at: RemotePath; version?: string; snapshot?: string };

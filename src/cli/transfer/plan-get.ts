@@ -4,12 +4,12 @@
 import { stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { type ApiClient, ApiError, seg, segs } from '../client.ts';
+import { remoteIsDir, requireDirectory } from '../native/dirs.ts';
 import type { EntryJson } from '../native/entries.ts';
 import { pages } from '../native/pages.ts';
 import { dirUrl } from '../native/urls.ts';
 import { baseName, type RemotePath } from '../remote.ts';
 import { UsageError } from '../verb.ts';
-import { remoteIsDir, requireDirectory } from './plan-put.ts';
 import type { GetJob } from './types.ts';
 
 async function localIsDir(path: string): Promise<boolean> {

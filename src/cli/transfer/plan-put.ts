@@ -3,33 +3,11 @@
 // A directory (with -r) goes into a directory under its own name, or becomes TARGET; its empty directories are made.
 import { opendir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { type ApiClient, ApiError, seg, segs } from '../client.ts';
+import { type ApiClient, ApiError } from '../client.ts';
+import { remoteIsDir } from '../native/dirs.ts';
 import { joinPath, type RemotePath } from '../remote.ts';
 import { UsageError } from '../verb.ts';
-import { isFatal } from './pool.ts';
 import type { PutJob } from './types.ts';
-
-/** Whether the remote path names a directory that exists (the server's errors for the project are thrown). */
-export async function remoteIsDir(api: ApiClient, target: RemotePath): Promise<boolean> {
-  if (target.path === '') return true;
-  try {
-    await api.call('GET', `/api/v1/projects/${seg(target.project)}/dirs/${segs(target.path)}?limit=1`);
-    return true;
-  } catch (err) {
-    if (isFatal(err)) throw err;
-    return false;
-  }
-}
-
-/**
- * Checks that a path written with a trailing '/' names a directory, as a shell's `file/` is "Not a directory": the
- * server's error (NotADirectory for a file there, NoSuchDirectory for nothing) is thrown otherwise.
- */
-export async function requireDirectory(api: ApiClient, at: RemotePath, snapshot?: string): Promise<void> {
-  if (at.path === '') return;
-  const q = snapshot === undefined ? '' : `&snapshot=${encodeURIComponent(snapshot)}`;
-  await api.call('GET', `/api/v1/projects/${seg(at.project)}/dirs/${segs(at.path)}?limit=1${q}`);
-}
 
 function cannotRead(path: string, err: unknown): ApiError {
   const e = err as NodeJS.ErrnoException;

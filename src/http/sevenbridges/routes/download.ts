@@ -38,12 +38,12 @@ export const downloadRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
     return reply.send({ url: `${externalBase(request)}/sbg-download/${link.token}` });
   });
 
+  /** The claims of a download link, and its signer as the principal; a HEAD reads by the GET's link. */
+  const opened = (token: string) => openLink(core, token, { kind: 'download', method: 'GET' });
+
   // What a download would send, without its bytes: a download manager's first look (size, ETag, ranges).
   app.head<{ Params: { token: string } }>('/sbg-download/:token', async (request, reply) => {
-    const { claims, principal } = await openLink(core, request.params.token, {
-      kind: 'download',
-      method: 'GET',
-    });
+    const { claims, principal } = await opened(request.params.token);
     const v = await stat(core, principal, {
       project: claims.project,
       id: claims.target,
@@ -55,10 +55,7 @@ export const downloadRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
   });
 
   app.get<{ Params: { token: string } }>('/sbg-download/:token', async (request, reply) => {
-    const { claims, principal } = await openLink(core, request.params.token, {
-      kind: 'download',
-      method: 'GET',
-    });
+    const { claims, principal } = await opened(request.params.token);
     const range = typeof request.headers.range === 'string' ? request.headers.range : undefined;
     const read = await openRead(core, principal, {
       project: claims.project,
