@@ -53,7 +53,8 @@ class BlockWorker {
       buffer,
       offset: data.byteOffset,
       length: data.byteLength,
-      key: seal.key,
+      // A key of its own memory: a Buffer is often a view of a larger pool, which a message would copy whole.
+      key: new Uint8Array(seal.key),
       blockId: seal.blockId,
     });
     const sealed = Buffer.from(buffer, data.byteOffset, data.byteLength + TAG_BYTES);
