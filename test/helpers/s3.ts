@@ -53,18 +53,20 @@ export async function isMissing(client: S3Client, bucket: string, key: string): 
 /** Runs `fn` and returns the S3 error it raised: code, status and the request id header. */
 export async function s3Error(
   fn: () => Promise<unknown>,
-): Promise<{ code: string; status: number; requestId: string | undefined }> {
+): Promise<{ code: string; status: number; message: string; requestId: string | undefined }> {
   try {
     await fn();
   } catch (err) {
     const e = err as {
       name: string;
+      message: string;
       Code?: string;
       $metadata?: { httpStatusCode?: number; requestId?: string };
     };
     return {
       code: e.Code ?? e.name,
       status: e.$metadata?.httpStatusCode ?? 0,
+      message: e.message,
       requestId: e.$metadata?.requestId,
     };
   }

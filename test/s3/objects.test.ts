@@ -89,18 +89,18 @@ describe('buckets', () => {
       c.send(new PutBucketTaggingCommand({ Bucket: 'tagged', Tagging: { TagSet } }));
     assert.equal((await put([{ Key: 'team', Value: 'genomics' }])).$metadata.httpStatusCode, 204);
     await put([
-      { Key: 'cost centre', Value: 'R&D <7>' },
+      { Key: 'cost centre', Value: 'R+D @7' },
       { Key: 'empty', Value: '' },
     ]);
     const got = await c.send(new GetBucketTaggingCommand({ Bucket: 'tagged' }));
     assert.deepEqual(
       got.TagSet?.map((t) => [t.Key, t.Value]),
       [
-        ['cost centre', 'R&D <7>'],
+        ['cost centre', 'R+D @7'],
         ['empty', ''],
       ],
     );
-    // Refused sets change nothing: too many tags, a reserved prefix, a repeated key.
+    // Refused sets change nothing: too many tags, a reserved prefix, a repeated key, a character S3 does not take.
     const many = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
     for (const bad of [
       many,
@@ -109,6 +109,7 @@ describe('buckets', () => {
         { Key: 'a', Value: '1' },
         { Key: 'a', Value: '2' },
       ],
+      [{ Key: 'cost centre', Value: 'R&D <7>' }],
     ]) {
       const e = await s3Error(() => put(bad));
       assert.deepEqual([e.code, e.status], ['InvalidTag', 400]);
@@ -377,6 +378,61 @@ describe('objects', () => {
       (await env.client.send(new GetObjectTaggingCommand({ Bucket: 'objects', Key: 'tagged' }))).TagSet ?? [],
       [],
     );
+  });
+
+  test("a tag's key and value take letters, digits and spaces of any script and _ . : / = + - @, nothing else", async () => {
+    const c = env.client;
+    const tagsOf = async (Key: string) =>
+      (await c.send(new GetObjectTaggingCommand({ Bucket: 'objects', Key }))).TagSet ?? [];
+    // Every character S3 takes, in a key and in a value.
+    const fine = 'Größe 42_a.b:c/d=e+f-g@h';
+    await c.send(
+      new PutObjectCommand({
+        Bucket: 'objects',
+        Key: 'tag-chars',
+        Body: 't',
+        Tagging: `${encodeURIComponent(fine)}=${encodeURIComponent(fine)}`,
+      }),
+    );
+    assert.deepEqual(await tagsOf('tag-chars'), [{ Key: fine, Value: fine }]);
+    // A comma or a parenthesis, in the header of a PUT: nothing is stored.
+    for (const [tagging, which] of [
+      ['a=b%2Cc', 'TagValue'],
+      ['a%28b%29=c', 'TagKey'],
+      ['a=b!', 'TagValue'],
+    ] as const) {
+      const e = await s3Error(() =>
+        c.send(new PutObjectCommand({ Bucket: 'objects', Key: 'tag-refused', Body: 't', Tagging: tagging })),
+      );
+      assert.deepEqual(
+        [e.code, e.status, e.message],
+        ['InvalidTag', 400, `The ${which} you have provided is invalid`],
+      );
+    }
+    const none = await s3Error(() =>
+      c.send(new HeadObjectCommand({ Bucket: 'objects', Key: 'tag-refused' })),
+    );
+    assert.equal(none.status, 404);
+    // In a tag set: the object keeps the tags it had.
+    for (const [Key, Value, which] of [
+      ['a', 'x,y', 'TagValue'],
+      ['<k>', 'v', 'TagKey'],
+    ] as const) {
+      const e = await s3Error(() =>
+        c.send(
+          new PutObjectTaggingCommand({
+            Bucket: 'objects',
+            Key: 'tag-chars',
+            Tagging: { TagSet: [{ Key, Value }] },
+          }),
+        ),
+      );
+      assert.deepEqual(
+        [e.code, e.status, e.message],
+        ['InvalidTag', 400, `The ${which} you have provided is invalid`],
+      );
+    }
+    assert.deepEqual(await tagsOf('tag-chars'), [{ Key: fine, Value: fine }]);
   });
 
   test('a storage class other than STANDARD and Object Lock are refused, never ignored; nothing is stored', async () => {

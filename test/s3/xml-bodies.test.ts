@@ -213,13 +213,13 @@ describe('settings bodies decode references too', () => {
     await put('tagged');
     const body =
       `<Tagging ${NS}><TagSet>` +
-      '<Tag><Key>a&#38;b</Key><Value>&#34;quoted&#34;</Value></Tag>' +
+      '<Tag><Key>a&#43;b</Key><Value>&#x40;quoted&#64;</Value></Tag>' +
       '<Tag><Key>constructor</Key><Value> spaced </Value></Tag>' +
-      '<Tag><Key><![CDATA[c<d]]></Key><Value/></Tag>' +
+      '<Tag><Key><![CDATA[c=d]]></Key><Value/></Tag>' +
       '</TagSet></Tagging>';
     const expected = [
-      ['a&b', '"quoted"'],
-      ['c<d', ''],
+      ['a+b', '@quoted@'],
+      ['c=d', ''],
       ['constructor', ' spaced '],
     ];
     const r = await send('PUT', '/xml/tagged?tagging', body);
@@ -230,6 +230,24 @@ describe('settings bodies decode references too', () => {
     assert.equal(b.status, 204, b.body);
     const bucket = await env.client.send(new GetBucketTaggingCommand({ Bucket: 'xml-settings' }));
     assert.deepEqual(bucket.TagSet?.map((t) => [t.Key, t.Value]).sort(), expected);
+    // A reference is a character like any other: one to a character a tag may not hold is refused.
+    for (const [key, value, which] of [
+      ['a&#38;b', 'v', 'TagKey'],
+      ['k', '&#34;quoted&#34;', 'TagValue'],
+      ['k', '<![CDATA[c<d]]>', 'TagValue'],
+    ]) {
+      const refused = `<Tagging ${NS}><TagSet><Tag><Key>${key}</Key><Value>${value}</Value></Tag></TagSet></Tagging>`;
+      for (const path of ['/xml/tagged?tagging', '/xml-settings?tagging']) {
+        const e = await send('PUT', path, refused);
+        assert.equal(e.status, 400, e.body);
+        assert.match(
+          e.body,
+          new RegExp(`<Code>InvalidTag</Code><Message>The ${which} you have provided is invalid<`),
+        );
+      }
+    }
+    const still = await env.client.send(new GetObjectTaggingCommand({ Bucket: 'xml', Key: 'tagged' }));
+    assert.deepEqual(still.TagSet?.map((t) => [t.Key, t.Value]).sort(), expected);
   });
 
   test('PutBucketVersioning and PutBucketEncryption: values from references', async () => {

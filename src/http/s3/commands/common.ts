@@ -209,6 +209,19 @@ export function contentAttributes(ctx: S3Context) {
   };
 }
 
+/**
+ * The characters S3 takes in a tag's key and value, as its API reference writes them (`S3Tag`): letters, digits and
+ * spaces of any script, and `_ . : / = + - @`. A comma or a parenthesis is InvalidTag.
+ */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** Throws S3's InvalidTag for a key or value with a character outside TAG_TEXT. */
+function checkTagText(key: string, value: string): void {
+  if (!TAG_TEXT.test(key)) throw new S3Error('InvalidTag', 400, 'The TagKey you have provided is invalid');
+  if (!TAG_TEXT.test(value))
+    throw new S3Error('InvalidTag', 400, 'The TagValue you have provided is invalid');
+}
+
 /** `k1=v1&k2=v2` (x-amz-tagging) to a map; the core holds the limits on count and lengths. */
 export function parseTagging(value: string | undefined): Record<string, string> | undefined {
   if (value === undefined) return undefined;
@@ -226,7 +239,9 @@ export function parseTagging(value: string | undefined): Record<string, string> 
     const k = decode(eq < 0 ? pair : pair.slice(0, eq));
     if (Object.hasOwn(tags, k))
       throw new S3Error('InvalidTag', 400, 'Cannot provide multiple Tags with the same key.');
-    tags[k] = eq < 0 ? '' : decode(pair.slice(eq + 1));
+    const v = eq < 0 ? '' : decode(pair.slice(eq + 1));
+    checkTagText(k, v);
+    tags[k] = v;
   }
   return tags;
 }
@@ -290,6 +305,7 @@ export async function readTagSet(
       throw new S3Error('MalformedXML', 400, 'Every Tag needs one Key and at most one Value.');
     if (tags.has(key))
       throw new S3Error('InvalidTag', 400, 'Cannot provide multiple Tags with the same key.');
+    checkTagText(key, value);
     tags.set(key, value);
   }
   return Object.fromEntries(tags);
