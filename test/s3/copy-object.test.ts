@@ -5,12 +5,14 @@ import { after, before, describe, test } from 'node:test';
 import {
   CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
+  ListPartsCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { openS3, type S3Env, s3Error } from '../helpers/s3.ts';
+import { isMissing, openS3, ROOT_KEYS, type S3Env, s3Error, sendRaw, signRequest } from '../helpers/s3.ts';
 
 let env: S3Env;
 before(async () => {
@@ -160,5 +162,49 @@ describe('CopyObject', () => {
     assert.equal(((await big.json()) as { error: { code: string } }).error.code, 'MetadataTooLarge');
     const tags = await env.client.send(new GetObjectTaggingCommand({ Bucket: 'copies', Key: 'native' }));
     assert.deepEqual(tags.TagSet, []);
+  });
+
+  test('a copy with a body (declared or chunked) is 400 InvalidRequest and copies nothing, a part copy too', async () => {
+    const c = env.client;
+    await c.send(new PutObjectCommand({ Bucket: 'copies', Key: 'body-src', Body: 'source bytes' }));
+    const port = Number(new URL(env.server.s3Url).port);
+    const send = async (path: string, headers: Record<string, string>) => {
+      const body = Buffer.from('hello');
+      const signed = await signRequest({
+        method: 'PUT',
+        path,
+        host: `127.0.0.1:${port}`,
+        headers: { 'x-amz-copy-source': '/copies/body-src', ...headers },
+        payloadHash: 'UNSIGNED-PAYLOAD',
+        ...ROOT_KEYS,
+      });
+      return sendRaw(port, { method: 'PUT', path, headers: { ...signed.headers, ...headers }, body });
+    };
+    const { UploadId } = await c.send(
+      new CreateMultipartUploadCommand({ Bucket: 'copies', Key: 'body-part' }),
+    );
+    const framings: Record<string, string>[] = [
+      { 'content-length': '5' },
+      { 'transfer-encoding': 'chunked' },
+    ];
+    for (const framing of framings) {
+      for (const path of ['/copies/body-dst', `/copies/body-part?partNumber=1&uploadId=${UploadId}`]) {
+        const r = await send(path, framing);
+        assert.equal(r.status, 400, `${path} ${JSON.stringify(framing)}: ${r.body}`);
+        assert.match(
+          r.body,
+          /<Code>InvalidRequest<\/Code><Message>The request included a body\. Requests of this type must not include a non-empty body\.<\/Message>/,
+        );
+      }
+    }
+    assert.equal(await isMissing(c, 'copies', 'body-dst'), true);
+    const parts = await c.send(new ListPartsCommand({ Bucket: 'copies', Key: 'body-part', UploadId }));
+    assert.deepEqual(parts.Parts ?? [], []);
+    // Without a body, the same requests copy.
+    await c.send(new CopyObjectCommand({ Bucket: 'copies', Key: 'body-dst', CopySource: 'copies/body-src' }));
+    assert.equal(
+      await text(await c.send(new GetObjectCommand({ Bucket: 'copies', Key: 'body-dst' }))),
+      'source bytes',
+    );
   });
 });

@@ -17,13 +17,14 @@ import {
   refusingOverwrite,
   S3_ALGORITHMS,
 } from './common.ts';
-import { copySourceConditions, parseCopySource, refuseMarkerSource } from './copy-source.ts';
+import { copySourceConditions, parseCopySource, refuseBody, refuseMarkerSource } from './copy-source.ts';
 import { copySourceUnlock, requestProtection, sseHeaders } from './sse.ts';
 
 export const copyObject: S3Command = {
   name: 'CopyObject',
   async handle(ctx: S3Context) {
     checkWriteOptions(ctx);
+    await refuseBody(ctx);
     const src = parseCopySource(ctx.headers['x-amz-copy-source']!);
     const bucket = bucketOf(ctx);
     const key = keyOf(ctx);

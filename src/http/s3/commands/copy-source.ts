@@ -31,6 +31,27 @@ export function parseCopySource(value: string): CopySource {
   return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
 }
 
+/**
+ * A copy takes no body: one that comes with bytes is 400 InvalidRequest, as S3 answers, before anything is copied.
+ * The length is the declared one (the decoded length of an aws-chunked body); a body of unknown length is read until
+ * its first byte.
+ */
+export async function refuseBody(ctx: S3Context): Promise<void> {
+  const declared = ctx.headers['x-amz-decoded-content-length'] ?? ctx.headers['content-length'];
+  let some = declared !== undefined && Number(declared) !== 0;
+  if (declared === undefined)
+    for await (const chunk of ctx.body) {
+      some = chunk.byteLength > 0;
+      if (some) break;
+    }
+  if (some)
+    throw new S3Error(
+      'InvalidRequest',
+      400,
+      'The request included a body. Requests of this type must not include a non-empty body.',
+    );
+}
+
 /** The x-amz-copy-source-if-* conditions, refused as a pair where the flavor allows only matched pairs (COS). */
 export function copySourceConditions(ctx: S3Context): Conditions | undefined {
   if (ctx.flavor.pairedCopyConditions) checkConditionPairs(ctx.headers, 'x-amz-copy-source-');

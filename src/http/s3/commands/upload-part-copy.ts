@@ -5,7 +5,7 @@ import type { S3Command } from '../command.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
 import { S3Error } from '../errors.ts';
 import { bucketOf, checksumValue, keyOf, partNumberOf } from './common.ts';
-import { copySourceConditions, parseCopySource, refuseMarkerSource } from './copy-source.ts';
+import { copySourceConditions, parseCopySource, refuseBody, refuseMarkerSource } from './copy-source.ts';
 import { copySourceUnlock, requestUnlock, sseHeaders } from './sse.ts';
 
 /** `bytes=first-last`, both required, as S3 wants for x-amz-copy-source-range. */
@@ -35,6 +35,7 @@ export function parseCopyRange(value: string | undefined): { first: number; last
 export const uploadPartCopyCommand: S3Command = {
   name: 'UploadPartCopy',
   async handle(ctx: S3Context) {
+    await refuseBody(ctx);
     const src = parseCopySource(ctx.headers['x-amz-copy-source']!);
     const part = await uploadPartCopy(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
