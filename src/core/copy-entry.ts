@@ -11,7 +11,8 @@ import { isStorageError, StorageError } from './errors.ts';
 import { waitForJob } from './job-wait.ts';
 import type { Principal } from './model.ts';
 import { MOVE_TX, moveWithin } from './move.ts';
-import { validatePath } from './paths.ts';
+import { longestBelow } from './path-room.ts';
+import { MAX_PATH_BYTES, validatePath } from './paths.ts';
 import { removeEntry } from './remove-entry.ts';
 import { startTreeCopy } from './tree-copy.ts';
 
@@ -87,11 +88,10 @@ export async function copyEntry(deps: CoreDeps, principal: Principal, req: Entry
   }
   if (!existing) return copyTo(deps, principal, source, target);
 
-  const tag = randomBytes(6).toString('hex');
-  const name = nameOf(target.path);
+  const names = await besideNames(deps, { source, existing, target });
   const at = (n: string) => (parent === '' ? n : `${parent}/${n}`);
-  const staged = await copyTo(deps, principal, source, { ...target, path: at(`.${name}.copy-${tag}`) });
-  const aside = at(`.${name}.replaced-${tag}`);
+  const staged = await copyTo(deps, principal, source, { ...target, path: at(names.staged) });
+  const aside = at(names.aside);
   try {
     await deps.meta.tx(async (tx) => {
       const now = nowOf(deps);
@@ -114,6 +114,30 @@ export async function copyEntry(deps: CoreDeps, principal: Principal, req: Entry
     principal,
     staged.type === 'directory' ? { ...target, path: `${target.path}/` } : target,
   );
+}
+
+/**
+ * The names beside the target that a replacement uses: the copy is made under one, and what it replaces is moved to
+ * the other before it goes. Each says what it is (`.<name>.copy-<tag>`), unless a path below it would then pass the
+ * limit where the target's would not: then a random name no longer than the target's, where there is room for one.
+ */
+async function besideNames(
+  deps: CoreDeps,
+  at: { source: Entry; existing: Entry; target: { project: string; path: string } },
+): Promise<{ staged: string; aside: string }> {
+  const tag = randomBytes(8).toString('hex');
+  const name = nameOf(at.target.path);
+  const below = await deps.meta.tx(async (tx) => {
+    const depth = async (e: Entry) =>
+      e.type === 'directory' ? (await longestBelow(tx, e.projectId, e.path)) + 1 : 0;
+    return Math.max(await depth(at.source), await depth(at.existing));
+  });
+  const room = MAX_PATH_BYTES - Buffer.byteLength(at.target.path) + Buffer.byteLength(name) - below;
+  const staged = `.${name}.copy-${tag.slice(0, 12)}`;
+  const aside = `.${name}.replaced-${tag.slice(0, 12)}`;
+  if (Buffer.byteLength(aside) <= room) return { staged, aside };
+  const n = Math.max(3, Math.min(room, 9));
+  return { staged: `.c${tag.slice(0, n - 2)}`, aside: `.r${tag.slice(0, n - 2)}` };
 }
 
 /** Copies `source` to a free `target`: a file at once, a directory as a tree copy waited for. */

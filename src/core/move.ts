@@ -10,6 +10,7 @@ import { dirPath, ensureDirs, findDir, hasChildren } from './dirs.ts';
 import { type Entry, entryById } from './entries.ts';
 import { notADirectory, StorageError } from './errors.ts';
 import type { ConflictPolicy, Principal, Project } from './model.ts';
+import { checkRoomBelow } from './path-room.ts';
 import { prefixEnd, validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { getFileByPath, liveFileIdAt } from './repo/versions.ts';
@@ -33,7 +34,7 @@ const chars = (s: string) => [...s].length;
  * Moves or renames a file or a directory. Needs write on both projects; controlled data never lands in an open
  * project. Throws NoSuchKey (no source), Conflict (the target is taken under `fail`, or holds what `overwrite` may
  * not replace), InvalidArgument (a directory into itself), PreconditionFailed, AccessDenied,
- * ControlledDataInOpenProject. Returns the entry at its new place, with its id unchanged.
+ * ControlledDataInOpenProject, KeyTooLong (a path below a directory moved would pass the limit). Returns the entry at its new place, with its id unchanged.
  */
 export async function moveEntry(deps: CoreDeps, principal: Principal, req: MoveRequest): Promise<Entry> {
   const now = nowOf(deps);
@@ -214,6 +215,7 @@ async function moveDirectory(m: Move): Promise<Entry> {
       throw new StorageError('DirectoryNotEmpty', `The directory '${to}' is not empty.`, { resource: to });
     await tx.run('DELETE FROM files WHERE id = ?', [(await findDir(tx, dst.id, to))!.id]);
   }
+  await checkRoomBelow(tx, { projectId: src.id, dir: from }, to);
   const place = dirPlace(to);
   await ensureDirs(tx, { projectId: dst.id, parent: place.parent, principalId: m.principalId, now: m.now });
   await retireBelow(tx, dst, to);

@@ -8,6 +8,7 @@ import { StorageError } from './errors.ts';
 import { newId } from './ids.ts';
 import { defineJob, insertJob, type Job, type JobContext, LeaseLost } from './jobs.ts';
 import type { ConflictPolicy, Principal } from './model.ts';
+import { checkRoomBelow } from './path-room.ts';
 import { prefixEnd, validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { RENAMERS, type RenamerName } from './renamers.ts';
@@ -39,6 +40,7 @@ const asDir = (p: string) => (p === '' || p === '/' ? '' : p.endsWith('/') ? p :
  * Starts copying every file below `source.path` (at a consistent point in time, or at a snapshot) to below
  * `target.path`. Returns the queued job. With `fail`, a target folder that already holds files is a Conflict;
  * with `rename`, the target folder gets the first free name; with `overwrite`, files at the same paths get new versions.
+ * A tree that would have a path past the limit below its target is KeyTooLong, and nothing is copied.
  */
 export async function startTreeCopy(
   deps: CoreDeps,
@@ -115,6 +117,11 @@ export async function startTreeCopy(
         }
       }
     }
+    await checkRoomBelow(
+      tx,
+      { projectId: src.id, dir: sourcePrefix.slice(0, -1), seq },
+      targetPrefix.slice(0, -1),
+    );
     let pinId: string | null = null;
     if (pinned !== undefined) {
       pinId = newId('s');
