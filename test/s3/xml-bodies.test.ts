@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
   GetBucketEncryptionCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
@@ -28,8 +29,14 @@ before(async () => {
 after(async () => env.close());
 
 const url = (path: string) => `${env.server.s3Url}${path}`;
+/** As a Go client sends an XML body: with its Content-MD5 (S3 requires it, or a checksum, on DeleteObjects). */
 const send = (method: string, path: string, body: string) =>
-  rawSigned(url(path), { method, body, ...ROOT_KEYS });
+  rawSigned(url(path), {
+    method,
+    body,
+    headers: { 'content-md5': createHash('md5').update(body).digest('base64') },
+    ...ROOT_KEYS,
+  });
 const put = (Key: string, Body: string | Buffer = 'x') =>
   env.client.send(new PutObjectCommand({ Bucket: 'xml', Key, Body }));
 const exists = async (Key: string) => {
@@ -205,6 +212,86 @@ describe('DeleteObjects', () => {
     assert.ok(await exists('both ends'), 'the key without the spaces is another key');
     assert.match(r.body, /<Key> {2}both ends {2}<\/Key>/);
     assert.match(r.body, /<Key>a&lt;b&gt;&amp;&quot;c&quot;<\/Key>/);
+  });
+});
+
+describe('checksums of XML bodies', () => {
+  test("an x-amz-checksum-* header that is not the body's is 400 BadDigest in every settings body and DeleteObjects, and changes nothing", async () => {
+    await put('sum-keep');
+    const { crc32 } = await import('node:zlib');
+    const crc = (text: string) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(crc32(text) >>> 0);
+      return b.toString('base64');
+    };
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
+    const bodies = [
+      ['POST', '/xml?delete', `<Delete><Object><Key>sum-keep</Key></Object></Delete>`],
+      [
+        'PUT',
+        '/xml/sum-keep?tagging',
+        '<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>',
+      ],
+      [
+        'PUT',
+        '/xml-settings?versioning',
+        '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>',
+      ],
+    ] as const;
+    for (const [method, path, body] of bodies) {
+      for (const [header, value, name] of [
+        ['x-amz-checksum-crc32', crc('another body'), 'CRC32'],
+        ['x-amz-checksum-sha256', sha256('another body'), 'SHA256'],
+      ] as const) {
+        const r = await rawSigned(url(path), { method, body, headers: { [header]: value }, ...ROOT_KEYS });
+        assert.equal(r.status, 400, `${path}: ${r.body}`);
+        assert.match(
+          r.body,
+          new RegExp(
+            `<Code>BadDigest</Code><Message>The ${name} you specified did not match the calculated checksum\\.<`,
+          ),
+          path,
+        );
+      }
+    }
+    assert.ok(await exists('sum-keep'));
+    const tags = await env.client.send(new GetObjectTaggingCommand({ Bucket: 'xml', Key: 'sum-keep' }));
+    assert.deepEqual(tags.TagSet, []);
+    const v = await env.client.send(new GetBucketVersioningCommand({ Bucket: 'xml-settings' }));
+    assert.notEqual(v.Status, 'Enabled');
+    // The body's own checksum is taken, as the SDK sends it (CRC32, no Content-MD5).
+    const [, , tagging] = bodies[1];
+    const ok = await rawSigned(url('/xml/sum-keep?tagging'), {
+      method: 'PUT',
+      body: tagging,
+      headers: { 'x-amz-checksum-crc32': crc(tagging), 'x-amz-sdk-checksum-algorithm': 'CRC32' },
+      ...ROOT_KEYS,
+    });
+    assert.equal(ok.status, 200, ok.body);
+  });
+
+  test('DeleteObjects needs a Content-MD5 or a checksum (400 InvalidRequest), and of a bucket not there is 404 NoSuchBucket', async () => {
+    await put('integrity-keep');
+    const body = '<Delete><Object><Key>integrity-keep</Key></Object></Delete>';
+    const bare = await rawSigned(url('/xml?delete'), { method: 'POST', body, ...ROOT_KEYS });
+    assert.equal(bare.status, 400, bare.body);
+    assert.match(
+      bare.body,
+      /<Code>InvalidRequest<\/Code><Message>Missing required header for this request: Content-MD5 OR x-amz-checksum-\*</,
+    );
+    assert.ok(await exists('integrity-keep'));
+    const missing = await send('POST', '/no-such-bucket-here?delete', body);
+    assert.equal(missing.status, 404, missing.body);
+    assert.equal(codeOf(missing.body), 'NoSuchBucket');
+    // The SDK's own DeleteObjects (a CRC32 checksum, no Content-MD5) deletes.
+    const done = await env.client.send(
+      new DeleteObjectsCommand({ Bucket: 'xml', Delete: { Objects: [{ Key: 'integrity-keep' }] } }),
+    );
+    assert.deepEqual(
+      done.Deleted?.map((d) => d.Key),
+      ['integrity-keep'],
+    );
+    assert.equal(await exists('integrity-keep'), false);
   });
 });
 

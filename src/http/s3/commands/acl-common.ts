@@ -3,8 +3,9 @@ import { checkAcl } from '../../../core/acl.ts';
 import type { CannedAcl } from '../../../core/model.ts';
 import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import { parseXmlBody, readXmlBytes, xmlStyle } from '../xml.ts';
+import { parseXmlBody, xmlStyle } from '../xml.ts';
 import { type AclPolicy, cannedGrants, type Grant, readAclPolicy, type Who } from './acl-policy.ts';
+import { readRequestXmlBytes } from './request-xml.ts';
 
 const GRANT_HEADERS = [
   'x-amz-grant-read',
@@ -38,7 +39,7 @@ export function requestAcl(ctx: S3Context): CannedAcl | undefined {
  * in S3; neither is 400 MissingSecurityHeader.
  */
 export async function aclToPut(ctx: S3Context): Promise<{ canned: CannedAcl } | { policy: AclPolicy }> {
-  const body = await readXmlBytes(ctx.body, { contentMd5: ctx.headers['content-md5'] });
+  const body = await readRequestXmlBytes(ctx);
   const acl = requestAcl(ctx);
   if (body.length > 0) {
     if (acl !== undefined)

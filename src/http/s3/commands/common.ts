@@ -9,7 +9,8 @@ import { parseConditions } from '../../common/conditions.ts';
 import { setStoredHeaders } from '../../common/header-text.ts';
 import { httpDate, quoted, type S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import { isRecord, many, readXml } from '../xml.ts';
+import { isRecord, many } from '../xml.ts';
+import { readRequestXml } from './request-xml.ts';
 import { sseHeaders } from './sse.ts';
 
 export function bucketOf(ctx: S3Context): string {
@@ -74,7 +75,7 @@ const CHECKSUM_BYTES: Record<S3Algorithm, number> = {
 };
 
 /** A checksum value as S3 takes it (the base64 of the algorithm's bytes), or 400 InvalidRequest: not a mismatch. */
-function checkedChecksum(alg: S3Algorithm, value: string): string {
+export function checkedChecksum(alg: S3Algorithm, value: string): string {
   const bytes = Buffer.from(value, 'base64');
   if (bytes.length !== CHECKSUM_BYTES[alg] || bytes.toString('base64') !== value)
     throw new S3Error('InvalidRequest', 400, `Value for x-amz-checksum-${alg} header is invalid.`);
@@ -283,11 +284,8 @@ export function partRange(v: VersionInfo, n: number): { first: number; last: num
 }
 
 /** A `<Tagging><TagSet><Tag><Key/><Value/></Tag>...</TagSet></Tagging>` body as a map; keys must be unique. */
-export async function readTagSet(
-  body: AsyncIterable<Uint8Array>,
-  contentMd5: string | undefined,
-): Promise<Record<string, string>> {
-  const doc = await readXml(body, { contentMd5 });
+export async function readTagSet(ctx: S3Context): Promise<Record<string, string>> {
+  const doc = await readRequestXml(ctx);
   const tagging = doc['Tagging'];
   const set = isRecord(tagging) ? tagging['TagSet'] : undefined;
   if (set === undefined || Array.isArray(set) || (typeof set === 'string' && set.trim() !== ''))

@@ -4,8 +4,9 @@ import { isStorageError } from '../../../core/errors.ts';
 import type { S3Command } from '../command.ts';
 import { type S3Context, sendXml } from '../context.ts';
 import { S3Error, toS3Error } from '../errors.ts';
-import { isRecord, many, parseXmlBody, readXmlBytes, token, type XmlNode } from '../xml.ts';
+import { isRecord, many, parseXmlBody, token, type XmlNode } from '../xml.ts';
 import { bucketOf, checkVersionId } from './common.ts';
+import { readRequestXmlBytes } from './request-xml.ts';
 
 /**
  * 1,000 keys of 1,024 bytes, each byte written as a six-byte character reference at worst, with their version ids and
@@ -16,10 +17,7 @@ const MAX_DELETE_XML = 8 * 1024 * 1024;
 export const deleteObjects: S3Command = {
   name: 'DeleteObjects',
   async handle(ctx: S3Context) {
-    const raw = await readXmlBytes(ctx.body, {
-      maxBytes: MAX_DELETE_XML,
-      contentMd5: ctx.headers['content-md5'],
-    });
+    const raw = await readRequestXmlBytes(ctx, { maxBytes: MAX_DELETE_XML, integrity: true });
     const del = parseXmlBody(raw)['Delete'];
     if (!isRecord(del))
       throw new S3Error(
@@ -74,6 +72,8 @@ export const deleteObjects: S3Command = {
           if (!quiet) deleted.push({ Key: o.Key, VersionId: o.VersionId });
           continue;
         }
+        // A bucket that is not there fails the request, not each key.
+        if (isStorageError(err, 'NoSuchProject')) throw err;
         const e = toS3Error(err);
         if (e.status >= 500) throw err;
         errors.push({ Key: o.Key, VersionId: o.VersionId, Code: e.code, Message: e.message });

@@ -3,8 +3,9 @@ import { setDefaultEncryption } from '../../../core/default-encryption.ts';
 import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import { isRecord, readXml, token } from '../xml.ts';
+import { isRecord, token } from '../xml.ts';
 import { bucketOf } from './common.ts';
+import { readRequestXml } from './request-xml.ts';
 import { kmsKeyName } from './sse.ts';
 
 const malformed = () =>
@@ -17,7 +18,7 @@ const malformed = () =>
 export const putBucketEncryption: S3Command = {
   name: 'PutBucketEncryption',
   async handle(ctx: S3Context) {
-    const doc = await readXml(ctx.body, { contentMd5: ctx.headers['content-md5'] });
+    const doc = await readRequestXml(ctx);
     const conf = doc['ServerSideEncryptionConfiguration'];
     const rule = isRecord(conf) ? conf['Rule'] : undefined;
     if (!isRecord(rule)) throw malformed();

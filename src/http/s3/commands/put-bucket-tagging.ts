@@ -7,7 +7,7 @@ import { bucketOf, readTagSet } from './common.ts';
 export const putBucketTagging: S3Command = {
   name: 'PutBucketTagging',
   async handle(ctx: S3Context) {
-    const tags = await readTagSet(ctx.body, ctx.headers['content-md5']);
+    const tags = await readTagSet(ctx);
     await setProjectTags(ctx.deps.core, ctx.principal, bucketOf(ctx), tags);
     return ctx.reply.code(204).send();
   },

@@ -3,13 +3,14 @@ import { setVersioning } from '../../../core/projects.ts';
 import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import { isRecord, readXml, token } from '../xml.ts';
+import { isRecord, token } from '../xml.ts';
 import { bucketOf } from './common.ts';
+import { readRequestXml } from './request-xml.ts';
 
 export const putBucketVersioning: S3Command = {
   name: 'PutBucketVersioning',
   async handle(ctx: S3Context) {
-    const doc = await readXml(ctx.body, { contentMd5: ctx.headers['content-md5'] });
+    const doc = await readRequestXml(ctx);
     const conf = doc['VersioningConfiguration'];
     const status = isRecord(conf) ? token(conf['Status']) : undefined;
     if (isRecord(conf) && token(conf['MfaDelete']) === 'Enabled')

@@ -7,7 +7,7 @@ import { bucketOf, keyOf, readTagSet, versionIdOf } from './common.ts';
 export const putObjectTagging: S3Command = {
   name: 'PutObjectTagging',
   async handle(ctx: S3Context) {
-    const tags = await readTagSet(ctx.body, ctx.headers['content-md5']);
+    const tags = await readTagSet(ctx);
     const v = await setLabels(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
       path: keyOf(ctx),
