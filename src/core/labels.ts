@@ -24,22 +24,27 @@ function checkTagText(tags: Record<string, string>): void {
   }
 }
 
-/** A version's tags: at most 10, keys of 1 to 128 characters, values of at most 256. Throws InvalidTag. */
+/** Keys under `aws:` are S3's own, for objects and buckets alike: a requester may not set them. */
+function checkNoSystemTags(tags: Record<string, string>): void {
+  if (Object.keys(tags).some((k) => k.startsWith('aws:')))
+    throw new StorageError('InvalidTag', 'System tags cannot be added or updated by a requester.');
+}
+
+/** A version's tags: at most 10, none under `aws:`, keys of 1 to 128 characters, values of at most 256. Throws InvalidTag. */
 export function checkVersionTags(tags: Record<string, string> | undefined): void {
   if (!tags) return;
   if (Object.keys(tags).length > MAX_VERSION_TAGS)
     throw new StorageError('InvalidTag', `Object tags cannot be greater than ${MAX_VERSION_TAGS}.`);
+  checkNoSystemTags(tags);
   checkTagText(tags);
 }
 
-/** A project's tags: at most 50, none under the reserved `aws:` prefix, the same text limits. */
+/** A project's tags: at most 50, none under `aws:`, the same text limits. */
 export function checkProjectTags(tags: Record<string, string> | null): void {
   if (!tags) return;
-  const keys = Object.keys(tags);
-  if (keys.length > MAX_PROJECT_TAGS)
+  if (Object.keys(tags).length > MAX_PROJECT_TAGS)
     throw new StorageError('InvalidTag', `Bucket tag count cannot be greater than ${MAX_PROJECT_TAGS}.`);
-  if (keys.some((k) => k.startsWith('aws:')))
-    throw new StorageError('InvalidTag', 'System tags cannot be added or updated by a requester.');
+  checkNoSystemTags(tags);
   checkTagText(tags);
 }
 

@@ -124,11 +124,22 @@ describe('S3 CreateBucket', () => {
     }
     const head = await s3Error(() => env.client.send(new HeadBucketCommand({ Bucket: 'elsewhere' })));
     assert.equal(head.status, 404);
-    // The server's own region, named or not, makes the bucket.
+    // us-east-1 is named by no constraint: named, S3 refuses it (400 InvalidLocationConstraint), and no bucket is made.
     const body =
       '<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>us-east-1</LocationConstraint></CreateBucketConfiguration>';
     const named = await rawSigned(`${env.server.s3Url}/here`, { method: 'PUT', body, ...root });
-    assert.equal(named.status, 200, named.body);
+    assert.equal(named.status, 400, named.body);
+    assert.match(
+      named.body,
+      /<Code>InvalidLocationConstraint<\/Code><Message>The specified location-constraint is not valid</,
+    );
+    assert.equal((await s3Error(() => env.client.send(new HeadBucketCommand({ Bucket: 'here' })))).status, 404);
+    const unnamed = await rawSigned(`${env.server.s3Url}/here`, {
+      method: 'PUT',
+      body: '<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>',
+      ...root,
+    });
+    assert.equal(unnamed.status, 200, unnamed.body);
     const raw = await rawSigned(`${env.server.s3Url}/there`, {
       method: 'PUT',
       body: body.replace('us-east-1', 'ap-south-1'),

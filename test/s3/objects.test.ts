@@ -33,7 +33,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
 import { bytes } from '../helpers/data.ts';
-import { openS3, rawSigned, type S3Env, s3Error } from '../helpers/s3.ts';
+import { openS3, ROOT_KEYS, rawSigned, type S3Env, s3Error } from '../helpers/s3.ts';
 
 let env: S3Env;
 before(async () => {
@@ -432,6 +432,24 @@ describe('objects', () => {
         ['InvalidTag', 400, `The ${which} you have provided is invalid`],
       );
     }
+    assert.deepEqual(await tagsOf('tag-chars'), [{ Key: fine, Value: fine }]);
+    // Keys under aws: are S3's own, on objects as on buckets.
+    const system = await s3Error(() =>
+      c.send(
+        new PutObjectCommand({ Bucket: 'objects', Key: 'tag-refused', Body: 't', Tagging: 'aws%3Ax=1' }),
+      ),
+    );
+    assert.deepEqual([system.code, system.status], ['InvalidTag', 400]);
+    const systemSet = await s3Error(() =>
+      c.send(
+        new PutObjectTaggingCommand({
+          Bucket: 'objects',
+          Key: 'tag-chars',
+          Tagging: { TagSet: [{ Key: 'aws:x', Value: '1' }] },
+        }),
+      ),
+    );
+    assert.deepEqual([systemSet.code, systemSet.status], ['InvalidTag', 400]);
     assert.deepEqual(await tagsOf('tag-chars'), [{ Key: fine, Value: fine }]);
   });
 
@@ -844,10 +862,49 @@ describe('CopyObject', () => {
       ),
     );
     assert.deepEqual([named.code, named.status], ['InvalidRequest', 400]);
+    // A version id that is not one is 400, as in a GET, not a 404 for a version not found.
+    for (const [versionId, message] of [
+      ['zzz', 'Invalid version id specified'],
+      ['', 'Version id cannot be the empty string'],
+    ]) {
+      const bad = await s3Error(() =>
+        c.send(
+          new CopyObjectCommand({
+            Bucket: 'versioned',
+            Key: 'x',
+            CopySource: `versioned/cv?versionId=${versionId}`,
+          }),
+        ),
+      );
+      assert.deepEqual([bad.code, bad.status, bad.message], ['InvalidArgument', 400, message]);
+    }
   });
 });
 
 describe('authentication and bad input', () => {
+  test('an anonymous GET may not set response-* headers (400 InvalidRequest); a signed one may', async () => {
+    const c = env.client;
+    await c.send(new CreateBucketCommand({ Bucket: 'open-read' }));
+    await c.send(
+      new PutObjectCommand({ Bucket: 'open-read', Key: 'page', Body: '<b>hi</b>', ACL: 'public-read' }),
+    );
+    const plain = await fetch(`${env.server.s3Url}/open-read/page`);
+    assert.equal(plain.status, 200);
+    assert.equal(await plain.text(), '<b>hi</b>');
+    for (const q of ['response-content-type=text/html', 'response-content-disposition=inline']) {
+      const r = await fetch(`${env.server.s3Url}/open-read/page?${q}`);
+      assert.equal(r.status, 400, q);
+      assert.match(
+        await r.text(),
+        /<Code>InvalidRequest<\/Code><Message>Request specific response headers cannot be used for anonymous GET requests\.<\/Message>/,
+      );
+    }
+    const signed = await c.send(
+      new GetObjectCommand({ Bucket: 'open-read', Key: 'page', ResponseContentType: 'text/plain' }),
+    );
+    assert.equal(signed.ContentType, 'text/plain');
+  });
+
   test('a wrong secret is 403 SignatureDoesNotMatch; an unknown key is 403 InvalidAccessKeyId; both carry a request id', async () => {
     const wrong = await s3Error(() =>
       env.clientFor('E2EROOT', 'not-the-secret').send(new ListBucketsCommand({})),
@@ -1011,6 +1068,33 @@ describe('ListObjectVersions', () => {
       ['dir/'],
     );
     assert.equal(rolled.Versions?.length, 3);
+  });
+
+  test('the raw listing gives versions and delete markers in one sequence, newest first; a version-id-marker needs a key-marker', async () => {
+    const c = env.client;
+    await c.send(new CreateBucketCommand({ Bucket: 'mixed' }));
+    await c.send(
+      new PutBucketVersioningCommand({ Bucket: 'mixed', VersioningConfiguration: { Status: 'Enabled' } }),
+    );
+    const v1 = (await c.send(new PutObjectCommand({ Bucket: 'mixed', Key: 'k', Body: '1' }))).VersionId!;
+    const m1 = (await c.send(new DeleteObjectCommand({ Bucket: 'mixed', Key: 'k' }))).VersionId!;
+    const v2 = (await c.send(new PutObjectCommand({ Bucket: 'mixed', Key: 'k', Body: '2' }))).VersionId!;
+    const m2 = (await c.send(new DeleteObjectCommand({ Bucket: 'mixed', Key: 'k' }))).VersionId!;
+    const raw = await rawSigned(`${env.server.s3Url}/mixed?versions`, { method: 'GET', ...ROOT_KEYS });
+    assert.equal(raw.status, 200, raw.body);
+    const order = [
+      ...raw.body.matchAll(/<(Version|DeleteMarker)><Key>k<\/Key><VersionId>([^<]+)<\/VersionId>/g),
+    ].map((m) => `${m[1]}:${m[2]}`);
+    assert.deepEqual(order, [`DeleteMarker:${m2}`, `Version:${v2}`, `DeleteMarker:${m1}`, `Version:${v1}`]);
+    const e = await rawSigned(`${env.server.s3Url}/mixed?versions&version-id-marker=${v1}`, {
+      method: 'GET',
+      ...ROOT_KEYS,
+    });
+    assert.equal(e.status, 400, e.body);
+    assert.match(
+      e.body,
+      /<Code>InvalidArgument<\/Code><Message>A version-id marker cannot be specified without a key marker\.<\/Message>/,
+    );
   });
 
   test('a key has one null version: a write under suspended versioning replaces it wherever it is', async () => {

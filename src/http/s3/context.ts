@@ -4,7 +4,7 @@ import type { AuthDeps } from '../../auth/principals.ts';
 import type { Principal } from '../../core/model.ts';
 import type { Flavor } from './flavor.ts';
 import type { XmlNode, XmlValue } from './xml.ts';
-import { xmlDocument } from './xml.ts';
+import { XmlSequence, xmlDocument } from './xml.ts';
 
 export interface S3Deps extends AuthDeps {
   /** Domains for virtual-hosted addressing: `bucket.<domain>`. */
@@ -48,6 +48,10 @@ const withoutChecksums = (node: XmlNode): XmlNode =>
 
 function stripValue(v: XmlValue): XmlValue {
   if (Array.isArray(v)) return v.map(stripValue);
+  if (v instanceof XmlSequence)
+    return new XmlSequence(
+      v.items.filter(([t]) => !t.startsWith('Checksum')).map(([t, x]) => [t, stripValue(x)]),
+    );
   if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
     return withoutChecksums(v as XmlNode);
   return v;

@@ -36,6 +36,11 @@ export interface Flavor {
    * `x-cos-forbid-overwrite: true`, 409 FileAlreadyExists); absent: S3 has none (If-None-Match: * instead).
    */
   forbidOverwrite?: string;
+  /**
+   * Version ids are opaque to the vendor's clients (COS): one of a shape the server never makes is a version not found
+   * (404 NoSuchVersion), not a malformed one; false: S3's 400 InvalidArgument.
+   */
+  opaqueVersionIds?: boolean;
   /** The vendor's own sub-resources mimeo does not implement (refused with 501, as S3's are in UNSUPPORTED). */
   unsupported?: readonly string[];
   /** How response documents are written. */

@@ -6,7 +6,16 @@ import { parseXml, type XmlRecord, XmlSyntaxError } from './xml-reader.ts';
 
 export type { XmlRecord } from './xml-reader.ts';
 
-export type XmlValue = string | number | boolean | null | undefined | XmlNode | XmlValue[] | XmlElements;
+export type XmlValue =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | XmlNode
+  | XmlValue[]
+  | XmlElements
+  | XmlSequence;
 export interface XmlNode {
   [tag: string]: XmlValue;
 }
@@ -20,6 +29,17 @@ export class XmlElements {
   readonly xml: string;
   constructor(xml: string) {
     this.xml = xml;
+  }
+}
+
+/**
+ * Elements of different tags in one order, written in place of the key they sit under (which is not written): for a
+ * list whose entries are of two kinds in one sequence, as ListObjectVersions' versions and delete markers.
+ */
+export class XmlSequence {
+  readonly items: readonly (readonly [tag: string, value: XmlValue])[];
+  constructor(items: readonly (readonly [tag: string, value: XmlValue])[]) {
+    this.items = items;
   }
 }
 
@@ -44,6 +64,11 @@ export function escapeText(s: string): string {
 function render(tag: string, v: XmlValue, text: (s: string) => string): string {
   if (v === undefined || v === null) return '';
   if (v instanceof XmlElements) return v.xml;
+  if (v instanceof XmlSequence) {
+    let out = '';
+    for (const [t, x] of v.items) out += render(t, x, text);
+    return out;
+  }
   if (Array.isArray(v)) {
     let out = '';
     for (const x of v) out += render(tag, x, text);

@@ -9,8 +9,6 @@ import { parseConditions } from '../../common/conditions.ts';
 import { setStoredHeaders } from '../../common/header-text.ts';
 import { httpDate, quoted, type S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
-import { isRecord, many } from '../xml.ts';
-import { readRequestXml } from './request-xml.ts';
 import { sseHeaders } from './sse.ts';
 
 export function bucketOf(ctx: S3Context): string {
@@ -210,43 +208,6 @@ export function contentAttributes(ctx: S3Context) {
   };
 }
 
-/**
- * The characters S3 takes in a tag's key and value, as its API reference writes them (`S3Tag`): letters, digits and
- * spaces of any script, and `_ . : / = + - @`. A comma or a parenthesis is InvalidTag.
- */
-const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-
-/** Throws S3's InvalidTag for a key or value with a character outside TAG_TEXT. */
-function checkTagText(key: string, value: string): void {
-  if (!TAG_TEXT.test(key)) throw new S3Error('InvalidTag', 400, 'The TagKey you have provided is invalid');
-  if (!TAG_TEXT.test(value))
-    throw new S3Error('InvalidTag', 400, 'The TagValue you have provided is invalid');
-}
-
-/** `k1=v1&k2=v2` (x-amz-tagging) to a map; the core holds the limits on count and lengths. */
-export function parseTagging(value: string | undefined): Record<string, string> | undefined {
-  if (value === undefined) return undefined;
-  const tags: Record<string, string> = Object.create(null);
-  const decode = (s: string) => {
-    try {
-      return decodeURIComponent(s.replace(/\+/g, ' '));
-    } catch {
-      throw new S3Error('InvalidArgument', 400, 'The x-amz-tagging header is not properly URL-encoded.');
-    }
-  };
-  for (const pair of value.split('&')) {
-    if (!pair) continue;
-    const eq = pair.indexOf('=');
-    const k = decode(eq < 0 ? pair : pair.slice(0, eq));
-    if (Object.hasOwn(tags, k))
-      throw new S3Error('InvalidTag', 400, 'Cannot provide multiple Tags with the same key.');
-    const v = eq < 0 ? '' : decode(pair.slice(eq + 1));
-    checkTagText(k, v);
-    tags[k] = v;
-  }
-  return tags;
-}
-
 /** ?partNumber as an integer from 1 to 10,000. */
 export function partNumberOf(ctx: S3Context): number {
   const raw = ctx.query.get('partNumber');
@@ -281,32 +242,6 @@ export function partRange(v: VersionInfo, n: number): { first: number; last: num
     throw new S3Error('InvalidPartNumber', 416, 'The requested partnumber is not satisfiable');
   const first = v.partSizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
   return { first, last: first + v.partSizes[n - 1]! - 1 };
-}
-
-/** A `<Tagging><TagSet><Tag><Key/><Value/></Tag>...</TagSet></Tagging>` body as a map; keys must be unique. */
-export async function readTagSet(ctx: S3Context): Promise<Record<string, string>> {
-  const doc = await readRequestXml(ctx);
-  const tagging = doc['Tagging'];
-  const set = isRecord(tagging) ? tagging['TagSet'] : undefined;
-  if (set === undefined || Array.isArray(set) || (typeof set === 'string' && set.trim() !== ''))
-    throw new S3Error(
-      'MalformedXML',
-      400,
-      'The XML you provided was not well-formed or did not validate against our published schema.',
-    );
-  // Keys and values are exactly the elements' text. A map, so that a tag may be named `constructor` or `__proto__`.
-  const tags = new Map<string, string>();
-  for (const t of many(isRecord(set) ? set['Tag'] : undefined)) {
-    const key = isRecord(t) ? t['Key'] : undefined;
-    const value = isRecord(t) ? (t['Value'] ?? '') : undefined;
-    if (typeof key !== 'string' || typeof value !== 'string')
-      throw new S3Error('MalformedXML', 400, 'Every Tag needs one Key and at most one Value.');
-    if (tags.has(key))
-      throw new S3Error('InvalidTag', 400, 'Cannot provide multiple Tags with the same key.');
-    checkTagText(key, value);
-    tags.set(key, value);
-  }
-  return Object.fromEntries(tags);
 }
 
 /** S3's answer to a header that asks for something it does not do, naming the header. */
@@ -379,9 +314,10 @@ export async function refusingOverwrite<T>(ctx: S3Context, write: Promise<T>): P
 /**
  * A versionId as S3 reads one (the query's, or a DeleteObjects entry's): absent is undefined; empty, or not the shape
  * of a version id, is 400 InvalidArgument, so a delete of a mistyped id is refused rather than answered as done.
+ * `opaque` (a flavor whose version ids its clients cannot know the shape of): any value is looked up as it is.
  */
-export function checkVersionId(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
+export function checkVersionId(value: string | undefined, opaque = false): string | undefined {
+  if (value === undefined || opaque) return value;
   if (value === '' || !isVersionIdShape(value))
     throw new S3Error(
       'InvalidArgument',
@@ -393,4 +329,5 @@ export function checkVersionId(value: string | undefined): string | undefined {
 }
 
 /** The request's versionId query parameter, checked (checkVersionId). */
-export const versionIdOf = (ctx: S3Context): string | undefined => checkVersionId(ctx.query.get('versionId'));
+export const versionIdOf = (ctx: S3Context): string | undefined =>
+  checkVersionId(ctx.query.get('versionId'), ctx.flavor.opaqueVersionIds);

@@ -13,19 +13,19 @@ import {
   contentAttributes,
   forbidsOverwrite,
   keyOf,
-  parseTagging,
   refusingOverwrite,
   S3_ALGORITHMS,
 } from './common.ts';
 import { copySourceConditions, parseCopySource, refuseBody, refuseMarkerSource } from './copy-source.ts';
 import { copySourceUnlock, requestProtection, sseHeaders } from './sse.ts';
+import { parseTagging } from './tagging.ts';
 
 export const copyObject: S3Command = {
   name: 'CopyObject',
   async handle(ctx: S3Context) {
     checkWriteOptions(ctx);
     await refuseBody(ctx);
-    const src = parseCopySource(ctx.headers['x-amz-copy-source']!);
+    const src = parseCopySource(ctx.headers['x-amz-copy-source']!, ctx.flavor.opaqueVersionIds);
     const bucket = bucketOf(ctx);
     const key = keyOf(ctx);
     const directive = (ctx.headers['x-amz-metadata-directive'] ?? 'COPY').toUpperCase();

@@ -4,6 +4,7 @@ import { isStorageError } from '../../../core/errors.ts';
 import { checkConditionPairs, parseConditions } from '../../common/conditions.ts';
 import type { S3Context } from '../context.ts';
 import { S3Error } from '../errors.ts';
+import { checkVersionId } from './common.ts';
 
 export interface CopySource {
   bucket: string;
@@ -11,13 +12,14 @@ export interface CopySource {
   versionId: string | undefined;
 }
 
-export function parseCopySource(value: string): CopySource {
+/** `opaque`: a version id of any shape is looked up (see Flavor.opaqueVersionIds); else one that is not ours is 400. */
+export function parseCopySource(value: string, opaque = false): CopySource {
   const q = value.indexOf('?');
   const path = q < 0 ? value : value.slice(0, q);
   let versionId: string | undefined;
   if (q >= 0) {
     const params = new URLSearchParams(value.slice(q + 1));
-    versionId = params.get('versionId') ?? undefined;
+    versionId = checkVersionId(params.get('versionId') ?? undefined, opaque);
   }
   let decoded: string;
   try {

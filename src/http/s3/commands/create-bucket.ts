@@ -1,6 +1,6 @@
 // CreateBucket: PUT /bucket, with an optional CreateBucketConfiguration body. A name another principal owns is
 // 409 BucketAlreadyExists; one the caller owns, BucketAlreadyOwnedByYou (200 in us-east-1). A LocationConstraint
-// names the server's own region or none: every bucket lives in the one region the server serves.
+// names the server's own region or none (us-east-1 only as none): every bucket lives in the one region the server serves.
 
 import { createProject } from '../../../core/projects.ts';
 import type { S3Command } from '../command.ts';
@@ -21,6 +21,9 @@ export const createBucket: S3Command = {
         'CreateBucketConfiguration'
       ];
       const location = isRecord(conf) ? token(conf['LocationConstraint']) : undefined;
+      // us-east-1 is named by no constraint at all: S3 refuses it named.
+      if (location === 'us-east-1' && ctx.deps.region === 'us-east-1')
+        throw new S3Error('InvalidLocationConstraint', 400, 'The specified location-constraint is not valid');
       if (location && location !== ctx.deps.region)
         throw new S3Error(
           'IllegalLocationConstraintException',

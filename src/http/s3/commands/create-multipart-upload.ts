@@ -5,15 +5,9 @@ import type { ChecksumType } from '../../../core/multipart-checksums.ts';
 import type { S3Command } from '../command.ts';
 import { type S3Context, sendXml } from '../context.ts';
 import { requestAcl } from './acl-common.ts';
-import {
-  bucketOf,
-  checkWriteOptions,
-  contentAttributes,
-  keyOf,
-  parseTagging,
-  requestedAlgorithm,
-} from './common.ts';
+import { bucketOf, checkWriteOptions, contentAttributes, keyOf, requestedAlgorithm } from './common.ts';
 import { requestProtection, sseHeaders } from './sse.ts';
+import { parseTagging } from './tagging.ts';
 
 export const createMultipartUpload: S3Command = {
   name: 'CreateMultipartUpload',

@@ -32,9 +32,16 @@ export const getObject: S3Command = {
   name: 'GetObject',
   async handle(ctx: S3Context) {
     checkPartRead(ctx);
-    // Every override goes out as a header: one that cannot is refused before anything is read.
+    // Every override goes out as a header: one that cannot is refused before anything is read. An anonymous reader
+    // may not set them (S3 and COS refuse them unsigned): anyone could have a public object served as HTML.
     for (const [q] of OVERRIDES) {
       const v = ctx.query.get(q);
+      if (v !== undefined && ctx.principal.isAnonymous)
+        throw new S3Error(
+          'InvalidRequest',
+          400,
+          'Request specific response headers cannot be used for anonymous GET requests.',
+        );
       if (v !== undefined && !isHeaderValue(v))
         throw new S3Error('InvalidArgument', 400, 'Header value cannot be represented using ISO-8859-1.', {
           fields: { ArgumentName: q, ArgumentValue: v },

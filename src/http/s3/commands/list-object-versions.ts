@@ -4,6 +4,8 @@ import { listVersions } from '../../../core/list-versions.ts';
 import { getProject } from '../../../core/projects.ts';
 import type { S3Command } from '../command.ts';
 import { isoDate, quoted, type S3Context, sendXml } from '../context.ts';
+import { S3Error } from '../errors.ts';
+import { XmlSequence } from '../xml.ts';
 import { bucketOf, queryInt } from './common.ts';
 import { listEncoding } from './list-page.ts';
 
@@ -16,6 +18,15 @@ export const listObjectVersions: S3Command = {
     const project = await getProject(ctx.deps.core, { principal: ctx.principal, need: 'list' }, bucket);
     const keyMarker = ctx.query.get('key-marker') || undefined;
     const versionIdMarker = ctx.query.get('version-id-marker') || undefined;
+    if (versionIdMarker !== undefined && keyMarker === undefined)
+      throw new S3Error(
+        'InvalidArgument',
+        400,
+        'A version-id marker cannot be specified without a key marker.',
+        {
+          fields: { ArgumentName: 'version-id-marker', ArgumentValue: versionIdMarker },
+        },
+      );
     const delimiter = ctx.query.get('delimiter');
     const page =
       max === 0
@@ -40,27 +51,35 @@ export const listObjectVersions: S3Command = {
       Delimiter: delimiter ? enc(delimiter) : undefined,
       EncodingType: encodingType,
       IsTruncated: page.truncated,
-      Version: page.versions
-        .filter((v) => !v.deleteMarker)
-        .map((v) => ({
-          Key: enc(v.path),
-          VersionId: v.versionId,
-          IsLatest: v.isLatest,
-          LastModified: isoDate(v.modifiedAt),
-          ETag: quoted(v.etag),
-          Size: v.size,
-          Owner: owner,
-          StorageClass: 'STANDARD',
-        })),
-      DeleteMarker: page.versions
-        .filter((v) => v.deleteMarker)
-        .map((v) => ({
-          Key: enc(v.path),
-          VersionId: v.versionId,
-          IsLatest: v.isLatest,
-          LastModified: isoDate(v.modifiedAt),
-          Owner: owner,
-        })),
+      // Versions and delete markers in one sequence, newest first for each key, as S3 lists them.
+      Versions: new XmlSequence(
+        page.versions.map((v) =>
+          v.deleteMarker
+            ? [
+                'DeleteMarker',
+                {
+                  Key: enc(v.path),
+                  VersionId: v.versionId,
+                  IsLatest: v.isLatest,
+                  LastModified: isoDate(v.modifiedAt),
+                  Owner: owner,
+                },
+              ]
+            : [
+                'Version',
+                {
+                  Key: enc(v.path),
+                  VersionId: v.versionId,
+                  IsLatest: v.isLatest,
+                  LastModified: isoDate(v.modifiedAt),
+                  ETag: quoted(v.etag),
+                  Size: v.size,
+                  Owner: owner,
+                  StorageClass: 'STANDARD',
+                },
+              ],
+        ),
+      ),
       CommonPrefixes: page.prefixes.map((p) => ({ Prefix: enc(p) })),
     });
   },

@@ -2,7 +2,8 @@
 import { setProjectTags } from '../../../core/project-tags.ts';
 import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import { bucketOf, readTagSet } from './common.ts';
+import { bucketOf } from './common.ts';
+import { readTagSet } from './tagging.ts';
 
 export const putBucketTagging: S3Command = {
   name: 'PutBucketTagging',

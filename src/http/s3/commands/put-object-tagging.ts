@@ -2,7 +2,8 @@
 import { setLabels } from '../../../core/write.ts';
 import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
-import { bucketOf, keyOf, readTagSet, versionIdOf } from './common.ts';
+import { bucketOf, keyOf, versionIdOf } from './common.ts';
+import { readTagSet } from './tagging.ts';
 
 export const putObjectTagging: S3Command = {
   name: 'PutObjectTagging',

@@ -13,11 +13,11 @@ import {
   checkWriteOptions,
   contentAttributes,
   keyOf,
-  parseTagging,
   refusingOverwrite,
   writeConditions,
 } from './common.ts';
 import { requestProtection, sseHeaders } from './sse.ts';
+import { parseTagging } from './tagging.ts';
 
 export const putObject: S3Command = {
   name: 'PutObject',

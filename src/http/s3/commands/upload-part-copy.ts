@@ -36,7 +36,7 @@ export const uploadPartCopyCommand: S3Command = {
   name: 'UploadPartCopy',
   async handle(ctx: S3Context) {
     await refuseBody(ctx);
-    const src = parseCopySource(ctx.headers['x-amz-copy-source']!);
+    const src = parseCopySource(ctx.headers['x-amz-copy-source']!, ctx.flavor.opaqueVersionIds);
     const part = await uploadPartCopy(ctx.deps.core, ctx.principal, {
       project: bucketOf(ctx),
       path: keyOf(ctx),
