@@ -58,6 +58,10 @@ export function validateStreamName(name: string): string {
     );
   if (name.includes('/') || name.includes('\0'))
     throw new StorageError('InvalidArgument', "The stream name holds a '/' or a NUL.");
+  // A stream's name goes into its URLs as a path segment, where every client's URL normalisation removes `.` and
+  // `..`: a request meant for the stream would reach the file (or its directory) instead.
+  if (name === '.' || name === '..')
+    throw new StorageError('InvalidPath', `'${name}' is not a valid stream name.`, { resource: name });
   if (!isWellFormedUnicode(name))
     throw new StorageError('InvalidArgument', 'The stream name is not valid Unicode.');
   // A version's streams are an object keyed by name: a name every object already has would alias one of its members.

@@ -4,6 +4,7 @@
 import type { CoreDeps } from './deps.ts';
 import { StorageError } from './errors.ts';
 import type { Principal, VersionInfo } from './model.ts';
+import { uploadPart } from './multipart.ts';
 import { completeUpload } from './multipart-complete.ts';
 import { allows, getProjectById } from './permissions.ts';
 import { getVersionByRowId } from './repo/versions.ts';
@@ -23,19 +24,34 @@ export async function completeWholeUpload(
     if (done) return done;
     throw err;
   }
-  const parts = await deps.meta.tx(
-    (tx) =>
-      tx.all<{ part_number: number; etag: string; size: number }>(
-        'SELECT part_number, etag, size FROM parts WHERE upload_id = ? ORDER BY part_number',
-        [input.uploadId],
-      ),
-    { readOnly: true },
-  );
+  const partsNow = () =>
+    deps.meta.tx(
+      (tx) =>
+        tx.all<{ part_number: number; etag: string; size: number }>(
+          'SELECT part_number, etag, size FROM parts WHERE upload_id = ? ORDER BY part_number',
+          [input.uploadId],
+        ),
+      { readOnly: true },
+    );
+  let parts = await partsNow();
+  const declared = upload.attributes.declared?.size;
+  if (parts.length === 0 && declared === 0) {
+    // An empty file has no part to send (a client counts ceil(0 / part size) = 0 parts): it completes from one
+    // empty part, as one sent by the client would.
+    await uploadPart(deps, principal, {
+      project: upload.project,
+      path: upload.path,
+      uploadId: upload.id,
+      partNumber: 1,
+      body: (async function* () {})(),
+      size: 0,
+    });
+    parts = await partsNow();
+  }
   for (const [i, p] of parts.entries())
     if (Number(p.part_number) !== i + 1)
       throw new StorageError('InvalidPart', `Part ${i + 1} was never uploaded.`, { resource: String(i + 1) });
   const total = parts.reduce((n, p) => n + Number(p.size), 0);
-  const declared = upload.attributes.declared?.size;
   if (declared !== undefined && total !== declared)
     throw new StorageError('InvalidPart', `The parts hold ${total} bytes; the upload declared ${declared}.`);
   return completeUpload(deps, principal, {

@@ -324,7 +324,11 @@ export function setLabels(
       ]);
     let properties = input.properties;
     if (input.mergeProperties) {
-      properties = { ...(properties ?? r.version.properties) };
+      // No prototype: any key is a key, `__proto__` included (on a plain object it would set the prototype).
+      properties = Object.assign(Object.create(null), properties ?? r.version.properties) as Record<
+        string,
+        string
+      >;
       for (const [k, v] of Object.entries(input.mergeProperties)) {
         if (v === null) delete properties[k];
         else properties[k] = v;

@@ -121,6 +121,59 @@ describe('Qumulo bad input', () => {
     assertQumuloError(await q.get(`/v1/files/${ref('/bad/dir/')}/data`), 400, 'fs_is_directory_error');
   });
 
+  test('an empty or invalid source_stream_id is 400 rest_invalid_request_error, and nothing is copied', async () => {
+    for (const source_stream_id of ['', 'a/b'])
+      await refused('POST', CC, { json: { source_path: '/bad/s.bin', source_stream_id } }, INVALID);
+  });
+
+  test('an empty segment in a ref, a source_path or an old_path: 400 fs_invalid_name_error naming the path', async () => {
+    const badName: [number, string] = [400, 'fs_invalid_name_error'];
+    /** Asserts the refusal names the path it was given. */
+    const names = (r: { body: Buffer }, path: string) =>
+      assert.ok(JSON.parse(r.body.toString()).description.includes(`'${path}'`), r.body.toString());
+    for (const path of [
+      '//',
+      '//bad/',
+      '/bad//',
+      '/bad///',
+      '/bad//t.bin',
+      '/bad/dir//',
+      '/bad/dir//x.bin',
+    ]) {
+      const r = await q.get(`/v1/files/${ref(path)}/info/attributes`);
+      assertQumuloError(r, ...badName, `attributes of ${path}`);
+      names(r, path);
+      assertQumuloError(await q.get(`/v1/files/${ref(path)}/entries/`), ...badName, `entries of ${path}`);
+    }
+    await refused('PUT', `/v1/files/${ref('/bad//t.bin')}/data`, { data: Buffer.from('x') }, badName);
+    await refused(
+      'POST',
+      `/v1/files/${ref('/bad//t.bin')}/copy-chunk`,
+      { json: { source_path: '/bad/s.bin' } },
+      badName,
+    );
+    for (const source_path of ['/bad//s.bin', '//bad/s.bin']) {
+      await refused('POST', CC, { json: { source_path } }, badName);
+      const r = await q.call('POST', CC, { json: { source_path } });
+      names(r, source_path);
+    }
+    for (const dir of ['/bad//', '//']) {
+      const r = await q.call('POST', `/v1/files/${ref(dir)}/entries/`, {
+        json: { name: 'made.bin', action: 'CREATE_FILE' },
+      });
+      assertQumuloError(r, ...badName, `CREATE_FILE in ${dir}`);
+    }
+    const rename = await q.call('POST', `/v1/files/${ref('/bad/')}/entries/`, {
+      json: { name: 'moved.bin', action: 'RENAME', old_path: '/bad//t.bin' },
+    });
+    assertQumuloError(rename, ...badName, 'RENAME from /bad//t.bin');
+    names(rename, '/bad//t.bin');
+    const listed = (await q.get(`/v1/files/${ref('/bad/')}/entries/`)).json();
+    const all = listed.files.map((f: { name: string }) => f.name);
+    assert.ok(all.includes('t.bin') && !all.includes('moved.bin') && !all.includes('made.bin'), all.join());
+    assert.deepEqual(await readData(q, T), init);
+  });
+
   test('malformed JSON, a JSON array, an unknown action, a wrong data type, an unknown route', async () => {
     for (const raw of ['{"source_path": ', '[{"source_path": "/bad/s.bin"}]', '"/bad/s.bin"', 'null'])
       await refused('POST', CC, { raw, type: 'application/json' }, INVALID);

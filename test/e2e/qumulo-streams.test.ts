@@ -186,6 +186,27 @@ describe('Qumulo named streams', () => {
     assert.deepEqual(await readData(q, '/strm/zero.bin'), own);
   });
 
+  test('a stream named "", "." or ".." is 400 fs_invalid_name_error: its URL would reach the file itself', async () => {
+    await createFile(q, '/strm/', 'dots.bin');
+    const own = bytes(300, 36);
+    await q.call('PUT', `/v1/files/${ref('/strm/dots.bin')}/data`, { data: own });
+    const etag = await etagOf(q, '/strm/dots.bin');
+    for (const name of ['', '.', '..']) {
+      const r = await q.call('POST', streams('/strm/dots.bin'), { json: { stream_name: name } });
+      assertQumuloError(r, 400, 'fs_invalid_name_error', `a stream named ${JSON.stringify(name)}`);
+      if (name !== '')
+        assert.ok(JSON.parse(r.body.toString()).description.includes(`'${name}'`), r.body.toString());
+    }
+    assert.deepEqual((await q.get(streams('/strm/dots.bin'))).json(), []);
+    assert.equal(await etagOf(q, '/strm/dots.bin'), etag);
+    assert.deepEqual(await readData(q, '/strm/dots.bin'), own);
+    // Names that merely hold dots are names.
+    for (const name of ['...', '.meta', 'a..b']) {
+      const r = await q.call('POST', streams('/strm/dots.bin'), { json: { stream_name: name } });
+      assert.equal(r.status, 200, `${name}: ${r.body.toString()}`);
+    }
+  });
+
   test('a stream that was never made is 404 for a write or a copy into it, and is not made by them', async () => {
     await createFile(q, '/strm/', 'bare.bin');
     const base = `${streams('/strm/bare.bin')}none`;

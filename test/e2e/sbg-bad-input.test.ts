@@ -156,6 +156,22 @@ describe('Seven Bridges bad input', () => {
     assert.deepEqual(await state(), before_, 'JSON of the wrong shape changed something');
   });
 
+  test('a missing file or parent field is 400 9000 and the message names the field', async () => {
+    for (const [path, json, field] of [
+      ['/v2/async/files/copy', { items: [{ project: DST }] }, 'file'],
+      ['/v2/async/files/copy', { items: [{ file: null, project: DST }] }, 'file'],
+      [`/v2/files/${src}/actions/move`, { name: 'moved.txt' }, 'parent'],
+      [`/v2/files/${src}/actions/move`, { parent: null }, 'parent'],
+    ] as const) {
+      const what = `POST ${path} ${JSON.stringify(json)}`;
+      const r = await ana.call('POST', path, { json });
+      assertSbgError(r, 400, 9000, what);
+      const message: string = r.json().message;
+      assert.ok(message.includes(`'${field}'`) && !message.includes('undefined'), `${what}: ${message}`);
+      assert.deepEqual(await state(), before_, `${what} changed something`);
+    }
+  });
+
   test('a Host header that names no host is 400 9000 on every listing, which builds links on it', async () => {
     for (const host of ['a b', 'x:99999', '[::1', 'a/b']) {
       for (const path of ['/v2/projects', `/v2/files?project=${SRC}`, `/v2/files/${folder}/list`]) {

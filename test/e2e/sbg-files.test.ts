@@ -74,6 +74,37 @@ describe('Seven Bridges files', () => {
     assert.ok((await download(env, ana, file.id)).equals(data), 'metadata changed the bytes');
   });
 
+  test('metadata keys are any names: __proto__ and constructor are kept by PATCH of the file and of /metadata', async () => {
+    // Compared as JSON text: an object literal's `__proto__` would set its prototype, not a key.
+    const metadataOf = async (id: string) => {
+      const r = await ana.get(`/v2/files/${id}/metadata`);
+      assert.equal(r.status, 200, r.body.toString());
+      return r.body.toString();
+    };
+    const { file: f } = await upload(env, ana, { project: P, name: 'proto-1.txt' }, bytes(10, 64));
+    const raw = (method: string, path: string, body: string) =>
+      ana.call(method, path, { raw: body, type: 'application/json' });
+    const patched = await raw(
+      'PATCH',
+      `/v2/files/${f.id}`,
+      '{"metadata":{"__proto__":"x","constructor":"y"}}',
+    );
+    assert.equal(patched.status, 200, patched.body.toString());
+    assert.equal(JSON.stringify(patched.json().metadata), '{"__proto__":"x","constructor":"y"}');
+    assert.equal(await metadataOf(f.id), '{"__proto__":"x","constructor":"y"}');
+    const { file: g } = await upload(env, ana, { project: P, name: 'proto-2.txt' }, bytes(10, 65));
+    const merged = await raw('PATCH', `/v2/files/${g.id}/metadata`, '{"__proto__":"x"}');
+    assert.equal(merged.body.toString(), '{"__proto__":"x"}');
+    assert.equal(await metadataOf(g.id), '{"__proto__":"x"}');
+    // A listing filters on it like on any key.
+    const found = ok(await ana.get(`/v2/files?project=${P}&metadata.__proto__=x&fields=name`), 'list');
+    assert.deepEqual(found.items.map((i: { name: string }) => i.name).sort(), ['proto-1.txt', 'proto-2.txt']);
+    // A null removes it, as any key.
+    const removed = await raw('PATCH', `/v2/files/${g.id}/metadata`, '{"__proto__":null,"a":"b"}');
+    assert.equal(removed.body.toString(), '{"a":"b"}');
+    assert.equal(await metadataOf(g.id), '{"a":"b"}');
+  });
+
   test('tags: PUT /tags sets the whole list; an empty list clears it', async () => {
     const r = await ana.call('PUT', `/v2/files/${file.id}/tags`, { json: ['TEST', 'raw'] });
     assert.equal(r.status, 200, r.body.toString());
@@ -108,6 +139,27 @@ describe('Seven Bridges files', () => {
     const clash = await ana.call('PATCH', `/v2/files/${f.id}`, { json: { name: 'a-folder' } });
     assertSbgError(clash, 409, 5003, 'a rename onto a folder');
     assert.equal(ok(await ana.get(`/v2/files/${f.id}`), 'GET after').name, 'patched.txt');
+  });
+
+  test('PATCH a file with a new name and tags over the limits: 400, and the name, tags and metadata stay', async () => {
+    const { file: f } = await upload(env, ana, { project: P, name: 'keep-me.txt' }, bytes(10, 66));
+    ok(
+      await ana.call('PATCH', `/v2/files/${f.id}`, { json: { metadata: { m: '1' }, tags: ['kept'] } }),
+      'labels',
+    );
+    const before = ok(await ana.get(`/v2/files/${f.id}`), 'GET before');
+    for (const [label, tags] of [
+      ['11 tags', Array.from({ length: 11 }, (_, i) => `t${i}`)],
+      ['a tag of 300 characters', ['x'.repeat(300)]],
+    ] as const) {
+      const r = await ana.call('PATCH', `/v2/files/${f.id}`, {
+        json: { name: 'renamed.txt', metadata: { m: '2' }, tags },
+      });
+      assertSbgError(r, 400, 9000, label);
+      assert.deepEqual(ok(await ana.get(`/v2/files/${f.id}`), `GET after ${label}`), before, label);
+      const names = await namesIn(ana, { project: P });
+      assert.ok(names.includes('keep-me.txt') && !names.includes('renamed.txt'), `${label}: ${names.join()}`);
+    }
   });
 
   test('actions/move into a folder under a new name keeps the id and the bytes', async () => {

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { bytes, md5hex } from '../helpers/data.ts';
 import {
   assertFileShape,
+  assertSbgError,
   assertSbgHeaders,
   download,
   MiB,
@@ -200,5 +201,44 @@ describe('Seven Bridges uploads and downloads', () => {
     // Last, so that the abort is checked whatever these say: the upload as it was started.
     assert.equal(info.size, 6 * MiB, 'size in the upload info');
     assert.equal(info.part_size, init.part_size, 'part_size in the upload info');
+  });
+
+  test('an empty file as the client uploads it: size 0, no part, complete; it downloads as 0 bytes and copies', async () => {
+    const init = ok(
+      await ana.call('POST', '/v2/upload/multipart', {
+        json: { project: P, name: 'empty.txt', size: 0, part_size: 5 * MiB },
+      }),
+      'init',
+    );
+    const file = ok(await ana.call('POST', `/v2/upload/multipart/${init.upload_id}/complete`), 'complete');
+    assertFileShape(env, file);
+    assert.equal(file.name, 'empty.txt');
+    assert.equal(file.size, 0);
+    // A complete sent again answers the same file.
+    const again = ok(await ana.call('POST', `/v2/upload/multipart/${init.upload_id}/complete`), 'again');
+    assert.equal(again.id, file.id);
+    assert.equal((await download(env, ana, file.id)).length, 0);
+    const copy = ok(
+      await ana.call('POST', `/v2/files/${file.id}/actions/copy`, {
+        json: { project: P, name: 'empty-copy.txt' },
+      }),
+      'copy',
+    );
+    assert.equal(copy.size, 0);
+    assert.equal((await download(env, ana, copy.id)).length, 0);
+    // An upload of some bytes, or of a size not given, completed with no part is still refused, and makes no file.
+    for (const [name, size, code] of [
+      ['not-empty.bin', 10, 5006],
+      ['no-size.bin', undefined, 9000],
+    ] as const) {
+      const u = ok(
+        await ana.call('POST', '/v2/upload/multipart', {
+          json: { project: P, name, size, part_size: 5 * MiB },
+        }),
+        `init ${name}`,
+      );
+      assertSbgError(await ana.call('POST', `/v2/upload/multipart/${u.upload_id}/complete`), 400, code, name);
+      assert.ok(!(await namesIn(ana, { project: P })).includes(name), name);
+    }
   });
 });

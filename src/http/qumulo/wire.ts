@@ -101,10 +101,19 @@ export interface Place {
   dirOnly: boolean;
 }
 
-/** An absolute path as a place; '/' is the root (project ''). */
+/**
+ * An absolute path as a place; '/' is the root (project ''). Every ref and path argument (source_path, old_path) is
+ * read here: an empty segment (`//`, `/p//a`, `/p/d//`) is InvalidPath, wherever it is, naming the path.
+ */
 export function placeOf(absolute: string): Place {
   if (!absolute.startsWith('/'))
     throw new StorageError('InvalidPath', `A path is absolute: '${absolute}' does not start with '/'.`);
+  // The segments after the leading '/': only the last may be empty (a trailing '/', or the root's '/' alone).
+  const segments = absolute.slice(1).split('/');
+  if (segments.slice(0, -1).includes(''))
+    throw new StorageError('InvalidPath', `'${absolute}' has an empty segment ('//').`, {
+      resource: absolute,
+    });
   const dirOnly = absolute.endsWith('/');
   const inner = absolute.slice(1, dirOnly && absolute.length > 1 ? -1 : undefined);
   if (inner === '') return { project: '', path: '', dirOnly: true };

@@ -42,9 +42,17 @@ export async function contextFor(
 export const contextOf = (deps: AuthDeps, request: FastifyRequest, e: Entry) =>
   contextFor(deps, request, { project: e.project, parent: e.parent });
 
-/** The folder a folder id names: a project's root folder or a directory. NotADirectory for a file. */
-export async function folderOf(deps: AuthDeps, principal: Principal, id: unknown): Promise<Folder> {
-  const e = await entryOf(deps, principal, id);
+/**
+ * The folder a folder id names: a project's root folder or a directory. NotADirectory for a file; a missing id is
+ * InvalidArgument naming the body's `field`.
+ */
+export async function folderOf(
+  deps: AuthDeps,
+  principal: Principal,
+  id: unknown,
+  field?: string,
+): Promise<Folder> {
+  const e = await entryOf(deps, principal, id, field);
   if (e.type !== 'directory' || e.project === '')
     throw new StorageError('NotADirectory', `'${String(id)}' is not a folder.`, { resource: String(id) });
   return { project: e.project, path: e.path, id: e.ids.hex };
@@ -60,7 +68,7 @@ export async function destinationOf(
   const hasParent = body['parent'] !== undefined && body['parent'] !== null;
   if (hasProject === hasParent)
     throw new StorageError('InvalidPath', 'Give exactly one of project and parent.');
-  if (hasParent) return folderOf(deps, principal, body['parent']);
+  if (hasParent) return folderOf(deps, principal, body['parent'], 'parent');
   const p = await projectOwnedBy(deps.core, principal, projectIdOf(body['project']));
   return { project: p.name, path: '', id: rootFolderId(p) };
 }

@@ -7,8 +7,16 @@ import { StorageError } from '../../core/errors.ts';
 import type { Principal } from '../../core/model.ts';
 import { externalBase } from '../common/request-context.ts';
 
-/** The entry a 24-hex-digit id names (a file or a folder). Throws InvalidArgument for any other shape. */
-export function entryOf(deps: AuthDeps, principal: Principal, id: unknown): Promise<Entry> {
+/**
+ * The entry a 24-hex-digit id names (a file or a folder). Throws InvalidArgument for any other shape, and for none
+ * at all: then it names the body's `field` that is missing.
+ */
+export function entryOf(deps: AuthDeps, principal: Principal, id: unknown, field?: string): Promise<Entry> {
+  if (id === undefined || id === null)
+    throw new StorageError(
+      'InvalidArgument',
+      field ? `Give '${field}': a file id.` : 'A file id is missing.',
+    );
   if (typeof id !== 'string' || !/^[0-9a-f]{24}$/i.test(id))
     throw new StorageError('InvalidArgument', `'${String(id).slice(0, 64)}' is not a file id.`);
   return getEntry(deps.core, principal, id.toLowerCase());

@@ -46,6 +46,12 @@ export const copyChunkRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
         `source_path is absolute: '${sourcePath}' does not start with '/'.`,
       );
     const stream = stringField(body, 'source_stream_id');
+    // No stream has the empty id (the default stream's is "0"): refused as any other invalid stream id.
+    if (stream === '')
+      throw new StorageError(
+        'InvalidArgument',
+        'source_stream_id is empty: "0" is the default stream\'s id.',
+      );
     const snapshot = snapshotRef(body['source_snapshot']);
     // A source offset past every file is past this source's end; a length past every file is "to the end".
     const sourceOffset = uint64(body['source_offset'], 'source_offset', BEYOND) ?? 0;

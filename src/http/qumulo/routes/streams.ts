@@ -36,6 +36,9 @@ export const streamRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
       const body = await jsonBody(request);
       const name = stringField(body, 'stream_name');
       if (name === undefined) throw new StorageError('InvalidArgument', 'Give the stream_name.');
+      // Qumulo answers an empty name as a bad name; the core's rule refuses `.` and `..` the same way.
+      if (name === '')
+        throw new StorageError('InvalidPath', "'' is not a valid stream name.", { resource: name });
       if (name === DEFAULT_STREAM_ID)
         throw new StorageError(
           'InvalidArgument',

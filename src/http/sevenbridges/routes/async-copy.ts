@@ -106,7 +106,7 @@ export const asyncCopyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
       if (typeof item !== 'object' || item === null || Array.isArray(item))
         throw new StorageError('InvalidArgument', 'Each item is an object {file, project or parent, name}.');
       const it = item as Record<string, unknown>;
-      const source = await entryOf(deps, principal, it['file']);
+      const source = await entryOf(deps, principal, it['file'], 'file');
       if (source.path === '')
         throw new StorageError('IsADirectory', "A project's root folder cannot be copied.");
       const folder = await destinationOf(deps, principal, it);

@@ -6,6 +6,7 @@ import { queryChildren } from '../../../core/dir-query.ts';
 import { makeDirectory, removeDirectory } from '../../../core/dirs.ts';
 import type { Entry } from '../../../core/entries.ts';
 import { StorageError } from '../../../core/errors.ts';
+import { checkVersionTags } from '../../../core/labels.ts';
 import { moveEntry } from '../../../core/move.ts';
 import { childPath } from '../../../core/paths.ts';
 import { setLabels } from '../../../core/write.ts';
@@ -116,6 +117,8 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const metadata =
       body['metadata'] === undefined ? undefined : stringMap(body['metadata'], 'metadata', true);
     const tags = body['tags'] === undefined ? undefined : tagRecord(stringList(body['tags'], 'tags'));
+    // The core's limits on tags, checked again where they are written: a refusal there would come after the move.
+    checkVersionTags(tags);
     const rename = body['name'] !== undefined && body['name'] !== e.name;
     const target = rename ? childPath(e.parent, body['name']) : undefined;
     if (target !== undefined) {
@@ -166,7 +169,7 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const principal = principalOf(request);
     const body = await jsonBody(request);
     const e = await entryOf(deps, principal, request.params.id);
-    const folder = await folderOf(deps, principal, body['parent']);
+    const folder = await folderOf(deps, principal, body['parent'], 'parent');
     if (folder.project !== e.project)
       throw new StorageError('InvalidArgument', 'A file moves within its project; copy it to another one.');
     const moved = await moveEntry(core, principal, {
