@@ -172,6 +172,36 @@ describe('SAS Files', () => {
       headers: { 'if-none-match': star.headers.etag as string },
     });
     assert.equal(notModified.status, 304);
+    // If-None-Match compares weakly (RFC 9110): the weak form of the current tag is the same version.
+    const weak = await files(ana, 'GET', `/files/files/${made.id}/content`, {
+      headers: { 'if-none-match': `W/${star.headers.etag as string}` },
+    });
+    assert.equal(weak.status, 304);
+    assert.equal(weak.text, '');
+    const other = await files(ana, 'GET', `/files/files/${made.id}/content`, {
+      headers: { 'if-none-match': `W/${etag}` },
+    });
+    assert.equal(other.status, 200);
+    assert.equal(other.text, 'four');
+  });
+
+  test("a form's other file parts before its part 'file' are read past; a part 'file' without a filename is named", async () => {
+    const boundary = 'BOUND';
+    const part = (name: string, filename: string | undefined, data: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${filename === undefined ? '' : `; filename="${filename}"`}\r\nContent-Type: text/plain\r\n\r\n${data}\r\n`;
+    const send = (body: string) =>
+      files(ana, 'POST', `/files/files?parentFolderUri=/folders/folders/${app}`, {
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: `${body}--${boundary}--\r\n`,
+      });
+    const made = fileJson(
+      await send(part('other', 'o.txt', 'not this') + part('file', 'm2.txt', 'this one')),
+      201,
+    );
+    assert.equal(made.name, 'm2.txt');
+    assert.equal((await files(ana, 'GET', `/files/files/${made.id}/content`)).text, 'this one');
+    const unnamed = assertSasError(await send(part('file', undefined, 'no name')), 400);
+    assert.match(String(unnamed.message), /part 'file' has no filename/);
   });
 
   test('a listing by parentUri pages with start and limit, filters and sorts', async () => {

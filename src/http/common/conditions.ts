@@ -26,6 +26,15 @@ export function versionTags(value: string | string[] | undefined): string[] | un
   return tags?.map((t) => (t.startsWith('W/') || t === '"*"' ? '\u0000no-match' : unquote(t)));
 }
 
+/**
+ * An If-None-Match list for such a dialect: If-None-Match compares weakly (RFC 9110 13.1.2), so `W/"x"` names the
+ * version x as `"x"` does.
+ */
+export function noneMatchTags(value: string | string[] | undefined): string[] | undefined {
+  const tags = parseEtagList(Array.isArray(value) ? value.join(',') : value);
+  return tags?.map((t) => (t === '"*"' ? '\u0000no-match' : unquote(t.startsWith('W/') ? t.slice(2) : t)));
+}
+
 /** An HTTP date, or undefined when the value is absent or invalid (an invalid date is ignored, RFC 9110 13.1.3). */
 export function parseHttpDate(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;

@@ -49,13 +49,19 @@ function formFile(request: FastifyRequest, type: string): Promise<UploadBody> {
     try {
       parser = busboy({
         headers: { 'content-type': type },
-        limits: { files: 1, fields: 32, fieldSize: 64 * 1024, parts: 40, headerPairs: 20 },
+        // Other file parts may come before `file` (a form's own fields): they are read past, and `file` is taken.
+        limits: { files: 8, fields: 32, fieldSize: 64 * 1024, parts: 40, headerPairs: 20 },
       });
     } catch {
       reject(new StorageError('InvalidArgument', 'The multipart/form-data Content-Type has no boundary.'));
       return;
     }
     let found = false;
+    /** A part named `file` came without a filename: a plain field to the parser, as to Spring, not a file. */
+    let unnamed = false;
+    parser.on('field', (name) => {
+      if (name === 'file') unnamed = true;
+    });
     // Settled when the parser has read the whole form (its closing boundary) or found it cut short or malformed.
     const formEnd = new Promise<void>((done, failed) => {
       parser.on('close', done);
@@ -87,7 +93,14 @@ function formFile(request: FastifyRequest, type: string): Promise<UploadBody> {
     });
     parser.on('close', () => {
       if (!found)
-        reject(new StorageError('InvalidArgument', "The multipart/form-data body has no part named 'file'."));
+        reject(
+          new StorageError(
+            'InvalidArgument',
+            unnamed
+              ? "The multipart/form-data part 'file' has no filename: it is a field, not a file."
+              : "The multipart/form-data body has no part named 'file'.",
+          ),
+        );
     });
     const source = Readable.from(bodyOf(request));
     source.on('error', (err) => parser.destroy(err));

@@ -6,7 +6,7 @@ import { openRead } from '../../../../core/read.ts';
 import { putFile } from '../../../../core/write.ts';
 import { sendRead } from '../../../common/body-stream.ts';
 import { clientGone } from '../../../common/client-gone.ts';
-import { parseRange, versionTags } from '../../../common/conditions.ts';
+import { noneMatchTags, parseRange, versionTags } from '../../../common/conditions.ts';
 import { setContentType } from '../../../common/content-type.ts';
 import { isHeaderValue } from '../../../common/header-text.ts';
 import { principalOf } from '../../../common/principal.ts';
@@ -34,7 +34,7 @@ export const contentRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =>
     // If-Range: the range only while the version is the one named, else the whole file (RFC 9110 13.1.5).
     const ifRange = request.headers['if-range'];
     const keepRange = ifRange === undefined || versionTags(ifRange)?.[0] === e.versionRow;
-    const none = versionTags(request.headers['if-none-match']);
+    const none = noneMatchTags(request.headers['if-none-match']);
     if (none?.some((t) => t === '*' || t === e.versionRow))
       return reply.code(304).header('etag', etagOf(e.versionRow!)).send();
     const read = await openRead(core, principal, {
