@@ -133,7 +133,10 @@ describe('S3 CreateBucket', () => {
       named.body,
       /<Code>InvalidLocationConstraint<\/Code><Message>The specified location-constraint is not valid</,
     );
-    assert.equal((await s3Error(() => env.client.send(new HeadBucketCommand({ Bucket: 'here' })))).status, 404);
+    assert.equal(
+      (await s3Error(() => env.client.send(new HeadBucketCommand({ Bucket: 'here' })))).status,
+      404,
+    );
     const unnamed = await rawSigned(`${env.server.s3Url}/here`, {
       method: 'PUT',
       body: '<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>',
