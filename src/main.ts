@@ -3,6 +3,7 @@
 import { ApiError, errorText } from './cli/client.ts';
 import { buildParser } from './cli/parser.ts';
 import { PathError } from './cli/remote.ts';
+import { stdoutFailure } from './cli/stdout-errors.ts';
 import { FileChangedError } from './cli/transfer/send-range.ts';
 import { UsageError } from './cli/verb.ts';
 import { ConfigError } from './config/config.ts';
@@ -19,11 +20,14 @@ function report(err: unknown): number {
   return usage ? 2 : 1;
 }
 
-// A reader that stops early (`mimeo ls -r :p | head`) closes the pipe: the output is done, not a fault.
+// A reader that stops early (`mimeo ls -r :p | head`) closes the pipe: the output is done, not a fault. Any other
+// failure to write the output (a full disk) is one line and exit status 1.
 for (const stream of [process.stdout, process.stderr])
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
+    if (stream !== process.stdout) throw err;
+    process.stderr.write(stdoutFailure(err));
+    process.exit(1);
   });
 
 try {

@@ -18,7 +18,7 @@ import { snapshotVerb } from './commands/snapshot.ts';
 import { statVerb } from './commands/stat.ts';
 import { usageVerb } from './commands/usage.ts';
 import { versionsVerb } from './commands/versions.ts';
-import { UsageError, type Verb } from './verb.ts';
+import { STDIO, UsageError, type Verb } from './verb.ts';
 
 /** The version in package.json, the one place it is kept. */
 export function version(): string {
@@ -64,8 +64,18 @@ Exit status: 0 done, 1 failed (the server's code and message on one line), 2 a u
  */
 function endOfOptions(args: string[]): string[] {
   const end = args.indexOf('--');
-  if (end < 0) return args;
-  return [...args.slice(0, end), ...args.slice(end + 1).map((a) => (a.startsWith('-') ? `./${a}` : a))];
+  const before = end < 0 ? args : args.slice(0, end);
+  const after = end < 0 ? [] : args.slice(end + 1).map((a) => (a.startsWith('-') ? `./${a}` : a));
+  return [...before.map(standardStream(before)), ...after];
+}
+
+/**
+ * A bare '-' kept for put and get, which read it as standard input or output: the parser alone drops it without a
+ * word, and `get REMOTE -` would then write ./NAME. After `--` it is a file named '-' (./-).
+ */
+function standardStream(args: string[]): (a: string) => string {
+  const verb = args.find((a) => !a.startsWith('-'));
+  return (a) => (a === '-' && (verb === 'get' || verb === 'put') ? STDIO : a);
 }
 
 export function buildParser(args: string[], verbs: Verb[] = VERBS): Argv {
@@ -89,7 +99,9 @@ export function buildParser(args: string[], verbs: Verb[] = VERBS): Argv {
       failed?.showHelp((help: string) => {
         usage = help.split('\n')[0] ?? '';
       });
-      throw new UsageError(usage.startsWith('mimeo ') ? `${message}\nusage: ${usage}` : message);
+      // The parser's words for a bare '-' it was given back as STDIO (see standardStream).
+      const said = message.replaceAll(STDIO, '-');
+      throw new UsageError(usage.startsWith('mimeo ') ? `${said}\nusage: ${usage}` : said);
     });
   for (const v of verbs)
     y = y.command(v.command, v.describe, v.builder ?? ((b) => b), (argv) =>

@@ -1,6 +1,7 @@
 // Progress on a terminal: a bar per transfer in flight and one for the whole run (bytes or entries, rate, ETA), and
 // a summary line at the end. When standard error is not a terminal, or under --json, nothing of the sort is drawn.
 import cliProgress from 'cli-progress';
+import { onInterrupt, type Signal } from './interrupt.ts';
 import { bytes } from './output.ts';
 
 export interface Bar {
@@ -20,6 +21,12 @@ export interface Progress {
 }
 
 const NONE: Bar = { advance() {}, set() {}, done() {} };
+
+/** What becomes of the work when the command is interrupted: a transfer resumes, a job goes on on the server. */
+const AFTER_INTERRUPT = {
+  bytes: (s: Signal) => `the transfer was interrupted (${s}); run the same command again to resume it`,
+  entries: (s: Signal) => `stopped watching (${s}); the job goes on on the server (mimeo jobs list shows it)`,
+};
 
 /** A progress display counting `unit`, drawn only when `enabled`. */
 export function progress(enabled: boolean, unit: 'bytes' | 'entries', overallTotal?: number): Progress {
@@ -48,6 +55,7 @@ export function progress(enabled: boolean, unit: 'bytes' | 'entries', overallTot
     },
     cliProgress.Presets.shades_classic,
   );
+  const restore = onInterrupt(() => multi.stop(), AFTER_INTERRUPT[unit]);
   const total =
     overallTotal === undefined ? undefined : multi.create(Math.max(overallTotal, 1), 0, { name: 'total' });
   return {
@@ -75,6 +83,7 @@ export function progress(enabled: boolean, unit: 'bytes' | 'entries', overallTot
     finish(summary) {
       total?.update(total.getTotal());
       multi.stop();
+      restore();
       const secs = (Date.now() - started) / 1000;
       process.stderr.write(`${summary} in ${secs.toFixed(1)} s\n`);
     },

@@ -11,6 +11,9 @@ export interface Verb {
   handler: (argv: Args) => Promise<void>;
 }
 
+/** A bare '-' on the command line of put or get (see parser.ts): standard input or output, never a file's name. */
+export const STDIO = '\u0000-';
+
 export class UsageError extends Error {
   override name = 'UsageError';
 }

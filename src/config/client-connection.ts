@@ -49,22 +49,46 @@ function named(name: string, flags: ConnectionFlags, env: NodeJS.ProcessEnv): Cl
   const pick = (key: string, own: string | undefined) => env[serverEnv(name, key)] || own;
   const url = flags.url ?? pick('URL', saved?.url);
   if (!url) throw new ConfigError(`no server named '${name}': add it with mimeo login ${name} URL`);
-  const accessKey = flags['access-key'] ?? pick('ACCESS_KEY', saved?.accessKey);
-  const secretKey = flags['secret-key'] ?? pick('SECRET_KEY', saved?.secretKey);
-  const token = flags.token ?? pick('TOKEN', saved?.token);
   try {
     new URL(url);
   } catch {
     throw new ConfigError(`not a URL: ${url}`);
   }
-  return {
+  const config: ClientConfig = {
     url,
-    accessKey,
-    secretKey,
-    token: accessKey && secretKey ? undefined : token,
+    accessKey: flags['access-key'] ?? pick('ACCESS_KEY', saved?.accessKey),
+    secretKey: flags['secret-key'] ?? pick('SECRET_KEY', saved?.secretKey),
+    token: undefined,
     ca: readCa(flags.ca ?? pick('CA_FILE', saved?.caFile)),
     dataDir: '',
   };
+  const at = (key: string) => env[serverEnv(name, key)] || undefined;
+  return oneKind(config, flags, {
+    keys: at('ACCESS_KEY') !== undefined || at('SECRET_KEY') !== undefined,
+    token: at('TOKEN'),
+    saved: saved?.token,
+  });
+}
+
+/**
+ * One kind of credential, from the highest source that gives any: flags (`--access-key`/`--secret-key`, or
+ * `--token`), then the environment (keys, or a token), then what is saved (a login's keys or token; root's key for
+ * the local server). A token given as a flag never loses to a key found in the environment: the command would act
+ * as another identity without a word.
+ */
+function oneKind(
+  config: ClientConfig,
+  flags: ConnectionFlags,
+  env: { keys: boolean; token: string | undefined; saved?: string | undefined },
+): ClientConfig {
+  const keysOnly = { ...config, token: undefined };
+  const tokenOnly = (token: string) => ({ ...config, accessKey: undefined, secretKey: undefined, token });
+  if (flags['access-key'] !== undefined || flags['secret-key'] !== undefined) return keysOnly;
+  if (flags.token !== undefined) return tokenOnly(flags.token);
+  if (env.keys) return keysOnly;
+  if (env.token !== undefined) return tokenOnly(env.token);
+  if (config.accessKey && config.secretKey) return keysOnly;
+  return env.saved !== undefined ? tokenOnly(env.saved) : keysOnly;
 }
 
 /**
@@ -83,9 +107,9 @@ export function clientConfigFor(
   const local = LOCAL_FLAGS.some((f) => flags[f] !== undefined) || LOCAL_ENV.some((v) => env[v]);
   const fallback = readServers(env).default;
   if (!local && fallback) return named(fallback, flags, env);
-  const { token, server: _, ...rest } = flags;
-  const config = loadClientConfig({ flags: rest, env });
-  const own = config.accessKey && config.secretKey;
-  const pat = token ?? env['MIMEO_TOKEN'];
-  return !own && pat ? { ...config, token: pat } : config;
+  const { token: _token, server: _, ...rest } = flags;
+  return oneKind(loadClientConfig({ flags: rest, env }), flags, {
+    keys: Boolean(env['MIMEO_ACCESS_KEY'] || env['MIMEO_SECRET_KEY']),
+    token: env['MIMEO_TOKEN'] || undefined,
+  });
 }

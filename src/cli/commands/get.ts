@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import { ApiError } from '../client.ts';
 import { withContext } from '../context.ts';
+import { fileToStdout } from '../native/file-out.ts';
 import { withConnection } from '../options.ts';
 import { bytes, count } from '../output.ts';
 import { progress } from '../progress.ts';
@@ -13,9 +14,22 @@ import { getFile } from '../transfer/get-file.ts';
 import { planGet } from '../transfer/plan-get.ts';
 import { reportFailures, runPool } from '../transfer/pool.ts';
 import type { Run } from '../transfer/types.ts';
-import { type Args, str, type Verb } from '../verb.ts';
+import { type Args, STDIO, str, UsageError, type Verb } from '../verb.ts';
 
 const RULE = `Where files go (as cp): LOCAL is a directory when it ends in '/' or is one; then REMOTE goes into it under its own name (get -r :p/photos ./ makes ./photos/...). Otherwise LOCAL is the new name. Existing files are replaced; a tree's empty directories are made. A file with the name of a directory in the tree (an object's key 'a' beside 'a/b') cannot be made beside it: it is told as failed, and the rest are fetched. A file is written to LOCAL.mimeo-partial and renamed when whole; a get run again after an interruption resumes each partial file from its size, if the server's file is still the same version.`;
+
+/**
+ * `get REMOTE -`: one file's bytes to standard output, as cat writes them; nothing is written to a local file. More
+ * than one source is refused by the parser (an unknown command), as for any get.
+ */
+function toStdout(argv: Args): Promise<void> {
+  if (argv['recursive'] === true)
+    throw new UsageError("get -r writes the files of a tree: standard output ('-') takes one file");
+  return withContext(argv, async (ctx) => {
+    const at = inProject(str(argv, 'remote') ?? '');
+    await fileToStdout({ api: ctx.api(at.server), at });
+  });
+}
 
 export const getVerb: Verb = {
   command: 'get <remote> [local]',
@@ -23,12 +37,21 @@ export const getVerb: Verb = {
   builder: (y: Argv) =>
     withTransferFlags(withConnection(y))
       .positional('remote', { type: 'string', describe: ':PROJECT/PATH' })
-      .positional('local', { type: 'string', default: '.', describe: 'a local path (default: here)' })
+      .positional('local', {
+        type: 'string',
+        default: '.',
+        describe: "a local path (default: here); '-' is standard output",
+      })
       .example('mimeo get :docs/2026/report.pdf', 'makes ./report.pdf')
+      .example(
+        'mimeo get :docs/data.csv - | wc -l',
+        "the file's bytes to standard output, as cat writes them",
+      )
       .example('mimeo get -r --checksum prod:media/photos backup/', 'makes backup/photos/..., each checked')
       .epilog(RULE),
-  handler: (argv: Args) =>
-    withContext(argv, async (ctx) => {
+  handler: (argv: Args) => {
+    if (str(argv, 'local') === STDIO) return toStdout(argv);
+    return withContext(argv, async (ctx) => {
       const source = inProject(str(argv, 'remote') ?? '');
       const local = str(argv, 'local') ?? '.';
       const flags = transferFlags(argv);
@@ -66,5 +89,6 @@ export const getVerb: Verb = {
         `got ${count(plan.jobs.length + plan.clashes.length - failures.length, 'file')}, ${bytes(total)}${failed}`,
       );
       reportFailures(failures);
-    }),
+    });
+  },
 };

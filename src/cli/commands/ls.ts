@@ -3,6 +3,7 @@
 import type { Argv } from 'yargs';
 import { type ApiClient, ApiError } from '../client.ts';
 import { type Context, withContext } from '../context.ts';
+import { requireDirectory } from '../native/dirs.ts';
 import {
   type EntryJson,
   type FileJson,
@@ -80,31 +81,57 @@ async function directory(l: Listing): Promise<void> {
   }
 }
 
-async function recursive(l: Listing): Promise<void> {
-  const prefix = l.at.path === '' ? '' : `${l.at.path}/`;
-  for await (const f of pages<FileRow>(l.api, {
-    path: `${projectUrl(l.at.project)}/files`,
-    key: 'files',
-    params: { prefix, snapshot: l.snapshot },
-  })) {
-    const name = relative(f.path, l.at.path);
+/**
+ * After a listing below a path printed nothing: an empty directory is no error, but nothing at the path is
+ * NoSuchDirectory (as ls of it says), and a file there is shown, as ls shows it.
+ */
+async function nothingBelow(l: Listing): Promise<void> {
+  try {
+    await requireDirectory(l.api, l.at, l.snapshot);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === 'NotADirectory') || l.at.dirHint) throw err;
+    const f = await fileAt(l);
+    if (!f) throw err;
+    const name = l.at.path.slice(l.at.path.lastIndexOf('/') + 1);
     l.ctx.out.result({ project: l.at.project, ...f }, () =>
       l.long ? longLine({ ...f, type: 'file' }, name) : name,
     );
   }
 }
 
+async function recursive(l: Listing): Promise<void> {
+  const prefix = l.at.path === '' ? '' : `${l.at.path}/`;
+  let any = false;
+  for await (const f of pages<FileRow>(l.api, {
+    path: `${projectUrl(l.at.project)}/files`,
+    key: 'files',
+    params: { prefix, snapshot: l.snapshot },
+  })) {
+    any = true;
+    const name = relative(f.path, l.at.path);
+    l.ctx.out.result({ project: l.at.project, ...f }, () =>
+      l.long ? longLine({ ...f, type: 'file' }, name) : name,
+    );
+  }
+  if (!any) await nothingBelow(l);
+}
+
 /** Every version of the file at the path, or of every file below it. */
 async function versions(l: Listing): Promise<void> {
   const { path } = l.at;
   const below = (p: string) => path === '' || p === path || p.startsWith(`${path}/`);
+  let any = false;
   for await (const v of pages<FileJson>(l.api, {
     path: `${projectUrl(l.at.project)}/versions`,
     key: 'versions',
     params: { prefix: path },
   }))
-    if (below(v.path))
+    if (below(v.path)) {
+      any = true;
       l.ctx.out.result(v, () => versionLine(v, v.path === path ? v.path : relative(v.path, path)));
+    }
+  // No version below: an empty directory lists nothing, but nothing at all there is NoSuchDirectory.
+  if (!any) await requireDirectory(l.api, l.at);
 }
 
 export const lsVerb: Verb = {

@@ -13,7 +13,7 @@ import { reportFailures, runPool } from '../transfer/pool.ts';
 import { putFile } from '../transfer/put-file.ts';
 import { putMultipart } from '../transfer/put-multipart.ts';
 import type { Run } from '../transfer/types.ts';
-import { type Args, strs, UsageError, type Verb } from '../verb.ts';
+import { type Args, STDIO, strs, UsageError, type Verb } from '../verb.ts';
 
 const RULE = `Where files go (as cp): REMOTE is a directory when it ends in '/', is a project's top (:PROJECT), names a directory that exists, or several LOCAL paths are given; then each LOCAL goes into it under its own name (put -r photos :p/x/ makes x/photos/...). Otherwise REMOTE is the new name (put -r photos :p/new makes new/...). Existing files are replaced; empty directories are made. Files over --multipart-threshold go up in parts of --part-size, several at once; an interrupted put of such a file, run again, sends only the parts the server does not have.`;
 
@@ -36,6 +36,10 @@ export const putVerb: Verb = {
   handler: (argv: Args) =>
     withContext(argv, async (ctx) => {
       const paths = strs(argv, 'paths');
+      if (paths.includes(STDIO))
+        throw new UsageError(
+          "put sends files it can name: reading standard input ('-') is not supported (save it to a file first)",
+        );
       if (paths.length < 2) throw new UsageError('put takes LOCAL... REMOTE');
       const target = inProject(paths[paths.length - 1]!);
       const sources = paths.slice(0, -1);
@@ -44,7 +48,7 @@ export const putVerb: Verb = {
           throw new UsageError(`'${s}' is remote: put sends local files (get fetches remote ones)`);
       const flags = transferFlags(argv);
       const api = ctx.api(target.server);
-      const { jobs, emptyDirs } = await planPut({
+      const { jobs, emptyDirs, unreadable } = await planPut({
         api,
         sources,
         target,
@@ -80,10 +84,14 @@ export const putVerb: Verb = {
       const made = emptyDirs.length - dirFailures.length;
       const dirs = made > 0 ? ` and ${count(made, 'empty directory', 'empty directories')}` : '';
       const failed = [...dirFailures, ...failures];
-      const failedText = failed.length > 0 ? `, ${failed.length} failed` : '';
+      const bad = failed.length + unreadable.length;
+      const failedText = bad > 0 ? `, ${bad} failed` : '';
       run.progress.finish(
         `put ${count(jobs.length - failures.length, 'file')}${dirs}, ${bytes(total)}${failedText}`,
       );
+      // What could not be read locally, one line each as its own message says it; the rest went.
+      for (const err of unreadable) process.stderr.write(`mimeo: ${err.message}\n`);
+      if (unreadable.length > 0) process.exitCode = 1;
       reportFailures(failed);
     }),
 };

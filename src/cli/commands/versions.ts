@@ -1,6 +1,7 @@
 // mimeo versions: every kept version of one file, and its delete markers, newest first (the versions listing with
 // the file's path as prefix, keeping that path only).
 import type { Argv } from 'yargs';
+import { ApiError } from '../client.ts';
 import { withContext } from '../context.ts';
 import { type FileJson, versionLine } from '../native/entries.ts';
 import { pages } from '../native/pages.ts';
@@ -24,6 +25,7 @@ export const versionsVerb: Verb = {
     withContext(argv, async (ctx) => {
       const at = inProject(str(argv, 'remote')!);
       if (at.path === '') throw new UsageError(`'${at.text}' names a project, not a file`);
+      let any = false;
       for await (const v of pages<FileJson>(ctx.api(at.server), {
         path: `${projectUrl(at.project)}/versions`,
         key: 'versions',
@@ -31,7 +33,12 @@ export const versionsVerb: Verb = {
       })) {
         // Paths sort in order: past this one's versions, none of the rest are its own.
         if (v.path > at.path) break;
-        if (v.path === at.path) ctx.out.result(v, () => versionLine(v, at.path));
+        if (v.path === at.path) {
+          any = true;
+          ctx.out.result(v, () => versionLine(v, at.path));
+        }
       }
+      // A file always has a version (a deleted one, its delete marker): none means no file was ever there.
+      if (!any) throw new ApiError(404, 'NoSuchKey', `no file or versions of one at ${at.text}`);
     }),
 };

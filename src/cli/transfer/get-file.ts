@@ -2,10 +2,11 @@
 // its checksums) match the server's, so a file under its final name is always whole. A partial file left by an
 // interrupted run is resumed with a Range from its size, if the file on the server is still the version it
 // came from (If-Match on that version's ETag, kept in the transfer state; If-Range too, for servers that read it).
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ApiError, seg, segs } from '../client.ts';
 import { show } from '../remote.ts';
@@ -13,6 +14,21 @@ import { type Algorithm, Digests, type Sums, tap, verify } from './checksums.ts'
 import type { GetJob, Run } from './types.ts';
 
 export const PARTIAL = '.mimeo-partial';
+
+/** The longest file name most file systems take (NAME_MAX), in bytes. */
+const NAME_MAX = 255;
+
+/**
+ * Where a file is fetched before it is whole: `LOCAL.mimeo-partial` beside it, or, where that name would pass
+ * NAME_MAX (a name of 242 bytes or more), `.<sha256 of the name>.mimeo-partial` there: the same for the same
+ * target, so an interrupted run is still resumed.
+ */
+export function partialOf(local: string): string {
+  const full = resolve(local);
+  const name = basename(full);
+  if (Buffer.byteLength(name) + PARTIAL.length <= NAME_MAX) return `${full}${PARTIAL}`;
+  return join(dirname(full), `.${createHash('sha256').update(name).digest('hex').slice(0, 32)}${PARTIAL}`);
+}
 
 export interface GetResult {
   source: string;
@@ -43,7 +59,7 @@ async function sizeOf(file: string): Promise<number> {
 }
 
 export async function getFile(run: Run, job: GetJob): Promise<GetResult> {
-  const partial = resolve(`${job.local}${PARTIAL}`);
+  const partial = partialOf(job.local);
   const path = `/api/v1/projects/${seg(run.project)}/files/${segs(job.path)}`;
   await mkdir(dirname(partial), { recursive: true });
   let have = await sizeOf(partial);

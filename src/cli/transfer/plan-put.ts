@@ -1,6 +1,7 @@
 // Which local files a put sends and the path each takes, as cp does it: into TARGET when it is a directory (it
 // ends in '/', names a project's top, names a directory that exists, or several sources are given), else as TARGET.
 // A directory (with -r) goes into a directory under its own name, or becomes TARGET; its empty directories are made.
+import type { Dirent } from 'node:fs';
 import { opendir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { type ApiClient, ApiError } from '../client.ts';
@@ -16,8 +17,9 @@ function cannotRead(path: string, err: unknown): ApiError {
 }
 
 /**
- * The files to send. Throws UsageError for a directory without -r, and ApiError (exit 1) for a source that cannot
- * be read or is neither a file nor a directory (a pipe, a socket, a device). In a directory, symbolic links to files
+ * The files to send. Throws UsageError for a directory without -r. A source that cannot be read or is neither a file
+ * nor a directory (a pipe, a socket, a device), and a directory or file of a tree that cannot be read, is left out
+ * and returned in `unreadable`, to be told one line each. In a directory, symbolic links to files
  * are followed; links to directories, sockets and the like are skipped with a note.
  */
 export async function planPut(options: {
@@ -26,77 +28,96 @@ export async function planPut(options: {
   target: RemotePath;
   recursive: boolean;
   note: (text: string) => void;
-}): Promise<{ jobs: PutJob[]; emptyDirs: string[] }> {
+}): Promise<{ jobs: PutJob[]; emptyDirs: string[]; unreadable: ApiError[] }> {
   const { sources, target } = options;
+  // A source that cannot be read is told and left out: the others still go (as each failing file in a run).
+  const unreadable: ApiError[] = [];
   const kinds = await Promise.all(
-    sources.map(async (s) => {
-      try {
-        return await stat(s);
-      } catch (err) {
-        throw cannotRead(s, err);
-      }
-    }),
+    sources.map((s) =>
+      stat(s).catch((err: unknown) => {
+        unreadable.push(cannotRead(s, err));
+        return undefined;
+      }),
+    ),
   );
   kinds.forEach((k, i) => {
-    if (k.isDirectory() && !options.recursive)
+    if (k?.isDirectory() && !options.recursive)
       throw new UsageError(`'${sources[i]}' is a directory: put -r sends a directory and what it holds`);
-    // A pipe, socket or device named on the command line has no size to send in one request or in parts.
-    if (!k.isDirectory() && !k.isFile())
-      throw new ApiError(0, 'NotAFile', `cannot send '${sources[i]}': not a regular file or a directory`);
   });
   const into = target.dirHint || sources.length > 1 || (await remoteIsDir(options.api, target));
   const jobs: PutJob[] = [];
   const emptyDirs: string[] = [];
   for (const [i, source] of sources.entries()) {
-    const k = kinds[i]!;
+    const k = kinds[i];
+    if (!k) continue;
+    // A pipe, socket or device named on the command line has no size to send in one request or in parts.
+    if (!k.isDirectory() && !k.isFile()) {
+      unreadable.push(
+        new ApiError(0, 'NotAFile', `cannot send '${source}': not a regular file or a directory`),
+      );
+      continue;
+    }
     const name = basename(resolve(source));
     const at = into ? joinPath(target.path, name) : target.path;
     if (!k.isDirectory()) {
       jobs.push({ local: source, path: at, size: k.size, mtimeMs: k.mtimeMs });
       continue;
     }
-    for await (const j of walk(source, at, options.note, emptyDirs)) jobs.push(j);
+    for await (const j of walk(source, at, { note: options.note, emptyDirs, unreadable })) jobs.push(j);
   }
-  return { jobs, emptyDirs };
+  return { jobs, emptyDirs, unreadable };
+}
+
+/** What a walk adds to besides its files: notes, the directories to make, and what could not be read. */
+interface Walk {
+  note: (text: string) => void;
+  emptyDirs: string[];
+  unreadable: ApiError[];
 }
 
 /**
  * The regular files under `dir`, depth first in name order, each with its path under `at`; the path of each
  * directory that holds nothing to send is added to `emptyDirs`, to be made as it is.
  */
-async function* walk(
-  dir: string,
-  at: string,
-  note: (text: string) => void,
-  emptyDirs: string[],
-): AsyncGenerator<PutJob> {
-  let handle: Awaited<ReturnType<typeof opendir>>;
-  try {
-    handle = await opendir(dir);
-  } catch (err) {
-    throw cannotRead(dir, err);
-  }
+async function* walk(dir: string, at: string, w: Walk): AsyncGenerator<PutJob> {
+  const { note, emptyDirs } = w;
   const names: { name: string; dir: boolean }[] = [];
-  for await (const d of handle) {
-    const local = join(dir, d.name);
-    if (d.isDirectory()) names.push({ name: d.name, dir: true });
-    else if (d.isFile()) names.push({ name: d.name, dir: false });
-    else if (d.isSymbolicLink()) {
-      const k = await stat(local).catch(() => undefined);
-      if (k?.isFile()) names.push({ name: d.name, dir: false });
-      else note(`skipped '${local}': a link to ${k ? 'a directory' : 'nothing'}`);
-    } else note(`skipped '${local}': not a regular file`);
+  try {
+    for await (const d of await opendir(dir)) names.push(...(await kind(dir, d, note)));
+  } catch (err) {
+    // A directory that cannot be read is told and left out; the rest of the tree still goes.
+    w.unreadable.push(cannotRead(dir, err));
+    return;
   }
   names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (names.length === 0) emptyDirs.push(at);
   for (const n of names) {
     const local = join(dir, n.name);
-    if (n.dir) yield* walk(local, joinPath(at, n.name), note, emptyDirs);
+    if (n.dir) yield* walk(local, joinPath(at, n.name), w);
     else {
-      const k = await stat(local).catch((err) => {
-        throw cannotRead(local, err);
+      const k = await stat(local).catch((err: unknown) => {
+        w.unreadable.push(cannotRead(local, err));
       });
-      yield { local, path: joinPath(at, n.name), size: k.size, mtimeMs: k.mtimeMs };
+      if (k) yield { local, path: joinPath(at, n.name), size: k.size, mtimeMs: k.mtimeMs };
     }
   }
+}
+
+/** One directory entry as the walk takes it: a directory, a file (or a link to one), or nothing, with a note. */
+async function kind(
+  dir: string,
+  d: Dirent,
+  note: (text: string) => void,
+): Promise<{ name: string; dir: boolean }[]> {
+  const local = join(dir, d.name);
+  if (d.isDirectory()) return [{ name: d.name, dir: true }];
+  if (d.isFile()) return [{ name: d.name, dir: false }];
+  if (d.isSymbolicLink()) {
+    const k = await stat(local).catch(() => undefined);
+    if (k?.isFile()) return [{ name: d.name, dir: false }];
+    note(`skipped '${local}': a link to ${k ? 'a directory' : 'nothing'}`);
+    return [];
+  }
+  note(`skipped '${local}': not a regular file`);
+  return [];
 }

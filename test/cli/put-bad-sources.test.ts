@@ -1,0 +1,66 @@
+// put with a source that cannot be read (one named that does not exist, or a directory of a tree that cannot be
+// opened): that one is told on its own line, the rest are sent, and the exit status is 1.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { LAUNCHER } from '../helpers/cli.ts';
+import { type Kit, startKit } from './verbs-kit.ts';
+
+// root reads any directory: the run that must meet one it cannot read is made as nobody (util-linux setpriv).
+const asRoot = process.getuid?.() === 0;
+
+describe('mimeo put with sources that cannot be read', () => {
+  let kit: Kit;
+  let cwd: string;
+
+  const run = (args: string[], prefix: string[] = [], env: Record<string, string> = {}) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+      const [cmd, ...rest] = [...prefix, LAUNCHER, ...args];
+      execFile(cmd!, rest, { env: { ...kit.env(), ...env }, cwd }, (err, stdout, stderr) =>
+        done({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  before(async () => {
+    kit = await startKit('mimeo-cli-badsrc');
+    await kit.project('bad');
+    cwd = mkdtempSync(join(tmpdir(), 'mimeo-badsrc-'));
+    chmodSync(cwd, 0o777);
+    writeFileSync(join(cwd, 'a.txt'), 'alpha');
+    writeFileSync(join(cwd, 'b.txt'), 'beta');
+    mkdirSync(join(cwd, 'd', 'locked'), { recursive: true });
+    mkdirSync(join(cwd, 'd', 'open'));
+    writeFileSync(join(cwd, 'd', 'open', 'c.txt'), 'gamma');
+    writeFileSync(join(cwd, 'd', 'locked', 'hidden.txt'), 'secret');
+    writeFileSync(join(cwd, 'd', 'top.txt'), 'top');
+    chmodSync(join(cwd, 'd', 'locked'), 0o000);
+  });
+  after(async () => {
+    chmodSync(join(cwd, 'd', 'locked'), 0o755);
+    rmSync(cwd, { recursive: true, force: true });
+    await kit.close();
+  });
+
+  test('a missing source among others: a line for it, the others sent, exit 1', async () => {
+    const r = await run(['put', 'a.txt', 'missing.txt', 'b.txt', ':bad/dir/']);
+    assert.equal(r.stderr, "mimeo: cannot read 'missing.txt': no such file or directory\n");
+    assert.equal(r.code, 1);
+    assert.equal((await kit.read('bad', 'dir/a.txt')).toString(), 'alpha');
+    assert.equal((await kit.read('bad', 'dir/b.txt')).toString(), 'beta');
+  });
+
+  test('a directory of the tree that cannot be read: a line for it, the rest of the tree sent, exit 1', async () => {
+    // nobody may write the transfer state next to the client configuration: it lives in cwd then.
+    const prefix = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const r = await run(['put', '-r', 'd', ':bad/x/'], prefix, {
+      MIMEO_CLIENT_CONFIG: join(cwd, 'client.json'),
+    });
+    assert.match(r.stderr, /^mimeo: cannot read 'd\/locked': [^\n]*\n$/);
+    assert.equal(r.code, 1);
+    assert.equal((await kit.read('bad', 'x/d/top.txt')).toString(), 'top');
+    assert.equal((await kit.read('bad', 'x/d/open/c.txt')).toString(), 'gamma');
+  });
+});
