@@ -12,7 +12,7 @@ after(async () => api.close());
 
 const call = (method: string, url: string, payload?: Buffer | object) => api.call(method, url, payload);
 
-test('a snapshot is read, listed and deleted by its name; ids and numbers still work; a shared name is refused', async () => {
+test('a snapshot is read, listed and deleted by its name; ids and numbers still work; a name taken is refused', async () => {
   assert.equal((await call('POST', '/api/v1/projects', { name: 'snapnames' })).status, 201);
   assert.equal((await call('POST', '/api/v1/projects', { name: 'snapnames-b' })).status, 201);
   const before = bytes(500, 1);
@@ -41,12 +41,13 @@ test('a snapshot is read, listed and deleted by its name; ids and numbers still 
   assert.equal(other.status, 404);
   assert.equal(JSON.parse(other.body).error.code, 'NoSuchSnapshot');
 
-  // Two snapshots of one name: the name is ambiguous (400), their ids still name each.
-  assert.equal((await call('POST', '/api/v1/projects/snapnames/snapshots', { name: 'nightly' })).status, 201);
-  const twice = await call('GET', '/api/v1/projects/snapnames/files/d/f?snapshot=nightly');
-  assert.equal(twice.status, 400, twice.body);
-  assert.equal(JSON.parse(twice.body).error.code, 'InvalidArgument');
-  assert.equal((await call('DELETE', `/api/v1/projects/snapnames/snapshots/${snap.id}`)).status, 204);
+  // A name names one snapshot: a second of that name is 409 Conflict, and the name still reads the first.
+  const twice = await call('POST', '/api/v1/projects/snapnames/snapshots', { name: 'nightly' });
+  assert.equal(twice.status, 409, twice.body);
+  assert.equal(JSON.parse(twice.body).error.code, 'Conflict');
+  const still = await call('GET', '/api/v1/projects/snapnames/files/d/f?snapshot=nightly');
+  assert.equal(still.status, 200, still.body);
+  assert.deepEqual(still.raw, before);
 
   // Deleted by its name; then the name names nothing.
   assert.equal((await call('DELETE', '/api/v1/projects/snapnames/snapshots/nightly')).status, 204);

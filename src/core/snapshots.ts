@@ -61,6 +61,27 @@ export interface CreateSnapshotInput {
 }
 
 /**
+ * A name given to a snapshot names one only: a read or a delete by name finds the project's snapshots and the whole
+ * tree's, and a name two of them share would be refused there as ambiguous. So a name a live snapshot of the
+ * project or of the whole tree holds (for one of the whole tree: of any project) is a Conflict.
+ */
+async function checkNameFree(tx: Tx, name: string, projectId: string | null, now: number): Promise<void> {
+  const where = projectId === null ? '' : ' AND (s.project_id = ? OR s.project_id IS NULL)';
+  const taken = await tx.get(
+    `SELECT s.id FROM snapshots s WHERE s.name = ? AND s.hidden = 0 AND ${UNEXPIRED}${where} LIMIT 1`,
+    projectId === null ? [name, now] : [name, now, projectId],
+  );
+  if (taken)
+    throw new StorageError(
+      'Conflict',
+      `A snapshot named '${name}' exists already: remove it, or name this one otherwise.`,
+      {
+        resource: name,
+      },
+    );
+}
+
+/**
  * Takes a snapshot. The sequence comes from `snapshotSeq`, so every write that committed before it is in the
  * snapshot and every later one is not. Needs the write role on the project, or to be an administrator or root for
  * the whole tree (AccessDenied otherwise). Throws NoSuchDirectory (NotADirectory for a file) when `dir` is no
@@ -91,6 +112,8 @@ export async function createSnapshot(
   return deps.meta.tx(async (tx) => {
     // Checked again where it counts: the role or the directory may have gone meanwhile.
     const project = await scope(tx);
+    if (input.name !== undefined && !input.hidden)
+      await checkNameFree(tx, input.name, project?.id ?? null, now);
     const made = await insertSnapshot(tx, {
       id,
       projectId: project?.id ?? null,

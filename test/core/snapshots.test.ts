@@ -104,6 +104,23 @@ forEachStore('core snapshots', (get) => {
     );
   });
 
+  test('a name given to a snapshot names one only: a second live one of that name is a Conflict', async () => {
+    const { deps } = get();
+    const p = await newProject(deps);
+    const q = await newProject(deps);
+    await put(deps, p, 'f', bytes(10, 1));
+    const first = await createSnapshot(deps, root, { project: p, name: 'daily' });
+    await rejectsWith(createSnapshot(deps, root, { project: p, name: 'daily' }), 'Conflict');
+    // Another project's snapshot may share it; a whole tree's may not (a read in the project would see both).
+    await createSnapshot(deps, root, { project: q, name: 'daily' });
+    await rejectsWith(createSnapshot(deps, root, { name: 'daily' }), 'Conflict');
+    // Once the first is gone, the name is free again, and reads by it find the new one.
+    await deleteSnapshot(deps, root, { project: p, id: first.id });
+    const second = await createSnapshot(deps, root, { project: p, name: 'daily' });
+    assert.notEqual(second.id, first.id);
+    assert.equal((await read(deps, p, 'f', { snapshot: 'daily' })).length, 10);
+  });
+
   test("a directory's snapshot shows its subtree: inside reads its old bytes, outside is missing", async () => {
     const { deps } = get();
     const p = await newProject(deps);
