@@ -200,7 +200,9 @@ async function moveDirectory(m: Move): Promise<Entry> {
     });
   const wanted = dirPath(m.req.target.path);
   if (wanted === '') throw new StorageError('InvalidArgument', 'A directory cannot replace a project root.');
-  if (src.id === dst.id && (wanted === from || wanted.startsWith(`${from}/`)))
+  // Onto itself, as rename(2) of a path to the same path: nothing to do (a file's move does the same).
+  if (src.id === dst.id && wanted === from) return (await entryById(tx, { rowId: dir.id }))!;
+  if (src.id === dst.id && wanted.startsWith(`${from}/`))
     throw new StorageError('InvalidArgument', `'${from}' cannot be moved into itself.`, { resource: wanted });
   const at = (p: string) => ({ projectId: dst.id, path: p, now: m.now });
   const to = await freeTarget(m, wanted, async (p) => (await occupant(tx, at(p))) === undefined);

@@ -31,6 +31,7 @@ import { validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
 import { resolveVersion } from './resolve.ts';
+import { checkSize } from './size-limit.ts';
 import { freeing } from './space.ts';
 import { type BodyChecks, checksOf, storeBody } from './store-body.ts';
 
@@ -130,6 +131,8 @@ export async function createUpload(
 ): Promise<UploadInfo> {
   validatePath(input.path);
   checkLabels(input.attributes);
+  // A size declared at the start that no file may have is refused now, not after its parts are sent.
+  if (input.attributes.declared?.size !== undefined) checkSize(deps, input.attributes.declared.size);
   const checksumType = checksumTypeFor(input.attributes.checksumAlgorithm, input.attributes.checksumType);
   const now = nowOf(deps);
   return deps.meta.tx(async (tx) => {

@@ -275,11 +275,18 @@ forEachStore('core directories', (get) => {
     const sub = (await listDirectory(deps, root, { project: a, path: 't' })).entries.find(
       (e) => e.name === 'sub',
     )!;
-    for (const into of ['t', 't/sub', 't/sub/deeper/x'])
+    for (const into of ['t/sub', 't/sub/deeper/x'])
       await rejectsWith(
         moveEntry(deps, root, { source: { project: a, path: 't/' }, target: { project: a, path: into } }),
         'InvalidArgument',
       );
+    // Onto itself, as rename(2) does it (and a file's move): nothing moves, and the directory is answered.
+    const same = await moveEntry(deps, root, {
+      source: { project: a, path: 't/' },
+      target: { project: a, path: 't' },
+    });
+    assert.equal(same.path, 't');
+    assert.equal(same.type, 'directory');
     await rejectsWith(
       moveEntry(deps, root, {
         source: { project: a, path: 't' },

@@ -203,6 +203,14 @@ describe('Seven Bridges uploads and downloads', () => {
     assert.equal(info.part_size, init.part_size, 'part_size in the upload info');
   });
 
+  test('an upload of a size past the largest file is refused when it starts (413 9000), not after its parts', async () => {
+    const r = await ana.call('POST', '/v2/upload/multipart', {
+      json: { project: P, name: 'huge.bin', size: 6 * 1024 ** 4, part_size: 5 * 1024 ** 3 },
+    });
+    assertSbgError(r, 413, 9000, 'a 6 TiB upload');
+    assert.ok(!(await namesIn(ana, { project: P })).includes('huge.bin'));
+  });
+
   test('an empty file as the client uploads it: size 0, no part, complete; it downloads as 0 bytes and copies', async () => {
     const init = ok(
       await ana.call('POST', '/v2/upload/multipart', {
