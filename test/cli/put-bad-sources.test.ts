@@ -63,4 +63,21 @@ describe('mimeo put with sources that cannot be read', () => {
     assert.equal((await kit.read('bad', 'x/d/top.txt')).toString(), 'top');
     assert.equal((await kit.read('bad', 'x/d/open/c.txt')).toString(), 'gamma');
   });
+
+  test('two sources of one name: the first given is sent, the later one told as failed, exit 1, every time', async () => {
+    mkdirSync(join(cwd, 's1'));
+    mkdirSync(join(cwd, 's2'));
+    // The later source is the small one, whose upload would end first and lose a race to the larger.
+    writeFileSync(join(cwd, 's1', 'f'), Buffer.alloc(3_000_000, 1));
+    writeFileSync(join(cwd, 's2', 'f'), 'small');
+    for (let i = 0; i < 2; i++) {
+      const r = await run(['put', 's1/f', 's2/f', ':bad/same/']);
+      assert.equal(
+        r.stderr,
+        "mimeo: not sending 's2/f': 's1/f' goes to the same path (:bad/same/f) in this run\n",
+      );
+      assert.equal(r.code, 1);
+      assert.equal((await kit.read('bad', 'same/f')).length, 3_000_000);
+    }
+  });
 });

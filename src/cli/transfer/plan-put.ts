@@ -6,7 +6,7 @@ import { opendir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { type ApiClient, ApiError } from '../client.ts';
 import { remoteIsDir } from '../native/dirs.ts';
-import { joinPath, type RemotePath } from '../remote.ts';
+import { joinPath, type RemotePath, show } from '../remote.ts';
 import { UsageError } from '../verb.ts';
 import type { PutJob } from './types.ts';
 
@@ -65,7 +65,31 @@ export async function planPut(options: {
     }
     for await (const j of walk(source, at, { note: options.note, emptyDirs, unreadable })) jobs.push(j);
   }
-  return { jobs, emptyDirs, unreadable };
+  return { jobs: firstOfEachPath(jobs, target, unreadable), emptyDirs, unreadable };
+}
+
+/**
+ * One file per remote path: two sources of one name (`put a/f b/f :p/d/`) would race, and whichever upload ended
+ * last would be the file. As cp refuses to overwrite a file it has just made, the first given is sent and each later
+ * one is told as failed.
+ */
+function firstOfEachPath(jobs: PutJob[], target: RemotePath, failed: ApiError[]): PutJob[] {
+  const sent = new Map<string, string>();
+  return jobs.filter((j) => {
+    const first = sent.get(j.path);
+    if (first === undefined) {
+      sent.set(j.path, j.local);
+      return true;
+    }
+    failed.push(
+      new ApiError(
+        0,
+        'NameClash',
+        `not sending '${j.local}': '${first}' goes to the same path (${show(target.server, target.project, j.path)}) in this run`,
+      ),
+    );
+    return false;
+  });
 }
 
 /** What a walk adds to besides its files: notes, the directories to make, and what could not be read. */
