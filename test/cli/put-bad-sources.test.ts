@@ -80,4 +80,29 @@ describe('mimeo put with sources that cannot be read', () => {
       assert.equal((await kit.read('bad', 'same/f')).length, 3_000_000);
     }
   });
+
+  test("a target directory where a file is (':p/file/', or a file given several sources) is NotADirectory for put, cp and mv, and nothing is sent", async () => {
+    await kit.put('bad', 'notes.txt', 'the file');
+    for (const args of [
+      ['put', 'a.txt', ':bad/notes.txt/'],
+      ['put', 'a.txt', 'b.txt', ':bad/notes.txt'],
+    ]) {
+      const r = await run(args);
+      assert.match(r.stderr, /NotADirectory/, args.join(' '));
+      assert.equal(r.code, 1, args.join(' '));
+    }
+    assert.equal((await kit.read('bad', 'notes.txt')).toString(), 'the file');
+    // cp and mv into it the same.
+    await kit.put('bad', 'other.txt', 'other');
+    for (const verb of ['cp', 'mv']) {
+      const r = await run([verb, ':bad/other.txt', ':bad/notes.txt/']);
+      assert.match(r.stderr, /NotADirectory/, verb);
+      assert.equal(r.code, 1, verb);
+    }
+    assert.equal((await kit.read('bad', 'other.txt')).toString(), 'other');
+    const beside = await run(['ls', ':bad/notes.txt/']);
+    assert.match(beside.stderr, /NotADirectory/);
+    const listed = await run(['ls', ':bad']);
+    assert.equal(listed.stdout.split('\n').filter((l) => l.includes('notes.txt')).length, 1, listed.stdout);
+  });
 });

@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import type { ApiClient } from '../client.ts';
 import { withContext } from '../context.ts';
 import { parseRange } from '../native/byte-range.ts';
-import { requireDirectory } from '../native/dirs.ts';
+import { intoDirectory, requireDirectory } from '../native/dirs.ts';
 import type { FileRow } from '../native/entries.ts';
 import { type JobJson, progressText, watchJob } from '../native/jobs.ts';
 import { pages } from '../native/pages.ts';
@@ -142,6 +142,7 @@ export const cpVerb: Verb = {
         throw new UsageError('a tree copy (-r) takes --snapshot, but no --range, --at or --version');
       if (!tree && src.path === '') throw new UsageError(`'${src.text}' is a whole project: copy it with -r`);
       if (src.dirHint) await requireDirectory(api, src, snapshot);
+      if (tgt.dirHint) await intoDirectory(api, tgt);
       if (
         !tree &&
         !range &&

@@ -1,6 +1,7 @@
 // mimeo mv: moves or renames a file or a directory with its whole subtree (POST /api/v1/move); ids stay the same.
 import type { Argv } from 'yargs';
 import { withContext } from '../context.ts';
+import { intoDirectory } from '../native/dirs.ts';
 import type { EntryJson } from '../native/entries.ts';
 import { conflictOption, sameServer, targetPath } from '../native/targets.ts';
 import { withConnection } from '../options.ts';
@@ -24,6 +25,7 @@ export const mvVerb: Verb = {
       const tgt = inProject(str(argv, 'target')!);
       sameServer(ctx, src, tgt, 'move');
       if (src.path === '') throw new UsageError(`'${src.text}' is a whole project, which does not move`);
+      if (tgt.dirHint) await intoDirectory(ctx.api(src.server), tgt);
       const body = {
         source: { project: src.project, path: src.text.endsWith('/') ? `${src.path}/` : src.path },
         target: { project: tgt.project, path: targetPath(src, tgt, false) },

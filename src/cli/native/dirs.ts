@@ -1,5 +1,5 @@
 // Whether a remote path names a directory, as the verbs ask it: one listing of at most one child.
-import type { ApiClient } from '../client.ts';
+import { type ApiClient, ApiError } from '../client.ts';
 import type { RemotePath } from '../remote.ts';
 import { isFatal } from '../transfer/pool.ts';
 import { query } from './pages.ts';
@@ -23,4 +23,17 @@ export async function remoteIsDir(api: ApiClient, at: RemotePath): Promise<boole
     if (isFatal(err)) throw err;
     return false;
   }
+}
+
+/**
+ * True when what a verb sends may go into `at` as a directory: one is there, or nothing is (it is made). A file
+ * there is NotADirectory, as a shell's `file/`: it would go into a directory of the same name beside the file.
+ */
+export async function intoDirectory(api: ApiClient, at: RemotePath): Promise<true> {
+  try {
+    await requireDirectory(api, at);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === 'NoSuchDirectory')) throw err;
+  }
+  return true;
 }

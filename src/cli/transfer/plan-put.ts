@@ -5,7 +5,7 @@ import type { Dirent } from 'node:fs';
 import { opendir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { type ApiClient, ApiError } from '../client.ts';
-import { remoteIsDir } from '../native/dirs.ts';
+import { intoDirectory, remoteIsDir } from '../native/dirs.ts';
 import { joinPath, type RemotePath, show } from '../remote.ts';
 import { UsageError } from '../verb.ts';
 import type { PutJob } from './types.ts';
@@ -44,7 +44,10 @@ export async function planPut(options: {
     if (k?.isDirectory() && !options.recursive)
       throw new UsageError(`'${sources[i]}' is a directory: put -r sends a directory and what it holds`);
   });
-  const into = target.dirHint || sources.length > 1 || (await remoteIsDir(options.api, target));
+  const into =
+    target.dirHint || sources.length > 1
+      ? await intoDirectory(options.api, target)
+      : await remoteIsDir(options.api, target);
   const jobs: PutJob[] = [];
   const emptyDirs: string[] = [];
   for (const [i, source] of sources.entries()) {
