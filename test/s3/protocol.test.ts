@@ -145,6 +145,47 @@ describe('aws-chunked bodies', () => {
     }
   });
 
+  test('DeleteObjects with its CRC32 in a trailer of an aws-chunked body: a right one deletes, a wrong one is 400 BadDigest', async () => {
+    await env.client.send(new PutObjectCommand({ Bucket: 'wire', Key: 'trailed-delete', Body: 'x' }));
+    const xml = Buffer.from('<Delete><Object><Key>trailed-delete</Key></Object></Delete>');
+    const send = async (sum: string) => {
+      const s = await signRequest({
+        method: 'POST',
+        path: '/wire?delete',
+        host: `127.0.0.1:${port}`,
+        payloadHash: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+        headers: {
+          'content-encoding': 'aws-chunked',
+          'x-amz-decoded-content-length': String(xml.length),
+          'x-amz-trailer': 'x-amz-checksum-crc32',
+        },
+        ...ROOT_KEYS,
+      });
+      const body = await chunkedBody([xml], { trailers: { 'x-amz-checksum-crc32': sum } });
+      return sendRaw(port, {
+        method: 'POST',
+        path: '/wire?delete',
+        headers: { ...s.headers, 'content-length': String(body.length) },
+        body,
+      });
+    };
+    const wrong = await send(crc32b64(Buffer.from('other')));
+    assert.equal(wrong.status, 400, wrong.body);
+    assert.match(wrong.body, /<Code>BadDigest<\/Code>/);
+    assert.equal(
+      (await env.client.send(new HeadObjectCommand({ Bucket: 'wire', Key: 'trailed-delete' }))).ContentLength,
+      1,
+    );
+    const right = await send(crc32b64(xml));
+    assert.equal(right.status, 200, right.body);
+    assert.match(right.body, /<Deleted><Key>trailed-delete<\/Key><\/Deleted>/);
+    assert.equal(
+      (await s3Error(() => env.client.send(new HeadObjectCommand({ Bucket: 'wire', Key: 'trailed-delete' }))))
+        .status,
+      404,
+    );
+  });
+
   test('an aws-chunked body without x-amz-decoded-content-length is stored at the length it decodes to', async () => {
     const data = bytes(100_000, 8);
     for (const payloadHash of ['STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD']) {

@@ -27,16 +27,18 @@ export async function readRequestXmlBytes(
 ): Promise<Buffer> {
   const contentMd5 = ctx.headers['content-md5'];
   const alg = requestedAlgorithm(ctx.headers);
-  const sent = alg && ctx.headers[`x-amz-checksum-${alg}`];
-  if (alg && sent) checkedChecksum(alg, sent);
+  const header = alg && ctx.headers[`x-amz-checksum-${alg}`];
+  if (alg && header) checkedChecksum(alg, header);
+  const bytes = await readXmlBytes(ctx.body, { maxBytes: o.maxBytes, contentMd5 });
+  // In a header, or in a trailer of an aws-chunked body (there once the body has been read).
+  const sent = alg ? (header ?? ctx.trailers[`x-amz-checksum-${alg}`]) : undefined;
   if (o.integrity && contentMd5 === undefined && !sent)
     throw new S3Error(
       'InvalidRequest',
       400,
       'Missing required header for this request: Content-MD5 OR x-amz-checksum-*',
     );
-  const bytes = await readXmlBytes(ctx.body, { maxBytes: o.maxBytes, contentMd5 });
-  if (alg && sent && checksumOf(alg, bytes) !== sent)
+  if (alg && sent && checksumOf(alg, bytes) !== checkedChecksum(alg, sent))
     throw new S3Error(
       'BadDigest',
       400,
