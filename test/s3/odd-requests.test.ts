@@ -221,6 +221,30 @@ describe('odd requests', () => {
     assert.equal(head.Metadata?.['constructor'], 'a');
   });
 
+  test('x-amz-copy-source on a GET, HEAD or DELETE is 400 InvalidArgument, and the DELETE removes nothing', async () => {
+    await env.client.send(new PutObjectCommand({ Bucket: 'odd', Key: 'kept', Body: 'kept bytes' }));
+    await env.client.send(new PutObjectCommand({ Bucket: 'odd', Key: 'other', Body: 'other bytes' }));
+    for (const method of ['GET', 'HEAD', 'DELETE']) {
+      const headers = { 'x-amz-copy-source': '/odd/other' };
+      const signed = await signRequest({
+        method,
+        path: '/odd/kept',
+        host: `127.0.0.1:${port}`,
+        headers,
+        payloadHash: 'UNSIGNED-PAYLOAD',
+        ...ROOT_KEYS,
+      });
+      const r = await sendRaw(port, { method, path: '/odd/kept', headers: signed.headers });
+      assert.equal(r.status, 400, `${method}: ${r.body}`);
+      if (method !== 'HEAD') {
+        assert.equal(codeOf(r.body), 'InvalidArgument', method);
+        assert.match(r.body, /copy source header for copy requests/);
+      }
+    }
+    const got = await env.client.send(new GetObjectCommand({ Bucket: 'odd', Key: 'kept' }));
+    assert.equal(await got.Body!.transformToString(), 'kept bytes');
+  });
+
   test('none of the above was a server error', () => {
     assert.doesNotMatch(env.server.stdout() + env.server.stderr(), /"level":50/);
   });

@@ -86,6 +86,31 @@ test('an unimplemented sub-resource is 501; a method with no row is 405; a form 
   assert.equal(code('POST', '/b/k?append&position=0'), '405 MethodNotAllowed');
 });
 
+test('a copy source on a request that copies nothing is 400 InvalidArgument (405 for a POST without an upload)', () => {
+  const code = (method: string, path: string) => {
+    try {
+      return route(req(method, path, { 'x-amz-copy-source': 'b/src' })).name;
+    } catch (err) {
+      return `${(err as { status: number }).status} ${(err as { code: string }).code}`;
+    }
+  };
+  for (const [method, path] of [
+    ['GET', '/b/k'],
+    ['HEAD', '/b/k'],
+    ['DELETE', '/b/k'],
+    ['GET', '/b'],
+    ['DELETE', '/b'],
+    ['PUT', '/b'],
+    ['PUT', '/b/k?tagging'],
+    ['POST', '/b/k?uploadId=u'],
+  ])
+    assert.equal(code(method!, path!), '400 InvalidArgument', `${method} ${path}`);
+  assert.equal(code('POST', '/b/k?uploads'), '405 MethodNotAllowed');
+  assert.equal(code('POST', '/b?delete'), '405 MethodNotAllowed');
+  assert.equal(code('PUT', '/b/k'), 'CopyObject');
+  assert.equal(code('PUT', '/b/k?partNumber=2&uploadId=u'), 'UploadPartCopy');
+});
+
 test('every command module has exactly one row, and every row names a distinct command', () => {
   const modules = readdirSync(new URL('./commands/', import.meta.url)).filter(
     (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),

@@ -136,6 +136,16 @@ function fits(r: Route, ctx: S3Context, target: Target): boolean {
   return eq < 0 ? ctx.query.has(r.sub) : ctx.query.get(r.sub.slice(0, eq)) === r.sub.slice(eq + 1);
 }
 
+/**
+ * A copy source on a request that copies nothing is refused, not ignored (a GET that names one would otherwise read
+ * the target, not the source): 400 InvalidArgument, as S3 answers; a POST that names no upload is 405 there.
+ */
+function refuseCopySource(ctx: S3Context): never {
+  if (ctx.method === 'POST' && !ctx.query.has('uploadId'))
+    throw new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.');
+  throw new S3Error('InvalidArgument', 400, 'You can only specify a copy source header for copy requests.');
+}
+
 /** The command for a request: 501 for a sub-resource mimeo does not implement, 405 when nothing fits. */
 export function route(ctx: S3Context): S3Command {
   const unsupported = ctx.flavor.unsupported ? [...UNSUPPORTED, ...ctx.flavor.unsupported] : UNSUPPORTED;
@@ -145,6 +155,7 @@ export function route(ctx: S3Context): S3Command {
   }
   const target: Target = ctx.key !== undefined ? 'object' : ctx.bucket !== undefined ? 'bucket' : 'service';
   const found = ROUTES.find((r) => fits(r, ctx, target));
+  if (found?.copy !== true && ctx.headers['x-amz-copy-source'] !== undefined) refuseCopySource(ctx);
   if (found) return found.command;
   if (ctx.method === 'POST' && target === 'bucket' && ctx.query.size === 0)
     throw new S3Error('NotImplemented', 501, 'Uploads by HTML form (POST Object) are not implemented.');
