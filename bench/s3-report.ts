@@ -28,6 +28,8 @@ export interface RunFigures {
   format: number;
   /** The CPU of that work, both cores, per MiB: ms. */
   formatCpu: number;
+  /** Blocks written durably by the file block store, as many in flight as an upload keeps: MiB/s. */
+  disk: number;
 }
 
 /** Each figure's median over the runs; a scenario that failed in any run shows its first failure. */
@@ -44,7 +46,17 @@ function medianFigures(all: Figures[]): Figures {
 /** The runs folded into one: medians of every figure, and the highest peak RSS. */
 export function combineRuns(runs: RunFigures[]): RunFigures {
   const of = (
-    k: 'md5' | 'sha256' | 'tiny' | 'tinyCpu' | 'stream' | 'receive' | 'receiveCpu' | 'format' | 'formatCpu',
+    k:
+      | 'md5'
+      | 'sha256'
+      | 'tiny'
+      | 'tinyCpu'
+      | 'stream'
+      | 'receive'
+      | 'receiveCpu'
+      | 'format'
+      | 'formatCpu'
+      | 'disk',
   ) => median(runs.map((r) => r[k]));
   return {
     mimeo: medianFigures(runs.map((r) => r.mimeo)),
@@ -60,6 +72,7 @@ export function combineRuns(runs: RunFigures[]): RunFigures {
     receiveCpu: of('receiveCpu'),
     format: of('format'),
     formatCpu: of('formatCpu'),
+    disk: of('disk'),
   };
 }
 
@@ -131,17 +144,18 @@ export function report(
   if (m['put-large'] !== undefined || m['put-large-sse'] !== undefined) {
     lines.push(
       '',
-      `| upload (${large}${each}) | MiB/s | /s3rver put-large | /format ceiling |`,
-      '|---|---|---|---|',
+      `| upload (${large}${each}) | MiB/s | /s3rver put-large | /format ceiling | /disk ceiling |`,
+      '|---|---|---|---|---|',
     );
     const upload = (name: string, v: number | string | undefined, vsPeer: boolean) =>
       lines.push(
-        `| ${name} | ${fmt(v)} | ${vsPeer ? ratio(v, p['put-large']) : ''} | ${percent(v, f.format)} |`,
+        `| ${name} | ${fmt(v)} | ${vsPeer ? ratio(v, p['put-large']) : ''} | ${percent(v, f.format)} | ${percent(v, f.disk)} |`,
       );
     if (m['put-large'] !== undefined) upload('mimeo put-large', m['put-large'], true);
     if (m['put-large-sse'] !== undefined) upload('mimeo put-large with SSE-S3', m['put-large-sse'], true);
     if (p['put-large'] !== undefined) upload('s3rver put-large', p['put-large'], false);
     upload('format ceiling: md5 on one core, CRC-64/NVME + AES-256-GCM on the other', f.format, false);
+    upload('disk ceiling: blocks written durably by the file block store, 12 in flight', f.disk, false);
   }
 
   // What a unit of work costs the server in CPU, all threads: steadier than the rates on a shared machine.
@@ -193,6 +207,7 @@ export function report(
   lines.push(
     `| md5 on one core, CRC-64/NVME + AES-256-GCM on the other (median of 3) | ${f.format.toFixed(0)} MiB/s |`,
     `| CPU of that work, both threads, per MiB (the ceiling of the CPU table's uploads) | ${fmt(f.formatCpu)} ms |`,
+    `| 4 MiB blocks written durably by the file block store (each synced, then its directory), 12 in flight (median of 3) | ${f.disk.toFixed(0)} MiB/s |`,
     `| Node md5 (median of 3) | ${f.md5.toFixed(0)} MiB/s |`,
     `| Node sha256 (median of 3) | ${f.sha256.toFixed(0)} MiB/s |`,
     `| bare node:http tiny requests, c=${o.concurrency} (median of 3, warmed up) | ${f.tiny.toFixed(0)} req/s |`,

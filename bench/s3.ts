@@ -5,6 +5,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_LIMITS } from '../src/config/config.ts';
+import { diskCeiling } from './disk-ceiling.ts';
 import { formatCeiling } from './format-ceiling.ts';
 import { cpuMs, median, ms, now, peakRssMiB, pool, ROOT, type Server, startMimeo } from './lib.ts';
 import { LeanS3 } from './s3-client.ts';
@@ -411,6 +412,11 @@ async function oneRun(
       Object.assign(m, await pairs(o, mimeoClient, peerClient, bare.url, 'bench'));
       const ceil = await ceilings({ url: bare.url, pid: bare.proc.pid! }, o);
       const format = await formatCeiling({ bytes: o.large, blockSize: DEFAULT_LIMITS.blockSize });
+      const disk = await diskCeiling({
+        dir: join(work, 'disk'),
+        bytes: o.large,
+        blockSize: DEFAULT_LIMITS.blockSize,
+      });
       return {
         mimeo: m,
         peer: p,
@@ -419,6 +425,7 @@ async function oneRun(
         ...ceil,
         format: format.rate,
         formatCpu: format.cpuPerMiB,
+        disk,
       };
     } finally {
       await bare.stop();
@@ -435,7 +442,7 @@ function runLine(n: number, r: RunFigures): string {
   return [
     `run ${n}:`,
     `put-large ${f(m['put-large'])} MiB/s (s3rver ${f(p['put-large'])}, ${f(m['cpu:put-large'], 2)} against ${f(p['cpu:put-large'], 2)} ms CPU per MiB; paired ${f(m['pair:put-large'], 2)}x),`,
-    `SSE-S3 ${f(m['put-large-sse'])}, format ${f(r.format)};`,
+    `SSE-S3 ${f(m['put-large-sse'])}, format ${f(r.format)}, disk ${f(r.disk)};`,
     `get-large ${f(m['get-large'])} (bare ${f(r.stream)});`,
     `small-get ${f(m['small-get'])}, small-put ${f(m['small-put'])} ops/s (bare ${f(r.tiny)});`,
     `copy-multipart ${f(m['copy-multipart'], 2)} ms`,
