@@ -318,7 +318,7 @@ const PROBES: Record<string, Probes> = {
     unknown: async () =>
       Promise.all([
         fetch(`${env.server.url}/SASLogon/no-such-route`).then(answer),
-        fetch(`${env.server.url}/SASLogon/oauth/token`).then(answer),
+        fetch(`${env.server.url}/SASLogon/oauth/no-such-endpoint`).then(answer),
         fetch(`${env.server.url}/SASLogon/oauth/authorize`, { method: 'POST' }).then(answer),
       ]),
     bad: async () => {

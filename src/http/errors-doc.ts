@@ -64,7 +64,7 @@ application/vnd.sas.error+json\`: \`{"version": 2, "httpStatusCode": 404, "error
 []}\`. Their columns give the numeric \`errorCode\` (Files from 11500, Compute from 5400, the same offset for a code in
 both). Beside the table: 415 (\`errorCode\` 41501) for an \`Accept\` that asks only for a representation version the
 service does not have, or a request \`Content-Type\` a route does not take; 428 (42801) for an update sent without
-\`If-Match\`. A 401 carries \`WWW-Authenticate: Bearer realm="SAS Logon"\`. No SAS answer is a 403 or a 449 for a
+\`If-Match\`; 405 (40501) with \`Allow\` for a method a path does not take (SAS Logon's is \`method_not_allowed\`). A 401 carries \`WWW-Authenticate: Bearer realm="SAS Logon"\`. No SAS answer is a 403 or a 449 for a
 problem with credentials (@sasjs/adapter reads those as a CSRF challenge): 403 means the principal lacks a role.
 
 On both ports, a request that is not valid HTTP is answered in the port's shape before any route runs: 400

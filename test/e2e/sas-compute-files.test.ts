@@ -12,6 +12,7 @@ import {
   filesOf,
   JOB_CONTEXT,
   json,
+  PROPS,
   tokenOf,
 } from '../helpers/sas-compute.ts';
 
@@ -210,6 +211,20 @@ describe('SAS Compute files', () => {
     assertSasError(await f.rename('/proj/listed', { name: 'x', path: '/proj/none' }), 404);
     assertSasError(await f.rename('/proj/listed', { name: 'inner', path: '/proj/listed' }), 400);
     assertSasError(await f.rename('/proj', { name: 'renamed' }), 403);
+  });
+
+  test('a rename body of a FileProperties version other than 1 is 415 and moves nothing', async () => {
+    assert.equal((await f.write('/proj/body-v.sas', 'v\n')).status, 201);
+    for (const type of [`${PROPS};version=2`, 'application/vnd.sas.compute.file.properties;version=0']) {
+      const r = await f.rename('/proj/body-v.sas', { name: 'body-moved.sas' }, '', { 'content-type': type });
+      assertSasError(r, 415);
+      assert.equal(JSON.parse(r.text).errorCode, 41501, type);
+    }
+    assertSasError(await f.get('/proj/body-moved.sas'), 404);
+    const moved = await f.rename('/proj/body-v.sas', { name: 'body-moved.sas' }, '', {
+      'content-type': `${PROPS};version=1`,
+    });
+    assert.equal(moved.status, 200, moved.text);
   });
 
   test('delete: 204 for a file and, recursively, a directory; an empty If-Match is none, a stale one 412', async () => {

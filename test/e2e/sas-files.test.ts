@@ -353,6 +353,33 @@ describe('SAS Files', () => {
     assert.equal(content.text, 'keep me');
   });
 
+  test('a patch body of a file version the service does not have is 415 and changes nothing; version 4 is read', async () => {
+    const made = fileJson(await create(ana, app, 'body-v.txt', Buffer.from('versions')), 201);
+    const etag = (await files(ana, 'GET', `/files/files/${made.id}`)).headers.etag as string;
+    for (const type of [
+      'application/vnd.sas.file+json;version=99',
+      'application/vnd.sas.file+json; version="3"',
+      'application/vnd.sas.file;version=5',
+    ]) {
+      const r = await files(ana, 'PATCH', `/files/files/${made.id}`, {
+        headers: { 'content-type': type, 'if-match': etag },
+        body: JSON.stringify({ name: 'body-renamed.txt', description: 'changed' }),
+      });
+      const body = assertSasError(r, 415);
+      assert.equal(body.errorCode, 41501, type);
+      assert.match(String(body.message), /version 4 of application\/vnd\.sas\.file\+json/, type);
+    }
+    const still = await files(ana, 'GET', `/files/files/${made.id}`);
+    assert.equal(still.headers.etag, etag);
+    assert.equal(JSON.parse(still.text).name, 'body-v.txt');
+    assert.equal(JSON.parse(still.text).description, undefined);
+    const ok = await files(ana, 'PATCH', `/files/files/${made.id}`, {
+      headers: { 'content-type': 'application/vnd.sas.file+json;version=4', 'if-match': etag },
+      body: JSON.stringify({ description: 'four' }),
+    });
+    assert.equal(fileJson(ok, 200).description, 'four');
+  });
+
   test('an Accept of another file version is 415 before a create, copy, patch or content update changes anything', async () => {
     const v3 = { accept: 'application/vnd.sas.file+json;version=3' };
     const made = fileJson(await create(ana, app, 'v4only.txt', Buffer.from('four')), 201);

@@ -514,6 +514,49 @@ describe('SAS Folders and Types services', () => {
     assert.equal((await members(into.id)).json().count, 0);
   });
 
+  test('a body typed as another folder or member version is 415 and changes nothing; version 1 is read', async () => {
+    const from = await mkdir(proj.id, 'body-from');
+    const into = await mkdir(proj.id, 'body-into');
+    const state = async () => (await members(proj.id, '?limit=1000')).text;
+    const before = await state();
+    const typed = (type: string) => ({ 'content-type': type });
+    assertSasError(
+      await sas('POST', `/folders/folders?parentFolderUri=/folders/folders/${proj.id}`, {
+        token: ana,
+        body: { name: 'body-new', type: 'folder' },
+        headers: typed('application/vnd.sas.content.folder+json;version=2'),
+      }),
+      415,
+      41501,
+    );
+    assertSasError(
+      await sas('PATCH', `/folders/folders/${from.id}`, {
+        token: ana,
+        body: { name: 'body-renamed' },
+        headers: typed('application/vnd.sas.content.folder;version=7'),
+      }),
+      415,
+      41501,
+    );
+    assertSasError(
+      await sas('POST', `/folders/folders/${into.id}/members`, {
+        token: ana,
+        body: { uri: `/folders/folders/${from.id}`, type: 'CHILD' },
+        headers: typed('application/vnd.sas.content.folder.member+json;version=2'),
+      }),
+      415,
+      41501,
+    );
+    assert.equal(await state(), before);
+    assert.equal((await members(into.id)).json().count, 0);
+    const made = await sas('POST', `/folders/folders?parentFolderUri=/folders/folders/${proj.id}`, {
+      token: ana,
+      body: { name: 'body-v1', type: 'folder' },
+      headers: typed(FOLDER_JSON),
+    });
+    assert.equal(made.status, 201, made.text);
+  });
+
   test('bad requests get the SAS error shape and change nothing', async () => {
     const state = async () => (await members(proj.id, '?limit=1000')).text;
     const before = await state();

@@ -276,7 +276,7 @@ describe('SAS Logon', () => {
     assert.equal(r.json().refresh_token, undefined, 'a client without the refresh_token grant gets none');
   });
 
-  test('malformed requests are 400 invalid_request, never a 5xx, a 403 or a 449', async () => {
+  test('malformed requests are 400 invalid_request, another method 405, never a 5xx, a 403 or a 449', async () => {
     const auth = { authorization: basic('sas.cli', '') };
     const post = (type: string | undefined, body: string) =>
       env.call('POST', TOKEN_PATH, { headers: { ...auth, ...(type ? { 'content-type': type } : {}) }, body });
@@ -309,9 +309,11 @@ describe('SAS Logon', () => {
       // A name that does not decode is taken as it comes, as URLSearchParams takes it: no such user.
       assertOAuthError(r, 400, what === 'bad percent-encoding' ? 'invalid_grant' : 'invalid_request');
     }
+    // Another method on the endpoint is 405, as Spring Security OAuth's token endpoint answers it.
     const get = await env.call('GET', TOKEN_PATH);
-    assert.equal(get.status, 404);
-    assert.equal(JSON.parse(get.text).error, 'not_found');
+    assert.equal(get.status, 405);
+    assert.equal(get.headers.allow, 'POST, OPTIONS');
+    assert.equal(JSON.parse(get.text).error, 'method_not_allowed');
     assert.doesNotMatch(env.server.stdout() + env.server.stderr(), /"level":50/);
   });
 

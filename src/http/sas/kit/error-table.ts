@@ -75,6 +75,8 @@ export function sasTable(base: number): ErrorTable {
 
 /** Numbers of the errors that are about the wire form alone, the same in every service. */
 export const WIRE_ERRORS = {
+  /** A method the path does not take (405, with Allow). */
+  methodNotAllowed: 40501,
   /** An Accept version or a request Content-Type the service does not take. */
   unsupportedMedia: 41501,
   /** An update sent without If-Match. */

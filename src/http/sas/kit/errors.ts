@@ -6,6 +6,7 @@ import { ERROR_CODES } from '../../../core/errors.ts';
 import { coreErrorHeaders, type ErrorTable } from '../../common/dialect.ts';
 import { type ErrorPage, type ErrorSite, type RenderError, TransportError } from '../../common/error-page.ts';
 import { asStorageError } from '../../common/framework-errors.ts';
+import { WIRE_ERRORS } from './error-table.ts';
 
 export const SAS_ERROR_TYPE = 'application/vnd.sas.error+json';
 
@@ -24,11 +25,25 @@ export class SasWireError extends Error {
   }
 }
 
+/**
+ * A method the path does not take (405, RFC 9110 section 15.5.6), as Spring MVC refuses it: `allow` lists the methods
+ * the path does take, for the `Allow` header the answer must carry.
+ */
+export class SasMethodNotAllowed extends Error {
+  readonly allow: readonly string[];
+  constructor(method: string, allow: readonly string[]) {
+    super(`Request method '${method}' is not supported: the path takes ${allow.join(', ')}.`);
+    this.name = 'SasMethodNotAllowed';
+    this.allow = allow;
+  }
+}
+
 /** What a client can do about an answer of this status. */
 function remediationOf(status: number): string {
   if (status === 401) return 'Get a token from /SASLogon/oauth/token and send it as Authorization: Bearer.';
   if (status === 403) return 'Ask the owner of the folder or project for access.';
   if (status === 404) return 'Check the identifier or the path.';
+  if (status === 405) return 'Send one of the methods the Allow header lists.';
   if (status === 409) return 'Choose another name, or remove what is there first.';
   if (status === 412) return 'Read the resource again and send its current ETag in If-Match.';
   if (status === 428) return 'Send If-Match with the ETag the resource was read with.';
@@ -61,6 +76,8 @@ export function sasErrorRenderer(table: ErrorTable): RenderError {
       body: status === 304 ? undefined : JSON.stringify(sasErrorBody(status, code, message, site)),
     });
     if (err instanceof SasWireError) return page(err.status, err.errorCode, err.message);
+    if (err instanceof SasMethodNotAllowed)
+      return page(405, WIRE_ERRORS.methodNotAllowed, err.message, { allow: err.allow.join(', ') });
     if (err instanceof TransportError) return page(err.status, err.status * 100, err.message);
     const se = asStorageError(err);
     const { status, code } = table[se.code];

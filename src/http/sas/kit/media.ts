@@ -1,6 +1,7 @@
 // SAS media types: `application/vnd.sas.<name>+json`, with an optional `;version=N` that picks a representation. A
 // client may also ask for plain `application/json` or anything (`*/*`); an `Accept` that names only versions of the
-// type the service does not have is 415, as the SAS services answer it (not 406).
+// type the service does not have is 415, as the SAS services answer it (not 406), as is a request body of such a
+// version.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { contentTypeOf, setContentType } from '../../common/content-type.ts';
 import { isJson, jsonBody } from '../../common/json-body.ts';
@@ -90,22 +91,43 @@ export function isJsonType(type: string | undefined): boolean {
   return isJson(t) || /^application\/vnd\.sas\.[a-z0-9.-]+$/.test(t);
 }
 
+/** What a route takes as its JSON body. */
+export interface BodyRules {
+  /** A body without a Content-Type is refused rather than read as JSON. */
+  typed?: boolean;
+  /** The SAS representation the route reads, `application/vnd.sas.<name>+json` at `version`. */
+  reads?: { name: string; version: number };
+}
+
+/** Whether `type` (with its parameters) is the SAS type `name`, with or without `+json`. */
+function isSasType(type: string, name: string): boolean {
+  const t = type.split(';')[0]!.trim().toLowerCase();
+  return t === sasType(name) || t === `application/vnd.sas.${name}`;
+}
+
 /**
  * Refuses a request whose body is not JSON (415, as the services' Spring handlers answer a type they do not consume,
- * before anything is read or changed). Without a Content-Type the body is read as JSON, unless `typed` asks for one.
+ * before anything is read or changed). Without a Content-Type the body is read as JSON, unless `rules.typed` asks for
+ * one. A body of the SAS type `rules.reads` names whose `version` is another than the route reads is 415 too.
  */
-export function checkJsonBody(request: FastifyRequest, typed = false): void {
+export function checkJsonBody(request: FastifyRequest, rules: BodyRules = {}): void {
   const type = contentTypeOf(request);
-  if (type === undefined ? typed : !isJsonType(type))
+  if (type === undefined ? rules.typed : !isJsonType(type))
     throw new SasWireError(
       415,
       WIRE_ERRORS.unsupportedMedia,
       `The request body is JSON (application/json or a SAS +json type), not '${type ?? 'untyped'}'.`,
     );
+  const reads = rules.reads;
+  if (type !== undefined && reads && isSasType(type, reads.name))
+    checkBodyVersion(type, reads.name, reads.version);
 }
 
-/** The request's JSON object body, as `jsonBody` reads it, in any type `isJsonType` takes; 415 for another type. */
-export function sasJsonBody(request: FastifyRequest): Promise<Record<string, unknown>> {
-  checkJsonBody(request);
+/** The request's JSON object body, as `jsonBody` reads it, in a type `checkJsonBody` takes by `rules`; 415 else. */
+export function sasJsonBody(
+  request: FastifyRequest,
+  rules: BodyRules = {},
+): Promise<Record<string, unknown>> {
+  checkJsonBody(request, rules);
   return jsonBody(request, isJsonType);
 }

@@ -1,10 +1,11 @@
 // SAS Logon (`/SASLogon/oauth/token`) on the API port: the token endpoint the SAS Files and Compute dialects' clients
 // get their bearer tokens from. Its clients authenticate themselves at the endpoint, so no hook asks for a bearer
-// token here. Bodies are read by the routes themselves.
+// token here. Bodies are read by the routes themselves. Another method on the endpoint is 405 (kit/methods.ts).
 import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../../auth/principals.ts';
 import { rawBodies } from '../../common/content-type.ts';
 import type { Dialect } from '../../common/dialect.ts';
+import { springMethods } from '../kit/methods.ts';
 import { renderSasLogonError, SAS_LOGON_ERRORS } from './errors.ts';
 import { tokenRoutes } from './routes/token.ts';
 
@@ -13,6 +14,7 @@ const PREFIXES = ['/SASLogon'] as const;
 async function sasApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
   await app.register(async (sas) => {
     rawBodies(sas);
+    springMethods(sas, { prefixes: PREFIXES });
     await sas.register(tokenRoutes(deps));
   });
 }

@@ -1,6 +1,6 @@
-// A file or directory by path (spec §5 #1, #6, #7): its FileProperties (GET, HEAD), a rename or move (PUT with
-// `{name, path}`, `overwrite`), and its removal (DELETE; a directory with everything below it).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// A file or directory by path (spec §5 #1, #6, #7): its FileProperties (GET, and HEAD through the kit), a rename or
+// move (PUT with `{name, path}`, `overwrite`), and its removal (DELETE; a directory with everything below it).
+import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../../../auth/principals.ts';
 import { StorageError } from '../../../../core/errors.ts';
 import { moveEntry } from '../../../../core/move.ts';
@@ -28,21 +28,19 @@ const URL = '/compute/sessions/:sid/files/:path';
 export const propertyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   const core = deps.core;
 
-  const properties = async (request: FastifyRequest<FileParams>, reply: FastifyReply) => {
+  app.get<FileParams>(URL, async (request, reply) => {
     negotiate(request, PROPERTIES_NAME, 1);
     const { principal, view } = await sessionOf(deps, request);
     const entry = await entryAt(deps, principal, pathParam(request, view));
     return sendProperties(reply, request, { entry, view });
-  };
-  app.get<FileParams>(URL, properties);
-  app.head<FileParams>(URL, properties);
+  });
 
   app.put<FileParams>(URL, async (request, reply) => {
     negotiate(request, PROPERTIES_NAME, 1);
     const { principal, view } = await sessionOf(deps, request);
     const overwrite = flag(request, 'overwrite');
     const from = belowProject(pathParam(request, view));
-    const body = await sasJsonBody(request);
+    const body = await sasJsonBody(request, { reads: { name: PROPERTIES_NAME, version: 1 } });
     const entry = await entryAt(deps, principal, from);
     const conditions = moveConditions(request, entry);
     const dirPath = stringField(body, 'path');

@@ -1,5 +1,5 @@
-// /files/files: create (raw or multipart, filed in `parentFolderUri`), read the resource (GET, HEAD), list by
-// `parentUri`, patch its attributes, delete. The content and the copy have routes of their own.
+// /files/files: create (raw or multipart, filed in `parentFolderUri`), read the resource (GET, and HEAD through the
+// kit), list by `parentUri`, patch its attributes, delete. The content and the copy have routes of their own.
 import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../../../auth/principals.ts';
 import { copyFile } from '../../../../core/copy.ts';
@@ -24,6 +24,9 @@ import { expiryOf, flagOf, futureExpiry, one, typeDefOf } from '../query.ts';
 import { dispositionFilename, uploadBody } from '../upload-body.ts';
 
 type Id = { Params: { id: string } };
+
+/** A patch is a file of the version the service has, and must say so: an untyped body is refused. */
+const PATCH_BODY = { typed: true, reads: { name: 'file', version: FILE_VERSION } };
 
 /** Files read at most, before paging, when a filter or a sort needs them all: past it the listing is refused. */
 const MAX_LISTED = 10_000;
@@ -70,12 +73,6 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   });
 
   app.get<Id>('/files/files/:id', async (request, reply) => {
-    const principal = principalOf(request);
-    const e = await fileOf(deps, principal, request.params.id);
-    return sendFile(deps, request, reply, e, await versionOf(deps, principal, e));
-  });
-
-  app.head<Id>('/files/files/:id', async (request, reply) => {
     const principal = principalOf(request);
     const e = await fileOf(deps, principal, request.params.id);
     return sendFile(deps, request, reply, e, await versionOf(deps, principal, e));
@@ -135,12 +132,12 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
 
   app.patch<Id>('/files/files/:id', async (request, reply) => {
     const principal = principalOf(request);
-    checkJsonBody(request, true);
+    checkJsonBody(request, PATCH_BODY);
     // A 415 for the answer's Accept comes before anything changes.
     negotiate(request, 'file', FILE_VERSION);
     const conditions = requiredConditions(request, 'A patch of a file');
     let e = await fileOf(deps, principal, request.params.id);
-    const body = await sasJsonBody(request);
+    const body = await sasJsonBody(request, PATCH_BODY);
     const current = await versionOf(deps, principal, e);
     const text = (k: string) => {
       const v = body[k];

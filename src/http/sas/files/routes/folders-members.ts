@@ -112,7 +112,7 @@ export const memberRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
     negotiate(request, 'content.folder.member', 1);
     const principal = principalOf(request);
     const folder = await folderAt(deps, principal, request.params.id);
-    const body = await sasJsonBody(request);
+    const body = await sasJsonBody(request, { reads: { name: 'content.folder.member', version: 1 } });
     const e = await entryOfMemberUri(deps, principal, body['uri']);
     const name = memberNameOf(body, e);
     // Already here under that name: the member is as asked, and nothing changes.

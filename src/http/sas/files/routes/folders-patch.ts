@@ -34,7 +34,7 @@ export const folderPatchRoutes = (deps: AuthDeps) => async (app: FastifyInstance
     negotiate(request, 'content.folder', 1);
     const principal = principalOf(request);
     const folder = await folderAt(deps, principal, request.params.id);
-    const body = await sasJsonBody(request);
+    const body = await sasJsonBody(request, { reads: { name: 'content.folder', version: 1 } });
     checkIfMatch(request.headers['if-match'], folder);
     const { id, type, name = folder.entry.name, description, parentFolderUri } = body;
     if (id !== undefined && (typeof id !== 'string' || id.toLowerCase() !== folder.id))

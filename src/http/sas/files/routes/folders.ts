@@ -72,7 +72,7 @@ export const folderRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
     negotiate(request, 'content.folder', 1);
     const principal = principalOf(request);
     const parentUri = (request.query as Query)['parentFolderUri'];
-    const name = newFolderOf(await sasJsonBody(request));
+    const name = newFolderOf(await sasJsonBody(request, { reads: { name: 'content.folder', version: 1 } }));
     let entry: Entry;
     if (parentUri === undefined || parentUri === '') {
       // No parent: a top-level folder, which is a project (its name follows the project naming rules).
