@@ -14,7 +14,7 @@ import { MOVE_TX, moveWithin } from './move.ts';
 import { longestBelow } from './path-room.ts';
 import { MAX_PATH_BYTES, validatePath } from './paths.ts';
 import { removeEntry } from './remove-entry.ts';
-import { startTreeCopy } from './tree-copy.ts';
+import { refuseCopyIntoItself, startTreeCopy } from './tree-copy.ts';
 
 export interface EntryCopy {
   /** The file or directory to copy; path '' is a whole project. */
@@ -53,14 +53,7 @@ const asDir = (e: Entry) => (e.type === 'directory' ? `${e.path}/` : e.path);
 export async function copyEntry(deps: CoreDeps, principal: Principal, req: EntryCopy): Promise<Entry> {
   const target = { project: req.target.project, path: validatePath(req.target.path) };
   const source = await getEntryByPath(deps, principal, req.source);
-  if (
-    source.type === 'directory' &&
-    source.project === target.project &&
-    (source.path === '' || target.path === source.path || target.path.startsWith(`${source.path}/`))
-  )
-    throw new StorageError('InvalidArgument', 'A directory cannot be copied into itself.', {
-      resource: target.path,
-    });
+  if (source.type === 'directory') refuseCopyIntoItself(source, target, req.replace ? 'overwrite' : 'fail');
   // Replacing a directory that holds the source would delete the source with it.
   if (source.project === target.project && source.path.startsWith(`${target.path}/`))
     throw new StorageError('InvalidArgument', 'A copy cannot replace a directory that holds its source.', {

@@ -10,7 +10,7 @@ import { defineJob, endJob, insertJob, type Job, type JobContext, LeaseLost } fr
 import type { ConflictPolicy, Principal } from './model.ts';
 import { loadPrincipal } from './principal-rows.ts';
 import { RENAMERS, type RenamerName } from './renamers.ts';
-import { startTreeCopy } from './tree-copy.ts';
+import { refuseCopyIntoItself, startTreeCopy } from './tree-copy.ts';
 
 export interface ListedCopy {
   /** A file by row id; or, with `tree`, a directory by path (its whole subtree, as one tree copy). */
@@ -39,10 +39,20 @@ export interface CopyListProgress {
 /** At most this many copies in one list. */
 export const MAX_COPY_LIST = 1000;
 
-/** Queues a list of copies as a job for `principal`; every copy checks its permissions when it runs. */
+/**
+ * Queues a list of copies as a job for `principal`; every copy checks its permissions when it runs. A directory copied
+ * into itself is refused (InvalidArgument) before anything is queued.
+ */
 export function startCopyList(deps: CoreDeps, principal: Principal, spec: CopyListSpec): Promise<Job> {
   if (spec.items.length === 0 || spec.items.length > MAX_COPY_LIST)
     throw new StorageError('InvalidArgument', `A copy list holds 1 to ${MAX_COPY_LIST} copies.`);
+  for (const item of spec.items)
+    if (item.tree)
+      refuseCopyIntoItself(
+        { project: item.source.project, path: item.source.path ?? '' },
+        item.target,
+        spec.conflict,
+      );
   const progress: CopyListProgress = { done: 0, results: [] };
   return deps.meta.tx((tx) =>
     insertJob(tx, { kind: COPY_LIST, principalId: principal.id, spec, progress, now: nowOf(deps) }),

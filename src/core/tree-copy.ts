@@ -37,6 +37,26 @@ const stagePrefix = (jobId: string) => `\u0001${jobId}/`;
 const asDir = (p: string) => (p === '' || p === '/' ? '' : p.endsWith('/') ? p : `${p}/`);
 
 /**
+ * Refuses a directory copied into itself, as `cp -r` does: a target below the directory `source` in its project (a
+ * whole project, path '', holds every path of it), or at the directory's own path unless the copy takes a free name
+ * there (`rename`, which puts it beside the source). Paths carry no trailing '/'. Throws InvalidArgument. A tree copy
+ * started alone copies a point in time and does not ask this (the native API copies a project into its own folder);
+ * the file dialects' copies, whose vendors refuse, do.
+ */
+export function refuseCopyIntoItself(
+  source: { project: string; path: string },
+  target: { project: string; path: string },
+  conflict: ConflictPolicy,
+): void {
+  if (source.project !== target.project) return;
+  const onto = target.path === source.path && conflict !== 'rename';
+  if (onto || source.path === '' || target.path.startsWith(`${source.path}/`))
+    throw new StorageError('InvalidArgument', 'A directory cannot be copied into itself.', {
+      resource: target.path,
+    });
+}
+
+/**
  * Starts copying every file below `source.path` (at a consistent point in time, or at a snapshot) to below
  * `target.path`. Returns the queued job. With `fail`, a target folder that already holds files is a Conflict;
  * with `rename`, the target folder gets the first free name; with `overwrite`, files at the same paths get new versions.

@@ -1,12 +1,13 @@
 // Bad input to the Seven Bridges dialect end to end: every refusal in the SBG error shape (status, code, message,
 // more_info) with the contract's code, and nothing changed by it: malformed ids, `project` not `owner/name` (3012),
-// both or neither of `project` and `parent`, a folder as a copy source, names with `/`, JSON of the wrong shape,
-// malformed JSON, unknown projects, folders and files.
+// both or neither of `project` and `parent`, a folder as a copy source, the tree root's id, a folder copied into
+// itself, names with `/`, JSON of the wrong shape, malformed JSON, unknown projects, folders and files.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bytes } from '../helpers/data.ts';
 import {
   assertSbgError,
+  finished,
   namesIn,
   ok,
   openSbg,
@@ -111,6 +112,92 @@ describe('Seven Bridges bad input', () => {
       400,
       5004,
     );
+  });
+
+  test("the id of the tree's root (the directory of every project) is no file or folder: 404 5002 wherever an id goes", async () => {
+    // The root is entry 2: Qumulo's "2", 24 hex digits here. A project's top level is its own root folder.
+    const ROOT = '000000000000000000000002';
+    const cases: [string, string, SbgRequest][] = [
+      ['GET', `/v2/files/${ROOT}`, {}],
+      ['GET', `/v2/files/${ROOT}/list`, {}],
+      ['GET', `/v2/files?parent=${ROOT}`, {}],
+      ['GET', `/v2/files/${ROOT}/metadata`, {}],
+      ['GET', `/v2/files/${ROOT}/download_info`, {}],
+      ['POST', `/v2/files/${ROOT}/actions/copy`, { json: { project: DST } }],
+      ['POST', COPY(), { json: { parent: ROOT } }],
+      ['POST', `/v2/files/${ROOT}/actions/move`, { json: { parent: folder } }],
+      ['POST', `/v2/files/${src}/actions/move`, { json: { parent: ROOT } }],
+      ['PATCH', `/v2/files/${ROOT}`, { json: { name: 'renamed' } }],
+      ['PUT', `/v2/files/${ROOT}/tags`, { json: ['t'] }],
+      ['DELETE', `/v2/files/${ROOT}`, {}],
+      ['POST', '/v2/files', { json: { parent: ROOT, name: 'made', type: 'folder' } }],
+      ['POST', '/v2/upload/multipart', { json: { parent: ROOT, name: 'up.txt', size: 1 } }],
+      ['POST', '/v2/async/files/copy', { json: { items: [{ file: ROOT, project: DST }] } }],
+      ['POST', '/v2/async/files/copy', { json: { items: [{ file: src, parent: ROOT }] } }],
+    ];
+    // Every case runs, and the test lists each one answered otherwise.
+    const wrong: string[] = [];
+    for (const [method, path, req] of cases) {
+      const r = await ana.call(method, path, req);
+      const body = r.body.length ? JSON.parse(r.body.toString()) : null;
+      if (r.status !== 404 || body?.code !== 5002 || body?.status !== 404)
+        wrong.push(`${method} ${path} ${JSON.stringify(req.json ?? '')} -> ${r.status} ${r.body.toString()}`);
+    }
+    assert.deepEqual(wrong, []);
+    // The bulk copy answers per id: that one FAILED as an unknown file.
+    const bulk = ok(
+      await ana.call('POST', '/v2/action/files/copy', { json: { project: DST, file_ids: [ROOT] } }),
+      'bulk copy of the root',
+    );
+    assert.equal(bulk[ROOT].status, 'FAILED', JSON.stringify(bulk));
+    assert.deepEqual([bulk[ROOT].error.status, bulk[ROOT].error.code], [404, 5002], JSON.stringify(bulk));
+    assert.deepEqual(await state(), before_, "the root's id changed something");
+  });
+
+  test('a folder copied into itself or a folder below it is 400 9000 before anything is copied', async () => {
+    const P = await env.project('ana', 'bad-loop');
+    const mkdir = async (json: object) => ok(await ana.call('POST', '/v2/files', { json }), 'mkdir', 201).id;
+    const loop = await mkdir({ name: 'loop', type: 'folder', project: P });
+    const inner = await mkdir({ name: 'inner', type: 'folder', parent: loop });
+    await upload(env, ana, { parent: inner, name: 'x.txt' }, bytes(100, 102));
+    const tree = async () => ({
+      top: await namesIn(ana, { project: P }),
+      loop: await namesIn(ana, { parent: loop }),
+      inner: await namesIn(ana, { parent: inner }),
+      dst: await namesIn(ana, { project: DST }),
+    });
+    const was = await tree();
+    const into: { file: string; parent: string; name?: string }[] = [
+      { file: loop, parent: loop },
+      { file: loop, parent: inner },
+      { file: loop, parent: inner, name: 'other' },
+      { file: inner, parent: inner },
+    ];
+    for (const item of into) {
+      const what = `async copy ${JSON.stringify(item)}`;
+      const r = await ana.call('POST', '/v2/async/files/copy', { json: { items: [item] } });
+      assertSbgError(r, 400, 9000, what);
+      assert.match(r.json().message, /into itself/, what);
+    }
+    // One such item refuses the whole request: the good one before it is not copied either.
+    const mixed = [{ file: src, project: DST }, into[1]];
+    assertSbgError(await ana.call('POST', '/v2/async/files/copy', { json: { items: mixed } }), 400, 9000);
+    // A move there is refused the same way.
+    assertSbgError(
+      await ana.call('POST', `/v2/files/${loop}/actions/move`, { json: { parent: inner } }),
+      400,
+      9000,
+    );
+    assert.deepEqual(await tree(), was, 'a refused copy made something');
+    // Beside itself, in the folder that holds it, is a copy like any other: renamed 1_loop.
+    const beside = ok(
+      await ana.call('POST', '/v2/async/files/copy', { json: { items: [{ file: loop, project: P }] } }),
+      'async copy beside itself',
+      202,
+    );
+    const job = await finished(ana, beside.id);
+    assert.equal(job.result[0].resource.name, '1_loop', JSON.stringify(job));
+    assert.deepEqual(await namesIn(ana, { parent: job.result[0].resource.id }), ['inner']);
   });
 
   test('a name with /, or an empty one, is 400 5004', async () => {

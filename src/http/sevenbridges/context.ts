@@ -53,7 +53,7 @@ export async function folderOf(
   field?: string,
 ): Promise<Folder> {
   const e = await entryOf(deps, principal, id, field);
-  if (e.type !== 'directory' || e.project === '')
+  if (e.type !== 'directory')
     throw new StorageError('NotADirectory', `'${String(id)}' is not a folder.`, { resource: String(id) });
   return { project: e.project, path: e.path, id: e.ids.hex };
 }

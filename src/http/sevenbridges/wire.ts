@@ -3,15 +3,23 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../auth/principals.ts';
 import { type Entry, getEntry } from '../../core/entries.ts';
+import { TREE_ROOT_NUMBER } from '../../core/entry-ids.ts';
 import { StorageError } from '../../core/errors.ts';
 import type { Principal } from '../../core/model.ts';
 import { externalBase } from '../common/request-context.ts';
 
 /**
  * The entry a 24-hex-digit id names (a file or a folder). Throws InvalidArgument for any other shape, and for none
- * at all: then it names the body's `field` that is missing.
+ * at all: then it names the body's `field` that is missing. Throws NoSuchEntry for an unknown id, and for the id of
+ * the tree's root: the directory that holds the projects in the file dialects' tree is no SBG file or folder (a
+ * project's top level is its root folder).
  */
-export function entryOf(deps: AuthDeps, principal: Principal, id: unknown, field?: string): Promise<Entry> {
+export async function entryOf(
+  deps: AuthDeps,
+  principal: Principal,
+  id: unknown,
+  field?: string,
+): Promise<Entry> {
   if (id === undefined || id === null)
     throw new StorageError(
       'InvalidArgument',
@@ -19,7 +27,10 @@ export function entryOf(deps: AuthDeps, principal: Principal, id: unknown, field
     );
   if (typeof id !== 'string' || !/^[0-9a-f]{24}$/i.test(id))
     throw new StorageError('InvalidArgument', `'${String(id).slice(0, 64)}' is not a file id.`);
-  return getEntry(deps.core, principal, id.toLowerCase());
+  const e = await getEntry(deps.core, principal, id.toLowerCase());
+  if (e.number === TREE_ROOT_NUMBER)
+    throw new StorageError('NoSuchEntry', `No file or folder has the id '${id}'.`, { resource: id });
+  return e;
 }
 
 /** A project id `owner/name`, lower-cased. Throws InvalidProjectName (SBG's 3012) for any other form. */
