@@ -24,7 +24,7 @@ import { type Access, checkDataClass, requireProject } from './permissions.ts';
 import { createManifest, readExtents } from './repo/manifests.ts';
 import { getFileByPath, getVersionByRowId } from './repo/versions.ts';
 import { type Resolved, resolveVersion } from './resolve.ts';
-import { checkSpan } from './size-limit.ts';
+import { checkSize, checkSpan } from './size-limit.ts';
 import { carry, opaqueEtag } from './write.ts';
 
 export interface CopyOptions {
@@ -352,7 +352,8 @@ async function copyRange(
     );
     if (plan.empty) return receipt(plan.r, plan.live, req.target.stream ?? '', 0);
     const at = req.target.offset ?? 0;
-    checkSpan(deps, "The copy's end (target.offset plus the length copied)", at + plan.n);
+    // The copy grows the target as a write of its bytes there would: past the largest file, EntityTooLarge.
+    checkSize(deps, at + plan.n);
     const moved = shift(plan.src, at - plan.from);
     const extents: Extent[] = splice(plan.tExtents, at, plan.n, moved);
     const size = Math.max(plan.tSize, at + plan.n);

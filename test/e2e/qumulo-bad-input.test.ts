@@ -121,6 +121,97 @@ describe('Qumulo bad input', () => {
     assertQumuloError(await q.get(`/v1/files/${ref('/bad/dir/')}/data`), 400, 'fs_is_directory_error');
   });
 
+  test('an all-digit id too large to name anything is 404 fs_no_such_entry_error on every route that takes an id', async () => {
+    const missing: [number, string] = [404, 'fs_no_such_entry_error'];
+    const ids = ['12345678901234567', '18446744073709551616', '123456789012345678901234', '9'.repeat(40)];
+    for (const id of ids) {
+      const cases: [string, string, QRequest][] = [
+        ['GET', `/v1/files/${id}/info/attributes`, {}],
+        ['PATCH', `/v1/files/${id}/info/attributes`, { json: { mode: '0644' } }],
+        ['GET', `/v1/files/${id}/data`, {}],
+        ['PUT', `/v1/files/${id}/data`, { data: Buffer.from('x') }],
+        ['PATCH', `/v1/files/${id}/data?offset=0`, { data: Buffer.from('x') }],
+        ['GET', `/v1/files/${id}/entries/`, {}],
+        ['POST', `/v1/files/${id}/entries/`, { json: { name: 'made.bin', action: 'CREATE_FILE' } }],
+        ['GET', `/v1/files/${id}/streams/`, {}],
+        ['GET', `/v2/files/${id}/info/acl`, {}],
+        ['DELETE', `/v1/files/${id}`, {}],
+        ['POST', `/v1/files/${id}/copy-chunk`, { json: { source_path: '/bad/s.bin' } }],
+        ['POST', CC, { json: { source_id: id } }],
+        ['POST', '/v1/tree-delete/', { json: { id } }],
+        ['POST', '/v3/snapshots/', { json: { source_file_id: id } }],
+      ];
+      for (const [method, path, req] of cases) await refused(method, path, req, missing);
+    }
+    // A non-numeric id stays bad input.
+    await refused('POST', CC, { json: { source_id: '12a' } }, INVALID);
+    assertQumuloError(await q.get('/v1/files/12a/info/attributes'), ...INVALID);
+    // An id is decimal whatever its length: zeros before a file's id name that file, 24 digits too.
+    const id: string = (await q.get(`/v1/files/${ref('/bad/s.bin')}/info/attributes`)).json().id;
+    for (const padded of [`0${id}`, id.padStart(24, '0'), id.padStart(30, '0')]) {
+      const r = await q.get(`/v1/files/${padded}/info/attributes`);
+      assert.equal(r.status, 200, `${padded}: ${r.body.toString()}`);
+      assert.deepEqual([r.json().id, r.json().path], [id, '/bad/s.bin'], padded);
+    }
+  });
+
+  test('past the largest file (5 TiB): PATCH data, copy-chunk and a size set are all 413, and nothing is written', async () => {
+    const tooLarge: [number, string] = [413, 'rest_request_too_large_error'];
+    const MAX = 5 * 1024 ** 4;
+    // At the largest file's end with bytes to write, straddling it, past it, past 2^53, at 2^64 - 1.
+    const places: [number | string, Buffer][] = [
+      [MAX, Buffer.from('x')],
+      [MAX - 1, Buffer.from('xy')],
+      [MAX + 1, Buffer.from('x')],
+      ['9007199254740993', Buffer.from('x')],
+      ['18446744073709551615', Buffer.from('x')],
+    ];
+    for (const [offset, data] of places) {
+      await refused('PATCH', `/v1/files/${ref(T)}/data?offset=${offset}`, { data }, tooLarge);
+      // The source has 5000 bytes to copy.
+      await refused(
+        'POST',
+        CC,
+        { json: { source_path: '/bad/s.bin', target_offset: String(offset) } },
+        tooLarge,
+      );
+    }
+    for (const size of [String(MAX + 1), '18446744073709551615'])
+      await refused('PATCH', `/v1/files/${ref(T)}/info/attributes`, { json: { size } }, tooLarge);
+  });
+
+  test("copy-chunk's refusals name the request's fields as a Qumulo client sends them", async () => {
+    const MAX = 5 * 1024 ** 4;
+    const internal = /\b(source|target)\.(offset|length|stream)\b/;
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ source_path: '/bad/s.bin', target_offset: String(MAX + 1) }, /\btarget_offset\b/],
+      [{ source_path: '/bad/s.bin', target_offset: '9007199254740993' }, /\btarget_offset\b/],
+      [{ source_path: '/bad/s.bin', target_offset: String(MAX) }, /./],
+      [{ source_path: '/bad/s.bin', target_offset: String(MAX - 10), length: '20' }, /./],
+      [{ source_path: '/bad/s.bin', target_offset: '-1' }, /\btarget_offset\b/],
+      [{ source_path: '/bad/s.bin', source_offset: 'x' }, /\bsource_offset\b/],
+      [{ source_path: '/bad/s.bin', length: '1.5' }, /\blength\b/],
+      [{ source_id: 'x' }, /\bsource_id\b/],
+    ];
+    for (const [json, names] of cases) {
+      const r = await q.call('POST', CC, { json });
+      const what = JSON.stringify(json);
+      assert.ok(r.status >= 400, `${what}: ${r.status}`);
+      const { description } = JSON.parse(r.body.toString());
+      assert.doesNotMatch(description, internal, what);
+      assert.match(description, names, what);
+    }
+    // A length past the largest file is not refused: it asks for everything there is, as one past 2^53 does.
+    await createFile(q, '/bad/', 'len.bin');
+    for (const length of [String(MAX + 1), '9007199254740993']) {
+      const r = await q.call('POST', `/v1/files/${ref('/bad/len.bin')}/copy-chunk`, {
+        json: { source_path: '/bad/s.bin', length },
+      });
+      assert.equal(r.status, 200, `length ${length}: ${r.body.toString()}`);
+      assert.deepEqual(await readData(q, '/bad/len.bin'), bytes(5000, 52), `length ${length}`);
+    }
+  });
+
   test('an empty or invalid source_stream_id is 400 rest_invalid_request_error, and nothing is copied', async () => {
     for (const source_stream_id of ['', 'a/b'])
       await refused('POST', CC, { json: { source_path: '/bad/s.bin', source_stream_id } }, INVALID);

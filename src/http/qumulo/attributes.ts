@@ -1,8 +1,9 @@
 // An entry as Qumulo's attributes object (api_files_attributes): numbers as decimal strings, times in RFC 3339,
 // directories' paths ending with '/'.
+import type { CoreDeps } from '../../core/deps.ts';
 import type { Entry } from '../../core/entries.ts';
 import { StorageError } from '../../core/errors.ts';
-import { pathOf, stringField, timeField, uint64 } from './wire.ts';
+import { pathOf, stringField, timeField, withinLargestFile } from './wire.ts';
 
 /** Qumulo's default modes: what an entry shows until its mode is set. */
 export const FILE_MODE = 0o644;
@@ -86,12 +87,12 @@ export interface AttributeChange {
  * time), and the ones it shows but does not keep (access and change time, which it shows as the modification time;
  * owner; group; SMB attributes) are taken when they say what the entry will show, and refused otherwise.
  */
-export function attributeChange(e: Entry, body: Record<string, unknown>): AttributeChange {
+export function attributeChange(core: CoreDeps, e: Entry, body: Record<string, unknown>): AttributeChange {
   const mode = stringField(body, 'mode');
   if (mode !== undefined && !/^[0-7]{1,4}$/.test(mode))
     throw new StorageError('InvalidArgument', 'mode is an octal string such as "0644".');
   const modifiedAt = timeField(body, 'modification_time');
-  const size = uint64(body['size'], 'size');
+  const size = withinLargestFile(core, body['size'], 'size');
   // A new size is a write, at the time it is made, unless a modification time comes with it.
   const shown = modifiedAt ?? (size === undefined ? e.modifiedAt : undefined);
   for (const name of ['access_time', 'change_time']) {

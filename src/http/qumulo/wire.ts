@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../auth/principals.ts';
 import { type Conditions, checkConditions } from '../../core/conditions.ts';
+import type { CoreDeps } from '../../core/deps.ts';
 import { entryAtSnapshot } from '../../core/dir-list.ts';
 import { type Entry, getEntry, getEntryByPath } from '../../core/entries.ts';
 import { TREE_ROOT_NUMBER } from '../../core/entry-ids.ts';
@@ -40,12 +41,35 @@ export function uint64(value: unknown, name: string, clampTo?: number): number |
   throw new StorageError('InvalidArgument', `${name} is past the largest offset this server stores.`);
 }
 
-/** A query parameter that is a uint64, or undefined when absent. */
-export function queryUint64(request: FastifyRequest, name: string, clampTo?: number): number | undefined {
+/** A query parameter given at most once, or undefined when absent. */
+export function queryValue(request: FastifyRequest, name: string): string | undefined {
   const v = (request.query as Record<string, unknown>)[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'string') throw new StorageError('InvalidArgument', `Give ${name} once.`);
-  return uint64(v, name, clampTo);
+  return v;
+}
+
+/** A query parameter that is a uint64, or undefined when absent. */
+export const queryUint64 = (request: FastifyRequest, name: string, clampTo?: number) =>
+  uint64(queryValue(request, name), name, clampTo);
+
+/**
+ * A place a write makes a file reach (PATCH data's `offset` and copy-chunk's `target_offset`, where the file is
+ * zero-filled up to; a `size` set): a uint64 as Qumulo sends it, or undefined when absent. Qumulo takes any uint64
+ * there, so one past the largest file this server keeps (`limits.maxObjectSize`) asks for a file too large:
+ * EntityTooLarge (413), as a write or a copy whose bytes would end past it is, not bad input. Malformed numbers are
+ * InvalidArgument.
+ */
+export function withinLargestFile(core: CoreDeps, value: unknown, name: string): number | undefined {
+  const n = uint64(value, name, Number.MAX_SAFE_INTEGER);
+  const max = core.limits.maxObjectSize;
+  if (n !== undefined && n > max)
+    throw new StorageError(
+      'EntityTooLarge',
+      `${name} ${String(value)} is past the largest file this server keeps (${max} bytes).`,
+      { details: { max } },
+    );
+  return n;
 }
 
 /**
@@ -125,9 +149,22 @@ export function placeOf(absolute: string): Place {
   return { project, path, dirOnly: dirOnly || path === '' };
 }
 
+/**
+ * The entry a decimal id names, whatever its number of digits (the core would read 24 digits as a Seven Bridges id).
+ * An id past every number the core gives out names nothing: NoSuchEntry, as any unknown id.
+ */
+async function entryById(deps: AuthDeps, principal: Principal, id: string): Promise<Entry> {
+  const digits = id.replace(/^0+(?=[0-9])/, '');
+  if (digits.length > 16)
+    throw new StorageError('NoSuchEntry', `No file or directory has the id '${id.slice(0, 64)}'.`, {
+      resource: id.slice(0, 64),
+    });
+  return getEntry(deps.core, principal, digits);
+}
+
 /** The entry a ref names: a decimal id, or an absolute path (already percent-decoded once by the router). */
 export function entryOf(deps: AuthDeps, principal: Principal, ref: string): Promise<Entry> {
-  if (/^[0-9]+$/.test(ref)) return getEntry(deps.core, principal, ref);
+  if (/^[0-9]+$/.test(ref)) return entryById(deps, principal, ref);
   if (!ref.startsWith('/'))
     throw new StorageError('InvalidArgument', `'${ref}' is neither a file id nor an absolute path.`);
   const place = placeOf(ref);

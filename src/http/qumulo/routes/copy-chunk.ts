@@ -21,6 +21,7 @@ import {
   streamOf,
   stringField,
   uint64,
+  withinLargestFile,
 } from '../wire.ts';
 
 type ChunkParams = { Params: { ref: string; stream?: string } };
@@ -37,7 +38,7 @@ export const copyChunkRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
     const sourcePath = stringField(body, 'source_path');
     if ((sourceId === undefined) === (sourcePath === undefined))
       throw new StorageError('InvalidArgument', 'Give exactly one of source_id and source_path.');
-    if (sourceId !== undefined && !/^[0-9]{1,16}$/.test(sourceId))
+    if (sourceId !== undefined && !/^[0-9]+$/.test(sourceId))
       throw new StorageError('InvalidArgument', 'source_id is a file id: a decimal number.');
     // A path is absolute: one that is not would be read below as a ref, and digits as an id.
     if (sourcePath !== undefined && !sourcePath.startsWith('/'))
@@ -53,11 +54,13 @@ export const copyChunkRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
         'source_stream_id is empty: "0" is the default stream\'s id.',
       );
     const snapshot = snapshotRef(body['source_snapshot']);
-    // A source offset past every file is past this source's end; a length past every file is "to the end".
+    // A source offset past every file is past this source's end; a length past every file is "to the end". The
+    // target offset is where the copy writes: past the largest file, the file it asks for is too large.
+    const max = deps.core.limits.maxObjectSize;
     const sourceOffset = uint64(body['source_offset'], 'source_offset', BEYOND) ?? 0;
-    const targetOffset = uint64(body['target_offset'], 'target_offset') ?? 0;
+    const targetOffset = withinLargestFile(deps.core, body['target_offset'], 'target_offset') ?? 0;
     const asked = uint64(body['length'], 'length', BEYOND);
-    const length = asked === BEYOND ? undefined : asked;
+    const length = asked !== undefined && asked <= max ? asked : undefined;
     const sourceEtag = stringField(body, 'source_etag');
 
     const target = await fileOf(deps, principal, request.params.ref);
@@ -83,7 +86,7 @@ export const copyChunkRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
           ...source,
           snapshot,
           stream: streamOf(stream),
-          offset: Math.min(sourceOffset, deps.core.limits.maxObjectSize),
+          offset: Math.min(sourceOffset, max),
           length,
           ifVersion: sourceEtag === undefined ? undefined : [unquote(sourceEtag)],
         },

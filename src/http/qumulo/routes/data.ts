@@ -16,10 +16,12 @@ import {
   entryAt,
   fileOf,
   queryUint64,
+  queryValue,
   quoted,
   sendJson,
   snapshotRef,
   streamOf,
+  withinLargestFile,
   writeConditions,
 } from '../wire.ts';
 
@@ -78,7 +80,7 @@ export const dataRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
       project: file.project,
       path: file.path,
       stream: streamOf(request.params.stream),
-      offset: queryUint64(request, 'offset') ?? 0,
+      offset: withinLargestFile(core, queryValue(request, 'offset'), 'offset') ?? 0,
       body: bodyOf(request),
       size: declaredLength(request),
       conditions: writeConditions(request, file),

@@ -150,7 +150,7 @@ export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const body = await jsonBody(request);
     const entry = await entryOf(deps, principal, request.params.ref);
     // Everything is checked before anything is written.
-    const change = attributeChange(entry, body);
+    const change = attributeChange(core, entry, body);
     checkIfMatch(request, etagOf(entry));
     const target = { project: entry.project, path: entry.path };
     let conditions = writeConditions(request, entry);
