@@ -1,6 +1,13 @@
 // The CLI's client of the native API: a bearer token from an access key or a personal token, JSON requests,
-// streamed uploads and downloads over kept-alive connections, and errors as one line with the server's code.
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+// streamed uploads and downloads over kept-alive connections, and errors as one line with the server's code (or,
+// when the server gave none, the status and its reason phrase, or how the connection ended, and the request).
+import {
+  type ClientRequest,
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+  STATUS_CODES,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import type { ClientConfig } from '../config/config.ts';
@@ -69,7 +76,9 @@ export class ApiClient {
       if (stream?.errored) return reject(stream.errored);
       let bodyError: Error | undefined;
       const req = send(url, { method: r.method, headers, agent: this.#agent }, resolve);
-      req.on('error', (err: NodeJS.ErrnoException) => reject(bodyError ?? unreachable(this.config.url, err)));
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(bodyError ?? unreachable(this.config.url, err, `${r.method} ${url.pathname}${url.search}`)),
+      );
       if (stream) {
         stream.on('error', (err) => {
           bodyError = err;
@@ -143,7 +152,7 @@ export class ApiClient {
     const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) return res;
     await replyJson(res);
-    throw new ApiError(status, 'Error', `HTTP ${status}`);
+    throw noCode(res);
   }
 
   /** One call; the JSON body of a 2xx reply, or undefined for 204. Throws ApiError with the server's code. */
@@ -162,17 +171,74 @@ const NO_ANSWER: Record<string, string> = {
   EHOSTUNREACH: 'no route to the host',
 };
 
-function unreachable(url: string, err: NodeJS.ErrnoException): ApiError {
+/** Codes of a connection the server (or something on the way) closed: it was reached, so no 'cannot reach'. */
+const CLOSED = new Set(['ECONNRESET', 'EPIPE']);
+
+/** A request that got no answer, as one line naming the server and, when it was reached, the request. */
+function unreachable(url: string, err: NodeJS.ErrnoException, request: string): ApiError {
   if (err instanceof ApiError) return err;
   const origin = new URL(url).origin;
+  if (err.code && CLOSED.has(err.code))
+    return new ApiError(
+      0,
+      err.code,
+      `the server at ${origin} closed the connection before answering ${request}`,
+    );
   const why = (err.code && NO_ANSWER[err.code]) ?? err.message;
   return new ApiError(0, err.code ?? 'Unreachable', `cannot reach the server at ${origin}: ${why}`);
+}
+
+/** The code ApiError carries when the server gave none (a reply without an error body, such as any HEAD's). */
+export const NO_CODE = 'Error';
+
+/** The method and path of the request a reply answers, for messages. */
+function requestOf(res: IncomingMessage): string {
+  const req = (res as IncomingMessage & { req?: ClientRequest }).req;
+  return req ? `${req.method} ${req.path}` : 'a request';
+}
+
+/** An error reply without the server's code and message: its status with the reason phrase, and the request. */
+function noCode(res: IncomingMessage): ApiError {
+  const status = res.statusCode ?? 0;
+  const reason = STATUS_CODES[status];
+  return new ApiError(
+    status,
+    NO_CODE,
+    `the server answered ${status}${reason ? ` ${reason}` : ''} to ${requestOf(res)}`,
+  );
+}
+
+/** Whether a stream failed because the reply it carried was cut off: the connection closed before its end. */
+export const cutOff = (err: unknown): boolean => {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+};
+
+/**
+ * The error of a reply cut off mid-body, `during` saying what it was (its request by default): ConnectionClosed
+ * with the reply's status, since the server did answer. Any other error stands.
+ */
+export function closedDuring(
+  res: IncomingMessage,
+  err: unknown,
+  during = `its answer to ${requestOf(res)}`,
+): unknown {
+  if (!cutOff(err)) return err;
+  return new ApiError(
+    res.statusCode ?? 0,
+    'ConnectionClosed',
+    `the server closed the connection during ${during}`,
+  );
 }
 
 /** Reads a reply's JSON body: its value for a 2xx, else ApiError with the server's code and message. */
 export async function replyJson(res: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
-  for await (const c of res) chunks.push(c as Buffer);
+  try {
+    for await (const c of res) chunks.push(c as Buffer);
+  } catch (err) {
+    throw closedDuring(res, err);
+  }
   const text = Buffer.concat(chunks).toString();
   const status = res.statusCode ?? 0;
   let value: unknown;
@@ -184,12 +250,15 @@ export async function replyJson(res: IncomingMessage): Promise<unknown> {
   }
   if (status >= 200 && status < 300) return value;
   const e = (value as { error?: { code?: string; message?: string } } | undefined)?.error;
-  throw new ApiError(status, e?.code ?? 'Error', e?.message ?? `HTTP ${status}`);
+  if (!e?.code && !e?.message) throw noCode(res);
+  throw new ApiError(status, e.code ?? NO_CODE, e.message ?? noCode(res).message);
 }
 
 /** An error as one line of the command's output: the server's code before the message when the server gave one. */
 export function errorText(err: Error): string {
-  return err instanceof ApiError && err.status > 0 ? `${err.code}: ${err.message}` : err.message;
+  return err instanceof ApiError && err.status > 0 && err.code !== NO_CODE
+    ? `${err.code}: ${err.message}`
+    : err.message;
 }
 
 /** Encodes one path segment of an API URL; `.` and `..` too, which a URL would otherwise resolve away. */

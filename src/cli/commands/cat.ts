@@ -17,7 +17,8 @@ export const catVerb: Verb = {
       .option('range', {
         type: 'string',
         requiresArg: true,
-        describe: 'OFFSET:LENGTH (OFFSET: for the rest)',
+        describe:
+          'OFFSET:LENGTH (OFFSET: for the rest): it starts before the end (0: is the whole file, empty or not)',
       })
       .option('version', { type: 'string', requiresArg: true, describe: 'a version id' })
       .option('snapshot', {

@@ -1,15 +1,15 @@
 // mimeo cp: a copy on the server (POST /api/v1/copy), never through the client: a file, a byte range of it into an
 // offset of another, a version or a snapshot's file, or a whole directory or project with -r (a job, watched).
 import type { Argv } from 'yargs';
-import type { ApiClient } from '../client.ts';
+import { type ApiClient, ApiError } from '../client.ts';
 import { withContext } from '../context.ts';
-import { parseRange } from '../native/byte-range.ts';
+import { type ByteRange, checkRange, parseRange, rangeText } from '../native/byte-range.ts';
 import { intoDirectory, requireDirectory } from '../native/dirs.ts';
 import type { FileRow } from '../native/entries.ts';
 import { type JobJson, progressText, watchJob } from '../native/jobs.ts';
-import { pages } from '../native/pages.ts';
+import { pages, query } from '../native/pages.ts';
 import { conflictOption, sameServer, targetPath } from '../native/targets.ts';
-import { projectUrl } from '../native/urls.ts';
+import { fileUrl, projectUrl } from '../native/urls.ts';
 import { withConnection } from '../options.ts';
 import { bytes } from '../output.ts';
 import { inProject, type RemotePath, show } from '../remote.ts';
@@ -62,6 +62,28 @@ async function isDirectory(api: ApiClient, src: RemotePath, snapshot: string | u
   return false;
 }
 
+/**
+ * Checks a range copy's range against the size of the source (its version or snapshot): InvalidRange for a range
+ * that starts at or past the end (byte-range.ts). No file answering the HEAD is left to the copy to tell.
+ */
+async function checkSourceRange(
+  api: ApiClient,
+  src: RemotePath,
+  at: { range: ByteRange; versionId: string | undefined; snapshot: string | undefined },
+): Promise<void> {
+  const path = `${fileUrl(src.project, src.path)}${query({ versionId: at.versionId, snapshot: at.snapshot })}`;
+  let size: number;
+  try {
+    const res = await api.raw({ method: 'HEAD', path });
+    res.resume();
+    size = Number(res.headers['content-length']);
+  } catch (err) {
+    if (err instanceof ApiError && err.status >= 400 && err.status !== 401) return;
+    throw err;
+  }
+  checkRange(at.range, size, src.text);
+}
+
 export const cpVerb: Verb = {
   command: 'cp <source> <target>',
   describe: 'copy on the server: a file, a byte range into an offset, or a tree with -r (a job)',
@@ -74,7 +96,12 @@ export const cpVerb: Verb = {
         type: 'boolean',
         describe: 'a directory or a whole project, as a job',
       })
-      .option('range', { type: 'string', requiresArg: true, describe: 'copy OFFSET:LENGTH of the source' })
+      .option('range', {
+        type: 'string',
+        requiresArg: true,
+        describe:
+          'copy OFFSET:LENGTH (OFFSET: for the rest) of the source: it starts before the end, and stops at the end',
+      })
       .option('at', {
         type: 'string',
         requiresArg: true,
@@ -143,6 +170,7 @@ export const cpVerb: Verb = {
       if (!tree && src.path === '') throw new UsageError(`'${src.text}' is a whole project: copy it with -r`);
       if (src.dirHint) await requireDirectory(api, src, snapshot);
       if (tgt.dirHint) await intoDirectory(api, tgt);
+      if (range) await checkSourceRange(api, src, { range, versionId, snapshot });
       if (
         !tree &&
         !range &&
@@ -182,6 +210,9 @@ export const cpVerb: Verb = {
         receipt = await api.call<Receipt>('POST', '/api/v1/copy', receipt.remainder);
         total += receipt.bytes;
       }
+      // A range past the source's end is cut there, as an HTTP range is: the bytes copied say where.
+      if (range?.length !== undefined && total < range.length)
+        ctx.out.note(`--range ${rangeText(range)} runs past the end of ${src.text}: ${total} bytes copied`);
       const done = { ...receipt, bytes: total };
       const to = show(tgt.server, done.target.project, done.target.path);
       ctx.out.result(

@@ -16,7 +16,7 @@ import { reportFailures, runPool } from '../transfer/pool.ts';
 import type { Run } from '../transfer/types.ts';
 import { type Args, STDIO, str, UsageError, type Verb } from '../verb.ts';
 
-const RULE = `Where files go (as cp): LOCAL is a directory when it ends in '/' or is one; then REMOTE goes into it under its own name (get -r :p/photos ./ makes ./photos/...). Otherwise LOCAL is the new name. Existing files are replaced; a tree's empty directories are made. A file with the name of a directory in the tree (an object's key 'a' beside 'a/b') cannot be made beside it: it is told as failed, and the rest are fetched. A file is written to LOCAL.mimeo-partial and renamed when whole; a get run again after an interruption resumes each partial file from its size, if the server's file is still the same version.`;
+const RULE = `Where files go (as cp): LOCAL is a directory when it ends in '/' or is one; then REMOTE goes into it under its own name (get -r :p/photos ./ makes ./photos/...). Otherwise LOCAL is the new name (get -r :p/photos new makes new/...); the same get run again after it was interrupted or a file failed puts the files where the first run did (new/..., not new/photos/...). Existing files are replaced; a tree's empty directories are made. A file with the name of a directory in the tree (an object's key 'a' beside 'a/b') cannot be made beside it: it is told as failed, and the rest are fetched. A file is written to LOCAL.mimeo-partial and renamed when whole; a get run again after an interruption resumes each partial file from its size, if the server's file is still the same version.`;
 
 /**
  * `get REMOTE -`: one file's bytes to standard output, as cat writes them; nothing is written to a local file. More
@@ -56,7 +56,13 @@ export const getVerb: Verb = {
       const local = str(argv, 'local') ?? '.';
       const flags = transferFlags(argv);
       const api = ctx.api(source.server);
-      const plan = await planGet({ api, source, local, recursive: argv['recursive'] === true });
+      const plan = await planGet({
+        api,
+        source,
+        local,
+        recursive: argv['recursive'] === true,
+        state: flags.state,
+      });
       for (const d of plan.dirs) await mkdir(d, { recursive: true });
       const total = plan.jobs.reduce((n, j) => n + j.size, 0);
       const run: Run = {
@@ -88,6 +94,7 @@ export const getVerb: Verb = {
       run.progress.finish(
         `got ${count(plan.jobs.length + plan.clashes.length - failures.length, 'file')}, ${bytes(total)}${failed}`,
       );
+      if (plan.tree && failures.length === 0) flags.state.dropTree(plan.tree);
       reportFailures(failures);
     });
   },

@@ -1,5 +1,7 @@
 // mimeo mv: moves or renames a file or a directory with its whole subtree (POST /api/v1/move); ids stay the same.
+// A move onto itself fails, as mv(1) says "'a' and 'a' are the same file", and changes nothing.
 import type { Argv } from 'yargs';
+import { ApiError } from '../client.ts';
 import { withContext } from '../context.ts';
 import { intoDirectory } from '../native/dirs.ts';
 import type { EntryJson } from '../native/entries.ts';
@@ -33,6 +35,13 @@ export const mvVerb: Verb = {
         ifMatch: str(argv, 'if-match'),
       };
       const e = await ctx.api(src.server).call<EntryJson>('POST', '/api/v1/move', body);
+      // The server's move of a path onto itself changes nothing: it has said only that the source is there.
+      if (body.target.project === src.project && body.target.path === src.path)
+        throw new ApiError(
+          0,
+          'SameFile',
+          `'${src.text}' and '${show(tgt.server, tgt.project, body.target.path)}' are the same file`,
+        );
       const to = show(tgt.server, e.project, e.path);
       ctx.out.result(
         e,

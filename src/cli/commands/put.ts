@@ -15,7 +15,7 @@ import { putMultipart } from '../transfer/put-multipart.ts';
 import type { Run } from '../transfer/types.ts';
 import { type Args, STDIO, strs, UsageError, type Verb } from '../verb.ts';
 
-const RULE = `Where files go (as cp): REMOTE is a directory when it ends in '/', is a project's top (:PROJECT), names a directory that exists, or several LOCAL paths are given; then each LOCAL goes into it under its own name (put -r photos :p/x/ makes x/photos/...). Otherwise REMOTE is the new name (put -r photos :p/new makes new/...). Existing files are replaced; empty directories are made. Files over --multipart-threshold go up in parts of --part-size, several at once; an interrupted put of such a file, run again, sends only the parts the server does not have.`;
+const RULE = `Where files go (as cp): REMOTE is a directory when it ends in '/', is a project's top (:PROJECT), names a directory that exists, or several LOCAL paths are given; then each LOCAL goes into it under its own name (put -r photos :p/x/ makes x/photos/...). Otherwise REMOTE is the new name (put -r photos :p/new makes new/...); the same put run again after it was interrupted or a file failed puts the files where the first run did (new/..., not new/photos/...). Existing files are replaced; empty directories are made. Files over --multipart-threshold go up in parts of --part-size, several at once; an interrupted put of such a file, run again, sends only the parts the server does not have.`;
 
 export const putVerb: Verb = {
   command: 'put <paths..>',
@@ -48,12 +48,13 @@ export const putVerb: Verb = {
           throw new UsageError(`'${s}' is remote: put sends local files (get fetches remote ones)`);
       const flags = transferFlags(argv);
       const api = ctx.api(target.server);
-      const { jobs, emptyDirs, unreadable } = await planPut({
+      const { jobs, emptyDirs, unreadable, tree } = await planPut({
         api,
         sources,
         target,
         recursive: argv['recursive'] === true,
         note: (t) => ctx.out.note(t),
+        state: flags.state,
       });
       const total = jobs.reduce((n, j) => n + j.size, 0);
       const run: Run = {
@@ -92,6 +93,7 @@ export const putVerb: Verb = {
       // What could not be read locally, one line each as its own message says it; the rest went.
       for (const err of unreadable) process.stderr.write(`mimeo: ${err.message}\n`);
       if (unreadable.length > 0) process.exitCode = 1;
+      if (tree && bad === 0) flags.state.dropTree(tree);
       reportFailures(failed);
     }),
 };

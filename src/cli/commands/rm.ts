@@ -1,5 +1,6 @@
 // mimeo rm: deletes a file (a delete marker under versioning), one version of it for good (--version), an empty
-// directory (a path ending in /), or a directory with everything below it (-r: a job, watched to its end).
+// directory (a path ending in /), or a directory with everything below it (-r: a job, watched to its end; a file
+// named with -r goes as without it, as rm(1) -r takes a file).
 import type { Argv } from 'yargs';
 import { type ApiClient, ApiError, errorText } from '../client.ts';
 import { withContext } from '../context.ts';
@@ -30,7 +31,11 @@ export const rmVerb: Verb = {
   builder: (y: Argv) =>
     withConnection(y)
       .positional('remote', { type: 'string', describe: ':PROJECT/PATH' })
-      .option('recursive', { alias: 'r', type: 'boolean', describe: 'a directory and everything below it' })
+      .option('recursive', {
+        alias: 'r',
+        type: 'boolean',
+        describe: 'a directory and everything below it (a file: as without -r)',
+      })
       .option('version', {
         type: 'string',
         requiresArg: true,
@@ -70,10 +75,16 @@ export const rmVerb: Verb = {
       async function removeOne(at: RemotePath, name: string): Promise<void> {
         const api = ctx.api(at.server);
         if (tree) {
-          const { job } = await api.call<{ job: JobJson }>(
-            'DELETE',
-            `${dirUrl(at.project, at.path)}?recursive=true`,
-          );
+          // A file there (and no directory) goes as a file, as rm -r FILE does; `PATH/` names a directory, so a
+          // file there stays NotADirectory.
+          const started = await api
+            .call<{ job: JobJson }>('DELETE', `${dirUrl(at.project, at.path)}?recursive=true`)
+            .catch((err: unknown) => {
+              if (err instanceof ApiError && err.code === 'NotADirectory' && !at.dirHint) return undefined;
+              throw err;
+            });
+          if (!started) return removeFile(at, name);
+          const { job } = started;
           const done = bool(argv, 'wait') ? await watchJob(ctx, api, job) : job;
           ctx.out.result(
             done,
@@ -86,32 +97,35 @@ export const rmVerb: Verb = {
             { project: at.project, path: at.path, type: 'directory', deleted: true },
             () => `deleted ${name}/`,
           );
-        } else {
-          const res = await api
-            .raw({
-              method: 'DELETE',
-              path: `${fileUrl(at.project, at.path)}${query({ versionId })}`,
-              // Only a file that is there: under versioning a delete of nothing would leave a delete marker.
-              headers: versionId ? {} : { 'if-match': '*' },
-            })
-            .catch((err) => notAFile(api, at, err));
-          res.resume();
-          const marker = res.headers['x-mimeo-delete-marker'] === 'true';
-          const version = res.headers['x-mimeo-version-id'];
-          const value = {
-            project: at.project,
-            path: at.path,
-            type: 'file',
-            deleted: true,
-            versionId: version ?? null,
-            deleteMarker: marker,
-          };
-          ctx.out.result(
-            value,
-            () =>
-              `deleted ${name}${versionId ? ` version ${versionId}` : marker ? ` (delete marker ${version})` : ''}`,
-          );
-        }
+        } else await removeFile(at, name);
+      }
+
+      async function removeFile(at: RemotePath, name: string): Promise<void> {
+        const api = ctx.api(at.server);
+        const res = await api
+          .raw({
+            method: 'DELETE',
+            path: `${fileUrl(at.project, at.path)}${query({ versionId })}`,
+            // Only a file that is there: under versioning a delete of nothing would leave a delete marker.
+            headers: versionId ? {} : { 'if-match': '*' },
+          })
+          .catch((err) => notAFile(api, at, err));
+        res.resume();
+        const marker = res.headers['x-mimeo-delete-marker'] === 'true';
+        const version = res.headers['x-mimeo-version-id'];
+        const value = {
+          project: at.project,
+          path: at.path,
+          type: 'file',
+          deleted: true,
+          versionId: version ?? null,
+          deleteMarker: marker,
+        };
+        ctx.out.result(
+          value,
+          () =>
+            `deleted ${name}${versionId ? ` version ${versionId}` : marker ? ` (delete marker ${version})` : ''}`,
+        );
       }
     }),
 };

@@ -2,7 +2,7 @@
 // A file is found with HEAD (its id and version) and read in full from /api/v1/files/{id}; a directory from its
 // parent's listing; a project from /api/v1/projects/{p}.
 import type { Argv } from 'yargs';
-import { type ApiClient, ApiError, seg } from '../client.ts';
+import { type ApiClient, ApiError, NO_CODE, seg } from '../client.ts';
 import { withContext } from '../context.ts';
 import { requireDirectory } from '../native/dirs.ts';
 import type { EntryJson, FileJson } from '../native/entries.ts';
@@ -22,7 +22,7 @@ async function file({ api, at, version, snapshot }: Lookup): Promise<FileJson | 
   try {
     head = await api.raw({ method: 'HEAD', path });
   } catch (err) {
-    if (!(err instanceof ApiError) || err.code !== 'Error') throw err;
+    if (!(err instanceof ApiError) || err.code !== NO_CODE) throw err;
     if (err.status === 404 && version === undefined) return undefined;
     // A HEAD reply has no body: the same GET says what went wrong.
     (await api.raw({ method: 'GET', path, headers: { range: 'bytes=0-0' } })).resume();

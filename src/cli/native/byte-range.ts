@@ -1,5 +1,7 @@
 // `--range OFFSET:LENGTH` on the command line: where a byte range starts and how long it is (LENGTH left out: to the
-// end of the file).
+// end of the file). As an HTTP range (RFC 9110 §14.1.2), a range must start before the file's end (InvalidRange
+// otherwise) and one that runs past the end is cut there; `0:` is the whole file, so of an empty file it is nothing.
+import { ApiError } from '../client.ts';
 import { UsageError } from '../verb.ts';
 
 export interface ByteRange {
@@ -21,6 +23,25 @@ export function parseRange(text: string | undefined, flag = '--range'): ByteRang
   return { offset: Number(m[1]), length };
 }
 
+/** Whether the range is the whole file (`0:`), whatever its size: a read of it needs no Range header. */
+export const wholeFile = (r: ByteRange) => r.offset === 0 && r.length === undefined;
+
 /** The HTTP Range header of a byte range (RFC 9110 §14.1.2). */
 export const rangeHeader = (r: ByteRange) =>
   `bytes=${r.offset}-${r.length === undefined ? '' : r.offset + r.length - 1}`;
+
+/** `OFFSET:LENGTH` (or `OFFSET:`) as the command line gives it, for messages. */
+export const rangeText = (r: ByteRange) => `${r.offset}:${r.length ?? ''}`;
+
+/**
+ * Checks a range against the size of the file it is of: InvalidRange (the status a server gives a read of it, 416)
+ * when it starts at or past the end, unless it is the whole file (`0:`).
+ */
+export function checkRange(r: ByteRange, size: number, of: string): void {
+  if (r.offset < size || wholeFile(r)) return;
+  throw new ApiError(
+    416,
+    'InvalidRange',
+    `--range ${rangeText(r)} starts ${r.offset === size ? 'at' : 'past'} the end of ${of} (${size} bytes)`,
+  );
+}

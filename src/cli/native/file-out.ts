@@ -1,10 +1,10 @@
 // A remote file's bytes to standard output as they arrive, for cat and `get REMOTE -`: the whole file, a byte range,
 // a version or the file as of a snapshot. A reader that stops early (`| head`) ends the download quietly.
 import { pipeline } from 'node:stream/promises';
-import { type ApiClient, ApiError } from '../client.ts';
+import { type ApiClient, ApiError, closedDuring, cutOff } from '../client.ts';
 import type { RemotePath } from '../remote.ts';
 import { UsageError } from '../verb.ts';
-import { type ByteRange, rangeHeader } from './byte-range.ts';
+import { type ByteRange, rangeHeader, wholeFile } from './byte-range.ts';
 import { remoteIsDir, requireDirectory } from './dirs.ts';
 import { query } from './pages.ts';
 import { fileUrl } from './urls.ts';
@@ -29,7 +29,8 @@ export async function fileToStdout(options: {
     .raw({
       method: 'GET',
       path: `${fileUrl(at.project, at.path)}${q}`,
-      headers: range ? { range: rangeHeader(range) } : {},
+      // `0:` is the whole file: asked for as such, as bytes=0- of an empty file is unsatisfiable.
+      headers: range && !wholeFile(range) ? { range: rangeHeader(range) } : {},
     })
     .catch(async (err: unknown) => {
       // No file there: a directory of that name is told as one, as cat(1) does.
@@ -42,6 +43,7 @@ export async function fileToStdout(options: {
   } catch (err) {
     res.destroy();
     if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
+    if (cutOff(err)) throw closedDuring(res, err, `the download of ${at.text}`);
     throw new ApiError(0, 'Interrupted', `the download of ${at.text} was cut off: ${(err as Error).message}`);
   }
 }

@@ -8,7 +8,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { ApiError, seg, segs } from '../client.ts';
+import { ApiError, closedDuring, seg, segs } from '../client.ts';
 import { show } from '../remote.ts';
 import { type Algorithm, Digests, type Sums, tap, verify } from './checksums.ts';
 import type { GetJob, Run } from './types.ts';
@@ -98,7 +98,14 @@ export async function getFile(run: Run, job: GetJob): Promise<GetResult> {
       res,
       tap(digests, (n) => bar.advance(n)),
       createWriteStream(partial, { flags: append ? 'a' : 'w' }),
-    );
+    ).catch(async (err: unknown) => {
+      const got = await sizeOf(partial);
+      throw closedDuring(
+        res,
+        err,
+        `the download, after ${got} of ${total} bytes (run again, get resumes it)`,
+      );
+    });
     const got = await sizeOf(partial);
     try {
       verify({ size: got, sums: digests?.digest() }, { size: total, sums: theirs }, run.checksum);

@@ -1,8 +1,9 @@
 // Which remote files a get fetches and the local path each takes, as cp does it: into LOCAL when it is a
 // directory (it exists as one or ends in '/'), else as LOCAL. With -r, a remote directory's tree is listed (its
-// files and directories) and the directory goes into LOCAL under its own name, or becomes LOCAL.
+// files and directories) and the directory goes into LOCAL under its own name, or becomes LOCAL; a rerun of an
+// unfinished get -r takes the choice its first run made (tree-target.ts).
 import { stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { type ApiClient, ApiError, seg, segs } from '../client.ts';
 import { remoteIsDir, requireDirectory } from '../native/dirs.ts';
 import type { EntryJson } from '../native/entries.ts';
@@ -10,10 +11,14 @@ import { pages } from '../native/pages.ts';
 import { dirUrl } from '../native/urls.ts';
 import { baseName, type RemotePath } from '../remote.ts';
 import { UsageError } from '../verb.ts';
+import type { TransferState } from './state.ts';
+import { treeInto, treeKey } from './tree-target.ts';
 import type { GetJob } from './types.ts';
 
+const saysDir = (path: string) => path.endsWith('/') || path.endsWith(sep);
+
 async function localIsDir(path: string): Promise<boolean> {
-  if (path.endsWith('/') || path.endsWith(sep)) return true;
+  if (saysDir(path)) return true;
   return (await stat(path).catch(() => undefined))?.isDirectory() === true;
 }
 
@@ -71,19 +76,20 @@ async function remoteFile(api: ApiClient, source: RemotePath): Promise<number | 
  * The files to fetch, and the local directories a tree makes (its own even when it holds nothing). A file that has
  * the name of a directory in the tree (an object store's `a` beside `a/b`) cannot be made beside it: it is told as
  * a clash and not fetched. Throws UsageError for a directory without -r, and NoSuchKey when the source is neither a
- * file nor a directory.
+ * file nor a directory. `tree` is the state's key of where a tree went, for the caller to drop once the get has
+ * ended with nothing failed.
  */
 export async function planGet(options: {
   api: ApiClient;
   source: RemotePath;
   local: string;
   recursive: boolean;
-}): Promise<{ jobs: GetJob[]; dirs: string[]; clashes: GetJob[] }> {
+  state: TransferState;
+}): Promise<{ jobs: GetJob[]; dirs: string[]; clashes: GetJob[]; tree?: string }> {
   const { api, source, local } = options;
-  const into = await localIsDir(local);
   const size = source.dirHint ? undefined : await remoteFile(api, source);
   if (size !== undefined) {
-    const target = into ? join(local, baseName(source)) : local;
+    const target = (await localIsDir(local)) ? join(local, baseName(source)) : local;
     return { jobs: [{ path: source.path, local: target, size }], dirs: [], clashes: [] };
   }
   if (!(await remoteIsDir(api, source))) {
@@ -92,6 +98,10 @@ export async function planGet(options: {
   }
   if (!options.recursive)
     throw new UsageError(`'${source.text}' is a directory: get -r fetches a directory and what it holds`);
+  const key = saysDir(local)
+    ? undefined
+    : treeKey('get', api.origin, source.project, source.path, resolve(local));
+  const into = key ? await treeInto(options.state, key, () => localIsDir(local)) : true;
   const base = into ? join(local, baseName(source)) : local;
   const prefix = source.path === '' ? '' : `${source.path}/`;
   const tree = await listTree(api, source.project, source.path);
@@ -105,5 +115,5 @@ export async function planGet(options: {
     const job = { path: f.path, local: under(f.path), size: f.size };
     (taken.has(job.local) ? clashes : jobs).push(job);
   }
-  return { jobs, dirs, clashes };
+  return { jobs, dirs, clashes, tree: key };
 }

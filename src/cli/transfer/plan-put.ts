@@ -1,6 +1,7 @@
 // Which local files a put sends and the path each takes, as cp does it: into TARGET when it is a directory (it
 // ends in '/', names a project's top, names a directory that exists, or several sources are given), else as TARGET.
 // A directory (with -r) goes into a directory under its own name, or becomes TARGET; its empty directories are made.
+// A rerun of an unfinished put -r of one directory takes the choice its first run made (tree-target.ts).
 import type { Dirent } from 'node:fs';
 import { opendir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -8,6 +9,8 @@ import { type ApiClient, ApiError } from '../client.ts';
 import { intoDirectory, remoteIsDir } from '../native/dirs.ts';
 import { joinPath, type RemotePath, show } from '../remote.ts';
 import { UsageError } from '../verb.ts';
+import type { TransferState } from './state.ts';
+import { treeInto, treeKey } from './tree-target.ts';
 import type { PutJob } from './types.ts';
 
 function cannotRead(path: string, err: unknown): ApiError {
@@ -20,7 +23,8 @@ function cannotRead(path: string, err: unknown): ApiError {
  * The files to send. Throws UsageError for a directory without -r. A source that cannot be read or is neither a file
  * nor a directory (a pipe, a socket, a device), and a directory or file of a tree that cannot be read, is left out
  * and returned in `unreadable`, to be told one line each. In a directory, symbolic links to files
- * are followed; links to directories, sockets and the like are skipped with a note.
+ * are followed; links to directories, sockets and the like are skipped with a note. `tree` is the state's key of
+ * where one directory went, for the caller to drop once the put has ended with nothing failed.
  */
 export async function planPut(options: {
   api: ApiClient;
@@ -28,7 +32,8 @@ export async function planPut(options: {
   target: RemotePath;
   recursive: boolean;
   note: (text: string) => void;
-}): Promise<{ jobs: PutJob[]; emptyDirs: string[]; unreadable: ApiError[] }> {
+  state: TransferState;
+}): Promise<{ jobs: PutJob[]; emptyDirs: string[]; unreadable: ApiError[]; tree?: string }> {
   const { sources, target } = options;
   // A source that cannot be read is told and left out: the others still go (as each failing file in a run).
   const unreadable: ApiError[] = [];
@@ -44,9 +49,15 @@ export async function planPut(options: {
     if (k?.isDirectory() && !options.recursive)
       throw new UsageError(`'${sources[i]}' is a directory: put -r sends a directory and what it holds`);
   });
-  const into =
-    target.dirHint || sources.length > 1
-      ? await intoDirectory(options.api, target)
+  const said = target.dirHint || sources.length > 1;
+  const tree =
+    !said && kinds[0]?.isDirectory()
+      ? treeKey('put', options.api.origin, target.project, target.path, resolve(sources[0]!))
+      : undefined;
+  const into = said
+    ? await intoDirectory(options.api, target)
+    : tree
+      ? await treeInto(options.state, tree, () => remoteIsDir(options.api, target))
       : await remoteIsDir(options.api, target);
   const jobs: PutJob[] = [];
   const emptyDirs: string[] = [];
@@ -68,7 +79,7 @@ export async function planPut(options: {
     }
     for await (const j of walk(source, at, { note: options.note, emptyDirs, unreadable })) jobs.push(j);
   }
-  return { jobs: firstOfEachPath(jobs, target, unreadable), emptyDirs, unreadable };
+  return { jobs: firstOfEachPath(jobs, target, unreadable), emptyDirs, unreadable, tree };
 }
 
 /**

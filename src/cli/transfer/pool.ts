@@ -1,6 +1,6 @@
 // Running transfers side by side: a fixed number at once, one failing without stopping the others unless its
 // error would fail every other one too, and the failures told one line each at the end.
-import { ApiError } from '../client.ts';
+import { ApiError, errorText } from '../client.ts';
 import { MismatchError } from './checksums.ts';
 
 export interface Failure {
@@ -68,14 +68,12 @@ export async function forEachLimit<T>(
   if (failed) throw failed.error;
 }
 
-/** One line for a failed transfer: `mimeo: NAME: CODE: message`. */
+/** One line for a failed transfer: `mimeo: NAME: CODE: message` (no code when there is none). */
 export function failureLine(f: Failure): string {
   const e = f.error;
-  const code =
-    e instanceof MismatchError || (e instanceof ApiError && e.status > 0)
-      ? `${(e as { code: string }).code}: `
-      : '';
-  return `mimeo: ${f.name}: ${code}${e instanceof Error ? e.message : String(e)}`;
+  const text =
+    e instanceof MismatchError ? `${e.code}: ${e.message}` : e instanceof Error ? errorText(e) : String(e);
+  return `mimeo: ${f.name}: ${text}`;
 }
 
 /** Tells each failure on standard error and makes the exit status 1 (the transfers that worked stay done). */

@@ -1,6 +1,7 @@
 // What an interrupted transfer leaves for the next run: the multipart upload of a put (its id and part size, and
-// the local file's size and modification time when it began, by server, project and path) and the version a
-// partial download came from (its ETag, by the partial file's path). One JSON file next to the client configuration, rewritten whole
+// the local file's size and modification time when it began, by server, project and path), the version a
+// partial download came from (its ETag, by the partial file's path), and where an unfinished tree put or get went
+// (into its target, or as it). One JSON file next to the client configuration, rewritten whole
 // (a new file renamed over the old); synchronous, so the transfers of one run never interleave their updates.
 // Two runs at once may lose each other's records, which only costs a resume.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -21,9 +22,20 @@ export interface DownloadRecord {
   savedAt: number;
 }
 
+/**
+ * Where a put -r or get -r of one directory went whose target did not say (no '/' at its end): into the target (a
+ * directory that was there) or as it (made by the run). The run made the target, so a rerun would otherwise find a
+ * directory there and go one level deeper.
+ */
+export interface TreeRecord {
+  into: boolean;
+  savedAt: number;
+}
+
 interface StateFile {
   uploads: Record<string, UploadRecord>;
   downloads: Record<string, DownloadRecord>;
+  trees: Record<string, TreeRecord>;
 }
 
 /** Records older than this are dropped when the file is next written: the server has long since expired them. */
@@ -39,10 +51,10 @@ export class TransferState {
   #read(): StateFile {
     try {
       const v = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<StateFile>;
-      return { uploads: v.uploads ?? {}, downloads: v.downloads ?? {} };
+      return { uploads: v.uploads ?? {}, downloads: v.downloads ?? {}, trees: v.trees ?? {} };
     } catch {
       // Missing or unreadable: nothing to resume, and the next write replaces it.
-      return { uploads: {}, downloads: {} };
+      return { uploads: {}, downloads: {}, trees: {} };
     }
   }
 
@@ -50,7 +62,7 @@ export class TransferState {
     const s = this.#read();
     change(s);
     const old = Date.now() - KEEP_MS;
-    for (const table of [s.uploads, s.downloads])
+    for (const table of [s.uploads, s.downloads, s.trees])
       for (const [k, r] of Object.entries(table)) if (r.savedAt < old) delete table[k];
     try {
       mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
@@ -91,6 +103,22 @@ export class TransferState {
   dropDownload(partial: string): void {
     this.#update((s) => {
       delete s.downloads[partial];
+    });
+  }
+
+  tree(key: string): TreeRecord | undefined {
+    return this.#read().trees[key];
+  }
+
+  saveTree(key: string, into: boolean): void {
+    this.#update((s) => {
+      s.trees[key] = { into, savedAt: Date.now() };
+    });
+  }
+
+  dropTree(key: string): void {
+    this.#update((s) => {
+      delete s.trees[key];
     });
   }
 }
