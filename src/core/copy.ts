@@ -352,8 +352,10 @@ async function copyRange(
     );
     if (plan.empty) return receipt(plan.r, plan.live, req.target.stream ?? '', 0);
     const at = req.target.offset ?? 0;
-    // The copy grows the target as a write of its bytes there would: past the largest file, EntityTooLarge.
-    checkSize(deps, at + plan.n);
+    // The copy grows the target as a write of its bytes there would: past the largest file, EntityTooLarge. The
+    // whole range asked for is measured, not this piece of it, so that a copy taken in pieces is refused before
+    // its first piece rather than part-way.
+    checkSize(deps, at + plan.wanted);
     const moved = shift(plan.src, at - plan.from);
     const extents: Extent[] = splice(plan.tExtents, at, plan.n, moved);
     const size = Math.max(plan.tSize, at + plan.n);

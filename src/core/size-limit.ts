@@ -16,15 +16,18 @@ export function checkSpan(deps: CoreDeps, name: string, value: number | undefine
     });
 }
 
-/** Checks that a stream `end` bytes long may exist. Throws EntityTooLarge. */
-export function checkSize(deps: CoreDeps, end: number): void {
+/**
+ * Checks that a stream `end` bytes long may exist. `what`, when given, names what would make it that long in the
+ * request's own words (`offset 6000000000000`), for the message. Throws EntityTooLarge.
+ */
+export function checkSize(deps: CoreDeps, end: number, what?: string): void {
   const max = deps.limits.maxObjectSize;
   if (end > max)
     throw new StorageError(
       'EntityTooLarge',
-      `A file may be at most ${max} bytes; this one would be ${end}.`,
-      {
-        details: { max },
-      },
+      what === undefined
+        ? `A file may be at most ${max} bytes; this one would be ${end}.`
+        : `${what} is past the largest file this server keeps (${max} bytes).`,
+      { details: { max } },
     );
 }

@@ -345,6 +345,39 @@ describe('Qumulo bad input', () => {
     );
   });
 
+  test('a copy-chunk taken in pieces (--max-copy-bytes) whose whole would pass the largest file is 413 before its first piece', async () => {
+    const small = await openQumulo(['--max-object-size', '3000', '--max-copy-bytes', '1000']);
+    try {
+      await small.user('sam', 'sam password');
+      await small.project('cap', { sam: 'write' });
+      const sam = await small.login('sam', 'sam password');
+      await createFile(sam, '/cap/', 's.bin');
+      await sam.call('PUT', `/v1/files/${ref('/cap/s.bin')}/data`, { data: bytes(2500, 53) });
+      await createFile(sam, '/cap/', 't.bin');
+      const cc = `/v1/files/${ref('/cap/t.bin')}/copy-chunk`;
+      // 2,500 bytes from 1,000 would end at 3,500: refused whole, though its first piece of 1,000 would fit.
+      const r = await sam.call('POST', cc, { json: { source_path: '/cap/s.bin', target_offset: '1000' } });
+      assertQumuloError(r, 413, 'rest_request_too_large_error', 'copy-chunk past the end in pieces');
+      assert.equal((await readData(sam, '/cap/t.bin')).length, 0, 'a piece of the refused copy was written');
+      // The same copy from 500 ends at 3,000: taken in pieces, each answer naming the rest.
+      let json: Record<string, unknown> = { source_path: '/cap/s.bin', target_offset: '500' };
+      for (let pieces = 1; ; pieces++) {
+        const ok = await sam.call('POST', cc, { json });
+        assert.equal(ok.status, 200, ok.body.toString());
+        // An empty answer ends the loop, as it ends Qumulo's own client's.
+        if (ok.body.length === 0) {
+          assert.equal(pieces, 3);
+          break;
+        }
+        json = ok.json() as Record<string, unknown>;
+      }
+      const got = await readData(sam, '/cap/t.bin');
+      assert.deepEqual(got, Buffer.concat([Buffer.alloc(500), bytes(2500, 53)]));
+    } finally {
+      await small.close();
+    }
+  });
+
   test('an expired token is 401 (a server with --token-ttl 1)', { timeout: 60_000 }, async () => {
     const short = await openQumulo(['--token-ttl', '1']);
     try {

@@ -8,6 +8,7 @@ import { entryAtSnapshot } from '../../core/dir-list.ts';
 import { type Entry, getEntry, getEntryByPath } from '../../core/entries.ts';
 import { TREE_ROOT_NUMBER } from '../../core/entry-ids.ts';
 import { StorageError } from '../../core/errors.ts';
+import { checkSize } from '../../core/size-limit.ts';
 
 /** The tree's root as Qumulo names it. */
 export const ROOT_ID = String(TREE_ROOT_NUMBER);
@@ -62,13 +63,7 @@ export const queryUint64 = (request: FastifyRequest, name: string, clampTo?: num
  */
 export function withinLargestFile(core: CoreDeps, value: unknown, name: string): number | undefined {
   const n = uint64(value, name, Number.MAX_SAFE_INTEGER);
-  const max = core.limits.maxObjectSize;
-  if (n !== undefined && n > max)
-    throw new StorageError(
-      'EntityTooLarge',
-      `${name} ${String(value)} is past the largest file this server keeps (${max} bytes).`,
-      { details: { max } },
-    );
+  if (n !== undefined) checkSize(core, n, `${name} ${String(value)}`);
   return n;
 }
 
