@@ -94,19 +94,35 @@ export function crc64FromBase64(s: string): bigint {
   return Buffer.from(s, 'base64').readBigUInt64BE();
 }
 
-/** a * b modulo the polynomial, both in reflected representation (x^0 is the top bit). */
+const POLY_HI = Number(REFLECTED >> 32n) >>> 0;
+const POLY_LO = Number(REFLECTED & 0xffffffffn) >>> 0;
+
+/**
+ * a * b modulo the polynomial, both in reflected representation (x^0 is the top bit), on two 32-bit halves: each
+ * step of BigInt arithmetic allocates, and a composition of 256 extents took 4.5 ms that way (17.7 µs each).
+ */
 function multModP(a: bigint, b: bigint): bigint {
-  let m = TOP;
-  let p = 0n;
-  for (;;) {
-    if (a & m) {
-      p ^= b;
-      if ((a & (m - 1n)) === 0n) break;
+  const aHi = Number(a >> 32n) >>> 0;
+  const aLo = Number(a & 0xffffffffn) >>> 0;
+  let bHi = Number(b >> 32n) >>> 0;
+  let bLo = Number(b & 0xffffffffn) >>> 0;
+  let pHi = 0;
+  let pLo = 0;
+  for (let i = 63; i >= 0; i--) {
+    if ((i >= 32 ? aHi >>> (i - 32) : aLo >>> i) & 1) {
+      pHi ^= bHi;
+      pLo ^= bLo;
     }
-    m >>= 1n;
-    b = b & 1n ? (b >> 1n) ^ REFLECTED : b >> 1n;
+    // b times x: one place toward x^63, the low end, folded back by the polynomial when it falls off.
+    const carry = bLo & 1;
+    bLo = ((bLo >>> 1) | (bHi << 31)) >>> 0;
+    bHi >>>= 1;
+    if (carry) {
+      bHi ^= POLY_HI;
+      bLo ^= POLY_LO;
+    }
   }
-  return p;
+  return (BigInt(pHi >>> 0) << 32n) | BigInt(pLo >>> 0);
 }
 
 /** X2N[k] = x^(2^k) mod P. */
