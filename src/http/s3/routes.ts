@@ -155,7 +155,7 @@ export function route(ctx: S3Context): S3Command {
   }
   const target: Target = ctx.key !== undefined ? 'object' : ctx.bucket !== undefined ? 'bucket' : 'service';
   const found = ROUTES.find((r) => fits(r, ctx, target));
-  if (found?.copy !== true && ctx.headers['x-amz-copy-source'] !== undefined) refuseCopySource(ctx);
+  if (found && found.copy !== true && ctx.headers['x-amz-copy-source'] !== undefined) refuseCopySource(ctx);
   if (found) return found.command;
   if (ctx.method === 'POST' && target === 'bucket' && ctx.query.size === 0)
     throw new S3Error('NotImplemented', 501, 'Uploads by HTML form (POST Object) are not implemented.');
