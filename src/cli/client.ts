@@ -89,6 +89,20 @@ export class ApiClient {
     });
   }
 
+  /**
+   * The answer to a request. One closed before its answer (as a kept-alive connection is when the server closes it
+   * just as it is reused) is sent again once when its method is idempotent (RFC 9110 §9.2.2) and its body is not a
+   * stream; a streamed request is sent again by its caller (withOneResend).
+   */
+  async #answer(r: RawRequest, token: string | undefined): Promise<IncomingMessage> {
+    try {
+      return await this.#send(r, token);
+    } catch (err) {
+      if (!closedBeforeAnswer(err) || !IDEMPOTENT.has(r.method) || isStream(r.body)) throw err;
+      return this.#send(r, token);
+    }
+  }
+
   #password: { name: string; password: string } | undefined;
   #principal: string | undefined;
 
@@ -140,13 +154,13 @@ export class ApiClient {
    * streamed request meeting one fails with 401 and the next request signs in again.
    */
   async raw(r: RawRequest): Promise<IncomingMessage> {
-    let res = await this.#send(r, await this.#bearer());
+    let res = await this.#answer(r, await this.#bearer());
     if (res.statusCode === 401 && !isStream(r.body)) {
       res.resume();
       this.#token = undefined;
-      res = await this.#send(r, await this.#bearer());
+      res = await this.#answer(r, await this.#bearer());
     } else if (res.statusCode === 401) {
-      // A stream cannot be sent again: the caller sends a new one (withFreshToken), and it signs in anew.
+      // A stream cannot be sent again: the caller sends a new one (withOneResend), and it signs in anew.
       this.#token = undefined;
     }
     const status = res.statusCode ?? 0;
@@ -173,6 +187,13 @@ const NO_ANSWER: Record<string, string> = {
 
 /** Codes of a connection the server (or something on the way) closed: it was reached, so no 'cannot reach'. */
 const CLOSED = new Set(['ECONNRESET', 'EPIPE']);
+
+/** Methods whose request may be sent twice with the effect of once (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+/** Whether a request failed because the server closed the connection before any answer to it. */
+export const closedBeforeAnswer = (err: unknown): boolean =>
+  err instanceof ApiError && err.status === 0 && CLOSED.has(err.code);
 
 /** A request that got no answer, as one line naming the server and, when it was reached, the request. */
 function unreachable(url: string, err: NodeJS.ErrnoException, request: string): ApiError {
@@ -267,12 +288,15 @@ export const seg = (s: string) => (s === '.' ? '%2E' : s === '..' ? '%2E%2E' : e
 /** Encodes a path of several segments, keeping its slashes. */
 export const segs = (p: string) => p.split('/').map(seg).join('/');
 
-/** Runs `send` (a streamed request, made anew on each call) again once if the bearer token had expired. */
-export async function withFreshToken<T>(send: () => Promise<T>): Promise<T> {
+/**
+ * Runs `send` (an idempotent streamed request, made anew on each call) again once if the bearer token had expired or
+ * the server closed the connection before answering (see ApiClient's #answer).
+ */
+export async function withOneResend<T>(send: () => Promise<T>): Promise<T> {
   try {
     return await send();
   } catch (err) {
-    if (!(err instanceof ApiError) || err.status !== 401) throw err;
+    if (!(err instanceof ApiError && err.status === 401) && !closedBeforeAnswer(err)) throw err;
     return send();
   }
 }

@@ -106,6 +106,29 @@ describe('mimeo when the server gives no error body', () => {
     );
   });
 
+  test('cp --range when the HEAD of the source gives no size: the copy goes on (the server checks the range)', async () => {
+    answer = (req, res) => {
+      if (req.method === 'HEAD') {
+        // No Content-Length: the reply says nothing of the size.
+        res.writeHead(200, { 'transfer-encoding': 'chunked' });
+        return res.end();
+      }
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          mode: 'copy',
+          source: { project: 'proj', path: 'f.bin', versionId: 'v1' },
+          target: { project: 'proj', path: 'g.bin', versionId: 'null' },
+          bytes: 3,
+        }),
+      );
+    };
+    const cp = await mimeo(['cp', '--range', '2:3', ':proj/f.bin', ':proj/g.bin']);
+    assert.equal(cp.stderr, '');
+    assert.equal(cp.code, 0);
+    assert.equal(cp.stdout, 'copied :proj/f.bin → :proj/g.bin (3 B, copy)\n');
+  });
+
   test('the connection closed in the middle of an answer: the download named, a get to be resumed', async () => {
     answer = cutAfterTen;
     const cat = await mimeo(['cat', ':proj/f.bin']);

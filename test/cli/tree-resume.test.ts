@@ -1,105 +1,184 @@
-// A put -r or get -r of a directory to a target that was not there, killed part way and run again: the rerun puts
-// the files where the first run did (TARGET/...), not one level deeper in the directory the first run made
-// (TARGET/DIR/...); a run that ends whole forgets the choice.
+// A put -r or get -r of a directory to a target that was not there, whose first run failed part way (one file
+// refused with a 503 by a stand-in in front of the server): run again, it puts the files where the first run did
+// (TARGET/...), not one level deeper in the directory the first run made (TARGET/DIR/...), and says so; a run that
+// ends whole forgets the choice. The choice holds only for the directory the first run made: one removed and made
+// anew between the runs is any directory, and the tree goes into it as cp -r does, overwriting nothing.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { type CliOptions, mimeo, startMimeo } from '../helpers/cli.ts';
+import { type CliOptions, mimeo } from '../helpers/cli.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
-import { api, compareFiles, makeProject, randomFile } from './transfer-kit.ts';
+import { type FaultProxy, faultProxy, firstOf } from './fault-proxy.ts';
+import { api, makeProject } from './transfer-kit.ts';
 
-const MiB = 1024 * 1024;
+const DAY = 24 * 3600 * 1000;
 
-/** Polls `check` every 10 ms until it is true (or fails after `ms`). */
-async function until(what: string, ms: number, check: () => boolean | Promise<boolean>): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+/** A 503 for every request of `method` to the file at `path` of the project trees. */
+const refuse = (method: string, path: string) =>
+  firstOf(
+    Number.POSITIVE_INFINITY,
+    503,
+    (m, p) => m === method && p.split('?')[0] === `/api/v1/projects/trees/files/${path}`,
+  );
 
-describe('mimeo put -r and get -r run again after an interruption', () => {
+describe('mimeo put -r and get -r run again after a run that did not end whole', () => {
   let server: RunningServer;
+  let proxy: FaultProxy;
   let tmp: { path: string; remove: () => Promise<void> };
   let cli: CliOptions;
   const state = () => JSON.parse(readFileSync(join(tmp.path, 'transfers.json'), 'utf8'));
+  /** The record of the tree put to :trees/`at`, or got to the local `at` (its key: verb, server, project, both ends). */
+  const record = (verb: 'put' | 'get', at: string): { savedAt: number } | undefined => {
+    const end = verb === 'put' ? 3 : 4;
+    const found = Object.entries(state().trees ?? {}).find(
+      ([k]) => k.split('\n')[0] === verb && k.split('\n')[end] === at,
+    );
+    return found?.[1] as { savedAt: number } | undefined;
+  };
   const files = async (prefix: string) => {
     const r = await api(server, 'GET', `/api/v1/projects/trees/files?prefix=${encodeURIComponent(prefix)}`);
     return ((await r.json()) as { files: { path: string }[] }).files.map((f) => f.path).sort();
   };
+  const text = async (path: string) =>
+    (await api(server, 'GET', `/api/v1/projects/trees/files/${path}`)).text();
+  const local = (...parts: string[]) => join(tmp.path, ...parts);
 
   before(async () => {
     tmp = await tempDir('mimeo-cli-tree-resume');
-    server = await startServer({ dataDir: join(tmp.path, 'data'), args: ['--min-part-size', String(MiB)] });
-    cli = { url: server.url, clientConfig: join(tmp.path, 'client.json'), cwd: tmp.path };
+    server = await startServer({ dataDir: local('data') });
+    proxy = await faultProxy(server.url);
+    cli = { url: proxy.url, clientConfig: local('client.json'), cwd: tmp.path };
     await makeProject(server, 'trees');
-    mkdirSync(join(tmp.path, 'photos'));
-    writeFileSync(join(tmp.path, 'photos', 'a.txt'), 'first\n');
-    // Large enough, in parts of 1 MiB one at a time, to be mid-way when the first run is killed.
-    await randomFile(join(tmp.path, 'photos', 'big.bin'), 96 * MiB);
+    mkdirSync(local('photos', 'sub'), { recursive: true });
+    writeFileSync(local('photos', 'a.txt'), 'first\n');
+    writeFileSync(local('photos', 'b.txt'), 'second\n');
+    writeFileSync(local('photos', 'sub', 'c.txt'), 'third\n');
+    writeFileSync(local('mine.txt'), 'mine\n');
+    // What the gets fetch, put through the API.
+    for (const [path, body] of [
+      ['src/a.txt', 'first\n'],
+      ['src/b.txt', 'second\n'],
+      ['src/sub/c.txt', 'third\n'],
+    ] as const) {
+      const r = await fetch(`${server.url}/api/v1/projects/trees/files/${path}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${await server.token()}`, 'content-type': 'text/plain' },
+        body,
+      });
+      assert.equal(r.status, 201, await r.text());
+    }
   });
   after(async () => {
+    await proxy.close();
     await server.stop();
     await tmp.remove();
   });
 
-  test('put -r DIR :p/new, killed part way: run again, the files land at new/..., not new/DIR/...', async () => {
-    const args = [
-      'put',
-      '-r',
-      '-j',
-      '1',
-      '--multipart-threshold',
-      '4MiB',
-      '--part-size',
-      '1MiB',
-      'photos',
-      ':trees/new',
-    ];
-    const first = startMimeo(args, cli);
-    const exited = new Promise((r) => first.once('exit', r));
-    // a.txt is sent first; big.bin's upload has begun once the state holds it.
-    await until('the upload of big.bin', 30_000, () => {
-      if (!existsSync(join(tmp.path, 'transfers.json'))) return false;
-      return Object.keys(state().uploads ?? {}).length > 0;
-    });
-    first.kill('SIGKILL');
-    await exited;
-    assert.deepEqual(await files('new/'), ['new/a.txt'], 'the first run made :trees/new');
+  test('put -r DIR :p/new, a file failed: run again, the files land at new/..., not new/DIR/..., and it says so', async () => {
+    const args = ['put', '-r', '-j', '1', 'photos', ':trees/new'];
+    proxy.fault = refuse('PUT', 'new/b.txt');
+    const first = await mimeo(args, cli);
+    assert.equal(first.code, 1);
+    assert.match(first.stderr, /^mimeo: photos\/b\.txt: the server answered 503 /);
+    assert.deepEqual(await files('new/'), ['new/a.txt', 'new/sub/c.txt'], 'the first run made :trees/new');
+    assert.ok(record('put', 'new'), 'the made target is recorded');
+
+    // Still failing a month later: the record is used, so kept fresh, not left to expire.
+    const kept = state();
+    for (const r of Object.values(kept.trees) as { savedAt: number }[]) r.savedAt = Date.now() - 29 * DAY;
+    writeFileSync(local('transfers.json'), JSON.stringify(kept));
+    const started = Date.now();
+    const second = await mimeo(args, cli);
+    assert.equal(second.code, 1);
+    assert.ok(record('put', 'new')!.savedAt >= started, 'the record is kept fresh');
+
+    proxy.fault = undefined;
+    const again = await mimeo(args, cli);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(
+      again.stderr,
+      'resuming as the unfinished run did: the files go to :trees/new/..., not :trees/new/photos/...\n',
+    );
+    assert.deepEqual(await files('new/'), ['new/a.txt', 'new/b.txt', 'new/sub/c.txt']);
+    assert.equal(await text('new/b.txt'), 'second\n');
+    assert.equal((await api(server, 'GET', '/api/v1/projects/trees/dirs/new/photos')).status, 404);
+    assert.equal(record('put', 'new'), undefined, 'a whole run forgets where it went');
+  });
+
+  test('put -r: a target removed and made anew by someone else between the runs takes the tree into it, nothing overwritten', async () => {
+    const args = ['put', '-r', '-j', '1', 'photos', ':trees/mine'];
+    proxy.fault = refuse('PUT', 'mine/b.txt');
+    assert.equal((await mimeo(args, cli)).code, 1);
+    assert.ok(record('put', 'mine'));
+    proxy.fault = undefined;
+    assert.equal((await mimeo(['rm', '-r', ':trees/mine'], cli)).code, 0);
+    const own = await mimeo(['put', 'mine.txt', ':trees/mine/a.txt'], cli);
+    assert.equal(own.code, 0, own.stderr);
 
     const again = await mimeo(args, cli);
     assert.equal(again.code, 0, again.stderr);
-    assert.deepEqual(await files('new/'), ['new/a.txt', 'new/big.bin']);
-    assert.equal((await api(server, 'GET', '/api/v1/projects/trees/dirs/new/photos')).status, 404);
-    const big = await api(server, 'GET', '/api/v1/projects/trees/files/new/big.bin');
-    writeFileSync(join(tmp.path, 'big.back'), Buffer.from(await big.arrayBuffer()));
-    assert.ok(await compareFiles(join(tmp.path, 'photos', 'big.bin'), join(tmp.path, 'big.back')));
-    assert.deepEqual(state().trees, {}, 'a whole run forgets where it went');
+    assert.equal(again.stderr, '');
+    assert.deepEqual(await files('mine/'), [
+      'mine/a.txt',
+      'mine/photos/a.txt',
+      'mine/photos/b.txt',
+      'mine/photos/sub/c.txt',
+    ]);
+    assert.equal(await text('mine/a.txt'), 'mine\n');
+    assert.equal(record('put', 'mine'), undefined);
   });
 
-  test('get -r :p/dir NEWLOCAL, killed part way: run again, the files land at NEWLOCAL/..., not NEWLOCAL/dir/...', async () => {
-    const partial = join(tmp.path, 'back', 'big.bin.mimeo-partial');
-    const first = startMimeo(['get', '-r', '-j', '1', ':trees/new', 'back'], cli);
-    const exited = new Promise((r) => first.once('exit', r));
-    await until(
-      'a partial download of big.bin',
-      30_000,
-      () => existsSync(partial) && statSync(partial).size > 0,
-    );
-    first.kill('SIGKILL');
-    await exited;
-    assert.ok(statSync(partial).size < 96 * MiB, 'killed part way');
+  test('put -r into a directory that was there: the tree goes into it, and nothing is recorded', async () => {
+    assert.equal((await mimeo(['mkdir', ':trees/there'], cli)).code, 0);
+    proxy.fault = refuse('PUT', 'there/photos/b.txt');
+    const first = await mimeo(['put', '-r', '-j', '1', 'photos', ':trees/there'], cli);
+    proxy.fault = undefined;
+    assert.equal(first.code, 1);
+    assert.deepEqual(await files('there/'), ['there/photos/a.txt', 'there/photos/sub/c.txt']);
+    assert.equal(record('put', 'there'), undefined);
+  });
 
-    const again = await mimeo(['get', '-r', '-j', '1', ':trees/new', 'back'], cli);
+  test('get -r :p/dir NEWLOCAL, a file failed: run again, the files land at NEWLOCAL/..., not NEWLOCAL/dir/...', async () => {
+    const args = ['get', '-r', '-j', '1', ':trees/src', 'back'];
+    proxy.fault = refuse('GET', 'src/b.txt');
+    const first = await mimeo(args, cli);
+    proxy.fault = undefined;
+    assert.equal(first.code, 1);
+    assert.match(first.stderr, /^mimeo: :trees\/src\/b\.txt: the server answered 503 /);
+    assert.deepEqual(readdirSync(local('back')).sort(), ['a.txt', 'sub']);
+    assert.ok(record('get', local('back')));
+
+    const again = await mimeo(args, cli);
     assert.equal(again.code, 0, again.stderr);
-    assert.deepEqual(readdirSync(join(tmp.path, 'back')).sort(), ['a.txt', 'big.bin']);
-    assert.equal(readFileSync(join(tmp.path, 'back', 'a.txt'), 'utf8'), 'first\n');
-    assert.ok(await compareFiles(join(tmp.path, 'photos', 'big.bin'), join(tmp.path, 'back', 'big.bin')));
-    assert.equal(existsSync(join(tmp.path, 'back', 'new')), false);
-    assert.deepEqual(state().trees, {});
+    assert.equal(
+      again.stderr,
+      'resuming as the unfinished run did: the files go to back/..., not back/src/...\n',
+    );
+    assert.deepEqual(readdirSync(local('back')).sort(), ['a.txt', 'b.txt', 'sub']);
+    assert.equal(readFileSync(local('back', 'b.txt'), 'utf8'), 'second\n');
+    assert.equal(readFileSync(local('back', 'sub', 'c.txt'), 'utf8'), 'third\n');
+    assert.equal(record('get', local('back')), undefined);
+  });
+
+  test('get -r: a local target removed and made anew between the runs takes the tree into it, nothing overwritten', async () => {
+    const args = ['get', '-r', '-j', '1', ':trees/src', 'own'];
+    proxy.fault = refuse('GET', 'src/b.txt');
+    assert.equal((await mimeo(args, cli)).code, 1);
+    proxy.fault = undefined;
+    assert.ok(record('get', local('own')));
+    rmSync(local('own'), { recursive: true });
+    mkdirSync(local('own'));
+    writeFileSync(local('own', 'a.txt'), 'mine\n');
+
+    const again = await mimeo(args, cli);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stderr, '');
+    assert.equal(readFileSync(local('own', 'a.txt'), 'utf8'), 'mine\n');
+    assert.deepEqual(readdirSync(local('own')).sort(), ['a.txt', 'src']);
+    assert.deepEqual(readdirSync(local('own', 'src')).sort(), ['a.txt', 'b.txt', 'sub']);
+    assert.equal(existsSync(local('own', 'b.txt')), false);
+    assert.equal(record('get', local('own')), undefined);
   });
 });

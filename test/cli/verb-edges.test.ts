@@ -122,6 +122,39 @@ describe('mimeo verbs at the edges', () => {
     assert.ok((await kit.read(P, 'mid.bin')).equals(Buffer.from('234')));
   });
 
+  test('cp --range of a version or a snapshot: its size is the one met, and the messages name it', async () => {
+    const V = 'edges-versions';
+    await kit.project(V, 'enabled');
+    await kit.put(V, 'f.bin', TEN);
+    const [v1] = await kit.json<{ versionId: string }>(['stat', `:${V}/f.bin`]);
+    await kit.json(['snapshot', 'create', `:${V}`, '--name', 'ten']);
+    await kit.put(V, 'f.bin', `${TEN}${TEN}`);
+    const past = [
+      ['--version', v1!.versionId, `version ${v1!.versionId}`],
+      ['--snapshot', 'ten', 'at snapshot ten'],
+    ];
+    for (const [flag, value, named] of past) {
+      // stat shows 20 bytes: the refusal names what has 10.
+      const r = await kit.mimeo(['cp', flag!, value!, '--range', '12:3', `:${V}/f.bin`, `:${V}/out.bin`]);
+      assert.equal(r.code, 1, `${flag}: ${r.stdout}`);
+      assert.equal(
+        r.stderr,
+        `mimeo: InvalidRange: --range 12:3 starts past the end of :${V}/f.bin ${named} (10 bytes)\n`,
+      );
+      const cut = await kit.mimeo(['cp', flag!, value!, '--range', '8:5', `:${V}/f.bin`, `:${V}/tail.bin`]);
+      assert.equal(cut.code, 0, cut.stderr);
+      assert.equal(cut.stderr, `--range 8:5 runs past the end of :${V}/f.bin ${named}: 2 bytes copied\n`);
+      assert.ok((await kit.read(V, 'tail.bin')).equals(Buffer.from('89')));
+    }
+    assert.equal(
+      await kit.read(V, 'out.bin').then(
+        () => true,
+        () => false,
+      ),
+      false,
+    );
+  });
+
   test('an empty file: 0: is the whole of it (cat prints nothing, cp copies nothing); other ranges are InvalidRange', async () => {
     const cat = await kit.mimeoBytes(['cat', '--range', '0:', `:${P}/empty.bin`]);
     assert.equal(cat.code, 0, cat.stderr);

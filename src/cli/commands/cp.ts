@@ -62,9 +62,14 @@ async function isDirectory(api: ApiClient, src: RemotePath, snapshot: string | u
   return false;
 }
 
+/** The source as messages name it: its path, and the version or snapshot copied from (whose size a range meets). */
+const sourceText = (src: RemotePath, at: { versionId?: string; snapshot?: string }) =>
+  `${src.text}${at.versionId === undefined ? '' : ` version ${at.versionId}`}${at.snapshot === undefined ? '' : ` at snapshot ${at.snapshot}`}`;
+
 /**
  * Checks a range copy's range against the size of the source (its version or snapshot): InvalidRange for a range
- * that starts at or past the end (byte-range.ts). No file answering the HEAD is left to the copy to tell.
+ * that starts at or past the end (byte-range.ts). No file answering the HEAD is left to the copy to tell, and a
+ * reply without a size (no Content-Length) to the server's range check.
  */
 async function checkSourceRange(
   api: ApiClient,
@@ -76,12 +81,12 @@ async function checkSourceRange(
   try {
     const res = await api.raw({ method: 'HEAD', path });
     res.resume();
-    size = Number(res.headers['content-length']);
+    size = Number(res.headers['content-length'] ?? Number.NaN);
   } catch (err) {
     if (err instanceof ApiError && err.status >= 400 && err.status !== 401) return;
     throw err;
   }
-  checkRange(at.range, size, src.text);
+  if (Number.isSafeInteger(size) && size >= 0) checkRange(at.range, size, sourceText(src, at));
 }
 
 export const cpVerb: Verb = {
@@ -212,7 +217,9 @@ export const cpVerb: Verb = {
       }
       // A range past the source's end is cut there, as an HTTP range is: the bytes copied say where.
       if (range?.length !== undefined && total < range.length)
-        ctx.out.note(`--range ${rangeText(range)} runs past the end of ${src.text}: ${total} bytes copied`);
+        ctx.out.note(
+          `--range ${rangeText(range)} runs past the end of ${sourceText(src, { versionId, snapshot })}: ${total} bytes copied`,
+        );
       const done = { ...receipt, bytes: total };
       const to = show(tgt.server, done.target.project, done.target.path);
       ctx.out.result(

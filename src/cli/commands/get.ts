@@ -11,12 +11,12 @@ import { progress } from '../progress.ts';
 import { inProject, show } from '../remote.ts';
 import { transferFlags, withTransferFlags } from '../transfer/flags.ts';
 import { getFile } from '../transfer/get-file.ts';
-import { planGet } from '../transfer/plan-get.ts';
+import { localDirectory, planGet } from '../transfer/plan-get.ts';
 import { reportFailures, runPool } from '../transfer/pool.ts';
 import type { Run } from '../transfer/types.ts';
 import { type Args, STDIO, str, UsageError, type Verb } from '../verb.ts';
 
-const RULE = `Where files go (as cp): LOCAL is a directory when it ends in '/' or is one; then REMOTE goes into it under its own name (get -r :p/photos ./ makes ./photos/...). Otherwise LOCAL is the new name (get -r :p/photos new makes new/...); the same get run again after it was interrupted or a file failed puts the files where the first run did (new/..., not new/photos/...). Existing files are replaced; a tree's empty directories are made. A file with the name of a directory in the tree (an object's key 'a' beside 'a/b') cannot be made beside it: it is told as failed, and the rest are fetched. A file is written to LOCAL.mimeo-partial and renamed when whole; a get run again after an interruption resumes each partial file from its size, if the server's file is still the same version.`;
+const RULE = `Where files go (as cp): LOCAL is a directory when it ends in '/' or is one; then REMOTE goes into it under its own name (get -r :p/photos ./ makes ./photos/...). Otherwise LOCAL is the new name (get -r :p/photos new makes new/...); run again after it was interrupted or a file failed, the same get puts the files where the first run did (new/..., not new/photos/...) while new is the directory that run made; any other directory there takes the tree into it. Existing files are replaced; a tree's empty directories are made. A file with the name of a directory in the tree (an object's key 'a' beside 'a/b') cannot be made beside it: it is told as failed, and the rest are fetched. A file is written to LOCAL.mimeo-partial and renamed when whole; a get run again after an interruption resumes each partial file from its size, if the server's file is still the same version.`;
 
 /**
  * `get REMOTE -`: one file's bytes to standard output, as cat writes them; nothing is written to a local file. More
@@ -62,8 +62,14 @@ export const getVerb: Verb = {
         local,
         recursive: argv['recursive'] === true,
         state: flags.state,
+        note: (t) => ctx.out.note(t),
       });
       for (const d of plan.dirs) await mkdir(d, { recursive: true });
+      // The tree became LOCAL, made just now: recorded, so that a rerun of an unfinished get goes where this one did.
+      if (plan.tree && !plan.tree.resumed) {
+        const made = await localDirectory(local);
+        if (made) flags.state.saveTree(plan.tree.key, made);
+      }
       const total = plan.jobs.reduce((n, j) => n + j.size, 0);
       const run: Run = {
         ...flags,
@@ -81,6 +87,8 @@ export const getVerb: Verb = {
         },
         (job) => show(source.server, source.project, job.path),
       );
+      // A failed transfer keeps the record for a rerun; a clash, which every run meets, does not.
+      if (plan.tree && failures.length === 0) flags.state.dropTree(plan.tree.key);
       for (const job of plan.clashes)
         failures.push({
           name: show(source.server, source.project, job.path),
@@ -94,7 +102,6 @@ export const getVerb: Verb = {
       run.progress.finish(
         `got ${count(plan.jobs.length + plan.clashes.length - failures.length, 'file')}, ${bytes(total)}${failed}`,
       );
-      if (plan.tree && failures.length === 0) flags.state.dropTree(plan.tree);
       reportFailures(failures);
     });
   },

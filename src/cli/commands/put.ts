@@ -2,6 +2,7 @@
 // in parts, resumed where an interrupted run stopped.
 import type { Argv } from 'yargs';
 import { withContext } from '../context.ts';
+import { makeDirectory } from '../native/dirs.ts';
 import { dirUrl } from '../native/urls.ts';
 import { withConnection } from '../options.ts';
 import { bytes, count } from '../output.ts';
@@ -9,13 +10,13 @@ import { progress } from '../progress.ts';
 import { inProject, parsePath, show } from '../remote.ts';
 import { transferFlags, withTransferFlags } from '../transfer/flags.ts';
 import { planPut } from '../transfer/plan-put.ts';
-import { reportFailures, runPool } from '../transfer/pool.ts';
+import { isFatal, reportFailures, runPool } from '../transfer/pool.ts';
 import { putFile } from '../transfer/put-file.ts';
 import { putMultipart } from '../transfer/put-multipart.ts';
 import type { Run } from '../transfer/types.ts';
 import { type Args, STDIO, strs, UsageError, type Verb } from '../verb.ts';
 
-const RULE = `Where files go (as cp): REMOTE is a directory when it ends in '/', is a project's top (:PROJECT), names a directory that exists, or several LOCAL paths are given; then each LOCAL goes into it under its own name (put -r photos :p/x/ makes x/photos/...). Otherwise REMOTE is the new name (put -r photos :p/new makes new/...); the same put run again after it was interrupted or a file failed puts the files where the first run did (new/..., not new/photos/...). Existing files are replaced; empty directories are made. Files over --multipart-threshold go up in parts of --part-size, several at once; an interrupted put of such a file, run again, sends only the parts the server does not have.`;
+const RULE = `Where files go (as cp): REMOTE is a directory when it ends in '/', is a project's top (:PROJECT), names a directory that exists, or several LOCAL paths are given; then each LOCAL goes into it under its own name (put -r photos :p/x/ makes x/photos/...). Otherwise REMOTE is the new name (put -r photos :p/new makes new/...); run again after it was interrupted or a file failed, the same put puts the files where the first run did (new/..., not new/photos/...) while :p/new is the directory that run made; any other directory there takes the tree into it. Existing files are replaced; empty directories are made. Files over --multipart-threshold go up in parts of --part-size, several at once; an interrupted put of such a file, run again, sends only the parts the server does not have.`;
 
 export const putVerb: Verb = {
   command: 'put <paths..>',
@@ -64,6 +65,14 @@ export const putVerb: Verb = {
         project: target.project,
         progress: progress(ctx.interactive, 'bytes', total),
       };
+      // The tree becomes the target: it is made first and recorded, so that a rerun of an unfinished put goes where
+      // this one did. One that cannot be made (a file is there) is left to each file's put to tell.
+      if (tree && !tree.resumed && jobs.length + emptyDirs.length > 0) {
+        const made = await makeDirectory(api, target).catch((err: unknown) => {
+          if (isFatal(err)) throw err;
+        });
+        if (made) flags.state.saveTree(tree.key, made);
+      }
       // An empty directory is made (with its parents) as it is; one already there is no error.
       const dirFailures = await runPool(
         emptyDirs,
@@ -93,7 +102,8 @@ export const putVerb: Verb = {
       // What could not be read locally, one line each as its own message says it; the rest went.
       for (const err of unreadable) process.stderr.write(`mimeo: ${err.message}\n`);
       if (unreadable.length > 0) process.exitCode = 1;
-      if (tree && bad === 0) flags.state.dropTree(tree);
+      // A failed transfer keeps the record for a rerun; a source that cannot be read, which every run meets, does not.
+      if (tree && failed.length === 0) flags.state.dropTree(tree.key);
       reportFailures(failed);
     }),
 };

@@ -1,7 +1,9 @@
-// Whether a remote path names a directory, as the verbs ask it: one listing of at most one child.
-import { type ApiClient, ApiError } from '../client.ts';
+// Whether a remote path names a directory, as the verbs ask it: one listing of at most one child; and a directory
+// made, or found again, by its entry id.
+import { type ApiClient, ApiError, seg } from '../client.ts';
 import type { RemotePath } from '../remote.ts';
 import { isFatal } from '../transfer/pool.ts';
+import type { EntryJson } from './entries.ts';
 import { query } from './pages.ts';
 import { dirUrl } from './urls.ts';
 
@@ -36,4 +38,23 @@ export async function intoDirectory(api: ApiClient, at: RemotePath): Promise<tru
     if (!(err instanceof ApiError && err.code === 'NoSuchDirectory')) throw err;
   }
   return true;
+}
+
+/** Makes the directory at `at` with its parents (one already there is no error); its entry id. */
+export async function makeDirectory(api: ApiClient, at: RemotePath): Promise<string> {
+  return (await api.call<EntryJson>('PUT', `${dirUrl(at.project, at.path)}${query({ parents: 'true' })}`)).id;
+}
+
+/**
+ * Whether the directory of entry id `id` is the one at `at` now: false when it was removed, moved or is a file now
+ * (ids are never reused, so a directory made anew at the path is another one). Other errors are thrown.
+ */
+export async function isDirectoryOf(api: ApiClient, at: RemotePath, id: string): Promise<boolean> {
+  try {
+    const e = await api.call<EntryJson>('GET', `/api/v1/entries/${seg(id)}`);
+    return e.type === 'directory' && e.project === at.project && e.path === at.path;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return false;
+    throw err;
+  }
 }

@@ -1,7 +1,7 @@
 // Which remote files a get fetches and the local path each takes, as cp does it: into LOCAL when it is a
 // directory (it exists as one or ends in '/'), else as LOCAL. With -r, a remote directory's tree is listed (its
 // files and directories) and the directory goes into LOCAL under its own name, or becomes LOCAL; a rerun of an
-// unfinished get -r takes the choice its first run made (tree-target.ts).
+// unfinished get -r goes where its first run did while the directory that run made is there (tree-target.ts).
 import { stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { type ApiClient, ApiError, seg, segs } from '../client.ts';
@@ -12,7 +12,7 @@ import { dirUrl } from '../native/urls.ts';
 import { baseName, type RemotePath } from '../remote.ts';
 import { UsageError } from '../verb.ts';
 import type { TransferState } from './state.ts';
-import { treeInto, treeKey } from './tree-target.ts';
+import { resumeNote, type TreeTarget, treeInto, treeKey } from './tree-target.ts';
 import type { GetJob } from './types.ts';
 
 const saysDir = (path: string) => path.endsWith('/') || path.endsWith(sep);
@@ -20,6 +20,15 @@ const saysDir = (path: string) => path.endsWith('/') || path.endsWith(sep);
 async function localIsDir(path: string): Promise<boolean> {
   if (saysDir(path)) return true;
   return (await stat(path).catch(() => undefined))?.isDirectory() === true;
+}
+
+/**
+ * The identity of the local directory at `path` (its device, inode and birth time: an inode freed by a removed
+ * directory may be given to the next one made), or undefined when no directory is there.
+ */
+export async function localDirectory(path: string): Promise<string | undefined> {
+  const s = await stat(path, { bigint: true }).catch(() => undefined);
+  return s?.isDirectory() ? `${s.dev}:${s.ino}:${s.birthtimeNs}` : undefined;
 }
 
 /** A remote path's pieces as a local relative path; ApiError for a name no local file may take ('..', '.'). */
@@ -76,8 +85,8 @@ async function remoteFile(api: ApiClient, source: RemotePath): Promise<number | 
  * The files to fetch, and the local directories a tree makes (its own even when it holds nothing). A file that has
  * the name of a directory in the tree (an object store's `a` beside `a/b`) cannot be made beside it: it is told as
  * a clash and not fetched. Throws UsageError for a directory without -r, and NoSuchKey when the source is neither a
- * file nor a directory. `tree` is the state's key of where a tree went, for the caller to drop once the get has
- * ended with nothing failed.
+ * file nor a directory. `tree` is set when a tree becomes LOCAL: its key in the transfer state, and whether LOCAL
+ * is the directory an unfinished run made (`resumed`, told with a note); else the caller records LOCAL once made.
  */
 export async function planGet(options: {
   api: ApiClient;
@@ -85,7 +94,13 @@ export async function planGet(options: {
   local: string;
   recursive: boolean;
   state: TransferState;
-}): Promise<{ jobs: GetJob[]; dirs: string[]; clashes: GetJob[]; tree?: string }> {
+  note: (text: string) => void;
+}): Promise<{
+  jobs: GetJob[];
+  dirs: string[];
+  clashes: GetJob[];
+  tree?: { key: string; resumed: boolean };
+}> {
   const { api, source, local } = options;
   const size = source.dirHint ? undefined : await remoteFile(api, source);
   if (size !== undefined) {
@@ -98,10 +113,16 @@ export async function planGet(options: {
   }
   if (!options.recursive)
     throw new UsageError(`'${source.text}' is a directory: get -r fetches a directory and what it holds`);
-  const key = saysDir(local)
+  const target: TreeTarget | undefined = saysDir(local)
     ? undefined
-    : treeKey('get', api.origin, source.project, source.path, resolve(local));
-  const into = key ? await treeInto(options.state, key, () => localIsDir(local)) : true;
+    : {
+        key: treeKey('get', api.origin, source.project, source.path, resolve(local)),
+        isDir: () => localIsDir(local),
+        isSame: async (made) => (await localDirectory(local)) === made,
+      };
+  const { into, resumed } = target
+    ? await treeInto(options.state, target, () => options.note(resumeNote(local, baseName(source))))
+    : { into: true, resumed: false };
   const base = into ? join(local, baseName(source)) : local;
   const prefix = source.path === '' ? '' : `${source.path}/`;
   const tree = await listTree(api, source.project, source.path);
@@ -115,5 +136,5 @@ export async function planGet(options: {
     const job = { path: f.path, local: under(f.path), size: f.size };
     (taken.has(job.local) ? clashes : jobs).push(job);
   }
-  return { jobs, dirs, clashes, tree: key };
+  return { jobs, dirs, clashes, tree: target && !into ? { key: target.key, resumed } : undefined };
 }

@@ -1,16 +1,17 @@
 // Which local files a put sends and the path each takes, as cp does it: into TARGET when it is a directory (it
 // ends in '/', names a project's top, names a directory that exists, or several sources are given), else as TARGET.
 // A directory (with -r) goes into a directory under its own name, or becomes TARGET; its empty directories are made.
-// A rerun of an unfinished put -r of one directory takes the choice its first run made (tree-target.ts).
+// A rerun of an unfinished put -r of one directory goes where its first run did while the directory that run made is
+// there (tree-target.ts).
 import type { Dirent } from 'node:fs';
 import { opendir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { type ApiClient, ApiError } from '../client.ts';
-import { intoDirectory, remoteIsDir } from '../native/dirs.ts';
+import { intoDirectory, isDirectoryOf, remoteIsDir } from '../native/dirs.ts';
 import { joinPath, type RemotePath, show } from '../remote.ts';
 import { UsageError } from '../verb.ts';
 import type { TransferState } from './state.ts';
-import { treeInto, treeKey } from './tree-target.ts';
+import { resumeNote, type TreeTarget, treeInto, treeKey } from './tree-target.ts';
 import type { PutJob } from './types.ts';
 
 function cannotRead(path: string, err: unknown): ApiError {
@@ -23,8 +24,9 @@ function cannotRead(path: string, err: unknown): ApiError {
  * The files to send. Throws UsageError for a directory without -r. A source that cannot be read or is neither a file
  * nor a directory (a pipe, a socket, a device), and a directory or file of a tree that cannot be read, is left out
  * and returned in `unreadable`, to be told one line each. In a directory, symbolic links to files
- * are followed; links to directories, sockets and the like are skipped with a note. `tree` is the state's key of
- * where one directory went, for the caller to drop once the put has ended with nothing failed.
+ * are followed; links to directories, sockets and the like are skipped with a note. `tree` is set when one
+ * directory becomes the target: its key in the transfer state, and whether the target is the directory an unfinished
+ * run made (`resumed`, told with a note); else the caller makes the target and records it.
  */
 export async function planPut(options: {
   api: ApiClient;
@@ -33,7 +35,12 @@ export async function planPut(options: {
   recursive: boolean;
   note: (text: string) => void;
   state: TransferState;
-}): Promise<{ jobs: PutJob[]; emptyDirs: string[]; unreadable: ApiError[]; tree?: string }> {
+}): Promise<{
+  jobs: PutJob[];
+  emptyDirs: string[];
+  unreadable: ApiError[];
+  tree?: { key: string; resumed: boolean };
+}> {
   const { sources, target } = options;
   // A source that cannot be read is told and left out: the others still go (as each failing file in a run).
   const unreadable: ApiError[] = [];
@@ -50,15 +57,17 @@ export async function planPut(options: {
       throw new UsageError(`'${sources[i]}' is a directory: put -r sends a directory and what it holds`);
   });
   const said = target.dirHint || sources.length > 1;
-  const tree =
-    !said && kinds[0]?.isDirectory()
-      ? treeKey('put', options.api.origin, target.project, target.path, resolve(sources[0]!))
-      : undefined;
-  const into = said
-    ? await intoDirectory(options.api, target)
-    : tree
-      ? await treeInto(options.state, tree, () => remoteIsDir(options.api, target))
-      : await remoteIsDir(options.api, target);
+  const tree = !said && kinds[0]?.isDirectory() ? remoteTree(options.api, target, sources[0]!) : undefined;
+  let into: boolean;
+  let resumed = false;
+  if (said) into = await intoDirectory(options.api, target);
+  else if (tree)
+    ({ into, resumed } = await treeInto(options.state, tree, () =>
+      options.note(
+        resumeNote(show(target.server, target.project, target.path), basename(resolve(sources[0]!))),
+      ),
+    ));
+  else into = await remoteIsDir(options.api, target);
   const jobs: PutJob[] = [];
   const emptyDirs: string[] = [];
   for (const [i, source] of sources.entries()) {
@@ -79,7 +88,21 @@ export async function planPut(options: {
     }
     for await (const j of walk(source, at, { note: options.note, emptyDirs, unreadable })) jobs.push(j);
   }
-  return { jobs: firstOfEachPath(jobs, target, unreadable), emptyDirs, unreadable, tree };
+  return {
+    jobs: firstOfEachPath(jobs, target, unreadable),
+    emptyDirs,
+    unreadable,
+    tree: tree && !into ? { key: tree.key, resumed } : undefined,
+  };
+}
+
+/** A put's remote target of one local directory, as tree-target.ts looks at it. */
+function remoteTree(api: ApiClient, target: RemotePath, source: string): TreeTarget {
+  return {
+    key: treeKey('put', api.origin, target.project, target.path, resolve(source)),
+    isDir: () => remoteIsDir(api, target),
+    isSame: (id) => isDirectoryOf(api, target, id),
+  };
 }
 
 /**

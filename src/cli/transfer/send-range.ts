@@ -1,9 +1,10 @@
 // A range of a local file as the body of one PUT, streamed with its length declared (exactly that many bytes,
 // even if the file grows meanwhile; a file that shrinks fails the request rather than leave it waiting), counted for
-// progress and digested on the way; sent again once, from a new stream, when the bearer token had expired.
+// progress and digested on the way; sent again once, from a new stream, when the bearer token had expired or the
+// connection was closed before the answer (a PUT is idempotent).
 import { createReadStream } from 'node:fs';
 import { pipeline, Readable } from 'node:stream';
-import { replyJson, withFreshToken } from '../client.ts';
+import { replyJson, withOneResend } from '../client.ts';
 import type { Bar } from '../progress.ts';
 import { type Algorithm, Digests, tap } from './checksums.ts';
 import type { Run } from './types.ts';
@@ -12,7 +13,7 @@ export async function sendRange(
   run: Run,
   r: { path: string; local: string; start: number; size: number; algorithms: Algorithm[]; bar: Bar },
 ): Promise<{ reply: unknown; digests: Digests | undefined }> {
-  return withFreshToken(async () => {
+  return withOneResend(async () => {
     const digests = run.checksum ? new Digests(r.algorithms) : undefined;
     let counted = 0;
     let body: Buffer | NodeJS.ReadableStream = Buffer.alloc(0);
@@ -36,6 +37,8 @@ export async function sendRange(
       return { reply: await replyJson(res), digests };
     } catch (err) {
       r.bar.advance(-counted);
+      // What was not sent is not read: the file is closed before a resend opens it again.
+      if (!Buffer.isBuffer(body)) (body as Readable).destroy();
       throw err;
     }
   });

@@ -1,7 +1,7 @@
 // What an interrupted transfer leaves for the next run: the multipart upload of a put (its id and part size, and
 // the local file's size and modification time when it began, by server, project and path), the version a
-// partial download came from (its ETag, by the partial file's path), and where an unfinished tree put or get went
-// (into its target, or as it). One JSON file next to the client configuration, rewritten whole
+// partial download came from (its ETag, by the partial file's path), and the directory an unfinished tree put or
+// get made as its target (tree-target.ts). One JSON file next to the client configuration, rewritten whole
 // (a new file renamed over the old); synchronous, so the transfers of one run never interleave their updates.
 // Two runs at once may lose each other's records, which only costs a resume.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -23,12 +23,12 @@ export interface DownloadRecord {
 }
 
 /**
- * Where a put -r or get -r of one directory went whose target did not say (no '/' at its end): into the target (a
- * directory that was there) or as it (made by the run). The run made the target, so a rerun would otherwise find a
- * directory there and go one level deeper.
+ * The directory a put -r or get -r of one directory made as its target (no '/' at its end, nothing there): a rerun
+ * would otherwise find it and go one level deeper.
  */
 export interface TreeRecord {
-  into: boolean;
+  /** The directory's identity: its entry id on the server, or its device, inode and birth time here. */
+  made: string;
   savedAt: number;
 }
 
@@ -106,13 +106,16 @@ export class TransferState {
     });
   }
 
+  /** The record of the directory a tree transfer made (one of an older form, without `made`, is none). */
   tree(key: string): TreeRecord | undefined {
-    return this.#read().trees[key];
+    const r = this.#read().trees[key];
+    return typeof r?.made === 'string' ? r : undefined;
   }
 
-  saveTree(key: string, into: boolean): void {
+  /** Records (or keeps fresh) the directory a tree transfer made. */
+  saveTree(key: string, made: string): void {
     this.#update((s) => {
-      s.trees[key] = { into, savedAt: Date.now() };
+      s.trees[key] = { made, savedAt: Date.now() };
     });
   }
 
