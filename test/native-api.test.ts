@@ -363,6 +363,63 @@ describe('copy, jobs, snapshots and usage', () => {
     assert.equal(errorOf(done).code, 'JobNotActive');
   });
 
+  test('a range copy starting at or past the source end is 416 InvalidRange with the size; 0 to the end of an empty source copies nothing', async () => {
+    await upload('api-copy', 'ten', bytes(10, 6));
+    await upload('api-copy', 'empty', Buffer.alloc(0));
+    await upload('api-copy', 'into', Buffer.from('abcdef'));
+    const copy = (source: object, target: object) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/api/v1/copy',
+        headers: api.auth(),
+        payload: { source, target },
+      });
+    const read = (path: string) =>
+      api.app.inject({ method: 'GET', url: `/api/v1/projects/api-copy/files/${path}`, headers: api.auth() });
+    const cases: [object, string, number][] = [
+      [{ path: 'ten', offset: 10 }, 'at', 10],
+      [{ path: 'ten', offset: 10, length: 4 }, 'at', 10],
+      [{ path: 'ten', offset: 12, length: 3 }, 'past', 10],
+      [{ path: 'empty', offset: 0, length: 1 }, 'at', 0],
+      [{ path: 'empty', offset: 1 }, 'past', 0],
+    ];
+    for (const [i, [source, where, size]] of cases.entries()) {
+      const r = await copy({ project: 'api-copy', ...source }, { project: 'api-copy', path: `none-${i}` });
+      assert.equal(r.statusCode, 416, `${JSON.stringify(source)}: ${r.body}`);
+      assert.equal(r.headers['content-type'], 'application/json');
+      const e = api.json(r).error;
+      assert.deepEqual(
+        [e.code, e.message, e.size],
+        ['InvalidRange', `The source range starts ${where} the end of the source (${size} bytes).`, size],
+      );
+      assert.equal((await read(`none-${i}`)).statusCode, 404);
+    }
+    // Into an existing file at an offset: refused the same, the file as it was.
+    const into = await copy(
+      { project: 'api-copy', path: 'ten', offset: 10 },
+      { project: 'api-copy', path: 'into', offset: 2 },
+    );
+    assert.equal(into.statusCode, 416);
+    assert.equal((await read('into')).body, 'abcdef');
+    // From the first byte to the end is the whole source: of an empty one, an empty file.
+    const whole = await copy(
+      { project: 'api-copy', path: 'empty', offset: 0 },
+      { project: 'api-copy', path: 'empty-copy' },
+    );
+    assert.equal(whole.statusCode, 201, whole.body);
+    assert.equal(api.json(whole).bytes, 0);
+    const made = await read('empty-copy');
+    assert.equal(made.statusCode, 200);
+    assert.equal(made.rawPayload.length, 0);
+    // The last byte alone is within the source.
+    const last = await copy(
+      { project: 'api-copy', path: 'ten', offset: 9 },
+      { project: 'api-copy', path: 'last' },
+    );
+    assert.equal(last.statusCode, 201, last.body);
+    assert.deepEqual((await read('last')).rawPayload, bytes(10, 6).subarray(9));
+  });
+
   test('copy requests of the wrong shape, with negative offsets or a bad policy are 400', async () => {
     for (const payload of [
       { source: { project: 'api-copy' } },

@@ -16,10 +16,13 @@ export class ApiError extends Error {
   override name = 'ApiError';
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** InvalidRange: the size the server measured the range against, when it said. */
+  readonly size: number | undefined;
+  constructor(status: number, code: string, message: string, size?: number) {
     super(message);
     this.status = status;
     this.code = code;
+    this.size = size;
   }
 }
 
@@ -270,9 +273,10 @@ export async function replyJson(res: IncomingMessage): Promise<unknown> {
       throw new ApiError(status, 'BadReply', 'the server sent a reply that is not JSON');
   }
   if (status >= 200 && status < 300) return value;
-  const e = (value as { error?: { code?: string; message?: string } } | undefined)?.error;
+  const e = (value as { error?: { code?: string; message?: string; size?: unknown } } | undefined)?.error;
   if (!e?.code && !e?.message) throw noCode(res);
-  throw new ApiError(status, e.code ?? NO_CODE, e.message ?? noCode(res).message);
+  const size = Number.isSafeInteger(e.size) && (e.size as number) >= 0 ? (e.size as number) : undefined;
+  throw new ApiError(status, e.code ?? NO_CODE, e.message ?? noCode(res).message, size);
 }
 
 /** An error as one line of the command's output: the server's code before the message when the server gave one. */

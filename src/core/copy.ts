@@ -32,7 +32,7 @@ export interface CopyOptions {
   sourceNeed?: 'read-object' | 'copy';
   renamer?: (path: string, n: number) => string;
   signal?: AbortSignal;
-  /** A range that starts past the source's end copies nothing (as a read there returns nothing), not InvalidRange. */
+  /** A range that starts at or past the source's end copies nothing (as a read there returns nothing), not InvalidRange. */
   emptyPastEnd?: boolean;
   /**
    * The whole range in one call, past the bounds on bytes and extents: for a copy within one file whose ranges
@@ -285,10 +285,15 @@ async function copyRange(
         const r = await openSource(tx, source, req);
         const target = await openTarget(tx, principal, req, r.project);
         const from = req.source.offset ?? 0;
-        if (from > r.size && !options.emptyPastEnd)
-          throw new StorageError('InvalidRange', 'The source offset is past the end of the source.', {
-            details: { size: r.size },
-          });
+        // As an HTTP range: one must start before the end, but from the first byte to the end is the whole source,
+        // nothing when it is empty.
+        const whole = from === 0 && req.source.length === undefined;
+        if (from >= r.size && !whole && !options.emptyPastEnd)
+          throw new StorageError(
+            'InvalidRange',
+            `The source range starts ${from === r.size ? 'at' : 'past'} the end of the source (${r.size} bytes).`,
+            { details: { size: r.size } },
+          );
         const wanted = Math.max(0, Math.min(req.source.length ?? r.size - from, r.size - from));
         let n = options.unbounded ? wanted : Math.min(wanted, deps.limits.maxCopyBytes);
         const src = await readExtents(tx, {

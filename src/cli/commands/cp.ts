@@ -7,9 +7,9 @@ import { type ByteRange, checkRange, parseRange, rangeText } from '../native/byt
 import { intoDirectory, requireDirectory } from '../native/dirs.ts';
 import type { FileRow } from '../native/entries.ts';
 import { type JobJson, progressText, watchJob } from '../native/jobs.ts';
-import { pages, query } from '../native/pages.ts';
+import { pages } from '../native/pages.ts';
 import { conflictOption, sameServer, targetPath } from '../native/targets.ts';
-import { fileUrl, projectUrl } from '../native/urls.ts';
+import { projectUrl } from '../native/urls.ts';
 import { withConnection } from '../options.ts';
 import { bytes } from '../output.ts';
 import { inProject, type RemotePath, show } from '../remote.ts';
@@ -67,26 +67,18 @@ const sourceText = (src: RemotePath, at: { versionId?: string; snapshot?: string
   `${src.text}${at.versionId === undefined ? '' : ` version ${at.versionId}`}${at.snapshot === undefined ? '' : ` at snapshot ${at.snapshot}`}`;
 
 /**
- * Checks a range copy's range against the size of the source (its version or snapshot): InvalidRange for a range
- * that starts at or past the end (byte-range.ts). No file answering the HEAD is left to the copy to tell, and a
- * reply without a size (no Content-Length) to the server's range check.
+ * The server's InvalidRange for a range copy, in the words of `--range` (byte-range.ts): where the range starts
+ * against the size the server measured, naming the version or snapshot. Any other error as it is.
  */
-async function checkSourceRange(
-  api: ApiClient,
+function rangeRefusal(
+  err: unknown,
   src: RemotePath,
-  at: { range: ByteRange; versionId: string | undefined; snapshot: string | undefined },
-): Promise<void> {
-  const path = `${fileUrl(src.project, src.path)}${query({ versionId: at.versionId, snapshot: at.snapshot })}`;
-  let size: number;
-  try {
-    const res = await api.raw({ method: 'HEAD', path });
-    res.resume();
-    size = Number(res.headers['content-length'] ?? Number.NaN);
-  } catch (err) {
-    if (err instanceof ApiError && err.status >= 400 && err.status !== 401) return;
-    throw err;
-  }
-  if (Number.isSafeInteger(size) && size >= 0) checkRange(at.range, size, sourceText(src, at));
+  range: ByteRange,
+  at: { versionId?: string; snapshot?: string },
+) {
+  if (err instanceof ApiError && err.code === 'InvalidRange' && err.size !== undefined)
+    checkRange(range, err.size, sourceText(src, at));
+  return err;
 }
 
 export const cpVerb: Verb = {
@@ -175,7 +167,6 @@ export const cpVerb: Verb = {
       if (!tree && src.path === '') throw new UsageError(`'${src.text}' is a whole project: copy it with -r`);
       if (src.dirHint) await requireDirectory(api, src, snapshot);
       if (tgt.dirHint) await intoDirectory(api, tgt);
-      if (range) await checkSourceRange(api, src, { range, versionId, snapshot });
       if (
         !tree &&
         !range &&
@@ -197,7 +188,11 @@ export const cpVerb: Verb = {
         conflict: str(argv, 'conflict'),
         metadata: metadata(argv),
       };
-      const reply = await api.call<Receipt | { job: JobJson }>('POST', '/api/v1/copy', body);
+      const reply = await api
+        .call<Receipt | { job: JobJson }>('POST', '/api/v1/copy', body)
+        .catch((err: unknown) => {
+          throw range ? rangeRefusal(err, src, range, { versionId, snapshot }) : err;
+        });
       const from = show(src.server, src.project, src.path);
       if ('job' in reply) {
         const to = `${show(tgt.server, tgt.project, body.target.path)}/`;

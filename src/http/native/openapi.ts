@@ -114,6 +114,11 @@ export function openApiDocument() {
                 code: { type: 'string', enum: [...Object.keys(ERROR_CODES), 'NoSuchRoute'] },
                 message: { type: 'string' },
                 requestId: { type: 'string' },
+                size: {
+                  type: 'integer',
+                  description:
+                    'InvalidRange only: the size of the file (its version or snapshot) the range was measured against.',
+                },
               },
             },
           },

@@ -67,7 +67,16 @@ export function renderNativeError(err: unknown, site: ErrorSite): ErrorPage {
   if (se.code === 'Unauthenticated' || se.code === 'TokenExpired' || se.code === 'InvalidCredentials')
     headers['www-authenticate'] = 'Bearer realm="mimeo"';
   const message = status >= 500 ? ERROR_CODES[se.code] : se.message;
-  const body = { error: { code: se.code, message, requestId: site.requestId } };
+  // A range not satisfiable names the size it was measured against (as S3's ActualObjectSize), for a client to say.
+  const size = se.code === 'InvalidRange' ? se.details['size'] : undefined;
+  const body = {
+    error: {
+      code: se.code,
+      message,
+      requestId: site.requestId,
+      ...(typeof size === 'number' ? { size } : {}),
+    },
+  };
   return {
     status,
     headers,
