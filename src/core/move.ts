@@ -9,11 +9,13 @@ import { nowOf } from './deps.ts';
 import { dirPath, ensureDirs, findDir, hasChildren } from './dirs.ts';
 import { type Entry, entryById } from './entries.ts';
 import { notADirectory, StorageError } from './errors.ts';
+import { checkVersionTags } from './labels.ts';
 import type { ConflictPolicy, Principal, Project } from './model.ts';
 import { checkRoomBelow } from './path-room.ts';
 import { prefixEnd, validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { getFileByPath, liveFileIdAt } from './repo/versions.ts';
+import { type LabelChange, labelsWithin } from './write.ts';
 
 export interface MoveRequest {
   /** A path ending in '/' names a directory; otherwise a live file there, or else a directory. */
@@ -36,11 +38,25 @@ const chars = (s: string) => [...s].length;
  * not replace), InvalidArgument (a directory into itself), PreconditionFailed, AccessDenied,
  * ControlledDataInOpenProject, KeyTooLong (a path below a directory moved would pass the limit). Returns the entry at its new place, with its id unchanged.
  */
-export async function moveEntry(deps: CoreDeps, principal: Principal, req: MoveRequest): Promise<Entry> {
+export async function moveEntry(
+  deps: CoreDeps,
+  principal: Principal,
+  req: MoveRequest,
+  /** A change of the moved file's tags or properties, in the move's transaction: both happen or neither. */
+  labels?: LabelChange,
+): Promise<Entry> {
+  checkVersionTags(labels?.tags);
   const now = nowOf(deps);
   // A directory's move rewrites every row below it, so each write below it meanwhile is a conflict: after three
   // attempts lost that way, it runs with the files table to itself (PostgreSQL; SQLite has one writer anyway).
-  return deps.meta.tx((tx) => moveWithin(tx, principal, req, now), MOVE_TX);
+  return deps.meta.tx(async (tx) => {
+    const moved = await moveWithin(tx, principal, req, now);
+    if (!labels) return moved;
+    if (moved.type !== 'file')
+      throw new StorageError('IsADirectory', 'A directory has no tags or properties.');
+    await labelsWithin(tx, principal, { project: moved.project, id: moved.id, ...labels });
+    return moved;
+  }, MOVE_TX);
 }
 
 /** The transaction options a move runs with (see moveEntry). */

@@ -1,6 +1,6 @@
 // Writes: a whole stream from a body, bytes at an offset, truncate, and in-place tag and property updates.
 import { randomBytes } from 'node:crypto';
-import { MetaStoreFullError } from '../meta/meta-store.ts';
+import { MetaStoreFullError, type Tx } from '../meta/meta-store.ts';
 import type { Keys } from './block-read.ts';
 import type { BlockInfo } from './block-rows.ts';
 import { insertBlocks } from './block-rows.ts';
@@ -299,51 +299,54 @@ export async function truncateFile(
   }));
 }
 
+/** A change of a version's tags and/or properties, made in place. */
+export interface LabelChange {
+  tags?: Record<string, string>;
+  properties?: Record<string, string>;
+  /** Properties merged into the version's in the same transaction: a null removes one. */
+  mergeProperties?: Record<string, string | null>;
+}
+
 /** Replaces the tags and/or properties of the current version, in place (as S3 PutObjectTagging does). */
 export function setLabels(
   deps: CoreDeps,
   principal: Principal,
-  input: {
-    project?: string;
-    path?: string;
-    id?: string;
-    versionId?: string;
-    tags?: Record<string, string>;
-    properties?: Record<string, string>;
-    /** Properties merged into the version's in the same transaction: a null removes one. */
-    mergeProperties?: Record<string, string | null>;
-  },
+  input: { project?: string; path?: string; id?: string; versionId?: string } & LabelChange,
 ): Promise<VersionInfo> {
   checkVersionTags(input.tags);
-  return deps.meta.tx(async (tx) => {
-    const r = await resolveVersion(tx, { principal, need: 'write' }, input);
-    if (input.tags)
-      await tx.run('UPDATE versions SET tags = ? WHERE id = ?', [
-        JSON.stringify(input.tags),
-        r.version.rowId,
-      ]);
-    let properties = input.properties;
-    if (input.mergeProperties) {
-      // No prototype: any key is a key, `__proto__` included (on a plain object it would set the prototype).
-      properties = Object.assign(Object.create(null), properties ?? r.version.properties) as Record<
-        string,
-        string
-      >;
-      for (const [k, v] of Object.entries(input.mergeProperties)) {
-        if (v === null) delete properties[k];
-        else properties[k] = v;
-      }
+  return deps.meta.tx((tx) => labelsWithin(tx, principal, input));
+}
+
+/** setLabels inside the caller's transaction (a move that changes labels too); the caller checks the tags. */
+export async function labelsWithin(
+  tx: Tx,
+  principal: Principal,
+  input: { project?: string; path?: string; id?: string; versionId?: string } & LabelChange,
+): Promise<VersionInfo> {
+  const r = await resolveVersion(tx, { principal, need: 'write' }, input);
+  if (input.tags)
+    await tx.run('UPDATE versions SET tags = ? WHERE id = ?', [JSON.stringify(input.tags), r.version.rowId]);
+  let properties = input.properties;
+  if (input.mergeProperties) {
+    // No prototype: any key is a key, `__proto__` included (on a plain object it would set the prototype).
+    properties = Object.assign(Object.create(null), properties ?? r.version.properties) as Record<
+      string,
+      string
+    >;
+    for (const [k, v] of Object.entries(input.mergeProperties)) {
+      if (v === null) delete properties[k];
+      else properties[k] = v;
     }
-    if (properties) {
-      await tx.run('UPDATE versions SET properties = ? WHERE id = ?', [
-        JSON.stringify(properties),
-        r.version.rowId,
-      ]);
-    }
-    return {
-      ...r.version,
-      tags: input.tags ?? r.version.tags,
-      properties: properties ?? r.version.properties,
-    };
-  });
+  }
+  if (properties) {
+    await tx.run('UPDATE versions SET properties = ? WHERE id = ?', [
+      JSON.stringify(properties),
+      r.version.rowId,
+    ]);
+  }
+  return {
+    ...r.version,
+    tags: input.tags ?? r.version.tags,
+    properties: properties ?? r.version.properties,
+  };
 }

@@ -6,7 +6,6 @@ import { queryChildren } from '../../../core/dir-query.ts';
 import { makeDirectory, removeDirectory } from '../../../core/dirs.ts';
 import type { Entry } from '../../../core/entries.ts';
 import { StorageError } from '../../../core/errors.ts';
-import { checkVersionTags } from '../../../core/labels.ts';
 import { moveEntry } from '../../../core/move.ts';
 import { childPath } from '../../../core/paths.ts';
 import { setLabels } from '../../../core/write.ts';
@@ -110,25 +109,28 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const principal = principalOf(request);
     const body = await jsonBody(request);
     let e = await entryOf(deps, principal, request.params.id);
-    // Everything is checked before anything is written; the move, which may clash, goes first.
+    // Everything is checked before anything is written.
     const labels = body['metadata'] !== undefined || body['tags'] !== undefined;
     if (labels && e.type !== 'file')
       throw new StorageError('IsADirectory', 'A folder has no metadata or tags.');
     const metadata =
       body['metadata'] === undefined ? undefined : stringMap(body['metadata'], 'metadata', true);
     const tags = body['tags'] === undefined ? undefined : tagRecord(stringList(body['tags'], 'tags'));
-    // The core's limits on tags, checked again where they are written: a refusal there would come after the move.
-    checkVersionTags(tags);
     const rename = body['name'] !== undefined && body['name'] !== e.name;
     const target = rename ? childPath(e.parent, body['name']) : undefined;
+    const change = labels ? { mergeProperties: metadata, tags } : undefined;
+    // A new name with new labels is one core operation: both are made, or neither.
     if (target !== undefined) {
-      e = await moveEntry(core, principal, {
-        source: { project: e.project, path: e.type === 'directory' ? `${e.path}/` : e.path },
-        target: { project: e.project, path: target },
-      });
-    }
-    if (labels)
-      await setLabels(core, principal, { project: e.project, id: e.id, mergeProperties: metadata, tags });
+      e = await moveEntry(
+        core,
+        principal,
+        {
+          source: { project: e.project, path: e.type === 'directory' ? `${e.path}/` : e.path },
+          target: { project: e.project, path: target },
+        },
+        change,
+      );
+    } else if (change) await setLabels(core, principal, { project: e.project, id: e.id, ...change });
     return sendEntry(request, reply, await entryOf(deps, principal, e.ids.hex));
   });
 
