@@ -12,6 +12,8 @@ export interface Conditions {
    * writes of the same bytes are two versions). Checked as If-Match is.
    */
   ifVersion?: string[];
+  /** What the request calls `ifVersion` (`source_etag`), for the refusal to name it; If-Match when absent. */
+  ifVersionFrom?: string;
   /**
    * The file (row id) the request resolved before it acted: a write must find that file still at its path, else
    * NoSuchKey, so that a file moved or replaced meanwhile is never the one written.
@@ -73,7 +75,8 @@ export function checkConditions(
       throw new StorageError('NoSuchKey', 'No version exists for If-Match to match.', {
         resource: options.resource,
       });
-    if (!c.ifVersion.some((v) => v === '*' || v === subject?.rowId)) throw fail('If-Match');
+    if (!c.ifVersion.some((v) => v === '*' || v === subject?.rowId))
+      throw fail(c.ifVersionFrom ?? 'If-Match');
   }
   if (c.ifMatch && c.ifMatch.length > 0) {
     if (!subject && !options.safe && !options.copySource)

@@ -53,6 +53,7 @@ function sourceConditions(req: CopyRequest): Conditions {
     ifModifiedSince: s.ifModifiedSince,
     ifUnmodifiedSince: s.ifUnmodifiedSince,
     ifVersion: s.ifVersion,
+    ifVersionFrom: s.ifVersionFrom,
   };
 }
 

@@ -198,6 +198,8 @@ export interface SourceRef {
   ifUnmodifiedSince?: Date;
   /** Versions by row id, any of which matches (see Conditions.ifVersion). */
   ifVersion?: string[];
+  /** What the request calls ifVersion, for a refusal to name it (see Conditions.ifVersionFrom). */
+  ifVersionFrom?: string;
 }
 
 export interface TargetRef {

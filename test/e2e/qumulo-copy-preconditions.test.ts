@@ -73,6 +73,8 @@ describe('Qumulo copy-chunk preconditions', () => {
     const t = await target();
     const r = await copy(t.path, { source_path: '/pre/moving.bin', source_etag: first.etag });
     assertQumuloError(r, 412, 'rest_precondition_failed_error', 'stale source_etag');
+    // The refusal names the field the request sent, not the target's If-Match.
+    assert.equal(r.json().description, 'The source_etag precondition did not hold.');
     await assertUnchanged(t, 'stale source_etag');
     for (const etag of [second.etag!, second.etag!.replace(/"/g, '')]) {
       const ok = await copy(t.path, { source_path: '/pre/moving.bin', source_etag: etag, length: '10' });

@@ -89,6 +89,7 @@ export const copyChunkRoutes = (deps: AuthDeps) => async (app: FastifyInstance) 
           offset: Math.min(sourceOffset, max),
           length,
           ifVersion: sourceEtag === undefined ? undefined : [unquote(sourceEtag)],
+          ifVersionFrom: 'source_etag',
         },
         target: {
           project: target.project,
