@@ -45,7 +45,7 @@ export const ERROR_CODES = {
   BadDigest: 'The body does not match its declared checksum.',
   InvalidDigest: 'The declared digest is not a well-formed digest.',
   InvalidTag: 'A tag set breaks the limits on tag count, key or value length.',
-  MetadataTooLarge: 'The user metadata is larger than its limit.',
+  MetadataTooLarge: 'The user metadata or properties are larger than their limit.',
   NoSuchUpload: 'The multipart upload does not exist.',
   InvalidPart: 'A listed part is missing or its ETag does not match.',
   InvalidPartOrder: 'The parts are not in ascending order.',

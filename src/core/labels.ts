@@ -8,6 +8,8 @@ export const MAX_TAG_KEY = 128;
 export const MAX_TAG_VALUE = 256;
 /** User metadata: names and values together, in UTF-8 bytes. */
 export const MAX_USER_METADATA = 2048;
+/** Properties: names and values together, in UTF-8 bytes. */
+export const MAX_PROPERTIES = 65536;
 
 const chars = (s: string) => [...s].length;
 
@@ -60,11 +62,29 @@ export function checkUserMetadata(meta: Record<string, string> | undefined): voi
     );
 }
 
-/** Both checks, for anything that becomes a version. */
+/**
+ * Properties (Seven Bridges' metadata, SAS's properties) of at most 64 KiB, names and values together: a merge adds
+ * to what is there, so without a bound a file's row, and every read of it, would grow with each request. Throws
+ * MetadataTooLarge.
+ */
+export function checkProperties(properties: Record<string, string> | undefined): void {
+  if (!properties) return;
+  let size = 0;
+  for (const [k, v] of Object.entries(properties)) size += Buffer.byteLength(k) + Buffer.byteLength(v);
+  if (size > MAX_PROPERTIES)
+    throw new StorageError(
+      'MetadataTooLarge',
+      `Properties may not exceed ${MAX_PROPERTIES} bytes, names and values together.`,
+    );
+}
+
+/** The checks for anything that becomes a version. */
 export function checkLabels(v: {
   tags?: Record<string, string>;
   userMetadata?: Record<string, string>;
+  properties?: Record<string, string>;
 }): void {
   checkVersionTags(v.tags);
   checkUserMetadata(v.userMetadata);
+  checkProperties(v.properties);
 }

@@ -15,7 +15,7 @@ import { nowOf } from './deps.ts';
 import { StorageError } from './errors.ts';
 import { truncate as cut, splice } from './extents.ts';
 import { discardBlocks, ingest, ingestDepsOf } from './ingest.ts';
-import { checkLabels, checkVersionTags } from './labels.ts';
+import { checkLabels, checkProperties, checkVersionTags } from './labels.ts';
 import type { ContentAttributes, Extent, Principal, Protection, VersionInfo } from './model.ts';
 import { fileKey, StalePlan, whileStale } from './optimistic.ts';
 import { validatePath, validateStreamName } from './paths.ts';
@@ -339,6 +339,7 @@ export async function labelsWithin(
     }
   }
   if (properties) {
+    checkProperties(properties);
     await tx.run('UPDATE versions SET properties = ? WHERE id = ?', [
       JSON.stringify(properties),
       r.version.rowId,

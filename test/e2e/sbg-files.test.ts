@@ -74,6 +74,33 @@ describe('Seven Bridges files', () => {
     assert.ok((await download(env, ana, file.id)).equals(data), 'metadata changed the bytes');
   });
 
+  test('metadata is at most 64 KiB, names and values together: merges that would pass it are 400 9000 and change nothing', async () => {
+    const f = (await upload(env, ana, { project: P, name: 'big-metadata.txt' }, data)).file;
+    const half = 'x'.repeat(40_000);
+    ok(await ana.call('PATCH', `/v2/files/${f.id}/metadata`, { json: { first: half } }), 'PATCH first');
+    // Each request is within the limit; merged, they are not.
+    for (const [method, path, body] of [
+      ['PATCH', `/v2/files/${f.id}/metadata`, { second: half }],
+      ['PATCH', `/v2/files/${f.id}`, { metadata: { second: half } }],
+      ['PATCH', `/v2/files/${f.id}`, { name: 'renamed-big.txt', metadata: { second: half } }],
+      // 'first' and its value, 'b' and its value: one byte past the limit.
+      ['PATCH', `/v2/files/${f.id}/metadata`, { b: 'y'.repeat(65_536 - 40_005) }],
+    ] as const) {
+      const r = await ana.call(method, path, { json: body });
+      assertSbgError(r, 400, 9000, `${method} ${path}`);
+      assert.match(r.json().message, /65536 bytes/);
+    }
+    const now = ok(await ana.get(`/v2/files/${f.id}`), 'GET');
+    assert.equal(now.name, 'big-metadata.txt');
+    assert.deepEqual(now.metadata, { first: half });
+    // Exactly at the limit is taken.
+    const b = 'z'.repeat(65_536 - 40_006);
+    assert.deepEqual(
+      ok(await ana.call('PATCH', `/v2/files/${f.id}/metadata`, { json: { b } }), 'PATCH to the limit'),
+      { first: half, b },
+    );
+  });
+
   test('metadata keys are any names: __proto__ and constructor are kept by PATCH of the file and of /metadata', async () => {
     // Compared as JSON text: an object literal's `__proto__` would set its prototype, not a key.
     const metadataOf = async (id: string) => {
