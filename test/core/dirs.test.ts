@@ -13,7 +13,9 @@ import { listObjectKeys } from '../../src/core/list.ts';
 import type { Principal } from '../../src/core/model.ts';
 import { moveEntry } from '../../src/core/move.ts';
 import { deleteProject, setMember } from '../../src/core/projects.ts';
+import { stat } from '../../src/core/read.ts';
 import { createSnapshot } from '../../src/core/snapshots.ts';
+import { setLabels } from '../../src/core/write.ts';
 import { forEachStore, newProject, put, read, rejectsWith, root } from '../helpers/core.ts';
 import { bytes } from '../helpers/data.ts';
 
@@ -261,6 +263,46 @@ forEachStore('core directories', (get) => {
       moveEntry(deps, root, { source: { project: b, path: 'h' }, target: { project: b, path: 'a/../b' } }),
       'InvalidPath',
     );
+  });
+
+  test('a move with labels makes both or neither: a refused label change leaves the file where it was', async () => {
+    const { deps } = get();
+    const p = await newProject(deps);
+    await put(deps, p, 'a.txt', bytes(4, 3));
+    await setLabels(deps, root, { project: p, path: 'a.txt', properties: { first: 'x'.repeat(40_000) } });
+    const moved = await moveEntry(
+      deps,
+      root,
+      { source: { project: p, path: 'a.txt' }, target: { project: p, path: 'b.txt' } },
+      { mergeProperties: { k: 'v' }, tags: { t: '' } },
+    );
+    assert.equal(moved.path, 'b.txt');
+    const v = await stat(deps, root, { project: p, path: 'b.txt' });
+    assert.deepEqual([v.properties['k'], v.tags], ['v', { t: '' }]);
+    // Merged, the properties pass their bound: the move is undone with the label change.
+    await rejectsWith(
+      moveEntry(
+        deps,
+        root,
+        { source: { project: p, path: 'b.txt' }, target: { project: p, path: 'c.txt' } },
+        { mergeProperties: { second: 'y'.repeat(40_000) } },
+      ),
+      'MetadataTooLarge',
+    );
+    assert.deepEqual(await keys(deps, p), ['b.txt']);
+    assert.equal((await stat(deps, root, { project: p, path: 'b.txt' })).properties['second'], undefined);
+    // A directory has no labels: refused before anything moves.
+    await makeDirectory(deps, root, { project: p, path: 'd' });
+    await rejectsWith(
+      moveEntry(
+        deps,
+        root,
+        { source: { project: p, path: 'd/' }, target: { project: p, path: 'e' } },
+        { tags: {} },
+      ),
+      'IsADirectory',
+    );
+    assert.deepEqual(await names(deps, p, ''), ['f:b.txt', 'd:d']);
   });
 
   test('moving a directory moves its whole subtree, keeping every id; never into itself', async () => {
