@@ -12,6 +12,7 @@ import {
   TransportError,
 } from './http/common/error-page.ts';
 import { carryPrincipals } from './http/common/principal.ts';
+import { originForm } from './http/common/request-target.ts';
 import { API_DIALECTS, S3_DIALECTS } from './http/dialects.ts';
 import type { NativeDeps } from './http/native/context.ts';
 import type { S3Deps } from './http/s3/context.ts';
@@ -67,7 +68,10 @@ function baseServer(options: AppOptions, render: RenderError): FastifyInstance {
     return503OnClosing: true,
     // A number where a string belongs (or the reverse) is a client error, never silently converted.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
-    routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 2048 },
+    // A segment as long as the headers allow reaches its route, whose own limits name what is too long.
+    routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 16_384 },
+    // An absolute-form target is routed, signed and rendered as its path and query.
+    rewriteUrl: originForm,
     // Slow clients: every header within headerTimeoutMs and no connection idle past idleTimeoutMs; a body may
     // take as long as it keeps moving. Node checks these every second.
     connectionTimeout: options.idleTimeoutMs ?? 60_000,

@@ -1,8 +1,10 @@
 // What a dialect is to the server: a name, the port and paths it owns, its complete error table, its renderer, and
 // how it mounts its routes. The server, the error document and the tests loop over the list in `dialects.ts`.
+
 import type { FastifyInstance } from 'fastify';
 import type { ErrorCode, StorageError } from '../../core/errors.ts';
 import type { RenderError } from './error-page.ts';
+import { routedPath } from './request-target.ts';
 
 /** A core code as a dialect puts it on the wire. */
 export interface WireError {
@@ -68,7 +70,7 @@ function under(prefix: string, path: string): boolean {
 
 /** The dialect that owns a request target (path and query) on a port: the longest matching prefix, if any. */
 export function dialectFor<D>(dialects: readonly Dialect<D>[], url: string): Dialect<D> | undefined {
-  const path = url.split('?')[0]!;
+  const path = routedPath(url);
   let best: Dialect<D> | undefined;
   let length = -1;
   for (const d of dialects)
