@@ -13,8 +13,22 @@ export const MAX_PROPERTIES = 65536;
 
 const chars = (s: string) => [...s].length;
 
+/**
+ * Characters XML 1.0 cannot carry (its Char production): controls other than tab, line feed and carriage return,
+ * U+FFFE and U+FFFF, and surrogates that are not a pair. S3 writes tags into XML, so no API may store them.
+ */
+const NOT_XML =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function checkTagText(tags: Record<string, string>): void {
   for (const [k, v] of Object.entries(tags)) {
+    if (NOT_XML.test(k) || NOT_XML.test(v))
+      throw new StorageError(
+        'InvalidTag',
+        'A tag may not hold control characters (but tab, line feed and carriage return), U+FFFE, U+FFFF or unpaired surrogates.',
+        { resource: k },
+      );
     if (chars(k) === 0 || chars(k) > MAX_TAG_KEY)
       throw new StorageError('InvalidTag', `A tag key must have 1 to ${MAX_TAG_KEY} characters.`, {
         resource: k,

@@ -142,6 +142,27 @@ describe('Seven Bridges files', () => {
     assert.deepEqual(ok(await ana.get(`/v2/files/${file.id}`), 'file').tags, []);
   });
 
+  test('a tag with a character XML cannot carry is 400 9000 (S3 shows tags as XML); tabs and astral characters are tags', async () => {
+    ok(await ana.call('PUT', `/v2/files/${file.id}/tags`, { json: ['kept'] }), 'PUT kept');
+    // As JSON escapes, as a client's serializer writes them.
+    for (const bad of ['"a\\u0000"', '"bell\\u0007"', '"\\ud800"', '"x\\udc00y"', '"end\\uffff"']) {
+      const r = await ana.call('PUT', `/v2/files/${file.id}/tags`, {
+        raw: `[${bad}]`,
+        type: 'application/json',
+      });
+      assertSbgError(r, 400, 9000, bad);
+      const p = await ana.call('PATCH', `/v2/files/${file.id}`, {
+        raw: `{"tags":[${bad}]}`,
+        type: 'application/json',
+      });
+      assertSbgError(p, 400, 9000, `PATCH ${bad}`);
+    }
+    assert.deepEqual(ok(await ana.get(`/v2/files/${file.id}`), 'file').tags, ['kept']);
+    const fine = ['tab\there', 'crab \u{1f980}', 'line\nfeed'];
+    ok(await ana.call('PUT', `/v2/files/${file.id}/tags`, { json: fine }), 'PUT fine');
+    assert.deepEqual(ok(await ana.get(`/v2/files/${file.id}`), 'file').tags, [...fine].sort());
+  });
+
   test('PATCH a file: name, metadata and tags at once; the id stays', async () => {
     const { file: f } = await upload(env, ana, { project: P, name: 'patch-me.txt' }, bytes(10, 62));
     const patched = ok(
