@@ -420,6 +420,40 @@ describe('copy, jobs, snapshots and usage', () => {
     assert.deepEqual((await read('last')).rawPayload, bytes(10, 6).subarray(9));
   });
 
+  test('a JSON body that is not UTF-8 is 400 InvalidArgument and makes nothing; UTF-8 names are kept', async () => {
+    const body = (name: Buffer) =>
+      Buffer.concat([
+        Buffer.from('{"source":{"project":"api-copy","path":"ten"},"target":{"project":"api-copy","path":"'),
+        name,
+        Buffer.from('"}}'),
+      ]);
+    const copy = (payload: Buffer) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/api/v1/copy',
+        headers: { ...api.auth(), 'content-type': 'application/json' },
+        payload,
+      });
+    // A lone surrogate in UTF-8's form, and a byte that starts nothing.
+    for (const bad of [Buffer.from([0x78, 0xed, 0xa0, 0x80]), Buffer.from([0x78, 0xff])]) {
+      const r = await copy(body(bad));
+      assert.equal(r.statusCode, 400, r.body);
+      assert.deepEqual(
+        [errorOf(r).code, errorOf(r).message],
+        ['InvalidArgument', 'The body is not valid UTF-8.'],
+      );
+    }
+    const listed = await api.app.inject({
+      method: 'GET',
+      url: '/api/v1/projects/api-copy/files?prefix=x',
+      headers: api.auth(),
+    });
+    assert.deepEqual(api.json(listed).files, []);
+    const good = await copy(body(Buffer.from('x-ü-€-😀')));
+    assert.equal(good.statusCode, 201, good.body);
+    assert.equal(api.json(good).target.path, 'x-ü-€-😀');
+  });
+
   test('copy requests of the wrong shape, with negative offsets or a bad policy are 400', async () => {
     for (const payload of [
       { source: { project: 'api-copy' } },

@@ -103,11 +103,16 @@ describe('request targets in other forms', () => {
     [
       'the native API, no such project',
       'GET',
-      ['/api/v1/projects/none/files/a', '/api/v1/projects/none/files/a'],
-      {
-        authorization: `Bearer ${token}`,
-      },
+      ['/api/v1/projects/none/files/a', '/%61pi/v1/projects/none/files/a'],
+      { authorization: `Bearer ${token}` },
     ],
+    [
+      'the native API, a listing',
+      'GET',
+      ['/api/v1/projects', '/%61pi/v%31/projects'],
+      { authorization: `Bearer ${token}` },
+    ],
+    ['the native API without a token', 'GET', ['/api/v1/projects', '/%61pi/v1/projects'], {}],
   ];
 
   test('an encoded API prefix or an absolute-form target is answered as the plain path, by its API', async () => {

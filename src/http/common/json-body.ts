@@ -13,6 +13,18 @@ const MAX_JSON_BODY = 64 * 1024;
 export const isJson = (type: string) => /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json\s*(;|$)/i.test(type);
 
 /**
+ * A JSON body's text. JSON is UTF-8 (RFC 8259): bytes that are not would change into U+FFFD, and a name with them into
+ * another name, so they are InvalidArgument.
+ */
+export function jsonText(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new StorageError('InvalidArgument', 'The body is not valid UTF-8.');
+  }
+}
+
+/**
  * The request's JSON value; null when the body is empty. Throws EntityTooLarge or InvalidArgument. A body without a
  * Content-Type is read as JSON; one with a type is read when `json` takes it (a dialect may know JSON types of its
  * own by other names).
@@ -36,13 +48,7 @@ export async function jsonValue(
       throw new StorageError('EntityTooLarge', `A JSON body is at most ${MAX_JSON_BODY} bytes.`);
     chunks.push(chunk);
   }
-  let text: string;
-  try {
-    text = utf8.decode(Buffer.concat(chunks));
-  } catch {
-    // JSON is UTF-8 (RFC 8259): bytes that are not would change into U+FFFD, and a name with them into another name.
-    throw new StorageError('InvalidArgument', 'The body is not valid UTF-8.');
-  }
+  const text = jsonText(Buffer.concat(chunks));
   if (text.trim() === '') return null;
   try {
     return JSON.parse(text);

@@ -5,7 +5,9 @@ import { ERROR_CODES, StorageError } from '../../core/errors.ts';
 import { coreErrorHeaders, type Dialect } from '../common/dialect.ts';
 import { type ErrorPage, type ErrorSite, TransportError } from '../common/error-page.ts';
 import { asStorageError } from '../common/framework-errors.ts';
+import { jsonText } from '../common/json-body.ts';
 import { bearerToken } from '../common/principal.ts';
+import { routedPath } from '../common/request-target.ts';
 import type { NativeDeps } from './context.ts';
 import { NATIVE_ERRORS } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -28,8 +30,22 @@ import { versionRoutes } from './routes/versions.ts';
 const PUBLIC = new Set(['/api/v1/auth/token', '/api/v1/openapi.json', '/api/v1/docs']);
 
 export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise<void> {
+  // JSON bodies are read as the other APIs read theirs: a byte that is not UTF-8 is refused, not made U+FFFD.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = jsonText(body as Buffer);
+    } catch (err) {
+      done(err as Error, undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0]!;
+    // The path as the router matched it: `/%61pi/v1/...` is this API's too.
+    const path = routedPath(request.url);
     if (!path.startsWith('/api/v1/') || PUBLIC.has(path)) return;
     const token = bearerToken(request);
     if (!token) throw new StorageError('Unauthenticated', 'Send Authorization: Bearer <token>.');
