@@ -13,6 +13,7 @@ import {
 } from './http/common/error-page.ts';
 import { carryPrincipals } from './http/common/principal.ts';
 import { originForm } from './http/common/request-target.ts';
+import { webConsole } from './http/console/plugin.ts';
 import { API_DIALECTS, S3_DIALECTS } from './http/dialects.ts';
 import type { NativeDeps } from './http/native/context.ts';
 import type { S3Deps } from './http/s3/context.ts';
@@ -137,9 +138,11 @@ async function buildServer<D>(
   return app;
 }
 
-/** The API port's server: the native API (and the file dialects and the console as they come). */
-export function buildApiServer(deps: NativeDeps, options: AppOptions): Promise<FastifyInstance> {
-  return buildServer(API_DIALECTS, deps, options);
+/** The API port's server: the native API, the file dialects and the web console. */
+export async function buildApiServer(deps: NativeDeps, options: AppOptions): Promise<FastifyInstance> {
+  const app = await buildServer(API_DIALECTS, deps, options);
+  await app.register(webConsole);
+  return app;
 }
 
 /** The S3 port's server. */
