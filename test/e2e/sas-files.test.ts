@@ -647,7 +647,66 @@ describe('SAS Files', () => {
     assert.ok(!listed.items.some((i: { name: string }) => i.name === 'no-boundary.txt'));
   });
 
-  test("headers past 16 KiB are a whole 431 over TLS, in the port's shape (no route has read the request)", async () => {
+  test('a line that starts with the boundary but is no delimiter (`--B` then other text) is 400; no file is made', async () => {
+    const boundary = 'Bnd7MA4YWxkTrZu0gW';
+    const part = (name: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\n`;
+    const bodies: [name: string, body: string][] = [
+      // Inside the file part: a parser that takes the line for a delimiter ends the file at 'line one'.
+      ['xyz.txt', `${part('xyz.txt')}line one\r\n--${boundary}xyz\r\nline two\r\n--${boundary}--\r\n`],
+      ['dash.txt', `${part('dash.txt')}line one\r\n--${boundary}-x\r\nline two\r\n--${boundary}--\r\n`],
+      ['cr.txt', `${part('cr.txt')}line one\r\n--${boundary}\rline two\r\n--${boundary}--\r\n`],
+      // After it, where a following part would start.
+      ['after.txt', `${part('after.txt')}line one\r\n--${boundary}  x\r\n\r\nmore\r\n--${boundary}--\r\n`],
+      // In a part after the file's, the file part read whole by then.
+      [
+        'later.txt',
+        `${part('later.txt')}line one\r\n--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n--${boundary}xyz\r\n--${boundary}--\r\n`,
+      ],
+    ];
+    for (const [, body] of bodies) {
+      const r = await files(ana, 'POST', `/files/files?parentFolderUri=/folders/folders/${app}`, {
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: Buffer.from(body, 'latin1'),
+      });
+      const error = assertSasError(r, 400);
+      assert.equal(error.errorCode, 11563, r.text);
+      assert.equal(
+        error.message,
+        `The multipart/form-data body has a line that starts with its boundary but is not a delimiter: only spaces or tabs may follow '--${boundary}' on its line, or '--' at the form's end (RFC 2046 section 5.1.1).`,
+      );
+    }
+    const listed = JSON.parse(
+      (await files(ana, 'GET', `/files/files?parentUri=/folders/folders/${app}&limit=1000`)).text,
+    );
+    for (const [name] of bodies)
+      assert.ok(!listed.items.some((i: { name: string }) => i.name === name), name);
+  });
+
+  test('delimiters with transport padding (spaces and tabs before their CRLF) are delimiters: the file is whole', async () => {
+    const boundary = 'padded';
+    const data = Buffer.from('first line\r\n --padded in a line is data\r\n-padded\r\n--\r\nlast');
+    const body = Buffer.concat([
+      Buffer.from(
+        `--${boundary} \t \r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}\t\r\n` +
+          `Content-Disposition: form-data; name="file"; filename="padded.txt"\r\nContent-Type: text/plain\r\n\r\n`,
+      ),
+      data,
+      Buffer.from(`\r\n--${boundary}--  \r\n`),
+    ]);
+    const r = await files(ana, 'POST', `/files/files?parentFolderUri=/folders/folders/${app}`, {
+      headers: { 'content-type': `multipart/form-data; boundary="${boundary}"` },
+      body,
+    });
+    assert.equal(r.status, 201, r.text);
+    const f = JSON.parse(r.text);
+    assert.equal(f.name, 'padded.txt');
+    assert.equal(f.size, data.length);
+    const content = await files(ana, 'GET', `/files/files/${f.id}/content`);
+    assert.equal(content.text, data.toString());
+  });
+
+  test("headers past 16 KiB are a whole 431 over TLS, in the port's shape: the request line was in an earlier record", async () => {
     const r = await files(ana, 'GET', `/files/files/${app}`, { headers: { 'x-big': 'x'.repeat(20_000) } });
     assert.equal(r.status, 431);
     assert.equal(JSON.parse(r.text).error.code, 'RequestHeaderSectionTooLarge');

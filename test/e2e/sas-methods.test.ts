@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { connect } from 'node:tls';
 import type { SasAnswer } from '../helpers/sas.ts';
 import { TOKEN_PATH } from '../helpers/sas.ts';
 import { enc } from '../helpers/sas-compute.ts';
@@ -23,6 +24,17 @@ function assertNotAllowed(r: SasAnswer, request: { method: string; path: string;
     what,
   );
   assert.ok((body.details as string[]).includes(`path: ${request.path.split('?')[0]}`), `${what}: ${r.text}`);
+}
+
+/** An answer's status line and headers (lower-case names), and the bytes that follow its blank line. */
+function headOf(bytes: Buffer): { status: number; headers: Record<string, string>; rest: Buffer } {
+  const end = bytes.indexOf('\r\n\r\n');
+  assert.ok(end > 0, bytes.toString('latin1', 0, 200));
+  const [line = '', ...fields] = bytes.toString('latin1', 0, end).split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const f of fields)
+    headers[f.slice(0, f.indexOf(':')).toLowerCase()] = f.slice(f.indexOf(':') + 1).trim();
+  return { status: Number(line.split(' ')[1]), headers, rest: bytes.subarray(end + 4) };
 }
 
 describe('SAS methods', () => {
@@ -207,5 +219,51 @@ describe('SAS methods', () => {
     const got = await as('GET', `/files/files/${big.id}/content`, { headers: { range: 'bytes=0-15' } });
     assert.equal(got.status, 206);
     assert.equal(got.headers['content-length'], '16');
+  });
+
+  test("an error answer to HEAD, sent raw, has the GET's status and headers, Content-Length included, and no body", async () => {
+    const { hostname, port } = new URL(env.server.url);
+    /** `HEAD path` and then `GET /types/types` on one connection: every byte the server sent, to its close. */
+    const rawHead = (path: string, headers: string) =>
+      new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        const s = connect({ host: hostname, port: Number(port), ca: env.ca }, () =>
+          s.write(
+            `HEAD ${path} HTTP/1.1\r\nHost: ${hostname}\r\n${headers}\r\n` +
+              `GET /types/types HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${ana}\r\nConnection: close\r\n\r\n`,
+          ),
+        );
+        s.on('data', (d: Buffer) => chunks.push(d));
+        s.on('end', () => resolve(Buffer.concat(chunks)));
+        s.on('error', reject);
+      });
+    const bearer = `Authorization: Bearer ${ana}\r\n`;
+    const cases: [path: string, headers: string, status: number][] = [
+      ['/files/files/6d696d65-6f00-8000-8fff-ffffffffff00', bearer, 404],
+      [`/files/files/${small.id}`, '', 401],
+      ['/files/files/not-a-uuid', bearer, 400],
+      [`/compute/sessions/${sid}/files/${enc('/ana-proj/app/none.txt')}`, bearer, 404],
+      [`/compute/contexts/${JOB_CONTEXT_ID}/sessions`, bearer, 405],
+      ['/compute', bearer, 404],
+      ['/SASLogon/no-such-route', '', 404],
+      [TOKEN_PATH, '', 405],
+    ];
+    const same = ['content-type', 'content-length', 'www-authenticate', 'cache-control', 'allow'];
+    for (const [path, headers, status] of cases) {
+      const get = await env.call(
+        'GET',
+        path,
+        headers === '' ? {} : { headers: { authorization: `Bearer ${ana}` } },
+      );
+      assert.equal(get.status, status, `GET ${path}: ${get.text}`);
+      const head = headOf(await rawHead(path, headers));
+      assert.equal(head.status, status, `HEAD ${path}`);
+      for (const h of same) assert.equal(head.headers[h], get.headers[h], `${h} of HEAD ${path}`);
+      assert.equal(head.headers['content-length'], String(Buffer.byteLength(get.text)), `HEAD ${path}`);
+      // No body: the next answer on the connection starts right after the HEAD's blank line.
+      const next = headOf(head.rest);
+      assert.equal(next.status, 200, `the GET after HEAD ${path}`);
+      assert.match(head.rest.toString('latin1', 0, 9), /^HTTP\/1\.1 /);
+    }
   });
 });

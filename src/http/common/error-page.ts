@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { claimOf } from './claims.ts';
 import { clientLeft } from './client-gone.ts';
+import { originForm } from './request-target.ts';
 
 /** An error answer as a dialect renders it. `body` undefined: no body (a 304, or any answer to HEAD). */
 export interface ErrorPage {
@@ -48,6 +49,30 @@ function clientFailure(err: NodeJS.ErrnoException): TransportError {
   if (err.code === 'HPE_HEADER_OVERFLOW')
     return new TransportError(431, 'RequestHeaderSectionTooLarge', 'The request headers are too large.');
   return new TransportError(400, 'BadRequest', 'The request is not valid HTTP.');
+}
+
+/** A request line (RFC 9112 section 3): its method and target. */
+const REQUEST_LINE = /^([A-Z]+) (\S+) HTTP\/\d\.\d\r\n/;
+
+/**
+ * The method and target of the request Node's parser refused, read from the bytes it was parsing when it gave up
+ * (`rawPacket`, up to `bytesParsed`): the request starts after the last blank line among them (an earlier request on
+ * the connection ended there), else at their start. Undefined when no request line is there: Node hands over only
+ * the last read, so a header section that came in several reads has its request line in an earlier one. Over TLS
+ * that is always so for a header section past the limit, as a read holds one record, at most 16 KiB.
+ */
+export function refusedRequest(err: NodeJS.ErrnoException): { method: string; url: string } | undefined {
+  const { rawPacket, bytesParsed } = err as { rawPacket?: unknown; bytesParsed?: unknown };
+  if (!Buffer.isBuffer(rawPacket)) return undefined;
+  const parsed = rawPacket.subarray(0, typeof bytesParsed === 'number' ? bytesParsed : rawPacket.length);
+  const blank = parsed.lastIndexOf('\r\n\r\n');
+  const start = blank === -1 ? 0 : blank + 4;
+  const eol = parsed.indexOf('\n', start);
+  const m = eol === -1 ? null : REQUEST_LINE.exec(parsed.toString('latin1', start, eol + 1));
+  if (!m) return undefined;
+  // As the router reads it: an absolute-form target as its path and query.
+  const url = originForm({ url: m[2]!, headers: {} });
+  return url.startsWith('/') ? { method: m[1]!, url } : undefined;
 }
 
 const siteOf = (request: FastifyRequest): ErrorSite => ({
@@ -107,7 +132,9 @@ export function frameworkErrorOptions(render: RenderError, nextId: () => string)
     clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
       if (err.code === 'ECONNRESET' || socket.destroyed) return;
       if (socket.writable) {
-        const page = render(clientFailure(err), { requestId: nextId(), method: 'GET', url: '/' });
+        // The dialect that owns the refused request's path answers, as it would have once the request was read.
+        const { method, url } = refusedRequest(err) ?? { method: 'GET', url: '/' };
+        const page = render(clientFailure(err), { requestId: nextId(), method, url });
         const body = Buffer.from(page.body ?? '');
         const headers = Object.entries({
           ...page.headers,
@@ -118,9 +145,11 @@ export function frameworkErrorOptions(render: RenderError, nextId: () => string)
           .map(([k, v]) => `${k}: ${v}\r\n`)
           .join('');
         socket.write(`HTTP/1.1 ${page.status} ${STATUS_CODES[page.status] ?? 'Error'}\r\n${headers}\r\n`);
-        // Ended, not destroyed: over TLS a destroy drops what is still buffered, and the client reads a cut answer.
-        // A client that never reads it is cut off a moment later.
-        socket.end(body);
+        // A HEAD gets the headers the GET would, Content-Length of its body among them, and no body (RFC 9110
+        // section 9.3.2). Ended, not destroyed: over TLS a destroy drops what is still buffered, and the client reads
+        // a cut answer. A client that never reads it is cut off a moment later.
+        if (method === 'HEAD') socket.end();
+        else socket.end(body);
         setTimeout(() => socket.destroy(), 2000).unref();
         return;
       }

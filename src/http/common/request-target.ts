@@ -8,7 +8,7 @@ const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/;
  * section 3.2.2 says a server must accept) becomes its path and query, taken as sent (no dot segment is resolved),
  * and its authority replaces the Host header, as that section requires. Any other target is left as it is.
  */
-export function originForm(req: IncomingMessage): string {
+export function originForm(req: Pick<IncomingMessage, 'url' | 'headers'>): string {
   const url = req.url ?? '/';
   if (url.startsWith('/')) return url;
   const m = ABSOLUTE.exec(url);

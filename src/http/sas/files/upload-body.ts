@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { StorageError } from '../../../core/errors.ts';
 import { contentTypeOf } from '../../common/content-type.ts';
 import { bodyOf, declaredLength } from '../../common/request-body.ts';
+import { FormDelimiters, formBoundary, quotedBoundary } from './form-delimiters.ts';
 
 export interface UploadBody {
   body: AsyncIterable<Uint8Array>;
@@ -35,7 +36,8 @@ async function* guarded(stream: Readable, formEnd: Promise<void>): AsyncIterable
   }
   try {
     await formEnd;
-  } catch {
+  } catch (err) {
+    if (err instanceof StorageError) throw err;
     throw new StorageError(
       'IncompleteBody',
       'The multipart/form-data body ended before its closing boundary.',
@@ -45,17 +47,22 @@ async function* guarded(stream: Readable, formEnd: Promise<void>): AsyncIterable
 
 function formFile(request: FastifyRequest, type: string): Promise<UploadBody> {
   return new Promise((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: { 'content-type': type },
-        // Other file parts may come before `file` (a form's own fields): they are read past, and `file` is taken.
-        limits: { files: 8, fields: 32, fieldSize: 64 * 1024, parts: 40, headerPairs: 20 },
-      });
-    } catch {
-      reject(new StorageError('InvalidArgument', 'The multipart/form-data Content-Type has no boundary.'));
+    const boundary = formBoundary(type);
+    if (boundary === undefined) {
+      reject(
+        new StorageError(
+          'InvalidArgument',
+          'The multipart/form-data Content-Type has no boundary: a token or a quoted string of ASCII characters.',
+        ),
+      );
       return;
     }
+    const parser = busboy({
+      // The boundary as read here, so that the parser and the delimiter check look for the same lines.
+      headers: { 'content-type': `multipart/form-data; boundary=${quotedBoundary(boundary)}` },
+      // Other file parts may come before `file` (a form's own fields): they are read past, and `file` is taken.
+      limits: { files: 8, fields: 32, fieldSize: 64 * 1024, parts: 40, headerPairs: 20 },
+    });
     let found = false;
     /** A part named `file` came without a filename: a plain field to the parser, as to Spring, not a file. */
     let unnamed = false;
@@ -85,10 +92,13 @@ function formFile(request: FastifyRequest, type: string): Promise<UploadBody> {
       });
     });
     parser.on('error', (err: unknown) => {
-      const e = new StorageError(
-        'InvalidArgument',
-        `The multipart/form-data body is malformed: ${String((err as Error)?.message ?? err)}.`,
-      );
+      const e =
+        err instanceof StorageError
+          ? err
+          : new StorageError(
+              'InvalidArgument',
+              `The multipart/form-data body is malformed: ${String((err as Error)?.message ?? err)}.`,
+            );
       if (!found) reject(e);
     });
     parser.on('close', () => {
@@ -103,8 +113,10 @@ function formFile(request: FastifyRequest, type: string): Promise<UploadBody> {
         );
     });
     const source = Readable.from(bodyOf(request));
+    const delimiters = new FormDelimiters(boundary);
     source.on('error', (err) => parser.destroy(err));
-    source.pipe(parser);
+    delimiters.on('error', (err) => parser.destroy(err));
+    source.pipe(delimiters).pipe(parser);
   });
 }
 

@@ -53,13 +53,22 @@ export function springMethods(app: FastifyInstance, options: SpringOptions): voi
     done(null, null);
   });
 
+  // A HEAD is refused as its GET is, in the same words: its answer has the Content-Length of the GET's body.
+  const asked = (request: FastifyRequest) => (request.method === 'HEAD' ? 'GET' : request.method);
+  const noRoute = (request: FastifyRequest) =>
+    new StorageError('NoSuchRoute', `No route for ${asked(request)} ${request.url.split('?')[0]}.`);
   const refuse = async (request: FastifyRequest, reply: FastifyReply) => {
     const allow = allowedAt(app, request.url);
-    if (allow.length === 0)
-      throw new StorageError('NoSuchRoute', `No route for ${request.method} ${request.url.split('?')[0]}.`);
+    if (allow.length === 0) throw noRoute(request);
     await options.authenticate?.(request);
     if (request.method === 'OPTIONS') return reply.code(200).header('allow', allow.join(', ')).send();
-    throw new SasMethodNotAllowed(request.method, allow);
+    throw new SasMethodNotAllowed(asked(request), allow);
   };
-  for (const prefix of options.prefixes) app.all(`${prefix}/*`, refuse);
+  for (const prefix of options.prefixes) {
+    // The prefix itself is no path of the service: a route there would clash with this one when it is registered.
+    app.all(prefix, async (request) => {
+      throw noRoute(request);
+    });
+    app.all(`${prefix}/*`, refuse);
+  }
 }
