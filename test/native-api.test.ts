@@ -268,6 +268,26 @@ describe('projects and files', () => {
     });
     assert.equal(t.statusCode, 200, t.body);
     assert.deepEqual([api.json(t).size, api.json(t).tags], [10, { k: 'v' }]);
+    // A new size with labels that are refused: nothing changes, the size neither.
+    const eleven = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`t${i}`, '']));
+    for (const payload of [
+      { size: 4, tags: eleven },
+      { size: 4, properties: { p: 'x'.repeat(70_000) } },
+    ]) {
+      const refused = await api.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/projects/api-files/files/w.bin',
+        headers: api.auth(),
+        payload,
+      });
+      assert.equal(refused.statusCode, 400, refused.body);
+      const now = await api.app.inject({
+        method: 'GET',
+        url: '/api/v1/projects/api-files/files/w.bin',
+        headers: api.auth(),
+      });
+      assert.deepEqual(now.rawPayload, data.subarray(0, 10));
+    }
     const bad = await api.app.inject({
       method: 'PATCH',
       url: '/api/v1/projects/api-files/files/w.bin',

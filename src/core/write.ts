@@ -156,6 +156,8 @@ export interface RewriteInput {
   path: string;
   stream?: string;
   conditions?: Conditions;
+  /** Tags and properties the new version takes in place of the current one's, in the same transaction. */
+  labels?: { tags?: Record<string, string>; properties?: Record<string, string> };
 }
 
 /**
@@ -205,6 +207,9 @@ async function rewriteStream(
         build: (current) => {
           if (!current || current.rowId !== base.r.version.rowId) throw new StalePlan();
           const draft = carry(current);
+          // Checked with the rest of the draft where it is committed: a refusal writes nothing.
+          if (input.labels?.tags) draft.tags = input.labels.tags;
+          if (input.labels?.properties) draft.properties = input.labels.properties;
           draft.ring = carryRing(current, extra ? [extra.dek] : []);
           draft.streams[stream] = manifestId;
           if (stream === '') {

@@ -172,21 +172,17 @@ export const fileRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
       path: request.params['*'],
       stream: request.query['stream'],
     };
-    let v: VersionInfo | undefined;
-    if (request.body.size !== undefined) {
-      v = await truncateFile(core, principal, {
-        ...target,
-        size: request.body.size,
-        conditions: parseConditions(request.headers),
-      });
-    }
-    if (request.body.tags || request.body.properties) {
-      v = await setLabels(core, principal, {
-        ...target,
-        tags: request.body.tags,
-        properties: request.body.properties,
-      });
-    }
-    return fileJson(v!);
+    const labels = { tags: request.body.tags, properties: request.body.properties };
+    // A new size with new labels is one new version: both are made, or neither.
+    const v =
+      request.body.size !== undefined
+        ? await truncateFile(core, principal, {
+            ...target,
+            size: request.body.size,
+            conditions: parseConditions(request.headers),
+            labels,
+          })
+        : await setLabels(core, principal, { ...target, ...labels });
+    return fileJson(v);
   });
 };
