@@ -6,6 +6,11 @@ export interface Output {
   result(value: unknown, text: () => string): void;
   /** A line for people only (never under --json), on standard error: warnings and notes. */
   note(text: string): void;
+  /**
+   * A line about the run that a script may want too: under --json `value` as one line of JSON among the results,
+   * else `text` on standard error, as a note.
+   */
+  tell(value: unknown, text: string): void;
 }
 
 export function output(json: boolean, out: (s: string) => void = (s) => process.stdout.write(s)): Output {
@@ -20,6 +25,10 @@ export function output(json: boolean, out: (s: string) => void = (s) => process.
     },
     note(text) {
       if (!json) process.stderr.write(`${text}\n`);
+    },
+    tell(value, text) {
+      if (json) out(`${JSON.stringify(value)}\n`);
+      else process.stderr.write(`${text}\n`);
     },
   };
 }

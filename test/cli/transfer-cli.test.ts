@@ -1,12 +1,25 @@
 // mimeo put and get as a person meets them: exit codes and one-line errors (no such project, a bad flag, a user
-// who may read but not write), failures of some files among others that succeed, and progress bars drawn on a
-// terminal (under `script`) but never into a pipe.
+// who may read but not write), failures of some files among others that succeed, what get does with what is at its
+// target already (as cp: a link written through, a pipe written into, a file it may not write left as it was), and
+// progress bars drawn on a terminal (under `script`) but never into a pipe.
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type CliOptions, cliEnv, jsonLines, LAUNCHER, mimeo } from '../helpers/cli.ts';
+import { type CliOptions, type CliResult, cliEnv, jsonLines, LAUNCHER, mimeo } from '../helpers/cli.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 import { makeProject, randomFile } from './transfer-kit.ts';
@@ -148,6 +161,86 @@ describe('mimeo put and get: errors, partial failures and progress', () => {
     assert.equal(pipe.code, 1);
     assert.equal(pipe.stderr, "mimeo: cannot send 'pipe': not a regular file or a directory\n");
     assert.equal((await mimeo(['stat', ':docs/pipe'], cli)).code, 1, 'nothing made');
+  });
+
+  test('get writes through a symbolic link at its target and into a pipe there, as cp does', async () => {
+    assert.equal((await mimeo(['put', 'a.txt', ':docs/dest/a.txt'], cli)).code, 0);
+    mkdirSync(join(tmp.path, 'real'));
+    const real = join(tmp.path, 'real', 'target.txt');
+    writeFileSync(real, 'old\n', { mode: 0o600 });
+    symlinkSync(join('real', 'target.txt'), join(tmp.path, 'link.txt'));
+    const linked = await mimeo(['get', ':docs/dest/a.txt', 'link.txt'], cli);
+    assert.equal(linked.code, 0, linked.stderr);
+    assert.ok(lstatSync(join(tmp.path, 'link.txt')).isSymbolicLink(), 'the link stays');
+    assert.equal(readlinkSync(join(tmp.path, 'link.txt')), join('real', 'target.txt'));
+    assert.equal(readFileSync(real, 'utf8'), 'alpha\n');
+    assert.equal(statSync(real).mode & 0o777, 0o600, 'the file keeps its mode');
+    assert.deepEqual(readdirSync(join(tmp.path, 'real')), ['target.txt'], 'no partial file left');
+
+    // A link to nothing is not written through (cp: "not writing through dangling symlink").
+    symlinkSync('nowhere.txt', join(tmp.path, 'dangling.txt'));
+    const dangling = await mimeo(['get', ':docs/dest/a.txt', 'dangling.txt'], cli);
+    assert.equal(dangling.code, 1);
+    assert.equal(
+      dangling.stderr,
+      "mimeo: :docs/dest/a.txt: not writing through dangling symlink 'dangling.txt'\n",
+    );
+    assert.ok(lstatSync(join(tmp.path, 'dangling.txt')).isSymbolicLink());
+    assert.ok(!existsSync(join(tmp.path, 'nowhere.txt')));
+
+    // A named pipe takes the bytes as they come, and stays a pipe.
+    execFileSync('mkfifo', [join(tmp.path, 'out.fifo')]);
+    const reader = spawn('cat', ['out.fifo'], { cwd: tmp.path, stdio: ['ignore', 'pipe', 'inherit'] });
+    const read: Buffer[] = [];
+    reader.stdout.on('data', (d: Buffer) => read.push(d));
+    const closed = new Promise((r) => reader.once('close', r));
+    try {
+      const piped = await mimeo(['get', ':docs/dest/a.txt', 'out.fifo'], cli);
+      assert.equal(piped.code, 0, piped.stderr);
+      assert.ok(lstatSync(join(tmp.path, 'out.fifo')).isFIFO(), 'still a pipe');
+      await closed;
+      assert.equal(Buffer.concat(read).toString(), 'alpha\n');
+    } finally {
+      reader.kill();
+    }
+  });
+
+  test('get onto a file the user may not write: exit 1, cannot open it for writing, nothing changed', async () => {
+    assert.equal((await mimeo(['put', 'a.txt', ':docs/dest/a.txt'], cli)).code, 0);
+    // Root may write any file (cp as root overwrites a read-only one): the get then runs as nobody, in a directory
+    // nobody may write, onto a file nobody may write.
+    const root = process.getuid?.() === 0;
+    const dir = join(tmp.path, 'locked');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'kept.txt'), 'kept\n', { mode: 0o444 });
+    if (root) {
+      chmodSync(tmp.path, 0o755);
+      chownSync(dir, 65534, 65534);
+    }
+    const as = root ? { uid: 65534, gid: 65534 } : {};
+    const r = await new Promise<CliResult>((done) =>
+      execFile(
+        LAUNCHER,
+        ['get', ':docs/dest/a.txt', join('locked', 'kept.txt')],
+        { env: cliEnv(cli), cwd: tmp.path, ...as },
+        (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(
+      r.stderr,
+      "mimeo: :docs/dest/a.txt: cannot open 'locked/kept.txt' for writing: Permission denied\n",
+    );
+    assert.equal(readFileSync(join(dir, 'kept.txt'), 'utf8'), 'kept\n');
+    assert.deepEqual(readdirSync(dir), ['kept.txt'], 'no partial file made');
+
+    if (root) {
+      // As root, as cp: written, and still read-only.
+      const own = await mimeo(['get', ':docs/dest/a.txt', join('locked', 'kept.txt')], cli);
+      assert.equal(own.code, 0, own.stderr);
+      assert.equal(readFileSync(join(dir, 'kept.txt'), 'utf8'), 'alpha\n');
+      assert.equal(statSync(join(dir, 'kept.txt')).mode & 0o777, 0o444);
+    }
   });
 
   test('progress: bars and a summary on a terminal, nothing of the sort into a pipe', async (t) => {

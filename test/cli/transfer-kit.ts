@@ -1,6 +1,7 @@
 // What the transfer tests share: a project made through the API, large random files written in pieces (with their
 // CRC), and files compared piece by piece.
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Crc64Nvme } from '../../src/core/checksums/crc64nvme.ts';
 import type { RunningServer } from '../helpers/server.ts';
@@ -40,6 +41,13 @@ export async function randomFile(file: string, size: number): Promise<string> {
   } finally {
     await h.close();
   }
+  return crc.digest();
+}
+
+/** The CRC-64/NVME (base64) of the bytes of `file`. */
+export async function crcOf(file: string): Promise<string> {
+  const crc = new Crc64Nvme();
+  for await (const piece of createReadStream(file)) crc.update(piece as Buffer);
   return crc.digest();
 }
 

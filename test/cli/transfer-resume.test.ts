@@ -1,16 +1,18 @@
 // An interrupted put of a large file and an interrupted get, run again: the put sends only the parts the server
-// lacks and the get fetches only what its partial file lacks, both ending byte for byte; a partial file of a
-// version the server has since replaced is fetched again whole. And runs that outlast their bearer token.
+// lacks (all of them when the file changed, even in place with its size and modification time put back) and the
+// get fetches only what its partial file lacks, both ending byte for byte; a partial file of a version the server
+// has since replaced is fetched again whole. And runs that outlast their bearer token.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CliOptions, jsonLines, mimeo, startMimeo } from '../helpers/cli.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
-import { api, compareFiles, makeProject, randomFile } from './transfer-kit.ts';
+import { api, compareFiles, crcOf, makeProject, randomFile } from './transfer-kit.ts';
 
 const MiB = 1024 * 1024;
 
@@ -104,6 +106,30 @@ describe('mimeo put and get resume what an interrupted run left', () => {
       open.uploads.filter((u) => u.path === 'up/changing.bin'),
       [],
     );
+    assert.deepEqual(JSON.parse(readFileSync(state(), 'utf8')).uploads, {});
+  });
+
+  test('a put killed, whose file then changed in place with its size and modification time put back, sends it whole', async () => {
+    const file = join(tmp.path, 'in-place.bin');
+    await randomFile(file, 48 * MiB);
+    // A modification time of whole seconds, put back exactly after the change.
+    const when = 1_700_000_000;
+    utimesSync(file, when, when);
+    const { uploadId, sent } = await putKilled('in-place.bin', ':res/up/in-place.bin');
+    assert.ok(sent >= 3 && sent < 48, `${sent} parts before the kill`);
+    const h = await open(file, 'r+');
+    await h.write(randomBytes(MiB), 0, MiB, 0);
+    await h.close();
+    utimesSync(file, when, when);
+    assert.deepEqual([statSync(file).size, statSync(file).mtimeMs], [48 * MiB, when * 1000]);
+    const crc = await crcOf(file);
+
+    const again = await mimeo([...putArgs, 'in-place.bin', ':res/up/in-place.bin'], cli);
+    assert.equal(again.code, 0, again.stderr);
+    const [line] = jsonLines<PutLine>(again.stdout);
+    assert.deepEqual([line!.parts, line!.partsSent, line!.size], [48, 48, 48 * MiB]);
+    assert.equal(line!.checksums.crc64nvme, crc, 'the file as it is now, not the parts sent before');
+    assert.equal(await partsOf(uploadId), -1, 'the first upload is aborted');
     assert.deepEqual(JSON.parse(readFileSync(state(), 'utf8')).uploads, {});
   });
 

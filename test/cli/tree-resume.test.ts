@@ -2,12 +2,13 @@
 // refused with a 503 by a stand-in in front of the server): run again, it puts the files where the first run did
 // (TARGET/...), not one level deeper in the directory the first run made (TARGET/DIR/...), and says so; a run that
 // ends whole forgets the choice. The choice holds only for the directory the first run made: one removed and made
-// anew between the runs is any directory, and the tree goes into it as cp -r does, overwriting nothing.
+// anew between the runs is any directory, and the tree goes into it as cp -r does, overwriting nothing. A put whose
+// every file fails makes no target; under --json the rerun's choice is a line of its own.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type CliOptions, mimeo } from '../helpers/cli.ts';
+import { type CliOptions, jsonLines, mimeo } from '../helpers/cli.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 import { type FaultProxy, faultProxy, firstOf } from './fault-proxy.ts';
@@ -105,6 +106,77 @@ describe('mimeo put -r and get -r run again after a run that did not end whole',
     assert.equal(await text('new/b.txt'), 'second\n');
     assert.equal((await api(server, 'GET', '/api/v1/projects/trees/dirs/new/photos')).status, 404);
     assert.equal(record('put', 'new'), undefined, 'a whole run forgets where it went');
+  });
+
+  test('put -r DIR :p/new whose every file fails makes nothing there; the first file that lands makes it', async () => {
+    const under = (dir: string) =>
+      firstOf(
+        Number.POSITIVE_INFINITY,
+        503,
+        (m, p) => m === 'PUT' && p.split('?')[0]!.startsWith(`/api/v1/projects/trees/files/${dir}/`),
+      );
+    proxy.fault = under('none');
+    const failed = await mimeo(['put', '-r', '-j', '2', 'photos', ':trees/none'], cli);
+    proxy.fault = undefined;
+    assert.equal(failed.code, 1);
+    assert.equal(failed.stderr.split('\n').filter((l) => / the server answered 503 /.test(l)).length, 3);
+    assert.equal(
+      (await api(server, 'GET', '/api/v1/projects/trees/dirs/none')).status,
+      404,
+      'no target left',
+    );
+    assert.equal(record('put', 'none'), undefined);
+
+    // The first file refused, a later one not: the target is made and recorded all the same.
+    proxy.fault = refuse('PUT', 'late/a.txt');
+    const late = await mimeo(['put', '-r', '-j', '1', 'photos', ':trees/late'], cli);
+    proxy.fault = undefined;
+    assert.equal(late.code, 1);
+    assert.deepEqual(await files('late/'), ['late/b.txt', 'late/sub/c.txt']);
+    assert.ok(record('put', 'late'));
+    const again = await mimeo(['put', '-r', '-j', '1', 'photos', ':trees/late'], cli);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /^resuming as the unfinished run did/);
+    assert.deepEqual(await files('late/'), ['late/a.txt', 'late/b.txt', 'late/sub/c.txt']);
+
+    // An empty tree has no file to make its target: it is made as the empty directory it is.
+    mkdirSync(local('hollow'));
+    const empty = await mimeo(['put', '-r', 'hollow', ':trees/hollow-copy'], cli);
+    assert.equal(empty.code, 0, empty.stderr);
+    const listed = await api(server, 'GET', '/api/v1/projects/trees/dirs/hollow-copy');
+    assert.equal(listed.status, 200);
+    assert.deepEqual(((await listed.json()) as { entries: unknown[] }).entries, []);
+    assert.equal(record('put', 'hollow-copy'), undefined);
+  });
+
+  test('--json: a rerun that goes where the unfinished run did says so in a line of JSON before the files', async () => {
+    proxy.fault = refuse('PUT', 'json/b.txt');
+    assert.equal((await mimeo(['put', '-r', '-j', '1', '--json', 'photos', ':trees/json'], cli)).code, 1);
+    proxy.fault = undefined;
+    const put = await mimeo(['put', '-r', '-j', '1', '--json', 'photos', ':trees/json'], cli);
+    assert.equal(put.code, 0, put.stderr);
+    assert.equal(put.stderr, '');
+    const [told, ...sent] = jsonLines<{ target: string }>(put.stdout);
+    assert.deepEqual(told, { resumed: true, source: 'photos', target: ':trees/json' });
+    assert.deepEqual(sent.map((l) => l.target).sort(), [
+      ':trees/json/a.txt',
+      ':trees/json/b.txt',
+      ':trees/json/sub/c.txt',
+    ]);
+
+    proxy.fault = refuse('GET', 'src/b.txt');
+    assert.equal((await mimeo(['get', '-r', '-j', '1', '--json', ':trees/src', 'jback'], cli)).code, 1);
+    proxy.fault = undefined;
+    const get = await mimeo(['get', '-r', '-j', '1', '--json', ':trees/src', 'jback'], cli);
+    assert.equal(get.code, 0, get.stderr);
+    assert.equal(get.stderr, '');
+    const [toldGet, ...got] = jsonLines<{ target: string }>(get.stdout);
+    assert.deepEqual(toldGet, { resumed: true, source: ':trees/src', target: 'jback' });
+    assert.deepEqual(got.map((l) => l.target).sort(), [
+      join('jback', 'a.txt'),
+      join('jback', 'b.txt'),
+      join('jback', 'sub', 'c.txt'),
+    ]);
   });
 
   test('put -r: a target removed and made anew by someone else between the runs takes the tree into it, nothing overwritten', async () => {

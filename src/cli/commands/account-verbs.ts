@@ -9,23 +9,50 @@ import { client } from './client.ts';
 import { passwd } from './passwd.ts';
 import { token } from './token.ts';
 
+/** Each noun's examples, at least one of each subcommand: a subcommand's --help shows its own, the noun's all. */
 const EXAMPLES: Record<string, [string, string][]> = {
   user: [
+    ['mimeo user list', 'every user: name, display name, administrator flag, id'],
     ['mimeo user create ana --display-name "Ana Lima"', 'a user and its first access key'],
+    ['mimeo user show ana', 'ana, her access keys and her roles'],
+    ['mimeo user update ana --admin true', 'make ana an administrator'],
+    ['mimeo user delete ana', 'delete the user ana'],
     ['mimeo user grant ana genomes write', 'ana may read, copy and write in genomes'],
+    ['mimeo user revoke ana genomes', 'ana has no role on genomes any more'],
     ['mimeo user passwd ana', 'set her password (typed twice)'],
   ],
   key: [
+    ['mimeo key list ana', "ana's access keys (without USER: every key)"],
     ['mimeo key create ana', 'another access key for ana'],
     ['mimeo key disable AKEXAMPLE', 'refuse it from now on'],
+    ['mimeo key enable AKEXAMPLE', 'accept it again'],
+    ['mimeo key delete AKEXAMPLE', 'delete it for good'],
   ],
-  token: [['mimeo token create ana --name laptop --expires-in 2592000', 'a personal token for 30 days']],
-  client: [['mimeo client create etl --user ana --grants client_credentials', 'a client acting as ana']],
+  token: [
+    ['mimeo token list ana', "ana's personal tokens: id, name, last use, expiry"],
+    ['mimeo token create ana --name laptop --expires-in 2592000', 'a personal token for 30 days'],
+    ['mimeo token revoke pt0123', 'the token of that id is refused from now on'],
+  ],
+  client: [
+    ['mimeo client list', 'the OAuth clients, their users and grants'],
+    ['mimeo client create etl --user ana --grants client_credentials', 'a client acting as ana'],
+    ['mimeo client delete etl', 'delete the client etl'],
+  ],
   kms: [
+    ['mimeo kms list', 'the KMS keys and whether each is enabled'],
     ['mimeo kms create projects/genomes', 'a KMS key for SSE-KMS'],
+    ['mimeo kms disable projects/genomes', 'its objects are unreadable until it is enabled again'],
+    ['mimeo kms enable projects/genomes', 'its objects are readable again'],
     ['mimeo kms rotate --data ./data', 'a new master key (against the stores, the server stopped or not)'],
   ],
 };
+
+/** Adds to `y` the examples of `mimeo NAME SUB` (every example of NAME when `sub` is undefined). */
+export function examples(y: Argv, name: string, sub?: string): Argv {
+  const prefix = sub === undefined ? `mimeo ${name} ` : `mimeo ${name} ${sub} `;
+  for (const [cmd, what] of EXAMPLES[name] ?? []) if (`${cmd} `.startsWith(prefix)) y.example(cmd, what);
+  return y;
+}
 
 type Sub = [usage: string, describe: string, flags?: Record<string, Options>];
 type Run = (positional: string[], flags: Flags, out: Out) => Promise<number>;
@@ -45,7 +72,7 @@ export function noun(name: string, describe: string, subs: Sub[], run: Run, more
           what,
           (s) => {
             for (const p of positionals) s.positional(p, { type: 'string' });
-            return withConnection(s).options(own);
+            return examples(withConnection(s).options(own), name, usage.split(' ')[0]);
           },
           async (argv) => {
             const a = argv as Args;
@@ -64,8 +91,7 @@ export function noun(name: string, describe: string, subs: Sub[], run: Run, more
         );
       }
       more?.(y);
-      for (const [cmd, what] of EXAMPLES[name] ?? []) y.example(cmd, what);
-      return y.demandCommand(1, `name a ${name} command`);
+      return examples(y, name).demandCommand(1, `name a ${name} command`);
     },
     handler: async () => {},
   };

@@ -16,7 +16,7 @@ import { reportFailures, runPool } from '../transfer/pool.ts';
 import type { Run } from '../transfer/types.ts';
 import { type Args, STDIO, str, UsageError, type Verb } from '../verb.ts';
 
-const RULE = `Where files go (as cp): LOCAL is a directory when it ends in '/' or is one; then REMOTE goes into it under its own name (get -r :p/photos ./ makes ./photos/...). Otherwise LOCAL is the new name (get -r :p/photos new makes new/...); run again after it was interrupted or a file failed, the same get puts the files where the first run did (new/..., not new/photos/...) while new is the directory that run made; any other directory there takes the tree into it. Existing files are replaced; a tree's empty directories are made. A file with the name of a directory in the tree (an object's key 'a' beside 'a/b') cannot be made beside it: it is told as failed, and the rest are fetched. A file is written to LOCAL.mimeo-partial and renamed when whole; a get run again after an interruption resumes each partial file from its size, if the server's file is still the same version.`;
+const RULE = `Where files go (as cp): LOCAL is a directory when it ends in '/' or is one; then REMOTE goes into it under its own name (get -r :p/photos ./ makes ./photos/...). Otherwise LOCAL is the new name (get -r :p/photos new makes new/...); run again after it was interrupted or a file failed, the same get puts the files where the first run did (new/..., not new/photos/...) while new is the directory that run made; any other directory there takes the tree into it. What is there is written as cp writes it: a file is replaced (keeping its mode) only when you may write it, else it fails ('cannot open ... for writing') and is left as it is; a symbolic link is written through to its file; a device or pipe is written into. A tree's empty directories are made. A file with the name of a directory in the tree (an object's key 'a' beside 'a/b') cannot be made beside it: it is told as failed, and the rest are fetched. A file is written to LOCAL.mimeo-partial and renamed when whole; a get run again after an interruption resumes each partial file from its size, if the server's file is still the same version.`;
 
 /**
  * `get REMOTE -`: one file's bytes to standard output, as cat writes them; nothing is written to a local file. More
@@ -62,7 +62,7 @@ export const getVerb: Verb = {
         local,
         recursive: argv['recursive'] === true,
         state: flags.state,
-        note: (t) => ctx.out.note(t),
+        out: ctx.out,
       });
       for (const d of plan.dirs) await mkdir(d, { recursive: true });
       // The tree became LOCAL, made just now: recorded, so that a rerun of an unfinished get goes where this one did.

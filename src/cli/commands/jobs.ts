@@ -47,8 +47,13 @@ const abort: Verb = {
     }),
 };
 
-export const jobsVerb = group('jobs', 'jobs (tree copies and deletes): list, watch, abort', [
-  list,
-  watch,
-  abort,
-]);
+export const jobsVerb = group(
+  'jobs',
+  'jobs (tree copies and deletes): list, watch, abort',
+  [list, watch, abort],
+  [
+    ['mimeo jobs list', 'id, kind, state, progress and start of each job'],
+    ['mimeo jobs watch j0123', 'follow a job to its end'],
+    ['mimeo jobs abort j0123', 'stop the job at its next batch'],
+  ],
+);

@@ -142,7 +142,10 @@ export const logoutVerb: Verb = {
   command: 'logout <name>',
   describe: 'forget a server (a personal token the client made for it is revoked first)',
   builder: (y) =>
-    y.positional('name', { type: 'string' }).option('json', { type: 'boolean', default: false }),
+    y
+      .positional('name', { type: 'string' })
+      .option('json', { type: 'boolean', default: false })
+      .example('mimeo logout lab', 'forget lab (a personal token login made for it is revoked)'),
   handler: (argv) =>
     withContext({ json: argv['json'] }, async ({ out }) => {
       const name = String(argv['name']);
@@ -203,13 +206,20 @@ export const serversVerb: Verb = {
       .command(
         ['list', '$0'],
         'list the servers',
-        (s) => s.option('json', { type: 'boolean', default: false }),
+        (s) =>
+          s
+            .option('json', { type: 'boolean', default: false })
+            .example('mimeo servers list --json', 'one JSON object per server'),
         listServers,
       )
       .command(
         'default <name>',
         'make a server the one :PROJECT/PATH means',
-        (s) => s.positional('name', { type: 'string' }).option('json', { type: 'boolean', default: false }),
+        (s) =>
+          s
+            .positional('name', { type: 'string' })
+            .option('json', { type: 'boolean', default: false })
+            .example('mimeo servers default lab', ':PROJECT/PATH now means lab:PROJECT/PATH'),
         (argv) =>
           withContext(argv, async ({ out }) => {
             const name = String(argv['name']);

@@ -16,7 +16,7 @@ import { putMultipart } from '../transfer/put-multipart.ts';
 import type { Run } from '../transfer/types.ts';
 import { type Args, STDIO, strs, UsageError, type Verb } from '../verb.ts';
 
-const RULE = `Where files go (as cp): REMOTE is a directory when it ends in '/', is a project's top (:PROJECT), names a directory that exists, or several LOCAL paths are given; then each LOCAL goes into it under its own name (put -r photos :p/x/ makes x/photos/...). Otherwise REMOTE is the new name (put -r photos :p/new makes new/...); run again after it was interrupted or a file failed, the same put puts the files where the first run did (new/..., not new/photos/...) while :p/new is the directory that run made; any other directory there takes the tree into it. Existing files are replaced; empty directories are made. Files over --multipart-threshold go up in parts of --part-size, several at once; an interrupted put of such a file, run again, sends only the parts the server does not have.`;
+const RULE = `Where files go (as cp): REMOTE is a directory when it ends in '/', is a project's top (:PROJECT), names a directory that exists, or several LOCAL paths are given; then each LOCAL goes into it under its own name (put -r photos :p/x/ makes x/photos/...). Otherwise REMOTE is the new name (put -r photos :p/new makes new/...); run again after it was interrupted or a file failed, the same put puts the files where the first run did (new/..., not new/photos/...) while :p/new is the directory that run made; any other directory there takes the tree into it. :p/new is made by the first file put in it, so a run in which every file fails leaves nothing. Existing files are replaced; empty directories are made. Files over --multipart-threshold go up in parts of --part-size, several at once; an interrupted put of such a file, run again, sends only the parts the server does not have, unless the file has changed since (its size, modification time, inode or change time).`;
 
 export const putVerb: Verb = {
   command: 'put <paths..>',
@@ -54,7 +54,7 @@ export const putVerb: Verb = {
         sources,
         target,
         recursive: argv['recursive'] === true,
-        note: (t) => ctx.out.note(t),
+        out: ctx.out,
         state: flags.state,
       });
       const total = jobs.reduce((n, j) => n + j.size, 0);
@@ -65,20 +65,27 @@ export const putVerb: Verb = {
         project: target.project,
         progress: progress(ctx.interactive, 'bytes', total),
       };
-      // The tree becomes the target: it is made first and recorded, so that a rerun of an unfinished put goes where
-      // this one did. One that cannot be made (a file is there) is left to each file's put to tell.
-      if (tree && !tree.resumed && jobs.length + emptyDirs.length > 0) {
-        const made = await makeDirectory(api, target).catch((err: unknown) => {
-          if (isFatal(err)) throw err;
-        });
-        if (made) flags.state.saveTree(tree.key, made);
-      }
+      // The tree becomes the target: made by the first file or empty directory put there (so a run in which every one
+      // fails leaves nothing), and recorded then with its entry id, so that a rerun of an unfinished put goes where
+      // this one did.
+      let recorded: Promise<void> | undefined;
+      const record = async () => {
+        if (!tree || tree.resumed) return;
+        recorded ??= makeDirectory(api, target).then(
+          (id) => flags.state.saveTree(tree.key, id),
+          (err: unknown) => {
+            if (isFatal(err)) throw err;
+          },
+        );
+        await recorded;
+      };
       // An empty directory is made (with its parents) as it is; one already there is no error.
       const dirFailures = await runPool(
         emptyDirs,
         run.parallel,
         async (path) => {
           await api.call('PUT', `${dirUrl(target.project, path)}?parents=true`);
+          await record();
         },
         (path) => show(target.server, target.project, path),
       );
@@ -88,6 +95,7 @@ export const putVerb: Verb = {
         async (job) => {
           const r = job.size > run.threshold ? await putMultipart(run, job) : await putFile(run, job);
           ctx.out.result(r, () => '');
+          await record();
         },
         (job) => job.local,
       );

@@ -2,7 +2,7 @@
 import { loadConfig } from '../../config/config.ts';
 import { settingFlags, withSettings } from '../options.ts';
 import type { Verb } from '../verb.ts';
-import { kmsVerbs, noun } from './account-verbs.ts';
+import { examples, kmsVerbs, noun } from './account-verbs.ts';
 import { admin } from './admin.ts';
 import { gc } from './gc.ts';
 import { kmsRotate } from './kms.ts';
@@ -54,7 +54,7 @@ export const kmsVerb = noun(
     y.command(
       'rotate',
       'against the stores: a new master KEK, every data key re-wrapped (no data is read)',
-      (s) => withSettings(s),
+      (s) => examples(withSettings(s), 'kms', 'rotate'),
       async (argv) => kmsRotate(loadConfig({ flags: settingFlags(argv) })),
     );
   },

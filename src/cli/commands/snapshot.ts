@@ -95,4 +95,13 @@ const rm: Verb = {
     }),
 };
 
-export const snapshotVerb = group('snapshot', "a project's snapshots: create, list, rm", [create, list, rm]);
+export const snapshotVerb = group(
+  'snapshot',
+  "a project's snapshots: create, list, rm",
+  [create, list, rm],
+  [
+    ['mimeo snapshot create :proj --name daily', 'a snapshot named daily'],
+    ['mimeo ls -r --snapshot daily :proj', 'the files as the snapshot kept them'],
+    ['mimeo snapshot rm :proj daily', 'delete it'],
+  ],
+);

@@ -2,9 +2,12 @@
 // its checksums) match the server's, so a file under its final name is always whole. A partial file left by an
 // interrupted run is resumed with a Range from its size, if the file on the server is still the version it
 // came from (If-Match on that version's ETag, kept in the transfer state; If-Range too, for servers that read it).
+// What is at LOCAL already is written as GNU cp writes a destination that exists: a symbolic link through to the file
+// it names (the link stays), a file only when the user may write it (it keeps its owner and mode), and a device or a
+// pipe straight into, with no partial file.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream, type Stats } from 'node:fs';
+import { access, chmod, chown, lstat, mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -50,6 +53,63 @@ function headerSums(res: IncomingMessage): Sums {
   return out;
 }
 
+/** A local file that cannot be written, told as cp tells it: it fails its file, not the run. */
+export class LocalError extends Error {
+  override name = 'LocalError';
+}
+
+/** The C library's words for the errors a destination meets, as cp says them. */
+const STRERROR: Record<string, string> = {
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  EROFS: 'Read-only file system',
+  ELOOP: 'Too many levels of symbolic links',
+  ETXTBSY: 'Text file busy',
+};
+
+function cannotOpen(local: string, err: unknown): LocalError {
+  const e = err as NodeJS.ErrnoException;
+  return new LocalError(`cannot open '${local}' for writing: ${STRERROR[e.code ?? ''] ?? e.message}`);
+}
+
+/** Where a file's bytes go: LOCAL, or the file its symbolic link names; and what is there now (none: nothing). */
+interface Destination {
+  path: string;
+  was?: Stats;
+}
+
+/**
+ * The destination of `local`, as cp opens it: a symbolic link is followed (one to nothing is refused, as cp's "not
+ * writing through dangling symlink"), and what is there must be writable by this user (access(2) W_OK: for root,
+ * any file on a file system mounted for writing). Throws LocalError, before anything is fetched.
+ */
+async function destination(local: string): Promise<Destination> {
+  const here = await lstat(local).catch(() => undefined);
+  if (!here) return { path: local };
+  let path = local;
+  if (here.isSymbolicLink())
+    path = await realpath(local).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new LocalError(`not writing through dangling symlink '${local}'`);
+      throw cannotOpen(local, err);
+    });
+  await mayWrite(local, path);
+  return { path, was: await stat(path) };
+}
+
+async function mayWrite(local: string, path: string): Promise<void> {
+  await access(path, constants.W_OK).catch((err: unknown) => {
+    throw cannotOpen(local, err);
+  });
+}
+
+/** The new file takes the owner (where this user may give it) and the mode of the one it replaces, as cp keeps them. */
+async function keepOwnerAndMode(file: string, was: Stats): Promise<void> {
+  await chown(file, was.uid, was.gid).catch(() => {});
+  // Not the set-id bits: the bytes are new, and a kernel drops those bits when a file is written anyway.
+  await chmod(file, was.mode & 0o777);
+}
+
 async function sizeOf(file: string): Promise<number> {
   try {
     return (await stat(file)).size;
@@ -59,10 +119,13 @@ async function sizeOf(file: string): Promise<number> {
 }
 
 export async function getFile(run: Run, job: GetJob): Promise<GetResult> {
-  const partial = partialOf(job.local);
+  const dest = await destination(job.local);
+  // A device or a pipe is written into as it is: nothing to rename onto it, nor to resume.
+  const direct = dest.was !== undefined && !dest.was.isFile() && !dest.was.isDirectory();
+  const partial = direct ? dest.path : partialOf(dest.path);
   const path = `/api/v1/projects/${seg(run.project)}/files/${segs(job.path)}`;
   await mkdir(dirname(partial), { recursive: true });
-  let have = await sizeOf(partial);
+  let have = direct ? 0 : await sizeOf(partial);
   const kept = have > 0 ? run.state.download(partial) : undefined;
   let res: IncomingMessage;
   try {
@@ -87,38 +150,49 @@ export async function getFile(run: Run, job: GetJob): Promise<GetResult> {
     total = Number(m[2]);
   } else have = 0;
   const etag = res.headers.etag;
-  if (typeof etag === 'string' && etag !== kept?.etag) run.state.saveDownload(partial, etag);
+  if (!direct && typeof etag === 'string' && etag !== kept?.etag) run.state.saveDownload(partial, etag);
   const theirs = headerSums(res);
   const digests = run.checksum ? new Digests(ALGORITHMS.filter((a) => theirs[a] !== undefined)) : undefined;
   if (digests && append) for await (const c of createReadStream(partial)) digests.update(c as Buffer);
   const bar = run.progress.bar(job.path, Number.isFinite(total) ? total : job.size);
   bar.set(have);
+  let written = 0;
+  // What the partial file holds; what went into a device or pipe, which keeps no size.
+  const got = async () => (direct ? written : await sizeOf(partial));
   try {
     await pipeline(
       res,
-      tap(digests, (n) => bar.advance(n)),
+      tap(digests, (n) => {
+        written += n;
+        bar.advance(n);
+      }),
       createWriteStream(partial, { flags: append ? 'a' : 'w' }),
     ).catch(async (err: unknown) => {
-      const got = await sizeOf(partial);
-      throw closedDuring(
-        res,
-        err,
-        `the download, after ${got} of ${total} bytes (run again, get resumes it)`,
-      );
+      const resume = direct ? '' : ' (run again, get resumes it)';
+      throw closedDuring(res, err, `the download, after ${await got()} of ${total} bytes${resume}`);
     });
-    const got = await sizeOf(partial);
+    const size = await got();
     try {
-      verify({ size: got, sums: digests?.digest() }, { size: total, sums: theirs }, run.checksum);
+      verify({ size, sums: digests?.digest() }, { size: total, sums: theirs }, run.checksum);
     } catch (err) {
       // Bytes that are not the server's are not worth resuming.
-      await rm(partial, { force: true });
-      run.state.dropDownload(partial);
+      if (!direct) {
+        await rm(partial, { force: true });
+        run.state.dropDownload(partial);
+      }
       throw err;
     }
-    await rename(partial, job.local);
-    run.state.dropDownload(partial);
+    if (!direct) {
+      if (dest.was) {
+        // Made read-only or the like while the bytes came: left as it is.
+        await mayWrite(job.local, dest.path);
+        await keepOwnerAndMode(partial, dest.was);
+      }
+      await rename(partial, dest.path);
+      run.state.dropDownload(partial);
+    }
     const source = show(run.server, run.project, job.path);
-    return { source, target: job.local, size: got, ...(have > 0 ? { resumedFrom: have } : {}) };
+    return { source, target: job.local, size, ...(have > 0 ? { resumedFrom: have } : {}) };
   } finally {
     bar.done();
   }

@@ -9,10 +9,11 @@ import { remoteIsDir, requireDirectory } from '../native/dirs.ts';
 import type { EntryJson } from '../native/entries.ts';
 import { pages } from '../native/pages.ts';
 import { dirUrl } from '../native/urls.ts';
-import { baseName, type RemotePath } from '../remote.ts';
+import type { Output } from '../output.ts';
+import { baseName, type RemotePath, show } from '../remote.ts';
 import { UsageError } from '../verb.ts';
 import type { TransferState } from './state.ts';
-import { resumeNote, type TreeTarget, treeInto, treeKey } from './tree-target.ts';
+import { type TreeTarget, tellResume, treeInto, treeKey } from './tree-target.ts';
 import type { GetJob } from './types.ts';
 
 const saysDir = (path: string) => path.endsWith('/') || path.endsWith(sep);
@@ -86,7 +87,7 @@ async function remoteFile(api: ApiClient, source: RemotePath): Promise<number | 
  * the name of a directory in the tree (an object store's `a` beside `a/b`) cannot be made beside it: it is told as
  * a clash and not fetched. Throws UsageError for a directory without -r, and NoSuchKey when the source is neither a
  * file nor a directory. `tree` is set when a tree becomes LOCAL: its key in the transfer state, and whether LOCAL
- * is the directory an unfinished run made (`resumed`, told with a note); else the caller records LOCAL once made.
+ * is the directory an unfinished run made (`resumed`, told with `out.tell`); else the caller records LOCAL once made.
  */
 export async function planGet(options: {
   api: ApiClient;
@@ -94,7 +95,7 @@ export async function planGet(options: {
   local: string;
   recursive: boolean;
   state: TransferState;
-  note: (text: string) => void;
+  out: Pick<Output, 'tell'>;
 }): Promise<{
   jobs: GetJob[];
   dirs: string[];
@@ -121,7 +122,13 @@ export async function planGet(options: {
         isSame: async (made) => (await localDirectory(local)) === made,
       };
   const { into, resumed } = target
-    ? await treeInto(options.state, target, () => options.note(resumeNote(local, baseName(source))))
+    ? await treeInto(options.state, target, () =>
+        tellResume(options.out, {
+          source: show(source.server, source.project, source.path),
+          target: local,
+          name: baseName(source),
+        }),
+      )
     : { into: true, resumed: false };
   const base = into ? join(local, baseName(source)) : local;
   const prefix = source.path === '' ? '' : `${source.path}/`;

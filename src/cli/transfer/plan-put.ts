@@ -8,10 +8,11 @@ import { opendir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { type ApiClient, ApiError } from '../client.ts';
 import { intoDirectory, isDirectoryOf, remoteIsDir } from '../native/dirs.ts';
+import type { Output } from '../output.ts';
 import { joinPath, type RemotePath, show } from '../remote.ts';
 import { UsageError } from '../verb.ts';
 import type { TransferState } from './state.ts';
-import { resumeNote, type TreeTarget, treeInto, treeKey } from './tree-target.ts';
+import { type TreeTarget, tellResume, treeInto, treeKey } from './tree-target.ts';
 import type { PutJob } from './types.ts';
 
 function cannotRead(path: string, err: unknown): ApiError {
@@ -26,14 +27,14 @@ function cannotRead(path: string, err: unknown): ApiError {
  * and returned in `unreadable`, to be told one line each. In a directory, symbolic links to files
  * are followed; links to directories, sockets and the like are skipped with a note. `tree` is set when one
  * directory becomes the target: its key in the transfer state, and whether the target is the directory an unfinished
- * run made (`resumed`, told with a note); else the caller makes the target and records it.
+ * run made (`resumed`, told with `out.tell`); else the caller records the target once the run has made it.
  */
 export async function planPut(options: {
   api: ApiClient;
   sources: string[];
   target: RemotePath;
   recursive: boolean;
-  note: (text: string) => void;
+  out: Pick<Output, 'note' | 'tell'>;
   state: TransferState;
 }): Promise<{
   jobs: PutJob[];
@@ -63,9 +64,11 @@ export async function planPut(options: {
   if (said) into = await intoDirectory(options.api, target);
   else if (tree)
     ({ into, resumed } = await treeInto(options.state, tree, () =>
-      options.note(
-        resumeNote(show(target.server, target.project, target.path), basename(resolve(sources[0]!))),
-      ),
+      tellResume(options.out, {
+        source: sources[0]!,
+        target: show(target.server, target.project, target.path),
+        name: basename(resolve(sources[0]!)),
+      }),
     ));
   else into = await remoteIsDir(options.api, target);
   const jobs: PutJob[] = [];
@@ -86,7 +89,8 @@ export async function planPut(options: {
       jobs.push({ local: source, path: at, size: k.size, mtimeMs: k.mtimeMs });
       continue;
     }
-    for await (const j of walk(source, at, { note: options.note, emptyDirs, unreadable })) jobs.push(j);
+    for await (const j of walk(source, at, { note: (t) => options.out.note(t), emptyDirs, unreadable }))
+      jobs.push(j);
   }
   return {
     jobs: firstOfEachPath(jobs, target, unreadable),

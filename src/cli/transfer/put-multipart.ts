@@ -2,6 +2,7 @@
 // left, listing the parts it already has), send the missing parts side by side, each streamed from its range of
 // the file, then complete. The upload's id is kept until it completes, so an interrupted put resumes.
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { ApiError, seg } from '../client.ts';
 import { composeCrc, crc64FromBase64, Digests, MismatchError, verify } from './checksums.ts';
 import { forEachLimit, isFatal } from './pool.ts';
@@ -99,9 +100,19 @@ export async function putMultipart(run: Run, job: PutJob): Promise<PutResult> {
 }
 
 /**
+ * The local file's identity for a resume: its device, inode and change time. The change time moves with every write
+ * to the file and every change of its times, mode or owner, so a file whose bytes changed in place is told apart even
+ * when its size and modification time were put back; another file renamed onto its name has another inode.
+ */
+async function identity(local: string): Promise<string> {
+  const s = await stat(local, { bigint: true });
+  return `${s.dev}:${s.ino}:${s.ctimeNs}`;
+}
+
+/**
  * The upload to send parts to: the one kept for this path if the server still has it and the local file has not
- * changed since it began, else a new one. The upload of a file that has changed is aborted: its parts hold bytes
- * the file no longer has, and left open it would keep them on the server.
+ * changed since it began (its size, modification time and identity), else a new one. The upload of a file that has
+ * changed is aborted: its parts hold bytes the file no longer has, and left open it would keep them on the server.
  */
 async function begin(
   run: Run,
@@ -110,7 +121,8 @@ async function begin(
 ): Promise<{ uploadId: string; partSize: number; have: Map<number, PartJson> }> {
   const base = `/api/v1/projects/${seg(run.project)}/uploads`;
   let kept = run.state.upload(key);
-  if (kept && (kept.size !== job.size || kept.mtimeMs !== job.mtimeMs)) {
+  const file = await identity(job.local);
+  if (kept && (kept.size !== job.size || kept.mtimeMs !== job.mtimeMs || kept.file !== file)) {
     await run.api.call('DELETE', `${base}/${seg(kept.uploadId)}`).catch((err: unknown) => {
       // Completed, aborted or expired meanwhile: nothing to abort.
       if (!(err instanceof ApiError) || err.status !== 404) throw err;
@@ -142,7 +154,7 @@ async function begin(
     contentType: 'application/octet-stream',
   });
   const partSize = partSizeFor(job.size, run.partSize, u.minPartSize);
-  run.state.saveUpload(key, { uploadId: u.uploadId, partSize, size: job.size, mtimeMs: job.mtimeMs });
+  run.state.saveUpload(key, { uploadId: u.uploadId, partSize, size: job.size, mtimeMs: job.mtimeMs, file });
   return { uploadId: u.uploadId, partSize, have: new Map() };
 }
 

@@ -1,5 +1,5 @@
 // What an interrupted transfer leaves for the next run: the multipart upload of a put (its id and part size, and
-// the local file's size and modification time when it began, by server, project and path), the version a
+// the local file's size, modification time and identity when it began, by server, project and path), the version a
 // partial download came from (its ETag, by the partial file's path), and the directory an unfinished tree put or
 // get made as its target (tree-target.ts). One JSON file next to the client configuration, rewritten whole
 // (a new file renamed over the old); synchronous, so the transfers of one run never interleave their updates.
@@ -14,6 +14,11 @@ export interface UploadRecord {
   /** The local file as it was when the upload began: a file changed since then starts a new upload. */
   size: number;
   mtimeMs: number;
+  /**
+   * Its device, inode and change time (ctime, in ns), which a change of its bytes moves even when its size and
+   * modification time are put back (a record without it is of a file that is taken as changed).
+   */
+  file?: string;
   savedAt: number;
 }
 

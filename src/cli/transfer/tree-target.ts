@@ -4,6 +4,7 @@
 // directory's identity (its entry id on the server, its device, inode and birth time here), and a rerun puts the
 // files where the first run did only while that same directory is there. Any other directory there is cp's case:
 // the tree goes into it under its own name, and the record is dropped.
+import type { Output } from '../output.ts';
 import type { TransferState } from './state.ts';
 
 /** A tree transfer's key in the state: the verb, the server's origin, and both ends as absolute as they go. */
@@ -12,6 +13,17 @@ export const treeKey = (...parts: string[]) => parts.join('\n');
 /** The line told when a rerun takes the target an unfinished run made (TARGET as the command line names it). */
 export const resumeNote = (target: string, name: string) =>
   `resuming as the unfinished run did: the files go to ${target}/..., not ${target}/${name}/...`;
+
+/**
+ * Tells that a rerun takes the target an unfinished run made: resumeNote on standard error, or under --json the line
+ * `{"resumed":true,"source":SOURCE,"target":TARGET}` before the files' own (both as the results name them).
+ */
+export function tellResume(
+  out: Pick<Output, 'tell'>,
+  r: { source: string; target: string; name: string },
+): void {
+  out.tell({ resumed: true, source: r.source, target: r.target }, resumeNote(r.target, r.name));
+}
 
 /** The target of a tree transfer, as a rerun looks at it. */
 export interface TreeTarget {
