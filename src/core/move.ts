@@ -15,6 +15,7 @@ import { checkRoomBelow } from './path-room.ts';
 import { prefixEnd, validatePath } from './paths.ts';
 import { checkDataClass, requireProject } from './permissions.ts';
 import { getFileByPath, liveFileIdAt } from './repo/versions.ts';
+import { type Revision, reviseWithin } from './revise.ts';
 import { type LabelChange, labelsWithin } from './write.ts';
 
 export interface MoveRequest {
@@ -32,26 +33,43 @@ export interface MoveRequest {
 /** Code points, as SQL's substr counts them. */
 const chars = (s: string) => [...s].length;
 
+/** What changes of a moved file in the move's transaction: its labels in place, its attributes as a new version. */
+export interface MoveChange extends LabelChange {
+  /**
+   * A new version of the file with these attributes (no bytes written), made before the move so that its
+   * preconditions are the request's first refusal (RFC 9110 section 13.2.2).
+   */
+  revision?: Revision;
+}
+
 /**
  * Moves or renames a file or a directory. Needs write on both projects; controlled data never lands in an open
  * project. Throws NoSuchKey (no source), Conflict (the target is taken under `fail`, or holds what `overwrite` may
  * not replace), InvalidArgument (a directory into itself), PreconditionFailed, AccessDenied,
- * ControlledDataInOpenProject, KeyTooLong (a path below a directory moved would pass the limit). Returns the entry at its new place, with its id unchanged.
+ * ControlledDataInOpenProject, KeyTooLong (a path below a directory moved would pass the limit), IsADirectory (a
+ * change of a directory). Returns the entry at its new place, with its id unchanged.
  */
 export async function moveEntry(
   deps: CoreDeps,
   principal: Principal,
   req: MoveRequest,
-  /** A change of the moved file's tags or properties, in the move's transaction: both happen or neither. */
-  labels?: LabelChange,
+  /** A change of the moved file, in the move's transaction: the move and the change both happen, or neither. */
+  change?: MoveChange,
 ): Promise<Entry> {
-  checkVersionTags(labels?.tags);
+  const { revision, ...labels } = change ?? {};
+  checkVersionTags(labels.tags);
   const now = nowOf(deps);
   // A directory's move rewrites every row below it, so each write below it meanwhile is a conflict: after three
   // attempts lost that way, it runs with the files table to itself (PostgreSQL; SQLite has one writer anyway).
   return deps.meta.tx(async (tx) => {
+    if (revision)
+      await reviseWithin(
+        tx,
+        { deps, principal, now },
+        { project: req.source.project, path: req.source.path, ...revision },
+      );
     const moved = await moveWithin(tx, principal, req, now);
-    if (!labels) return moved;
+    if (Object.keys(labels).length === 0) return moved;
     if (moved.type !== 'file')
       throw new StorageError('IsADirectory', 'A directory has no tags or properties.');
     await labelsWithin(tx, principal, { project: moved.project, id: moved.id, ...labels });

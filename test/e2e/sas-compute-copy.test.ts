@@ -455,6 +455,48 @@ for (const kind of ['sqlite', 'postgres'] as const)
       assert.deepEqual(await snapshot(), before);
     });
 
+    test('a name that is not one name (empty, ., .., with a slash) is 400 (5461): nothing climbs out of path', async () => {
+      await f.touch('/ana-data/test', { name: 'inner-dir', isDirectory: true });
+      await put('/ana-data/test/inner-dir/in.txt', 'in\n');
+      const snapshot = async () => [
+        ...(await tree('/ana-data/test')),
+        ...(await f.names('/shared', '&showAll=true')),
+      ];
+      const before = await snapshot();
+      // The probe: `..` below `/ana-data/test/inner-dir` named the whole of `/ana-data/test`, and copied it.
+      for (const [name, path] of [
+        ['..', '/ana-data/test/inner-dir'],
+        ['..', 'ana-data/test'],
+        ['.', '/ana-data/test'],
+        ['', '/ana-data/test'],
+        ['inner-dir/in.txt', '/ana-data/test'],
+        ['../test/hello.txt', '/ana-data/test'],
+        ['/ana-data/test/hello.txt', '/shared'],
+        ['hello.txt/', '/ana-data/test'],
+        ['test/', '/ana-data'],
+        ['ana-data/test', undefined],
+      ] as const) {
+        const body = path === undefined ? { name } : { name, path };
+        for (const dest of ['/shared/climbed', '/shared/climbed.txt']) {
+          const r = await f.copy(dest, body);
+          assertSasError(r, 400);
+          assert.equal(json(r).errorCode, 5461, `${JSON.stringify(body)}: ${r.text}`);
+        }
+      }
+      assert.deepEqual(await snapshot(), before);
+      assertSasError(await f.get('/shared/climbed'), 404);
+      assertSasError(await f.get('/shared/climbed.txt'), 404);
+      // A name with a tilde escape in it is a name: a body is slash form, so `~fs~` is no separator there.
+      assertSasError(
+        await f.copy('/shared/t.txt', { name: 'inner-dir~fs~in.txt', path: '/ana-data/test' }),
+        404,
+      );
+      // The same sources, named as one name below their own directory, are copied.
+      const ok = await f.copy('/shared/inner-copy.txt', { name: 'in.txt', path: '/ana-data/test/inner-dir' });
+      assert.equal(ok.status, 201, ok.text);
+      assert.equal(String(await bytesOf('/shared/inner-copy.txt')), 'in\n');
+    });
+
     test('a user who may only read the target: 403, and nothing is written', async () => {
       const bob = await tokenOf(env, 'bob', 'bob password 1');
       const his = filesOf(env, bob, (await adapterFor(env).createSession(JOB_CONTEXT, bob)).id);

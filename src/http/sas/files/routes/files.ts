@@ -2,7 +2,6 @@
 // kit), list by `parentUri`, patch its attributes, delete. The content and the copy have routes of their own.
 import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../../../auth/principals.ts';
-import { copyFile } from '../../../../core/copy.ts';
 import { deleteFile } from '../../../../core/delete.ts';
 import { queryChildren } from '../../../../core/dir-query.ts';
 import { getEntryByPath } from '../../../../core/entries.ts';
@@ -10,6 +9,7 @@ import { StorageError } from '../../../../core/errors.ts';
 import { moveEntry } from '../../../../core/move.ts';
 import { childPath } from '../../../../core/paths.ts';
 import { principalNames } from '../../../../core/project-owners.ts';
+import { type Revision, reviseFile } from '../../../../core/revise.ts';
 import { putFile } from '../../../../core/write.ts';
 import { isHeaderValue } from '../../../common/header-text.ts';
 import { principalOf } from '../../../common/principal.ts';
@@ -138,7 +138,6 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const conditions = requiredConditions(request, 'A patch of a file');
     let e = await fileOf(deps, principal, request.params.id);
     const body = await sasJsonBody(request, PATCH_BODY);
-    const current = await versionOf(deps, principal, e);
     const text = (k: string) => {
       const v = body[k];
       if (v !== undefined && v !== null && typeof v !== 'string')
@@ -157,10 +156,9 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     if (body['searchable'] !== undefined && typeof body['searchable'] !== 'boolean')
       throw new StorageError('InvalidArgument', 'searchable is true or false.');
     const expiry = text('expirationTimeStamp');
-    const expiresAt =
-      expiry === undefined ? current.expiresAt : expiry === null ? null : futureExpiry(expiry);
     const name = text('name');
-    if (name !== undefined && name !== null && name !== e.name) childPath(e.parent, name);
+    const target =
+      name !== undefined && name !== null && name !== e.name ? childPath(e.parent, name) : undefined;
     const meta: Record<string, string> = {};
     const setMeta = (k: keyof typeof META, v: string | null | undefined) => {
       if (v !== undefined && v !== null) meta[META[k]] = v;
@@ -178,29 +176,26 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const contentType = header('contentType');
     const contentDisposition = header('contentDisposition');
     const encoding = header('encoding');
-    // The attributes first, as a new version of the same content, on the version the client read.
-    await copyFile(
-      core,
-      principal,
-      {
-        source: { project: e.project, id: e.id, ifVersion: [current.rowId] },
-        target: { project: e.project, path: e.path, ifVersion: conditions.ifVersion, fileId: e.id },
-        metadata: {
-          directive: 'merge',
-          userMetadata: meta,
-          ...(properties !== undefined ? { properties: properties as Record<string, string> } : {}),
-          ...(contentType ? { contentType } : {}),
-          ...(contentDisposition !== undefined ? { contentDisposition } : {}),
-          ...(encoding !== undefined ? { contentEncoding: encoding } : {}),
-        },
-      },
-      { expiresAt },
-    );
-    if (name !== undefined && name !== null && name !== e.name)
-      e = await moveEntry(core, principal, {
-        source: { project: e.project, path: e.path },
-        target: { project: e.project, path: childPath(e.parent, name) },
-      });
+    // The attributes as a new version of the same content, on the version the client named; with a new name, in
+    // the rename's transaction: a refused rename changes nothing.
+    const revision: Revision = {
+      conditions: { ...conditions, fileId: e.id },
+      userMetadata: meta,
+      ...(properties !== undefined ? { properties: properties as Record<string, string> } : {}),
+      ...(contentType ? { contentType } : {}),
+      ...(contentDisposition !== undefined ? { contentDisposition } : {}),
+      ...(encoding !== undefined ? { contentEncoding: encoding } : {}),
+      ...(expiry !== undefined ? { expiresAt: expiry === null ? null : futureExpiry(expiry) } : {}),
+    };
+    const source = { project: e.project, path: e.path };
+    if (target === undefined) await reviseFile(core, principal, { ...source, ...revision });
+    else
+      e = await moveEntry(
+        core,
+        principal,
+        { source, target: { project: e.project, path: target } },
+        { revision },
+      );
     e = await fileOf(deps, principal, e.ids.uuid);
     return sendFile(deps, request, reply, e, await versionOf(deps, principal, e));
   });
