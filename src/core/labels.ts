@@ -64,12 +64,16 @@ export function checkProjectTags(tags: Record<string, string> | null): void {
   checkTagText(tags);
 }
 
+/** A map's names and values together, in UTF-8 bytes. */
+function byteSize(map: Record<string, string>): number {
+  let size = 0;
+  for (const [k, v] of Object.entries(map)) size += Buffer.byteLength(k) + Buffer.byteLength(v);
+  return size;
+}
+
 /** User metadata of at most 2 KiB, names and values together. Throws MetadataTooLarge. */
 export function checkUserMetadata(meta: Record<string, string> | undefined): void {
-  if (!meta) return;
-  let size = 0;
-  for (const [k, v] of Object.entries(meta)) size += Buffer.byteLength(k) + Buffer.byteLength(v);
-  if (size > MAX_USER_METADATA)
+  if (meta && byteSize(meta) > MAX_USER_METADATA)
     throw new StorageError(
       'MetadataTooLarge',
       `User metadata may not exceed ${MAX_USER_METADATA} bytes, names and values together.`,
@@ -82,10 +86,7 @@ export function checkUserMetadata(meta: Record<string, string> | undefined): voi
  * MetadataTooLarge.
  */
 export function checkProperties(properties: Record<string, string> | undefined): void {
-  if (!properties) return;
-  let size = 0;
-  for (const [k, v] of Object.entries(properties)) size += Buffer.byteLength(k) + Buffer.byteLength(v);
-  if (size > MAX_PROPERTIES)
+  if (properties && byteSize(properties) > MAX_PROPERTIES)
     throw new StorageError(
       'MetadataTooLarge',
       `Properties may not exceed ${MAX_PROPERTIES} bytes, names and values together.`,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bytes } from '../helpers/data.ts';
-import { type RunningServer, startServer } from '../helpers/server.ts';
+import { nativeClient as client, type NativeClient, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 
 const P = 'moves';
@@ -21,30 +21,8 @@ const content = (rel: string) => {
   return bytes(20 + ((i * 37) % 300), i + 1);
 };
 
-interface Client {
-  // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
-  call(method: string, path: string, body?: object): Promise<{ status: number; json: any }>;
-  raw(method: string, path: string, body?: Buffer): Promise<Response>;
-}
-
-async function client(s: RunningServer): Promise<Client> {
-  const auth = { authorization: `Bearer ${await s.token()}` };
-  return {
-    async call(method, path, body) {
-      const r = await fetch(`${s.url}${path}`, {
-        method,
-        headers: body ? { ...auth, 'content-type': 'application/json' } : auth,
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await r.text();
-      return { status: r.status, json: text ? JSON.parse(text) : undefined };
-    },
-    raw: (method, path, body) => fetch(`${s.url}${path}`, { method, headers: auth, body }),
-  };
-}
-
 /** Copies the tree below `from` to below `to` (a job) and waits for it to succeed. */
-async function copyTree(c: Client, from: string, to: string): Promise<void> {
+async function copyTree(c: NativeClient, from: string, to: string): Promise<void> {
   const r = await c.call('POST', '/api/v1/copy', {
     source: { project: P, path: `${from}/` },
     target: { project: P, path: `${to}/` },
@@ -62,7 +40,7 @@ async function copyTree(c: Client, from: string, to: string): Promise<void> {
 }
 
 /** Every file below `dir`, by the S3-style listing of paths: relative path -> id. */
-async function filesBelow(c: Client, dir: string): Promise<Map<string, string>> {
+async function filesBelow(c: NativeClient, dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   let after = '';
   for (;;) {
@@ -76,7 +54,7 @@ async function filesBelow(c: Client, dir: string): Promise<Map<string, string>> 
 }
 
 /** Every file below the directory `dir`, walking the directory listings: relative path -> id; undefined if no `dir`. */
-async function walkBelow(c: Client, dir: string): Promise<Map<string, string> | undefined> {
+async function walkBelow(c: NativeClient, dir: string): Promise<Map<string, string> | undefined> {
   const out = new Map<string, string>();
   const pending = [dir];
   while (pending.length > 0) {

@@ -3,7 +3,7 @@
 // (the new name never with the old labels), and what was acknowledged stays.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type RunningServer, startServer } from '../helpers/server.ts';
+import { nativeClient as client, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 
 const P = 'patches';
@@ -13,26 +13,6 @@ const ROUNDS = 5;
 
 /** The n-th state of file k: its name, metadata and tags all say n. */
 const nameOf = (k: number, n: number) => `f${k}.g${n}`;
-
-interface Sbg {
-  // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
-  call(method: string, path: string, body?: object): Promise<{ status: number; json: any }>;
-}
-
-async function client(s: RunningServer): Promise<Sbg> {
-  const auth = { authorization: `Bearer ${await s.token()}` };
-  return {
-    async call(method, path, body) {
-      const r = await fetch(`${s.url}${path}`, {
-        method,
-        headers: body ? { ...auth, 'content-type': 'application/json' } : auth,
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await r.text();
-      return { status: r.status, json: text ? JSON.parse(text) : undefined };
-    },
-  };
-}
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 

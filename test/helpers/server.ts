@@ -91,3 +91,26 @@ export async function startServer(options: {
     },
   };
 }
+
+/** A client of a server's native API as root, for tests that restart it: JSON calls, and raw ones for bytes. */
+export interface NativeClient {
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
+  call(method: string, path: string, body?: object): Promise<{ status: number; json: any }>;
+  raw(method: string, path: string, body?: Buffer | string): Promise<Response>;
+}
+
+export async function nativeClient(s: RunningServer): Promise<NativeClient> {
+  const auth = { authorization: `Bearer ${await s.token()}` };
+  return {
+    async call(method, path, body) {
+      const r = await fetch(`${s.url}${path}`, {
+        method,
+        headers: body ? { ...auth, 'content-type': 'application/json' } : auth,
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await r.text();
+      return { status: r.status, json: text ? JSON.parse(text) : undefined };
+    },
+    raw: (method, path, body) => fetch(`${s.url}${path}`, { method, headers: auth, body }),
+  };
+}
