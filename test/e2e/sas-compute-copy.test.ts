@@ -463,7 +463,7 @@ for (const kind of ['sqlite', 'postgres'] as const)
         ...(await f.names('/shared', '&showAll=true')),
       ];
       const before = await snapshot();
-      // The probe: `..` below `/ana-data/test/inner-dir` named the whole of `/ana-data/test`, and copied it.
+      // `..` below `/ana-data/test/inner-dir` once named the whole of `/ana-data/test`, and copied it.
       for (const [name, path] of [
         ['..', '/ana-data/test/inner-dir'],
         ['..', 'ana-data/test'],

@@ -85,7 +85,7 @@ for (const kind of ['sqlite', 'postgres'] as const)
       const c1Before = await state(c1.id);
       const c2Before = await state(c2.id);
       const listed = await names();
-      // The probe: If-Match * and a new description with a name that a file has; then with the exact ETag, and
+      // If-Match * and a new description with a name that a file has; then with the exact ETag, and
       // with the name of a folder.
       for (const [ifMatch, name] of [
         ['*', 'c1'],
