@@ -5,7 +5,7 @@ import { commitVersion } from './commit.ts';
 import type { Conditions } from './conditions.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
-import { checkTime } from './entry-attrs.ts';
+import { checkEntryAttributes, writeEntryAttributes } from './entry-attrs.ts';
 import { StorageError } from './errors.ts';
 import type { Principal, VersionInfo } from './model.ts';
 import { validatePath } from './paths.ts';
@@ -14,20 +14,28 @@ import { carry } from './write.ts';
 
 /**
  * Makes `modifiedAt` (ms since the epoch) the modification time of the file at `path`, as a new current version with
- * the same bytes, streams, ETag and labels. Needs write-object on the project. Throws NoSuchKey, PreconditionFailed
- * (`conditions`), and InvalidArgument for a time before 1970.
+ * the same bytes, streams, ETag and labels, and the entry attributes `entry` in the same transaction. Needs
+ * write-object on the project. Throws NoSuchKey, PreconditionFailed (`conditions`), and InvalidArgument for a time
+ * before 1970 or a mode past 07777; a refusal writes nothing.
  */
 export async function setFileModified(
   deps: CoreDeps,
   principal: Principal,
-  input: { project: string; path: string; modifiedAt: number; conditions?: Conditions },
+  input: {
+    project: string;
+    path: string;
+    modifiedAt: number;
+    conditions?: Conditions;
+    /** The file's mode and creation time, set on its entry in the same transaction. */
+    entry?: { mode?: number; createdAt?: number };
+  },
 ): Promise<VersionInfo> {
   validatePath(input.path);
   const { modifiedAt } = input;
-  checkTime(modifiedAt);
+  checkEntryAttributes({ ...input.entry, modifiedAt });
   return deps.meta.tx(async (tx) => {
     const project = await requireProject(tx, { principal, need: 'write-object' }, input.project);
-    return commitVersion(tx, {
+    const version = await commitVersion(tx, {
       deps,
       project,
       path: input.path,
@@ -41,5 +49,7 @@ export async function setFileModified(
         return { ...carry(current), modifiedAt };
       },
     });
+    if (input.entry) await writeEntryAttributes(tx, version.fileId, input.entry);
+    return version;
   });
 }

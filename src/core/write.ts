@@ -12,6 +12,7 @@ import { dataKeyFor, defaultProtection, readKeys, sseColumns } from './crypto/ke
 import type { DataKey } from './crypto/seal.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
+import { checkEntryAttributes, writeEntryAttributes } from './entry-attrs.ts';
 import { StorageError } from './errors.ts';
 import { truncate as cut, splice } from './extents.ts';
 import { discardBlocks, ingest, ingestDepsOf } from './ingest.ts';
@@ -158,6 +159,10 @@ export interface RewriteInput {
   conditions?: Conditions;
   /** Tags and properties the new version takes in place of the current one's, in the same transaction. */
   labels?: { tags?: Record<string, string>; properties?: Record<string, string> };
+  /** The new version's modification time (ms since the epoch); the time of the write when absent. */
+  modifiedAt?: number;
+  /** The file's mode and creation time, set on its entry in the same transaction (a file dialect's attributes). */
+  entry?: { mode?: number; createdAt?: number };
 }
 
 /**
@@ -172,6 +177,8 @@ async function rewriteStream(
   plan: (extents: Extent[], size: number) => { extents: Extent[]; size: number },
   extra?: { blocks: BlockInfo[]; dek: DataKey },
 ): Promise<VersionInfo> {
+  // Checked before anything is read or written: a refusal writes nothing.
+  checkEntryAttributes({ ...input.entry, modifiedAt: input.modifiedAt });
   const attempt = async (): Promise<VersionInfo> => {
     const base = await deps.meta.tx(
       async (tx) => {
@@ -196,7 +203,7 @@ async function rewriteStream(
       const project = await requireProject(tx, { principal, need: 'write' }, input.project);
       if (extra) await insertBlocks(tx, extra.blocks, { leaseId: null, now });
       const manifestId = await createManifest(tx, { size: next.size, extents: next.extents, now });
-      return commitVersion(tx, {
+      const version = await commitVersion(tx, {
         deps,
         project,
         path: input.path,
@@ -218,9 +225,12 @@ async function rewriteStream(
             draft.checksums = checksums;
             draft.partSizes = null;
           }
+          if (input.modifiedAt !== undefined) draft.modifiedAt = input.modifiedAt;
           return draft;
         },
       });
+      if (input.entry) await writeEntryAttributes(tx, version.fileId, input.entry);
+      return version;
     });
   };
   return whileStale(

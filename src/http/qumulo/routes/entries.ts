@@ -153,32 +153,48 @@ export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const change = attributeChange(core, entry, body);
     checkIfMatch(request, etagOf(entry));
     const target = { project: entry.project, path: entry.path };
-    let conditions = writeConditions(request, entry);
-    if (change.size !== undefined) {
-      if (entry.type !== 'file') throw new StorageError('IsADirectory', 'A directory has no size to set.');
-      await truncateFile(core, principal, { ...target, size: change.size, conditions });
-      // The If-Match was for the file as it was: the time below is set on the file just truncated.
-      conditions = { fileId: entry.id };
-    }
-    // A time the file has already is no change (and no new version); after a truncate it is one.
+    const conditions = writeConditions(request, entry);
+    if (change.size !== undefined && entry.type !== 'file')
+      throw new StorageError('IsADirectory', 'A directory has no size to set.');
+    // A time the file has already is no change (and no new version); with a new size it is the new version's.
     const fileModified =
       entry.type === 'file' && (change.size !== undefined || change.modifiedAt !== entry.modifiedAt)
         ? change.modifiedAt
         : undefined;
-    if (fileModified !== undefined)
-      await setFileModified(core, principal, { ...target, modifiedAt: fileModified, conditions });
-    const dirModified = entry.type === 'directory' ? change.modifiedAt : undefined;
-    const written = change.size !== undefined || fileModified !== undefined;
-    // A PATCH that changes nothing still needs write, as Qumulo's does: checked here, without a write.
-    const repeated = !written && entry.path !== '';
-    if (change.mode !== undefined || dirModified !== undefined || change.createdAt !== undefined || repeated)
-      await setEntryAttributes(
-        core,
-        principal,
-        { id: entry.id, mode: change.mode, modifiedAt: dirModified, createdAt: change.createdAt },
-        // Alone, its If-Match is checked where it sets them; after a write above, that write's was.
-        written ? undefined : (now) => checkIfMatch(request, etagOf(now)),
-      );
+    // A file's size and time are a new version, its mode and creation its entry's: one transaction, whole or not at all.
+    const attrs = { mode: change.mode, createdAt: change.createdAt };
+    if (change.size !== undefined)
+      await truncateFile(core, principal, {
+        ...target,
+        size: change.size,
+        modifiedAt: fileModified,
+        entry: attrs,
+        conditions,
+      });
+    else if (fileModified !== undefined)
+      await setFileModified(core, principal, {
+        ...target,
+        modifiedAt: fileModified,
+        entry: attrs,
+        conditions,
+      });
+    else {
+      const dirModified = entry.type === 'directory' ? change.modifiedAt : undefined;
+      // A PATCH that changes nothing still needs write, as Qumulo's does: checked where it would set them (the
+      // root's and a project's, fixed, are shown as they are).
+      if (
+        attrs.mode !== undefined ||
+        attrs.createdAt !== undefined ||
+        dirModified !== undefined ||
+        entry.path !== ''
+      )
+        await setEntryAttributes(
+          core,
+          principal,
+          { id: entry.id, ...attrs, modifiedAt: dirModified },
+          (now) => checkIfMatch(request, etagOf(now)),
+        );
+    }
     return sendEntry(request, reply, await entryOf(deps, principal, String(entry.number)));
   });
 
