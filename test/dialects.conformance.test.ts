@@ -14,6 +14,8 @@ interface Answer {
   status: number;
   contentType: string | null;
   body: string;
+  /** The Content-Length header. */
+  length?: string | null;
 }
 
 /** How to reach one dialect, and how its error bodies name their code. */
@@ -25,6 +27,10 @@ interface Probes {
   unknown(): Promise<Answer[]>;
   /** Malformed requests of several kinds. */
   bad(): Promise<Answer[]>;
+  /** A GET or a HEAD of a file that does not exist. */
+  missing(method: 'GET' | 'HEAD'): Promise<Answer>;
+  /** The API has no HEAD (Qumulo's, Seven Bridges'): a HEAD is a route not found, whatever the GET finds. */
+  noHead?: boolean;
   /** Stores `data` and reads back the range [first, last]; absent for a dialect that stores nothing. */
   roundTrip?(
     data: Buffer,
@@ -64,6 +70,7 @@ const answer = async (r: Response): Promise<Answer> => ({
   status: r.status,
   contentType: r.headers.get('content-type'),
   body: await r.text(),
+  length: r.headers.get('content-length'),
 });
 
 /** A SAS error body's errorCode. */
@@ -99,6 +106,13 @@ const PROBES: Record<string, Probes> = {
     errorType: /^application\/json/,
     codeOf: (a) => (JSON.parse(a.body) as { error?: { code?: string } }).error?.code,
     anonymous: async () => answer(await fetch(`${env.server.url}/api/v1/projects`)),
+    missing: async (method) =>
+      answer(
+        await fetch(`${env.server.url}/api/v1/projects/conf/files/no-such-file`, {
+          method,
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      ),
     unknown: async () => {
       const get = (path: string) =>
         fetch(`${env.server.url}${path}`, { headers: { authorization: `Bearer ${token}` } }).then(answer);
@@ -172,6 +186,14 @@ const PROBES: Record<string, Probes> = {
     windowReads: true,
     codeOf: (a) => (JSON.parse(a.body) as { error_class?: string }).error_class,
     anonymous: async () => answer(await fetch(`${env.server.url}/v1/files/%2Fconf%2F/entries/`)),
+    noHead: true,
+    missing: async (method) =>
+      answer(
+        await fetch(`${env.server.url}/v1/files/%2Fconf%2Fno%2Fsuch/info/attributes`, {
+          method,
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      ),
     unknown: async () => {
       const get = (path: string) =>
         fetch(`${env.server.url}${path}`, { headers: { authorization: `Bearer ${token}` } }).then(answer);
@@ -240,6 +262,14 @@ const PROBES: Record<string, Probes> = {
       return b.status && typeof b.code === 'number' && b.message && b.more_info ? String(b.code) : undefined;
     },
     anonymous: async () => answer(await fetch(`${env.server.url}/v2/projects`)),
+    noHead: true,
+    missing: async (method) =>
+      answer(
+        await fetch(`${env.server.url}/v2/files/ffffffffffffffffffffffff`, {
+          method,
+          headers: { 'x-sbg-auth-token': token },
+        }),
+      ),
     unknown: async () => {
       const get = (path: string) =>
         fetch(`${env.server.url}${path}`, { headers: { 'x-sbg-auth-token': token } }).then(answer);
@@ -315,6 +345,7 @@ const PROBES: Record<string, Probes> = {
           body: 'grant_type=password&username=root&password=x',
         }),
       ),
+    missing: async (method) => answer(await fetch(`${env.server.url}/SASLogon/no-such-route`, { method })),
     unknown: async () =>
       Promise.all([
         fetch(`${env.server.url}/SASLogon/no-such-route`).then(answer),
@@ -347,6 +378,13 @@ const PROBES: Record<string, Probes> = {
     errorType: /^application\/vnd\.sas\.error\+json$/,
     codeOf: sasErrorCode,
     anonymous: async () => answer(await fetch(`${env.server.url}/files/files?parentUri=/folders/folders/x`)),
+    missing: async (method) =>
+      answer(
+        await fetch(`${env.server.url}/files/files/6d696d65-6f00-8000-8fff-ffffffffff00`, {
+          method,
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      ),
     unknown: async () => {
       const auth = { authorization: `Bearer ${token}` };
       const none = '6d696d65-6f00-8000-8fff-ffffffffff00';
@@ -422,6 +460,13 @@ const PROBES: Record<string, Probes> = {
     errorType: /^application\/vnd\.sas\.error\+json$/,
     codeOf: sasErrorCode,
     anonymous: async () => answer(await fetch(`${env.server.url}/compute/contexts`)),
+    missing: async (method) =>
+      answer(
+        await fetch(`${env.server.url}/compute/sessions/no-such-session`, {
+          method,
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      ),
     unknown: async () => {
       const sid = await computeSession();
       const get = (path: string) =>
@@ -490,6 +535,16 @@ const PROBES: Record<string, Probes> = {
     errorType: /^application\/xml/,
     codeOf: (a) => /<Code>([^<]*)<\/Code>/.exec(a.body)?.[1],
     anonymous: async () => answer(await fetch(`${env.server.s3Url}/conf?list-type=2`)),
+    missing: async (method) => {
+      const r = await rawSigned(`${env.server.s3Url}/conf/no-such-key`, { method, ...ROOT_KEYS });
+      const h = r.headers;
+      return {
+        status: r.status,
+        contentType: h.get('content-type'),
+        body: r.body,
+        length: h.get('content-length'),
+      };
+    },
     unknown: async () => {
       const r = await rawSigned(`${env.server.s3Url}/no-such-bucket?list-type=2`, {
         method: 'GET',
@@ -528,6 +583,10 @@ const PROBES: Record<string, Probes> = {
     anonymous: async () => {
       await cosBucket();
       return cosAnswer({ method: 'GET', path: '/', unsigned: true });
+    },
+    missing: async (method) => {
+      await cosBucket();
+      return cosAnswer({ method, path: '/no/such/key' });
     },
     unknown: async () => {
       await cosBucket();
@@ -587,7 +646,13 @@ const PROBES: Record<string, Probes> = {
 const cosTarget = () => ({ hostPort: new URL(env.server.s3Url).host });
 const cosAnswer = async (o: Parameters<typeof cosRaw>[1]): Promise<Answer> => {
   const r = await cosRaw(cosTarget(), o);
-  return { status: r.status, contentType: r.headers.get('content-type'), body: r.body };
+  const h = r.headers;
+  return {
+    status: r.status,
+    contentType: h.get('content-type'),
+    body: r.body,
+    length: h.get('content-length'),
+  };
 };
 let cosBucketMade: Promise<unknown> | undefined;
 /** The COS bucket the probes use, made once. */
@@ -640,6 +705,23 @@ for (const d of DIALECTS) {
         assert.match(a.contentType ?? '', p.errorType, a.body);
         assert.ok(p.codeOf(a), a.body);
       }
+    });
+
+    test("an error answer to HEAD has the GET's status, Content-Type and Content-Length, and no body", async () => {
+      const get = await p.missing('GET');
+      const head = await p.missing('HEAD');
+      assert.equal(get.status, 404, get.body);
+      assert.equal(get.length, String(Buffer.byteLength(get.body)));
+      if (p.noHead) {
+        // Its own error (no route for HEAD, a message of another length): the type and a length, no body.
+        assert.deepEqual([head.status, head.contentType, head.body], [404, get.contentType, '']);
+        assert.ok(Number(head.length) > 0, String(head.length));
+        return;
+      }
+      assert.deepEqual(
+        { status: head.status, contentType: head.contentType, length: head.length, body: head.body },
+        { status: get.status, contentType: get.contentType, length: get.length, body: '' },
+      );
     });
 
     const { roundTrip } = p;

@@ -86,9 +86,13 @@ const siteOf = (request: FastifyRequest): ErrorSite => ({
 function sendPage(reply: FastifyReply, request: FastifyRequest, page: ErrorPage): FastifyReply {
   for (const [k, v] of Object.entries(page.headers)) reply.header(k, v);
   reply.code(page.status);
-  if (page.body === undefined || request.method === 'HEAD') return reply.send();
+  if (page.body === undefined) return reply.send();
+  const body = Buffer.from(page.body);
   // Exactly the dialect's type: a string body would get the framework's `; charset=utf-8` appended.
-  return reply.type(page.contentType).send(Buffer.from(page.body));
+  reply.type(page.contentType);
+  // A HEAD is answered as the GET would be (RFC 9110 section 9.3.2): the type and length, without the body.
+  if (request.method === 'HEAD') return reply.header('content-length', String(body.length)).send();
+  return reply.send(body);
 }
 
 /**

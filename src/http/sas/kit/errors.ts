@@ -66,26 +66,9 @@ export function sasErrorBody(status: number, errorCode: number, message: string,
   };
 }
 
-/**
- * `render` answering a HEAD as it would answer the GET (RFC 9110 section 9.3.2): the page gains the Content-Type and
- * Content-Length its body is sent with, and keeps the body, which the answer to a HEAD leaves out. Every SAS service's
- * renderer goes through it.
- */
-export function answeringHead(render: RenderError): RenderError {
-  return (err, site) => {
-    const page = render(err, site);
-    if (site.method !== 'HEAD' || page.body === undefined) return page;
-    const length = String(Buffer.byteLength(page.body));
-    return {
-      ...page,
-      headers: { ...page.headers, 'content-type': page.contentType, 'content-length': length },
-    };
-  };
-}
-
 /** Renders any error in the SAS shape through `table`. */
 export function sasErrorRenderer(table: ErrorTable): RenderError {
-  return answeringHead((err: unknown, site: ErrorSite): ErrorPage => {
+  return (err: unknown, site: ErrorSite): ErrorPage => {
     const page = (status: number, code: number, message: string, headers: Record<string, string> = {}) => ({
       status,
       headers,
@@ -101,5 +84,5 @@ export function sasErrorRenderer(table: ErrorTable): RenderError {
     const headers = coreErrorHeaders(se);
     if (status === 401) headers['www-authenticate'] = 'Bearer realm="SAS Logon"';
     return page(status, Number(code), status >= 500 ? ERROR_CODES[se.code] : se.message, headers);
-  });
+  };
 }

@@ -5,7 +5,7 @@ import { ERROR_CODES } from '../../../core/errors.ts';
 import { coreErrorHeaders, type ErrorTable } from '../../common/dialect.ts';
 import { type ErrorPage, type ErrorSite, TransportError } from '../../common/error-page.ts';
 import { asStorageError } from '../../common/framework-errors.ts';
-import { answeringHead, SasMethodNotAllowed } from '../kit/errors.ts';
+import { SasMethodNotAllowed } from '../kit/errors.ts';
 
 const e = (status: number, code: string) => ({ status, code });
 const INVALID_REQUEST = e(400, 'invalid_request');
@@ -109,7 +109,7 @@ const page = (status: number, headers: Record<string, string>, error: string, de
 });
 
 /** Any error as SAS Logon renders it; a 401 names Basic, the client authentication it takes (RFC 6749 5.2). */
-function logonPage(err: unknown, _site: ErrorSite): ErrorPage {
+export function renderSasLogonError(err: unknown, _site: ErrorSite): ErrorPage {
   if (err instanceof OAuthError) return page(err.status, {}, err.error, err.message);
   // Another method on the endpoint: the `error` Spring Security OAuth's token endpoint gives it, and the Allow header
   // a 405 must carry (RFC 9110 section 15.5.6).
@@ -123,5 +123,3 @@ function logonPage(err: unknown, _site: ErrorSite): ErrorPage {
   const p = page(status, headers, code, status >= 500 ? ERROR_CODES[se.code] : se.message);
   return status === 304 ? { ...p, body: undefined } : p;
 }
-
-export const renderSasLogonError = answeringHead(logonPage);
