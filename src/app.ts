@@ -11,6 +11,7 @@ import {
   type RenderError,
   TransportError,
 } from './http/common/error-page.ts';
+import { refuseOtherExpectations } from './http/common/expect-continue.ts';
 import { carryPrincipals } from './http/common/principal.ts';
 import { originForm } from './http/common/request-target.ts';
 import { webConsole } from './http/console/plugin.ts';
@@ -122,6 +123,8 @@ async function buildServer<D>(
   dialects: readonly Dialect<D>[],
   deps: D,
   options: AppOptions,
+  /** What the port adds to every request of its own, before its dialects are mounted. */
+  prepare?: (app: FastifyInstance) => void,
 ): Promise<FastifyInstance> {
   const home = dialects[0]!;
   const render: RenderError = (err, site) =>
@@ -134,13 +137,15 @@ async function buildServer<D>(
   app.setNotFoundHandler(async (request) => {
     throw new StorageError('NoSuchRoute', `No route for ${request.method} ${request.url.split('?')[0]}.`);
   });
+  // Before the dialects: a hook added here runs for every route they mount.
+  prepare?.(app);
   for (const d of dialects) await d.mount(app, deps);
   return app;
 }
 
 /** The API port's server: the native API, the file dialects and the web console. */
 export async function buildApiServer(deps: NativeDeps, options: AppOptions): Promise<FastifyInstance> {
-  const app = await buildServer(API_DIALECTS, deps, options);
+  const app = await buildServer(API_DIALECTS, deps, options, refuseOtherExpectations);
   await app.register(webConsole);
   return app;
 }

@@ -1,6 +1,7 @@
 // The request target in its other forms: an absolute-form target (RFC 9112 section 3.2.2) and a path whose API
 // prefix is percent-encoded (`/%66iles`, RFC 3986 section 6.2.2.2) are answered as the plain path is, by the API
-// that owns it, in its own error shape, never with a 500.
+// that owns it, in its own error shape, never with a 500. And an Expect header the server cannot meet, answered by
+// that API too.
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -135,6 +136,35 @@ describe('request targets in other forms', () => {
       }
     }
     assert.doesNotMatch(s.stdout(), /"level":50/);
+  });
+
+  test('an expectation other than 100-continue is 417 in the shape of the API the path names; 100-continue goes on', async () => {
+    // Each API's path, the Content-Type of its errors, and where its body names the error.
+    const apis: [string, string, (b: string) => unknown][] = [
+      ['/api/v1/projects', 'application/json', (b) => JSON.parse(b).error.code],
+      ['/files/files/abc', 'application/vnd.sas.error+json', (b) => JSON.parse(b).httpStatusCode],
+      ['/compute/contexts', 'application/vnd.sas.error+json', (b) => JSON.parse(b).httpStatusCode],
+      ['/SASLogon/oauth/token', 'application/json', (b) => JSON.parse(b).error],
+      ['/v1/files/%2F/info/attributes', 'application/json', (b) => JSON.parse(b).error_class],
+      ['/v2/projects', 'application/json', (b) => JSON.parse(b).status],
+    ];
+    const named = ['ExpectationFailed', 417, 417, 'invalid_request', 'http_request_error', 417];
+    for (const [i, [path, type, codeOf]] of apis.entries()) {
+      for (const expect of ['x-unknown', 'x-a, x-b', '']) {
+        const r = await send('GET', path, { expect, authorization: `Bearer ${token}` });
+        const what = `GET ${path} with Expect: '${expect}'`;
+        assert.equal(r.status, 417, `${what}: ${r.status} ${r.body}`);
+        assert.equal(r.headers['content-type'], type, what);
+        assert.equal(codeOf(r.body), named[i], `${what}: ${r.body}`);
+        assert.equal(r.headers['connection'], 'close', what);
+      }
+    }
+    // 100-continue, alone or in a list, goes on to the route: 100 Continue, then its answer.
+    for (const expect of ['100-continue', '100-Continue', 'x-other, 100-continue']) {
+      const r = await send('GET', '/api/v1/projects', { expect, authorization: `Bearer ${token}` });
+      assert.equal(r.head, 'HTTP/1.1 100 Continue', expect);
+      assert.match(r.body, /^HTTP\/1\.1 200 OK\r\n[\s\S]*"targets"/, expect);
+    }
   });
 
   test('a path segment of thousands of characters reaches its API, whose own limit names it', async () => {
