@@ -66,10 +66,13 @@ function computeSession(): Promise<string> {
   })();
   return computeSid;
 }
-const answer = async (r: Response): Promise<Answer> => ({
+const answer = async (r: Response): Promise<Answer> =>
+  rawAnswer({ status: r.status, headers: r.headers, body: await r.text() });
+/** An answer read by a raw client (a signed S3 or COS request). */
+const rawAnswer = (r: { status: number; headers: Headers; body: string }): Answer => ({
   status: r.status,
   contentType: r.headers.get('content-type'),
-  body: await r.text(),
+  body: r.body,
   length: r.headers.get('content-length'),
 });
 
@@ -535,22 +538,14 @@ const PROBES: Record<string, Probes> = {
     errorType: /^application\/xml/,
     codeOf: (a) => /<Code>([^<]*)<\/Code>/.exec(a.body)?.[1],
     anonymous: async () => answer(await fetch(`${env.server.s3Url}/conf?list-type=2`)),
-    missing: async (method) => {
-      const r = await rawSigned(`${env.server.s3Url}/conf/no-such-key`, { method, ...ROOT_KEYS });
-      const h = r.headers;
-      return {
-        status: r.status,
-        contentType: h.get('content-type'),
-        body: r.body,
-        length: h.get('content-length'),
-      };
-    },
+    missing: async (method) =>
+      rawAnswer(await rawSigned(`${env.server.s3Url}/conf/no-such-key`, { method, ...ROOT_KEYS })),
     unknown: async () => {
       const r = await rawSigned(`${env.server.s3Url}/no-such-bucket?list-type=2`, {
         method: 'GET',
         ...ROOT_KEYS,
       });
-      return [{ status: r.status, contentType: r.headers.get('content-type'), body: r.body }];
+      return [rawAnswer(r)];
     },
     bad: async () =>
       Promise.all(
@@ -562,7 +557,7 @@ const PROBES: Record<string, Probes> = {
           { method: 'GET', path: '/conf?list-type=2&max-keys=-1' },
         ].map(async (o) => {
           const r = await rawSigned(`${env.server.s3Url}${o.path}`, { ...o, ...ROOT_KEYS });
-          return { status: r.status, contentType: r.headers.get('content-type'), body: r.body };
+          return rawAnswer(r);
         }),
       ),
     roundTrip: async (data, first, last) => {
@@ -645,14 +640,7 @@ const PROBES: Record<string, Probes> = {
 
 const cosTarget = () => ({ hostPort: new URL(env.server.s3Url).host });
 const cosAnswer = async (o: Parameters<typeof cosRaw>[1]): Promise<Answer> => {
-  const r = await cosRaw(cosTarget(), o);
-  const h = r.headers;
-  return {
-    status: r.status,
-    contentType: h.get('content-type'),
-    body: r.body,
-    length: h.get('content-length'),
-  };
+  return rawAnswer(await cosRaw(cosTarget(), o));
 };
 let cosBucketMade: Promise<unknown> | undefined;
 /** The COS bucket the probes use, made once. */

@@ -3,6 +3,7 @@
 // mode and times of one and the same PATCH (never the new size with the old mode), and what was acknowledged stays.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { patchRounds } from '../helpers/patch-rounds.ts';
 import { CREDS, nativeClient, type RunningServer, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 
@@ -18,8 +19,6 @@ const stateOf = (n: number) => ({
   modification_time: new Date(Date.UTC(2021, 0, 1) + n * 1000).toISOString(),
   creation_time: new Date(Date.UTC(2020, 0, 1) + n * 1000).toISOString(),
 });
-
-const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /** Qumulo's client: a bearer token from /v1/session/login, JSON in and out. */
 async function qumulo(s: RunningServer) {
@@ -60,52 +59,35 @@ test('SIGKILL during PATCHes of size, mode and times leaves each file wholly bef
       const r = await q('PATCH', `/v1/files/${made.json.id}/info/attributes`, stateOf(0));
       assert.equal(r.status, 200, JSON.stringify(r.json));
     }
-    /** The last state of each file the server acknowledged. */
-    const acked = new Array<number>(FILES).fill(0);
-    const outcomes: string[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      let stop = false;
-      let sent = 0;
-      const worker = async (w: number) => {
-        for (let k = w; !stop; k = (k + IN_FLIGHT) % FILES) {
-          const n = acked[k]! + 1;
-          sent++;
-          const r = await q('PATCH', `/v1/files/${ids[k]}/info/attributes`, stateOf(n)).catch(
-            () => undefined,
-          );
-          if (!r) return;
-          assert.equal(r.status, 200, JSON.stringify(r.json));
-          assert.equal(r.json.size, String(n));
-          acked[k] = n;
-        }
-      };
-      const workers = Array.from({ length: IN_FLIGHT }, (_, w) => worker(w));
-      await sleep(150 + Math.random() * 350);
-      s.proc.kill('SIGKILL');
-      stop = true;
-      await s.exited;
-      await Promise.all(workers);
-      s = await startServer({ dataDir: dir.path });
-      q = await qumulo(s);
-      let ahead = 0;
-      for (let k = 0; k < FILES; k++) {
+    let outcomes: string[];
+    ({ server: s, outcomes } = await patchRounds(s, {
+      dataDir: dir.path,
+      files: FILES,
+      inFlight: IN_FLIGHT,
+      rounds: ROUNDS,
+      connect: async (server) => {
+        q = await qumulo(server);
+      },
+      patch: async (k, n) => {
+        const r = await q('PATCH', `/v1/files/${ids[k]}/info/attributes`, stateOf(n)).catch(() => undefined);
+        if (!r) return false;
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        assert.equal(r.json.size, String(n));
+        return true;
+      },
+      generationOf: async (k, round) => {
         const r = await q('GET', `/v1/files/${ids[k]}/info/attributes`);
         assert.equal(r.status, 200, JSON.stringify(r.json));
         const n = Number(r.json.size);
-        const where = `round ${round}, file ${k} of size ${n}`;
         const { mode, modification_time, creation_time } = r.json;
         assert.deepEqual(
           { size: r.json.size, mode, modification_time, creation_time },
           stateOf(n),
-          `${where}: its mode and times`,
+          `round ${round}, file ${k} of size ${n}: its mode and times`,
         );
-        // Acknowledged stays; at most the one PATCH in flight when the server died went in unanswered.
-        assert.ok(n === acked[k] || n === acked[k]! + 1, `${where}: acknowledged ${acked[k]}`);
-        if (n > acked[k]!) ahead++;
-        acked[k] = n;
-      }
-      outcomes.push(`${sent} sent, ${ahead} made but not answered`);
-    }
+        return n;
+      },
+    }));
     t.diagnostic(`rounds: ${outcomes.join('; ')}`);
   } finally {
     // A failed assertion must not leave the server running.
