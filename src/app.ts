@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { StorageError } from './core/errors.ts';
 import { keepContentTypes } from './http/common/content-type.ts';
 import { type Dialect, dialectFor } from './http/common/dialect.ts';
 import {
@@ -12,6 +11,7 @@ import {
   TransportError,
 } from './http/common/error-page.ts';
 import { refuseOtherExpectations } from './http/common/expect-continue.ts';
+import { noSuchRoute } from './http/common/framework-errors.ts';
 import { carryPrincipals } from './http/common/principal.ts';
 import { originForm } from './http/common/request-target.ts';
 import { webConsole } from './http/console/plugin.ts';
@@ -135,7 +135,7 @@ async function buildServer<D>(
   const app = baseServer(options, render);
   app.setErrorHandler(errorHandler(render));
   app.setNotFoundHandler(async (request) => {
-    throw new StorageError('NoSuchRoute', `No route for ${request.method} ${request.url.split('?')[0]}.`);
+    throw noSuchRoute(request.method, request.url);
   });
   // Before the dialects: a hook added here runs for every route they mount.
   prepare?.(app);

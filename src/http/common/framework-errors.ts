@@ -22,3 +22,7 @@ export function asStorageError(raw: unknown): StorageError {
   if (e.name === 'AbortError') return new StorageError('IncompleteBody', 'The request was aborted.');
   return new StorageError('InternalError', 'An internal error occurred.', { cause: err });
 }
+
+/** A path no route of the port takes, for `method` (as asked: a HEAD refused in its GET's words names GET). */
+export const noSuchRoute = (method: string, url: string) =>
+  new StorageError('NoSuchRoute', `No route for ${method} ${url.split('?')[0]}.`);

@@ -3,7 +3,7 @@
 // and a method a path does not take is 405 with `Allow` (section 15.5.6), not 404. A path no route takes stays 404.
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { StorageError } from '../../../core/errors.ts';
+import { noSuchRoute } from '../../common/framework-errors.ts';
 import { SasMethodNotAllowed } from './errors.ts';
 
 /** The methods a SAS route takes, in the order `Allow` lists them; OPTIONS follows them. */
@@ -55,8 +55,7 @@ export function springMethods(app: FastifyInstance, options: SpringOptions): voi
 
   // A HEAD is refused as its GET is, in the same words: its answer has the Content-Length of the GET's body.
   const asked = (request: FastifyRequest) => (request.method === 'HEAD' ? 'GET' : request.method);
-  const noRoute = (request: FastifyRequest) =>
-    new StorageError('NoSuchRoute', `No route for ${asked(request)} ${request.url.split('?')[0]}.`);
+  const noRoute = (request: FastifyRequest) => noSuchRoute(asked(request), request.url);
   const refuse = async (request: FastifyRequest, reply: FastifyReply) => {
     const allow = allowedAt(app, request.url);
     if (allow.length === 0) throw noRoute(request);
