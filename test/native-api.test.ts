@@ -66,6 +66,58 @@ describe('authentication', () => {
     }
   });
 
+  test('sign-out: DELETE /api/v1/auth/token ends that session only, may be repeated, and keeps personal tokens', async () => {
+    const signIn = async () => {
+      const r = await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/token',
+        payload: { accessKey: ROOT.accessKey, secret: ROOT.secretKey },
+      });
+      assert.equal(r.statusCode, 201, r.body);
+      return { authorization: `Bearer ${api.json(r).token as string}` };
+    };
+    const ending = await signIn();
+    const other = await signIn();
+    const list = (headers: Record<string, string>) =>
+      api.app.inject({ method: 'GET', url: '/api/v1/projects', headers });
+    assert.equal((await list(ending)).statusCode, 200);
+    for (let i = 0; i < 2; i++) {
+      const out = await api.app.inject({ method: 'DELETE', url: '/api/v1/auth/token', headers: ending });
+      assert.equal(out.statusCode, 204, out.body);
+      assert.equal(out.body, '');
+    }
+    const refused = await list(ending);
+    assert.equal(refused.statusCode, 401);
+    assert.equal(errorOf(refused).code, 'Unauthenticated');
+    assert.equal((await list(other)).statusCode, 200);
+
+    const none = await api.app.inject({ method: 'DELETE', url: '/api/v1/auth/token' });
+    assert.equal(none.statusCode, 401);
+    assert.equal(errorOf(none).code, 'Unauthenticated');
+    assert.match(String(none.headers['www-authenticate']), /^Bearer/);
+
+    const user = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/users',
+      headers: other,
+      payload: { name: 'signs-out' },
+    });
+    assert.equal(user.statusCode, 201, user.body);
+    const made = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/users/signs-out/tokens',
+      headers: other,
+      payload: {},
+    });
+    assert.equal(made.statusCode, 201, made.body);
+    const pat = { authorization: `Bearer ${api.json(made).token as string}` };
+    const kept = await api.app.inject({ method: 'DELETE', url: '/api/v1/auth/token', headers: pat });
+    assert.equal(kept.statusCode, 400);
+    assert.equal(errorOf(kept).code, 'InvalidArgument');
+    assert.match(errorOf(kept).message, /personal token/);
+    assert.equal((await list(pat)).statusCode, 200);
+  });
+
   test('JSON of the wrong shape is 400 InvalidArgument', async () => {
     for (const payload of [
       { accessKey: 1, secret: 'x' },

@@ -110,6 +110,12 @@ export async function verifyToken(deps: CoreDeps, token: string): Promise<Princi
   return { id: row.principal_id, name: row.name, isRoot: false, isAdmin: row.is_admin === 1 };
 }
 
+/**
+ * Ends a session: its token is refused from now on, on every node. A token that is unknown or has ended already is
+ * no error (a sign-out is repeated safely, as RFC 7009 has revocation). Works on a full disk, as signing in does.
+ */
 export async function revokeToken(deps: CoreDeps, token: string): Promise<void> {
-  await deps.meta.tx((tx) => tx.run('DELETE FROM tokens WHERE token_hash = ?', [hashSecret(token)]));
+  await freeing(deps.reserve, () =>
+    deps.meta.tx((tx) => tx.run('DELETE FROM tokens WHERE token_hash = ?', [hashSecret(token)])),
+  );
 }

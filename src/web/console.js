@@ -608,11 +608,18 @@ ui.signInForm.addEventListener('submit', (ev) => {
 });
 
 ui.signOut.addEventListener('click', () => {
-  sessionStorage.removeItem(SESSION_KEY);
   closeAction();
-  clearMessages();
-  notify('Signed out.');
-  void render();
+  void act(async () => {
+    // The server ends the session, so the token no longer works wherever it was copied to; this browser forgets it
+    // even when the server cannot be told (the error then says so).
+    try {
+      await api('DELETE', '/api/v1/auth/token');
+    } finally {
+      sessionStorage.removeItem(SESSION_KEY);
+      void render();
+    }
+    notify('Signed out.');
+  });
 });
 
 ui.newProjectForm.addEventListener('submit', (ev) => {

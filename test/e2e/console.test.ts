@@ -322,9 +322,20 @@ describe('the console in a browser', { skip: NO_BROWSER }, () => {
     await page.locator('#sign-in-kind').selectOption('password');
     await signIn('root', CREDS.MIMEO_ROOT_SECRET_KEY);
     await row(`${oddDir}/`).waitFor();
+    const held = await page.evaluate(
+      () => JSON.parse(sessionStorage.getItem('mimeo.console.session') ?? '{}').token as string,
+    );
+    const projects = () =>
+      fetch(`${server.url}/api/v1/projects`, { headers: { authorization: `Bearer ${held}` } });
+    assert.equal((await projects()).status, 200);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    assert.equal(await page.locator('#notice').textContent(), 'Signed out.');
     assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    // The server ended the session: the token no longer works anywhere, not only in this browser.
+    const gone = await projects();
+    assert.equal(gone.status, 401);
+    assert.equal(((await gone.json()) as { error: { code: string } }).error.code, 'Unauthenticated');
     assert.deepEqual(problems, []);
   });
 });

@@ -42,5 +42,10 @@ export const authPaths = {
         },
       },
     ),
+    delete: op('Sign out: end the session of the bearer token sent', {
+      description:
+        'The token sent in Authorization: Bearer is refused from then on, on every node. A token that is unknown or has ended already is no error, so a sign-out may be repeated. A personal token (mimeo_pat_...) is a credential, not a session: it is refused here (400) and revoked at /api/v1/admin/tokens/{id}.',
+      responses: { '204': { description: 'Signed out' }, '400': err, '401': err },
+    }),
   },
 };

@@ -1,7 +1,11 @@
 // POST /api/v1/auth/token: an access key and secret, a name and password, or a personal token in; a bearer token out.
+// DELETE /api/v1/auth/token: the session of the bearer token sent ends (sign-out).
 import type { FastifyInstance } from 'fastify';
+import { PERSONAL_TOKEN_PREFIX } from '../../../auth/personal-tokens.ts';
 import { type Credential, signIn } from '../../../auth/sign-in.ts';
+import { revokeToken } from '../../../auth/tokens.ts';
 import { StorageError } from '../../../core/errors.ts';
+import { bearerToken } from '../../common/principal.ts';
 import type { NativeDeps } from '../context.ts';
 import { iso } from '../context.ts';
 
@@ -59,4 +63,16 @@ export const authRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
       });
     },
   );
+  app.delete('/api/v1/auth/token', async (request, reply) => {
+    const token = bearerToken(request);
+    if (!token) throw new StorageError('Unauthenticated', 'Send Authorization: Bearer <token>.');
+    // A personal token is a credential, not a session: signing out must not revoke it for every other client.
+    if (token.startsWith(PERSONAL_TOKEN_PREFIX))
+      throw new StorageError(
+        'InvalidArgument',
+        'A personal token does not end by signing out: revoke it with DELETE /api/v1/admin/tokens/{id}.',
+      );
+    await revokeToken(deps.core, token);
+    return reply.code(204).send();
+  });
 };
