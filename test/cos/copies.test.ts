@@ -11,6 +11,7 @@ let env: CosEnv;
 const at = { Bucket: BUCKET, Region: REGION };
 const source = (key: string) => `${HOST}/${key}`;
 const code = (body: string) => /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
+const message = (body: string) => /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
 
 before(async () => {
   env = await openCos();
@@ -48,6 +49,18 @@ describe('PUT Object - Copy', () => {
     });
     const h = await env.cos.headObject({ ...at, Key: 'replaced.txt' });
     assert.equal(h.headers?.['x-cos-meta-tag'], 'two');
+  });
+
+  test("a PUT naming its source in S3's x-amz-copy-source is 400, and the object at the key is kept", async () => {
+    await env.cos.putObject({ ...at, Key: 'amz-kept.txt', Body: 'kept bytes' });
+    const r = await cosRaw(env, {
+      method: 'PUT',
+      path: '/amz-kept.txt',
+      headers: { 'x-amz-copy-source': `${BUCKET}/orig.txt` },
+    });
+    assert.deepEqual([r.status, code(r.body)], [400, 'InvalidArgument']);
+    assert.match(message(r.body) ?? '', /x-cos-copy-source/);
+    assert.equal(String((await env.cos.getObject({ ...at, Key: 'amz-kept.txt' })).Body), 'kept bytes');
   });
 });
 
@@ -115,6 +128,29 @@ describe('versions and delete markers', () => {
     const r = await partCopy(`${source('v.txt')}?versionId=${marker}`);
     assert.equal(r.status, 400);
     assert.match(code(r.body) ?? '', /^Invalid(Request|Argument)$/);
+  });
+
+  test('an empty versionId is 400 InvalidArgument, as S3 answers, and nothing is copied', async () => {
+    await env.cos.putObject({ ...at, Key: 'ev.txt', Body: 'source bytes' });
+    const { UploadId } = await env.cos.multipartInit({ ...at, Key: 'ev-dst.bin' });
+    const r = await cosRaw(env, {
+      method: 'PUT',
+      path: `/ev-dst.bin?partNumber=1&uploadId=${encodeURIComponent(UploadId)}`,
+      headers: { 'x-cos-copy-source': `${source('ev.txt')}?versionId=` },
+    });
+    assert.deepEqual(
+      [r.status, code(r.body), message(r.body)],
+      [400, 'InvalidArgument', 'Version id cannot be the empty string'],
+    );
+    assert.match(r.body, /<TraceId>[0-9a-f]{16}<\/TraceId><\/Error>$/);
+    const parts = await env.cos.multipartListPart({ ...at, Key: 'ev-dst.bin', UploadId });
+    assert.deepEqual(parts.Part, [], 'no part was written');
+    await env.cos.putObject({ ...at, Key: 'ev-kept.txt', Body: 'kept bytes' });
+    const e = await cosError(() =>
+      env.cos.putObjectCopy({ ...at, Key: 'ev-kept.txt', CopySource: `${source('ev.txt')}?versionId=` }),
+    );
+    assert.deepEqual([e.status, e.code], [400, 'InvalidArgument']);
+    assert.equal(String((await env.cos.getObject({ ...at, Key: 'ev-kept.txt' })).Body), 'kept bytes');
   });
 
   test('an unknown versionId is 404 NoSuchVersion', async () => {

@@ -10,6 +10,8 @@ const MiB = 1024 * 1024;
 let env: CosEnv;
 const at = { Bucket: BUCKET, Region: REGION };
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
+const code = (body: string) => /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
+const message = (body: string) => /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
 
 before(async () => {
   env = await openCos();
@@ -136,6 +138,36 @@ test('Complete with a gap between part numbers is 400 InvalidPart, and the uploa
   });
   const g = await env.cos.getObject({ ...at, Key: 'gap.bin' });
   assert.ok(Buffer.from(g.Body).equals(Buffer.concat([first, bytes(MiB, 8), Buffer.from('three')])));
+});
+
+test("an Upload Part naming its source in S3's x-amz-copy-source is 400, and the earlier part is kept", async () => {
+  const { UploadId } = await env.cos.multipartInit({ ...at, Key: 'amz.bin' });
+  const first = bytes(MiB, 5);
+  const a = await env.cos.multipartUpload({ ...at, Key: 'amz.bin', UploadId, PartNumber: 1, Body: first });
+  await env.cos.putObject({ ...at, Key: 'amz-src.bin', Body: 'source bytes' });
+  for (const src of [`${BUCKET}/amz-src.bin`, `${HOST}/amz-src.bin`]) {
+    const r = await cosRaw(env, {
+      method: 'PUT',
+      path: `/amz.bin?partNumber=1&uploadId=${encodeURIComponent(UploadId)}`,
+      headers: { 'x-amz-copy-source': src },
+    });
+    assert.deepEqual([r.status, code(r.body)], [400, 'InvalidArgument'], src);
+    assert.match(message(r.body) ?? '', /x-cos-copy-source/, src);
+    assert.equal(r.headers.get('server'), 'tencent-cos');
+  }
+  const listed = await env.cos.multipartListPart({ ...at, Key: 'amz.bin', UploadId });
+  assert.deepEqual(
+    listed.Part.map((p) => [String(p.PartNumber), p.ETag, String(p.Size)]),
+    [['1', a.ETag, String(MiB)]],
+  );
+  await env.cos.multipartComplete({
+    ...at,
+    Key: 'amz.bin',
+    UploadId,
+    Parts: [{ PartNumber: 1, ETag: a.ETag }],
+  });
+  const g = await env.cos.getObject({ ...at, Key: 'amz.bin' });
+  assert.ok(Buffer.from(g.Body).equals(first));
 });
 
 test("the SDK's sliceUploadFile of 5 MiB in 1 MiB slices round-trips", async () => {

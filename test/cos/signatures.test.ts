@@ -189,6 +189,36 @@ describe('presigned URLs', () => {
     assert.deepEqual([r.status, message(r.body)], [403, 'Request has expired']);
   });
 
+  test('a ?sign= or q-* query that does not parse is 403 AccessDenied, never an anonymous read', async () => {
+    await env.cos.putObject({ ...at, Key: 'public.txt', Body: 'public bytes', ACL: 'public-read' });
+    const anonymous = await rawHttp(env.hostPort, {
+      method: 'GET',
+      path: '/public.txt',
+      headers: { host: HOST },
+    });
+    assert.deepEqual([anonymous.status, anonymous.body], [200, 'public bytes']);
+    const auth = COS.getAuthorization({
+      ...RAW_ROOT,
+      Method: 'GET',
+      Key: 'public.txt',
+      Headers: { host: HOST },
+    });
+    const twice = encodeURIComponent(encodeURIComponent(auth));
+    for (const [host, path] of [
+      [HOST, '/public.txt?sign=not-a-signature'],
+      [HOST, `/public.txt?sign=${twice}`],
+      [HOST, `/public.txt?sign=${encodeURIComponent(auth.replace(/&q-signature=.*$/, ''))}`],
+      [HOST, `/public.txt?${auth.replace(/^q-sign-algorithm=sha1&/, '')}`],
+      [env.hostPort, `/${BUCKET}/public.txt?sign=${twice}`],
+    ] as const) {
+      const r = await rawHttp(env.hostPort, { method: 'GET', path, headers: { host } });
+      assert.deepEqual([r.status, code(r.body)], [403, 'AccessDenied'], path);
+      assert.match(message(r.body) ?? '', /^The COS signature is malformed/, path);
+      assert.equal(r.headers.get('server'), 'tencent-cos', path);
+      assert.ok(r.headers.get('x-cos-request-id'), path);
+    }
+  });
+
   test('the older ?sign=<Authorization> form is accepted', async () => {
     const auth = COS.getAuthorization({
       ...RAW_ROOT,

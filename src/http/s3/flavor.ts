@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Authenticated, RawRequest, SigningDeps } from './auth-common.ts';
 import type { S3Deps } from './context.ts';
+import { S3Error } from './errors.ts';
 import type { Addressed } from './request.ts';
 
 export interface Flavor {
@@ -38,7 +39,7 @@ export interface Flavor {
   forbidOverwrite?: string;
   /**
    * Version ids are opaque to the vendor's clients (COS): one of a shape the server never makes is a version not found
-   * (404 NoSuchVersion), not a malformed one; false: S3's 400 InvalidArgument.
+   * (404 NoSuchVersion), not a malformed one; false: S3's 400 InvalidArgument. An empty one is 400 in every flavor.
    */
   opaqueVersionIds?: boolean;
   /** The vendor's own sub-resources mimeo does not implement (refused with 501, as S3's are in UNSUPPORTED). */
@@ -76,12 +77,22 @@ export const flavorOf = (raw: IncomingMessage): Flavor => flavors.get(raw) ?? S3
 
 /**
  * Request headers under S3's names: the vendor's prefix becomes `x-amz-`, and headers the client sent under S3's
- * own prefix are dropped (they are not the vendor's, and were not what the vendor's signature covered).
+ * own prefix are dropped (they are not the vendor's, and were not what the vendor's signature covered). S3's copy
+ * source headers are refused instead, 400 InvalidArgument: dropped, they would turn a copy into a write of the empty
+ * body over the object or part at the key, or a ranged copy into a whole one.
  */
 export function asS3Headers(flavor: Flavor, headers: Record<string, string>): Record<string, string> {
   if (flavor.headerPrefix === 'x-amz-') return headers;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
+    if (k.startsWith('x-amz-copy-source'))
+      // The header's own name goes in ArgumentName: a vendor's renderer may rewrite S3's prefix in the message.
+      throw new S3Error(
+        'InvalidArgument',
+        400,
+        `A ${flavor.name.toUpperCase()} request names its copy source in ${flavor.headerPrefix}copy-source; S3's copy source headers are not read.`,
+        { fields: { ArgumentName: k, ArgumentValue: v } },
+      );
     if (k.startsWith('x-amz-')) continue;
     out[k.startsWith(flavor.headerPrefix) ? `x-amz-${k.slice(flavor.headerPrefix.length)}` : k] = v;
   }

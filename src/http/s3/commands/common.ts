@@ -312,13 +312,14 @@ export async function refusingOverwrite<T>(ctx: S3Context, write: Promise<T>): P
 }
 
 /**
- * A versionId as S3 reads one (the query's, or a DeleteObjects entry's): absent is undefined; empty, or not the shape
- * of a version id, is 400 InvalidArgument, so a delete of a mistyped id is refused rather than answered as done.
- * `opaque` (a flavor whose version ids its clients cannot know the shape of): any value is looked up as it is.
+ * A versionId as S3 reads one (the query's, a copy source's, or a DeleteObjects entry's): absent is undefined; empty,
+ * or not the shape of a version id, is 400 InvalidArgument, so a delete of a mistyped id is refused rather than
+ * answered as done. `opaque` (a flavor whose version ids its clients cannot know the shape of): any non-empty value is
+ * looked up as it is; an empty one names no version in any flavor, so it is refused as S3 refuses it.
  */
 export function checkVersionId(value: string | undefined, opaque = false): string | undefined {
-  if (value === undefined || opaque) return value;
-  if (value === '' || !isVersionIdShape(value))
+  if (value === undefined) return value;
+  if (value === '' || (!opaque && !isVersionIdShape(value)))
     throw new S3Error(
       'InvalidArgument',
       400,

@@ -25,8 +25,8 @@ import {
 } from '../auth-common.ts';
 import { S3Error } from '../errors.ts';
 
-/** Query parameters that carry a presigned URL's signature, and so are not themselves signed. */
-const AUTH_PARAMS = new Set([
+/** A presigned URL's signature fields: any one of them in a query makes it a COS signature, whole or not. */
+const QUERY_FIELDS = [
   'q-sign-algorithm',
   'q-ak',
   'q-sign-time',
@@ -34,23 +34,33 @@ const AUTH_PARAMS = new Set([
   'q-header-list',
   'q-url-param-list',
   'q-signature',
-  'sign',
-  'x-cos-security-token',
-]);
+];
 
-/** Whether a request carries a COS signature, in its Authorization header or its query. */
+/** Query parameters that carry a presigned URL's signature, and so are not themselves signed. */
+const AUTH_PARAMS = new Set([...QUERY_FIELDS, 'sign', 'x-cos-security-token']);
+
+/**
+ * Whether a request carries a COS signature, well-formed or not, in its Authorization header or its query: a
+ * signature field, or a `sign` that names q-sign-algorithm however many times it was encoded. This claims a request
+ * to a host that is not COS's, so a `sign` that names nothing of COS's is left to S3 there.
+ */
 export function hasCosSignature(authorization: string | undefined, query: URLSearchParams): boolean {
   if (authorization !== undefined) return authorization.trimStart().startsWith('q-sign-algorithm=');
-  return query.has('q-sign-algorithm') || (query.get('sign') ?? '').startsWith('q-sign-algorithm=');
+  return QUERY_FIELDS.some((n) => query.has(n)) || /q-sign-algorithm/i.test(query.get('sign') ?? '');
 }
 
+/**
+ * The signature of a COS request: null when it carries none (S3's schemes then decide), undefined when it carries
+ * one that does not parse. On a COS request any `sign` parameter is the older form, so one that does not parse is
+ * refused like a malformed header, never taken for no signature at all (an anonymous request).
+ */
 function fieldsOf(req: RawRequest): CosAuthorization | undefined | null {
   const header = req.headers['authorization'];
   if (header?.trimStart().startsWith('q-sign-algorithm=')) return parseCosAuthorization(header);
   if (header !== undefined) return null;
   const sign = req.query.get('sign');
-  if (sign?.startsWith('q-sign-algorithm=')) return parseCosAuthorization(sign);
-  if (req.query.has('q-sign-algorithm')) return cosFields((n) => req.query.get(n));
+  if (sign !== undefined) return parseCosAuthorization(sign);
+  if (QUERY_FIELDS.some((n) => req.query.has(n))) return cosFields((n) => req.query.get(n));
   return null;
 }
 

@@ -25,7 +25,8 @@ export const COS_FLAVOR: Flavor = {
   consecutiveParts: true,
   // COS "PUT Object", "PUT Object - Copy", "Complete Multipart Upload": x-cos-forbid-overwrite: true.
   forbidOverwrite: 'x-amz-forbid-overwrite',
-  // COS "PUT Object - Copy": an unknown versionId in the source is 404 NoSuchVersion, whatever its shape.
+  // COS "PUT Object - Copy": an unknown versionId in the source is 404 NoSuchVersion, whatever its shape (an empty
+  // one names no version: 400 InvalidArgument, as S3 answers).
   opaqueVersionIds: true,
   // COS "APPEND Object" (POST /key?append&position=N) is not built: refused rather than answered 405.
   unsupported: ['append'],

@@ -18,8 +18,11 @@ export function isCosRequest(
 ): boolean {
   if (cosHostBucket(r.host, domains) !== undefined) return true;
   const q = r.url.indexOf('?');
+  // Only a query with `sign` or a `q-` field in it can hold a COS signature; others are not parsed here.
   const query =
-    q < 0 || !r.url.includes('sign', q) ? new URLSearchParams() : new URLSearchParams(r.url.slice(q + 1));
+    q < 0 || !/sign|q-/i.test(r.url.slice(q))
+      ? new URLSearchParams()
+      : new URLSearchParams(r.url.slice(q + 1));
   return hasCosSignature(r.authorization, query);
 }
 
