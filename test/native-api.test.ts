@@ -526,6 +526,88 @@ describe('copy, jobs, snapshots and usage', () => {
     assert.equal(api.json(good).target.path, 'x-ü-€-😀');
   });
 
+  test('a JSON body with a key that names a prototype, or that is not JSON, is 400 InvalidArgument saying so', async () => {
+    const source = '"source":{"project":"api-copy","path":"ten"}';
+    const target = '"target":{"project":"api-copy","path":"proto"}';
+    const refusals = [
+      [`{"__proto__":{"x":1},${source},${target}}`, "A JSON body may not have a key named '__proto__'."],
+      [
+        `{${source},${target},"metadata":{"directive":"merge","tags":{"__proto__":"x"}}}`,
+        "A JSON body may not have a key named '__proto__'.",
+      ],
+      [
+        `{"constructor":{"prototype":{"x":1}},${source},${target}}`,
+        "A JSON body may not have a key named 'constructor' that holds a 'prototype'.",
+      ],
+      [`{${source},${target}`, 'The body is not valid JSON.'],
+      ['', 'The body is not valid JSON.'],
+    ] as const;
+    for (const [payload, message] of refusals) {
+      const r = await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/copy',
+        headers: { ...api.auth(), 'content-type': 'application/json' },
+        payload,
+      });
+      assert.equal(r.statusCode, 400, `${payload}: ${r.body}`);
+      assert.equal(r.headers['content-type'], 'application/json', payload);
+      assert.deepEqual([errorOf(r).code, errorOf(r).message], ['InvalidArgument', message], payload);
+      assert.equal(errorOf(r).requestId, r.headers['x-request-id'], payload);
+    }
+    const made = await api.app.inject({
+      method: 'GET',
+      url: '/api/v1/projects/api-copy/files/proto',
+      headers: api.auth(),
+    });
+    assert.equal(made.statusCode, 404);
+  });
+
+  test("the native API's JSON rules stay its own: a JSON body to a path of another API that no route takes is 404 there", async () => {
+    for (const payload of ['{"__proto__":{"x":1}}', '{not json']) {
+      const post = (url: string) =>
+        api.app.inject({
+          method: 'POST',
+          url,
+          headers: { ...api.auth(), 'content-type': 'application/json' },
+          payload,
+        });
+      const sbg = await post('/v2/no-such-route');
+      assert.equal(sbg.statusCode, 404, `${payload}: ${sbg.body}`);
+      assert.equal(api.json(sbg).status, 404, payload);
+      const qumulo = await post('/v1/no-such-route');
+      assert.equal(qumulo.statusCode, 404, `${payload}: ${qumulo.body}`);
+      assert.equal(api.json(qumulo).error_class, 'http_not_found_error', payload);
+      const native = await post('/api/v1/no-such-route');
+      assert.equal(native.statusCode, 400, `${payload}: ${native.body}`);
+      assert.equal(errorOf(native).code, 'InvalidArgument', payload);
+    }
+  });
+
+  test('a leap second in a copy condition is the last millisecond before it; second 60 elsewhere is 400', async () => {
+    const copy = (source: object) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/api/v1/copy',
+        headers: api.auth(),
+        payload: {
+          source: { project: 'api-copy', path: 'ten', ...source },
+          target: { project: 'api-copy', path: 'leap' },
+          conflict: 'overwrite',
+        },
+      });
+    // The source was written long after 2016: modified since then, and not unmodified since.
+    const since = await copy({ ifModifiedSince: '2016-12-31T23:59:60Z' });
+    assert.equal(since.statusCode, 201, since.body);
+    const unmodified = await copy({ ifUnmodifiedSince: '2016-12-31T23:59:60Z' });
+    assert.equal(unmodified.statusCode, 412, unmodified.body);
+    assert.equal(errorOf(unmodified).code, 'PreconditionFailed');
+    for (const t of ['2016-12-30T23:59:60Z', '2016-12-31T23:59:60+01:00']) {
+      const r = await copy({ ifUnmodifiedSince: t });
+      assert.equal(r.statusCode, 400, `${t}: ${r.body}`);
+      assert.equal(errorOf(r).code, 'InvalidArgument', t);
+    }
+  });
+
   test('copy requests of the wrong shape, with negative offsets or a bad policy are 400', async () => {
     for (const payload of [
       { source: { project: 'api-copy' } },

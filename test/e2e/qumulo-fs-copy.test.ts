@@ -103,6 +103,42 @@ describe('qq fs_copy with attributes', () => {
     assert.equal(written.creation_time, '2020-01-02T03:04:05.000Z');
   });
 
+  test('a leap second is kept as the last millisecond before it; a second 60 anywhere but a UTC month end is 400', async () => {
+    const f = await createFile(q, '/fsc/', 'leap.txt');
+    const patch = (json: Record<string, string>) =>
+      q.call('PATCH', `/v1/files/${f.id}/info/attributes`, { json });
+    for (const [sent, kept] of [
+      ['2016-12-31T23:59:60Z', '2016-12-31T23:59:59.999Z'],
+      ['2015-06-30T23:59:60.5Z', '2015-06-30T23:59:59.999Z'],
+      // RFC 3339 section 5.8's example: the leap second of 1990 in Pacific Standard Time.
+      ['1990-12-31T15:59:60-08:00', '1990-12-31T23:59:59.999Z'],
+    ] as const) {
+      const r = await patch({
+        modification_time: sent,
+        creation_time: sent,
+        access_time: sent,
+        change_time: sent,
+      });
+      assert.equal(r.status, 200, `${sent}: ${r.body.toString()}`);
+      const a = r.json();
+      for (const k of ['modification_time', 'creation_time', 'access_time', 'change_time'])
+        assert.equal(a[k], kept, `${k} of ${sent}`);
+      assert.deepEqual(await attrsOf('/fsc/leap.txt'), a);
+    }
+    const kept = await attrsOf('/fsc/leap.txt');
+    for (const sent of [
+      '2016-12-30T23:59:60Z',
+      '2016-12-31T23:58:60Z',
+      '2016-12-31T12:59:60Z',
+      '2016-12-31T23:59:60+01:00',
+      '2016-12-31T23:59:61Z',
+    ]) {
+      const r = await patch({ modification_time: sent });
+      assertQumuloError(r, 400, 'rest_invalid_request_error', sent);
+    }
+    assert.deepEqual(await attrsOf('/fsc/leap.txt'), kept);
+  });
+
   test('the whole copy: bytes, a named stream, times, mode and ACL as the source has them', async () => {
     // The source: 3 MiB and a named stream, mode 0640, times of its own.
     const src = await createFile(q, '/fsc/', 'src.bin');

@@ -37,6 +37,18 @@ function rawHttp(bytes: string): Promise<string> {
   });
 }
 
+/** A signed GET of the bucket `odd` with `query`, sent as it is written here. */
+async function get(query: string) {
+  const signed = await signRequest({
+    method: 'GET',
+    path: `/odd?${query}`,
+    host: `127.0.0.1:${port}`,
+    payloadHash: 'UNSIGNED-PAYLOAD',
+    ...ROOT_KEYS,
+  });
+  return sendRaw(port, { method: 'GET', path: `/odd?${query}`, headers: signed.headers });
+}
+
 describe('odd requests', () => {
   test('a PUT stores its body whatever its Content-Type, and an empty one reads back as binary/octet-stream', async () => {
     const cases: [string, string][] = [
@@ -170,16 +182,6 @@ describe('odd requests', () => {
   });
 
   test('an integer argument that is empty, signed, not decimal or past int32 is 400 InvalidArgument naming it', async () => {
-    const get = async (query: string) => {
-      const signed = await signRequest({
-        method: 'GET',
-        path: `/odd?${query}`,
-        host: `127.0.0.1:${port}`,
-        payloadHash: 'UNSIGNED-PAYLOAD',
-        ...ROOT_KEYS,
-      });
-      return sendRaw(port, { method: 'GET', path: `/odd?${query}`, headers: signed.headers });
-    };
     for (const [name, extra] of [
       ['max-keys', 'list-type=2&'],
       ['max-keys', ''],
@@ -198,6 +200,26 @@ describe('odd requests', () => {
     assert.equal(zero.status, 200, zero.body);
     assert.match(zero.body, /<KeyCount>0<\/KeyCount>/);
     assert.equal((await get('list-type=2&max-keys=2147483647')).status, 200);
+  });
+
+  test('a list-type other than 2 is 400 InvalidArgument naming it, not a ListObjects (v1) listing', async () => {
+    await env.client.send(new PutObjectCommand({ Bucket: 'odd', Key: 'listed', Body: 'x' }));
+    for (const value of ['3', '1', '', '02', 'two']) {
+      const r = await get(`list-type=${value}`);
+      const what = `list-type=${JSON.stringify(value)}: ${r.body}`;
+      assert.equal(r.status, 400, what);
+      assert.equal(r.headers['content-type'], 'application/xml', what);
+      assert.equal(codeOf(r.body), 'InvalidArgument', what);
+      assert.match(r.body, /<ArgumentName>list-type<\/ArgumentName>/, what);
+      assert.ok(r.body.includes(`<ArgumentValue>${value}</ArgumentValue>`), what);
+      assert.doesNotMatch(r.body, /ListBucketResult|listed/, what);
+    }
+    // Without list-type a GET is ListObjects (v1), with list-type=2 ListObjectsV2.
+    const v1 = await get('prefix=l');
+    assert.equal(v1.status, 200, v1.body);
+    assert.match(v1.body, /<Key>listed<\/Key>/);
+    assert.doesNotMatch(v1.body, /<KeyCount>/);
+    assert.match((await get('list-type=2&prefix=l')).body, /<KeyCount>1<\/KeyCount>/);
   });
 
   test('tags and metadata named like the properties of an object are kept like any other', async () => {

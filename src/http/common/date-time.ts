@@ -1,23 +1,77 @@
-// Whether the fields of a client's date-time name a moment that exists: Date.parse rolls 2030-02-30 over to March
-// and accepts hour 24, so a dialect that parses an ISO 8601 or RFC 3339 time checks its fields here.
+// A client's date-time as an instant, checked once for every dialect that reads one: Date.parse rolls 2030-02-30
+// over to March, accepts hour 24 and refuses a leap second, so the fields are checked and counted here instead.
 
-/** True when year-month-day is a date of the calendar and hour:minute:second a time of a day (no leap second). */
-export function dateTimeExists(fields: {
+/** The fields of an ISO 8601 or RFC 3339 date-time, as written. */
+export interface DateTimeFields {
   year: number;
   month: number;
   day: number;
   hour: number;
   minute: number;
   second: number;
-}): boolean {
-  const { year, month, day, hour, minute, second } = fields;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return (
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    hour <= 23 &&
-    minute <= 59 &&
-    second <= 59
-  );
+  /** The digits after the second's point ('5' is half a second); only whole milliseconds are kept. */
+  fraction?: string;
+  /** The offset from UTC in minutes (`+01:00` is 60, `Z` 0), at most 23:59 either way; absent: UTC. */
+  offset?: number;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * The instant the fields name, in milliseconds since 1970 (a finer fraction cut off), or undefined when no such time
+ * exists: a date the calendar does not have, hour 24, minute 60, an offset past 23:59, or a second 60 that is not a
+ * leap second.
+ *
+ * A leap second (second 60, RFC 3339 section 5.7) is inserted only as the last second of a UTC month (ITU-R
+ * TF.460-6, section 2.1), so second 60 is taken there, in whatever offset it is written, and nowhere else. A count
+ * of milliseconds since 1970 that leaves leap seconds out, as POSIX time and Date do, has no place for it: it is kept
+ * as the last millisecond before it, 23:59:59.999 UTC. The date the client named stays the same, and the time sorts
+ * after every earlier time and before every later one.
+ */
+export function instantOf(f: DateTimeFields): number | undefined {
+  const { year, month, day, hour, minute, second, offset = 0 } = f;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  const onCalendar =
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  if (!onCalendar || hour > 23 || minute > 59 || second > 60 || Math.abs(offset) >= 24 * 60) return undefined;
+  const leap = second === 60;
+  const ms = leap ? 999 : Number((f.fraction ?? '').slice(0, 3).padEnd(3, '0'));
+  date.setUTCHours(hour, minute, leap ? 59 : second, ms);
+  const t = date.getTime() - offset * MINUTE;
+  if (leap) {
+    const next = new Date(t + 1);
+    if (next.getUTCDate() !== 1 || next.getUTCHours() !== 0 || next.getUTCMinutes() !== 0) return undefined;
+  }
+  return t;
+}
+
+/** True when the fields name a moment that exists (see `instantOf`). */
+export const dateTimeExists = (fields: DateTimeFields): boolean => instantOf(fields) !== undefined;
+
+/**
+ * RFC 3339's date-time (section 5.6): `T` between date and time (`t`, or a space as its note allows), seconds, any
+ * fraction, and `Z` or a `+hh:mm` / `-hh:mm` offset.
+ */
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/i;
+
+/** An RFC 3339 date-time as milliseconds since 1970, or undefined when it is not one or names no moment. */
+export function rfc3339(text: string): number | undefined {
+  const m = RFC3339.exec(text);
+  if (m === null) return undefined;
+  const n = m.map(Number);
+  const utc = m[8] !== undefined;
+  if (!utc && n[11]! > 59) return undefined;
+  const offset = utc ? 0 : (m[9] === '-' ? -1 : 1) * (n[10]! * 60 + n[11]!);
+  return instantOf({
+    year: n[1]!,
+    month: n[2]!,
+    day: n[3]!,
+    hour: n[4]!,
+    minute: n[5]!,
+    second: n[6]!,
+    fraction: m[7],
+    offset,
+  });
 }

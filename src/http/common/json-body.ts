@@ -1,7 +1,7 @@
 // A JSON request body read by the route itself (the dialects that take raw bodies read JSON this way): bounded, and
 // every way it can be wrong a client error in the dialect's shape.
 import type { FastifyRequest } from 'fastify';
-import { StorageError } from '../../core/errors.ts';
+import { isStorageError, StorageError } from '../../core/errors.ts';
 import { contentTypeOf } from './content-type.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -21,6 +21,19 @@ export function jsonText(bytes: Uint8Array): string {
     return utf8.decode(bytes);
   } catch {
     throw new StorageError('InvalidArgument', 'The body is not valid UTF-8.');
+  }
+}
+
+/**
+ * JSON text as a value. Throws InvalidArgument when it is not JSON, and passes on a StorageError that `reviver`
+ * throws. A key `__proto__` is a key like any other: JSON.parse makes it an own property, never a prototype.
+ */
+export function parseJson(text: string, reviver?: (key: string, value: unknown) => unknown): unknown {
+  try {
+    return JSON.parse(text, reviver);
+  } catch (err) {
+    if (isStorageError(err)) throw err;
+    throw new StorageError('InvalidArgument', 'The body is not valid JSON.');
   }
 }
 
@@ -50,11 +63,7 @@ export async function jsonValue(
   }
   const text = jsonText(Buffer.concat(chunks));
   if (text.trim() === '') return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new StorageError('InvalidArgument', 'The body is not valid JSON.');
-  }
+  return parseJson(text);
 }
 
 /** The request's JSON object body (`{}` when empty or `null`). Throws EntityTooLarge or InvalidArgument. */

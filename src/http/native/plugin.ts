@@ -5,7 +5,7 @@ import { ERROR_CODES, StorageError } from '../../core/errors.ts';
 import { coreErrorHeaders, type Dialect } from '../common/dialect.ts';
 import { type ErrorPage, type ErrorSite, TransportError } from '../common/error-page.ts';
 import { asStorageError } from '../common/framework-errors.ts';
-import { jsonText } from '../common/json-body.ts';
+import { jsonText, parseJson } from '../common/json-body.ts';
 import { bearerToken } from '../common/principal.ts';
 import { routedPath } from '../common/request-target.ts';
 import type { NativeDeps } from './context.ts';
@@ -29,19 +29,43 @@ import { versionRoutes } from './routes/versions.ts';
 
 const PUBLIC = new Set(['/api/v1/auth/token', '/api/v1/openapi.json', '/api/v1/docs']);
 
+/**
+ * Refuses a key that names a prototype, wherever it is in a body: `__proto__`, or `constructor` holding `prototype`.
+ * The native routes take their bodies as plain objects, through schema validation and on into the core, where such
+ * a key could set an object's prototype; they are kept out as the framework's own JSON parser keeps them out.
+ */
+function noPrototypeKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__')
+    throw new StorageError('InvalidArgument', "A JSON body may not have a key named '__proto__'.");
+  if (
+    key === 'constructor' &&
+    typeof value === 'object' &&
+    value !== null &&
+    Object.hasOwn(value, 'prototype')
+  )
+    throw new StorageError(
+      'InvalidArgument',
+      "A JSON body may not have a key named 'constructor' that holds a 'prototype'.",
+    );
+  return value;
+}
+
 export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise<void> {
-  // JSON bodies are read as the other APIs read theirs: a byte that is not UTF-8 is refused, not made U+FFFD.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
+  // JSON bodies are read as the other APIs read theirs: a byte that is not UTF-8 is refused, not made U+FFFD, and
+  // each refusal is an InvalidArgument that says what is wrong, not the framework's words.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    let text: string;
-    try {
-      text = jsonText(body as Buffer);
-    } catch (err) {
-      done(err as Error, undefined);
+    // Mounted on the port's server, this parser also meets a body sent to a path no route takes: that is 404 in the
+    // shape of the API that owns the path, whatever the body, and the native rules stay the native API's.
+    if (!routedPath(request.url).startsWith('/api/v1/')) {
+      done(null, undefined);
       return;
     }
-    parseJson(request, text, done);
+    try {
+      done(null, parseJson(jsonText(body as Buffer), noPrototypeKeys));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
   });
   app.addHook('onRequest', async (request) => {
     // The path as the router matched it: `/%61pi/v1/...` is this API's too.

@@ -17,7 +17,7 @@ import type { Principal } from '../../core/model.ts';
 import { childPath as pathIn } from '../../core/paths.ts';
 import { versionTags } from '../common/conditions.ts';
 import { setContentType } from '../common/content-type.ts';
-import { dateTimeExists } from '../common/date-time.ts';
+import { rfc3339 } from '../common/date-time.ts';
 
 const UINT64_MAX = 2n ** 64n - 1n;
 
@@ -98,17 +98,16 @@ export function stringField(body: Record<string, unknown>, name: string): string
   return v;
 }
 
-/** An optional RFC 3339 time field of a JSON body (fractions to the nanosecond, as Qumulo writes them), in ms. */
+/**
+ * An optional RFC 3339 time field of a JSON body (fractions to the nanosecond, as Qumulo writes them), in ms. A leap
+ * second is kept as 23:59:59.999 UTC of its day (see `instantOf`).
+ */
 export function timeField(body: Record<string, unknown>, name: string): number | undefined {
   const v = stringField(body, name);
   if (v === undefined) return undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i.exec(v);
-  const [, year, month, day, hour, minute, second] = (m ?? []).map(Number);
-  const exists =
-    m !== null &&
-    dateTimeExists({ year: year!, month: month!, day: day!, hour: hour!, minute: minute!, second: second! });
-  const t = exists ? Date.parse(v) : Number.NaN;
-  if (!(t >= 0)) throw new StorageError('InvalidArgument', `${name} is an RFC 3339 time after 1970.`);
+  const t = rfc3339(v);
+  if (t === undefined || t < 0)
+    throw new StorageError('InvalidArgument', `${name} is an RFC 3339 time after 1970.`);
   return t;
 }
 

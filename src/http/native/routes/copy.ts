@@ -1,7 +1,9 @@
 // POST /api/v1/copy: one file (whole or a byte range) gives a receipt; a directory tree gives 202 and a job.
 import type { FastifyInstance } from 'fastify';
 import { copyAny } from '../../../core/copy-any.ts';
+import { StorageError } from '../../../core/errors.ts';
 import type { CopyRequest } from '../../../core/model.ts';
+import { rfc3339 } from '../../common/date-time.ts';
 import type { NativeDeps } from '../context.ts';
 import { principalOf } from '../context.ts';
 import { jobJson } from './jobs.ts';
@@ -83,6 +85,22 @@ type Body = Omit<CopyRequest, 'source' | 'target'> & {
 
 const list = (v: Etags | undefined) => (v === undefined || Array.isArray(v) ? v : [v]);
 
+/**
+ * A condition's time, whose form the schema has checked, as the instant it names (a leap second as 23:59:59.999 UTC
+ * of its day); InvalidArgument for a time that does not exist, which Date would make an Invalid Date that no
+ * condition compares against.
+ */
+function conditionTime(value: string | undefined, name: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const t = rfc3339(value);
+  if (t === undefined)
+    throw new StorageError(
+      'InvalidArgument',
+      `source.${name} is not an RFC 3339 time that exists: '${value}'.`,
+    );
+  return new Date(t);
+}
+
 export const copyRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
   app.post<{ Body: Body }>('/api/v1/copy', { schema: { body: copyBody } }, async (request, reply) => {
     const principal = principalOf(request);
@@ -93,8 +111,8 @@ export const copyRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
         ...b.source,
         ifMatch: list(b.source.ifMatch),
         ifNoneMatch: list(b.source.ifNoneMatch),
-        ifModifiedSince: b.source.ifModifiedSince ? new Date(b.source.ifModifiedSince) : undefined,
-        ifUnmodifiedSince: b.source.ifUnmodifiedSince ? new Date(b.source.ifUnmodifiedSince) : undefined,
+        ifModifiedSince: conditionTime(b.source.ifModifiedSince, 'ifModifiedSince'),
+        ifUnmodifiedSince: conditionTime(b.source.ifUnmodifiedSince, 'ifUnmodifiedSince'),
       },
       target: { ...b.target, ifMatch: list(b.target.ifMatch), ifNoneMatch: list(b.target.ifNoneMatch) },
     };

@@ -3,11 +3,24 @@
 import type { S3Command } from '../command.ts';
 import type { S3Context } from '../context.ts';
 import { sendXml } from '../context.ts';
+import { S3Error } from '../errors.ts';
 import { listPage } from './list-page.ts';
 
 export const listObjects: S3Command = {
   name: 'ListObjects',
   async handle(ctx: S3Context) {
+    // list-type=2 is ListObjectsV2, routed before this. S3 has no other list type, and a client that asked for one
+    // would misread a v1 listing, so the argument is refused, as an encoding-type S3 does not have is.
+    const listType = ctx.query.get('list-type');
+    if (listType !== undefined)
+      throw new S3Error(
+        'InvalidArgument',
+        400,
+        'list-type must be 2 (ListObjectsV2), or absent (ListObjects).',
+        {
+          fields: { ArgumentName: 'list-type', ArgumentValue: listType },
+        },
+      );
     const marker = ctx.query.get('marker');
     const page = await listPage(ctx, { after: marker, fetchOwner: true });
     return sendXml(ctx, 200, 'ListBucketResult', {

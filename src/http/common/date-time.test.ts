@@ -1,0 +1,54 @@
+// The one reading of a client's date-time: the calendar, offsets, fractions and leap seconds.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { dateTimeExists, rfc3339 } from './date-time.ts';
+
+const iso = (text: string) => {
+  const t = rfc3339(text);
+  return t === undefined ? undefined : new Date(t).toISOString();
+};
+
+test('RFC 3339 date-times: T, t or a space, any fraction cut to the millisecond, Z or an offset', () => {
+  assert.equal(iso('2021-03-04T05:06:07.123456789Z'), '2021-03-04T05:06:07.123Z');
+  assert.equal(iso('2021-03-04t05:06:07.9999z'), '2021-03-04T05:06:07.999Z');
+  assert.equal(iso('2021-03-04 05:06:07Z'), '2021-03-04T05:06:07.000Z');
+  assert.equal(iso('2024-02-29T12:00:00.1+05:30'), '2024-02-29T06:30:00.100Z');
+  assert.equal(iso('2024-02-01T00:00:00-23:59'), '2024-02-01T23:59:00.000Z');
+  assert.equal(iso('0001-01-01T00:00:00Z'), '0001-01-01T00:00:00.000Z');
+});
+
+test('a date, hour, minute, second or offset that does not exist names no time', () => {
+  for (const text of [
+    '2024-02-30T00:00:00Z',
+    '2023-02-29T00:00:00Z',
+    '2024-02-01T24:00:00Z',
+    '2024-02-01T00:60:00Z',
+    '2024-02-01T00:00:61Z',
+    '2024-02-01T00:00:00+24:00',
+    '2024-02-01T00:00:00+23:60',
+    '2024-02-01T00:00:00',
+    '2024-02-01T00:00Z',
+    'Sun, 06 Dec 2026 22:04:15 GMT',
+  ])
+    assert.equal(rfc3339(text), undefined, text);
+});
+
+test('a leap second is the last second of a UTC month, in any offset, kept as the millisecond before it', () => {
+  assert.equal(iso('2016-12-31T23:59:60Z'), '2016-12-31T23:59:59.999Z');
+  assert.equal(iso('2015-06-30T23:59:60.5Z'), '2015-06-30T23:59:59.999Z');
+  assert.equal(iso('1990-12-31T15:59:60-08:00'), '1990-12-31T23:59:59.999Z');
+  assert.equal(iso('2017-01-01T00:59:60+01:00'), '2016-12-31T23:59:59.999Z');
+  // Never after the next second's start, never before a time earlier in its second.
+  assert.ok(rfc3339('2016-12-31T23:59:60Z')! < rfc3339('2017-01-01T00:00:00Z')!);
+  assert.ok(rfc3339('2016-12-31T23:59:60Z')! >= rfc3339('2016-12-31T23:59:59.998Z')!);
+  for (const text of [
+    '2016-12-30T23:59:60Z',
+    '2016-12-31T23:58:60Z',
+    '2016-12-31T22:59:60Z',
+    '2016-12-31T23:59:60+01:00',
+  ])
+    assert.equal(rfc3339(text), undefined, text);
+  // Fields without an offset are UTC's.
+  assert.ok(dateTimeExists({ year: 2016, month: 12, day: 31, hour: 23, minute: 59, second: 60 }));
+  assert.ok(!dateTimeExists({ year: 2016, month: 12, day: 30, hour: 23, minute: 59, second: 60 }));
+});
