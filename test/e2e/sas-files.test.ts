@@ -497,6 +497,13 @@ describe('SAS Files', () => {
       assert.equal(f.expirationTimeStamp, undefined);
     });
 
+    test('a leap second is an expiry: the last millisecond of its month, as every dialect reads one', async () => {
+      const r = await copy(source.id, '?expirationTimeStamp=2099-12-31T15:59:60-08:00', {
+        'content-disposition': 'attachment; filename="leap.log"',
+      });
+      assert.equal(fileJson(r, 201).expirationTimeStamp, '2099-12-31T23:59:59.999Z');
+    });
+
     test('into a folder of another project, by reference', async () => {
       const r = await copy(source.id, `?parentFolderUri=/folders/folders/${other}`);
       const f = fileJson(r, 201);
@@ -570,6 +577,7 @@ describe('SAS Files', () => {
       assertSasError(await copy(source.id, `?parentFolderUri=/folders/folders/${source.id}`), 400);
       assertSasError(await copy(source.id, '?expirationTimeStamp=tomorrow'), 400);
       assertSasError(await copy(source.id, '?expirationTimeStamp=2030-02-30T00:00:00Z'), 400);
+      assertSasError(await copy(source.id, '?expirationTimeStamp=2099-12-30T23:59:60Z'), 400);
       assertSasError(await copy(source.id, '?expirationTimeStamp=2001-01-01T00:00:00Z'), 400);
       assertSasError(
         await copy(source.id, '', { 'content-disposition': 'attachment; filename="../x"' }),

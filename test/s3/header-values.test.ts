@@ -14,7 +14,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { openS3, type S3Env, s3Error } from '../helpers/s3.ts';
+import { openS3, ROOT_KEYS, rawSigned, type S3Env, s3Error } from '../helpers/s3.ts';
 
 let env: S3Env;
 before(async () => {
@@ -137,4 +137,21 @@ test('stored metadata no header can carry is left out of GET and HEAD and counte
   assert.equal(native.headers.get('x-mimeo-missing-meta'), '3');
   assert.equal(native.headers.get('content-type'), 'application/octet-stream');
   assert.equal(await native.text(), 'old bytes');
+});
+
+test('a precondition date that names no moment is ignored, as RFC 9110 says, never read as a neighbouring one', async () => {
+  const url = `${env.server.s3Url}/headers/doc.pdf`;
+  const get = (headers: Record<string, string>) => rawSigned(url, { method: 'GET', headers, ...ROOT_KEYS });
+  // 30 February would be 1 March and second 61 second 0: both long before the object was written, so a reading of
+  // either would refuse the GET (412) or answer it unchanged (304).
+  for (const date of ['Tue, 30 Feb 2016 10:00:00 GMT', 'Sat, 31 Dec 2016 23:59:61 GMT']) {
+    const r = await get({ 'if-unmodified-since': date });
+    assert.deepEqual([r.status, r.body], [200, 'pdf bytes'], date);
+  }
+  // A leap second is a moment: the object was written after it, so it is modified since.
+  const leap = await get({ 'if-unmodified-since': 'Sat, 31 Dec 2016 23:59:60 GMT' });
+  assert.equal(leap.status, 412);
+  assert.match(leap.body, /<Code>PreconditionFailed<\/Code>/);
+  const modified = await get({ 'if-modified-since': 'Sat, 31 Dec 2016 23:59:60 GMT' });
+  assert.deepEqual([modified.status, modified.body], [200, 'pdf bytes']);
 });

@@ -2,6 +2,7 @@
 import { type Conditions, unquote } from '../../core/conditions.ts';
 import { StorageError } from '../../core/errors.ts';
 import type { RangeSpec } from '../../core/ranges.ts';
+import { httpDate } from './date-time.ts';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -37,9 +38,8 @@ export function noneMatchTags(value: string | string[] | undefined): string[] | 
 
 /** An HTTP date, or undefined when the value is absent or invalid (an invalid date is ignored, RFC 9110 13.1.3). */
 export function parseHttpDate(value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : new Date(t);
+  const t = value === undefined ? undefined : httpDate(value);
+  return t === undefined ? undefined : new Date(t);
 }
 
 /** Preconditions from If-Match, If-None-Match, If-Modified-Since and If-Unmodified-Since (or prefixed names). */

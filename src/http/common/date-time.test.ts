@@ -1,7 +1,7 @@
 // The one reading of a client's date-time: the calendar, offsets, fractions and leap seconds.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dateTimeExists, rfc3339 } from './date-time.ts';
+import { httpDate, instantOf, rfc3339 } from './date-time.ts';
 
 const iso = (text: string) => {
   const t = rfc3339(text);
@@ -49,6 +49,32 @@ test('a leap second is the last second of a UTC month, in any offset, kept as th
   ])
     assert.equal(rfc3339(text), undefined, text);
   // Fields without an offset are UTC's.
-  assert.ok(dateTimeExists({ year: 2016, month: 12, day: 31, hour: 23, minute: 59, second: 60 }));
-  assert.ok(!dateTimeExists({ year: 2016, month: 12, day: 30, hour: 23, minute: 59, second: 60 }));
+  assert.notEqual(instantOf({ year: 2016, month: 12, day: 31, hour: 23, minute: 59, second: 60 }), undefined);
+  assert.equal(instantOf({ year: 2016, month: 12, day: 30, hour: 23, minute: 59, second: 60 }), undefined);
+});
+
+test('HTTP-dates in their three forms; a moment that does not exist is no date, never a neighbouring one', () => {
+  const at = (text: string, now?: number) => {
+    const t = httpDate(text, now);
+    return t === undefined ? undefined : new Date(t).toISOString();
+  };
+  assert.equal(at('Sun, 06 Nov 1994 08:49:37 GMT'), '1994-11-06T08:49:37.000Z');
+  assert.equal(at('Sunday, 06-Nov-94 08:49:37 GMT', Date.UTC(2026, 0, 1)), '1994-11-06T08:49:37.000Z');
+  assert.equal(at('Sunday, 06-Nov-94 08:49:37 GMT', Date.UTC(2080, 0, 1)), '2094-11-06T08:49:37.000Z');
+  assert.equal(at('Sun Nov  6 08:49:37 1994'), '1994-11-06T08:49:37.000Z');
+  assert.equal(at('sun, 06 nov 1994 08:49:37 gmt'), '1994-11-06T08:49:37.000Z');
+  assert.equal(at('Sat, 31 Dec 2016 23:59:60 GMT'), '2016-12-31T23:59:59.999Z');
+  for (const text of [
+    'Sat, 31 Dec 2016 23:59:61 GMT',
+    'Fri, 30 Dec 2016 23:59:60 GMT',
+    'Tue, 30 Feb 2016 10:00:00 GMT',
+    'Sun, 06 Nov 1994 24:00:00 GMT',
+    'Sun, 06 Nov 1994 08:60:37 GMT',
+    'Sun, 06 Nov 1994 08:49:37 +0100',
+    'Sun, 6 Nov 1994 08:49:37 GMT',
+    '1994-11-06T08:49:37Z',
+    'yesterday',
+    '',
+  ])
+    assert.equal(httpDate(text), undefined, text);
 });

@@ -46,9 +46,6 @@ export function instantOf(f: DateTimeFields): number | undefined {
   return t;
 }
 
-/** True when the fields name a moment that exists (see `instantOf`). */
-export const dateTimeExists = (fields: DateTimeFields): boolean => instantOf(fields) !== undefined;
-
 /**
  * RFC 3339's date-time (section 5.6): `T` between date and time (`t`, or a space as its note allows), seconds, any
  * fraction, and `Z` or a `+hh:mm` / `-hh:mm` offset.
@@ -73,5 +70,45 @@ export function rfc3339(text: string): number | undefined {
     second: n[6]!,
     fraction: m[7],
     offset,
+  });
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const DAY = '(?:mon|tue|wed|thu|fri|sat|sun)';
+const MONTH = '(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)';
+const TIME = '(\\d{2}):(\\d{2}):(\\d{2})';
+/** `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110's preferred form. */
+const IMF_FIXDATE = new RegExp(`^${DAY}, (\\d{2}) ${MONTH} (\\d{4}) ${TIME} GMT$`, 'i');
+/** `Sunday, 06-Nov-94 08:49:37 GMT`, obsolete. */
+const RFC850 = new RegExp(`^${DAY}[a-z]{3,6}, (\\d{2})-${MONTH}-(\\d{2}) ${TIME} GMT$`, 'i');
+/** `Sun Nov  6 08:49:37 1994`, C's asctime, obsolete. */
+const ASCTIME = new RegExp(`^${DAY} ${MONTH} ([ \\d]\\d) ${TIME} (\\d{4})$`, 'i');
+
+/**
+ * An HTTP-date (RFC 9110 section 5.6.7) in any of its three forms, as a recipient must accept them, in
+ * milliseconds; undefined for anything else or a moment that does not exist (Date.parse would read 30 February as
+ * 1 March and second 61 as second 0), which a precondition then ignores, as RFC 9110 says. A leap second is read as
+ * `instantOf` reads one. A two-digit year more than 50 years ahead of `now` is the last such year in the past.
+ */
+export function httpDate(text: string, now = Date.now()): number | undefined {
+  const t = text.trim();
+  let m = IMF_FIXDATE.exec(t);
+  let f: [day: string, month: string, year: number, h: string, min: string, s: string] | undefined;
+  if (m) f = [m[1]!, m[2]!, Number(m[3]), m[4]!, m[5]!, m[6]!];
+  else if ((m = RFC850.exec(t))) {
+    const thisYear = new Date(now).getUTCFullYear();
+    let year = thisYear - (thisYear % 100) + Number(m[3]);
+    if (year > thisYear + 50) year -= 100;
+    f = [m[1]!, m[2]!, year, m[4]!, m[5]!, m[6]!];
+  } else if ((m = ASCTIME.exec(t))) f = [m[2]!, m[1]!, Number(m[6]), m[3]!, m[4]!, m[5]!];
+  if (f === undefined) return undefined;
+  const [day, month, year, hour, minute, second] = f;
+  return instantOf({
+    year,
+    month: MONTHS.indexOf(month.toLowerCase()) + 1,
+    day: Number(day),
+    hour: Number(hour),
+    minute: Number(minute),
+    second: Number(second),
   });
 }
