@@ -91,16 +91,7 @@ const ASCTIME = new RegExp(`^${DAY} ${MONTH} ([ \\d]\\d) ${TIME} (\\d{4})$`, 'i'
  * `instantOf` reads one. A two-digit year more than 50 years ahead of `now` is the last such year in the past.
  */
 export function httpDate(text: string, now = Date.now()): number | undefined {
-  const t = text.trim();
-  let m = IMF_FIXDATE.exec(t);
-  let f: [day: string, month: string, year: number, h: string, min: string, s: string] | undefined;
-  if (m) f = [m[1]!, m[2]!, Number(m[3]), m[4]!, m[5]!, m[6]!];
-  else if ((m = RFC850.exec(t))) {
-    const thisYear = new Date(now).getUTCFullYear();
-    let year = thisYear - (thisYear % 100) + Number(m[3]);
-    if (year > thisYear + 50) year -= 100;
-    f = [m[1]!, m[2]!, year, m[4]!, m[5]!, m[6]!];
-  } else if ((m = ASCTIME.exec(t))) f = [m[2]!, m[1]!, Number(m[6]), m[3]!, m[4]!, m[5]!];
+  const f = httpDateFields(text.trim(), now);
   if (f === undefined) return undefined;
   const [day, month, year, hour, minute, second] = f;
   return instantOf({
@@ -111,4 +102,22 @@ export function httpDate(text: string, now = Date.now()): number | undefined {
     minute: Number(minute),
     second: Number(second),
   });
+}
+
+/** The fields of an HTTP-date as written, in the order day, month, year, hour, minute, second. */
+function httpDateFields(
+  t: string,
+  now: number,
+): [string, string, number, string, string, string] | undefined {
+  const imf = IMF_FIXDATE.exec(t);
+  if (imf) return [imf[1]!, imf[2]!, Number(imf[3]), imf[4]!, imf[5]!, imf[6]!];
+  const old = RFC850.exec(t);
+  if (old) {
+    const thisYear = new Date(now).getUTCFullYear();
+    let year = thisYear - (thisYear % 100) + Number(old[3]);
+    if (year > thisYear + 50) year -= 100;
+    return [old[1]!, old[2]!, year, old[4]!, old[5]!, old[6]!];
+  }
+  const asc = ASCTIME.exec(t);
+  return asc ? [asc[2]!, asc[1]!, Number(asc[6]), asc[3]!, asc[4]!, asc[5]!] : undefined;
 }
