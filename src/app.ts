@@ -7,11 +7,13 @@ import { type Dialect, dialectFor } from './http/common/dialect.ts';
 import {
   errorHandler,
   frameworkErrorOptions,
+  headersTooLarge,
   type RenderError,
   TransportError,
 } from './http/common/error-page.ts';
 import { refuseOtherExpectations } from './http/common/expect-continue.ts';
 import { noSuchRoute } from './http/common/framework-errors.ts';
+import { headerBytes, parserHeaderLimit } from './http/common/header-limit.ts';
 import { carryPrincipals } from './http/common/principal.ts';
 import { originForm } from './http/common/request-target.ts';
 import { webConsole } from './http/console/plugin.ts';
@@ -21,7 +23,7 @@ import type { S3Deps } from './http/s3/context.ts';
 
 export interface AppOptions {
   logger: Logger;
-  /** Bytes of request headers accepted. */
+  /** A request's header section is refused (431) once it reaches this many bytes, as `headerBytes` counts them. */
   maxHeaderSize?: number;
   headerTimeoutMs?: number;
   idleTimeoutMs?: number;
@@ -44,12 +46,14 @@ function nextRequestId(): string {
 
 /** A server with the settings both ports share: request ids, one log line per request, header limits. */
 function baseServer(options: AppOptions, render: RenderError): FastifyInstance {
+  const headerLimit = options.maxHeaderSize ?? 16_384;
   const serverOptions = {
     requestTimeout: 0,
     headersTimeout: options.headerTimeoutMs ?? 20_000,
     keepAliveTimeout: 5_000,
     connectionsCheckingInterval: 1_000,
-    maxHeaderSize: options.maxHeaderSize ?? 16_384,
+    // Node's parser refuses only requests far past the limit; the first hook below refuses the others.
+    maxHeaderSize: parserHeaderLimit(headerLimit),
     // An HTTP/1.1 request without Host is refused below, in the shape of the API it was sent to, not by Node with
     // an empty 400.
     requireHostHeader: false,
@@ -88,6 +92,13 @@ function baseServer(options: AppOptions, render: RenderError): FastifyInstance {
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     const raw = request.raw;
+    if (headerBytes(raw, request.originalUrl) >= headerLimit) {
+      // Refused before any dialect reads it, as Node's parser would, but with the path known: the API it names
+      // answers. Its body is not read: the connection ends with the answer.
+      reply.header('connection', 'close');
+      done(headersTooLarge());
+      return;
+    }
     if (raw.headers.host === undefined && raw.httpVersionMajor === 1 && raw.httpVersionMinor >= 1) {
       // RFC 9112 section 3.2: a server answers 400 to an HTTP/1.1 request without Host.
       reply.header('connection', 'close');

@@ -43,11 +43,14 @@ export class TransportError extends Error {
   }
 }
 
+/** The 431 of a header section past the limit (RFC 6585 section 5), from Node's parser or from the request hook. */
+export const headersTooLarge = () =>
+  new TransportError(431, 'RequestHeaderSectionTooLarge', 'The request headers are too large.');
+
 function clientFailure(err: NodeJS.ErrnoException): TransportError {
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
     return new TransportError(408, 'RequestTimeout', 'The request headers did not arrive in time.');
-  if (err.code === 'HPE_HEADER_OVERFLOW')
-    return new TransportError(431, 'RequestHeaderSectionTooLarge', 'The request headers are too large.');
+  if (err.code === 'HPE_HEADER_OVERFLOW') return headersTooLarge();
   return new TransportError(400, 'BadRequest', 'The request is not valid HTTP.');
 }
 
@@ -59,7 +62,8 @@ const REQUEST_LINE = /^([A-Z]+) (\S+) HTTP\/\d\.\d\r\n/;
  * (`rawPacket`, up to `bytesParsed`): the request starts after the last blank line among them (an earlier request on
  * the connection ended there), else at their start. Undefined when no request line is there: Node hands over only
  * the last read, so a header section that came in several reads has its request line in an earlier one. Over TLS
- * that is always so for a header section past the limit, as a read holds one record, at most 16 KiB.
+ * that is always so for a header section past the parser's limit, as a read holds one record, at most 16 KiB; the
+ * server's own, lower limit is enforced once the path is known (see header-limit.ts).
  */
 export function refusedRequest(err: NodeJS.ErrnoException): { method: string; url: string } | undefined {
   const { rawPacket, bytesParsed } = err as { rawPacket?: unknown; bytesParsed?: unknown };
@@ -122,6 +126,9 @@ export function errorHandler(render: RenderError) {
   };
 }
 
+/** Connections refused by the parser and answered, closing. */
+const answered = new WeakSet<Socket>();
+
 /** The framework options that route its own errors (a URL that does not decode, bad HTTP) through `render`. */
 export function frameworkErrorOptions(render: RenderError, nextId: () => string) {
   return {
@@ -134,8 +141,11 @@ export function frameworkErrorOptions(render: RenderError, nextId: () => string)
       return sendPage(reply, request, render(failure, siteOf(request)));
     },
     clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
-      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      // Over TLS, Node parses each read as it comes and raises the error again for every read after the refused
+      // one: the answer already on its way is left to finish, not cut.
+      if (err.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return;
       if (socket.writable) {
+        answered.add(socket);
         // The dialect that owns the refused request's path answers, as it would have once the request was read.
         const { method, url } = refusedRequest(err) ?? { method: 'GET', url: '/' };
         const page = render(clientFailure(err), { requestId: nextId(), method, url });
