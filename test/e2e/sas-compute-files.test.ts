@@ -213,6 +213,29 @@ describe('SAS Compute files', () => {
     assertSasError(await f.rename('/proj', { name: 'renamed' }), 403);
   });
 
+  test('a name that is not one name is 400 (5461) at the root as below a project, before the root refuses (403)', async () => {
+    assert.equal((await f.write('/proj/root-name.sas', 'r\n')).status, 201);
+    const invalid = (r: Awaited<ReturnType<Files['touch']>>) => {
+      assertSasError(r, 400);
+      assert.equal(JSON.parse(r.text).errorCode, 5461, r.text);
+    };
+    for (const name of ['..', '.', '', 'a/b']) {
+      invalid(await f.touch('/', { name }));
+      invalid(await f.touch('/', { name, isDirectory: true }));
+      invalid(await f.touch('/proj', { name, path: '/' }));
+      invalid(await f.rename('/proj/root-name.sas', { name, path: '/' }));
+      invalid(await f.rename('/proj', { name }));
+    }
+    // A good name at the root is still refused there: projects are not made or renamed here.
+    assertSasError(await f.touch('/', { name: 'fresh', isDirectory: true }), 403);
+    assertSasError(await f.rename('/proj/root-name.sas', { name: 'fresh', path: '/' }), 403);
+    assert.equal((await f.read('/proj/root-name.sas')).text, 'r\n');
+    assert.deepEqual(
+      (await f.names('/')).filter((n) => n !== 'proj'),
+      [],
+    );
+  });
+
   test('a rename body of a FileProperties version other than 1 is 415 and moves nothing', async () => {
     assert.equal((await f.write('/proj/body-v.sas', 'v\n')).status, 201);
     for (const type of [`${PROPS};version=2`, 'application/vnd.sas.compute.file.properties;version=0']) {

@@ -8,6 +8,7 @@ import { type Entry, getEntry, getEntryByPath } from '../../../core/entries.ts';
 import { TREE_ROOT_NUMBER } from '../../../core/entry-ids.ts';
 import { isStorageError, StorageError } from '../../../core/errors.ts';
 import type { Principal } from '../../../core/model.ts';
+import { childPath } from '../../../core/paths.ts';
 import { principalOf } from '../../common/principal.ts';
 import { sendJson } from '../kit/media.ts';
 import { etagOf, updateConditions } from '../kit/preconditions.ts';
@@ -70,6 +71,17 @@ export function stringField(body: Record<string, unknown>, name: string): string
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw new StorageError('InvalidArgument', `${name} must be a string.`);
   return v;
+}
+
+/**
+ * The body's `name` (touch, rename), undefined when absent. Throws InvalidPath when it is not one name (empty, `.`,
+ * `..`, holding `/` or a control character): checked before the place it would go, so that a bad name is 400 at the
+ * root as below a project, and not the root's 403.
+ */
+export function nameField(body: Record<string, unknown>): string | undefined {
+  const name = stringField(body, 'name');
+  if (name !== undefined) childPath('', name);
+  return name;
 }
 
 /** A file's ETag names its version; a directory's, its id and last change (it has no version). */

@@ -16,6 +16,7 @@ import {
   type FileParams,
   flag,
   moveConditions,
+  nameField,
   PROPERTIES_NAME,
   pathParam,
   sendProperties,
@@ -39,13 +40,15 @@ export const propertyRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
     negotiate(request, PROPERTIES_NAME, 1);
     const { principal, view } = await sessionOf(deps, request);
     const overwrite = flag(request, 'overwrite');
-    const from = belowProject(pathParam(request, view));
+    const source = pathParam(request, view);
     const body = await sasJsonBody(request, { reads: { name: PROPERTIES_NAME, version: 1 } });
+    const given = nameField(body);
+    const from = belowProject(source);
     const entry = await entryAt(deps, principal, from);
     const conditions = moveConditions(request, entry);
     const dirPath = stringField(body, 'path');
     const dir = dirPath === undefined ? from.slice(0, -1) : resolvePath(dirPath, view.cwd);
-    const name = stringField(body, 'name') ?? from[from.length - 1]!;
+    const name = given ?? from[from.length - 1]!;
     belowProject([...dir, name]);
     // The directory it moves into must exist, as in a file system (the core would make it).
     const into = await entryAt(deps, principal, dir, { directory: true });

@@ -14,6 +14,7 @@ import { segmentsOf, selfHref } from '../render.ts';
 import {
   belowProject,
   type FileParams,
+  nameField,
   PROPERTIES_NAME,
   pathParam,
   sendProperties,
@@ -28,9 +29,9 @@ export async function touch(deps: AuthDeps, request: FastifyRequest<FileParams>,
   negotiate(request, PROPERTIES_NAME, 1);
   const { principal, view } = await sessionOf(deps, request);
   const body = await sasJsonBody(request);
+  const name = nameField(body);
   const dirPath = stringField(body, 'path');
   const dir = dirPath === undefined ? pathParam(request, view) : resolvePath(dirPath, view.cwd);
-  const name = stringField(body, 'name');
   if (name === undefined)
     throw new StorageError('InvalidArgument', 'Give the name of the file or directory.');
   const isDirectory = body['isDirectory'] ?? false;
