@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../../../auth/principals.ts';
 import { openRead } from '../../../../core/read.ts';
 import { putFile } from '../../../../core/write.ts';
+import { attachment } from '../../../common/attachment.ts';
 import { sendRead } from '../../../common/body-stream.ts';
 import { clientGone } from '../../../common/client-gone.ts';
 import { noneMatchTags, parseRange, versionTags } from '../../../common/conditions.ts';
@@ -17,12 +18,6 @@ import { DEFAULT_TYPE, FILE_VERSION } from '../file-json.ts';
 import { uploadBody } from '../upload-body.ts';
 
 type Id = { Params: { id: string } };
-
-/** `attachment; filename="name"`, with the name's quotes and backslashes escaped and a UTF-8 form beside it. */
-function attachment(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '\\$&');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
 
 export const contentRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
   const core = deps.core;
