@@ -24,6 +24,8 @@ export interface LinkClaims {
   part?: number;
   /** The version a download link reads (its row id): a link reads one state of the file, never a mix. */
   versionRow?: string;
+  /** That version's id, when the link reads it by that (an older version of a versioned file). */
+  versionId?: string;
   /** The hash of the bearer token the link was asked with: the link ends when that token does. */
   credential: string;
   /** When it stops working, ms since the epoch. */

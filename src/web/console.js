@@ -499,20 +499,21 @@ function showReceipt(receipt) {
 }
 
 /**
- * Fetches a file with the session's token and hands it to the browser as a download. The file is held in memory
- * as a Blob until then.
+ * Hands a file to the browser's download manager through a download link: the browser fetches and saves it as it
+ * saves any download (streamed to disk, resumable), and the page never holds its bytes. The link ends with the
+ * session.
  * @param {string} project
  * @param {Entry} e
  */
 async function download(project, e) {
-  const blob = await (await api('GET', fileUrl(project, e.path))).blob();
-  const url = URL.createObjectURL(blob);
-  const a = h('a', { href: url, download: e.name, hidden: '' });
+  const r = await api('POST', `${projectUrl(project)}/links`, { path: e.path });
+  /** @type {{ url: string }} */
+  const link = await r.json();
+  const a = h('a', { href: link.url, download: e.name, hidden: '' });
   document.body.append(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  notify(`Downloaded ${e.name} (${bytesText(blob.size)}).`);
+  notify(`Downloading ${e.name} (${bytesText(e.size)}).`);
 }
 
 // ---- uploads

@@ -232,7 +232,7 @@ describe('the console in a browser', { skip: NO_BROWSER }, () => {
     assert.deepEqual(await apiRead('console-b', 'copies/report copy.bin'), report);
   });
 
-  test('a download through the page gives the bytes uploaded, whatever the name', async () => {
+  test("a download is the browser's own, through a download link: the bytes uploaded, whatever the name", async () => {
     for (const [name, bytes] of [
       ['report 1.bin', report],
       [odd, oddBytes],
@@ -242,8 +242,18 @@ describe('the console in a browser', { skip: NO_BROWSER }, () => {
         row(name).getByRole('button', { name: 'Download' }).click(),
       ]);
       assert.equal(download.suggestedFilename(), name);
+      // The browser fetched the link itself, not a blob the page held.
+      assert.ok(download.url().startsWith(`${server.url}/api/v1/links/`), download.url());
       const path = await download.path();
       assert.deepEqual(await readFile(path), bytes, name);
+      assert.equal(
+        await notice().textContent(),
+        `Downloading ${name} (${bytes.length.toLocaleString('en')} bytes).`,
+      );
+      // The link reads the file without credentials, as any HTTP client would fetch it.
+      const again = await fetch(download.url());
+      assert.equal(again.status, 200);
+      assert.deepEqual(Buffer.from(await again.arrayBuffer()), bytes);
     }
   });
 

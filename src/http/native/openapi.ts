@@ -3,6 +3,7 @@ import { ERROR_CODES } from '../../core/errors.ts';
 import { adminPaths, adminSchemas } from './openapi-admin.ts';
 import { authPaths } from './openapi-auth.ts';
 import { dirPaths, dirSchemas } from './openapi-dirs.ts';
+import { linkPaths } from './openapi-links.ts';
 import { err, errors, json, op, q, ref } from './openapi-parts.ts';
 import { uploadPaths, uploadSchemas } from './openapi-uploads.ts';
 import { copyBody } from './routes/copy.ts';
@@ -137,6 +138,7 @@ export function openApiDocument() {
       ...adminPaths,
       ...dirPaths,
       ...uploadPaths,
+      ...linkPaths,
       '/api/v1/projects': {
         post: op('Create a project', {
           requestBody: json(projectBody),

@@ -6,7 +6,7 @@ import { coreErrorHeaders, type Dialect } from '../common/dialect.ts';
 import { type ErrorPage, type ErrorSite, TransportError } from '../common/error-page.ts';
 import { asStorageError } from '../common/framework-errors.ts';
 import { jsonText, parseJson } from '../common/json-body.ts';
-import { bearerToken } from '../common/principal.ts';
+import { bearerToken, carryBearer } from '../common/principal.ts';
 import { routedPath } from '../common/request-target.ts';
 import type { NativeDeps } from './context.ts';
 import { NATIVE_ERRORS } from './errors.ts';
@@ -21,6 +21,7 @@ import { fileIdRoutes } from './routes/file-ids.ts';
 import { fileRoutes } from './routes/files.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { kmsRoutes } from './routes/kms.ts';
+import { LINKS_PREFIX, linkRoutes } from './routes/links.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { scrubRoutes } from './routes/scrub.ts';
 import { statsRoutes } from './routes/stats.ts';
@@ -70,10 +71,13 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
   app.addHook('onRequest', async (request) => {
     // The path as the router matched it: `/%61pi/v1/...` is this API's too.
     const path = routedPath(request.url);
-    if (!path.startsWith('/api/v1/') || PUBLIC.has(path)) return;
+    // A download link is its own credential.
+    if (!path.startsWith('/api/v1/') || PUBLIC.has(path) || path.startsWith(LINKS_PREFIX)) return;
     const token = bearerToken(request);
     if (!token) throw new StorageError('Unauthenticated', 'Send Authorization: Bearer <token>.');
     request.principal = await resolveBearer(deps, token);
+    // A download link asked with this token ends with it.
+    carryBearer(request, token);
   });
 
   await app.register(authRoutes(deps));
@@ -88,6 +92,7 @@ export async function nativeApi(app: FastifyInstance, deps: NativeDeps): Promise
   await app.register(uploadRoutes(deps));
   await app.register(versionRoutes(deps));
   await app.register(fileIdRoutes(deps));
+  await app.register(linkRoutes(deps));
   await app.register(copyRoutes(deps));
   await app.register(dirRoutes(deps));
   await app.register(jobRoutes(deps));

@@ -1,0 +1,114 @@
+// Download links: POST /api/v1/projects/{project}/links names a file and gets a URL that reads it without
+// credentials until it expires, as a browser's download manager or `curl -O` fetches it (streamed to disk, resumed by
+// Range). GET /api/v1/links/{token} reads it, saved under the file's name; HEAD gives the headers a GET would.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { openLink, signLink } from '../../../auth/signed-links.ts';
+import { StorageError } from '../../../core/errors.ts';
+import type { VersionInfo } from '../../../core/model.ts';
+import { openRead, stat } from '../../../core/read.ts';
+import { attachment } from '../../common/attachment.ts';
+import { sendRead } from '../../common/body-stream.ts';
+import { clientGone } from '../../common/client-gone.ts';
+import { parseConditions, parseRange } from '../../common/conditions.ts';
+import { bearerOf } from '../../common/principal.ts';
+import { externalBase } from '../../common/request-context.ts';
+import type { NativeDeps } from '../context.ts';
+import { iso, principalOf, setVersionHeaders } from '../context.ts';
+
+/** Where the links are read: public, as a link is its own credential. */
+export const LINKS_PREFIX = '/api/v1/links/';
+
+export const linkBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['path'],
+  properties: {
+    path: { type: 'string', minLength: 1, maxLength: 4096, description: "The file's path in the project" },
+    versionId: { type: 'string', maxLength: 64, description: 'A version of it (default: the current one)' },
+  },
+} as const;
+
+/** A link's headers: the version's, and a disposition that saves it under the file's name. */
+function linkHeaders(reply: FastifyReply, v: VersionInfo): void {
+  setVersionHeaders(reply, v);
+  reply.header('content-disposition', attachment(v.path.slice(v.path.lastIndexOf('/') + 1)));
+  // The URL is the credential: it is kept out of shared caches and out of the pages it is linked from.
+  reply.header('cache-control', 'private, no-store');
+  reply.header('referrer-policy', 'no-referrer');
+  // Served from the console's origin without credentials, a file is saved, never run there: an HTML file that a
+  // browser rendered anyway would run in a sandbox with no script and nothing of the origin's.
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('content-security-policy', "default-src 'none'; sandbox");
+}
+
+export const linkRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
+  const core = deps.core;
+
+  app.post<{ Params: { project: string }; Body: { path: string; versionId?: string } }>(
+    '/api/v1/projects/:project/links',
+    { schema: { body: linkBody } },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const v = await stat(core, principal, {
+        project: request.params.project,
+        path: request.body.path,
+        versionId: request.body.versionId,
+      });
+      // The link reads this version of this file (by its id, wherever it moves): every ranged read of one download
+      // reads the same bytes, or fails once the version is gone.
+      const link = await signLink(
+        core,
+        {
+          kind: 'download',
+          method: 'GET',
+          principalId: principal.id,
+          target: v.fileId,
+          project: v.project,
+          versionRow: v.rowId,
+          versionId: v.versionId,
+        },
+        bearerOf(request),
+      );
+      return reply.code(201).send({
+        url: `${externalBase(request)}${LINKS_PREFIX}${link.token}`,
+        expiresAt: iso(link.expiresAt),
+        file: { project: v.project, path: v.path, versionId: v.versionId, size: v.size, etag: v.etag },
+      });
+    },
+  );
+
+  /**
+   * What a link reads: its file's version by id, on the condition that it is still the version the link was made for
+   * (a file without versions has one version id, which a new write takes over), besides the request's own conditions.
+   */
+  const target = async (token: string, h: Record<string, string | string[] | undefined>) => {
+    const { claims, principal } = await openLink(core, token, { kind: 'download', method: 'GET' });
+    if (claims.versionRow === undefined || claims.versionId === undefined)
+      throw new StorageError('AccessDenied', 'The link is not valid, or has expired.');
+    const sel = {
+      project: claims.project,
+      id: claims.target,
+      versionId: claims.versionId,
+      conditions: { ...parseConditions(h), ifVersion: [claims.versionRow], ifVersionFrom: "link's version" },
+    };
+    return { principal, sel };
+  };
+
+  app.head<{ Params: { token: string } }>(`${LINKS_PREFIX}:token`, async (request, reply) => {
+    const { principal, sel } = await target(request.params.token, request.headers);
+    const v = await stat(core, principal, sel);
+    linkHeaders(reply, v);
+    return reply.header('content-length', v.size).code(200).send();
+  });
+
+  app.get<{ Params: { token: string } }>(`${LINKS_PREFIX}:token`, async (request, reply) => {
+    const { principal, sel } = await target(request.params.token, request.headers);
+    const read = await openRead(core, principal, {
+      ...sel,
+      range: parseRange(typeof request.headers.range === 'string' ? request.headers.range : undefined),
+      signal: clientGone(reply.raw),
+    });
+    linkHeaders(reply, read.version);
+    return sendRead(reply, read);
+  });
+};
