@@ -10,8 +10,11 @@ import { loadPrincipal } from '../core/principal-rows.ts';
 import { hashSecret } from './principals.ts';
 
 export interface LinkClaims {
-  /** What the link is for, and the one method it allows. */
-  kind: 'upload-part' | 'download';
+  /**
+   * What the link is for, and the one method it allows: a part of an upload, or a file's bytes, for Seven Bridges'
+   * download URLs (`download`) or the native API's links (`native-download`), which read differently.
+   */
+  kind: 'upload-part' | 'download' | 'native-download';
   method: 'PUT' | 'GET';
   principalId: string;
   /** The upload id, or the file's row id. */
@@ -24,7 +27,7 @@ export interface LinkClaims {
   part?: number;
   /** The version a download link reads (its row id): a link reads one state of the file, never a mix. */
   versionRow?: string;
-  /** That version's id, when the link reads it by that (an older version of a versioned file). */
+  /** The version's id, when the link was asked for by it: the link then reads that version whatever is current. */
   versionId?: string;
   /** The hash of the bearer token the link was asked with: the link ends when that token does. */
   credential: string;

@@ -509,7 +509,8 @@ async function download(project, e) {
   const r = await api('POST', `${projectUrl(project)}/links`, { path: e.path });
   /** @type {{ url: string }} */
   const link = await r.json();
-  const a = h('a', { href: link.url, download: e.name, hidden: '' });
+  // The link's path on this page's own origin: behind a proxy the server may not know the scheme the page came by.
+  const a = h('a', { href: new URL(link.url).pathname, download: e.name, hidden: '' });
   document.body.append(a);
   a.click();
   a.remove();

@@ -15,7 +15,8 @@ let root: Record<string, string>;
 before(async () => {
   const dir = await tempDir('mimeo-links');
   removeDir = dir.remove;
-  server = await startServer({ dataDir: dir.path });
+  // Request lines logged, to check what they show of a link.
+  server = await startServer({ dataDir: dir.path, env: { MIMEO_LOG_LEVEL: 'info' } });
   root = { authorization: `Bearer ${await server.token()}` };
   for (const [name, versioning] of [
     ['links', 'suspended'],
@@ -113,6 +114,29 @@ describe('download links', () => {
     const etag = whole.headers.get('etag')!;
     const unchanged = await fetch(url, { headers: { 'if-none-match': etag } });
     assert.equal(unchanged.status, 304);
+
+    // If-Range: the range while the validator is this version's, else the whole file.
+    const resumed = await fetch(url, { headers: { range: 'bytes=299000-', 'if-range': etag } });
+    assert.equal(resumed.status, 206);
+    assert.deepEqual(Buffer.from(await resumed.arrayBuffer()), data.subarray(299_000));
+    for (const stale of [
+      '"0123456789abcdef0123456789abcdef"',
+      `W/${etag}`,
+      'Thu, 01 Jan 2015 00:00:00 GMT',
+    ]) {
+      const r = await fetch(url, { headers: { range: 'bytes=299000-', 'if-range': stale } });
+      assert.equal(r.status, 200, stale);
+      assert.deepEqual(Buffer.from(await r.arrayBuffer()), data, stale);
+    }
+    const dated = await fetch(url, {
+      headers: { range: 'bytes=0-9', 'if-range': whole.headers.get('last-modified')! },
+    });
+    assert.equal(dated.status, 206);
+
+    // The request's log line names the route, not the link's token, which is a credential.
+    const token = url.slice(url.lastIndexOf('/') + 1);
+    assert.ok(!(server.stdout() + server.stderr()).includes(token), 'a token was logged');
+    assert.match(server.stdout(), /"url":"\/api\/v1\/links\/:token"/);
   });
 
   test('a link reads the version it was made for: 412 once the file has another; an older version by versionId', async () => {
@@ -125,11 +149,23 @@ describe('download links', () => {
     assert.equal((await errorOf(stale)).code, 'PreconditionFailed');
 
     const v1 = await put('links-v', 'v.txt', Buffer.from('one'));
+    const current = await linkUrl('links-v', { path: 'v.txt' });
+    assert.equal(await (await fetch(current)).text(), 'one');
     await put('links-v', 'v.txt', Buffer.from('two'));
+    // In a versioned project too: a link to the current version ends with it, the older version stays readable
+    // by a link that names it.
+    const replaced = await fetch(current);
+    assert.equal(replaced.status, 412);
+    assert.equal((await errorOf(replaced)).code, 'PreconditionFailed');
     const old = await linkUrl('links-v', { path: 'v.txt', versionId: v1.versionId });
     assert.equal(await (await fetch(old)).text(), 'one');
-    const current = await linkUrl('links-v', { path: 'v.txt' });
-    assert.equal(await (await fetch(current)).text(), 'two');
+    const now = await linkUrl('links-v', { path: 'v.txt' });
+    assert.equal(await (await fetch(now)).text(), 'two');
+    const del = await fetch(fileUrl('links-v', 'v.txt'), { method: 'DELETE', headers: root });
+    assert.equal(del.status, 204);
+    const deleted = await fetch(now);
+    assert.equal(deleted.status, 404);
+    assert.equal(await (await fetch(old)).text(), 'one');
   });
 
   test('a link moves with its file, as its id does', async () => {

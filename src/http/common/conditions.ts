@@ -42,6 +42,17 @@ export function parseHttpDate(value: string | undefined): Date | undefined {
   return t === undefined ? undefined : new Date(t);
 }
 
+/**
+ * Whether a Range is served under `If-Range` (RFC 9110 13.1.5): its entity tag is the version's, compared strongly
+ * (a weak tag never is), or its date is the version's Last-Modified, to the second.
+ */
+export function rangeStillValid(ifRange: string, v: { etag: string; modifiedAt: number }): boolean {
+  const value = ifRange.trim();
+  if (value.startsWith('"') || value.startsWith('W/')) return value === `"${v.etag}"`;
+  const t = httpDate(value);
+  return t !== undefined && Math.floor(t / 1000) === Math.floor(v.modifiedAt / 1000);
+}
+
 /** Preconditions from If-Match, If-None-Match, If-Modified-Since and If-Unmodified-Since (or prefixed names). */
 export function parseConditions(h: Headers, prefix = ''): Conditions | undefined {
   const c: Conditions = {

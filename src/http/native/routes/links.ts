@@ -9,9 +9,9 @@ import { openRead, stat } from '../../../core/read.ts';
 import { attachment } from '../../common/attachment.ts';
 import { sendRead } from '../../common/body-stream.ts';
 import { clientGone } from '../../common/client-gone.ts';
-import { parseConditions, parseRange } from '../../common/conditions.ts';
+import { parseConditions, parseRange, rangeStillValid } from '../../common/conditions.ts';
 import { bearerOf } from '../../common/principal.ts';
-import { externalBase } from '../../common/request-context.ts';
+import { CREDENTIAL_IN_PATH, externalBase } from '../../common/request-context.ts';
 import type { NativeDeps } from '../context.ts';
 import { iso, principalOf, setVersionHeaders } from '../context.ts';
 
@@ -59,13 +59,13 @@ export const linkRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
       const link = await signLink(
         core,
         {
-          kind: 'download',
+          kind: 'native-download',
           method: 'GET',
           principalId: principal.id,
           target: v.fileId,
           project: v.project,
           versionRow: v.rowId,
-          versionId: v.versionId,
+          versionId: request.body.versionId,
         },
         bearerOf(request),
       );
@@ -78,12 +78,13 @@ export const linkRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
   );
 
   /**
-   * What a link reads: its file's version by id, on the condition that it is still the version the link was made for
-   * (a file without versions has one version id, which a new write takes over), besides the request's own conditions.
+   * What a link reads: the version it was made for. One asked for by version id reads that version; another reads the
+   * file's current version, on the condition that it is still that one, so a new version (412), a delete or an expiry
+   * (404) ends it. The request's own conditions apply besides.
    */
   const target = async (token: string, h: Record<string, string | string[] | undefined>) => {
-    const { claims, principal } = await openLink(core, token, { kind: 'download', method: 'GET' });
-    if (claims.versionRow === undefined || claims.versionId === undefined)
+    const { claims, principal } = await openLink(core, token, { kind: 'native-download', method: 'GET' });
+    if (claims.versionRow === undefined)
       throw new StorageError('AccessDenied', 'The link is not valid, or has expired.');
     const sel = {
       project: claims.project,
@@ -94,21 +95,36 @@ export const linkRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
     return { principal, sel };
   };
 
-  app.head<{ Params: { token: string } }>(`${LINKS_PREFIX}:token`, async (request, reply) => {
-    const { principal, sel } = await target(request.params.token, request.headers);
-    const v = await stat(core, principal, sel);
-    linkHeaders(reply, v);
-    return reply.header('content-length', v.size).code(200).send();
-  });
+  app.head<{ Params: { token: string } }>(
+    `${LINKS_PREFIX}:token`,
+    CREDENTIAL_IN_PATH,
+    async (request, reply) => {
+      const { principal, sel } = await target(request.params.token, request.headers);
+      const v = await stat(core, principal, sel);
+      linkHeaders(reply, v);
+      return reply.header('content-length', v.size).code(200).send();
+    },
+  );
 
-  app.get<{ Params: { token: string } }>(`${LINKS_PREFIX}:token`, async (request, reply) => {
-    const { principal, sel } = await target(request.params.token, request.headers);
-    const read = await openRead(core, principal, {
-      ...sel,
-      range: parseRange(typeof request.headers.range === 'string' ? request.headers.range : undefined),
-      signal: clientGone(reply.raw),
-    });
-    linkHeaders(reply, read.version);
-    return sendRead(reply, read);
-  });
+  app.get<{ Params: { token: string } }>(
+    `${LINKS_PREFIX}:token`,
+    CREDENTIAL_IN_PATH,
+    async (request, reply) => {
+      const { principal, sel } = await target(request.params.token, request.headers);
+      const range = typeof request.headers.range === 'string' ? request.headers.range : undefined;
+      const ifRange = request.headers['if-range'] as string | undefined;
+      // If-Range: the range only while the validator names this version, else the whole file (RFC 9110 13.1.5).
+      const keep =
+        range === undefined ||
+        ifRange === undefined ||
+        rangeStillValid(ifRange, await stat(core, principal, sel));
+      const read = await openRead(core, principal, {
+        ...sel,
+        range: keep ? parseRange(range) : undefined,
+        signal: clientGone(reply.raw),
+      });
+      linkHeaders(reply, read.version);
+      return sendRead(reply, read);
+    },
+  );
 };
