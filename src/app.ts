@@ -15,6 +15,7 @@ import { refuseOtherExpectations } from './http/common/expect-continue.ts';
 import { noSuchRoute } from './http/common/framework-errors.ts';
 import { headerBytes, parserHeaderLimit } from './http/common/header-limit.ts';
 import { carryPrincipals } from './http/common/principal.ts';
+import { loggedPath } from './http/common/request-context.ts';
 import { originForm } from './http/common/request-target.ts';
 import { webConsole } from './http/console/plugin.ts';
 import { API_DIALECTS, S3_DIALECTS } from './http/dialects.ts';
@@ -113,7 +114,7 @@ function baseServer(options: AppOptions, render: RenderError): FastifyInstance {
       request.log.info(
         {
           method: request.method,
-          url: request.url.split('?')[0],
+          url: loggedPath(request),
           status: reply.statusCode,
           ms: Math.round(reply.elapsedTime),
           principal: request.principal?.name,

@@ -15,3 +15,17 @@ export function externalBase(request: FastifyRequest): string {
     throw new StorageError('InvalidArgument', `The Host header does not name a host: '${request.host}'.`);
   return base;
 }
+
+/**
+ * The options of a route whose path carries a credential (a signed link's token): the request's log line shows the
+ * route's pattern (`/api/v1/links/:token`), not the token.
+ */
+export const CREDENTIAL_IN_PATH = { config: { credentialInPath: true } } as const;
+
+/** The path a request's log line shows: without its query, and without a credential a route carries in it. */
+export function loggedPath(request: FastifyRequest): string {
+  const config = request.routeOptions.config as { credentialInPath?: boolean } | undefined;
+  return config?.credentialInPath === true && request.routeOptions.url !== undefined
+    ? request.routeOptions.url
+    : request.url.split('?')[0]!;
+}

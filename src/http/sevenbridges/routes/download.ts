@@ -11,7 +11,7 @@ import { clientGone } from '../../common/client-gone.ts';
 import { parseRange } from '../../common/conditions.ts';
 import { setContentType } from '../../common/content-type.ts';
 import { bearerOf, principalOf } from '../../common/principal.ts';
-import { externalBase } from '../../common/request-context.ts';
+import { CREDENTIAL_IN_PATH, externalBase } from '../../common/request-context.ts';
 import { entryOf } from '../wire.ts';
 
 export const downloadRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
@@ -42,30 +42,38 @@ export const downloadRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
   const opened = (token: string) => openLink(core, token, { kind: 'download', method: 'GET' });
 
   // What a download would send, without its bytes: a download manager's first look (size, ETag, ranges).
-  app.head<{ Params: { token: string } }>('/sbg-download/:token', async (request, reply) => {
-    const { claims, principal } = await opened(request.params.token);
-    const v = await stat(core, principal, {
-      project: claims.project,
-      id: claims.target,
-      conditions: claims.versionRow ? { ifVersion: [claims.versionRow] } : undefined,
-    });
-    setContentType(reply, 'application/octet-stream');
-    reply.header('accept-ranges', 'bytes').header('etag', `"${v.etag}"`).header('content-length', v.size);
-    return reply.code(200).send();
-  });
+  app.head<{ Params: { token: string } }>(
+    '/sbg-download/:token',
+    CREDENTIAL_IN_PATH,
+    async (request, reply) => {
+      const { claims, principal } = await opened(request.params.token);
+      const v = await stat(core, principal, {
+        project: claims.project,
+        id: claims.target,
+        conditions: claims.versionRow ? { ifVersion: [claims.versionRow] } : undefined,
+      });
+      setContentType(reply, 'application/octet-stream');
+      reply.header('accept-ranges', 'bytes').header('etag', `"${v.etag}"`).header('content-length', v.size);
+      return reply.code(200).send();
+    },
+  );
 
-  app.get<{ Params: { token: string } }>('/sbg-download/:token', async (request, reply) => {
-    const { claims, principal } = await opened(request.params.token);
-    const range = typeof request.headers.range === 'string' ? request.headers.range : undefined;
-    const read = await openRead(core, principal, {
-      project: claims.project,
-      id: claims.target,
-      range: parseRange(range),
-      conditions: claims.versionRow ? { ifVersion: [claims.versionRow] } : undefined,
-      signal: clientGone(reply.raw),
-    });
-    setContentType(reply, 'application/octet-stream');
-    reply.header('accept-ranges', 'bytes').header('etag', `"${read.version.etag}"`);
-    return sendRead(reply, read);
-  });
+  app.get<{ Params: { token: string } }>(
+    '/sbg-download/:token',
+    CREDENTIAL_IN_PATH,
+    async (request, reply) => {
+      const { claims, principal } = await opened(request.params.token);
+      const range = typeof request.headers.range === 'string' ? request.headers.range : undefined;
+      const read = await openRead(core, principal, {
+        project: claims.project,
+        id: claims.target,
+        range: parseRange(range),
+        conditions: claims.versionRow ? { ifVersion: [claims.versionRow] } : undefined,
+        signal: clientGone(reply.raw),
+      });
+      setContentType(reply, 'application/octet-stream');
+      reply.header('accept-ranges', 'bytes').header('etag', `"${read.version.etag}"`);
+      return sendRead(reply, read);
+    },
+  );
 };

@@ -19,7 +19,7 @@ import { clientGone } from '../../common/client-gone.ts';
 import { jsonBody } from '../../common/json-body.ts';
 import { bearerOf, principalOf } from '../../common/principal.ts';
 import { bodyOf, declaredLength } from '../../common/request-body.ts';
-import { externalBase } from '../../common/request-context.ts';
+import { CREDENTIAL_IN_PATH, externalBase } from '../../common/request-context.ts';
 import { contextFor, contextOf, destinationOf, pathIn } from '../context.ts';
 import { type FileContext, fileJson } from '../render.ts';
 import { queryOne, sbgTime, selectFields } from '../wire.ts';
@@ -187,7 +187,7 @@ export const uploadRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => 
   });
 
   // The part URL: no credentials, the signed token says who, which upload, which part.
-  app.put<{ Params: { token: string } }>('/sbg-upload/:token', async (request, reply) => {
+  app.put<{ Params: { token: string } }>('/sbg-upload/:token', CREDENTIAL_IN_PATH, async (request, reply) => {
     const { claims, principal } = await openLink(core, request.params.token, {
       kind: 'upload-part',
       method: 'PUT',
