@@ -115,7 +115,16 @@ export async function verifyToken(deps: CoreDeps, token: string): Promise<Princi
  * no error (a sign-out is repeated safely, as RFC 7009 has revocation). Works on a full disk, as signing in does.
  */
 export async function revokeToken(deps: CoreDeps, token: string): Promise<void> {
+  const hash = hashSecret(token);
+  // Anyone may ask: only a token that is there costs a write.
+  const known = await deps.meta.tx(
+    (tx) => tx.get('SELECT 1 AS one FROM tokens WHERE token_hash = ?', [hash]),
+    {
+      readOnly: true,
+    },
+  );
+  if (known === undefined) return;
   await freeing(deps.reserve, () =>
-    deps.meta.tx((tx) => tx.run('DELETE FROM tokens WHERE token_hash = ?', [hashSecret(token)])),
+    deps.meta.tx((tx) => tx.run('DELETE FROM tokens WHERE token_hash = ?', [hash])),
   );
 }
