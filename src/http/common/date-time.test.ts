@@ -63,6 +63,10 @@ test('HTTP-dates in their three forms; a moment that does not exist is no date, 
   assert.equal(at('Sunday, 06-Nov-94 08:49:37 GMT', Date.UTC(2080, 0, 1)), '2094-11-06T08:49:37.000Z');
   assert.equal(at('Sun Nov  6 08:49:37 1994'), '1994-11-06T08:49:37.000Z');
   assert.equal(at('sun, 06 nov 1994 08:49:37 gmt'), '1994-11-06T08:49:37.000Z');
+  assert.equal(at('Sun, 6 Nov 1994 08:49:37 GMT'), '1994-11-06T08:49:37.000Z');
+  assert.equal(at('Sun, 06 Nov 1994 08:49:37 UTC'), '1994-11-06T08:49:37.000Z');
+  assert.equal(at('Sun, 06 Nov 1994 08:49:37 +0000'), '1994-11-06T08:49:37.000Z');
+  assert.equal(at('Thursday, 06-Nov-05 08:49:37 GMT', Date.UTC(2080, 0, 1)), '2105-11-06T08:49:37.000Z');
   assert.equal(at('Sat, 31 Dec 2016 23:59:60 GMT'), '2016-12-31T23:59:59.999Z');
   for (const text of [
     'Sat, 31 Dec 2016 23:59:61 GMT',
@@ -71,7 +75,8 @@ test('HTTP-dates in their three forms; a moment that does not exist is no date, 
     'Sun, 06 Nov 1994 24:00:00 GMT',
     'Sun, 06 Nov 1994 08:60:37 GMT',
     'Sun, 06 Nov 1994 08:49:37 +0100',
-    'Sun, 6 Nov 1994 08:49:37 GMT',
+    'Sun, 06 Nov 1994 08:49:37 +0100',
+    'Sun, 06 Nov 1994 08:49:37',
     '1994-11-06T08:49:37Z',
     'yesterday',
     '',

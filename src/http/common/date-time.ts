@@ -77,8 +77,11 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 const DAY = '(?:mon|tue|wed|thu|fri|sat|sun)';
 const MONTH = '(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)';
 const TIME = '(\\d{2}):(\\d{2}):(\\d{2})';
-/** `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110's preferred form. */
-const IMF_FIXDATE = new RegExp(`^${DAY}, (\\d{2}) ${MONTH} (\\d{4}) ${TIME} GMT$`, 'i');
+/**
+ * `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110's preferred form; also, as clients write it, with a one-digit day or
+ * with the zone as `UTC` or `+0000` (the same instant, and RFC 9110 lets a recipient take more than it sends).
+ */
+const IMF_FIXDATE = new RegExp(`^${DAY}, (\\d{1,2}) ${MONTH} (\\d{4}) ${TIME} (?:GMT|UTC|\\+0000)$`, 'i');
 /** `Sunday, 06-Nov-94 08:49:37 GMT`, obsolete. */
 const RFC850 = new RegExp(`^${DAY}[a-z]{3,6}, (\\d{2})-${MONTH}-(\\d{2}) ${TIME} GMT$`, 'i');
 /** `Sun Nov  6 08:49:37 1994`, C's asctime, obsolete. */
@@ -113,9 +116,11 @@ function httpDateFields(
   if (imf) return [imf[1]!, imf[2]!, Number(imf[3]), imf[4]!, imf[5]!, imf[6]!];
   const old = RFC850.exec(t);
   if (old) {
+    // The year of those two digits that is at most 50 years ahead and less than 50 behind.
     const thisYear = new Date(now).getUTCFullYear();
     let year = thisYear - (thisYear % 100) + Number(old[3]);
     if (year > thisYear + 50) year -= 100;
+    else if (year <= thisYear - 50) year += 100;
     return [old[1]!, old[2]!, year, old[4]!, old[5]!, old[6]!];
   }
   const asc = ASCTIME.exec(t);
