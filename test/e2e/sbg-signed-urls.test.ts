@@ -166,7 +166,8 @@ describe('Seven Bridges signed URLs', () => {
   });
 
   test('with --link-ttl 2, part and download URLs expire: refused, nothing written', async () => {
-    const short = await openSbg(['--link-ttl', '2']);
+    // Request lines logged, to check what they show of a URL.
+    const short = await openSbg(['--link-ttl', '2', '--log-level', 'info']);
     try {
       const c = short.client(await short.user('ana'));
       await short.project('ana', 'brief');
@@ -191,6 +192,14 @@ describe('Seven Bridges signed URLs', () => {
       const fresh = await partUrl(c, init.upload_id, 1);
       assert.equal((await short.client().call('PUT', fresh, { data })).status, 200, 'a fresh URL');
       assert.ok((await download(short, c, file.id)).equals(done));
+      // The log lines name the routes, never a URL's token, which is a credential.
+      const log = short.server.stdout();
+      for (const url of [part.url, info.url, fresh]) {
+        const token = new URL(url).pathname.split('/').pop()!;
+        assert.ok(!log.includes(token), `a token was logged: ${url}`);
+      }
+      assert.match(log, /"url":"\/sbg-upload\/:token"/);
+      assert.match(log, /"url":"\/sbg-download\/:token"/);
     } finally {
       await short.close();
     }
