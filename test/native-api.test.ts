@@ -606,6 +606,12 @@ describe('copy, jobs, snapshots and usage', () => {
       assert.equal(r.statusCode, 400, `${t}: ${r.body}`);
       assert.equal(errorOf(r).code, 'InvalidArgument', t);
     }
+    // An offset without its colon, or without minutes, which the schema's date-time takes, is read as well.
+    for (const t of ['2017-01-01T00:59:60+0100', '2016-12-31T22:59:60-01']) {
+      const r = await copy({ ifUnmodifiedSince: t });
+      assert.equal(r.statusCode, 412, `${t}: ${r.body}`);
+      assert.equal(errorOf(r).code, 'PreconditionFailed', t);
+    }
   });
 
   test('copy requests of the wrong shape, with negative offsets or a bad policy are 400', async () => {

@@ -1,7 +1,7 @@
 // The one reading of a client's date-time: the calendar, offsets, fractions and leap seconds.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { httpDate, instantOf, rfc3339 } from './date-time.ts';
+import { httpDate, instantOf, isoFields, rfc3339 } from './date-time.ts';
 
 const iso = (text: string) => {
   const t = rfc3339(text);
@@ -82,4 +82,26 @@ test('HTTP-dates in their three forms; a moment that does not exist is no date, 
     '',
   ])
     assert.equal(httpDate(text), undefined, text);
+});
+
+test('ISO 8601 date-times as clients write them: seconds optional, an offset with or without colon or minutes', () => {
+  const at = (text: string) => {
+    const f = isoFields(text);
+    const t = f && instantOf(f);
+    return t === undefined ? undefined : new Date(t).toISOString();
+  };
+  assert.equal(at('2030-01-01T00:00Z'), '2030-01-01T00:00:00.000Z');
+  assert.equal(at('2030-01-01T02:00:00.5+02:00'), '2030-01-01T00:00:00.500Z');
+  assert.equal(at('2030-01-01T02:00:00+0200'), '2030-01-01T00:00:00.000Z');
+  assert.equal(at('2030-01-01 02:00:00+02'), '2030-01-01T00:00:00.000Z');
+  assert.equal(at('2016-12-31T15:59:60-0800'), '2016-12-31T23:59:59.999Z');
+  for (const text of [
+    '2030-01-01T00:00',
+    '2030-01-01',
+    '2030-01-01T00:00:00+02:60',
+    '2030-01-01T00:00:00+2',
+    'x',
+  ])
+    assert.equal(isoFields(text), undefined, text);
+  assert.equal(at('2030-02-30T00:00Z'), undefined);
 });

@@ -73,6 +73,34 @@ export function rfc3339(text: string): number | undefined {
   });
 }
 
+/**
+ * ISO 8601's extended date-time as clients write it beside RFC 3339's: seconds optional, any fraction, and `Z` or an
+ * offset of hours with minutes or without, with a colon or without (`+01:00`, `+0100`, `+01`).
+ */
+const ISO8601 =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)$/i;
+
+/**
+ * The fields of an ISO 8601 date-time (see ISO8601), or undefined when the text is not of that form; whether they name
+ * a moment is `instantOf`'s to say.
+ */
+export function isoFields(text: string): DateTimeFields | undefined {
+  const m = ISO8601.exec(text);
+  if (m === null) return undefined;
+  const n = m.map((d) => Number(d ?? 0));
+  if (m[8] === undefined && n[11]! > 59) return undefined;
+  return {
+    year: n[1]!,
+    month: n[2]!,
+    day: n[3]!,
+    hour: n[4]!,
+    minute: n[5]!,
+    second: n[6]!,
+    fraction: m[7],
+    offset: m[8] !== undefined ? 0 : (m[9] === '-' ? -1 : 1) * (n[10]! * 60 + n[11]!),
+  };
+}
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAY = '(?:mon|tue|wed|thu|fri|sat|sun)';
 const MONTH = '(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)';

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { copyAny } from '../../../core/copy-any.ts';
 import { StorageError } from '../../../core/errors.ts';
 import type { CopyRequest } from '../../../core/model.ts';
-import { rfc3339 } from '../../common/date-time.ts';
+import { instantOf, isoFields } from '../../common/date-time.ts';
 import type { NativeDeps } from '../context.ts';
 import { principalOf } from '../context.ts';
 import { jobJson } from './jobs.ts';
@@ -92,12 +92,11 @@ const list = (v: Etags | undefined) => (v === undefined || Array.isArray(v) ? v 
  */
 function conditionTime(value: string | undefined, name: string): Date | undefined {
   if (value === undefined) return undefined;
-  const t = rfc3339(value);
+  // The schema's date-time takes offsets without a colon too (`+0100`), as Date did: so does this.
+  const fields = isoFields(value);
+  const t = fields && instantOf(fields);
   if (t === undefined)
-    throw new StorageError(
-      'InvalidArgument',
-      `source.${name} is not an RFC 3339 time that exists: '${value}'.`,
-    );
+    throw new StorageError('InvalidArgument', `source.${name} is not a date-time that exists: '${value}'.`);
   return new Date(t);
 }
 
