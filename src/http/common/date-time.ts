@@ -50,27 +50,13 @@ export function instantOf(f: DateTimeFields): number | undefined {
  * RFC 3339's date-time (section 5.6): `T` between date and time (`t`, or a space as its note allows), seconds, any
  * fraction, and `Z` or a `+hh:mm` / `-hh:mm` offset.
  */
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/i;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
 
 /** An RFC 3339 date-time as milliseconds since 1970, or undefined when it is not one or names no moment. */
 export function rfc3339(text: string): number | undefined {
-  const m = RFC3339.exec(text);
-  if (m === null) return undefined;
-  const n = m.map(Number);
-  const utc = m[8] !== undefined;
-  if (!utc && n[11]! > 59) return undefined;
-  const offset = utc ? 0 : (m[9] === '-' ? -1 : 1) * (n[10]! * 60 + n[11]!);
-  return instantOf({
-    year: n[1]!,
-    month: n[2]!,
-    day: n[3]!,
-    hour: n[4]!,
-    minute: n[5]!,
-    second: n[6]!,
-    fraction: m[7],
-    offset,
-  });
+  // Every RFC 3339 date-time is of ISO 8601's extended form, whose fields are read in one place.
+  const fields = RFC3339.test(text) ? isoFields(text) : undefined;
+  return fields === undefined ? undefined : instantOf(fields);
 }
 
 /**
