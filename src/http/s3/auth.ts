@@ -17,6 +17,15 @@ export const ANONYMOUS: Principal = {
 const V4_QUERY = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'];
 const V2_QUERY = ['AWSAccessKeyId', 'Signature'];
 
+/**
+ * Whether a request carries one of AWS's signatures, well-formed or not: an Authorization header (any but COS's,
+ * which its dialect reads first), or a SigV4 or SigV2 presigned query.
+ */
+export function hasAwsSignature(authorization: string | undefined, query: URLSearchParams): boolean {
+  if (authorization !== undefined) return !authorization.trimStart().startsWith('q-sign-algorithm=');
+  return V4_QUERY.some((p) => query.has(p)) || V2_QUERY.some((p) => query.has(p));
+}
+
 export async function authenticate(deps: SigningDeps, req: RawRequest): Promise<Authenticated> {
   const header = req.headers['authorization'];
   const v4Query = V4_QUERY.some((p) => req.query.has(p));

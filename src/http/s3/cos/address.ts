@@ -5,6 +5,8 @@ import { safeDecode } from '../../../auth/sigv4.ts';
 import type { Addressed } from '../request.ts';
 
 const COS_HOST = /^([^.]+)\.cos(?:v6|-cdc|-internal)?\.[a-z0-9-]+\.(?:myqcloud\.com|tencentcos\.cn)$/;
+/** The region a COS host names: `<bucket>.cos.<region>.` (COS's own domains, or a configured one of that form). */
+const COS_REGION = /^[^.]+\.cos(?:v6|-cdc|-internal)?\.([a-z0-9-]+)\./;
 
 /** The bucket a COS virtual host names, or undefined when the host is not one (a port is ignored). */
 export function cosHostBucket(host: string | undefined, domains: readonly string[]): string | undefined {
@@ -17,6 +19,14 @@ export function cosHostBucket(host: string | undefined, domains: readonly string
     if (bucket !== '' && !bucket.includes('.')) return bucket;
   }
   return undefined;
+}
+
+/**
+ * The region a COS virtual host names (`ap-guangzhou` of `<bucket>.cos.ap-guangzhou.myqcloud.com`), which AWS's
+ * signatures on it are made for; undefined for a host that names none.
+ */
+export function cosHostRegion(host: string | undefined): string | undefined {
+  return COS_REGION.exec((host ?? '').replace(/:\d+$/, '').toLowerCase())?.[1];
 }
 
 /** Bucket and key of a request to a COS virtual host; undefined for any other host. */

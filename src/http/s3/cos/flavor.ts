@@ -1,6 +1,7 @@
 // Where COS differs from S3, in one place: the S3 handler and its commands read these and exist once.
-import type { Flavor } from '../flavor.ts';
-import { cosAddress } from './address.ts';
+import { authenticate as s3Authenticate } from '../auth.ts';
+import { type Flavor, S3_FLAVOR } from '../flavor.ts';
+import { cosAddress, cosHostRegion } from './address.ts';
 import { cosAuthenticate } from './auth.ts';
 import { cosCopySource } from './copy-source.ts';
 
@@ -33,4 +34,27 @@ export const COS_FLAVOR: Flavor = {
   // COS's documents (CopyPartResult, CompleteMultipartUploadResult...) have no namespace and no checksum elements,
   // and write an ETag's quotes as they are: `<ETag>"ba82b57c..."</ETag>`.
   xml: { namespace: false, checksums: false, escapeQuotes: false, locationScheme: false },
+};
+
+const {
+  authenticate: _cosSignature,
+  copySource: _cosSource,
+  headerValues: _cosValues,
+  ...COS_RULES
+} = COS_FLAVOR;
+
+/**
+ * A request on a COS host signed with AWS's schemes: an AWS SDK pointed at COS, as Tencent documents. COS's rules
+ * hold (part sizes, consecutive parts, uploads that keep a bucket, opaque version ids), on S3's wire: S3's headers
+ * both ways (`x-amz-meta-*`, `x-amz-copy-source` in S3's form, aws-chunked bodies and their trailers), S3's
+ * signatures, documents and errors, which is what such a client reads. A signature is made for the region the host
+ * names, as Tencent has the SDK configured (`ap-guangzhou` for `cos.ap-guangzhou.myqcloud.com`); a host that names
+ * none takes the server's.
+ */
+export const COS_ON_S3_WIRE: Flavor = {
+  ...COS_RULES,
+  headerPrefix: S3_FLAVOR.headerPrefix,
+  authenticate: (deps, req) =>
+    s3Authenticate({ ...deps, region: cosHostRegion(req.headers['host']) ?? deps.region }, req),
+  xml: S3_FLAVOR.xml,
 };
