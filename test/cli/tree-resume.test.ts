@@ -2,8 +2,9 @@
 // refused with a 503 by a stand-in in front of the server): run again, it puts the files where the first run did
 // (TARGET/...), not one level deeper in the directory the first run made (TARGET/DIR/...), and says so; a run that
 // ends whole forgets the choice. The choice holds only for the directory the first run made: one removed and made
-// anew between the runs is any directory, and the tree goes into it as cp -r does, overwriting nothing. A put whose
-// every file fails makes no target; under --json the rerun's choice is a line of its own.
+// anew between the runs is any directory, and the tree goes into it as cp -r does, overwriting nothing. A put makes
+// and records its target before any file goes, and one whose every file fails leaves no target; under --json the
+// rerun's choice is a line of its own.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -108,7 +109,7 @@ describe('mimeo put -r and get -r run again after a run that did not end whole',
     assert.equal(record('put', 'new'), undefined, 'a whole run forgets where it went');
   });
 
-  test('put -r DIR :p/new whose every file fails makes nothing there; the first file that lands makes it', async () => {
+  test('put -r DIR :p/new whose every file fails leaves nothing there; one file that lands keeps it', async () => {
     const under = (dir: string) =>
       firstOf(
         Number.POSITIVE_INFINITY,
@@ -147,6 +148,26 @@ describe('mimeo put -r and get -r run again after a run that did not end whole',
     assert.equal(listed.status, 200);
     assert.deepEqual(((await listed.json()) as { entries: unknown[] }).entries, []);
     assert.equal(record('put', 'hollow-copy'), undefined);
+  });
+
+  test('put -r DIR :p/new makes and records the target before any file goes: one it cannot make stops the run', async () => {
+    // Made after the first file landed, a target whose record then failed (or whose run was killed in between) sent
+    // the rerun one level deeper.
+    proxy.fault = firstOf(
+      1,
+      503,
+      (m, p) => m === 'PUT' && p.split('?')[0] === '/api/v1/projects/trees/dirs/early',
+    );
+    const first = await mimeo(['put', '-r', '-j', '1', 'photos', ':trees/early'], cli);
+    proxy.fault = undefined;
+    assert.equal(first.code, 1);
+    assert.match(first.stderr, / 503 /);
+    assert.deepEqual(await files('early/'), [], 'nothing sent');
+    assert.equal(record('put', 'early'), undefined);
+    const again = await mimeo(['put', '-r', '-j', '1', 'photos', ':trees/early'], cli);
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /resuming/);
+    assert.deepEqual(await files('early/'), ['early/a.txt', 'early/b.txt', 'early/sub/c.txt']);
   });
 
   test('--json: a rerun that goes where the unfinished run did says so in a line of JSON before the files', async () => {

@@ -1,13 +1,14 @@
 // mimeo put LOCAL... REMOTE: files and (with -r) directory trees up to a project, several at once; large files
 // in parts, resumed where an interrupted run stopped.
 import type { Argv } from 'yargs';
+import type { ApiClient } from '../client.ts';
 import { withContext } from '../context.ts';
-import { makeDirectory } from '../native/dirs.ts';
+import { isDirectoryOf, makeDirectory } from '../native/dirs.ts';
 import { dirUrl } from '../native/urls.ts';
 import { withConnection } from '../options.ts';
 import { bytes, count } from '../output.ts';
 import { progress } from '../progress.ts';
-import { inProject, parsePath, show } from '../remote.ts';
+import { inProject, parsePath, type RemotePath, show } from '../remote.ts';
 import { transferFlags, withTransferFlags } from '../transfer/flags.ts';
 import { planPut } from '../transfer/plan-put.ts';
 import { isFatal, reportFailures, runPool } from '../transfer/pool.ts';
@@ -16,7 +17,23 @@ import { putMultipart } from '../transfer/put-multipart.ts';
 import type { Run } from '../transfer/types.ts';
 import { type Args, STDIO, strs, UsageError, type Verb } from '../verb.ts';
 
-const RULE = `Where files go (as cp): REMOTE is a directory when it ends in '/', is a project's top (:PROJECT), names a directory that exists, or several LOCAL paths are given; then each LOCAL goes into it under its own name (put -r photos :p/x/ makes x/photos/...). Otherwise REMOTE is the new name (put -r photos :p/new makes new/...); run again after it was interrupted or a file failed, the same put puts the files where the first run did (new/..., not new/photos/...) while :p/new is the directory that run made; any other directory there takes the tree into it. :p/new is made by the first file put in it, so a run in which every file fails leaves nothing. Existing files are replaced; empty directories are made. Files over --multipart-threshold go up in parts of --part-size, several at once; an interrupted put of such a file, run again, sends only the parts the server does not have, unless the file has changed since (its size, modification time, inode or change time).`;
+const RULE = `Where files go (as cp): REMOTE is a directory when it ends in '/', is a project's top (:PROJECT), names a directory that exists, or several LOCAL paths are given; then each LOCAL goes into it under its own name (put -r photos :p/x/ makes x/photos/...). Otherwise REMOTE is the new name (put -r photos :p/new makes new/...); run again after it was interrupted or a file failed, the same put puts the files where the first run did (new/..., not new/photos/...) while :p/new is the directory that run made; any other directory there takes the tree into it. :p/new is made before any file goes, and a run in which every file fails takes it away again. Existing files are replaced; empty directories are made. Files over --multipart-threshold go up in parts of --part-size, several at once; an interrupted put of such a file, run again, sends only the parts the server does not have, unless the file has changed since (its size, modification time, inode or change time).`;
+
+/**
+ * Removes the target directory a run made (entry id `made`) when it is still that one and still empty, and then
+ * `forget`s it: a run in which everything failed leaves no target. Anything else there, or a failure to remove it,
+ * leaves it as it is (and its record, for a rerun).
+ */
+async function unmake(api: ApiClient, at: RemotePath, made: string, forget: () => void): Promise<void> {
+  try {
+    if (!(await isDirectoryOf(api, at, made))) return;
+    // Without ?recursive, a directory that holds anything is refused: only an empty one goes.
+    await api.call('DELETE', dirUrl(at.project, at.path));
+    forget();
+  } catch (err) {
+    if (isFatal(err)) throw err;
+  }
+}
 
 export const putVerb: Verb = {
   command: 'put <paths..>',
@@ -65,27 +82,20 @@ export const putVerb: Verb = {
         project: target.project,
         progress: progress(ctx.interactive, 'bytes', total),
       };
-      // The tree becomes the target: made by the first file or empty directory put there (so a run in which every one
-      // fails leaves nothing), and recorded then with its entry id, so that a rerun of an unfinished put goes where
-      // this one did.
-      let recorded: Promise<void> | undefined;
-      const record = async () => {
-        if (!tree || tree.resumed) return;
-        recorded ??= makeDirectory(api, target).then(
-          (id) => flags.state.saveTree(tree.key, id),
-          (err: unknown) => {
-            if (isFatal(err)) throw err;
-          },
-        );
-        await recorded;
-      };
+      // The tree becomes the target: made before anything goes, and recorded with its entry id, so that a rerun of a
+      // put interrupted at any point after (a file failed, the run was killed) goes where this one did. A target that
+      // cannot be made stops the run with nothing sent; a run in which everything fails takes the target away again.
+      const madeId =
+        tree && !tree.resumed && jobs.length + emptyDirs.length > 0
+          ? await makeDirectory(api, target)
+          : undefined;
+      if (tree && madeId !== undefined) flags.state.saveTree(tree.key, madeId);
       // An empty directory is made (with its parents) as it is; one already there is no error.
       const dirFailures = await runPool(
         emptyDirs,
         run.parallel,
         async (path) => {
           await api.call('PUT', `${dirUrl(target.project, path)}?parents=true`);
-          await record();
         },
         (path) => show(target.server, target.project, path),
       );
@@ -95,13 +105,14 @@ export const putVerb: Verb = {
         async (job) => {
           const r = job.size > run.threshold ? await putMultipart(run, job) : await putFile(run, job);
           ctx.out.result(r, () => '');
-          await record();
         },
         (job) => job.local,
       );
       const made = emptyDirs.length - dirFailures.length;
       const dirs = made > 0 ? ` and ${count(made, 'empty directory', 'empty directories')}` : '';
       const failed = [...dirFailures, ...failures];
+      if (tree && madeId !== undefined && failed.length === jobs.length + emptyDirs.length)
+        await unmake(api, target, madeId, () => flags.state.dropTree(tree.key));
       const bad = failed.length + unreadable.length;
       const failedText = bad > 0 ? `, ${bad} failed` : '';
       run.progress.finish(
