@@ -20,10 +20,10 @@ export interface ChildQuery {
   path: string;
   /** Any of these names. */
   names?: string[];
-  /** Every one of these tag keys. */
+  /** Any of these tag keys (a field given several times is an OR of them). */
   tags?: string[];
-  /** Every one of these properties with that value. */
-  properties?: Record<string, string>;
+  /** Every one of these properties, each with any of its values (an AND across keys, an OR within one). */
+  properties?: Record<string, string[]>;
   /** Leave out names that start with '.': a file system's hidden entries. */
   hideDotNames?: boolean;
   /** Files only, no directories: counted and paged as such. */
@@ -96,9 +96,9 @@ export async function queryChildren(
       const matching = rows.map(labelled).filter(
         (e) =>
           // Own keys only: a tag or property named like an Object method (`constructor`) is no wildcard.
-          (q.tags ?? []).every((t) => Object.hasOwn(e.tags, t)) &&
+          (!q.tags?.length || q.tags.some((t) => Object.hasOwn(e.tags, t))) &&
           Object.entries(q.properties ?? {}).every(
-            ([k, v]) => Object.hasOwn(e.properties, k) && e.properties[k] === v,
+            ([k, values]) => Object.hasOwn(e.properties, k) && values.includes(e.properties[k]!),
           ),
       );
       return { entries: matching.slice(q.offset, q.offset + q.limit), total: matching.length };

@@ -50,6 +50,18 @@ describe('Seven Bridges basics', () => {
     assert.equal(ok(await bo.get('/v2/user'), 'bo').username, 'bo');
   });
 
+  test('a token in X-SBG-Session-Id, as the clients send a session, is served; an unknown one is 401 2001', async () => {
+    const anon = env.client();
+    const me = ok(await anon.get('/v2/user', { 'x-sbg-session-id': anaToken }), 'session id');
+    assert.equal(me.username, 'ana');
+    assertSbgError(
+      await anon.get('/v2/user', { 'x-sbg-session-id': 'mimeo_pat_notatokenthisservermade' }),
+      401,
+      2001,
+      'unknown session id',
+    );
+  });
+
   test('no token, an unknown token, and an expired one are 401 with code 2001', async () => {
     assertSbgError(await env.client().get('/v2/user'), 401, 2001, 'no token');
     assertSbgError(

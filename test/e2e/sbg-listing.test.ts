@@ -1,6 +1,7 @@
 // Seven Bridges listings end to end, as sevenbridges-python pages them: `fields=_all` on every page, `links` rel=next
 // followed as absolute URLs over 120 files and a folder, X-Total-Matching-Query on each page, `offset` and `limit`,
-// a folder's children by `parent` and by `/list`, and the filters `name` (repeated), `tag` and `metadata.<key>`.
+// a folder's children by `parent` and by `/list`, and the filters `name`, `tag` and `metadata.<key>`, each repeated
+// (an OR) and together (an AND), `origin.task` (no file here is a task's) and `dataset` (refused).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bytes } from '../helpers/data.ts';
@@ -144,6 +145,16 @@ describe('Seven Bridges listings', () => {
       ['metadata.sample=S1', ['f-010.txt', 'f-011.txt']],
       ['metadata.sample=S2', ['f-012.txt']],
       ['metadata.sample=S3', []],
+      // A field given several times is an OR of its values; different fields are an AND.
+      ['tag=other&tag=absent', ['f-002.txt']],
+      ['tag=TEST&tag=other', ['f-001.txt', 'f-002.txt', 'f-003.txt']],
+      ['metadata.sample=S1&metadata.sample=S2', ['f-010.txt', 'f-011.txt', 'f-012.txt']],
+      ['metadata.sample=S2&tag=TEST', []],
+      ['name=f-001.txt&name=f-010.txt&tag=TEST', ['f-001.txt']],
+      ['name=f-010.txt&name=f-012.txt&metadata.sample=S1', ['f-010.txt']],
+      // No file here was made by a task.
+      ['origin.task=0a1b2c3d-task', []],
+      ['origin.task=0a1b2c3d-task&tag=TEST', []],
       // Names of Object's own members match only a tag or a key of that name.
       ['tag=constructor', []],
       ['tag=toString', []],
@@ -157,6 +168,11 @@ describe('Seven Bridges listings', () => {
       assert.deepEqual(page.items.map((f: { name: string }) => f.name).sort(), expected, query);
       assert.deepEqual(page.links, [], query);
     }
+    const dataset = await ana.get('/v2/files?dataset=ana/some-dataset');
+    assert.equal(dataset.status, 400);
+    assert.equal(JSON.parse(dataset.body.toString()).code, 9000);
+    const elsewhere = await ana.get('/v2/files?project=ana/no-such-project&origin.task=t');
+    assert.equal(elsewhere.status, 404, 'a task filter still names a project that must be there');
     const small = ok(await ana.get(`${LIST}&tag=TEST&limit=2`), 'tag=TEST, 2 a page');
     assert.equal(small.items.length, 2);
     assert.match(small.links.find((l: { rel: string }) => l.rel === 'next').href, /tag=TEST/);

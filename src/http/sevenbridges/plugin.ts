@@ -29,10 +29,14 @@ async function sbgApi(app: FastifyInstance, deps: AuthDeps): Promise<void> {
       // Answers carry links built on the Host: one that names no host is refused before anything is done.
       externalBase(request);
       if (SIGNED.has(request.routeOptions.url ?? '')) return;
-      const sbgToken = request.headers['x-sbg-auth-token'];
+      // A developer token, an OAuth bearer token or a session id (the clients' three headers): here each is a token.
+      const sbgToken = request.headers['x-sbg-auth-token'] ?? request.headers['x-sbg-session-id'];
       const token = typeof sbgToken === 'string' ? sbgToken.trim() : bearerToken(request);
       if (!token)
-        throw new StorageError('Unauthenticated', 'Send X-SBG-Auth-Token or Authorization: Bearer.');
+        throw new StorageError(
+          'Unauthenticated',
+          'Send X-SBG-Auth-Token, X-SBG-Session-Id or Authorization: Bearer.',
+        );
       request.principal = await resolveBearer(deps, token);
       carryBearer(request, token);
     });

@@ -13,7 +13,7 @@ import { jsonBody, jsonValue } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
 import { contextFor, contextOf, destinationOf, type Folder, folderOf, labelsOf, pathIn } from '../context.ts';
 import { fileJson, tagRecord } from '../render.ts';
-import { entryOf, pageOf, queryList, queryOne, selectFields, sendCollection } from '../wire.ts';
+import { entryOf, pageOf, queryList, selectFields, sendCollection } from '../wire.ts';
 
 type IdParams = { Params: { id: string } };
 
@@ -73,20 +73,23 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const page = pageOf(request);
     const q = request.query as Record<string, unknown>;
     // No prototype: `metadata.__proto__=x` is a filter like any other, not a change of the object's prototype.
-    const properties: Record<string, string> = Object.create(null);
+    // A field given several times is an OR of its values; different fields are an AND (SBG's filtering rule).
+    const properties: Record<string, string[]> = Object.create(null);
     for (const k of Object.keys(q))
-      if (k.startsWith('metadata.')) properties[k.slice('metadata.'.length)] = queryOne(request, k) ?? '';
+      if (k.startsWith('metadata.')) properties[k.slice('metadata.'.length)] = queryList(request, k);
+    // No file here was made by a task: a filter on a task's outputs matches nothing (the folder is still checked).
+    const byTask = q['origin.task'] !== undefined;
     const { entries, total } = await queryChildren(core, principalOf(request), {
       project: folder.project,
       path: folder.path,
       names: queryList(request, 'name'),
       tags: queryList(request, 'tag'),
       properties,
-      ...page,
+      ...(byTask ? { offset: 0, limit: 0 } : page),
     });
     const ctx = await contextFor(deps, request, { project: folder.project, parent: folder.path });
-    const items = entries.map((e) => selectFields(request, fileJson(e, e, ctx)));
-    return sendCollection(request, reply, { items, total, ...page });
+    const items = byTask ? [] : entries.map((e) => selectFields(request, fileJson(e, e, ctx)));
+    return sendCollection(request, reply, { items, total: byTask ? 0 : total, ...page });
   }
 
   app.get('/v2/files', async (request, reply) => {
