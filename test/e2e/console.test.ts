@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
@@ -47,6 +47,17 @@ function raw(
   });
 }
 
+/** The console's script and the modules it imports, each served at its own path. */
+const MODULES = [
+  '/console.js',
+  '/api.js',
+  '/page.js',
+  '/views.js',
+  '/actions.js',
+  '/versions.js',
+  '/transfers.js',
+] as const;
+
 const fileUrl = (project: string, path: string) =>
   `${server.url}/api/v1/projects/${encodeURIComponent(project)}/files/${path.split('/').map(encodeURIComponent).join('/')}`;
 
@@ -58,10 +69,10 @@ async function apiRead(project: string, path: string): Promise<Buffer | { status
 }
 
 describe('the console files', () => {
-  test('/ and the script come with their types, no-cache, nosniff and a CSP without inline script', async () => {
+  test('/ and the script and its modules come with their types, no-cache, nosniff and a CSP without inline script', async () => {
     for (const [path, type] of [
       ['/', 'text/html; charset=utf-8'],
-      ['/console.js', 'text/javascript; charset=utf-8'],
+      ...MODULES.map((m) => [m, 'text/javascript; charset=utf-8'] as const),
       ['/console.css', 'text/css; charset=utf-8'],
       ['/favicon.svg', 'image/svg+xml'],
     ] as const) {
@@ -83,6 +94,18 @@ describe('the console files', () => {
     // Every script is a file: no inline script for a CSP to let through.
     assert.equal(page.match(/<script/g)?.length, 1);
     assert.match(await (await fetch(`${server.url}/console.js`)).text(), /\/api\/v1\/auth\/token/);
+    // The script's modules import one another by the paths served, and every module of src/web is served.
+    const imported = new Set(['/console.js']);
+    for (const m of MODULES) {
+      const text = await (await fetch(`${server.url}${m}`)).text();
+      for (const [, path] of text.matchAll(/^import [^;]*? from '\.(\/[a-z-]+\.js)';$/gm))
+        imported.add(path!);
+    }
+    const onDisk = (await readdir(new URL('../../src/web/', import.meta.url))).filter((f) =>
+      f.endsWith('.js'),
+    );
+    assert.deepEqual([...imported].sort(), [...MODULES].sort());
+    assert.deepEqual(onDisk.map((f) => `/${f}`).sort(), [...MODULES].sort());
     const head = await raw('/', 'HEAD');
     assert.equal(head.status, 200);
     assert.equal(head.headers['content-type'], 'text/html; charset=utf-8');
@@ -102,6 +125,9 @@ describe('the console files', () => {
       '/console.html',
       '/web/console.js',
       '/src/web/console.js',
+      '/src/web/versions.js',
+      '/versions.js/..',
+      '/web/api.js',
       '/console.js%00',
       '/console.js/',
       '/tsconfig.json',

@@ -5,13 +5,22 @@ import type { FastifyInstance } from 'fastify';
 /** Where the console's files are: src/web, read once when the server is built. */
 const WEB = new URL('../../web/', import.meta.url);
 
+const JS = 'text/javascript; charset=utf-8';
+
 /**
  * Every file the console serves, by its URL path. A request names an entry of this list or is not the console's:
- * no part of a URL is ever joined to a file-system path.
+ * no part of a URL is ever joined to a file-system path. The page's script is console.js, an ES module that imports
+ * the other modules by these paths.
  */
 export const CONSOLE_FILES: Readonly<Record<string, { file: string; type: string }>> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
+  '/console.js': { file: 'console.js', type: JS },
+  '/api.js': { file: 'api.js', type: JS },
+  '/page.js': { file: 'page.js', type: JS },
+  '/views.js': { file: 'views.js', type: JS },
+  '/actions.js': { file: 'actions.js', type: JS },
+  '/versions.js': { file: 'versions.js', type: JS },
+  '/transfers.js': { file: 'transfers.js', type: JS },
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
   '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
