@@ -44,6 +44,11 @@ export interface Entry {
   contentType: string | null;
   /** When a file's current version expires (ms since the epoch); null: never, and for a directory. */
   expiresAt: number | null;
+  /**
+   * Where a file's current version stands in the global sequence: it grows with every new version of the file, and
+   * only then (Qumulo's data_revision); null for a directory.
+   */
+  revision: number | null;
 }
 
 export interface EntryRow {
@@ -67,13 +72,14 @@ export interface EntryRow {
   v_created_by: string | null;
   v_modified_at: number | null;
   v_expires_at: number | null;
+  v_seq: number | null;
 }
 
 /** The columns of an entry; `v` is the version to show (the current one, or the one a snapshot sees). */
 export const ENTRY_COLUMNS = `f.id, f.number, f.type, p.name AS project_name, p.id AS project_id, f.parent, f.name,
   f.path, f.created_at, f.modified_at, f.owner_id, f.mode, v.size AS v_size, v.etag AS v_etag,
   v.version_id AS v_version_id, v.id AS v_row, v.content_type AS v_content_type, v.created_by AS v_created_by,
-  v.modified_at AS v_modified_at, v.expires_at AS v_expires_at`;
+  v.modified_at AS v_modified_at, v.expires_at AS v_expires_at, v.created_seq AS v_seq`;
 
 export function toEntry(r: EntryRow): Entry {
   const dir = r.type === 'directory';
@@ -97,6 +103,7 @@ export function toEntry(r: EntryRow): Entry {
     versionRow: dir ? null : r.v_row,
     contentType: dir ? null : r.v_content_type,
     expiresAt: dir || r.v_expires_at === null ? null : Number(r.v_expires_at),
+    revision: dir || r.v_seq === null ? null : Number(r.v_seq),
   };
 }
 
@@ -176,6 +183,7 @@ const directoryDefaults = {
   versionRow: null,
   contentType: null,
   expiresAt: null,
+  revision: null,
 };
 
 /**

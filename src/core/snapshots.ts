@@ -1,6 +1,7 @@
 // Snapshots: a consistent sequence number that keeps every version it sees until the snapshot is deleted or
 // expires. One is of a project, of a directory's subtree in a project, or of the whole tree (every project).
 import type { Tx } from '../meta/meta-store.ts';
+import { type Conditions, checkConditions } from './conditions.ts';
 import type { CoreDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { dirPath, findDir, missingDir } from './dirs.ts';
@@ -246,11 +247,28 @@ export function deleteSnapshot(
  * whole tree). Needs the write role on its project, or to be an administrator or root for one of the whole tree:
  * AccessDenied for a principal who may see it but not delete it, NoSuchSnapshot for any other.
  */
-export function deleteSnapshotByRef(deps: CoreDeps, principal: Principal, ref: string): Promise<void> {
+/** What a condition on a snapshot is checked against: its id as its tag, its creation as its modification. */
+const snapshotSubject = (s: { id: string; created_at: number }) => ({
+  etag: s.id,
+  rowId: s.id,
+  modifiedAt: Number(s.created_at),
+});
+
+/** The tag a snapshot's conditions (If-Match) name it by. */
+export const snapshotTag = (s: Snapshot): string => s.id;
+
+export function deleteSnapshotByRef(
+  deps: CoreDeps,
+  principal: Principal,
+  ref: string,
+  conditions?: Conditions,
+): Promise<void> {
   return deps.meta.tx(async (tx) => {
     const snap = await visibleSnapshot(tx, principal, ref, nowOf(deps));
     if (snap.project_name === null) requireAdmin(principal, WHOLE_TREE);
     else await requireProject(tx, { principal, need: 'write' }, snap.project_name);
+    // A snapshot never changes: its tag is its id, which a snapshot made later under the same number does not share.
+    checkConditions(conditions, snapshotSubject(snap), { safe: false, resource: ref });
     await removeSnapshots(tx, [snap]);
   });
 }

@@ -82,6 +82,34 @@ describe('Qumulo entries', () => {
     assertQumuloError(slash, 400, 'fs_invalid_name_error', 'a name with a slash');
   });
 
+  test('data_revision grows with each write of the bytes and only then; user_metadata_revision stays', async () => {
+    const made = await createFile(q, '/ent/', 'rev.txt');
+    const at = `/v1/files/${ref('/ent/rev.txt')}`;
+    const revisions = async () => {
+      const a = (await q.get(`${at}/info/attributes`)).json();
+      return [a.data_revision, a.user_metadata_revision];
+    };
+    const [first, meta] = await revisions();
+    assert.match(first, /^[0-9]+$/);
+    assert.equal(made.data_revision, first, 'the create answers the revision it made');
+    assert.equal(meta, '0');
+
+    const put = await q.call('PUT', `${at}/data`, { data: Buffer.from('one') });
+    assert.equal(put.status, 200, put.body.toString());
+    const [second] = await revisions();
+    assert.ok(BigInt(second) > BigInt(first), `${second} after ${first}`);
+    assert.equal(put.json().data_revision, second, 'the write answers the new revision');
+    const patched = await q.call('PATCH', `${at}/data?offset=3`, { data: Buffer.from('two') });
+    assert.equal(patched.status, 200, patched.body.toString());
+    const [third] = await revisions();
+    assert.ok(BigInt(third) > BigInt(second), `${third} after ${second}`);
+
+    const mode = await q.call('PATCH', `${at}/info/attributes`, { json: { mode: '0600' } });
+    assert.equal(mode.status, 200, mode.body.toString());
+    assert.deepEqual(await revisions(), [third, '0'], 'a change of attributes is no change of the data');
+    assert.equal((await q.get(`${at}/data`)).body.toString(), 'onetwo');
+  });
+
   test('PATCH info/attributes sets a mode; RENAME moves a file and refuses an existing name without clobber', async () => {
     const dir = await createDir(q, '/ent/', 'ren');
     const a = await createFile(q, '/ent/ren/', 'a');

@@ -1,7 +1,9 @@
 // The Qumulo dialect's sessions end to end over HTTPS: the version probe without a session, login by name and
 // password, who-am-i, and the tree's root as each user sees it (only the projects they hold a role on).
 import assert from 'node:assert/strict';
+import { request as httpsRequest } from 'node:https';
 import { after, before, describe, test } from 'node:test';
+import type { TLSSocket } from 'node:tls';
 import { assertQumuloError, openQumulo, type QumuloEnv, ref } from '../helpers/qumulo.ts';
 
 describe('Qumulo sessions', () => {
@@ -27,6 +29,37 @@ describe('Qumulo sessions', () => {
       assert.equal(v.flavor, 'release');
       assert.equal(typeof v.build_id, 'string');
       assert.ok(!Number.isNaN(Date.parse(v.build_date)), v.build_date);
+    }
+  });
+
+  test('a client that speaks at most TLS 1.2 is served, as one that speaks 1.3', async () => {
+    for (const maxVersion of ['TLSv1.2', 'TLSv1.3'] as const) {
+      const { status, protocol, body } = await new Promise<{
+        status: number;
+        protocol: string;
+        body: string;
+      }>((resolve, reject) => {
+        const req = httpsRequest(
+          `${env.server.url}/v1/version`,
+          { ca: env.ca, maxVersion, agent: false },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (d: string) => (text += d));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode!,
+                protocol: String((res.socket as TLSSocket).getProtocol()),
+                body: text,
+              }),
+            );
+          },
+        );
+        req.on('socket', (s) => s.once('secureConnect', () => undefined));
+        req.on('error', reject).end();
+      });
+      assert.equal(status, 200, maxVersion);
+      assert.equal(JSON.parse(body).revision_id, 'Qumulo Core 7.2.0');
+      assert.equal(protocol, maxVersion);
     }
   });
 

@@ -75,6 +75,31 @@ describe('Qumulo snapshots', () => {
     assert.ok(left.includes(plain.id) && !left.includes(s.id), JSON.stringify(left));
   });
 
+  test('DELETE with If-Match: the ETag its GET sent deletes it; another ETag is 412 and the snapshot stays', async () => {
+    const s = await snapshot({ name_suffix: 'guarded', source_file_id: projectId });
+    const got = await q.get(`/v3/snapshots/${s.id}`);
+    const etag = got.headers['etag'];
+    assert.match(String(etag), /^"[^"]+"$/);
+    const other = await snapshot({ name_suffix: 'other', source_file_id: projectId });
+    assert.notEqual((await q.get(`/v3/snapshots/${other.id}`)).headers['etag'], etag);
+
+    const stale = await q.call('DELETE', `/v3/snapshots/${s.id}`, {
+      headers: { 'if-match': '"not-its-tag"' },
+    });
+    assertQumuloError(stale, 412, 'rest_precondition_failed_error', 'a stale If-Match');
+    assert.deepEqual((await q.get(`/v3/snapshots/${s.id}`)).json(), s, 'still there');
+    const wrongOne = await q.call('DELETE', `/v3/snapshots/${other.id}`, {
+      headers: { 'if-match': String(etag) },
+    });
+    assertQumuloError(wrongOne, 412, 'rest_precondition_failed_error', "another snapshot's ETag");
+
+    const del = await q.call('DELETE', `/v3/snapshots/${s.id}`, { headers: { 'if-match': String(etag) } });
+    assert.equal(del.status, 202, del.body.toString());
+    assertQumuloError(await q.get(`/v3/snapshots/${s.id}`), 404, 'rest_not_found_error', 'deleted');
+    const any = await q.call('DELETE', `/v3/snapshots/${other.id}`, { headers: { 'if-match': '*' } });
+    assert.equal(any.status, 202, any.body.toString());
+  });
+
   test('an id past any given out, up to 2^64 - 1, is a snapshot that does not exist; past that, bad input', async () => {
     await createFile(q, '/snap/', 'ids.txt');
     for (const id of ['12345678901234567', '18446744073709551615']) {

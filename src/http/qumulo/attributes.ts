@@ -63,7 +63,9 @@ export function attributesOf(e: Entry, childCount = 0) {
     directory_entry_hash_policy: dir ? 'FS_DIRECTORY_HASH_VERSION_FOLDED' : null,
     symlink_target_type: 'FS_FILE_TYPE_UNKNOWN',
     major_minor_numbers: { major: 0, minor: 0 },
-    data_revision: '0',
+    // A file's grows with each new version of its bytes; a directory's bytes are its listing, not tracked. Qumulo's
+    // user-defined metadata is not kept, so its revision never moves.
+    data_revision: String(e.revision ?? 0),
     user_metadata_revision: '0',
   };
 }

@@ -38,6 +38,7 @@ const written = (e: Entry, v: VersionInfo): Entry => ({
   versionId: v.versionId,
   versionRow: v.rowId,
   modifiedAt: v.modifiedAt,
+  revision: v.seq,
 });
 
 export const dataRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {

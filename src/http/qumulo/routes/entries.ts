@@ -142,6 +142,7 @@ export const entryRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
       versionId: v.versionId,
       versionRow: v.rowId,
       modifiedAt: v.modifiedAt,
+      revision: v.seq,
     });
   });
 

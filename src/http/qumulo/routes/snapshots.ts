@@ -10,10 +10,21 @@ import {
   getSnapshot,
   listAllSnapshots,
   type Snapshot,
+  snapshotTag,
 } from '../../../core/snapshots.ts';
 import { jsonBody } from '../../common/json-body.ts';
 import { principalOf } from '../../common/principal.ts';
-import { dirOf, ROOT_ID, sendEmpty, sendJson, snapshotRef, stringField, timeField } from '../wire.ts';
+import {
+  dirOf,
+  ifMatchOf,
+  quoted,
+  ROOT_ID,
+  sendEmpty,
+  sendJson,
+  snapshotRef,
+  stringField,
+  timeField,
+} from '../wire.ts';
 
 type IdParams = { Params: { id: string } };
 
@@ -115,10 +126,14 @@ export const snapshotRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =
     }
     app.get<IdParams>(`/${v}/snapshots/:id`, async (request, reply) => {
       const s = await getSnapshot(core, principalOf(request), snapshotRef(request.params.id)!);
+      reply.header('etag', quoted(snapshotTag(s)));
       return sendJson(reply, snapshotJson(s, await sourceIdOf(request, s)));
     });
+    // If-Match names the snapshot by the ETag its GET sent: one deleted and another made under its number is 412.
     app.delete<IdParams>(`/${v}/snapshots/:id`, async (request, reply) => {
-      await deleteSnapshotByRef(core, principalOf(request), snapshotRef(request.params.id)!);
+      await deleteSnapshotByRef(core, principalOf(request), snapshotRef(request.params.id)!, {
+        ifVersion: ifMatchOf(request),
+      });
       return sendEmpty(reply, 202);
     });
   }
