@@ -9,11 +9,16 @@ import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import {
+  type BucketLocationConstraint,
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
+  GetBucketLocationCommand,
   GetObjectCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
@@ -34,18 +39,23 @@ const toHere: LookupFunction = (_host, options, callback) =>
 let env: CosEnv;
 let s3: S3Client;
 let agent: Agent;
+/** An SDK pointed at the COS endpoint, signing for `region`, addressing buckets by host or (`pathStyle`) by path. */
+let sdk: (region: string, pathStyle?: boolean) => S3Client;
 const MiB = 1024 * 1024;
 
 before(async () => {
   env = await openCos();
   const port = env.hostPort.split(':')[1];
   agent = new Agent({ keepAlive: true, lookup: toHere });
-  s3 = new S3Client({
-    endpoint: `http://cos.${REGION}.myqcloud.com:${port}`,
-    region: REGION,
-    credentials: { accessKeyId: CREDS.MIMEO_ROOT_ACCESS_KEY, secretAccessKey: CREDS.MIMEO_ROOT_SECRET_KEY },
-    requestHandler: { httpAgent: agent },
-  });
+  sdk = (region, pathStyle = false) =>
+    new S3Client({
+      endpoint: `http://cos.${REGION}.myqcloud.com:${port}`,
+      region,
+      forcePathStyle: pathStyle,
+      credentials: { accessKeyId: CREDS.MIMEO_ROOT_ACCESS_KEY, secretAccessKey: CREDS.MIMEO_ROOT_SECRET_KEY },
+      requestHandler: { httpAgent: agent },
+    });
+  s3 = sdk(REGION);
   await env.cos.putBucket({ Bucket: BUCKET, Region: REGION });
 });
 after(async () => {
@@ -184,4 +194,84 @@ test('a bucket with an upload in progress is not empty, as COS has it', async ()
   await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'pending.bin' }));
   const e = await s3Error(() => s3.send(new DeleteBucketCommand({ Bucket: bucket })));
   assert.deepEqual([e.status, e.code], [409, 'BucketNotEmpty']);
+});
+
+test("the service host lists buckets; a bucket made through it is in the host's region, as its location says", async () => {
+  const made = 'made-by-sdk-1250000000';
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: made,
+      CreateBucketConfiguration: { LocationConstraint: REGION as BucketLocationConstraint },
+    }),
+  );
+  const listed = await s3.send(new ListBucketsCommand({}));
+  assert.ok(
+    listed.Buckets?.some((b) => b.Name === made && b.BucketRegion === REGION),
+    JSON.stringify(listed.Buckets),
+  );
+  const location = await s3.send(new GetBucketLocationCommand({ Bucket: made }));
+  assert.equal(location.LocationConstraint, REGION);
+  const head = await s3.send(new HeadBucketCommand({ Bucket: made }));
+  assert.equal(head.BucketRegion, REGION);
+  // Path-style, as with forcePathStyle: the same answers from the service host.
+  const byPath = sdk(REGION, true);
+  const got = await byPath.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'meta.txt' }));
+  assert.equal(await got.Body!.transformToString(), 'hello from an AWS SDK');
+  assert.deepEqual(got.Metadata, { owner: 'alice' });
+  byPath.destroy();
+});
+
+test("a signature for the server's own region is taken too; one for a third region is 400 naming the host's", async () => {
+  const own = sdk('us-east-1');
+  const got = await own.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'meta.txt' }));
+  assert.equal(await got.Body!.transformToString(), 'hello from an AWS SDK');
+  own.destroy();
+  const third = sdk('eu-frankfurt');
+  const e = await s3Error(() => third.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'meta.txt' })));
+  assert.deepEqual([e.status, e.code], [400, 'AuthorizationHeaderMalformed']);
+  assert.match(e.message, /expecting 'ap-guangzhou'/);
+  third.destroy();
+});
+
+/** `send` with `headers` added to the request, as a client that mixes COS's headers in would send them. */
+async function withHeaders<T>(
+  headers: Record<string, string>,
+  send: (c: S3Client) => Promise<T>,
+): Promise<T> {
+  const c = sdk(REGION);
+  c.middlewareStack.add(
+    (next) => async (args) => {
+      Object.assign((args.request as { headers: Record<string, string> }).headers, headers);
+      return next(args);
+    },
+    { step: 'build', name: 'cosHeaders' },
+  );
+  try {
+    return await send(c);
+  } finally {
+    c.destroy();
+  }
+}
+
+test("COS's copy source header on S3's wire is 400, and the object at the key is kept", async () => {
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'kept.txt', Body: 'kept' }));
+  const e = await s3Error(() =>
+    withHeaders({ 'x-cos-copy-source': `${BUCKET}.cos.${REGION}.myqcloud.com/meta.txt` }, (c) =>
+      c.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'kept.txt', Body: '' })),
+    ),
+  );
+  assert.deepEqual([e.status, e.code], [400, 'InvalidArgument']);
+  const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'kept.txt' }));
+  assert.equal(await got.Body!.transformToString(), 'kept');
+});
+
+test('x-cos-forbid-overwrite: true keeps an object from being replaced, as COS has it', async () => {
+  const e = await s3Error(() =>
+    withHeaders({ 'x-cos-forbid-overwrite': 'true' }, (c) =>
+      c.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'kept.txt', Body: 'replaced' })),
+    ),
+  );
+  assert.deepEqual([e.status, e.code], [409, 'FileAlreadyExists']);
+  const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'kept.txt' }));
+  assert.equal(await got.Body!.transformToString(), 'kept');
 });

@@ -238,6 +238,8 @@ export async function presignV4(o: {
   secret: string;
   /** The signing time; now by default. */
   date?: Date;
+  /** The headers signed; `host` alone by default, as the SDK signs. */
+  signedHeaders?: string[];
 }): Promise<string> {
   const { awsEncode, canonicalRequest, sign, signingKey, stringToSign } = await import(
     '../../src/auth/sigv4.ts'
@@ -252,7 +254,7 @@ export async function presignV4(o: {
     ['X-Amz-Credential', `${o.accessKey}/${scope.date}/us-east-1/s3/aws4_request`],
     ['X-Amz-Date', amzDate],
     ['X-Amz-Expires', String(o.expires)],
-    ['X-Amz-SignedHeaders', 'host'],
+    ['X-Amz-SignedHeaders', (o.signedHeaders ?? ['host']).join(';')],
   ]
     .map(([k, v]) => `${k}=${awsEncode(v!, false)}`)
     .join('&');
@@ -261,7 +263,7 @@ export async function presignV4(o: {
     rawPath: o.path,
     rawQuery: query,
     headers: { host: o.host },
-    signedHeaders: ['host'],
+    signedHeaders: o.signedHeaders ?? ['host'],
     payloadHash: 'UNSIGNED-PAYLOAD',
   });
   const signature = sign(signingKey(o.secret, scope), stringToSign(amzDate, scope, canonical));

@@ -106,6 +106,30 @@ describe('SigV4 rules', () => {
     assert.match(body, /<Region>us-east-1<\/Region>/);
   });
 
+  test('a presigned URL that does not sign the host is 400 AuthorizationQueryParametersError; one that does reads', async () => {
+    const signed = await presignV4({
+      method: 'GET',
+      path: '/sig/hello.txt',
+      host,
+      expires: 60,
+      ...ROOT_KEYS,
+    });
+    assert.equal((await fetch(`${env.server.s3Url}${signed}`)).status, 200);
+    const unsigned = await presignV4({
+      method: 'GET',
+      path: '/sig/hello.txt',
+      host,
+      expires: 60,
+      signedHeaders: [],
+      ...ROOT_KEYS,
+    });
+    const r = await fetch(`${env.server.s3Url}${unsigned}`);
+    const body = await r.text();
+    assert.equal(r.status, 400, body);
+    assert.match(body, /<Code>AuthorizationQueryParametersError<\/Code>/);
+    assert.match(body, /The host header must be signed/);
+  });
+
   test('a header signature together with presigned parameters is 400 InvalidArgument', async () => {
     const link = await presignV4({ method: 'GET', path: '/sig/hello.txt', host, expires: 60, ...ROOT_KEYS });
     for (const path of [link, '/sig/hello.txt?AWSAccessKeyId=x&Expires=9999999999&Signature=x']) {

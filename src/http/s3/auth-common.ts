@@ -9,6 +9,11 @@ import { S3Error } from './errors.ts';
 /** Authentication's view of the server: its key stores and clock, and the region signatures must be made for. */
 export interface SigningDeps extends AuthDeps {
   region: string;
+  /**
+   * A second region a SigV4 signature may be made for: the server's own, when `region` is the one the request's host
+   * names (a COS host, see Flavor.hostRegion).
+   */
+  alsoRegion?: string;
 }
 
 export interface RawRequest {

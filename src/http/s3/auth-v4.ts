@@ -59,13 +59,13 @@ function requestTime(req: RawRequest, signedHeaders: string[]): { amzDate: strin
   return { amzDate: amz ?? toAmzDate(t), t };
 }
 
-/** The credential scope must be S3's, on the request's day, in this server's region. */
+/** The credential scope must be S3's, on the request's day, in the request's region (or the server's). */
 function checkScope(
   deps: SigningDeps,
   s: { scope: Scope; amzDate: string; malformed: typeof malformedHeader; what: string },
 ): void {
   if (s.scope.service !== 's3') throw s.malformed(`${s.what} the service '${s.scope.service}' is not s3.`);
-  if (s.scope.region !== deps.region) {
+  if (s.scope.region !== deps.region && s.scope.region !== deps.alsoRegion) {
     throw s.malformed(`${s.what} the region '${s.scope.region}' is wrong; expecting '${deps.region}'`, {
       Region: deps.region,
     });
@@ -151,6 +151,8 @@ export async function queryAuthV4(deps: SigningDeps, req: RawRequest): Promise<A
     what: 'Error parsing the X-Amz-Credential parameter;',
   });
   checkLifetime(expires);
+  // As in the header form: a URL whose host is not signed would read the same key in any bucket named by the host.
+  if (!signedHeaders.includes('host')) throw malformedQuery('The host header must be signed.');
   const now = nowOf(deps.core);
   if (now > t + expires * 1000) throw denied('Request has expired');
   if (t - now > MAX_SKEW_MS) throw denied('Request is not yet valid');

@@ -13,6 +13,18 @@ export interface Flavor {
   headerPrefix: string;
   /** The bucket and key from the vendor's virtual hosts; undefined (or absent): S3's addressing. */
   address?: (host: string | undefined, rawPath: string, deps: S3Deps) => Addressed | undefined;
+  /**
+   * The region the request's host names (COS: `ap-guangzhou` of `<bucket>.cos.ap-guangzhou.myqcloud.com`): the request
+   * is served as that region's (bucket locations, location constraints, SigV4 scopes, which may also name the
+   * server's); undefined (or absent): the server's region.
+   */
+  hostRegion?: (host: string | undefined) => string | undefined;
+  /**
+   * The other wire's header prefix and whose it is (`x-amz-`, "S3's" on COS's wire): its copy source headers are
+   * refused, 400 InvalidArgument, rather than dropped, as a copy whose source is not read would become a write of the
+   * empty body. Absent: none.
+   */
+  foreign?: { prefix: string; name: string };
   /** The vendor's own signature scheme; absent: S3's (SigV4, SigV2, presigned). */
   authenticate?: (deps: SigningDeps, req: RawRequest) => Promise<Authenticated>;
   /** Header values the vendor spells otherwise, by S3's header name: vendor value (lower-case) to S3's. */
@@ -77,22 +89,25 @@ export const flavorOf = (raw: IncomingMessage): Flavor => flavors.get(raw) ?? S3
 
 /**
  * Request headers under S3's names: the vendor's prefix becomes `x-amz-`, and headers the client sent under S3's
- * own prefix are dropped (they are not the vendor's, and were not what the vendor's signature covered). S3's copy
- * source headers are refused instead, 400 InvalidArgument: dropped, they would turn a copy into a write of the empty
- * body over the object or part at the key, or a ranged copy into a whole one.
+ * own prefix are dropped (they are not the vendor's, and were not what the vendor's signature covered). The other
+ * wire's copy source headers (`flavor.foreign`) are refused instead, 400 InvalidArgument: dropped, they would turn a
+ * copy into a write of the empty body over the object or part at the key, or a ranged copy into a whole one.
  */
 export function asS3Headers(flavor: Flavor, headers: Record<string, string>): Record<string, string> {
+  const foreign = flavor.foreign;
+  if (foreign)
+    for (const [k, v] of Object.entries(headers))
+      if (k.startsWith(`${foreign.prefix}copy-source`))
+        // The header's own name goes in ArgumentName: a vendor's renderer may rewrite S3's prefix in the message.
+        throw new S3Error(
+          'InvalidArgument',
+          400,
+          `This request names its copy source in ${flavor.headerPrefix}copy-source; ${foreign.name} copy source headers are not read.`,
+          { fields: { ArgumentName: k, ArgumentValue: v } },
+        );
   if (flavor.headerPrefix === 'x-amz-') return headers;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
-    if (k.startsWith('x-amz-copy-source'))
-      // The header's own name goes in ArgumentName: a vendor's renderer may rewrite S3's prefix in the message.
-      throw new S3Error(
-        'InvalidArgument',
-        400,
-        `A ${flavor.name.toUpperCase()} request names its copy source in ${flavor.headerPrefix}copy-source; S3's copy source headers are not read.`,
-        { fields: { ArgumentName: k, ArgumentValue: v } },
-      );
     if (k.startsWith('x-amz-')) continue;
     out[k.startsWith(flavor.headerPrefix) ? `x-amz-${k.slice(flavor.headerPrefix.length)}` : k] = v;
   }

@@ -38,7 +38,11 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
     const query = queryMap(rawQuery);
     const { bucket, key, virtualHosted } =
       flavor.address?.(headers['host'], rawPath, deps) ?? address(headers['host'], rawPath, deps.domains);
-    const auth = await (flavor.authenticate ?? authenticate)(deps, {
+    // A host that names its region (COS's) is served as that region's; a signature may name the server's too.
+    const region = flavor.hostRegion?.(headers['host']);
+    const rdeps =
+      region === undefined || region === deps.region ? deps : { ...deps, region, alsoRegion: deps.region };
+    const auth = await (flavor.authenticate ?? authenticate)(rdeps, {
       method: request.method,
       rawPath,
       rawQuery,
@@ -49,7 +53,7 @@ export async function s3Api(app: FastifyInstance, deps: S3Deps): Promise<void> {
     });
     request.principal = auth.principal;
     const ctx: S3Context = {
-      deps,
+      deps: rdeps,
       flavor,
       reply,
       requestId: request.id,

@@ -5,8 +5,8 @@ import { safeDecode } from '../../../auth/sigv4.ts';
 import type { Addressed } from '../request.ts';
 
 const COS_HOST = /^([^.]+)\.cos(?:v6|-cdc|-internal)?\.[a-z0-9-]+\.(?:myqcloud\.com|tencentcos\.cn)$/;
-/** The region a COS host names: `<bucket>.cos.<region>.` (COS's own domains, or a configured one of that form). */
-const COS_REGION = /^[^.]+\.cos(?:v6|-cdc|-internal)?\.([a-z0-9-]+)\./;
+/** A host of COS's own domains, a bucket's or the service's (`cos.<region>.myqcloud.com`), and the region it names. */
+const COS_REGION = /^(?:[^.]+\.)?cos(?:v6|-cdc|-internal)?\.([a-z0-9-]+)\.(?:myqcloud\.com|tencentcos\.cn)$/;
 
 /** The bucket a COS virtual host names, or undefined when the host is not one (a port is ignored). */
 export function cosHostBucket(host: string | undefined, domains: readonly string[]): string | undefined {
@@ -22,12 +22,16 @@ export function cosHostBucket(host: string | undefined, domains: readonly string
 }
 
 /**
- * The region a COS virtual host names (`ap-guangzhou` of `<bucket>.cos.ap-guangzhou.myqcloud.com`), which AWS's
- * signatures on it are made for; undefined for a host that names none.
+ * The region a host of COS's own domains names (`ap-guangzhou` of `<bucket>.cos.ap-guangzhou.myqcloud.com` and of the
+ * service host `cos.ap-guangzhou.myqcloud.com`); undefined for any other host, a `cosDomains` one included.
  */
 export function cosHostRegion(host: string | undefined): string | undefined {
   return COS_REGION.exec((host ?? '').replace(/:\d+$/, '').toLowerCase())?.[1];
 }
+
+/** Whether a host is COS's: a bucket's virtual host, or the service host of a region (path-style addressing). */
+export const isCosHost = (host: string | undefined, domains: readonly string[]): boolean =>
+  cosHostBucket(host, domains) !== undefined || cosHostRegion(host) !== undefined;
 
 /** Bucket and key of a request to a COS virtual host; undefined for any other host. */
 export function cosAddress(

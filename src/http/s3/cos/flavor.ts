@@ -1,5 +1,4 @@
 // Where COS differs from S3, in one place: the S3 handler and its commands read these and exist once.
-import { authenticate as s3Authenticate } from '../auth.ts';
 import { type Flavor, S3_FLAVOR } from '../flavor.ts';
 import { cosAddress, cosHostRegion } from './address.ts';
 import { cosAuthenticate } from './auth.ts';
@@ -10,6 +9,9 @@ export const COS_FLAVOR: Flavor = {
   // x-cos-meta-*, x-cos-copy-source*, x-cos-version-id, x-cos-server-side-encryption... are S3's under COS's prefix.
   headerPrefix: 'x-cos-',
   address: (host, rawPath, deps) => cosAddress(host, rawPath, deps.cosDomains),
+  hostRegion: cosHostRegion,
+  // S3's copy source on a COS request is refused: COS names it in x-cos-copy-source only.
+  foreign: { prefix: 'x-amz-', name: "S3's" },
   authenticate: cosAuthenticate,
   // COS "PUT Object - Copy": x-cos-metadata-directive is Copy or Replaced (S3: COPY or REPLACE).
   headerValues: { 'x-amz-metadata-directive': { copy: 'COPY', replaced: 'REPLACE' } },
@@ -47,14 +49,13 @@ const {
  * A request on a COS host signed with AWS's schemes: an AWS SDK pointed at COS, as Tencent documents. COS's rules
  * hold (part sizes, consecutive parts, uploads that keep a bucket, opaque version ids), on S3's wire: S3's headers
  * both ways (`x-amz-meta-*`, `x-amz-copy-source` in S3's form, aws-chunked bodies and their trailers), S3's
- * signatures, documents and errors, which is what such a client reads. A signature is made for the region the host
- * names, as Tencent has the SDK configured (`ap-guangzhou` for `cos.ap-guangzhou.myqcloud.com`); a host that names
- * none takes the server's.
+ * signatures, documents and errors, which is what such a client reads. COS's copy source headers are refused, and its
+ * `x-cos-forbid-overwrite` is read as COS reads it.
  */
 export const COS_ON_S3_WIRE: Flavor = {
   ...COS_RULES,
   headerPrefix: S3_FLAVOR.headerPrefix,
-  authenticate: (deps, req) =>
-    s3Authenticate({ ...deps, region: cosHostRegion(req.headers['host']) ?? deps.region }, req),
+  foreign: { prefix: 'x-cos-', name: "COS's" },
+  forbidOverwrite: 'x-cos-forbid-overwrite',
   xml: S3_FLAVOR.xml,
 };

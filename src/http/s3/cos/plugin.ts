@@ -7,30 +7,31 @@ import type { Dialect } from '../../common/dialect.ts';
 import { hasAwsSignature } from '../auth.ts';
 import type { S3Deps } from '../context.ts';
 import { type Flavor, serveAs } from '../flavor.ts';
-import { cosHostBucket } from './address.ts';
+import { isCosHost } from './address.ts';
 import { hasCosSignature } from './auth.ts';
 import { COS_ERRORS } from './errors.ts';
 import { COS_FLAVOR, COS_ON_S3_WIRE } from './flavor.ts';
 import { cosResponseHeaders, renderCosError } from './render.ts';
 
 /**
- * The flavor a request is served in when it is COS's: a COS signature whatever the host, or a COS virtual host
- * without AWS's signatures, is COS (`COS_FLAVOR`); a COS host with one of AWS's signatures is COS's rules on S3's
- * wire (`COS_ON_S3_WIRE`); anything else is not COS's (undefined).
+ * The flavor a request is served in when it is COS's: a COS signature whatever the host (in the Authorization
+ * header, or in the query when there is no such header), or a COS host without AWS's signatures, is COS
+ * (`COS_FLAVOR`); a COS host with one of AWS's signatures is COS's rules on S3's wire (`COS_ON_S3_WIRE`); anything
+ * else is not COS's (undefined).
  */
 export function cosFlavorOf(
   r: { url: string; host: string | undefined; authorization: string | undefined },
   domains: readonly string[],
 ): Flavor | undefined {
+  const onCosHost = isCosHost(r.host, domains);
   const q = r.url.indexOf('?');
-  // Only a query with `sign` or a `q-` field in it can hold a COS signature or AWS's presigned one (`Signature`,
-  // `X-Amz-Signature`); others are not parsed here.
+  // Elsewhere only a query with `sign` or a `q-` field in it can hold a COS signature; others are not parsed.
   const query =
-    q < 0 || !/sign|q-/i.test(r.url.slice(q))
+    q < 0 || (!onCosHost && !/sign|q-/i.test(r.url.slice(q)))
       ? new URLSearchParams()
       : new URLSearchParams(r.url.slice(q + 1));
   if (hasCosSignature(r.authorization, query)) return COS_FLAVOR;
-  if (cosHostBucket(r.host, domains) === undefined) return undefined;
+  if (!onCosHost) return undefined;
   return hasAwsSignature(r.authorization, query) ? COS_ON_S3_WIRE : COS_FLAVOR;
 }
 
