@@ -14,12 +14,21 @@ export interface FaultProxy {
   fault: Fault | undefined;
   /** The method and path of every request that met a fault, in order. */
   faulted: string[];
+  /** Runs before a request is passed on, and holds it until done: what another client does meanwhile. */
+  before: ((req: IncomingMessage) => Promise<void>) | undefined;
   close(): Promise<void>;
 }
 
 export async function faultProxy(upstream: string): Promise<FaultProxy> {
-  const proxy: FaultProxy = { url: '', fault: undefined, faulted: [], close: async () => {} };
-  const server = createServer((req, res) => {
+  const proxy: FaultProxy = {
+    url: '',
+    fault: undefined,
+    faulted: [],
+    before: undefined,
+    close: async () => {},
+  };
+  const server = createServer(async (req, res) => {
+    if (proxy.before) await proxy.before(req);
     const f = proxy.fault?.(req);
     if (f !== undefined) proxy.faulted.push(`${req.method} ${req.url}`);
     if (f === 'reset') return req.socket.destroy();

@@ -170,6 +170,26 @@ describe('mimeo put -r and get -r run again after a run that did not end whole',
     assert.deepEqual(await files('early/'), ['early/a.txt', 'early/b.txt', 'early/sub/c.txt']);
   });
 
+  test('put -r DIR :p/new whose target another client makes meanwhile: neither recorded nor taken away', async () => {
+    const target = '/api/v1/projects/trees/dirs/raced';
+    proxy.before = async (req) => {
+      if (req.method !== 'PUT' || req.url?.split('?')[0] !== target) return;
+      proxy.before = undefined;
+      assert.equal((await api(server, 'PUT', target)).status, 201, "the other client's directory");
+    };
+    proxy.fault = firstOf(
+      Number.POSITIVE_INFINITY,
+      503,
+      (m, p) => m === 'PUT' && p.split('?')[0]!.startsWith('/api/v1/projects/trees/files/raced/'),
+    );
+    const r = await mimeo(['put', '-r', '-j', '1', 'photos', ':trees/raced'], cli);
+    proxy.fault = undefined;
+    proxy.before = undefined;
+    assert.equal(r.code, 1);
+    assert.equal((await api(server, 'GET', target)).status, 200, 'left as it was');
+    assert.equal(record('put', 'raced'), undefined, "not this run's");
+  });
+
   test('--json: a rerun that goes where the unfinished run did says so in a line of JSON before the files', async () => {
     proxy.fault = refuse('PUT', 'json/b.txt');
     assert.equal((await mimeo(['put', '-r', '-j', '1', '--json', 'photos', ':trees/json'], cli)).code, 1);

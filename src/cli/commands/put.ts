@@ -17,7 +17,7 @@ import { putMultipart } from '../transfer/put-multipart.ts';
 import type { Run } from '../transfer/types.ts';
 import { type Args, STDIO, strs, UsageError, type Verb } from '../verb.ts';
 
-const RULE = `Where files go (as cp): REMOTE is a directory when it ends in '/', is a project's top (:PROJECT), names a directory that exists, or several LOCAL paths are given; then each LOCAL goes into it under its own name (put -r photos :p/x/ makes x/photos/...). Otherwise REMOTE is the new name (put -r photos :p/new makes new/...); run again after it was interrupted or a file failed, the same put puts the files where the first run did (new/..., not new/photos/...) while :p/new is the directory that run made; any other directory there takes the tree into it. :p/new is made before any file goes, and a run in which every file fails takes it away again. Existing files are replaced; empty directories are made. Files over --multipart-threshold go up in parts of --part-size, several at once; an interrupted put of such a file, run again, sends only the parts the server does not have, unless the file has changed since (its size, modification time, inode or change time).`;
+const RULE = `Where files go (as cp): REMOTE is a directory when it ends in '/', is a project's top (:PROJECT), names a directory that exists, or several LOCAL paths are given; then each LOCAL goes into it under its own name (put -r photos :p/x/ makes x/photos/...). Otherwise REMOTE is the new name (put -r photos :p/new makes new/...); run again after it was interrupted or a file failed, the same put puts the files where the first run did (new/..., not new/photos/...) while :p/new is the directory that run made; any other directory there takes the tree into it. :p/new is made before any file goes (with its missing parents), and a run in which every file fails takes it away again (the parents stay). Existing files are replaced; empty directories are made. Files over --multipart-threshold go up in parts of --part-size, several at once; an interrupted put of such a file, run again, sends only the parts the server does not have, unless the file has changed since (its size, modification time, inode or change time).`;
 
 /**
  * Removes the target directory a run made (entry id `made`) when it is still that one and still empty, and then
@@ -27,7 +27,8 @@ const RULE = `Where files go (as cp): REMOTE is a directory when it ends in '/',
 async function unmake(api: ApiClient, at: RemotePath, made: string, forget: () => void): Promise<void> {
   try {
     if (!(await isDirectoryOf(api, at, made))) return;
-    // Without ?recursive, a directory that holds anything is refused: only an empty one goes.
+    // Without ?recursive, a directory that holds anything is refused: only an empty one goes. It goes by its path, a
+    // round trip after its identity was checked: one removed and made anew, empty, in between would go instead.
     await api.call('DELETE', dirUrl(at.project, at.path));
     forget();
   } catch (err) {
@@ -85,10 +86,13 @@ export const putVerb: Verb = {
       // The tree becomes the target: made before anything goes, and recorded with its entry id, so that a rerun of a
       // put interrupted at any point after (a file failed, the run was killed) goes where this one did. A target that
       // cannot be made stops the run with nothing sent; a run in which everything fails takes the target away again.
-      const madeId =
+      // One that someone else made since the plan looked (the server found it rather than made it) is neither
+      // recorded nor taken away: the files go where the plan put them, and it is left as it was.
+      const targetDir =
         tree && !tree.resumed && jobs.length + emptyDirs.length > 0
           ? await makeDirectory(api, target)
           : undefined;
+      const madeId = targetDir?.made ? targetDir.id : undefined;
       if (tree && madeId !== undefined) flags.state.saveTree(tree.key, madeId);
       // An empty directory is made (with its parents) as it is; one already there is no error.
       const dirFailures = await runPool(

@@ -1,6 +1,6 @@
 // Whether a remote path names a directory, as the verbs ask it: one listing of at most one child; and a directory
 // made, or found again, by its entry id.
-import { type ApiClient, ApiError, seg } from '../client.ts';
+import { type ApiClient, ApiError, replyJson, seg } from '../client.ts';
 import type { RemotePath } from '../remote.ts';
 import { isFatal } from '../transfer/pool.ts';
 import type { EntryJson } from './entries.ts';
@@ -40,9 +40,17 @@ export async function intoDirectory(api: ApiClient, at: RemotePath): Promise<tru
   return true;
 }
 
-/** Makes the directory at `at` with its parents (one already there is no error); its entry id. */
-export async function makeDirectory(api: ApiClient, at: RemotePath): Promise<string> {
-  return (await api.call<EntryJson>('PUT', `${dirUrl(at.project, at.path)}${query({ parents: 'true' })}`)).id;
+/**
+ * Makes the directory at `at` with its parents (one already there is no error): its entry id, and whether this call
+ * made it (201) rather than found it there (200).
+ */
+export async function makeDirectory(api: ApiClient, at: RemotePath): Promise<{ id: string; made: boolean }> {
+  const res = await api.raw({
+    method: 'PUT',
+    path: `${dirUrl(at.project, at.path)}${query({ parents: 'true' })}`,
+  });
+  const made = res.statusCode === 201;
+  return { id: ((await replyJson(res)) as EntryJson).id, made };
 }
 
 /**
