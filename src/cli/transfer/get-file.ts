@@ -4,13 +4,14 @@
 // came from (If-Match on that version's ETag, kept in the transfer state; If-Range too, for servers that read it).
 // What is at LOCAL already is written as GNU cp writes a destination that exists: a symbolic link through to the file
 // it names (the link stays), a file only when the user may write it (it keeps its owner and mode), and a device or a
-// pipe straight into, with no partial file.
+// pipe straight into, with no partial file. A local path that cannot be written is told in cp's words.
 import { createHash } from 'node:crypto';
-import { constants, createReadStream, createWriteStream, type Stats } from 'node:fs';
-import { access, chmod, chown, lstat, mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { constants, createReadStream, type Stats, type WriteStream } from 'node:fs';
+import { access, chmod, chown, lstat, open, realpath, rename, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { getSystemErrorMessage } from 'node:util';
 import { ApiError, closedDuring, seg, segs } from '../client.ts';
 import { show } from '../remote.ts';
 import { type Algorithm, Digests, type Sums, tap, verify } from './checksums.ts';
@@ -58,19 +59,43 @@ export class LocalError extends Error {
   override name = 'LocalError';
 }
 
-/** The C library's words for the errors a destination meets, as cp says them. */
+/** The C library's words (strerror) for the errors a local path meets, where Node's own differ or may. */
 const STRERROR: Record<string, string> = {
   EACCES: 'Permission denied',
   EPERM: 'Operation not permitted',
+  ENOENT: 'No such file or directory',
+  ENOTDIR: 'Not a directory',
+  EISDIR: 'Is a directory',
+  EEXIST: 'File exists',
   EROFS: 'Read-only file system',
   ELOOP: 'Too many levels of symbolic links',
+  ENAMETOOLONG: 'File name too long',
   ETXTBSY: 'Text file busy',
+  ENOSPC: 'No space left on device',
+  EDQUOT: 'Disk quota exceeded',
+  EIO: 'Input/output error',
 };
 
-function cannotOpen(local: string, err: unknown): LocalError {
+/**
+ * A failed system call's reason as cp words it (`Permission denied`, `Not a directory`): from the table, else the
+ * system's message for its number with a capital letter, else Node's message.
+ */
+export function strerror(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  return new LocalError(`cannot open '${local}' for writing: ${STRERROR[e.code ?? ''] ?? e.message}`);
+  const known = STRERROR[e.code ?? ''];
+  if (known) return known;
+  if (typeof e.errno !== 'number') return e.message;
+  const text = getSystemErrorMessage(e.errno);
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** A file that is there and cannot be written: `cannot open 'X' for writing: reason`. */
+const cannotOpen = (local: string, err: unknown) =>
+  new LocalError(`cannot open '${local}' for writing: ${strerror(err)}`);
+
+/** A file that cannot be made: `cannot create regular file 'X': reason`. */
+const cannotCreate = (local: string, err: unknown) =>
+  new LocalError(`cannot create regular file '${local}': ${strerror(err)}`);
 
 /** Where a file's bytes go: LOCAL, or the file its symbolic link names; and what is there now (none: nothing). */
 interface Destination {
@@ -80,8 +105,9 @@ interface Destination {
 
 /**
  * The destination of `local`, as cp opens it: a symbolic link is followed (one to nothing is refused, as cp's "not
- * writing through dangling symlink"), and what is there must be writable by this user (access(2) W_OK: for root,
- * any file on a file system mounted for writing). Throws LocalError, before anything is fetched.
+ * writing through dangling symlink"), a directory is not replaced (cp's "cannot overwrite directory"), and what is
+ * there must be writable by this user (access(2) W_OK: for root, any file on a file system mounted for writing).
+ * Throws LocalError, before anything is fetched.
  */
 async function destination(local: string): Promise<Destination> {
   const here = await lstat(local).catch(() => undefined);
@@ -93,8 +119,10 @@ async function destination(local: string): Promise<Destination> {
         throw new LocalError(`not writing through dangling symlink '${local}'`);
       throw cannotOpen(local, err);
     });
+  const was = await stat(path);
+  if (was.isDirectory()) throw new LocalError(`cannot overwrite directory '${local}' with non-directory`);
   await mayWrite(local, path);
-  return { path, was: await stat(path) };
+  return { path, was };
 }
 
 async function mayWrite(local: string, path: string): Promise<void> {
@@ -118,13 +146,22 @@ async function sizeOf(file: string): Promise<number> {
   }
 }
 
-export async function getFile(run: Run, job: GetJob): Promise<GetResult> {
+/**
+ * Fetches one file to `job.local`. The directory it goes into must be there, or be made by `makeDir` (a tree's),
+ * which is called once the server has answered, just before the file is opened: a file whose request fails makes
+ * nothing. Throws LocalError for a local path that cannot be written (the file fails, not the run), ApiError for
+ * the server's refusals, and MismatchError when the bytes are not the server's.
+ */
+export async function getFile(
+  run: Run,
+  job: GetJob,
+  makeDir?: (dir: string) => Promise<void>,
+): Promise<GetResult> {
   const dest = await destination(job.local);
   // A device or a pipe is written into as it is: nothing to rename onto it, nor to resume.
-  const direct = dest.was !== undefined && !dest.was.isFile() && !dest.was.isDirectory();
+  const direct = dest.was !== undefined && !dest.was.isFile();
   const partial = direct ? dest.path : partialOf(dest.path);
   const path = `/api/v1/projects/${seg(run.project)}/files/${segs(job.path)}`;
-  await mkdir(dirname(partial), { recursive: true });
   let have = direct ? 0 : await sizeOf(partial);
   const kept = have > 0 ? run.state.download(partial) : undefined;
   let res: IncomingMessage;
@@ -149,11 +186,28 @@ export async function getFile(run: Run, job: GetJob): Promise<GetResult> {
     }
     total = Number(m[2]);
   } else have = 0;
-  const etag = res.headers.etag;
-  if (!direct && typeof etag === 'string' && etag !== kept?.etag) run.state.saveDownload(partial, etag);
   const theirs = headerSums(res);
   const digests = run.checksum ? new Digests(ALGORITHMS.filter((a) => theirs[a] !== undefined)) : undefined;
   if (digests && append) for await (const c of createReadStream(partial)) digests.update(c as Buffer);
+  let sink: WriteStream;
+  try {
+    await makeDir?.(dirname(job.local));
+    const file = await open(partial, append ? 'a' : 'w').catch((err: unknown) => {
+      throw dest.was ? cannotOpen(job.local, err) : cannotCreate(job.local, err);
+    });
+    sink = file.createWriteStream();
+  } catch (err) {
+    res.destroy();
+    throw err;
+  }
+  // An error of the file's own writes (a full disk) is the local file's; the file is also destroyed with the
+  // connection's error when the connection fails first, which is told as the connection's.
+  let writeError: unknown;
+  sink.once('error', (err: NodeJS.ErrnoException) => {
+    if (!res.errored && typeof err.syscall === 'string') writeError = err;
+  });
+  const etag = res.headers.etag;
+  if (!direct && typeof etag === 'string' && etag !== kept?.etag) run.state.saveDownload(partial, etag);
   const bar = run.progress.bar(job.path, Number.isFinite(total) ? total : job.size);
   bar.set(have);
   let written = 0;
@@ -166,8 +220,9 @@ export async function getFile(run: Run, job: GetJob): Promise<GetResult> {
         written += n;
         bar.advance(n);
       }),
-      createWriteStream(partial, { flags: append ? 'a' : 'w' }),
+      sink,
     ).catch(async (err: unknown) => {
+      if (err === writeError) throw new LocalError(`error writing '${job.local}': ${strerror(err)}`);
       const resume = direct ? '' : ' (run again, get resumes it)';
       throw closedDuring(res, err, `the download, after ${await got()} of ${total} bytes${resume}`);
     });
@@ -188,7 +243,9 @@ export async function getFile(run: Run, job: GetJob): Promise<GetResult> {
         await mayWrite(job.local, dest.path);
         await keepOwnerAndMode(partial, dest.was);
       }
-      await rename(partial, dest.path);
+      await rename(partial, dest.path).catch((err: unknown) => {
+        throw dest.was ? cannotOpen(job.local, err) : cannotCreate(job.local, err);
+      });
       run.state.dropDownload(partial);
     }
     const source = show(run.server, run.project, job.path);

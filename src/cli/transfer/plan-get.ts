@@ -3,7 +3,7 @@
 // files and directories) and the directory goes into LOCAL under its own name, or becomes LOCAL; a rerun of an
 // unfinished get -r goes where its first run did while the directory that run made is there (tree-target.ts).
 import { stat } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { type ApiClient, ApiError, seg, segs } from '../client.ts';
 import { remoteIsDir, requireDirectory } from '../native/dirs.ts';
 import type { EntryJson } from '../native/entries.ts';
@@ -12,6 +12,7 @@ import { dirUrl } from '../native/urls.ts';
 import type { Output } from '../output.ts';
 import { baseName, type RemotePath, show } from '../remote.ts';
 import { UsageError } from '../verb.ts';
+import { localDirectory } from './local-dirs.ts';
 import type { TransferState } from './state.ts';
 import { type TreeTarget, tellResume, treeInto, treeKey } from './tree-target.ts';
 import type { GetJob } from './types.ts';
@@ -21,15 +22,6 @@ const saysDir = (path: string) => path.endsWith('/') || path.endsWith(sep);
 async function localIsDir(path: string): Promise<boolean> {
   if (saysDir(path)) return true;
   return (await stat(path).catch(() => undefined))?.isDirectory() === true;
-}
-
-/**
- * The identity of the local directory at `path` (its device, inode and birth time: an inode freed by a removed
- * directory may be given to the next one made), or undefined when no directory is there.
- */
-export async function localDirectory(path: string): Promise<string | undefined> {
-  const s = await stat(path, { bigint: true }).catch(() => undefined);
-  return s?.isDirectory() ? `${s.dev}:${s.ino}:${s.birthtimeNs}` : undefined;
 }
 
 /** A remote path's pieces as a local relative path; ApiError for a name no local file may take ('..', '.'). */
@@ -83,11 +75,13 @@ async function remoteFile(api: ApiClient, source: RemotePath): Promise<number | 
 }
 
 /**
- * The files to fetch, and the local directories a tree makes (its own even when it holds nothing). A file that has
- * the name of a directory in the tree (an object store's `a` beside `a/b`) cannot be made beside it: it is told as
- * a clash and not fetched. Throws UsageError for a directory without -r, and NoSuchKey when the source is neither a
- * file nor a directory. `tree` is set when a tree becomes LOCAL: its key in the transfer state, and whether LOCAL
- * is the directory an unfinished run made (`resumed`, told with `out.tell`); else the caller records LOCAL once made.
+ * The files to fetch; for a tree, its local top (`base`) and its empty directories (those no file goes under, the
+ * top too when the tree holds no file; only the deepest, whose parents come with them), which are made after the
+ * files. A file that has the name of a directory in the tree (an object store's `a` beside `a/b`) cannot be made
+ * beside it: it is told as a clash and not fetched. Throws UsageError for a directory without -r, and NoSuchKey when
+ * the source is neither a file nor a directory. `tree` is set when a tree becomes LOCAL: its key in the transfer
+ * state, and whether LOCAL is the directory an unfinished run made (`resumed`, told with `out.tell`); else the
+ * caller records LOCAL once it makes it.
  */
 export async function planGet(options: {
   api: ApiClient;
@@ -98,7 +92,8 @@ export async function planGet(options: {
   out: Pick<Output, 'tell'>;
 }): Promise<{
   jobs: GetJob[];
-  dirs: string[];
+  base?: string;
+  emptyDirs: { path: string; local: string }[];
   clashes: GetJob[];
   tree?: { key: string; resumed: boolean };
 }> {
@@ -106,7 +101,7 @@ export async function planGet(options: {
   const size = source.dirHint ? undefined : await remoteFile(api, source);
   if (size !== undefined) {
     const target = (await localIsDir(local)) ? join(local, baseName(source)) : local;
-    return { jobs: [{ path: source.path, local: target, size }], dirs: [], clashes: [] };
+    return { jobs: [{ path: source.path, local: target, size }], emptyDirs: [], clashes: [] };
   }
   if (!(await remoteIsDir(api, source))) {
     if (source.dirHint) await requireDirectory(api, source);
@@ -130,12 +125,12 @@ export async function planGet(options: {
         }),
       )
     : { into: true, resumed: false };
-  const base = into ? join(local, baseName(source)) : local;
+  const base = into ? join(local, baseName(source)) : join(local);
   const prefix = source.path === '' ? '' : `${source.path}/`;
   const tree = await listTree(api, source.project, source.path);
   const under = (path: string) => join(base, localPart(path.slice(prefix.length)));
-  const dirs = [base, ...tree.dirs.map(under)];
-  const taken = new Set(dirs);
+  const dirs = [{ path: source.path, local: base }, ...tree.dirs.map((d) => ({ path: d, local: under(d) }))];
+  const taken = new Set(dirs.map((d) => d.local));
   const jobs: GetJob[] = [];
   const clashes: GetJob[] = [];
   tree.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -143,5 +138,13 @@ export async function planGet(options: {
     const job = { path: f.path, local: under(f.path), size: f.size };
     (taken.has(job.local) ? clashes : jobs).push(job);
   }
-  return { jobs, dirs, clashes, tree: target && !into ? { key: target.key, resumed } : undefined };
+  // The directories a file or a deeper directory lies in: every one up to the top.
+  const holding = new Set<string>();
+  for (const p of [...jobs.map((j) => j.local), ...dirs.map((d) => d.local)])
+    for (let d = dirname(p); p !== base && !holding.has(d); d = dirname(d)) {
+      holding.add(d);
+      if (d === base || d === dirname(d)) break;
+    }
+  const emptyDirs = dirs.filter((d) => !holding.has(d.local));
+  return { jobs, base, emptyDirs, clashes, tree: target && !into ? { key: target.key, resumed } : undefined };
 }
