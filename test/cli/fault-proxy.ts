@@ -1,12 +1,13 @@
 // A stand-in between the CLI and a real server that passes every request on, except those its `fault` picks: each
 // of those is answered with a bare status (a 503 without a body), or its connection is closed before any answer
-// (a reset, as a kept-alive connection the server closed just as it was reused). The faults are the test's; the
-// server behind is mimeo's own.
+// (a reset, as a kept-alive connection the server closed just as it was reused), or given the server's headers and
+// the first KiB of its body and then held open (a stall: a download that stops coming). The faults are the test's;
+// the server behind is mimeo's own.
 import { createServer, type IncomingMessage, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** What a request meets: passed on (undefined), a status without a body, or its connection closed. */
-export type Fault = (req: IncomingMessage) => number | 'reset' | undefined;
+/** What a request meets: passed on (undefined), a status without a body, its connection closed, or a stall. */
+export type Fault = (req: IncomingMessage) => number | 'reset' | 'stall' | undefined;
 
 export interface FaultProxy {
   url: string;
@@ -32,7 +33,7 @@ export async function faultProxy(upstream: string): Promise<FaultProxy> {
     const f = proxy.fault?.(req);
     if (f !== undefined) proxy.faulted.push(`${req.method} ${req.url}`);
     if (f === 'reset') return req.socket.destroy();
-    if (f !== undefined) {
+    if (typeof f === 'number') {
       req.resume();
       res.writeHead(f, { connection: 'close' });
       return res.end();
@@ -42,7 +43,14 @@ export async function faultProxy(upstream: string): Promise<FaultProxy> {
       { method: req.method, headers: req.headers },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
+        if (f !== 'stall') return up.pipe(res);
+        const head: Buffer[] = [];
+        up.on('data', (c: Buffer) => {
+          head.push(c);
+          if (Buffer.concat(head).length < 1024) return;
+          res.write(Buffer.concat(head).subarray(0, 1024));
+          up.destroy();
+        });
       },
     );
     on.on('error', () => res.destroy());

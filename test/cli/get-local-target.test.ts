@@ -15,8 +15,6 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type IncomingMessage, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,55 +30,8 @@ import {
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 import { mountTmpfs } from '../helpers/tmpfs.ts';
+import { type Fault, type FaultProxy, faultProxy } from './fault-proxy.ts';
 import { api, makeProject } from './transfer-kit.ts';
-
-/** What a request to the stand-in meets: passed on, a bare 503, or its reply's first KiB and then nothing more. */
-type Fault = (req: IncomingMessage) => 503 | 'stall' | undefined;
-
-/**
- * A stand-in in front of the server that passes every request on, except those `fault` picks: answered 503, or
- * given the server's headers and the first KiB of its body, then held open (a download that stops coming).
- */
-async function standIn(
-  upstream: string,
-): Promise<{ url: string; fault?: Fault; close: () => Promise<void> }> {
-  const proxy: { url: string; fault?: Fault; close: () => Promise<void> } = {
-    url: '',
-    close: async () => {},
-  };
-  const server: Server = createServer((req, res) => {
-    const f = proxy.fault?.(req);
-    if (f === 503) {
-      req.resume();
-      res.writeHead(503, { connection: 'close' });
-      return res.end();
-    }
-    const on = request(
-      new URL(req.url ?? '/', upstream),
-      { method: req.method, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        if (f !== 'stall') return up.pipe(res);
-        const head: Buffer[] = [];
-        up.on('data', (c: Buffer) => {
-          head.push(c);
-          if (Buffer.concat(head).length < 1024) return;
-          res.write(Buffer.concat(head).subarray(0, 1024));
-          up.destroy();
-        });
-      },
-    );
-    on.on('error', () => res.destroy());
-    req.pipe(on);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  proxy.close = async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  };
-  return proxy;
-}
 
 /** Polls `check` every 10 ms until it is true (or fails after `ms`). */
 async function until(what: string, ms: number, check: () => boolean): Promise<void> {
@@ -93,7 +44,7 @@ async function until(what: string, ms: number, check: () => boolean): Promise<vo
 
 describe('mimeo get: what it makes locally, and what it cannot', () => {
   let server: RunningServer;
-  let proxy: Awaited<ReturnType<typeof standIn>>;
+  let proxy: FaultProxy;
   let tmp: { path: string; remove: () => Promise<void> };
   let cli: CliOptions;
   const local = (...parts: string[]) => join(tmp.path, ...parts);
@@ -118,7 +69,7 @@ describe('mimeo get: what it makes locally, and what it cannot', () => {
   before(async () => {
     tmp = await tempDir('mimeo-cli-get-local');
     server = await startServer({ dataDir: local('data') });
-    proxy = await standIn(server.url);
+    proxy = await faultProxy(server.url);
     cli = { url: proxy.url, clientConfig: local('client.json'), cwd: tmp.path };
     await makeProject(server, 'here');
     for (const [path, body] of [
