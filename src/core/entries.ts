@@ -45,8 +45,8 @@ export interface Entry {
   /** When a file's current version expires (ms since the epoch); null: never, and for a directory. */
   expiresAt: number | null;
   /**
-   * Where a file's current version stands in the global sequence: it grows with every new version of the file, and
-   * only then (Qumulo's data_revision); null for a directory.
+   * Where a file's current version stands in the global sequence: it grows with every new version of the file
+   * (Qumulo's data_revision), and falls back with a version deleted; null for a directory.
    */
   revision: number | null;
 }

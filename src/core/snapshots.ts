@@ -242,11 +242,6 @@ export function deleteSnapshot(
   });
 }
 
-/**
- * Deletes a snapshot by its id or number, and purges the versions only it kept (in every project, for one of the
- * whole tree). Needs the write role on its project, or to be an administrator or root for one of the whole tree:
- * AccessDenied for a principal who may see it but not delete it, NoSuchSnapshot for any other.
- */
 /** What a condition on a snapshot is checked against: its id as its tag, its creation as its modification. */
 const snapshotSubject = (s: { id: string; created_at: number }) => ({
   etag: s.id,
@@ -257,6 +252,12 @@ const snapshotSubject = (s: { id: string; created_at: number }) => ({
 /** The tag a snapshot's conditions (If-Match) name it by. */
 export const snapshotTag = (s: Snapshot): string => s.id;
 
+/**
+ * Deletes a snapshot by its id or number, and purges the versions only it kept (in every project, for one of the
+ * whole tree), once its conditions hold (If-Match by snapshotTag: 412 otherwise). Needs the write role on its
+ * project, or to be an administrator or root for one of the whole tree: AccessDenied for a principal who may see it
+ * but not delete it, NoSuchSnapshot for any other.
+ */
 export function deleteSnapshotByRef(
   deps: CoreDeps,
   principal: Principal,

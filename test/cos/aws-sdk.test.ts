@@ -275,3 +275,35 @@ test('x-cos-forbid-overwrite: true keeps an object from being replaced, as COS h
   const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'kept.txt' }));
   assert.equal(await got.Body!.transformToString(), 'kept');
 });
+
+test("with the server in another region, an SDK set up for the server's region creates and lists buckets on a COS host", async () => {
+  const other = await openCos(['--region', 'eu-west-1']);
+  const port = other.hostPort.split(':')[1];
+  const c = new S3Client({
+    endpoint: `http://cos.${REGION}.myqcloud.com:${port}`,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: CREDS.MIMEO_ROOT_ACCESS_KEY, secretAccessKey: CREDS.MIMEO_ROOT_SECRET_KEY },
+    requestHandler: { httpAgent: agent },
+  });
+  try {
+    // The SDK names its own region as the location constraint.
+    await c.send(new CreateBucketCommand({ Bucket: 'server-region-1250000000' }));
+    const listed = await c.send(new ListBucketsCommand({ BucketRegion: 'eu-west-1' }));
+    assert.deepEqual(
+      listed.Buckets?.map((b) => b.Name),
+      ['server-region-1250000000'],
+    );
+    const e = await s3Error(() =>
+      c.send(
+        new CreateBucketCommand({
+          Bucket: 'elsewhere-1250000000',
+          CreateBucketConfiguration: { LocationConstraint: 'sa-east-1' },
+        }),
+      ),
+    );
+    assert.deepEqual([e.status, e.code], [400, 'IllegalLocationConstraintException']);
+  } finally {
+    c.destroy();
+    await other.close();
+  }
+});

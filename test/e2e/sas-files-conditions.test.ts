@@ -85,12 +85,10 @@ describe('SAS Files conditions and attributes', () => {
         data,
         etag,
       );
-      // The file's own Last-Modified does (RFC 9110 13.1.5: a date equal to it, to the second).
+      // Nor does the file's own Last-Modified: a date is weak (RFC 9110 8.8.2.2), two versions may share it.
       const modified = part.headers['last-modified'] as string;
       assert.ok(modified, 'Last-Modified');
-      const byDate = await download(f.id, { range: 'bytes=0-2', 'if-range': modified });
-      assert.equal(byDate.status, 206, byDate.text);
-      assert.equal(byDate.text, 'abc');
+      assertWhole(await download(f.id, { range: 'bytes=0-2', 'if-range': modified }), data, etag);
     });
 
     test('an ETag the content has since left is the whole new content, 200; the new ETag is 206', async () => {

@@ -42,13 +42,17 @@ export function parseHttpDate(value: string | undefined): Date | undefined {
   return t === undefined ? undefined : new Date(t);
 }
 
+/** Whether an `If-Range` value is the strong entity tag `etag` (a weak tag or a date never is). */
+export const sameStrongTag = (ifRange: string, etag: string): boolean => ifRange.trim() === `"${etag}"`;
+
 /**
- * Whether a Range is served under `If-Range` (RFC 9110 13.1.5): its entity tag is the version's, compared strongly
- * (a weak tag never is), or its date is the version's Last-Modified, to the second.
+ * Whether a Range is served under `If-Range` (RFC 9110 13.1.5) of a read pinned to one version: its entity tag is
+ * the version's, compared strongly (a weak tag never is), or its date is the version's Last-Modified, to the second.
+ * A read of whatever version is current must not take the date (see sameStrongTag): two versions may share it.
  */
 export function rangeStillValid(ifRange: string, v: { etag: string; modifiedAt: number }): boolean {
   const value = ifRange.trim();
-  if (value.startsWith('"') || value.startsWith('W/')) return value === `"${v.etag}"`;
+  if (value.startsWith('"') || value.startsWith('W/')) return sameStrongTag(value, v.etag);
   const t = httpDate(value);
   return t !== undefined && Math.floor(t / 1000) === Math.floor(v.modifiedAt / 1000);
 }

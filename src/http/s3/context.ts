@@ -10,6 +10,8 @@ export interface S3Deps extends AuthDeps {
   /** Domains for virtual-hosted addressing: `bucket.<domain>`. */
   domains: string[];
   region: string;
+  /** The server's region when `region` is the one the request's host names (a COS host): see Flavor.hostRegion. */
+  alsoRegion?: string;
   /** The smallest part but the last in a multipart upload. */
   minPartSize: number;
   /** Domains for Tencent COS's virtual hosts besides its own (`<bucket>-<appid>.<domain>`). */

@@ -24,7 +24,8 @@ export const createBucket: S3Command = {
       // us-east-1 is named by no constraint at all: S3 refuses it named.
       if (location === 'us-east-1' && ctx.deps.region === 'us-east-1')
         throw new S3Error('InvalidLocationConstraint', 400, 'The specified location-constraint is not valid');
-      if (location && location !== ctx.deps.region)
+      // On a host that names its region (COS's), the server's own is taken too, as its signatures are.
+      if (location && location !== ctx.deps.region && location !== ctx.deps.alsoRegion)
         throw new S3Error(
           'IllegalLocationConstraintException',
           400,

@@ -18,7 +18,7 @@ export const listBuckets: S3Command = {
     const prefix = ctx.query.get('prefix');
     const region = ctx.query.get('bucket-region');
     const page =
-      region !== undefined && region !== ctx.deps.region
+      region !== undefined && region !== ctx.deps.region && region !== ctx.deps.alsoRegion
         ? { projects: [], truncated: false }
         : await listProjects(ctx.deps.core, ctx.principal, {
             prefix,

@@ -31,7 +31,8 @@ export function cosHostRegion(host: string | undefined): string | undefined {
 
 /** Whether a host is COS's: a bucket's virtual host, or the service host of a region (path-style addressing). */
 export const isCosHost = (host: string | undefined, domains: readonly string[]): boolean =>
-  cosHostBucket(host, domains) !== undefined || cosHostRegion(host) !== undefined;
+  cosHostBucket(host, domains) !== undefined ||
+  (host?.includes('cos') === true && cosHostRegion(host) !== undefined);
 
 /** Bucket and key of a request to a COS virtual host; undefined for any other host. */
 export function cosAddress(

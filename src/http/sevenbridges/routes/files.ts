@@ -77,16 +77,23 @@ export const fileRoutes = (deps: AuthDeps) => async (app: FastifyInstance) => {
     const properties: Record<string, string[]> = Object.create(null);
     for (const k of Object.keys(q))
       if (k.startsWith('metadata.')) properties[k.slice('metadata.'.length)] = queryList(request, k);
-    // No file here was made by a task: a filter on a task's outputs matches nothing (the folder is still checked).
+    // No file here was made by a task: a filter on a task's outputs matches nothing, whatever else it asks (the
+    // folder is still looked up, under the same role as any listing).
     const byTask = q['origin.task'] !== undefined;
-    const { entries, total } = await queryChildren(core, principalOf(request), {
-      project: folder.project,
-      path: folder.path,
-      names: queryList(request, 'name'),
-      tags: queryList(request, 'tag'),
-      properties,
-      ...(byTask ? { offset: 0, limit: 0 } : page),
-    });
+    const { entries, total } = await queryChildren(
+      core,
+      principalOf(request),
+      byTask
+        ? { project: folder.project, path: folder.path, offset: 0, limit: 0 }
+        : {
+            project: folder.project,
+            path: folder.path,
+            names: queryList(request, 'name'),
+            tags: queryList(request, 'tag'),
+            properties,
+            ...page,
+          },
+    );
     const ctx = await contextFor(deps, request, { project: folder.project, parent: folder.path });
     const items = byTask ? [] : entries.map((e) => selectFields(request, fileJson(e, e, ctx)));
     return sendCollection(request, reply, { items, total: byTask ? 0 : total, ...page });

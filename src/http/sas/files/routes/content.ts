@@ -7,7 +7,7 @@ import { putFile } from '../../../../core/write.ts';
 import { attachment } from '../../../common/attachment.ts';
 import { sendRead } from '../../../common/body-stream.ts';
 import { clientGone } from '../../../common/client-gone.ts';
-import { noneMatchTags, parseRange, rangeStillValid } from '../../../common/conditions.ts';
+import { noneMatchTags, parseRange, sameStrongTag } from '../../../common/conditions.ts';
 import { setContentType } from '../../../common/content-type.ts';
 import { isHeaderValue } from '../../../common/header-text.ts';
 import { principalOf } from '../../../common/principal.ts';
@@ -26,12 +26,11 @@ export const contentRoutes = (deps: AuthDeps) => async (app: FastifyInstance) =>
     const principal = principalOf(request);
     const e = await fileOf(deps, principal, request.params.id);
     const range = typeof request.headers.range === 'string' ? parseRange(request.headers.range) : undefined;
-    // If-Range: the range only while the version is the one named (by its ETag, or its Last-Modified), else the
-    // whole file (RFC 9110 13.1.5).
+    // If-Range: the range only while the version is the one its strong ETag names, else the whole file (RFC 9110
+    // 13.1.5). A date is no proof here: two versions written in one second, or one given an old modification time,
+    // share it, and a range of the new one would be stitched onto bytes of the old.
     const ifRange = request.headers['if-range'];
-    const keepRange =
-      typeof ifRange !== 'string' ||
-      rangeStillValid(ifRange, { etag: e.versionRow!, modifiedAt: e.modifiedAt });
+    const keepRange = typeof ifRange !== 'string' || sameStrongTag(ifRange, e.versionRow!);
     const none = noneMatchTags(request.headers['if-none-match']);
     if (none?.some((t) => t === '*' || t === e.versionRow))
       return reply.code(304).header('etag', etagOf(e.versionRow!)).send();
