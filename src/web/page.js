@@ -108,13 +108,15 @@ export function showError(/** @type {unknown} */ err) {
     sessionStorage.removeItem(SESSION_KEY);
     void redraw();
   }
-  const text =
-    err instanceof ApiError
-      ? `${err.code}: ${err.message}${err.requestId ? ` (request ${err.requestId})` : ''}`
-      : `Error: ${err instanceof Error ? err.message : String(err)}`;
-  ui.error.textContent = text;
+  ui.error.textContent = errorText(err);
   ui.error.hidden = false;
 }
+
+/** An error as the console writes it: the server's code, message and request id, where it gave them. */
+export const errorText = (/** @type {unknown} */ err) =>
+  err instanceof ApiError
+    ? `${err.code}: ${err.message}${err.requestId ? ` (request ${err.requestId})` : ''}`
+    : `Error: ${err instanceof Error ? err.message : String(err)}`;
 
 export function clearMessages() {
   ui.error.hidden = true;

@@ -56,6 +56,8 @@ const MODULES = [
   '/actions.js',
   '/versions.js',
   '/transfers.js',
+  '/multipart.js',
+  '/kept-uploads.js',
 ] as const;
 
 const fileUrl = (project: string, path: string) =>

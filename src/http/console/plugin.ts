@@ -21,6 +21,8 @@ export const CONSOLE_FILES: Readonly<Record<string, { file: string; type: string
   '/actions.js': { file: 'actions.js', type: JS },
   '/versions.js': { file: 'versions.js', type: JS },
   '/transfers.js': { file: 'transfers.js', type: JS },
+  '/multipart.js': { file: 'multipart.js', type: JS },
+  '/kept-uploads.js': { file: 'kept-uploads.js', type: JS },
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
   '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
