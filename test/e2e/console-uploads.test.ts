@@ -2,18 +2,11 @@
 // as a person would, page.route standing in for a flaky proxy, and the native API to read back what was stored.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import {
-  type Browser,
-  chromium,
-  type Locator,
-  type Page,
-  type Request,
-  type Response,
-} from 'playwright-core';
+import type { Browser, Locator, Page, Request, Response } from 'playwright-core';
+import { NO_BROWSER, openPage } from '../helpers/browser.ts';
 import {
   CREDS,
   type NativeClient,
@@ -23,8 +16,6 @@ import {
 } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const NO_BROWSER = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (Debian's chromium package)`;
 const PROJECT = 'console-uploads';
 const MiB = 1024 * 1024;
 /** The console's part size; its threshold for parts is 64 MiB. */
@@ -102,7 +93,7 @@ describe('large uploads in a browser', { skip: NO_BROWSER }, () => {
   let browser: Browser;
   let page: Page;
   /** What the page logged as an error, less the failed requests the console reports itself. */
-  const problems: string[] = [];
+  let problems: string[] = [];
   /** The part numbers of the PUTs the page sent, in order, and the other uploads' requests. */
   let partPuts: number[] = [];
   let otherPuts: string[] = [];
@@ -116,16 +107,7 @@ describe('large uploads in a browser', { skip: NO_BROWSER }, () => {
       (await client.call('POST', '/api/v1/projects', { name: PROJECT, versioning: 'enabled' })).status,
       201,
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    page = await browser.newPage();
-    page.setDefaultTimeout(5_000);
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
-    });
+    ({ browser, page, problems } = await openPage());
     const isPart = (r: Request) => r.method() === 'PUT' && PART_URL.test(r.url());
     page.on('request', (r) => {
       if (isPart(r)) {

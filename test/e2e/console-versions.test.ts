@@ -2,10 +2,10 @@
 // and the native API to put the versions in and to read back what the console did.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { NO_BROWSER, openPage } from '../helpers/browser.ts';
 import {
   CREDS,
   type NativeClient,
@@ -15,8 +15,6 @@ import {
 } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const NO_BROWSER = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (Debian's chromium package)`;
 const PROJECT = 'console-versions';
 const DIR = 'plans';
 const NAME = 'plan #1 ü 50%.txt';
@@ -83,7 +81,7 @@ describe('the Versions view in a browser', { skip: NO_BROWSER }, () => {
   let browser: Browser;
   let page: Page;
   /** What the page logged as an error, less the failed requests the console reports itself. */
-  const problems: string[] = [];
+  let problems: string[] = [];
   const v1 = Buffer.from('the first draft\n');
   const v2 = randomBytes(2000);
   const v3 = Buffer.from('the third version, after a delete\n');
@@ -101,16 +99,7 @@ describe('the Versions view in a browser', { skip: NO_BROWSER }, () => {
     // Another file whose path starts with this one's: the versions listing takes a prefix, the view one file.
     ids.neighbour = await put(`${PATH}.bak`, 'a neighbour');
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ acceptDownloads: true });
-    page.setDefaultTimeout(5_000);
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
-    });
+    ({ browser, page, problems } = await openPage({ acceptDownloads: true }));
     await page.goto(`${server.url}/#/${PROJECT}/${DIR}`);
     await page.locator('#sign-in-id').fill(CREDS.MIMEO_ROOT_ACCESS_KEY);
     await page.locator('#sign-in-secret').fill(CREDS.MIMEO_ROOT_SECRET_KEY);

@@ -2,16 +2,13 @@
 // as a person would, while the test reads what it did back through the native API.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { NO_BROWSER, openPage } from '../helpers/browser.ts';
 import { CREDS, type RunningServer, startServer } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const NO_BROWSER = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (Debian's chromium package)`;
 
 let server: RunningServer;
 let removeDir: () => Promise<void>;
@@ -158,23 +155,14 @@ describe('the console in a browser', { skip: NO_BROWSER }, () => {
   let browser: Browser;
   let page: Page;
   /** What the page logged as an error, less the failed requests the console reports itself. */
-  const problems: string[] = [];
+  let problems: string[] = [];
   const report = randomBytes(3000);
   const odd = 'we #1 at 100% ünï 名前.txt';
   const oddBytes = Buffer.from('bytes of the file with an odd name\n');
   const oddDir = 'archive #2 50% é';
 
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ acceptDownloads: true });
-    page.setDefaultTimeout(5_000);
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
-    });
+    ({ browser, page, problems } = await openPage({ acceptDownloads: true }));
     await page.goto(`${server.url}/`);
   });
   after(async () => {
