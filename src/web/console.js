@@ -1,10 +1,11 @@
 // @ts-check
-// The mimeo web console: sign in, projects, directories, files and their versions, over the native JSON API at
-// /api/v1. This module wires the page's forms and buttons to the others and draws the first view.
+// The mimeo web console: sign in, projects, directories, files and their versions, and snapshots, over the native
+// JSON API at /api/v1. This module wires the page's forms and buttons to the others and draws the first view.
 // User data reaches the page only as text nodes and attribute values set through the DOM, never as HTML.
 import { closeAction, runAction } from './actions.js';
 import { api, dirUrl, errorOf, join, SESSION_KEY } from './api.js';
 import { act, clearMessages, notify, onRedraw, ui } from './page.js';
+import { closeDelete, closeSnapshots, runDelete, takeSnapshot } from './snapshots.js';
 import { upload } from './transfers.js';
 import { closeRestore, closeVersions, runRestore } from './versions.js';
 import { closePanels, place, render } from './views.js';
@@ -71,7 +72,7 @@ ui.newProjectForm.addEventListener('submit', (ev) => {
 ui.mkdirForm.addEventListener('submit', (ev) => {
   ev.preventDefault();
   const at = place();
-  if (!at) return;
+  if (!at || at.snapshot !== undefined) return;
   void act(async () => {
     const path = join(at.path, ui.mkdirName.value);
     await api('PUT', `${dirUrl(at.project, path)}?parents=true`);
@@ -85,7 +86,7 @@ ui.uploadInput.addEventListener('change', () => {
   const at = place();
   const files = [...(ui.uploadInput.files ?? [])];
   ui.uploadInput.value = '';
-  if (!at || files.length === 0) return;
+  if (!at || at.snapshot !== undefined || files.length === 0) return;
   void act(() => upload(at, files));
 });
 
@@ -101,6 +102,17 @@ ui.restoreForm.addEventListener('submit', (ev) => {
 });
 ui.restoreCancel.addEventListener('click', closeRestore);
 ui.versionsClose.addEventListener('click', closeVersions);
+
+ui.snapshotForm.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  void act(takeSnapshot);
+});
+ui.snapshotDeleteForm.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  void act(runDelete);
+});
+ui.snapshotDeleteCancel.addEventListener('click', closeDelete);
+ui.snapshotsClose.addEventListener('click', closeSnapshots);
 
 window.addEventListener('hashchange', () => {
   closePanels();

@@ -1,18 +1,20 @@
 // @ts-check
-// The views the address names (#/PROJECT/PATH): sign-in, the list of projects, and a directory of a project.
+// The views the address names (#/PROJECT/PATH): sign-in, the list of projects, and a directory of a project, as it
+// is or, read only, as a snapshot holds it (#/PROJECT/PATH?snapshot=ID).
 import { closeAction, openAction } from './actions.js';
 import { api, dirUrl, listProjects, seg, segs, session } from './api.js';
 import { act, button, bytesText, h, showError, sizeText, timeText, ui } from './page.js';
+import { closeSnapshots, listSnapshots, openSnapshots } from './snapshots.js';
 import { download } from './transfers.js';
 import { closeVersions, openVersions } from './versions.js';
 
 /** @typedef {import('./actions.js').Entry} Entry */
-/** @typedef {{ project: string, path: string }} Place */
+/** @typedef {{ project: string, path: string, snapshot?: string }} Place the snapshot's id, when read at one */
 
 /** Entries asked for per page of a directory listing. */
 const PAGE = 1000;
 
-// ---- where the console is: #/PROJECT/PATH, each segment encoded as in the API's URLs
+// ---- where the console is: #/PROJECT/PATH, each segment encoded as in the API's URLs, and ?snapshot=ID
 
 /** @param {string} s */
 function decode(s) {
@@ -25,23 +27,32 @@ function decode(s) {
 
 /** @returns {Place | null} the directory the address names, or null for the list of projects */
 export function place() {
-  const parts = location.hash.replace(/^#\/?/, '').split('/').map(decode);
+  const hash = location.hash.replace(/^#\/?/, '');
+  const q = hash.indexOf('?');
+  const parts = (q === -1 ? hash : hash.slice(0, q)).split('/').map(decode);
   const project = parts[0] ?? '';
   if (project === '') return null;
-  return {
+  /** @type {Place} */
+  const at = {
     project,
     path: parts
       .slice(1)
       .filter((s) => s !== '')
       .join('/'),
   };
+  const snapshot = q === -1 ? null : new URLSearchParams(hash.slice(q + 1)).get('snapshot');
+  if (snapshot) at.snapshot = snapshot;
+  return at;
 }
 
 /**
  * @param {string} project
  * @param {string} path
+ * @param {string} [snapshot] its id, to read the directory as it holds it
  */
-const hashOf = (project, path) => `#/${seg(project)}${path === '' ? '' : `/${segs(path)}`}`;
+const hashOf = (project, path, snapshot) =>
+  `#/${seg(project)}${path === '' ? '' : `/${segs(path)}`}` +
+  (snapshot === undefined ? '' : `?${new URLSearchParams({ snapshot })}`);
 
 // ---- views
 
@@ -98,7 +109,7 @@ async function renderProjects(gen) {
 /** @param {Place} at */
 function drawCrumbs(at) {
   const items = [h('li', {}, h('a', { href: '#/' }, 'Projects'))];
-  items.push(h('li', {}, h('a', { href: hashOf(at.project, '') }, at.project)));
+  items.push(h('li', {}, h('a', { href: hashOf(at.project, '', at.snapshot) }, at.project)));
   const parts = at.path === '' ? [] : at.path.split('/');
   parts.forEach((name, i) => {
     const last = i === parts.length - 1;
@@ -109,7 +120,7 @@ function drawCrumbs(at) {
         {},
         last
           ? h('span', { 'aria-current': 'page' }, name)
-          : h('a', { href: hashOf(at.project, target) }, name),
+          : h('a', { href: hashOf(at.project, target, at.snapshot) }, name),
       ),
     );
   });
@@ -125,6 +136,26 @@ async function renderDirectory(gen, at) {
   drawCrumbs(at);
   ui.entryRows.replaceChildren();
   ui.more.hidden = true;
+  // At a snapshot nothing is changed: no tools, no actions on the entries, and a banner that leads back.
+  ui.tools.hidden = at.snapshot !== undefined;
+  ui.snapshotBanner.hidden = at.snapshot === undefined;
+  ui.snapshotsOpen.onclick = () =>
+    void act(() => {
+      closeAction();
+      closeVersions();
+      ui.receipt.hidden = true;
+      return openSnapshots(at.project, (s) => hashOf(at.project, s.dir ?? '', s.id));
+    });
+  if (at.snapshot !== undefined) {
+    const id = at.snapshot;
+    ui.snapshotBannerText.textContent = `Snapshot ${id}, read only`;
+    ui.snapshotBack.href = hashOf(at.project, at.path);
+    const [snapshots] = await Promise.all([listSnapshots(at.project), loadEntries(gen, at, undefined)]);
+    if (gen !== generation) return;
+    const name = snapshots.find((s) => s.id === id)?.name ?? id;
+    ui.snapshotBannerText.textContent = `Snapshot ${name}, read only`;
+    return;
+  }
   await loadEntries(gen, at, undefined);
 }
 
@@ -137,6 +168,7 @@ async function renderDirectory(gen, at) {
 async function loadEntries(gen, at, after) {
   const query = new URLSearchParams({ limit: String(PAGE) });
   if (after !== undefined) query.set('after', after);
+  if (at.snapshot !== undefined) query.set('snapshot', at.snapshot);
   const r = await api('GET', `${dirUrl(at.project, at.path)}?${query}`);
   /** @type {{ entries: Entry[], next: string | null }} */
   const page = await r.json();
@@ -150,13 +182,16 @@ async function loadEntries(gen, at, after) {
 }
 
 /**
- * A row of the listing, with the entry's actions. One panel is open at a time: the action panel's or the versions'.
+ * A row of the listing, with the entry's actions (none at a snapshot). One panel is open at a time: the action
+ * panel's, the versions' or the snapshots'.
  * @param {Place} at
  * @param {Entry} e
  */
 function entryRow(at, e) {
   const isDir = e.type === 'directory';
-  const name = isDir ? h('a', { href: hashOf(at.project, e.path) }, `${e.name}/`) : h('span', {}, e.name);
+  const name = isDir
+    ? h('a', { href: hashOf(at.project, e.path, at.snapshot) }, `${e.name}/`)
+    : h('span', {}, e.name);
   const size = isDir
     ? h('td', { class: 'size' }, '')
     : h('td', { class: 'size', title: bytesText(e.size) }, sizeText(e.size));
@@ -164,21 +199,28 @@ function entryRow(at, e) {
   const opener = (kind) => () =>
     act(() => {
       closeVersions();
+      closeSnapshots();
       return openAction({ kind, project: at.project, entry: e });
     });
   const actions = h('td', { class: 'actions' });
-  if (!isDir) {
+  if (!isDir && at.snapshot === undefined) {
     const file = { project: at.project, path: e.path };
     actions.append(
       button('Download', () => act(() => download(file, e.name))),
-      button('Versions', () => act(() => openVersions(file))),
+      button('Versions', () =>
+        act(() => {
+          closeSnapshots();
+          return openVersions(file);
+        }),
+      ),
     );
   }
-  actions.append(
-    button('Copy', opener('copy')),
-    button('Move', opener('move')),
-    button('Delete', opener('delete')),
-  );
+  if (at.snapshot === undefined)
+    actions.append(
+      button('Copy', opener('copy')),
+      button('Move', opener('move')),
+      button('Delete', opener('delete')),
+    );
   const row = h(
     'tr',
     {},
@@ -191,9 +233,10 @@ function entryRow(at, e) {
   return row;
 }
 
-/** Closes the panels on an entry: the action panel, the versions and the last receipt. */
+/** Closes the panels: the action panel, the versions, the snapshots and the last receipt. */
 export function closePanels() {
   closeAction();
   closeVersions();
+  closeSnapshots();
   ui.receipt.hidden = true;
 }

@@ -52,6 +52,7 @@ const MODULES = [
   '/views.js',
   '/actions.js',
   '/versions.js',
+  '/snapshots.js',
   '/transfers.js',
   '/multipart.js',
   '/kept-uploads.js',

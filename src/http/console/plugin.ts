@@ -20,6 +20,7 @@ export const CONSOLE_FILES: Readonly<Record<string, { file: string; type: string
   '/views.js': { file: 'views.js', type: JS },
   '/actions.js': { file: 'actions.js', type: JS },
   '/versions.js': { file: 'versions.js', type: JS },
+  '/snapshots.js': { file: 'snapshots.js', type: JS },
   '/transfers.js': { file: 'transfers.js', type: JS },
   '/multipart.js': { file: 'multipart.js', type: JS },
   '/kept-uploads.js': { file: 'kept-uploads.js', type: JS },
