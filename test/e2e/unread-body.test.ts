@@ -1,6 +1,7 @@
-// An error answered while a request's body is still coming, on a kept-alive connection: the answer says
-// `Connection: close` and the connection ends, so the rest of the body never stands before a next request that would
-// wait for ever; a new connection is served. Raw sockets, as a client's keep-alive pool would reuse them.
+// An error answered while a request's body is still coming, after a handler began to read it, on a kept-alive
+// connection: the answer says `Connection: close` and the connection ends, so the rest of the body never stands
+// before a next request that would wait for ever; a new connection is served. A body no one began to read is Node's
+// to discard, and its connection is kept. Raw sockets, as a client's keep-alive pool would reuse them.
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';

@@ -90,10 +90,10 @@ const siteOf = (request: FastifyRequest): ErrorSite => ({
 function sendPage(reply: FastifyReply, request: FastifyRequest, page: ErrorPage): FastifyReply {
   for (const [k, v] of Object.entries(page.headers)) reply.header(k, v);
   reply.code(page.status);
-  // A body not all received is left where it is: the connection closes after the answer (RFC 9112 section 9.6), or
-  // the rest of it, unread once a handler had begun to read it, would stand before the next request, which would
-  // never be answered; and a refused upload's bytes are not worth receiving to throw away.
-  if (!request.raw.complete) reply.header('connection', 'close');
+  // A body a handler began to read and left part way is not read on: the connection closes after the answer (RFC 9112
+  // section 9.6), or the rest of it would stand before the next request, which would never be answered. A body no
+  // one began to read is Node's to discard, and the connection is kept, as a client still sending it expects.
+  if (!request.raw.complete && request.raw.readableDidRead) reply.header('connection', 'close');
   if (page.body === undefined) return reply.send();
   const body = Buffer.from(page.body);
   // Exactly the dialect's type: a string body would get the framework's `; charset=utf-8` appended.
