@@ -1,7 +1,7 @@
 // Access keys: each belongs to a user; created with a secret shown once, listed without it, disabled or deleted.
 import { nowOf } from '../core/deps.ts';
 import { StorageError } from '../core/errors.ts';
-import { newSecret } from '../core/ids.ts';
+import { newKeySecret, newSecret } from '../core/ids.ts';
 import type { Principal } from '../core/model.ts';
 import { requireAdmin } from '../core/permissions.ts';
 import type { Tx } from '../meta/meta-store.ts';
@@ -47,7 +47,7 @@ export async function insertKey(
 ): Promise<CreatedKey> {
   // 20 characters from A-Z and 0-9, as AWS access key ids look; the secret is 40 base64url characters.
   const accessKey = `MK${newSecret(15).replace(/[-_]/g, 'X').toUpperCase().slice(0, 18)}`;
-  const secretKey = newSecret(30);
+  const secretKey = newKeySecret();
   await tx.run(
     'INSERT INTO access_keys (id, principal_id, secret_sealed, enabled, created_at) VALUES (?, ?, ?, 1, ?)',
     [accessKey, principalId, box.seal(secretKey, accessKey), now],

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { newKeySecret } from '../core/ids.ts';
 import type { RootCredentials } from './principals.ts';
 
 export const ROOT_CREDENTIALS_FILE = 'root-credentials.json';
@@ -30,7 +31,7 @@ export function loadRootCredentials(options: { dataDir: string; accessKey?: stri
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const credentials: RootCredentials = {
     accessKey: `MROOT${randomBytes(8).toString('hex').toUpperCase()}`,
-    secretKey: randomBytes(30).toString('base64url'),
+    secretKey: newKeySecret(),
   };
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);

@@ -49,3 +49,12 @@ export function newBlockId(): string {
 export function newSecret(bytes = 30): string {
   return randomBytes(bytes).toString('base64url');
 }
+
+/**
+ * An access key's secret: 40 base64url characters, the first never a '-', which a command line would take for an
+ * option (`--secret-key -x...` is a flag with no value to the CLI's parser, and to most others).
+ */
+export function newKeySecret(): string {
+  const s = newSecret(30);
+  return s.startsWith('-') ? `x${s.slice(1)}` : s;
+}
