@@ -21,7 +21,7 @@ export interface LinkClaims {
   target: string;
   /** The project of the target. */
   project: string;
-  /** The path of an upload's target. */
+  /** The path of an upload's target, or of the file a download link reads at a snapshot. */
   path?: string;
   /** The part an upload link writes. */
   part?: number;
@@ -29,6 +29,8 @@ export interface LinkClaims {
   versionRow?: string;
   /** The version's id, when the link was asked for by it: the link then reads that version whatever is current. */
   versionId?: string;
+  /** The snapshot a download link reads its file at (by `path`), when it was asked for at one. */
+  snapshot?: string;
   /** The hash of the bearer token the link was asked with: the link ends when that token does. */
   credential: string;
   /** When it stops working, ms since the epoch. */

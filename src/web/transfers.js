@@ -16,13 +16,15 @@ export const MULTIPART_THRESHOLD = 64 * 1024 * 1024;
  * Hands a file to the browser's download manager through a download link: the browser fetches and saves it as it
  * saves any download (streamed to disk, resumable), and the page never holds its bytes. The link ends with the
  * session.
- * @param {{ project: string, path: string, versionId?: string }} file the current version, or the one named
+ * @param {{ project: string, path: string, versionId?: string, snapshot?: string }} file the current version, the
+ *   one named, or the one a snapshot holds
  * @param {string} what how the notice names the file
  */
 export async function download(file, what) {
-  /** @type {{ path: string, versionId?: string }} */
+  /** @type {{ path: string, versionId?: string, snapshot?: string }} */
   const body = { path: file.path };
   if (file.versionId !== undefined) body.versionId = file.versionId;
+  if (file.snapshot !== undefined) body.snapshot = file.snapshot;
   const r = await api('POST', `${projectUrl(file.project)}/links`, body);
   /** @type {{ url: string, file: { size: number } }} */
   const link = await r.json();

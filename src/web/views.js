@@ -136,7 +136,8 @@ async function renderDirectory(gen, at) {
   drawCrumbs(at);
   ui.entryRows.replaceChildren();
   ui.more.hidden = true;
-  // At a snapshot nothing is changed: no tools, no actions on the entries, and a banner that leads back.
+  // At a snapshot nothing is changed: no tools, no actions on the entries but a file's download, and a banner that
+  // leads back.
   ui.tools.hidden = at.snapshot !== undefined;
   ui.snapshotBanner.hidden = at.snapshot === undefined;
   ui.snapshotsOpen.onclick = () =>
@@ -182,8 +183,8 @@ async function loadEntries(gen, at, after) {
 }
 
 /**
- * A row of the listing, with the entry's actions (none at a snapshot). One panel is open at a time: the action
- * panel's, the versions' or the snapshots'.
+ * A row of the listing, with the entry's actions (at a snapshot, a file's download only). One panel is open at a
+ * time: the action panel's, the versions' or the snapshots'.
  * @param {Place} at
  * @param {Entry} e
  */
@@ -203,6 +204,11 @@ function entryRow(at, e) {
       return openAction({ kind, project: at.project, entry: e });
     });
   const actions = h('td', { class: 'actions' });
+  // At a snapshot a file is only downloaded, as the snapshot holds it.
+  if (!isDir && at.snapshot !== undefined) {
+    const file = { project: at.project, path: e.path, snapshot: at.snapshot };
+    actions.append(button('Download', () => act(() => download(file, e.name))));
+  }
   if (!isDir && at.snapshot === undefined) {
     const file = { project: at.project, path: e.path };
     actions.append(

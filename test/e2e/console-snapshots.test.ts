@@ -1,6 +1,8 @@
 // The web console's Snapshots panel end to end: the real server, Debian's Chromium driving the page as a person would,
-// and the native API to change the files after a snapshot and to read back what the console did.
+// and the native API to change the files after a snapshot and to read back what the console did; a file downloaded
+// at a snapshot is the one the snapshot holds.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { NO_BROWSER, openPage } from '../helpers/browser.ts';
@@ -85,7 +87,7 @@ describe('the Snapshots panel in a browser', { skip: NO_BROWSER }, () => {
     await put(`${DIR}/gone.txt`, old.gone);
     await put(`${DIR}/sub/inner.txt`, old.inner);
 
-    ({ browser, page, problems } = await openPage());
+    ({ browser, page, problems } = await openPage({ acceptDownloads: true }));
     await page.goto(`${server.url}/#/${PROJECT}/${DIR}`);
     await page.locator('#sign-in-id').fill(CREDS.MIMEO_ROOT_ACCESS_KEY);
     await page.locator('#sign-in-secret').fill(CREDS.MIMEO_ROOT_SECRET_KEY);
@@ -184,8 +186,29 @@ describe('the Snapshots panel in a browser', { skip: NO_BROWSER }, () => {
       ['keep.txt', `${old.keep.length} B`],
       ['sub/', ''],
     ]);
-    assert.equal(await page.locator('#entry-rows button').count(), 0);
+    // A file is only downloaded there: one button each, none on the directory.
+    assert.deepEqual(
+      await page
+        .locator('#entry-rows tr')
+        .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('button')].map((b) => b.textContent))),
+      [['Download'], ['Download'], []],
+    );
     assert.equal(await banner().isVisible(), true);
+
+    // It saves the bytes the snapshot holds: those of a file changed since, and of one deleted since.
+    for (const [name, bytes] of [
+      ['keep.txt', old.keep],
+      ['gone.txt', old.gone],
+    ] as const) {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        entry(name).getByRole('button', { name: 'Download' }).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), name);
+      assert.ok(download.url().startsWith(`${server.url}/api/v1/links/`), download.url());
+      assert.equal(await readFile(await download.path(), 'utf8'), bytes);
+      assert.equal(await notice().textContent(), `Downloading ${name} (${bytes.length} bytes).`);
+    }
 
     await page.getByRole('link', { name: 'sub/' }).click();
     await entry('inner.txt').waitFor();

@@ -1,6 +1,7 @@
 // Native download links over HTTP: a link reads one version of one file without credentials, saved under the file's
 // name, by Range too; it is refused once the file has another version, once the session it was asked with ends, or
-// when it was changed; asking for one needs the right to read the file.
+// when it was changed; one made at a snapshot reads the file there until the snapshot goes; asking for one needs the
+// right to read the file.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bytes } from '../helpers/data.ts';
@@ -166,6 +167,67 @@ describe('download links', () => {
     const deleted = await fetch(now);
     assert.equal(deleted.status, 404);
     assert.equal(await (await fetch(old)).text(), 'one');
+  });
+
+  test('a link made at a snapshot reads the file as the snapshot holds it, until the snapshot is deleted', async () => {
+    await put('links', 'snap/kept.txt', Buffer.from('as it was'));
+    await put('links', 'snap/gone.txt', Buffer.from('deleted since'));
+    const taken = await fetch(`${server.url}/api/v1/projects/links/snapshots`, {
+      method: 'POST',
+      headers: { ...root, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'for links' }),
+    });
+    assert.equal(taken.status, 201);
+    const snapshot = ((await taken.json()) as { id: string }).id;
+    await put('links', 'snap/kept.txt', Buffer.from('as it is now, longer'));
+    assert.equal(
+      (await fetch(fileUrl('links', 'snap/gone.txt'), { method: 'DELETE', headers: root })).status,
+      204,
+    );
+    await put('links', 'snap/new.txt', Buffer.from('made since'));
+
+    const made = await link('links', { path: 'snap/kept.txt', snapshot });
+    assert.equal(made.status, 201);
+    const j = (await made.json()) as { url: string; file: Record<string, unknown> };
+    assert.equal(j.file['snapshot'], snapshot);
+    assert.equal(j.file['size'], 'as it was'.length);
+    const whole = await fetch(j.url);
+    assert.equal(whole.status, 200);
+    assert.match(whole.headers.get('content-disposition') ?? '', /filename="kept\.txt"/);
+    assert.equal(await whole.text(), 'as it was');
+    const part = await fetch(j.url, { headers: { range: 'bytes=3-5' } });
+    assert.equal(part.status, 206);
+    assert.equal(await part.text(), 'it ');
+    const head = await fetch(j.url, { method: 'HEAD' });
+    assert.equal(head.headers.get('content-length'), String('as it was'.length));
+    // The file's current version is not what the link reads, and a change after does not end it.
+    await put('links', 'snap/kept.txt', Buffer.from('and changed again'));
+    assert.equal(await (await fetch(j.url)).text(), 'as it was');
+    const gone = await linkUrl('links', { path: 'snap/gone.txt', snapshot });
+    assert.equal(await (await fetch(gone)).text(), 'deleted since');
+
+    const since = await link('links', { path: 'snap/new.txt', snapshot });
+    assert.equal(since.status, 404);
+    assert.equal((await errorOf(since)).code, 'NoSuchKey');
+    const unknown = await link('links', { path: 'snap/kept.txt', snapshot: 'no-such-snapshot' });
+    assert.equal(unknown.status, 404);
+    assert.equal((await errorOf(unknown)).code, 'NoSuchSnapshot');
+    const both = await link('links', { path: 'snap/kept.txt', snapshot, versionId: 'null' });
+    assert.equal(both.status, 400);
+    assert.equal((await errorOf(both)).code, 'InvalidArgument');
+    const empty = await link('links', { path: 'snap/kept.txt', snapshot: '' });
+    assert.equal(empty.status, 400);
+    assert.equal((await errorOf(empty)).code, 'InvalidArgument');
+
+    const del = await fetch(`${server.url}/api/v1/projects/links/snapshots/${snapshot}`, {
+      method: 'DELETE',
+      headers: root,
+    });
+    assert.equal(del.status, 204);
+    const ended = await fetch(j.url);
+    assert.equal(ended.status, 404);
+    assert.equal((await errorOf(ended)).code, 'NoSuchSnapshot');
+    assert.equal((await fetch(gone)).status, 404);
   });
 
   test('a link moves with its file, as its id does', async () => {

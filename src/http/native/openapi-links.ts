@@ -20,7 +20,7 @@ export const linkPaths = {
     parameters: [{ name: 'project', in: 'path', required: true, schema: { type: 'string' } }],
     post: op('A download link: a URL that reads one version of a file without credentials', {
       description:
-        'The URL reads the version of the file that is current now (or versionId), wherever the file moves in its project, for linkTtlSeconds (an hour by default) and never past the bearer token it was asked with: it ends when that token does (a sign-out, a revoked key). Once the file has another version the link answers 412, and once it is deleted or expired 404; a link asked for with versionId reads that version while it exists. Anyone who has the URL reads the file as the caller would: hand it on only as you would the file. GET and HEAD on it take Range, If-Range and the conditional headers, so a download manager resumes it.',
+        'The URL reads the version of the file that is current now (or versionId), wherever the file moves in its project, for linkTtlSeconds (an hour by default) and never past the bearer token it was asked with: it ends when that token does (a sign-out, a revoked key). Once the file has another version the link answers 412, and once it is deleted or expired 404; a link asked for with versionId reads that version while it exists, and one asked for at a snapshot reads the file as the snapshot holds it until the snapshot is deleted or expires (404). Anyone who has the URL reads the file as the caller would: hand it on only as you would the file. GET and HEAD on it take Range, If-Range and the conditional headers, so a download manager resumes it.',
       requestBody: json(linkBody),
       responses: {
         '201': {

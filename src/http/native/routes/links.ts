@@ -25,6 +25,12 @@ export const linkBody = {
   properties: {
     path: { type: 'string', minLength: 1, maxLength: 4096, description: "The file's path in the project" },
     versionId: { type: 'string', maxLength: 64, description: 'A version of it (default: the current one)' },
+    snapshot: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 256,
+      description: "The file as a snapshot of the project holds it (the snapshot's id); not with versionId",
+    },
   },
 } as const;
 
@@ -44,18 +50,18 @@ function linkHeaders(reply: FastifyReply, v: VersionInfo): void {
 export const linkRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
   const core = deps.core;
 
-  app.post<{ Params: { project: string }; Body: { path: string; versionId?: string } }>(
+  app.post<{ Params: { project: string }; Body: { path: string; versionId?: string; snapshot?: string } }>(
     '/api/v1/projects/:project/links',
     { schema: { body: linkBody } },
     async (request, reply) => {
       const principal = principalOf(request);
-      const v = await stat(core, principal, {
-        project: request.params.project,
-        path: request.body.path,
-        versionId: request.body.versionId,
-      });
+      const { path, versionId, snapshot } = request.body;
+      if (versionId !== undefined && snapshot !== undefined)
+        throw new StorageError('InvalidArgument', 'Name a version or a snapshot, not both.');
+      const v = await stat(core, principal, { project: request.params.project, path, versionId, snapshot });
       // The link reads this version of this file (by its id, wherever it moves): every ranged read of one download
-      // reads the same bytes, or fails once the version is gone.
+      // reads the same bytes, or fails once the version is gone. One made at a snapshot reads the file at its path
+      // there, which never changes, until the snapshot is deleted or expires.
       const link = await signLink(
         core,
         {
@@ -65,14 +71,22 @@ export const linkRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
           target: v.fileId,
           project: v.project,
           versionRow: v.rowId,
-          versionId: request.body.versionId,
+          versionId,
+          ...(snapshot === undefined ? {} : { snapshot, path }),
         },
         bearerOf(request),
       );
       return reply.code(201).send({
         url: `${externalBase(request)}${LINKS_PREFIX}${link.token}`,
         expiresAt: iso(link.expiresAt),
-        file: { project: v.project, path: v.path, versionId: v.versionId, size: v.size, etag: v.etag },
+        file: {
+          project: v.project,
+          path: v.path,
+          versionId: v.versionId,
+          size: v.size,
+          etag: v.etag,
+          ...(snapshot === undefined ? {} : { snapshot }),
+        },
       });
     },
   );
@@ -80,18 +94,22 @@ export const linkRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => 
   /**
    * What a link reads: the version it was made for. One asked for by version id reads that version; another reads the
    * file's current version, on the condition that it is still that one, so a new version (412), a delete or an expiry
-   * (404) ends it. The request's own conditions apply besides.
+   * (404) ends it. One made at a snapshot reads the file there until the snapshot is gone (404). The request's own
+   * conditions apply besides.
    */
   const target = async (token: string, h: Record<string, string | string[] | undefined>) => {
     const { claims, principal } = await openLink(core, token, { kind: 'native-download', method: 'GET' });
     if (claims.versionRow === undefined)
       throw new StorageError('AccessDenied', 'The link is not valid, or has expired.');
-    const sel = {
-      project: claims.project,
-      id: claims.target,
-      versionId: claims.versionId,
-      conditions: { ...parseConditions(h), ifVersion: [claims.versionRow], ifVersionFrom: "link's version" },
+    const conditions = {
+      ...parseConditions(h),
+      ifVersion: [claims.versionRow],
+      ifVersionFrom: "link's version",
     };
+    const sel =
+      claims.snapshot === undefined
+        ? { project: claims.project, id: claims.target, versionId: claims.versionId, conditions }
+        : { project: claims.project, path: claims.path, snapshot: claims.snapshot, conditions };
     return { principal, sel };
   };
 
