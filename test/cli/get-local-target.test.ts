@@ -208,6 +208,17 @@ describe('mimeo get: what it makes locally, and what it cannot', () => {
     assert.equal(readFileSync(local('into', 'src', 'b', 'b.txt'), 'utf8'), 'second\n');
   });
 
+  test('a tree into a directory whose parent is not there: No such file or directory, nothing made', async () => {
+    const r = await mimeo(['get', '-r', ':here/src', join('absent', 'new')], cli);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr,
+      `mimeo: cannot create directory '${join('absent', 'new')}': No such file or directory\n`,
+    );
+    assert.equal(existsSync(local('absent')), false);
+    assert.equal(record(local('absent', 'new')), undefined);
+  });
+
   test('a single file into a directory that is not there: No such file or directory, nothing made', async () => {
     const r = await mimeo(['get', ':here/src/b/b.txt', join('nowhere', 'b.txt')], cli);
     assert.equal(r.code, 1);

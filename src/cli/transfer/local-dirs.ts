@@ -19,24 +19,26 @@ export async function localDirectory(path: string): Promise<string | undefined> 
 export type MakeDir = (dir: string) => Promise<void>;
 
 /**
- * Makes the directories of the tree whose local top is `base`: each call makes `base` first (once, with its
- * parents), then `dir` (a directory under it, or `base`) with its parents. When this call made `base`, its identity
- * goes to `made` before anything else runs, so that no file is written into it and no signal is handled before the
- * record is kept. Throws ApiError of status 0 (which ends the run: every file needs it) when `base` cannot be made,
- * and LocalError when `dir` cannot, both as mkdir says it: `cannot create directory 'X': Not a directory`.
+ * Makes the directories of the tree whose local top is `base`: each call makes `base` first (once; as cp, not its
+ * missing parents), then `dir` (a directory under it, or `base`) with its parents. When this call made `base`, its
+ * identity goes to `made` before anything else runs, so that no file is written into it and no signal is handled
+ * before the record is kept. Throws ApiError of status 0 (which ends the run: every file needs it) when `base`
+ * cannot be made, and LocalError when `dir` cannot, both as mkdir says it: `cannot create directory 'X': Not a
+ * directory`, `No such file or directory` for a `base` whose parent is not there.
  */
 export function treeDirs(options: { base: string; made?: (identity: string) => void }): MakeDir {
   const { base, made } = options;
   let top: Promise<void> | undefined;
   const makeTop = async () => {
-    let first: string | undefined;
     try {
-      first = mkdirSync(base, { recursive: true });
+      mkdirSync(base);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'LocalError';
+      // One there already (a resumed run, or LOCAL/NAME of an earlier get) takes the files as it is.
+      if (code === 'EEXIST' && statSync(base, { throwIfNoEntry: false })?.isDirectory()) return;
       throw new ApiError(0, code, `cannot create directory '${base}': ${strerror(err)}`);
     }
-    if (first !== undefined) made?.(identity(statSync(base, { bigint: true })));
+    made?.(identity(statSync(base, { bigint: true })));
   };
   return async (dir) => {
     top ??= makeTop();
