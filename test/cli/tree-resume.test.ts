@@ -170,7 +170,7 @@ describe('mimeo put -r and get -r run again after a run that did not end whole',
     assert.deepEqual(await files('early/'), ['early/a.txt', 'early/b.txt', 'early/sub/c.txt']);
   });
 
-  test('put -r DIR :p/new whose target another client makes meanwhile: neither recorded nor taken away', async () => {
+  test('put -r DIR :p/new whose target another client makes meanwhile: recorded, never taken away', async () => {
     const target = '/api/v1/projects/trees/dirs/raced';
     proxy.before = async (req) => {
       if (req.method !== 'PUT' || req.url?.split('?')[0] !== target) return;
@@ -187,7 +187,12 @@ describe('mimeo put -r and get -r run again after a run that did not end whole',
     proxy.before = undefined;
     assert.equal(r.code, 1);
     assert.equal((await api(server, 'GET', target)).status, 200, 'left as it was');
-    assert.equal(record('put', 'raced'), undefined, "not this run's");
+    assert.ok(record('put', 'raced'), 'the files went into it: a rerun goes there too');
+    const again = await mimeo(['put', '-r', '-j', '1', 'photos', ':trees/raced'], cli);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /resuming/);
+    assert.deepEqual(await files('raced/'), ['raced/a.txt', 'raced/b.txt', 'raced/sub/c.txt']);
+    assert.equal(record('put', 'raced'), undefined, 'dropped once every file went');
   });
 
   test('--json: a rerun that goes where the unfinished run did says so in a line of JSON before the files', async () => {

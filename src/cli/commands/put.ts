@@ -86,14 +86,14 @@ export const putVerb: Verb = {
       // The tree becomes the target: made before anything goes, and recorded with its entry id, so that a rerun of a
       // put interrupted at any point after (a file failed, the run was killed) goes where this one did. A target that
       // cannot be made stops the run with nothing sent; a run in which everything fails takes the target away again.
-      // One that someone else made since the plan looked (the server found it rather than made it) is neither
-      // recorded nor taken away: the files go where the plan put them, and it is left as it was.
+      // One the server found rather than made (another client made it since the plan looked, or the request was sent
+      // again after its answer was lost) is recorded too, as the files go into it, but never taken away.
       const targetDir =
         tree && !tree.resumed && jobs.length + emptyDirs.length > 0
           ? await makeDirectory(api, target)
           : undefined;
+      if (tree && targetDir) flags.state.saveTree(tree.key, targetDir.id);
       const madeId = targetDir?.made ? targetDir.id : undefined;
-      if (tree && madeId !== undefined) flags.state.saveTree(tree.key, madeId);
       // An empty directory is made (with its parents) as it is; one already there is no error.
       const dirFailures = await runPool(
         emptyDirs,
