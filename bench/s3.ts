@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_LIMITS } from '../src/config/config.ts';
 import { diskCeiling } from './disk-ceiling.ts';
 import { formatCeiling } from './format-ceiling.ts';
@@ -449,6 +450,15 @@ function runLine(n: number, r: RunFigures): string {
   ].join(' ');
 }
 
+/**
+ * How long a run waits after the memory warming. For about a minute after the warming frees its 20 GiB, everything
+ * here runs slower: 1 GiB PUTs to a fresh mimeo ran at 244-356 MiB/s (4.0-4.5 ms of CPU per MiB) right after it,
+ * 351-420 after 30 s, 362-463 after 90 s, and 374-420 with no warming at all (docs/benchmarks.md, "Settling after the
+ * warming"). Without the wait, the first scenarios of a run (mimeo's put-large and get-large) fell in that minute, and
+ * s3rver's, minutes later, did not.
+ */
+const SETTLE_SECONDS = 90;
+
 /** `runs` runs (BENCH_RUNS), each figure their median, as one report. */
 export async function benchS3(
   work: string,
@@ -464,6 +474,10 @@ export async function benchS3(
       process.stdout.write(
         `memory warmed: ${w.gib} GiB touched in ${w.seconds.toFixed(0)} s (BENCH_WARM=0 skips)\n`,
       );
+      // The machine is slower for a minute after the warming's memory is freed: the run starts once it has settled.
+      const settle = Number(process.env['BENCH_SETTLE'] ?? SETTLE_SECONDS);
+      await sleep(settle * 1000);
+      process.stdout.write(`settled: ${settle} s after the warming (BENCH_SETTLE)\n`);
     }
     if (o.runs > 1) process.stdout.write(`run ${i + 1} of ${o.runs}, load ${loadavg()[0]!.toFixed(1)}\n`);
     const r = await oneRun(work, o);
