@@ -452,7 +452,7 @@ function runLine(n: number, r: RunFigures): string {
 
 /**
  * How long a run waits after the memory warming. For about a minute after the warming frees its 20 GiB, everything
- * here runs slower: 1 GiB PUTs to a fresh mimeo ran at 244-356 MiB/s (4.0-4.5 ms of CPU per MiB) right after it,
+ * here runs slower: 1 GiB PUTs to a fresh mimeo ran at 244-356 MiB/s (3.8-4.5 ms of CPU per MiB) right after it,
  * 351-420 after 30 s, 362-463 after 90 s, and 374-420 with no warming at all (docs/benchmarks.md, "Settling after the
  * warming"). Without the wait, the first scenarios of a run (mimeo's put-large and get-large) fell in that minute, and
  * s3rver's, minutes later, did not.
