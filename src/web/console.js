@@ -1,9 +1,10 @@
 // @ts-check
-// The mimeo web console: sign in, projects, directories, files and their versions, and snapshots, over the native
-// JSON API at /api/v1. This module wires the page's forms and buttons to the others and draws the first view.
+// The mimeo web console: sign in, projects, directories, files and their versions, snapshots and members, over the
+// native JSON API at /api/v1. This module wires the page's forms and buttons to the others and draws the first view.
 // User data reaches the page only as text nodes and attribute values set through the DOM, never as HTML.
 import { closeAction, runAction } from './actions.js';
 import { api, dirUrl, errorOf, join, SESSION_KEY } from './api.js';
+import { addMember, closeMembers, closeRemove, runRemove } from './members.js';
 import { act, clearMessages, notify, onRedraw, ui } from './page.js';
 import { closeDelete, closeSnapshots, runDelete, takeSnapshot } from './snapshots.js';
 import { upload } from './transfers.js';
@@ -113,6 +114,17 @@ ui.snapshotDeleteForm.addEventListener('submit', (ev) => {
 });
 ui.snapshotDeleteCancel.addEventListener('click', closeDelete);
 ui.snapshotsClose.addEventListener('click', closeSnapshots);
+
+ui.memberForm.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  void act(addMember);
+});
+ui.memberRemoveForm.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  void act(runRemove);
+});
+ui.memberRemoveCancel.addEventListener('click', closeRemove);
+ui.membersClose.addEventListener('click', closeMembers);
 
 window.addEventListener('hashchange', () => {
   closePanels();

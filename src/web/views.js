@@ -3,6 +3,7 @@
 // is or, read only, as a snapshot holds it (#/PROJECT/PATH?snapshot=ID).
 import { closeAction, openAction } from './actions.js';
 import { api, dirUrl, listProjects, seg, segs, session } from './api.js';
+import { closeMembers, openMembers } from './members.js';
 import { act, button, bytesText, h, showError, sizeText, timeText, ui } from './page.js';
 import { closeSnapshots, listSnapshots, openSnapshots } from './snapshots.js';
 import { download } from './transfers.js';
@@ -144,8 +145,17 @@ async function renderDirectory(gen, at) {
     void act(() => {
       closeAction();
       closeVersions();
+      closeMembers();
       ui.receipt.hidden = true;
       return openSnapshots(at.project, (s) => hashOf(at.project, s.dir ?? '', s.id));
+    });
+  ui.membersOpen.onclick = () =>
+    void act(() => {
+      closeAction();
+      closeVersions();
+      closeSnapshots();
+      ui.receipt.hidden = true;
+      return openMembers(at.project);
     });
   if (at.snapshot !== undefined) {
     const id = at.snapshot;
@@ -184,7 +194,7 @@ async function loadEntries(gen, at, after) {
 
 /**
  * A row of the listing, with the entry's actions (at a snapshot, a file's download only). One panel is open at a
- * time: the action panel's, the versions' or the snapshots'.
+ * time: the action panel's, the versions', the snapshots' or the members'.
  * @param {Place} at
  * @param {Entry} e
  */
@@ -201,6 +211,7 @@ function entryRow(at, e) {
     act(() => {
       closeVersions();
       closeSnapshots();
+      closeMembers();
       return openAction({ kind, project: at.project, entry: e });
     });
   const actions = h('td', { class: 'actions' });
@@ -216,6 +227,7 @@ function entryRow(at, e) {
       button('Versions', () =>
         act(() => {
           closeSnapshots();
+          closeMembers();
           return openVersions(file);
         }),
       ),
@@ -239,10 +251,11 @@ function entryRow(at, e) {
   return row;
 }
 
-/** Closes the panels: the action panel, the versions, the snapshots and the last receipt. */
+/** Closes the panels: the action panel, the versions, the snapshots, the members and the last receipt. */
 export function closePanels() {
   closeAction();
   closeVersions();
   closeSnapshots();
+  closeMembers();
   ui.receipt.hidden = true;
 }

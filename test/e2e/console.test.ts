@@ -53,6 +53,7 @@ const MODULES = [
   '/actions.js',
   '/versions.js',
   '/snapshots.js',
+  '/members.js',
   '/transfers.js',
   '/multipart.js',
   '/kept-uploads.js',

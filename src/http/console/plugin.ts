@@ -21,6 +21,7 @@ export const CONSOLE_FILES: Readonly<Record<string, { file: string; type: string
   '/actions.js': { file: 'actions.js', type: JS },
   '/versions.js': { file: 'versions.js', type: JS },
   '/snapshots.js': { file: 'snapshots.js', type: JS },
+  '/members.js': { file: 'members.js', type: JS },
   '/transfers.js': { file: 'transfers.js', type: JS },
   '/multipart.js': { file: 'multipart.js', type: JS },
   '/kept-uploads.js': { file: 'kept-uploads.js', type: JS },
