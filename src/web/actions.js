@@ -1,10 +1,14 @@
 // @ts-check
-// Copy, move and delete of an entry, each from the action panel, and the receipt a file's copy gives.
+// Copy, move and delete of an entry, each from the action panel, and the receipt a file's copy gives. At a snapshot
+// an entry is only copied, as the snapshot holds it.
 import { api, dirUrl, fileUrl, listProjects } from './api.js';
 import { bytesText, h, notify, redraw, ui } from './page.js';
 
 /** @typedef {{ type: string, name: string, path: string, size: number, modifiedAt: string }} Entry */
-/** @typedef {{ kind: 'copy' | 'move' | 'delete', project: string, entry: Entry }} Action */
+/**
+ * @typedef {{ kind: 'copy' | 'move' | 'delete', project: string, entry: Entry, snapshot?: string }} Action a copy
+ *   names the snapshot its source is read at, if any
+ */
 /**
  * @typedef {{ mode: string, bytes: number, source: { project: string, path: string, versionId: string },
  *   target: { project: string, path: string, etag: string, versionId: string | null } }} Receipt
@@ -30,7 +34,10 @@ export async function openAction(/** @type {Action} */ action) {
     ui.actionProject.value = action.project;
     ui.actionPath.value = entry.path;
     ui.actionPath.required = true;
-    ui.actionTitle.textContent = `${kind === 'copy' ? 'Copy' : 'Move'} ${what} to`;
+    ui.actionTitle.textContent =
+      action.snapshot === undefined
+        ? `${kind === 'copy' ? 'Copy' : 'Move'} ${what} to`
+        : `Copy ${what} as the snapshot holds it to`;
     ui.actionSubmit.textContent = kind === 'copy' ? 'Copy' : 'Move';
     ui.actionTarget.hidden = false;
   }
@@ -48,8 +55,12 @@ export function closeAction() {
 export async function runAction() {
   const action = pending;
   if (!action) return;
-  const { kind, project, entry } = action;
-  const source = { project, path: entry.path };
+  const { kind, project, entry, snapshot } = action;
+  // At a snapshot a directory is named with its '/': the server then copies the tree it held, whatever is there now.
+  const source =
+    snapshot === undefined
+      ? { project, path: entry.path }
+      : { project, path: entry.type === 'directory' ? `${entry.path}/` : entry.path, snapshot };
   const target = { project: ui.actionProject.value, path: ui.actionPath.value };
   if (kind === 'delete') {
     const url = entry.type === 'directory' ? dirUrl(project, entry.path) : fileUrl(project, entry.path);

@@ -137,8 +137,8 @@ async function renderDirectory(gen, at) {
   drawCrumbs(at);
   ui.entryRows.replaceChildren();
   ui.more.hidden = true;
-  // At a snapshot nothing is changed: no tools, no actions on the entries but a file's download, and a banner that
-  // leads back.
+  // At a snapshot nothing is changed: no tools, no actions on the entries but a file's download and a copy out of
+  // it, and a banner that leads back.
   ui.tools.hidden = at.snapshot !== undefined;
   ui.snapshotBanner.hidden = at.snapshot === undefined;
   ui.snapshotsOpen.onclick = () =>
@@ -193,8 +193,8 @@ async function loadEntries(gen, at, after) {
 }
 
 /**
- * A row of the listing, with the entry's actions (at a snapshot, a file's download only). One panel is open at a
- * time: the action panel's, the versions', the snapshots' or the members'.
+ * A row of the listing, with the entry's actions (at a snapshot, a file's download and an entry's copy only). One
+ * panel is open at a time: the action panel's, the versions', the snapshots' or the members'.
  * @param {Place} at
  * @param {Entry} e
  */
@@ -215,10 +215,23 @@ function entryRow(at, e) {
       return openAction({ kind, project: at.project, entry: e });
     });
   const actions = h('td', { class: 'actions' });
-  // At a snapshot a file is only downloaded, as the snapshot holds it.
-  if (!isDir && at.snapshot !== undefined) {
-    const file = { project: at.project, path: e.path, snapshot: at.snapshot };
-    actions.append(button('Download', () => act(() => download(file, e.name))));
+  // At a snapshot an entry is only read, as the snapshot holds it: a file downloaded, a file or a directory copied.
+  if (at.snapshot !== undefined) {
+    const snapshot = at.snapshot;
+    if (!isDir) {
+      const file = { project: at.project, path: e.path, snapshot };
+      actions.append(button('Download', () => act(() => download(file, e.name))));
+    }
+    actions.append(
+      button('Copy', () =>
+        act(() => {
+          closeVersions();
+          closeSnapshots();
+          closeMembers();
+          return openAction({ kind: 'copy', project: at.project, entry: e, snapshot });
+        }),
+      ),
+    );
   }
   if (!isDir && at.snapshot === undefined) {
     const file = { project: at.project, path: e.path };

@@ -1,9 +1,10 @@
 // The web console's Snapshots panel end to end: the real server, Debian's Chromium driving the page as a person would,
 // and the native API to change the files after a snapshot and to read back what the console did; a file downloaded
-// at a snapshot is the one the snapshot holds.
+// or copied out at a snapshot, and a directory copied out, are what the snapshot holds.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { NO_BROWSER, openPage } from '../helpers/browser.ts';
 import {
@@ -48,6 +49,12 @@ const fileUrl = (path: string) =>
 async function put(path: string, bytes: string): Promise<void> {
   const r = await client.raw('PUT', fileUrl(path), bytes);
   assert.equal(r.status, 201, await r.clone().text());
+}
+
+/** A file's current bytes as text, or its status when it cannot be read. */
+async function current(path: string): Promise<string | number> {
+  const r = await client.raw('GET', fileUrl(path));
+  return r.ok ? r.text() : r.status;
 }
 
 async function remove(path: string): Promise<void> {
@@ -186,12 +193,12 @@ describe('the Snapshots panel in a browser', { skip: NO_BROWSER }, () => {
       ['keep.txt', `${old.keep.length} B`],
       ['sub/', ''],
     ]);
-    // A file is only downloaded there: one button each, none on the directory.
+    // An entry is only read there: a file downloaded, a file or a directory copied out.
     assert.deepEqual(
       await page
         .locator('#entry-rows tr')
         .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('button')].map((b) => b.textContent))),
-      [['Download'], ['Download'], []],
+      [['Download', 'Copy'], ['Download', 'Copy'], ['Copy']],
     );
     assert.equal(await banner().isVisible(), true);
 
@@ -209,6 +216,39 @@ describe('the Snapshots panel in a browser', { skip: NO_BROWSER }, () => {
       assert.equal(await readFile(await download.path(), 'utf8'), bytes);
       assert.equal(await notice().textContent(), `Downloading ${name} (${bytes.length} bytes).`);
     }
+
+    // A copy out of it: a file changed since comes back with its old bytes, by reference; a directory whose file was
+    // deleted since comes back whole, as a job.
+    const form = page.locator('#action-form');
+    await entry('keep.txt').getByRole('button', { name: 'Copy' }).click();
+    assert.equal(
+      await page.locator('#action-title').textContent(),
+      `Copy ${DIR}/keep.txt as the snapshot holds it to`,
+    );
+    await page.locator('#action-path').fill('restored/keep.txt');
+    await form.getByRole('button', { name: 'Copy' }).click();
+    await page.locator('#receipt').waitFor();
+    assert.match((await page.locator('#receipt-list').textContent())!, /^Modereference: metadata only/);
+    assert.equal(await current('restored/keep.txt'), old.keep);
+    await page
+      .locator(`#entry-rows tr[data-path="${DIR}/sub"]`)
+      .getByRole('button', { name: 'Copy' })
+      .click();
+    assert.equal(
+      await page.locator('#action-title').textContent(),
+      `Copy directory ${DIR}/sub/ as the snapshot holds it to`,
+    );
+    await page.locator('#action-path').fill('restored/sub');
+    await form.getByRole('button', { name: 'Copy' }).click();
+    await form.waitFor({ state: 'hidden' });
+    assert.match(
+      (await notice().textContent())!,
+      /^Copying the tree as job \S+ \((queued|running|succeeded)\)\.$/,
+    );
+    const until = Date.now() + 5_000;
+    while ((await current('restored/sub/inner.txt')) !== old.inner && Date.now() < until) await sleep(50);
+    assert.equal(await current('restored/sub/inner.txt'), old.inner);
+    assert.equal(await banner().isVisible(), true);
 
     await page.getByRole('link', { name: 'sub/' }).click();
     await entry('inner.txt').waitFor();
