@@ -221,10 +221,10 @@ describe('the Snapshots panel in a browser', { skip: NO_BROWSER }, () => {
     // deleted since comes back whole, as a job.
     const form = page.locator('#action-form');
     await entry('keep.txt').getByRole('button', { name: 'Copy' }).click();
-    assert.equal(
-      await page.locator('#action-title').textContent(),
-      `Copy ${DIR}/keep.txt as the snapshot holds it to`,
-    );
+    // The panel opens once it has the projects to choose from.
+    await page
+      .locator('#action-title', { hasText: `Copy ${DIR}/keep.txt as the snapshot holds it to` })
+      .waitFor();
     await page.locator('#action-path').fill('restored/keep.txt');
     await form.getByRole('button', { name: 'Copy' }).click();
     await page.locator('#receipt').waitFor();
@@ -234,10 +234,9 @@ describe('the Snapshots panel in a browser', { skip: NO_BROWSER }, () => {
       .locator(`#entry-rows tr[data-path="${DIR}/sub"]`)
       .getByRole('button', { name: 'Copy' })
       .click();
-    assert.equal(
-      await page.locator('#action-title').textContent(),
-      `Copy directory ${DIR}/sub/ as the snapshot holds it to`,
-    );
+    await page
+      .locator('#action-title', { hasText: `Copy directory ${DIR}/sub/ as the snapshot holds it to` })
+      .waitFor();
     await page.locator('#action-path').fill('restored/sub');
     await form.getByRole('button', { name: 'Copy' }).click();
     await form.waitFor({ state: 'hidden' });
